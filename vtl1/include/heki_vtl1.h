@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * heki_vtl1.h - public API of the freestanding VTL1 validator library.
+ *
+ * The library answers HEKI/VSM VTL calls made by a VTL0 Linux kernel. An
+ * embedder (a secure kernel, the host test harness, a fuzzer, or the
+ * loopback transport inside heki_vtl0.ko) creates one instance with
+ * heki_vtl1_create(), feeds it the four VTL call registers through
+ * heki_vtl1_dispatch() and stores the returned value in VTL0's R8.
+ *
+ * Everything the library needs from its host comes through
+ * struct heki_vtl1_platform. The library never touches VTL0 memory except
+ * through the copy callbacks, and VTL0 physical addresses have their own
+ * sparse-checked type (heki_gpa_t) so that they cannot be dereferenced or
+ * mixed with VTL1 addresses by accident.
+ */
+#ifndef HEKI_VTL1_H
+#define HEKI_VTL1_H
+
+#include <heki/abi.h>
+
+/**
+ * typedef heki_gpa_t - a VTL0 guest physical address (byte granular)
+ *
+ * Bitwise under sparse: only heki_gpa() and heki_gpa_val() convert to and
+ * from plain integers, so a VTL0 address cannot be used as a VTL1 pointer
+ * or integer without an explicit, greppable conversion.
+ */
+typedef __u64 __bitwise heki_gpa_t;
+
+/**
+ * heki_gpa() - make a heki_gpa_t from a raw physical address
+ * @pa: byte physical address in VTL0's guest physical address space
+ *
+ * Return: @pa as a heki_gpa_t.
+ */
+static inline heki_gpa_t heki_gpa(__u64 pa)
+{
+	return (__force heki_gpa_t)pa;
+}
+
+/**
+ * heki_gpa_val() - the raw value of a heki_gpa_t
+ * @gpa: a VTL0 guest physical address
+ *
+ * Return: @gpa as a plain integer (for arithmetic and logging only).
+ */
+static inline __u64 heki_gpa_val(heki_gpa_t gpa)
+{
+	return (__force __u64)gpa;
+}
+
+/*
+ * Mapped VTL0 memory, if an embedder hands such a pointer around, lives in
+ * its own sparse address space: sparse rejects any dereference, so every
+ * access has to go through a copy primitive. The library itself never
+ * uses mapped VTL0 memory.
+ */
+#ifdef __CHECKER__
+#define __heki_vtl0 __attribute__((noderef, address_space(__heki_vtl0)))
+#else
+#define __heki_vtl0
+#endif
+
+/*
+ * Limits. Every count VTL0 sends is checked against one of these before
+ * any arithmetic or allocation uses it.
+ */
+
+/* Total heki_range entries one VTL call may carry (all pages together). */
+#define HEKI_VTL1_MAX_RANGES		32768U
+/* Entries in the protection map (merged runs of guest frames). */
+#define HEKI_VTL1_MAX_PROT_ENTRIES	262144U
+/* Live modules (ValidateModule tokens not yet unloaded). */
+#define HEKI_VTL1_MAX_MODULES		4096U
+/* Precomputed text patch sites (kernel and modules together). */
+#define HEKI_VTL1_MAX_PATCH_SITES	65536U
+/* Bytes of kernel data (certificates, kernel info, symbols, patch info). */
+#define HEKI_VTL1_MAX_KDATA_SIZE	(64ULL << 20)
+/* Bytes of a kexec image or kernel blob. */
+#define HEKI_VTL1_MAX_KEXEC_SIZE	(256ULL << 20)
+/* Highest VP index BootAPs accepts (the CPU mask is 128 bits). */
+#define HEKI_VTL1_MAX_VPS		128U
+
+/**
+ * enum heki_vtl1_log_level - severity passed to heki_vtl1_platform.log
+ * @HEKI_VTL1_LOG_ERR: a VTL call failed; the message names the error
+ * @HEKI_VTL1_LOG_WARN: something VTL0 should know about (e.g. a check that
+ *	is not implemented yet and therefore did not run)
+ * @HEKI_VTL1_LOG_INFO: normal progress (one line per state change)
+ * @HEKI_VTL1_LOG_DEBUG: detailed tracing
+ */
+enum heki_vtl1_log_level {
+	HEKI_VTL1_LOG_ERR = 0,
+	HEKI_VTL1_LOG_WARN = 1,
+	HEKI_VTL1_LOG_INFO = 2,
+	HEKI_VTL1_LOG_DEBUG = 3,
+};
+
+/**
+ * struct heki_vtl1_phys_range - a run of physical memory VTL1 owns
+ * @pa: first byte (page aligned)
+ * @size: length in bytes (a multiple of HEKI_PAGE_SIZE, non-zero)
+ *
+ * The library refuses every VTL call that would copy from, write to or
+ * change VTL0's access to any byte of these ranges.
+ */
+struct heki_vtl1_phys_range {
+	__u64 pa;
+	__u64 size;
+};
+
+/**
+ * struct heki_vtl1_crypto - signature verification provider
+ * @ctx: opaque pointer passed back as the first argument of every callback
+ * @keyring_create: create an empty keyring in *@kr; 0 or -HEKI_VSM_ERR_*
+ * @keyring_add_cert: add one DER X.509 certificate (@der, @len bytes) to
+ *	@kr; 0 or -HEKI_VSM_ERR_*
+ * @keyring_destroy: free a keyring made by @keyring_create
+ * @verify_pkcs7: verify the detached PKCS#7 signature @p7 (@p7len bytes)
+ *	over @data (@len bytes) with any certificate of @kr as the signer;
+ *	0 when it verifies, otherwise -HEKI_VSM_ERR_* (e.g. key rejected,
+ *	unsupported algorithm, malformed signature)
+ *
+ * All buffers are VTL1 copies. Callbacks run under the instance lock.
+ */
+struct heki_vtl1_crypto {
+	void *ctx;
+	int (*keyring_create)(void *ctx, void **kr);
+	int (*keyring_add_cert)(void *ctx, void *kr, const __u8 *der,
+				__u64 len);
+	void (*keyring_destroy)(void *ctx, void *kr);
+	int (*verify_pkcs7)(void *ctx, void *kr, const __u8 *data, __u64 len,
+			    const __u8 *p7, __u64 p7len);
+};
+
+/**
+ * struct heki_vtl1_platform - what the embedder provides
+ * @ctx: opaque pointer passed back as the first argument of every callback
+ * @copy_from_vtl0: copy @len bytes at VTL0 physical address @src into the
+ *	VTL1 buffer @dst; 0 on success, non-zero if any byte cannot be read
+ *	(the library never calls it for @len == 0 or for ranges overlapping
+ *	@vtl1_ranges)
+ * @copy_to_vtl0: copy @len bytes from @src to VTL0 physical address @dst;
+ *	0 on success, non-zero on failure (same guarantees as above)
+ * @modify_vtl_protection: set VTL0's access to the @npages guest pages
+ *	starting at page-aligned @gpa to @prot (HvCallModifyVtlProtectionMask,
+ *	batched as the hypervisor needs); HV_STATUS_SUCCESS or the failing
+ *	status. @npages is never 0.
+ * @get_vtl0_register: read the VTL0 register @name (a Hyper-V register
+ *	name) of the current VP into *@value
+ * @set_intercept_register: write the VTL1 register @name (intercept
+ *	control and masks) of the current VP
+ * @enable_vp_vtl: enable VTL1 on VP @vp_index (HvCallEnableVpVtl with the
+ *	embedder's AP start context); HV_STATUS_SUCCESS or the failing status
+ * @vtl1_ranges: physical ranges VTL1 owns (copied at create time)
+ * @nr_vtl1_ranges: number of entries in @vtl1_ranges
+ * @alloc: allocate @size bytes of zeroed VTL1 memory; NULL on failure.
+ *	Sizes are bounded by the limits above, never by raw VTL0 values.
+ * @free: free memory from @alloc (NULL is allowed)
+ * @lock: take the instance lock (held for one whole VTL call; it may sleep
+ *	if the embedder allows sleeping in the other callbacks)
+ * @unlock: release the instance lock
+ * @log: printf-style message (%s %d %u %x %llx %lld %llu %p only); the
+ *	embedder formats it
+ * @crypto: signature verification provider (required)
+ *
+ * Every callback except @log, @lock and @unlock may fail; the library turns
+ * each failure into an error for the current VTL call and never retries.
+ */
+struct heki_vtl1_platform {
+	void *ctx;
+	int (*copy_from_vtl0)(void *ctx, void *dst, heki_gpa_t src, __u64 len);
+	int (*copy_to_vtl0)(void *ctx, heki_gpa_t dst, const void *src,
+			    __u64 len);
+	hv_status_t (*modify_vtl_protection)(void *ctx, heki_gpa_t gpa,
+					     __u64 npages, hv_page_prot_t prot);
+	hv_status_t (*get_vtl0_register)(void *ctx, __u32 name, __u64 *value);
+	hv_status_t (*set_intercept_register)(void *ctx, __u32 name,
+					      __u64 value);
+	hv_status_t (*enable_vp_vtl)(void *ctx, __u32 vp_index);
+	const struct heki_vtl1_phys_range *vtl1_ranges;
+	__u32 nr_vtl1_ranges;
+	void *(*alloc)(void *ctx, __u64 size);
+	void (*free)(void *ctx, void *ptr);
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void (*log)(void *ctx, int level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	const struct heki_vtl1_crypto *crypto;
+};
+
+/**
+ * enum heki_vtl1_owner - who holds the protection of a guest frame
+ * @HEKI_VTL1_OWNER_NONE: VTL0 has its default access (never protected, or
+ *	released by the call that owned it)
+ * @HEKI_VTL1_OWNER_KERNEL: ProtectMemory; never loosened
+ * @HEKI_VTL1_OWNER_KDATA: a LoadKData kexec trampoline; never loosened
+ * @HEKI_VTL1_OWNER_MODULE: a module's memory (token in the owner id);
+ *	loosened by FreeModuleInit / UnloadModule of that token
+ * @HEKI_VTL1_OWNER_KEXEC: kexec pages; loosened by the next KexecValidate
+ * @HEKI_VTL1_OWNER_KEXEC_CRASH: crash kexec pages; loosened by the next
+ *	crash KexecValidate
+ * @HEKI_VTL1_OWNER_RINGBUF: the VTL1 log ring buffer; never loosened
+ */
+enum heki_vtl1_owner {
+	HEKI_VTL1_OWNER_NONE = 0,
+	HEKI_VTL1_OWNER_KERNEL,
+	HEKI_VTL1_OWNER_KDATA,
+	HEKI_VTL1_OWNER_MODULE,
+	HEKI_VTL1_OWNER_KEXEC,
+	HEKI_VTL1_OWNER_KEXEC_CRASH,
+	HEKI_VTL1_OWNER_RINGBUF,
+};
+
+/**
+ * struct heki_vtl1_frame_info - what VTL1 records about one guest frame
+ * @owner: an enum heki_vtl1_owner value
+ * @prot: the VTL0 access VTL1 last set (HV_PAGE_* bits); meaningful only
+ *	when @tracked is non-zero
+ * @tracked: non-zero if VTL1 has ever changed this frame's protection
+ * @id: module token for HEKI_VTL1_OWNER_MODULE, otherwise 0
+ */
+struct heki_vtl1_frame_info {
+	__u32 owner;
+	__u32 prot;
+	__u32 tracked;
+	__u32 reserved;
+	__s64 id;
+};
+
+struct heki_vtl1;
+
+/**
+ * heki_vtl1_create() - create a validator instance
+ * @p: platform callbacks; the structure is copied, the callbacks and
+ *	@p->crypto must stay valid until heki_vtl1_destroy()
+ * @out: receives the new instance
+ *
+ * Checks that every mandatory callback is present and that the VTL1-owned
+ * ranges are page aligned, non-empty and do not wrap.
+ *
+ * Return: 0, or -HEKI_VSM_ERR_* (invalid platform, out of memory).
+ */
+int heki_vtl1_create(const struct heki_vtl1_platform *p,
+		     struct heki_vtl1 **out);
+
+/**
+ * heki_vtl1_destroy() - release every resource of an instance
+ * @v: instance from heki_vtl1_create(), or NULL
+ *
+ * Frees VTL1 memory and the keyring. It does not change VTL0 page
+ * protections (VTL0 access stays as the last VTL call left it).
+ */
+void heki_vtl1_destroy(struct heki_vtl1 *v);
+
+/**
+ * heki_vtl1_dispatch() - handle one VTL call
+ * @v: instance
+ * @rdi: function ID (low 32 bits used, VSM_VTL_CALL_FUNC_ID_*)
+ * @rsi: first argument
+ * @rdx: second argument
+ * @r8: third argument
+ *
+ * Runs the handler of the function ID under the instance lock. Every
+ * argument and every byte read from VTL0 is treated as hostile.
+ *
+ * Return: the value for VTL0's R8: 0 or a module token (>= 0) on success,
+ * -errno on failure (-EINVAL for an unknown ID, -EOPNOTSUPP for
+ * OpteeMessage).
+ */
+__s64 heki_vtl1_dispatch(struct heki_vtl1 *v, __u64 rdi, __u64 rsi,
+			 __u64 rdx, __u64 r8);
+
+/**
+ * heki_vtl1_end_of_boot() - whether SignalEndOfBoot has been received
+ * @v: instance
+ *
+ * Return: 1 after SignalEndOfBoot, else 0.
+ */
+int heki_vtl1_end_of_boot(struct heki_vtl1 *v);
+
+/**
+ * heki_vtl1_certs_loaded() - whether LoadKData installed the keyring
+ * @v: instance
+ *
+ * Return: number of system certificates loaded (0 if none).
+ */
+__u32 heki_vtl1_certs_loaded(struct heki_vtl1 *v);
+
+/**
+ * heki_vtl1_nr_modules() - number of live module tokens
+ * @v: instance
+ *
+ * Return: modules validated and not yet unloaded.
+ */
+__u32 heki_vtl1_nr_modules(struct heki_vtl1 *v);
+
+/**
+ * heki_vtl1_nr_patch_sites() - number of precomputed text patch sites
+ * @v: instance
+ *
+ * Return: patch sites PatchText currently accepts (kernel and modules).
+ */
+__u32 heki_vtl1_nr_patch_sites(struct heki_vtl1 *v);
+
+/**
+ * heki_vtl1_frame_info() - what VTL1 recorded about one guest frame
+ * @v: instance
+ * @pfn: guest frame number
+ * @out: filled with owner, protection and module token
+ */
+void heki_vtl1_frame_info(struct heki_vtl1 *v, __u64 pfn,
+			  struct heki_vtl1_frame_info *out);
+
+#endif /* HEKI_VTL1_H */
