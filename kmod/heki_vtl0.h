@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * heki_vtl0.h - internal interface between the files of heki_vtl0.ko
+ *
+ * Mechanism (chain.c, transport.c, hyperv.c, loopback*.c, debugfs.c,
+ * trace.c) is declared here; policy (main.c, modhook.c) uses it.
+ *
+ * Contexts: every function below may sleep and must be called from
+ * process context unless its comment says otherwise. heki_vtl_call()
+ * sleeps in the loopback transport (the VTL1 library takes a mutex), so
+ * per-CPU calls go through heki_vtl_call_on_cpu(), which uses
+ * work_on_cpu().
+ *
+ * Every .c file of the module starts with
+ *	#define pr_fmt(fmt) "heki_vtl0: " fmt
+ * before its first #include, so all messages carry one prefix.
+ */
+#ifndef _KMOD_HEKI_VTL0_H
+#define _KMOD_HEKI_VTL0_H
+
+#include <linux/types.h>
+
+struct heki_page;
+struct heki_range;
+struct seq_file;
+
+/* ------------------------------------------------------------------ */
+/* Chain builder (chain.c)                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct heki_chain - a heki_page chain being built for one VTL call
+ * @head:     first page of the chain (kernel VA), NULL while empty
+ * @head_pa:  physical address of @head, passed as a1 of the call
+ * @tail:     last page of the chain; new ranges go here
+ * @cur:      last range written (the only merge candidate), or NULL
+ * @nranges:  total number of ranges over all pages, passed as a2
+ * @npages:   number of pages in the chain
+ * @err:      first error hit while building (sticky); a chain with
+ *            @err set is never sent, heki_call_chain() returns @err
+ *
+ * Initialise with heki_chain_init() (or zero it), add ranges, send with
+ * heki_call_chain(), then always release with heki_chain_free(), which
+ * is safe on an empty or failed chain and leaves it re-initialised.
+ * A chain is owned by one caller: it has no lock of its own.
+ */
+struct heki_chain {
+	struct heki_page *head;
+	u64 head_pa;
+	struct heki_page *tail;
+	struct heki_range *cur;
+	u64 nranges;
+	unsigned int npages;
+	int err;
+};
+
+void heki_chain_init(struct heki_chain *c);
+int heki_chain_add_va(struct heki_chain *c, unsigned long va,
+		      unsigned long size, u64 attributes);
+int heki_chain_add_phys(struct heki_chain *c, u64 va, u64 pa, u64 epa,
+			u64 attributes);
+void heki_chain_free(struct heki_chain *c);
+int heki_va_to_pa(unsigned long va, u64 *pa);
+long heki_chain_live_pages(void);
+
+#ifdef HEKI_SELFTEST
+/*
+ * Fault injection for the self-test build only: when > 0, the chain
+ * page allocation that would make the count reach zero fails.
+ * 0 = never fail. Not present in heki_vtl0.ko.
+ */
+extern int heki_chain_fail_alloc_after;
+#endif
+
+/* ------------------------------------------------------------------ */
+/* VTL calls and transports (transport.c)                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct heki_transport - one way of reaching VTL1
+ * @name:  "hyperv" or "loopback"
+ * @init:  bring the transport up; 0 or -errno (nothing left allocated)
+ * @exit:  tear it down; only called after a successful @init
+ * @call:  one VTL call: RDI=@func, RSI=@a1, RDX=@a2, R8=@a3 in, R8 out
+ */
+struct heki_transport {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	s64 (*call)(u32 func, u64 a1, u64 a2, u64 a3);
+};
+
+extern const struct heki_transport heki_transport_hyperv;
+extern const struct heki_transport heki_transport_loopback;
+
+int heki_transport_init(const char *name);
+void heki_transport_exit(void);
+const char *heki_transport_name(void);
+
+s64 heki_vtl_call(u32 func, u64 a1, u64 a2, u64 a3);
+s64 heki_call_chain(u32 func, struct heki_chain *c, u64 a3);
+int heki_vtl_call_on_cpu(unsigned int cpu, u32 func, u64 a1, u64 a2,
+			 u64 a3, s64 *result);
+const char *heki_func_name(u32 func);
+
+/**
+ * struct heki_call_stats - counters for one VTL function id
+ * @calls:     VTL calls made (including failed ones)
+ * @errors:    calls that returned a negative value
+ * @last_ret:  value returned by the most recent call
+ * @ranges:    heki_ranges sent in chains (heki_call_chain only)
+ * @pages:     heki_pages sent in chains
+ * @total_ns:  time spent inside the transport, summed
+ */
+struct heki_call_stats {
+	u64 calls;
+	u64 errors;
+	s64 last_ret;
+	u64 ranges;
+	u64 pages;
+	u64 total_ns;
+};
+
+/* Stats slots: one per known function id, then one for "other". */
+unsigned int heki_stats_nslots(void);
+u32 heki_stats_slot_func(unsigned int slot);
+void heki_stats_get(unsigned int slot, struct heki_call_stats *out);
+void heki_stats_reset(void);
+
+/* ------------------------------------------------------------------ */
+/* Hyper-V transport (hyperv.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * heki_hyperv_probe() - detect VSM and the VTL1 handshake without
+ * making any VTL call. 0 when usable, -ENODEV when not on Hyper-V or
+ * VSM/VTL1 is missing, -EPERM when the handshake (module parameter
+ * vtl1_ready=1) was not given. Safe to call anywhere (no side effects).
+ */
+int heki_hyperv_probe(void);
+
+/* ------------------------------------------------------------------ */
+/* Loopback transport (loopback.c, loopback_crypto.c)                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct heki_lb_prot - one recorded VTL0 protection (loopback only)
+ * @gpa:     first guest physical address (page-aligned)
+ * @npages:  number of 4 KiB pages
+ * @prot:    hv page protection bits (R=1, W=2, KX=4, UX=8)
+ */
+struct heki_lb_prot {
+	u64 gpa;
+	u64 npages;
+	u32 prot;
+};
+
+bool heki_loopback_active(void);
+int heki_loopback_prot_lookup(u64 gpa, u32 *prot);
+unsigned long heki_loopback_prot_count(void);
+unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,
+					  unsigned long max);
+long heki_loopback_live_allocs(void);
+void heki_loopback_show_protections(struct seq_file *m);
+void heki_loopback_show_state(struct seq_file *m);
+
+/* Kernel crypto provider for the VTL1 library (loopback_crypto.c). */
+struct heki_vtl1_crypto;
+extern const struct heki_vtl1_crypto heki_loopback_crypto;
+long heki_loopback_crypto_live_keyrings(void);
+
+/* ------------------------------------------------------------------ */
+/* debugfs (debugfs.c)                                                 */
+/* ------------------------------------------------------------------ */
+
+int heki_debugfs_init(void);
+void heki_debugfs_exit(void);
+
+#endif /* _KMOD_HEKI_VTL0_H */
