@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# heki - top-level build. kbuild reads ./Kbuild for the kernel module; this
+# file only drives it and the other components.
+#
+#   make              kmod/heki_vtl0.ko (kbuild) and build/vtl1/libheki_vtl1.a
+#   make C=1          the same, failing on any sparse finding in kmod/ (kbuild,
+#                     every file), vtl1/ and every uapi/ header (standalone)
+#   make sparse       the sparse checks alone
+#   make check        setup, build, run every suite in tests/suites.list
+#   make demo         setup, build, run scripts/demo.sh
+#   make fuzz | bench | clean | setup
+#
+#   KDIR=DIR          kernel build tree (default: newest installed Debian
+#                     /usr/src/linux-headers-*-amd64; never the host's uname -r)
+
+ifeq ($(origin KDIR),undefined)
+KDIR := $(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V))
+endif
+
+# Top-level C=1 or C=2: sparse everything. kbuild's own C=1 checks only the
+# files it recompiles, so the kmod part always runs kbuild with C=2, and
+# CF=-Wsparse-error turns findings into a failed build (CHECKFLAGS is left
+# alone: kbuild puts the kernel's -D and --arch flags there).
+SPARSE_ON := $(filter 1 2,$(C))
+KBUILD_SPARSE = C=2 CF="$(CF) -Wsparse-error"
+
+UAPI_HEADERS = $(sort $(shell find uapi -name '*.h' 2>/dev/null))
+# vtl1 library sources: everything under vtl1/ except host-only code (tests,
+# fuzzers, benchmarks, host crypto providers built on OpenSSL).
+VTL1_SPARSE_SRCS = $(sort $(shell find vtl1 -name '*.c' -not -path '*/test*' \
+	-not -path '*/fuzz*' -not -path '*/bench*' -not -path '*/host*' \
+	-not -name '*openssl*' 2>/dev/null))
+VTL1_SPARSE_INC = -I vtl1/include -I vtl1
+
+.PHONY: all kmod vtl1 sparse sparse-kmod sparse-standalone check demo fuzz bench \
+	clean setup kdir-check
+
+all: kmod vtl1 $(if $(SPARSE_ON),sparse-standalone)
+
+kdir-check:
+	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "no kernel headers (KDIR='$(KDIR)'): run 'bash scripts/setup.sh' as root" >&2; \
+		exit 1; \
+	fi
+
+kmod: kdir-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(SPARSE_ON),$(KBUILD_SPARSE)) modules
+
+vtl1:
+	@if [ -f vtl1/Makefile ]; then \
+		$(MAKE) -C vtl1 lib; \
+	else \
+		echo "no vtl1/Makefile yet: skipping the vtl1 library"; \
+	fi
+
+sparse: sparse-kmod sparse-standalone
+
+sparse-kmod: kdir-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_SPARSE) modules
+
+sparse-standalone:
+	@set -e; \
+	if [ -n "$(strip $(UAPI_HEADERS))" ]; then \
+		scripts/sparse.sh --header $(UAPI_HEADERS); \
+		scripts/sparse.sh --hosted --header $(UAPI_HEADERS); \
+	else \
+		echo "no uapi headers yet"; \
+	fi; \
+	if [ -n "$(strip $(VTL1_SPARSE_SRCS))" ]; then \
+		scripts/sparse.sh $(VTL1_SPARSE_INC) $(VTL1_SPARSE_SRCS); \
+	else \
+		echo "no vtl1 sources yet"; \
+	fi
+
+setup:
+	bash scripts/setup.sh
+
+# check and demo work on a fresh machine: setup first (fast when nothing is
+# missing), then build in a sub-make so KDIR is found after the install.
+check:
+	@[ -n "$(SKIP_SETUP)" ] || bash scripts/setup.sh
+	$(MAKE) all
+	bash scripts/check.sh
+
+demo:
+	@[ -n "$(SKIP_SETUP)" ] || bash scripts/setup.sh
+	$(MAKE) all
+	@if [ -f scripts/demo.sh ]; then \
+		bash scripts/demo.sh; \
+	else \
+		echo "no demo yet: scripts/demo.sh comes with the kernel module (issue 4)"; \
+	fi
+
+# fuzz and bench delegate to the components that provide them.
+define delegate
+	@found=0; \
+	if [ -f vtl1/Makefile ] && grep -qE '^$(1)[[:space:]]*:' vtl1/Makefile; then \
+		found=1; $(MAKE) -C vtl1 $(1) || exit 1; \
+	fi; \
+	if [ -f scripts/$(1).sh ]; then \
+		found=1; bash scripts/$(1).sh || exit 1; \
+	fi; \
+	[ $$found = 1 ] || echo "no $(1) yet"
+endef
+
+fuzz: all
+	$(call delegate,fuzz)
+
+bench: all
+	$(call delegate,bench)
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+	fi
+	@if [ -f vtl1/Makefile ]; then $(MAKE) -C vtl1 clean; fi
+	rm -rf build

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# check.sh - run every test suite listed in tests/suites.list and print the
+# grand total. `make check` builds everything first and then calls this.
+#
+# tests/suites.list: one shell command per line, run from the repository
+# root with bash; blank lines and lines starting with '#' are ignored. Each
+# suite prints its own results and ends with the line `N passed, N failed`.
+# A suite that exits non-zero while reporting no failure, that lacks that
+# last line, or that exceeds SUITE_TIMEOUT seconds (default 1800) counts as
+# one failure.
+#
+# Usage: scripts/check.sh [PATTERN]   (only suites whose line contains PATTERN)
+# The last line of the output is exactly `N passed, N failed`; the exit
+# status is non-zero if anything failed.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+LIST=tests/suites.list
+TIMEOUT=${SUITE_TIMEOUT:-1800}
+PATTERN=${1:-}
+
+LOGDIR=build/check
+mkdir -p "$LOGDIR"
+
+total_pass=0 total_fail=0 n=0
+summary=()
+
+while IFS= read -r line || [ -n "$line" ]; do
+	case $line in '' | '#'*) continue ;; esac
+	[[ $line =~ ^[[:space:]]*$ ]] && continue
+	[ -z "$PATTERN" ] || [[ $line == *"$PATTERN"* ]] || continue
+	n=$((n + 1))
+	log=$LOGDIR/suite-$n.log
+	echo "=== suite $n: $line"
+	start=$SECONDS
+	timeout -k 10 "$TIMEOUT" bash -c "$line" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	secs=$((SECONDS - start))
+
+	# The suite's verdict is its last non-empty line.
+	last=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1 | tr -d '\r')
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} note=
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1 note=" (exit $rc)"
+		fi
+	else
+		p=0 f=1 note=" (no 'N passed, N failed' last line; exit $rc)"
+		[ "$rc" -eq 124 ] && note=" (timed out after ${TIMEOUT}s)"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	if [ "$f" -eq 0 ]; then verdict=PASS; else verdict=FAIL; fi
+	summary+=("$(printf '%s %4d passed, %3d failed %4ds  %s%s' \
+		"$verdict" "$p" "$f" "$secs" "$line" "$note")")
+	echo
+done < "$LIST"
+
+echo "=== summary ($n suites; logs in $LOGDIR/)"
+for s in "${summary[@]}"; do
+	echo "$s"
+done
+if [ "$n" -eq 0 ]; then
+	echo "no suites matched in $LIST"
+	total_fail=$((total_fail + 1))
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

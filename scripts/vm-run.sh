@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# vm-run.sh - boot Debian's stock kernel in QEMU (TCG) with a busybox
+# initramfs, copy files in, run a guest shell script, and judge the run.
+#
+# Usage: scripts/vm-run.sh [options] GUEST_SCRIPT
+#   -f FILE        copy FILE into the guest's / (repeatable)
+#   -F SRC:DEST    copy SRC to the absolute guest path DEST, creating parent
+#                  directories (e.g. -F certs.der:/lib/firmware/heki/certs.der)
+#   -M MODULE      copy a module of the booted kernel from /lib/modules/<kver>/
+#                  (path relative to that directory or to its kernel/, e.g.
+#                  -M lib/test_user_copy.ko) to the same guest path; the guest
+#                  then has modules.dep, so `modprobe test_user_copy` works
+#   -e NAME=VALUE  export NAME in the guest script's environment (repeatable)
+#   -m MARKER      fixed string that must appear in the log (repeatable)
+#   -x REGEX       extended regex that must not appear in the log (repeatable)
+#   -K             KTAP mode: count the guest's top-level `ok N` / `not ok N`
+#                  lines and end with `N passed, N failed`
+#   -k VMLINUZ     kernel image (default: newest /boot/vmlinuz-*-amd64)
+#   -a ARGS        extra kernel command line
+#   -t SECONDS     QEMU timeout (default 180)
+#   -l LOG         serial log path (default build/vm/<guest script name>.log)
+# Environment: QEMU_MEM (default 512M), QEMU_SMP (default 1), KAPPEND.
+#
+# The guest script runs under busybox `sh -e` with PATH=/bin and these helpers
+# (scripts/vm-guest-lib.sh):
+#   t NAME CMD...       run CMD, print KTAP `ok N NAME` or `not ok N NAME`
+#   fails CMD...        succeed only if CMD fails (t "refused" fails insmod x.ko)
+#   dmesg_has STRING    the kernel log contains STRING
+#   ktap_from_dmesg [PREFIX]
+#                       copy the KTAP lines a self-test module printed to the
+#                       kernel log (PREFIX, e.g. "heki_selftest: ", is removed)
+#                       to the console, where they are counted
+#   skip NAME REASON    print `ok N NAME # SKIP REASON` (counted as neither)
+# The log, including a dump of the full kernel log, is kept at LOG.
+#
+# Verdict: the run fails if QEMU times out or crashes, the guest script exits
+# non-zero, a marker is missing, a forbidden pattern appears, the kernel
+# reports a problem (panic, BUG, Oops, WARNING, Call Trace, UBSAN, KASAN,
+# lockups; panic_on_warn=1 and oops=panic end the VM at once), any top-level
+# `not ok` appears, or (with -K) no test result appears at all.
+# Exit: 0 pass, 1 fail, 2 usage or setup error, 124 timeout.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KERNEL=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
+TIMEOUT=180 LOG= KTAP=0 APPEND=${KAPPEND:-}
+FILES=() PLACED=() MODULES=() ENVS=() MARKERS=() FORBID=()
+
+usage() {
+	sed -n '/^# Usage:/,/^# Exit:/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+while getopts "f:F:M:e:m:x:Kk:a:t:l:h" o; do
+	case $o in
+	f) FILES+=("$OPTARG") ;;
+	F) PLACED+=("$OPTARG") ;;
+	M) MODULES+=("$OPTARG") ;;
+	e) ENVS+=("$OPTARG") ;;
+	m) MARKERS+=("$OPTARG") ;;
+	x) FORBID+=("$OPTARG") ;;
+	K) KTAP=1 ;;
+	k) KERNEL=$OPTARG ;;
+	a) APPEND="$APPEND $OPTARG" ;;
+	t) TIMEOUT=$OPTARG ;;
+	l) LOG=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || usage
+GUEST_SCRIPT=$1
+
+die() { echo "vm-run: $*" >&2; exit 2; }
+
+[ -r "$GUEST_SCRIPT" ] || die "guest script not readable: $GUEST_SCRIPT"
+[ -r "$KERNEL" ] || die "kernel image not readable: '$KERNEL' (run scripts/setup.sh)"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run scripts/setup.sh)"
+BUSYBOX=$(command -v busybox || echo /bin/busybox)
+# The initramfs has no libc: busybox must be the static build.
+if readelf -l "$BUSYBOX" 2>/dev/null | grep -q INTERP; then
+	die "$BUSYBOX is dynamically linked; install busybox-static"
+fi
+
+# Debian names the image /boot/vmlinuz-<release>; modules must match it.
+case $KERNEL in
+*/vmlinuz-*) KVER=${KVER-${KERNEL##*/vmlinuz-}} ;;
+*) KVER=${KVER:-} ;;
+esac
+
+check_vermagic() {
+	local vm
+	[ -n "$KVER" ] || return 0
+	vm=$(modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1)
+	[ "$vm" = "$KVER" ] || die "$1: vermagic '$vm' does not match kernel $KVER"
+}
+
+if [ -z "$LOG" ]; then
+	name=$(basename "$GUEST_SCRIPT")
+	LOG=$ROOT/build/vm/${name%.sh}.log
+fi
+mkdir -p "$(dirname "$LOG")"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vm-run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+R=$WORK/root
+mkdir -p "$R/bin" "$R/dev" "$R/proc" "$R/sys" "$R/tmp" "$R/lib" "$R/etc"
+cp "$BUSYBOX" "$R/bin/busybox"
+for a in $("$BUSYBOX" --list); do
+	# busybox lists itself; a link named busybox would replace the binary.
+	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
+done
+
+for f in "${FILES[@]}"; do
+	[ -r "$f" ] || die "file not readable: $f"
+	case $f in *.ko) check_vermagic "$f" ;; esac
+	cp "$f" "$R/"
+done
+for spec in "${PLACED[@]}"; do
+	src=${spec%%:*} dest=${spec#*:}
+	[ "$src" != "$spec" ] && [ "${dest#/}" != "$dest" ] ||
+		die "-F wants SRC:/absolute/guest/path, got '$spec'"
+	[ -r "$src" ] || die "file not readable: $src"
+	case $src in *.ko) check_vermagic "$src" ;; esac
+	case $dest in */) dest=$dest$(basename "$src") ;; esac
+	mkdir -p "$R$(dirname "$dest")"
+	cp "$src" "$R$dest"
+done
+if [ ${#MODULES[@]} -gt 0 ]; then
+	[ -n "$KVER" ] || die "-M needs KVER= when the kernel is not /boot/vmlinuz-<release>"
+	MODDIR=/lib/modules/$KVER
+	for m in "${MODULES[@]}"; do
+		if [ -f "$MODDIR/$m" ]; then rel=$m
+		elif [ -f "$MODDIR/kernel/$m" ]; then rel=kernel/$m
+		else die "no module $m under $MODDIR or $MODDIR/kernel"
+		fi
+		mkdir -p "$R$MODDIR/$(dirname "$rel")"
+		cp "$MODDIR/$rel" "$R$MODDIR/$rel"
+	done
+	for meta in modules.order modules.builtin modules.builtin.modinfo; do
+		[ ! -f "$MODDIR/$meta" ] || cp "$MODDIR/$meta" "$R$MODDIR/"
+	done
+	depmod -b "$R" "$KVER" || die "depmod failed for the guest's modules"
+fi
+
+cp "$ROOT/scripts/vm-guest-lib.sh" "$R/lib/vm-guest-lib.sh"
+cp "$GUEST_SCRIPT" "$R/test.sh"
+: > "$R/etc/test.env"
+for kv in "${ENVS[@]}"; do
+	k=${kv%%=*} v=${kv#*=}
+	[[ $k =~ ^[A-Za-z_][A-Za-z0-9_]*$ && $k != "$kv" ]] || die "-e wants NAME=VALUE, got '$kv'"
+	printf "export %s='%s'\n" "$k" "${v//\'/\'\\\'\'}" >> "$R/etc/test.env"
+done
+
+cat > "$R/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+echo "@@GUEST-START@@"
+sh -e -c '. /etc/test.env; . /lib/vm-guest-lib.sh; . /test.sh'
+rc=$?
+echo "@@GUEST-RC=$rc@@"
+echo "@@DMESG-BEGIN@@"
+dmesg
+echo "@@DMESG-END@@"
+# With -no-reboot, QEMU exits on reboot; this needs no ACPI.
+reboot -f
+INIT
+chmod +x "$R/init"
+(cd "$R" && find . | cpio -o -H newc -R 0:0 --quiet) > "$WORK/initramfs.cpio"
+
+# quiet keeps printk off the console so guest output is not interleaved; the
+# whole kernel log is dumped at the end and judged too. panic=-1 with
+# -no-reboot, oops=panic and panic_on_warn=1 end QEMU at the first problem.
+set +e
+timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" \
+	-nodefaults -display none -serial stdio -no-reboot \
+	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 $APPEND" \
+	</dev/null 2>&1 | tr -d '\r' > "$LOG"
+qrc=${PIPESTATUS[0]}
+set -e
+
+# Show the guest's part of the log.
+sed -n '/^@@GUEST-START@@$/,/^@@GUEST-RC=/p' "$LOG"
+
+problems=0
+problem() { echo "# FAIL: $*"; problems=$((problems + 1)); }
+
+if [ "$qrc" -eq 124 ]; then
+	problem "QEMU timed out after ${TIMEOUT}s"
+elif [ "$qrc" -ne 0 ]; then
+	problem "QEMU exited with status $qrc"
+fi
+guest_rc=$(sed -n 's/^@@GUEST-RC=\([0-9]*\)@@$/\1/p' "$LOG" | tail -n 1)
+if [ -z "$guest_rc" ]; then
+	problem "the guest script did not finish"
+elif [ "$guest_rc" -ne 0 ]; then
+	problem "the guest script exited $guest_rc"
+fi
+for m in "${MARKERS[@]}"; do
+	grep -qF -- "$m" "$LOG" || problem "marker missing: $m"
+done
+for x in "${FORBID[@]}"; do
+	grep -qE -- "$x" "$LOG" && problem "forbidden pattern seen: $x"
+done
+KERNEL_PROBLEMS='Kernel panic|(^|[^A-Za-z_])BUG:|kernel BUG at|Oops:|WARNING:|general protection fault|Call Trace:|UBSAN:|KASAN:|soft lockup|hard LOCKUP|blocked for more than|rcu: INFO:'
+if grep -qE -- "$KERNEL_PROBLEMS" "$LOG"; then
+	problem "the kernel reported a problem:"
+	grep -E -- "$KERNEL_PROBLEMS" "$LOG" | head -n 5 | sed 's/^/#   /'
+fi
+
+# Top-level KTAP results printed by the guest script (the kernel log dump is
+# not counted: self-test output reaches the count through ktap_from_dmesg).
+results=$(sed -n '/^@@GUEST-START@@$/,/^@@GUEST-RC=/p' "$LOG" |
+	grep -E '^(not )?ok [0-9]+' || true)
+passed=$(grep -E '^ok [0-9]+' <<<"$results" | grep -cvE '#[[:space:]]*SKIP' || true)
+skipped=$(grep -E '^ok [0-9]+' <<<"$results" | grep -cE '#[[:space:]]*SKIP' || true)
+failed=$(grep -cE '^not ok [0-9]+' <<<"$results" || true)
+[ "$failed" -eq 0 ] || problem "$failed guest test(s) not ok"
+if [ "$KTAP" = 1 ] && [ $((passed + failed + skipped)) -eq 0 ]; then
+	problem "the guest printed no test results"
+fi
+
+if [ "$problems" -eq 0 ]; then
+	echo "# PASS ($(basename "$GUEST_SCRIPT"); log: $LOG)"
+else
+	echo "# --- last lines of the serial log ($LOG) ---"
+	tail -n 40 "$LOG" | sed 's/^/# /'
+fi
+if [ "$KTAP" = 1 ]; then
+	[ "$skipped" -eq 0 ] || echo "# $skipped skipped"
+	# Problems beyond the counted `not ok` lines each count as one failure.
+	extra=$((problems - (failed > 0 ? 1 : 0)))
+	echo "$passed passed, $((failed + extra)) failed"
+fi
+if [ "$qrc" -eq 124 ]; then exit 124; fi
+[ "$problems" -eq 0 ]

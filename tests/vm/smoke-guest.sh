@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# Guest part of tests/vm/smoke.sh (run by scripts/vm-run.sh; $ABI from -e).
+
+t "insmod heki_vtl0.ko" insmod /heki_vtl0.ko
+t "reports ABI $ABI" dmesg_has "heki_vtl0: ABI $ABI loaded"
+t "listed in /proc/modules" grep -q '^heki_vtl0 ' /proc/modules
+t "rmmod heki_vtl0" rmmod heki_vtl0
+t "gone from /proc/modules" fails grep -q '^heki_vtl0 ' /proc/modules

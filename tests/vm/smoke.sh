@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# smoke.sh - VM suite: the real module on Debian's kernel loads, reports the
+# wire ABI version of <heki/abi.h>, and unloads.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+KO=kmod/heki_vtl0.ko
+if [ ! -f "$KO" ]; then
+	echo "# $KO is not built (run make)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# The version the module must report, taken from the header it was built with.
+mkdir -p build/vm
+printf '%s\n' '#include <heki/abi.h>' '#include <stdio.h>' \
+	'int main(void) { printf("%u.%u\n", (unsigned)HEKI_ABI_VERSION_MAJOR, (unsigned)HEKI_ABI_VERSION_MINOR); return 0; }' |
+	gcc -std=c11 -I uapi -x c - -o build/vm/abi-version
+ABI=$(build/vm/abi-version)
+
+exec scripts/vm-run.sh -K -f "$KO" -e "ABI=$ABI" tests/vm/smoke-guest.sh
