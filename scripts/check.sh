@@ -29,8 +29,8 @@ total_pass=0 total_fail=0 n=0
 summary=()
 
 while IFS= read -r line || [ -n "$line" ]; do
-	case $line in '' | '#'*) continue ;; esac
-	[[ $line =~ ^[[:space:]]*$ ]] && continue
+	trimmed=${line#"${line%%[![:space:]]*}"}
+	case $trimmed in '' | '#'*) continue ;; esac
 	[ -z "$PATTERN" ] || [[ $line == *"$PATTERN"* ]] || continue
 	n=$((n + 1))
 	log=$LOGDIR/suite-$n.log
