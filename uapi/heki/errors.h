@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * HEKI wire ABI: the error model.
+ *
+ * A VTL call fails by returning -errno in R8, with Linux errno numbers.
+ * VTL1 has no <errno.h>, so the numbers are defined here (HEKI_E*); the
+ * kernel build of tests/abi/kbuild asserts each equals the kernel's E*.
+ *
+ * The named error codes (LiteBox's VsmError and VerificationError, plus
+ * whatever the hardened VTL1 adds) are each written once, in an X-macro
+ * list whose entries carry the name, the wire errno and a message. The
+ * enum, the errno table, the name table and the message table are all
+ * generated from that list, so they cannot drift apart.
+ */
+#ifndef _UAPI_HEKI_ERRORS_H
+#define _UAPI_HEKI_ERRORS_H
+
+#include "types.h"
+
+/* Linux errno numbers (asm-generic/errno-base.h, asm-generic/errno.h). */
+#define HEKI_EPERM		1
+#define HEKI_ENOENT		2
+#define HEKI_EIO		5
+#define HEKI_E2BIG		7
+#define HEKI_ENOMEM		12
+#define HEKI_EACCES		13
+#define HEKI_EFAULT		14
+#define HEKI_EBUSY		16
+#define HEKI_EEXIST		17
+#define HEKI_EINVAL		22
+#define HEKI_ENOSPC		28
+#define HEKI_ERANGE		34
+#define HEKI_ENOSYS		38
+#define HEKI_ELOOP		40
+#define HEKI_ENODATA		61
+#define HEKI_ENOPKG		65
+#define HEKI_EBADMSG		74
+#define HEKI_EOVERFLOW		75
+#define HEKI_ELIBBAD		80
+#define HEKI_EOPNOTSUPP		95
+#define HEKI_ENOTSUP		HEKI_EOPNOTSUPP
+#define HEKI_ENOKEY		126
+#define HEKI_EKEYREJECTED	129
+
+/*
+ * X(NAME, errno, "message"): every VSM error. The first 42 entries are
+ * LiteBox's VsmError variants (same meaning, same errno). Append new
+ * entries at the end, one line each; never reorder or reuse a line.
+ *
+ * SIGNATURE_VERIFICATION_FAILED carries a VerificationError in LiteBox
+ * and takes that error's errno on the wire (heki_verify_error_errno());
+ * the errno listed here is the one used when no inner error is known.
+ */
+#define HEKI_VSM_ERROR_LIST(X)						\
+	X(BOOT_SIGNAL_PAGE_COPY_FAILED, HEKI_EFAULT, "cannot read the boot signal page") \
+	X(AP_INIT_FAILED, HEKI_EIO, "enabling VTL1 on an application processor failed") \
+	X(BOOT_SIGNAL_WRITE_FAILED, HEKI_EFAULT, "cannot write the boot signal page back") \
+	X(CPU_ONLINE_MASK_COPY_FAILED, HEKI_EFAULT, "cannot read the online CPU mask") \
+	X(CODE_PAGE_OFFSET_OVERFLOW, HEKI_ERANGE, "VTL return address overflows") \
+	X(OPERATION_AFTER_END_OF_BOOT, HEKI_EPERM, "call refused after end of boot") \
+	X(INVALID_INPUT_ADDRESS, HEKI_EFAULT, "bad input address or count") \
+	X(ADDRESS_NOT_PAGE_ALIGNED, HEKI_EINVAL, "address not 4 KiB aligned") \
+	X(INVALID_PHYSICAL_ADDRESS, HEKI_EFAULT, "physical address out of range") \
+	X(MEMORY_ATTRIBUTE_INVALID, HEKI_EINVAL, "unknown memory attribute bits") \
+	X(HEKI_PAGES_COPY_FAILED, HEKI_EFAULT, "cannot read or validate the heki_page chain") \
+	X(KERNEL_DATA_TYPE_INVALID, HEKI_EINVAL, "unknown kernel data type") \
+	X(MODULE_MEMORY_TYPE_INVALID, HEKI_EINVAL, "unknown module memory type") \
+	X(SYSTEM_CERTIFICATES_NOT_LOADED, HEKI_EACCES, "no system certificates loaded yet") \
+	X(SYSTEM_CERTIFICATES_NOT_FOUND, HEKI_ENOENT, "kernel data holds no system certificates") \
+	X(SYSTEM_CERTIFICATES_INVALID, HEKI_EACCES, "no usable system certificate") \
+	X(CERTIFICATE_DER_LENGTH_INVALID, HEKI_EINVAL, "certificate DER length exceeds the data") \
+	X(CERTIFICATE_PARSE_FAILED, HEKI_EINVAL, "certificate does not parse") \
+	X(MODULE_ELF_SIZE_EXCEEDED, HEKI_ERANGE, "module image larger than MODULE_VALIDATION_MAX_SIZE") \
+	X(MODULE_RELOCATION_INVALID, HEKI_EINVAL, "module text differs from its ELF outside relocations") \
+	X(MODULE_TOKEN_INVALID, HEKI_EINVAL, "unknown module token") \
+	X(KERNEL_SYMBOL_TABLE_NOT_FOUND, HEKI_ENOENT, "kernel info or kernel data missing") \
+	X(KEXEC_TYPE_INVALID, HEKI_EINVAL, "unknown kexec range type") \
+	X(KEXEC_IMAGE_SEGMENTS_INVALID, HEKI_EINVAL, "kimage segment count out of range") \
+	X(KEXEC_SEGMENT_RANGE_INVALID, HEKI_ERANGE, "kexec segment range overflows") \
+	X(PRECOMPUTED_PATCH_NOT_FOUND, HEKI_ENOENT, "no precomputed patch for this address") \
+	X(TEXT_PATCH_SUSPICIOUS, HEKI_EACCES, "text patch does not match its precomputed patch") \
+	X(OPERATION_NOT_SUPPORTED, HEKI_EOPNOTSUPP, "call not supported") \
+	X(VTL0_COPY_FAILED, HEKI_EFAULT, "copy from or to VTL0 memory failed") \
+	X(HYPERCALL_FAILED, HEKI_EIO, "hypercall failed") \
+	X(SIGNATURE_VERIFICATION_FAILED, HEKI_EKEYREJECTED, "signature verification failed") \
+	X(BUFFER_TOO_SMALL, HEKI_ERANGE, "buffer shorter than the structure it must hold") \
+	X(INVALID_VIRTUAL_ADDRESS, HEKI_EFAULT, "virtual address not canonical") \
+	X(DISCONTIGUOUS_MEMORY_RANGE, HEKI_EFAULT, "ranges not contiguous in virtual memory") \
+	X(SYMBOL_TABLE_EMPTY, HEKI_EINVAL, "symbol table data empty") \
+	X(SYMBOL_TABLE_OUT_OF_RANGE, HEKI_ERANGE, "symbol table outside the kernel data") \
+	X(SYMBOL_TABLE_LENGTH_INVALID, HEKI_EINVAL, "symbol table length not a multiple of the entry size") \
+	X(SYMBOL_PARSE_FAILED, HEKI_EINVAL, "symbol entry does not parse") \
+	X(SYMBOL_NAME_OFFSET_INVALID, HEKI_EINVAL, "symbol name offset outside the kernel data") \
+	X(SYMBOL_NAME_NO_TERMINATOR, HEKI_EINVAL, "symbol name not NUL-terminated") \
+	X(SYMBOL_NAME_TOO_LONG, HEKI_ERANGE, "symbol name longer than HEKI_KSYM_NAME_LEN - 1") \
+	X(SYMBOL_NAME_INVALID_UTF8, HEKI_EINVAL, "symbol name not valid UTF-8")
+
+/* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
+#define HEKI_VSM_ERROR_LITEBOX_COUNT	42
+
+#define HEKI_VSM_ERROR_ENUM_(name, err, msg) HEKI_VSM_ERR_##name,
+/**
+ * enum heki_vsm_error - one code per distinct VSM failure
+ * @HEKI_VSM_OK: no error (0)
+ * @HEKI_VSM_ERR_COUNT: one past the last code
+ *
+ * The codes HEKI_VSM_ERR_<NAME> follow HEKI_VSM_ERROR_LIST in order,
+ * starting at 1. They never cross the wire: only their errno does.
+ */
+enum heki_vsm_error {
+	HEKI_VSM_OK = 0,
+	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_ENUM_)
+	HEKI_VSM_ERR_COUNT
+};
+#undef HEKI_VSM_ERROR_ENUM_
+
+#define HEKI_VSM_ERROR_ERRNO_CASE_(name, err, msg)	\
+	case HEKI_VSM_ERR_##name:			\
+		return err;
+/**
+ * heki_vsm_error_errno() - wire errno of a VSM error
+ * @e: error code
+ *
+ * Return: the positive Linux errno (0 for HEKI_VSM_OK, HEKI_EINVAL for a
+ * value outside the enum).
+ */
+HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
+{
+	switch (e) {
+	case HEKI_VSM_OK:
+		return 0;
+	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_ERRNO_CASE_)
+	default:
+		return HEKI_EINVAL;
+	}
+}
+#undef HEKI_VSM_ERROR_ERRNO_CASE_
+
+#define HEKI_VSM_ERROR_NAME_CASE_(name, err, msg)	\
+	case HEKI_VSM_ERR_##name:			\
+		return #name;
+/**
+ * heki_vsm_error_name() - symbolic name of a VSM error
+ * @e: error code
+ *
+ * Return: "<NAME>" as in HEKI_VSM_ERROR_LIST, "OK", or NULL if unknown.
+ */
+HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
+{
+	switch (e) {
+	case HEKI_VSM_OK:
+		return "OK";
+	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+#undef HEKI_VSM_ERROR_NAME_CASE_
+
+#define HEKI_VSM_ERROR_MESSAGE_CASE_(name, err, msg)	\
+	case HEKI_VSM_ERR_##name:			\
+		return msg;
+/**
+ * heki_vsm_error_message() - one-line description of a VSM error
+ * @e: error code
+ *
+ * Return: the message from HEKI_VSM_ERROR_LIST, "success", or NULL.
+ */
+HEKI_INLINE const char *heki_vsm_error_message(enum heki_vsm_error e)
+{
+	switch (e) {
+	case HEKI_VSM_OK:
+		return "success";
+	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_MESSAGE_CASE_)
+	default:
+		return NULL;
+	}
+}
+#undef HEKI_VSM_ERROR_MESSAGE_CASE_
+
+/*
+ * X(NAME, errno, "message"): LiteBox's VerificationError, the inner
+ * error of SIGNATURE_VERIFICATION_FAILED. Append only.
+ */
+#define HEKI_VERIFY_ERROR_LIST(X)					\
+	X(SIGNATURE_NOT_FOUND, HEKI_ENODATA, "no signature trailer") \
+	X(INVALID_SIGNATURE, HEKI_ELIBBAD, "signature malformed") \
+	X(INVALID_CERTIFICATE, HEKI_ENOKEY, "certificate unusable") \
+	X(AUTHENTICATION_FAILED, HEKI_EKEYREJECTED, "no trusted key verifies the signature") \
+	X(PARSE_FAILED, HEKI_ELIBBAD, "signed data does not parse") \
+	X(UNSUPPORTED, HEKI_ENOPKG, "unsupported signature or digest algorithm")
+
+/* Number of HEKI_VERIFY_ERROR_LIST entries that mirror LiteBox. */
+#define HEKI_VERIFY_ERROR_LITEBOX_COUNT	6
+
+#define HEKI_VERIFY_ERROR_ENUM_(name, err, msg) HEKI_VERIFY_ERR_##name,
+/**
+ * enum heki_verify_error - why a signature check failed
+ * @HEKI_VERIFY_OK: no error (0)
+ * @HEKI_VERIFY_ERR_COUNT: one past the last code
+ *
+ * HEKI_VERIFY_ERR_<NAME> follow HEKI_VERIFY_ERROR_LIST, starting at 1.
+ */
+enum heki_verify_error {
+	HEKI_VERIFY_OK = 0,
+	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_ENUM_)
+	HEKI_VERIFY_ERR_COUNT
+};
+#undef HEKI_VERIFY_ERROR_ENUM_
+
+#define HEKI_VERIFY_ERROR_ERRNO_CASE_(name, err, msg)	\
+	case HEKI_VERIFY_ERR_##name:			\
+		return err;
+/**
+ * heki_verify_error_errno() - wire errno of a verification error
+ * @e: error code
+ *
+ * Return: the positive Linux errno (0 for HEKI_VERIFY_OK, HEKI_EINVAL for
+ * a value outside the enum).
+ */
+HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
+{
+	switch (e) {
+	case HEKI_VERIFY_OK:
+		return 0;
+	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_ERRNO_CASE_)
+	default:
+		return HEKI_EINVAL;
+	}
+}
+#undef HEKI_VERIFY_ERROR_ERRNO_CASE_
+
+#define HEKI_VERIFY_ERROR_NAME_CASE_(name, err, msg)	\
+	case HEKI_VERIFY_ERR_##name:			\
+		return #name;
+/**
+ * heki_verify_error_name() - symbolic name of a verification error
+ * @e: error code
+ *
+ * Return: "<NAME>" as in HEKI_VERIFY_ERROR_LIST, "OK", or NULL.
+ */
+HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
+{
+	switch (e) {
+	case HEKI_VERIFY_OK:
+		return "OK";
+	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+#undef HEKI_VERIFY_ERROR_NAME_CASE_
+
+#define HEKI_VERIFY_ERROR_MESSAGE_CASE_(name, err, msg)	\
+	case HEKI_VERIFY_ERR_##name:			\
+		return msg;
+/**
+ * heki_verify_error_message() - one-line description of a verification error
+ * @e: error code
+ *
+ * Return: the message from HEKI_VERIFY_ERROR_LIST, "success", or NULL.
+ */
+HEKI_INLINE const char *heki_verify_error_message(enum heki_verify_error e)
+{
+	switch (e) {
+	case HEKI_VERIFY_OK:
+		return "success";
+	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_MESSAGE_CASE_)
+	default:
+		return NULL;
+	}
+}
+#undef HEKI_VERIFY_ERROR_MESSAGE_CASE_
+
+HEKI_ABI_ASSERT(HEKI_VSM_ERR_COUNT - 1 >= HEKI_VSM_ERROR_LITEBOX_COUNT);
+HEKI_ABI_ASSERT(HEKI_VERIFY_ERR_COUNT - 1 >= HEKI_VERIFY_ERROR_LITEBOX_COUNT);
+
+#endif /* _UAPI_HEKI_ERRORS_H */
