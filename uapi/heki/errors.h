@@ -93,7 +93,42 @@
 	X(SYMBOL_NAME_OFFSET_INVALID, HEKI_EINVAL, "symbol name offset outside the kernel data") \
 	X(SYMBOL_NAME_NO_TERMINATOR, HEKI_EINVAL, "symbol name not NUL-terminated") \
 	X(SYMBOL_NAME_TOO_LONG, HEKI_ERANGE, "symbol name longer than HEKI_KSYM_NAME_LEN - 1") \
-	X(SYMBOL_NAME_INVALID_UTF8, HEKI_EINVAL, "symbol name not valid UTF-8")
+	X(SYMBOL_NAME_INVALID_UTF8, HEKI_EINVAL, "symbol name not valid UTF-8") \
+	X(NO_MEMORY, HEKI_ENOMEM, "VTL1 out of memory") \
+	X(MODSIG_NOT_FOUND, HEKI_ENODATA, "module signature magic missing") \
+	X(MODSIG_TRAILER_TRUNCATED, HEKI_ELIBBAD, "module signature header truncated") \
+	X(MODSIG_TRAILER_INVALID, HEKI_ELIBBAD, "module signature header not PKCS#7 with zero fields") \
+	X(MODSIG_SIG_EMPTY, HEKI_ELIBBAD, "module signature length is zero") \
+	X(MODSIG_SIG_TRUNCATED, HEKI_ELIBBAD, "module signature longer than the module") \
+	X(SIG_PARSE_FAILED, HEKI_ELIBBAD, "PKCS#7 signature does not parse") \
+	X(SIG_INVALID, HEKI_ELIBBAD, "PKCS#7 signature not detached SignedData") \
+	X(SIG_NO_SIGNER, HEKI_ELIBBAD, "PKCS#7 signature has no signer") \
+	X(SIG_UNSUPPORTED, HEKI_ENOPKG, "signature algorithm, digest or attributes unsupported") \
+	X(SIG_NO_KEY, HEKI_ENOKEY, "no usable RSA key among the system certificates") \
+	X(SIG_KEY_REJECTED, HEKI_EKEYREJECTED, "no system certificate verifies the signature") \
+	X(CERTIFICATES_TOO_MANY, HEKI_EINVAL, "more than HEKI_CERTS_MAX certificates") \
+	X(KERNEL_INFO_TOO_SMALL, HEKI_ERANGE, "kernel info shorter than struct heki_kernel_info") \
+	X(SYMBOL_TABLE_REGIONS_INVALID, HEKI_EINVAL, "kernel data ranges overlap, overflow or miscount") \
+	X(SYMBOL_TABLE_REVERSED, HEKI_EINVAL, "symbol table end before start") \
+	X(SYMBOL_TABLE_TOO_LARGE, HEKI_ERANGE, "symbol table over its entry or name limit") \
+	X(SYMBOL_ENTRY_UNMAPPED, HEKI_ERANGE, "symbol entry not inside the kernel data") \
+	X(SYMBOL_NOT_FOUND, HEKI_ENOENT, "symbol not in the table") \
+	X(PATCH_INFO_TRUNCATED, HEKI_EINVAL, "patch info record truncated or trailing bytes") \
+	X(PATCH_INFO_TYPE_INVALID, HEKI_EINVAL, "patch info type not jump label") \
+	X(PATCH_INFO_EMPTY, HEKI_EINVAL, "patch info record without patches") \
+	X(PATCH_INFO_COUNT_INVALID, HEKI_EINVAL, "patch info count above its capacity") \
+	X(PATCH_INFO_TOO_MANY, HEKI_EINVAL, "more than HEKI_PATCHINFO_MAX_PATCHES patches") \
+	X(PATCH_PA_NULL, HEKI_EINVAL, "text patch address is zero") \
+	X(PATCH_PA_INVALID, HEKI_EINVAL, "text patch address beyond 2^52") \
+	X(PATCH_PA1_UNALIGNED, HEKI_EINVAL, "text patch second page not page aligned") \
+	X(PATCH_SIZE_INVALID, HEKI_EINVAL, "text patch size not 1..POKE_MAX_OPCODE_SIZE") \
+	X(PATCH_PA_EQUAL, HEKI_EINVAL, "text patch addresses equal") \
+	X(PATCH_PA1_MISSING, HEKI_EINVAL, "text patch crosses a page without a second address") \
+	X(PATCH_PA1_UNEXPECTED, HEKI_EINVAL, "text patch within one page has a second address") \
+	X(PATCH_PA1_SAME_PAGE, HEKI_EINVAL, "text patch second page is its first page") \
+	X(KEXEC_IMAGE_TOO_SMALL, HEKI_ERANGE, "kexec image shorter than struct heki_kimage") \
+	X(KEXEC_SEGMENT_PA_INVALID, HEKI_EFAULT, "kexec segment beyond 2^52") \
+	X(KEXEC_SEGMENT_VA_INVALID, HEKI_EFAULT, "kexec segment buffer address not canonical")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
