@@ -128,7 +128,29 @@
 	X(PATCH_PA1_SAME_PAGE, HEKI_EINVAL, "text patch second page is its first page") \
 	X(KEXEC_IMAGE_TOO_SMALL, HEKI_ERANGE, "kexec image shorter than struct heki_kimage") \
 	X(KEXEC_SEGMENT_PA_INVALID, HEKI_EFAULT, "kexec segment beyond 2^52") \
-	X(KEXEC_SEGMENT_VA_INVALID, HEKI_EFAULT, "kexec segment buffer address not canonical")
+	X(KEXEC_SEGMENT_VA_INVALID, HEKI_EFAULT, "kexec segment buffer address not canonical") \
+	X(PLATFORM_INVALID, HEKI_EINVAL, "platform interface incomplete or VTL1 ranges invalid") \
+	X(TOO_MANY_RANGES, HEKI_E2BIG, "nranges above HEKI_VTL1_MAX_RANGES") \
+	X(CHAIN_NEXT_INVALID, HEKI_EFAULT, "heki_page next_pa not a page-aligned physical address") \
+	X(CHAIN_PAGE_NRANGES_INVALID, HEKI_EFAULT, "heki_page nranges is 0 or above HEKI_MAX_RANGES") \
+	X(CHAIN_RANGES_EXCEED, HEKI_EFAULT, "heki_page chain carries more ranges than nranges") \
+	X(RANGE_END_BEFORE_START, HEKI_EFAULT, "heki_range epa below pa") \
+	X(RANGE_IN_VTL1, HEKI_EACCES, "range overlaps VTL1 memory") \
+	X(RANGE_OWNED, HEKI_EBUSY, "frames protected by another owner") \
+	X(PROT_LOOSEN, HEKI_EACCES, "request would loosen a protection") \
+	X(RANGE_CONFLICT, HEKI_EINVAL, "ranges of one call overlap with different protections") \
+	X(PROT_MAP_FULL, HEKI_ENOSPC, "protection map full") \
+	X(KDATA_ALREADY_LOADED, HEKI_EEXIST, "kernel data already loaded") \
+	X(KDATA_SIZE_EXCEEDED, HEKI_ERANGE, "kernel data larger than HEKI_VTL1_MAX_KDATA_SIZE") \
+	X(MODULE_LIMIT, HEKI_ENOSPC, "too many live modules") \
+	X(MODULE_TOKEN_EXHAUSTED, HEKI_EOVERFLOW, "module token counter exhausted") \
+	X(PATCH_TABLE_FULL, HEKI_ENOSPC, "too many precomputed patch sites") \
+	X(PATCH_DUPLICATE, HEKI_EEXIST, "patch site registered twice") \
+	X(PATCH_OUTSIDE_MODULE, HEKI_EINVAL, "module patch site outside the module's text") \
+	X(KEXEC_SIZE_EXCEEDED, HEKI_ERANGE, "kexec image or blob larger than HEKI_VTL1_MAX_KEXEC_SIZE") \
+	X(KEXEC_AUTHENTICODE_UNAVAILABLE, HEKI_ENOPKG, "kexec image signature check not available") \
+	X(RINGBUF_ALREADY_SET, HEKI_EEXIST, "ring buffer already set elsewhere") \
+	X(RINGBUF_SIZE_INVALID, HEKI_EINVAL, "ring buffer size 0")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
