@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * boot.c - hardening at load time
+ *
+ * A patched HEKI kernel does these four steps right after
+ * mark_rodata_ro(); heki_vtl0 does them from its init function, in the
+ * same order, each behind its own module parameter:
+ *
+ *  1. LOCK_REGS on every online CPU (the intercepts are per VP);
+ *  2. PROTECT_MEMORY: core kernel text R|X and rodata R;
+ *  3. LOAD_KDATA: the system certificates (certs= firmware file), the
+ *     kernel info (ksymtab bounds) and the kernel data they point into;
+ *  4. SIGNAL_END_OF_BOOT: VTL1 refuses steps 1-3 from now on.
+ *
+ * The first failing step stops the sequence and fails the module load.
+ * Each step's outcome is logged and shown in debugfs (heki/boot).
+ */
+
+#define pr_fmt(fmt) "heki_vtl0: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/firmware.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include <heki/abi.h>
+
+#include "heki_vtl0.h"
+#include "heki_policy.h"
+
+enum heki_boot_step_id {
+	HEKI_BOOT_LOCK_REGS,
+	HEKI_BOOT_PROTECT_KERNEL,
+	HEKI_BOOT_LOAD_KDATA,
+	HEKI_BOOT_END_OF_BOOT,
+	HEKI_BOOT_NSTEPS,
+};
+
+/**
+ * struct heki_boot_step - outcome of one boot step, for debugfs
+ * @name:    parameter name of the step
+ * @state:   "off" (parameter false), "not run", "ok" or "failed"
+ * @result:  the step's error code (0 on success)
+ * @detail:  one line of what was sent (CPUs, ranges, pages, bytes)
+ */
+struct heki_boot_step {
+	const char *name;
+	const char *state;
+	long result;
+	char detail[96];
+};
+
+static struct heki_boot_step heki_boot_steps[HEKI_BOOT_NSTEPS] = {
+	[HEKI_BOOT_LOCK_REGS] = { .name = "lock_regs" },
+	[HEKI_BOOT_PROTECT_KERNEL] = { .name = "protect_kernel" },
+	[HEKI_BOOT_LOAD_KDATA] = { .name = "load_kdata" },
+	[HEKI_BOOT_END_OF_BOOT] = { .name = "end_of_boot" },
+};
+static bool heki_boot_vtl1_changed;
+
+static void heki_boot_record(enum heki_boot_step_id id, long result)
+{
+	struct heki_boot_step *s = &heki_boot_steps[id];
+
+	s->result = result;
+	s->state = result < 0 ? "failed" : "ok";
+	if (result >= 0)
+		heki_boot_vtl1_changed = true;
+	if (result < 0)
+		pr_err("boot: %s failed (%ld)%s%s\n", s->name, result,
+		       s->detail[0] ? ": " : "", s->detail);
+	else
+		pr_info("boot: %s ok%s%s\n", s->name,
+			s->detail[0] ? ": " : "", s->detail);
+}
+
+static int heki_boot_lock_regs(void)
+{
+	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOCK_REGS];
+	unsigned int cpu, locked = 0;
+	s64 res = 0;
+	int ret = 0;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		ret = heki_vtl_call_on_cpu(cpu,
+					   VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE,
+					   0, 0, 0, &res);
+		if (!ret && res < 0)
+			ret = (int)res;
+		if (ret) {
+			scnprintf(s->detail, sizeof(s->detail),
+				  "CPU %u refused after %u locked", cpu,
+				  locked);
+			break;
+		}
+		locked++;
+	}
+	cpus_read_unlock();
+	if (!ret)
+		scnprintf(s->detail, sizeof(s->detail), "%u of %u online CPUs",
+			  locked, num_online_cpus());
+	/* Any CPU locked changed VTL1 state even if a later one failed. */
+	if (ret && locked)
+		heki_boot_vtl1_changed = true;
+	return ret;
+}
+
+static int heki_boot_kernel_range(const char *start_sym, const char *end_sym,
+				  unsigned long *start, unsigned long *end)
+{
+	*start = heki_ksym(start_sym);
+	*end = heki_ksym(end_sym);
+	if (!*start || !*end || *end <= *start) {
+		pr_err("boot: kernel symbols %s/%s not found in kallsyms\n",
+		       start_sym, end_sym);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int heki_boot_protect_kernel(void)
+{
+	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_PROTECT_KERNEL];
+	unsigned long text, etext, ro, ero;
+	struct heki_chain c;
+	s64 ret;
+
+	ret = heki_boot_kernel_range("_stext", "_etext", &text, &etext);
+	if (!ret)
+		ret = heki_boot_kernel_range("__start_rodata", "__end_rodata",
+					     &ro, &ero);
+	if (ret)
+		return ret;
+	/* PROTECT_MEMORY takes whole pages; both ends pad to a page. */
+	text = round_down(text, PAGE_SIZE);
+	etext = round_up(etext, PAGE_SIZE);
+	ro = round_down(ro, PAGE_SIZE);
+	ero = round_up(ero, PAGE_SIZE);
+
+	heki_chain_init(&c);
+	ret = heki_chain_add_va(&c, text, etext - text,
+				heki_mem_attr_raw(MEM_ATTR_READ |
+						  MEM_ATTR_EXEC));
+	if (!ret)
+		ret = heki_chain_add_va(&c, ro, ero - ro,
+					heki_mem_attr_raw(MEM_ATTR_READ));
+	if (!ret)
+		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
+				      &c, 0);
+	scnprintf(s->detail, sizeof(s->detail),
+		  "text %lu KiB R|X, rodata %lu KiB R, %llu ranges, %u pages",
+		  (etext - text) >> 10, (ero - ro) >> 10,
+		  (unsigned long long)c.nranges, c.npages);
+	heki_chain_free(&c);
+	return ret < 0 ? (int)ret : 0;
+}
+
+/*
+ * The certs= file must be DER certificates back to back, each a SEQUENCE
+ * with a two-byte length (30 82 hi lo), which is what VTL1 parses.
+ */
+static int heki_boot_count_certs(const u8 *p, size_t len, unsigned int *n)
+{
+	size_t off = 0;
+
+	*n = 0;
+	while (off < len) {
+		size_t clen;
+
+		if (len - off < 4 || p[off] != 0x30 || p[off + 1] != 0x82) {
+			pr_err("boot: certs file: no DER certificate at offset %zu\n",
+			       off);
+			return -EINVAL;
+		}
+		clen = 4 + ((size_t)p[off + 2] << 8 | p[off + 3]);
+		if (clen > len - off) {
+			pr_err("boot: certs file: certificate at offset %zu is truncated\n",
+			       off);
+			return -EINVAL;
+		}
+		off += clen;
+		(*n)++;
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+static int heki_boot_load_certs(const char *name, void **buf, size_t *len,
+				unsigned int *ncerts)
+{
+	const struct firmware *fw;
+	int ret;
+
+	ret = request_firmware_direct(&fw, name, NULL);
+	if (ret) {
+		pr_err("boot: cannot load certs=%s from /lib/firmware (%d)\n",
+		       name, ret);
+		return ret;
+	}
+	ret = heki_boot_count_certs(fw->data, fw->size, ncerts);
+	if (!ret) {
+		*buf = vmalloc(fw->size);
+		if (*buf) {
+			memcpy(*buf, fw->data, fw->size);
+			*len = fw->size;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	release_firmware(fw);
+	return ret;
+}
+
+static int heki_boot_load_kdata(const char *certs)
+{
+	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOAD_KDATA];
+	struct heki_kernel_info *kinfo = NULL;
+	unsigned long ro, ero;
+	void *certbuf = NULL;
+	unsigned int ncerts = 0;
+	size_t certlen = 0;
+	struct heki_chain c;
+	s64 ret;
+
+	if (!certs || !*certs) {
+		scnprintf(s->detail, sizeof(s->detail), "no certs= given");
+		return -EINVAL;
+	}
+	kinfo = kzalloc(sizeof(*kinfo), GFP_KERNEL);
+	if (!kinfo)
+		return -ENOMEM;
+	kinfo->ksymtab_start = heki_ksym("__start___ksymtab");
+	kinfo->ksymtab_end = heki_ksym("__stop___ksymtab");
+	kinfo->ksymtab_gpl_start = heki_ksym("__start___ksymtab_gpl");
+	kinfo->ksymtab_gpl_end = heki_ksym("__stop___ksymtab_gpl");
+	ret = heki_boot_kernel_range("__start_rodata", "__end_rodata", &ro,
+				     &ero);
+	if (ret)
+		goto out;
+	/* VTL1 rebuilds the symbol tables from the kernel data: all inside. */
+	if (!kinfo->ksymtab_start || !kinfo->ksymtab_gpl_start ||
+	    kinfo->ksymtab_start < ro || kinfo->ksymtab_end > ero ||
+	    kinfo->ksymtab_end < kinfo->ksymtab_start ||
+	    kinfo->ksymtab_gpl_start < ro || kinfo->ksymtab_gpl_end > ero ||
+	    kinfo->ksymtab_gpl_end < kinfo->ksymtab_gpl_start) {
+		scnprintf(s->detail, sizeof(s->detail),
+			  "ksymtab bounds missing or outside rodata");
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = heki_boot_load_certs(certs, &certbuf, &certlen, &ncerts);
+	if (ret) {
+		scnprintf(s->detail, sizeof(s->detail), "certs=%s unusable",
+			  certs);
+		goto out;
+	}
+
+	heki_chain_init(&c);
+	ret = heki_chain_add_va(&c, (unsigned long)certbuf, certlen,
+				HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	if (!ret)
+		ret = heki_chain_add_va(&c, (unsigned long)kinfo,
+					sizeof(*kinfo),
+					HEKI_KDATA_KERNEL_INFO_VALUE);
+	if (!ret)
+		ret = heki_chain_add_va(&c, ro, ero - ro,
+					HEKI_KDATA_KERNEL_DATA_VALUE);
+	if (!ret)
+		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c,
+				      0);
+	scnprintf(s->detail, sizeof(s->detail),
+		  "%u certificates (%zu bytes), kernel data %lu KiB, %llu ranges, %u pages",
+		  ncerts, certlen, (ero - ro) >> 10,
+		  (unsigned long long)c.nranges, c.npages);
+	heki_chain_free(&c);
+out:
+	vfree(certbuf);
+	kfree(kinfo);
+	return ret < 0 ? (int)ret : 0;
+}
+
+static int heki_boot_end_of_boot(void)
+{
+	s64 ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+				0, 0, 0);
+
+	return ret < 0 ? (int)ret : 0;
+}
+
+/**
+ * heki_boot_run() - run the enabled boot steps in order
+ * @opts: which steps, and the certs= file name
+ *
+ * Context: process context, after the transport is up. Stops at the first
+ * failing step.
+ * Return: 0 or that step's negative error.
+ */
+int heki_boot_run(const struct heki_boot_opts *opts)
+{
+	const bool on[HEKI_BOOT_NSTEPS] = {
+		[HEKI_BOOT_LOCK_REGS] = opts->lock_regs,
+		[HEKI_BOOT_PROTECT_KERNEL] = opts->protect_kernel,
+		[HEKI_BOOT_LOAD_KDATA] = opts->load_kdata,
+		[HEKI_BOOT_END_OF_BOOT] = opts->end_of_boot,
+	};
+	int id, ret = 0;
+
+	for (id = 0; id < HEKI_BOOT_NSTEPS; id++) {
+		heki_boot_steps[id].state = on[id] ? "not run" : "off";
+		heki_boot_steps[id].result = 0;
+		heki_boot_steps[id].detail[0] = '\0';
+	}
+	heki_boot_vtl1_changed = false;
+
+	for (id = 0; id < HEKI_BOOT_NSTEPS && !ret; id++) {
+		if (!on[id]) {
+			pr_info("boot: %s skipped (parameter off)\n",
+				heki_boot_steps[id].name);
+			continue;
+		}
+		switch (id) {
+		case HEKI_BOOT_LOCK_REGS:
+			ret = heki_boot_lock_regs();
+			break;
+		case HEKI_BOOT_PROTECT_KERNEL:
+			ret = heki_boot_protect_kernel();
+			break;
+		case HEKI_BOOT_LOAD_KDATA:
+			ret = heki_boot_load_kdata(opts->certs);
+			break;
+		default:
+			ret = heki_boot_end_of_boot();
+			break;
+		}
+		heki_boot_record(id, ret);
+	}
+	return ret;
+}
+
+/**
+ * heki_boot_changed_vtl1() - whether a boot step changed VTL1's state
+ *
+ * Return: true once any step succeeded (or LOCK_REGS locked any CPU).
+ */
+bool heki_boot_changed_vtl1(void)
+{
+	return heki_boot_vtl1_changed;
+}
+
+/**
+ * heki_boot_show() - debugfs: one line per boot step
+ * @m: seq_file to print to
+ */
+void heki_boot_show(struct seq_file *m)
+{
+	int id;
+
+	for (id = 0; id < HEKI_BOOT_NSTEPS; id++) {
+		const struct heki_boot_step *s = &heki_boot_steps[id];
+
+		seq_printf(m, "%-15s %-8s %ld%s%s\n", s->name,
+			   s->state ? s->state : "not run", s->result,
+			   s->detail[0] ? "  " : "", s->detail);
+	}
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * heki_policy.h - interface between the policy files of heki_vtl0.ko
+ *
+ * main.c owns the module parameters and the init/exit order; it calls:
+ *   ksym.c      kernel symbol addresses (kallsyms through a kprobe)
+ *   boot.c      hardening at load: LockRegs, ProtectMemory, LoadKData,
+ *               SignalEndOfBoot
+ *   pristine.c  capture of each module's signed image before the loader
+ *               changes it (ftrace hook on load_module)
+ *   modhook.c   module lifecycle: ValidateModule at COMING,
+ *               FreeModuleInit at LIVE, UnloadModule at GOING
+ * Mechanism (chains, transports, debugfs, stats) is in heki_vtl0.h.
+ */
+#ifndef _KMOD_HEKI_POLICY_H
+#define _KMOD_HEKI_POLICY_H
+
+#include <linux/types.h>
+
+struct seq_file;
+struct dentry;
+
+/* ------------------------------------------------------------------ */
+/* Kernel symbols (ksym.c)                                             */
+/* ------------------------------------------------------------------ */
+
+int heki_ksym_init(void);
+unsigned long heki_ksym(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Hardening at load (boot.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct heki_boot_opts - which boot steps to run, from module params
+ * @lock_regs:      LockRegs on every online CPU
+ * @protect_kernel: ProtectMemory: core kernel text R|X, rodata R
+ * @load_kdata:     LoadKData: certificates, kernel info, kernel data
+ * @end_of_boot:    SignalEndOfBoot
+ * @certs:          firmware file of concatenated DER X.509 certificates
+ *                  (under /lib/firmware), or NULL/"" for none
+ */
+struct heki_boot_opts {
+	bool lock_regs;
+	bool protect_kernel;
+	bool load_kdata;
+	bool end_of_boot;
+	const char *certs;
+};
+
+int heki_boot_run(const struct heki_boot_opts *opts);
+bool heki_boot_changed_vtl1(void);
+void heki_boot_show(struct seq_file *m);
+
+/* ------------------------------------------------------------------ */
+/* Pristine module images (pristine.c)                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct heki_pristine - the signed module file as the loader received it
+ * @data:   vmalloc'd copy of the whole file, signature trailer included
+ * @len:    its length in bytes
+ * @flags:  the load flags (MODULE_INIT_*) given to init/finit_module
+ *
+ * Valid from the start of load_module() until it returns, in the task
+ * that loads the module; modhook.c reads it at MODULE_STATE_COMING.
+ */
+struct heki_pristine {
+	void *data;
+	size_t len;
+	int flags;
+};
+
+int heki_pristine_init(void);
+void heki_pristine_exit(void);
+const struct heki_pristine *heki_pristine_current(void);
+void heki_pristine_show(struct seq_file *m);
+
+/* ------------------------------------------------------------------ */
+/* Module lifecycle (modhook.c)                                        */
+/* ------------------------------------------------------------------ */
+
+int heki_modhook_init(void);
+void heki_modhook_exit(void);
+unsigned int heki_modhook_tokens(void);
+void heki_modhook_show(struct seq_file *m);
+
+#endif /* _KMOD_HEKI_POLICY_H */

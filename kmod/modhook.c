@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * modhook.c - module lifecycle: ValidateModule, FreeModuleInit,
+ * UnloadModule
+ *
+ * A module notifier sees every module the kernel loads after heki_vtl0:
+ *  - MODULE_STATE_COMING: the module is laid out, relocated, patched and
+ *    write-protected, and its init has not run. One chain describes its
+ *    memory by type and the signed image captured by pristine.c; one
+ *    VALIDATE_MODULE call either returns a token (kept per module) or
+ *    -errno, which refuses the load (notifier_from_errno()).
+ *  - MODULE_STATE_LIVE: init ran; FREE_MODULE_INIT(token) lets VTL1
+ *    release the init memory and seal ro_after_init.
+ *  - MODULE_STATE_GOING: unload, failed init, or a later COMING notifier
+ *    refused the module; UNLOAD_MODULE(token) drops VTL1's protections.
+ *
+ * Concurrent loads run their COMING notifiers in parallel (the chain is
+ * walked under a read lock). Each builds its own chain; heki_modhook_lock
+ * serialises the VTL call with the token map, so a token is recorded
+ * before any LIVE/GOING of that module can look for it.
+ *
+ * Every live token holds a reference on heki_vtl0 itself: VTL1 keeps
+ * state for that module, and only heki_vtl0 can release it, so
+ * `rmmod heki_vtl0` answers -EBUSY until every validated module is gone.
+ */
+
+#define pr_fmt(fmt) "heki_vtl0: " fmt
+
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/version.h>
+
+#include <heki/abi.h>
+
+#include "heki_vtl0.h"
+#include "heki_policy.h"
+
+/**
+ * struct heki_modtoken - VTL1's token for one validated module
+ * @node:       entry in heki_modtokens
+ * @mod:        the module (only compared, never dereferenced after GOING)
+ * @name:       module name, for debugfs and messages
+ * @token:      VALIDATE_MODULE result (>= 0; 0 is a valid token)
+ * @nranges:    ranges sent in the VALIDATE_MODULE chain
+ * @npages:     heki_pages of that chain
+ * @init_freed: FREE_MODULE_INIT succeeded
+ */
+struct heki_modtoken {
+	struct list_head node;
+	const struct module *mod;
+	char name[MODULE_NAME_LEN];
+	s64 token;
+	u64 nranges;
+	unsigned int npages;
+	bool init_freed;
+};
+
+static LIST_HEAD(heki_modtokens);
+static DEFINE_MUTEX(heki_modhook_lock);
+static unsigned int heki_modhook_ntokens;
+static bool heki_modhook_registered;
+
+/* Counters and the last refusal, under heki_modhook_lock. */
+static struct {
+	u64 validated;
+	u64 refused;
+	u64 init_freed;
+	u64 init_free_failed;
+	u64 unloaded;
+	u64 unload_failed;
+	char last_refused[MODULE_NAME_LEN];
+	int last_refused_err;
+} heki_modhook_stats;
+
+static int heki_modhook_add(struct heki_chain *c, void *base,
+			    unsigned int start, unsigned int end, u64 type)
+{
+	if (end <= start)
+		return 0;
+	return heki_chain_add_va(c, (unsigned long)base + start, end - start,
+				 type);
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+/* 6.4+: struct module_memory mem[MOD_MEM_NUM_TYPES], typed by the kernel. */
+static const u64 heki_mod_mem_type_of[MOD_MEM_NUM_TYPES] = {
+	[MOD_TEXT] = HEKI_MOD_MEM_TEXT_VALUE,
+	[MOD_DATA] = HEKI_MOD_MEM_DATA_VALUE,
+	[MOD_RODATA] = HEKI_MOD_MEM_RODATA_VALUE,
+	[MOD_RO_AFTER_INIT] = HEKI_MOD_MEM_RO_AFTER_INIT_VALUE,
+	[MOD_INIT_TEXT] = HEKI_MOD_MEM_INIT_TEXT_VALUE,
+	[MOD_INIT_DATA] = HEKI_MOD_MEM_INIT_DATA_VALUE,
+	[MOD_INIT_RODATA] = HEKI_MOD_MEM_INIT_RODATA_VALUE,
+};
+
+static int heki_modhook_add_memory(struct heki_chain *c, struct module *mod)
+{
+	enum mod_mem_type type;
+	int ret;
+
+	for_each_mod_mem_type(type) {
+		const struct module_memory *mem = &mod->mem[type];
+
+		if (!mem->size)
+			continue;
+		ret = heki_modhook_add(c, mem->base, 0, mem->size,
+				       heki_mod_mem_type_of[type]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+#else
+/*
+ * Up to 6.3: two layouts, each [text][rodata][ro_after_init][data], every
+ * boundary page-aligned under STRICT_MODULE_RWX. The init layout has no
+ * ro_after_init part (its ro_after_init_size equals ro_size).
+ */
+static int heki_modhook_add_layout(struct heki_chain *c,
+				   const struct module_layout *l, bool init)
+{
+	int ret;
+
+	if (!l->size)
+		return 0;
+	if (!l->base || l->text_size > l->ro_size ||
+	    l->ro_size > l->ro_after_init_size ||
+	    l->ro_after_init_size > l->size)
+		return -EINVAL;
+	ret = heki_modhook_add(c, l->base, 0, l->text_size,
+			       init ? HEKI_MOD_MEM_INIT_TEXT_VALUE :
+				      HEKI_MOD_MEM_TEXT_VALUE);
+	if (!ret)
+		ret = heki_modhook_add(c, l->base, l->text_size, l->ro_size,
+				       init ? HEKI_MOD_MEM_INIT_RODATA_VALUE :
+					      HEKI_MOD_MEM_RODATA_VALUE);
+	if (!ret && !init)
+		ret = heki_modhook_add(c, l->base, l->ro_size,
+				       l->ro_after_init_size,
+				       HEKI_MOD_MEM_RO_AFTER_INIT_VALUE);
+	if (!ret)
+		ret = heki_modhook_add(c, l->base, l->ro_after_init_size,
+				       l->size,
+				       init ? HEKI_MOD_MEM_INIT_DATA_VALUE :
+					      HEKI_MOD_MEM_DATA_VALUE);
+	return ret;
+}
+
+static int heki_modhook_add_memory(struct heki_chain *c, struct module *mod)
+{
+	int ret = heki_modhook_add_layout(c, &mod->core_layout, false);
+
+	if (!ret)
+		ret = heki_modhook_add_layout(c, &mod->init_layout, true);
+	return ret;
+}
+#endif
+
+/* Caller holds heki_modhook_lock. */
+static struct heki_modtoken *heki_modhook_find(const struct module *mod)
+{
+	struct heki_modtoken *t;
+
+	list_for_each_entry(t, &heki_modtokens, node)
+		if (t->mod == mod)
+			return t;
+	return NULL;
+}
+
+static void heki_modhook_refused(struct module *mod, int err,
+				 const char *why)
+{
+	heki_modhook_stats.refused++;
+	strscpy(heki_modhook_stats.last_refused, mod->name,
+		sizeof(heki_modhook_stats.last_refused));
+	heki_modhook_stats.last_refused_err = err;
+	pr_err("module %s refused: %s (%d)\n", mod->name, why, err);
+}
+
+static int heki_modhook_coming(struct module *mod)
+{
+	const struct heki_pristine *img = heki_pristine_current();
+	struct heki_modtoken *tok;
+	struct heki_chain chain;
+	s64 ret;
+
+	if (IS_ERR(img)) {
+		mutex_lock(&heki_modhook_lock);
+		heki_modhook_refused(mod, PTR_ERR(img),
+				     "no signed image captured");
+		mutex_unlock(&heki_modhook_lock);
+		return PTR_ERR(img);
+	}
+	/* VTL1 will hold state that only we can release: pin ourselves. */
+	if (!try_module_get(THIS_MODULE)) {
+		pr_err("module %s refused: heki_vtl0 is unloading\n",
+		       mod->name);
+		return -EBUSY;
+	}
+	tok = kzalloc(sizeof(*tok), GFP_KERNEL);
+	if (!tok) {
+		module_put(THIS_MODULE);
+		return -ENOMEM;
+	}
+	tok->mod = mod;
+	strscpy(tok->name, mod->name, sizeof(tok->name));
+
+	/* The signed image first, then the module's memory by type. */
+	heki_chain_init(&chain);
+	ret = heki_chain_add_va(&chain, (unsigned long)img->data, img->len,
+				HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	if (!ret)
+		ret = heki_modhook_add_memory(&chain, mod);
+
+	mutex_lock(&heki_modhook_lock);
+	if (!ret)
+		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
+				      &chain, (u64)(unsigned int)img->flags);
+	else
+		ret = chain.err ? chain.err : ret;
+	tok->nranges = chain.nranges;
+	tok->npages = chain.npages;
+	heki_chain_free(&chain);
+
+	if (ret < 0) {
+		heki_modhook_refused(mod, (int)ret, "ValidateModule failed");
+		mutex_unlock(&heki_modhook_lock);
+		kfree(tok);
+		module_put(THIS_MODULE);
+		return (int)ret;
+	}
+	tok->token = ret;
+	list_add_tail(&tok->node, &heki_modtokens);
+	heki_modhook_ntokens++;
+	heki_modhook_stats.validated++;
+	mutex_unlock(&heki_modhook_lock);
+	pr_info("module %s validated: token %lld (%llu ranges, %u chain pages, image %zu bytes)\n",
+		mod->name, (long long)tok->token,
+		(unsigned long long)tok->nranges, tok->npages, img->len);
+	return 0;
+}
+
+static void heki_modhook_live(struct module *mod)
+{
+	struct heki_modtoken *tok;
+	s64 ret;
+
+	mutex_lock(&heki_modhook_lock);
+	tok = heki_modhook_find(mod);
+	if (!tok) {
+		mutex_unlock(&heki_modhook_lock);
+		return;
+	}
+	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE,
+			    (u64)tok->token, 0, 0);
+	if (ret < 0) {
+		heki_modhook_stats.init_free_failed++;
+		pr_err("module %s: FreeModuleInit(token %lld) failed (%lld)\n",
+		       mod->name, (long long)tok->token, (long long)ret);
+	} else {
+		tok->init_freed = true;
+		heki_modhook_stats.init_freed++;
+	}
+	mutex_unlock(&heki_modhook_lock);
+}
+
+/* Caller holds heki_modhook_lock; frees @tok. */
+static void heki_modhook_release(struct heki_modtoken *tok)
+{
+	s64 ret;
+
+	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
+			    (u64)tok->token, 0, 0);
+	list_del(&tok->node);
+	heki_modhook_ntokens--;
+	if (ret < 0) {
+		/*
+		 * VTL1 still holds this module's state: keep our pin so that
+		 * heki_vtl0 stays as long as that state can matter.
+		 */
+		heki_modhook_stats.unload_failed++;
+		pr_err("module %s: UnloadModule(token %lld) failed (%lld); heki_vtl0 stays pinned\n",
+		       tok->name, (long long)tok->token, (long long)ret);
+	} else {
+		heki_modhook_stats.unloaded++;
+		pr_info("module %s: token %lld released\n", tok->name,
+			(long long)tok->token);
+		module_put(THIS_MODULE);
+	}
+	kfree(tok);
+}
+
+static void heki_modhook_going(struct module *mod)
+{
+	struct heki_modtoken *tok;
+
+	mutex_lock(&heki_modhook_lock);
+	tok = heki_modhook_find(mod);
+	if (tok)
+		heki_modhook_release(tok);
+	mutex_unlock(&heki_modhook_lock);
+}
+
+static int heki_modhook_notify(struct notifier_block *nb, unsigned long state,
+			       void *data)
+{
+	struct module *mod = data;
+
+	switch (state) {
+	case MODULE_STATE_COMING:
+		return notifier_from_errno(heki_modhook_coming(mod));
+	case MODULE_STATE_LIVE:
+		heki_modhook_live(mod);
+		break;
+	case MODULE_STATE_GOING:
+		heki_modhook_going(mod);
+		break;
+	default:
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+/*
+ * Priority 0, registered after boot: runs after every built-in COMING
+ * handler (static calls, jump labels, kprobe events), so VTL1 sees the
+ * module's text as it will run.
+ */
+static struct notifier_block heki_modhook_nb = {
+	.notifier_call = heki_modhook_notify,
+	.priority = 0,
+};
+
+/**
+ * heki_modhook_init() - validate every module loaded from now on
+ *
+ * Needs heki_pristine_init() to have succeeded first.
+ * Return: 0 or the error of register_module_notifier().
+ */
+int heki_modhook_init(void)
+{
+	int ret = register_module_notifier(&heki_modhook_nb);
+
+	if (ret) {
+		pr_err("cannot register the module notifier (%d)\n", ret);
+		return ret;
+	}
+	heki_modhook_registered = true;
+	pr_info("module validation on: every module load makes one ValidateModule call\n");
+	return 0;
+}
+
+/**
+ * heki_modhook_exit() - stop validating modules
+ *
+ * Normally no token is left (each pins heki_vtl0). A module whose COMING
+ * raced with this unload may still hold one: it is released here.
+ */
+void heki_modhook_exit(void)
+{
+	struct heki_modtoken *tok, *next;
+
+	if (!heki_modhook_registered)
+		return;
+	unregister_module_notifier(&heki_modhook_nb);
+	heki_modhook_registered = false;
+	mutex_lock(&heki_modhook_lock);
+	list_for_each_entry_safe(tok, next, &heki_modtokens, node) {
+		pr_warn("module %s still holds token %lld at unload\n",
+			tok->name, (long long)tok->token);
+		heki_modhook_release(tok);
+	}
+	mutex_unlock(&heki_modhook_lock);
+}
+
+/**
+ * heki_modhook_tokens() - number of modules VTL1 currently holds state for
+ *
+ * Return: the number of live tokens.
+ */
+unsigned int heki_modhook_tokens(void)
+{
+	unsigned int n;
+
+	mutex_lock(&heki_modhook_lock);
+	n = heki_modhook_ntokens;
+	mutex_unlock(&heki_modhook_lock);
+	return n;
+}
+
+/**
+ * heki_modhook_show() - debugfs: counters and one line per live token
+ * @m: seq_file to print to
+ */
+void heki_modhook_show(struct seq_file *m)
+{
+	struct heki_modtoken *t;
+
+	mutex_lock(&heki_modhook_lock);
+	seq_printf(m, "validation: %s\n",
+		   heki_modhook_registered ? "on" : "off");
+	seq_printf(m, "validated: %llu\n", heki_modhook_stats.validated);
+	seq_printf(m, "refused: %llu\n", heki_modhook_stats.refused);
+	seq_printf(m, "last_refused: %s %d\n",
+		   heki_modhook_stats.last_refused[0] ?
+		   heki_modhook_stats.last_refused : "-",
+		   heki_modhook_stats.last_refused_err);
+	seq_printf(m, "init_freed: %llu\n", heki_modhook_stats.init_freed);
+	seq_printf(m, "init_free_failed: %llu\n",
+		   heki_modhook_stats.init_free_failed);
+	seq_printf(m, "unloaded: %llu\n", heki_modhook_stats.unloaded);
+	seq_printf(m, "unload_failed: %llu\n", heki_modhook_stats.unload_failed);
+	seq_printf(m, "tokens: %u\n", heki_modhook_ntokens);
+	list_for_each_entry(t, &heki_modtokens, node)
+		seq_printf(m, "token %lld module %s ranges %llu pages %u init %s\n",
+			   (long long)t->token, t->name,
+			   (unsigned long long)t->nranges, t->npages,
+			   t->init_freed ? "freed" : "live");
+	mutex_unlock(&heki_modhook_lock);
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# build.sh - build and sign heki's end-to-end test modules with keys made
+# now (never reused between runs).
+#
+# Usage: tests/modules/build.sh OUTDIR [NCOPIES]
+#
+# Writes to OUTDIR:
+#   test-key.pem test-cert.der     fresh RSA-2048 signing key + X.509 cert
+#                                   with the kernel's x509 extensions
+#   other-key.pem other-cert.der   a second key the guest is never told about
+#   test-certs.der                 the certs= firmware file (test cert only)
+#   heki_test_mod.ko               signed with the test key
+#   heki_test_mod-unsigned.ko      the same module, not signed
+#   heki_test_mod-tampered.ko      signed, then one byte of .rodata flipped
+#   heki_test_mod-otherkey.ko      signed with the unknown key
+#   heki_conc_NN.ko                NCOPIES (default 16) signed copies under
+#                                   other module names, for concurrent loads
+# Env: KDIR (default: newest /usr/src/linux-headers-*-amd64).
+set -euo pipefail
+
+OUT=${1:?usage: build.sh OUTDIR [NCOPIES]}
+NCOPIES=${2:-16}
+HERE=$(cd "$(dirname "$0")" && pwd)
+KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1)}
+[ -f "$KDIR/Makefile" ] || { echo "build.sh: no kernel headers (KDIR='$KDIR')" >&2; exit 2; }
+SIGN=$KDIR/scripts/sign-file
+[ -x "$SIGN" ] || { echo "build.sh: $SIGN missing" >&2; exit 2; }
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.ko "$OUT"/*.der "$OUT"/*.pem
+OUT=$(cd "$OUT" && pwd)
+SRC=$OUT/src
+rm -rf "$SRC"
+mkdir -p "$SRC"
+
+# 1. Keys: the same extensions as the kernel's certs/default_x509.genkey
+#    (digitalSignature, subject and authority key identifiers).
+genkey() { # name CN
+	cat >"$OUT/$1.genkey" <<GENKEY
+[ req ]
+default_bits = 2048
+distinguished_name = req_distinguished_name
+prompt = no
+string_mask = utf8only
+x509_extensions = myexts
+
+[ req_distinguished_name ]
+O = heki end-to-end tests
+CN = $2
+emailAddress = heki-tests@invalid
+
+[ myexts ]
+basicConstraints=critical,CA:FALSE
+keyUsage=digitalSignature
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+GENKEY
+	openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 \
+		-config "$OUT/$1.genkey" -outform DER \
+		-out "$OUT/$1-cert.der" -keyout "$OUT/$1-key.pem" 2>/dev/null
+}
+genkey test "heki test signing key $(date -u +%Y%m%dT%H%M%S)-$$"
+genkey other "heki unknown signing key $$"
+cp "$OUT/test-cert.der" "$OUT/test-certs.der"
+
+# 2. Modules: one source, several object names (the module name is the
+#    object name), built by kbuild against the Debian headers.
+cp "$HERE/heki_test_mod.c" "$SRC/heki_test_mod.c"
+cp "$HERE/Kbuild.in" "$SRC/Kbuild"
+echo "obj-m += heki_test_mod.o" >>"$SRC/Kbuild"
+names=()
+for i in $(seq 0 $((NCOPIES - 1))); do
+	n=$(printf 'heki_conc_%02d' "$i")
+	names+=("$n")
+	cp "$HERE/heki_test_mod.c" "$SRC/$n.c"
+	echo "obj-m += $n.o" >>"$SRC/Kbuild"
+done
+make -s -C "$KDIR" M="$SRC" modules >"$OUT/kbuild.log" 2>&1 ||
+	{ cat "$OUT/kbuild.log" >&2; exit 1; }
+
+# Strip debug info as Debian does for its own modules (INSTALL_MOD_STRIP).
+for k in "$SRC"/*.ko; do strip --strip-debug "$k"; done
+
+MARK='~Module signature appended~'
+signed() { tail -c 28 "$1" | grep -qF "$MARK"; }
+
+cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-unsigned.ko"
+signed "$OUT/heki_test_mod-unsigned.ko" &&
+	{ echo "build.sh: kbuild output is already signed" >&2; exit 1; }
+
+cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod.ko"
+"$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/heki_test_mod.ko"
+cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-otherkey.ko"
+"$SIGN" sha256 "$OUT/other-key.pem" "$OUT/other-cert.der" "$OUT/heki_test_mod-otherkey.ko"
+for n in "${names[@]}"; do
+	cp "$SRC/$n.ko" "$OUT/$n.ko"
+	"$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/$n.ko"
+done
+
+# 3. Tamper: flip one bit of the first byte of the banner string in
+#    .rodata. The ELF stays valid, so the kernel alone would still load it
+#    (the test key is not in its keyring: -ENOKEY is tolerated).
+cp "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko"
+off=$(grep -obUaF 'heki test module' "$OUT/heki_test_mod-tampered.ko" | head -n1 | cut -d: -f1)
+[ -n "$off" ] || { echo "build.sh: banner not found" >&2; exit 1; }
+byte=$(od -An -tu1 -j "$off" -N1 "$OUT/heki_test_mod-tampered.ko" | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 0x20)))" |
+	dd of="$OUT/heki_test_mod-tampered.ko" bs=1 seek="$off" conv=notrunc status=none
+cmp -s "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko" &&
+	{ echo "build.sh: tampering changed nothing" >&2; exit 1; }
+
+for f in heki_test_mod.ko heki_test_mod-otherkey.ko heki_test_mod-tampered.ko "${names[@]/%/.ko}"; do
+	signed "$OUT/$f" || { echo "build.sh: $f is not signed" >&2; exit 1; }
+done
+echo "build.sh: $((4 + NCOPIES)) modules in $OUT (tampered byte at offset $off)"
