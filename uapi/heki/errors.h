@@ -150,7 +150,54 @@
 	X(KEXEC_SIZE_EXCEEDED, HEKI_ERANGE, "kexec image or blob larger than HEKI_VTL1_MAX_KEXEC_SIZE") \
 	X(KEXEC_AUTHENTICODE_UNAVAILABLE, HEKI_ENOPKG, "kexec image signature check not available") \
 	X(RINGBUF_ALREADY_SET, HEKI_EEXIST, "ring buffer already set elsewhere") \
-	X(RINGBUF_SIZE_INVALID, HEKI_EINVAL, "ring buffer size 0")
+	X(RINGBUF_SIZE_INVALID, HEKI_EINVAL, "ring buffer size 0") \
+	X(ELF_TRUNCATED, HEKI_EINVAL, "module ELF shorter than its ELF header") \
+	X(ELF_BAD_MAGIC, HEKI_EINVAL, "module ELF magic wrong") \
+	X(ELF_BAD_CLASS, HEKI_EINVAL, "module ELF not ELFCLASS64") \
+	X(ELF_BAD_ENDIAN, HEKI_EINVAL, "module ELF not little-endian") \
+	X(ELF_BAD_VERSION, HEKI_EINVAL, "module ELF version not EV_CURRENT") \
+	X(ELF_BAD_TYPE, HEKI_EINVAL, "module ELF not ET_REL") \
+	X(ELF_BAD_MACHINE, HEKI_EINVAL, "module ELF not EM_X86_64") \
+	X(ELF_BAD_HEADER_SIZE, HEKI_EINVAL, "module ELF e_ehsize or e_shentsize wrong") \
+	X(ELF_BAD_SHNUM, HEKI_EINVAL, "module ELF section count 0 or extended") \
+	X(ELF_SHDRS_OUT_OF_BOUNDS, HEKI_ERANGE, "module ELF section headers beyond the image") \
+	X(ELF_SHDRS_OVERLAP_EHDR, HEKI_EINVAL, "module ELF section headers overlap the ELF header") \
+	X(ELF_BAD_SHSTRNDX, HEKI_EINVAL, "module ELF e_shstrndx invalid") \
+	X(ELF_BAD_NULL_SECTION, HEKI_EINVAL, "module ELF section 0 not an empty SHT_NULL") \
+	X(ELF_BAD_SHSTRTAB, HEKI_EINVAL, "module ELF section name table empty, unterminated or not STRTAB") \
+	X(ELF_BAD_SECTION_NAME, HEKI_ERANGE, "module ELF section name offset outside the name table") \
+	X(ELF_BAD_ALIGN, HEKI_EINVAL, "module ELF sh_addralign not 0 or a power of two") \
+	X(ELF_SECTION_OUT_OF_BOUNDS, HEKI_ERANGE, "module ELF section contents beyond the image") \
+	X(ELF_SECTION_OVERLAPS_HEADERS, HEKI_EINVAL, "module ELF section contents overlap the headers") \
+	X(ELF_BAD_SYMTAB, HEKI_EINVAL, "module ELF symbol table entry size or length wrong") \
+	X(ELF_BAD_STRTAB, HEKI_EINVAL, "module ELF symbol string table invalid") \
+	X(ELF_NO_SYMTAB, HEKI_EINVAL, "module ELF has no symbol table") \
+	X(ELF_SECTION_INDEX, HEKI_ERANGE, "module ELF section index out of range") \
+	X(ELF_SECTION_NOT_FOUND, HEKI_ENOENT, "module ELF section not found") \
+	X(ELF_SYMBOL_INDEX, HEKI_ERANGE, "module ELF symbol index out of range") \
+	X(ELF_SYMBOL_NAME, HEKI_ERANGE, "module ELF symbol name offset outside the string table") \
+	X(ELF_BAD_RELA, HEKI_EINVAL, "module ELF SHT_RELA malformed or not linked to the symbol table") \
+	X(ELF_RELA_INDEX, HEKI_ERANGE, "module ELF relocation index out of range") \
+	X(MODLAYOUT_BAD_KERNEL, HEKI_EOPNOTSUPP, "module layout rules for this kernel not implemented") \
+	X(MODLAYOUT_NO_ROOM, HEKI_ERANGE, "module layout section array too small") \
+	X(MODLAYOUT_WX_SECTION, HEKI_EINVAL, "module section both writable and executable") \
+	X(MODLAYOUT_NO_THIS_MODULE, HEKI_EINVAL, "module has no .gnu.linkonce.this_module") \
+	X(MODLAYOUT_TOO_LARGE, HEKI_ERANGE, "module layout exceeds the maximum module size") \
+	X(MODLAYOUT_NOT_LOADED, HEKI_EINVAL, "module section not in module memory") \
+	X(MODRELOC_NO_ROOM, HEKI_ERANGE, "module symbol value array too small") \
+	X(MODRELOC_BUFFER_SIZE, HEKI_EINVAL, "module section buffer size differs from sh_size") \
+	X(MODRELOC_SYMBOL_UNRESOLVED, HEKI_ENOENT, "module needs an unknown kernel symbol") \
+	X(MODRELOC_SYMBOL_COMMON, HEKI_EINVAL, "module has a SHN_COMMON symbol") \
+	X(MODRELOC_SYMBOL_SECTION, HEKI_ERANGE, "module symbol section index out of range") \
+	X(MODRELOC_NO_PERCPU, HEKI_EINVAL, "module per-CPU symbol but no per-CPU base") \
+	X(MODRELOC_LIVEPATCH, HEKI_EOPNOTSUPP, "livepatch relocations or symbols not supported") \
+	X(MODRELOC_REL_UNSUPPORTED, HEKI_EINVAL, "module SHT_REL relocations (x86-64 loads only RELA)") \
+	X(MODRELOC_SYMBOL_INDEX, HEKI_ERANGE, "module relocation symbol index out of range") \
+	X(MODRELOC_UNKNOWN_TYPE, HEKI_EINVAL, "module relocation type not accepted by the kernel") \
+	X(MODRELOC_OFFSET_OUT_OF_BOUNDS, HEKI_ERANGE, "module relocation site beyond its section") \
+	X(MODRELOC_SYMBOL_NOT_LOADED, HEKI_EINVAL, "module relocation uses a symbol outside module memory") \
+	X(MODRELOC_SITE_NONZERO, HEKI_EINVAL, "module relocation site not zero before relocation") \
+	X(MODRELOC_OVERFLOW, HEKI_ERANGE, "module relocation value does not fit its 32-bit field")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
