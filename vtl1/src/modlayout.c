@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Module memory layout, Linux 6.1 x86-64 (Debian 12 configuration).
+ *
+ * Replays, from the ELF alone, what the kernel's loader decides before it
+ * copies a module (kernel/module/main.c and kallsyms.c):
+ *
+ *  1. rewrite_section_headers/layout_and_allocate change flags: ALLOC off
+ *     for __versions, .modinfo and .data..percpu (first ALLOC section of
+ *     each name, as find_sec() finds it); SHF_RO_AFTER_INIT on
+ *     .data..ro_after_init and __jump_table; W+X sections are refused
+ *     (module_enforce_rwx_sections); .gnu.linkonce.this_module must exist.
+ *  2. layout_sections: five passes of {required, forbidden} flags over the
+ *     sections in header order, core sections first, then the ones whose
+ *     names start with ".init"; each section is placed at the running size
+ *     aligned to sh_addralign; the size is page-aligned after the text, ro
+ *     and ro_after_init passes and at the end (STRICT_MODULE_RWX).
+ *  3. layout_symtab: .symtab and .strtab go to the end of init; the core
+ *     kallsyms tail (kept symbols, their strings and type bytes) goes after
+ *     core, mod_kallsyms and the full type table after .strtab in init.
+ *
+ * On 6.1 x86 data_layout is core_layout, so core text, rodata,
+ * ro_after_init and data are consecutive regions of one allocation, init
+ * regions of another.
+ */
+#include <heki/abi.h>
+
+#include "libc.h"
+#include "elf.h"
+#include "modlayout.h"
+
+#define INIT_PREFIX		".init"
+#define NR_PASSES		5
+#define MOD_KALLSYMS_SIZE	32ULL	/* sizeof(struct mod_kallsyms) */
+#define MOD_KALLSYMS_ALIGN	8ULL	/* __alignof__(struct mod_kallsyms) */
+
+enum { ALLOC_CORE = 0, ALLOC_INIT = 1 };
+
+/* layout_sections' masks[][2] with ARCH_SHF_SMALL = 0 (x86). */
+static const __u64 pass_required[NR_PASSES] = {
+	HEKI_SHF_EXECINSTR | HEKI_SHF_ALLOC,
+	HEKI_SHF_ALLOC,
+	HEKI_SHF_RO_AFTER_INIT | HEKI_SHF_ALLOC,
+	HEKI_SHF_WRITE | HEKI_SHF_ALLOC,
+	HEKI_SHF_ALLOC,
+};
+
+static const __u64 pass_forbidden[NR_PASSES] = {
+	0, HEKI_SHF_WRITE, 0, 0, 0,
+};
+
+static const __u8 core_pass_mem[NR_PASSES] = {
+	HEKI_MODLAYOUT_TEXT, HEKI_MODLAYOUT_RODATA,
+	HEKI_MODLAYOUT_RO_AFTER_INIT, HEKI_MODLAYOUT_DATA,
+	HEKI_MODLAYOUT_DATA,
+};
+
+static const __u8 init_pass_mem[NR_PASSES] = {
+	HEKI_MODLAYOUT_INIT_TEXT, HEKI_MODLAYOUT_INIT_RODATA,
+	HEKI_MODLAYOUT_INIT_DATA, HEKI_MODLAYOUT_INIT_DATA,
+	HEKI_MODLAYOUT_INIT_DATA,
+};
+
+/* *size = ALIGN(*size, align); bounded by HEKI_MODLAYOUT_MAX_SIZE. */
+static int align_up(__u64 *size, __u64 align)
+{
+	__u64 v;
+
+	if (!align)
+		align = 1;
+	if (__builtin_add_overflow(*size, align - 1, &v))
+		return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	v &= ~(align - 1);
+	if (v > HEKI_MODLAYOUT_MAX_SIZE)
+		return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	*size = v;
+	return 0;
+}
+
+/* *size += n, bounded. */
+static int grow(__u64 *size, __u64 n)
+{
+	__u64 v;
+
+	if (__builtin_add_overflow(*size, n, &v) ||
+	    v > HEKI_MODLAYOUT_MAX_SIZE)
+		return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	*size = v;
+	return 0;
+}
+
+/* module_get_offset(): place a section of @sh_size / @align at *size. */
+static int place(__u64 *size, __u64 sh_size, __u64 align, __u64 *offset)
+{
+	int ret = align_up(size, align);
+
+	if (ret)
+		return ret;
+	*offset = *size;
+	return grow(size, sh_size);
+}
+
+/* Step 1: the section flags the kernel has changed by layout time. */
+static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay)
+{
+	static const char * const unalloc[] = {
+		"__versions", ".modinfo", ".data..percpu",
+	};
+	static const char * const ro_after_init[] = {
+		".data..ro_after_init", "__jump_table",
+	};
+	struct heki_elf_shdr sh;
+	__u32 i, idx;
+	int ret;
+
+	for (i = 0; i < elf->shnum; i++) {
+		ret = heki_elf_shdr(elf, i, &sh);
+		if (ret)
+			return ret;
+		if ((sh.flags & HEKI_SHF_WRITE) && (sh.flags & HEKI_SHF_EXECINSTR))
+			return -HEKI_VSM_ERR_MODLAYOUT_WX_SECTION;
+		memset(&lay->sects[i], 0, sizeof(lay->sects[i]));
+		lay->sects[i].flags = sh.flags;
+		lay->sects[i].size = sh.size;
+		lay->sects[i].mem = HEKI_MODLAYOUT_MEM_NONE;
+	}
+	if (heki_elf_find_section(elf, ".gnu.linkonce.this_module",
+				  HEKI_SHF_ALLOC, &lay->this_module))
+		return -HEKI_VSM_ERR_MODLAYOUT_NO_THIS_MODULE;
+	if (heki_elf_find_section(elf, ".data..percpu", HEKI_SHF_ALLOC, &idx))
+		idx = 0;
+	lay->percpu = idx;
+	for (i = 0; i < sizeof(unalloc) / sizeof(unalloc[0]); i++)
+		if (!heki_elf_find_section(elf, unalloc[i], HEKI_SHF_ALLOC, &idx))
+			lay->sects[idx].flags &= ~HEKI_SHF_ALLOC;
+	for (i = 0; i < sizeof(ro_after_init) / sizeof(ro_after_init[0]); i++)
+		if (!heki_elf_find_section(elf, ro_after_init[i], HEKI_SHF_ALLOC,
+					   &idx))
+			lay->sects[idx].flags |= HEKI_SHF_RO_AFTER_INIT;
+	return 0;
+}
+
+/* Step 2: one of layout_sections' two loops (core or init). */
+static int layout_pass_loop(const struct heki_elf *elf,
+			    struct heki_modlayout *lay, int init, __u64 *size,
+			    __u64 bound[NR_PASSES])
+{
+	struct heki_elf_shdr sh;
+	struct heki_modlayout_sect *s;
+	const char *name;
+	__u32 m, i;
+	int ret;
+
+	for (m = 0; m < NR_PASSES; m++) {
+		for (i = 0; i < elf->shnum; i++) {
+			s = &lay->sects[i];
+			if ((s->flags & pass_required[m]) != pass_required[m] ||
+			    (s->flags & pass_forbidden[m]) ||
+			    s->mem != HEKI_MODLAYOUT_MEM_NONE)
+				continue;
+			ret = heki_elf_shdr(elf, i, &sh);
+			if (!ret)
+				ret = heki_elf_section_name(elf, &sh, &name);
+			if (ret)
+				return ret;
+			if (heki_elf_name_starts(name, INIT_PREFIX) != init)
+				continue;
+			ret = place(size, sh.size, sh.addralign, &s->offset);
+			if (ret)
+				return ret;
+			s->mem = init ? init_pass_mem[m] : core_pass_mem[m];
+		}
+		/* strict_align() after passes 0, 1, 2 (core only) and 4. */
+		if (m == 0 || m == 1 || m == 4 || (m == 2 && !init)) {
+			ret = align_up(size, HEKI_MODLAYOUT_PAGE_SIZE);
+			if (ret)
+				return ret;
+		}
+		bound[m] = *size;
+	}
+	return 0;
+}
+
+static __u64 name_len(const char *s)
+{
+	__u64 n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* kallsyms.c:is_core_symbol() with KALLSYMS_ALL. */
+static int is_core_symbol(const struct heki_elf *elf,
+			  const struct heki_modlayout *lay,
+			  const struct heki_elf_sym *sym)
+{
+	const struct heki_modlayout_sect *s;
+
+	if (sym->shndx == HEKI_SHN_UNDEF || sym->shndx >= elf->shnum ||
+	    !sym->name)
+		return 0;
+	if (sym->shndx == lay->percpu)
+		return 1;
+	s = &lay->sects[sym->shndx];
+	return (s->flags & HEKI_SHF_ALLOC) &&
+	       s->mem != HEKI_MODLAYOUT_INIT_TEXT &&
+	       s->mem != HEKI_MODLAYOUT_INIT_DATA &&
+	       s->mem != HEKI_MODLAYOUT_INIT_RODATA;
+}
+
+/* Step 3: layout_symtab(). */
+static int layout_symtab(const struct heki_elf *elf, struct heki_modlayout *lay,
+			 __u64 *core, __u64 *init)
+{
+	struct heki_elf_shdr symsh, strsh;
+	struct heki_elf_sym sym;
+	__u64 i, ndst = 0, strsize = 0, v;
+	const char *name;
+	int ret;
+
+	ret = heki_elf_shdr(elf, elf->symtab, &symsh);
+	if (!ret)
+		ret = heki_elf_shdr(elf, elf->strtab, &strsh);
+	if (ret)
+		return ret;
+
+	lay->sects[elf->symtab].flags |= HEKI_SHF_ALLOC;
+	ret = place(init, symsh.size, symsh.addralign,
+		    &lay->sects[elf->symtab].offset);
+	if (ret)
+		return ret;
+	lay->sects[elf->symtab].mem = HEKI_MODLAYOUT_INIT_DATA;
+
+	for (i = 0; i < elf->nsyms; i++) {
+		ret = heki_elf_sym(elf, i, &sym);
+		if (ret)
+			return ret;
+		if (i != 0 && !is_core_symbol(elf, lay, &sym))
+			continue;
+		ret = heki_elf_sym_name(elf, &sym, &name);
+		if (ret)
+			return ret;
+		ndst++;
+		ret = grow(&strsize, name_len(name) + 1);
+		if (ret)
+			return ret;
+	}
+
+	/* Core tail: Elf64_Sym[ndst], strings, one type byte per symbol. */
+	ret = align_up(core, symsh.addralign);
+	if (ret)
+		return ret;
+	lay->kallsyms_off = *core;
+	v = ndst * HEKI_ELF_SYM_SIZE;	/* ndst <= nsyms < 2^59 */
+	ret = grow(core, v);
+	if (!ret)
+		ret = grow(core, strsize);
+	if (!ret)
+		ret = grow(core, ndst);
+	if (ret)
+		return ret;
+	lay->kallsyms_size = *core - lay->kallsyms_off;
+	ret = align_up(core, HEKI_MODLAYOUT_PAGE_SIZE);
+	if (ret)
+		return ret;
+
+	lay->sects[elf->strtab].flags |= HEKI_SHF_ALLOC;
+	ret = place(init, strsh.size, strsh.addralign,
+		    &lay->sects[elf->strtab].offset);
+	if (ret)
+		return ret;
+	lay->sects[elf->strtab].mem = HEKI_MODLAYOUT_INIT_DATA;
+
+	ret = align_up(init, MOD_KALLSYMS_ALIGN);
+	if (ret)
+		return ret;
+	lay->init_kallsyms_off = *init;
+	ret = grow(init, MOD_KALLSYMS_SIZE);
+	if (!ret)
+		ret = grow(init, elf->nsyms);
+	if (ret)
+		return ret;
+	lay->init_kallsyms_size = *init - lay->init_kallsyms_off;
+	return align_up(init, HEKI_MODLAYOUT_PAGE_SIZE);
+}
+
+static void set_region(struct heki_modlayout *lay, __u8 mem, __u32 alloc,
+		       __u64 start, __u64 end)
+{
+	lay->mem[mem].alloc = alloc;
+	lay->mem[mem].base = start;
+	lay->mem[mem].size = end - start;
+}
+
+static int layout_linux_6_1(const struct heki_elf *elf,
+			    struct heki_modlayout *lay)
+{
+	__u64 core = 0, init = 0, cb[NR_PASSES], ib[NR_PASSES];
+	struct heki_modlayout_sect *s;
+	__u32 i;
+	int ret;
+
+	ret = kernel_flags(elf, lay);
+	if (ret)
+		return ret;
+	ret = layout_pass_loop(elf, lay, 0, &core, cb);
+	if (ret)
+		return ret;
+	ret = layout_pass_loop(elf, lay, 1, &init, ib);
+	if (ret)
+		return ret;
+	/* Offsets of the symtab/kallsyms extras are allocation-relative. */
+	ret = layout_symtab(elf, lay, &core, &init);
+	if (ret)
+		return ret;
+
+	set_region(lay, HEKI_MODLAYOUT_TEXT, ALLOC_CORE, 0, cb[0]);
+	set_region(lay, HEKI_MODLAYOUT_RODATA, ALLOC_CORE, cb[0], cb[1]);
+	set_region(lay, HEKI_MODLAYOUT_RO_AFTER_INIT, ALLOC_CORE, cb[1], cb[2]);
+	set_region(lay, HEKI_MODLAYOUT_DATA, ALLOC_CORE, cb[2], core);
+	set_region(lay, HEKI_MODLAYOUT_INIT_TEXT, ALLOC_INIT, 0, ib[0]);
+	set_region(lay, HEKI_MODLAYOUT_INIT_RODATA, ALLOC_INIT, ib[0], ib[1]);
+	set_region(lay, HEKI_MODLAYOUT_INIT_DATA, ALLOC_INIT, ib[1], init);
+	lay->alloc_size[ALLOC_CORE] = core;
+	lay->alloc_size[ALLOC_INIT] = init;
+
+	/* Make every offset relative to its memory type. */
+	for (i = 0; i < elf->shnum; i++) {
+		s = &lay->sects[i];
+		if (s->mem == HEKI_MODLAYOUT_MEM_NONE)
+			continue;
+		s->offset -= lay->mem[s->mem].base;
+	}
+	lay->kallsyms_off -= lay->mem[HEKI_MODLAYOUT_DATA].base;
+	lay->init_kallsyms_off -= lay->mem[HEKI_MODLAYOUT_INIT_DATA].base;
+	return 0;
+}
+
+/**
+ * heki_modlayout_compute() - derive a module's memory layout from its ELF
+ * @elf: the parsed, signature-stripped module image
+ * @kernel: enum heki_modlayout_kernel
+ * @sects: caller storage for one entry per section header
+ * @nsects: number of entries in @sects; must be >= @elf->shnum
+ * @out: the layout; @out->sects points to @sects
+ *
+ * Return: 0; -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL for an unknown @kernel;
+ * -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM if @nsects is too small;
+ * -HEKI_VSM_ERR_MODLAYOUT_WX_SECTION for a writable executable section;
+ * -HEKI_VSM_ERR_MODLAYOUT_NO_THIS_MODULE without .gnu.linkonce.this_module;
+ * -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE if an allocation would exceed
+ * HEKI_MODLAYOUT_MAX_SIZE; or an ELF accessor error. @out is zeroed on
+ * failure.
+ */
+int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
+			   struct heki_modlayout_sect *sects, __u32 nsects,
+			   struct heki_modlayout *out)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (kernel != HEKI_MODLAYOUT_LINUX_6_1)
+		return -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL;
+	if (!sects || nsects < elf->shnum)
+		return -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM;
+	out->kernel = kernel;
+	out->nsects = elf->shnum;
+	out->sects = sects;
+	ret = layout_linux_6_1(elf, out);
+	if (ret)
+		memset(out, 0, sizeof(*out));
+	return ret;
+}
+
+/**
+ * heki_modlayout_section_va() - final address of a section
+ * @lay: a computed layout
+ * @idx: section index
+ * @mem_va: virtual address of each memory type's first byte
+ * @va: set to @mem_va[type] + offset
+ *
+ * Return: 0; -HEKI_VSM_ERR_ELF_SECTION_INDEX if @idx is out of range;
+ * -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED if the section is not in module
+ * memory; -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE if the address wraps.
+ */
+int heki_modlayout_section_va(const struct heki_modlayout *lay, __u32 idx,
+			      const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
+			      __u64 *va)
+{
+	const struct heki_modlayout_sect *s;
+
+	if (idx >= lay->nsects)
+		return -HEKI_VSM_ERR_ELF_SECTION_INDEX;
+	s = &lay->sects[idx];
+	if (s->mem >= HEKI_MODLAYOUT_NR_MEM)
+		return -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED;
+	if (__builtin_add_overflow(mem_va[s->mem], s->offset, va))
+		return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	return 0;
+}
