@@ -82,6 +82,16 @@ typedef signed long long __s64;
  */
 #define HEKI_SIZEOF_MEMBER(type, member) sizeof(((type *)0)->member)
 
+/**
+ * HEKI_ALIGNOF() - alignment requirement of @type in bytes
+ * @type: a complete type
+ */
+#ifdef __cplusplus
+#define HEKI_ALIGNOF(type) alignof(type)
+#else
+#define HEKI_ALIGNOF(type) _Alignof(type)
+#endif
+
 /* Accessors and conversions in these headers are static inline helpers. */
 #define HEKI_INLINE static inline
 

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# dump.sh - the ABI dump cannot change unnoticed, and it matches LiteBox.
+#
+#  1. scripts/abi-dump.sh builds and runs the dump program (which also fails
+#     if any struct has implicit padding or a member it did not list);
+#  2. the fresh dump equals the committed tests/abi/abi.dump, byte for byte
+#     (after a deliberate ABI change: scripts/abi-dump.sh --update, review
+#     the diff, commit both);
+#  3. every line of tests/abi/litebox.expected - LiteBox's sizes, offsets and
+#     values typed from vtl1-litebox.md - holds in the fresh dump (one test
+#     per line);
+#  4. the errno table in Documentation/abi.rst equals the one generated from
+#     the X-macro lists;
+#  5. the matcher itself rejects a wrong value (so 3 can fail).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+OUT=${HEKI_ABI_BUILD:-build/abi}
+mkdir -p "$OUT"
+pass=0 fail=0 n=0
+result() { # result OK NAME
+	n=$((n + 1))
+	if [ "$1" = 1 ]; then
+		echo "ok $n $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n $2"
+		fail=$((fail + 1))
+	fi
+}
+
+# expect_ok LINE DUMP: does one litebox.expected line hold in DUMP?
+expect_ok() {
+	local kind a b c
+	read -r kind a b c <<<"$1"
+	case $kind in
+	size) grep -q "^struct $a size=$b " "$2" ;;
+	field) grep -qx "field $a offset=$b size=$c" "$2" ;;
+	const) grep -qx "const $a = $b" "$2" ;;
+	list) grep -qx "list $a $b = $c" "$2" ;;
+	errno) grep -q "^list $a $b errno=$c " "$2" ;;
+	*) return 1 ;;
+	esac
+}
+
+fresh=$OUT/abi.dump.fresh
+ok=1
+if ! scripts/abi-dump.sh >"$fresh" 2>"$OUT/abi-dump.err"; then
+	ok=0
+	sed 's/^/# /' "$OUT/abi-dump.err"
+fi
+result $ok "dump program builds, runs, finds no implicit padding"
+
+ok=1
+if ! diff -u tests/abi/abi.dump "$fresh" >"$OUT/abi.dump.diff"; then
+	ok=0
+	echo "# the ABI changed; if deliberate: scripts/abi-dump.sh --update"
+	head -n 40 "$OUT/abi.dump.diff" | sed 's/^/#   /'
+fi
+result $ok "dump equals the committed tests/abi/abi.dump"
+
+ok=1
+bad=$(grep '^struct ' "$fresh" | grep -v ' padding=0$' || true)
+[ -z "$bad" ] || { ok=0; echo "# $bad"; }
+result $ok "every wire struct has explicit padding only"
+
+while IFS= read -r line; do
+	case $line in '#'* | '') continue ;; esac
+	ok=1
+	expect_ok "$line" "$fresh" || ok=0
+	result $ok "litebox: $line"
+done <tests/abi/litebox.expected
+
+ok=0
+expect_ok "size heki_page 4095" "$fresh" || ok=1
+expect_ok "const HEKI_MAX_RANGES 0x80" "$fresh" && ok=0
+result $ok "matcher rejects a wrong size and a wrong value"
+
+ok=1
+if [ -f Documentation/abi.rst ]; then
+	scripts/abi-dump.sh --errno-table "$fresh" >"$OUT/errno-table.rst"
+	awk '/^\.\. BEGIN GENERATED ERRNO TABLE/ { on = 1; next }
+	     /^\.\. END GENERATED ERRNO TABLE/ { on = 0 }
+	     on' Documentation/abi.rst >"$OUT/errno-table.doc"
+	if ! diff -u "$OUT/errno-table.doc" "$OUT/errno-table.rst" >/dev/null; then
+		ok=0
+		echo "# Documentation/abi.rst errno table is stale: scripts/abi-dump.sh --update"
+	fi
+else
+	ok=0
+	echo "# Documentation/abi.rst missing"
+fi
+result $ok "Documentation/abi.rst errno table matches the error lists"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
