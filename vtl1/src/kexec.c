@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * kexec.c - KexecValidate.
+ */
+#include "handlers.h"
+#include "chain.h"
+#include "kimage.h"
+#include "protmap.h"
+
+static hv_page_prot_t ro(void)
+{
+	return heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ);
+}
+
+static hv_page_prot_t released(void)
+{
+	return heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ | MEM_ATTR_WRITE);
+}
+
+/*
+ * Add release operations for every frame @owner holds that the (sorted,
+ * merged) new operations in t->ops[0..nnew) do not cover again.
+ */
+static int add_releases(struct heki_vtl1 *v, struct prot_txn *t, __u8 owner,
+			__u32 nnew)
+{
+	__u32 i, k = 0;
+	int ret;
+
+	for (i = 0; i < v->map.n; i++) {
+		const struct vtl1_prot_ent *e = &v->map.e[i];
+		__u64 pos = e->pfn, end = e->pfn + e->npages;
+
+		if (e->owner != owner)
+			continue;
+		while (pos < end) {
+			__u64 stop = end;
+
+			while (k < nnew &&
+			       t->ops[k].pfn + t->ops[k].npages <= pos)
+				k++;
+			if (k < nnew && t->ops[k].pfn <= pos) {
+				pos = t->ops[k].pfn + t->ops[k].npages;
+				continue;
+			}
+			if (k < nnew && t->ops[k].pfn < stop)
+				stop = t->ops[k].pfn;
+			ret = prot_txn_add(t, pos, stop - pos, released(),
+					   HEKI_VTL1_OWNER_NONE, 0);
+			if (ret)
+				return ret;
+			pos = stop;
+		}
+	}
+	return 0;
+}
+
+static __u32 owned_entries(const struct heki_vtl1 *v, __u8 owner)
+{
+	__u32 i, n = 0;
+
+	for (i = 0; i < v->map.n; i++)
+		n += v->map.e[i].owner == owner;
+	return n;
+}
+
+/* The Authenticode check of the kernel blob (integrity issue). */
+static int verify_kernel_blob(struct heki_vtl1 *v, const struct vtl1_buf *b)
+{
+	return -HEKI_VSM_ERR_KEXEC_AUTHENTICODE_UNAVAILABLE;
+}
+
+/*
+ * KexecValidate(pa, nranges, crash), in order: certificates loaded
+ * (EACCES); pa == 0 only releases the pages the previous call of the same
+ * kind (crash or not) protected; otherwise pa/nranges (EFAULT), the chain,
+ * types (EINVAL), sizes (ERANGE), for crash the kimage segments; then the
+ * new pages (image, blob, pages, segments) are made read-only and the old
+ * ones released in one transaction, the blob is verified, and on refusal
+ * everything is rolled back (the previous protections stay).
+ */
+__s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+			     __u64 a2)
+{
+	__u8 owner = a2 ? HEKI_VTL1_OWNER_KEXEC_CRASH : HEKI_VTL1_OWNER_KEXEC;
+	struct vtl1_buf image = { 0 }, blob = { 0 };
+	struct heki_kimage_segments segs;
+	struct vtl1_chain c = { 0 };
+	struct prot_txn t;
+	__u64 cap;
+	__u32 i, nnew;
+	int ret;
+
+	memset(&t, 0, sizeof(t));
+	if (!v->keyring)
+		return -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_NOT_LOADED;
+	if (a0) {
+		if (!vtl1_chain_args_ok(a0, a1))
+			return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
+		ret = vtl1_chain_walk(v, a0, a1, &c);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < c.n; i++) {
+		if (!heki_kexec_type_valid(heki_range_kexec_type(&c.r[i]))) {
+			ret = -HEKI_VSM_ERR_KEXEC_TYPE_INVALID;
+			goto out;
+		}
+	}
+	cap = (__u64)c.n + KEXEC_SEGMENT_MAX + 2ULL * owned_entries(v, owner) + 1;
+	ret = prot_txn_init(v, &t, (__u32)cap);
+	if (ret)
+		goto out;
+	t.releaser_owner = owner;
+	t.may_loosen = 1;
+
+	if (a0) {
+		ret = vtl1_gather(v, &c, HEKI_KEXEC_IMAGE_VALUE,
+				  HEKI_VTL1_MAX_KEXEC_SIZE,
+				  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &image);
+		if (!ret)
+			ret = vtl1_gather(v, &c, HEKI_KEXEC_KERNEL_BLOB_VALUE,
+					  HEKI_VTL1_MAX_KEXEC_SIZE,
+					  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED,
+					  &blob);
+		for (i = 0; !ret && i < c.n; i++)
+			ret = prot_txn_add_range(&t, c.r[i].pa, c.r[i].epa, ro(),
+						 owner, 0);
+		if (!ret && a2) {
+			ret = heki_kimage_parse(image.data, image.len, &segs);
+			for (i = 0; !ret && i < segs.nr; i++)
+				ret = prot_txn_add_range(&t, segs.seg[i].pa,
+							 segs.seg[i].epa, ro(),
+							 owner, 0);
+		}
+		if (ret)
+			goto out;
+	}
+	ret = prot_txn_sort(&t);
+	nnew = t.n;
+	if (!ret)
+		ret = add_releases(v, &t, owner, nnew);
+	if (!ret)
+		ret = prot_txn_prepare(v, &t);
+	if (!ret)
+		ret = prot_txn_apply(v, &t);
+	if (ret)
+		goto out;
+	if (a0) {
+		ret = verify_kernel_blob(v, &blob);
+		if (ret) {
+			prot_txn_rollback(v, &t);
+			goto out;
+		}
+	}
+	prot_txn_commit(v, &t);
+out:
+	vtl1_buf_free(v, &image);
+	vtl1_buf_free(v, &blob);
+	prot_txn_free(v, &t);
+	vtl1_chain_free(v, &c);
+	return ret;
+}

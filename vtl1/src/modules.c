@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * modules.c - ValidateModule, FreeModuleInit, UnloadModule.
+ */
+#include "handlers.h"
+#include "chain.h"
+#include "modules.h"
+#include "modsig.h"
+#include "patch.h"
+#include "patchinfo.h"
+#include "protmap.h"
+
+static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
+{
+	if (!m)
+		return;
+	vtl1_free(v, m->r);
+	vtl1_free(v, m);
+}
+
+void vtl1_modules_free_all(struct heki_vtl1 *v)
+{
+	__u32 i;
+
+	for (i = 0; i < v->nr_mods; i++)
+		module_free(v, v->mods[i]);
+	vtl1_free(v, v->mods);
+	v->mods = NULL;
+	v->nr_mods = 0;
+}
+
+/* Binary search: tokens are handed out in increasing order. */
+static __u32 module_index(const struct heki_vtl1 *v, __s64 token)
+{
+	__u32 lo = 0, hi = v->nr_mods;
+
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (v->mods[mid]->token < token)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct vtl1_module *vtl1_module_find(struct heki_vtl1 *v, __s64 token)
+{
+	__u32 i = module_index(v, token);
+
+	return i < v->nr_mods && v->mods[i]->token == token ? v->mods[i] :
+							      NULL;
+}
+
+static int is_init_type(__u32 type)
+{
+	return type == HEKI_MOD_MEM_INIT_TEXT_VALUE ||
+	       type == HEKI_MOD_MEM_INIT_DATA_VALUE ||
+	       type == HEKI_MOD_MEM_INIT_RODATA_VALUE;
+}
+
+static hv_page_prot_t type_prot(__u32 type)
+{
+	heki_mod_mem_type_t t = (__force heki_mod_mem_type_t)(__u64)type;
+
+	return heki_mem_attr_to_hv_page_prot(heki_mod_mem_type_to_mem_attr(t));
+}
+
+static hv_page_prot_t released_prot(void)
+{
+	return heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ | MEM_ATTR_WRITE);
+}
+
+/**
+ * struct modpatch_ctx - state of the module patch-info walk
+ * @m: the module being validated
+ * @b: staged patch sites
+ */
+struct modpatch_ctx {
+	const struct vtl1_module *m;
+	struct vtl1_patch_batch *b;
+};
+
+/* The module range of type TEXT or INIT_TEXT holding @pa, or NULL. */
+static const struct vtl1_mod_range *text_range(const struct vtl1_module *m,
+					       __u64 pa)
+{
+	__u64 pfn = pa >> HEKI_PAGE_SHIFT;
+	__u32 i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct vtl1_mod_range *r = &m->r[i];
+
+		if (r->type != HEKI_MOD_MEM_TEXT_VALUE &&
+		    r->type != HEKI_MOD_MEM_INIT_TEXT_VALUE)
+			continue;
+		if (pfn >= r->pfn && pfn - r->pfn < r->npages)
+			return r;
+	}
+	return NULL;
+}
+
+/* Every byte of a module patch must be in the module's text. */
+static int module_patch(void *arg, const struct heki_patch_info *info,
+			const struct heki_patch *p)
+{
+	struct modpatch_ctx *c = arg;
+	const struct vtl1_mod_range *first, *last;
+
+	first = text_range(c->m, p->pa[0]);
+	last = text_range(c->m, vtl1_patch_byte_pa(p, p->size - 1));
+	if (!first || !last || first->type != last->type)
+		return -HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE;
+	return vtl1_patch_batch_add(c->b, p, c->m->token,
+				    first->type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+}
+
+static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
+			 struct vtl1_module ***grown)
+{
+	struct vtl1_module **a;
+
+	a = vtl1_alloc_array(v, (__u64)v->nr_mods + 1, sizeof(*a));
+	if (!a)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	if (v->nr_mods)
+		memcpy(a, v->mods, sizeof(*a) * (__u64)v->nr_mods);
+	a[v->nr_mods] = m;
+	*grown = a;
+	return 0;
+}
+
+/*
+ * ValidateModule(pa, nranges, flags), in order:
+ *  1. pa page aligned and below 2^52, nranges != 0 (EFAULT);
+ *  2. system certificates loaded (EACCES);
+ *  3. the chain (see chain.c);
+ *  4. each range's type known (EINVAL); memory ranges page aligned
+ *     (EINVAL); ELF image no larger than MODULE_VALIDATION_MAX_SIZE,
+ *     checked before copying (ERANGE);
+ *  5. the module's pages are free of VTL1 memory and of anything another
+ *     owner protects (EACCES / EBUSY);
+ *  6. patch info: every site inside the module's text (EINVAL);
+ *  7. protect the module's pages, then copy the ELF and verify its
+ *     signature; on any refusal the protections are rolled back.
+ * Returns the module token (a counter from 0).
+ */
+__s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+			      __u64 a2)
+{
+	struct vtl1_module *m = NULL, **grown = NULL;
+	struct vtl1_patch_batch pb;
+	struct vtl1_buf elf = { 0 }, pbuf = { 0 };
+	struct vtl1_chain c;
+	struct prot_txn t;
+	struct modpatch_ctx pc;
+	__u64 elf_len = 0;
+	__u32 i, nmem = 0;
+	__s64 token;
+	int ret;
+
+	memset(&pb, 0, sizeof(pb));
+	memset(&t, 0, sizeof(t));
+	if (!vtl1_chain_args_ok(a0, a1))
+		return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
+	if (!v->keyring)
+		return -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_NOT_LOADED;
+	if (v->nr_mods >= HEKI_VTL1_MAX_MODULES)
+		return -HEKI_VSM_ERR_MODULE_LIMIT;
+	if (v->next_token < 0)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_EXHAUSTED;
+	token = v->next_token;
+	ret = vtl1_chain_walk(v, a0, a1, &c);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < c.n; i++) {
+		const struct heki_range *r = &c.r[i];
+		heki_mod_mem_type_t type = heki_range_mod_mem_type(r);
+
+		if (!heki_mod_mem_type_valid(type)) {
+			ret = -HEKI_VSM_ERR_MODULE_MEMORY_TYPE_INVALID;
+			goto out;
+		}
+		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE) {
+			if (__builtin_add_overflow(elf_len, r->epa - r->pa,
+						   &elf_len) ||
+			    elf_len > MODULE_VALIDATION_MAX_SIZE) {
+				ret = -HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED;
+				goto out;
+			}
+			continue;
+		}
+		if (r->attributes == HEKI_MOD_MEM_PATCH_VALUE)
+			continue;
+		if (!vtl1_page_aligned(r->va) || !vtl1_page_aligned(r->pa) ||
+		    !vtl1_page_aligned(r->epa)) {
+			ret = -HEKI_VSM_ERR_ADDRESS_NOT_PAGE_ALIGNED;
+			goto out;
+		}
+		nmem++;
+	}
+
+	m = vtl1_alloc(v, sizeof(*m));
+	if (!m) {
+		ret = -HEKI_VSM_ERR_NO_MEMORY;
+		goto out;
+	}
+	m->token = token;
+	m->r = vtl1_alloc_array(v, nmem ? nmem : 1, sizeof(*m->r));
+	ret = m->r ? prot_txn_init(v, &t, nmem) : -HEKI_VSM_ERR_NO_MEMORY;
+	if (ret)
+		goto out;
+	for (i = 0; i < c.n; i++) {
+		const struct heki_range *r = &c.r[i];
+		struct vtl1_mod_range *mr;
+
+		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE ||
+		    r->attributes == HEKI_MOD_MEM_PATCH_VALUE ||
+		    r->epa == r->pa)
+			continue;
+		mr = &m->r[m->nr++];
+		mr->pfn = r->pa >> HEKI_PAGE_SHIFT;
+		mr->npages = (r->epa - r->pa) >> HEKI_PAGE_SHIFT;
+		mr->type = (__u32)r->attributes;
+		ret = prot_txn_add(&t, mr->pfn, mr->npages, type_prot(mr->type),
+				   HEKI_VTL1_OWNER_MODULE, token);
+		if (ret)
+			goto out;
+	}
+	ret = prot_txn_prepare(v, &t);
+	if (ret)
+		goto out;
+
+	/* Patch sites: copied and checked before anything changes. */
+	ret = vtl1_gather(v, &c, HEKI_MOD_MEM_PATCH_VALUE,
+			  HEKI_VTL1_MAX_KDATA_SIZE,
+			  -HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED, &pbuf);
+	if (!ret)
+		ret = vtl1_patch_batch_init(v, &pb,
+					    pbuf.len / sizeof(struct heki_patch));
+	if (!ret && pbuf.len) {
+		pc.m = m;
+		pc.b = &pb;
+		ret = heki_patchinfo_parse(pbuf.data, pbuf.len, module_patch,
+					   &pc, NULL);
+	}
+	if (!ret)
+		ret = vtl1_patches_stage(v, &pb);
+	if (!ret)
+		ret = insert_module(v, m, &grown);
+	if (ret)
+		goto out;
+
+	/* Protect first, so the pages cannot change while they are checked. */
+	ret = prot_txn_apply(v, &t);
+	if (ret)
+		goto out;
+	ret = vtl1_gather(v, &c, HEKI_MOD_MEM_ELF_BUFFER_VALUE,
+			  MODULE_VALIDATION_MAX_SIZE,
+			  -HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED, &elf);
+	if (!ret)
+		ret = heki_modsig_verify(v->p.crypto, v->keyring, elf.data,
+					 elf.len);
+	if (ret) {
+		prot_txn_rollback(v, &t);
+		goto out;
+	}
+	vtl1_warn(v, "module %lld: only the signature was checked; module memory was not compared with the signed ELF\n",
+		  (long long)token);
+
+	prot_txn_commit(v, &t);
+	vtl1_patches_commit(v, &pb);
+	vtl1_free(v, v->mods);
+	v->mods = grown;
+	grown = NULL;
+	v->nr_mods++;
+	m = NULL;
+	v->next_token = token + 1 < 0 ? -1 : token + 1;
+	ret = 0;
+out:
+	vtl1_free(v, grown);
+	module_free(v, m);
+	vtl1_buf_free(v, &elf);
+	vtl1_buf_free(v, &pbuf);
+	vtl1_patch_batch_free(v, &pb);
+	prot_txn_free(v, &t);
+	vtl1_chain_free(v, &c);
+	return ret ? ret : token;
+}
+
+/* Release (or narrow) a module's ranges selected by @init_only. */
+static int module_release(struct heki_vtl1 *v, struct vtl1_module *m,
+			  int init_only)
+{
+	struct prot_txn t;
+	__u32 i;
+	int ret;
+
+	ret = prot_txn_init(v, &t, m->nr);
+	if (ret)
+		return ret;
+	t.releaser_owner = HEKI_VTL1_OWNER_MODULE;
+	t.releaser_id = m->token;
+	t.may_loosen = 1;
+	for (i = 0; i < m->nr && !ret; i++) {
+		const struct vtl1_mod_range *r = &m->r[i];
+
+		if (r->released)
+			continue;
+		if (!init_only || is_init_type(r->type))
+			ret = prot_txn_add(&t, r->pfn, r->npages,
+					   released_prot(),
+					   HEKI_VTL1_OWNER_NONE, 0);
+		else if (r->type == HEKI_MOD_MEM_RO_AFTER_INIT_VALUE)
+			ret = prot_txn_add(&t, r->pfn, r->npages,
+					   heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ),
+					   HEKI_VTL1_OWNER_MODULE, m->token);
+	}
+	if (!ret)
+		ret = prot_txn_prepare(v, &t);
+	if (!ret)
+		ret = prot_txn_run(v, &t);
+	prot_txn_free(v, &t);
+	if (ret)
+		return ret;
+	for (i = 0; i < m->nr; i++)
+		if (!init_only || is_init_type(m->r[i].type))
+			m->r[i].released = 1;
+	return 0;
+}
+
+/*
+ * FreeModuleInit(token): init text/data/rodata go back to VTL0 (R|W), the
+ * module's ro_after_init becomes read-only, and the patch sites in init
+ * text are dropped so that PatchText can never write into freed memory.
+ */
+__s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+			       __u64 a2)
+{
+	struct vtl1_module *m = vtl1_module_find(v, (__s64)a0);
+	int ret;
+
+	if (!m)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
+	ret = module_release(v, m, 1);
+	if (ret)
+		return ret;
+	m->init_freed = 1;
+	vtl1_patches_remove(v, m->token, 1);
+	return 0;
+}
+
+/* UnloadModule(token): all the module's pages go back to VTL0 (R|W). */
+__s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+			    __u64 a2)
+{
+	__s64 token = (__s64)a0;
+	struct vtl1_module *m = vtl1_module_find(v, token);
+	__u32 i;
+	int ret;
+
+	if (!m)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
+	ret = module_release(v, m, 0);
+	if (ret)
+		return ret;
+	vtl1_patches_remove(v, token, 0);
+	i = module_index(v, token);
+	memmove(&v->mods[i], &v->mods[i + 1],
+		sizeof(*v->mods) * (__u64)(v->nr_mods - i - 1));
+	v->nr_mods--;
+	module_free(v, m);
+	return 0;
+}
