@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 # Guest part of tests/vm/smoke.sh (run by scripts/vm-run.sh; $ABI from -e).
+# Loopback transport without kernel data: the smallest configuration that
+# loads on a stock kernel and may be unloaded again.
 
-t "insmod heki_vtl0.ko" insmod /heki_vtl0.ko
+t "insmod heki_vtl0.ko (loopback)" insmod /heki_vtl0.ko transport=loopback load_kdata=0
 t "reports ABI $ABI" dmesg_has "heki_vtl0: ABI $ABI loaded"
 t "listed in /proc/modules" grep -q '^heki_vtl0 ' /proc/modules
 t "rmmod heki_vtl0" rmmod heki_vtl0
 t "gone from /proc/modules" fails grep -q '^heki_vtl0 ' /proc/modules
+t "reports unload" dmesg_has "heki_vtl0: unloaded"
