@@ -1,8 +1,1074 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * selftest.c - in-kernel self-tests of heki_vtl0's mechanism (KTAP)
+ *
+ * Debian's kernel has no KUnit, so this module runs a table of cases from
+ * its init function and prints KTAP through printk:
+ *
+ *	heki_selftest: KTAP version 1
+ *	heki_selftest: 1..N
+ *	heki_selftest: ok 1 chain_empty
+ *	heki_selftest: not ok 2 ...   (with "# ..." diagnostics before it)
+ *
+ * insmod fails (-EINVAL) if any case fails. The module contains its own
+ * copy of the sources under test (kmod/selftest/st_*.c include them with
+ * HEKI_SELFTEST defined), so it does not need heki_vtl0.ko, can start and
+ * stop transports freely, and can inject allocation failures.
+ *
+ * After every case the harness also checks that no chain page and no
+ * loopback allocation is left behind.
+ */
 #define HEKI_SELFTEST 1
-#define pr_fmt(fmt) "heki_vtl0: " fmt
+#define pr_fmt(fmt) "heki_selftest: " fmt
+
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+#include <asm/io.h>
+#include <asm/page.h>
+
+#include <heki/abi.h>
+#include <heki_vtl1.h>
+
 #include "../heki_vtl0.h"
-static int __init heki_selftest_init(void) { return 0; }
+#include "../trace.h"
+
+/* ------------------------------------------------------------------ */
+/* Harness                                                             */
+/* ------------------------------------------------------------------ */
+
+struct st_case {
+	const char *name;
+	int (*fn)(void);
+};
+
+/*
+ * CHECK()/CHECK_EQ(): on failure print a diagnostic, mark the case failed
+ * and jump to the case's "out" label, where it frees what it took.
+ */
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			pr_info("    # %s:%d: check failed: %s\n",		\
+				__func__, __LINE__, #cond);		\
+			fail = 1;					\
+			goto out;					\
+		}							\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long _a = (long long)(a), _b = (long long)(b);	\
+		if (_a != _b) {						\
+			pr_info("    # %s:%d: %s = %lld (%#llx), expected %lld (%#llx)\n", \
+				__func__, __LINE__, #a, _a, _a, _b, _b); \
+			fail = 1;					\
+			goto out;					\
+		}							\
+	} while (0)
+
+/* A VA in the direct map that add_phys tests stamp into ranges. */
+#define ST_FAKE_VA	0xffff888000000000ULL
+
+struct st_range {
+	u64 va, pa, epa, attr;
+};
+
+static u64 st_pa(const void *p)
+{
+	return virt_to_phys((void *)p);
+}
+
+/* The chain's pages, in order (NULL past the end). */
+static struct heki_page *st_page(const struct heki_chain *c, unsigned int i)
+{
+	struct heki_page *p = c->head;
+
+	while (p && i--)
+		p = (struct heki_page *)(unsigned long)p->next;
+	return p;
+}
+
+/*
+ * Structural invariants of every chain: head_pa is the head's PA, every
+ * page but the last is full, next/next_pa link the pages, the last page
+ * ends the list, the per-page counts add up to nranges, and no range can
+ * be merged into its predecessor (minimality).
+ */
+static int st_chain_valid(const struct heki_chain *c)
+{
+	const struct heki_range *prev = NULL;
+	struct heki_page *p = c->head;
+	unsigned int pages = 0;
+	u64 total = 0, i;
+	int fail = 0;
+
+	if (!c->nranges) {
+		CHECK(!c->head);
+		CHECK_EQ(c->npages, 0);
+		return 0;
+	}
+	CHECK(p);
+	CHECK_EQ(c->head_pa, st_pa(p));
+	while (p) {
+		struct heki_page *next =
+			(struct heki_page *)(unsigned long)p->next;
+
+		pages++;
+		CHECK(p->nranges >= 1 && p->nranges <= HEKI_MAX_RANGES);
+		if (next) {
+			CHECK_EQ(p->nranges, HEKI_MAX_RANGES);
+			CHECK_EQ(p->next_pa, st_pa(next));
+		} else {
+			CHECK_EQ(p->next_pa, 0);
+			CHECK(p == c->tail);
+		}
+		for (i = 0; i < p->nranges; i++) {
+			const struct heki_range *r = &p->ranges[i];
+
+			CHECK(r->epa > r->pa);
+			if (prev)
+				CHECK(!(prev->attributes == r->attributes &&
+					prev->epa == r->pa &&
+					prev->va + (prev->epa - prev->pa) ==
+					r->va));
+			prev = r;
+		}
+		CHECK_EQ(p->reserved_4088, 0);
+		total += p->nranges;
+		p = next;
+	}
+	CHECK_EQ(pages, c->npages);
+	CHECK_EQ(total, c->nranges);
+	CHECK(c->cur == prev);
+out:
+	return fail;
+}
+
+/* The chain holds exactly these ranges, in this order. */
+static int st_chain_is(const struct heki_chain *c, const struct st_range *e,
+		       unsigned int n)
+{
+	unsigned int i;
+	int fail = 0;
+
+	CHECK(!st_chain_valid(c));
+	CHECK_EQ(c->err, 0);
+	CHECK_EQ(c->nranges, n);
+	CHECK_EQ(c->npages, DIV_ROUND_UP(n, HEKI_MAX_RANGES));
+	for (i = 0; i < n; i++) {
+		struct heki_page *p = st_page(c, i / HEKI_MAX_RANGES);
+		const struct heki_range *r;
+
+		CHECK(p);
+		r = &p->ranges[i % HEKI_MAX_RANGES];
+		if (r->va != e[i].va || r->pa != e[i].pa ||
+		    r->epa != e[i].epa || r->attributes != e[i].attr) {
+			pr_info("    # range %u: {%#llx %#llx %#llx %llu}, expected {%#llx %#llx %#llx %llu}\n",
+				i, r->va, r->pa, r->epa, r->attributes,
+				e[i].va, e[i].pa, e[i].epa, e[i].attr);
+			fail = 1;
+			goto out;
+		}
+	}
+out:
+	return fail;
+}
+
+/*
+ * Independent oracle for vmalloc and module memory: per-page PAs from
+ * vmalloc_to_pfn(), merged by the documented rule.
+ */
+static unsigned int st_oracle_vmalloc(unsigned long va, unsigned long size,
+				      u64 attr, struct st_range *out,
+				      unsigned int max)
+{
+	unsigned long end = va + size;
+	unsigned int n = 0;
+
+	while (va < end) {
+		unsigned long chunk = min(PAGE_SIZE - offset_in_page(va),
+					  end - va);
+		u64 pa = ((u64)vmalloc_to_pfn((void *)va) << PAGE_SHIFT) +
+			 offset_in_page(va);
+
+		if (n && out[n - 1].epa == pa &&
+		    out[n - 1].va + (out[n - 1].epa - out[n - 1].pa) == va) {
+			out[n - 1].epa += chunk;
+		} else {
+			if (n == max)
+				return max + 1;
+			out[n++] = (struct st_range){ va, pa, pa + chunk, attr };
+		}
+		va += chunk;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chain builder: add_phys, merge rules, page boundaries               */
+/* ------------------------------------------------------------------ */
+
+static int st_chain_empty(void)
+{
+	struct heki_chain c;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	CHECK(!st_chain_valid(&c));
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
+out:
+	heki_chain_free(&c);
+	return fail;
+}
+
+static int st_chain_one_range(void)
+{
+	static const struct st_range e[] = {
+		{ ST_FAKE_VA + 0x10, 0x100010, 0x100ff0, 7 },
+	};
+	struct heki_chain c;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	CHECK_EQ(heki_chain_add_phys(&c, e[0].va, e[0].pa, e[0].epa, 7), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+	CHECK_EQ(c.head->next, 0);
+	CHECK_EQ(c.head->next_pa, 0);
+out:
+	heki_chain_free(&c);
+	return fail;
+}
+
+/*
+ * Merge-rule table: two add_phys calls, and the ranges that must result.
+ * A merge needs PA contiguity, VA contiguity and equal attributes.
+ */
+struct st_merge_case {
+	const char *what;
+	struct st_range a, b;
+	unsigned int n;
+	struct st_range want[2];
+};
+
+#define V(x) (ST_FAKE_VA + (x))
+static const struct st_merge_case st_merge_cases[] = {
+	{ "contiguous", { V(0), 0x200000, 0x201000, 1 },
+	  { V(0x1000), 0x201000, 0x203000, 1 }, 1,
+	  { { V(0), 0x200000, 0x203000, 1 } } },
+	{ "partial pages", { V(0x10), 0x200010, 0x201000, 1 },
+	  { V(0x1000), 0x201000, 0x201008, 1 }, 1,
+	  { { V(0x10), 0x200010, 0x201008, 1 } } },
+	{ "attributes differ", { V(0), 0x200000, 0x201000, 1 },
+	  { V(0x1000), 0x201000, 0x202000, 2 }, 2,
+	  { { V(0), 0x200000, 0x201000, 1 },
+	    { V(0x1000), 0x201000, 0x202000, 2 } } },
+	{ "pa gap", { V(0), 0x200000, 0x201000, 1 },
+	  { V(0x1000), 0x202000, 0x203000, 1 }, 2,
+	  { { V(0), 0x200000, 0x201000, 1 },
+	    { V(0x1000), 0x202000, 0x203000, 1 } } },
+	{ "va gap", { V(0), 0x200000, 0x201000, 1 },
+	  { V(0x2000), 0x201000, 0x202000, 1 }, 2,
+	  { { V(0), 0x200000, 0x201000, 1 },
+	    { V(0x2000), 0x201000, 0x202000, 1 } } },
+	{ "pa backwards", { V(0), 0x201000, 0x202000, 1 },
+	  { V(0x1000), 0x200000, 0x201000, 1 }, 2,
+	  { { V(0), 0x201000, 0x202000, 1 },
+	    { V(0x1000), 0x200000, 0x201000, 1 } } },
+	{ "same page twice", { V(0), 0x200000, 0x201000, 1 },
+	  { V(0x1000), 0x200000, 0x201000, 1 }, 2,
+	  { { V(0), 0x200000, 0x201000, 1 },
+	    { V(0x1000), 0x200000, 0x201000, 1 } } },
+};
+#undef V
+
+static int st_chain_merge_rules(void)
+{
+	unsigned int i;
+	int fail = 0;
+
+	for (i = 0; i < ARRAY_SIZE(st_merge_cases); i++) {
+		const struct st_merge_case *m = &st_merge_cases[i];
+		struct heki_chain c;
+		int bad = 0;
+
+		heki_chain_init(&c);
+		if (heki_chain_add_phys(&c, m->a.va, m->a.pa, m->a.epa,
+					m->a.attr) ||
+		    heki_chain_add_phys(&c, m->b.va, m->b.pa, m->b.epa,
+					m->b.attr) ||
+		    st_chain_is(&c, m->want, m->n))
+			bad = 1;
+		heki_chain_free(&c);
+		if (bad) {
+			pr_info("    # merge case '%s' failed\n", m->what);
+			fail = 1;
+		}
+	}
+	return fail;
+}
+
+/* Only the last range is a merge candidate: A, B, A' gives 3 ranges. */
+static int st_chain_merge_only_last(void)
+{
+	static const struct st_range e[] = {
+		{ ST_FAKE_VA, 0x300000, 0x301000, 0 },
+		{ ST_FAKE_VA + 0x1000, 0x500000, 0x501000, 0 },
+		{ ST_FAKE_VA + 0x2000, 0x301000, 0x302000, 0 },
+	};
+	struct heki_chain c;
+	unsigned int i;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
+					     e[i].attr), 0);
+	CHECK(!st_chain_is(&c, e, ARRAY_SIZE(e)));
+out:
+	heki_chain_free(&c);
+	return fail;
+}
+
+/* n ranges that cannot merge: page counts and links at the boundaries. */
+static int st_chain_n_ranges(unsigned int n)
+{
+	struct st_range *e;
+	struct heki_chain c;
+	unsigned int i;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	e = kcalloc(n, sizeof(*e), GFP_KERNEL);
+	CHECK(e);
+	for (i = 0; i < n; i++) {
+		u64 pa = 0x1000000ULL + (u64)i * 2 * PAGE_SIZE;
+
+		e[i] = (struct st_range){ ST_FAKE_VA + pa, pa, pa + PAGE_SIZE,
+					  i & 1 };
+		CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
+					     e[i].attr), 0);
+	}
+	CHECK(!st_chain_is(&c, e, n));
+	CHECK_EQ(heki_chain_live_pages(), c.npages);
+	for (i = 0; i < c.npages; i++) {
+		struct heki_page *p = st_page(&c, i);
+
+		CHECK(p);
+		CHECK_EQ(p->nranges, min_t(u64, HEKI_MAX_RANGES,
+					  n - i * HEKI_MAX_RANGES));
+	}
+out:
+	heki_chain_free(&c);
+	kfree(e);
+	return fail;
+}
+
+static int st_chain_127(void)
+{
+	return st_chain_n_ranges(127);
+}
+
+static int st_chain_128(void)
+{
+	return st_chain_n_ranges(128);
+}
+
+static int st_chain_254(void)
+{
+	return st_chain_n_ranges(254);
+}
+
+static int st_chain_255(void)
+{
+	return st_chain_n_ranges(255);
+}
+
+/* Bad arguments fail and poison the chain; nothing is ever sent. */
+static int st_chain_bad_args(void)
+{
+	struct heki_chain c;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x2000, 0),
+		 -EINVAL);
+	CHECK_EQ(c.err, -EINVAL);
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x3000, 0),
+		 -EINVAL);
+	CHECK_EQ(c.nranges, 0);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
+	heki_chain_free(&c);
+
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x3000, 0x2000, 0),
+		 -EINVAL);
+	heki_chain_free(&c);
+	CHECK_EQ(heki_chain_add_phys(&c, ~0ULL - 10, 0x2000, 0x3000, 0),
+		 -EINVAL);
+	heki_chain_free(&c);
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, 0, 0), -EINVAL);
+	heki_chain_free(&c);
+	CHECK_EQ(heki_chain_add_va(&c, ~0UL - 10, 100, 0), -EINVAL);
+	heki_chain_free(&c);
+	/* A user-space address is not a kernel VA. */
+	CHECK_EQ(heki_chain_add_va(&c, 0x400000, 100, 0), -EINVAL);
+	CHECK_EQ(c.nranges, 0);
+out:
+	heki_chain_free(&c);
+	return fail;
+}
+
+/* Page allocation failure: -ENOMEM, never a dropped range, all freed. */
+static int st_chain_alloc_failure(void)
+{
+	struct heki_chain c;
+	unsigned int i;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	/* The second page allocation fails: range 128 cannot be stored. */
+	heki_chain_fail_alloc_after = 2;
+	for (i = 0; i < HEKI_MAX_RANGES; i++)
+		CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
+					     0x1000000 + i * 0x2000,
+					     0x1001000 + i * 0x2000, 0), 0);
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
+				     0x1000000 + i * 0x2000,
+				     0x1001000 + i * 0x2000, 0), -ENOMEM);
+	CHECK_EQ(c.err, -ENOMEM);
+	CHECK_EQ(c.nranges, HEKI_MAX_RANGES);
+	CHECK_EQ(c.npages, 1);
+	CHECK_EQ(heki_chain_live_pages(), 1);
+	/* Poisoned: later adds fail, the chain is never sent. */
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x9000000, 0x9001000, 0),
+		 -ENOMEM);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -ENOMEM);
+	heki_chain_free(&c);
+	CHECK_EQ(heki_chain_live_pages(), 0);
+	CHECK_EQ(c.nranges, 0);
+
+	/* The very first allocation fails (add_va path). */
+	heki_chain_fail_alloc_after = 1;
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, sizeof(c), 0),
+		 -ENOMEM);
+	CHECK_EQ(c.npages, 0);
+	CHECK_EQ(heki_chain_live_pages(), 0);
+out:
+	heki_chain_fail_alloc_after = 0;
+	heki_chain_free(&c);
+	return fail;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chain builder: real kernel memory                                   */
+/* ------------------------------------------------------------------ */
+
+/* Direct map: 4 physically contiguous pages are one range. */
+static int st_chain_direct_map(void)
+{
+	struct st_range e[1];
+	struct heki_chain c;
+	struct page *pg;
+	void *buf = NULL;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	pg = alloc_pages(GFP_KERNEL, 2);
+	CHECK(pg);
+	buf = page_address(pg);
+	e[0] = (struct st_range){ (unsigned long)buf, page_to_phys(pg),
+				  page_to_phys(pg) + 4 * PAGE_SIZE, 3 };
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 4 * PAGE_SIZE, 3),
+		 0);
+	CHECK(!st_chain_is(&c, e, 1));
+	heki_chain_free(&c);
+
+	/* Unaligned start and end inside the same run. */
+	e[0].va += 100;
+	e[0].pa += 100;
+	e[0].epa -= 200;
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 100,
+				   4 * PAGE_SIZE - 300, 3), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+out:
+	heki_chain_free(&c);
+	if (pg)
+		__free_pages(pg, 2);
+	return fail;
+}
+
+/* kmalloc of several pages (page allocator backed): one exact range. */
+static int st_chain_kmalloc(void)
+{
+	const size_t size = 3 * PAGE_SIZE + 123;
+	struct st_range e[1];
+	struct heki_chain c;
+	void *buf;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	buf = kmalloc(size, GFP_KERNEL);
+	CHECK(buf);
+	e[0] = (struct st_range){ (unsigned long)buf, st_pa(buf),
+				  st_pa(buf) + size, 4 };
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size, 4), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+out:
+	heki_chain_free(&c);
+	kfree(buf);
+	return fail;
+}
+
+/*
+ * vmalloc with a known physical layout: the four pages of one order-2
+ * block mapped as p0 p1 p3 p2 give exactly three ranges.
+ */
+static int st_chain_vmap_layout(void)
+{
+	struct page *blk, *map[4];
+	struct st_range e[3];
+	struct heki_chain c;
+	unsigned long v = 0;
+	u64 p0;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	blk = alloc_pages(GFP_KERNEL, 2);
+	CHECK(blk);
+	map[0] = blk;
+	map[1] = blk + 1;
+	map[2] = blk + 3;
+	map[3] = blk + 2;
+	v = (unsigned long)vmap(map, 4, VM_MAP, PAGE_KERNEL);
+	CHECK(v);
+	p0 = page_to_phys(blk);
+	e[0] = (struct st_range){ v, p0, p0 + 2 * PAGE_SIZE, 0 };
+	e[1] = (struct st_range){ v + 2 * PAGE_SIZE, p0 + 3 * PAGE_SIZE,
+				  p0 + 4 * PAGE_SIZE, 0 };
+	e[2] = (struct st_range){ v + 3 * PAGE_SIZE, p0 + 2 * PAGE_SIZE,
+				  p0 + 3 * PAGE_SIZE, 0 };
+	CHECK_EQ(heki_chain_add_va(&c, v, 4 * PAGE_SIZE, 0), 0);
+	CHECK(!st_chain_is(&c, e, 3));
+	heki_chain_free(&c);
+
+	/* Partial first and last page. */
+	e[0].va += 100;
+	e[0].pa += 100;
+	e[2].epa -= 100;
+	CHECK_EQ(heki_chain_add_va(&c, v + 100, 4 * PAGE_SIZE - 200, 0), 0);
+	CHECK(!st_chain_is(&c, e, 3));
+	heki_chain_free(&c);
+
+	/* Two adds merge when contiguous in PA and VA with equal attrs. */
+	e[0] = (struct st_range){ v, p0, p0 + 2 * PAGE_SIZE, 5 };
+	CHECK_EQ(heki_chain_add_va(&c, v, PAGE_SIZE, 5), 0);
+	CHECK_EQ(heki_chain_add_va(&c, v + PAGE_SIZE, PAGE_SIZE, 5), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+out:
+	heki_chain_free(&c);
+	if (v)
+		vunmap((void *)v);
+	if (blk)
+		__free_pages(blk, 2);
+	return fail;
+}
+
+/* vmalloc (physically scattered in general): matches the oracle. */
+static int st_chain_vmalloc(void)
+{
+	const unsigned long size = 16 * PAGE_SIZE;
+	struct st_range e[16];
+	struct heki_chain c;
+	unsigned int n;
+	void *buf;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	buf = vmalloc(size);
+	CHECK(buf);
+	n = st_oracle_vmalloc((unsigned long)buf + 8, size - 16, 2, e, 16);
+	CHECK(n >= 1 && n <= 16);
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 8, size - 16, 2),
+		 0);
+	CHECK(!st_chain_is(&c, e, n));
+	pr_info("    # vmalloc 16 pages -> %u ranges\n", n);
+	heki_chain_free(&c);
+
+	/* The guard page after the area is not mapped: -EINVAL. */
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size + PAGE_SIZE,
+				   2), -EINVAL);
+	CHECK_EQ(c.err, -EINVAL);
+out:
+	heki_chain_free(&c);
+	vfree(buf);
+	return fail;
+}
+
+static int st_chain_module_data_anchor;
+
+/* This module's own text and data (module memory, 6.1 core_layout). */
+static int st_chain_module_memory(void)
+{
+	const unsigned int max = 1024;
+	struct st_range *e;
+	struct heki_chain c;
+	unsigned long text, size, data;
+	unsigned int n;
+	int fail = 0;
+
+	heki_chain_init(&c);
+	e = kcalloc(max, sizeof(*e), GFP_KERNEL);
+	CHECK(e);
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+	text = (unsigned long)THIS_MODULE->core_layout.base;
+	size = THIS_MODULE->core_layout.text_size;
+#else
+	text = (unsigned long)THIS_MODULE->mem[MOD_TEXT].base;
+	size = THIS_MODULE->mem[MOD_TEXT].size;
+#endif
+	CHECK(size >= PAGE_SIZE && size <= (unsigned long)max * PAGE_SIZE);
+	n = st_oracle_vmalloc(text, size, 0, e, max);
+	CHECK(n >= 1 && n <= max);
+	CHECK_EQ(heki_chain_add_va(&c, text, size, 0), 0);
+	CHECK(!st_chain_is(&c, e, n));
+	pr_info("    # module text %lu pages -> %u ranges\n",
+		size >> PAGE_SHIFT, n);
+	heki_chain_free(&c);
+
+	data = (unsigned long)&st_chain_module_data_anchor;
+	n = st_oracle_vmalloc(data, sizeof(int), 1, e, 1);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(heki_chain_add_va(&c, data, sizeof(int), 1), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+out:
+	heki_chain_free(&c);
+	kfree(e);
+	return fail;
+}
+
+/* Core kernel image (text, often 2 MiB mappings): __pa_symbol. */
+static int st_chain_kernel_image(void)
+{
+	unsigned long va = (unsigned long)&_printk;
+	struct st_range e[1];
+	struct heki_chain c;
+	u64 pa = __pa_symbol(va);
+	int fail = 0;
+
+	heki_chain_init(&c);
+	e[0] = (struct st_range){ va, pa, pa + 64, 0 };
+	CHECK_EQ(heki_chain_add_va(&c, va, 64, 0), 0);
+	CHECK(!st_chain_is(&c, e, 1));
+out:
+	heki_chain_free(&c);
+	return fail;
+}
+
+/* ------------------------------------------------------------------ */
+/* Transports                                                          */
+/* ------------------------------------------------------------------ */
+
+static int st_transport_hyperv_refused(void)
+{
+	int fail = 0;
+
+	/* QEMU TCG does not emulate Hyper-V: detection must refuse. */
+	CHECK_EQ(heki_hyperv_probe(), -ENODEV);
+	CHECK_EQ(heki_transport_init("hyperv"), -ENODEV);
+	CHECK(!strcmp(heki_transport_name(), "none"));
+out:
+	return fail;
+}
+
+static int st_transport_auto_refused(void)
+{
+	int fail = 0;
+
+	CHECK_EQ(heki_transport_init("auto"), -ENODEV);
+	CHECK_EQ(heki_transport_init(NULL), -ENODEV);
+	CHECK_EQ(heki_transport_init(""), -ENODEV);
+	/* auto never falls back to the loopback */
+	CHECK(!heki_loopback_active());
+	CHECK(!strcmp(heki_transport_name(), "none"));
+out:
+	return fail;
+}
+
+static int st_transport_unknown_name(void)
+{
+	int fail = 0;
+
+	CHECK_EQ(heki_transport_init("vmcall"), -EINVAL);
+	CHECK_EQ(heki_transport_init("loopback2"), -EINVAL);
+	CHECK(!strcmp(heki_transport_name(), "none"));
+out:
+	return fail;
+}
+
+static int st_transport_none_call(void)
+{
+	int fail = 0;
+
+	CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), -ENODEV);
+out:
+	return fail;
+}
+
+static unsigned int st_slot_of(u32 func)
+{
+	unsigned int i;
+
+	for (i = 0; i < heki_stats_nslots(); i++)
+		if (heki_stats_slot_func(i) == func)
+			return i;
+	return heki_stats_nslots() - 1;
+}
+
+static int st_loopback_start_stop(void)
+{
+	int fail = 0, started = 0;
+
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	CHECK(!strcmp(heki_transport_name(), "loopback"));
+	CHECK(heki_loopback_active());
+	CHECK_EQ(heki_transport_init("loopback"), -EBUSY);
+	CHECK_EQ(heki_transport_init("auto"), -ENODEV);
+out:
+	if (started)
+		heki_transport_exit();
+	if (heki_loopback_active() || strcmp(heki_transport_name(), "none"))
+		fail = 1;
+	return fail;
+}
+
+static int st_loopback_unknown_id(void)
+{
+	struct heki_call_stats s0, s1;
+	unsigned int slot = st_slot_of(0);
+	int fail = 0, started = 0;
+
+	heki_stats_get(slot, &s0);
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	CHECK_EQ(heki_vtl_call(0x12345, 1, 2, 3), -EINVAL);
+	CHECK_EQ(heki_vtl_call(0x1FFDF, 0, 0, 0), -EINVAL);
+	heki_stats_get(slot, &s1);
+	CHECK_EQ(s1.calls - s0.calls, 2);
+	CHECK_EQ(s1.errors - s0.errors, 2);
+	CHECK_EQ(s1.last_ret, -EINVAL);
+out:
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+struct st_trace_seen {
+	unsigned int hits;
+	u32 func;
+	u64 a1, a2, a3;
+	s64 ret;
+};
+
+static void st_trace_probe(void *data, u32 func, const char *name, u64 a1,
+			   u64 a2, u64 a3, s64 ret, u64 duration_ns)
+{
+	struct st_trace_seen *s = data;
+
+	s->hits++;
+	s->func = func;
+	s->a1 = a1;
+	s->a2 = a2;
+	s->a3 = a3;
+	s->ret = ret;
+}
+
+/* One tracepoint hit per VTL call, with the arguments and the result. */
+static int st_loopback_tracepoint(void)
+{
+	struct st_trace_seen seen = {};
+	int fail = 0, started = 0, reg = 0;
+
+	CHECK_EQ(register_trace_heki_vtl_call(st_trace_probe, &seen), 0);
+	reg = 1;
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	CHECK_EQ(heki_vtl_call(0x54321, 11, 22, 33), -EINVAL);
+	CHECK_EQ(seen.hits, 1);
+	CHECK_EQ(seen.func, 0x54321);
+	CHECK_EQ(seen.a1, 11);
+	CHECK_EQ(seen.a2, 22);
+	CHECK_EQ(seen.a3, 33);
+	CHECK_EQ(seen.ret, -EINVAL);
+out:
+	if (started)
+		heki_transport_exit();
+	if (reg) {
+		unregister_trace_heki_vtl_call(st_trace_probe, &seen);
+		tracepoint_synchronize_unregister();
+	}
+	return fail;
+}
+
+/*
+ * PROTECT_MEMORY through the loopback: one chain, one VTL call; VTL1 sets
+ * the protection, the loopback records it (R -> readable + user-exec in
+ * LiteBox's mapping), neighbouring pages stay at full access.
+ */
+static int st_loopback_protect(void)
+{
+	struct heki_call_stats s0, s1;
+	unsigned int slot = st_slot_of(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE);
+	struct heki_chain c;
+	struct page *pg = NULL;
+	int fail = 0, started = 0;
+	u32 prot = 0;
+	u64 pa;
+
+	heki_chain_init(&c);
+	heki_stats_get(slot, &s0);
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	pg = alloc_pages(GFP_KERNEL, 2);
+	CHECK(pg);
+	pa = page_to_phys(pg);
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg) +
+				   PAGE_SIZE, 2 * PAGE_SIZE,
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), 0);
+	heki_stats_get(slot, &s1);
+	CHECK_EQ(s1.calls - s0.calls, 1);
+	CHECK_EQ(s1.errors - s0.errors, 0);
+	CHECK_EQ(s1.ranges - s0.ranges, 1);
+	CHECK_EQ(s1.pages - s0.pages, 1);
+	CHECK_EQ(heki_loopback_prot_count(), 1);
+	CHECK_EQ(heki_loopback_prot_lookup(pa + PAGE_SIZE, &prot), 0);
+	CHECK_EQ(prot, hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(
+				MEM_ATTR_READ)));
+	CHECK_EQ(heki_loopback_prot_lookup(pa + 2 * PAGE_SIZE + 5, &prot), 0);
+	CHECK_EQ(heki_loopback_prot_lookup(pa, &prot), -ENOENT);
+	CHECK_EQ(heki_loopback_prot_lookup(pa + 3 * PAGE_SIZE, &prot),
+		 -ENOENT);
+out:
+	heki_chain_free(&c);
+	if (started)
+		heki_transport_exit();
+	if (heki_loopback_prot_lookup(0, &prot) != -ENODEV)
+		fail = 1;
+	if (pg)
+		__free_pages(pg, 2);
+	return fail;
+}
+
+/* An unaligned PROTECT_MEMORY range is refused and records nothing. */
+static int st_loopback_protect_unaligned(void)
+{
+	struct heki_chain c;
+	void *buf = NULL;
+	int fail = 0, started = 0;
+
+	heki_chain_init(&c);
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	buf = kmalloc(64, GFP_KERNEL);
+	CHECK(buf);
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 64,
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
+	CHECK_EQ(heki_loopback_prot_count(), 0);
+out:
+	heki_chain_free(&c);
+	kfree(buf);
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/* After SIGNAL_END_OF_BOOT, PROTECT_MEMORY and LOCK_REGS get -EPERM. */
+static int st_loopback_end_of_boot(void)
+{
+	struct heki_chain c;
+	struct page *pg = NULL;
+	int fail = 0, started = 0;
+	s64 r = 1;
+
+	heki_chain_init(&c);
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0);
+	CHECK_EQ(r, 0);
+	CHECK_EQ(heki_vtl_call_on_cpu(nr_cpu_ids, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r),
+		 -EINVAL);
+	CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	pg = alloc_page(GFP_KERNEL);
+	CHECK(pg);
+	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg),
+				   PAGE_SIZE,
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EPERM);
+	CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0);
+	CHECK_EQ(r, -EPERM);
+	CHECK_EQ(heki_loopback_prot_count(), 0);
+out:
+	heki_chain_free(&c);
+	if (started)
+		heki_transport_exit();
+	if (pg)
+		__free_page(pg);
+	return fail;
+}
+
+/* LOAD_KDATA pointing at memory that does not exist: -EFAULT. */
+static int st_loopback_bad_pa(void)
+{
+	struct heki_chain c;
+	int fail = 0, started = 0;
+
+	heki_chain_init(&c);
+	CHECK_EQ(heki_transport_init("loopback"), 0);
+	started = 1;
+	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 1ULL << 46,
+				     (1ULL << 46) + 64,
+				     heki_kdata_type_raw(HEKI_KDATA_SYSTEM_CERTS)),
+		 0);
+	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c, 0), -EFAULT);
+out:
+	heki_chain_free(&c);
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/* The crypto provider refuses garbage and releases its keyrings. */
+static int st_loopback_crypto_garbage(void)
+{
+	static const u8 junk[] = { 0x30, 0x82, 0x00, 0x04, 1, 2, 3, 4 };
+	const struct heki_vtl1_crypto *cr = &heki_loopback_crypto;
+	void *kr = NULL;
+	int fail = 0;
+
+	CHECK_EQ(cr->keyring_create(cr->ctx, &kr), 0);
+	CHECK(kr);
+	CHECK_EQ(heki_loopback_crypto_live_keyrings(), 1);
+	CHECK_EQ(cr->keyring_add_cert(cr->ctx, kr, junk, sizeof(junk)),
+		 -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
+	CHECK(cr->verify_pkcs7(cr->ctx, kr, junk, sizeof(junk), junk,
+			       sizeof(junk)) < 0);
+out:
+	if (kr)
+		cr->keyring_destroy(cr->ctx, kr);
+	if (heki_loopback_crypto_live_keyrings() != 0)
+		fail = 1;
+	return fail;
+}
+
+static int st_debugfs_dir(void)
+{
+	struct dentry *d, *f;
+	int fail = 0, made = 0;
+
+	CHECK_EQ(heki_debugfs_init(), 0);
+	made = 1;
+	d = debugfs_lookup("heki_selftest", NULL);
+	CHECK(d);
+	f = debugfs_lookup("protections", d);
+	dput(d);
+	CHECK(f);
+	dput(f);
+out:
+	if (made)
+		heki_debugfs_exit();
+	d = debugfs_lookup("heki_selftest", NULL);
+	if (d) {
+		dput(d);
+		fail = 1;
+	}
+	return fail;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table and runner                                                    */
+/* ------------------------------------------------------------------ */
+
+#define ST_CASE(fn) { #fn, st_##fn }
+static const struct st_case st_cases[] = {
+	ST_CASE(chain_empty),
+	ST_CASE(chain_one_range),
+	ST_CASE(chain_merge_rules),
+	ST_CASE(chain_merge_only_last),
+	ST_CASE(chain_127),
+	ST_CASE(chain_128),
+	ST_CASE(chain_254),
+	ST_CASE(chain_255),
+	ST_CASE(chain_bad_args),
+	ST_CASE(chain_alloc_failure),
+	ST_CASE(chain_direct_map),
+	ST_CASE(chain_kmalloc),
+	ST_CASE(chain_vmap_layout),
+	ST_CASE(chain_vmalloc),
+	ST_CASE(chain_module_memory),
+	ST_CASE(chain_kernel_image),
+	ST_CASE(transport_hyperv_refused),
+	ST_CASE(transport_auto_refused),
+	ST_CASE(transport_unknown_name),
+	ST_CASE(transport_none_call),
+	ST_CASE(loopback_start_stop),
+	ST_CASE(loopback_unknown_id),
+	ST_CASE(loopback_tracepoint),
+	ST_CASE(loopback_protect),
+	ST_CASE(loopback_protect_unaligned),
+	ST_CASE(loopback_end_of_boot),
+	ST_CASE(loopback_bad_pa),
+	ST_CASE(loopback_crypto_garbage),
+	ST_CASE(debugfs_dir),
+};
+
+static int __init heki_selftest_init(void)
+{
+	unsigned int i, failed = 0;
+
+	pr_info("KTAP version 1\n");
+	pr_info("1..%zu\n", ARRAY_SIZE(st_cases));
+	for (i = 0; i < ARRAY_SIZE(st_cases); i++) {
+		int bad = st_cases[i].fn();
+
+		if (heki_chain_live_pages() != 0) {
+			pr_info("    # leak: %ld chain pages live\n",
+				heki_chain_live_pages());
+			bad = 1;
+		}
+		if (heki_loopback_live_allocs() != 0) {
+			pr_info("    # leak: %ld loopback allocations live\n",
+				heki_loopback_live_allocs());
+			bad = 1;
+		}
+		if (strcmp(heki_transport_name(), "none")) {
+			pr_info("    # transport still running\n");
+			heki_transport_exit();
+			bad = 1;
+		}
+		pr_info("%sok %u %s\n", bad ? "not " : "", i + 1,
+			st_cases[i].name);
+		failed += !!bad;
+	}
+	pr_info("# heki_selftest: pass:%zu fail:%u\n",
+		ARRAY_SIZE(st_cases) - failed, failed);
+	return failed ? -EINVAL : 0;
+}
+
+static void __exit heki_selftest_exit(void)
+{
+}
+
 module_init(heki_selftest_init);
+module_exit(heki_selftest_exit);
 MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("heki_vtl0 in-kernel self-tests (KTAP)");
