@@ -74,6 +74,7 @@ struct heki_pristine {
 int heki_pristine_init(void);
 void heki_pristine_exit(void);
 const struct heki_pristine *heki_pristine_current(void);
+long heki_pristine_live_images(void);
 void heki_pristine_show(struct seq_file *m);
 
 /* ------------------------------------------------------------------ */

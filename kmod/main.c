@@ -121,6 +121,21 @@ static void heki_main_debugfs_exit(void)
 	heki_main_dir_owned = false;
 }
 
+/* Everything heki_vtl0 allocates is counted; all must be back to zero. */
+static void heki_main_report_leaks(void)
+{
+	long pages = heki_chain_live_pages();
+	long allocs = heki_loopback_live_allocs();
+	long keyrings = heki_loopback_crypto_live_keyrings();
+	long images = heki_pristine_live_images();
+
+	if (pages || allocs || keyrings || images)
+		pr_err("unloaded with leaks: %ld chain pages, %ld VTL1 allocations, %ld keyrings, %ld module images live\n",
+		       pages, allocs, keyrings, images);
+	else
+		pr_info("unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live\n");
+}
+
 static int __init heki_vtl0_init(void)
 {
 	const struct heki_boot_opts opts = {
@@ -197,7 +212,7 @@ static void __exit heki_vtl0_exit(void)
 	heki_pristine_exit();
 	heki_debugfs_exit();
 	heki_transport_exit();
-	pr_info("unloaded\n");
+	heki_main_report_leaks();
 }
 
 module_init(heki_vtl0_init);

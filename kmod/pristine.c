@@ -281,6 +281,16 @@ void heki_pristine_exit(void)
 }
 
 /**
+ * heki_pristine_live_images() - captures currently held
+ *
+ * Return: the number of module images held by loads in progress.
+ */
+long heki_pristine_live_images(void)
+{
+	return atomic_read(&heki_pristine_live);
+}
+
+/**
  * heki_pristine_show() - debugfs summary of the capture hook
  * @m: seq_file to print to
  */

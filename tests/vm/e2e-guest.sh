@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# Guest part of tests/vm/e2e.sh (busybox sh -e, helpers from
+# scripts/vm-guest-lib.sh). Environment: NCONC, DEBIAN_MODS, DEBIAN_CERT.
+
+D=/sys/kernel/debug/heki
+KMOD=/lib/modules/$(uname -r)/kernel
+HEKI_LOOPBACK="transport=loopback"
+
+# --- helpers -----------------------------------------------------------
+
+loaded() { grep -q "^$1 " /proc/modules; }
+# refused KO MESSAGE: insmod fails and its error names the expected errno.
+refused() {
+	if out=$(insmod "$1" 2>&1); then
+		echo "# $1 was accepted"
+		return 1
+	fi
+	echo "# $out"
+	case $out in *"$2"*) return 0 ;; esac
+	echo "# expected an error containing: $2"
+	return 1
+}
+# Loopback protections: pages VTL1 restricts for VTL0 (not writable, or
+# kernel-executable). Released module pages go back to read/write without
+# execute, which is not a restriction.
+prot_pages() {
+	awk '/^0x/ && ($4 !~ /w/ || $4 ~ /x/) { n += $2 } END { print n + 0 }' $D/protections
+}
+modules_val() { sed -n "s/^$1: //p" $D/modules; }
+lb_val() { sed -n "s/^$1 //p" $D/loopback; }
+alloc_val() { sed -n "s/^$1 //p" $D/allocations; }
+calls_of() { awk -v f="$1" '$1 == f { print $2 }' $D/stats; }
+eq() {
+	[ "$1" = "$2" ] && return 0
+	echo "# got '$1', expected '$2'"
+	return 1
+}
+# token_line MODULE: the debugfs line of MODULE's token.
+token_line() { grep " module $1 " $D/modules; }
+boot_ok() { grep -qE "^$1 +ok " $D/boot; }
+# nothing_left NAME: no token, no VTL1 module state, protections unchanged.
+nothing_left() {
+	! loaded "$1" && ! token_line "$1" >/dev/null &&
+		eq "$(modules_val tokens)" 0 && eq "$(lb_val modules)" 0 &&
+		eq "$(prot_pages)" "$P0"
+}
+
+# --- 0. control: the kernel alone accepts what heki must refuse --------
+
+t "control: kernel alone loads the tampered module (test key unknown to it)" \
+	insmod /heki_test_mod-tampered.ko
+rmmod heki_test_mod
+t "control: kernel alone loads the unsigned module" insmod /heki_test_mod-unsigned.ko
+rmmod heki_test_mod
+
+# --- 1. heki_vtl0 with the test certificate ---------------------------
+
+t "insmod heki_vtl0 transport=loopback certs=heki/test-certs.der" \
+	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der
+t "boot: LockRegs on every CPU" boot_ok lock_regs
+t "boot: ProtectMemory kernel text and rodata" boot_ok protect_kernel
+t "boot: LoadKData certificates and kernel data" boot_ok load_kdata
+t "boot: SignalEndOfBoot" boot_ok end_of_boot
+t "VTL1 reached end of boot" eq "$(lb_val end_of_boot)" 1
+t "kernel text and rodata are protected" test "$(prot_pages)" -gt 0
+P0=$(prot_pages)
+echo "# baseline: $P0 pages restricted for VTL0 (kernel text and rodata)"
+cat $D/boot
+
+# busybox insmod retries with init_module when finit_module fails, so a
+# refused insmod is two loads: count loads as the kernel sees them
+# (load_module calls, pristine_captured) and expect one call per load.
+loads() { modules_val pristine_captured; }
+V0=$(calls_of VALIDATE_MODULE)
+L0=$(loads)
+t "signed module loads" insmod /heki_test_mod.ko
+t "its init ran" dmesg_has "heki test module: init text ran"
+t "one load, one ValidateModule call" eq "$(calls_of VALIDATE_MODULE)" $((V0 + $(loads) - L0))
+t "token shown in debugfs" token_line heki_test_mod
+t "init freed on LIVE" sh -c "grep ' module heki_test_mod ' $D/modules | grep -q 'init freed'"
+t "VTL1 holds one module" eq "$(lb_val modules)" 1
+t "module pages protected" test "$(prot_pages)" -gt "$P0"
+t "heki_vtl0 cannot be unloaded while a token lives" fails rmmod heki_vtl0
+t "rmmod the signed module" rmmod heki_test_mod
+t "token released on unload" dmesg_has "module heki_test_mod: token"
+t "no token, no VTL1 state, protections back to the kernel's" nothing_left heki_test_mod
+cat $D/modules
+
+V0=$(calls_of VALIDATE_MODULE)
+L0=$(loads)
+R0=$(modules_val refused)
+t "one byte flipped: refused (EKEYREJECTED)" \
+	refused /heki_test_mod-tampered.ko "Key was rejected by service"
+t "  refusal logged" dmesg_has "module heki_test_mod refused: ValidateModule failed (-129)"
+t "  leaves nothing protected" nothing_left heki_test_mod
+t "unsigned: refused (ENODATA)" refused /heki_test_mod-unsigned.ko "No data available"
+t "  leaves nothing protected" nothing_left heki_test_mod
+t "signed by an unknown key: refused (ENOKEY)" \
+	refused /heki_test_mod-otherkey.ko "Required key not available"
+t "  leaves nothing protected" nothing_left heki_test_mod
+t "one ValidateModule call per refused load" eq "$(calls_of VALIDATE_MODULE)" $((V0 + $(loads) - L0))
+t "every one of those loads refused" eq "$(modules_val refused)" $((R0 + $(loads) - L0))
+
+first=${DEBIAN_MODS%% *}
+if [ -n "$first" ]; then
+	t "Debian module $first refused without Debian's certificate (ENOKEY)" \
+		refused "$KMOD/$first" "Required key not available"
+	t "  leaves nothing protected" nothing_left x
+fi
+
+# 16 concurrent loads
+pids=
+i=0
+while [ $i -lt "$NCONC" ]; do
+	n=$(printf 'heki_conc_%02d' $i)
+	( insmod /$n.ko || echo "# insmod $n failed" > /tmp/conc-fail.$i ) &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+for p in $pids; do wait "$p" || true; done
+t "$NCONC concurrent insmods all succeed" sh -c '! ls /tmp/conc-fail.* 2>/dev/null'
+t "$NCONC tokens held" eq "$(modules_val tokens)" "$NCONC"
+t "VTL1 holds $NCONC modules" eq "$(lb_val modules)" "$NCONC"
+conc_rm() {
+	i=0
+	while [ $i -lt "$NCONC" ]; do
+		rmmod "$(printf 'heki_conc_%02d' $i)" || return 1
+		i=$((i + 1))
+	done
+}
+t "$NCONC concurrent modules unload" conc_rm
+t "all tokens released" eq "$(modules_val tokens)" 0
+t "VTL1 holds no module" eq "$(lb_val modules)" 0
+t "protections back to the kernel's" eq "$(prot_pages)" "$P0"
+t "no chain page live" eq "$(alloc_val chain_pages)" 0
+t "no captured image live" eq "$(modules_val pristine_live)" 0
+cat $D/stats
+cat $D/allocations
+t "rmmod heki_vtl0 once no module holds a token" rmmod heki_vtl0
+t "debugfs gone with it" test ! -e $D
+t "every allocation freed at unload" \
+	dmesg_has "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
+
+# --- 2. real Debian modules with Debian's own certificate -------------
+
+if [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
+	t "insmod heki_vtl0 certs=heki/debian-certs.der" \
+		insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/debian-certs.der
+	P0=$(prot_pages)
+	for m in $DEBIAN_MODS; do
+		name=$(basename "$m" .ko | tr - _)
+		t "Debian $m loads" insmod "$KMOD/$m"
+		t "  token for $name" token_line "$name"
+		t "  unloads" rmmod "$name"
+		t "  nothing left" nothing_left "$name"
+	done
+	t "heki test module refused under Debian's certificate (ENOKEY)" \
+		refused /heki_test_mod.ko "Required key not available"
+	t "rmmod heki_vtl0" rmmod heki_vtl0
+else
+	skip "real Debian modules with Debian's certificate" \
+		"no scripts/debian-kernel-cert.sh output or no Debian modules"
+fi
+
+# --- 3. heki_vtl0 load/unload cycles -----------------------------------
+
+cycle() {
+	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der &&
+		insmod /heki_test_mod.ko && token_line heki_test_mod >/dev/null &&
+		rmmod heki_test_mod && eq "$(alloc_val chain_pages)" 0 &&
+		eq "$(modules_val tokens)" 0 && rmmod heki_vtl0 && ! loaded heki_vtl0
+}
+for c in 1 2 3; do
+	t "heki_vtl0 load/validate/unload cycle $c" cycle
+done
+t "module loads unvalidated once heki_vtl0 is gone (unload allowed in loopback)" \
+	insmod /heki_test_mod-unsigned.ko
+rmmod heki_test_mod
