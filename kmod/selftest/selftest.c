@@ -30,7 +30,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -51,29 +50,34 @@ struct st_case {
 };
 
 /*
- * CHECK()/CHECK_EQ(): on failure print a diagnostic, mark the case failed
- * and jump to the case's "out" label, where it frees what it took.
+ * CHECK()/CHECK_EQ() are expressions: true (and the case marked failed,
+ * with a diagnostic) when the check fails. Cases use them as
+ *	if (CHECK(x))
+ *		goto out;
+ * so "out" frees what the case took.
  */
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			pr_info("    # %s:%d: check failed: %s\n",		\
-				__func__, __LINE__, #cond);		\
-			fail = 1;					\
-			goto out;					\
-		}							\
-	} while (0)
+static bool st_report(int *fail, const char *func, int line, const char *what)
+{
+	pr_info("    # %s:%d: check failed: %s\n", func, line, what);
+	*fail = 1;
+	return true;
+}
 
-#define CHECK_EQ(a, b)							\
-	do {								\
-		long long _a = (long long)(a), _b = (long long)(b);	\
-		if (_a != _b) {						\
-			pr_info("    # %s:%d: %s = %lld (%#llx), expected %lld (%#llx)\n", \
-				__func__, __LINE__, #a, _a, _a, _b, _b); \
-			fail = 1;					\
-			goto out;					\
-		}							\
-	} while (0)
+static bool st_ne(long long a, long long b, int *fail, const char *func,
+		  int line, const char *what)
+{
+	if (a == b)
+		return false;
+	pr_info("    # %s:%d: %s = %lld (%#llx), expected %lld (%#llx)\n",
+		func, line, what, a, a, b, b);
+	*fail = 1;
+	return true;
+}
+
+#define CHECK(cond) \
+	(!(cond) && st_report(&fail, __func__, __LINE__, #cond))
+#define CHECK_EQ(a, b) \
+	st_ne((long long)(a), (long long)(b), &fail, __func__, __LINE__, #a)
 
 /* A VA in the direct map that add_phys tests stamp into ranges. */
 #define ST_FAKE_VA	0xffff888000000000ULL
@@ -112,43 +116,58 @@ static int st_chain_valid(const struct heki_chain *c)
 	int fail = 0;
 
 	if (!c->nranges) {
-		CHECK(!c->head);
-		CHECK_EQ(c->npages, 0);
+		if (CHECK(!c->head))
+			goto out;
+		if (CHECK_EQ(c->npages, 0))
+			goto out;
 		return 0;
 	}
-	CHECK(p);
-	CHECK_EQ(c->head_pa, st_pa(p));
+	if (CHECK(p))
+		goto out;
+	if (CHECK_EQ(c->head_pa, st_pa(p)))
+		goto out;
 	while (p) {
 		struct heki_page *next =
 			(struct heki_page *)(unsigned long)p->next;
 
 		pages++;
-		CHECK(p->nranges >= 1 && p->nranges <= HEKI_MAX_RANGES);
+		if (CHECK(p->nranges >= 1 && p->nranges <= HEKI_MAX_RANGES))
+			goto out;
 		if (next) {
-			CHECK_EQ(p->nranges, HEKI_MAX_RANGES);
-			CHECK_EQ(p->next_pa, st_pa(next));
+			if (CHECK_EQ(p->nranges, HEKI_MAX_RANGES))
+				goto out;
+			if (CHECK_EQ(p->next_pa, st_pa(next)))
+				goto out;
 		} else {
-			CHECK_EQ(p->next_pa, 0);
-			CHECK(p == c->tail);
+			if (CHECK_EQ(p->next_pa, 0))
+				goto out;
+			if (CHECK(p == c->tail))
+				goto out;
 		}
 		for (i = 0; i < p->nranges; i++) {
 			const struct heki_range *r = &p->ranges[i];
 
-			CHECK(r->epa > r->pa);
-			if (prev)
-				CHECK(!(prev->attributes == r->attributes &&
-					prev->epa == r->pa &&
-					prev->va + (prev->epa - prev->pa) ==
-					r->va));
+			if (CHECK(r->epa > r->pa))
+				goto out;
+			/* minimality: r could not have been merged */
+			if (prev && CHECK(!(prev->attributes == r->attributes &&
+					    prev->epa == r->pa &&
+					    prev->va + (prev->epa - prev->pa) ==
+					    r->va)))
+				goto out;
 			prev = r;
 		}
-		CHECK_EQ(p->reserved_4088, 0);
+		if (CHECK_EQ(p->reserved_4088, 0))
+			goto out;
 		total += p->nranges;
 		p = next;
 	}
-	CHECK_EQ(pages, c->npages);
-	CHECK_EQ(total, c->nranges);
-	CHECK(c->cur == prev);
+	if (CHECK_EQ(pages, c->npages))
+		goto out;
+	if (CHECK_EQ(total, c->nranges))
+		goto out;
+	if (CHECK(c->cur == prev))
+		goto out;
 out:
 	return fail;
 }
@@ -160,15 +179,20 @@ static int st_chain_is(const struct heki_chain *c, const struct st_range *e,
 	unsigned int i;
 	int fail = 0;
 
-	CHECK(!st_chain_valid(c));
-	CHECK_EQ(c->err, 0);
-	CHECK_EQ(c->nranges, n);
-	CHECK_EQ(c->npages, DIV_ROUND_UP(n, HEKI_MAX_RANGES));
+	if (CHECK(!st_chain_valid(c)))
+		goto out;
+	if (CHECK_EQ(c->err, 0))
+		goto out;
+	if (CHECK_EQ(c->nranges, n))
+		goto out;
+	if (CHECK_EQ(c->npages, DIV_ROUND_UP(n, HEKI_MAX_RANGES)))
+		goto out;
 	for (i = 0; i < n; i++) {
 		struct heki_page *p = st_page(c, i / HEKI_MAX_RANGES);
 		const struct heki_range *r;
 
-		CHECK(p);
+		if (CHECK(p))
+			goto out;
 		r = &p->ranges[i % HEKI_MAX_RANGES];
 		if (r->va != e[i].va || r->pa != e[i].pa ||
 		    r->epa != e[i].epa || r->attributes != e[i].attr) {
@@ -223,8 +247,10 @@ static int st_chain_empty(void)
 	int fail = 0;
 
 	heki_chain_init(&c);
-	CHECK(!st_chain_valid(&c));
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
+	if (CHECK(!st_chain_valid(&c)))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+		goto out;
 out:
 	heki_chain_free(&c);
 	return fail;
@@ -239,10 +265,14 @@ static int st_chain_one_range(void)
 	int fail = 0;
 
 	heki_chain_init(&c);
-	CHECK_EQ(heki_chain_add_phys(&c, e[0].va, e[0].pa, e[0].epa, 7), 0);
-	CHECK(!st_chain_is(&c, e, 1));
-	CHECK_EQ(c.head->next, 0);
-	CHECK_EQ(c.head->next_pa, 0);
+	if (CHECK_EQ(heki_chain_add_phys(&c, e[0].va, e[0].pa, e[0].epa, 7), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
+	if (CHECK_EQ(c.head->next, 0))
+		goto out;
+	if (CHECK_EQ(c.head->next_pa, 0))
+		goto out;
 out:
 	heki_chain_free(&c);
 	return fail;
@@ -330,9 +360,11 @@ static int st_chain_merge_only_last(void)
 
 	heki_chain_init(&c);
 	for (i = 0; i < ARRAY_SIZE(e); i++)
-		CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
-					     e[i].attr), 0);
-	CHECK(!st_chain_is(&c, e, ARRAY_SIZE(e)));
+		if (CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
+					     e[i].attr), 0))
+			goto out;
+	if (CHECK(!st_chain_is(&c, e, ARRAY_SIZE(e))))
+		goto out;
 out:
 	heki_chain_free(&c);
 	return fail;
@@ -348,23 +380,29 @@ static int st_chain_n_ranges(unsigned int n)
 
 	heki_chain_init(&c);
 	e = kcalloc(n, sizeof(*e), GFP_KERNEL);
-	CHECK(e);
+	if (CHECK(e))
+		goto out;
 	for (i = 0; i < n; i++) {
 		u64 pa = 0x1000000ULL + (u64)i * 2 * PAGE_SIZE;
 
 		e[i] = (struct st_range){ ST_FAKE_VA + pa, pa, pa + PAGE_SIZE,
 					  i & 1 };
-		CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
-					     e[i].attr), 0);
+		if (CHECK_EQ(heki_chain_add_phys(&c, e[i].va, e[i].pa, e[i].epa,
+					     e[i].attr), 0))
+			goto out;
 	}
-	CHECK(!st_chain_is(&c, e, n));
-	CHECK_EQ(heki_chain_live_pages(), c.npages);
+	if (CHECK(!st_chain_is(&c, e, n)))
+		goto out;
+	if (CHECK_EQ(heki_chain_live_pages(), c.npages))
+		goto out;
 	for (i = 0; i < c.npages; i++) {
 		struct heki_page *p = st_page(&c, i);
 
-		CHECK(p);
-		CHECK_EQ(p->nranges, min_t(u64, HEKI_MAX_RANGES,
-					  n - i * HEKI_MAX_RANGES));
+		if (CHECK(p))
+			goto out;
+		if (CHECK_EQ(p->nranges, min_t(u64, HEKI_MAX_RANGES,
+					  n - i * HEKI_MAX_RANGES)))
+			goto out;
 	}
 out:
 	heki_chain_free(&c);
@@ -399,28 +437,39 @@ static int st_chain_bad_args(void)
 	int fail = 0;
 
 	heki_chain_init(&c);
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x2000, 0),
-		 -EINVAL);
-	CHECK_EQ(c.err, -EINVAL);
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x3000, 0),
-		 -EINVAL);
-	CHECK_EQ(c.nranges, 0);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x2000, 0),
+		 -EINVAL))
+		goto out;
+	if (CHECK_EQ(c.err, -EINVAL))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x2000, 0x3000, 0),
+		 -EINVAL))
+		goto out;
+	if (CHECK_EQ(c.nranges, 0))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+		goto out;
 	heki_chain_free(&c);
 
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x3000, 0x2000, 0),
-		 -EINVAL);
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x3000, 0x2000, 0),
+		 -EINVAL))
+		goto out;
 	heki_chain_free(&c);
-	CHECK_EQ(heki_chain_add_phys(&c, ~0ULL - 10, 0x2000, 0x3000, 0),
-		 -EINVAL);
+	if (CHECK_EQ(heki_chain_add_phys(&c, ~0ULL - 10, 0x2000, 0x3000, 0),
+		 -EINVAL))
+		goto out;
 	heki_chain_free(&c);
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, 0, 0), -EINVAL);
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, 0, 0), -EINVAL))
+		goto out;
 	heki_chain_free(&c);
-	CHECK_EQ(heki_chain_add_va(&c, ~0UL - 10, 100, 0), -EINVAL);
+	if (CHECK_EQ(heki_chain_add_va(&c, ~0UL - 10, 100, 0), -EINVAL))
+		goto out;
 	heki_chain_free(&c);
 	/* A user-space address is not a kernel VA. */
-	CHECK_EQ(heki_chain_add_va(&c, 0x400000, 100, 0), -EINVAL);
-	CHECK_EQ(c.nranges, 0);
+	if (CHECK_EQ(heki_chain_add_va(&c, 0x400000, 100, 0), -EINVAL))
+		goto out;
+	if (CHECK_EQ(c.nranges, 0))
+		goto out;
 out:
 	heki_chain_free(&c);
 	return fail;
@@ -437,30 +486,43 @@ static int st_chain_alloc_failure(void)
 	/* The second page allocation fails: range 128 cannot be stored. */
 	heki_chain_fail_alloc_after = 2;
 	for (i = 0; i < HEKI_MAX_RANGES; i++)
-		CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
+		if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
 					     0x1000000 + i * 0x2000,
-					     0x1001000 + i * 0x2000, 0), 0);
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
+					     0x1001000 + i * 0x2000, 0), 0))
+			goto out;
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA + i * 0x2000,
 				     0x1000000 + i * 0x2000,
-				     0x1001000 + i * 0x2000, 0), -ENOMEM);
-	CHECK_EQ(c.err, -ENOMEM);
-	CHECK_EQ(c.nranges, HEKI_MAX_RANGES);
-	CHECK_EQ(c.npages, 1);
-	CHECK_EQ(heki_chain_live_pages(), 1);
+				     0x1001000 + i * 0x2000, 0), -ENOMEM))
+		goto out;
+	if (CHECK_EQ(c.err, -ENOMEM))
+		goto out;
+	if (CHECK_EQ(c.nranges, HEKI_MAX_RANGES))
+		goto out;
+	if (CHECK_EQ(c.npages, 1))
+		goto out;
+	if (CHECK_EQ(heki_chain_live_pages(), 1))
+		goto out;
 	/* Poisoned: later adds fail, the chain is never sent. */
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x9000000, 0x9001000, 0),
-		 -ENOMEM);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -ENOMEM);
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x9000000, 0x9001000, 0),
+		 -ENOMEM))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -ENOMEM))
+		goto out;
 	heki_chain_free(&c);
-	CHECK_EQ(heki_chain_live_pages(), 0);
-	CHECK_EQ(c.nranges, 0);
+	if (CHECK_EQ(heki_chain_live_pages(), 0))
+		goto out;
+	if (CHECK_EQ(c.nranges, 0))
+		goto out;
 
 	/* The very first allocation fails (add_va path). */
 	heki_chain_fail_alloc_after = 1;
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, sizeof(c), 0),
-		 -ENOMEM);
-	CHECK_EQ(c.npages, 0);
-	CHECK_EQ(heki_chain_live_pages(), 0);
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)&c, sizeof(c), 0),
+		 -ENOMEM))
+		goto out;
+	if (CHECK_EQ(c.npages, 0))
+		goto out;
+	if (CHECK_EQ(heki_chain_live_pages(), 0))
+		goto out;
 out:
 	heki_chain_fail_alloc_after = 0;
 	heki_chain_free(&c);
@@ -482,22 +544,27 @@ static int st_chain_direct_map(void)
 
 	heki_chain_init(&c);
 	pg = alloc_pages(GFP_KERNEL, 2);
-	CHECK(pg);
+	if (CHECK(pg))
+		goto out;
 	buf = page_address(pg);
 	e[0] = (struct st_range){ (unsigned long)buf, page_to_phys(pg),
 				  page_to_phys(pg) + 4 * PAGE_SIZE, 3 };
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 4 * PAGE_SIZE, 3),
-		 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 4 * PAGE_SIZE, 3),
+		 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 	heki_chain_free(&c);
 
 	/* Unaligned start and end inside the same run. */
 	e[0].va += 100;
 	e[0].pa += 100;
 	e[0].epa -= 200;
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 100,
-				   4 * PAGE_SIZE - 300, 3), 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 100,
+				   4 * PAGE_SIZE - 300, 3), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 out:
 	heki_chain_free(&c);
 	if (pg)
@@ -516,11 +583,14 @@ static int st_chain_kmalloc(void)
 
 	heki_chain_init(&c);
 	buf = kmalloc(size, GFP_KERNEL);
-	CHECK(buf);
+	if (CHECK(buf))
+		goto out;
 	e[0] = (struct st_range){ (unsigned long)buf, st_pa(buf),
 				  st_pa(buf) + size, 4 };
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size, 4), 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size, 4), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 out:
 	heki_chain_free(&c);
 	kfree(buf);
@@ -542,36 +612,45 @@ static int st_chain_vmap_layout(void)
 
 	heki_chain_init(&c);
 	blk = alloc_pages(GFP_KERNEL, 2);
-	CHECK(blk);
+	if (CHECK(blk))
+		goto out;
 	map[0] = blk;
 	map[1] = blk + 1;
 	map[2] = blk + 3;
 	map[3] = blk + 2;
 	v = (unsigned long)vmap(map, 4, VM_MAP, PAGE_KERNEL);
-	CHECK(v);
+	if (CHECK(v))
+		goto out;
 	p0 = page_to_phys(blk);
 	e[0] = (struct st_range){ v, p0, p0 + 2 * PAGE_SIZE, 0 };
 	e[1] = (struct st_range){ v + 2 * PAGE_SIZE, p0 + 3 * PAGE_SIZE,
 				  p0 + 4 * PAGE_SIZE, 0 };
 	e[2] = (struct st_range){ v + 3 * PAGE_SIZE, p0 + 2 * PAGE_SIZE,
 				  p0 + 3 * PAGE_SIZE, 0 };
-	CHECK_EQ(heki_chain_add_va(&c, v, 4 * PAGE_SIZE, 0), 0);
-	CHECK(!st_chain_is(&c, e, 3));
+	if (CHECK_EQ(heki_chain_add_va(&c, v, 4 * PAGE_SIZE, 0), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 3)))
+		goto out;
 	heki_chain_free(&c);
 
 	/* Partial first and last page. */
 	e[0].va += 100;
 	e[0].pa += 100;
 	e[2].epa -= 100;
-	CHECK_EQ(heki_chain_add_va(&c, v + 100, 4 * PAGE_SIZE - 200, 0), 0);
-	CHECK(!st_chain_is(&c, e, 3));
+	if (CHECK_EQ(heki_chain_add_va(&c, v + 100, 4 * PAGE_SIZE - 200, 0), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 3)))
+		goto out;
 	heki_chain_free(&c);
 
 	/* Two adds merge when contiguous in PA and VA with equal attrs. */
 	e[0] = (struct st_range){ v, p0, p0 + 2 * PAGE_SIZE, 5 };
-	CHECK_EQ(heki_chain_add_va(&c, v, PAGE_SIZE, 5), 0);
-	CHECK_EQ(heki_chain_add_va(&c, v + PAGE_SIZE, PAGE_SIZE, 5), 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(heki_chain_add_va(&c, v, PAGE_SIZE, 5), 0))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, v + PAGE_SIZE, PAGE_SIZE, 5), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 out:
 	heki_chain_free(&c);
 	if (v)
@@ -593,19 +672,25 @@ static int st_chain_vmalloc(void)
 
 	heki_chain_init(&c);
 	buf = vmalloc(size);
-	CHECK(buf);
+	if (CHECK(buf))
+		goto out;
 	n = st_oracle_vmalloc((unsigned long)buf + 8, size - 16, 2, e, 16);
-	CHECK(n >= 1 && n <= 16);
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 8, size - 16, 2),
-		 0);
-	CHECK(!st_chain_is(&c, e, n));
+	if (CHECK(n >= 1 && n <= 16))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf + 8, size - 16, 2),
+		 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, n)))
+		goto out;
 	pr_info("    # vmalloc 16 pages -> %u ranges\n", n);
 	heki_chain_free(&c);
 
 	/* The guard page after the area is not mapped: -EINVAL. */
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size + PAGE_SIZE,
-				   2), -EINVAL);
-	CHECK_EQ(c.err, -EINVAL);
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, size + PAGE_SIZE,
+				   2), -EINVAL))
+		goto out;
+	if (CHECK_EQ(c.err, -EINVAL))
+		goto out;
 out:
 	heki_chain_free(&c);
 	vfree(buf);
@@ -626,28 +711,36 @@ static int st_chain_module_memory(void)
 
 	heki_chain_init(&c);
 	e = kcalloc(max, sizeof(*e), GFP_KERNEL);
-	CHECK(e);
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+	if (CHECK(e))
+		goto out;
+#ifndef for_each_mod_mem_type /* Linux < 6.4: core_layout */
 	text = (unsigned long)THIS_MODULE->core_layout.base;
 	size = THIS_MODULE->core_layout.text_size;
 #else
 	text = (unsigned long)THIS_MODULE->mem[MOD_TEXT].base;
 	size = THIS_MODULE->mem[MOD_TEXT].size;
 #endif
-	CHECK(size >= PAGE_SIZE && size <= (unsigned long)max * PAGE_SIZE);
+	if (CHECK(size >= PAGE_SIZE && size <= (unsigned long)max * PAGE_SIZE))
+		goto out;
 	n = st_oracle_vmalloc(text, size, 0, e, max);
-	CHECK(n >= 1 && n <= max);
-	CHECK_EQ(heki_chain_add_va(&c, text, size, 0), 0);
-	CHECK(!st_chain_is(&c, e, n));
+	if (CHECK(n >= 1 && n <= max))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, text, size, 0), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, n)))
+		goto out;
 	pr_info("    # module text %lu pages -> %u ranges\n",
 		size >> PAGE_SHIFT, n);
 	heki_chain_free(&c);
 
 	data = (unsigned long)&st_chain_module_data_anchor;
 	n = st_oracle_vmalloc(data, sizeof(int), 1, e, 1);
-	CHECK_EQ(n, 1);
-	CHECK_EQ(heki_chain_add_va(&c, data, sizeof(int), 1), 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(n, 1))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, data, sizeof(int), 1), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 out:
 	heki_chain_free(&c);
 	kfree(e);
@@ -665,8 +758,10 @@ static int st_chain_kernel_image(void)
 
 	heki_chain_init(&c);
 	e[0] = (struct st_range){ va, pa, pa + 64, 0 };
-	CHECK_EQ(heki_chain_add_va(&c, va, 64, 0), 0);
-	CHECK(!st_chain_is(&c, e, 1));
+	if (CHECK_EQ(heki_chain_add_va(&c, va, 64, 0), 0))
+		goto out;
+	if (CHECK(!st_chain_is(&c, e, 1)))
+		goto out;
 out:
 	heki_chain_free(&c);
 	return fail;
@@ -681,9 +776,12 @@ static int st_transport_hyperv_refused(void)
 	int fail = 0;
 
 	/* QEMU TCG does not emulate Hyper-V: detection must refuse. */
-	CHECK_EQ(heki_hyperv_probe(), -ENODEV);
-	CHECK_EQ(heki_transport_init("hyperv"), -ENODEV);
-	CHECK(!strcmp(heki_transport_name(), "none"));
+	if (CHECK_EQ(heki_hyperv_probe(), -ENODEV))
+		goto out;
+	if (CHECK_EQ(heki_transport_init("hyperv"), -ENODEV))
+		goto out;
+	if (CHECK(!strcmp(heki_transport_name(), "none")))
+		goto out;
 out:
 	return fail;
 }
@@ -692,12 +790,17 @@ static int st_transport_auto_refused(void)
 {
 	int fail = 0;
 
-	CHECK_EQ(heki_transport_init("auto"), -ENODEV);
-	CHECK_EQ(heki_transport_init(NULL), -ENODEV);
-	CHECK_EQ(heki_transport_init(""), -ENODEV);
+	if (CHECK_EQ(heki_transport_init("auto"), -ENODEV))
+		goto out;
+	if (CHECK_EQ(heki_transport_init(NULL), -ENODEV))
+		goto out;
+	if (CHECK_EQ(heki_transport_init(""), -ENODEV))
+		goto out;
 	/* auto never falls back to the loopback */
-	CHECK(!heki_loopback_active());
-	CHECK(!strcmp(heki_transport_name(), "none"));
+	if (CHECK(!heki_loopback_active()))
+		goto out;
+	if (CHECK(!strcmp(heki_transport_name(), "none")))
+		goto out;
 out:
 	return fail;
 }
@@ -706,9 +809,12 @@ static int st_transport_unknown_name(void)
 {
 	int fail = 0;
 
-	CHECK_EQ(heki_transport_init("vmcall"), -EINVAL);
-	CHECK_EQ(heki_transport_init("loopback2"), -EINVAL);
-	CHECK(!strcmp(heki_transport_name(), "none"));
+	if (CHECK_EQ(heki_transport_init("vmcall"), -EINVAL))
+		goto out;
+	if (CHECK_EQ(heki_transport_init("loopback2"), -EINVAL))
+		goto out;
+	if (CHECK(!strcmp(heki_transport_name(), "none")))
+		goto out;
 out:
 	return fail;
 }
@@ -717,7 +823,8 @@ static int st_transport_none_call(void)
 {
 	int fail = 0;
 
-	CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), -ENODEV);
+	if (CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), -ENODEV))
+		goto out;
 out:
 	return fail;
 }
@@ -736,12 +843,17 @@ static int st_loopback_start_stop(void)
 {
 	int fail = 0, started = 0;
 
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
-	CHECK(!strcmp(heki_transport_name(), "loopback"));
-	CHECK(heki_loopback_active());
-	CHECK_EQ(heki_transport_init("loopback"), -EBUSY);
-	CHECK_EQ(heki_transport_init("auto"), -ENODEV);
+	if (CHECK(!strcmp(heki_transport_name(), "loopback")))
+		goto out;
+	if (CHECK(heki_loopback_active()))
+		goto out;
+	if (CHECK_EQ(heki_transport_init("loopback"), -EBUSY))
+		goto out;
+	if (CHECK_EQ(heki_transport_init("auto"), -ENODEV))
+		goto out;
 out:
 	if (started)
 		heki_transport_exit();
@@ -757,14 +869,20 @@ static int st_loopback_unknown_id(void)
 	int fail = 0, started = 0;
 
 	heki_stats_get(slot, &s0);
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
-	CHECK_EQ(heki_vtl_call(0x12345, 1, 2, 3), -EINVAL);
-	CHECK_EQ(heki_vtl_call(0x1FFDF, 0, 0, 0), -EINVAL);
+	if (CHECK_EQ(heki_vtl_call(0x12345, 1, 2, 3), -EINVAL))
+		goto out;
+	if (CHECK_EQ(heki_vtl_call(0x1FFDF, 0, 0, 0), -EINVAL))
+		goto out;
 	heki_stats_get(slot, &s1);
-	CHECK_EQ(s1.calls - s0.calls, 2);
-	CHECK_EQ(s1.errors - s0.errors, 2);
-	CHECK_EQ(s1.last_ret, -EINVAL);
+	if (CHECK_EQ(s1.calls - s0.calls, 2))
+		goto out;
+	if (CHECK_EQ(s1.errors - s0.errors, 2))
+		goto out;
+	if (CHECK_EQ(s1.last_ret, -EINVAL))
+		goto out;
 out:
 	if (started)
 		heki_transport_exit();
@@ -797,17 +915,26 @@ static int st_loopback_tracepoint(void)
 	struct st_trace_seen seen = {};
 	int fail = 0, started = 0, reg = 0;
 
-	CHECK_EQ(register_trace_heki_vtl_call(st_trace_probe, &seen), 0);
+	if (CHECK_EQ(register_trace_heki_vtl_call(st_trace_probe, &seen), 0))
+		goto out;
 	reg = 1;
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
-	CHECK_EQ(heki_vtl_call(0x54321, 11, 22, 33), -EINVAL);
-	CHECK_EQ(seen.hits, 1);
-	CHECK_EQ(seen.func, 0x54321);
-	CHECK_EQ(seen.a1, 11);
-	CHECK_EQ(seen.a2, 22);
-	CHECK_EQ(seen.a3, 33);
-	CHECK_EQ(seen.ret, -EINVAL);
+	if (CHECK_EQ(heki_vtl_call(0x54321, 11, 22, 33), -EINVAL))
+		goto out;
+	if (CHECK_EQ(seen.hits, 1))
+		goto out;
+	if (CHECK_EQ(seen.func, 0x54321))
+		goto out;
+	if (CHECK_EQ(seen.a1, 11))
+		goto out;
+	if (CHECK_EQ(seen.a2, 22))
+		goto out;
+	if (CHECK_EQ(seen.a3, 33))
+		goto out;
+	if (CHECK_EQ(seen.ret, -EINVAL))
+		goto out;
 out:
 	if (started)
 		heki_transport_exit();
@@ -835,28 +962,42 @@ static int st_loopback_protect(void)
 
 	heki_chain_init(&c);
 	heki_stats_get(slot, &s0);
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
 	pg = alloc_pages(GFP_KERNEL, 2);
-	CHECK(pg);
+	if (CHECK(pg))
+		goto out;
 	pa = page_to_phys(pg);
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg) +
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg) +
 				   PAGE_SIZE, 2 * PAGE_SIZE,
-				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), 0);
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), 0))
+		goto out;
 	heki_stats_get(slot, &s1);
-	CHECK_EQ(s1.calls - s0.calls, 1);
-	CHECK_EQ(s1.errors - s0.errors, 0);
-	CHECK_EQ(s1.ranges - s0.ranges, 1);
-	CHECK_EQ(s1.pages - s0.pages, 1);
-	CHECK_EQ(heki_loopback_prot_count(), 1);
-	CHECK_EQ(heki_loopback_prot_lookup(pa + PAGE_SIZE, &prot), 0);
-	CHECK_EQ(prot, hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(
-				MEM_ATTR_READ)));
-	CHECK_EQ(heki_loopback_prot_lookup(pa + 2 * PAGE_SIZE + 5, &prot), 0);
-	CHECK_EQ(heki_loopback_prot_lookup(pa, &prot), -ENOENT);
-	CHECK_EQ(heki_loopback_prot_lookup(pa + 3 * PAGE_SIZE, &prot),
-		 -ENOENT);
+	if (CHECK_EQ(s1.calls - s0.calls, 1))
+		goto out;
+	if (CHECK_EQ(s1.errors - s0.errors, 0))
+		goto out;
+	if (CHECK_EQ(s1.ranges - s0.ranges, 1))
+		goto out;
+	if (CHECK_EQ(s1.pages - s0.pages, 1))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_count(), 1))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_lookup(pa + PAGE_SIZE, &prot), 0))
+		goto out;
+	if (CHECK_EQ(prot, hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(
+				MEM_ATTR_READ))))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_lookup(pa + 2 * PAGE_SIZE + 5, &prot), 0))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_lookup(pa, &prot), -ENOENT))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_lookup(pa + 3 * PAGE_SIZE, &prot),
+		 -ENOENT))
+		goto out;
 out:
 	heki_chain_free(&c);
 	if (started)
@@ -876,14 +1017,19 @@ static int st_loopback_protect_unaligned(void)
 	int fail = 0, started = 0;
 
 	heki_chain_init(&c);
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
 	buf = kmalloc(64, GFP_KERNEL);
-	CHECK(buf);
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 64,
-				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL);
-	CHECK_EQ(heki_loopback_prot_count(), 0);
+	if (CHECK(buf))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 64,
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_count(), 0))
+		goto out;
 out:
 	heki_chain_free(&c);
 	kfree(buf);
@@ -901,22 +1047,33 @@ static int st_loopback_end_of_boot(void)
 	s64 r = 1;
 
 	heki_chain_init(&c);
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
-	CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0);
-	CHECK_EQ(r, 0);
-	CHECK_EQ(heki_vtl_call_on_cpu(nr_cpu_ids, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r),
-		 -EINVAL);
-	CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	if (CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0))
+		goto out;
+	if (CHECK_EQ(r, 0))
+		goto out;
+	if (CHECK_EQ(heki_vtl_call_on_cpu(nr_cpu_ids, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r),
+		 -EINVAL))
+		goto out;
+	if (CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0))
+		goto out;
 	pg = alloc_page(GFP_KERNEL);
-	CHECK(pg);
-	CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg),
+	if (CHECK(pg))
+		goto out;
+	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)page_address(pg),
 				   PAGE_SIZE,
-				   heki_mem_attr_raw(MEM_ATTR_READ)), 0);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EPERM);
-	CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0);
-	CHECK_EQ(r, -EPERM);
-	CHECK_EQ(heki_loopback_prot_count(), 0);
+				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EPERM))
+		goto out;
+	if (CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0))
+		goto out;
+	if (CHECK_EQ(r, -EPERM))
+		goto out;
+	if (CHECK_EQ(heki_loopback_prot_count(), 0))
+		goto out;
 out:
 	heki_chain_free(&c);
 	if (started)
@@ -933,13 +1090,16 @@ static int st_loopback_bad_pa(void)
 	int fail = 0, started = 0;
 
 	heki_chain_init(&c);
-	CHECK_EQ(heki_transport_init("loopback"), 0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
 	started = 1;
-	CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 1ULL << 46,
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 1ULL << 46,
 				     (1ULL << 46) + 64,
 				     heki_kdata_type_raw(HEKI_KDATA_SYSTEM_CERTS)),
-		 0);
-	CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c, 0), -EFAULT);
+		 0))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c, 0), -EFAULT))
+		goto out;
 out:
 	heki_chain_free(&c);
 	if (started)
@@ -955,13 +1115,18 @@ static int st_loopback_crypto_garbage(void)
 	void *kr = NULL;
 	int fail = 0;
 
-	CHECK_EQ(cr->keyring_create(cr->ctx, &kr), 0);
-	CHECK(kr);
-	CHECK_EQ(heki_loopback_crypto_live_keyrings(), 1);
-	CHECK_EQ(cr->keyring_add_cert(cr->ctx, kr, junk, sizeof(junk)),
-		 -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
-	CHECK(cr->verify_pkcs7(cr->ctx, kr, junk, sizeof(junk), junk,
-			       sizeof(junk)) < 0);
+	if (CHECK_EQ(cr->keyring_create(cr->ctx, &kr), 0))
+		goto out;
+	if (CHECK(kr))
+		goto out;
+	if (CHECK_EQ(heki_loopback_crypto_live_keyrings(), 1))
+		goto out;
+	if (CHECK_EQ(cr->keyring_add_cert(cr->ctx, kr, junk, sizeof(junk)),
+		 -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED))
+		goto out;
+	if (CHECK(cr->verify_pkcs7(cr->ctx, kr, junk, sizeof(junk), junk,
+			       sizeof(junk)) < 0))
+		goto out;
 out:
 	if (kr)
 		cr->keyring_destroy(cr->ctx, kr);
@@ -975,13 +1140,16 @@ static int st_debugfs_dir(void)
 	struct dentry *d, *f;
 	int fail = 0, made = 0;
 
-	CHECK_EQ(heki_debugfs_init(), 0);
+	if (CHECK_EQ(heki_debugfs_init(), 0))
+		goto out;
 	made = 1;
 	d = debugfs_lookup("heki_selftest", NULL);
-	CHECK(d);
+	if (CHECK(d))
+		goto out;
 	f = debugfs_lookup("protections", d);
 	dput(d);
-	CHECK(f);
+	if (CHECK(f))
+		goto out;
 	dput(f);
 out:
 	if (made)
