@@ -34,7 +34,7 @@ result() { # result OK NAME
 cases=$(sed -n 's/^#\(el\)\{0,1\}if defined(\(MISUSE_[A-Z0-9_]*\)).*/\2/p' "$SRC")
 
 echo "KTAP version 1"
-echo "1..$(($(wc -w <<<"$cases") + 1))"
+echo "1..$(($(wc -w <<<"$cases") + 2))"
 
 # The clean counterpart: everything done through explicit conversions.
 ok=1
@@ -60,6 +60,27 @@ for c in $cases; do
 	fi
 	result $ok "sparse rejects $c"
 done
+
+# The header check of `make C=1` must see misuses inside inline helpers that
+# nothing calls (sparse skips such bodies unless told otherwise).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/unused_inline.h" <<'HDR'
+#include <heki/abi.h>
+HEKI_INLINE int heki_sparse_unused_helper(hv_status_t st)
+{
+	return st == 6;
+}
+HDR
+ok=1
+if out=$(scripts/sparse.sh --header "$tmp/unused_inline.h" 2>&1); then
+	ok=0
+	echo "# sparse accepted a misuse inside an unused inline helper"
+elif ! grep -qE "$BITWISE_DIAG" <<<"$out"; then
+	ok=0
+	printf '#   %s\n' "$out"
+fi
+result $ok "header check sees misuse in an unused inline helper"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
