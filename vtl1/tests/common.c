@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * common.c - request builders shared by the test files.
+ */
+#include "test.h"
+
+struct heki_range rng(__u64 va, __u64 pa, __u64 epa, __u64 attr)
+{
+	struct heki_range r = { .va = va, .pa = pa, .epa = epa,
+				.attributes = attr };
+
+	return r;
+}
+
+__s64 call_chain(struct guest *g, __u32 id, const struct heki_range *r,
+		 __u32 n, __u64 a2)
+{
+	guest_chain(g, CHAIN_PA, r, n, 0);
+	return guest_call(g, id, CHAIN_PA, n, a2);
+}
+
+__u8 frame_prot(struct guest *g, __u64 pa)
+{
+	return g->prot[pa >> HEKI_PAGE_SHIFT];
+}
+
+/* Kernel data layout of load_kdata_basic(). */
+#define KD_CERTS	(DATA_PA)
+#define KD_INFO		(DATA_PA + 0x1000)
+#define KD_DATA		(DATA_PA + 0x2000)
+#define KD_PATCH	(DATA_PA + 0x4000)
+
+static void put_sym(struct guest *g, __u64 entry_pa, __u64 name_pa)
+{
+	struct heki_kernel_symbol s;
+
+	s.value_offset = 0x100;
+	s.name_offset = (__s32)(name_pa - (entry_pa + 4));
+	s.namespace_offset = 0;
+	guest_write(g, entry_pa, &s, sizeof(s));
+}
+
+/*
+ * Certificates (key id 7), kernel info, kernel data with two exported
+ * symbols and one GPL symbol, patch info with two sites (see t_patch.c),
+ * and one kexec trampoline covering part of a page.
+ */
+__s64 load_kdata_basic(struct guest *g)
+{
+	__u8 cert[0x200];
+	struct heki_kernel_info ki;
+	struct heki_patch_info pi;
+	struct heki_patch p[2];
+	struct heki_range r[6];
+	__u64 clen = guest_make_cert(cert, 7);
+	__u64 va = KVA(KD_DATA);
+
+	guest_write(g, KD_CERTS, cert, clen);
+	ki.ksymtab_start = va;
+	ki.ksymtab_end = va + 24;
+	ki.ksymtab_gpl_start = va + 24;
+	ki.ksymtab_gpl_end = va + 36;
+	guest_write(g, KD_INFO, &ki, sizeof(ki));
+	put_sym(g, KD_DATA, KD_DATA + 0x100);
+	put_sym(g, KD_DATA + 12, KD_DATA + 0x110);
+	put_sym(g, KD_DATA + 24, KD_DATA + 0x120);
+	guest_write(g, KD_DATA + 0x100, "printk", 7);
+	guest_write(g, KD_DATA + 0x110, "kmalloc", 8);
+	guest_write(g, KD_DATA + 0x120, "gpl_only", 9);
+
+	memset(&pi, 0, sizeof(pi));
+	pi.type = HEKI_PATCH_TYPE_JUMP_LABEL;
+	pi.patch_index = 2;
+	pi.max_patch_count = 2;
+	memset(p, 0, sizeof(p));
+	/* A: 5-byte JMP inside one page. */
+	p[0].pa[0] = MEM_PA + 0x10;
+	p[0].size = 5;
+	memcpy(p[0].code, "\xe9\x11\x22\x33\x44", 5);
+	/* B: 5-byte JMP at offset 4094, continuing in a non-adjacent page. */
+	p[1].pa[0] = MEM_PA + 0x1000 + 0xFFE;
+	p[1].pa[1] = MEM_PA + 0x5000;
+	p[1].size = 5;
+	memcpy(p[1].code, "\xe9\x55\x66\x77\x88", 5);
+	guest_write(g, KD_PATCH, &pi, sizeof(pi));
+	guest_write(g, KD_PATCH + sizeof(pi), p, sizeof(p));
+
+	r[0] = rng(KVA(KD_CERTS), KD_CERTS, KD_CERTS + clen,
+		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	r[1] = rng(KVA(KD_INFO), KD_INFO, KD_INFO + sizeof(ki),
+		   HEKI_KDATA_KERNEL_INFO_VALUE);
+	r[2] = rng(va, KD_DATA, KD_DATA + 0x200, HEKI_KDATA_KERNEL_DATA_VALUE);
+	r[3] = rng(KVA(KD_PATCH), KD_PATCH,
+		   KD_PATCH + sizeof(pi) + sizeof(p), HEKI_KDATA_PATCH_INFO_VALUE);
+	r[4] = rng(KVA(MEM_PA + 0x100010), MEM_PA + 0x100010,
+		   MEM_PA + 0x100020, HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
+	r[5] = rng(KVA(DATA_PA + 0x6000), DATA_PA + 0x6000, DATA_PA + 0x6100,
+		   HEKI_KDATA_REVOCATION_CERTS_VALUE);
+	return call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r, 6, 0);
+}
+
+/* A fake signed ELF image at @pa; returns its length. */
+__u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper)
+{
+	__u8 buf[0x2000];
+	__u64 len, i;
+
+	for (i = 0; i < 0x1800; i++)
+		buf[i] = (__u8)(i * 7);
+	memcpy(buf, "\x7f" "ELF", 4);
+	len = guest_sign(buf, 0x1800, keyid);
+	if (tamper)
+		buf[0x100] ^= 1;
+	guest_write(g, pa, buf, len);
+	return len;
+}

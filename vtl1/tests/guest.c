@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * guest.c - the simulated VTL0 guest (see guest.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "guest.h"
+
+static void event(struct guest *g, int kind, __u64 pa, __u64 len)
+{
+	if (g->nr_ev < GUEST_MAX_EVENTS) {
+		g->ev[g->nr_ev].kind = kind;
+		g->ev[g->nr_ev].pa = pa;
+		g->ev[g->nr_ev].len = len;
+		g->nr_ev++;
+	}
+}
+
+int guest_event_index(const struct guest *g, int kind, __u64 pa)
+{
+	int i;
+
+	for (i = 0; i < g->nr_ev; i++)
+		if (g->ev[i].kind == kind && g->ev[i].pa <= pa &&
+		    pa - g->ev[i].pa < (g->ev[i].len ? g->ev[i].len : 1))
+			return i;
+	return -1;
+}
+
+static int in_guest(__u64 pa, __u64 len)
+{
+	return pa <= GUEST_MEM_SIZE && len <= GUEST_MEM_SIZE - pa;
+}
+
+static int g_copy_from(void *ctx, void *dst, heki_gpa_t src, __u64 len)
+{
+	struct guest *g = ctx;
+	__u64 pa = heki_gpa_val(src);
+
+	event(g, GUEST_EV_COPY_FROM, pa, len);
+	if (!in_guest(pa, len))
+		return -1;
+	if (pa < g->fail_read_hi && g->fail_read_lo < pa + len)
+		return -1;
+	/* The library must never ask for VTL1 memory. */
+	if (pa < g->vtl1.pa + g->vtl1.size && g->vtl1.pa < pa + len)
+		abort();
+	memcpy(dst, g->mem + pa, len);
+	return 0;
+}
+
+static int g_copy_to(void *ctx, heki_gpa_t dst, const void *src, __u64 len)
+{
+	struct guest *g = ctx;
+	__u64 pa = heki_gpa_val(dst);
+
+	event(g, GUEST_EV_COPY_TO, pa, len);
+	if (!in_guest(pa, len) || g->fail_copy_to)
+		return -1;
+	if (pa < g->vtl1.pa + g->vtl1.size && g->vtl1.pa < pa + len)
+		abort();
+	memcpy(g->mem + pa, src, len);
+	return 0;
+}
+
+static hv_status_t g_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
+			    hv_page_prot_t prot)
+{
+	struct guest *g = ctx;
+	__u64 pa = heki_gpa_val(gpa), i;
+
+	event(g, GUEST_EV_MODIFY, pa, npages << HEKI_PAGE_SHIFT);
+	g->nr_modify++;
+	if (g->fail_modify_at && g->nr_modify == g->fail_modify_at)
+		return HV_STATUS_ACCESS_DENIED;
+	if (!npages || pa & (HEKI_PAGE_SIZE - 1))
+		abort();
+	for (i = 0; i < npages; i++) {
+		__u64 pfn = (pa >> HEKI_PAGE_SHIFT) + i;
+
+		if (pfn < GUEST_FRAMES)
+			g->prot[pfn] = (__u8)(__force __u32)prot;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+static hv_status_t g_get_reg(void *ctx, __u32 name, __u64 *value)
+{
+	struct guest *g = ctx;
+
+	if (g->fail_get_reg)
+		return HV_STATUS_INVALID_PARAMETER;
+	*value = 0x1000ULL + name;
+	return HV_STATUS_SUCCESS;
+}
+
+static hv_status_t g_set_reg(void *ctx, __u32 name, __u64 value)
+{
+	struct guest *g = ctx;
+
+	if (g->fail_set_reg)
+		return HV_STATUS_ACCESS_DENIED;
+	if (g->nr_set_regs < GUEST_MAX_SET_REGS) {
+		g->set_reg_name[g->nr_set_regs] = name;
+		g->set_reg_value[g->nr_set_regs++] = value;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+static hv_status_t g_enable_vp(void *ctx, __u32 vp)
+{
+	struct guest *g = ctx;
+
+	g->nr_enable_calls++;
+	if (vp >= HEKI_VTL1_MAX_VPS || (g->fail_vp && vp == g->fail_vp))
+		return HV_STATUS_INVALID_VP_INDEX;
+	if (g->vp_enabled[vp])
+		return HV_STATUS_VTL_ALREADY_ENABLED;
+	g->vp_enabled[vp] = 1;
+	return HV_STATUS_SUCCESS;
+}
+
+static void *g_alloc(void *ctx, __u64 size)
+{
+	struct guest *g = ctx;
+	void *p;
+
+	if (g->alloc_fail_after >= 0 && g->nr_alloc >= g->alloc_fail_after)
+		return NULL;
+	/* Sizes are bounded by the library's limits: never above 1 GiB. */
+	if (size > (1ULL << 30))
+		abort();
+	p = calloc(1, size);
+	if (p) {
+		g->nr_alloc++;
+		g->live_alloc++;
+	}
+	return p;
+}
+
+static void g_free(void *ctx, void *ptr)
+{
+	struct guest *g = ctx;
+
+	if (ptr)
+		g->live_alloc--;
+	free(ptr);
+}
+
+static void g_lock(void *ctx)
+{
+	struct guest *g = ctx;
+
+	if (g->locked)
+		abort();
+	g->locked = 1;
+	g->lock_calls++;
+}
+
+static void g_unlock(void *ctx)
+{
+	struct guest *g = ctx;
+
+	if (!g->locked)
+		abort();
+	g->locked = 0;
+	g->unlock_calls++;
+}
+
+static void g_log(void *ctx, int level, const char *fmt, ...)
+{
+	struct guest *g = ctx;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g->last_log, sizeof(g->last_log), fmt, ap);
+	va_end(ap);
+	if (g->verbose && !g->quiet)
+		fprintf(stderr, "[%d] %s", level, g->last_log);
+}
+
+/* ---- test crypto provider ------------------------------------------- */
+
+struct keyring {
+	__u32 n;
+	__u8 keyid[256];
+};
+
+static __u32 fnv32(const __u8 *p, __u64 len)
+{
+	__u32 h = 2166136261u;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static int c_kr_create(void *ctx, void **kr)
+{
+	*kr = calloc(1, sizeof(struct keyring));
+	return *kr ? 0 : -HEKI_VSM_ERR_NO_MEMORY;
+}
+
+static int c_kr_add(void *ctx, void *kr, const __u8 *der, __u64 len)
+{
+	struct keyring *k = kr;
+
+	if (len < 5 || der[4] == 0xEE)
+		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
+	if (k->n < sizeof(k->keyid))
+		k->keyid[k->n++] = der[4];
+	return 0;
+}
+
+static void c_kr_destroy(void *ctx, void *kr)
+{
+	free(kr);
+}
+
+static int c_verify(void *ctx, void *kr, const __u8 *data, __u64 len,
+		    const __u8 *p7, __u64 p7len)
+{
+	struct keyring *k = kr;
+	__u32 h;
+	__u32 i;
+
+	if (p7len != 9 || memcmp(p7, "SIGN", 4))
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	memcpy(&h, p7 + 4, 4);
+	if (h != fnv32(data, len))
+		return -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+	for (i = 0; i < k->n; i++)
+		if (k->keyid[i] == p7[8])
+			return 0;
+	return -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+}
+
+__u64 guest_make_cert(__u8 *buf, __u8 keyid)
+{
+	buf[0] = 0x30;
+	buf[1] = 0x82;
+	buf[2] = 0x01;
+	buf[3] = 0x00;
+	memset(buf + 4, 0x5A, 0x100);
+	buf[4] = keyid;
+	return 0x104;
+}
+
+/* Append "SIGN" + checksum + keyid, the trailer and the magic. */
+__u64 guest_sign(__u8 *buf, __u64 data_len, __u8 keyid)
+{
+	struct heki_module_signature s;
+	__u32 h = fnv32(buf, data_len);
+	__u64 off = data_len;
+
+	memcpy(buf + off, "SIGN", 4);
+	memcpy(buf + off + 4, &h, 4);
+	buf[off + 8] = keyid;
+	off += 9;
+	memset(&s, 0, sizeof(s));
+	s.id_type = HEKI_PKEY_ID_PKCS7;
+	heki_module_signature_set_sig_len(&s, 9);
+	memcpy(buf + off, &s, sizeof(s));
+	off += sizeof(s);
+	memcpy(buf + off, HEKI_MODULE_SIG_MAGIC, HEKI_MODULE_SIG_MAGIC_LEN);
+	return off + HEKI_MODULE_SIG_MAGIC_LEN;
+}
+
+/* ---- guest life cycle ------------------------------------------------ */
+
+struct guest *guest_new(void)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		abort();
+	g->mem = calloc(1, GUEST_MEM_SIZE);
+	if (!g->mem)
+		abort();
+	memset(g->prot, 0xF, sizeof(g->prot));
+	g->alloc_fail_after = -1;
+	g->verbose = getenv("VTL1_TEST_VERBOSE") != NULL;
+	g->vtl1.pa = GUEST_VTL1_PA;
+	g->vtl1.size = GUEST_VTL1_SIZE;
+	g->crypto.ctx = g;
+	g->crypto.keyring_create = c_kr_create;
+	g->crypto.keyring_add_cert = c_kr_add;
+	g->crypto.keyring_destroy = c_kr_destroy;
+	g->crypto.verify_pkcs7 = c_verify;
+	g->plat.ctx = g;
+	g->plat.copy_from_vtl0 = g_copy_from;
+	g->plat.copy_to_vtl0 = g_copy_to;
+	g->plat.modify_vtl_protection = g_modify;
+	g->plat.get_vtl0_register = g_get_reg;
+	g->plat.set_intercept_register = g_set_reg;
+	g->plat.enable_vp_vtl = g_enable_vp;
+	g->plat.vtl1_ranges = &g->vtl1;
+	g->plat.nr_vtl1_ranges = 1;
+	g->plat.alloc = g_alloc;
+	g->plat.free = g_free;
+	g->plat.lock = g_lock;
+	g->plat.unlock = g_unlock;
+	g->plat.log = g_log;
+	g->plat.crypto = &g->crypto;
+	if (heki_vtl1_create(&g->plat, &g->v))
+		abort();
+	return g;
+}
+
+void guest_free(struct guest *g)
+{
+	if (!g)
+		return;
+	heki_vtl1_destroy(g->v);
+	if (g->live_alloc)
+		fprintf(stderr, "guest: %ld VTL1 allocations leaked\n",
+			g->live_alloc);
+	free(g->mem);
+	free(g);
+}
+
+__s64 guest_call(struct guest *g, __u32 id, __u64 a0, __u64 a1, __u64 a2)
+{
+	return heki_vtl1_dispatch(g->v, id, a0, a1, a2);
+}
+
+void guest_write(struct guest *g, __u64 pa, const void *src, __u64 len)
+{
+	if (!in_guest(pa, len))
+		abort();
+	memcpy(g->mem + pa, src, len);
+}
+
+void guest_read(struct guest *g, __u64 pa, void *dst, __u64 len)
+{
+	if (!in_guest(pa, len))
+		abort();
+	memcpy(dst, g->mem + pa, len);
+}
+
+__u64 guest_chain(struct guest *g, __u64 page_pa, const struct heki_range *r,
+		  __u32 n, __u32 per_page)
+{
+	__u64 pa = page_pa;
+	__u32 done = 0;
+
+	if (!per_page || per_page > HEKI_MAX_RANGES)
+		per_page = HEKI_MAX_RANGES;
+	while (done < n) {
+		struct heki_page p;
+		__u32 k = n - done < per_page ? n - done : per_page;
+
+		memset(&p, 0, sizeof(p));
+		p.nranges = k;
+		memcpy(p.ranges, r + done, k * sizeof(*r));
+		done += k;
+		p.next_pa = done < n ? pa + HEKI_PAGE_SIZE : 0;
+		p.next = 0xffff888000000000ULL + p.next_pa;
+		guest_write(g, pa, &p, sizeof(p));
+		pa += HEKI_PAGE_SIZE;
+	}
+	return page_pa;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * t_core.c - dispatcher, instance life cycle, simple calls.
+ */
+#include "test.h"
+
+TEST(dispatch_unknown_id_einval)
+{
+	static const __u32 ids[] = { 0, 0x1FFDF, 0x1FFED, 0x1FFEF, 0x1FFF1,
+				     0xFFFFFFFF };
+	struct guest *g = guest_new();
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		CHECK_EQ(guest_call(g, ids[i], 0, 0, 0), -HEKI_EINVAL);
+	CHECK_EQ(g->lock_calls, g->unlock_calls);
+	guest_free(g);
+}
+
+TEST(dispatch_uses_low_32_bits_of_rdi)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(heki_vtl1_dispatch(g->v, 0xABCD000000000000ULL |
+				    VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+				    0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_end_of_boot(g->v), 1);
+	guest_free(g);
+}
+
+TEST(dispatch_optee_message_eopnotsupp)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_OPTEE_MESSAGE_VALUE, 5, 0, 0),
+		 -HEKI_EOPNOTSUPP);
+	CHECK_EQ(HEKI_EOPNOTSUPP, 95);
+	guest_free(g);
+}
+
+TEST(dispatch_logs_error_name)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, 1, 1, 0),
+		 -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "INVALID_INPUT_ADDRESS") != NULL);
+	CHECK(strstr(g->last_log, "PROTECT_MEMORY") != NULL);
+	guest_free(g);
+}
+
+TEST(enable_aps_vtl_returns_0)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL_VALUE, 123, 0, 0), 0);
+	guest_free(g);
+}
+
+TEST(copy_secondary_key_returns_0)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_COPY_SECONDARY_KEY_VALUE, 1, 2, 0), 0);
+	guest_free(g);
+}
+
+TEST(end_of_boot_sets_flag_and_repeats)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(heki_vtl1_end_of_boot(g->v), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_end_of_boot(g->v), 1);
+	guest_free(g);
+}
+
+TEST(create_rejects_incomplete_platform)
+{
+	struct guest *g = guest_new();
+	struct heki_vtl1_platform p = g->plat;
+	struct heki_vtl1_phys_range bad = { .pa = 0x1001, .size = 0x1000 };
+	struct heki_vtl1 *v = (struct heki_vtl1 *)1;
+
+	p.modify_vtl_protection = NULL;
+	CHECK_EQ(heki_vtl1_create(&p, &v), -HEKI_VSM_ERR_PLATFORM_INVALID);
+	CHECK(v == NULL);
+	p = g->plat;
+	p.vtl1_ranges = &bad;
+	CHECK_EQ(heki_vtl1_create(&p, &v), -HEKI_VSM_ERR_PLATFORM_INVALID);
+	CHECK_EQ(heki_vtl1_create(NULL, &v), -HEKI_VSM_ERR_PLATFORM_INVALID);
+	guest_free(g);
+}
+
+TEST(create_out_of_memory)
+{
+	struct guest *g = guest_new();
+	struct heki_vtl1 *v;
+
+	g->alloc_fail_after = g->nr_alloc;
+	CHECK_EQ(heki_vtl1_create(&g->plat, &v), -HEKI_VSM_ERR_NO_MEMORY);
+	g->alloc_fail_after = g->nr_alloc + 1;
+	CHECK_EQ(heki_vtl1_create(&g->plat, &v), -HEKI_VSM_ERR_NO_MEMORY);
+	g->alloc_fail_after = -1;
+	guest_free(g);
+}
+
+TEST(every_error_code_positive_with_errno)
+{
+	int e;
+
+	CHECK_EQ(HEKI_VSM_OK, 0);
+	for (e = 1; e < HEKI_VSM_ERR_COUNT; e++) {
+		CHECK(heki_vsm_error_errno((enum heki_vsm_error)e) > 0);
+		CHECK(heki_vsm_error_name((enum heki_vsm_error)e) != NULL);
+	}
+}
+
+/* ---- BootAPs ---------------------------------------------------------- */
+
+#define MASK_PA		(DATA_PA + 0x10000)
+#define SIGNAL_PA	(DATA_PA + 0x11000)
+
+static void put_mask(struct guest *g, __u64 lo, __u64 hi)
+{
+	struct heki_cpu_mask m = { .bits = { lo, hi } };
+
+	guest_write(g, MASK_PA, &m, sizeof(m));
+}
+
+TEST(boot_aps_enables_and_signals)
+{
+	struct guest *g = guest_new();
+	__u8 sig[HEKI_PAGE_SIZE];
+
+	put_mask(g, 0xB, 1ULL << 63);	/* CPUs 0, 1, 3, 127 */
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), 0);
+	guest_read(g, SIGNAL_PA, sig, sizeof(sig));
+	CHECK_EQ(sig[0], 0xDC);
+	CHECK_EQ(sig[1], 0xDC);
+	CHECK_EQ(sig[2], 0);
+	CHECK_EQ(sig[3], 0xDC);
+	CHECK_EQ(sig[127], 0xDC);
+	CHECK_EQ(g->nr_enable_calls, 3);
+	CHECK(g->vp_enabled[1] && g->vp_enabled[3] && g->vp_enabled[127]);
+	guest_free(g);
+}
+
+TEST(boot_aps_pfn_beyond_2_52_efault)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    1ULL << 40, SIGNAL_PA >> 12, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, ~0ULL, 0), -HEKI_EFAULT);
+	guest_free(g);
+}
+
+TEST(boot_aps_mask_unreadable_efault)
+{
+	struct guest *g = guest_new();
+
+	g->fail_read_lo = MASK_PA;
+	g->fail_read_hi = MASK_PA + 1;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "CPU_ONLINE_MASK_COPY_FAILED"));
+	guest_free(g);
+}
+
+TEST(boot_aps_signal_unreadable_efault)
+{
+	struct guest *g = guest_new();
+
+	put_mask(g, 3, 0);
+	g->fail_read_lo = SIGNAL_PA;
+	g->fail_read_hi = SIGNAL_PA + 1;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "BOOT_SIGNAL_PAGE_COPY_FAILED"));
+	CHECK_EQ(g->nr_enable_calls, 0);
+	guest_free(g);
+}
+
+TEST(boot_aps_signal_write_failed_efault)
+{
+	struct guest *g = guest_new();
+
+	put_mask(g, 3, 0);
+	g->fail_copy_to = 1;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "BOOT_SIGNAL_WRITE_FAILED"));
+	guest_free(g);
+}
+
+TEST(boot_aps_page_in_vtl1_eacces)
+{
+	struct guest *g = guest_new();
+
+	put_mask(g, 3, 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, GUEST_VTL1_PA >> 12, 0), -HEKI_EACCES);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    GUEST_VTL1_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EACCES);
+	guest_free(g);
+}
+
+TEST(boot_aps_repeat_eio_like_litebox)
+{
+	struct guest *g = guest_new();
+
+	put_mask(g, 3, 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EIO);
+	guest_free(g);
+}
+
+TEST(litebox_7_26_no_token_for_failed_cpu)
+{
+	struct guest *g = guest_new();
+	__u8 sig[8];
+
+	put_mask(g, 0xF, 0);
+	g->fail_vp = 2;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE,
+			    MASK_PA >> 12, SIGNAL_PA >> 12, 0), -HEKI_EIO);
+	guest_read(g, SIGNAL_PA, sig, sizeof(sig));
+	CHECK_EQ(sig[1], 0xDC);
+	CHECK_EQ(sig[2], 0);
+	CHECK_EQ(sig[3], 0xDC);
+	guest_free(g);
+}
+
+/* ---- LockRegs --------------------------------------------------------- */
+
+TEST(lock_regs_installs_intercepts)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(g->nr_set_regs, 3);
+	CHECK_EQ(g->set_reg_name[0], HV_REGISTER_CR_INTERCEPT_CONTROL);
+	CHECK_EQ(g->set_reg_value[0], 0x7FD543);
+	CHECK_EQ(g->set_reg_name[1], HV_REGISTER_CR_INTERCEPT_CR4_MASK);
+	CHECK_EQ(g->set_reg_value[1], 0xFFFFDE3F);
+	CHECK_EQ(g->set_reg_name[2], HV_REGISTER_CR_INTERCEPT_CR0_MASK);
+	CHECK_EQ(g->set_reg_value[2], 0x80010001);
+	guest_free(g);
+}
+
+TEST(lock_regs_after_end_of_boot_eperm)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0),
+		 -HEKI_EPERM);
+	CHECK_EQ(g->nr_set_regs, 0);
+	guest_free(g);
+}
+
+TEST(lock_regs_read_failure_eio)
+{
+	struct guest *g = guest_new();
+
+	g->fail_get_reg = 1;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0),
+		 -HEKI_EIO);
+	CHECK_EQ(g->nr_set_regs, 0);
+	guest_free(g);
+}
+
+TEST(lock_regs_write_failure_eio)
+{
+	struct guest *g = guest_new();
+
+	g->fail_set_reg = 1;
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0),
+		 -HEKI_EIO);
+	guest_free(g);
+}
