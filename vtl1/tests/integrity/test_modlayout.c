@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * heki_modlayout_compute() tests on the standard synthetic module: every
+ * placement worked out by hand from the Linux 6.1 rules, then each
+ * refusal on its own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define G "modlayout"
+#define E(x) (-HEKI_VSM_ERR_##x)
+
+struct want_sect {
+	__u32 idx;
+	__u8 mem;
+	__u64 offset;
+};
+
+/*
+ * Core: .text @0 (text 0x1000); .rodata @0x1000 (ro 0x2000; .modinfo lost
+ * ALLOC); no ro_after_init (0x2000); .data @0x2000, this_module @0x2040,
+ * .bss @0x2080 -> 0x20a0, page -> 0x3000; kallsyms tail @0x3000: 3 symbols
+ * (null, local_var, pcpu_var) = 72 + strings 1+10+9 + 3 types = 0x5f ->
+ * 0x4000. Init: .init.text @0 -> 0x1000; .symtab @0x1000 (216) -> 0x10d8;
+ * .strtab @0x10d8 (size 1 + 10+9+7+8+8+9+8 = 0x3c) -> 0x1114; mod_kallsyms
+ * @ALIGN(0x1114, 8) = 0x1118, + 32 + 9 type bytes.
+ */
+static const struct want_sect std_want[] = {
+	{ STD_TEXT, HEKI_MODLAYOUT_TEXT, 0 },
+	{ STD_RODATA, HEKI_MODLAYOUT_RODATA, 0 },
+	{ STD_DATA, HEKI_MODLAYOUT_DATA, 0 },
+	{ STD_THIS_MODULE, HEKI_MODLAYOUT_DATA, 0x40 },
+	{ STD_BSS, HEKI_MODLAYOUT_DATA, 0x80 },
+	{ STD_INIT_TEXT, HEKI_MODLAYOUT_INIT_TEXT, 0 },
+	{ STD_SYMTAB, HEKI_MODLAYOUT_INIT_DATA, 0 },
+	{ STD_STRTAB, HEKI_MODLAYOUT_INIT_DATA, 0xd8 },
+	{ STD_PERCPU, HEKI_MODLAYOUT_MEM_NONE, 0 },
+	{ STD_MODINFO, HEKI_MODLAYOUT_MEM_NONE, 0 },
+	{ STD_RELA_TEXT, HEKI_MODLAYOUT_MEM_NONE, 0 },
+	{ STD_SHSTRTAB, HEKI_MODLAYOUT_MEM_NONE, 0 },
+};
+
+struct want_region {
+	__u8 mem;
+	__u32 alloc;
+	__u64 base;
+	__u64 size;
+};
+
+static const struct want_region std_regions[] = {
+	{ HEKI_MODLAYOUT_TEXT, 0, 0, 0x1000 },
+	{ HEKI_MODLAYOUT_RODATA, 0, 0x1000, 0x1000 },
+	{ HEKI_MODLAYOUT_RO_AFTER_INIT, 0, 0x2000, 0 },
+	{ HEKI_MODLAYOUT_DATA, 0, 0x2000, 0x2000 },
+	{ HEKI_MODLAYOUT_INIT_TEXT, 1, 0, 0x1000 },
+	{ HEKI_MODLAYOUT_INIT_RODATA, 1, 0x1000, 0 },
+	{ HEKI_MODLAYOUT_INIT_DATA, 1, 0x1000, 0x1000 },
+};
+
+static void test_std_layout(void)
+{
+	static struct eb_img img;
+	struct std_ctx c;
+	char name[96];
+	unsigned int i;
+	int ret;
+
+	std_build(&img);
+	ret = std_prepare(&c, &img);
+	t_expect_err(G, "standard module lays out", ret, 0);
+	if (ret)
+		return;
+	for (i = 0; i < sizeof(std_want) / sizeof(std_want[0]); i++) {
+		const struct heki_modlayout_sect *s = &c.sects[std_want[i].idx];
+
+		snprintf(name, sizeof(name), "section %u placement",
+			 std_want[i].idx);
+		t_result(s->mem == std_want[i].mem &&
+			 (s->mem == HEKI_MODLAYOUT_MEM_NONE ||
+			  s->offset == std_want[i].offset), G, name,
+			 "mem %u offset %#llx, want mem %u offset %#llx",
+			 s->mem, s->offset, std_want[i].mem, std_want[i].offset);
+	}
+	for (i = 0; i < sizeof(std_regions) / sizeof(std_regions[0]); i++) {
+		const struct heki_modlayout_region *r =
+			&c.lay.mem[std_regions[i].mem];
+
+		snprintf(name, sizeof(name), "region %u", std_regions[i].mem);
+		t_result(r->alloc == std_regions[i].alloc &&
+			 r->base == std_regions[i].base &&
+			 r->size == std_regions[i].size, G, name,
+			 "alloc %u base %#llx size %#llx", r->alloc, r->base,
+			 r->size);
+	}
+	t_expect_u64(G, "core size", c.lay.alloc_size[0], 0x4000);
+	t_expect_u64(G, "init size", c.lay.alloc_size[1], 0x2000);
+	t_expect_u64(G, "kallsyms tail offset in data", c.lay.kallsyms_off,
+		     0x1000);
+	t_expect_u64(G, "kallsyms tail size", c.lay.kallsyms_size, 0x5f);
+	t_expect_u64(G, "init mod_kallsyms offset", c.lay.init_kallsyms_off,
+		     0x118);
+	t_expect_u64(G, "init mod_kallsyms + types size",
+		     c.lay.init_kallsyms_size, 32 + STD_NSYMS);
+	t_expect_u64(G, "this_module index", c.lay.this_module,
+		     STD_THIS_MODULE);
+	t_expect_u64(G, "percpu index", c.lay.percpu, STD_PERCPU);
+	t_result(!(c.sects[STD_MODINFO].flags & HEKI_SHF_ALLOC) &&
+		 (c.sects[STD_SYMTAB].flags & HEKI_SHF_ALLOC), G,
+		 "kernel flag edits", "modinfo %#llx symtab %#llx",
+		 c.sects[STD_MODINFO].flags, c.sects[STD_SYMTAB].flags);
+}
+
+/* Rename or re-flag one section of the standard module and lay it out. */
+struct variant {
+	const char *name;
+	__u32 idx;
+	int spare;		/* rename to spare name n, or -1 */
+	__u64 set_flags, clear_flags;
+	__u64 size, align;	/* 0: unchanged */
+	int want;
+	__u8 want_mem;
+	__u64 want_off;
+};
+
+static const struct variant variants[] = {
+	{ ".init.* rodata goes to init rodata", STD_RODATA, 2,
+	  0, 0, 0, 0, 0, HEKI_MODLAYOUT_INIT_RODATA, 0 },
+	{ ".exit.text stays in core text", STD_INIT_TEXT, 3,
+	  0, 0, 0, 0, 0, HEKI_MODLAYOUT_TEXT, 0x20 },
+	{ ".data..ro_after_init is ro_after_init", STD_DATA, 0, 0, 0, 0, 0,
+	  0, HEKI_MODLAYOUT_RO_AFTER_INIT, 0 },
+	{ "file SHF_RO_AFTER_INIT is honoured", STD_DATA, -1,
+	  HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0, HEKI_MODLAYOUT_RO_AFTER_INIT, 0 },
+	{ "read-only data with RO_AFTER_INIT stays rodata", STD_RODATA, -1,
+	  HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0, HEKI_MODLAYOUT_RODATA, 0 },
+	{ "non-ALLOC section is not loaded", STD_RODATA, -1, 0,
+	  HEKI_SHF_ALLOC, 0, 0, 0, HEKI_MODLAYOUT_MEM_NONE, 0 },
+	{ "alignment 256 is honoured", STD_BSS, -1, 0, 0, 0, 256, 0,
+	  HEKI_MODLAYOUT_DATA, 0x100 },
+	{ "writable executable section refused", STD_TEXT, -1,
+	  HEKI_SHF_WRITE, 0, 0, 0, E(MODLAYOUT_WX_SECTION), 0, 0 },
+	{ "writable executable non-ALLOC section refused", STD_RELA_TEXT,
+	  -1, HEKI_SHF_WRITE | HEKI_SHF_EXECINSTR, 0, 0, 0,
+	  E(MODLAYOUT_WX_SECTION), 0, 0 },
+	{ "missing this_module refused", STD_THIS_MODULE, -1, 0,
+	  HEKI_SHF_ALLOC, 0, 0, E(MODLAYOUT_NO_THIS_MODULE), 0, 0 },
+	{ "NOBITS of 1 GiB refused", STD_BSS, -1, 0, 0, 1ULL << 30, 0,
+	  E(MODLAYOUT_TOO_LARGE), 0, 0 },
+	{ "NOBITS of 2^64 - 1 refused", STD_BSS, -1, 0, 0, ~0ULL, 0,
+	  E(MODLAYOUT_TOO_LARGE), 0, 0 },
+	{ "alignment 2^63 refused", STD_BSS, -1, 0, 0, 0, 1ULL << 63,
+	  E(MODLAYOUT_TOO_LARGE), 0, 0 },
+};
+
+static void test_variants(void)
+{
+	static struct eb_img img;
+	struct heki_modlayout_sect sects[EB_MAX_SECS];
+	struct heki_modlayout lay;
+	struct heki_elf elf;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		const struct variant *v = &variants[i];
+		__u64 flags;
+
+		std_build(&img);
+		if (v->spare >= 0)
+			eb_put32(&img, eb_shdr(&img, v->idx, SH_NAME),
+				 img.spare_name[v->spare]);
+		memcpy(&flags, img.buf + eb_shdr(&img, v->idx, SH_FLAGS), 8);
+		flags = (flags | v->set_flags) & ~v->clear_flags;
+		eb_put64(&img, eb_shdr(&img, v->idx, SH_FLAGS), flags);
+		if (v->size)
+			eb_put64(&img, eb_shdr(&img, v->idx, SH_SIZE), v->size);
+		if (v->align)
+			eb_put64(&img, eb_shdr(&img, v->idx, SH_ALIGN),
+				 v->align);
+		ret = heki_elf_parse(&elf, img.buf, img.len);
+		if (!ret)
+			ret = heki_modlayout_compute(&elf,
+						     HEKI_MODLAYOUT_LINUX_6_1,
+						     sects, EB_MAX_SECS, &lay);
+		if (v->want) {
+			t_expect_err(G, v->name, ret, v->want);
+			continue;
+		}
+		t_result(!ret && sects[v->idx].mem == v->want_mem &&
+			 (v->want_mem == HEKI_MODLAYOUT_MEM_NONE ||
+			  sects[v->idx].offset == v->want_off), G, v->name,
+			 "ret %s mem %u off %#llx", t_err_name(ret),
+			 ret ? 0 : sects[v->idx].mem,
+			 ret ? 0 : sects[v->idx].offset);
+	}
+}
+
+static void test_refusals(void)
+{
+	static struct eb_img img;
+	struct heki_modlayout_sect sects[EB_MAX_SECS];
+	struct heki_modlayout lay;
+	struct heki_elf elf;
+	__u64 va, mem_va[HEKI_MODLAYOUT_NR_MEM] = { 0 };
+
+	std_build(&img);
+	heki_elf_parse(&elf, img.buf, img.len);
+	t_expect_err(G, "unknown kernel refused",
+		     heki_modlayout_compute(&elf, 0, sects, EB_MAX_SECS, &lay),
+		     E(MODLAYOUT_BAD_KERNEL));
+	t_expect_err(G, "section array one short refused",
+		     heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1,
+					    sects, elf.shnum - 1, &lay),
+		     E(MODLAYOUT_NO_ROOM));
+	t_expect_err(G, "NULL section array refused",
+		     heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1,
+					    NULL, 100, &lay),
+		     E(MODLAYOUT_NO_ROOM));
+	heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1, sects,
+			       EB_MAX_SECS, &lay);
+	mem_va[HEKI_MODLAYOUT_DATA] = 0x1000;
+	t_expect_err(G, "section_va of .data", heki_modlayout_section_va(
+		     &lay, STD_THIS_MODULE, mem_va, &va), 0);
+	t_expect_u64(G, "section_va value", va, 0x1040);
+	t_expect_err(G, "section_va of unloaded section",
+		     heki_modlayout_section_va(&lay, STD_MODINFO, mem_va, &va),
+		     E(MODLAYOUT_NOT_LOADED));
+	t_expect_err(G, "section_va index out of range",
+		     heki_modlayout_section_va(&lay, 999, mem_va, &va),
+		     E(ELF_SECTION_INDEX));
+	mem_va[HEKI_MODLAYOUT_DATA] = ~0ULL - 8;
+	t_expect_err(G, "section_va wrap refused",
+		     heki_modlayout_section_va(&lay, STD_THIS_MODULE, mem_va,
+					       &va), E(MODLAYOUT_TOO_LARGE));
+}
+
+void test_modlayout(void)
+{
+	test_std_layout();
+	test_variants();
+	test_refusals();
+}
