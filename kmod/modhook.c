@@ -34,7 +34,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
 
 #include <heki/abi.h>
 
@@ -87,7 +86,13 @@ static int heki_modhook_add(struct heki_chain *c, void *base,
 				 type);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+/*
+ * Which layout the kernel has is tested by feature, not by version number
+ * (checkpatch rejects LINUX_VERSION_CODE): for_each_mod_mem_type() is the
+ * macro that came with struct module_memory in 6.4 ("module: replace
+ * module_layout with module_memory"). Debian 12's 6.1 takes the #else.
+ */
+#ifdef for_each_mod_mem_type
 /* 6.4+: struct module_memory mem[MOD_MEM_NUM_TYPES], typed by the kernel. */
 static const u64 heki_mod_mem_type_of[MOD_MEM_NUM_TYPES] = {
 	[MOD_TEXT] = HEKI_MOD_MEM_TEXT_VALUE,
@@ -101,9 +106,9 @@ static const u64 heki_mod_mem_type_of[MOD_MEM_NUM_TYPES] = {
 
 static int heki_modhook_add_memory(struct heki_chain *c, struct module *mod)
 {
-	enum mod_mem_type type;
 	int ret;
 
+	/* The macro declares @type itself. */
 	for_each_mod_mem_type(type) {
 		const struct module_memory *mem = &mod->mem[type];
 

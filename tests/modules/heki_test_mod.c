@@ -22,6 +22,10 @@ static int answer = 42;
 module_param(answer, int, 0444);
 MODULE_PARM_DESC(answer, "a number the module prints at init (default 42)");
 
+static bool fail_init;
+module_param(fail_init, bool, 0444);
+MODULE_PARM_DESC(fail_init, "make init fail with -ENODEV (tests the GOING path)");
+
 static const char heki_test_banner[] = "heki test module";
 static unsigned long heki_test_counter = 1;
 static unsigned long heki_test_zeroed;
@@ -37,6 +41,10 @@ static noinline unsigned long heki_test_mix(unsigned long v)
 
 static int __init heki_test_mod_init(void)
 {
+	if (fail_init) {
+		pr_info("%s: init fails on request\n", heki_test_banner);
+		return -ENODEV;
+	}
 	heki_test_after_init = answer + heki_test_init_scratch;
 	heki_test_counter = heki_test_mix(heki_test_counter + answer);
 	heki_test_zeroed++;

@@ -12,7 +12,8 @@ HEKI_LOOPBACK="transport=loopback"
 loaded() { grep -q "^$1 " /proc/modules; }
 # refused KO MESSAGE: insmod fails and its error names the expected errno.
 refused() {
-	if out=$(insmod "$1" 2>&1); then
+	# shellcheck disable=SC2086 # $1 may carry module parameters
+	if out=$(insmod $1 2>&1); then
 		echo "# $1 was accepted"
 		return 1
 	fi
@@ -86,6 +87,15 @@ t "rmmod the signed module" rmmod heki_test_mod
 t "token released on unload" dmesg_has "module heki_test_mod: token"
 t "no token, no VTL1 state, protections back to the kernel's" nothing_left heki_test_mod
 cat $D/modules
+size=$(wc -c < /heki_test_mod.ko)
+image_sent() { dmesg | grep "module $1 validated: token" | grep -q "image $2 bytes)"; }
+t "the image VTL1 got is the whole signed file ($size bytes)" \
+	image_sent heki_test_mod "$size"
+
+t "init that fails: insmod fails (ENODEV)" \
+	refused "/heki_test_mod.ko fail_init=1" "No such device"
+t "  it was validated first" dmesg_has "heki test module: init fails on request"
+t "  GOING released its token" nothing_left heki_test_mod
 
 V0=$(calls_of VALIDATE_MODULE)
 L0=$(loads)
