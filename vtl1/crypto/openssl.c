@@ -5,24 +5,31 @@
  * keyring: a stack of X509 certificates in load order.
  *
  * verify_pkcs7, checks in order (codes are HEKI_VSM_ERR_*):
- *  1. the blob is one DER CMS ContentInfo with nothing after it, else
- *     SIG_PARSE_FAILED (ELIBBAD);
- *  2. its type is SignedData, else SIG_INVALID (ELIBBAD);
- *  3. the content is detached (module signatures are), else SIG_INVALID;
- *  4. there is a SignerInfo (the first one is used, as in LiteBox), else
- *     SIG_NO_SIGNER (ELIBBAD);
- *  5. it has no signed attributes (sign-file uses -noattr), else
- *     SIG_UNSUPPORTED (ENOPKG);
- *  6. digest SHA-256/384/512, else SIG_UNSUPPORTED;
- *  7. signature algorithm rsaEncryption, or shaNNNWithRSAEncryption with
- *     the same hash, else SIG_UNSUPPORTED;
- *  8. the keyring holds at least one RSA key, else SIG_NO_KEY (ENOKEY);
- *  9. some RSA certificate verifies the PKCS#1 v1.5 signature over the
- *     digest of @data, else SIG_KEY_REJECTED (EKEYREJECTED). The
- *     certificate named by the signer's issuer and serial (or key id) is
- *     tried first, then the others in load order: the result is the same
- *     as LiteBox's "any certificate", usually at the cost of one RSA
- *     verification.
+ *  1. the blob is one PKCS#7 ContentInfo with nothing after it, else
+ *     SIG_UNSUPPORTED (ENOPKG) if it is CMS that PKCS#7 cannot express
+ *     (a key-identifier signer), SIG_PARSE_FAILED (ELIBBAD) otherwise;
+ *  2. it re-encodes to the same bytes (strict DER), else SIG_PARSE_FAILED;
+ *  3. SignedData version 1 with detached id-data content, else
+ *     SIG_INVALID (ELIBBAD);
+ *  4. exactly one SignerInfo: none is SIG_NO_SIGNER (ELIBBAD), more is
+ *     SIG_UNSUPPORTED;
+ *  5. SignerInfo version 1 (issuer and serial) with a signature, else
+ *     SIG_INVALID;
+ *  6. no signed or unsigned attributes (sign-file uses -noattr), else
+ *     SIG_UNSUPPORTED;
+ *  7. digest SHA-256/384/512 and signature rsaEncryption (or
+ *     shaNNNWithRSAEncryption naming the same hash), else SIG_UNSUPPORTED;
+ *  8. both algorithms without parameters (or NULL), and the SignedData
+ *     digestAlgorithms set is exactly the signer's digest, else
+ *     SIG_INVALID;
+ *  9. a keyring certificate whose issuer (byte-exact DER) and serial are
+ *     the signer's verifies the RSA PKCS#1 v1.5 signature over the digest
+ *     of @data, else SIG_KEY_REJECTED (EKEYREJECTED), or SIG_NO_KEY
+ *     (ENOKEY) if the keyring holds no RSA key at all.
+ * Every byte of the signature is therefore either checked or covered by
+ * the RSA verification: a flipped byte anywhere fails. LiteBox instead
+ * tries every certificate and ignores the issuer, serial, versions and the
+ * digestAlgorithms set; for sign-file output both give the same result.
  * No certificate chain, validity period or key usage is checked: the
  * keyring's certificates are the trust anchors (like the kernel's
  * verify_pkcs7_signature() for module signatures).
@@ -155,84 +162,146 @@ static int heki_ossl_try_cert(X509 *x, const EVP_MD *md,
 	return ok;
 }
 
-static int heki_ossl_check_signer(struct heki_ossl_keyring *k,
-				  CMS_SignerInfo *si, const __u8 *data,
+/* An AlgorithmIdentifier's parameters: absent or NULL. */
+static int heki_ossl_params_null(const X509_ALGOR *alg)
+{
+	const void *pval;
+	int ptype;
+
+	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+	return ptype == V_ASN1_UNDEF || ptype == V_ASN1_NULL;
+}
+
+/* Byte-exact DER comparison of two names (no case folding). */
+static int heki_ossl_name_eq(const X509_NAME *a, const X509_NAME *b)
+{
+	const unsigned char *da, *db;
+	size_t la, lb;
+
+	if (!X509_NAME_get0_der(a, &da, &la) || !X509_NAME_get0_der(b, &db, &lb))
+		return 0;
+	return la == lb && !memcmp(da, db, la);
+}
+
+/* The blob re-encodes to exactly itself (strict DER, as LiteBox's parser). */
+static int heki_ossl_is_der(PKCS7 *p7, const __u8 *der, __u64 len)
+{
+	unsigned char *enc = NULL;
+	int n = i2d_PKCS7(p7, &enc);
+	int ok = n > 0 && (__u64)n == len && !memcmp(enc, der, len);
+
+	OPENSSL_free(enc);
+	return ok;
+}
+
+static int heki_ossl_check_signer(struct heki_ossl_keyring *k, PKCS7_SIGNED *sd,
+				  PKCS7_SIGNER_INFO *si, const __u8 *data,
 				  __u64 len)
 {
-	X509_ALGOR *dig_alg, *sig_alg;
 	unsigned char dig[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
-	ASN1_OCTET_STRING *sig;
 	const EVP_MD *md;
-	int pass, i, n, have_rsa = 0;
+	int i, n, have_rsa = 0;
 
-	if (CMS_signed_get_attr_count(si) >= 0)
+	if (ASN1_INTEGER_get(si->version) != 1 || !si->issuer_and_serial ||
+	    !si->enc_digest || ASN1_STRING_length(si->enc_digest) <= 0)
+		return -HEKI_VSM_ERR_SIG_INVALID;
+	if (sk_X509_ATTRIBUTE_num(si->auth_attr) > 0 ||
+	    sk_X509_ATTRIBUTE_num(si->unauth_attr) > 0)
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
-	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig_alg, &sig_alg);
-	md = heki_ossl_digest(dig_alg);
-	if (!md || !heki_ossl_sigalg_ok(sig_alg, md))
+	md = heki_ossl_digest(si->digest_alg);
+	if (!md || !heki_ossl_sigalg_ok(si->digest_enc_alg, md))
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
-	sig = CMS_SignerInfo_get0_signature(si);
-	if (!sig || ASN1_STRING_length(sig) <= 0)
+	if (!heki_ossl_params_null(si->digest_alg) ||
+	    !heki_ossl_params_null(si->digest_enc_alg) ||
+	    sk_X509_ALGOR_num(sd->md_algs) != 1 ||
+	    X509_ALGOR_cmp(sk_X509_ALGOR_value(sd->md_algs, 0), si->digest_alg))
 		return -HEKI_VSM_ERR_SIG_INVALID;
 	if (EVP_Digest(data, len, dig, &dlen, md, NULL) != 1)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 
-	/* Pass 0: the certificate the signer names; pass 1: all others. */
+	/* Only the certificate(s) the signer names: issuer and serial. */
 	n = sk_X509_num(k->certs);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < n; i++) {
-			X509 *x = sk_X509_value(k->certs, i);
-			int named = CMS_SignerInfo_cert_cmp(si, x) == 0;
-			int r;
+	for (i = 0; i < n; i++) {
+		X509 *x = sk_X509_value(k->certs, i);
+		int r;
 
-			if (named != !pass)
-				continue;
-			r = heki_ossl_try_cert(x, md, dig, dlen,
-					       ASN1_STRING_get0_data(sig),
-					       (size_t)ASN1_STRING_length(sig));
-			if (r > 0)
-				return 0;
-			if (r == 0)
-				have_rsa = 1;
-		}
+		if (EVP_PKEY_get_base_id(X509_get0_pubkey(x)) == EVP_PKEY_RSA)
+			have_rsa = 1;
+		if (!heki_ossl_name_eq(X509_get_issuer_name(x),
+				       si->issuer_and_serial->issuer) ||
+		    ASN1_INTEGER_cmp(X509_get0_serialNumber(x),
+				     si->issuer_and_serial->serial))
+			continue;
+		r = heki_ossl_try_cert(x, md, dig, dlen,
+				       ASN1_STRING_get0_data(si->enc_digest),
+				       (size_t)ASN1_STRING_length(si->enc_digest));
+		if (r > 0)
+			return 0;
 	}
 	return have_rsa ? -HEKI_VSM_ERR_SIG_KEY_REJECTED :
 			  -HEKI_VSM_ERR_SIG_NO_KEY;
 }
 
+/* Parse @p7 as PKCS#7; tell "not DER at all" from "CMS we do not take". */
+static int heki_ossl_parse(const __u8 *der, __u64 len, PKCS7 **out)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms;
+	PKCS7 *p7;
+
+	p7 = d2i_PKCS7(NULL, &p, (long)len);
+	if (p7 && p == der + len) {
+		*out = p7;
+		return 0;
+	}
+	PKCS7_free(p7);
+	/* Valid CMS that PKCS#7 cannot express, e.g. a key-identifier signer. */
+	p = der;
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	if (cms && p == der + len) {
+		CMS_ContentInfo_free(cms);
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	}
+	CMS_ContentInfo_free(cms);
+	return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+}
+
 static int heki_ossl_verify_pkcs7(void *ctx, void *kr, const __u8 *data,
-				  __u64 len, const __u8 *p7, __u64 p7len)
+				  __u64 len, const __u8 *p7der, __u64 p7len)
 {
 	struct heki_ossl_keyring *k = kr;
-	const unsigned char *p = p7;
-	STACK_OF(CMS_SignerInfo) *sis;
-	CMS_ContentInfo *cms;
-	ASN1_OCTET_STRING **content;
+	PKCS7 *p7 = NULL;
+	PKCS7_SIGNED *sd;
 	int ret;
 
 	(void)ctx;
-	if (!k || !p7 || !p7len || p7len > LONG_MAX || (!data && len))
+	if (!k || !p7der || !p7len || p7len > LONG_MAX || (!data && len))
 		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
-	cms = d2i_CMS_ContentInfo(NULL, &p, (long)p7len);
-	if (!cms || p != p7 + p7len) {
-		ret = -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	ret = heki_ossl_parse(p7der, p7len, &p7);
+	if (ret)
 		goto out;
-	}
+	ret = -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	if (!heki_ossl_is_der(p7, p7der, p7len))
+		goto out;
 	ret = -HEKI_VSM_ERR_SIG_INVALID;
-	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
+	if (!PKCS7_type_is_signed(p7))
 		goto out;
-	content = CMS_get0_content(cms);
-	if (!content || *content)
+	sd = p7->d.sign;
+	if (!sd || ASN1_INTEGER_get(sd->version) != 1 || !sd->contents ||
+	    !PKCS7_type_is_data(sd->contents) || sd->contents->d.data)
 		goto out;
-	sis = CMS_get0_SignerInfos(cms);
 	ret = -HEKI_VSM_ERR_SIG_NO_SIGNER;
-	if (!sis || sk_CMS_SignerInfo_num(sis) < 1)
+	if (sk_PKCS7_SIGNER_INFO_num(sd->signer_info) < 1)
 		goto out;
-	ret = heki_ossl_check_signer(k, sk_CMS_SignerInfo_value(sis, 0), data,
-				     len);
+	ret = -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (sk_PKCS7_SIGNER_INFO_num(sd->signer_info) > 1)
+		goto out;
+	ret = heki_ossl_check_signer(k, sd,
+				     sk_PKCS7_SIGNER_INFO_value(sd->signer_info, 0),
+				     data, len);
 out:
-	CMS_ContentInfo_free(cms);
+	PKCS7_free(p7);
 	ERR_clear_error();
 	return ret;
 }

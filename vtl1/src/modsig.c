@@ -25,8 +25,10 @@
  * the buffer ends with HEKI_MODULE_SIG_MAGIC, else
  * -HEKI_VSM_ERR_MODSIG_NOT_FOUND (ENODATA); the 12-byte trailer before
  * the magic is present, else -HEKI_VSM_ERR_MODSIG_TRAILER_TRUNCATED;
- * algo, hash, signer_len and key_id_len are 0 and id_type is PKCS#7, else
- * -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID; sig_len is not 0, else
+ * algo, hash, signer_len, key_id_len and the three reserved bytes are 0
+ * and id_type is PKCS#7, else -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID (LiteBox
+ * and the kernel ignore the reserved bytes; sign-file writes zeros, and
+ * checking them means no byte of a signed module can change unnoticed); sig_len is not 0, else
  * -HEKI_VSM_ERR_MODSIG_SIG_EMPTY; sig_len bytes fit before the trailer,
  * else -HEKI_VSM_ERR_MODSIG_SIG_TRUNCATED (all four ELIBBAD).
  *
@@ -49,7 +51,8 @@ int heki_modsig_split(const __u8 *buf, __u64 len, struct heki_modsig *out)
 	memcpy(&ms, buf + rest, sizeof(ms));
 
 	if (ms.algo || ms.hash || ms.signer_len || ms.key_id_len ||
-	    ms.id_type != HEKI_PKEY_ID_PKCS7)
+	    ms.id_type != HEKI_PKEY_ID_PKCS7 || ms.reserved_5[0] ||
+	    ms.reserved_5[1] || ms.reserved_5[2])
 		return -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID;
 
 	sig_len = heki_module_signature_sig_len(&ms);

@@ -54,6 +54,12 @@ gen_keys() {
 	sign spss.p7 1 sha256 -noattr -keyopt rsa_padding_mode:pss
 	sign sattr.p7 1 sha256
 	sign sembed.p7 1 sha256 -noattr -nodetach
+	sign skeyid.p7 1 sha256 -noattr -keyid
+	sign stwo.p7 1 sha256 -noattr -signer "$d/c2.pem" -inkey "$d/k2.pem"
+	# Same key as c1, another certificate (other serial and subject).
+	$o req -new -x509 -key "$d/k1.pem" -days 2 -set_serial 7 \
+		-subj "/CN=heki parser test key 1 again" -out "$d/c1b.pem"
+	$o x509 -in "$d/c1b.pem" -outform DER -out "$d/c1b.der"
 	$o cms -data_create -binary -outform DER -in "$d/data.bin" \
 		-out "$d/sdata.p7"
 }

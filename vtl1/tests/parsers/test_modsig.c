@@ -21,7 +21,10 @@ struct modsig_case {
 static const struct modsig_case modsig_cases[] = {
 	{ "modsig: valid trailer splits", 100, 20, 20, -1, 0, 0, 0, 0 },
 	{ "modsig: empty data with signature is valid", 0, 20, 20, -1, 0, 0, 0, 0 },
-	{ "modsig: reserved bytes ignored", 10, 5, 5, 5, 0xff, 0, 0, 0 },
+	{ "modsig: reserved byte 5 set -> TRAILER_INVALID", 10, 5, 5, 5, 0x01, 0,
+	  0, -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID },
+	{ "modsig: reserved byte 7 set -> TRAILER_INVALID", 10, 5, 5, 7, 0x80, 0,
+	  0, -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID },
 	{ "modsig: magic altered -> MODSIG_NOT_FOUND", 100, 20, 20, -1, 0, 1, 0,
 	  -HEKI_VSM_ERR_MODSIG_NOT_FOUND },
 	{ "modsig: algo != 0 -> TRAILER_INVALID", 10, 5, 5, 0, 1, 0, 0,

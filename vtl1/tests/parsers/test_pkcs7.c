@@ -78,6 +78,12 @@ static const struct p7_case p7_cases[] = {
 	  -HEKI_VSM_ERR_SIG_PARSE_FAILED },
 	{ "pkcs7: not a CMS object (certificate) -> SIG_PARSE_FAILED", "c1.der",
 	  "c1.der", -1, -HEKI_VSM_ERR_SIG_PARSE_FAILED },
+	{ "pkcs7: key-identifier signer -> SIG_UNSUPPORTED", "skeyid.p7",
+	  "c1.der", -1, -HEKI_VSM_ERR_SIG_UNSUPPORTED },
+	{ "pkcs7: two signers -> SIG_UNSUPPORTED", "stwo.p7", "c1.der", -1,
+	  -HEKI_VSM_ERR_SIG_UNSUPPORTED },
+	{ "pkcs7: same key, certificate the signer does not name -> SIG_KEY_REJECTED",
+	  "s256.p7", "c1b.der", -1, -HEKI_VSM_ERR_SIG_KEY_REJECTED },
 	{ "pkcs7: CMS data, not SignedData -> SIG_INVALID", "sdata.p7",
 	  "c1.der", -1, -HEKI_VSM_ERR_SIG_INVALID },
 };

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# Real data nobody here made: every signed module of the installed Debian
+# kernel must verify against that kernel's own module-signing certificate
+# (extracted from /boot/vmlinuz-*, scripts/debian-kernel-cert.sh), through
+# the VTL1 library's signature parser and the OpenSSL provider; tampered
+# copies of every 50th module must fail. Run from the repository root;
+# prints "N passed, N failed" last. SEED=<n> repeats a run's flip positions.
+set -euo pipefail
+
+out=build/host/debian-modules
+mkdir -p "$out"
+CC=${CC:-gcc}
+
+fail() {
+	echo "debian-modules: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+[ -n "$vmlinuz" ] || fail "no /boot/vmlinuz-*-amd64 (run scripts/setup.sh)"
+kver=${vmlinuz#/boot/vmlinuz-}
+moddir=/lib/modules/$kver/kernel
+[ -d "$moddir" ] || fail "no $moddir"
+
+scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
+	fail "cannot extract the module-signing certificate"
+
+# shellcheck disable=SC2086
+$CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -I uapi -I vtl1/include -I vtl1/src \
+	-o "$out/modverify" tests/debian-modules/modverify.c \
+	vtl1/src/modsig.c vtl1/src/certs.c vtl1/crypto/openssl.c -lcrypto ||
+	fail "build failed"
+
+# Plain .ko files as they are; .ko.xz / .ko.zst decompressed into $out/unz.
+rm -rf "$out/unz"
+mkdir -p "$out/unz"
+find "$moddir" -name '*.ko' | sort >"$out/list"
+while IFS= read -r f; do
+	d=$out/unz/${f#"$moddir"/}
+	mkdir -p "$(dirname "$d")"
+	case $f in
+	*.xz) xz -dc "$f" >"${d%.xz}" ;;
+	*.zst) zstd -qdc "$f" >"${d%.zst}" ;;
+	esac
+	echo "${d%.*}"
+done < <(find "$moddir" -name '*.ko.xz' -o -name '*.ko.zst' | sort) >>"$out/list"
+[ -s "$out/list" ] || fail "no modules under $moddir"
+
+seed=${SEED:-$(date +%s)}
+echo "kernel $kver, $(wc -l <"$out/list") modules, flip seed $seed"
+"$out/modverify" "$out/kernel-cert.der" "$seed" <"$out/list"
