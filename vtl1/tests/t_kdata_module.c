@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * t_kdata_module.c - LoadKData, ValidateModule, FreeModuleInit,
+ * UnloadModule.
+ */
+#include "test.h"
+#include "core.h"
+#include "symtab.h"
+
+#define LOAD_KDATA	VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE
+#define VALIDATE	VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE
+#define FREE_INIT	VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE
+#define UNLOAD		VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE
+#define ELF_PA		(DATA_PA + 0x20000)
+#define MOD_PA		(MEM_PA + 0x200000)	/* module frames */
+
+/* ---- LoadKData -------------------------------------------------------- */
+
+TEST(load_kdata_loads_everything)
+{
+	struct guest *g = guest_new();
+	__u64 value;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 1);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 2);
+	CHECK_EQ(g->v->symtab->count, 2);
+	CHECK_EQ(g->v->gpl_symtab->count, 1);
+	CHECK_EQ(heki_symtab_lookup(g->v->symtab, "kmalloc", 7, &value), 0);
+	CHECK_EQ(value, KVA(DATA_PA + 0x2000 + 12 + 0x100));
+	/* trampoline: read-only */
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x100000), 0x9);
+	guest_free(g);
+}
+
+TEST(load_kdata_entry_checks_efault)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA + 1, 1, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 0, 0), -HEKI_EFAULT);
+	guest_free(g);
+}
+
+TEST(load_kdata_after_end_of_boot_eperm)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(load_kdata_basic(g), -HEKI_EPERM);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	guest_free(g);
+}
+
+TEST(litebox_7_11_second_load_kdata_refused)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(load_kdata_basic(g), -HEKI_EEXIST);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 2);
+	guest_free(g);
+}
+
+TEST(load_kdata_type_invalid_einval)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 16, 7);
+
+	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "KERNEL_DATA_TYPE_INVALID"));
+	guest_free(g);
+}
+
+TEST(load_kdata_without_certs_enoent)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 32,
+				  HEKI_KDATA_KERNEL_INFO_VALUE);
+
+	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_ENOENT);
+	CHECK(strstr(g->last_log, "SYSTEM_CERTIFICATES_NOT_FOUND"));
+	guest_free(g);
+}
+
+TEST(load_kdata_unusable_certs_eacces)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 64,
+				  HEKI_KDATA_SYSTEM_CERTS_VALUE);
+
+	/* 64 zero bytes: no certificate framing at all */
+	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_EACCES);
+	CHECK(strstr(g->last_log, "SYSTEM_CERTIFICATES_INVALID"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	guest_free(g);
+}
+
+TEST(load_kdata_cert_parse_failure_einval)
+{
+	struct guest *g = guest_new();
+	__u8 cert[0x200];
+	__u64 len = guest_make_cert(cert, 0xEE);	/* provider rejects 0xEE */
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + len,
+				  HEKI_KDATA_SYSTEM_CERTS_VALUE);
+
+	guest_write(g, DATA_PA, cert, len);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "CERTIFICATE_PARSE_FAILED"));
+	guest_free(g);
+}
+
+TEST(load_kdata_without_kernel_info_enoent_and_nothing_kept)
+{
+	struct guest *g = guest_new();
+	__u8 cert[0x200];
+	__u64 len = guest_make_cert(cert, 1);
+	struct heki_range r[2] = {
+		rng(KVA(DATA_PA), DATA_PA, DATA_PA + len,
+		    HEKI_KDATA_SYSTEM_CERTS_VALUE),
+		rng(KVA(MEM_PA), MEM_PA, MEM_PA + 0x10,
+		    HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE),
+	};
+
+	guest_write(g, DATA_PA, cert, len);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 2, 0), -HEKI_ENOENT);
+	CHECK(strstr(g->last_log, "KERNEL_SYMBOL_TABLE_NOT_FOUND"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(frame_prot(g, MEM_PA), 0xF);
+	CHECK_EQ(g->nr_modify, 0);
+	guest_free(g);
+}
+
+/* Guest memory holding the buffers of load_kdata_basic(), nothing loaded. */
+static struct guest *guest_with_basic_kdata(void)
+{
+	struct guest *g = guest_new();
+	struct guest *src = guest_new();
+
+	load_kdata_basic(src);
+	memcpy(g->mem, src->mem, GUEST_MEM_SIZE);
+	guest_free(src);
+	return g;
+}
+
+TEST(litebox_7_28_load_kdata_trampoline_in_vtl1_keeps_nothing)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_page p;
+
+	guest_read(g, CHAIN_PA, &p, sizeof(p));
+	p.ranges[p.nranges++] = rng(KVA(GUEST_VTL1_PA), GUEST_VTL1_PA,
+				    GUEST_VTL1_PA + 0x10,
+				    HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
+	guest_write(g, CHAIN_PA, &p, sizeof(p));
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, p.nranges, 0), -HEKI_EACCES);
+	CHECK(strstr(g->last_log, "RANGE_IN_VTL1"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x100000), 0xF);
+	CHECK_EQ(g->nr_modify, 0);
+	/* the same data without the bad range loads fine afterwards */
+	p.nranges--;
+	guest_write(g, CHAIN_PA, &p, sizeof(p));
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, p.nranges, 0), 0);
+	guest_free(g);
+}
+
+TEST(load_kdata_bad_patch_info_keeps_nothing)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_patch_info pi;
+
+	guest_read(g, DATA_PA + 0x4000, &pi, sizeof(pi));
+	pi.type = 1;
+	guest_write(g, DATA_PA + 0x4000, &pi, sizeof(pi));
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "PATCH_INFO_TYPE_INVALID"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x100000), 0xF);
+	guest_free(g);
+}
+
+TEST(load_kdata_symbol_error_keeps_nothing)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_kernel_info ki;
+
+	guest_read(g, DATA_PA + 0x1000, &ki, sizeof(ki));
+	ki.ksymtab_end = ki.ksymtab_start + 13;
+	guest_write(g, DATA_PA + 0x1000, &ki, sizeof(ki));
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "SYMBOL_TABLE_LENGTH_INVALID"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+	guest_free(g);
+}
+
+TEST(litebox_7_23_patch_info_records_one_stride)
+{
+	/* Two records of one patch each, back to back: both sites load. */
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_patch_info pi;
+	struct heki_patch p[2];
+	struct heki_page pg;
+	__u64 pa = DATA_PA + 0x4000;
+
+	guest_read(g, pa, &pi, sizeof(pi));
+	guest_read(g, pa + sizeof(pi), p, sizeof(p));
+	pi.patch_index = 1;
+	pi.max_patch_count = 1;
+	guest_write(g, pa, &pi, sizeof(pi));
+	guest_write(g, pa + sizeof(pi), &p[0], sizeof(p[0]));
+	guest_write(g, pa + sizeof(pi) + sizeof(p[0]), &pi, sizeof(pi));
+	guest_write(g, pa + 2 * sizeof(pi) + sizeof(p[0]), &p[1], sizeof(p[1]));
+	guest_read(g, CHAIN_PA, &pg, sizeof(pg));
+	pg.ranges[3].epa = pg.ranges[3].pa + 2 * (sizeof(pi) + sizeof(p[0]));
+	guest_write(g, CHAIN_PA, &pg, sizeof(pg));
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 2);
+	guest_free(g);
+}
+
+TEST(litebox_7_25_trampoline_partial_page_protected)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_range r[4];
+	int n = 0;
+
+	r[n++] = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 0x104,
+		     HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	r[n++] = rng(KVA(DATA_PA + 0x1000), DATA_PA + 0x1000, DATA_PA + 0x1020,
+		     HEKI_KDATA_KERNEL_INFO_VALUE);
+	r[n++] = rng(KVA(DATA_PA + 0x2000), DATA_PA + 0x2000, DATA_PA + 0x2200,
+		     HEKI_KDATA_KERNEL_DATA_VALUE);
+	r[n++] = rng(KVA(MEM_PA + 0xF80), MEM_PA + 0xF80, MEM_PA + 0x1080,
+		     HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, n, 0), 0);
+	CHECK_EQ(frame_prot(g, MEM_PA), 0x9);
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x1000), 0x9);	/* partial last page */
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x2000), 0xF);
+	guest_free(g);
+}
+
+TEST(litebox_7_18_misaligned_kernel_info_accepted)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_kernel_info ki;
+	struct heki_range r[3];
+
+	guest_read(g, DATA_PA + 0x1000, &ki, sizeof(ki));
+	guest_write(g, DATA_PA + 0x3003, &ki, sizeof(ki));
+	r[0] = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 0x104,
+		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	r[1] = rng(KVA(DATA_PA + 0x3003), DATA_PA + 0x3003,
+		   DATA_PA + 0x3003 + sizeof(ki), HEKI_KDATA_KERNEL_INFO_VALUE);
+	r[2] = rng(KVA(DATA_PA + 0x2000), DATA_PA + 0x2000, DATA_PA + 0x2200,
+		   HEKI_KDATA_KERNEL_DATA_VALUE);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 3, 0), 0);
+	guest_free(g);
+}
+
+/* ---- ValidateModule --------------------------------------------------- */
+
+/* text(2 pages) data(1) rodata(1) ro_after_init(1) init_text(1) init_data(1) */
+static __u32 module_ranges(struct heki_range *r, __u64 elf_len)
+{
+	__u32 n = 0;
+
+	r[n++] = rng(KVA(MOD_PA), MOD_PA, MOD_PA + 0x2000, HEKI_MOD_MEM_TEXT_VALUE);
+	r[n++] = rng(KVA(MOD_PA + 0x2000), MOD_PA + 0x2000, MOD_PA + 0x3000,
+		     HEKI_MOD_MEM_DATA_VALUE);
+	r[n++] = rng(KVA(MOD_PA + 0x3000), MOD_PA + 0x3000, MOD_PA + 0x4000,
+		     HEKI_MOD_MEM_RODATA_VALUE);
+	r[n++] = rng(KVA(MOD_PA + 0x4000), MOD_PA + 0x4000, MOD_PA + 0x5000,
+		     HEKI_MOD_MEM_RO_AFTER_INIT_VALUE);
+	r[n++] = rng(KVA(MOD_PA + 0x6000), MOD_PA + 0x6000, MOD_PA + 0x7000,
+		     HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	r[n++] = rng(KVA(MOD_PA + 0x7000), MOD_PA + 0x7000, MOD_PA + 0x8000,
+		     HEKI_MOD_MEM_INIT_DATA_VALUE);
+	r[n++] = rng(KVA(ELF_PA), ELF_PA, ELF_PA + elf_len,
+		     HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	return n;
+}
+
+static __s64 validate(struct guest *g, int tamper, __u8 keyid)
+{
+	struct heki_range r[16];
+	__u64 len = put_module(g, ELF_PA, keyid, tamper);
+
+	return call_chain(g, VALIDATE, r, module_ranges(r, len), 0);
+}
+
+TEST(validate_module_returns_tokens_and_protects)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x1000), 0xD);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x2000), 0xB);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x3000), 0x9);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x4000), 0xB);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x6000), 0xD);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x7000), 0xB);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x5000), 0xF);
+	CHECK(strstr(g->last_log, "only the signature was checked"));
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+	/* a second module elsewhere gets token 1 */
+	{
+		struct heki_range r[16];
+		__u64 len = put_module(g, ELF_PA, 7, 0);
+		__u32 n = module_ranges(r, len), i;
+
+		for (i = 0; i < n - 1; i++) {
+			r[i].pa += 0x100000;
+			r[i].epa += 0x100000;
+		}
+		CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), 1);
+	}
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 2);
+	guest_free(g);
+}
+
+TEST(validate_module_entry_checks_efault)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(guest_call(g, VALIDATE, CHAIN_PA + 0x10, 1, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, VALIDATE, CHAIN_PA, 0, 0), -HEKI_EFAULT);
+	guest_free(g);
+}
+
+TEST(validate_module_without_certs_eacces)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(validate(g, 0, 7), -HEKI_EACCES);
+	CHECK(strstr(g->last_log, "SYSTEM_CERTIFICATES_NOT_LOADED"));
+	guest_free(g);
+}
+
+TEST(validate_module_type_invalid_einval)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(MOD_PA), MOD_PA, MOD_PA + 0x1000, 9);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(call_chain(g, VALIDATE, &r, 1, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "MODULE_MEMORY_TYPE_INVALID"));
+	guest_free(g);
+}
+
+TEST(validate_module_unaligned_memory_einval)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(MOD_PA), MOD_PA, MOD_PA + 0x800,
+				  HEKI_MOD_MEM_TEXT_VALUE);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(call_chain(g, VALIDATE, &r, 1, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "ADDRESS_NOT_PAGE_ALIGNED"));
+	guest_free(g);
+}
+
+TEST(litebox_7_27_elf_size_checked_before_copy)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[2] = {
+		rng(KVA(DATA_PA), DATA_PA, DATA_PA + (40ULL << 20),
+		    HEKI_MOD_MEM_ELF_BUFFER_VALUE),
+		rng(KVA(DATA_PA), DATA_PA, DATA_PA + (30ULL << 20),
+		    HEKI_MOD_MEM_ELF_BUFFER_VALUE),
+	};
+	int before;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	before = g->nr_ev;
+	CHECK_EQ(call_chain(g, VALIDATE, r, 2, 0), -HEKI_ERANGE);
+	CHECK(strstr(g->last_log, "MODULE_ELF_SIZE_EXCEEDED"));
+	/* only the chain page was read, none of the 70 MiB */
+	CHECK_EQ(g->nr_ev - before, 1);
+	guest_free(g);
+}
+
+TEST(validate_module_bad_signature_rolls_back)
+{
+	struct guest *g = guest_new();
+	struct heki_vtl1_frame_info fi;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 1, 7), -HEKI_EKEYREJECTED);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x2000), 0xF);
+	heki_vtl1_frame_info(g->v, MOD_PA >> 12, &fi);
+	CHECK_EQ(fi.tracked, 0);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+	/* the failed call did not consume a token */
+	CHECK_EQ(validate(g, 0, 7), 0);
+	guest_free(g);
+}
+
+TEST(validate_module_unknown_key_ekeyrejected)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 8), -HEKI_EKEYREJECTED);
+	guest_free(g);
+}
+
+TEST(validate_module_unsigned_enodata)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[16];
+	__u32 n = module_ranges(r, 0x1800);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), -HEKI_ENODATA);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	guest_free(g);
+}
+
+TEST(litebox_7_2_module_protected_before_signature_check)
+{
+	struct guest *g = guest_new();
+	int prot_ev, elf_ev;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	g->nr_ev = 0;
+	CHECK_EQ(validate(g, 0, 7), 0);
+	prot_ev = guest_event_index(g, GUEST_EV_MODIFY, MOD_PA);
+	elf_ev = guest_event_index(g, GUEST_EV_COPY_FROM, ELF_PA);
+	CHECK(prot_ev >= 0 && elf_ev >= 0);
+	CHECK(prot_ev < elf_ev);
+	guest_free(g);
+}
+
+TEST(litebox_7_1_module_memory_in_vtl1_refused)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[16];
+	__u64 len;
+	__u32 n;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	len = put_module(g, ELF_PA, 7, 0);
+	n = module_ranges(r, len);
+	r[1].pa = GUEST_VTL1_PA;
+	r[1].epa = GUEST_VTL1_PA + 0x1000;
+	CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), -HEKI_EACCES);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	guest_free(g);
+}
+
+TEST(litebox_7_30_module_over_kernel_protection_ebusy)
+{
+	struct guest *g = guest_new();
+	struct heki_range k = rng(KVA(MOD_PA), MOD_PA, MOD_PA + 0x1000, 5);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &k, 1, 0), 0);
+	CHECK_EQ(validate(g, 0, 7), -HEKI_EBUSY);
+	CHECK(strstr(g->last_log, "RANGE_OWNED"));
+	guest_free(g);
+}
+
+TEST(module_pages_cannot_be_changed_by_protect_memory)
+{
+	struct guest *g = guest_new();
+	struct heki_range k = rng(KVA(MOD_PA), MOD_PA, MOD_PA + 0x1000, 7);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &k, 1, 0),
+		 -HEKI_EBUSY);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+	guest_free(g);
+}
+
+TEST(validate_module_hypercall_failure_rolls_back)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	g->fail_modify_at = g->nr_modify + 3;
+	CHECK_EQ(validate(g, 0, 7), -HEKI_EIO);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x2000), 0xF);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+	guest_free(g);
+}
+
+/* ---- FreeModuleInit / UnloadModule ------------------------------------ */
+
+TEST(free_module_init_releases_init_and_seals_ro_after_init)
+{
+	struct guest *g = guest_new();
+	struct heki_vtl1_frame_info fi;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x6000), 0xB);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x7000), 0xB);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x4000), 0x9);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+	heki_vtl1_frame_info(g->v, (MOD_PA + 0x6000) >> 12, &fi);
+	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_NONE);
+	heki_vtl1_frame_info(g->v, (MOD_PA + 0x4000) >> 12, &fi);
+	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_MODULE);
+	/* repeat is harmless */
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	guest_free(g);
+}
+
+TEST(free_module_init_bad_token_einval)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), -HEKI_EINVAL);
+	CHECK_EQ(guest_call(g, FREE_INIT, (__u64)-1, 0, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "MODULE_TOKEN_INVALID"));
+	guest_free(g);
+}
+
+TEST(unload_module_releases_everything)
+{
+	struct guest *g = guest_new();
+	int i;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	for (i = 0; i < 8; i++)
+		if (i != 5)
+			CHECK_EQ(frame_prot(g, MOD_PA + i * 0x1000ULL), 0xB);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), -HEKI_EINVAL);
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), -HEKI_EINVAL);
+	/* the frames can be used again by a new module */
+	CHECK_EQ(validate(g, 0, 7), 1);
+	guest_free(g);
+}
+
+TEST(unload_module_after_free_init)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x4000), 0xB);
+	CHECK_EQ(g->v->map.n > 0, 1);
+	guest_free(g);
+}
