@@ -11,7 +11,10 @@
 # last line, or that exceeds SUITE_TIMEOUT seconds (default 1800) counts as
 # one failure.
 #
-# Usage: scripts/check.sh [PATTERN]   (only suites whose line contains PATTERN)
+# Usage: scripts/check.sh [--build] [PATTERN]
+#   --build   first run `make all` ($MAKE); a failed build counts as one
+#             failure and the suites still run (those needing it fail too)
+#   PATTERN   only suites whose line contains PATTERN
 # The last line of the output is exactly `N passed, N failed`; the exit
 # status is non-zero if anything failed.
 set -uo pipefail
@@ -20,6 +23,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 LIST=tests/suites.list
 TIMEOUT=${SUITE_TIMEOUT:-1800}
+BUILD=0
+if [ "${1:-}" = --build ]; then
+	BUILD=1
+	shift
+fi
 PATTERN=${1:-}
 
 LOGDIR=build/check
@@ -27,6 +35,19 @@ mkdir -p "$LOGDIR"
 
 total_pass=0 total_fail=0 n=0
 summary=()
+
+if [ "$BUILD" = 1 ]; then
+	echo "=== build: ${MAKE:-make} all"
+	start=$SECONDS
+	if ${MAKE:-make} all 2>&1 | tee "$LOGDIR/build.log"; then
+		total_pass=1 verdict="PASS    1 passed,   0 failed"
+	else
+		total_fail=1 verdict="FAIL    0 passed,   1 failed"
+	fi
+	summary+=("$(printf '%s %4ds  build (make all; log %s)' "$verdict" \
+		$((SECONDS - start)) "$LOGDIR/build.log")")
+	echo
+fi
 
 while IFS= read -r line || [ -n "$line" ]; do
 	trimmed=${line#"${line%%[![:space:]]*}"}
