@@ -8,7 +8,8 @@
 #   field NAME.MEMBER offset=N size=N
 #   const NAME = 0xVALUE          (or = "string")
 #   list LIST ENTRY = 0xVALUE     (or ... errno=N "message" for error lists)
-# for every struct, member, object-like #define and X-macro list entry,
+# for every struct (but the *_desc lookup-table rows, which hold pointers
+# and never cross the wire), member, object-like #define and X-macro entry,
 # compiles it with gcc against the headers and runs it. Nothing is typed by
 # hand: a new struct, field or constant shows up in the dump by itself.
 #
@@ -75,6 +76,7 @@ int main(void)
 CEOF
 	# Structs and their members, in header order.
 	awk '
+		/^struct [a-z_0-9]+_desc \{$/ { next }	# lookup rows, not wire data
 		/^struct [a-z_0-9]+ \{$/ { name = $2; print "STRUCT_BEGIN(" name ")"; next }
 		name != "" && /^\};/ { print "STRUCT_END()"; name = ""; next }
 		name != "" && /^\t/ {
@@ -86,6 +88,10 @@ CEOF
 		match($0, /^#define [A-Z][A-Z0-9_]*([ \t]|$)/) {
 			n = $2
 			if (n ~ /_$/ || n ~ /^_UAPI_/ || n == "HEKI_INLINE") next
+			if (!(n in seen)) { seen[n] = 1; print "CONST(" n ");" }
+		}
+		/^\t[A-Z][A-Z0-9_]*_COUNT,?$/ {	# list sizes (enumerators)
+			n = $1; sub(/,$/, "", n)
 			if (!(n in seen)) { seen[n] = 1; print "CONST(" n ");" }
 		}' $HEADERS
 	# X-macro lists: every entry.

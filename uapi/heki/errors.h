@@ -203,13 +203,11 @@
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
 
 #define HEKI_VSM_ERROR_ENUM_(name, err, msg) HEKI_VSM_ERR_##name,
-/**
- * enum heki_vsm_error - one code per distinct VSM failure
- * @HEKI_VSM_OK: no error (0)
- * @HEKI_VSM_ERR_COUNT: one past the last code
- *
- * The codes HEKI_VSM_ERR_<NAME> follow HEKI_VSM_ERROR_LIST in order,
- * starting at 1. They never cross the wire: only their errno does.
+/*
+ * enum heki_vsm_error - one code per distinct VSM failure: HEKI_VSM_OK (0),
+ * then HEKI_VSM_ERR_<NAME> in HEKI_VSM_ERROR_LIST order starting at 1, then
+ * HEKI_VSM_ERR_COUNT (one past the last code). The codes never cross the
+ * wire: only their errno does.
  */
 enum heki_vsm_error {
 	HEKI_VSM_OK = 0,
@@ -218,9 +216,40 @@ enum heki_vsm_error {
 };
 #undef HEKI_VSM_ERROR_ENUM_
 
-#define HEKI_VSM_ERROR_ERRNO_CASE_(name, err, msg)	\
-	case HEKI_VSM_ERR_##name:			\
-		return err;
+/**
+ * struct heki_error_desc - what an error code means (not wire data)
+ * @err: positive Linux errno returned on the wire as -@err
+ * @name: symbolic name, as in the X-macro list
+ * @message: one-line description
+ */
+struct heki_error_desc {
+	int err;
+	const char *name;
+	const char *message;
+};
+
+#define HEKI_ERROR_ROW_(name, err, msg) { (err), #name, msg },
+
+/**
+ * heki_vsm_error_desc() - description of a VSM error
+ * @e: error code
+ *
+ * Return: the row generated from HEKI_VSM_ERROR_LIST (errno 0, "OK" and
+ * "success" for HEKI_VSM_OK), or NULL for a value outside the enum.
+ */
+HEKI_INLINE const struct heki_error_desc *
+heki_vsm_error_desc(enum heki_vsm_error e)
+{
+	static const struct heki_error_desc rows[] = {
+		{ 0, "OK", "success" },
+		HEKI_VSM_ERROR_LIST(HEKI_ERROR_ROW_)
+	};
+
+	if ((unsigned int)e >= HEKI_ARRAY_SIZE(rows))
+		return NULL;
+	return &rows[e];
+}
+
 /**
  * heki_vsm_error_errno() - wire errno of a VSM error
  * @e: error code
@@ -230,19 +259,11 @@ enum heki_vsm_error {
  */
 HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
 {
-	switch (e) {
-	case HEKI_VSM_OK:
-		return 0;
-	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_ERRNO_CASE_)
-	default:
-		return HEKI_EINVAL;
-	}
-}
-#undef HEKI_VSM_ERROR_ERRNO_CASE_
+	const struct heki_error_desc *d = heki_vsm_error_desc(e);
 
-#define HEKI_VSM_ERROR_NAME_CASE_(name, err, msg)	\
-	case HEKI_VSM_ERR_##name:			\
-		return #name;
+	return d ? d->err : HEKI_EINVAL;
+}
+
 /**
  * heki_vsm_error_name() - symbolic name of a VSM error
  * @e: error code
@@ -251,19 +272,11 @@ HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
  */
 HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
 {
-	switch (e) {
-	case HEKI_VSM_OK:
-		return "OK";
-	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_NAME_CASE_)
-	default:
-		return NULL;
-	}
-}
-#undef HEKI_VSM_ERROR_NAME_CASE_
+	const struct heki_error_desc *d = heki_vsm_error_desc(e);
 
-#define HEKI_VSM_ERROR_MESSAGE_CASE_(name, err, msg)	\
-	case HEKI_VSM_ERR_##name:			\
-		return msg;
+	return d ? d->name : NULL;
+}
+
 /**
  * heki_vsm_error_message() - one-line description of a VSM error
  * @e: error code
@@ -272,15 +285,10 @@ HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
  */
 HEKI_INLINE const char *heki_vsm_error_message(enum heki_vsm_error e)
 {
-	switch (e) {
-	case HEKI_VSM_OK:
-		return "success";
-	HEKI_VSM_ERROR_LIST(HEKI_VSM_ERROR_MESSAGE_CASE_)
-	default:
-		return NULL;
-	}
+	const struct heki_error_desc *d = heki_vsm_error_desc(e);
+
+	return d ? d->message : NULL;
 }
-#undef HEKI_VSM_ERROR_MESSAGE_CASE_
 
 /*
  * X(NAME, errno, "message"): LiteBox's VerificationError, the inner
@@ -298,12 +306,10 @@ HEKI_INLINE const char *heki_vsm_error_message(enum heki_vsm_error e)
 #define HEKI_VERIFY_ERROR_LITEBOX_COUNT	6
 
 #define HEKI_VERIFY_ERROR_ENUM_(name, err, msg) HEKI_VERIFY_ERR_##name,
-/**
- * enum heki_verify_error - why a signature check failed
- * @HEKI_VERIFY_OK: no error (0)
- * @HEKI_VERIFY_ERR_COUNT: one past the last code
- *
- * HEKI_VERIFY_ERR_<NAME> follow HEKI_VERIFY_ERROR_LIST, starting at 1.
+/*
+ * enum heki_verify_error - why a signature check failed: HEKI_VERIFY_OK (0),
+ * then HEKI_VERIFY_ERR_<NAME> in HEKI_VERIFY_ERROR_LIST order starting at 1,
+ * then HEKI_VERIFY_ERR_COUNT.
  */
 enum heki_verify_error {
 	HEKI_VERIFY_OK = 0,
@@ -312,9 +318,26 @@ enum heki_verify_error {
 };
 #undef HEKI_VERIFY_ERROR_ENUM_
 
-#define HEKI_VERIFY_ERROR_ERRNO_CASE_(name, err, msg)	\
-	case HEKI_VERIFY_ERR_##name:			\
-		return err;
+/**
+ * heki_verify_error_desc() - description of a verification error
+ * @e: error code
+ *
+ * Return: the row generated from HEKI_VERIFY_ERROR_LIST (errno 0 for
+ * HEKI_VERIFY_OK), or NULL for a value outside the enum.
+ */
+HEKI_INLINE const struct heki_error_desc *
+heki_verify_error_desc(enum heki_verify_error e)
+{
+	static const struct heki_error_desc rows[] = {
+		{ 0, "OK", "success" },
+		HEKI_VERIFY_ERROR_LIST(HEKI_ERROR_ROW_)
+	};
+
+	if ((unsigned int)e >= HEKI_ARRAY_SIZE(rows))
+		return NULL;
+	return &rows[e];
+}
+
 /**
  * heki_verify_error_errno() - wire errno of a verification error
  * @e: error code
@@ -324,19 +347,11 @@ enum heki_verify_error {
  */
 HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
 {
-	switch (e) {
-	case HEKI_VERIFY_OK:
-		return 0;
-	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_ERRNO_CASE_)
-	default:
-		return HEKI_EINVAL;
-	}
-}
-#undef HEKI_VERIFY_ERROR_ERRNO_CASE_
+	const struct heki_error_desc *d = heki_verify_error_desc(e);
 
-#define HEKI_VERIFY_ERROR_NAME_CASE_(name, err, msg)	\
-	case HEKI_VERIFY_ERR_##name:			\
-		return #name;
+	return d ? d->err : HEKI_EINVAL;
+}
+
 /**
  * heki_verify_error_name() - symbolic name of a verification error
  * @e: error code
@@ -345,19 +360,11 @@ HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
  */
 HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
 {
-	switch (e) {
-	case HEKI_VERIFY_OK:
-		return "OK";
-	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_NAME_CASE_)
-	default:
-		return NULL;
-	}
-}
-#undef HEKI_VERIFY_ERROR_NAME_CASE_
+	const struct heki_error_desc *d = heki_verify_error_desc(e);
 
-#define HEKI_VERIFY_ERROR_MESSAGE_CASE_(name, err, msg)	\
-	case HEKI_VERIFY_ERR_##name:			\
-		return msg;
+	return d ? d->name : NULL;
+}
+
 /**
  * heki_verify_error_message() - one-line description of a verification error
  * @e: error code
@@ -366,15 +373,12 @@ HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
  */
 HEKI_INLINE const char *heki_verify_error_message(enum heki_verify_error e)
 {
-	switch (e) {
-	case HEKI_VERIFY_OK:
-		return "success";
-	HEKI_VERIFY_ERROR_LIST(HEKI_VERIFY_ERROR_MESSAGE_CASE_)
-	default:
-		return NULL;
-	}
+	const struct heki_error_desc *d = heki_verify_error_desc(e);
+
+	return d ? d->message : NULL;
 }
-#undef HEKI_VERIFY_ERROR_MESSAGE_CASE_
+
+#undef HEKI_ERROR_ROW_
 
 HEKI_ABI_ASSERT(HEKI_VSM_ERR_COUNT - 1 >= HEKI_VSM_ERROR_LITEBOX_COUNT);
 HEKI_ABI_ASSERT(HEKI_VERIFY_ERR_COUNT - 1 >= HEKI_VERIFY_ERROR_LITEBOX_COUNT);

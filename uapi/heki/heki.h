@@ -23,10 +23,9 @@
 
 /* Page geometry of the wire format (not the kernel's PAGE_SIZE). */
 #define HEKI_PAGE_SHIFT		12
-#define HEKI_PAGE_SIZE		4096
+#define HEKI_PAGE_SIZE		(1 << HEKI_PAGE_SHIFT)
 #define HEKI_PAGE_OFFSET_MASK	0xFFFULL
 
-HEKI_ABI_ASSERT(HEKI_PAGE_SIZE == (1 << HEKI_PAGE_SHIFT));
 HEKI_ABI_ASSERT(HEKI_PAGE_OFFSET_MASK == HEKI_PAGE_SIZE - 1);
 
 /* Largest module image VALIDATE_MODULE accepts: 64 MiB. */
@@ -185,9 +184,7 @@ HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
 	return heki_kdata_type_raw(t) < (__u64)HEKI_KDATA_TYPE_COUNT;
 }
 
-#define HEKI_KDATA_NAME_CASE_(name, value)	\
-	case HEKI_KDATA_##name##_VALUE:		\
-		return "HEKI_KDATA_" #name;
+#define HEKI_KDATA_ROW_(name, value) { (value), "HEKI_KDATA_" #name },
 /**
  * heki_kdata_type_name() - symbolic name of a kernel data type
  * @t: value
@@ -196,15 +193,13 @@ HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
  */
 HEKI_INLINE const char *heki_kdata_type_name(heki_kdata_type_t t)
 {
-	if (!heki_kdata_type_valid(t))
-		return NULL;
-	switch ((int)heki_kdata_type_raw(t)) {
-	HEKI_KDATA_TYPE_LIST(HEKI_KDATA_NAME_CASE_)
-	default:
-		return NULL;
-	}
+	static const struct heki_name_desc rows[] = {
+		HEKI_KDATA_TYPE_LIST(HEKI_KDATA_ROW_)
+	};
+
+	return heki_name_lookup(rows, HEKI_ARRAY_SIZE(rows), heki_kdata_type_raw(t));
 }
-#undef HEKI_KDATA_NAME_CASE_
+#undef HEKI_KDATA_ROW_
 
 /* ------------------------------------------------------------------ */
 /* VALIDATE_MODULE: heki_mod_mem_type_t                                 */
@@ -279,9 +274,7 @@ HEKI_INLINE int heki_mod_mem_type_is_memory(heki_mod_mem_type_t t)
 	return heki_mod_mem_type_raw(t) <= (__u64)HEKI_MOD_MEM_INIT_RODATA_VALUE;
 }
 
-#define HEKI_MOD_MEM_NAME_CASE_(name, value)	\
-	case HEKI_MOD_MEM_##name##_VALUE:	\
-		return "HEKI_MOD_MEM_" #name;
+#define HEKI_MOD_MEM_ROW_(name, value) { (value), "HEKI_MOD_MEM_" #name },
 /**
  * heki_mod_mem_type_name() - symbolic name of a module memory type
  * @t: value
@@ -290,15 +283,13 @@ HEKI_INLINE int heki_mod_mem_type_is_memory(heki_mod_mem_type_t t)
  */
 HEKI_INLINE const char *heki_mod_mem_type_name(heki_mod_mem_type_t t)
 {
-	if (!heki_mod_mem_type_valid(t))
-		return NULL;
-	switch ((int)heki_mod_mem_type_raw(t)) {
-	HEKI_MOD_MEM_TYPE_LIST(HEKI_MOD_MEM_NAME_CASE_)
-	default:
-		return NULL;
-	}
+	static const struct heki_name_desc rows[] = {
+		HEKI_MOD_MEM_TYPE_LIST(HEKI_MOD_MEM_ROW_)
+	};
+
+	return heki_name_lookup(rows, HEKI_ARRAY_SIZE(rows), heki_mod_mem_type_raw(t));
 }
-#undef HEKI_MOD_MEM_NAME_CASE_
+#undef HEKI_MOD_MEM_ROW_
 
 /* ------------------------------------------------------------------ */
 /* KEXEC_VALIDATE: heki_kexec_type_t                                    */
@@ -347,9 +338,7 @@ HEKI_INLINE int heki_kexec_type_valid(heki_kexec_type_t t)
 	return heki_kexec_type_raw(t) < (__u64)HEKI_KEXEC_TYPE_COUNT;
 }
 
-#define HEKI_KEXEC_NAME_CASE_(name, value)	\
-	case HEKI_KEXEC_##name##_VALUE:		\
-		return "HEKI_KEXEC_" #name;
+#define HEKI_KEXEC_ROW_(name, value) { (value), "HEKI_KEXEC_" #name },
 /**
  * heki_kexec_type_name() - symbolic name of a kexec range type
  * @t: value
@@ -358,15 +347,13 @@ HEKI_INLINE int heki_kexec_type_valid(heki_kexec_type_t t)
  */
 HEKI_INLINE const char *heki_kexec_type_name(heki_kexec_type_t t)
 {
-	if (!heki_kexec_type_valid(t))
-		return NULL;
-	switch ((int)heki_kexec_type_raw(t)) {
-	HEKI_KEXEC_TYPE_LIST(HEKI_KEXEC_NAME_CASE_)
-	default:
-		return NULL;
-	}
+	static const struct heki_name_desc rows[] = {
+		HEKI_KEXEC_TYPE_LIST(HEKI_KEXEC_ROW_)
+	};
+
+	return heki_name_lookup(rows, HEKI_ARRAY_SIZE(rows), heki_kexec_type_raw(t));
 }
-#undef HEKI_KEXEC_NAME_CASE_
+#undef HEKI_KEXEC_ROW_
 
 /* ------------------------------------------------------------------ */
 /* Typed access to heki_range.attributes                                */

@@ -114,9 +114,7 @@ enum hv_status_value {
 #define HV_STATUS_UNKNOWN_REGISTER_NAME		HV_STATUS_C(UNKNOWN_REGISTER_NAME)
 #endif
 
-#define HV_STATUS_NAME_CASE_(name, value)		\
-	case HV_STATUS_##name##_VALUE:			\
-		return "HV_STATUS_" #name;
+#define HV_STATUS_ROW_(name, value) { (value), "HV_STATUS_" #name },
 
 /**
  * hv_status_name() - symbolic name of a Hyper-V status code
@@ -126,13 +124,14 @@ enum hv_status_value {
  */
 HEKI_INLINE const char *hv_status_name(hv_status_t status)
 {
-	switch ((__force __u32)status) {
-	HV_STATUS_LIST(HV_STATUS_NAME_CASE_)
-	default:
-		return NULL;
-	}
+	static const struct heki_name_desc rows[] = {
+		HV_STATUS_LIST(HV_STATUS_ROW_)
+	};
+
+	return heki_name_lookup(rows, HEKI_ARRAY_SIZE(rows),
+				(__force __u16)status);
 }
-#undef HV_STATUS_NAME_CASE_
+#undef HV_STATUS_ROW_
 
 /**
  * hv_status_raw() - the plain integer value of a status

@@ -107,6 +107,40 @@ typedef signed long long __s64;
 #error "the HEKI wire ABI is little-endian only"
 #endif
 
+/**
+ * struct heki_name_desc - one row of a value-to-name table (not wire data)
+ * @value: the value
+ * @name: its symbolic name
+ *
+ * The name accessors build a static table of these from an X-macro list.
+ */
+struct heki_name_desc {
+	__u64 value;
+	const char *name;
+};
+
+/**
+ * heki_name_lookup() - find the name of a value in a table
+ * @rows: table built from an X-macro list
+ * @nrows: number of rows
+ * @value: value to look up
+ *
+ * Return: the name, or NULL if @value is not in the table.
+ */
+HEKI_INLINE const char *heki_name_lookup(const struct heki_name_desc *rows,
+					 unsigned int nrows, __u64 value)
+{
+	unsigned int i;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].value == value)
+			return rows[i].name;
+	return NULL;
+}
+
+/* Number of elements of an array (not a pointer). */
+#define HEKI_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 HEKI_ABI_ASSERT(sizeof(__u8) == 1);
 HEKI_ABI_ASSERT(sizeof(__u16) == 2);
 HEKI_ABI_ASSERT(sizeof(__u32) == 4);

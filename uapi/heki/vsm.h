@@ -40,9 +40,13 @@ enum vsm_vtl_call_func_value {
 };
 #undef VSM_FUNC_VALUE_ENUM_
 
-#define VSM_FUNC_COUNT_ONE_(name, value) +1
-/* Number of function IDs in VSM_VTL_CALL_FUNC_LIST. */
-#define VSM_VTL_CALL_FUNC_COUNT (0 VSM_VTL_CALL_FUNC_LIST(VSM_FUNC_COUNT_ONE_))
+#define VSM_FUNC_INDEX_ENUM_(name, value) VSM_VTL_CALL_FUNC_INDEX_##name,
+/* Position of each function in the list; VSM_VTL_CALL_FUNC_COUNT = size. */
+enum vsm_vtl_call_func_index {
+	VSM_VTL_CALL_FUNC_LIST(VSM_FUNC_INDEX_ENUM_)
+	VSM_VTL_CALL_FUNC_COUNT
+};
+#undef VSM_FUNC_INDEX_ENUM_
 
 /* Typed constant VSM_VTL_CALL_FUNC_ID_<NAME> from the list. */
 #define VSM_FUNC_ID_C(name) ((__force vsm_func_id_t)VSM_VTL_CALL_FUNC_ID_##name##_VALUE)
@@ -74,9 +78,7 @@ HEKI_INLINE __u32 vsm_func_id_raw(vsm_func_id_t id)
 	return (__force __u32)id;
 }
 
-#define VSM_FUNC_NAME_CASE_(name, value)			\
-	case VSM_VTL_CALL_FUNC_ID_##name##_VALUE:		\
-		return "VSM_VTL_CALL_FUNC_ID_" #name;
+#define VSM_FUNC_ROW_(name, value) { (value), "VSM_VTL_CALL_FUNC_ID_" #name },
 /**
  * vsm_func_id_name() - symbolic name of a function ID
  * @id: function ID
@@ -85,13 +87,13 @@ HEKI_INLINE __u32 vsm_func_id_raw(vsm_func_id_t id)
  */
 HEKI_INLINE const char *vsm_func_id_name(vsm_func_id_t id)
 {
-	switch ((__force __u32)id) {
-	VSM_VTL_CALL_FUNC_LIST(VSM_FUNC_NAME_CASE_)
-	default:
-		return NULL;
-	}
+	static const struct heki_name_desc rows[] = {
+		VSM_VTL_CALL_FUNC_LIST(VSM_FUNC_ROW_)
+	};
+
+	return heki_name_lookup(rows, HEKI_ARRAY_SIZE(rows), (__force __u32)id);
 }
-#undef VSM_FUNC_NAME_CASE_
+#undef VSM_FUNC_ROW_
 
 /**
  * vsm_func_id_known() - whether a function ID is in the list
