@@ -3,8 +3,10 @@
  * debugfs.c - /sys/kernel/debug/heki/
  *
  *   transport    running transport: hyperv, loopback or none
- *   stats        per VTL function: calls, errors, last result, ranges and
- *                pages sent in chains, total time in the transport
+ *   stats        per VTL function: calls, errors (negative results),
+ *                refused (not sent: chain build failed, empty chain or
+ *                no transport), last result, ranges and pages sent in
+ *                chains, total time in the transport
  *   allocations  live chain pages, loopback allocations and keyrings
  *                (all 0 when nothing is in flight and nothing leaked)
  *   protections  loopback only: VTL0 protections VTL1 set, as page runs
@@ -41,15 +43,17 @@ static int heki_stats_show(struct seq_file *m, void *v)
 	unsigned int i, n = heki_stats_nslots();
 	struct heki_call_stats s;
 
-	seq_printf(m, "%-28s %8s %8s %10s %10s %8s %14s\n", "function",
-		   "calls", "errors", "last", "ranges", "pages", "total_ns");
+	seq_printf(m, "%-28s %8s %8s %8s %10s %10s %8s %14s\n", "function",
+		   "calls", "errors", "refused", "last", "ranges", "pages",
+		   "total_ns");
 	for (i = 0; i < n; i++) {
 		u32 func = heki_stats_slot_func(i);
 
 		heki_stats_get(i, &s);
-		seq_printf(m, "%-28s %8llu %8llu %10lld %10llu %8llu %14llu\n",
+		seq_printf(m, "%-28s %8llu %8llu %8llu %10lld %10llu %8llu %14llu\n",
 			   func ? heki_func_name(func) : "OTHER", s.calls,
-			   s.errors, s.last_ret, s.ranges, s.pages, s.total_ns);
+			   s.errors, s.refused, s.last_ret, s.ranges, s.pages,
+			   s.total_ns);
 	}
 	return 0;
 }

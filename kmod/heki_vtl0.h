@@ -107,6 +107,8 @@ const char *heki_func_name(u32 func);
  * struct heki_call_stats - counters for one VTL function id
  * @calls:     VTL calls made (including failed ones)
  * @errors:    calls that returned a negative value
+ * @refused:   calls not made: the chain failed to build, was empty, or
+ *             no transport was running (the caller got an error)
  * @last_ret:  value returned by the most recent call
  * @ranges:    heki_ranges sent in chains (heki_call_chain only)
  * @pages:     heki_pages sent in chains
@@ -115,6 +117,7 @@ const char *heki_func_name(u32 func);
 struct heki_call_stats {
 	u64 calls;
 	u64 errors;
+	u64 refused;
 	s64 last_ret;
 	u64 ranges;
 	u64 pages;

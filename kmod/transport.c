@@ -37,6 +37,7 @@ static const u32 heki_slot_funcs[] = {
 struct heki_stats_slot {
 	atomic64_t calls;
 	atomic64_t errors;
+	atomic64_t refused;
 	atomic64_t last_ret;
 	atomic64_t ranges;
 	atomic64_t pages;
@@ -112,6 +113,7 @@ void heki_stats_get(unsigned int slot, struct heki_call_stats *out)
 	s = &heki_stats[slot];
 	out->calls = atomic64_read(&s->calls);
 	out->errors = atomic64_read(&s->errors);
+	out->refused = atomic64_read(&s->refused);
 	out->last_ret = atomic64_read(&s->last_ret);
 	out->ranges = atomic64_read(&s->ranges);
 	out->pages = atomic64_read(&s->pages);
@@ -128,6 +130,7 @@ void heki_stats_reset(void)
 	for (i = 0; i < HEKI_NSLOTS; i++) {
 		atomic64_set(&heki_stats[i].calls, 0);
 		atomic64_set(&heki_stats[i].errors, 0);
+		atomic64_set(&heki_stats[i].refused, 0);
 		atomic64_set(&heki_stats[i].last_ret, 0);
 		atomic64_set(&heki_stats[i].ranges, 0);
 		atomic64_set(&heki_stats[i].pages, 0);
@@ -223,8 +226,10 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 	u64 start, ns;
 	s64 ret;
 
-	if (!t)
+	if (!t) {
+		atomic64_inc(&s->refused);
 		return -ENODEV;
+	}
 	start = ktime_get_ns();
 	ret = t->call(func, a1, a2, a3);
 	ns = ktime_get_ns() - start;
@@ -276,10 +281,14 @@ s64 heki_vtl_call(u32 func, u64 a1, u64 a2, u64 a3)
  */
 s64 heki_call_chain(u32 func, struct heki_chain *c, u64 a3)
 {
-	if (c->err)
-		return c->err;
-	if (!c->nranges || !c->head)
-		return -EINVAL;
+	int err = c->err;
+
+	if (!err && (!c->nranges || !c->head))
+		err = -EINVAL;
+	if (err) {
+		atomic64_inc(&heki_stats[heki_func_slot(func)].refused);
+		return err;
+	}
 	return heki_do_call(func, c->head_pa, c->nranges, a3, c->nranges,
 			    c->npages);
 }

@@ -79,6 +79,9 @@ static bool st_ne(long long a, long long b, int *fail, const char *func,
 #define CHECK_EQ(a, b) \
 	st_ne((long long)(a), (long long)(b), &fail, __func__, __LINE__, #a)
 
+/* Function id value, e.g. FN(PROTECT_MEMORY). */
+#define FN(name) VSM_VTL_CALL_FUNC_ID_##name##_VALUE
+
 /* A VA in the direct map that add_phys tests stamp into ranges. */
 #define ST_FAKE_VA	0xffff888000000000ULL
 
@@ -89,6 +92,17 @@ struct st_range {
 static u64 st_pa(const void *p)
 {
 	return virt_to_phys((void *)p);
+}
+
+/* Stats slot of a function id. */
+static unsigned int st_slot_of(u32 func)
+{
+	unsigned int i;
+
+	for (i = 0; i < heki_stats_nslots(); i++)
+		if (heki_stats_slot_func(i) == func)
+			return i;
+	return heki_stats_nslots() - 1;
 }
 
 /* The chain's pages, in order (NULL past the end). */
@@ -249,7 +263,7 @@ static int st_chain_empty(void)
 	heki_chain_init(&c);
 	if (CHECK(!st_chain_valid(&c)))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EINVAL))
 		goto out;
 out:
 	heki_chain_free(&c);
@@ -447,7 +461,7 @@ static int st_chain_bad_args(void)
 		goto out;
 	if (CHECK_EQ(c.nranges, 0))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EINVAL))
 		goto out;
 	heki_chain_free(&c);
 
@@ -478,11 +492,14 @@ out:
 /* Page allocation failure: -ENOMEM, never a dropped range, all freed. */
 static int st_chain_alloc_failure(void)
 {
+	const u32 pm = FN(PROTECT_MEMORY);
+	struct heki_call_stats s0, s1;
 	struct heki_chain c;
 	unsigned int i;
 	int fail = 0;
 
 	heki_chain_init(&c);
+	heki_stats_get(st_slot_of(pm), &s0);
 	/* The second page allocation fails: range 128 cannot be stored. */
 	heki_chain_fail_alloc_after = 2;
 	for (i = 0; i < HEKI_MAX_RANGES; i++)
@@ -506,7 +523,11 @@ static int st_chain_alloc_failure(void)
 	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x9000000, 0x9001000, 0),
 		 -ENOMEM))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -ENOMEM))
+	if (CHECK_EQ(heki_call_chain(pm, &c, 0), -ENOMEM))
+		goto out;
+	heki_stats_get(st_slot_of(pm), &s1);
+	if (CHECK_EQ(s1.refused - s0.refused, 1) ||
+	    CHECK_EQ(s1.calls - s0.calls, 0))
 		goto out;
 	heki_chain_free(&c);
 	if (CHECK_EQ(heki_chain_live_pages(), 0))
@@ -819,24 +840,22 @@ out:
 	return fail;
 }
 
+/* No transport: -ENODEV, counted as refused, not as a call. */
 static int st_transport_none_call(void)
 {
+	const u32 eob = FN(SIGNAL_END_OF_BOOT);
+	struct heki_call_stats s0, s1;
 	int fail = 0;
 
-	if (CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), -ENODEV))
+	heki_stats_get(st_slot_of(eob), &s0);
+	if (CHECK_EQ(heki_vtl_call(eob, 0, 0, 0), -ENODEV))
+		goto out;
+	heki_stats_get(st_slot_of(eob), &s1);
+	if (CHECK_EQ(s1.refused - s0.refused, 1) ||
+	    CHECK_EQ(s1.calls - s0.calls, 0))
 		goto out;
 out:
 	return fail;
-}
-
-static unsigned int st_slot_of(u32 func)
-{
-	unsigned int i;
-
-	for (i = 0; i < heki_stats_nslots(); i++)
-		if (heki_stats_slot_func(i) == func)
-			return i;
-	return heki_stats_nslots() - 1;
 }
 
 static int st_loopback_start_stop(void)
@@ -953,7 +972,7 @@ out:
 static int st_loopback_protect(void)
 {
 	struct heki_call_stats s0, s1;
-	unsigned int slot = st_slot_of(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE);
+	unsigned int slot = st_slot_of(FN(PROTECT_MEMORY));
 	struct heki_chain c;
 	struct page *pg = NULL;
 	int fail = 0, started = 0;
@@ -973,7 +992,7 @@ static int st_loopback_protect(void)
 				   PAGE_SIZE, 2 * PAGE_SIZE,
 				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), 0))
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), 0))
 		goto out;
 	heki_stats_get(slot, &s1);
 	if (CHECK_EQ(s1.calls - s0.calls, 1))
@@ -1026,7 +1045,7 @@ static int st_loopback_protect_unaligned(void)
 	if (CHECK_EQ(heki_chain_add_va(&c, (unsigned long)buf, 64,
 				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EINVAL))
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EINVAL))
 		goto out;
 	if (CHECK_EQ(heki_loopback_prot_count(), 0))
 		goto out;
@@ -1050,14 +1069,14 @@ static int st_loopback_end_of_boot(void)
 	if (CHECK_EQ(heki_transport_init("loopback"), 0))
 		goto out;
 	started = 1;
-	if (CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0))
+	if (CHECK_EQ(heki_vtl_call_on_cpu(0, FN(LOCK_REGS), 0, 0, 0, &r), 0))
 		goto out;
 	if (CHECK_EQ(r, 0))
 		goto out;
-	if (CHECK_EQ(heki_vtl_call_on_cpu(nr_cpu_ids, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r),
+	if (CHECK_EQ(heki_vtl_call_on_cpu(nr_cpu_ids, FN(LOCK_REGS), 0, 0, 0, &r),
 		 -EINVAL))
 		goto out;
-	if (CHECK_EQ(heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0))
+	if (CHECK_EQ(heki_vtl_call(FN(SIGNAL_END_OF_BOOT), 0, 0, 0), 0))
 		goto out;
 	pg = alloc_page(GFP_KERNEL);
 	if (CHECK(pg))
@@ -1066,9 +1085,9 @@ static int st_loopback_end_of_boot(void)
 				   PAGE_SIZE,
 				   heki_mem_attr_raw(MEM_ATTR_READ)), 0))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &c, 0), -EPERM))
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EPERM))
 		goto out;
-	if (CHECK_EQ(heki_vtl_call_on_cpu(0, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0, &r), 0))
+	if (CHECK_EQ(heki_vtl_call_on_cpu(0, FN(LOCK_REGS), 0, 0, 0, &r), 0))
 		goto out;
 	if (CHECK_EQ(r, -EPERM))
 		goto out;
@@ -1098,7 +1117,7 @@ static int st_loopback_bad_pa(void)
 				     heki_kdata_type_raw(HEKI_KDATA_SYSTEM_CERTS)),
 		 0))
 		goto out;
-	if (CHECK_EQ(heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c, 0), -EFAULT))
+	if (CHECK_EQ(heki_call_chain(FN(LOAD_KDATA), &c, 0), -EFAULT))
 		goto out;
 out:
 	heki_chain_free(&c);
