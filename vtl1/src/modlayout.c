@@ -29,6 +29,10 @@
 #include "elf.h"
 #include "modlayout.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		HEKI_ARRAY_SIZE(a)
+#endif
+
 #define INIT_PREFIX		".init"
 #define NR_PASSES		5
 #define MOD_KALLSYMS_SIZE	32ULL	/* sizeof(struct mod_kallsyms) */
@@ -130,10 +134,10 @@ static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay)
 	if (heki_elf_find_section(elf, ".data..percpu", HEKI_SHF_ALLOC, &idx))
 		idx = 0;
 	lay->percpu = idx;
-	for (i = 0; i < sizeof(unalloc) / sizeof(unalloc[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(unalloc); i++)
 		if (!heki_elf_find_section(elf, unalloc[i], HEKI_SHF_ALLOC, &idx))
 			lay->sects[idx].flags &= ~HEKI_SHF_ALLOC;
-	for (i = 0; i < sizeof(ro_after_init) / sizeof(ro_after_init[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ro_after_init); i++)
 		if (!heki_elf_find_section(elf, ro_after_init[i], HEKI_SHF_ALLOC,
 					   &idx))
 			lay->sects[idx].flags |= HEKI_SHF_RO_AFTER_INIT;

@@ -129,7 +129,7 @@ int eb_build(struct eb_img *img, const struct eb_sec *secs, unsigned int n)
 	if (img->len > EB_BUF)
 		return -1;
 
-	memcpy(img->buf, "\x7f" "ELF", 4);
+	memcpy(img->buf, "\177ELF", 4);
 	img->buf[4] = 2;	/* ELFCLASS64 */
 	img->buf[5] = 1;	/* ELFDATA2LSB */
 	img->buf[6] = 1;	/* EV_CURRENT */

@@ -14,8 +14,9 @@
 
 extern unsigned long t_passed, t_failed;
 
+#define ARRAY_SIZE(a) HEKI_ARRAY_SIZE(a)
 void t_result(int ok, const char *group, const char *name, const char *fmt,
-	      ...) __attribute__((format(printf, 4, 5)));
+	      ...);
 
 /* Expect @got == @want (0 or -HEKI_VSM_ERR_*); prints names on failure. */
 void t_expect_err(const char *group, const char *name, int got, int want);

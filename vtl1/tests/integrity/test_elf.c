@@ -149,7 +149,7 @@ static void test_parse_table(void)
 	__u64 len;
 	int ret;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		std_build(&img);
 		len = img.len;
 		apply(&img, &cases[i], &len);

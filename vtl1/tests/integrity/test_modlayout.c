@@ -72,7 +72,7 @@ static void test_std_layout(void)
 	t_expect_err(G, "standard module lays out", ret, 0);
 	if (ret)
 		return;
-	for (i = 0; i < sizeof(std_want) / sizeof(std_want[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(std_want); i++) {
 		const struct heki_modlayout_sect *s = &c.sects[std_want[i].idx];
 
 		snprintf(name, sizeof(name), "section %u placement",
@@ -83,7 +83,7 @@ static void test_std_layout(void)
 			 "mem %u offset %#llx, want mem %u offset %#llx",
 			 s->mem, s->offset, std_want[i].mem, std_want[i].offset);
 	}
-	for (i = 0; i < sizeof(std_regions) / sizeof(std_regions[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(std_regions); i++) {
 		const struct heki_modlayout_region *r =
 			&c.lay.mem[std_regions[i].mem];
 
@@ -163,7 +163,7 @@ static void test_variants(void)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(variants); i++) {
 		const struct variant *v = &variants[i];
 		__u64 flags;
 

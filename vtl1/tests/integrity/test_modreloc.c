@@ -166,7 +166,7 @@ static void test_apply_table(void)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < sizeof(rcases) / sizeof(rcases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rcases); i++) {
 		const struct rcase *rc = &rcases[i];
 		__u32 type, sym;
 

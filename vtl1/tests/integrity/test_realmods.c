@@ -109,7 +109,7 @@ static void check_known(const char *path, const struct heki_modlayout *lay)
 	size_t pl = strlen(path), i;
 	char name[128];
 
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(known); i++) {
 		size_t sl = strlen(known[i].suffix);
 
 		if (pl < sl || strcmp(path + pl - sl, known[i].suffix))
