@@ -12,7 +12,9 @@
  *     kernel info (ksymtab bounds) and the kernel data they point into;
  *  4. SIGNAL_END_OF_BOOT: VTL1 refuses steps 1-3 from now on.
  *
- * The first failing step stops the sequence and fails the module load.
+ * The certs= file is read and checked before the first VTL call, so a bad
+ * file changes nothing in VTL1. The first failing step stops the sequence
+ * and fails the module load.
  * Each step's outcome is logged and shown in debugfs (heki/boot).
  */
 
@@ -216,21 +218,27 @@ static int heki_boot_load_certs(const char *name, void **buf, size_t *len,
 	return ret;
 }
 
-static int heki_boot_load_kdata(const char *certs)
+/* The certs= file, read and checked before any VTL call is made. */
+static void *heki_boot_certbuf;
+static size_t heki_boot_certlen;
+static unsigned int heki_boot_ncerts;
+
+static void heki_boot_free_certs(void)
+{
+	vfree(heki_boot_certbuf);
+	heki_boot_certbuf = NULL;
+	heki_boot_certlen = 0;
+	heki_boot_ncerts = 0;
+}
+
+static int heki_boot_load_kdata(void)
 {
 	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOAD_KDATA];
-	struct heki_kernel_info *kinfo = NULL;
+	struct heki_kernel_info *kinfo;
 	unsigned long ro, ero;
-	void *certbuf = NULL;
-	unsigned int ncerts = 0;
-	size_t certlen = 0;
 	struct heki_chain c;
 	s64 ret;
 
-	if (!certs || !*certs) {
-		scnprintf(s->detail, sizeof(s->detail), "no certs= given");
-		return -EINVAL;
-	}
 	kinfo = kzalloc(sizeof(*kinfo), GFP_KERNEL);
 	if (!kinfo)
 		return -ENOMEM;
@@ -253,15 +261,10 @@ static int heki_boot_load_kdata(const char *certs)
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = heki_boot_load_certs(certs, &certbuf, &certlen, &ncerts);
-	if (ret) {
-		scnprintf(s->detail, sizeof(s->detail), "certs=%s unusable",
-			  certs);
-		goto out;
-	}
 
 	heki_chain_init(&c);
-	ret = heki_chain_add_va(&c, (unsigned long)certbuf, certlen,
+	ret = heki_chain_add_va(&c, (unsigned long)heki_boot_certbuf,
+				heki_boot_certlen,
 				HEKI_KDATA_SYSTEM_CERTS_VALUE);
 	if (!ret)
 		ret = heki_chain_add_va(&c, (unsigned long)kinfo,
@@ -275,11 +278,10 @@ static int heki_boot_load_kdata(const char *certs)
 				      0);
 	scnprintf(s->detail, sizeof(s->detail),
 		  "%u certificates (%zu bytes), kernel data %lu KiB, %llu ranges, %u pages",
-		  ncerts, certlen, (ero - ro) >> 10,
+		  heki_boot_ncerts, heki_boot_certlen, (ero - ro) >> 10,
 		  (unsigned long long)c.nranges, c.npages);
 	heki_chain_free(&c);
 out:
-	vfree(certbuf);
 	kfree(kinfo);
 	return ret < 0 ? (int)ret : 0;
 }
@@ -317,6 +319,24 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 	}
 	heki_boot_vtl1_changed = false;
 
+	/* A bad certs= file fails the load before VTL1 is touched at all. */
+	if (opts->load_kdata) {
+		if (!opts->certs || !opts->certs[0]) {
+			pr_err("boot: load_kdata needs certs=\n");
+			return -EINVAL;
+		}
+		ret = heki_boot_load_certs(opts->certs, &heki_boot_certbuf,
+					   &heki_boot_certlen,
+					   &heki_boot_ncerts);
+		if (ret) {
+			scnprintf(heki_boot_steps[HEKI_BOOT_LOAD_KDATA].detail,
+				  sizeof(heki_boot_steps[0].detail),
+				  "certs=%s unusable", opts->certs);
+			heki_boot_record(HEKI_BOOT_LOAD_KDATA, ret);
+			return ret;
+		}
+	}
+
 	for (id = 0; id < HEKI_BOOT_NSTEPS && !ret; id++) {
 		if (!on[id]) {
 			pr_info("boot: %s skipped (parameter off)\n",
@@ -331,7 +351,7 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 			ret = heki_boot_protect_kernel();
 			break;
 		case HEKI_BOOT_LOAD_KDATA:
-			ret = heki_boot_load_kdata(opts->certs);
+			ret = heki_boot_load_kdata();
 			break;
 		default:
 			ret = heki_boot_end_of_boot();
@@ -339,6 +359,7 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 		}
 		heki_boot_record(id, ret);
 	}
+	heki_boot_free_certs();
 	return ret;
 }
 

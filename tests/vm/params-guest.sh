@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# Guest part of tests/vm/params.sh (busybox sh -e, scripts/vm-guest-lib.sh).
+
+D=/sys/kernel/debug/heki
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null || true
+LB="transport=loopback"
+CERTS="certs=heki/test-certs.der"
+
+loaded() { grep -q "^$1 " /proc/modules; }
+# refused ARGS MESSAGE: insmod heki_vtl0 ARGS fails with MESSAGE.
+refused() {
+	# shellcheck disable=SC2086 # ARGS are several words
+	if out=$(insmod /heki_vtl0.ko $1 2>&1); then
+		echo "# heki_vtl0 $1 was accepted"
+		rmmod heki_vtl0 || true
+		return 1
+	fi
+	echo "# $out"
+	case $out in *"$2"*) return 0 ;; esac
+	echo "# expected an error containing: $2"
+	return 1
+}
+hooked() { grep -q '^load_module' $T/enabled_functions; }
+# nothing_behind: a failed load left no module, debugfs or ftrace hook.
+nothing_behind() { ! loaded heki_vtl0 && test ! -e $D && ! hooked; }
+# busybox modinfo wants a modules.dep, even for a file name.
+mkdir -p "/lib/modules/$(uname -r)"
+[ -e "/lib/modules/$(uname -r)/modules.dep" ] || : >"/lib/modules/$(uname -r)/modules.dep"
+param_documented() { modinfo -p /heki_vtl0.ko | grep -qE "^$1:.{20,}"; }
+boot_state() { grep -qE "^$1 +$2( |$)" $D/boot; }
+prot_runs() { sed -n 's/^# runs \([0-9]*\) .*/\1/p' $D/protections; }
+
+for p in transport certs lock_regs protect_kernel load_kdata end_of_boot \
+	validate_modules vtl1_ready; do
+	t "modinfo documents $p" param_documented $p
+done
+
+t "transport=auto refuses without Hyper-V (ENODEV), never loopback" \
+	refused "$CERTS" "No such device"
+t "  says why" dmesg_has "loopback is never chosen automatically"
+t "  nothing left behind" nothing_behind
+t "transport=hyperv refuses without Hyper-V" refused "transport=hyperv $CERTS" "can't insert"
+t "  nothing left behind" nothing_behind
+t "unknown transport refused (EINVAL)" refused "transport=bogus $CERTS" "Invalid argument"
+t "load_kdata=1 without certs= refused (EINVAL)" refused "$LB" "Invalid argument"
+t "  says why" dmesg_has "load_kdata=1 needs certs="
+t "missing certs file refused" refused "$LB certs=heki/missing.der" "can't insert"
+t "  says why" dmesg_has "cannot load certs=heki/missing.der"
+t "  before any VTL call (no boot step ran)" sh -c "! dmesg | grep -q 'boot: lock_regs ok'"
+t "  nothing left behind" nothing_behind
+t "PEM instead of DER refused (EINVAL)" refused "$LB certs=heki/test-cert.pem" "Invalid argument"
+t "  says why" dmesg_has "certs file: no DER certificate at offset 0"
+t "truncated certificate refused (EINVAL)" refused "$LB certs=heki/truncated.der" "Invalid argument"
+t "  says why" dmesg_has "certificate at offset 0 is truncated"
+t "  nothing left behind" nothing_behind
+
+t "all steps on: loads" insmod /heki_vtl0.ko $LB $CERTS
+t "  load_module is hooked while loaded" hooked
+t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
+t "  rmmod" rmmod heki_vtl0
+t "  hook removed at unload" nothing_behind
+
+t "lock_regs=0 protect_kernel=0: loads" \
+	insmod /heki_vtl0.ko $LB $CERTS lock_regs=0 protect_kernel=0
+t "  lock_regs off" boot_state lock_regs off
+t "  protect_kernel off" boot_state protect_kernel off
+t "  nothing protected" test "$(prot_runs)" -eq 0
+t "  modules still validated" insmod /heki_test_mod.ko
+rmmod heki_test_mod
+rmmod heki_vtl0
+
+t "end_of_boot=0: loads" insmod /heki_vtl0.ko $LB $CERTS end_of_boot=0
+t "  end_of_boot off" boot_state end_of_boot off
+t "  VTL1 not at end of boot" sh -c "grep -qx 'end_of_boot 0' $D/loopback"
+rmmod heki_vtl0
+
+t "validate_modules=0: loads" insmod /heki_vtl0.ko $LB $CERTS validate_modules=0
+t "  no hook on load_module" sh -c '! grep -q "^load_module" /sys/kernel/tracing/enabled_functions'
+t "  validation off in debugfs" sh -c "grep -qx 'validation: off' $D/modules"
+t "  unsigned module loads unvalidated" insmod /heki_test_mod-unsigned.ko
+rmmod heki_test_mod
+rmmod heki_vtl0
+
+t "load_kdata=0 validate_modules=1: loads" \
+	insmod /heki_vtl0.ko $LB load_kdata=0
+t "  signed module refused: VTL1 has no certificates (EACCES)" \
+	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Permission denied" /tmp/err'
+t "  nothing validated" sh -c "grep -qx 'tokens: 0' $D/modules"
+rmmod heki_vtl0
+t "every failed or finished load freed everything" \
+	sh -c '! dmesg | grep -q "unloaded with leaks"'

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# params.sh - VM suite: heki_vtl0's parameters and how it fails.
+#
+# modinfo documents every parameter; transport=auto and transport=hyperv
+# refuse to start without Hyper-V (auto never falls back to loopback); bad
+# parameters and bad certificate files fail the load and leave nothing
+# behind (no debugfs, no ftrace hook on load_module); each boot step can be
+# switched off; validate_modules=0 validates nothing.
+#
+# Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+KO=kmod/heki_vtl0.ko
+OUT=build/vm/params
+if [ ! -f "$KO" ]; then
+	echo "# $KO is not built (run make)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+tests/modules/build.sh "$OUT" 0 >/dev/null || {
+	echo "# tests/modules/build.sh failed"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+openssl x509 -inform DER -in "$OUT/test-cert.der" -outform PEM -out "$OUT/test-cert.pem"
+head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"
+
+exec scripts/vm-run.sh -K -t 300 -f "$KO" \
+	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-F "$OUT/test-cert.pem:/lib/firmware/heki/test-cert.pem" \
+	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
+	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
+	-l build/vm/params.log tests/vm/params-guest.sh
