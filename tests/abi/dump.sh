@@ -11,8 +11,8 @@
 #  3. every line of tests/abi/litebox.expected - LiteBox's sizes, offsets and
 #     values typed from vtl1-litebox.md - holds in the fresh dump (one test
 #     per line);
-#  4. the errno table in Documentation/abi.rst equals the one generated from
-#     the X-macro lists;
+#  4. the errno table and the struct layout tables in Documentation/abi.rst
+#     equal the ones generated from the X-macro lists and the dump;
 #  5. the matcher itself rejects a wrong value (so 3 can fail).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -78,21 +78,23 @@ expect_ok "size heki_page 4095" "$fresh" || ok=1
 expect_ok "const HEKI_MAX_RANGES 0x80" "$fresh" && ok=0
 result $ok "matcher rejects a wrong size and a wrong value"
 
-ok=1
-if [ -f Documentation/abi.rst ]; then
-	scripts/abi-dump.sh --errno-table "$fresh" >"$OUT/errno-table.rst"
-	awk '/^\.\. BEGIN GENERATED ERRNO TABLE/ { on = 1; next }
-	     /^\.\. END GENERATED ERRNO TABLE/ { on = 0 }
-	     on' Documentation/abi.rst >"$OUT/errno-table.doc"
-	if ! diff -u "$OUT/errno-table.doc" "$OUT/errno-table.rst" >/dev/null; then
+for m in "ERRNO TABLE|--errno-table|the error lists" \
+	"LAYOUT TABLES|--layout-tables|the struct layouts"; do
+	IFS='|' read -r marker opt what <<<"$m"
+	ok=1
+	if [ -f Documentation/abi.rst ]; then
+		scripts/abi-dump.sh "$opt" "$fresh" >"$OUT/gen.rst"
+		scripts/abi-dump.sh --section "$marker" >"$OUT/doc.rst"
+		if ! diff -u "$OUT/doc.rst" "$OUT/gen.rst" >/dev/null; then
+			ok=0
+			echo "# Documentation/abi.rst $marker is stale: scripts/abi-dump.sh --update"
+		fi
+	else
 		ok=0
-		echo "# Documentation/abi.rst errno table is stale: scripts/abi-dump.sh --update"
+		echo "# Documentation/abi.rst missing"
 	fi
-else
-	ok=0
-	echo "# Documentation/abi.rst missing"
-fi
-result $ok "Documentation/abi.rst errno table matches the error lists"
+	result $ok "Documentation/abi.rst ${marker,,} matches $what"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
