@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# tree.sh - the whole tree is sparse-clean: what `make C=1` checks, as a
+# suite, so `make check` (and CI) fails on a sparse finding too.
+#   1. kmod/ through kbuild (C=2: every file; CF=-Wsparse-error)
+#   2. every uapi/ header and the vtl1/ library, standalone
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+pass=0 fail=0 n=0
+step() { # step NAME MAKE-TARGET
+	local out
+	n=$((n + 1))
+	if out=$(make --no-print-directory "$2" 2>&1); then
+		echo "ok $n $1"
+		pass=$((pass + 1))
+	else
+		grep -E 'error:|warning:|SPARSE FAIL|\*\*\*' <<<"$out" | head -n 40 | sed 's/^/# /'
+		echo "not ok $n $1"
+		fail=$((fail + 1))
+	fi
+}
+
+echo "KTAP version 1"
+echo "1..2"
+step "kmod/ is sparse-clean (kbuild C=2, -Wsparse-error)" sparse-kmod
+step "uapi/ headers and vtl1/ library are sparse-clean (standalone)" sparse-standalone
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
