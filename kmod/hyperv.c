@@ -225,10 +225,12 @@ static void heki_hv_exit(void)
  * The VTL call itself. Register contract: RDI, RSI, RDX, R8 in; R8 out;
  * RCX = 0 on entry (VTL call control), RAX holds the target and both are
  * clobbered. Everything else is declared clobbered or preserved by the
- * compiler, so it does not matter what VTL1 leaves there.
+ * compiler, so it does not matter what VTL1 leaves there. notrace: no
+ * ftrace call site in this path. tests/kmod/hyperv-stub.sh checks the
+ * generated code against this contract.
  */
-static noinline s64 heki_hv_vtl_call_raw(void *target, u64 a0, u64 a1,
-					 u64 a2, u64 a3)
+static noinline notrace s64 heki_hv_vtl_call_raw(void *target, u64 a0,
+						 u64 a1, u64 a2, u64 a3)
 {
 	register u64 r8 asm("r8") = a3;
 	u64 rcx = 0;
