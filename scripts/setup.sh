@@ -20,8 +20,9 @@ qemu-system-x86
 busybox-static
 cpio
 xz-utils
-# static analysis
+# static analysis (checkpatch.pl needs perl)
 sparse
+perl
 # toolchains (C, C++, cross-target clang, Rust consumer check)
 gcc
 g++
@@ -30,6 +31,7 @@ binutils
 clang
 llvm
 lld
+libclang-rt-14-dev
 bindgen
 rustc
 # crypto for host tests and test keys
@@ -38,6 +40,10 @@ libbearssl-dev
 openssl
 # dynamic analysis
 valgrind
+# test scripts
+python3
+zstd
+git
 LIST
 )
 
