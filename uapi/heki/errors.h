@@ -30,7 +30,6 @@
 #define HEKI_EINVAL		22
 #define HEKI_ENOSPC		28
 #define HEKI_ERANGE		34
-#define HEKI_ENOSYS		38
 #define HEKI_ELOOP		40
 #define HEKI_ENODATA		61
 #define HEKI_ENOPKG		65

@@ -24,9 +24,7 @@
 /* Page geometry of the wire format (not the kernel's PAGE_SIZE). */
 #define HEKI_PAGE_SHIFT		12
 #define HEKI_PAGE_SIZE		(1 << HEKI_PAGE_SHIFT)
-#define HEKI_PAGE_OFFSET_MASK	0xFFFULL
-
-HEKI_ABI_ASSERT(HEKI_PAGE_OFFSET_MASK == HEKI_PAGE_SIZE - 1);
+#define HEKI_PAGE_OFFSET_MASK	((1ULL << HEKI_PAGE_SHIFT) - 1)
 
 /* Largest module image VALIDATE_MODULE accepts: 64 MiB. */
 #define MODULE_VALIDATION_MAX_SIZE	0x4000000ULL

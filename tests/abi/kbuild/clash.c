@@ -69,13 +69,10 @@ HEKI_ABI_ASSERT(offsetof(struct kexec_segment, mem) ==
  * which has vmcoreinfo_page at 48. Linux 6.1 has no such member: its
  * nr_segments sits at 56 and segment[] at 64, one u64 earlier. A 6.1 VTL0
  * must therefore marshal a struct heki_kimage, never copy struct kimage
- * (Documentation/abi.rst, "Compatibility").
+ * (Documentation/abi.rst, "Compatibility"). The project builds against
+ * Debian 12's 6.1 headers only.
  */
-#include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 HEKI_ABI_ASSERT(offsetof(struct kimage, nr_segments) + 8 ==
 		offsetof(struct heki_kimage, nr_segments));
 HEKI_ABI_ASSERT(offsetof(struct kimage, segment) + 8 ==
 		offsetof(struct heki_kimage, segment));
-#endif
