@@ -23,6 +23,7 @@ xz-utils
 # static analysis (checkpatch.pl needs perl)
 sparse
 perl
+linux-source-6.1	# checkpatch.pl: tests/abi/style.sh extracts it from the tarball
 # toolchains (C, C++, cross-target clang, Rust consumer check)
 gcc
 g++
