@@ -323,6 +323,8 @@ void guest_free(struct guest *g)
 
 __s64 guest_call(struct guest *g, __u32 id, __u64 a0, __u64 a1, __u64 a2)
 {
+	if (g->on_call)
+		g->on_call(g, id, a0, a1, a2);
 	return heki_vtl1_dispatch(g->v, id, a0, a1, a2);
 }
 

@@ -63,6 +63,10 @@ struct guest {
 	char last_log[512];
 	int verbose;
 	int quiet;
+	/* called by guest_call() before each dispatch (seed recording) */
+	void (*on_call)(struct guest *g, __u32 id, __u64 a0, __u64 a1,
+			__u64 a2);
+	void *on_call_arg;
 };
 
 struct guest *guest_new(void);

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# smoke.sh - run each vtl1 fuzzer for a short time (default 10 s) on its
+# committed seed corpus. Usage: smoke.sh [fuzzer...]; builds them first
+# when called without FUZZ_OUT.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+secs=${FUZZ_SMOKE_SECONDS:-10}
+out=${FUZZ_OUT:-build/fuzz/vtl1}
+fuzzers=("$@")
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(fuzz_chain fuzz_dispatch)
+
+pass=0
+fail=0
+if [ -z "${FUZZ_OUT:-}" ] && ! make -s -C vtl1 fuzz-build >/dev/null 2>&1; then
+	echo "FAIL fuzz_build"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for f in "${fuzzers[@]}"; do
+	work=$(mktemp -d)
+	if "$out/$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=4096 \
+		"$work" "vtl1/fuzz/corpus/$f" >"$work/log" 2>&1; then
+		runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$work/log")
+		echo "ok ${f}_smoke_${secs}s ($runs runs, no finding)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL ${f}_smoke_${secs}s"
+		tail -n 30 "$work/log"
+		fail=$((fail + 1))
+	fi
+	rm -rf "$work"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
