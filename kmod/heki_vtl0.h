@@ -167,6 +167,11 @@ long heki_loopback_live_allocs(void);
 void heki_loopback_show_protections(struct seq_file *m);
 void heki_loopback_show_state(struct seq_file *m);
 
+#ifdef HEKI_SELFTEST
+/* Self-test build only: drive modify_vtl_protection directly. */
+int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot);
+#endif
+
 /* Kernel crypto provider for the VTL1 library (loopback_crypto.c). */
 struct heki_vtl1_crypto;
 extern const struct heki_vtl1_crypto heki_loopback_crypto;

@@ -220,6 +220,29 @@ static hv_status_t heki_lb_modify_prot(void *ctx, heki_gpa_t gpa,
 	}
 }
 
+#ifdef HEKI_SELFTEST
+/**
+ * heki_loopback_test_set_prot() - call modify_vtl_protection (tests only)
+ * @gpa: page-aligned guest physical address
+ * @npages: number of pages
+ * @prot: HV_PAGE_* bits
+ *
+ * Return: 0, -EINVAL when the platform callback refuses, -ENODEV without
+ * a running loopback.
+ */
+int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot)
+{
+	struct heki_lb *lb = READ_ONCE(heki_lb);
+	hv_status_t st;
+
+	if (!lb)
+		return -ENODEV;
+	st = heki_lb_modify_prot(lb, heki_gpa(gpa), npages,
+				 (__force hv_page_prot_t)prot);
+	return st == HV_STATUS_SUCCESS ? 0 : -EINVAL;
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Registers                                                           */
 /* ------------------------------------------------------------------ */

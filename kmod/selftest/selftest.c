@@ -1126,6 +1126,120 @@ out:
 	return fail;
 }
 
+/*
+ * The loopback's record of protections (debugfs "protections"): a table
+ * of modify_vtl_protection sequences and the exact runs that must remain.
+ * Pages are counted from an arbitrary base; R = 1, W = 2, X = 4, F = full
+ * access (VTL0's default, never listed).
+ */
+#define PR 1
+#define PW 2
+#define PX 4
+#define PF 0xf
+
+struct st_prot_op {
+	u64 first, npages;
+	u32 prot;
+};
+
+struct st_prot_case {
+	const char *what;
+	unsigned int nops, nruns;
+	struct st_prot_op ops[4];
+	struct st_prot_op runs[4];
+};
+
+static const struct st_prot_case st_prot_cases[] = {
+	{ "one run", 1, 1, { { 10, 10, PR } }, { { 10, 10, PR } } },
+	{ "split in three", 2, 3, { { 10, 10, PR }, { 12, 2, PR | PW } },
+	  { { 10, 2, PR }, { 12, 2, PR | PW }, { 14, 6, PR } } },
+	{ "split then merged back", 3, 1,
+	  { { 10, 10, PR }, { 12, 2, PR | PW }, { 12, 2, PR } },
+	  { { 10, 10, PR } } },
+	{ "full access removes", 2, 0, { { 10, 10, PR }, { 0, 30, PF } } },
+	{ "full access punches a hole", 2, 2, { { 0, 10, PR }, { 2, 2, PF } },
+	  { { 0, 2, PR }, { 4, 6, PR } } },
+	{ "adjacent equal merge", 2, 1, { { 0, 5, PR }, { 5, 5, PR } },
+	  { { 0, 10, PR } } },
+	{ "adjacent different stay", 2, 2, { { 5, 5, PR }, { 0, 5, PX } },
+	  { { 0, 5, PX }, { 5, 5, PR } } },
+	{ "one op over three runs", 4, 3,
+	  { { 0, 5, PR }, { 10, 5, PW }, { 20, 5, PR }, { 3, 19, PX } },
+	  { { 0, 3, PR }, { 3, 19, PX }, { 22, 3, PR } } },
+	{ "insert first and last", 3, 3,
+	  { { 10, 1, PR }, { 0, 1, PW }, { 20, 1, PX } },
+	  { { 0, 1, PW }, { 10, 1, PR }, { 20, 1, PX } } },
+	{ "exact overwrite", 2, 1, { { 4, 4, PR }, { 4, 4, PX | PR } },
+	  { { 4, 4, PX | PR } } },
+};
+
+static int st_loopback_prot_map(void)
+{
+	const u64 base = 1ULL << 40;
+	struct heki_lb_prot got[8];
+	unsigned int i, k;
+	int fail = 0;
+
+	for (i = 0; i < ARRAY_SIZE(st_prot_cases); i++) {
+		const struct st_prot_case *pc = &st_prot_cases[i];
+		unsigned long n = 0;
+		int bad = 0;
+
+		if (heki_transport_init("loopback"))
+			return 1;
+		for (k = 0; k < pc->nops && !bad; k++)
+			bad = heki_loopback_test_set_prot(base +
+				pc->ops[k].first * PAGE_SIZE,
+				pc->ops[k].npages, pc->ops[k].prot) != 0;
+		if (!bad)
+			n = heki_loopback_prot_snapshot(got, ARRAY_SIZE(got));
+		if (!bad && n != pc->nruns)
+			bad = 1;
+		for (k = 0; !bad && k < n; k++)
+			bad = got[k].gpa != base + pc->runs[k].first * PAGE_SIZE ||
+			      got[k].npages != pc->runs[k].npages ||
+			      got[k].prot != pc->runs[k].prot;
+		heki_transport_exit();
+		if (bad) {
+			pr_info("    # protection case '%s': %lu runs\n",
+				pc->what, n);
+			for (k = 0; k < n && k < ARRAY_SIZE(got); k++)
+				pr_info("    #   run %u: page %llu +%llu prot %#x\n",
+					k, (got[k].gpa - base) >> PAGE_SHIFT,
+					got[k].npages, got[k].prot);
+			fail = 1;
+		}
+	}
+	return fail;
+}
+
+/* modify_vtl_protection refuses what the hypervisor would refuse. */
+static int st_loopback_prot_bad(void)
+{
+	int fail = 0, started = 0;
+
+	if (CHECK_EQ(heki_loopback_test_set_prot(0, 1, PR), -ENODEV))
+		goto out;
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
+	started = 1;
+	if (CHECK_EQ(heki_loopback_test_set_prot(0x1000, 0, PR), -EINVAL) ||
+	    CHECK_EQ(heki_loopback_test_set_prot(0x1001, 1, PR), -EINVAL) ||
+	    CHECK_EQ(heki_loopback_test_set_prot(~0ULL & PAGE_MASK, 2, PR),
+		     -EINVAL) ||
+	    CHECK_EQ(heki_loopback_prot_count(), 0))
+		goto out;
+out:
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+#undef PR
+#undef PW
+#undef PX
+#undef PF
+
 /* The crypto provider refuses garbage and releases its keyrings. */
 static int st_loopback_crypto_garbage(void)
 {
@@ -1214,6 +1328,8 @@ static const struct st_case st_cases[] = {
 	ST_CASE(loopback_protect_unaligned),
 	ST_CASE(loopback_end_of_boot),
 	ST_CASE(loopback_bad_pa),
+	ST_CASE(loopback_prot_map),
+	ST_CASE(loopback_prot_bad),
 	ST_CASE(loopback_crypto_garbage),
 	ST_CASE(debugfs_dir),
 };
