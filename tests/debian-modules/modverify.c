@@ -41,8 +41,8 @@ static unsigned char *read_all(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	n = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		return NULL;
 	}
@@ -80,8 +80,10 @@ int main(int argc, char **argv)
 	}
 	rng_state = strtoull(argv[2], NULL, 0) | 1;
 	cert = read_all(argv[1], &cert_len);
-	if (!cert || c->keyring_create(c->ctx, &kr) ||
-	    (ret = heki_certs_load(c, kr, cert, cert_len, &n)) || n != 1) {
+	ret = cert ? c->keyring_create(c->ctx, &kr) : -1;
+	if (!ret)
+		ret = heki_certs_load(c, kr, cert, cert_len, &n);
+	if (ret || n != 1) {
 		printf("FAIL certificate %s does not load\n", argv[1]);
 		printf("0 passed, 1 failed\n");
 		return 1;

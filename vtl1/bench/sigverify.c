@@ -67,8 +67,8 @@ static unsigned char *slurp(const char *dir, const char *name, size_t *len)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
+	n = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+	if (n < 0 || fseek(f, 0, SEEK_SET))
 		exit(2);
 	b = malloc(n);
 	if (!b || fread(b, 1, n, f) != (size_t)n)
@@ -133,12 +133,12 @@ static void setup(const char *dir)
 	kregion.len = kdata_len;
 }
 
-static int case_verify(void)
+static int run_verify(void)
 {
 	return heki_modsig_verify(cr, keyring, module, module_len);
 }
 
-static int case_baseline(void)
+static int run_baseline(void)
 {
 	unsigned char dig[EVP_MAX_MD_SIZE];
 	unsigned int dlen;
@@ -154,7 +154,7 @@ static int case_baseline(void)
 	return ok ? 0 : -1;
 }
 
-static int case_symtab(void)
+static int run_symtab(void)
 {
 	struct heki_symtab t;
 	int ret = heki_symtab_build(&t, &plat, kdata, kdata_len, &kregion, 1,
@@ -167,8 +167,8 @@ static int case_symtab(void)
 	return ret;
 }
 
-/* The one function callgrind collects in. */
-__attribute__((noinline)) int bench_case(int (*fn)(void))
+/* The one function callgrind collects in (noipa: never inlined). */
+__attribute__((noipa)) int bench_case(int (*fn)(void))
 {
 	return fn();
 }
@@ -198,18 +198,18 @@ int main(int argc, char **argv)
 		return 2;
 	setup(argv[1]);
 	if (!strcmp(argv[2], "verify"))
-		return bench_case(case_verify) ? 1 : 0;
+		return bench_case(run_verify) ? 1 : 0;
 	if (!strcmp(argv[2], "baseline"))
-		return bench_case(case_baseline) ? 1 : 0;
+		return bench_case(run_baseline) ? 1 : 0;
 	if (!strcmp(argv[2], "symtab"))
-		return bench_case(case_symtab) ? 1 : 0;
+		return bench_case(run_symtab) ? 1 : 0;
 
 	/* Interleave to share cache and frequency conditions. */
-	base = per_call_us(case_baseline, iters);
-	v = per_call_us(case_verify, iters);
-	base = (base + per_call_us(case_baseline, iters)) / 2;
-	v = (v + per_call_us(case_verify, iters)) / 2;
-	sym = per_call_us(case_symtab, iters / 10 ? iters / 10 : 1);
+	base = per_call_us(run_baseline, iters);
+	v = per_call_us(run_verify, iters);
+	base = (base + per_call_us(run_baseline, iters)) / 2;
+	v = (v + per_call_us(run_verify, iters)) / 2;
+	sym = per_call_us(run_symtab, iters / 10 ? iters / 10 : 1);
 	printf("module body %zu bytes, PKCS#7 %zu bytes, %d iterations\n",
 	       body_len, sig_len, iters);
 	printf("time  heki_modsig_verify          %10.1f us\n", v);

@@ -49,7 +49,7 @@
 #include "openssl.h"
 
 struct heki_ossl_keyring {
-	STACK_OF(X509) *certs;
+	struct stack_st_X509 *certs;	/* STACK_OF(X509) */
 };
 
 static int heki_ossl_keyring_create(void *ctx, void **kr)

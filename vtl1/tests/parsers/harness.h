@@ -17,8 +17,8 @@
 extern unsigned int t_passed, t_failed;
 extern const char *t_keydir;
 
-void t_result(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+void t_result(const char *name, int ok, const char *fmt, ...);
 
 /* Check that a call returned @want (0 or -HEKI_VSM_ERR_*). */
 void t_expect_ret(const char *name, int got, int want);

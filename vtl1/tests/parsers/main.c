@@ -81,8 +81,8 @@ unsigned char *t_read_file(const char *dir, const char *name, size_t *len)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	n = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+	if (n < 0 || fseek(f, 0, SEEK_SET)) {
 		fprintf(stderr, "cannot read %s\n", path);
 		exit(2);
 	}

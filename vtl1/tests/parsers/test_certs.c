@@ -67,7 +67,7 @@ void test_certs(void)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < sizeof(certs_cases) / sizeof(certs_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(certs_cases); i++) {
 		const struct certs_case *c = &certs_cases[i];
 		unsigned char *buf = malloc(c->len + 1);
 

@@ -53,7 +53,7 @@ void test_kimage(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(kimage_cases) / sizeof(kimage_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kimage_cases); i++) {
 		const struct kimage_case *c = &kimage_cases[i];
 		struct heki_kimage ki = { .nr_segments = c->nr };
 		struct heki_kimage_segments out = { .nr = 99 };

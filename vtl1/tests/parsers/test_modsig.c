@@ -97,7 +97,7 @@ void test_modsig(void)
 	struct heki_modsig out = { .data_len = 77 };
 	size_t i;
 
-	for (i = 0; i < sizeof(modsig_cases) / sizeof(modsig_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(modsig_cases); i++) {
 		modsig_run(&modsig_cases[i], 0);
 		modsig_run(&modsig_cases[i], 1);
 	}

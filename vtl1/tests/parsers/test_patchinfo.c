@@ -102,7 +102,7 @@ static void test_patch_rules(void)
 	struct heki_patch p;
 	size_t i;
 
-	for (i = 0; i < sizeof(patch_cases) / sizeof(patch_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(patch_cases); i++) {
 		const struct patch_case *c = &patch_cases[i];
 
 		p = mkpatch(c->pa0, c->pa1, c->size);
@@ -236,7 +236,7 @@ static void test_patchinfo_headers(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(pi_hdr_cases) / sizeof(pi_hdr_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pi_hdr_cases); i++) {
 		const struct pi_hdr_case *c = &pi_hdr_cases[i];
 		struct pibuf b = { 0 };
 

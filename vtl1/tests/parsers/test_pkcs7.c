@@ -92,7 +92,7 @@ static void test_p7_table(const struct blob *data)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(p7_cases) / sizeof(p7_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(p7_cases); i++) {
 		const struct p7_case *t = &p7_cases[i];
 		struct blob sig = ld(t->sig);
 		unsigned char *d = malloc(data->len);

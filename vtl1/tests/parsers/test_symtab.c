@@ -320,7 +320,7 @@ static void test_symtab_entry_errors(void)
 	struct heki_symtab t;
 	size_t i;
 
-	for (i = 0; i < sizeof(sym_err_cases) / sizeof(sym_err_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sym_err_cases); i++) {
 		const struct sym_err_case *c = &sym_err_cases[i];
 		struct kimg k;
 		int ret;
