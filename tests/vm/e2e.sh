@@ -22,7 +22,7 @@ KO=kmod/heki_vtl0.ko
 OUT=build/vm/e2e
 NCONC=16
 # Real Debian modules without dependencies that are not built in.
-DEBIAN_MODS="lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko lib/ts_kmp.ko crypto/md4.ko crypto/wp512.ko"
+DEBIAN_MODS="lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko lib/ts_kmp.ko crypto/md4.ko crypto/wp512.ko fs/fuse/fuse.ko"
 
 fail_setup() {
 	echo "# e2e setup failed: $*"
