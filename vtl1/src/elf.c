@@ -163,10 +163,10 @@ static int check_section(struct heki_elf *elf, __u32 i,
  * version, ET_REL, EM_X86_64, header sizes), the section header table
  * (1..HEKI_ELF_MAX_SECTIONS entries, after the ELF header, inside the
  * image), e_shstrndx, the SHT_NULL entry 0, the section name table, and
- * for every section: its name offset, a zero or power-of-two alignment,
- * its contents inside the image and clear of both headers; finally the
- * first SHT_SYMTAB (24-byte entries, at least the null symbol) and its
- * NUL-terminated string table.
+ * for every section (entry 0 included): its name offset, a zero or
+ * power-of-two alignment, its contents inside the image and clear of both
+ * headers; finally the first SHT_SYMTAB (24-byte entries, at least the
+ * null symbol) and its NUL-terminated string table.
  *
  * Return: 0, or -HEKI_VSM_ERR_ELF_* naming the first failed check.
  */
@@ -218,7 +218,7 @@ int heki_elf_parse(struct heki_elf *elf, const void *data, __u64 len)
 		ret = -HEKI_VSM_ERR_ELF_BAD_SHSTRTAB;
 		goto fail;
 	}
-	for (i = 1; i < elf->shnum; i++) {
+	for (i = 0; i < elf->shnum; i++) {
 		load_shdr(elf, i, &sh);
 		ret = check_section(elf, i, &sh, shstr.size, tbl_len);
 		if (ret)

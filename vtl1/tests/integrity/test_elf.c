@@ -71,6 +71,8 @@ static const struct mutation cases[] = {
 	  1ULL << 40, 8, E(ELF_BAD_SHSTRTAB) },
 	{ "section name offset past the name table", AT_SHDR, STD_DATA,
 	  SH_NAME, 0x7fffffff, 4, E(ELF_BAD_SECTION_NAME) },
+	{ "section 0 name offset past the name table", AT_SHDR, 0, SH_NAME,
+	  0x10000, 4, E(ELF_BAD_SECTION_NAME) },
 	{ "sh_addralign 3", AT_SHDR, STD_DATA, SH_ALIGN, 3, 8,
 	  E(ELF_BAD_ALIGN) },
 	{ "sh_addralign 2^63 + 1", AT_SHDR, STD_DATA, SH_ALIGN,
