@@ -45,7 +45,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KERNEL=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
-TIMEOUT=180 LOG= KTAP=0 APPEND=${KAPPEND:-}
+TIMEOUT=180 LOG='' KTAP=0 APPEND=${KAPPEND:-}
 FILES=() PLACED=() MODULES=() ENVS=() MARKERS=() FORBID=()
 
 usage() {

@@ -12,7 +12,7 @@
 #     restricted-type diagnostic.
 # The clean block must pass both. The case list is read from misuse.c.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 SRC=tests/sparse/misuse.c
 GCC_FLAGS=(-std=c11 -Wall -Wextra -Werror -fsyntax-only -I uapi)

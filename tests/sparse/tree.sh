@@ -6,7 +6,7 @@
 #   1. kmod/ through kbuild (C=2: every file; CF=-Wsparse-error)
 #   2. every uapi/ header and the vtl1/ library, standalone
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 pass=0 fail=0 n=0
 step() { # step NAME MAKE-TARGET

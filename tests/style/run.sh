@@ -15,7 +15,7 @@
 # (NAME_LIST(X)) or of a per-entry callback (a name ending in '_', e.g.
 # HV_STATUS_VALUE_ENUM_) are shown but not counted.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 CHECKPATCH=$(ls /usr/src/linux-headers-*-common/scripts/checkpatch.pl 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$CHECKPATCH" ]; then
