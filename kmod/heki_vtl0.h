@@ -159,6 +159,7 @@ struct heki_lb_prot {
 };
 
 bool heki_loopback_active(void);
+int heki_loopback_vtl1_range(u64 *pa, u64 *size);
 int heki_loopback_prot_lookup(u64 gpa, u32 *prot);
 unsigned long heki_loopback_prot_count(void);
 unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,

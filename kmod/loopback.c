@@ -497,6 +497,24 @@ bool heki_loopback_active(void)
 }
 
 /**
+ * heki_loopback_vtl1_range() - the memory the loopback's VTL1 owns
+ * @pa: receives its first physical address
+ * @size: receives its size in bytes
+ *
+ * Return: 0, or -ENODEV without a running loopback.
+ */
+int heki_loopback_vtl1_range(u64 *pa, u64 *size)
+{
+	struct heki_lb *lb = READ_ONCE(heki_lb);
+
+	if (!lb)
+		return -ENODEV;
+	*pa = lb->vtl1_range.pa;
+	*size = lb->vtl1_range.size;
+	return 0;
+}
+
+/**
  * heki_loopback_live_allocs() - VTL1 library allocations not yet freed
  *
  * Return: the count (kept across restarts; 0 when nothing leaked).

@@ -23,7 +23,10 @@
 
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/kthread.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -1240,6 +1243,104 @@ out:
 #undef PX
 #undef PF
 
+/* Ranges in VTL1's own memory are refused (-EACCES) and change nothing. */
+static int st_loopback_vtl1_memory(void)
+{
+	struct heki_chain c;
+	int fail = 0, started = 0;
+	u64 pa, size;
+
+	heki_chain_init(&c);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
+	started = 1;
+	if (CHECK_EQ(heki_loopback_vtl1_range(&pa, &size), 0) ||
+	    CHECK(size >= PAGE_SIZE && !offset_in_page(pa)))
+		goto out;
+	/* PROTECT_MEMORY of the last VTL1 page */
+	if (CHECK_EQ(heki_chain_add_phys(&c, (u64)phys_to_virt(pa),
+					 pa + size - PAGE_SIZE, pa + size,
+					 heki_mem_attr_raw(MEM_ATTR_READ)), 0) ||
+	    CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EACCES) ||
+	    CHECK_EQ(heki_loopback_prot_count(), 0))
+		goto out;
+	heki_chain_free(&c);
+	/* LOAD_KDATA reading 16 bytes of VTL1 memory */
+	if (CHECK_EQ(heki_chain_add_phys(&c, (u64)phys_to_virt(pa), pa + 8,
+					 pa + 24,
+					 heki_kdata_type_raw(HEKI_KDATA_SYSTEM_CERTS)),
+		     0) ||
+	    CHECK_EQ(heki_call_chain(FN(LOAD_KDATA), &c, 0), -EACCES))
+		goto out;
+out:
+	heki_chain_free(&c);
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/* Calls per thread (each logs one line: the library reports the id). */
+#define ST_CONC_CALLS 25
+
+struct st_conc {
+	struct completion done;
+	unsigned int errors;
+};
+
+static int st_conc_thread(void *arg)
+{
+	struct st_conc *sc = arg;
+	unsigned int i;
+
+	for (i = 0; i < ST_CONC_CALLS; i++)
+		if (heki_vtl_call(0x7777, i, 0, 0) != -EINVAL)
+			sc->errors++;
+	complete(&sc->done);
+	return 0;
+}
+
+/* Four threads calling at once: every call answered and counted once. */
+static int st_loopback_concurrent(void)
+{
+	struct heki_call_stats s0, s1;
+	struct st_conc sc[4];
+	unsigned int i, started_threads = 0;
+	int fail = 0, started = 0;
+
+	heki_stats_get(st_slot_of(0), &s0);
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
+	started = 1;
+	for (i = 0; i < ARRAY_SIZE(sc); i++) {
+		struct task_struct *t;
+
+		init_completion(&sc[i].done);
+		sc[i].errors = 0;
+		t = kthread_run(st_conc_thread, &sc[i], "heki_st/%u", i);
+		if (CHECK(!IS_ERR(t)))
+			goto out;
+		started_threads++;
+	}
+out:
+	for (i = 0; i < started_threads; i++) {
+		wait_for_completion(&sc[i].done);
+		if (sc[i].errors) {
+			pr_info("    # thread %u: %u wrong results\n", i,
+				sc[i].errors);
+			fail = 1;
+		}
+	}
+	heki_stats_get(st_slot_of(0), &s1);
+	if (!fail && s1.calls - s0.calls != ST_CONC_CALLS * ARRAY_SIZE(sc)) {
+		pr_info("    # %llu calls counted, expected %zu\n",
+			s1.calls - s0.calls, ST_CONC_CALLS * ARRAY_SIZE(sc));
+		fail = 1;
+	}
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
 /* The crypto provider refuses garbage and releases its keyrings. */
 static int st_loopback_crypto_garbage(void)
 {
@@ -1328,6 +1429,8 @@ static const struct st_case st_cases[] = {
 	ST_CASE(loopback_protect_unaligned),
 	ST_CASE(loopback_end_of_boot),
 	ST_CASE(loopback_bad_pa),
+	ST_CASE(loopback_vtl1_memory),
+	ST_CASE(loopback_concurrent),
 	ST_CASE(loopback_prot_map),
 	ST_CASE(loopback_prot_bad),
 	ST_CASE(loopback_crypto_garbage),
