@@ -345,7 +345,7 @@ static struct notifier_block heki_modhook_nb = {
 /**
  * heki_modhook_init() - validate every module loaded from now on
  *
- * Needs heki_pristine_init() to have succeeded first.
+ * Context: process context, after heki_pristine_init() succeeded.
  * Return: 0 or the error of register_module_notifier().
  */
 int heki_modhook_init(void)

@@ -222,10 +222,8 @@ const struct heki_pristine *heki_pristine_current(void)
 /**
  * heki_pristine_init() - start capturing module images
  *
- * Installs the ftrace hook on load_module(). Must run before kernel text
- * is protected: enabling the hook rewrites load_module()'s first
- * instruction.
- *
+ * Context: process context, before kernel text is protected: installing
+ * the ftrace hook on load_module() rewrites its first instruction.
  * Return: 0, -ENOENT if load_module() cannot be found, or the error of
  * ftrace_set_filter_ip()/register_ftrace_function() (e.g. -EBUSY when
  * another IPMODIFY user such as a livepatch owns the function).
