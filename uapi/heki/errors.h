@@ -196,7 +196,8 @@
 	X(MODRELOC_OFFSET_OUT_OF_BOUNDS, HEKI_ERANGE, "module relocation site beyond its section") \
 	X(MODRELOC_SYMBOL_NOT_LOADED, HEKI_EINVAL, "module relocation uses a symbol outside module memory") \
 	X(MODRELOC_SITE_NONZERO, HEKI_EINVAL, "module relocation site not zero before relocation") \
-	X(MODRELOC_OVERFLOW, HEKI_ERANGE, "module relocation value does not fit its 32-bit field")
+	X(MODRELOC_OVERFLOW, HEKI_ERANGE, "module relocation value does not fit its 32-bit field") \
+	X(ELF_SYMBOL_NAME_TOO_LONG, HEKI_ERANGE, "module ELF symbol name longer than HEKI_ELF_MAX_NAME_LEN")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
