@@ -392,18 +392,30 @@ int heki_elf_sym(const struct heki_elf *elf, __u64 idx,
  * @sym: a symbol of @elf
  * @name: set to the name inside the image ("" for st_name 0)
  *
- * Return: 0, or -HEKI_VSM_ERR_ELF_SYMBOL_NAME if st_name is outside the
- * symbol string table.
+ * Return: 0; -HEKI_VSM_ERR_ELF_SYMBOL_NAME if st_name is outside the
+ * symbol string table; -HEKI_VSM_ERR_ELF_SYMBOL_NAME_TOO_LONG if the name
+ * has more than HEKI_ELF_MAX_NAME_LEN bytes.
  */
 int heki_elf_sym_name(const struct heki_elf *elf,
 		      const struct heki_elf_sym *sym, const char **name)
 {
 	struct heki_elf_shdr str;
+	const __u8 *p;
+	__u64 i, max;
 
 	load_shdr(elf, elf->strtab, &str);
 	if (sym->name >= str.size)
 		return -HEKI_VSM_ERR_ELF_SYMBOL_NAME;
-	*name = (const char *)elf->data + str.offset + sym->name;
+	p = elf->data + str.offset + sym->name;
+	/* The table ends with NUL (parse check), so a NUL is found. */
+	max = str.size - sym->name;
+	if (max > HEKI_ELF_MAX_NAME_LEN + 1)
+		max = HEKI_ELF_MAX_NAME_LEN + 1;
+	for (i = 0; i < max && p[i]; i++)
+		;
+	if (i == max)
+		return -HEKI_VSM_ERR_ELF_SYMBOL_NAME_TOO_LONG;
+	*name = (const char *)p;
 	return 0;
 }
 

@@ -47,8 +47,18 @@
 
 #define HEKI_STB_WEAK		2U
 
-/* Largest section count accepted: extended numbering is refused. */
-#define HEKI_ELF_MAX_SECTIONS	(HEKI_SHN_LORESERVE - 1U)
+/*
+ * Largest section count accepted. The kernel takes up to SHN_LORESERVE - 1
+ * (extended numbering is refused by both); Debian 12's modules have at
+ * most 93. 4096 keeps per-target relocation (a pass over all headers per
+ * section) bounded at 16 M header reads for any accepted image.
+ */
+#define HEKI_ELF_MAX_SECTIONS	4096U
+/*
+ * Longest symbol name accepted (KSYM_NAME_LEN - 1 in 6.1; Debian 12's
+ * longest module symbol has 89 bytes). Bounds every name scan.
+ */
+#define HEKI_ELF_MAX_NAME_LEN	511U
 
 /**
  * struct heki_elf - a checked ELF image

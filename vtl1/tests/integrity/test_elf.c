@@ -40,7 +40,9 @@ static const struct mutation cases[] = {
 	{ "e_shnum 0 (extended numbering)", AT_FILE, 0, 60, 0, 2,
 	  E(ELF_BAD_SHNUM) },
 	{ "e_shnum 0xff00", AT_FILE, 0, 60, 0xff00, 2, E(ELF_BAD_SHNUM) },
-	{ "e_shnum 0xfeff past the image", AT_FILE, 0, 60, 0xfeff, 2,
+	{ "e_shnum 4097 (above HEKI_ELF_MAX_SECTIONS)", AT_FILE, 0, 60, 4097,
+	  2, E(ELF_BAD_SHNUM) },
+	{ "e_shnum 4096 past the image", AT_FILE, 0, 60, 4096, 2,
 	  E(ELF_SHDRS_OUT_OF_BOUNDS) },
 	{ "e_shoff past the image", AT_FILE, 0, 40, 1ULL << 20, 8,
 	  E(ELF_SHDRS_OUT_OF_BOUNDS) },
@@ -278,8 +280,46 @@ static void test_accessors(void)
 		 "elf_access", "name helpers", "mismatch");
 }
 
+/* Symbol names: HEKI_ELF_MAX_NAME_LEN bytes accepted, one more refused. */
+static void test_long_names(void)
+{
+	static struct eb_img img;
+	static __u8 strtab[1 + 512 + 513], symtab[3 * 24];
+	struct eb_sec secs[3];
+	struct heki_elf elf;
+	struct heki_elf_sym sym;
+	const char *name;
+	__u32 off;
+
+	memset(strtab, 0, sizeof(strtab));
+	memset(strtab + 1, 'a', 511);
+	memset(strtab + 513, 'b', 512);
+	memset(symtab, 0, sizeof(symtab));
+	off = 1;
+	memcpy(symtab + 24, &off, 4);
+	off = 513;
+	memcpy(symtab + 48, &off, 4);
+	memset(secs, 0, sizeof(secs));
+	secs[1] = (struct eb_sec){ ".symtab", HEKI_SHT_SYMTAB, 0,
+		sizeof(symtab), 8, 2, 0, 24, symtab };
+	secs[2] = (struct eb_sec){ ".strtab", HEKI_SHT_STRTAB, 0,
+		sizeof(strtab), 1, 0, 0, 0, strtab };
+	if (eb_build(&img, secs, 3) || heki_elf_parse(&elf, img.buf, img.len)) {
+		t_result(0, "elf_names", "build", "cannot build image");
+		return;
+	}
+	heki_elf_sym(&elf, 1, &sym);
+	t_expect_err("elf_names", "511-byte name accepted",
+		     heki_elf_sym_name(&elf, &sym, &name), 0);
+	heki_elf_sym(&elf, 2, &sym);
+	t_expect_err("elf_names", "512-byte name refused",
+		     heki_elf_sym_name(&elf, &sym, &name),
+		     E(ELF_SYMBOL_NAME_TOO_LONG));
+}
+
 void test_elf(void)
 {
+	test_long_names();
 	test_parse_table();
 	test_accessors();
 }
