@@ -9,7 +9,7 @@
 # registers kept), the FPU bracket around it, the module's imports and the
 # documented handshake parameter. Ends with `N passed, N failed`.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 OBJ=kmod/hyperv.o KO=kmod/heki_vtl0.ko
 pass=0 fail=0
@@ -38,6 +38,9 @@ AFTER=$(printf '%s\n' "$RAW" | tail -n +"$((${call_line:-0} + 1))")
 
 has() { printf '%s\n' "$1" | grep -E "$2" >/dev/null; }
 lacks() { ! has "$@"; }
+saved() { has "$BEFORE" "push +%$1" && has "$AFTER" "pop +%$1"; }
+imports() { nm -u "$KO" | grep -w "$1" >/dev/null; }
+param_documented() { modinfo -p "$KO" | grep "^$1:$2" >/dev/null; }
 
 check "stub heki_hv_vtl_call_raw exists" [ -n "$RAW" ]
 check "call goes through RAX (hypercall page + vtl_call_offset)" [ -n "$call_line" ]
@@ -49,8 +52,7 @@ check "R8 = a3 (5th argument, not overwritten)" lacks "$BEFORE" ',%r8d?$'
 check "RCX (VTL call control) zeroed before the call" has "$BEFORE" 'xor +%ecx,%ecx'
 check "result taken from R8" has "$AFTER" 'mov +%r8,%rax'
 for r in rbx r12 r13 r14 r15; do
-	check "callee-saved %$r kept across the call" \
-		eval 'has "$BEFORE" "push +%$r" && has "$AFTER" "pop +%$r"'
+	check "callee-saved %$r kept across the call" saved "$r"
 done
 check "stub has no ftrace call site (notrace)" lacks "$RAW" '__fentry__'
 fpu_b=$(printf '%s\n' "$CALL" | grep -n 'kernel_fpu_begin_mask' | head -n 1 | cut -d: -f1)
@@ -59,10 +61,10 @@ fpu_e=$(printf '%s\n' "$CALL" | grep -n 'kernel_fpu_end' | head -n 1 | cut -d: -
 check "FPU state saved around the VTL call" \
 	[ -n "$fpu_b" ] && [ -n "$raw_at" ] && [ -n "$fpu_e" ] &&
 	[ "$fpu_b" -lt "$raw_at" ] && [ "$raw_at" -lt "$fpu_e" ]
-check "module uses the kernel's hypercall page" eval 'nm -u "$KO" | grep -w hv_hypercall_pg >/dev/null'
-check "module reads the Hyper-V privileges (ms_hyperv)" eval 'nm -u "$KO" | grep -w ms_hyperv >/dev/null'
+check "module uses the kernel's hypercall page" imports hv_hypercall_pg
+check "module reads the Hyper-V privileges (ms_hyperv)" imports ms_hyperv
 check "handshake parameter vtl1_ready documented (modinfo)" \
-	eval 'modinfo -p "$KO" | grep "^vtl1_ready:Handshake" >/dev/null'
+	param_documented vtl1_ready Handshake
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

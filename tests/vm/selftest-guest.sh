@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
 # Guest part of tests/vm/selftest.sh (run by scripts/vm-run.sh).
 #
 # 1. heki_selftest.ko prints its KTAP lines while insmod runs; insmod fails
@@ -17,6 +18,7 @@ ktap_first_run() {
 rc=0
 insmod /heki_selftest.ko || rc=$?
 ktap_first_run
+# shellcheck disable=SC2034 # the counter of t() in vm-guest-lib.sh
 VM_TEST_N=$(ktap_first_run | grep -c '^\(not \)\{0,1\}ok [0-9]') || true
 t "insmod heki_selftest.ko succeeded (rc=$rc)" [ "$rc" -eq 0 ]
 if [ "$rc" -eq 0 ]; then
