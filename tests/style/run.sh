@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# run.sh - the product's C sources follow the kernel's rules:
+# run.sh - the kernel module and the VTL1 library follow the kernel's rules:
 #   - checkpatch.pl --no-tree --file reports no error and no warning;
 #   - the first line is the SPDX tag the directory requires
-#     (GPL-2.0-only OR MIT in uapi/ and vtl1/, GPL-2.0-only in kmod/).
-# Files: the tracked *.c and *.h under uapi/, kmod/ and vtl1/'s library,
-# crypto providers and public header (host tests, fuzzers and benchmarks are
-# userspace code and not held to kernel style).
+#     (GPL-2.0-only in kmod/, GPL-2.0-only OR MIT in vtl1/).
+# Files: the tracked *.c and *.h under kmod/ and vtl1/'s library, crypto
+# providers and public header (host tests, fuzzers and benchmarks are
+# userspace code and not held to kernel style). uapi/ has its own, stricter
+# suite (tests/abi/style.sh: also kernel-doc).
 #
 # One exemption, because the team rules mandate X-macros for lists that feed
 # several tables and checkpatch cannot accept any: COMPLEX_MACRO and
@@ -17,14 +18,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 
-CHECKPATCH=$(ls /usr/src/linux-headers-*-common/scripts/checkpatch.pl 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$CHECKPATCH" ]; then
+if ! CHECKPATCH=$(scripts/checkpatch-path.sh); then
 	echo "# checkpatch.pl not found (run scripts/setup.sh)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 
-DIRS=(uapi kmod vtl1/src vtl1/include vtl1/crypto)
+DIRS=(kmod vtl1/src vtl1/include vtl1/crypto)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	mapfile -t files < <(git ls-files -- "${DIRS[@]}" | grep -E '\.[ch]$' | grep -v '\.mod\.c$')
 else
