@@ -6,7 +6,8 @@
 # (extracted from /boot/vmlinuz-*, scripts/debian-kernel-cert.sh), through
 # the VTL1 library's signature parser and the OpenSSL provider; tampered
 # copies of every 50th module must fail. Run from the repository root;
-# prints "N passed, N failed" last. SEED=<n> repeats a run's flip positions.
+# prints "N passed, N failed" last. SEED=<n> repeats a run's flip positions;
+# MODDIR=<dir> verifies the modules under another directory instead.
 set -euo pipefail
 
 out=build/host/debian-modules
@@ -22,7 +23,7 @@ fail() {
 vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 [ -n "$vmlinuz" ] || fail "no /boot/vmlinuz-*-amd64 (run scripts/setup.sh)"
 kver=${vmlinuz#/boot/vmlinuz-}
-moddir=/lib/modules/$kver/kernel
+moddir=${MODDIR:-/lib/modules/$kver/kernel}
 [ -d "$moddir" ] || fail "no $moddir"
 
 scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
