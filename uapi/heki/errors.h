@@ -44,7 +44,9 @@
 /*
  * X(NAME, errno, "message"): every VSM error. The first 42 entries are
  * LiteBox's VsmError variants (same meaning, same errno). Append new
- * entries at the end, one line each; never reorder or reuse a line.
+ * entries at the end, one line each; never reorder or reuse a line. Then
+ * run scripts/abi-dump.sh --update (tests/abi/abi.dump and the errno table
+ * in Documentation/abi.rst) and commit those with the header.
  *
  * SIGNATURE_VERIFICATION_FAILED carries a VerificationError in LiteBox
  * and takes that error's errno on the wire (heki_verify_error_errno());
@@ -237,7 +239,7 @@ struct heki_error_desc {
  * Return: the row generated from HEKI_VSM_ERROR_LIST (errno 0, "OK" and
  * "success" for HEKI_VSM_OK), or NULL for a value outside the enum.
  */
-HEKI_INLINE const struct heki_error_desc *
+static HEKI_INLINE const struct heki_error_desc *
 heki_vsm_error_desc(enum heki_vsm_error e)
 {
 	static const struct heki_error_desc rows[] = {
@@ -257,7 +259,7 @@ heki_vsm_error_desc(enum heki_vsm_error e)
  * Return: the positive Linux errno (0 for HEKI_VSM_OK, HEKI_EINVAL for a
  * value outside the enum).
  */
-HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
+static HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
 {
 	const struct heki_error_desc *d = heki_vsm_error_desc(e);
 
@@ -270,7 +272,7 @@ HEKI_INLINE int heki_vsm_error_errno(enum heki_vsm_error e)
  *
  * Return: "<NAME>" as in HEKI_VSM_ERROR_LIST, "OK", or NULL if unknown.
  */
-HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
+static HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
 {
 	const struct heki_error_desc *d = heki_vsm_error_desc(e);
 
@@ -283,7 +285,7 @@ HEKI_INLINE const char *heki_vsm_error_name(enum heki_vsm_error e)
  *
  * Return: the message from HEKI_VSM_ERROR_LIST, "success", or NULL.
  */
-HEKI_INLINE const char *heki_vsm_error_message(enum heki_vsm_error e)
+static HEKI_INLINE const char *heki_vsm_error_message(enum heki_vsm_error e)
 {
 	const struct heki_error_desc *d = heki_vsm_error_desc(e);
 
@@ -325,7 +327,7 @@ enum heki_verify_error {
  * Return: the row generated from HEKI_VERIFY_ERROR_LIST (errno 0 for
  * HEKI_VERIFY_OK), or NULL for a value outside the enum.
  */
-HEKI_INLINE const struct heki_error_desc *
+static HEKI_INLINE const struct heki_error_desc *
 heki_verify_error_desc(enum heki_verify_error e)
 {
 	static const struct heki_error_desc rows[] = {
@@ -345,7 +347,7 @@ heki_verify_error_desc(enum heki_verify_error e)
  * Return: the positive Linux errno (0 for HEKI_VERIFY_OK, HEKI_EINVAL for
  * a value outside the enum).
  */
-HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
+static HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
 {
 	const struct heki_error_desc *d = heki_verify_error_desc(e);
 
@@ -358,7 +360,7 @@ HEKI_INLINE int heki_verify_error_errno(enum heki_verify_error e)
  *
  * Return: "<NAME>" as in HEKI_VERIFY_ERROR_LIST, "OK", or NULL.
  */
-HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
+static HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
 {
 	const struct heki_error_desc *d = heki_verify_error_desc(e);
 
@@ -371,7 +373,7 @@ HEKI_INLINE const char *heki_verify_error_name(enum heki_verify_error e)
  *
  * Return: the message from HEKI_VERIFY_ERROR_LIST, "success", or NULL.
  */
-HEKI_INLINE const char *heki_verify_error_message(enum heki_verify_error e)
+static HEKI_INLINE const char *heki_verify_error_message(enum heki_verify_error e)
 {
 	const struct heki_error_desc *d = heki_verify_error_desc(e);
 

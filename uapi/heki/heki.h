@@ -107,7 +107,7 @@ typedef __u64 __bitwise heki_mem_attr_t;
  *
  * Return: the u64 bit set.
  */
-HEKI_INLINE __u64 heki_mem_attr_raw(heki_mem_attr_t attr)
+static HEKI_INLINE __u64 heki_mem_attr_raw(heki_mem_attr_t attr)
 {
 	return (__force __u64)attr;
 }
@@ -121,7 +121,7 @@ HEKI_INLINE __u64 heki_mem_attr_raw(heki_mem_attr_t attr)
  *
  * Return: 1 if valid, else 0.
  */
-HEKI_INLINE int heki_mem_attr_valid(heki_mem_attr_t attr)
+static HEKI_INLINE int heki_mem_attr_valid(heki_mem_attr_t attr)
 {
 	return (heki_mem_attr_raw(attr) &
 		~heki_mem_attr_raw(MEM_ATTR_VALID_MASK)) == 0;
@@ -166,7 +166,7 @@ enum heki_kdata_type_value {
  *
  * Return: the u64 value.
  */
-HEKI_INLINE __u64 heki_kdata_type_raw(heki_kdata_type_t t)
+static HEKI_INLINE __u64 heki_kdata_type_raw(heki_kdata_type_t t)
 {
 	return (__force __u64)t;
 }
@@ -177,7 +177,7 @@ HEKI_INLINE __u64 heki_kdata_type_raw(heki_kdata_type_t t)
  *
  * Return: 1 for HEKI_KDATA_SYSTEM_CERTS..HEKI_KDATA_KEXEC_TRAMPOLINE.
  */
-HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
+static HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
 {
 	return heki_kdata_type_raw(t) < (__u64)HEKI_KDATA_TYPE_COUNT;
 }
@@ -189,7 +189,7 @@ HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
  *
  * Return: "HEKI_KDATA_<NAME>", or NULL if undefined.
  */
-HEKI_INLINE const char *heki_kdata_type_name(heki_kdata_type_t t)
+static HEKI_INLINE const char *heki_kdata_type_name(heki_kdata_type_t t)
 {
 	static const struct heki_name_desc rows[] = {
 		HEKI_KDATA_TYPE_LIST(HEKI_KDATA_ROW_)
@@ -242,7 +242,7 @@ enum heki_mod_mem_type_value {
  *
  * Return: the u64 value.
  */
-HEKI_INLINE __u64 heki_mod_mem_type_raw(heki_mod_mem_type_t t)
+static HEKI_INLINE __u64 heki_mod_mem_type_raw(heki_mod_mem_type_t t)
 {
 	return (__force __u64)t;
 }
@@ -253,7 +253,7 @@ HEKI_INLINE __u64 heki_mod_mem_type_raw(heki_mod_mem_type_t t)
  *
  * Return: 1 for HEKI_MOD_MEM_TEXT..HEKI_MOD_MEM_PATCH, else 0.
  */
-HEKI_INLINE int heki_mod_mem_type_valid(heki_mod_mem_type_t t)
+static HEKI_INLINE int heki_mod_mem_type_valid(heki_mod_mem_type_t t)
 {
 	return heki_mod_mem_type_raw(t) < (__u64)HEKI_MOD_MEM_TYPE_COUNT;
 }
@@ -267,7 +267,7 @@ HEKI_INLINE int heki_mod_mem_type_valid(heki_mod_mem_type_t t)
  *
  * Return: 1 for HEKI_MOD_MEM_TEXT..HEKI_MOD_MEM_INIT_RODATA, else 0.
  */
-HEKI_INLINE int heki_mod_mem_type_is_memory(heki_mod_mem_type_t t)
+static HEKI_INLINE int heki_mod_mem_type_is_memory(heki_mod_mem_type_t t)
 {
 	return heki_mod_mem_type_raw(t) <= (__u64)HEKI_MOD_MEM_INIT_RODATA_VALUE;
 }
@@ -279,7 +279,7 @@ HEKI_INLINE int heki_mod_mem_type_is_memory(heki_mod_mem_type_t t)
  *
  * Return: "HEKI_MOD_MEM_<NAME>", or NULL if undefined.
  */
-HEKI_INLINE const char *heki_mod_mem_type_name(heki_mod_mem_type_t t)
+static HEKI_INLINE const char *heki_mod_mem_type_name(heki_mod_mem_type_t t)
 {
 	static const struct heki_name_desc rows[] = {
 		HEKI_MOD_MEM_TYPE_LIST(HEKI_MOD_MEM_ROW_)
@@ -320,7 +320,7 @@ enum heki_kexec_type_value {
  *
  * Return: the u64 value.
  */
-HEKI_INLINE __u64 heki_kexec_type_raw(heki_kexec_type_t t)
+static HEKI_INLINE __u64 heki_kexec_type_raw(heki_kexec_type_t t)
 {
 	return (__force __u64)t;
 }
@@ -331,7 +331,7 @@ HEKI_INLINE __u64 heki_kexec_type_raw(heki_kexec_type_t t)
  *
  * Return: 1 for HEKI_KEXEC_IMAGE..HEKI_KEXEC_PAGES, else 0.
  */
-HEKI_INLINE int heki_kexec_type_valid(heki_kexec_type_t t)
+static HEKI_INLINE int heki_kexec_type_valid(heki_kexec_type_t t)
 {
 	return heki_kexec_type_raw(t) < (__u64)HEKI_KEXEC_TYPE_COUNT;
 }
@@ -343,7 +343,7 @@ HEKI_INLINE int heki_kexec_type_valid(heki_kexec_type_t t)
  *
  * Return: "HEKI_KEXEC_<NAME>", or NULL if undefined.
  */
-HEKI_INLINE const char *heki_kexec_type_name(heki_kexec_type_t t)
+static HEKI_INLINE const char *heki_kexec_type_name(heki_kexec_type_t t)
 {
 	static const struct heki_name_desc rows[] = {
 		HEKI_KEXEC_TYPE_LIST(HEKI_KEXEC_ROW_)
@@ -363,7 +363,7 @@ HEKI_INLINE const char *heki_kexec_type_name(heki_kexec_type_t t)
  *
  * Return: @r->attributes as memory attributes.
  */
-HEKI_INLINE heki_mem_attr_t heki_range_mem_attr(const struct heki_range *r)
+static HEKI_INLINE heki_mem_attr_t heki_range_mem_attr(const struct heki_range *r)
 {
 	return (__force heki_mem_attr_t)r->attributes;
 }
@@ -373,7 +373,7 @@ HEKI_INLINE heki_mem_attr_t heki_range_mem_attr(const struct heki_range *r)
  * @r: range
  * @attr: memory attributes
  */
-HEKI_INLINE void heki_range_set_mem_attr(struct heki_range *r,
+static HEKI_INLINE void heki_range_set_mem_attr(struct heki_range *r,
 					 heki_mem_attr_t attr)
 {
 	r->attributes = (__force __u64)attr;
@@ -385,7 +385,7 @@ HEKI_INLINE void heki_range_set_mem_attr(struct heki_range *r,
  *
  * Return: @r->attributes as a kernel data type.
  */
-HEKI_INLINE heki_kdata_type_t heki_range_kdata_type(const struct heki_range *r)
+static HEKI_INLINE heki_kdata_type_t heki_range_kdata_type(const struct heki_range *r)
 {
 	return (__force heki_kdata_type_t)r->attributes;
 }
@@ -395,7 +395,7 @@ HEKI_INLINE heki_kdata_type_t heki_range_kdata_type(const struct heki_range *r)
  * @r: range
  * @t: kernel data type
  */
-HEKI_INLINE void heki_range_set_kdata_type(struct heki_range *r,
+static HEKI_INLINE void heki_range_set_kdata_type(struct heki_range *r,
 					   heki_kdata_type_t t)
 {
 	r->attributes = (__force __u64)t;
@@ -407,7 +407,7 @@ HEKI_INLINE void heki_range_set_kdata_type(struct heki_range *r,
  *
  * Return: @r->attributes as a module memory type.
  */
-HEKI_INLINE heki_mod_mem_type_t
+static HEKI_INLINE heki_mod_mem_type_t
 heki_range_mod_mem_type(const struct heki_range *r)
 {
 	return (__force heki_mod_mem_type_t)r->attributes;
@@ -418,7 +418,7 @@ heki_range_mod_mem_type(const struct heki_range *r)
  * @r: range
  * @t: module memory type
  */
-HEKI_INLINE void heki_range_set_mod_mem_type(struct heki_range *r,
+static HEKI_INLINE void heki_range_set_mod_mem_type(struct heki_range *r,
 					     heki_mod_mem_type_t t)
 {
 	r->attributes = (__force __u64)t;
@@ -430,7 +430,7 @@ HEKI_INLINE void heki_range_set_mod_mem_type(struct heki_range *r,
  *
  * Return: @r->attributes as a kexec range type.
  */
-HEKI_INLINE heki_kexec_type_t heki_range_kexec_type(const struct heki_range *r)
+static HEKI_INLINE heki_kexec_type_t heki_range_kexec_type(const struct heki_range *r)
 {
 	return (__force heki_kexec_type_t)r->attributes;
 }
@@ -440,7 +440,7 @@ HEKI_INLINE heki_kexec_type_t heki_range_kexec_type(const struct heki_range *r)
  * @r: range
  * @t: kexec range type
  */
-HEKI_INLINE void heki_range_set_kexec_type(struct heki_range *r,
+static HEKI_INLINE void heki_range_set_kexec_type(struct heki_range *r,
 					   heki_kexec_type_t t)
 {
 	r->attributes = (__force __u64)t;
@@ -460,7 +460,7 @@ HEKI_INLINE void heki_range_set_kexec_type(struct heki_range *r,
  *
  * Return: the memory attributes.
  */
-HEKI_INLINE heki_mem_attr_t
+static HEKI_INLINE heki_mem_attr_t
 heki_mod_mem_type_to_mem_attr(heki_mod_mem_type_t t)
 {
 	switch (heki_mod_mem_type_raw(t)) {
@@ -490,7 +490,7 @@ heki_mod_mem_type_to_mem_attr(heki_mod_mem_type_t t)
  *
  * Return: the Hyper-V page protection flags.
  */
-HEKI_INLINE hv_page_prot_t heki_mem_attr_to_hv_page_prot(heki_mem_attr_t attr)
+static HEKI_INLINE hv_page_prot_t heki_mem_attr_to_hv_page_prot(heki_mem_attr_t attr)
 {
 	hv_page_prot_t prot = HV_PAGE_ACCESS_NONE;
 	__u64 a = heki_mem_attr_raw(attr);
@@ -510,7 +510,7 @@ HEKI_INLINE hv_page_prot_t heki_mem_attr_to_hv_page_prot(heki_mem_attr_t attr)
  *
  * Return: 1 if aligned, else 0.
  */
-HEKI_INLINE int heki_page_aligned(__u64 addr)
+static HEKI_INLINE int heki_page_aligned(__u64 addr)
 {
 	return (addr & HEKI_PAGE_OFFSET_MASK) == 0;
 }

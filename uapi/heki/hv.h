@@ -122,7 +122,7 @@ enum hv_status_value {
  *
  * Return: "HV_STATUS_<NAME>" for a code in HV_STATUS_LIST, else NULL.
  */
-HEKI_INLINE const char *hv_status_name(hv_status_t status)
+static HEKI_INLINE const char *hv_status_name(hv_status_t status)
 {
 	static const struct heki_name_desc rows[] = {
 		HV_STATUS_LIST(HV_STATUS_ROW_)
@@ -139,7 +139,7 @@ HEKI_INLINE const char *hv_status_name(hv_status_t status)
  *
  * Return: the 16-bit status value.
  */
-HEKI_INLINE __u16 hv_status_raw(hv_status_t status)
+static HEKI_INLINE __u16 hv_status_raw(hv_status_t status)
 {
 	return (__force __u16)status;
 }
@@ -211,7 +211,7 @@ HEKI_INLINE __u16 hv_status_raw(hv_status_t status)
  *
  * Return: the value to load into RCX.
  */
-HEKI_INLINE __u64 hv_hypercall_control(__u16 code, __u64 varhead_qwords,
+static HEKI_INLINE __u64 hv_hypercall_control(__u16 code, __u64 varhead_qwords,
 				       __u64 rep_count, __u64 rep_start)
 {
 	return (((__u64)code << HV_HYPERCALL_CODE_SHIFT) &
@@ -230,7 +230,7 @@ HEKI_INLINE __u64 hv_hypercall_control(__u16 code, __u64 varhead_qwords,
  *
  * Return: the typed 16-bit status.
  */
-HEKI_INLINE hv_status_t hv_hypercall_status(__u64 result)
+static HEKI_INLINE hv_status_t hv_hypercall_status(__u64 result)
 {
 	return (__force hv_status_t)(__u16)(result & HV_HYPERCALL_STATUS_MASK);
 }
@@ -241,7 +241,7 @@ HEKI_INLINE hv_status_t hv_hypercall_status(__u64 result)
  *
  * Return: number of reps the hypervisor completed (0..4095).
  */
-HEKI_INLINE __u32 hv_hypercall_reps_done(__u64 result)
+static HEKI_INLINE __u32 hv_hypercall_reps_done(__u64 result)
 {
 	return (__u32)((result & HV_HYPERCALL_REPS_DONE_MASK) >>
 		       HV_HYPERCALL_REPS_DONE_SHIFT);
@@ -335,7 +335,7 @@ HEKI_INLINE __u32 hv_hypercall_reps_done(__u64 result)
  *
  * Return: the field value, shifted down to bit 0.
  */
-HEKI_INLINE __u64 heki_field_get(__u64 reg, __u64 mask, unsigned int shift)
+static HEKI_INLINE __u64 heki_field_get(__u64 reg, __u64 mask, unsigned int shift)
 {
 	return (reg & mask) >> shift;
 }
@@ -349,7 +349,7 @@ HEKI_INLINE __u64 heki_field_get(__u64 reg, __u64 mask, unsigned int shift)
  *
  * Return: @reg with the field replaced.
  */
-HEKI_INLINE __u64 heki_field_set(__u64 reg, __u64 mask, unsigned int shift,
+static HEKI_INLINE __u64 heki_field_set(__u64 reg, __u64 mask, unsigned int shift,
 				 __u64 val)
 {
 	return (reg & ~mask) | ((val << shift) & mask);
@@ -360,11 +360,11 @@ HEKI_INLINE __u64 heki_field_set(__u64 reg, __u64 mask, unsigned int shift,
  * constants are <FIELD>_SHIFT and <FIELD>_MASK.
  */
 #define HEKI_REG_FIELD(fn, FIELD)					\
-	HEKI_INLINE __u64 fn(__u64 reg)					\
+	static HEKI_INLINE __u64 fn(__u64 reg)					\
 	{								\
 		return heki_field_get(reg, FIELD##_MASK, FIELD##_SHIFT);	\
 	}								\
-	HEKI_INLINE __u64 fn##_set(__u64 reg, __u64 val)		\
+	static HEKI_INLINE __u64 fn##_set(__u64 reg, __u64 val)		\
 	{								\
 		return heki_field_set(reg, FIELD##_MASK, FIELD##_SHIFT, val); \
 	}
@@ -499,7 +499,7 @@ HEKI_REG_FIELD(hv_pending_exception_error_code,
  * Return: event pending, type exception, error code delivered, vector 13,
  * error code 0 - the value LiteBox writes to refuse a register write.
  */
-HEKI_INLINE __u64 hv_pending_exception_gp(void)
+static HEKI_INLINE __u64 hv_pending_exception_gp(void)
 {
 	__u64 v = 0;
 
@@ -542,7 +542,7 @@ HEKI_REG_FIELD(hv_synic_sint_polling, HV_SYNIC_SINT_POLLING)
  *
  * Return: the encoded byte.
  */
-HEKI_INLINE __u8 hv_input_vtl(__u8 target_vtl, int use_target_vtl)
+static HEKI_INLINE __u8 hv_input_vtl(__u8 target_vtl, int use_target_vtl)
 {
 	return (__u8)(((target_vtl << HV_INPUT_VTL_TARGET_VTL_SHIFT) &
 		       HV_INPUT_VTL_TARGET_VTL_MASK) |
@@ -554,7 +554,7 @@ HEKI_INLINE __u8 hv_input_vtl(__u8 target_vtl, int use_target_vtl)
  *
  * Return: 0 (use_target_vtl clear).
  */
-HEKI_INLINE __u8 hv_input_vtl_current(void)
+static HEKI_INLINE __u8 hv_input_vtl_current(void)
 {
 	return hv_input_vtl(0, 0);
 }
@@ -565,7 +565,7 @@ HEKI_INLINE __u8 hv_input_vtl_current(void)
  *
  * Return: bits 0..3.
  */
-HEKI_INLINE __u8 hv_input_vtl_target(__u8 input_vtl)
+static HEKI_INLINE __u8 hv_input_vtl_target(__u8 input_vtl)
 {
 	return (__u8)((input_vtl & HV_INPUT_VTL_TARGET_VTL_MASK) >>
 		      HV_INPUT_VTL_TARGET_VTL_SHIFT);
@@ -577,7 +577,7 @@ HEKI_INLINE __u8 hv_input_vtl_target(__u8 input_vtl)
  *
  * Return: 1 if set, else 0.
  */
-HEKI_INLINE int hv_input_vtl_use_target(__u8 input_vtl)
+static HEKI_INLINE int hv_input_vtl_use_target(__u8 input_vtl)
 {
 	return (input_vtl & HV_INPUT_VTL_USE_TARGET_VTL_MASK) != 0;
 }
@@ -603,7 +603,7 @@ typedef __u32 __bitwise hv_page_prot_t;
  *
  * Return: the value for the hypercall's map_flags field.
  */
-HEKI_INLINE __u32 hv_page_prot_raw(hv_page_prot_t prot)
+static HEKI_INLINE __u32 hv_page_prot_raw(hv_page_prot_t prot)
 {
 	return (__force __u32)prot;
 }

@@ -69,7 +69,7 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_module_signature, sig_len_be) == 8);
  *
  * Return: the length of the DER signature in bytes.
  */
-HEKI_INLINE __u32
+static HEKI_INLINE __u32
 heki_module_signature_sig_len(const struct heki_module_signature *sig)
 {
 	return ((__u32)sig->sig_len_be[0] << 24) |
@@ -83,7 +83,7 @@ heki_module_signature_sig_len(const struct heki_module_signature *sig)
  * @sig: signature header
  * @len: length of the DER signature in bytes
  */
-HEKI_INLINE void
+static HEKI_INLINE void
 heki_module_signature_set_sig_len(struct heki_module_signature *sig, __u32 len)
 {
 	sig->sig_len_be[0] = (__u8)(len >> 24);
@@ -101,7 +101,7 @@ heki_module_signature_set_sig_len(struct heki_module_signature *sig, __u32 len)
  *
  * Return: 1 if so, else 0.
  */
-HEKI_INLINE int
+static HEKI_INLINE int
 heki_module_signature_is_pkcs7(const struct heki_module_signature *sig)
 {
 	return sig->algo == 0 && sig->hash == 0 &&

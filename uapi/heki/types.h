@@ -92,8 +92,13 @@ typedef signed long long __s64;
 #define HEKI_ALIGNOF(type) _Alignof(type)
 #endif
 
-/* Accessors and conversions in these headers are static inline helpers. */
-#define HEKI_INLINE static inline
+/*
+ * Accessors and conversions are "static HEKI_INLINE" functions. A consumer
+ * whose compiler spells inline differently defines HEKI_INLINE first.
+ */
+#ifndef HEKI_INLINE
+#define HEKI_INLINE inline
+#endif
 
 /*
  * The wire format is little-endian (x86_64 VTL0 and VTL1). Refuse to
@@ -127,7 +132,7 @@ struct heki_name_desc {
  *
  * Return: the name, or NULL if @value is not in the table.
  */
-HEKI_INLINE const char *heki_name_lookup(const struct heki_name_desc *rows,
+static HEKI_INLINE const char *heki_name_lookup(const struct heki_name_desc *rows,
 					 unsigned int nrows, __u64 value)
 {
 	unsigned int i;

@@ -73,7 +73,7 @@ enum vsm_vtl_call_func_index {
  *
  * Return: the 32-bit value to place in RDI.
  */
-HEKI_INLINE __u32 vsm_func_id_raw(vsm_func_id_t id)
+static HEKI_INLINE __u32 vsm_func_id_raw(vsm_func_id_t id)
 {
 	return (__force __u32)id;
 }
@@ -85,7 +85,7 @@ HEKI_INLINE __u32 vsm_func_id_raw(vsm_func_id_t id)
  *
  * Return: "VSM_VTL_CALL_FUNC_ID_<NAME>", or NULL for an unknown ID.
  */
-HEKI_INLINE const char *vsm_func_id_name(vsm_func_id_t id)
+static HEKI_INLINE const char *vsm_func_id_name(vsm_func_id_t id)
 {
 	static const struct heki_name_desc rows[] = {
 		VSM_VTL_CALL_FUNC_LIST(VSM_FUNC_ROW_)
@@ -101,7 +101,7 @@ HEKI_INLINE const char *vsm_func_id_name(vsm_func_id_t id)
  *
  * Return: 1 for an ID in VSM_VTL_CALL_FUNC_LIST, else 0.
  */
-HEKI_INLINE int vsm_func_id_known(vsm_func_id_t id)
+static HEKI_INLINE int vsm_func_id_known(vsm_func_id_t id)
 {
 	return vsm_func_id_name(id) != NULL;
 }
@@ -149,7 +149,7 @@ HEKI_ABI_ASSERT(sizeof(struct heki_vtlcall_regs) == NUM_VTLCALL_PARAMS * 8);
  *
  * Return: the low 32 bits as a typed function ID.
  */
-HEKI_INLINE vsm_func_id_t heki_vtlcall_func(__u64 rdi)
+static HEKI_INLINE vsm_func_id_t heki_vtlcall_func(__u64 rdi)
 {
 	return (__force vsm_func_id_t)(__u32)(rdi & 0xFFFFFFFFULL);
 }
@@ -160,7 +160,7 @@ HEKI_INLINE vsm_func_id_t heki_vtlcall_func(__u64 rdi)
  *
  * Return: 1 if R8, read as signed, is negative.
  */
-HEKI_INLINE int heki_vtlcall_result_is_error(__u64 r8)
+static HEKI_INLINE int heki_vtlcall_result_is_error(__u64 r8)
 {
 	return (__s64)r8 < 0;
 }
@@ -172,7 +172,7 @@ HEKI_INLINE int heki_vtlcall_result_is_error(__u64 r8)
  * Return: the positive errno of a failure, 0 on success. A negative value
  * below -4095 is not a valid errno and is reported as HEKI_EIO.
  */
-HEKI_INLINE int heki_vtlcall_result_errno(__u64 r8)
+static HEKI_INLINE int heki_vtlcall_result_errno(__u64 r8)
 {
 	__s64 v = (__s64)r8;
 
@@ -189,7 +189,7 @@ HEKI_INLINE int heki_vtlcall_result_errno(__u64 r8)
  *
  * Return: -err as the 64-bit two's complement pattern VTL1 writes to R8.
  */
-HEKI_INLINE __u64 heki_vtlcall_result_from_errno(int err)
+static HEKI_INLINE __u64 heki_vtlcall_result_from_errno(int err)
 {
 	return (__u64)-(__s64)err;
 }
@@ -200,7 +200,7 @@ HEKI_INLINE __u64 heki_vtlcall_result_from_errno(int err)
  *
  * Return: 0 or -errno as a 64-bit pattern.
  */
-HEKI_INLINE __u64 heki_vtlcall_result_from_vsm_error(enum heki_vsm_error e)
+static HEKI_INLINE __u64 heki_vtlcall_result_from_vsm_error(enum heki_vsm_error e)
 {
 	return heki_vtlcall_result_from_errno(heki_vsm_error_errno(e));
 }
@@ -258,7 +258,7 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_cpu_mask, bits) == 0);
  *
  * Return: 1 if set, else 0.
  */
-HEKI_INLINE int heki_cpu_mask_test(const struct heki_cpu_mask *mask,
+static HEKI_INLINE int heki_cpu_mask_test(const struct heki_cpu_mask *mask,
 				   __u32 cpu)
 {
 	if (cpu >= HEKI_CPU_MASK_MAX_CPUS)
@@ -273,7 +273,7 @@ HEKI_INLINE int heki_cpu_mask_test(const struct heki_cpu_mask *mask,
  *
  * Return: 0, or -HEKI_ERANGE if @cpu does not fit the mask.
  */
-HEKI_INLINE int heki_cpu_mask_set(struct heki_cpu_mask *mask, __u32 cpu)
+static HEKI_INLINE int heki_cpu_mask_set(struct heki_cpu_mask *mask, __u32 cpu)
 {
 	if (cpu >= HEKI_CPU_MASK_MAX_CPUS)
 		return -HEKI_ERANGE;
