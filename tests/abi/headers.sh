@@ -55,6 +55,21 @@ result() { # result OK NAME
 	fi
 }
 
+# An embedder with its own fixed-width types (HEKI_EXTERNAL_TYPES): here
+# __u64 is unsigned long, a different type of the same width than the shim's.
+cat >"$OUT/external_types.h" <<'XEOF'
+#include <stddef.h>
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long __u64;
+typedef signed char __s8;
+typedef short __s16;
+typedef int __s32;
+typedef long __s64;
+XEOF
+CONFIGS+=("gcc-x86_64-external-types-c11|gcc -m64 -std=c11 -x c ${FS_GCC[*]} -DHEKI_EXTERNAL_TYPES -include $OUT/external_types.h")
+
 HEADERS=$(cd uapi && ls heki/*.h | sort)
 scripts/abi-dump.sh --asserts >"$OUT/layout_asserts.c"
 

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 #include <linux/stddef.h>
 #elif defined(HEKI_EXTERNAL_TYPES)
-/* The embedder provides __u8 .. __s64 and offsetof() before including us. */
+/* The embedder provides __u8 .. __s64 and NULL before including us. */
 #else
 #include <stdint.h>
 #include <stddef.h>
