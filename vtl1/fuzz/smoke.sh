@@ -20,7 +20,7 @@ if [ -z "${FUZZ_OUT:-}" ] && ! make -s -C vtl1 fuzz-build >/dev/null 2>&1; then
 fi
 for f in "${fuzzers[@]}"; do
 	work=$(mktemp -d)
-	if "$out/$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=4096 \
+	if "$out/$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -artifact_prefix="$work/" -rss_limit_mb=4096 \
 		"$work" "vtl1/fuzz/corpus/$f" >"$work/log" 2>&1; then
 		runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$work/log")
 		echo "ok ${f}_smoke_${secs}s ($runs runs, no finding)"

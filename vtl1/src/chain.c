@@ -2,9 +2,8 @@
 /*
  * chain.c - copy and validate a heki_page chain.
  *
- * Each page is copied once into one VTL1 page buffer, validated there, and
- * its ranges are appended to an array sized by the nranges argument after
- * that argument was bounded by HEKI_VTL1_MAX_RANGES. Every page must carry
+ * The nranges argument is bounded by HEKI_VTL1_MAX_RANGES before the range
+ * array is sized by it. Every page must carry
  * at least one range and the running total may not pass nranges, so the
  * walk ends after at most nranges pages whatever next_pa says (cycles
  * included).
@@ -16,81 +15,139 @@ int vtl1_chain_check_range(const struct heki_range *r)
 {
 	if (!vtl1_va_canonical(r->va))
 		return -HEKI_VSM_ERR_INVALID_VIRTUAL_ADDRESS;
-	if (!vtl1_pa_valid(r->pa) || r->epa > VTL1_PA_LIMIT)
+	if (!vtl1_pa_valid(r->pa) || !vtl1_pa_valid(r->epa))
 		return -HEKI_VSM_ERR_INVALID_PHYSICAL_ADDRESS;
 	if (r->epa < r->pa)
 		return -HEKI_VSM_ERR_RANGE_END_BEFORE_START;
-	/* The VA length equals the PA length; the VA end must not wrap. */
-	if (r->va + (r->epa - r->pa) < r->va && r->va + (r->epa - r->pa) != 0)
-		return -HEKI_VSM_ERR_INVALID_VIRTUAL_ADDRESS;
 	return 0;
 }
 
+/*
+ * Check @n ranges without a branch per range (the common case is that all
+ * are valid): OR together pa | epa (each must stay below 2^52), epa - pa
+ * (bit 63 set iff epa < pa, once both are below 2^52) and va + 2^47 (below
+ * 2^48 iff va is canonical), then test the three accumulators once. On a
+ * finding, name the first bad range's error.
+ */
+static int check_ranges(const struct heki_range *r, __u64 n)
+{
+	__u64 pa_bits = 0, len_bits = 0, va_bits = 0, i;
+
+	for (i = 0; i < n; i++) {
+		pa_bits |= r[i].pa | r[i].epa;
+		len_bits |= r[i].epa - r[i].pa;
+		va_bits |= r[i].va + (1ULL << 47);
+	}
+	if (!(pa_bits >> 52) && !(len_bits >> 63) && !(va_bits >> 48))
+		return 0;
+	for (i = 0; i < n; i++) {
+		int ret = vtl1_chain_check_range(&r[i]);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The instance keeps one range buffer, grown to the largest call. */
+static struct heki_range *range_buffer(struct heki_vtl1 *v, __u64 nranges)
+{
+	if (nranges > v->chain_cap) {
+		struct heki_range *r = vtl1_alloc_array(v, nranges, sizeof(*r));
+
+		if (!r)
+			return NULL;
+		vtl1_free(v, v->chain_buf);
+		v->chain_buf = r;
+		v->chain_cap = (__u32)nranges;
+	}
+	return v->chain_buf;
+}
+
+/**
+ * struct chain_page_hdr - the fields of struct heki_page before ranges[]
+ * @next: VTL0 VA of the next page (ignored)
+ * @next_pa: physical address of the next page
+ * @nranges: ranges in this page
+ */
+struct chain_page_hdr {
+	__u64 next;
+	__u64 next_pa;
+	__u64 nranges;
+};
+
+HEKI_ABI_ASSERT(sizeof(struct chain_page_hdr) ==
+		HEKI_OFFSETOF(struct heki_page, ranges));
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct chain_page_hdr, next_pa) ==
+		HEKI_OFFSETOF(struct heki_page, next_pa));
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct chain_page_hdr, nranges) ==
+		HEKI_OFFSETOF(struct heki_page, nranges));
+
+/*
+ * Each page is read once: its header into VTL1 memory, then exactly the
+ * ranges it declares straight into their place in the result, where they
+ * are validated. No byte of a page is read twice and nothing is used
+ * before it is checked.
+ */
 int vtl1_chain_walk(struct heki_vtl1 *v, __u64 pa, __u64 nranges,
 		    struct vtl1_chain *out)
 {
-	struct heki_page *page;
+	struct chain_page_hdr hdr;
 	__u64 next = pa, seen = 0;
 	int ret = 0;
 
 	out->r = NULL;
 	out->n = 0;
-	if (!nranges || !vtl1_pa_valid(pa) || !vtl1_page_aligned(pa))
+	if (!vtl1_chain_args_ok(pa, nranges))
 		return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
 	if (nranges > HEKI_VTL1_MAX_RANGES)
 		return -HEKI_VSM_ERR_TOO_MANY_RANGES;
-
-	page = vtl1_alloc(v, sizeof(*page));
-	out->r = vtl1_alloc_array(v, nranges, sizeof(*out->r));
-	if (!page || !out->r) {
-		ret = -HEKI_VSM_ERR_NO_MEMORY;
-		goto fail;
-	}
+	out->r = range_buffer(v, nranges);
+	if (!out->r)
+		return -HEKI_VSM_ERR_NO_MEMORY;
 
 	while (seen < nranges) {
-		__u64 i, n;
+		__u64 n;
 
 		if (!vtl1_pa_valid(next) || !vtl1_page_aligned(next)) {
 			ret = -HEKI_VSM_ERR_CHAIN_NEXT_INVALID;
-			goto fail;
+			break;
 		}
-		ret = vtl1_copy_from(v, page, next, sizeof(*page));
-		if (ret) {
-			if (ret == -HEKI_VSM_ERR_VTL0_COPY_FAILED)
-				ret = -HEKI_VSM_ERR_HEKI_PAGES_COPY_FAILED;
-			goto fail;
-		}
-		n = page->nranges;
+		ret = vtl1_copy_from(v, &hdr, next, sizeof(hdr));
+		if (ret)
+			break;
+		n = hdr.nranges;
 		if (!n || n > HEKI_MAX_RANGES) {
 			ret = -HEKI_VSM_ERR_CHAIN_PAGE_NRANGES_INVALID;
-			goto fail;
+			break;
 		}
 		if (n > nranges - seen) {
 			ret = -HEKI_VSM_ERR_CHAIN_RANGES_EXCEED;
-			goto fail;
+			break;
 		}
-		for (i = 0; i < n; i++) {
-			ret = vtl1_chain_check_range(&page->ranges[i]);
-			if (ret)
-				goto fail;
-		}
-		memcpy(&out->r[seen], page->ranges, n * sizeof(*out->r));
+		ret = vtl1_copy_from(v, &out->r[seen], next + sizeof(hdr),
+				     n * sizeof(*out->r));
+		if (ret)
+			break;
+		ret = check_ranges(&out->r[seen], n);
+		if (ret)
+			break;
 		seen += n;
-		next = page->next_pa;
+		next = hdr.next_pa;
+	}
+	if (ret) {
+		if (ret == -HEKI_VSM_ERR_VTL0_COPY_FAILED)
+			ret = -HEKI_VSM_ERR_HEKI_PAGES_COPY_FAILED;
+		out->r = NULL;
+		return ret;
 	}
 	out->n = (__u32)seen;
-	vtl1_free(v, page);
 	return 0;
-
-fail:
-	vtl1_free(v, page);
-	vtl1_chain_free(v, out);
-	return ret;
 }
 
+/* The ranges live in the instance's buffer until the next walk. */
 void vtl1_chain_free(struct heki_vtl1 *v, struct vtl1_chain *c)
 {
-	vtl1_free(v, c->r);
 	c->r = NULL;
 	c->n = 0;
 }

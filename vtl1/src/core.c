@@ -149,6 +149,7 @@ void heki_vtl1_destroy(struct heki_vtl1 *v)
 	if (v->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
 	vtl1_free(v, v->map.e);
+	vtl1_free(v, v->chain_buf);
 	vtl1_free(v, v->vtl1);
 	v->p.free(v->p.ctx, v);
 }

@@ -135,6 +135,8 @@ struct heki_symtab;
  * @ringbuf_pa: ring buffer address (first AllocateRingbufferMemory)
  * @ringbuf_size: ring buffer size, 0 if not set
  * @locked_regs: VTL0 register values read by the last LockRegs
+ * @chain_buf: ranges of the current call's chain (see chain.c)
+ * @chain_cap: capacity of @chain_buf
  */
 struct heki_vtl1 {
 	struct heki_vtl1_platform p;
@@ -154,6 +156,8 @@ struct heki_vtl1 {
 	__u64 ringbuf_pa;
 	__u64 ringbuf_size;
 	__u64 locked_regs[11];
+	struct heki_range *chain_buf;
+	__u32 chain_cap;
 };
 
 /* core.c */
