@@ -224,9 +224,10 @@ static int heki_ossl_check_signer(struct heki_ossl_keyring *k, PKCS7_SIGNED *sd,
 	n = sk_X509_num(k->certs);
 	for (i = 0; i < n; i++) {
 		X509 *x = sk_X509_value(k->certs, i);
+		EVP_PKEY *pkey = X509_get0_pubkey(x);	/* NULL if undecodable */
 		int r;
 
-		if (EVP_PKEY_get_base_id(X509_get0_pubkey(x)) == EVP_PKEY_RSA)
+		if (pkey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
 			have_rsa = 1;
 		if (!heki_ossl_name_eq(X509_get_issuer_name(x),
 				       si->issuer_and_serial->issuer) ||

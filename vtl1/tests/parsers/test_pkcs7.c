@@ -174,6 +174,31 @@ static void test_p7_keyring(const struct blob *data)
 		     c->keyring_add_cert(c->ctx, kr, list + c2.len, c1.len + 1),
 		     -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
 	c->keyring_destroy(c->ctx, kr);
+
+	/* The signer's certificate with an undecodable RSA key. */
+	{
+		static const unsigned char spki[] = { 0x03, 0x82, 0x01, 0x0f, 0x00,
+						      0x30, 0x82, 0x01, 0x0a };
+		unsigned char *bad = malloc(c1.len);
+		size_t i;
+
+		memcpy(bad, c1.p, c1.len);
+		for (i = 0; i + sizeof(spki) <= c1.len; i++)
+			if (!memcmp(bad + i, spki, sizeof(spki)))
+				break;
+		bad[i + 5] = 0x31;	/* RSAPublicKey SEQUENCE -> SET */
+		c->keyring_create(c->ctx, &kr);
+		ret = c->keyring_add_cert(c->ctx, kr, bad, c1.len);
+		if (!ret)
+			ret = c->verify_pkcs7(c->ctx, kr, data->p, data->len, sig.p,
+					      sig.len);
+		/* It loads (LiteBox skips such keys too); verify must not crash. */
+		t_result("pkcs7: signer certificate with an undecodable key -> SIG_NO_KEY",
+			 i + sizeof(spki) <= c1.len && ret == -HEKI_VSM_ERR_SIG_NO_KEY,
+			 "offset %zu ret %d", i, ret);
+		c->keyring_destroy(c->ctx, kr);
+		free(bad);
+	}
 	c->keyring_destroy(c->ctx, NULL);
 	t_result("certs: destroying a NULL keyring is harmless", 1, NULL);
 	free(list);
