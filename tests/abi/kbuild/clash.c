@@ -5,8 +5,10 @@
  * order) compiles without redefinition warnings, and the names both define
  * have the values the ABI (and LiteBox) use.
  */
+#include <linux/hyperv.h>
 #include <linux/kexec.h>
 #include <asm/hyperv-tlfs.h>
+#include <asm/mshyperv.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/text-patching.h>
@@ -30,6 +32,8 @@ HEKI_ABI_ASSERT(HVCALL_SET_VP_REGISTERS == 0x0051);
 HEKI_ABI_ASSERT(HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX == 0x0013);
 HEKI_ABI_ASSERT(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX == 0x0014);
 HEKI_ABI_ASSERT(HV_HYPERCALL_REP_START_MASK == 0x0FFF000000000000ULL);
+HEKI_ABI_ASSERT(HV_HYPERCALL_VARHEAD_MASK == 0x0000000007FE0000ULL);
+HEKI_ABI_ASSERT(HV_SYNIC_SINT_VECTOR_MASK == 0xFF);
 HEKI_ABI_ASSERT(HV_PARTITION_ID_SELF == 0xFFFFFFFFFFFFFFFFULL);
 HEKI_ABI_ASSERT(HV_VP_INDEX_SELF == 0xFFFFFFFEU);
 HEKI_ABI_ASSERT(HV_X64_MSR_GUEST_OS_ID == 0x40000000);
