@@ -10,8 +10,10 @@
 # MODDIR=<dir> verifies the modules under another directory instead.
 set -euo pipefail
 
-out=build/host/debian-modules
-mkdir -p "$out"
+# A private directory per run, so concurrent runs do not collide.
+mkdir -p build/host/debian-modules
+out=$(mktemp -d build/host/debian-modules/run.XXXXXX)
+trap 'rm -rf "$out"' EXIT
 CC=${CC:-gcc}
 
 fail() {
@@ -37,7 +39,6 @@ $CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	fail "build failed"
 
 # Plain .ko files as they are; .ko.xz / .ko.zst decompressed into $out/unz.
-rm -rf "$out/unz"
 mkdir -p "$out/unz"
 find "$moddir" -name '*.ko' | sort >"$out/list"
 while IFS= read -r f; do

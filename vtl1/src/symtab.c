@@ -263,7 +263,9 @@ static int heki_symtab_read_entry(const struct heki_symtab_map *m,
  *  5. @end >= @start, else SYMBOL_TABLE_REVERSED (EINVAL);
  *  6. (@end - @start) a multiple of 12, else SYMBOL_TABLE_LENGTH_INVALID
  *     (EINVAL);
- *  7. at most HEKI_SYMTAB_MAX_SYMBOLS entries, else SYMBOL_TABLE_TOO_LARGE;
+ *  7. at most HEKI_SYMTAB_MAX_SYMBOLS entries, else SYMBOL_TABLE_TOO_LARGE,
+ *     and no more than @len / 12, else SYMBOL_ENTRY_UNMAPPED (checked
+ *     before anything is allocated);
  *  8. for each entry, in array order: all 12 bytes mapped, else
  *     SYMBOL_ENTRY_UNMAPPED (ERANGE); name_offset >= 0 and the name's VA
  *     mapped, else SYMBOL_NAME_OFFSET_INVALID (EINVAL); a NUL within the
@@ -309,6 +311,10 @@ int heki_symtab_build(struct heki_symtab *tab,
 	n = (end - start) / HEKI_KSYM_ENTRY_SIZE;
 	ret = -HEKI_VSM_ERR_SYMBOL_TABLE_TOO_LARGE;
 	if (n > HEKI_SYMTAB_MAX_SYMBOLS)
+		goto out;
+	/* With VA gaps the span can exceed the buffer: entries cannot. */
+	ret = -HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED;
+	if (n > len / HEKI_KSYM_ENTRY_SIZE)
 		goto out;
 
 	ret = 0;

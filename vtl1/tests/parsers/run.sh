@@ -7,7 +7,11 @@
 # repository root; prints "N passed, N failed" last.
 set -euo pipefail
 
-out=build/host/parsers
+# A private directory per run: concurrent runs (several make check) must
+# not regenerate each other's keys or binary.
+mkdir -p build/host/parsers
+out=$(mktemp -d build/host/parsers/run.XXXXXX)
+trap 'rm -rf "$out"' EXIT
 keys=$out/keys
 mkdir -p "$keys"
 CC=${CC:-gcc}

@@ -178,6 +178,13 @@ static void test_symtab_gaps(void)
 		 "ret %d", ret);
 	heki_symtab_free(&t, &t_platform);
 
+	/* A table spanning the VA gap with more entries than the buffer holds. */
+	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
+				KBASE, KBASE + 12 * 5000);
+	t_result("symtab: more entries than buffer bytes refused before allocating",
+		 ret == -HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED && t_alloc_live == 0,
+		 "ret %d", ret);
+
 	/* An entry that straddles the gap is refused. */
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE + 4096 - 6, KBASE + 4096 + 6);
