@@ -111,6 +111,21 @@ int std_prepare(struct std_ctx *c, const struct eb_img *img);
 void std_mem_va(const struct heki_modlayout *lay, __u64 core, __u64 init,
 		__u64 mem_va[HEKI_MODLAYOUT_NR_MEM]);
 
+/* One real module, parsed, laid out and relocated (test_realmods.c). */
+struct modctx {
+	struct heki_elf elf;
+	struct heki_modlayout lay;
+	struct heki_modlayout_sect *sects;
+	struct heki_modreloc_env env;
+	struct heki_modreloc_sym *syms;
+	__u8 **bufs;	/* relocated copy of each loaded section, else NULL */
+	__u64 *va;	/* final address of each loaded section */
+};
+
+const __u8 *modctx_at(const struct modctx *c, __u64 va, __u64 len);
+__u64 fake_export(const char *name);
+void test_sites(const struct modctx *c, const char *path);
+
 void test_elf(void);
 void test_modlayout(void);
 void test_modreloc(void);

@@ -25,7 +25,7 @@
 static FILE *dump;
 static unsigned long nmods;
 
-static __u64 fake_export(const char *name)
+__u64 fake_export(const char *name)
 {
 	__u64 h = 1469598103934665603ULL;
 
@@ -148,18 +148,8 @@ static void dump_layout(const char *path, const struct heki_modlayout *lay)
 	fprintf(dump, "\n");
 }
 
-struct modctx {
-	struct heki_elf elf;
-	struct heki_modlayout lay;
-	struct heki_modlayout_sect *sects;
-	struct heki_modreloc_env env;
-	struct heki_modreloc_sym *syms;
-	__u8 **bufs;
-	__u64 *va;
-};
-
 /* Relocated bytes at @va, if @len of them lie in one loaded section. */
-static const __u8 *at_va(const struct modctx *c, __u64 va, __u64 len)
+const __u8 *modctx_at(const struct modctx *c, __u64 va, __u64 len)
 {
 	__u32 i;
 
@@ -184,7 +174,7 @@ static int check_mcount(const struct modctx *c, const char *path)
 	n = c->lay.sects[idx].size / 8;
 	for (i = 0; i < n; i++) {
 		memcpy(&site, c->bufs[idx] + 8 * i, 8);
-		p = at_va(c, site, 5);
+		p = modctx_at(c, site, 5);
 		if (p)
 			memcpy(&rel, p + 1, 4);
 		if (!p || p[0] != 0xe8 || site + 5 + (__u64)(__s64)rel != fentry) {
@@ -254,8 +244,10 @@ static void check_module(const char *path)
 	t_result(!ret, G, path,
 		 "relocation: %s (section %u entry %llu type %u offset %#llx)",
 		 t_err_name(ret), f.rela, f.entry, f.type, f.offset);
-	if (!ret)
+	if (!ret) {
 		check_mcount(&c, path);
+		test_sites(&c, path);
+	}
 out:
 	if (c.bufs)
 		for (i = 0; i < c.elf.shnum; i++)
