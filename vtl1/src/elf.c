@@ -117,6 +117,23 @@ static int check_ident(const __u8 *d)
 	return 0;
 }
 
+/**
+ * heki_elf_has_file_bytes() - does a section occupy bytes of the file?
+ * @sh: a section header
+ *
+ * NOBITS sections and empty SHT_NULL sections do not. A non-empty SHT_NULL
+ * section does: the kernel's move_module() copies every ALLOC section that
+ * is not NOBITS, so its bytes are bounds-checked and copied like PROGBITS.
+ *
+ * Return: 1 if [sh_offset, sh_offset + sh_size) are file bytes, else 0.
+ */
+int heki_elf_has_file_bytes(const struct heki_elf_shdr *sh)
+{
+	if (sh->type == HEKI_SHT_NOBITS)
+		return 0;
+	return sh->type != HEKI_SHT_NULL || sh->size;
+}
+
 /* Per-section checks; @tbl_len is the size of the section header table. */
 static int check_section(struct heki_elf *elf, __u32 i,
 			 const struct heki_elf_shdr *sh, __u64 shstr_size,
@@ -128,7 +145,7 @@ static int check_section(struct heki_elf *elf, __u32 i,
 		return -HEKI_VSM_ERR_ELF_BAD_SECTION_NAME;
 	if (sh->addralign & (sh->addralign - 1))
 		return -HEKI_VSM_ERR_ELF_BAD_ALIGN;
-	if (sh->type != HEKI_SHT_NULL && sh->type != HEKI_SHT_NOBITS) {
+	if (heki_elf_has_file_bytes(sh)) {
 		if (!range_ok(elf, sh->offset, sh->size))
 			return -HEKI_VSM_ERR_ELF_SECTION_OUT_OF_BOUNDS;
 		if (overlaps(sh->offset, sh->size, 0, HEKI_ELF_EHDR_SIZE) ||
@@ -340,8 +357,9 @@ int heki_elf_find_section(const struct heki_elf *elf, const char *name,
  * heki_elf_section_bytes() - the file contents of a section
  * @elf: a parsed image
  * @sh: a header of @elf
- * @bytes: set to the first byte inside the image; NULL for SHT_NOBITS and
- *	SHT_NULL sections, whose contents are all zero
+ * @bytes: set to the first byte inside the image; NULL for sections
+ *	without file bytes (heki_elf_has_file_bytes()), whose contents the
+ *	loader zero-fills
  *
  * Return: 0, or -HEKI_VSM_ERR_ELF_SECTION_OUT_OF_BOUNDS if the header does
  * not describe bytes inside the image.
@@ -349,7 +367,7 @@ int heki_elf_find_section(const struct heki_elf *elf, const char *name,
 int heki_elf_section_bytes(const struct heki_elf *elf,
 			   const struct heki_elf_shdr *sh, const __u8 **bytes)
 {
-	if (sh->type == HEKI_SHT_NOBITS || sh->type == HEKI_SHT_NULL) {
+	if (!heki_elf_has_file_bytes(sh)) {
 		*bytes = NULL;
 		return 0;
 	}

@@ -148,6 +148,7 @@ int heki_elf_section_name(const struct heki_elf *elf,
 			  const struct heki_elf_shdr *sh, const char **name);
 int heki_elf_find_section(const struct heki_elf *elf, const char *name,
 			  __u64 must_flags, __u32 *idx);
+int heki_elf_has_file_bytes(const struct heki_elf_shdr *sh);
 int heki_elf_section_bytes(const struct heki_elf *elf,
 			   const struct heki_elf_shdr *sh, const __u8 **bytes);
 int heki_elf_sym(const struct heki_elf *elf, __u64 idx,

@@ -317,8 +317,36 @@ static void test_long_names(void)
 		     E(ELF_SYMBOL_NAME_TOO_LONG));
 }
 
+/* SHT_NULL sections: empty ones own no bytes, non-empty ones are bounded. */
+static void test_null_sections(void)
+{
+	static struct eb_img img;
+	struct heki_elf elf;
+	struct heki_elf_shdr sh;
+	const __u8 *bytes;
+	int ret;
+
+	std_build(&img);
+	eb_put32(&img, eb_shdr(&img, STD_RODATA, SH_TYPE), HEKI_SHT_NULL);
+	ret = heki_elf_parse(&elf, img.buf, img.len);
+	if (!ret)
+		ret = heki_elf_shdr(&elf, STD_RODATA, &sh);
+	if (!ret)
+		ret = heki_elf_section_bytes(&elf, &sh, &bytes);
+	t_result(!ret && bytes == img.buf + img.data_off[STD_RODATA],
+		 "elf_null", "non-empty SHT_NULL has file bytes", "ret %d", ret);
+	eb_put64(&img, eb_shdr(&img, STD_RODATA, SH_OFFSET), 1ULL << 40);
+	t_expect_err("elf_null", "non-empty SHT_NULL past the image refused",
+		     heki_elf_parse(&elf, img.buf, img.len),
+		     E(ELF_SECTION_OUT_OF_BOUNDS));
+	eb_put64(&img, eb_shdr(&img, STD_RODATA, SH_SIZE), 0);
+	t_expect_err("elf_null", "empty SHT_NULL anywhere accepted",
+		     heki_elf_parse(&elf, img.buf, img.len), 0);
+}
+
 void test_elf(void)
 {
+	test_null_sections();
 	test_long_names();
 	test_parse_table();
 	test_accessors();
