@@ -199,7 +199,11 @@
 	X(MODRELOC_SYMBOL_NOT_LOADED, HEKI_EINVAL, "module relocation uses a symbol outside module memory") \
 	X(MODRELOC_SITE_NONZERO, HEKI_EINVAL, "module relocation site not zero before relocation") \
 	X(MODRELOC_OVERFLOW, HEKI_ERANGE, "module relocation value does not fit its 32-bit field") \
-	X(ELF_SYMBOL_NAME_TOO_LONG, HEKI_ERANGE, "module ELF symbol name longer than HEKI_ELF_MAX_NAME_LEN")
+	X(ELF_SYMBOL_NAME_TOO_LONG, HEKI_ERANGE, "module ELF symbol name longer than HEKI_ELF_MAX_NAME_LEN") \
+	X(MODLAYOUT_MEM_SIZE, HEKI_EINVAL, "module memory type size differs from the ELF layout") \
+	X(MODLAYOUT_MEM_ALIGN, HEKI_EINVAL, "module memory type address not page aligned") \
+	X(MODLAYOUT_MEM_MISPLACED, HEKI_EINVAL, "module memory types not where the kernel lays them out") \
+	X(MODLAYOUT_MEM_OVERLAP, HEKI_EINVAL, "module core and init allocations overlap")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
