@@ -17,6 +17,7 @@
 #   heki_test_mod-otherkey.ko      signed with the unknown key
 #   heki_conc_NN.ko                NCOPIES (default 16) signed copies under
 #                                   other module names, for concurrent loads
+#   initmod                        static tool: load a .ko with init_module(2)
 # Env: KDIR (default: newest /usr/src/linux-headers-*-amd64).
 set -euo pipefail
 
@@ -114,4 +115,7 @@ cmp -s "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko" &&
 for f in heki_test_mod.ko heki_test_mod-otherkey.ko heki_test_mod-tampered.ko "${names[@]/%/.ko}"; do
 	signed "$OUT/$f" || { echo "build.sh: $f is not signed" >&2; exit 1; }
 done
+# 4. initmod: loads through init_module(2) (busybox insmod uses finit).
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/initmod" "$HERE/initmod.c"
+
 echo "build.sh: $((4 + NCOPIES)) modules in $OUT (tampered byte at offset $off)"

@@ -112,6 +112,28 @@ t "  leaves nothing protected" nothing_left heki_test_mod
 t "one ValidateModule call per refused load" eq "$(calls_of VALIDATE_MODULE)" $((V0 + $(loads) - L0))
 t "every one of those loads refused" eq "$(modules_val refused)" $((R0 + $(loads) - L0))
 
+# The other loader entry point: init_module(2) with a user buffer.
+V0=$(calls_of VALIDATE_MODULE)
+t "init_module(2): signed module loads" initmod /heki_test_mod.ko
+t "  token shown in debugfs" token_line heki_test_mod
+t "  one ValidateModule call" eq "$(calls_of VALIDATE_MODULE)" $((V0 + 1))
+t "  rmmod" rmmod heki_test_mod
+t "  nothing left" nothing_left heki_test_mod
+initmod_refused() {
+	if out=$(initmod "$1"); then
+		echo "# $out"
+		return 1
+	fi
+	echo "# $out"
+	case $out in *"$2"*) return 0 ;; esac
+	return 1
+}
+V0=$(calls_of VALIDATE_MODULE)
+t "init_module(2): one byte flipped refused (EKEYREJECTED)" \
+	initmod_refused /heki_test_mod-tampered.ko "errno 129"
+t "  with one ValidateModule call" eq "$(calls_of VALIDATE_MODULE)" $((V0 + 1))
+t "  nothing left" nothing_left heki_test_mod
+
 first=${DEBIAN_MODS%% *}
 if [ -n "$first" ]; then
 	t "Debian module $first refused without Debian's certificate (ENOKEY)" \

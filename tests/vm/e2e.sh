@@ -19,7 +19,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 KO=kmod/heki_vtl0.ko
-OUT=build/vm/e2e
+# A private directory per run: several make check runs may share the tree.
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/e2e.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
 NCONC=16
 # Real Debian modules without dependencies that are not built in.
 DEBIAN_MODS="lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko lib/ts_kmp.ko crypto/md4.ko crypto/wp512.ko fs/fuse/fuse.ko"
@@ -37,6 +40,7 @@ args=(-K -t 600 -f "$KO"
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
 	-f "$OUT/heki_test_mod-tampered.ko" -f "$OUT/heki_test_mod-otherkey.ko"
+	-F "$OUT/initmod:/bin/initmod"
 	-e "NCONC=$NCONC")
 for i in $(seq 0 $((NCONC - 1))); do
 	args+=(-f "$(printf '%s/heki_conc_%02d.ko' "$OUT" "$i")")
@@ -70,4 +74,7 @@ export QEMU_MEM=${QEMU_MEM:-1024M}
 args+=(-m "heki_vtl0: ready: transport loopback, module validation on"
 	-m "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
 	-x "unloaded with leaks")
-exec scripts/vm-run.sh "${args[@]}" -l build/vm/e2e.log tests/vm/e2e-guest.sh
+rc=0
+scripts/vm-run.sh "${args[@]}" -l "$OUT/e2e.log" tests/vm/e2e-guest.sh || rc=$?
+cp "$OUT/e2e.log" build/vm/e2e.log 2>/dev/null || true
+exit $rc

@@ -14,7 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 KO=kmod/heki_vtl0.ko
-OUT=build/vm/params
+# A private directory per run: several make check runs may share the tree.
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/params.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
 if [ ! -f "$KO" ]; then
 	echo "# $KO is not built (run make)"
 	echo "0 passed, 1 failed"
@@ -28,9 +31,12 @@ tests/modules/build.sh "$OUT" 0 >/dev/null || {
 openssl x509 -inform DER -in "$OUT/test-cert.der" -outform PEM -out "$OUT/test-cert.pem"
 head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"
 
-exec scripts/vm-run.sh -K -t 300 -f "$KO" \
+rc=0
+scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-F "$OUT/test-cert.pem:/lib/firmware/heki/test-cert.pem" \
 	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
-	-l build/vm/params.log tests/vm/params-guest.sh
+	-l "$OUT/params.log" tests/vm/params-guest.sh || rc=$?
+cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
+exit $rc
