@@ -388,6 +388,92 @@ int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
 	return ret;
 }
 
+/*
+ * Start of allocation @a from the non-empty memory types in it: every one
+ * must sit at the same allocation base + its layout offset.
+ */
+static int check_alloc(const struct heki_modlayout *lay,
+		       const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM], __u32 a,
+		       __u64 *start, int *present, __u32 *bad_mem)
+{
+	const struct heki_modlayout_region *r;
+	__u64 base = 0;
+	__u32 m;
+
+	*present = 0;
+	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++) {
+		r = &lay->mem[m];
+		if (r->alloc != a || !r->size)
+			continue;
+		*bad_mem = m;
+		if (!*present) {
+			if (mem_va[m] < r->base)
+				return -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED;
+			base = mem_va[m] - r->base;
+			*present = 1;
+		} else if (mem_va[m] < r->base || mem_va[m] - r->base != base) {
+			return -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED;
+		}
+	}
+	*start = base;
+	return 0;
+}
+
+/**
+ * heki_modlayout_check_mem() - check the module memory VTL0 described
+ * @lay: the layout computed from the signed ELF
+ * @mem_va: first virtual address of each memory type as VTL0 sent it
+ *	(ignored for memory types of size 0)
+ * @mem_size: total size of each memory type as VTL0 sent it
+ * @bad_mem: on failure, the memory type that failed
+ *
+ * Every memory type must have exactly the layout's size, start on a page
+ * boundary, and not wrap; on 6.1 the non-empty types of one allocation
+ * must sit at one common base plus their layout offsets (core: text,
+ * rodata, ro_after_init, data consecutive; init likewise), and the core
+ * and init allocations must not overlap.
+ *
+ * Return: 0, -HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE,
+ * -HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN, -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE,
+ * -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED or
+ * -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP.
+ */
+int heki_modlayout_check_mem(const struct heki_modlayout *lay,
+			     const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
+			     const __u64 mem_size[HEKI_MODLAYOUT_NR_MEM],
+			     __u32 *bad_mem)
+{
+	__u64 start[2], end[2], v;
+	int present[2], ret;
+	__u32 m, a;
+
+	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++) {
+		*bad_mem = m;
+		if (mem_size[m] != lay->mem[m].size)
+			return -HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE;
+		if (!mem_size[m])
+			continue;
+		if (mem_va[m] % HEKI_MODLAYOUT_PAGE_SIZE)
+			return -HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN;
+		if (__builtin_add_overflow(mem_va[m], mem_size[m], &v))
+			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	}
+	for (a = 0; a < 2; a++) {
+		ret = check_alloc(lay, mem_va, a, &start[a], &present[a],
+				  bad_mem);
+		if (ret)
+			return ret;
+		if (present[a] && __builtin_add_overflow(start[a],
+							 lay->alloc_size[a],
+							 &end[a]))
+			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	}
+	*bad_mem = HEKI_MODLAYOUT_INIT_TEXT;
+	if (present[0] && present[1] && start[0] < end[1] && start[1] < end[0])
+		return -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP;
+	return 0;
+}
+
 /**
  * heki_modlayout_section_va() - final address of a section
  * @lay: a computed layout

@@ -124,6 +124,10 @@ struct heki_modlayout {
 int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
 			   struct heki_modlayout_sect *sects, __u32 nsects,
 			   struct heki_modlayout *out);
+int heki_modlayout_check_mem(const struct heki_modlayout *lay,
+			     const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
+			     const __u64 mem_size[HEKI_MODLAYOUT_NR_MEM],
+			     __u32 *bad_mem);
 int heki_modlayout_section_va(const struct heki_modlayout *lay, __u32 idx,
 			      const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
 			      __u64 *va);

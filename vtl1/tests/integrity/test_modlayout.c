@@ -236,8 +236,85 @@ static void test_refusals(void)
 					       &va), E(MODLAYOUT_TOO_LARGE));
 }
 
+/* heki_modlayout_check_mem(): one wrong field per case. */
+struct memcase {
+	const char *name;
+	int mem;		/* memory type to change, -1: none */
+	__u64 va_delta;		/* added to its VA */
+	__u64 size;		/* replaces its size if non-zero */
+	__u64 init_va;		/* replaces the init allocation's VA if set */
+	int want;
+	int want_bad;
+};
+
+#define C_VA	0xffffffffc0000000ULL
+#define I_VA	0xffffffffc0100000ULL
+
+static const struct memcase memcases[] = {
+	{ "VTL0 ranges match the layout", -1, 0, 0, 0, 0, -1 },
+	{ "init right after core accepted", -1, 0, 0, C_VA + 0x4000, 0, -1 },
+	{ "empty memory type's address ignored", HEKI_MODLAYOUT_RO_AFTER_INIT,
+	  0x1234, 0, 0, 0, -1 },
+	{ "text one page larger refused", HEKI_MODLAYOUT_TEXT, 0, 0x2000, 0,
+	  E(MODLAYOUT_MEM_SIZE), HEKI_MODLAYOUT_TEXT },
+	{ "non-empty ro_after_init refused", HEKI_MODLAYOUT_RO_AFTER_INIT, 0,
+	  0x1000, 0, E(MODLAYOUT_MEM_SIZE), HEKI_MODLAYOUT_RO_AFTER_INIT },
+	{ "rodata not page aligned refused", HEKI_MODLAYOUT_RODATA, 0x10, 0,
+	  0, E(MODLAYOUT_MEM_ALIGN), HEKI_MODLAYOUT_RODATA },
+	{ "rodata a page after text's end refused", HEKI_MODLAYOUT_RODATA,
+	  0x1000, 0, 0, E(MODLAYOUT_MEM_MISPLACED), HEKI_MODLAYOUT_RODATA },
+	{ "data below the core base refused", HEKI_MODLAYOUT_DATA,
+	  -0x3000ULL, 0, 0, E(MODLAYOUT_MEM_MISPLACED), HEKI_MODLAYOUT_DATA },
+	{ "data at VA 0 refused", HEKI_MODLAYOUT_DATA, -C_VA - 0x2000, 0, 0,
+	  E(MODLAYOUT_MEM_MISPLACED), HEKI_MODLAYOUT_DATA },
+	{ "init data apart from init text refused", HEKI_MODLAYOUT_INIT_DATA,
+	  0x10000, 0, 0, E(MODLAYOUT_MEM_MISPLACED),
+	  HEKI_MODLAYOUT_INIT_DATA },
+	{ "init overlapping core refused", -1, 0, 0, C_VA + 0x3000,
+	  E(MODLAYOUT_MEM_OVERLAP), HEKI_MODLAYOUT_INIT_TEXT },
+	{ "data range wrapping past 2^64 refused", HEKI_MODLAYOUT_DATA,
+	  -C_VA - 0x2000 - 0x1000, 0, 0, E(MODLAYOUT_TOO_LARGE),
+	  HEKI_MODLAYOUT_DATA },
+};
+
+static void test_check_mem(void)
+{
+	static struct eb_img img;
+	__u64 va[HEKI_MODLAYOUT_NR_MEM], size[HEKI_MODLAYOUT_NR_MEM];
+	struct std_ctx c;
+	unsigned int i, m;
+	__u32 bad;
+	int ret;
+
+	std_build(&img);
+	if (std_prepare(&c, &img)) {
+		t_result(0, G, "check_mem", "standard module does not lay out");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(memcases); i++) {
+		const struct memcase *mc = &memcases[i];
+
+		std_mem_va(&c.lay, C_VA, mc->init_va ? mc->init_va : I_VA, va);
+		for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++)
+			size[m] = c.lay.mem[m].size;
+		if (mc->mem >= 0) {
+			va[mc->mem] += mc->va_delta;
+			if (mc->size)
+				size[mc->mem] = mc->size;
+		}
+		bad = 99;
+		ret = heki_modlayout_check_mem(&c.lay, va, size, &bad);
+		t_expect_err(G, mc->name, ret, mc->want);
+		if (mc->want)
+			t_result(bad == (__u32)mc->want_bad, G, mc->name,
+				 "bad memory type %u, want %d", bad,
+				 mc->want_bad);
+	}
+}
+
 void test_modlayout(void)
 {
+	test_check_mem();
 	test_std_layout();
 	test_variants();
 	test_refusals();

@@ -222,6 +222,16 @@ static void check_module(const char *path)
 
 	init_va = CORE_VA + ((c.lay.alloc_size[0] + (4ULL << 20)) & ~((2ULL << 20) - 1));
 	std_mem_va(&c.lay, CORE_VA, init_va, mem_va);
+	{
+		__u64 size[HEKI_MODLAYOUT_NR_MEM];
+		__u32 m, bad;
+
+		for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++)
+			size[m] = c.lay.mem[m].size;
+		ret = heki_modlayout_check_mem(&c.lay, mem_va, size, &bad);
+		t_result(!ret, G, path, "check_mem: %s (type %u)",
+			 t_err_name(ret), bad);
+	}
 	c.env.elf = &c.elf;
 	c.env.layout = &c.lay;
 	memcpy(c.env.mem_va, mem_va, sizeof(mem_va));
