@@ -15,31 +15,7 @@
 #include <time.h>
 #include "guest.h"
 #include "chain.h"
-
-#define BENCH_CHAIN_PA	0x10000ULL
-
-static struct heki_page page_buf;
-
-__attribute__((noinline)) void do_walk(struct guest *g, __u64 n)
-{
-	struct vtl1_chain c;
-
-	if (vtl1_chain_walk(g->v, BENCH_CHAIN_PA, n, &c))
-		abort();
-	vtl1_chain_free(g->v, &c);
-}
-
-__attribute__((noinline)) void do_copy(struct guest *g, __u64 npages)
-{
-	__u64 i;
-
-	for (i = 0; i < npages; i++)
-		if (g->plat.copy_from_vtl0(g->plat.ctx, &page_buf,
-					   heki_gpa(BENCH_CHAIN_PA +
-						    i * HEKI_PAGE_SIZE),
-					   HEKI_PAGE_SIZE))
-			abort();
-}
+#include "bench_ops.h"
 
 int main(int argc, char **argv)
 {

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				len = GUEST_MEM_SIZE - pa;
 			/* VTL0 cannot write VTL1 memory either. */
 			if (pa < GUEST_VTL1_PA + GUEST_VTL1_SIZE &&
-			    GUEST_VTL1_PA < pa + len)
+			    pa + len > GUEST_VTL1_PA)
 				len = pa < GUEST_VTL1_PA ? GUEST_VTL1_PA - pa : 0;
 			memcpy(g->mem + pa, p, len);
 			if (nw < 256) {

@@ -63,6 +63,16 @@ static inline __u64 heki_gpa_val(heki_gpa_t gpa)
 #endif
 
 /*
+ * printf format checking of the log callback: the kernel's __printf, so
+ * the kbuild of the library checks every format string it passes.
+ */
+#ifdef __printf
+#define HEKI_VTL1_PRINTF(f, a)	__printf(f, a)
+#else
+#define HEKI_VTL1_PRINTF(f, a)
+#endif
+
+/*
  * Limits. Every count VTL0 sends is checked against one of these before
  * any arithmetic or allocation uses it.
  */
@@ -186,7 +196,7 @@ struct heki_vtl1_platform {
 	void (*lock)(void *ctx);
 	void (*unlock)(void *ctx);
 	void (*log)(void *ctx, int level, const char *fmt, ...)
-		__attribute__((format(printf, 3, 4)));
+		HEKI_VTL1_PRINTF(3, 4);
 	const struct heki_vtl1_crypto *crypto;
 };
 

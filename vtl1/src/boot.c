@@ -113,7 +113,7 @@ __s64 vtl1_do_LOCK_REGS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (v->end_of_boot)
 		return -HEKI_VSM_ERR_OPERATION_AFTER_END_OF_BOOT;
 
-	for (i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pinned); i++) {
 		__u64 val;
 
 		if (v->p.get_vtl0_register(v->p.ctx, pinned[i], &val) !=
@@ -124,7 +124,7 @@ __s64 vtl1_do_LOCK_REGS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 		}
 		v->locked_regs[i] = val;
 	}
-	for (i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(intercepts); i++) {
 		if (v->p.set_intercept_register(v->p.ctx, intercepts[i].name,
 						intercepts[i].value) !=
 		    HV_STATUS_SUCCESS) {

@@ -163,7 +163,7 @@ void heki_vtl1_destroy(struct heki_vtl1 *v)
 struct vtl1_handler {
 	__u32 id;
 	const char *name;
-	__s64 (*fn)(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2);
+	vtl1_handler_fn *fn;
 };
 
 #define VTL1_HANDLER_ROW_(name, value) \
@@ -182,7 +182,7 @@ __s64 heki_vtl1_dispatch(struct heki_vtl1 *v, __u64 rdi, __u64 rsi,
 	__u32 i;
 	int e;
 
-	for (i = 0; i < sizeof(vtl1_handlers) / sizeof(vtl1_handlers[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vtl1_handlers); i++)
 		if (vtl1_handlers[i].id == id)
 			h = &vtl1_handlers[i];
 	if (!h) {

@@ -11,10 +11,13 @@
 
 #include "core.h"
 
-#define VTL1_HANDLER_DECL_(name, value)				\
-	__s64 vtl1_do_##name(struct heki_vtl1 *v, __u64 a0, __u64 a1,	\
-			     __u64 a2);
-VSM_VTL_CALL_FUNC_LIST(VTL1_HANDLER_DECL_)
+typedef __s64 vtl1_handler_fn(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+			       __u64 a2);
+
+/* vtl1_do_<NAME> for every function ID, as one declaration list. */
+#define VTL1_HANDLER_DECL_(name, value) vtl1_do_##name,
+extern vtl1_handler_fn VSM_VTL_CALL_FUNC_LIST(VTL1_HANDLER_DECL_)
+	vtl1_handlers_end_;
 #undef VTL1_HANDLER_DECL_
 
 #endif /* HEKI_VTL1_HANDLERS_H */

@@ -129,7 +129,7 @@ static int gather_all(struct heki_vtl1 *v, const struct vtl1_chain *c,
 	__u32 i;
 	int ret;
 
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
 		ret = vtl1_gather(v, c, parts[i].type, HEKI_VTL1_MAX_KDATA_SIZE,
 				  -HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED,
 				  (struct vtl1_buf *)((__u8 *)k + parts[i].off));

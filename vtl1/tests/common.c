@@ -107,7 +107,8 @@ __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper)
 
 	for (i = 0; i < 0x1800; i++)
 		buf[i] = (__u8)(i * 7);
-	memcpy(buf, "\x7f" "ELF", 4);
+	buf[0] = 0x7f;
+	memcpy(buf + 1, "ELF", 3);
 	len = guest_sign(buf, 0x1800, keyid);
 	if (tamper)
 		buf[0x100] ^= 1;

@@ -28,7 +28,7 @@ TEST(protect_entry_checks_efault)
 	struct guest *g = guest_new();
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		CHECK_EQ(guest_call(g, PROTECT, cases[i].pa, cases[i].n, 0),
 			 -HEKI_EFAULT);
 	CHECK_EQ(g->nr_modify, 0);
@@ -154,8 +154,10 @@ TEST(chain_total_exceeds_nranges_efault)
 
 TEST(chain_short_chain_next_pa_page0_read)
 {
-	/* nranges promises more than the chain holds: page 0 is fetched,
-	 * it is empty, and the call fails without changing anything. */
+	/*
+	 * nranges promises more than the chain holds: page 0 is fetched,
+	 * it is empty, and the call fails without changing anything.
+	 */
 	struct guest *g = guest_new();
 	struct heki_range r = prot_r(MEM_PA, 1, 1);
 
@@ -183,7 +185,7 @@ TEST(chain_range_form_checks)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct guest *g = guest_new();
 		struct heki_range r = rng(cases[i].va, cases[i].pa,
 					  cases[i].epa, 1);
@@ -262,7 +264,7 @@ TEST(protect_attributes_map_like_litebox)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct guest *g = guest_new();
 		struct heki_range r = prot_r(MEM_PA, 2, cases[i].attr);
 
@@ -295,7 +297,7 @@ TEST(protect_unaligned_range_einval)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct guest *g = guest_new();
 
 		CHECK_EQ(call_chain(g, PROTECT, &cases[i], 1, 0), -HEKI_EINVAL);
@@ -316,7 +318,7 @@ TEST(litebox_7_1_protect_vtl1_memory_refused)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct guest *g = guest_new();
 		struct heki_range r[2] = { prot_r(MEM_PA, 1, 1), cases[i] };
 

@@ -11,7 +11,7 @@ TEST(dispatch_unknown_id_einval)
 	struct guest *g = guest_new();
 	unsigned int i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		CHECK_EQ(guest_call(g, ids[i], 0, 0, 0), -HEKI_EINVAL);
 	CHECK_EQ(g->lock_calls, g->unlock_calls);
 	guest_free(g);

@@ -85,7 +85,7 @@ TEST(litebox_7_6_int3_only_at_a_registered_site)
 	unsigned int i;
 
 	CHECK_EQ(load_kdata_basic(g), 0);
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		CHECK_EQ(patch(g, targets[i], 0, 1, "\xcc"), -HEKI_ENOENT);
 		CHECK_EQ(byte_at(g, targets[i]), 0);
 	}
@@ -173,7 +173,7 @@ TEST(patch_text_argument_checks_efault)
 	unsigned int i;
 
 	CHECK_EQ(load_kdata_basic(g), 0);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		CHECK_EQ(guest_call(g, PATCH, cases[i].pa0, cases[i].pa1, 0),
 			 -HEKI_EFAULT);
 	guest_free(g);
@@ -259,7 +259,7 @@ TEST(litebox_7_5_module_patch_outside_its_text_refused)
 				       MOD_PA + 0x0FFE };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sites) / sizeof(sites[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
 		struct guest *g = guest_new();
 
 		CHECK_EQ(load_kdata_basic(g), 0);

@@ -2,8 +2,7 @@
 /*
  * test.h - minimal test registry for the VTL1 host tests.
  *
- * TEST(name) defines and registers a test; CHECK*() record a failure and
- * end the test. The runner prints one line per test and, last,
+ * TEST(name) defines and registers a test; CHECK*() record a failure. The runner prints one line per test and, last,
  * "N passed, N failed".
  */
 #ifndef HEKI_VTL1_TEST_H
@@ -20,7 +19,7 @@ struct test_case {
 
 void test_register(const char *name, void (*fn)(void));
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	HEKI_VTL1_PRINTF(3, 4);
 extern int test_failed;
 
 #define TEST(name)							\
@@ -31,24 +30,23 @@ extern int test_failed;
 	}								\
 	static void name(void)
 
+/* Record a failure and carry on (a later crash fails the run too). */
 #define CHECK(cond)							\
 	do {								\
-		if (!(cond)) {						\
+		if (!(cond))						\
 			test_fail(__FILE__, __LINE__, "%s", #cond);	\
-			return;						\
-		}							\
 	} while (0)
 
 #define CHECK_EQ(a, b)							\
 	do {								\
 		long long a_ = (long long)(a), b_ = (long long)(b);	\
-		if (a_ != b_) {						\
+		if (a_ != b_)						\
 			test_fail(__FILE__, __LINE__,			\
 				  "%s == %lld, expected %s == %lld",	\
 				  #a, a_, #b, b_);			\
-			return;						\
-		}							\
 	} while (0)
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Guest physical layout used by the tests. */
 #define CHAIN_PA	0x10000ULL	/* heki_page chains */
