@@ -42,6 +42,7 @@
 
 #include "../heki_vtl0.h"
 #include "../trace.h"
+#include "st_pkcs7_vectors.h"
 
 /* ------------------------------------------------------------------ */
 /* Harness                                                             */
@@ -1341,6 +1342,56 @@ out:
 	return fail;
 }
 
+/*
+ * The crypto provider on the kernel's PKCS#7 verifier with a real
+ * certificate and a module-style signature (st_pkcs7_vectors.h): accepted
+ * with its certificate; tampered data, an unknown signer and a truncated
+ * signature are refused with the mapped library codes.
+ */
+static int st_loopback_crypto_pkcs7(void)
+{
+	const struct heki_vtl1_crypto *cr = &heki_loopback_crypto;
+	const size_t dlen = sizeof(st_p7_data) - 1;
+	void *kr = NULL, *kr_other = NULL;
+	u8 *bad = NULL;
+	int fail = 0;
+
+	if (CHECK_EQ(cr->keyring_create(cr->ctx, &kr), 0) ||
+	    CHECK_EQ(cr->keyring_add_cert(cr->ctx, kr, st_p7_signer_der,
+					  sizeof(st_p7_signer_der)), 0) ||
+	    CHECK_EQ(cr->verify_pkcs7(cr->ctx, kr, (const u8 *)st_p7_data,
+				      dlen, st_p7_sig, sizeof(st_p7_sig)), 0))
+		goto out;
+	bad = kmemdup(st_p7_data, dlen, GFP_KERNEL);
+	if (CHECK(bad))
+		goto out;
+	bad[3] ^= 0x01;
+	if (CHECK_EQ(cr->verify_pkcs7(cr->ctx, kr, bad, dlen, st_p7_sig,
+				      sizeof(st_p7_sig)),
+		     -HEKI_VSM_ERR_SIG_KEY_REJECTED) ||
+	    CHECK_EQ(cr->verify_pkcs7(cr->ctx, kr, (const u8 *)st_p7_data,
+				      dlen, st_p7_sig, sizeof(st_p7_sig) - 9),
+		     -HEKI_VSM_ERR_SIG_PARSE_FAILED))
+		goto out;
+	if (CHECK_EQ(cr->keyring_create(cr->ctx, &kr_other), 0) ||
+	    CHECK_EQ(cr->keyring_add_cert(cr->ctx, kr_other, st_p7_other_der,
+					  sizeof(st_p7_other_der)), 0) ||
+	    CHECK_EQ(cr->verify_pkcs7(cr->ctx, kr_other,
+				      (const u8 *)st_p7_data, dlen, st_p7_sig,
+				      sizeof(st_p7_sig)),
+		     -HEKI_VSM_ERR_SIG_NO_KEY))
+		goto out;
+out:
+	kfree(bad);
+	if (kr_other)
+		cr->keyring_destroy(cr->ctx, kr_other);
+	if (kr)
+		cr->keyring_destroy(cr->ctx, kr);
+	if (heki_loopback_crypto_live_keyrings() != 0)
+		fail = 1;
+	return fail;
+}
+
 /* The crypto provider refuses garbage and releases its keyrings. */
 static int st_loopback_crypto_garbage(void)
 {
@@ -1434,6 +1485,7 @@ static const struct st_case st_cases[] = {
 	ST_CASE(loopback_prot_map),
 	ST_CASE(loopback_prot_bad),
 	ST_CASE(loopback_crypto_garbage),
+	ST_CASE(loopback_crypto_pkcs7),
 	ST_CASE(debugfs_dir),
 };
 
