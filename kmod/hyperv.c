@@ -7,7 +7,8 @@
  *  2. partition privileges AccessVsm, AccessVpRegisters and SynIC;
  *  3. HvRegisterVsmPartitionStatus: maximum_vtl >= 1, VTL1 enabled, MBEC
  *     enabled for VTL1 (PROTECT_MEMORY needs it);
- *  4. HvRegisterVsmVpStatus on every online CPU: VTL1 enabled on the VP;
+ *  4. HvRegisterVsmVpStatus on every online CPU: running in VTL0, VTL1
+ *     enabled on the VP, MBEC active;
  *  5. HvRegisterVsmCodePageOffsets: the VTL call offset in the hypercall
  *     page;
  *  6. the handshake: no register says that a secure kernel is *running*
@@ -105,7 +106,7 @@ static long heki_hv_vp_status_fn(void *arg)
 	return heki_hv_get_vp_register(HV_REGISTER_VSM_VP_STATUS, value);
 }
 
-/* Every online CPU must have VTL1 enabled and MBEC active. */
+/* Every online CPU: running in VTL0, VTL1 enabled, MBEC active. */
 static int heki_hv_check_vps(void)
 {
 	unsigned int cpu;
@@ -117,10 +118,11 @@ static int heki_hv_check_vps(void)
 		ret = work_on_cpu(cpu, heki_hv_vp_status_fn, &st);
 		if (ret)
 			break;
-		if (!(hv_vsm_vp_status_enabled_vtl_set(st) &
+		if (hv_vsm_vp_status_active_vtl(st) != HV_VTL_NORMAL ||
+		    !(hv_vsm_vp_status_enabled_vtl_set(st) &
 		      BIT(HV_VTL_SECURE)) ||
 		    !hv_vsm_vp_status_active_mbec_enabled(st)) {
-			pr_err("CPU %u: VTL1 not enabled or MBEC inactive (VpStatus %#llx)\n",
+			pr_err("hyperv: CPU %u: not in VTL0, VTL1 not enabled or MBEC inactive (VpStatus %#llx)\n",
 			       cpu, st);
 			ret = -ENODEV;
 			break;
