@@ -9,6 +9,7 @@
 #include "patch.h"
 #include "patchinfo.h"
 #include "protmap.h"
+#include "sort.h"
 
 static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
 {
@@ -116,6 +117,31 @@ static int module_patch(void *arg, const struct heki_patch_info *info,
 				    first->type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
 }
 
+static int range_cmp(const void *a, const void *b)
+{
+	const struct vtl1_mod_range *x = a, *y = b;
+
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A module's memory ranges may not overlap one another, whatever their
+ * types: otherwise releasing init memory would also release the text or
+ * data that shares its frames.
+ */
+static int check_module_overlap(struct vtl1_module *m)
+{
+	__u32 i;
+
+	vtl1_sort(m->r, m->nr, sizeof(*m->r), range_cmp);
+	for (i = 1; i < m->nr; i++)
+		if (m->r[i].pfn < m->r[i - 1].pfn + m->r[i - 1].npages)
+			return -HEKI_VSM_ERR_RANGE_CONFLICT;
+	return 0;
+}
+
 static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
 			 struct vtl1_module ***grown)
 {
@@ -139,8 +165,9 @@ static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
  *  4. each range's type known (EINVAL); memory ranges page aligned
  *     (EINVAL); ELF image no larger than MODULE_VALIDATION_MAX_SIZE,
  *     checked before copying (ERANGE);
- *  5. the module's pages are free of VTL1 memory and of anything another
- *     owner protects (EACCES / EBUSY);
+ *  5. the module's ranges do not overlap one another (EINVAL), and its
+ *     pages are free of VTL1 memory and of anything another owner
+ *     protects (EACCES / EBUSY);
  *  6. patch info: every site inside the module's text (EINVAL);
  *  7. protect the module's pages, then copy the ELF and verify its
  *     signature; on any refusal the protections are rolled back.
@@ -229,7 +256,9 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 		if (ret)
 			goto out;
 	}
-	ret = prot_txn_prepare(v, &t);
+	ret = check_module_overlap(m);
+	if (!ret)
+		ret = prot_txn_prepare(v, &t);
 	if (ret)
 		goto out;
 
@@ -277,7 +306,8 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	grown = NULL;
 	v->nr_mods++;
 	m = NULL;
-	v->next_token = token + 1 < 0 ? -1 : token + 1;
+	if (__builtin_add_overflow(token, 1, &v->next_token))
+		v->next_token = -1;
 	ret = 0;
 out:
 	vtl1_free(v, grown);

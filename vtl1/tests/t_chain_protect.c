@@ -421,3 +421,31 @@ TEST(protect_map_coalesces_adjacent_runs)
 	CHECK_EQ(g->v->map.e[0].npages, 2);
 	guest_free(g);
 }
+
+TEST(protect_map_full_enospc)
+{
+	struct guest *g = guest_new();
+	static struct heki_range r[HEKI_VTL1_MAX_RANGES];
+	__u64 base = 1ULL << 32;	/* beyond guest RAM: only the map grows */
+	__u32 call, i;
+
+	for (call = 0; call < 8; call++) {
+		for (i = 0; i < HEKI_VTL1_MAX_RANGES; i++) {
+			__u64 pa = base + ((__u64)call * HEKI_VTL1_MAX_RANGES + i) * 0x2000;
+
+			r[i] = prot_r(pa, 1, 1);
+		}
+		CHECK_EQ(call_chain(g, PROTECT, r, HEKI_VTL1_MAX_RANGES, 0), 0);
+	}
+	CHECK_EQ(g->v->map.n, HEKI_VTL1_MAX_PROT_ENTRIES);
+	/* one more separate run does not fit; nothing changes */
+	i = g->nr_modify;
+	r[0] = prot_r(base - 0x10000, 1, 1);
+	CHECK_EQ(call_chain(g, PROTECT, r, 1, 0), -HEKI_ENOSPC);
+	CHECK(strstr(g->last_log, "PROT_MAP_FULL"));
+	CHECK_EQ(g->nr_modify, i);
+	/* a run that merges with an existing one still fits */
+	r[0] = prot_r(base + 0x1000, 1, 1);
+	CHECK_EQ(call_chain(g, PROTECT, r, 1, 0), 0);
+	guest_free(g);
+}

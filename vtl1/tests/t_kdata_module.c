@@ -559,3 +559,49 @@ TEST(unload_module_after_free_init)
 	CHECK_EQ(g->v->map.n > 0, 1);
 	guest_free(g);
 }
+
+TEST(module_ranges_overlapping_each_other_refused)
+{
+	/* init text sharing a frame with text: freeing init would free text */
+	struct guest *g = guest_new();
+	struct heki_range r[16];
+	__u64 len;
+	__u32 n;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	len = put_module(g, ELF_PA, 7, 0);
+	n = module_ranges(r, len);
+	r[4].pa = MOD_PA + 0x1000;
+	r[4].epa = MOD_PA + 0x2000;
+	CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "RANGE_CONFLICT"));
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	guest_free(g);
+}
+
+TEST(module_token_counter_exhausted_eoverflow)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	g->v->next_token = 0x7fffffffffffffffLL;
+	CHECK_EQ(validate(g, 0, 7), 0x7fffffffffffffffLL);
+	CHECK_EQ(guest_call(g, UNLOAD, 0x7fffffffffffffffULL, 0, 0), 0);
+	CHECK_EQ(validate(g, 0, 7), -HEKI_EOVERFLOW);
+	CHECK(strstr(g->last_log, "MODULE_TOKEN_EXHAUSTED"));
+	guest_free(g);
+}
+
+TEST(module_limit_enospc)
+{
+	struct guest *g = guest_new();
+	__u32 saved;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	saved = g->v->nr_mods;
+	g->v->nr_mods = HEKI_VTL1_MAX_MODULES;
+	CHECK_EQ(validate(g, 0, 7), -HEKI_ENOSPC);
+	CHECK(strstr(g->last_log, "MODULE_LIMIT"));
+	g->v->nr_mods = saved;
+	guest_free(g);
+}
