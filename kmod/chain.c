@@ -22,6 +22,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -226,6 +227,7 @@ int heki_va_to_pa(unsigned long va, u64 *pa)
  * translates each page with heki_va_to_pa() and appends it, merging
  * physically and virtually contiguous pages with equal attributes. Works
  * for any kernel mapping: direct map, kernel image, vmalloc, modules.
+ * Process context: it allocates with GFP_KERNEL and may reschedule.
  *
  * Return: 0; -EINVAL for size 0, a wrapping range or an unmapped page;
  * -ENOMEM when a chain page cannot be allocated (never a dropped range).
@@ -234,7 +236,7 @@ int heki_va_to_pa(unsigned long va, u64 *pa)
 int heki_chain_add_va(struct heki_chain *c, unsigned long va,
 		      unsigned long size, u64 attributes)
 {
-	unsigned long end, chunk;
+	unsigned long end, chunk, pages = 0;
 	u64 pa;
 	int ret;
 
@@ -251,6 +253,8 @@ int heki_chain_add_va(struct heki_chain *c, unsigned long va,
 		if (ret)
 			return heki_chain_fail(c, ret);
 		va += chunk;
+		if (!(++pages % 512))
+			cond_resched();
 	}
 	return 0;
 }
