@@ -3,7 +3,8 @@
  * hyperv.c - the real VTL call on Hyper-V (transport "hyperv")
  *
  * Detection, all before the first VTL call (vtl0-lvbs.md Appendix A):
- *  1. the kernel runs on Hyper-V (x86_hyper_type) with a hypercall page;
+ *  1. the kernel runs on Hyper-V (x86_hyper_type) with a hypercall page,
+ *     and not as an isolated (confidential) guest;
  *  2. partition privileges AccessVsm, AccessVpRegisters and SynIC;
  *  3. HvRegisterVsmPartitionStatus: maximum_vtl >= 1, VTL1 enabled, MBEC
  *     enabled for VTL1 (PROTECT_MEMORY needs it);
@@ -145,6 +146,14 @@ static int heki_hv_detect(void **target)
 	}
 	if (!hv_hypercall_pg) {
 		pr_err("hyperv: no hypercall page\n");
+		return -ENODEV;
+	}
+	/*
+	 * Isolated (SEV-SNP/TDX) guests need hypercall pages shared with the
+	 * host; this file's own pages are private. Not a VSM setup we support.
+	 */
+	if (hv_is_isolation_supported()) {
+		pr_err("hyperv: isolated (confidential) VM: not supported\n");
 		return -ENODEV;
 	}
 	if (!(ms_hyperv.features & HV_MSR_SYNIC_AVAILABLE) ||
