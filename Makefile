@@ -46,11 +46,7 @@ kmod: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(SPARSE_ON),$(KBUILD_SPARSE)) modules
 
 vtl1:
-	@if [ -f vtl1/Makefile ]; then \
-		$(MAKE) -C vtl1 lib; \
-	else \
-		echo "no vtl1/Makefile yet: skipping the vtl1 library"; \
-	fi
+	$(MAKE) -C vtl1 lib
 
 sparse: sparse-kmod sparse-standalone
 
@@ -58,18 +54,9 @@ sparse-kmod: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_SPARSE) modules
 
 sparse-standalone:
-	@set -e; \
-	if [ -n "$(strip $(UAPI_HEADERS))" ]; then \
-		scripts/sparse.sh --header $(UAPI_HEADERS); \
-		scripts/sparse.sh --hosted --header $(UAPI_HEADERS); \
-	else \
-		echo "no uapi headers yet"; \
-	fi; \
-	if [ -n "$(strip $(VTL1_SPARSE_SRCS))" ]; then \
-		scripts/sparse.sh $(VTL1_SPARSE_INC) $(VTL1_SPARSE_SRCS); \
-	else \
-		echo "no vtl1 sources yet"; \
-	fi
+	scripts/sparse.sh --header $(UAPI_HEADERS)
+	scripts/sparse.sh --hosted --header $(UAPI_HEADERS)
+	scripts/sparse.sh $(VTL1_SPARSE_INC) $(VTL1_SPARSE_SRCS)
 
 setup:
 	bash scripts/setup.sh
@@ -85,33 +72,20 @@ check:
 demo:
 	@[ -n "$(SKIP_SETUP)" ] || bash scripts/setup.sh
 	$(MAKE) all
-	@if [ -f scripts/demo.sh ]; then \
-		bash scripts/demo.sh; \
-	else \
-		echo "no demo yet: scripts/demo.sh comes with the kernel module (issue 4)"; \
-	fi
+	bash scripts/demo.sh
 
-# fuzz and bench delegate to the components that provide them.
-define delegate
-	@found=0; \
-	if [ -f vtl1/Makefile ] && grep -qE '^$(1)[[:space:]]*:' vtl1/Makefile; then \
-		found=1; $(MAKE) -C vtl1 $(1) || exit 1; \
-	fi; \
-	if [ -f scripts/$(1).sh ]; then \
-		found=1; bash scripts/$(1).sh || exit 1; \
-	fi; \
-	[ $$found = 1 ] || echo "no $(1) yet"
-endef
-
+# fuzz and bench belong to the components: vtl1's fuzzers and host
+# benchmarks, then the VM benchmarks of the module (scripts/bench.sh).
 fuzz: all
-	$(call delegate,fuzz)
+	$(MAKE) -C vtl1 fuzz
 
 bench: all
-	$(call delegate,bench)
+	$(MAKE) -C vtl1 bench
+	bash scripts/bench.sh
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
 	fi
-	@if [ -f vtl1/Makefile ]; then $(MAKE) -C vtl1 clean; fi
+	$(MAKE) -C vtl1 clean
 	rm -rf build
