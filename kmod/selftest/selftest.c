@@ -912,6 +912,47 @@ out:
 	return fail;
 }
 
+/*
+ * BOOT_APS through the loopback exercises the copy-to-VTL0 path: VTL1
+ * writes the boot token into the signal page for every CPU of the mask.
+ */
+static int st_loopback_boot_aps(void)
+{
+	struct page *mask_pg = NULL, *sig_pg = NULL;
+	int fail = 0, started = 0;
+	u64 *mask;
+	u8 *sig;
+
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
+	started = 1;
+	mask_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	sig_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (CHECK(mask_pg && sig_pg))
+		goto out;
+	mask = page_address(mask_pg);
+	sig = page_address(sig_pg);
+	mask[0] = 0xb;			/* CPUs 0, 1 and 3 */
+	sig[100] = 0x5a;		/* bytes beyond the mask stay as they were */
+	if (CHECK_EQ(heki_vtl_call(FN(BOOT_APS), page_to_pfn(mask_pg),
+				   page_to_pfn(sig_pg), 0), 0) ||
+	    CHECK_EQ(sig[0], HV_SECURE_VTL_BOOT_TOKEN) ||
+	    CHECK_EQ(sig[1], HV_SECURE_VTL_BOOT_TOKEN) ||
+	    CHECK_EQ(sig[2], 0) ||
+	    CHECK_EQ(sig[3], HV_SECURE_VTL_BOOT_TOKEN) ||
+	    CHECK_EQ(sig[4], 0) ||
+	    CHECK_EQ(sig[100], 0x5a))
+		goto out;
+out:
+	if (started)
+		heki_transport_exit();
+	if (sig_pg)
+		__free_page(sig_pg);
+	if (mask_pg)
+		__free_page(mask_pg);
+	return fail;
+}
+
 struct st_trace_seen {
 	unsigned int hits;
 	u32 func;
@@ -1476,6 +1517,7 @@ static const struct st_case st_cases[] = {
 	ST_CASE(loopback_start_stop),
 	ST_CASE(loopback_unknown_id),
 	ST_CASE(loopback_tracepoint),
+	ST_CASE(loopback_boot_aps),
 	ST_CASE(loopback_protect),
 	ST_CASE(loopback_protect_unaligned),
 	ST_CASE(loopback_end_of_boot),
