@@ -10,7 +10,8 @@
 #     chain-carrying call;
 #  2. insmod time of a typical module (Debian's fuse.ko, plus the small
 #     heki test module) without and with heki_vtl0 in loopback mode, as a
-#     ratio, measured in the same boot (kernel log timestamps, mean of N).
+#     ratio of medians, measured in the same boot (kernel log timestamps,
+#     N loads per side in interleaved rounds).
 #
 # Env: BENCH_N (default 20 loads per configuration).
 set -euo pipefail
