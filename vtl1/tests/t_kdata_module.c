@@ -605,3 +605,29 @@ TEST(module_limit_enospc)
 	g->v->nr_mods = saved;
 	guest_free(g);
 }
+
+TEST(litebox_7_24_kernel_data_ranges_out_of_va_order_refused)
+{
+	struct guest *g = guest_with_basic_kdata();
+	struct heki_range r[4];
+
+	r[0] = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 0x104,
+		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	r[1] = rng(KVA(DATA_PA + 0x1000), DATA_PA + 0x1000, DATA_PA + 0x1020,
+		   HEKI_KDATA_KERNEL_INFO_VALUE);
+	/* the two halves of the kernel data, second half first */
+	r[2] = rng(KVA(DATA_PA + 0x2100), DATA_PA + 0x2100, DATA_PA + 0x2200,
+		   HEKI_KDATA_KERNEL_DATA_VALUE);
+	r[3] = rng(KVA(DATA_PA + 0x2000), DATA_PA + 0x2000, DATA_PA + 0x2100,
+		   HEKI_KDATA_KERNEL_DATA_VALUE);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 4, 0), -HEKI_EINVAL);
+	CHECK(strstr(g->last_log, "SYMBOL_TABLE_REGIONS_INVALID"));
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	/* in VA order the same two ranges load */
+	r[2] = rng(KVA(DATA_PA + 0x2000), DATA_PA + 0x2000, DATA_PA + 0x2100,
+		   HEKI_KDATA_KERNEL_DATA_VALUE);
+	r[3] = rng(KVA(DATA_PA + 0x2100), DATA_PA + 0x2100, DATA_PA + 0x2200,
+		   HEKI_KDATA_KERNEL_DATA_VALUE);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 4, 0), 0);
+	guest_free(g);
+}

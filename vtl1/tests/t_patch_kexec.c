@@ -475,3 +475,57 @@ TEST(litebox_7_6_int3_on_second_byte_refused)
 	CHECK_EQ(byte_at(g, MOD_PA + 0x21), 0x10);
 	guest_free(g);
 }
+
+TEST(litebox_7_3_kexec_blob_protected_with_image_and_pages)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[3];
+	__u32 n = kexec_ranges(r, 0x1000);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	g->nr_ev = 0;
+	CHECK_EQ(call_chain(g, KEXEC, r, n, 0), -HEKI_ENOPKG);
+	/* each was made read-only (then rolled back with the refusal) */
+	CHECK(guest_event_index(g, GUEST_EV_MODIFY, KBLOB_PA) >= 0);
+	CHECK(guest_event_index(g, GUEST_EV_MODIFY, KIMG_PA) >= 0);
+	CHECK(guest_event_index(g, GUEST_EV_MODIFY, KPAGES_PA + 0x2000) >= 0);
+	guest_free(g);
+}
+
+TEST(litebox_7_15_addresses_beyond_2_52_are_errors)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(0), 1ULL << 52, (1ULL << 52) + 0x1000, 1);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(guest_call(g, PATCH, 1ULL << 52, 0, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, PATCH, DESC_PA, ~0ULL << 12, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, RINGBUF, ~0ULL, 1, 0), -HEKI_EFAULT);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &r, 1, 0),
+		 -HEKI_EFAULT);
+	r.attributes = HEKI_KEXEC_PAGES_VALUE;
+	CHECK_EQ(call_chain(g, KEXEC, &r, 1, 0), -HEKI_EFAULT);
+	r = rng(0x8000000000000000ULL, MEM_PA, MEM_PA + 0x1000,
+		HEKI_MOD_MEM_TEXT_VALUE);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE, &r, 1, 0),
+		 -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "INVALID_VIRTUAL_ADDRESS"));
+	guest_free(g);
+}
+
+TEST(litebox_7_29_one_lock_held_for_each_whole_call)
+{
+	struct guest *g = guest_new();
+	int calls;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate_with_patches(g, MOD_PA + 0x1100), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE, 0, 0, 0), 0);
+	calls = 4;
+	/* guest.c aborts on a nested or unbalanced lock */
+	CHECK_EQ(g->lock_calls, calls);
+	CHECK_EQ(g->unlock_calls, calls);
+	CHECK_EQ(g->locked, 0);
+	guest_free(g);
+}
