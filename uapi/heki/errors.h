@@ -151,7 +151,7 @@
 	X(KEXEC_SIZE_EXCEEDED, HEKI_ERANGE, "kexec image or blob larger than HEKI_VTL1_MAX_KEXEC_SIZE") \
 	X(KEXEC_AUTHENTICODE_UNAVAILABLE, HEKI_ENOPKG, "kexec image signature check not available") \
 	X(RINGBUF_ALREADY_SET, HEKI_EEXIST, "ring buffer already set elsewhere") \
-	X(RINGBUF_SIZE_INVALID, HEKI_EINVAL, "ring buffer size 0") \
+	X(RINGBUF_SIZE_INVALID, HEKI_EINVAL, "ring buffer size 0 or above HEKI_VTL1_MAX_RINGBUF_SIZE") \
 	X(ELF_TRUNCATED, HEKI_EINVAL, "module ELF shorter than its ELF header") \
 	X(ELF_BAD_MAGIC, HEKI_EINVAL, "module ELF magic wrong") \
 	X(ELF_BAD_CLASS, HEKI_EINVAL, "module ELF not ELFCLASS64") \

@@ -89,6 +89,8 @@ static inline __u64 heki_gpa_val(heki_gpa_t gpa)
 #define HEKI_VTL1_MAX_KDATA_SIZE	(64ULL << 20)
 /* Bytes of a kexec image or kernel blob. */
 #define HEKI_VTL1_MAX_KEXEC_SIZE	(256ULL << 20)
+/* Bytes of the VTL1 log ring buffer in VTL0 memory. */
+#define HEKI_VTL1_MAX_RINGBUF_SIZE	(64ULL << 20)
 /* Highest VP index BootAPs accepts (the CPU mask is 128 bits). */
 #define HEKI_VTL1_MAX_VPS		128U
 

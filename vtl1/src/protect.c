@@ -72,7 +72,7 @@ __s64 vtl1_do_ALLOCATE_RINGBUFFER_MEMORY(struct heki_vtl1 *v, __u64 a0,
 	struct prot_txn t;
 	int ret;
 
-	if (!a1)
+	if (!a1 || a1 > HEKI_VTL1_MAX_RINGBUF_SIZE)
 		return -HEKI_VSM_ERR_RINGBUF_SIZE_INVALID;
 	if (!vtl1_pa_valid(a0) || a1 > VTL1_PA_LIMIT - a0)
 		return -HEKI_VSM_ERR_INVALID_PHYSICAL_ADDRESS;

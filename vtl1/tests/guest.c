@@ -77,12 +77,9 @@ static hv_status_t g_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
 		return HV_STATUS_ACCESS_DENIED;
 	if (!npages || pa & (HEKI_PAGE_SIZE - 1))
 		abort();
-	for (i = 0; i < npages; i++) {
-		__u64 pfn = (pa >> HEKI_PAGE_SHIFT) + i;
-
-		if (pfn < GUEST_FRAMES)
-			g->prot[pfn] = (__u8)(__force __u32)prot;
-	}
+	/* Frames beyond guest RAM are accepted and not recorded. */
+	for (i = 0; i < npages && (pa >> HEKI_PAGE_SHIFT) + i < GUEST_FRAMES; i++)
+		g->prot[(pa >> HEKI_PAGE_SHIFT) + i] = (__u8)(__force __u32)prot;
 	return HV_STATUS_SUCCESS;
 }
 

@@ -443,6 +443,8 @@ TEST(ringbuffer_argument_checks)
 	struct guest *g = guest_new();
 
 	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA, 0, 0), -HEKI_EINVAL);
+	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA, HEKI_VTL1_MAX_RINGBUF_SIZE + 1, 0),
+		 -HEKI_EINVAL);
 	CHECK_EQ(guest_call(g, RINGBUF, 1ULL << 52, 0x1000, 0), -HEKI_EFAULT);
 	CHECK_EQ(guest_call(g, RINGBUF, (1ULL << 52) - 0x1000, 0x2000, 0),
 		 -HEKI_EFAULT);
@@ -501,6 +503,8 @@ TEST(litebox_7_15_addresses_beyond_2_52_are_errors)
 	CHECK_EQ(guest_call(g, PATCH, 1ULL << 52, 0, 0), -HEKI_EFAULT);
 	CHECK_EQ(guest_call(g, PATCH, DESC_PA, ~0ULL << 12, 0), -HEKI_EFAULT);
 	CHECK_EQ(guest_call(g, RINGBUF, ~0ULL, 1, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, RINGBUF, (1ULL << 52) - 0x100, 0x1000, 0),
+		 -HEKI_EFAULT);
 	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &r, 1, 0),
 		 -HEKI_EFAULT);
 	r.attributes = HEKI_KEXEC_PAGES_VALUE;
