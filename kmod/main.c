@@ -122,7 +122,7 @@ static void heki_main_debugfs_exit(void)
 }
 
 /* Everything heki_vtl0 allocates is counted; all must be back to zero. */
-static void heki_main_report_leaks(void)
+static void heki_main_report_leaks(const char *what)
 {
 	long pages = heki_chain_live_pages();
 	long allocs = heki_loopback_live_allocs();
@@ -130,10 +130,11 @@ static void heki_main_report_leaks(void)
 	long images = heki_pristine_live_images();
 
 	if (pages || allocs || keyrings || images)
-		pr_err("unloaded with leaks: %ld chain pages, %ld VTL1 allocations, %ld keyrings, %ld module images live\n",
-		       pages, allocs, keyrings, images);
+		pr_err("%s with leaks: %ld chain pages, %ld VTL1 allocations, %ld keyrings, %ld module images live\n",
+		       what, pages, allocs, keyrings, images);
 	else
-		pr_info("unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live\n");
+		pr_info("%s: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live\n",
+			what);
 }
 
 static int __init heki_vtl0_init(void)
@@ -197,6 +198,7 @@ err_transport:
 	/* debugfs reads transport state: it goes first. */
 	heki_debugfs_exit();
 	heki_transport_exit();
+	heki_main_report_leaks("not loaded");
 	pr_err("not loaded (%d)\n", ret);
 	return ret;
 err_debugfs:
@@ -212,7 +214,7 @@ static void __exit heki_vtl0_exit(void)
 	heki_pristine_exit();
 	heki_debugfs_exit();
 	heki_transport_exit();
-	heki_main_report_leaks();
+	heki_main_report_leaks("unloaded");
 }
 
 module_init(heki_vtl0_init);

@@ -56,6 +56,14 @@ t "truncated certificate refused (EINVAL)" refused "$LB certs=heki/truncated.der
 t "  says why" dmesg_has "certificate at offset 0 is truncated"
 t "  nothing left behind" nothing_behind
 
+t "VTL1 refuses LoadKData (no parsable certificate): load fails" \
+	refused "$LB certs=heki/not-a-cert.der" "can't insert"
+t "  after LockRegs and ProtectMemory succeeded" dmesg_has "boot: protect_kernel ok"
+t "  the failed step is named" dmesg_has "boot: load_kdata failed"
+t "  nothing left behind" nothing_behind
+t "  everything freed on that error path" \
+	dmesg_has "not loaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
+
 t "all steps on: loads" insmod /heki_vtl0.ko $LB $CERTS
 t "  load_module is hooked while loaded" hooked
 t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
@@ -90,4 +98,4 @@ t "  signed module refused: VTL1 has no certificates (EACCES)" \
 t "  nothing validated" sh -c "grep -qx 'tokens: 0' $D/modules"
 rmmod heki_vtl0
 t "every failed or finished load freed everything" \
-	sh -c '! dmesg | grep -q "unloaded with leaks"'
+	sh -c '! dmesg | grep -q "with leaks"'

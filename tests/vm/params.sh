@@ -30,12 +30,16 @@ tests/modules/build.sh "$OUT" 0 >/dev/null || {
 }
 openssl x509 -inform DER -in "$OUT/test-cert.der" -outform PEM -out "$OUT/test-cert.pem"
 head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"
+# Well-formed DER framing around bytes that are no certificate: passes
+# heki_vtl0's own check, so VTL1 is the one that refuses LoadKData.
+printf '\060\202\000\004\002\001\000\000' >"$OUT/not-a-cert.der"
 
 rc=0
 scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-F "$OUT/test-cert.pem:/lib/firmware/heki/test-cert.pem" \
 	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
+	-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
 	-l "$OUT/params.log" tests/vm/params-guest.sh || rc=$?
 cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
