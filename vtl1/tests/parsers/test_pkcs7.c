@@ -199,8 +199,7 @@ static void test_p7_keyring(const struct blob *data)
 		c->keyring_destroy(c->ctx, kr);
 		free(bad);
 	}
-	c->keyring_destroy(c->ctx, NULL);
-	t_result("certs: destroying a NULL keyring is harmless", 1, NULL);
+	c->keyring_destroy(c->ctx, NULL);	/* must not crash (ASan) */
 	free(list);
 	free(c1.p);
 	free(c2.p);
