@@ -364,3 +364,64 @@ int heki_modreloc_apply(const struct heki_modreloc_env *env,
 	}
 	return 0;
 }
+
+/**
+ * heki_modreloc_build_mem() - the bytes of one module memory type as the
+ *	loader leaves them after relocation
+ * @env: ELF, layout, memory VAs (see heki_modreloc_symbols())
+ * @syms: symbol values from heki_modreloc_symbols()
+ * @nsyms: entries in @syms
+ * @mem: enum heki_modlayout_mem
+ * @buf: destination, @len bytes
+ * @len: must equal the layout's size of @mem
+ * @fault: as for heki_modreloc_apply()
+ *
+ * Zero-fills @buf (move_module's memset: alignment gaps, page padding,
+ * NOBITS), then copies and relocates every section of @mem at its layout
+ * offset. This is exact for text, rodata, ro_after_init and their init
+ * counterparts up to the later rewrites (paravirt, retpolines, returns,
+ * alternatives, ftrace, table sorting, jump labels, static calls). Data
+ * types also hold what the loader writes later (struct module, the
+ * kallsyms tail, the init symtab copy), which this does not build.
+ *
+ * Return: 0; -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED for an unknown @mem;
+ * -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE if @len differs from the layout; or
+ * any error of heki_modreloc_load_section() / heki_modreloc_apply().
+ */
+int heki_modreloc_build_mem(const struct heki_modreloc_env *env,
+			    const struct heki_modreloc_sym *syms, __u64 nsyms,
+			    __u32 mem, __u8 *buf, __u64 len,
+			    struct heki_modreloc_fault *fault)
+{
+	const struct heki_modlayout *lay = env->layout;
+	const struct heki_modlayout_sect *s;
+	__u64 end;
+	__u32 i;
+	int ret;
+
+	set_fault(fault, 0, 0, 0, 0, 0);
+	if (mem >= HEKI_MODLAYOUT_NR_MEM)
+		return -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED;
+	if (len != lay->mem[mem].size || (len && !buf))
+		return -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE;
+	if (len)
+		memset(buf, 0, len);
+	for (i = 0; i < lay->nsects; i++) {
+		s = &lay->sects[i];
+		if (s->mem != mem)
+			continue;
+		/* The layout keeps every section inside its memory type. */
+		if (__builtin_add_overflow(s->offset, s->size, &end) ||
+		    end > len)
+			return -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE;
+		ret = heki_modreloc_load_section(env->elf, i, buf + s->offset,
+						 s->size);
+		if (!ret)
+			ret = heki_modreloc_apply(env, syms, nsyms, i,
+						  buf + s->offset, s->size,
+						  fault);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -119,4 +119,9 @@ int heki_modreloc_apply(const struct heki_modreloc_env *env,
 			__u32 target, __u8 *buf, __u64 len,
 			struct heki_modreloc_fault *fault);
 
+int heki_modreloc_build_mem(const struct heki_modreloc_env *env,
+			    const struct heki_modreloc_sym *syms, __u64 nsyms,
+			    __u32 mem, __u8 *buf, __u64 len,
+			    struct heki_modreloc_fault *fault);
+
 #endif /* _HEKI_VTL1_MODRELOC_H */

@@ -347,8 +347,76 @@ static void test_section_refusals(void)
 		 ret);
 }
 
+static int all_zero(const __u8 *p, __u64 n)
+{
+	__u64 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* heki_modreloc_build_mem(): whole memory types of the standard module. */
+static void test_build_mem(void)
+{
+	static struct eb_img img;
+	static __u8 mem[0x2000];
+	struct heki_modreloc_fault f;
+	struct std_ctx c;
+	__u8 text[32], data[16];
+	int ret;
+
+	std_build(&img);
+	ret = std_prepare(&c, &img);
+	if (!ret)
+		ret = relocate(&c, STD_TEXT, text, sizeof(text), &f);
+	if (!ret)
+		ret = relocate(&c, STD_DATA, data, sizeof(data), &f);
+	if (!ret)
+		ret = heki_modreloc_build_mem(&c.env, c.syms, 64,
+					      HEKI_MODLAYOUT_TEXT, mem, 0x1000,
+					      &f);
+	t_expect_err(G, "build text", ret, 0);
+	t_result(!ret && !memcmp(mem, text, 32) && all_zero(mem + 32, 0x1000 - 32),
+		 G, "text = relocated .text + zero padding", "mismatch");
+	ret = heki_modreloc_build_mem(&c.env, c.syms, 64, HEKI_MODLAYOUT_DATA,
+				      mem, 0x2000, &f);
+	t_result(!ret && !memcmp(mem, data, 16) && all_zero(mem + 16, 0x2000 - 16),
+		 G, "data = relocated .data, zero this_module/.bss/tail",
+		 "ret %d", ret);
+	t_expect_err(G, "build empty ro_after_init",
+		     heki_modreloc_build_mem(&c.env, c.syms, 64,
+					     HEKI_MODLAYOUT_RO_AFTER_INIT, NULL,
+					     0, &f), 0);
+	t_expect_err(G, "build with a short buffer refused",
+		     heki_modreloc_build_mem(&c.env, c.syms, 64,
+					     HEKI_MODLAYOUT_TEXT, mem, 0xfff,
+					     &f), E(MODRELOC_BUFFER_SIZE));
+	t_expect_err(G, "build with a NULL buffer refused",
+		     heki_modreloc_build_mem(&c.env, c.syms, 64,
+					     HEKI_MODLAYOUT_TEXT, NULL, 0x1000,
+					     &f), E(MODRELOC_BUFFER_SIZE));
+	t_expect_err(G, "build of memory type 7 refused",
+		     heki_modreloc_build_mem(&c.env, c.syms, 64,
+					     HEKI_MODLAYOUT_NR_MEM, mem, 0x1000,
+					     &f), E(MODLAYOUT_NOT_LOADED));
+	eb_put64(&img, std_rela(&img, STD_RELA_TEXT, 1) + 8,
+		 ((__u64)SYM_LOCAL_VAR << 32) | 9);
+	std_prepare(&c, &img);
+	heki_modreloc_symbols(&c.env, c.syms, 64, &f);
+	ret = heki_modreloc_build_mem(&c.env, c.syms, 64, HEKI_MODLAYOUT_TEXT,
+				      mem, 0x1000, &f);
+	t_expect_err(G, "build reports a bad relocation", ret,
+		     E(MODRELOC_UNKNOWN_TYPE));
+	t_result(f.rela == STD_RELA_TEXT && f.entry == 1, G,
+		 "build fault names the entry", "section %u entry %llu",
+		 f.rela, f.entry);
+}
+
 void test_modreloc(void)
 {
+	test_build_mem();
 	test_symbols();
 	test_apply_std();
 	test_apply_table();

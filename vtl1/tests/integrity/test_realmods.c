@@ -187,6 +187,45 @@ static int check_mcount(const struct modctx *c, const char *path)
 	return 1;
 }
 
+/*
+ * heki_modreloc_build_mem() of every non-data memory type equals the
+ * separately relocated sections at their offsets, with zeros elsewhere.
+ */
+static void check_build_mem(const struct modctx *c, const char *path)
+{
+	static const __u32 types[] = {
+		HEKI_MODLAYOUT_TEXT, HEKI_MODLAYOUT_RODATA,
+		HEKI_MODLAYOUT_RO_AFTER_INIT, HEKI_MODLAYOUT_INIT_TEXT,
+		HEKI_MODLAYOUT_INIT_RODATA,
+	};
+	struct heki_modreloc_fault f;
+	__u64 len, j;
+	__u32 t, i;
+	__u8 *buf;
+	int ret = 0, ok = 1;
+
+	for (t = 0; t < ARRAY_SIZE(types) && ok; t++) {
+		len = c->lay.mem[types[t]].size;
+		buf = malloc(len ? len : 1);
+		ret = heki_modreloc_build_mem(&c->env, c->syms, c->elf.nsyms,
+					      types[t], buf, len, &f);
+		ok = !ret;
+		for (i = 0; ok && i < c->elf.shnum; i++) {
+			const struct heki_modlayout_sect *s = &c->lay.sects[i];
+
+			if (s->mem != types[t])
+				continue;
+			ok = !memcmp(buf + s->offset, c->bufs[i], s->size);
+			memset(buf + s->offset, 0, s->size);
+		}
+		for (j = 0; ok && j < len; j++)
+			ok = !buf[j];
+		free(buf);
+	}
+	t_result(ok, G, path, "build_mem of type %u: %s", types[t - 1],
+		 t_err_name(ret));
+}
+
 static void check_module(const char *path)
 {
 	struct heki_modreloc_fault f;
@@ -256,6 +295,7 @@ static void check_module(const char *path)
 		 t_err_name(ret), f.rela, f.entry, f.type, f.offset);
 	if (!ret) {
 		check_mcount(&c, path);
+		check_build_mem(&c, path);
 		test_sites(&c, path);
 	}
 out:
