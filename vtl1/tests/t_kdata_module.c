@@ -631,3 +631,52 @@ TEST(litebox_7_24_kernel_data_ranges_out_of_va_order_refused)
 	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 4, 0), 0);
 	guest_free(g);
 }
+
+TEST(load_kdata_too_big_erange_before_copy)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA,
+				  DATA_PA + HEKI_VTL1_MAX_KDATA_SIZE + 1,
+				  HEKI_KDATA_KERNEL_DATA_VALUE);
+
+	g->nr_ev = 0;
+	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_ERANGE);
+	CHECK(strstr(g->last_log, "KDATA_SIZE_EXCEEDED"));
+	CHECK_EQ(guest_event_index(g, GUEST_EV_COPY_FROM, DATA_PA), -1);
+	guest_free(g);
+}
+
+TEST(load_kdata_hypercall_failure_keeps_nothing)
+{
+	struct guest *g = guest_with_basic_kdata();
+
+	g->fail_modify_at = 1;
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EIO);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+	CHECK(g->v->symtab == NULL);
+	g->fail_modify_at = 0;
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), 0);
+	guest_free(g);
+}
+
+TEST(free_init_and_unload_hypercall_failure_keep_state)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(validate(g, 0, 7), 0);
+	g->fail_modify_at = g->nr_modify + 2;
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), -HEKI_EIO);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x6000), 0xD);	/* rolled back */
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x4000), 0xB);
+	g->fail_modify_at = g->nr_modify + 1;
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), -HEKI_EIO);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+	g->fail_modify_at = 0;
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xB);
+	guest_free(g);
+}

@@ -533,3 +533,15 @@ TEST(litebox_7_29_one_lock_held_for_each_whole_call)
 	CHECK_EQ(g->locked, 0);
 	guest_free(g);
 }
+
+TEST(ringbuffer_hypercall_failure_not_recorded)
+{
+	struct guest *g = guest_new();
+
+	g->fail_modify_at = 1;
+	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA, 0x1000, 0), -HEKI_EIO);
+	g->fail_modify_at = 0;
+	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA + 0x4000, 0x1000, 0), 0);
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x4000), 0x9);
+	guest_free(g);
+}
