@@ -3,7 +3,9 @@
 #
 # freestanding.sh - the freestanding vtl1 library needs nothing from its
 # host but memcpy/memset/memmove/memcmp: build it, link all its objects
-# into one relocatable object, and list what remains undefined.
+# into one relocatable object, and list what remains undefined. Also:
+# sparse rejects using a VTL0 address (heki_gpa_t) as an integer and
+# dereferencing mapped VTL0 memory (__heki_vtl0).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -42,6 +44,34 @@ if [ -f "$lib" ] && ld -r --whole-archive "$lib" -o "$combined" 2>/dev/null; the
 else
 	ko freestanding_needs_only_mem_functions "cannot link $lib"
 fi
+
+# VTL0 addresses and mapped VTL0 memory: sparse must reject misuse.
+tmp=$(mktemp -d)
+sp() { # name expect(0 clean / 1 rejected) body
+	printf '#include <heki/abi.h>\n#include "heki_vtl1.h"\n%s\n' "$3" >"$tmp/$1.c"
+	sparse -Wbitwise -Wsparse-error -ffreestanding -nostdinc \
+		-isystem "$(gcc -print-file-name=include)" -I uapi -I vtl1/include \
+		"$tmp/$1.c" >"$tmp/$1.log" 2>&1
+	local rc=$?
+	if { [ "$2" -eq 0 ] && [ $rc -eq 0 ]; } || { [ "$2" -eq 1 ] && [ $rc -ne 0 ]; }; then
+		ok "$1"
+	else
+		ko "$1" "sparse rc=$rc: $(head -n 2 "$tmp/$1.log" | tr '\n' ' ')"
+	fi
+}
+if command -v sparse >/dev/null; then
+	sp sparse_accepts_gpa_conversions 0 \
+		'__u64 f(heki_gpa_t g); __u64 f(heki_gpa_t g) { return heki_gpa_val(g) + 1; }'
+	sp sparse_rejects_gpa_as_integer 1 \
+		'__u64 f(heki_gpa_t g); __u64 f(heki_gpa_t g) { return g + 1; }'
+	sp sparse_rejects_integer_as_gpa 1 \
+		'heki_gpa_t f(__u64 x); heki_gpa_t f(__u64 x) { return x; }'
+	sp sparse_rejects_vtl0_dereference 1 \
+		'int f(const int __heki_vtl0 *p); int f(const int __heki_vtl0 *p) { return *p; }'
+else
+	ko sparse_checks "sparse not installed (scripts/setup.sh)"
+fi
+rm -rf "$tmp"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
