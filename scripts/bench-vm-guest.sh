@@ -13,7 +13,7 @@ col() {
 		$1 == f { print $(h[c]) }' $D/stats
 }
 FUNCS="LOCK_REGS PROTECT_MEMORY LOAD_KDATA SIGNAL_END_OF_BOOT VALIDATE_MODULE FREE_MODULE_INIT UNLOAD_MODULE"
-snap() { for f in $FUNCS; do echo "$f $(col $f calls) $(col $f ranges) $(col $f pages)"; done; }
+snap() { for f in $FUNCS; do echo "$f $(col "$f" calls) $(col "$f" ranges) $(col "$f" pages)"; done; }
 # delta OP BEFORE-FILE: print the VTL calls an operation made; check the
 # chain page count of every chain-carrying call.
 delta() {

@@ -22,7 +22,7 @@ echo "demo: making a fresh signing key and a signed test module..."
 tests/modules/build.sh "$OUT" 0 >/dev/null
 subject=$(openssl x509 -inform DER -in "$OUT/test-cert.der" -noout -subject)
 echo "demo: test certificate: ${subject#subject=}"
-kernel=$(ls /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
+kernel=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
 echo "demo: booting $kernel in QEMU (TCG, about 10 s)..."
 echo
 

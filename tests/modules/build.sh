@@ -24,7 +24,7 @@ set -euo pipefail
 OUT=${1:?usage: build.sh OUTDIR [NCOPIES]}
 NCOPIES=${2:-16}
 HERE=$(cd "$(dirname "$0")" && pwd)
-KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1)}
+KDIR=${KDIR:-$(printf '%s\n' /usr/src/linux-headers-*-amd64 | sort -V | tail -n1)}
 [ -f "$KDIR/Makefile" ] || { echo "build.sh: no kernel headers (KDIR='$KDIR')" >&2; exit 2; }
 SIGN=$KDIR/scripts/sign-file
 [ -x "$SIGN" ] || { echo "build.sh: $SIGN missing" >&2; exit 2; }
@@ -107,6 +107,7 @@ cp "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko"
 off=$(grep -obUaF 'heki test module' "$OUT/heki_test_mod-tampered.ko" | head -n1 | cut -d: -f1)
 [ -n "$off" ] || { echo "build.sh: banner not found" >&2; exit 1; }
 byte=$(od -An -tu1 -j "$off" -N1 "$OUT/heki_test_mod-tampered.ko" | tr -d ' ')
+# shellcheck disable=SC2059 # the format is the one octal escape we build
 printf "$(printf '\\%03o' $((byte ^ 0x20)))" |
 	dd of="$OUT/heki_test_mod-tampered.ko" bs=1 seek="$off" conv=notrunc status=none
 cmp -s "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko" &&

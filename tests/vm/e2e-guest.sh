@@ -146,7 +146,7 @@ pids=
 i=0
 while [ $i -lt "$NCONC" ]; do
 	n=$(printf 'heki_conc_%02d' $i)
-	( insmod /$n.ko || echo "# insmod $n failed" > /tmp/conc-fail.$i ) &
+	( insmod "/$n.ko" || echo "# insmod $n failed" >"/tmp/conc-fail.$i" ) &
 	pids="$pids $!"
 	i=$((i + 1))
 done

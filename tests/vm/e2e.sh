@@ -46,7 +46,7 @@ for i in $(seq 0 $((NCONC - 1))); do
 	args+=(-f "$(printf '%s/heki_conc_%02d.ko' "$OUT" "$i")")
 done
 
-kver=$(basename "$(ls /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)")
+kver=$(basename "$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)")
 kver=${kver#vmlinuz-}
 mods=
 for m in $DEBIAN_MODS; do
