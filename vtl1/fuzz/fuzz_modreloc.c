@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * libFuzzer harness: heki_modreloc_symbols(), heki_modreloc_load_section()
- * and heki_modreloc_apply() over every loaded section.
+ * and heki_modreloc_apply() over every loaded section, then
+ * heki_modreloc_build_mem() of every memory type.
  *
  * Input: one control byte, then an ELF image. Control bits: 0 - give a
  * per-CPU base; 1 - the resolver fails names whose first byte is odd;
@@ -71,6 +72,24 @@ out:
 	free(b);
 }
 
+/* A whole memory type into an exact-size buffer; the layout bounds it. */
+static void build(const struct heki_modreloc_env *env,
+		  const struct heki_modreloc_sym *syms, uint32_t m,
+		  uint64_t size)
+{
+	uint8_t *buf;
+
+	check(size <= HEKI_MODLAYOUT_MAX_SIZE);
+	if (size > (16U << 20))
+		return;		/* keep each run fast */
+	buf = malloc(size ? size : 1);
+	if (!buf)
+		return;
+	heki_modreloc_build_mem(env, syms, env->elf->nsyms, m, buf, size,
+				NULL);
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -118,6 +137,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < elf.shnum; i++)
 		if (sects[i].mem != HEKI_MODLAYOUT_MEM_NONE)
 			relocate(&env, syms, i, sects[i].size);
+	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++)
+		build(&env, syms, (uint32_t)m, lay.mem[m].size);
 out:
 	free(syms);
 	free(sects);
