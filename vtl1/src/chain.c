@@ -24,21 +24,21 @@ int vtl1_chain_check_range(const struct heki_range *r)
 
 /*
  * Check @n ranges without a branch per range (the common case is that all
- * are valid): OR together pa | epa (each must stay below 2^52), epa - pa
- * (bit 63 set iff epa < pa, once both are below 2^52) and va + 2^47 (below
- * 2^48 iff va is canonical), then test the three accumulators once. On a
- * finding, name the first bad range's error.
+ * are valid). pa, epa and epa - pa are all below 2^52 exactly when both
+ * addresses are valid and epa >= pa (a negative difference wraps to
+ * 2^64 - x, which has the top bits set); va + 2^47 is below 2^48 exactly
+ * when va is canonical. Two accumulators are tested once at the end; on a
+ * finding, the first bad range names its error.
  */
 static int check_ranges(const struct heki_range *r, __u64 n)
 {
-	__u64 pa_bits = 0, len_bits = 0, va_bits = 0, i;
+	__u64 pa_bits = 0, va_bits = 0, i;
 
 	for (i = 0; i < n; i++) {
-		pa_bits |= r[i].pa | r[i].epa;
-		len_bits |= r[i].epa - r[i].pa;
+		pa_bits |= r[i].pa | r[i].epa | (r[i].epa - r[i].pa);
 		va_bits |= r[i].va + (1ULL << 47);
 	}
-	if (!(pa_bits >> 52) && !(len_bits >> 63) && !(va_bits >> 48))
+	if (!(pa_bits >> 52) && !(va_bits >> 48))
 		return 0;
 	for (i = 0; i < n; i++) {
 		int ret = vtl1_chain_check_range(&r[i]);
