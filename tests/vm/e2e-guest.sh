@@ -209,3 +209,31 @@ done
 t "module loads unvalidated once heki_vtl0 is gone (unload allowed in loopback)" \
 	insmod /heki_test_mod-unsigned.ko
 rmmod heki_test_mod
+
+# --- 4. unloading heki_vtl0 while modules are being loaded -------------
+#
+# Loads in flight hold the capture hook; loads that got a token pin the
+# module. rmmod is retried (after unloading whatever loaded) until it
+# succeeds. Any oops, WARN or leak report fails the run.
+conc_loaded() { awk '/^heki_conc_/ { print $1 }' /proc/modules; }
+race_round() {
+	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der || return 1
+	i=0
+	while [ $i -lt 8 ]; do
+		( insmod "/heki_conc_0$i.ko" 2>/dev/null || true ) &
+		i=$((i + 1))
+	done
+	n=0
+	until rmmod heki_vtl0 2>/dev/null; do
+		for m in $(conc_loaded); do rmmod "$m" 2>/dev/null || true; done
+		n=$((n + 1))
+		[ $n -lt 500 ] || { echo "# heki_vtl0 never became unloadable"; return 1; }
+	done
+	wait
+	for m in $(conc_loaded); do rmmod "$m" || return 1; done
+	! loaded heki_vtl0
+}
+for r in 1 2 3; do
+	t "rmmod heki_vtl0 racing 8 module loads, round $r" race_round
+done
+t "no leak reported by any unload" sh -c '! dmesg | grep -q "with leaks"'
