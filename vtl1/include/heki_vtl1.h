@@ -98,7 +98,7 @@ static inline __u64 heki_gpa_val(heki_gpa_t gpa)
  * enum heki_vtl1_log_level - severity passed to heki_vtl1_platform.log
  * @HEKI_VTL1_LOG_ERR: a VTL call failed; the message names the error
  * @HEKI_VTL1_LOG_WARN: something VTL0 should know about (e.g. a check that
- *	is not implemented yet and therefore did not run)
+ *	did not run, such as the module content comparison)
  * @HEKI_VTL1_LOG_INFO: normal progress (one line per state change)
  * @HEKI_VTL1_LOG_DEBUG: detailed tracing
  */
