@@ -142,6 +142,12 @@ void heki_stats_reset(void);
  */
 int heki_hyperv_probe(void);
 
+/* The detection's decisions on the values read (NULL = acceptable). */
+const char *heki_hv_privileges_reason(u32 features, u32 priv_high);
+const char *heki_hv_partition_reason(u64 part);
+const char *heki_hv_vp_reason(u64 st);
+u32 heki_hv_call_offset(u64 offsets);
+
 /* ------------------------------------------------------------------ */
 /* Loopback transport (loopback.c, loopback_crypto.c)                  */
 /* ------------------------------------------------------------------ */

@@ -63,6 +63,84 @@ MODULE_PARM_DESC(vtl1_ready,
 
 static void *heki_hv_call_target;
 
+/* The GetVpRegisters input: 16-byte header, then the register names. */
+static_assert(sizeof_field(struct hv_get_vp_registers_input, header) == 16);
+static_assert(offsetof(struct hv_get_vp_registers_input, element[0].name0) ==
+	      16);
+static_assert(sizeof(struct hv_get_vp_registers_output) == 16);
+
+/*
+ * The decisions of the detection, as pure functions of the values read, so
+ * the self-tests can check them without Hyper-V. Each returns NULL when the
+ * value is acceptable, otherwise the reason it is not.
+ */
+
+/**
+ * heki_hv_privileges_reason() - are the VSM partition privileges present?
+ * @features: CPUID 0x40000003 EAX (ms_hyperv.features)
+ * @priv_high: CPUID 0x40000003 EBX (ms_hyperv.priv_high)
+ *
+ * Return: NULL if SynIC, AccessVsm and AccessVpRegisters are all present.
+ */
+const char *heki_hv_privileges_reason(u32 features, u32 priv_high)
+{
+	if (!(features & HV_MSR_SYNIC_AVAILABLE))
+		return "no SynIC privilege";
+	if (!(priv_high & HEKI_HV_ACCESS_VSM))
+		return "no AccessVsm privilege";
+	if (!(priv_high & HEKI_HV_ACCESS_VP_REGISTERS))
+		return "no AccessVpRegisters privilege";
+	return NULL;
+}
+
+/**
+ * heki_hv_partition_reason() - does HvRegisterVsmPartitionStatus allow VTL1?
+ * @part: the register value
+ *
+ * Return: NULL if maximum_vtl >= 1 and VTL1 is enabled, with MBEC, for the
+ * partition.
+ */
+const char *heki_hv_partition_reason(u64 part)
+{
+	if (hv_vsm_partition_status_maximum_vtl(part) < HV_VTL_SECURE)
+		return "maximum VTL below 1";
+	if (!(hv_vsm_partition_status_enabled_vtl_set(part) &
+	      BIT(HV_VTL_SECURE)))
+		return "VTL1 not enabled for the partition";
+	if (!(hv_vsm_partition_status_mbec_enabled_vtl_set(part) &
+	      BIT(HV_VTL_SECURE)))
+		return "MBEC not enabled for VTL1";
+	return NULL;
+}
+
+/**
+ * heki_hv_vp_reason() - does HvRegisterVsmVpStatus of one VP allow VTL1?
+ * @st: the register value
+ *
+ * Return: NULL if the VP runs in VTL0, has VTL1 enabled and MBEC active.
+ */
+const char *heki_hv_vp_reason(u64 st)
+{
+	if (hv_vsm_vp_status_active_vtl(st) != HV_VTL_NORMAL)
+		return "not running in VTL0";
+	if (!(hv_vsm_vp_status_enabled_vtl_set(st) & BIT(HV_VTL_SECURE)))
+		return "VTL1 not enabled on the VP";
+	if (!hv_vsm_vp_status_active_mbec_enabled(st))
+		return "MBEC not active on the VP";
+	return NULL;
+}
+
+/**
+ * heki_hv_call_offset() - VTL call offset in the hypercall page
+ * @offsets: HvRegisterVsmCodePageOffsets
+ *
+ * Return: vtl_call_offset (bits 0..11, always inside the page).
+ */
+u32 heki_hv_call_offset(u64 offsets)
+{
+	return hv_vsm_code_page_offsets_vtl_call_offset(offsets);
+}
+
 /* Read one register of the current VP; IRQs are disabled around it. */
 static int heki_hv_get_vp_register(u32 name, u64 *value)
 {
@@ -110,6 +188,7 @@ static long heki_hv_vp_status_fn(void *arg)
 /* Every online CPU: running in VTL0, VTL1 enabled, MBEC active. */
 static int heki_hv_check_vps(void)
 {
+	const char *why;
 	unsigned int cpu;
 	u64 st;
 	int ret = 0;
@@ -119,12 +198,10 @@ static int heki_hv_check_vps(void)
 		ret = work_on_cpu(cpu, heki_hv_vp_status_fn, &st);
 		if (ret)
 			break;
-		if (hv_vsm_vp_status_active_vtl(st) != HV_VTL_NORMAL ||
-		    !(hv_vsm_vp_status_enabled_vtl_set(st) &
-		      BIT(HV_VTL_SECURE)) ||
-		    !hv_vsm_vp_status_active_mbec_enabled(st)) {
-			pr_err("hyperv: CPU %u: not in VTL0, VTL1 not enabled or MBEC inactive (VpStatus %#llx)\n",
-			       cpu, st);
+		why = heki_hv_vp_reason(st);
+		if (why) {
+			pr_err("hyperv: CPU %u: %s (VpStatus %#llx)\n", cpu, why,
+			       st);
 			ret = -ENODEV;
 			break;
 		}
@@ -136,6 +213,7 @@ static int heki_hv_check_vps(void)
 /* Steps 1-5 of the detection; on success the call target is known. */
 static int heki_hv_detect(void **target)
 {
+	const char *why;
 	u64 part, offsets;
 	u32 off;
 	int ret;
@@ -156,23 +234,19 @@ static int heki_hv_detect(void **target)
 		pr_err("hyperv: isolated (confidential) VM: not supported\n");
 		return -ENODEV;
 	}
-	if (!(ms_hyperv.features & HV_MSR_SYNIC_AVAILABLE) ||
-	    !(ms_hyperv.priv_high & HEKI_HV_ACCESS_VSM) ||
-	    !(ms_hyperv.priv_high & HEKI_HV_ACCESS_VP_REGISTERS)) {
-		pr_err("hyperv: VSM privileges missing (features %#x priv_high %#x)\n",
+	why = heki_hv_privileges_reason(ms_hyperv.features,
+					ms_hyperv.priv_high);
+	if (why) {
+		pr_err("hyperv: %s (features %#x priv_high %#x)\n", why,
 		       ms_hyperv.features, ms_hyperv.priv_high);
 		return -ENODEV;
 	}
 	ret = heki_hv_get_vp_register(HV_REGISTER_VSM_PARTITION_STATUS, &part);
 	if (ret)
 		return ret;
-	if (hv_vsm_partition_status_maximum_vtl(part) < HV_VTL_SECURE ||
-	    !(hv_vsm_partition_status_enabled_vtl_set(part) &
-	      BIT(HV_VTL_SECURE)) ||
-	    !(hv_vsm_partition_status_mbec_enabled_vtl_set(part) &
-	      BIT(HV_VTL_SECURE))) {
-		pr_err("hyperv: VTL1 or MBEC not enabled for the partition (PartitionStatus %#llx)\n",
-		       part);
+	why = heki_hv_partition_reason(part);
+	if (why) {
+		pr_err("hyperv: %s (PartitionStatus %#llx)\n", why, part);
 		return -ENODEV;
 	}
 	ret = heki_hv_check_vps();
@@ -182,7 +256,7 @@ static int heki_hv_detect(void **target)
 				      &offsets);
 	if (ret)
 		return ret;
-	off = hv_vsm_code_page_offsets_vtl_call_offset(offsets);
+	off = heki_hv_call_offset(offsets);
 	*target = (u8 *)hv_hypercall_pg + off;
 	return 0;
 }

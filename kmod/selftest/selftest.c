@@ -796,6 +796,67 @@ out:
 /* Transports                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The hyperv detection's decisions on register values laid out by hand
+ * from the TLFS (not with the uapi accessors): PartitionStatus
+ * enabled_vtl_set 0..15, maximum_vtl 16..19, mbec_enabled_vtl_set 20..35;
+ * VpStatus active_vtl 0..3, active_mbec_enabled 4, enabled_vtl_set
+ * 16..31; privileges SynIC = features bit 2, AccessVsm / AccessVpRegisters
+ * = priv_high bits 16 / 17; CodePageOffsets vtl_call_offset 0..11.
+ */
+struct st_hv_case {
+	const char *what;
+	int kind;		/* 0 privileges, 1 partition, 2 VP */
+	u64 a, b;
+	bool ok;
+};
+
+static const struct st_hv_case st_hv_cases[] = {
+	{ "privileges all", 0, 0x4, 0x30000, true },
+	{ "privileges with others", 0, 0xffffffff, 0xffffffff, true },
+	{ "no SynIC", 0, 0xfffffffb, 0x30000, false },
+	{ "no AccessVsm", 0, 0x4, 0x20000, false },
+	{ "no AccessVpRegisters", 0, 0x4, 0x10000, false },
+	{ "partition VTL1 + MBEC", 1, 0x210003, 0, true },
+	{ "partition max VTL 2", 1, 0x620007, 0, true },
+	{ "partition max VTL 0", 1, 0x200003, 0, false },
+	{ "partition VTL1 not enabled", 1, 0x210001, 0, false },
+	{ "partition MBEC only for VTL0", 1, 0x110003, 0, false },
+	{ "partition nothing", 1, 0, 0, false },
+	{ "VP in VTL0, VTL1 + MBEC", 2, 0x30010, 0, true },
+	{ "VP in VTL1", 2, 0x30011, 0, false },
+	{ "VP MBEC inactive", 2, 0x30000, 0, false },
+	{ "VP VTL1 not enabled", 2, 0x10010, 0, false },
+};
+
+static int st_hyperv_decisions(void)
+{
+	unsigned int i;
+	int fail = 0;
+
+	for (i = 0; i < ARRAY_SIZE(st_hv_cases); i++) {
+		const struct st_hv_case *hc = &st_hv_cases[i];
+		const char *why;
+
+		if (hc->kind == 0)
+			why = heki_hv_privileges_reason(hc->a, hc->b);
+		else if (hc->kind == 1)
+			why = heki_hv_partition_reason(hc->a);
+		else
+			why = heki_hv_vp_reason(hc->a);
+		if (!why != hc->ok) {
+			pr_info("    # hyperv case '%s': %s\n", hc->what,
+				why ? why : "accepted");
+			fail = 1;
+		}
+	}
+	if (CHECK_EQ(heki_hv_call_offset(0xdead123abcULL), 0xabc) ||
+	    CHECK_EQ(heki_hv_call_offset(0xfff000ULL), 0))
+		goto out;
+out:
+	return fail;
+}
+
 static int st_transport_hyperv_refused(void)
 {
 	int fail = 0;
@@ -1510,6 +1571,7 @@ static const struct st_case st_cases[] = {
 	ST_CASE(chain_vmalloc),
 	ST_CASE(chain_module_memory),
 	ST_CASE(chain_kernel_image),
+	ST_CASE(hyperv_decisions),
 	ST_CASE(transport_hyperv_refused),
 	ST_CASE(transport_auto_refused),
 	ST_CASE(transport_unknown_name),
