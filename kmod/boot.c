@@ -374,6 +374,21 @@ bool heki_boot_changed_vtl1(void)
 }
 
 /**
+ * heki_boot_text_protected() - whether ProtectMemory succeeded
+ *
+ * Return: true if the protect_kernel step succeeded in the last run. From
+ * then on, with a real VTL1, any write to kernel text from VTL0 faults,
+ * including the removal of heki_vtl0's own ftrace hook.
+ */
+bool heki_boot_text_protected(void)
+{
+	const struct heki_boot_step *s =
+		&heki_boot_steps[HEKI_BOOT_PROTECT_KERNEL];
+
+	return s->state && !strcmp(s->state, "ok");
+}
+
+/**
  * heki_boot_show() - debugfs: one line per boot step
  * @m: seq_file to print to
  */

@@ -50,6 +50,7 @@ struct heki_boot_opts {
 
 int heki_boot_run(const struct heki_boot_opts *opts);
 bool heki_boot_changed_vtl1(void);
+bool heki_boot_text_protected(void);
 void heki_boot_show(struct seq_file *m);
 
 /* ------------------------------------------------------------------ */

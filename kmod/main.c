@@ -16,7 +16,10 @@
  * is refused (no certificates yet) rather than let through.
  *
  * Unloading: every validated module holds a reference on heki_vtl0 (see
- * modhook.c). With the hyperv transport, VTL1's boot state (locked
+ * modhook.c). With a real VTL1, once kernel text is protected heki_vtl0
+ * can no longer remove its ftrace hook (a text write), so a boot step that
+ * fails after ProtectMemory leaves it loaded and pinned instead of failing
+ * the load. With the hyperv transport, VTL1's boot state (locked
  * registers, protected kernel, end of boot) outlives any VTL0 module, so
  * once a boot step succeeded heki_vtl0 pins itself for good. With the
  * loopback transport the VTL1 instance lives inside heki_vtl0 and is
@@ -121,6 +124,12 @@ static void heki_main_debugfs_exit(void)
 	heki_main_dir_owned = false;
 }
 
+/* The loopback VTL1 lives and dies with us and enforces nothing. */
+static bool heki_main_loopback(void)
+{
+	return !strcmp(heki_transport_name(), "loopback");
+}
+
 /* Everything heki_vtl0 allocates is counted; all must be back to zero. */
 static void heki_main_report_leaks(const char *what)
 {
@@ -175,14 +184,27 @@ static int __init heki_vtl0_init(void)
 			goto err_pristine;
 	}
 	ret = heki_boot_run(&opts);
-	if (ret)
+	if (ret && !(validate_modules && heki_boot_text_protected() &&
+		     !heki_main_loopback()))
 		goto err_modhook;
 	heki_main_debugfs_init();
 
-	if (heki_boot_changed_vtl1() && strcmp(heki_transport_name(), "loopback")) {
+	if (heki_boot_changed_vtl1() && !heki_main_loopback()) {
 		/* VTL1 keeps this state after we are gone: stay for good. */
 		__module_get(THIS_MODULE);
 		pr_info("VTL1 boot state is permanent: heki_vtl0 cannot be unloaded\n");
+	}
+	if (ret) {
+		/*
+		 * A step after ProtectMemory failed on a real VTL1: kernel text
+		 * is read-only to us now, and unloading would remove the ftrace
+		 * hook on load_module, a text write that faults. Stay loaded
+		 * (pinned above) and keep validating: without certificates
+		 * VTL1 refuses every module, which is the safe side.
+		 */
+		pr_err("boot step failed (%d) after kernel text was protected: heki_vtl0 stays loaded, pinned, and keeps validating module loads\n",
+		       ret);
+		return 0;
 	}
 	pr_info("ready: transport %s, module validation %s\n",
 		heki_transport_name(), validate_modules ? "on" : "off");
@@ -193,7 +215,7 @@ err_modhook:
 err_pristine:
 	heki_pristine_exit();
 err_transport:
-	if (heki_boot_changed_vtl1() && strcmp(heki_transport_name(), "loopback"))
+	if (heki_boot_changed_vtl1() && !heki_main_loopback())
 		pr_err("VTL1 state changed by the steps that succeeded stays in place\n");
 	/* debugfs reads transport state: it goes first. */
 	heki_debugfs_exit();
