@@ -19,22 +19,11 @@ GCC_FLAGS=(-std=c11 -Wall -Wextra -Werror -fsyntax-only -I uapi)
 # What sparse says when a __bitwise type is mixed with another type.
 BITWISE_DIAG='restricted|different base types'
 
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+. tests/lib/ktap.sh
 
 cases=$(sed -n 's/^#\(el\)\{0,1\}if defined(\(MISUSE_[A-Z0-9_]*\)).*/\2/p' "$SRC")
 
-echo "KTAP version 1"
-echo "1..$(($(wc -w <<<"$cases") + 2))"
+ktap_plan $(($(wc -w <<<"$cases") + 2))
 
 # The clean counterpart: everything done through explicit conversions.
 ok=1
@@ -82,5 +71,4 @@ elif ! grep -qE "$BITWISE_DIAG" <<<"$out"; then
 fi
 result $ok "header check sees misuse in an unused inline helper"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

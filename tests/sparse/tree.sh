@@ -8,23 +8,19 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 
-pass=0 fail=0 n=0
+. tests/lib/ktap.sh
+
 step() { # step NAME MAKE-TARGET
 	local out
-	n=$((n + 1))
 	if out=$(make --no-print-directory "$2" 2>&1); then
-		echo "ok $n $1"
-		pass=$((pass + 1))
+		result 1 "$1"
 	else
 		grep -E 'error:|warning:|SPARSE FAIL|\*\*\*' <<<"$out" | head -n 40 | sed 's/^/# /'
-		echo "not ok $n $1"
-		fail=$((fail + 1))
+		result 0 "$1"
 	fi
 }
 
-echo "KTAP version 1"
-echo "1..2"
+ktap_plan 2
 step "kmod/ is sparse-clean (kbuild C=2, -Wsparse-error)" sparse-kmod
 step "uapi/ headers and vtl1/ library are sparse-clean (standalone)" sparse-standalone
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

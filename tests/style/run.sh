@@ -47,20 +47,8 @@ xmacro_exempt() {
 	[[ $text =~ ^#define\ [A-Z0-9_]+_LIST\(X\) || $text =~ ^#define\ [A-Za-z0-9_]+_\( ]]
 }
 
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
-
-echo "KTAP version 1"
-echo "1..$((2 * ${#files[@]}))"
+. tests/lib/ktap.sh
+ktap_plan $((2 * ${#files[@]}))
 for f in "${files[@]}"; do
 	counted=0
 	while IFS= read -r finding; do
@@ -85,5 +73,4 @@ for f in "${files[@]}"; do
 		result 0 "SPDX $want: $f" ;;
 	esac
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done
