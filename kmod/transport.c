@@ -48,6 +48,12 @@ static struct heki_stats_slot heki_stats[HEKI_NSLOTS];
 
 static const struct heki_transport *heki_cur;
 static DEFINE_MUTEX(heki_transport_mutex);
+/*
+ * One VTL call at a time, whatever the transport: HEKI serialises its calls
+ * the same way (heki.lock), and no VTL1 has to cope with concurrent calls
+ * from several VPs. Callers build and free their chains outside it.
+ */
+static DEFINE_MUTEX(heki_call_mutex);
 
 static unsigned int heki_func_slot(u32 func)
 {
@@ -230,9 +236,11 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 		atomic64_inc(&s->refused);
 		return -ENODEV;
 	}
+	mutex_lock(&heki_call_mutex);
 	start = ktime_get_ns();
 	ret = t->call(func, a1, a2, a3);
 	ns = ktime_get_ns() - start;
+	mutex_unlock(&heki_call_mutex);
 
 	atomic64_inc(&s->calls);
 	if (ret < 0)
@@ -255,8 +263,9 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
  * @a2: RDX
  * @a3: R8
  *
- * Process context (the loopback may sleep). Counts the call in debugfs and
- * emits the heki_vtl_call tracepoint.
+ * Process context: calls are serialised by a mutex (one VTL call at a
+ * time) and the loopback may sleep. Counts the call in debugfs and emits
+ * the heki_vtl_call tracepoint.
  *
  * Return: VTL1's R8: >= 0 on success (a module token for VALIDATE_MODULE),
  * -errno on failure; -ENODEV if no transport is running.
