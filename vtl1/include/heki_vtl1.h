@@ -317,6 +317,19 @@ __u32 heki_vtl1_nr_modules(struct heki_vtl1 *v);
 __u32 heki_vtl1_nr_patch_sites(struct heki_vtl1 *v);
 
 /**
+ * heki_vtl1_ringbuf() - the ring buffer AllocateRingbufferMemory set
+ * @v: instance
+ * @pa: receives its VTL0 physical address
+ * @size: receives its size in bytes
+ *
+ * The library only records and write-protects the buffer; an embedder that
+ * wants VTL0 to read VTL1 messages writes them there itself.
+ *
+ * Return: 1 if a buffer is set, else 0 (and *@pa, *@size are 0).
+ */
+int heki_vtl1_ringbuf(struct heki_vtl1 *v, __u64 *pa, __u64 *size);
+
+/**
  * heki_vtl1_frame_info() - what VTL1 recorded about one guest frame
  * @v: instance
  * @pfn: guest frame number

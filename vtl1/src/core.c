@@ -248,6 +248,15 @@ __u32 heki_vtl1_nr_patch_sites(struct heki_vtl1 *v)
 	return r;
 }
 
+int heki_vtl1_ringbuf(struct heki_vtl1 *v, __u64 *pa, __u64 *size)
+{
+	v->p.lock(v->p.ctx);
+	*pa = v->ringbuf_pa;
+	*size = v->ringbuf_size;
+	v->p.unlock(v->p.ctx);
+	return *size != 0;
+}
+
 void heki_vtl1_frame_info(struct heki_vtl1 *v, __u64 pfn,
 			  struct heki_vtl1_frame_info *out)
 {

@@ -427,8 +427,13 @@ TEST(litebox_7_1_kexec_pages_in_vtl1_refused)
 TEST(litebox_7_25_ringbuffer_partial_last_page_protected)
 {
 	struct guest *g = guest_new();
+	__u64 pa, size;
 
+	CHECK_EQ(heki_vtl1_ringbuf(g->v, &pa, &size), 0);
 	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA + 0x100, 0x1000, 0), 0);
+	CHECK_EQ(heki_vtl1_ringbuf(g->v, &pa, &size), 1);
+	CHECK_EQ(pa, MEM_PA + 0x100);
+	CHECK_EQ(size, 0x1000);
 	CHECK_EQ(frame_prot(g, MEM_PA), 0x9);
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x1000), 0x9);
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x2000), 0xF);
