@@ -231,6 +231,7 @@ enum heki_vtl1_owner {
  * @prot: the VTL0 access VTL1 last set (HV_PAGE_* bits); meaningful only
  *	when @tracked is non-zero
  * @tracked: non-zero if VTL1 has ever changed this frame's protection
+ * @reserved: zero
  * @id: module token for HEKI_VTL1_OWNER_MODULE, otherwise 0
  */
 struct heki_vtl1_frame_info {
