@@ -51,7 +51,9 @@ static DEFINE_MUTEX(heki_transport_mutex);
 /*
  * One VTL call at a time, whatever the transport: HEKI serialises its calls
  * the same way (heki.lock), and no VTL1 has to cope with concurrent calls
- * from several VPs. Callers build and free their chains outside it.
+ * from several VPs. Callers build and free their chains outside it. It
+ * also orders calls against heki_transport_exit(). Lock order:
+ * heki_transport_mutex, then heki_call_mutex.
  */
 static DEFINE_MUTEX(heki_call_mutex);
 
@@ -187,7 +189,9 @@ int heki_transport_init(const char *name)
 		pr_err("transport %s failed to start (%d)\n", t->name, ret);
 		goto out;
 	}
+	mutex_lock(&heki_call_mutex);
 	WRITE_ONCE(heki_cur, t);
+	mutex_unlock(&heki_call_mutex);
 	pr_info("transport %s ready\n", t->name);
 out:
 	mutex_unlock(&heki_transport_mutex);
@@ -197,18 +201,21 @@ out:
 /**
  * heki_transport_exit() - stop the running transport, if any
  *
- * The caller guarantees that no VTL call is in flight or will be made
- * (e.g. the module notifier is already unregistered).
+ * A call in flight finishes first; calls made afterwards fail with
+ * -ENODEV (the module notifier should be unregistered before anyway).
  */
 void heki_transport_exit(void)
 {
 	const struct heki_transport *t;
 
 	mutex_lock(&heki_transport_mutex);
+	/* Waits for a call in flight; later calls see no transport. */
+	mutex_lock(&heki_call_mutex);
 	t = heki_cur;
 	WRITE_ONCE(heki_cur, NULL);
 	if (t)
 		t->exit();
+	mutex_unlock(&heki_call_mutex);
 	mutex_unlock(&heki_transport_mutex);
 }
 
@@ -227,16 +234,18 @@ const char *heki_transport_name(void)
 static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 			u64 npages)
 {
-	const struct heki_transport *t = READ_ONCE(heki_cur);
 	struct heki_stats_slot *s = &heki_stats[heki_func_slot(func)];
+	const struct heki_transport *t;
 	u64 start, ns;
 	s64 ret;
 
+	mutex_lock(&heki_call_mutex);
+	t = heki_cur;
 	if (!t) {
+		mutex_unlock(&heki_call_mutex);
 		atomic64_inc(&s->refused);
 		return -ENODEV;
 	}
-	mutex_lock(&heki_call_mutex);
 	start = ktime_get_ns();
 	ret = t->call(func, a1, a2, a3);
 	ns = ktime_get_ns() - start;

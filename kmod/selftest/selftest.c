@@ -1386,18 +1386,25 @@ out:
 #define ST_CONC_CALLS 25
 
 struct st_conc {
-	struct completion done;
-	unsigned int errors;
+	struct completion started, done;
+	unsigned int errors, nodev;
+	bool nodev_ok;		/* the transport may stop meanwhile */
 };
 
 static int st_conc_thread(void *arg)
 {
 	struct st_conc *sc = arg;
 	unsigned int i;
+	s64 r;
 
-	for (i = 0; i < ST_CONC_CALLS; i++)
-		if (heki_vtl_call(0x7777, i, 0, 0) != -EINVAL)
+	complete(&sc->started);
+	for (i = 0; i < ST_CONC_CALLS; i++) {
+		r = heki_vtl_call(0x7777, i, 0, 0);
+		if (r == -ENODEV && sc->nodev_ok)
+			sc->nodev++;
+		else if (r != -EINVAL)
 			sc->errors++;
+	}
 	complete(&sc->done);
 	return 0;
 }
@@ -1417,8 +1424,11 @@ static int st_loopback_concurrent(void)
 	for (i = 0; i < ARRAY_SIZE(sc); i++) {
 		struct task_struct *t;
 
+		init_completion(&sc[i].started);
 		init_completion(&sc[i].done);
 		sc[i].errors = 0;
+		sc[i].nodev = 0;
+		sc[i].nodev_ok = false;
 		t = kthread_run(st_conc_thread, &sc[i], "heki_st/%u", i);
 		if (CHECK(!IS_ERR(t)))
 			goto out;
@@ -1491,6 +1501,54 @@ out:
 		cr->keyring_destroy(cr->ctx, kr);
 	if (heki_loopback_crypto_live_keyrings() != 0)
 		fail = 1;
+	return fail;
+}
+
+/*
+ * The transport stops while four threads are calling: every call either
+ * reached VTL1 (-EINVAL for the unknown id) or found no transport
+ * (-ENODEV); nothing crashes and nothing leaks (checked by the harness).
+ */
+static int st_loopback_exit_during_calls(void)
+{
+	struct st_conc sc[4];
+	unsigned int i, n = 0, nodev = 0;
+	int fail = 0;
+
+	if (CHECK_EQ(heki_transport_init("loopback"), 0))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(sc); i++) {
+		struct task_struct *t;
+
+		init_completion(&sc[i].started);
+		init_completion(&sc[i].done);
+		sc[i].errors = 0;
+		sc[i].nodev = 0;
+		sc[i].nodev_ok = true;
+		t = kthread_run(st_conc_thread, &sc[i], "heki_st/%u", i);
+		if (IS_ERR(t)) {
+			fail = 1;
+			break;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		wait_for_completion(&sc[i].started);
+	heki_transport_exit();
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&sc[i].done);
+		nodev += sc[i].nodev;
+		if (sc[i].errors) {
+			pr_info("    # thread %u: %u unexpected results\n", i,
+				sc[i].errors);
+			fail = 1;
+		}
+	}
+	pr_info("    # %u of %u calls found the transport gone\n", nodev,
+		n * ST_CONC_CALLS);
+	if (CHECK(!heki_loopback_active()))
+		goto out;
+out:
 	return fail;
 }
 
@@ -1586,6 +1644,7 @@ static const struct st_case st_cases[] = {
 	ST_CASE(loopback_bad_pa),
 	ST_CASE(loopback_vtl1_memory),
 	ST_CASE(loopback_concurrent),
+	ST_CASE(loopback_exit_during_calls),
 	ST_CASE(loopback_prot_map),
 	ST_CASE(loopback_prot_bad),
 	ST_CASE(loopback_crypto_garbage),
