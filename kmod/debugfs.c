@@ -13,7 +13,7 @@
  *   loopback     loopback only: VTL1 state, LockRegs values per CPU
  *
  * All files are read-only. The self-test build uses heki_selftest/.
- * heki_debugfs_exit() must run before heki_transport_exit().
+ * Reading them is safe while the transport starts or stops.
  */
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 

@@ -9,9 +9,7 @@
  * process context unless its comment says otherwise. heki_vtl_call()
  * takes a mutex (one VTL call at a time), so per-CPU calls go through
  * heki_vtl_call_on_cpu(), which uses work_on_cpu().
- *
- * Teardown order: heki_debugfs_exit() before heki_transport_exit() (the
- * debugfs files read loopback state without the call lock).
+
  *
  * Every .c file of the module starts with
  *	#define pr_fmt(fmt) "heki_vtl0: " fmt

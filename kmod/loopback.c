@@ -81,6 +81,31 @@ struct heki_lb {
 static struct heki_lb *heki_lb;
 static atomic_long_t heki_lb_allocs = ATOMIC_LONG_INIT(0);
 
+/*
+ * heki_lb is published and torn down under heki_lb_state_lock; the
+ * introspection functions (debugfs, tests) hold it while they use the
+ * state, so they never see it freed under them. VTL calls do not take it:
+ * transport.c orders them against start and stop with its call mutex.
+ * Lock order: heki_lb_state_lock, then the library lock, then prot_lock.
+ */
+static DEFINE_MUTEX(heki_lb_state_lock);
+
+/* The running loopback, pinned until heki_lb_put(); NULL if none. */
+static struct heki_lb *heki_lb_get(void)
+{
+	mutex_lock(&heki_lb_state_lock);
+	if (!heki_lb) {
+		mutex_unlock(&heki_lb_state_lock);
+		return NULL;
+	}
+	return heki_lb;
+}
+
+static void heki_lb_put(void)
+{
+	mutex_unlock(&heki_lb_state_lock);
+}
+
 /* ------------------------------------------------------------------ */
 /* Guest physical memory                                               */
 /* ------------------------------------------------------------------ */
@@ -232,13 +257,16 @@ static hv_status_t heki_lb_modify_prot(void *ctx, heki_gpa_t gpa,
  */
 int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 	hv_status_t st;
 
 	if (!lb)
 		return -ENODEV;
+	mutex_lock(&lb->call_lock);
 	st = heki_lb_modify_prot(lb, heki_gpa(gpa), npages,
 				 (__force hv_page_prot_t)prot);
+	mutex_unlock(&lb->call_lock);
+	heki_lb_put();
 	return st == HV_STATUS_SUCCESS ? 0 : -EINVAL;
 }
 #endif
@@ -448,7 +476,9 @@ static int heki_lb_init(void)
 		ret = -ENOMEM;
 		goto fail;
 	}
+	mutex_lock(&heki_lb_state_lock);
 	WRITE_ONCE(heki_lb, lb);
+	mutex_unlock(&heki_lb_state_lock);
 	pr_info("loopback: VTL1 library running in the kernel; VTL1 memory %#llx+%#llx (protections are recorded, not enforced)\n",
 		lb->vtl1_range.pa, lb->vtl1_range.size);
 	return 0;
@@ -459,11 +489,14 @@ fail:
 
 static void heki_lb_exit(void)
 {
-	struct heki_lb *lb = heki_lb;
+	struct heki_lb *lb;
 
+	mutex_lock(&heki_lb_state_lock);
+	lb = heki_lb;
 	WRITE_ONCE(heki_lb, NULL);
 	if (lb)
 		heki_lb_free_state(lb);
+	mutex_unlock(&heki_lb_state_lock);
 }
 
 static s64 heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3)
@@ -505,12 +538,13 @@ bool heki_loopback_active(void)
  */
 int heki_loopback_vtl1_range(u64 *pa, u64 *size)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 
 	if (!lb)
 		return -ENODEV;
 	*pa = lb->vtl1_range.pa;
 	*size = lb->vtl1_range.size;
+	heki_lb_put();
 	return 0;
 }
 
@@ -534,7 +568,7 @@ long heki_loopback_live_allocs(void)
  */
 int heki_loopback_prot_lookup(u64 gpa, u32 *prot)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 	unsigned long lo, hi;
 	int ret = -ENOENT;
 
@@ -559,6 +593,7 @@ int heki_loopback_prot_lookup(u64 gpa, u32 *prot)
 		}
 	}
 	mutex_unlock(&lb->prot_lock);
+	heki_lb_put();
 	return ret;
 }
 
@@ -570,7 +605,7 @@ int heki_loopback_prot_lookup(u64 gpa, u32 *prot)
  */
 unsigned long heki_loopback_prot_count(void)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 	unsigned long n;
 
 	if (!lb)
@@ -578,6 +613,7 @@ unsigned long heki_loopback_prot_count(void)
 	mutex_lock(&lb->prot_lock);
 	n = lb->nprots;
 	mutex_unlock(&lb->prot_lock);
+	heki_lb_put();
 	return n;
 }
 
@@ -591,7 +627,7 @@ unsigned long heki_loopback_prot_count(void)
 unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,
 					  unsigned long max)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 	unsigned long n;
 
 	if (!lb)
@@ -600,6 +636,7 @@ unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,
 	n = lb->nprots;
 	memcpy(out, lb->prots, min(n, max) * sizeof(*out));
 	mutex_unlock(&lb->prot_lock);
+	heki_lb_put();
 	return n;
 }
 
@@ -620,7 +657,7 @@ static void heki_prot_str(u32 prot, char *s)
  */
 void heki_loopback_show_protections(struct seq_file *m)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb = heki_lb_get();
 	unsigned long i;
 	u64 pages = 0;
 	char s[5];
@@ -641,6 +678,7 @@ void heki_loopback_show_protections(struct seq_file *m)
 	}
 	seq_printf(m, "# runs %lu pages %llu\n", lb->nprots, pages);
 	mutex_unlock(&lb->prot_lock);
+	heki_lb_put();
 }
 
 /**
@@ -649,12 +687,13 @@ void heki_loopback_show_protections(struct seq_file *m)
  */
 void heki_loopback_show_state(struct seq_file *m)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
+	struct heki_lb *lb;
 	unsigned int cpu;
 
 	seq_printf(m, "live_allocations %ld\n", heki_loopback_live_allocs());
 	seq_printf(m, "live_keyrings %ld\n",
 		   heki_loopback_crypto_live_keyrings());
+	lb = heki_lb_get();
 	if (!lb) {
 		seq_puts(m, "active 0\n");
 		return;
@@ -678,4 +717,5 @@ void heki_loopback_show_state(struct seq_file *m)
 			   r->val[HEKI_LB_REG_CR0_MASK],
 			   r->val[HEKI_LB_REG_CR4_MASK], r->writes);
 	}
+	heki_lb_put();
 }
