@@ -18,9 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KO=kmod/heki_vtl0.ko
-OUT=build/bench-vm
 N=${BENCH_N:-20}
 [ -f "$KO" ] || { echo "bench-vm: $KO is not built; run make" >&2; exit 1; }
+mkdir -p build/vm
+OUT=$(mktemp -d build/vm/bench.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
 tests/modules/build.sh "$OUT" 0 >/dev/null
 
 certs=$OUT/test-certs.der

@@ -15,8 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KO=kmod/heki_vtl0.ko
-OUT=build/demo
 [ -f "$KO" ] || { echo "demo: $KO is not built; run make" >&2; exit 1; }
+mkdir -p build/vm
+OUT=$(mktemp -d build/vm/demo.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
 
 echo "demo: making a fresh signing key and a signed test module..."
 tests/modules/build.sh "$OUT" 0 >/dev/null
