@@ -108,9 +108,17 @@ rmmod heki_vtl0
 ROUNDS=4
 K=$(((BENCH_N + ROUNDS - 1) / ROUNDS))
 r=0
+# settle: let deferred work of the last (un)load finish, then one untimed
+# load of each module.
+settle() {
+	sleep 1
+	for spec in "$@"; do insmod "${spec%%:*}" && rmmod "${spec##*:}"; done
+}
 while [ $r -lt $ROUNDS ]; do
+	settle "$@"
 	for spec in "$@"; do sample plain "${spec%%:*}" "${spec##*:}" $K; done
 	insmod /heki_vtl0.ko transport=loopback certs=heki/bench-certs.der
+	settle "$@"
 	for spec in "$@"; do sample heki "${spec%%:*}" "${spec##*:}" $K; done
 	rmmod heki_vtl0
 	r=$((r + 1))
