@@ -34,6 +34,7 @@ static int check_ranges(const struct heki_range *r, __u64 n)
 {
 	__u64 pa_bits = 0, va_bits = 0, i;
 
+#pragma GCC unroll 4
 	for (i = 0; i < n; i++) {
 		pa_bits |= r[i].pa | r[i].epa | (r[i].epa - r[i].pa);
 		va_bits |= r[i].va + (1ULL << 47);
