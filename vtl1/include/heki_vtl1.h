@@ -318,6 +318,20 @@ __u32 heki_vtl1_nr_modules(struct heki_vtl1 *v);
 __u32 heki_vtl1_nr_patch_sites(struct heki_vtl1 *v);
 
 /**
+ * heki_vtl1_locked_reg() - a VTL0 register value LockRegs pinned
+ * @v: instance
+ * @name: Hyper-V register name (HV_REGISTER_CR0, _CR4, _LSTAR, _STAR,
+ *	_CSTAR, _APIC_BASE, _EFER, _SYSENTER_CS/_ESP/_EIP, _SFMASK)
+ * @value: receives the value the most recent successful LockRegs read
+ *
+ * For the embedder's intercept handler, which decides whether a VTL0
+ * write to a pinned register may proceed.
+ *
+ * Return: 1 if @name is pinned and LockRegs has run, else 0.
+ */
+int heki_vtl1_locked_reg(struct heki_vtl1 *v, __u32 name, __u64 *value);
+
+/**
  * heki_vtl1_ringbuf() - the ring buffer AllocateRingbufferMemory set
  * @v: instance
  * @pa: receives its VTL0 physical address

@@ -87,18 +87,21 @@ out:
 
 /*
  * LockRegs: read the VTL0 registers the intercepts pin (all must be
- * readable) and install the intercepts on the current VP. Refused after
- * end of boot.
+ * readable), install the intercepts on the current VP, and keep the values
+ * for the embedder's intercept handler (heki_vtl1_locked_reg()). Refused
+ * after end of boot.
  */
+const __u32 vtl1_pinned_regs[VTL1_NR_PINNED_REGS] = {
+	HV_REGISTER_CR0, HV_REGISTER_CR4, HV_REGISTER_LSTAR,
+	HV_REGISTER_STAR, HV_REGISTER_CSTAR, HV_REGISTER_APIC_BASE,
+	HV_REGISTER_EFER, HV_REGISTER_SYSENTER_CS,
+	HV_REGISTER_SYSENTER_ESP, HV_REGISTER_SYSENTER_EIP,
+	HV_REGISTER_SFMASK,
+};
+
 __s64 vtl1_do_LOCK_REGS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
-	static const __u32 pinned[] = {
-		HV_REGISTER_CR0, HV_REGISTER_CR4, HV_REGISTER_LSTAR,
-		HV_REGISTER_STAR, HV_REGISTER_CSTAR, HV_REGISTER_APIC_BASE,
-		HV_REGISTER_EFER, HV_REGISTER_SYSENTER_CS,
-		HV_REGISTER_SYSENTER_ESP, HV_REGISTER_SYSENTER_EIP,
-		HV_REGISTER_SFMASK,
-	};
+	__u64 val[VTL1_NR_PINNED_REGS];
 	static const struct {
 		__u32 name;
 		__u64 value;
@@ -113,16 +116,13 @@ __s64 vtl1_do_LOCK_REGS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (v->end_of_boot)
 		return -HEKI_VSM_ERR_OPERATION_AFTER_END_OF_BOOT;
 
-	for (i = 0; i < ARRAY_SIZE(pinned); i++) {
-		__u64 val;
-
-		if (v->p.get_vtl0_register(v->p.ctx, pinned[i], &val) !=
-		    HV_STATUS_SUCCESS) {
+	for (i = 0; i < VTL1_NR_PINNED_REGS; i++) {
+		if (v->p.get_vtl0_register(v->p.ctx, vtl1_pinned_regs[i],
+					   &val[i]) != HV_STATUS_SUCCESS) {
 			vtl1_err(v, "LockRegs: reading register %x failed\n",
-				 pinned[i]);
+				 vtl1_pinned_regs[i]);
 			return -HEKI_VSM_ERR_HYPERCALL_FAILED;
 		}
-		v->locked_regs[i] = val;
 	}
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++) {
 		if (v->p.set_intercept_register(v->p.ctx, intercepts[i].name,
@@ -133,6 +133,8 @@ __s64 vtl1_do_LOCK_REGS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 			return -HEKI_VSM_ERR_HYPERCALL_FAILED;
 		}
 	}
+	memcpy(v->locked_regs, val, sizeof(val));
+	v->regs_locked = 1;
 	return 0;
 }
 

@@ -248,6 +248,22 @@ __u32 heki_vtl1_nr_patch_sites(struct heki_vtl1 *v)
 	return r;
 }
 
+int heki_vtl1_locked_reg(struct heki_vtl1 *v, __u32 name, __u64 *value)
+{
+	int found = 0;
+	__u32 i;
+
+	v->p.lock(v->p.ctx);
+	for (i = 0; v->regs_locked && i < VTL1_NR_PINNED_REGS; i++) {
+		if (vtl1_pinned_regs[i] == name) {
+			*value = v->locked_regs[i];
+			found = 1;
+		}
+	}
+	v->p.unlock(v->p.ctx);
+	return found;
+}
+
 int heki_vtl1_ringbuf(struct heki_vtl1 *v, __u64 *pa, __u64 *size)
 {
 	v->p.lock(v->p.ctx);

@@ -15,6 +15,9 @@
 #define VTL1_PFN_LIMIT		(1ULL << (52 - HEKI_PAGE_SHIFT))
 #define VTL1_PA_LIMIT		(1ULL << 52)
 
+/* Number of VTL0 registers LockRegs reads (vtl1_pinned_regs[]). */
+#define VTL1_NR_PINNED_REGS	11
+
 /* VTL0 access of a frame VTL1 never touched (partition default). */
 #define VTL1_PROT_DEFAULT	((__force hv_page_prot_t)0xF)
 
@@ -64,13 +67,11 @@ struct vtl1_mod_range {
  * struct vtl1_module - a validated module
  * @token: value ValidateModule returned
  * @nr: entries in @r
- * @init_freed: FreeModuleInit has run
  * @r: memory runs by type
  */
 struct vtl1_module {
 	__s64 token;
 	__u32 nr;
-	__u32 init_freed;
 	struct vtl1_mod_range *r;
 };
 
@@ -134,7 +135,9 @@ struct heki_symtab;
  * @patches: precomputed text patches
  * @ringbuf_pa: ring buffer address (first AllocateRingbufferMemory)
  * @ringbuf_size: ring buffer size, 0 if not set
- * @locked_regs: VTL0 register values read by the last LockRegs
+ * @locked_regs: VTL0 register values read by the last LockRegs, in the
+ *	order of vtl1_pinned_regs[]
+ * @regs_locked: LockRegs succeeded at least once
  * @chain_buf: ranges of the current call's chain (see chain.c)
  * @chain_cap: capacity of @chain_buf
  */
@@ -155,10 +158,14 @@ struct heki_vtl1 {
 	struct vtl1_patches patches;
 	__u64 ringbuf_pa;
 	__u64 ringbuf_size;
-	__u64 locked_regs[11];
+	__u64 locked_regs[VTL1_NR_PINNED_REGS];
+	__u32 regs_locked;
 	struct heki_range *chain_buf;
 	__u32 chain_cap;
 };
+
+/* boot.c: the VTL0 registers LockRegs reads and the intercepts pin */
+extern const __u32 vtl1_pinned_regs[VTL1_NR_PINNED_REGS];
 
 /* core.c */
 void *vtl1_alloc(struct heki_vtl1 *v, __u64 size);

@@ -377,7 +377,6 @@ __s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	ret = module_release(v, m, 1);
 	if (ret)
 		return ret;
-	m->init_freed = 1;
 	vtl1_patches_remove(v, m->token, 1);
 	return 0;
 }

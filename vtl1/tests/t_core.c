@@ -242,8 +242,13 @@ TEST(litebox_7_26_no_token_for_failed_cpu)
 TEST(lock_regs_installs_intercepts)
 {
 	struct guest *g = guest_new();
+	__u64 val = 0;
 
+	CHECK_EQ(heki_vtl1_locked_reg(g->v, HV_REGISTER_CR0, &val), 0);
 	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_locked_reg(g->v, HV_REGISTER_LSTAR, &val), 1);
+	CHECK_EQ(val, 0x1000ULL + HV_REGISTER_LSTAR);	/* guest.c's value */
+	CHECK_EQ(heki_vtl1_locked_reg(g->v, HV_REGISTER_RIP, &val), 0);
 	CHECK_EQ(g->nr_set_regs, 3);
 	CHECK_EQ(g->set_reg_name[0], HV_REGISTER_CR_INTERCEPT_CONTROL);
 	CHECK_EQ(g->set_reg_value[0], 0x7FD543);
