@@ -203,7 +203,19 @@
 	X(MODLAYOUT_MEM_SIZE, HEKI_EINVAL, "module memory type size differs from the ELF layout") \
 	X(MODLAYOUT_MEM_ALIGN, HEKI_EINVAL, "module memory type address not page aligned") \
 	X(MODLAYOUT_MEM_MISPLACED, HEKI_EINVAL, "module memory types not where the kernel lays them out") \
-	X(MODLAYOUT_MEM_OVERLAP, HEKI_EINVAL, "module core and init allocations overlap")
+	X(MODLAYOUT_MEM_OVERLAP, HEKI_EINVAL, "module core and init allocations overlap") \
+	X(DER_TRUNCATED, HEKI_ELIBBAD, "DER element header truncated") \
+	X(DER_HIGH_TAG, HEKI_ELIBBAD, "DER multi-byte tag number not accepted") \
+	X(DER_INDEFINITE_LENGTH, HEKI_ELIBBAD, "DER indefinite length not accepted") \
+	X(DER_BAD_LENGTH, HEKI_ELIBBAD, "DER length not minimal or over HEKI_DER_MAX_LEN") \
+	X(DER_VALUE_TRUNCATED, HEKI_ELIBBAD, "DER value longer than the bytes left") \
+	X(DER_UNEXPECTED_TAG, HEKI_ELIBBAD, "DER element has an unexpected tag") \
+	X(DER_NOT_CONSTRUCTED, HEKI_ELIBBAD, "DER element entered is not constructed") \
+	X(DER_BAD_INTEGER, HEKI_ELIBBAD, "DER INTEGER empty, negative, non-minimal or too large") \
+	X(DER_BAD_BIT_STRING, HEKI_ELIBBAD, "DER BIT STRING empty or with unused bits") \
+	X(CRYPTO_DIGEST_FAILED, HEKI_EIO, "crypto provider digest failed") \
+	X(CRYPTO_CERT_NOT_FOUND, HEKI_ENOKEY, "no keyring certificate has the signer's issuer and serial") \
+	X(CRYPTO_BAD_ARGUMENT, HEKI_EINVAL, "crypto primitive called with invalid arguments")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
