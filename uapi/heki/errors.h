@@ -215,7 +215,37 @@
 	X(DER_BAD_BIT_STRING, HEKI_ELIBBAD, "DER BIT STRING empty or with unused bits") \
 	X(CRYPTO_DIGEST_FAILED, HEKI_EIO, "crypto provider digest failed") \
 	X(CRYPTO_CERT_NOT_FOUND, HEKI_ENOKEY, "no keyring certificate has the signer's issuer and serial") \
-	X(CRYPTO_BAD_ARGUMENT, HEKI_EINVAL, "crypto primitive called with invalid arguments")
+	X(CRYPTO_BAD_ARGUMENT, HEKI_EINVAL, "crypto primitive called with invalid arguments") \
+	X(MODULE_CONTENT_MISMATCH, HEKI_EINVAL, "module memory differs from its relocated ELF outside rewrite sites") \
+	X(MODULE_REWRITE_FORBIDDEN, HEKI_EINVAL, "module rewrite site holds bytes its rewrite cannot produce") \
+	X(MODULE_REWRITE_SITE_INVALID, HEKI_EINVAL, "module rewrite-site table entry malformed or outside module memory") \
+	X(MODULE_REWRITE_SITE_OVERLAP, HEKI_EINVAL, "module rewrite sites overlap in a way no load produces") \
+	X(MODULE_REWRITE_TOO_MANY, HEKI_ERANGE, "module has more rewrite sites than VTL1 accepts") \
+	X(MODULE_MEMORY_INCOMPLETE, HEKI_EINVAL, "module memory type missing or split against the layout") \
+	X(PE_TRUNCATED, HEKI_ELIBBAD, "kexec kernel image shorter than a DOS header") \
+	X(PE_BAD_DOS_MAGIC, HEKI_ELIBBAD, "kexec kernel image has no MZ magic") \
+	X(PE_BAD_LFANEW, HEKI_ELIBBAD, "PE header offset outside the kexec kernel image") \
+	X(PE_BAD_SIGNATURE, HEKI_ELIBBAD, "kexec kernel image has no PE signature") \
+	X(PE_BAD_MACHINE, HEKI_ELIBBAD, "kexec kernel image not for x86-64") \
+	X(PE_BAD_OPT_HEADER, HEKI_ELIBBAD, "PE optional header not PE32+, too short or beyond the image") \
+	X(PE_BAD_DIRECTORIES, HEKI_ELIBBAD, "PE data directory count above 16 or beyond the optional header") \
+	X(PE_BAD_SECTIONS, HEKI_ELIBBAD, "PE section count 0 or above HEKI_PE_MAX_SECTIONS") \
+	X(PE_HEADERS_OUT_OF_BOUNDS, HEKI_ELIBBAD, "PE SizeOfHeaders below the section table or beyond the image") \
+	X(PE_SECTION_OUT_OF_BOUNDS, HEKI_ELIBBAD, "PE section raw data beyond the image") \
+	X(PE_SECTION_OVERLAP, HEKI_ELIBBAD, "PE section raw data overlaps the headers or another section") \
+	X(PE_SECTION_GAP, HEKI_ELIBBAD, "PE section raw data leaves unhashed bytes between sections") \
+	X(PE_CERT_TABLE_INVALID, HEKI_ELIBBAD, "PE certificate table misaligned, not after the sections or not at the end") \
+	X(AUTHENTICODE_NOT_SIGNED, HEKI_ELIBBAD, "kexec kernel image has no certificate table") \
+	X(AUTHENTICODE_CERT_ENTRY_INVALID, HEKI_ELIBBAD, "WIN_CERTIFICATE length too small or beyond the certificate table") \
+	X(AUTHENTICODE_NO_SIGNATURE, HEKI_ELIBBAD, "no WIN_CERT_TYPE_PKCS_SIGNED_DATA revision 2.0 entry") \
+	X(AUTHENTICODE_NOT_SPC_INDIRECT, HEKI_ELIBBAD, "Authenticode content type not SpcIndirectDataContent") \
+	X(AUTHENTICODE_SPC_PARSE_FAILED, HEKI_ELIBBAD, "SpcIndirectDataContent does not parse") \
+	X(AUTHENTICODE_DIGEST_UNSUPPORTED, HEKI_ENOPKG, "Authenticode digest not SHA-256, SHA-384 or SHA-512") \
+	X(AUTHENTICODE_DIGEST_ALG_MISMATCH, HEKI_ELIBBAD, "SpcIndirectDataContent and signer digest algorithms differ") \
+	X(AUTHENTICODE_IMAGE_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "kexec kernel image digest differs from the signed digest") \
+	X(AUTHENTICODE_CONTENT_TYPE_MISMATCH, HEKI_EKEYREJECTED, "signed contentType attribute not SpcIndirectDataContent") \
+	X(AUTHENTICODE_MESSAGE_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "signed messageDigest differs from the SpcIndirectDataContent hash") \
+	X(KEXEC_BLOB_NOT_PROTECTED, HEKI_EINVAL, "kexec kernel blob missing or not in the protected pages")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
