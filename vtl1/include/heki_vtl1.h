@@ -123,6 +123,43 @@ struct heki_vtl1_phys_range {
 };
 
 /**
+ * enum heki_vtl1_hash - digest algorithms of the crypto primitives
+ * @HEKI_VTL1_HASH_NONE: no algorithm (never valid)
+ * @HEKI_VTL1_HASH_SHA256: SHA-256, 32-byte digest
+ * @HEKI_VTL1_HASH_SHA384: SHA-384, 48-byte digest
+ * @HEKI_VTL1_HASH_SHA512: SHA-512, 64-byte digest
+ */
+enum heki_vtl1_hash {
+	HEKI_VTL1_HASH_NONE = 0,
+	HEKI_VTL1_HASH_SHA256 = 1,
+	HEKI_VTL1_HASH_SHA384 = 2,
+	HEKI_VTL1_HASH_SHA512 = 3,
+};
+
+/* Largest digest of any enum heki_vtl1_hash algorithm, in bytes */
+#define HEKI_VTL1_HASH_MAX_SIZE	64
+
+/**
+ * heki_vtl1_hash_size() - digest size of an algorithm
+ * @alg: an enum heki_vtl1_hash value
+ *
+ * Return: 32, 48 or 64, or 0 if @alg is not a supported algorithm.
+ */
+static inline __u32 heki_vtl1_hash_size(__u32 alg)
+{
+	switch (alg) {
+	case HEKI_VTL1_HASH_SHA256:
+		return 32;
+	case HEKI_VTL1_HASH_SHA384:
+		return 48;
+	case HEKI_VTL1_HASH_SHA512:
+		return 64;
+	default:
+		return 0;
+	}
+}
+
+/**
  * struct heki_vtl1_crypto - signature verification provider
  * @ctx: opaque pointer passed back as the first argument of every callback
  * @keyring_create: create an empty keyring in *@kr; 0 or -HEKI_VSM_ERR_*
@@ -133,8 +170,33 @@ struct heki_vtl1_phys_range {
  *	over @data (@len bytes) with any certificate of @kr as the signer;
  *	0 when it verifies, otherwise -HEKI_VSM_ERR_* (e.g. key rejected,
  *	unsupported algorithm, malformed signature)
+ * @digest: hash @len bytes at @data with @alg (enum heki_vtl1_hash) into
+ *	@out, which has room for @outlen bytes; returns the digest size
+ *	(32, 48 or 64), -HEKI_VSM_ERR_SIG_UNSUPPORTED for another @alg,
+ *	-HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT if @outlen is too small or
+ *	-HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED
+ * @find_cert: find the next certificate of @kr whose issuer Name (the
+ *	exact DER of the SEQUENCE, @issuer, @issuer_len bytes) and serial
+ *	number (the INTEGER's magnitude: content octets without the one
+ *	leading 0x00 pad, @serial, @serial_len bytes) are the given ones.
+ *	*@pos is a cursor: 0 starts at the first certificate, and on success
+ *	it is set so that the next call continues after the match. On success
+ *	*@cert is a handle owned by @kr (valid until @keyring_destroy) and 0
+ *	is returned; when no further certificate matches, the result is
+ *	-HEKI_VSM_ERR_SIG_NO_KEY if @kr holds no RSA key at all, otherwise
+ *	-HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND
+ * @rsa_pkcs1_verify: verify the RSA PKCS#1 v1.5 signature @sig (@siglen
+ *	bytes) of the @alg digest @digest (@dlen bytes, the digest size of
+ *	@alg) with the public key of @cert (a @find_cert handle). Returns 0
+ *	when it verifies, -HEKI_VSM_ERR_SIG_KEY_REJECTED when it does not,
+ *	-HEKI_VSM_ERR_SIG_NO_KEY if the certificate has no RSA key,
+ *	-HEKI_VSM_ERR_SIG_UNSUPPORTED for another @alg,
+ *	-HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT if @dlen is not @alg's size
  *
  * All buffers are VTL1 copies. Callbacks run under the instance lock.
+ * @digest, @find_cert and @rsa_pkcs1_verify are the primitives parsers
+ * built on the DER reader (Authenticode, the freestanding provider's
+ * PKCS#7) use; every provider implements all of them.
  */
 struct heki_vtl1_crypto {
 	void *ctx;
@@ -144,6 +206,14 @@ struct heki_vtl1_crypto {
 	void (*keyring_destroy)(void *ctx, void *kr);
 	int (*verify_pkcs7)(void *ctx, void *kr, const __u8 *data, __u64 len,
 			    const __u8 *p7, __u64 p7len);
+	int (*digest)(void *ctx, __u32 alg, const __u8 *data, __u64 len,
+		      __u8 *out, __u32 outlen);
+	int (*find_cert)(void *ctx, void *kr, const __u8 *issuer,
+			 __u32 issuer_len, const __u8 *serial, __u32 serial_len,
+			 __u32 *pos, void **cert);
+	int (*rsa_pkcs1_verify)(void *ctx, void *cert, __u32 alg,
+				const __u8 *digest, __u32 dlen,
+				const __u8 *sig, __u32 siglen);
 };
 
 /**
