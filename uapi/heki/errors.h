@@ -245,7 +245,30 @@
 	X(AUTHENTICODE_IMAGE_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "kexec kernel image digest differs from the signed digest") \
 	X(AUTHENTICODE_CONTENT_TYPE_MISMATCH, HEKI_EKEYREJECTED, "signed contentType attribute not SpcIndirectDataContent") \
 	X(AUTHENTICODE_MESSAGE_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "signed messageDigest differs from the SpcIndirectDataContent hash") \
-	X(KEXEC_BLOB_NOT_PROTECTED, HEKI_EINVAL, "kexec kernel blob missing or not in the protected pages")
+	X(KEXEC_BLOB_MISSING, HEKI_EINVAL, "KexecValidate with ranges but no kernel blob range") \
+	X(REWRITE_KIND_UNKNOWN, HEKI_EINVAL, "module rewrite site of an unknown kind") \
+	X(REWRITE_SITE_LENGTH, HEKI_ERANGE, "module rewrite site shorter than its instruction or longer than HEKI_RW_MAX_SITE_LEN") \
+	X(REWRITE_KSYM_UNKNOWN, HEKI_ENOENT, "kernel symbol a rewrite rule needs is not in the kernel symbol table") \
+	X(REWRITE_MCOUNT_ORIGINAL, HEKI_EINVAL, "__mcount_loc site in the ELF is not a call to __fentry__") \
+	X(REWRITE_MCOUNT_FORBIDDEN, HEKI_EINVAL, "__mcount_loc site holds neither the __fentry__ call, NOP5 nor an allowed ftrace call") \
+	X(REWRITE_RETURN_ORIGINAL, HEKI_EINVAL, ".return_sites site in the ELF is not a jmp to __x86_return_thunk") \
+	X(REWRITE_RETURN_FORBIDDEN, HEKI_EINVAL, "return site holds neither a jmp to a return thunk nor ret with int3 padding") \
+	X(REWRITE_RETPOLINE_ORIGINAL, HEKI_EINVAL, ".retpoline_sites site in the ELF is not a call/jmp/jcc to an indirect thunk") \
+	X(REWRITE_RETPOLINE_FORBIDDEN, HEKI_EINVAL, "retpoline site holds neither the thunk call nor the register form patch_retpoline writes") \
+	X(REWRITE_ALT_REPLACEMENT, HEKI_ERANGE, "alternative replacement outside module text or longer than the original") \
+	X(REWRITE_ALT_FORBIDDEN, HEKI_EINVAL, "alternative site holds neither the original nor the relocated replacement with the kernel NOPs") \
+	X(REWRITE_JUMP_LABEL_ORIGINAL, HEKI_EINVAL, "__jump_table code in the ELF is not NOP2/NOP5 or a jmp to the entry target") \
+	X(REWRITE_JUMP_LABEL_FORBIDDEN, HEKI_EINVAL, "jump label site holds neither the NOP nor the jmp of its size to the entry target") \
+	X(REWRITE_STATIC_CALL_ORIGINAL, HEKI_EINVAL, ".static_call_sites site in the ELF is not the call/jmp/jcc its tail flag says") \
+	X(REWRITE_STATIC_CALL_FORBIDDEN, HEKI_EINVAL, "static call site holds no form __static_call_transform writes for an allowed target") \
+	X(REWRITE_PARAVIRT_ORIGINAL, HEKI_EINVAL, ".parainstructions site in the ELF is not call *pv_ops[type]") \
+	X(REWRITE_PARAVIRT_FORBIDDEN, HEKI_EINVAL, "paravirt site holds neither the original, a call to its pv_ops target nor NOPs") \
+	X(REWRITE_SMP_LOCK_ORIGINAL, HEKI_EINVAL, ".smp_locks site in the ELF is not a lock prefix") \
+	X(REWRITE_SMP_LOCK_FORBIDDEN, HEKI_EINVAL, "lock prefix changed (only a uniprocessor boot writes 3e)") \
+	X(REWRITE_ENDBR_SEAL, HEKI_EINVAL, ".ibt_endbr_seal entry on a kernel without IBT") \
+	X(REWRITE_TABLE_ENTRY, HEKI_ERANGE, "sorted rewrite table size not a multiple of its entry size or entry outside module memory") \
+	X(REWRITE_TABLE_FORBIDDEN, HEKI_EINVAL, "sorted table is not a sorted permutation of its relocated entries") \
+	X(REWRITE_TABLE_UNSUPPORTED, HEKI_EOPNOTSUPP, "sorted table kind whose re-keying VTL1 cannot predict")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
