@@ -26,6 +26,9 @@
  *     the signer's verifies the RSA PKCS#1 v1.5 signature over the digest
  *     of @data, else SIG_KEY_REJECTED (EKEYREJECTED), or SIG_NO_KEY
  *     (ENOKEY) if the keyring holds no RSA key at all.
+ * The primitives (digest, find_cert, rsa_pkcs1_verify) are EVP digests,
+ * a walk of the certificate stack comparing the issuer's DER and the
+ * serial's content octets, and EVP_PKEY_verify with PKCS#1 v1.5 padding.
  * Every byte of the signature is therefore either checked or covered by
  * the RSA verification: a flipped byte anywhere fails. LiteBox instead
  * tries every certificate and ignores the issuer, serial, versions and the
@@ -307,10 +310,115 @@ out:
 	return ret;
 }
 
+static const EVP_MD *heki_ossl_md(__u32 alg)
+{
+	switch (alg) {
+	case HEKI_VTL1_HASH_SHA256:
+		return EVP_sha256();
+	case HEKI_VTL1_HASH_SHA384:
+		return EVP_sha384();
+	case HEKI_VTL1_HASH_SHA512:
+		return EVP_sha512();
+	default:
+		return NULL;
+	}
+}
+
+static int heki_ossl_digest_prim(void *ctx, __u32 alg, const __u8 *data,
+				 __u64 len, __u8 *out, __u32 outlen)
+{
+	const EVP_MD *md = heki_ossl_md(alg);
+	unsigned int n = 0;
+
+	(void)ctx;
+	if (!md)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (outlen < heki_vtl1_hash_size(alg) || !out || (!data && len))
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	if (EVP_Digest(data, len, out, &n, md, NULL) != 1) {
+		ERR_clear_error();
+		return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	}
+	return (int)n;
+}
+
+/* The content octets of @x's serial number equal @serial. */
+static int heki_ossl_serial_eq(X509 *x, const __u8 *serial, __u32 len)
+{
+	unsigned char *enc = NULL;
+	int n = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &enc);
+	int hdr, ok = 0;
+
+	if (n >= 2 && enc[0] == 0x02) {
+		hdr = enc[1] < 0x80 ? 2 : 2 + (enc[1] & 0x7f);
+		ok = n - hdr == (int)len && !memcmp(enc + hdr, serial, len);
+	}
+	OPENSSL_free(enc);
+	return ok;
+}
+
+static int heki_ossl_find_cert(void *ctx, void *kr, const __u8 *issuer,
+			       __u32 issuer_len, const __u8 *serial,
+			       __u32 serial_len, __u32 *pos, void **cert)
+{
+	struct heki_ossl_keyring *k = kr;
+	const unsigned char *da;
+	int i, n, have_rsa = 0;
+	size_t la;
+
+	(void)ctx;
+	if (!k || !pos || !cert || !issuer || !serial)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	n = sk_X509_num(k->certs);
+	for (i = (int)*pos; i >= 0 && i < n; i++) {
+		X509 *x = sk_X509_value(k->certs, i);
+
+		if (!X509_NAME_get0_der(X509_get_issuer_name(x), &da, &la) ||
+		    la != issuer_len || memcmp(da, issuer, la) ||
+		    !heki_ossl_serial_eq(x, serial, serial_len))
+			continue;
+		*pos = (__u32)i + 1;
+		*cert = x;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		EVP_PKEY *pkey = X509_get0_pubkey(sk_X509_value(k->certs, i));
+
+		if (pkey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+			have_rsa = 1;
+	}
+	ERR_clear_error();
+	return have_rsa ? -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND :
+			  -HEKI_VSM_ERR_SIG_NO_KEY;
+}
+
+static int heki_ossl_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
+				      const __u8 *digest, __u32 dlen,
+				      const __u8 *sig, __u32 siglen)
+{
+	const EVP_MD *md = heki_ossl_md(alg);
+	int r;
+
+	(void)ctx;
+	if (!md)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (!cert || !digest || dlen != heki_vtl1_hash_size(alg) ||
+	    (!sig && siglen))
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	r = heki_ossl_try_cert(cert, md, digest, dlen, sig, siglen);
+	ERR_clear_error();
+	if (r < 0)
+		return -HEKI_VSM_ERR_SIG_NO_KEY;
+	return r ? 0 : -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+}
+
 const struct heki_vtl1_crypto heki_vtl1_crypto_openssl = {
 	.ctx = NULL,
 	.keyring_create = heki_ossl_keyring_create,
 	.keyring_add_cert = heki_ossl_keyring_add_cert,
 	.keyring_destroy = heki_ossl_keyring_destroy,
 	.verify_pkcs7 = heki_ossl_verify_pkcs7,
+	.digest = heki_ossl_digest_prim,
+	.find_cert = heki_ossl_find_cert,
+	.rsa_pkcs1_verify = heki_ossl_rsa_pkcs1_verify,
 };

@@ -177,8 +177,9 @@ static inline __u32 heki_vtl1_hash_size(__u32 alg)
  *	-HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED
  * @find_cert: find the next certificate of @kr whose issuer Name (the
  *	exact DER of the SEQUENCE, @issuer, @issuer_len bytes) and serial
- *	number (the INTEGER's magnitude: content octets without the one
- *	leading 0x00 pad, @serial, @serial_len bytes) are the given ones.
+ *	number (the INTEGER's content octets as DER encodes them, with the
+ *	0x00 pad when the top bit is set: @serial, @serial_len bytes) are
+ *	the given ones.
  *	*@pos is a cursor: 0 starts at the first certificate, and on success
  *	it is set so that the next call continues after the match. On success
  *	*@cert is a handle owned by @kr (valid until @keyring_destroy) and 0

@@ -63,7 +63,8 @@ struct heki_pkcs7_alg {
  * struct heki_pkcs7_signer - one SignerInfo
  * @version: SignerInfo version (1 with issuer+serial, 3 with SKID)
  * @issuer: the issuer Name, whole SEQUENCE DER (absent with SKID)
- * @serial: the serial INTEGER's magnitude (leading 0x00 pad removed)
+ * @serial: the serial INTEGER's content octets as encoded (two's
+ *	complement, minimal, so with its 0x00 pad when the top bit is set)
  * @skid: subjectKeyIdentifier octets when the signer is [0] SKID
  * @digest_alg: digestAlgorithm
  * @signed_attrs: the signedAttrs element, whole [0] IMPLICIT encoding
@@ -76,7 +77,7 @@ struct heki_pkcs7_alg {
  *	STRING content), absent if the attribute is missing
  * @sig_alg: signatureAlgorithm
  * @sig: the signature octets
- * @has_unsigned_attrs: non-zero if unsignedAttrs are present
+ * @nr_unsigned_attrs: number of unsigned attributes
  */
 struct heki_pkcs7_signer {
 	__u32 version;
@@ -90,7 +91,7 @@ struct heki_pkcs7_signer {
 	struct heki_pkcs7_bytes message_digest;
 	struct heki_pkcs7_alg sig_alg;
 	struct heki_pkcs7_bytes sig;
-	__u32 has_unsigned_attrs;
+	__u32 nr_unsigned_attrs;
 };
 
 /**
