@@ -67,6 +67,7 @@ enum heki_rw_kind {
 #define HEKI_RW_SITE_INIT	0x2U	/* site lies in init memory */
 #define HEKI_RW_SITE_BRANCH	0x4U	/* jump label: key's branch bit */
 #define HEKI_RW_SITE_INNER	0x8U	/* site lies inside a larger site */
+#define HEKI_RW_SITE_ABS_TABLE	0x10U	/* sorted table of absolute u64 (__mcount_loc) */
 
 /**
  * struct heki_rw_site - one byte range the kernel may rewrite at load
@@ -136,7 +137,17 @@ struct heki_rw_site {
 	X(THUNK_R12, "__x86_indirect_thunk_r12")			\
 	X(THUNK_R13, "__x86_indirect_thunk_r13")			\
 	X(THUNK_R14, "__x86_indirect_thunk_r14")			\
-	X(THUNK_R15, "__x86_indirect_thunk_r15")
+	X(THUNK_R15, "__x86_indirect_thunk_r15")				\
+	X(FTRACE_CALLER, "ftrace_caller")				\
+	X(FTRACE_REGS_CALLER, "ftrace_regs_caller")			\
+	X(RETBLEED_RETURN_THUNK, "retbleed_return_thunk")		\
+	X(SRSO_RETURN_THUNK, "srso_return_thunk")			\
+	X(SRSO_ALIAS_RETURN_THUNK, "srso_alias_return_thunk")		\
+	X(ITS_RETURN_THUNK, "its_return_thunk")				\
+	X(STATIC_CALL_RETURN, "__static_call_return")			\
+	X(PARAVIRT_NOP, "_paravirt_nop")				\
+	X(KTEXT_START, "_stext")					\
+	X(KTEXT_END, "_etext")
 
 #define HEKI_RW_KSYM_ENUM_(idx, name) HEKI_RW_KSYM_##idx,
 /** enum heki_rw_ksym - indices into heki_rw_ctx.ksym */
@@ -173,6 +184,9 @@ typedef int (*heki_rw_lookup_fn)(void *arg, const char *name, __u64 *va);
  * @policy: HEKI_RW_POLICY_*
  * @lookup: resolve other kernel exports (e.g. __SCT__ trampolines)
  * @lookup_arg: passed to @lookup
+ * @pv_ops: current pv_ops[] entries (8 bytes each) as VTL0 reported them,
+ *	NULL if unknown (paravirt calls may then target kernel text only)
+ * @pv_ops_count: entries in @pv_ops
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
@@ -186,6 +200,8 @@ struct heki_rw_ctx {
 	__u32 pad;
 	heki_rw_lookup_fn lookup;
 	void *lookup_arg;
+	const __u64 *pv_ops;
+	__u64 pv_ops_count;
 };
 
 /**

@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * rewrite_rules.c - what each load-time rewrite of Linux 6.1 x86-64 may
+ * leave at one site of a module (linux-6.1-module-load.md §2 and §6).
+ *
+ * Every rule gets the site's relocated ELF bytes ("expected") and what
+ * VTL0's memory holds there ("actual"), both VTL1-private. It first checks
+ * that the ELF bytes are the instruction the rewrite starts from (else the
+ * site table lied: *_ORIGINAL), then builds each form the kernel's rewrite
+ * can write there and accepts only an exact match (else *_FORBIDDEN). A
+ * rule covers the bytes of the instruction it rewrites; bytes of a longer
+ * site beyond that instruction must be equal. The fault names the rule and
+ * the first byte that differs from the closest form.
+ *
+ * No recursion, no allocation, one bounded buffer per call; all address
+ * arithmetic is modulo 2^64 as in the kernel's rel32 encoding.
+ */
+#include <heki/abi.h>
+
+#include "libc.h"
+#include "rewrite.h"
+
+#define OP_CALL		0xe8U
+#define OP_JMP32	0xe9U
+#define OP_JMP8		0xebU
+#define OP_RET		0xc3U
+#define OP_INT3		0xccU
+#define OP_NOP1		0x90U
+#define OP_CS		0x2eU
+#define OP_DS		0x3eU
+#define OP_LOCK		0xf0U
+#define NOP_MAX		8U
+#define REG_RSP		4U
+
+/* arch/x86/include/asm/nops.h, 64-bit: x86_nops[len], len 1..8. */
+static const __u8 x86_nops[NOP_MAX + 1][NOP_MAX] = {
+	{ 0 },
+	{ 0x90 },
+	{ 0x66, 0x90 },
+	{ 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 },
+	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+static const __u8 ret_int3[5] = { OP_RET, OP_INT3, OP_INT3, OP_INT3, OP_INT3 };
+static const __u8 xor5rax[5] = { OP_CS, OP_CS, OP_CS, 0x31, 0xc0 };
+
+/*
+ * Closest-form tracking: @best is the longest prefix of the actual bytes
+ * any tried form matched, reported as the offending byte on refusal.
+ */
+struct rw_try {
+	const __u8 *actual;
+	__u64 len;
+	__u64 best;
+};
+
+static __u64 first_diff(const __u8 *a, const __u8 *b, __u64 n)
+{
+	__u64 i;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	return i;
+}
+
+/* Does @form (@t->len bytes) equal the actual bytes? */
+static int try_form(struct rw_try *t, const __u8 *form)
+{
+	__u64 d = first_diff(form, t->actual, t->len);
+
+	if (d == t->len)
+		return 1;
+	if (d > t->best)
+		t->best = d;
+	return 0;
+}
+
+static __s32 get_s32(const __u8 *p)
+{
+	__u32 v = (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
+		  (__u32)p[3] << 24;
+
+	return (__s32)v;
+}
+
+static void put_u32(__u8 *p, __u32 v)
+{
+	p[0] = (__u8)v;
+	p[1] = (__u8)(v >> 8);
+	p[2] = (__u8)(v >> 16);
+	p[3] = (__u8)(v >> 24);
+}
+
+/* Target of a rel32 whose next instruction starts at @next. */
+static __u64 rel32_dest(__u64 next, const __u8 *rel)
+{
+	return next + (__u64)(__s64)get_s32(rel);
+}
+
+/* Write "@op rel32 -> @dest" for an instruction at @va (5 bytes). */
+static void gen_rel32(__u8 *p, __u8 op, __u64 va, __u64 dest)
+{
+	p[0] = op;
+	put_u32(p + 1, (__u32)(dest - (va + 5)));
+}
+
+/* arch/x86/kernel/alternative.c:add_nops() */
+static void add_nops(__u8 *p, __u64 len)
+{
+	__u64 n;
+
+	while (len) {
+		n = len > NOP_MAX ? NOP_MAX : len;
+		memcpy(p, x86_nops[n], n);
+		p += n;
+		len -= n;
+	}
+}
+
+/* Byte @k of add_nops(@len) without a buffer. */
+static __u8 nop_byte(__u64 len, __u64 k)
+{
+	__u64 chunk = k / NOP_MAX, rest = len - chunk * NOP_MAX;
+
+	return x86_nops[rest > NOP_MAX ? NOP_MAX : rest][k % NOP_MAX];
+}
+
+static int ksym(const struct heki_rw_ctx *ctx, __u32 idx, __u64 *va)
+{
+	if (idx >= HEKI_RW_KSYM_NR || !(ctx->ksym_known & (1ULL << idx)))
+		return 0;
+	*va = ctx->ksym[idx];
+	return 1;
+}
+
+static int refuse(struct heki_rw_fault *fault, const char *rule, __u64 at,
+		  int err)
+{
+	fault->rule = rule;
+	fault->at = at;
+	return -err;
+}
+
+/*
+ * Common tail of every instruction rule: the rule covered the first @n
+ * bytes; anything after them in the site is not rewritten.
+ */
+static int check_rest(const struct heki_rw_site *site, const __u8 *expected,
+		      const __u8 *actual, __u64 n, const char *rule, int err,
+		      struct heki_rw_fault *fault)
+{
+	__u64 d = first_diff(expected + n, actual + n, site->len - n);
+
+	if (d != site->len - n)
+		return refuse(fault, rule, n + d, err);
+	return 0;
+}
+
+/* ---- ftrace: __mcount_loc ---------------------------------------------- */
+
+static int rule_mcount(const struct heki_rw_ctx *ctx,
+		       const struct heki_rw_site *site, const __u8 *expected,
+		       const __u8 *actual, struct heki_rw_fault *fault)
+{
+	struct rw_try t = { actual, 5, 0 };
+	__u64 fentry, tramp;
+	__u8 form[5];
+	__u32 i;
+	static const __u32 callers[] = {
+		HEKI_RW_KSYM_FTRACE_CALLER, HEKI_RW_KSYM_FTRACE_REGS_CALLER,
+	};
+
+	if (site->len < 5)
+		return refuse(fault, "mcount: site shorter than a call",
+			      site->len, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	if (!ksym(ctx, HEKI_RW_KSYM_FENTRY, &fentry))
+		return refuse(fault, "mcount: __fentry__ unknown", 0,
+			      HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN);
+	/* ftrace_make_nop() verifies exactly this before it writes. */
+	gen_rel32(form, OP_CALL, site->va, fentry);
+	if (memcmp(form, expected, 5))
+		return refuse(fault, "mcount: ELF site is not call __fentry__",
+			      first_diff(form, expected, 5),
+			      HEKI_VSM_ERR_REWRITE_MCOUNT_ORIGINAL);
+	if (try_form(&t, form) || try_form(&t, x86_nops[5]))
+		goto rest;
+	for (i = 0; (ctx->policy & HEKI_RW_POLICY_FTRACE_CALLS) &&
+		    i < ARRAY_SIZE(callers); i++) {
+		if (!ksym(ctx, callers[i], &tramp))
+			continue;
+		gen_rel32(form, OP_CALL, site->va, tramp);
+		if (try_form(&t, form))
+			goto rest;
+	}
+	return refuse(fault, "mcount: not call __fentry__, nop5 or an allowed ftrace call",
+		      t.best, HEKI_VSM_ERR_REWRITE_MCOUNT_FORBIDDEN);
+rest:
+	return check_rest(site, expected, actual, 5,
+			  "mcount: bytes after the call changed",
+			  HEKI_VSM_ERR_REWRITE_MCOUNT_FORBIDDEN, fault);
+}
+
+/* ---- return thunks: .return_sites --------------------------------------- */
+
+static const __u32 return_thunks[] = {
+	HEKI_RW_KSYM_RETURN_THUNK, HEKI_RW_KSYM_RETBLEED_RETURN_THUNK,
+	HEKI_RW_KSYM_SRSO_RETURN_THUNK, HEKI_RW_KSYM_SRSO_ALIAS_RETURN_THUNK,
+	HEKI_RW_KSYM_ITS_RETURN_THUNK,
+};
+
+/* "jmp <any return thunk cpu/bugs.c may select>" or "ret; int3 x4". */
+static int try_return_forms(const struct heki_rw_ctx *ctx, struct rw_try *t,
+			    __u64 va)
+{
+	__u8 form[5];
+	__u64 thunk;
+	__u32 i;
+
+	if (try_form(t, ret_int3))
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(return_thunks); i++) {
+		if (!ksym(ctx, return_thunks[i], &thunk))
+			continue;
+		gen_rel32(form, OP_JMP32, va, thunk);
+		if (try_form(t, form))
+			return 1;
+	}
+	return 0;
+}
+
+static int rule_return(const struct heki_rw_ctx *ctx,
+		       const struct heki_rw_site *site, const __u8 *expected,
+		       const __u8 *actual, struct heki_rw_fault *fault)
+{
+	struct rw_try t = { actual, 5, 0 };
+	__u8 form[5];
+	__u64 thunk;
+
+	if (site->len < 5)
+		return refuse(fault, "return: site shorter than a jmp",
+			      site->len, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	if (!ksym(ctx, HEKI_RW_KSYM_RETURN_THUNK, &thunk))
+		return refuse(fault, "return: __x86_return_thunk unknown", 0,
+			      HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN);
+	gen_rel32(form, OP_JMP32, site->va, thunk);
+	if (memcmp(form, expected, 5))
+		return refuse(fault, "return: ELF site is not jmp __x86_return_thunk",
+			      first_diff(form, expected, 5),
+			      HEKI_VSM_ERR_REWRITE_RETURN_ORIGINAL);
+	if (!try_return_forms(ctx, &t, site->va))
+		return refuse(fault, "return: not jmp to a return thunk nor ret; int3",
+			      t.best, HEKI_VSM_ERR_REWRITE_RETURN_FORBIDDEN);
+	return check_rest(site, expected, actual, 5,
+			  "return: bytes after the jmp changed",
+			  HEKI_VSM_ERR_REWRITE_RETURN_FORBIDDEN, fault);
+}
+
+/* ---- retpolines: .retpoline_sites --------------------------------------- */
+
+/*
+ * Decode the ELF instruction: [2e] e8/e9 rel32, or 0f 8x rel32, to
+ * __x86_indirect_thunk_<reg>. Sets its length, opcode (e8, e9, or the
+ * second Jcc byte) and register; 0 if it is none of these.
+ */
+static int retpoline_decode(const struct heki_rw_ctx *ctx,
+			    const struct heki_rw_site *site,
+			    const __u8 *e, __u64 *ilen, __u8 *op, __u32 *reg)
+{
+	__u64 off = 0, dest, thunk;
+	__u32 r;
+
+	if (site->len >= 6 && e[0] == OP_CS &&
+	    (e[1] == OP_CALL || e[1] == OP_JMP32))
+		off = 1;
+	if (e[off] == OP_CALL || e[off] == OP_JMP32) {
+		*ilen = off + 5;
+		*op = e[off];
+		if (site->len < *ilen)
+			return 0;
+		dest = rel32_dest(site->va + *ilen, e + off + 1);
+	} else if (site->len >= 6 && e[0] == 0x0f && (e[1] & 0xf0) == 0x80) {
+		*ilen = 6;
+		*op = e[1];
+		dest = rel32_dest(site->va + 6, e + 2);
+	} else {
+		return 0;
+	}
+	for (r = 0; r < 16; r++)
+		if (r != REG_RSP &&
+		    ksym(ctx, HEKI_RW_KSYM_THUNK_RAX + r, &thunk) &&
+		    thunk == dest) {
+			*reg = r;
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * alternative.c:patch_retpoline() for the CPUs that do not keep the thunk
+ * call: [Jncc.d8 over the rest] [lfence] [41] ff d0+r / ff e0+r [int3],
+ * NOP fill, then optimize_nops() (the fill run starts on an instruction
+ * boundary here). Returns 0 if the sequence does not fit the instruction
+ * (the kernel then leaves the site alone).
+ */
+static int retpoline_form(__u8 *b, __u64 ilen, __u8 op, __u32 reg,
+			  int lfence)
+{
+	__u64 i = 0, need;
+
+	if (op != OP_CALL && op != OP_JMP32) {
+		b[i++] = (__u8)(0x70 + ((op & 0x0f) ^ 1));
+		b[i++] = (__u8)(ilen - 2);
+		op = OP_JMP32;
+	}
+	need = i + (lfence ? 3 : 0) + (reg >= 8 ? 3 : 2);
+	if (need > ilen)
+		return 0;
+	if (lfence) {
+		b[i++] = 0x0f;
+		b[i++] = 0xae;
+		b[i++] = 0xe8;
+	}
+	if (reg >= 8)
+		b[i++] = 0x41;
+	b[i++] = 0xff;
+	b[i++] = (__u8)((op == OP_CALL ? 0xd0 : 0xe0) + (reg & 7));
+	if (op == OP_JMP32 && i < ilen)
+		b[i++] = OP_INT3;
+	if (ilen - i >= 2)
+		add_nops(b + i, ilen - i);
+	else if (i < ilen)
+		b[i] = OP_NOP1;
+	return 1;
+}
+
+static int rule_retpoline(const struct heki_rw_ctx *ctx,
+			  const struct heki_rw_site *site,
+			  const __u8 *expected, const __u8 *actual,
+			  struct heki_rw_fault *fault)
+{
+	struct rw_try t = { actual, 0, 0 };
+	__u8 form[6];
+	__u64 ilen;
+	__u32 reg;
+	__u8 op;
+	int lf;
+
+	if (!retpoline_decode(ctx, site, expected, &ilen, &op, &reg))
+		return refuse(fault, "retpoline: ELF site is not call/jmp/jcc to an indirect thunk",
+			      0, HEKI_VSM_ERR_REWRITE_RETPOLINE_ORIGINAL);
+	t.len = ilen;
+	if (try_form(&t, expected))
+		goto rest;
+	for (lf = 0; lf < 2; lf++)
+		if (retpoline_form(form, ilen, op, reg, lf) &&
+		    try_form(&t, form))
+			goto rest;
+	return refuse(fault, "retpoline: not the thunk call nor its register form",
+		      t.best, HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN);
+rest:
+	return check_rest(site, expected, actual, ilen,
+			  "retpoline: bytes after the instruction changed",
+			  HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN, fault);
+}
+
+/* ---- alternatives: .altinstructions ------------------------------------- */
+
+/*
+ * Compare @actual with @form where every maximal run of two or more 0x90
+ * bytes in @form may instead hold add_nops() of the run's length
+ * (optimize_nops()); a run from @pad on (the padding after an applied
+ * replacement) may also be optimised from @pad only. Returns the length
+ * of the matching prefix (@len if all match).
+ */
+static __u64 match_nop_runs(const __u8 *form, const __u8 *actual, __u64 len,
+			    __u64 pad)
+{
+	__u64 i = 0, e, k, s;
+	int plain, opt, from_pad;
+
+	while (i < len) {
+		if (form[i] != OP_NOP1) {
+			if (actual[i] != form[i])
+				return i;
+			i++;
+			continue;
+		}
+		for (e = i; e < len && form[e] == OP_NOP1; e++)
+			;
+		if (e - i < 2) {
+			if (actual[i] != OP_NOP1)
+				return i;
+			i = e;
+			continue;
+		}
+		plain = 1;
+		opt = 1;
+		from_pad = pad > i && pad < e && e - pad >= 2;
+		for (k = i; k < e; k++) {
+			plain &= actual[k] == OP_NOP1;
+			opt &= actual[k] == nop_byte(e - i, k - i);
+		}
+		for (k = i; from_pad && k < e; k++)
+			from_pad &= k < pad ? actual[k] == OP_NOP1 :
+				    actual[k] == nop_byte(e - pad, k - pad);
+		if (!plain && !opt && !from_pad) {
+			for (s = i; s < e && actual[s] == nop_byte(e - i, s - i);
+			     s++)
+				;
+			return s;
+		}
+		i = e;
+	}
+	return len;
+}
+
+/*
+ * alternative.c:apply_alternatives() when the feature selects the
+ * replacement: copy it, fix a 5-byte call's rel32, recompute a jmp
+ * (recompute_jump()), pad with 0x90. Returns the padding start.
+ */
+static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
+		       const __u8 *repl)
+{
+	__u64 rlen = site->repl_len, dest;
+	__s64 n;
+
+	memcpy(b, repl, rlen);
+	if (rlen == 5 && b[0] == OP_CALL)
+		put_u32(b + 1, (__u32)get_s32(b + 1) +
+			       (__u32)(site->repl_va - site->va));
+	if (rlen == 5 && (repl[0] == OP_JMP8 || repl[0] == OP_JMP32)) {
+		/* o_dspl from the (unfixed) buffer, as the kernel does. */
+		dest = rel32_dest(site->repl_va + 5, b + 1);
+		n = (__s64)(dest - site->va);
+		if (n >= 0 && n - 2 <= 127 && (__s32)n == n) {
+			b[0] = OP_JMP8;
+			b[1] = (__u8)(n - 2);
+			add_nops(b + 2, 3);
+		} else {
+			b[0] = OP_JMP32;
+			put_u32(b + 1, (__u32)(n - 5));
+		}
+	}
+	memset(b + rlen, OP_NOP1, site->len - rlen);
+	return rlen;
+}
+
+static int rule_alternative(const struct heki_rw_ctx *ctx,
+			    const struct heki_rw_site *site,
+			    const __u8 *expected, const __u8 *actual,
+			    struct heki_rw_fault *fault)
+{
+	__u8 form[HEKI_RW_MAX_SITE_LEN];
+	const __u8 *repl = NULL;
+	__u64 d1, d2, pad, end;
+	__u32 m = site->repl_mem;
+
+	if (site->repl_len > site->len)
+		return refuse(fault, "alternative: replacement longer than the original",
+			      0, HEKI_VSM_ERR_REWRITE_ALT_REPLACEMENT);
+	if (site->repl_len) {
+		if (m >= HEKI_MODLAYOUT_NR_MEM || !ctx->expected[m] ||
+		    __builtin_add_overflow(site->repl_offset, site->repl_len,
+					   &end) ||
+		    end > ctx->mem_size[m] ||
+		    site->repl_va != ctx->mem_va[m] + site->repl_offset)
+			return refuse(fault, "alternative: replacement outside module memory",
+				      0, HEKI_VSM_ERR_REWRITE_ALT_REPLACEMENT);
+		repl = ctx->expected[m] + site->repl_offset;
+	}
+	d1 = match_nop_runs(expected, actual, site->len, site->len);
+	if (d1 == site->len)
+		return 0;
+	pad = alt_apply(form, site, repl ? repl : expected);
+	d2 = match_nop_runs(form, actual, site->len, pad);
+	if (d2 == site->len)
+		return 0;
+	return refuse(fault, "alternative: neither original nor relocated replacement (with NOPs)",
+		      d1 > d2 ? d1 : d2, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
+}
+
+/* ---- jump labels: __jump_table ------------------------------------------ */
+
+static int rule_jump_label(const struct heki_rw_site *site,
+			   const __u8 *expected, const __u8 *actual,
+			   struct heki_rw_fault *fault)
+{
+	struct rw_try t = { actual, 0, 0 };
+	__u64 n, to = site->target_va;
+	__u8 jmp[5];
+	__s64 d;
+
+	/* arch_jump_entry_size(): the size of the instruction there. */
+	if (expected[0] == 0x66 || expected[0] == OP_JMP8)
+		n = 2;
+	else
+		n = 5;
+	if (site->len < n)
+		return refuse(fault, "jump label: site shorter than its instruction",
+			      site->len, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	if (n == 2) {
+		d = (__s64)(to - (site->va + 2));
+		jmp[0] = OP_JMP8;
+		jmp[1] = (__u8)d;
+		if (d < -128 || d > 127)
+			jmp[0] = 0;	/* no jmp8 reaches: never written */
+	} else {
+		gen_rel32(jmp, OP_JMP32, site->va, to);
+	}
+	if (memcmp(expected, x86_nops[n], n) &&
+	    (!jmp[0] || memcmp(expected, jmp, n)))
+		return refuse(fault, "jump label: ELF code is not nop or jmp to the target",
+			      0, HEKI_VSM_ERR_REWRITE_JUMP_LABEL_ORIGINAL);
+	t.len = n;
+	if (!try_form(&t, x86_nops[n]) && !(jmp[0] && try_form(&t, jmp)))
+		return refuse(fault, "jump label: not the nop nor the jmp to the target",
+			      t.best, HEKI_VSM_ERR_REWRITE_JUMP_LABEL_FORBIDDEN);
+	return check_rest(site, expected, actual, n,
+			  "jump label: bytes after the instruction changed",
+			  HEKI_VSM_ERR_REWRITE_JUMP_LABEL_FORBIDDEN, fault);
+}
+
+/* ---- static calls: .static_call_sites ----------------------------------- */
+
+static int in_range(__u64 va, __u64 lo, __u64 size)
+{
+	return size && va >= lo && va - lo < size;
+}
+
+/* Inside the kernel's text [_stext, _etext)? */
+static int kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
+{
+	__u64 lo, hi;
+
+	return ksym(ctx, HEKI_RW_KSYM_KTEXT_START, &lo) &&
+	       ksym(ctx, HEKI_RW_KSYM_KTEXT_END, &hi) && lo < hi &&
+	       dest >= lo && dest < hi;
+}
+
+/* The key's function may be kernel text or this module's text. */
+static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
+{
+	return in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
+			ctx->mem_size[HEKI_MODLAYOUT_TEXT]) ||
+	       in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
+			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]) ||
+	       kernel_text(ctx, dest);
+}
+
+static int rule_static_call(const struct heki_rw_ctx *ctx,
+			    const struct heki_rw_site *site,
+			    const __u8 *expected, const __u8 *actual,
+			    struct heki_rw_fault *fault)
+{
+	int tail = !!(site->flags & HEKI_RW_SITE_TAIL), jcc, ok;
+	struct rw_try t = { actual, 5, 0 };
+	__u64 dest, r0 = 0, sret, thunk, off = 0;
+	__u8 form[6];
+	__u32 i;
+
+	jcc = site->len >= 6 && expected[0] == 0x0f &&
+	      (expected[1] & 0xf0) == 0x80;
+	if (site->len < 5 ||
+	    !(jcc ? tail : expected[0] == (tail ? OP_JMP32 : OP_CALL)))
+		return refuse(fault, "static call: ELF site is not the call/jmp/jcc of its tail flag",
+			      0, HEKI_VSM_ERR_REWRITE_STATIC_CALL_ORIGINAL);
+	if (jcc) {
+		off = 1;
+		t.len = 6;
+	}
+	if (try_form(&t, expected))
+		goto rest;
+	ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN0, &r0);
+	/* A call or jmp (Jcc: same condition) to an allowed function. */
+	if (actual[off] == (jcc ? expected[1] : expected[0]) &&
+	    (!jcc || actual[0] == 0x0f)) {
+		dest = rel32_dest(site->va + t.len, actual + off + 1);
+		ok = static_call_target_ok(ctx, dest);
+		/* CALL __static_call_return0 is written as xor5rax. */
+		if (ok && !tail && r0 && dest == r0)
+			ok = 0;
+		if (ok)
+			goto rest;
+		t.best = off + 1;
+	}
+	if (!tail) {
+		if (try_form(&t, x86_nops[5]) || (r0 && try_form(&t, xor5rax)))
+			goto rest;
+	} else if (!jcc) {
+		if (try_return_forms(ctx, &t, site->va))
+			goto rest;
+	} else {
+		/* NULL Jcc: __static_call_return or the return thunk. */
+		form[0] = 0x0f;
+		if (ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN, &sret)) {
+			gen_rel32(form + 1, expected[1], site->va + 1, sret);
+			if (try_form(&t, form))
+				goto rest;
+		}
+		for (i = 0; i < ARRAY_SIZE(return_thunks); i++) {
+			if (!ksym(ctx, return_thunks[i], &thunk))
+				continue;
+			gen_rel32(form + 1, expected[1], site->va + 1, thunk);
+			if (try_form(&t, form))
+				goto rest;
+		}
+	}
+	return refuse(fault, "static call: no form __static_call_transform writes",
+		      t.best, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN);
+rest:
+	return check_rest(site, expected, actual, t.len,
+			  "static call: bytes after the instruction changed",
+			  HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN, fault);
+}
+
+/* ---- paravirt: .parainstructions ---------------------------------------- */
+
+/* Length of the prefix of @p (@len bytes) that equals add_nops(@len). */
+static __u64 nop_prefix(const __u8 *p, __u64 len)
+{
+	__u64 d;
+
+	for (d = 0; d < len && p[d] == nop_byte(len, d); d++)
+		;
+	return d;
+}
+
+/*
+ * paravirt_patch() + apply_paravirt(): pv_ops[type] NULL -> call
+ * paravirt_BUG, _paravirt_nop -> nothing, else a direct call; the rest is
+ * add_nops(). Without the pv_ops values (ctx->pv_ops NULL) any call into
+ * kernel text or all NOPs is accepted.
+ */
+static int rule_paravirt(const struct heki_rw_ctx *ctx,
+			 const struct heki_rw_site *site, const __u8 *expected,
+			 const __u8 *actual, struct heki_rw_fault *fault)
+{
+	struct rw_try t = { actual, site->len, 0 };
+	__u64 pv_ops, slot, fn = 0, nop = 0, bug = 0, dest, d;
+	int known = 0, ok;
+
+	if (site->len < 6)
+		return refuse(fault, "paravirt: site shorter than call *pv_ops(%rip)",
+			      site->len, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	if (!ksym(ctx, HEKI_RW_KSYM_PV_OPS, &pv_ops))
+		return refuse(fault, "paravirt: pv_ops unknown", 0,
+			      HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN);
+	/* ff 15 rel32 -> pv_ops + 8 * type (modulo 2^64). */
+	slot = pv_ops + 8 * site->aux;
+	if (site->aux > 0xff || expected[0] != 0xff || expected[1] != 0x15 ||
+	    rel32_dest(site->va + 6, expected + 2) != slot)
+		return refuse(fault, "paravirt: ELF site is not call *pv_ops[type]",
+			      0, HEKI_VSM_ERR_REWRITE_PARAVIRT_ORIGINAL);
+	if (try_form(&t, expected))
+		return 0;
+	ksym(ctx, HEKI_RW_KSYM_PARAVIRT_NOP, &nop);
+	ksym(ctx, HEKI_RW_KSYM_PARAVIRT_BUG, &bug);
+	if (ctx->pv_ops && site->aux < ctx->pv_ops_count) {
+		fn = ctx->pv_ops[site->aux];
+		known = 1;
+	}
+	d = nop_prefix(actual, site->len);
+	if (d == site->len && (!known || (nop && fn == nop)))
+		return 0;
+	if (d > t.best)
+		t.best = d;
+	if (actual[0] != OP_CALL)
+		goto refused;
+	dest = rel32_dest(site->va + 5, actual + 1);
+	if (known)
+		ok = (!nop || fn != nop) && (fn ? dest == fn : bug && dest == bug);
+	else
+		ok = kernel_text(ctx, dest);
+	if (!ok) {
+		t.best = t.best > 1 ? t.best : 1;
+		goto refused;
+	}
+	d = 5 + nop_prefix(actual + 5, site->len - 5);
+	if (d == site->len)
+		return 0;
+	t.best = t.best > d ? t.best : d;
+refused:
+	return refuse(fault, "paravirt: not the original, a call to pv_ops[type] nor NOPs",
+		      t.best, HEKI_VSM_ERR_REWRITE_PARAVIRT_FORBIDDEN);
+}
+
+/* ---- SMP lock prefixes: .smp_locks -------------------------------------- */
+
+static int rule_smp_lock(const struct heki_rw_ctx *ctx,
+			 const struct heki_rw_site *site, const __u8 *expected,
+			 const __u8 *actual, struct heki_rw_fault *fault)
+{
+	if (expected[0] != OP_LOCK)
+		return refuse(fault, "smp lock: ELF byte is not lock (f0)", 0,
+			      HEKI_VSM_ERR_REWRITE_SMP_LOCK_ORIGINAL);
+	if (actual[0] != OP_LOCK &&
+	    !(actual[0] == OP_DS &&
+	      (ctx->policy & HEKI_RW_POLICY_UNIPROCESSOR)))
+		return refuse(fault, "smp lock: lock prefix changed", 0,
+			      HEKI_VSM_ERR_REWRITE_SMP_LOCK_FORBIDDEN);
+	return check_rest(site, expected, actual, 1,
+			  "smp lock: bytes after the prefix changed",
+			  HEKI_VSM_ERR_REWRITE_SMP_LOCK_FORBIDDEN, fault);
+}
+
+/* ---- sorted tables ------------------------------------------------------ */
+
+static __u64 get_u64(const __u8 *p)
+{
+	__u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * A table the kernel sorts in place. Unchanged is always accepted. An
+ * absolute 8-byte table (__mcount_loc, ftrace_process_locs()) may be
+ * sorted: ascending, and every expected entry found (binary search), with
+ * the same sum; other tables (self-relative entries the kernel rebases and
+ * re-keys) are not yet modelled and are refused when they differ.
+ */
+static int heki_rw_check_table(const struct heki_rw_site *site,
+			       const __u8 *expected, const __u8 *actual,
+			       struct heki_rw_fault *fault)
+{
+	__u64 n, i, lo, hi, mid, v, sum_e = 0, sum_a = 0, prev = 0;
+	__u64 d = first_diff(expected, actual, site->len);
+
+	if (d == site->len)
+		return 0;
+	if (!(site->flags & HEKI_RW_SITE_ABS_TABLE))
+		return refuse(fault, "table: reordered entries of a self-relative table",
+			      d, HEKI_VSM_ERR_REWRITE_TABLE_UNSUPPORTED);
+	if (site->aux != 8 || site->len % 8)
+		return refuse(fault, "table: absolute table entry size not 8", 0,
+			      HEKI_VSM_ERR_REWRITE_TABLE_ENTRY);
+	n = site->len / 8;
+	for (i = 0; i < n; i++) {
+		v = get_u64(actual + 8 * i);
+		if (i && v < prev)
+			return refuse(fault, "table: not sorted", 8 * i,
+				      HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN);
+		prev = v;
+		sum_a += v * 0x9e3779b97f4a7c15ULL + (v >> 29);
+	}
+	for (i = 0; i < n; i++) {
+		v = get_u64(expected + 8 * i);
+		sum_e += v * 0x9e3779b97f4a7c15ULL + (v >> 29);
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (get_u64(actual + 8 * mid) < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == n || get_u64(actual + 8 * lo) != v)
+			return refuse(fault, "table: entry missing", 8 * i,
+				      HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN);
+	}
+	if (sum_a != sum_e)
+		return refuse(fault, "table: entries duplicated", 0,
+			      HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN);
+	return 0;
+}
+
+/* ---- entry point -------------------------------------------------------- */
+
+/**
+ * heki_rw_check() - may a rewrite site hold these bytes?
+ * @ctx: module and kernel facts
+ * @site: the site
+ * @expected: @site->len relocated ELF bytes
+ * @actual: @site->len bytes of VTL0's memory
+ * @fault: set on refusal (rule and offending byte inside the site)
+ *
+ * Return: 0 if @actual is a form the site's rewrite can produce on
+ * Debian's Linux 6.1 x86-64, else -HEKI_VSM_ERR_REWRITE_*.
+ */
+int heki_rw_check(const struct heki_rw_ctx *ctx,
+		  const struct heki_rw_site *site, const __u8 *expected,
+		  const __u8 *actual, struct heki_rw_fault *fault)
+{
+	if (!site->len || (site->kind != HEKI_RW_SORTED_TABLE &&
+			   site->len > HEKI_RW_MAX_SITE_LEN))
+		return refuse(fault, "site: length 0 or above HEKI_RW_MAX_SITE_LEN",
+			      0, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	switch (site->kind) {
+	case HEKI_RW_MCOUNT:
+		return rule_mcount(ctx, site, expected, actual, fault);
+	case HEKI_RW_ALTERNATIVE:
+		return rule_alternative(ctx, site, expected, actual, fault);
+	case HEKI_RW_RETPOLINE:
+		return rule_retpoline(ctx, site, expected, actual, fault);
+	case HEKI_RW_RETURN:
+		return rule_return(ctx, site, expected, actual, fault);
+	case HEKI_RW_STATIC_CALL:
+		return rule_static_call(ctx, site, expected, actual, fault);
+	case HEKI_RW_JUMP_LABEL:
+		return rule_jump_label(site, expected, actual, fault);
+	case HEKI_RW_PARAVIRT:
+		return rule_paravirt(ctx, site, expected, actual, fault);
+	case HEKI_RW_SMP_LOCK:
+		return rule_smp_lock(ctx, site, expected, actual, fault);
+	case HEKI_RW_ENDBR_SEAL:
+		/* X86_KERNEL_IBT is off: apply_ibt_endbr() is a stub. */
+		return refuse(fault, "ibt endbr seal: no IBT on this kernel", 0,
+			      HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);
+	case HEKI_RW_SORTED_TABLE:
+		return heki_rw_check_table(site, expected, actual, fault);
+	default:
+		return refuse(fault, "site: unknown kind", 0,
+			      HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN);
+	}
+}
+
+static const char * const kind_names[HEKI_RW_NR_KINDS] = {
+	[HEKI_RW_MCOUNT] = "mcount",
+	[HEKI_RW_ALTERNATIVE] = "alternative",
+	[HEKI_RW_RETPOLINE] = "retpoline",
+	[HEKI_RW_RETURN] = "return",
+	[HEKI_RW_STATIC_CALL] = "static call",
+	[HEKI_RW_JUMP_LABEL] = "jump label",
+	[HEKI_RW_PARAVIRT] = "paravirt",
+	[HEKI_RW_SMP_LOCK] = "smp lock",
+	[HEKI_RW_ENDBR_SEAL] = "ibt endbr seal",
+	[HEKI_RW_SORTED_TABLE] = "sorted table",
+};
+
+/**
+ * heki_rw_kind_name() - printable name of a rewrite kind
+ * @kind: enum heki_rw_kind
+ *
+ * Return: the name, or "?" for an unknown value.
+ */
+const char *heki_rw_kind_name(__u32 kind)
+{
+	return kind < HEKI_RW_NR_KINDS ? kind_names[kind] : "?";
+}

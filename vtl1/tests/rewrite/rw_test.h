@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * rw_test.h - shared bits of the rewrite-rule host tests.
+ */
+#ifndef _HEKI_RW_TEST_H
+#define _HEKI_RW_TEST_H
+
+#include <heki/abi.h>
+
+#include "rewrite.h"
+
+extern unsigned long t_passed, t_failed;
+
+void t_result(int ok, const char *group, const char *name, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+const char *t_err_name(int err);
+
+/* Fake kernel: text [KTEXT_LO, KTEXT_HI), every other symbol by name. */
+#define KTEXT_LO	0xffffffff81000000ULL
+#define KTEXT_HI	0xffffffff83000000ULL
+__u64 fake_ksym(const char *name);
+void fake_ctx_ksyms(struct heki_rw_ctx *ctx);
+int fake_lookup(void *arg, const char *name, __u64 *va);
+
+/*
+ * Call heki_rw_check() with @expected/@actual copied into exact-size heap
+ * buffers, so any read beyond the site trips ASan.
+ */
+int rw_check_exact(const struct heki_rw_ctx *ctx,
+		   const struct heki_rw_site *site, const __u8 *expected,
+		   const __u8 *actual, struct heki_rw_fault *fault);
+
+void test_rules(void);
+void test_realmods(const char *root);
+
+#endif /* _HEKI_RW_TEST_H */
