@@ -205,7 +205,12 @@ static HEKI_INLINE const char *heki_kdata_type_name(heki_kdata_type_t t)
 
 typedef __u64 __bitwise heki_mod_mem_type_t;
 
-/* X(name, value): module memory types (0..6 follow Linux mod_mem_type). */
+/*
+ * X(name, value): module memory types (0..6 follow Linux mod_mem_type).
+ * PERCPU (not in LiteBox) is an information range: @va is the module's
+ * per-CPU base (mod->percpu), @pa = @epa = 0; at most one per request,
+ * sent only by modules that have per-CPU data.
+ */
 #define HEKI_MOD_MEM_TYPE_LIST(X)		\
 	X(TEXT, 0)				\
 	X(DATA, 1)				\
@@ -215,7 +220,8 @@ typedef __u64 __bitwise heki_mod_mem_type_t;
 	X(INIT_DATA, 5)				\
 	X(INIT_RODATA, 6)			\
 	X(ELF_BUFFER, 7)			\
-	X(PATCH, 8)
+	X(PATCH, 8)				\
+	X(PERCPU, 9)
 
 #define HEKI_MOD_MEM_VALUE_ENUM_(name, value) HEKI_MOD_MEM_##name##_VALUE = (value),
 /* Plain values HEKI_MOD_MEM_<NAME>_VALUE, for case labels. */
@@ -235,6 +241,7 @@ enum heki_mod_mem_type_value {
 #define HEKI_MOD_MEM_INIT_RODATA	HEKI_MOD_MEM_C(INIT_RODATA)
 #define HEKI_MOD_MEM_ELF_BUFFER		HEKI_MOD_MEM_C(ELF_BUFFER)
 #define HEKI_MOD_MEM_PATCH		HEKI_MOD_MEM_C(PATCH)
+#define HEKI_MOD_MEM_PERCPU		HEKI_MOD_MEM_C(PERCPU)
 
 /**
  * heki_mod_mem_type_raw() - plain value of a module memory type
@@ -251,7 +258,7 @@ static HEKI_INLINE __u64 heki_mod_mem_type_raw(heki_mod_mem_type_t t)
  * heki_mod_mem_type_valid() - whether a module memory type is defined
  * @t: value
  *
- * Return: 1 for HEKI_MOD_MEM_TEXT..HEKI_MOD_MEM_PATCH, else 0.
+ * Return: 1 for HEKI_MOD_MEM_TEXT..HEKI_MOD_MEM_PERCPU, else 0.
  */
 static HEKI_INLINE int heki_mod_mem_type_valid(heki_mod_mem_type_t t)
 {

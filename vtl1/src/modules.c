@@ -6,10 +6,12 @@
 #include "chain.h"
 #include "modules.h"
 #include "modsig.h"
+#include "modverify.h"
 #include "patch.h"
 #include "patchinfo.h"
 #include "protmap.h"
 #include "sort.h"
+#include "symtab.h"
 
 static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
 {
@@ -157,6 +159,151 @@ static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
 	return 0;
 }
 
+/**
+ * struct modmem - a module's memory types as VTL0 described them
+ * @va: VA of each type's first byte (first range of that type)
+ * @size: bytes of each type (its ranges must be VA-contiguous)
+ * @percpu_va: HEKI_MOD_MEM_PERCPU range's va
+ * @has_percpu: a PERCPU range was sent
+ */
+struct modmem {
+	__u64 va[HEKI_MODLAYOUT_NR_MEM];
+	__u64 size[HEKI_MODLAYOUT_NR_MEM];
+	__u64 percpu_va;
+	int has_percpu;
+};
+
+/*
+ * Merge each memory type's ranges (chain order) into one VA span; a type
+ * whose ranges are not VA-contiguous cannot be a kernel allocation.
+ */
+static int merge_mem(const struct vtl1_chain *c, struct modmem *mm)
+{
+	__u32 i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct heki_range *r = &c->r[i];
+		__u64 t = r->attributes, len = r->epa - r->pa;
+
+		if (t >= HEKI_MODLAYOUT_NR_MEM || !len)
+			continue;
+		if (!mm->size[t])
+			mm->va[t] = r->va;
+		else if (mm->va[t] + mm->size[t] != r->va)
+			return -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
+		if (__builtin_add_overflow(mm->size[t], len, &mm->size[t]) ||
+		    mm->size[t] > HEKI_MODLAYOUT_MAX_SIZE)
+			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	}
+	return 0;
+}
+
+/* Kernel exports: the LoadKData tables, the non-GPL one first. */
+static int resolve_export(void *ctx, const char *name, __u64 *addr)
+{
+	struct heki_vtl1 *v = ctx;
+	__u64 len = 0;
+
+	while (name[len] && len < HEKI_ELF_MAX_NAME_LEN)
+		len++;
+	if (v->symtab && !heki_symtab_lookup(v->symtab, name, len, addr))
+		return 0;
+	if (v->gpl_symtab && !heki_symtab_lookup(v->gpl_symtab, name, len, addr))
+		return 0;
+	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
+}
+
+static void *mv_alloc_cb(void *ctx, __u64 size)
+{
+	return vtl1_alloc(ctx, size);
+}
+
+static void mv_free_cb(void *ctx, void *ptr)
+{
+	vtl1_free(ctx, ptr);
+}
+
+static void log_refusal(struct heki_vtl1 *v, __s64 token, int ret,
+			const struct heki_modverify_fault *f)
+{
+	const struct heki_error_desc *d =
+		heki_vsm_error_desc((enum heki_vsm_error)-ret);
+
+	vtl1_err(v, "module %lld refused: %s: mem %u+0x%llx section %u '%s'+0x%llx rule %s '%s' table %u entry %llu expected %x actual %x reloc sec %u entry %llu type %u sym %llu\n",
+		 (long long)token, d ? d->name : "?", f->mem,
+		 (unsigned long long)f->mem_off, f->section,
+		 f->section_name ? f->section_name : "",
+		 (unsigned long long)f->sect_off,
+		 f->kind < HEKI_RW_NR_KINDS ? heki_rw_kind_name(f->kind) : "-",
+		 f->rule ? f->rule : "", f->table,
+		 (unsigned long long)f->entry, f->expected,
+		 f->actual, f->reloc.rela, (unsigned long long)f->reloc.entry,
+		 f->reloc.type, (unsigned long long)f->reloc.sym);
+}
+
+/*
+ * The content check (issue 5): with the module's pages already protected,
+ * parse the signed ELF, check VTL0's memory types against the 6.1 layout,
+ * copy every compared type once and compare it with the relocated ELF,
+ * rewrite sites through heki_rw_check().
+ */
+/**
+ * struct verify_work - verify_content()'s state (heap, not stack)
+ * @mv: the engine
+ * @env: what the engine compares with
+ * @f: where it refused
+ * @mem: VTL1 copy of each compared memory type
+ */
+struct verify_work {
+	struct heki_modverify mv;
+	struct heki_modverify_env env;
+	struct heki_modverify_fault f;
+	struct vtl1_buf mem[HEKI_MODLAYOUT_NR_MEM];
+};
+
+static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			  const struct vtl1_buf *elf, const struct modmem *mm,
+			  __s64 token)
+{
+	const struct heki_modverify_ops ops = { mv_alloc_cb, mv_free_cb, v };
+	struct verify_work *w = vtl1_alloc(v, sizeof(*w));
+	struct heki_modsig ms;
+	__u32 t;
+	int ret;
+
+	if (!w)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_modsig_split(elf->data, elf->len, &ms);
+	if (!ret)
+		ret = heki_modverify_init(&w->mv, &ops, ms.data, ms.data_len,
+					  &w->f);
+	if (!ret)
+		ret = heki_modverify_check_mem(&w->mv, mm->va, mm->size, &w->f);
+	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		if (!heki_modverify_compared_mem(t) || !mm->size[t])
+			continue;
+		ret = vtl1_gather(v, c, t, mm->size[t],
+				  -HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE, &w->mem[t]);
+		if (!ret && w->mem[t].len != mm->size[t])
+			ret = -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
+		w->env.actual[t] = w->mem[t].data;
+	}
+	if (!ret) {
+		w->env.percpu_va = mm->percpu_va;
+		w->env.has_percpu = mm->has_percpu;
+		w->env.resolve = resolve_export;
+		w->env.resolve_ctx = v;
+		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
+	}
+	if (ret)
+		log_refusal(v, token, ret, &w->f);
+	heki_modverify_free(&w->mv);
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		vtl1_buf_free(v, &w->mem[t]);
+	vtl1_free(v, w);
+	return ret;
+}
+
 /*
  * ValidateModule(pa, nranges, flags), in order:
  *  1. pa page aligned and below 2^52, nranges != 0 (EFAULT);
@@ -170,7 +317,10 @@ static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
  *     protects (EACCES / EBUSY);
  *  6. patch info: every site inside the module's text (EINVAL);
  *  7. protect the module's pages, then copy the ELF and verify its
- *     signature; on any refusal the protections are rolled back.
+ *     signature;
+ *  8. with the pages still protected, compare the module's memory with
+ *     the relocated signed ELF (verify_content(), modverify.c); on any
+ *     refusal the protections are rolled back.
  * Returns the module token (a counter from 0).
  */
 __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
@@ -180,6 +330,7 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	struct vtl1_patch_batch pb;
 	struct vtl1_buf elf = { 0 }, pbuf = { 0 };
 	struct vtl1_chain c;
+	struct modmem mm;
 	struct prot_txn t;
 	struct modpatch_ctx pc;
 	__u64 elf_len = 0;
@@ -189,6 +340,7 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 
 	memset(&pb, 0, sizeof(pb));
 	memset(&t, 0, sizeof(t));
+	memset(&mm, 0, sizeof(mm));
 	if (!vtl1_chain_args_ok(a0, a1))
 		return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
 	if (!v->keyring)
@@ -209,6 +361,16 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 		if (!heki_mod_mem_type_valid(type)) {
 			ret = -HEKI_VSM_ERR_MODULE_MEMORY_TYPE_INVALID;
 			goto out;
+		}
+		if (r->attributes == HEKI_MOD_MEM_PERCPU_VALUE) {
+			/* Information only: one, with no memory. */
+			if (mm.has_percpu || r->epa != r->pa) {
+				ret = -HEKI_VSM_ERR_MODULE_MEMORY_TYPE_INVALID;
+				goto out;
+			}
+			mm.has_percpu = 1;
+			mm.percpu_va = r->va;
+			continue;
 		}
 		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE) {
 			if (__builtin_add_overflow(elf_len, r->epa - r->pa,
@@ -245,6 +407,7 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 
 		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE ||
 		    r->attributes == HEKI_MOD_MEM_PATCH_VALUE ||
+		    r->attributes == HEKI_MOD_MEM_PERCPU_VALUE ||
 		    r->epa == r->pa)
 			continue;
 		mr = &m->r[m->nr++];
@@ -292,12 +455,14 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = heki_modsig_verify(v->p.crypto, v->keyring, elf.data,
 					 elf.len);
+	if (!ret)
+		ret = merge_mem(&c, &mm);
+	if (!ret)
+		ret = verify_content(v, &c, &elf, &mm, token);
 	if (ret) {
 		prot_txn_rollback(v, &t);
 		goto out;
 	}
-	vtl1_warn(v, "module %lld: only the signature was checked; module memory was not compared with the signed ELF\n",
-		  (long long)token);
 
 	prot_txn_commit(v, &t);
 	vtl1_patches_commit(v, &pb);

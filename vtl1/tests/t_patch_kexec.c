@@ -3,6 +3,7 @@
  * t_patch_kexec.c - PatchText, KexecValidate, AllocateRingbufferMemory.
  */
 #include "test.h"
+#include "modsim.h"
 #include "core.h"
 
 #define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
@@ -208,8 +209,7 @@ static __s64 validate_with_patches(struct guest *g, __u64 site2)
 {
 	struct heki_patch_info pi;
 	struct heki_patch p[2];
-	struct heki_range r[5];
-	__u64 len = put_module(g, ELF_PA, 7, 0);
+	struct heki_range r[7];
 
 	memset(&pi, 0, sizeof(pi));
 	pi.patch_index = 2;
@@ -228,10 +228,16 @@ static __s64 validate_with_patches(struct guest *g, __u64 site2)
 		   HEKI_MOD_MEM_INIT_TEXT_VALUE);
 	r[2] = rng(KVA(MOD_PA + 0x2000), MOD_PA + 0x2000, MOD_PA + 0x3000,
 		   HEKI_MOD_MEM_DATA_VALUE);
-	r[3] = rng(KVA(ELF_PA), ELF_PA, ELF_PA + len, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	r[3] = rng(KVA(ELF_PA), ELF_PA, ELF_PA, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
 	r[4] = rng(KVA(MPATCH_PA), MPATCH_PA, MPATCH_PA + sizeof(pi) + sizeof(p),
 		   HEKI_MOD_MEM_PATCH_VALUE);
-	return call_chain(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE, r, 5, 0);
+	/* a real module needs init data (its symtab) and 2 data pages */
+	r[5] = rng(KVA(MOD_PA + 0x3000), MOD_PA + 0x3000, MOD_PA + 0x4000,
+		   HEKI_MOD_MEM_INIT_DATA_VALUE);
+	r[6] = rng(KVA(MOD_PA + 0x4000), MOD_PA + 0x4000, MOD_PA + 0x5000,
+		   HEKI_MOD_MEM_DATA_VALUE);
+	r[3].epa += put_module_mem(g, ELF_PA, 7, 0, r, 7);
+	return call_chain(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE, r, 7, 0);
 }
 
 TEST(litebox_7_8_init_text_sites_die_with_free_module_init)

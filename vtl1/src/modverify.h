@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * modverify.h - the module comparison engine: does a module's memory hold
+ * exactly what its signed ELF yields after the kernel's layout,
+ * relocation and legitimate load-time rewrites?
+ *
+ * Use, in ValidateModule: heki_modverify_init() (parse the ELF, compute
+ * the 6.1 layout), heki_modverify_check_mem() (VTL0's memory ranges against
+ * the layout, before any module byte is copied), then
+ * heki_modverify_compare() with VTL1 copies of every compared memory type,
+ * and heki_modverify_free(). Compared types: text, rodata, ro_after_init,
+ * init text, init rodata. Data and init data hold what the loader writes
+ * (struct module, kallsyms, the simplified symtab) and are not compared.
+ */
+#ifndef _HEKI_VTL1_MODVERIFY_H
+#define _HEKI_VTL1_MODVERIFY_H
+
+#include <heki/abi.h>
+
+#include "elf.h"
+#include "modlayout.h"
+#include "modreloc.h"
+#include "rewrite.h"
+
+/* Most rewrite sites accepted in one module (kvm.ko has ~12,000). */
+#define HEKI_MODVERIFY_MAX_SITES	(1U << 20)
+
+/**
+ * struct heki_modverify_ops - allocation for the engine's work buffers
+ * @alloc: zeroed memory of @size bytes, NULL on failure
+ * @free: release memory from @alloc (NULL allowed)
+ * @ctx: passed to both
+ */
+struct heki_modverify_ops {
+	void *(*alloc)(void *ctx, __u64 size);
+	void (*free)(void *ctx, void *ptr);
+	void *ctx;
+};
+
+/**
+ * struct heki_modverify - one module under verification
+ * @ops: allocation callbacks
+ * @elf: the parsed ELF (without signature)
+ * @sects: one layout entry per section header
+ * @lay: the layout
+ * @mem_va: VAs of the memory types (set by heki_modverify_check_mem())
+ * @mem_checked: heki_modverify_check_mem() succeeded
+ * @expected: relocated ELF bytes per compared type (compare step)
+ * @syms: symbol values (compare step)
+ * @sites: rewrite sites (compare step)
+ * @nsites: entries in @sites
+ * @ctx: what heki_rw_check() is told (compare step)
+ */
+struct heki_modverify {
+	struct heki_modverify_ops ops;
+	struct heki_elf elf;
+	struct heki_modlayout_sect *sects;
+	struct heki_modlayout lay;
+	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
+	int mem_checked;
+	__u8 *expected[HEKI_MODLAYOUT_NR_MEM];
+	struct heki_modreloc_sym *syms;
+	struct heki_rw_site *sites;
+	__u32 nsites;
+	struct heki_rw_ctx ctx;
+};
+
+/**
+ * struct heki_modverify_fault - where and why verification refused
+ * @err: the returned error (negative HEKI_VSM_ERR_*), 0 if none
+ * @mem: memory type of the offending byte, HEKI_MODLAYOUT_MEM_NONE if none
+ * @mem_off: its offset inside that memory type
+ * @section: ELF section holding it (0: alignment gap or page padding)
+ * @section_name: its name ("" if none); points into the ELF image
+ * @sect_off: offset inside @section
+ * @kind: enum heki_rw_kind of the refusing site, HEKI_RW_NR_KINDS if the
+ *	byte is outside every site
+ * @rule: the rule that refused ("equal" outside sites), static string
+ * @table: section of the table entry that named the site (0 if none)
+ * @entry: index of that entry
+ * @expected: the expected byte at the offending offset
+ * @actual: the byte VTL0's memory holds there
+ * @reloc: relocation fault details when @err came from relocation
+ */
+struct heki_modverify_fault {
+	int err;
+	__u32 mem;
+	__u64 mem_off;
+	__u32 section;
+	const char *section_name;
+	__u64 sect_off;
+	__u32 kind;
+	const char *rule;
+	__u32 table;
+	__u64 entry;
+	__u8 expected;
+	__u8 actual;
+	struct heki_modreloc_fault reloc;
+};
+
+/**
+ * struct heki_modverify_env - what comparison needs besides the ELF
+ * @actual: VTL1 copy of each memory type's bytes (layout size each); NULL
+ *	for types not compared or empty
+ * @percpu_va: the module's per-CPU base (mod->percpu)
+ * @has_percpu: @percpu_va was given by VTL0
+ * @resolve: kernel export lookup (the LoadKData symbol tables)
+ * @resolve_ctx: passed to @resolve
+ * @policy: HEKI_RW_POLICY_*
+ */
+struct heki_modverify_env {
+	const __u8 *actual[HEKI_MODLAYOUT_NR_MEM];
+	__u64 percpu_va;
+	int has_percpu;
+	heki_modreloc_resolve_fn resolve;
+	void *resolve_ctx;
+	__u32 policy;
+};
+
+int heki_modverify_compared_mem(__u32 mem);
+int heki_modverify_init(struct heki_modverify *mv,
+			const struct heki_modverify_ops *ops,
+			const __u8 *elf, __u64 elf_len,
+			struct heki_modverify_fault *fault);
+int heki_modverify_check_mem(struct heki_modverify *mv,
+			     const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
+			     const __u64 mem_size[HEKI_MODLAYOUT_NR_MEM],
+			     struct heki_modverify_fault *fault);
+int heki_modverify_compare(struct heki_modverify *mv,
+			   const struct heki_modverify_env *env,
+			   struct heki_modverify_fault *fault);
+void heki_modverify_free(struct heki_modverify *mv);
+
+#endif /* _HEKI_VTL1_MODVERIFY_H */

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * modsim.c - simulated module loads for host tests (see modsim.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "modsim.h"
+
+#define MODSIM_CORE_VA	0xffffffffc0000000ULL
+#define MODSIM_INIT_VA	0xffffffffc1000000ULL
+
+static void *sim_alloc(void *ctx, __u64 size)
+{
+	(void)ctx;
+	return calloc(1, size);
+}
+
+static void sim_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
+		__u64 init_va, heki_modreloc_resolve_fn resolve, void *ctx,
+		__u64 percpu_va, int has_percpu)
+{
+	const struct heki_modverify_ops ops = { sim_alloc, sim_free, NULL };
+	struct heki_modverify_fault f;
+	struct heki_modreloc_env env;
+	struct heki_modreloc_sym *syms;
+	__u32 t;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = heki_modverify_init(&s->mv, &ops, elf, len, &f);
+	if (ret)
+		return ret;
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		const struct heki_modlayout_region *m = &s->mv.lay.mem[t];
+
+		s->size[t] = m->size;
+		s->va[t] = (m->alloc ? init_va : core_va) + m->base;
+	}
+	ret = heki_modverify_check_mem(&s->mv, s->va, s->size, &f);
+	if (ret)
+		return ret;
+	memset(&env, 0, sizeof(env));
+	env.elf = &s->mv.elf;
+	env.layout = &s->mv.lay;
+	memcpy(env.mem_va, s->va, sizeof(env.mem_va));
+	env.percpu_va = percpu_va;
+	env.has_percpu = has_percpu;
+	env.resolve = resolve;
+	env.ctx = ctx;
+	syms = calloc(s->mv.elf.nsyms + 1, sizeof(*syms));
+	if (!syms)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_modreloc_symbols(&env, syms, s->mv.elf.nsyms, NULL);
+	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		s->mem[t] = calloc(1, s->size[t] + 1);
+		if (!s->mem[t]) {
+			ret = -HEKI_VSM_ERR_NO_MEMORY;
+			break;
+		}
+		ret = heki_modreloc_build_mem(&env, syms, s->mv.elf.nsyms, t,
+					      s->mem[t], s->size[t], NULL);
+	}
+	free(syms);
+	return ret;
+}
+
+void modsim_free(struct modsim *s)
+{
+	__u32 t;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		free(s->mem[t]);
+	heki_modverify_free(&s->mv);
+	memset(s, 0, sizeof(*s));
+}
+
+__u8 *modsim_at(struct modsim *s, __u64 va, __u64 len, __u32 *mem)
+{
+	__u32 t;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		if (!s->size[t] || va < s->va[t] || va - s->va[t] >= s->size[t] ||
+		    len > s->size[t] - (va - s->va[t]))
+			continue;
+		if (mem)
+			*mem = t;
+		return s->mem[t] + (va - s->va[t]);
+	}
+	return NULL;
+}
+
+static const __u8 *mcount_table(const struct modsim *s, __u64 *n)
+{
+	const struct heki_modlayout_sect *sect;
+	__u32 idx;
+
+	*n = 0;
+	if (heki_elf_find_section(&s->mv.elf, "__mcount_loc", HEKI_SHF_ALLOC,
+				  &idx))
+		return NULL;
+	sect = &s->mv.sects[idx];
+	if (sect->mem >= HEKI_MODLAYOUT_NR_MEM)
+		return NULL;
+	*n = sect->size / 8;
+	return s->mem[sect->mem] + sect->offset;
+}
+
+long modsim_nop_mcount(struct modsim *s)
+{
+	static const __u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	const __u8 *tab;
+	__u64 n, i, va;
+	long done = 0;
+	__u8 *p;
+
+	tab = mcount_table(s, &n);
+	for (i = 0; tab && i < n; i++) {
+		memcpy(&va, tab + 8 * i, 8);
+		p = modsim_at(s, va, 5, NULL);
+		if (!p)
+			return -1;
+		memcpy(p, nop5, 5);
+		done++;
+	}
+	return done;
+}
+
+__u64 modsim_first_mcount(const struct modsim *s)
+{
+	const __u8 *tab;
+	__u64 n, va = 0;
+
+	tab = mcount_table(s, &n);
+	if (tab && n)
+		memcpy(&va, tab, 8);
+	return va;
+}
+
+__u32 modsim_place(struct guest *g, const struct modsim *s, __u64 core_pa,
+		   __u64 init_pa, struct heki_range *r)
+{
+	__u32 t, n = 0;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		const struct heki_modlayout_region *m = &s->mv.lay.mem[t];
+		__u64 pa = (m->alloc ? init_pa : core_pa) + m->base;
+
+		if (!s->size[t])
+			continue;
+		r[n].va = s->va[t];
+		r[n].pa = pa;
+		r[n].epa = pa + s->size[t];
+		r[n].attributes = t;
+		guest_write(g, pa, s->mem[t], s->size[t]);
+		n++;
+	}
+	return n;
+}
+
+/* ---- a small real ELF module of a chosen shape ------------------------ */
+
+struct sec {
+	const char *name;
+	__u32 type;
+	__u64 flags;
+	__u64 size;
+	__u64 align;
+	__u32 link, info;
+	__u64 entsize;
+	__u8 fill;	/* content pattern seed; 0: explicit @data */
+	const void *data;
+};
+
+#define A	HEKI_SHF_ALLOC
+#define W	HEKI_SHF_WRITE
+#define X	HEKI_SHF_EXECINSTR
+
+static void put(__u8 *b, __u64 off, __u64 v, unsigned int bytes)
+{
+	memcpy(b + off, &v, bytes);
+}
+
+/* Builds the image into a malloc'd buffer with room for a signature. */
+static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
+{
+	static const char strtab[] = "\0__this_module";
+	struct sec s[16];
+	char shstr[512];
+	__u64 shstr_len = 1, off, total, name_off[16], data_off[16];
+	__u8 sym[48];
+	__u32 n = 1, i, symtab_idx, strtab_idx, this_idx;
+	__u8 *b;
+
+	memset(s, 0, sizeof(s));
+	memset(sym, 0, sizeof(sym));
+	shstr[0] = 0;
+#define ADD(nm, fl, sz, seed) do {					\
+		s[n].name = (nm); s[n].type = HEKI_SHT_PROGBITS;	\
+		s[n].flags = (fl); s[n].size = (sz); s[n].align = 16;	\
+		s[n].fill = (seed); n++;				\
+	} while (0)
+	if (size[HEKI_MODLAYOUT_TEXT])
+		ADD(".text", A | X, size[HEKI_MODLAYOUT_TEXT] - 0x800, 1);
+	if (size[HEKI_MODLAYOUT_RODATA])
+		ADD(".rodata", A, size[HEKI_MODLAYOUT_RODATA] - 0x800, 2);
+	if (size[HEKI_MODLAYOUT_RO_AFTER_INIT])
+		ADD(".data..ro_after_init", A | W,
+		    size[HEKI_MODLAYOUT_RO_AFTER_INIT] - 0x800, 3);
+	if (size[HEKI_MODLAYOUT_INIT_TEXT])
+		ADD(".init.text", A | X, size[HEKI_MODLAYOUT_INIT_TEXT] - 0x800,
+		    4);
+	if (size[HEKI_MODLAYOUT_INIT_RODATA])
+		ADD(".init.rodata", A,
+		    size[HEKI_MODLAYOUT_INIT_RODATA] - 0x800, 5);
+	/* data: [.data][this_module] page-aligned, then the kallsyms tail */
+	if (size[HEKI_MODLAYOUT_DATA] > 0x2000)
+		ADD(".data", A | W, size[HEKI_MODLAYOUT_DATA] - 0x2000, 6);
+	if (size[HEKI_MODLAYOUT_INIT_DATA] > 0x1000)
+		ADD(".init.data", A | W, size[HEKI_MODLAYOUT_INIT_DATA] - 0x1000,
+		    7);
+	this_idx = n;
+	ADD(".gnu.linkonce.this_module", A | W, 0x380, 8);
+	s[this_idx].align = 64;
+#undef ADD
+	symtab_idx = n++;
+	strtab_idx = n++;
+	s[symtab_idx] = (struct sec){ ".symtab", HEKI_SHT_SYMTAB, 0,
+				      sizeof(sym), 8, strtab_idx, 1, 24, 0,
+				      sym };
+	s[strtab_idx] = (struct sec){ ".strtab", HEKI_SHT_STRTAB, 0,
+				      sizeof(strtab), 1, 0, 0, 0, 0, strtab };
+	s[n] = (struct sec){ ".shstrtab", HEKI_SHT_STRTAB, 0, 0, 1, 0, 0, 0,
+			     0, shstr };
+	n++;
+	/* symbol 1: __this_module, GLOBAL OBJECT in this_module */
+	put(sym, 24 + 0, 1, 4);
+	sym[24 + 4] = 0x11;
+	put(sym, 24 + 6, this_idx, 2);
+	put(sym, 24 + 16, 0x380, 8);
+
+	for (i = 1; i < n; i++) {
+		__u64 l = strlen(s[i].name) + 1;
+
+		name_off[i] = shstr_len;
+		memcpy(shstr + shstr_len, s[i].name, l);
+		shstr_len += l;
+	}
+	s[n - 1].size = shstr_len;
+
+	off = HEKI_ELF_EHDR_SIZE;
+	for (i = 1; i < n; i++) {
+		off = (off + 15) & ~15ULL;
+		data_off[i] = off;
+		off += s[i].size;
+	}
+	off = (off + 7) & ~7ULL;
+	total = off + (__u64)n * HEKI_ELF_SHDR_SIZE;
+	b = calloc(1, total + 256);
+	if (!b)
+		return NULL;
+	memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+	put(b, 16, HEKI_ET_REL, 2);
+	put(b, 18, HEKI_EM_X86_64, 2);
+	put(b, 20, 1, 4);
+	put(b, 40, off, 8);
+	put(b, 52, HEKI_ELF_EHDR_SIZE, 2);
+	put(b, 58, HEKI_ELF_SHDR_SIZE, 2);
+	put(b, 60, n, 2);
+	put(b, 62, n - 1, 2);
+	for (i = 1; i < n; i++) {
+		__u8 *h = b + off + (__u64)i * HEKI_ELF_SHDR_SIZE;
+		__u64 k;
+
+		if (s[i].data)
+			memcpy(b + data_off[i], s[i].data, s[i].size);
+		else
+			for (k = 0; k < s[i].size; k++)
+				b[data_off[i] + k] =
+					(__u8)(k * 13 + s[i].fill * 7 + 1);
+		put(h, 0, name_off[i], 4);
+		put(h, 4, s[i].type, 4);
+		put(h, 8, s[i].flags, 8);
+		put(h, 24, data_off[i], 8);
+		put(h, 32, s[i].size, 8);
+		put(h, 40, s[i].link, 4);
+		put(h, 44, s[i].info, 4);
+		put(h, 48, s[i].align, 8);
+		put(h, 56, s[i].entsize, 8);
+	}
+	*len = total;
+	return b;
+}
+
+__u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
+		     struct heki_range *r, __u32 n)
+{
+	__u64 size[HEKI_MODLAYOUT_NR_MEM] = { 0 };
+	__u64 off[HEKI_MODLAYOUT_NR_MEM] = { 0 };
+	struct modsim s;
+	__u64 len = 0, slen;
+	__u32 i, t;
+	__u8 *elf;
+
+	for (i = 0; i < n; i++)
+		if (r[i].attributes < HEKI_MODLAYOUT_NR_MEM)
+			size[r[i].attributes] += r[i].epa - r[i].pa;
+	elf = build_elf(size, &len);
+	if (!elf)
+		return 0;
+	if (modsim_load(&s, elf, len, MODSIM_CORE_VA, MODSIM_INIT_VA, NULL,
+			NULL, 0, 0)) {
+		modsim_free(&s);
+		free(elf);
+		return 0;
+	}
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		if (s.size[t] != size[t]) {
+			modsim_free(&s);
+			free(elf);
+			return 0;
+		}
+	for (i = 0; i < n; i++) {
+		__u64 l = r[i].epa - r[i].pa;
+
+		t = (__u32)r[i].attributes;
+		if (t >= HEKI_MODLAYOUT_NR_MEM)
+			continue;
+		r[i].va = s.va[t] + off[t];
+		guest_write(g, r[i].pa, s.mem[t] + off[t], l);
+		off[t] += l;
+	}
+	modsim_free(&s);
+	slen = guest_sign(elf, len, keyid);
+	if (tamper)
+		elf[0x100] ^= 1;
+	guest_write(g, elf_pa, elf, slen);
+	free(elf);
+	return slen;
+}
