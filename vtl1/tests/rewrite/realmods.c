@@ -1,3 +1,830 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Real Debian 6.1 modules: simulated loads. For a sample of modules
+ * (kvm, kvm-intel, btrfs, nf_tables, xfs and every 40th module under the
+ * root) the groundwork code (elf, modlayout, modreloc) builds the relocated
+ * text as the kernel's loader would, the module's own rewrite tables name
+ * every site, and for every site of every kind:
+ *   - each form the kernel's rewrite writes there (simulated here the way
+ *     arch/x86/kernel/{alternative,paravirt,static_call,jump_label,ftrace}.c
+ *     do it) must be accepted by heki_rw_check(), and
+ *   - a corrupted form (one byte off, wrong target or register) must be
+ *     refused with the rule's *_FORBIDDEN code.
+ * One result line per module, kind and form, counting the sites.
+ */
+#define _GNU_SOURCE
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf.h"
+#include "modlayout.h"
+#include "modreloc.h"
 #include "rw_test.h"
-void test_realmods(const char *root) { (void)root; }
+
+#define G "realmods"
+#define CORE_VA		0xffffffffc0200000ULL
+#define PERCPU_VA	0x3c000ULL
+#define SIG_MAGIC	"~Module signature appended~\n"
+#define SAMPLE_EVERY	40
+#define PV_FN(t)	(KTEXT_LO + 0x500000ULL + 0x40ULL * (t))
+
+static const char * const named[] = {
+	"/arch/x86/kvm/kvm.ko", "/arch/x86/kvm/kvm-intel.ko",
+	"/fs/btrfs/btrfs.ko", "/net/netfilter/nf_tables.ko", "/fs/xfs/xfs.ko",
+};
+
+struct mod {
+	const char *path;
+	struct heki_elf elf;
+	struct heki_modlayout lay;
+	struct heki_modlayout_sect *sects;
+	struct heki_modreloc_env env;
+	struct heki_modreloc_sym *syms;
+	__u8 **bufs;		/* relocated section copies */
+	__u64 *va;
+	__u8 *mem[HEKI_MODLAYOUT_NR_MEM];	/* relocated text types */
+	struct heki_rw_ctx ctx;
+	__u64 pv[256];
+};
+
+/* Per (kind, form) tallies of one module. */
+struct tally {
+	const char *what;
+	__u64 sites, bad;
+	__u64 first_bad;
+	int err;
+	const char *rule;
+};
+
+static int resolve(void *ctx, const char *name, __u64 *addr)
+{
+	(void)ctx;
+	*addr = fake_ksym(name);
+	return 0;
+}
+
+static __u8 *read_file(const char *path, __u64 *len)
+{
+	FILE *f = fopen(path, "rb");
+	__u8 *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(n);
+		if (buf && fread(buf, 1, n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*len = n;
+	}
+	fclose(f);
+	return buf;
+}
+
+static __u64 strip_signature(const __u8 *buf, __u64 len)
+{
+	__u64 ml = sizeof(SIG_MAGIC) - 1, sig_len;
+
+	if (len < ml + 12 || memcmp(buf + len - ml, SIG_MAGIC, ml))
+		return len;
+	sig_len = ((__u64)buf[len - ml - 4] << 24) |
+		  ((__u64)buf[len - ml - 3] << 16) |
+		  ((__u64)buf[len - ml - 2] << 8) | buf[len - ml - 1];
+	if (sig_len > len - ml - 12)
+		return len;
+	return len - ml - 12 - sig_len;
+}
+
+static __s32 s32_at(const __u8 *p)
+{
+	__s32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void put_rel32(__u8 *p, __u64 next, __u64 dest)
+{
+	__u32 v = (__u32)(dest - next);
+
+	memcpy(p, &v, 4);
+}
+
+static const __u8 nops[9][8] = {
+	{ 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 }, { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+static void sim_add_nops(__u8 *p, unsigned int len)
+{
+	while (len) {
+		unsigned int n = len > 8 ? 8 : len;
+
+		memcpy(p, nops[n], n);
+		p += n;
+		len -= n;
+	}
+}
+
+/* The text memory type holding [va, va + len), its offset; -1 if none. */
+static int locate(const struct mod *m, __u64 va, __u64 len, __u64 *off)
+{
+	static const int types[] = { HEKI_MODLAYOUT_TEXT,
+				     HEKI_MODLAYOUT_INIT_TEXT };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		int t = types[i];
+		__u64 base = m->ctx.mem_va[t], size = m->ctx.mem_size[t];
+
+		if (m->mem[t] && va >= base && va - base <= size &&
+		    len <= size - (va - base)) {
+			*off = va - base;
+			return t;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Check @form at @site (expected = relocated bytes there): @want 0 or an
+ * error; tallies into @t.
+ */
+static void try_site(struct mod *m, struct heki_rw_site *site,
+		     const __u8 *form, int want, struct tally *t)
+{
+	struct heki_rw_fault f = { NULL, 0 };
+	int ret = rw_check_exact(&m->ctx, site,
+				 m->mem[site->mem] + site->offset, form, &f);
+
+	t->sites++;
+	if (want ? ret != -want : ret != 0) {
+		if (!t->bad++) {
+			t->first_bad = site->va;
+			t->err = ret;
+			t->rule = f.rule;
+		}
+	}
+}
+
+static void report(const struct mod *m, const char *kind, struct tally *t,
+		   size_t n)
+{
+	char name[4400];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!t[i].sites)
+			continue;
+		snprintf(name, sizeof(name), "%s %s %s (%llu sites)", m->path,
+			 kind, t[i].what, t[i].sites);
+		t_result(!t[i].bad, G, name,
+			 "%llu wrong verdicts, first at %#llx: %s [%s]",
+			 t[i].bad, t[i].first_bad, t_err_name(t[i].err),
+			 t[i].rule ? t[i].rule : "-");
+	}
+}
+
+static int table(const struct mod *m, const char *name, __u64 entsize,
+		 __u32 *idx, __u64 *n)
+{
+	if (heki_elf_find_section(&m->elf, name, HEKI_SHF_ALLOC, idx) ||
+	    !m->bufs[*idx])
+		return 0;
+	*n = m->lay.sects[*idx].size / entsize;
+	return 1;
+}
+
+/* Fill @site for an instruction at @va of @len bytes; 0 if outside text. */
+static int mk_site(const struct mod *m, struct heki_rw_site *site,
+		   __u32 kind, __u64 va, __u64 len)
+{
+	__u64 off;
+	int t = locate(m, va, len, &off);
+
+	memset(site, 0, sizeof(*site));
+	if (t < 0)
+		return 0;
+	site->kind = kind;
+	site->mem = t;
+	site->offset = off;
+	site->len = len;
+	site->va = va;
+	return 1;
+}
+
+static const __u8 *exp_at(const struct mod *m, const struct heki_rw_site *s)
+{
+	return m->mem[s->mem] + s->offset;
+}
+
+/* ---- per kind --------------------------------------------------------- */
+
+static void sim_mcount(struct mod *m)
+{
+	struct tally t[] = { { "accepts nop5" }, { "refuses nop5 off by one" },
+			     { "refuses ftrace_caller (no policy)" },
+			     { "accepts ftrace_caller (policy)" },
+			     { "refuses site outside text" } };
+	struct heki_rw_site s;
+	__u64 n, i, va;
+	__u8 f[5];
+	__u32 idx;
+
+	if (!table(m, "__mcount_loc", 8, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		memcpy(&va, m->bufs[idx] + 8 * i, 8);
+		if (!mk_site(m, &s, HEKI_RW_MCOUNT, va, 5)) {
+			t[4].sites++;
+			t[4].bad++;
+			continue;
+		}
+		try_site(m, &s, nops[5], 0, &t[0]);
+		memcpy(f, nops[5], 5);
+		f[4] = 1;
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_MCOUNT_FORBIDDEN, &t[1]);
+		f[0] = 0xe8;
+		put_rel32(f + 1, va + 5,
+			  m->ctx.ksym[HEKI_RW_KSYM_FTRACE_CALLER]);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_MCOUNT_FORBIDDEN, &t[2]);
+		m->ctx.policy |= HEKI_RW_POLICY_FTRACE_CALLS;
+		try_site(m, &s, f, 0, &t[3]);
+		m->ctx.policy &= ~HEKI_RW_POLICY_FTRACE_CALLS;
+	}
+	report(m, "mcount", t, ARRAY_SIZE(t));
+}
+
+static void sim_return(struct mod *m)
+{
+	struct tally t[] = { { "accepts ret; int3" },
+			     { "accepts jmp srso_return_thunk" },
+			     { "refuses jmp thunk+1" },
+			     { "refuses site outside text" } };
+	static const __u8 ret[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
+	struct heki_rw_site s;
+	__u64 n, i, va, e;
+	__u8 f[5];
+	__u32 idx;
+
+	if (!table(m, ".return_sites", 4, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		e = m->va[idx] + 4 * i;
+		va = e + (__u64)(__s64)s32_at(m->bufs[idx] + 4 * i);
+		if (!mk_site(m, &s, HEKI_RW_RETURN, va, 5)) {
+			t[3].sites++;
+			t[3].bad++;
+			continue;
+		}
+		try_site(m, &s, ret, 0, &t[0]);
+		f[0] = 0xe9;
+		put_rel32(f + 1, va + 5,
+			  m->ctx.ksym[HEKI_RW_KSYM_SRSO_RETURN_THUNK]);
+		try_site(m, &s, f, 0, &t[1]);
+		put_rel32(f + 1, va + 5,
+			  m->ctx.ksym[HEKI_RW_KSYM_RETURN_THUNK] + 1);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_RETURN_FORBIDDEN, &t[2]);
+	}
+	report(m, "return", t, ARRAY_SIZE(t));
+}
+
+/* patch_retpoline() + optimize_nops(), as the kernel writes them. */
+static int sim_retpoline(const __u8 *e, __u64 ilen, __u32 reg, int lfence,
+			 __u8 *b)
+{
+	unsigned int i = 0, off = e[0] == 0x2e;
+	__u8 op = e[off];
+
+	if (e[0] == 0x0f) {
+		b[i++] = 0x70 + ((e[1] & 0xf) ^ 1);
+		b[i++] = ilen - 2;
+		op = 0xe9;
+	}
+	if (lfence) {
+		b[i++] = 0x0f;
+		b[i++] = 0xae;
+		b[i++] = 0xe8;
+	}
+	if (reg >= 8)
+		b[i++] = 0x41;
+	b[i++] = 0xff;
+	b[i++] = (op == 0xe8 ? 0xd0 : 0xe0) + (reg & 7);
+	if (i > ilen)
+		return 0;
+	if (op == 0xe9 && i < ilen)
+		b[i++] = 0xcc;
+	if (ilen - i > 1)
+		sim_add_nops(b + i, ilen - i);
+	else if (i < ilen)
+		b[i] = 0x90;
+	return 1;
+}
+
+static void sim_retpolines(struct mod *m)
+{
+	struct tally t[] = { { "accepts register form" },
+			     { "accepts lfence form (where it fits)" },
+			     { "refuses wrong register" },
+			     { "refuses site outside text" } };
+	struct heki_rw_site s;
+	__u64 n, i, va, ilen, dest;
+	__u32 idx, reg;
+	const __u8 *e;
+	__u8 f[6];
+
+	if (!table(m, ".retpoline_sites", 4, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		va = m->va[idx] + 4 * i +
+		     (__u64)(__s64)s32_at(m->bufs[idx] + 4 * i);
+		if (!mk_site(m, &s, HEKI_RW_RETPOLINE, va, 5)) {
+			t[3].sites++;
+			t[3].bad++;
+			continue;
+		}
+		e = exp_at(m, &s);
+		ilen = e[0] == 0x2e || e[0] == 0x0f ? 6 : 5;
+		if (!mk_site(m, &s, HEKI_RW_RETPOLINE, va, ilen))
+			continue;
+		dest = va + ilen + (__u64)(__s64)s32_at(e + ilen - 4);
+		for (reg = 0; reg < 16; reg++)
+			if (m->ctx.ksym[HEKI_RW_KSYM_THUNK_RAX + reg] == dest)
+				break;
+		if (reg == 16 || !sim_retpoline(e, ilen, reg, 0, f)) {
+			t[0].sites++;
+			t[0].bad++;
+			continue;
+		}
+		try_site(m, &s, f, 0, &t[0]);
+		f[(e[0] == 0x0f ? 2 : 0) + (reg >= 8) + 1] ^= 1;
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN,
+			 &t[2]);
+		if (sim_retpoline(e, ilen, reg, 1, f))
+			try_site(m, &s, f, 0, &t[1]);
+	}
+	report(m, "retpoline", t, ARRAY_SIZE(t));
+}
+
+static void sim_jump_labels(struct mod *m)
+{
+	struct tally t[] = { { "accepts flipped" }, { "accepts kept" },
+			     { "refuses jmp to target+1" },
+			     { "refuses site outside text" } };
+	struct heki_rw_site s;
+	__u64 n, i, e, code, target, len;
+	__u32 idx;
+	const __u8 *x;
+	__u8 f[5];
+	__s64 d;
+
+	if (!table(m, "__jump_table", 16, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		e = m->va[idx] + 16 * i;
+		code = e + (__u64)(__s64)s32_at(m->bufs[idx] + 16 * i);
+		target = e + 4 + (__u64)(__s64)s32_at(m->bufs[idx] + 16 * i + 4);
+		if (!mk_site(m, &s, HEKI_RW_JUMP_LABEL, code, 2)) {
+			t[3].sites++;
+			t[3].bad++;
+			continue;
+		}
+		x = exp_at(m, &s);
+		len = x[0] == 0x66 || x[0] == 0xeb ? 2 : 5;
+		if (!mk_site(m, &s, HEKI_RW_JUMP_LABEL, code, len))
+			continue;
+		s.target_va = target;
+		try_site(m, &s, exp_at(m, &s), 0, &t[1]);
+		if (x[0] == 0x66 || x[0] == 0x0f) {
+			d = (__s64)(target - (code + len));
+			f[0] = len == 2 ? 0xeb : 0xe9;
+			if (len == 2)
+				f[1] = (__u8)d;
+			else
+				put_rel32(f + 1, code + 5, target);
+			if (len == 5 || (d >= -128 && d <= 127))
+				try_site(m, &s, f, 0, &t[0]);
+		} else {
+			try_site(m, &s, nops[len], 0, &t[0]);
+			memcpy(f, x, len);
+		}
+		if (len == 2)
+			f[1]++;
+		else
+			put_rel32(f + 1, code + 5, target + 1);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_JUMP_LABEL_FORBIDDEN,
+			 &t[2]);
+	}
+	report(m, "jump label", t, ARRAY_SIZE(t));
+}
+
+static void sim_static_calls(struct mod *m)
+{
+	struct tally t[] = { { "accepts call/jmp to a kernel function" },
+			     { "accepts NULL form (nop5 / ret)" },
+			     { "accepts return0 form" },
+			     { "refuses target outside any text" },
+			     { "refuses site outside text" } };
+	static const __u8 ret[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
+	static const __u8 xor5[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
+	struct heki_rw_site s;
+	__u64 n, i, e, va, key, len, o;
+	const __u8 *x;
+	__u32 idx;
+	__u8 f[6];
+	int tail;
+
+	if (!table(m, ".static_call_sites", 8, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		e = m->va[idx] + 8 * i;
+		va = e + (__u64)(__s64)s32_at(m->bufs[idx] + 8 * i);
+		key = e + 4 + (__u64)(__s64)s32_at(m->bufs[idx] + 8 * i + 4);
+		tail = key & 1;
+		if (!mk_site(m, &s, HEKI_RW_STATIC_CALL, va, 5)) {
+			t[4].sites++;
+			t[4].bad++;
+			continue;
+		}
+		x = exp_at(m, &s);
+		len = x[0] == 0x0f ? 6 : 5;
+		if (!mk_site(m, &s, HEKI_RW_STATIC_CALL, va, len))
+			continue;
+		s.flags = tail ? HEKI_RW_SITE_TAIL : 0;
+		s.key_va = key & ~3ULL;
+		o = len - 5;
+		memcpy(f, x, len);
+		put_rel32(f + o + 1, va + len, KTEXT_LO + 0x777770);
+		try_site(m, &s, f, 0, &t[0]);
+		put_rel32(f + o + 1, va + len, 0xffffffffa0000000ULL);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN,
+			 &t[3]);
+		if (len == 5) {
+			try_site(m, &s, tail ? ret : nops[5], 0, &t[1]);
+			if (!tail)
+				try_site(m, &s, xor5, 0, &t[2]);
+		}
+	}
+	report(m, "static call", t, ARRAY_SIZE(t));
+}
+
+static void sim_paravirt(struct mod *m)
+{
+	struct tally t[] = { { "accepts call pv_ops[type] + nops" },
+			     { "refuses call pv_ops[type]+1" },
+			     { "refuses site outside text" } };
+	struct heki_rw_site s;
+	__u8 f[HEKI_RW_MAX_SITE_LEN];
+	__u64 n, i, va;
+	__u32 idx;
+	__u8 type, len;
+
+	if (!table(m, ".parainstructions", 16, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		memcpy(&va, m->bufs[idx] + 16 * i, 8);
+		type = m->bufs[idx][16 * i + 8];
+		len = m->bufs[idx][16 * i + 9];
+		if (len < 5 || !mk_site(m, &s, HEKI_RW_PARAVIRT, va, len)) {
+			t[2].sites++;
+			t[2].bad++;
+			continue;
+		}
+		s.aux = type;
+		f[0] = 0xe8;
+		put_rel32(f + 1, va + 5, m->pv[type]);
+		sim_add_nops(f + 5, len - 5);
+		try_site(m, &s, f, 0, &t[0]);
+		put_rel32(f + 1, va + 5, m->pv[type] + 1);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_PARAVIRT_FORBIDDEN,
+			 &t[1]);
+	}
+	report(m, "paravirt", t, ARRAY_SIZE(t));
+}
+
+/* optimize_nops() on a buffer whose 0x90 runs start on boundaries. */
+static void sim_optimize(__u8 *b, unsigned int len)
+{
+	unsigned int i = 0, e;
+
+	while (i < len) {
+		if (b[i] != 0x90) {
+			i++;
+			continue;
+		}
+		for (e = i; e < len && b[e] == 0x90; e++)
+			;
+		if (e - i > 1)
+			sim_add_nops(b + i, e - i);
+		i = e;
+	}
+}
+
+static void sim_alternatives(struct mod *m)
+{
+	struct tally t[] = { { "accepts applied replacement" },
+			     { "accepts original with optimised NOPs" },
+			     { "refuses first byte flipped" },
+			     { "refuses site outside text" } };
+	__u8 f[HEKI_RW_MAX_SITE_LEN];
+	struct heki_rw_site s;
+	__u64 n, i, e, instr, repl, roff;
+	__u32 idx;
+	__u8 ilen, rlen;
+	int rm;
+
+	if (!table(m, ".altinstructions", 12, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		const __u8 *q = m->bufs[idx] + 12 * i;
+
+		e = m->va[idx] + 12 * i;
+		instr = e + (__u64)(__s64)s32_at(q);
+		repl = e + 4 + (__u64)(__s64)s32_at(q + 4);
+		ilen = q[10];
+		rlen = q[11];
+		if (!ilen)
+			continue;
+		rm = locate(m, repl, rlen, &roff);
+		if (!mk_site(m, &s, HEKI_RW_ALTERNATIVE, instr, ilen) ||
+		    rlen > ilen || rm < 0) {
+			t[3].sites++;
+			t[3].bad++;
+			continue;
+		}
+		s.repl_mem = rm;
+		s.repl_offset = roff;
+		s.repl_len = rlen;
+		s.repl_va = repl;
+		s.aux = q[8] | q[9] << 8;
+		/* apply_alternatives(): copy, fix call, recompute jmp, pad. */
+		memcpy(f, m->mem[rm] + roff, rlen);
+		if (rlen == 5 && f[0] == 0xe8)
+			put_rel32(f + 1, instr + 5,
+				  repl + 5 + (__u64)(__s64)s32_at(f + 1));
+		if (rlen == 5 && (f[0] == 0xe9 || f[0] == 0xeb)) {
+			__u64 dest = repl + 5 + (__u64)(__s64)s32_at(f + 1);
+			__s64 nd = (__s64)(dest - instr);
+
+			if (nd >= 0 && nd - 2 <= 127) {
+				f[0] = 0xeb;
+				f[1] = (__u8)(nd - 2);
+				sim_add_nops(f + 2, 3);
+			} else {
+				put_rel32(f + 1, instr + 5, dest);
+			}
+		}
+		memset(f + rlen, 0x90, ilen - rlen);
+		sim_optimize(f, ilen);
+		try_site(m, &s, f, 0, &t[0]);
+		memcpy(f, exp_at(m, &s), ilen);
+		sim_optimize(f, ilen);
+		try_site(m, &s, f, 0, &t[1]);
+		f[0] ^= 0xff;
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, &t[2]);
+	}
+	report(m, "alternative", t, ARRAY_SIZE(t));
+}
+
+static void sim_smp_locks(struct mod *m)
+{
+	struct tally t[] = { { "accepts lock kept" },
+			     { "refuses 3e on SMP" } };
+	static const __u8 ds = 0x3e, lock = 0xf0;
+	struct heki_rw_site s;
+	__u64 n, i, va;
+	__u32 idx;
+
+	if (!table(m, ".smp_locks", 4, &idx, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		va = m->va[idx] + 4 * i +
+		     (__u64)(__s64)s32_at(m->bufs[idx] + 4 * i);
+		if (!mk_site(m, &s, HEKI_RW_SMP_LOCK, va, 1))
+			continue;
+		try_site(m, &s, &lock, 0, &t[0]);
+		try_site(m, &s, &ds, HEKI_VSM_ERR_REWRITE_SMP_LOCK_FORBIDDEN,
+			 &t[1]);
+	}
+	report(m, "smp lock", t, ARRAY_SIZE(t));
+}
+
+/* __mcount_loc as a sorted absolute table: sorted copy accepted. */
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x < y ? -1 : x > y;
+}
+
+static void sim_sorted_mcount(struct mod *m)
+{
+	struct heki_rw_site s;
+	struct heki_rw_fault f;
+	__u64 size;
+	__u32 idx;
+	__u8 *sorted;
+	int r1, r2 = 0;
+	char name[4200];
+
+	if (heki_elf_find_section(&m->elf, "__mcount_loc", HEKI_SHF_ALLOC,
+				  &idx) || !m->bufs[idx])
+		return;
+	size = m->lay.sects[idx].size;
+	if (size < 16)
+		return;
+	sorted = malloc(size);
+	memcpy(sorted, m->bufs[idx], size);
+	qsort(sorted, size / 8, 8, cmp_u64);
+	memset(&s, 0, sizeof(s));
+	s.kind = HEKI_RW_SORTED_TABLE;
+	s.len = size;
+	s.aux = 8;
+	s.flags = HEKI_RW_SITE_ABS_TABLE;
+	r1 = heki_rw_check(&m->ctx, &s, m->bufs[idx], sorted, &f);
+	/* Replace the largest entry by a second copy of the smallest. */
+	memcpy(sorted + size - 8, sorted, 8);
+	qsort(sorted, size / 8, 8, cmp_u64);
+	r2 = heki_rw_check(&m->ctx, &s, m->bufs[idx], sorted, &f);
+	free(sorted);
+	snprintf(name, sizeof(name), "%s __mcount_loc sorted accepted, entry duplicated refused",
+		 m->path);
+	t_result(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, name,
+		 "sorted %s, duplicated %s", t_err_name(r1), t_err_name(r2));
+}
+
+/* ---- module setup ------------------------------------------------------ */
+
+static int load(struct mod *m, const __u8 *img, __u64 len)
+{
+	static const int types[] = { HEKI_MODLAYOUT_TEXT,
+				     HEKI_MODLAYOUT_INIT_TEXT };
+	struct heki_modreloc_fault f;
+	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM], init_va;
+	__u32 i;
+	int ret, k;
+
+	ret = heki_elf_parse(&m->elf, img, len);
+	if (ret)
+		return ret;
+	m->sects = calloc(m->elf.shnum, sizeof(*m->sects));
+	m->syms = calloc(m->elf.nsyms, sizeof(*m->syms));
+	m->bufs = calloc(m->elf.shnum, sizeof(*m->bufs));
+	m->va = calloc(m->elf.shnum, sizeof(*m->va));
+	ret = heki_modlayout_compute(&m->elf, HEKI_MODLAYOUT_LINUX_6_1,
+				     m->sects, m->elf.shnum, &m->lay);
+	if (ret)
+		return ret;
+	init_va = CORE_VA + ((m->lay.alloc_size[0] + (4ULL << 20)) &
+			     ~((2ULL << 20) - 1));
+	for (k = 0; k < HEKI_MODLAYOUT_NR_MEM; k++)
+		mem_va[k] = (m->lay.mem[k].alloc ? init_va : CORE_VA) +
+			    m->lay.mem[k].base;
+	m->env.elf = &m->elf;
+	m->env.layout = &m->lay;
+	memcpy(m->env.mem_va, mem_va, sizeof(mem_va));
+	m->env.percpu_va = PERCPU_VA;
+	m->env.has_percpu = 1;
+	m->env.resolve = resolve;
+	ret = heki_modreloc_symbols(&m->env, m->syms, m->elf.nsyms, &f);
+	for (i = 0; !ret && i < m->elf.shnum; i++) {
+		if (m->sects[i].mem == HEKI_MODLAYOUT_MEM_NONE)
+			continue;
+		m->bufs[i] = malloc(m->sects[i].size ? m->sects[i].size : 1);
+		heki_modlayout_section_va(&m->lay, i, mem_va, &m->va[i]);
+		ret = heki_modreloc_load_section(&m->elf, i, m->bufs[i],
+						 m->sects[i].size);
+		if (!ret)
+			ret = heki_modreloc_apply(&m->env, m->syms,
+						  m->elf.nsyms, i, m->bufs[i],
+						  m->sects[i].size, &f);
+	}
+	memset(&m->ctx, 0, sizeof(m->ctx));
+	fake_ctx_ksyms(&m->ctx);
+	m->ctx.lookup = fake_lookup;
+	for (k = 0; k < 256; k++)
+		m->pv[k] = PV_FN(k);
+	m->ctx.pv_ops = m->pv;
+	m->ctx.pv_ops_count = 256;
+	for (k = 0; !ret && k < 2; k++) {
+		int t = types[k];
+		__u64 size = m->lay.mem[t].size;
+
+		m->ctx.mem_va[t] = mem_va[t];
+		m->ctx.mem_size[t] = size;
+		if (!size)
+			continue;
+		m->mem[t] = malloc(size);
+		ret = heki_modreloc_build_mem(&m->env, m->syms, m->elf.nsyms,
+					      t, m->mem[t], size, &f);
+		m->ctx.expected[t] = m->mem[t];
+	}
+	return ret;
+}
+
+static void check_module(const char *path)
+{
+	struct mod m;
+	__u64 len;
+	__u8 *img;
+	__u32 i;
+	int ret;
+
+	memset(&m, 0, sizeof(m));
+	m.path = path;
+	img = read_file(path, &len);
+	if (!img) {
+		t_result(0, G, path, "cannot read");
+		return;
+	}
+	ret = load(&m, img, strip_signature(img, len));
+	t_result(!ret, G, path, "simulated load: %s", t_err_name(ret));
+	if (!ret) {
+		sim_mcount(&m);
+		sim_return(&m);
+		sim_retpolines(&m);
+		sim_jump_labels(&m);
+		sim_static_calls(&m);
+		sim_paravirt(&m);
+		sim_alternatives(&m);
+		sim_smp_locks(&m);
+		sim_sorted_mcount(&m);
+	}
+	for (i = 0; m.bufs && i < m.elf.shnum; i++)
+		free(m.bufs[i]);
+	for (i = 0; i < HEKI_MODLAYOUT_NR_MEM; i++)
+		free(m.mem[i]);
+	free(m.bufs);
+	free(m.va);
+	free(m.sects);
+	free(m.syms);
+	free(img);
+}
+
+static char **paths;
+static size_t npaths, cap;
+
+static int visit(const char *path, const struct stat *st, int type,
+		 struct FTW *ftw)
+{
+	size_t l = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F || l < 3 || strcmp(path + l - 3, ".ko"))
+		return 0;
+	if (npaths == cap) {
+		cap = cap ? 2 * cap : 1024;
+		paths = realloc(paths, cap * sizeof(*paths));
+	}
+	paths[npaths++] = strdup(path);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+static int is_named(const char *p)
+{
+	size_t i, l = strlen(p);
+
+	for (i = 0; i < ARRAY_SIZE(named); i++) {
+		size_t sl = strlen(named[i]);
+
+		if (l >= sl && !strcmp(p + l - sl, named[i]))
+			return 1;
+	}
+	return 0;
+}
+
+void test_realmods(const char *root)
+{
+	size_t i, sampled = 0;
+
+	nftw(root, visit, 16, FTW_PHYS);
+	qsort(paths, npaths, sizeof(*paths), cmp_str);
+	for (i = 0; i < npaths; i++) {
+		if (is_named(paths[i]) || i % SAMPLE_EVERY == 0) {
+			check_module(paths[i]);
+			sampled++;
+		}
+		free(paths[i]);
+	}
+	free(paths);
+	t_result(sampled >= 50, G, "at least 50 modules sampled",
+		 "%zu of %zu under %s", sampled, npaths, root);
+	printf("realmods: %zu of %zu modules under %s\n", sampled, npaths,
+	       root);
+}

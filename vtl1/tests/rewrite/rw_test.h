@@ -9,6 +9,10 @@
 
 #include "rewrite.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 extern unsigned long t_passed, t_failed;
 
 void t_result(int ok, const char *group, const char *name, const char *fmt,
