@@ -463,8 +463,6 @@ static const struct rcase cases[] = {
 	  "=kfn =initfn", E(TABLE_FORBIDDEN), 0, HEKI_RW_SITE_ABS_TABLE },
 	{ "table entry duplicated", HEKI_RW_SORTED_TABLE, "=kfn =kfn =modfn",
 	  "=kfn =modfn =modfn", E(TABLE_FORBIDDEN), 0, HEKI_RW_SITE_ABS_TABLE },
-	{ "table relative reordered", HEKI_RW_SORTED_TABLE, "=modfn =kfn",
-	  "=kfn =modfn", E(TABLE_UNSUPPORTED), 0 },
 };
 
 static void run_case(const struct rcase *c)
@@ -583,6 +581,171 @@ static void test_overlap(void)
 		 t_err_name(r3));
 }
 
+/* ---- self-relative sorted tables ---------------------------------------- */
+
+#define TBL_VA		(TEXT_VA + 0x2000)
+#define MODKEY		(INIT_VA - 0x100000 + 0x40)	/* module data */
+
+struct tent {		/* absolute fields of one entry */
+	__u64 f0, f1, f2;
+};
+
+/* Encode @n entries of size @es at TBL_VA (the kernel's layouts). */
+static void tbl_encode(__u8 *buf, __u32 es, const struct tent *e, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		__u8 *p = buf + i * es;
+		__u64 va = TBL_VA + (__u64)i * es;
+		__s32 r0 = (__s32)(e[i].f0 - va), r1 = (__s32)(e[i].f1 - va - 4);
+		__s64 r2 = (__s64)(e[i].f2 - va - 8);
+		__u32 d = (__u32)e[i].f2;
+
+		memcpy(p, &r0, 4);
+		if (es >= 8)
+			memcpy(p + 4, &r1, 4);
+		if (es == 12)
+			memcpy(p + 8, &d, 4);
+		if (es == 16)
+			memcpy(p + 8, &r2, 8);
+	}
+}
+
+struct tcase {
+	const char *name;
+	__u32 es;
+	int n;
+	struct tent exp[3], act[3];
+	int want;
+	const __u8 *orc_e, *orc_a;	/* pair for ip tables */
+};
+
+#define A1 (TEXT_VA + 0x100)
+#define A2 (TEXT_VA + 0x200)
+#define I1 (INIT_VA + 0x20)
+#define F1 (TEXT_VA + 0x3100)
+#define F2 (TEXT_VA + 0x3200)
+
+static const __u8 orc_e[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+static const __u8 orc_sw[12] = { 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6 };
+
+static const struct tcase tcases[] = {
+	{ "ex_table sorted, rebased", 12, 2,
+	  { { A2, F2, 1 }, { A1, F1, 2 } }, { { A1, F1, 2 }, { A2, F2, 1 } },
+	  0 },
+	{ "ex_table sorted, data not moved", 12, 2,
+	  { { A2, F2, 1 }, { A1, F1, 2 } }, { { A1, F1, 1 }, { A2, F2, 2 } },
+	  E(TABLE_FORBIDDEN) },
+	{ "ex_table fixup redirected", 12, 2,
+	  { { A2, F2, 1 }, { A1, F1, 2 } }, { { A1, F2, 2 }, { A2, F2, 1 } },
+	  E(TABLE_FORBIDDEN) },
+	{ "ex_table reordered but unsorted", 12, 3,
+	  { { A2, F2, 1 }, { A1, F1, 2 }, { I1, F1, 3 } },
+	  { { A2, F2, 1 }, { I1, F1, 3 }, { A1, F1, 2 } }, E(TABLE_FORBIDDEN) },
+	{ "orc_unwind_ip sorted with its ORC pairs", 4, 2,
+	  { { A2 }, { A1 } }, { { A1 }, { A2 } }, 0, orc_e, orc_sw },
+	{ "orc_unwind_ip sorted, ORC pairs left", 4, 2,
+	  { { A2 }, { A1 } }, { { A1 }, { A2 } }, E(TABLE_FORBIDDEN), orc_e,
+	  orc_e },
+	{ "jump_table sorted by key, init bit set for init code only", 16, 2,
+	  { { A1, A2, MODKEY + 0x12 }, { I1, A2, MODKEY + 0x2 } },
+	  { { I1, A2, MODKEY + 0x2 }, { A1, A2, MODKEY + 0x10 } }, 0 },
+	{ "jump_table init bit left on core code", 16, 2,
+	  { { A1, A2, MODKEY + 0x12 }, { I1, A2, MODKEY + 0x2 } },
+	  { { I1, A2, MODKEY + 0x2 }, { A1, A2, MODKEY + 0x12 } },
+	  E(TABLE_FORBIDDEN) },
+	{ "jump_table branch bit flipped", 16, 2,
+	  { { A1, A2, MODKEY + 0x12 }, { I1, A2, MODKEY + 0x2 } },
+	  { { I1, A2, MODKEY + 0x3 }, { A1, A2, MODKEY + 0x10 } },
+	  E(TABLE_FORBIDDEN) },
+	{ "jump_table same key not sorted by code", 16, 2,
+	  { { A2, A2, MODKEY }, { A1, A2, MODKEY + 1 } },
+	  { { A2, A2, MODKEY }, { A1, A2, MODKEY + 1 } }, 0 },
+	{ "static_call_sites trampoline key re-keyed", 8, 2,
+	  { { A1, KTEXT_LO + 0x1000 + 1 }, { A2, MODKEY } },
+	  { { A2, MODKEY }, { A1, MODKEY + 0x80 + 1 } }, 0 },
+	{ "static_call_sites re-keyed into kernel text", 8, 2,
+	  { { A1, KTEXT_LO + 0x1000 + 1 }, { A2, MODKEY } },
+	  { { A2, MODKEY }, { A1, KTEXT_LO + 0x2000 + 1 } },
+	  E(TABLE_FORBIDDEN) },
+	{ "static_call_sites tail flag dropped", 8, 2,
+	  { { A1, KTEXT_LO + 0x1000 + 1 }, { A2, MODKEY } },
+	  { { A2, MODKEY }, { A1, MODKEY + 0x80 } }, E(TABLE_FORBIDDEN) },
+	{ "static_call_sites module key changed", 8, 2,
+	  { { A1, MODKEY + 0x40 }, { A2, MODKEY } },
+	  { { A2, MODKEY }, { A1, MODKEY + 0x80 } }, E(TABLE_FORBIDDEN) },
+	{ "static_call_sites init site flagged", 8, 2,
+	  { { I1, MODKEY + 0x40 }, { A2, MODKEY } },
+	  { { A2, MODKEY }, { I1, MODKEY + 0x42 } }, 0 },
+};
+
+static void test_tables(void)
+{
+	static __u8 text[TEXT_SIZE], atext[TEXT_SIZE];
+	struct heki_rw_ctx ctx;
+	struct heki_rw_site site;
+	struct heki_rw_fault f;
+	__u8 e[64], a[64];
+	size_t i;
+	int ret, want;
+
+	for (i = 0; i < ARRAY_SIZE(tcases); i++) {
+		const struct tcase *c = &tcases[i];
+
+		memset(&ctx, 0, sizeof(ctx));
+		fake_ctx_ksyms(&ctx);
+		ctx.mem_va[HEKI_MODLAYOUT_TEXT] = TEXT_VA;
+		ctx.mem_size[HEKI_MODLAYOUT_TEXT] = TEXT_SIZE;
+		ctx.mem_va[HEKI_MODLAYOUT_INIT_TEXT] = INIT_VA;
+		ctx.mem_size[HEKI_MODLAYOUT_INIT_TEXT] = 0x1000;
+		ctx.expected[HEKI_MODLAYOUT_TEXT] = text;
+		ctx.actual[HEKI_MODLAYOUT_TEXT] = atext;
+		memset(&site, 0, sizeof(site));
+		site.kind = HEKI_RW_SORTED_TABLE;
+		site.mem = HEKI_MODLAYOUT_TEXT;
+		site.offset = TBL_VA - TEXT_VA;
+		site.va = TBL_VA;
+		site.aux = c->es;
+		site.len = c->es * c->n;
+		if (c->orc_e) {
+			memcpy(text + 0x3800, c->orc_e, 6 * c->n);
+			memcpy(atext + 0x3800, c->orc_a, 6 * c->n);
+			site.repl_mem = HEKI_MODLAYOUT_TEXT;
+			site.repl_offset = 0x3800;
+			site.repl_len = 6 * c->n;
+		}
+		tbl_encode(e, c->es, c->exp, c->n);
+		tbl_encode(a, c->es, c->act, c->n);
+		ret = rw_check_exact(&ctx, &site, e, a, &f);
+		want = c->want > 0 ? -c->want : c->want;
+		t_result(ret == want, "tables", c->name, "got %s, want %s",
+			 t_err_name(ret), t_err_name(want));
+	}
+	/* .orc_unwind alone, an unknown entry size. */
+	site.aux = 6;
+	site.len = 12;
+	site.repl_len = 0;
+	ret = rw_check_exact(&ctx, &site, orc_e, orc_sw, &f);
+	t_result(!ret, "tables", "orc_unwind permuted", "%s", t_err_name(ret));
+	memcpy(a, orc_sw, 12);
+	a[3] ^= 1;
+	ret = rw_check_exact(&ctx, &site, orc_e, a, &f);
+	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, "tables",
+		 "orc_unwind entry changed", "%s", t_err_name(ret));
+	site.aux = 24;
+	site.len = 48;
+	memset(e, 0, 48);
+	memset(a, 1, 48);
+	ret = rw_check_exact(&ctx, &site, e, a, &f);
+	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_UNSUPPORTED, "tables",
+		 "unknown entry size", "%s", t_err_name(ret));
+	site.aux = 7;
+	ret = rw_check_exact(&ctx, &site, e, a, &f);
+	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_ENTRY, "tables",
+		 "size not a multiple of the entry", "%s", t_err_name(ret));
+}
+
 static void test_kind_names(void)
 {
 	t_result(!strcmp(heki_rw_kind_name(HEKI_RW_MCOUNT), "mcount") &&
@@ -620,6 +783,7 @@ void test_rules(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_overlap();
+	test_tables();
 	test_kind_names();
 	test_lengths();
 }
