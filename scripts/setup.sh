@@ -39,6 +39,7 @@ rustc
 libssl-dev
 libbearssl-dev
 openssl
+osslsigncode	# Authenticode signing and digest cross-check (vtl1/tests/authenticode)
 libc6-dev	# static libc.a: tests/modules/initmod (init_module(2) in the VM)
 # dynamic analysis
 valgrind

@@ -3,6 +3,7 @@
  * kexec.c - KexecValidate.
  */
 #include "handlers.h"
+#include "authenticode.h"
 #include "chain.h"
 #include "kimage.h"
 #include "protmap.h"
@@ -64,20 +65,51 @@ static __u32 owned_entries(const struct heki_vtl1 *v, __u8 owner)
 	return n;
 }
 
-/* The Authenticode check of the kernel blob (integrity issue). */
-static int verify_kernel_blob(struct heki_vtl1 *v, const struct vtl1_buf *b)
+/*
+ * The Authenticode check of the kernel blob, against the LoadKData
+ * certificates. @b was copied after its pages were made read-only, so
+ * the bytes verified are the bytes VTL0 can no longer change.
+ */
+static int verify_kernel_blob(struct heki_vtl1 *v, struct vtl1_buf *b)
 {
-	return -HEKI_VSM_ERR_KEXEC_AUTHENTICODE_UNAVAILABLE;
+	if (!b->len)
+		return -HEKI_VSM_ERR_KEXEC_BLOB_MISSING;
+	return heki_authenticode_verify(v->p.crypto, v->keyring, b->data,
+					b->len);
+}
+
+/*
+ * The kernel blob's ranges, before anything is protected: present
+ * (EINVAL) and within HEKI_VTL1_MAX_KEXEC_SIZE in total (ERANGE). The
+ * chain walk has checked every range (epa >= pa, below 2^52).
+ */
+static int check_blob_ranges(const struct vtl1_chain *c)
+{
+	__u64 total = 0;
+	__u32 i, n = 0;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->r[i].attributes != HEKI_KEXEC_KERNEL_BLOB_VALUE)
+			continue;
+		n++;
+		if (__builtin_add_overflow(total, c->r[i].epa - c->r[i].pa,
+					   &total) ||
+		    total > HEKI_VTL1_MAX_KEXEC_SIZE)
+			return -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED;
+	}
+	return n ? 0 : -HEKI_VSM_ERR_KEXEC_BLOB_MISSING;
 }
 
 /*
  * KexecValidate(pa, nranges, crash), in order: certificates loaded
  * (EACCES); pa == 0 only releases the pages the previous call of the same
  * kind (crash or not) protected; otherwise pa/nranges (EFAULT), the chain,
- * types (EINVAL), sizes (ERANGE), for crash the kimage segments; then the
+ * types (EINVAL), image size (ERANGE), a kernel blob present (EINVAL) and
+ * within the size limit (ERANGE), for crash the kimage segments; then the
  * new pages (image, blob, pages, segments) are made read-only and the old
- * ones released in one transaction, the blob is verified, and on refusal
- * everything is rolled back (the previous protections stay).
+ * ones released in one transaction; only then is the blob copied from
+ * VTL0 and its Authenticode signature verified (Documentation/vtl1.rst,
+ * "Kexec image binding"), and on refusal everything is rolled back (the previous protections stay).
  */
 __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			     __u64 a2)
@@ -119,10 +151,7 @@ __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				  HEKI_VTL1_MAX_KEXEC_SIZE,
 				  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &image);
 		if (!ret)
-			ret = vtl1_gather(v, &c, HEKI_KEXEC_KERNEL_BLOB_VALUE,
-					  HEKI_VTL1_MAX_KEXEC_SIZE,
-					  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED,
-					  &blob);
+			ret = check_blob_ranges(&c);
 		for (i = 0; !ret && i < c.n; i++)
 			ret = prot_txn_add_range(&t, c.r[i].pa, c.r[i].epa, ro(),
 						 owner, 0);
@@ -147,7 +176,12 @@ __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (ret)
 		goto out;
 	if (a0) {
-		ret = verify_kernel_blob(v, &blob);
+		/* Copied now that VTL0 can no longer write it (LiteBox 7.3). */
+		ret = vtl1_gather(v, &c, HEKI_KEXEC_KERNEL_BLOB_VALUE,
+				  HEKI_VTL1_MAX_KEXEC_SIZE,
+				  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &blob);
+		if (!ret)
+			ret = verify_kernel_blob(v, &blob);
 		if (ret) {
 			prot_txn_rollback(v, &t);
 			goto out;
