@@ -224,8 +224,8 @@ static int find_table(const struct heki_modverify *mv, const char *name,
 			return ret;
 		if (!heki_elf_name_is(n, name) || s->mem == HEKI_MODLAYOUT_MEM_NONE)
 			continue;
-		/* One table per name, in compared memory, whole entries. */
-		if (t->idx || !heki_modverify_compared_mem(s->mem) ||
+		/* One table per name, whole entries. */
+		if (t->idx || s->mem >= HEKI_MODLAYOUT_NR_MEM ||
 		    s->size % entsize)
 			return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
 		t->idx = i;
@@ -267,10 +267,12 @@ static __u64 jump_len(const __u8 *p, __u64 avail)
  * struct collect - site collection state
  * @mv: the module
  * @cap: capacity of mv->sites
+ * @f: names the table, entry and kind being read when collection fails
  */
 struct collect {
 	struct heki_modverify *mv;
 	__u32 cap;
+	struct heki_modverify_fault *f;
 };
 
 static int add_site(struct collect *c, struct heki_rw_site *s)
@@ -401,14 +403,17 @@ static int site_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static int collect_tables(struct heki_modverify *mv, struct table_loc *loc)
+static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
+			  struct heki_modverify_fault *f)
 {
-	struct collect c = { mv, 0 };
+	struct collect c = { mv, 0, f };
 	__u64 total = 0, i;
 	__u32 t;
 	int ret;
 
 	for (t = 0; t < ARRAY_SIZE(tables); t++) {
+		f->rule = tables[t].name;
+		f->kind = tables[t].kind;
 		ret = find_table(mv, tables[t].name, tables[t].entsize, &loc[t]);
 		if (ret)
 			return ret;
@@ -425,7 +430,12 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc)
 	for (t = 0; t < ARRAY_SIZE(tables); t++) {
 		if (!loc[t].idx)
 			continue;
-		if (tables[t].sorted) {
+		f->rule = tables[t].name;
+		f->kind = tables[t].kind;
+		f->table = loc[t].idx;
+		/* A sorted table in data (.static_call_sites) is not compared. */
+		if (tables[t].sorted &&
+		    heki_modverify_compared_mem(loc[t].mem)) {
 			ret = table_site(&c, &tables[t], &loc[t]);
 			if (ret)
 				return ret;
@@ -433,16 +443,23 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc)
 		if (tables[t].kind == HEKI_RW_SORTED_TABLE)
 			continue;
 		for (i = 0; i < loc[t].size / tables[t].entsize; i++) {
+			f->entry = i;
 			ret = entry_site(&c, &tables[t], &loc[t], i);
 			if (ret)
 				return ret;
 		}
 	}
 	vtl1_sort(mv->sites, mv->nsites, sizeof(*mv->sites), site_cmp);
+	f->rule = "";
+	f->kind = HEKI_RW_NR_KINDS;
+	f->table = 0;
+	f->entry = 0;
 	return 0;
 }
 
-static int collect_sites(struct heki_modverify *mv)
+/* On failure @f names the table (@rule = its name), entry and kind. */
+static int collect_sites(struct heki_modverify *mv,
+			 struct heki_modverify_fault *f)
 {
 	struct table_loc *loc;
 	int ret;
@@ -450,7 +467,7 @@ static int collect_sites(struct heki_modverify *mv)
 	loc = mv_alloc(mv, ARRAY_SIZE(tables), sizeof(*loc));
 	if (!loc)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	ret = collect_tables(mv, loc);
+	ret = collect_tables(mv, loc, f);
 	mv->ops.free(mv->ops.ctx, loc);
 	return ret;
 }
@@ -695,11 +712,11 @@ int heki_modverify_compare(struct heki_modverify *mv,
 		return fault->err = -HEKI_VSM_ERR_NO_MEMORY;
 	ret = heki_modreloc_symbols(&renv, mv->syms, mv->elf.nsyms,
 				    &fault->reloc);
-	for (i = 0; !ret && i < ARRAY_SIZE(compared); i++) {
-		t = compared[i];
+	/* Every type: tables may sit in data (.static_call_sites). */
+	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
 		if (!mv->lay.mem[t].size)
 			continue;
-		if (!env->actual[t]) {
+		if (heki_modverify_compared_mem(t) && !env->actual[t]) {
 			fault->mem = t;
 			ret = -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
 			break;
@@ -717,7 +734,7 @@ int heki_modverify_compare(struct heki_modverify *mv,
 			fault->mem = t;
 	}
 	if (!ret)
-		ret = collect_sites(mv);
+		ret = collect_sites(mv, fault);
 	if (ret)
 		return fault->err = ret;
 	build_ctx(mv, env, &mv->ctx);

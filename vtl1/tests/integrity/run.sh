@@ -41,6 +41,13 @@ else
 	grep -v ' passed, ' "$OUT/unit.log"
 	tail -n 1 "$OUT/unit.log" | sed 's/^/test_integrity: /'
 	tally "$OUT/unit.log"
+	# The whole ValidateModule, simulated loads of every module
+	# (validate/test_validate.c): accept, one byte, one mcount site.
+	find "$roots" -name '*.ko' -o -name '*.ko.xz' | sort |
+		"$OUT/test_validate" - > "$OUT/validate.log" 2>&1
+	grep '^not ok' "$OUT/validate.log"
+	tail -n 1 "$OUT/validate.log" | sed 's/^/test_validate: /'
+	tally "$OUT/validate.log"
 	python3 vtl1/tests/integrity/layout_ref.py "$OUT/layout.txt" \
 		> "$OUT/layout_ref.log" 2>&1
 	grep -v ' passed, ' "$OUT/layout_ref.log"

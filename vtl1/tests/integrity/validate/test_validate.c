@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * test_validate.c - the whole ValidateModule over real Debian modules, with
+ * simulated loads: each module's signed ELF (its Debian PKCS#7 replaced by
+ * the simulated guest's test signature) is laid out and relocated as the
+ * kernel would (modsim.c), the legitimate ftrace rewrite is applied
+ * (every __mcount_loc site becomes NOP5), and the result is placed in a
+ * simulated guest whose LoadKData export table holds every symbol the
+ * module imports. Per module:
+ *   accept      pristine relocated memory + NOP'd mcount -> token, text R|X
+ *   byte        one byte changed outside every rewrite site -> refused,
+ *               MODULE_CONTENT_MISMATCH naming the section, nothing protected
+ *   site        an mcount site turned into a call elsewhere -> refused by
+ *               the mcount rule (…FORBIDDEN), nothing protected
+ * Usage: test_validate MODULE.ko[.xz]... | -  (paths on stdin)
+ * Last line: "N passed, N failed".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "guest.h"
+#include "modsim.h"
+#include "modsig.h"
+
+#define CHAIN_PA	0x10000ULL
+#define KD_PA		0x100000ULL	/* certs, info, export table */
+#define KD_CERT		KD_PA
+#define KD_INFO		(KD_PA + 0x1000)
+#define KD_DATA		(KD_PA + 0x2000)
+#define KD_MAX		0x2fe000ULL
+#define ELF_PA		0x400000ULL
+#define ELF_MAX		0x400000ULL
+#define CORE_PA		0x800000ULL
+#define CORE_MAX	0x600000ULL
+#define INIT_PA		0xe00000ULL
+#define INIT_MAX	0x100000ULL
+#define CORE_VA		0xffffffffc0000000ULL
+#define INIT_VA		0xffffffffc1000000ULL
+#define PERCPU_VA	0x2a000ULL
+#define KVA(pa)		(0xffffffff80000000ULL + (pa))
+
+static unsigned long passed, failed;
+
+/* Every VTL1 log line of the current call (the refusal line included). */
+static char logbuf[65536];
+static size_t loglen;
+
+static void capture_log(void *ctx, int level, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	(void)ctx;
+	(void)level;
+	va_start(ap, fmt);
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(logbuf) - loglen)
+		loglen += (size_t)n;
+}
+
+static void result(int ok, const char *mod, const char *what, const char *fmt,
+		   ...)
+{
+	va_list ap;
+
+	if (ok) {
+		passed++;
+		printf("ok %s %s\n", mod, what);
+		return;
+	}
+	failed++;
+	printf("not ok %s %s: ", mod, what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* The address the simulated kernel gives an export (16-byte aligned). */
+static __u64 fake_export(const char *name)
+{
+	__u32 h = 2166136261U;
+
+	while (*name)
+		h = (h ^ (__u8)*name++) * 16777619U;
+	return 0xffffffff81000000ULL + ((h % 0x800000U) & ~15U);
+}
+
+static int resolve(void *ctx, const char *name, __u64 *addr)
+{
+	(void)ctx;
+	*addr = fake_export(name);
+	return 0;
+}
+
+static __u8 *read_module(const char *path, __u64 *len)
+{
+	size_t cap = 1 << 20, n = 0, r;
+	__u8 *buf = malloc(cap + 4096);
+	char cmd[4200];
+	FILE *f;
+	size_t l = strlen(path);
+	int xz = l > 3 && !strcmp(path + l - 3, ".xz");
+
+	if (!buf)
+		return NULL;
+	if (xz) {
+		snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
+		f = popen(cmd, "r");
+	} else {
+		f = fopen(path, "rb");
+	}
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			__u8 *nb = realloc(buf, cap * 2 + 4096);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (xz)
+		pclose(f);
+	else
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* LoadKData: test certificate 7 and an export table of @elf's imports. */
+static int load_kdata(struct guest *g, const struct heki_elf *elf)
+{
+	__u8 cert[0x200];
+	struct heki_kernel_info ki;
+	struct heki_range r[3];
+	__u64 clen = guest_make_cert(cert, 7), i, n = 0, nsyms = elf->nsyms;
+	__u64 names, names_off = 0;
+	struct heki_elf_sym sym;
+	const char *name;
+
+	guest_write(g, KD_CERT, cert, clen);
+	/* entries first (one per undefined named symbol + 1 GPL), names after */
+	for (i = 1; i < nsyms; i++)
+		if (!heki_elf_sym(elf, i, &sym) && sym.shndx == HEKI_SHN_UNDEF &&
+		    !heki_elf_sym_name(elf, &sym, &name) && name[0])
+			n++;
+	names = KD_DATA + (n + 1) * HEKI_KERNEL_SYMBOL_SIZE;
+	n = 0;
+	for (i = 1; i < nsyms; i++) {
+		struct heki_kernel_symbol ks;
+		__u64 entry = KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE;
+		__u64 l;
+
+		if (heki_elf_sym(elf, i, &sym) || sym.shndx != HEKI_SHN_UNDEF ||
+		    heki_elf_sym_name(elf, &sym, &name) || !name[0])
+			continue;
+		l = strlen(name) + 1;
+		if (names + names_off + l > KD_PA + KD_MAX)
+			return -1;
+		ks.value_offset = (__s32)(fake_export(name) - KVA(entry));
+		ks.name_offset = (__s32)(names + names_off - (entry + 4));
+		ks.namespace_offset = 0;
+		guest_write(g, entry, &ks, sizeof(ks));
+		guest_write(g, names + names_off, name, l);
+		names_off += l;
+		n++;
+	}
+	{	/* one GPL entry: a copy of the first */
+		struct heki_kernel_symbol ks;
+
+		guest_read(g, KD_DATA, &ks, sizeof(ks));
+		ks.value_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+		ks.name_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+		guest_write(g, KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, &ks,
+			    sizeof(ks));
+	}
+	ki.ksymtab_start = KVA(KD_DATA);
+	ki.ksymtab_end = KVA(KD_DATA) + n * HEKI_KERNEL_SYMBOL_SIZE;
+	ki.ksymtab_gpl_start = ki.ksymtab_end;
+	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
+	guest_write(g, KD_INFO, &ki, sizeof(ki));
+	r[0] = (struct heki_range){ KVA(KD_CERT), KD_CERT, KD_CERT + clen,
+				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
+	r[1] = (struct heki_range){ KVA(KD_INFO), KD_INFO,
+				    KD_INFO + sizeof(ki),
+				    HEKI_KDATA_KERNEL_INFO_VALUE };
+	r[2] = (struct heki_range){ KVA(KD_DATA), KD_DATA,
+				    names + names_off,
+				    HEKI_KDATA_KERNEL_DATA_VALUE };
+	guest_chain(g, CHAIN_PA, r, 3, 0);
+	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
+			       CHAIN_PA, 3, 0);
+}
+
+/**
+ * struct run - one module's simulated load
+ * @s: simulated memory
+ * @r: ValidateModule ranges
+ * @n: count
+ */
+struct run {
+	struct modsim s;
+	struct heki_range r[12];
+	__u32 n;
+};
+
+static __s64 validate(struct guest *g, struct run *u)
+{
+	__u32 t;
+
+	/* (re)write the simulated memory: a refused call leaves it as is */
+	for (t = 0; t < u->n; t++)
+		if (u->r[t].attributes < HEKI_MODLAYOUT_NR_MEM)
+			guest_write(g, u->r[t].pa,
+				    u->s.mem[u->r[t].attributes],
+				    u->r[t].epa - u->r[t].pa);
+	guest_chain(g, CHAIN_PA, u->r, u->n, 0);
+	loglen = 0;
+	logbuf[0] = 0;
+	return guest_call(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
+			  CHAIN_PA, u->n, 0);
+}
+
+static int nothing_protected(struct guest *g, const struct run *u)
+{
+	__u32 i;
+	__u64 pa;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->r[i].attributes >= HEKI_MODLAYOUT_NR_MEM)
+			continue;
+		for (pa = u->r[i].pa; pa < u->r[i].epa; pa += 4096) {
+			struct heki_vtl1_frame_info fi;
+
+			/* untouched (0xF) or released after an unload (0xB) */
+			heki_vtl1_frame_info(g->v, pa >> 12, &fi);
+			if ((fi.tracked && fi.owner != HEKI_VTL1_OWNER_NONE) ||
+			    (g->prot[pa >> 12] != 0xF &&
+			     g->prot[pa >> 12] != 0xB))
+				return 0;
+		}
+	}
+	return heki_vtl1_nr_modules(g->v) == 0;
+}
+
+/* Collect the engine's sites once (on the simulated memory itself). */
+static void collect(struct run *u)
+{
+	struct heki_modverify_env env;
+	struct heki_modverify_fault f;
+	__u32 t;
+
+	memset(&env, 0, sizeof(env));
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		env.actual[t] = u->s.mem[t];
+	env.percpu_va = PERCPU_VA;
+	env.has_percpu = 1;
+	env.resolve = resolve;
+	heki_modverify_compare(&u->s.mv, &env, &f);
+}
+
+/* Is [off, off+len) of @mem outside every site the engine collects? */
+static int outside_sites(const struct run *u, __u32 mem, __u64 off, __u64 len)
+{
+	const struct heki_modverify *mv = &u->s.mv;
+	__u32 i;
+
+	for (i = 0; i < mv->nsites; i++) {
+		const struct heki_rw_site *s = &mv->sites[i];
+
+		if (s->mem == mem && s->offset < off + len &&
+		    off < s->offset + s->len)
+			return 0;
+	}
+	return 1;
+}
+
+static void one_module(const char *path)
+{
+	const char *mod = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct heki_modsig ms;
+	struct guest *g = NULL;
+	struct run *u = calloc(1, sizeof(*u));
+	__u64 len = 0, slen, site, off = 0;
+	__u8 *buf = read_module(path, &len), *p, save[5];
+	__u32 mem = 0;
+	long nops;
+	__s64 tok;
+	int ret;
+
+	if (!buf || !u || heki_modsig_split(buf, len, &ms)) {
+		result(0, mod, "read", "cannot read or split %s", path);
+		goto out;
+	}
+	len = ms.data_len;
+	if (len > ELF_MAX - 4096) {
+		result(1, mod, "skipped (ELF too large for the simulated guest)",
+		       "");
+		goto out;
+	}
+	ret = modsim_load(&u->s, buf, len, CORE_VA, INIT_VA, resolve, NULL,
+			  PERCPU_VA, 1);
+	if (ret || u->s.mv.lay.alloc_size[0] > CORE_MAX ||
+	    u->s.mv.lay.alloc_size[1] > INIT_MAX) {
+		result(ret == 0, mod, "skipped (memory too large)",
+		       "simulated load failed: %d", ret);
+		goto out;
+	}
+	nops = modsim_nop_mcount(&u->s);
+	g = guest_new();
+	g->quiet = 1;
+	g->v->p.log = capture_log;
+	ret = load_kdata(g, &u->s.mv.elf);
+	if (ret) {
+		result(0, mod, "load_kdata", "LoadKData: %d (%s)", ret,
+		       g->last_log);
+		goto out;
+	}
+	u->n = modsim_place(g, &u->s, CORE_PA, INIT_PA, u->r);
+	slen = guest_sign(buf, len, 7);
+	guest_write(g, ELF_PA, buf, slen);
+	u->r[u->n++] = (struct heki_range){ KVA(ELF_PA), ELF_PA, ELF_PA + slen,
+					    HEKI_MOD_MEM_ELF_BUFFER_VALUE };
+	u->r[u->n++] = (struct heki_range){ PERCPU_VA, 0, 0,
+					    HEKI_MOD_MEM_PERCPU_VALUE };
+
+	/* accept: relocated ELF with every mcount site NOP'd */
+	tok = validate(g, u);
+	result(tok >= 0 && g->prot[u->r[0].pa >> 12] ==
+	       hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(
+			heki_mod_mem_type_to_mem_attr(
+			(__force heki_mod_mem_type_t)u->r[0].attributes))),
+	       mod, "accept",
+	       "ValidateModule %lld (%ld mcount NOPs): %s", (long long)tok,
+	       nops, logbuf);
+	if (tok >= 0)
+		guest_call(g, VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
+			   (__u64)tok, 0, 0);
+
+	/* byte: one byte outside every site, after the first mcount site */
+	collect(u);
+	site = modsim_first_mcount(&u->s);
+	p = site ? modsim_at(&u->s, site + 5, 1, &mem) : NULL;
+	if (p)
+		off = site + 5 - u->s.va[mem];
+	while (p && !outside_sites(u, mem, off, 1) &&
+	       off + 1 < u->s.size[mem]) {
+		off++;
+		p++;
+	}
+	if (p) {
+		*p ^= 0x01;
+		tok = validate(g, u);
+		*p ^= 0x01;
+		result(tok == -HEKI_EINVAL &&
+		       strstr(logbuf, "MODULE_CONTENT_MISMATCH") &&
+		       strstr(logbuf, "rule - 'equal'") &&
+		       nothing_protected(g, u), mod, "byte",
+		       "ValidateModule %lld: %s", (long long)tok, logbuf);
+	}
+
+	/* site: the first mcount site calls something else */
+	p = site ? modsim_at(&u->s, site, 5, NULL) : NULL;
+	if (p) {
+		memcpy(save, p, 5);
+		p[0] = 0xe8;
+		p[1] = 0x10;
+		p[2] = p[3] = p[4] = 0;
+		tok = validate(g, u);
+		memcpy(p, save, 5);
+		result(tok == -HEKI_EINVAL &&
+		       strstr(logbuf, "FORBIDDEN") &&
+		       strstr(logbuf, "rule mcount") &&
+		       nothing_protected(g, u), mod, "site",
+		       "ValidateModule %lld: %s", (long long)tok, logbuf);
+	}
+out:
+	if (g)
+		guest_free(g);
+	if (u)
+		modsim_free(&u->s);
+	free(u);
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	char line[4096];
+
+	if (argc == 2 && !strcmp(argv[1], "-")) {
+		/* one path per line on stdin */
+		while (fgets(line, sizeof(line), stdin)) {
+			line[strcspn(line, "\n")] = 0;
+			if (line[0])
+				one_module(line);
+		}
+	}
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-"))
+			one_module(argv[i]);
+	printf("%lu passed, %lu failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
