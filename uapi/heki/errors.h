@@ -268,7 +268,8 @@
 	X(REWRITE_ENDBR_SEAL, HEKI_EINVAL, ".ibt_endbr_seal entry on a kernel without IBT") \
 	X(REWRITE_TABLE_ENTRY, HEKI_ERANGE, "sorted rewrite table size not a multiple of its entry size or entry outside module memory") \
 	X(REWRITE_TABLE_FORBIDDEN, HEKI_EINVAL, "sorted table is not a sorted permutation of its relocated entries") \
-	X(REWRITE_TABLE_UNSUPPORTED, HEKI_EOPNOTSUPP, "sorted table kind whose re-keying VTL1 cannot predict")
+	X(REWRITE_TABLE_UNSUPPORTED, HEKI_EOPNOTSUPP, "sorted table kind whose re-keying VTL1 cannot predict") \
+	X(KEXEC_IMAGE_CHANGED, HEKI_EBUSY, "crash kexec image changed while its pages were being protected")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -101,6 +101,27 @@ static int check_blob_ranges(const struct vtl1_chain *c)
 }
 
 /*
+ * Crash kexec: the segments protected were read from a copy of the image
+ * made before its pages were protected. Read it again, now that VTL0
+ * cannot write it, and refuse if it differs from what was parsed.
+ */
+static int image_unchanged(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			   const struct vtl1_buf *image)
+{
+	struct vtl1_buf again = { 0 };
+	int ret;
+
+	ret = vtl1_gather(v, c, HEKI_KEXEC_IMAGE_VALUE,
+			  HEKI_VTL1_MAX_KEXEC_SIZE,
+			  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &again);
+	if (!ret && (again.len != image->len ||
+		     (image->len && memcmp(again.data, image->data, image->len))))
+		ret = -HEKI_VSM_ERR_KEXEC_IMAGE_CHANGED;
+	vtl1_buf_free(v, &again);
+	return ret;
+}
+
+/*
  * KexecValidate(pa, nranges, crash), in order: certificates loaded
  * (EACCES); pa == 0 only releases the pages the previous call of the same
  * kind (crash or not) protected; otherwise pa/nranges (EFAULT), the chain,
@@ -109,7 +130,8 @@ static int check_blob_ranges(const struct vtl1_chain *c)
  * new pages (image, blob, pages, segments) are made read-only and the old
  * ones released in one transaction; only then is the blob copied from
  * VTL0 and its Authenticode signature verified (Documentation/vtl1.rst,
- * "Kexec image binding"), and on refusal everything is rolled back (the previous protections stay).
+ * "Kexec image binding"), for crash the image read again and compared
+ * with the copy the segments came from (EBUSY), and on refusal everything is rolled back (the previous protections stay).
  */
 __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			     __u64 a2)
@@ -182,6 +204,8 @@ __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &blob);
 		if (!ret)
 			ret = verify_kernel_blob(v, &blob);
+		if (!ret && a2)
+			ret = image_unchanged(v, &c, &image);
 		if (ret) {
 			prot_txn_rollback(v, &t);
 			goto out;

@@ -24,6 +24,7 @@
 #define KPAGES_PA	0x210000ULL
 #define KPAGES2_PA	0x300000ULL
 #define KBLOB_PA	0x400000ULL
+#define SEG_PA		0xd00000ULL
 
 static const struct at_provider *P;
 static char nm[160];
@@ -59,6 +60,30 @@ static void put_sym(struct guest *g, __u64 entry_pa, __u64 name_pa)
 	guest_write(g, entry_pa, &s, sizeof(s));
 }
 
+/*
+ * A hook on the hypercall that changes protections: the first time it
+ * runs after tamper_armed is set, it changes one byte of the kexec image
+ * in guest memory (another vCPU writing while VTL1 protects).
+ */
+static hv_status_t (*real_modify)(void *ctx, heki_gpa_t gpa, __u64 npages,
+				  hv_page_prot_t prot);
+static struct guest *tamper_guest;
+static int tamper_armed;
+
+static hv_status_t tampering_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
+				    hv_page_prot_t prot)
+{
+	if (tamper_armed) {
+		__u8 x;
+
+		tamper_armed = 0;
+		guest_read(tamper_guest, KIMG_PA + 8, &x, 1);
+		x ^= 1;
+		guest_write(tamper_guest, KIMG_PA + 8, &x, 1);
+	}
+	return real_modify(ctx, gpa, npages, prot);
+}
+
 /* A guest on provider P whose LoadKData installed @cert. */
 static struct guest *guest_with(const struct at_file *cert)
 {
@@ -69,6 +94,14 @@ static struct guest *guest_with(const struct at_file *cert)
 
 	g->crypto = *P->c;
 	g->quiet = 1;
+	/* Same instance settings, with the protection hook in between. */
+	heki_vtl1_destroy(g->v);
+	real_modify = g->plat.modify_vtl_protection;
+	g->plat.modify_vtl_protection = tampering_modify;
+	tamper_guest = g;
+	tamper_armed = 0;
+	if (heki_vtl1_create(&g->plat, &g->v))
+		abort();
 	guest_write(g, KD_CERTS, cert->data, cert->len);
 	ki.ksymtab_start = va;
 	ki.ksymtab_end = va + 12;
@@ -256,6 +289,67 @@ static void replaced(void)
 	guest_free(g);
 }
 
+/* Crash kexec: image = a kimage with one segment at SEG_PA. */
+static __u32 crash_ranges(struct guest *g, struct heki_range *r)
+{
+	struct heki_kimage ki;
+
+	memset(&ki, 0, sizeof(ki));
+	ki.nr_segments = 1;
+	ki.segment[0].buf = 0x7f0000000000ULL;
+	ki.segment[0].mem = SEG_PA;
+	ki.segment[0].memsz = 0x1800;
+	guest_write(g, KIMG_PA, &ki, sizeof(ki));
+	ranges(r, KPAGES_PA);
+	r[0].epa = KIMG_PA + sizeof(ki);
+	return 3;
+}
+
+static int nothing_crash(struct guest *g)
+{
+	__u64 pa;
+
+	for (pa = 0; pa < GUEST_VTL1_PA; pa += HEKI_PAGE_SIZE)
+		if (owner(g, pa) == HEKI_VTL1_OWNER_KEXEC_CRASH)
+			return 0;
+	return 1;
+}
+
+static void crash(void)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct heki_range r[3];
+	__s64 ret;
+
+	ret = call_chain(g, KEXEC, r, crash_ranges(g, r), 1);
+	t_result(!ret &&
+		 all_owned(g, SEG_PA, SEG_PA + 0x1800,
+			   HEKI_VTL1_OWNER_KEXEC_CRASH) &&
+		 all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
+			   HEKI_VTL1_OWNER_KEXEC_CRASH),
+		 name("crash_kexec_signed_vmlinuz_accepted_segments_protected"),
+		 "%lld %s", (long long)ret, logline(g));
+	guest_free(g);
+
+	g = guest_with(&at.signer);
+	crash_ranges(g, r);
+	tamper_armed = 1;
+	ret = call_chain(g, KEXEC, r, 3, 1);
+	t_result(ret == -HEKI_EBUSY &&
+		 strstr(g->last_log, "KEXEC_IMAGE_CHANGED") && nothing_crash(g),
+		 name("crash_kexec_image_changed_while_protecting_refused"),
+		 "%lld %s", (long long)ret, logline(g));
+	guest_free(g);
+
+	/* The same write during a non-crash call changes nothing verified. */
+	g = guest_with(&at.signer);
+	tamper_armed = 1;
+	ret = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
+	t_result(!ret, name("kexec_image_write_during_noncrash_call_harmless"),
+		 "%lld %s", (long long)ret, logline(g));
+	guest_free(g);
+}
+
 void test_kexec(void)
 {
 	unsigned int i;
@@ -265,5 +359,6 @@ void test_kexec(void)
 		accepted();
 		refused();
 		replaced();
+		crash();
 	}
 }
