@@ -926,7 +926,9 @@ static int heki_rw_check_table(const struct heki_rw_ctx *ctx,
 	struct rw_tbl t = { ctx, site, NULL, NULL };
 	__u32 m = site->repl_mem;
 
-	if (d == site->len)
+	/* An ip table with its ORC pair is unchanged only if both are. */
+	if (d == site->len && !(site->aux == TBL_ORC_IP && site->repl_len &&
+				!(site->flags & HEKI_RW_SITE_ABS_TABLE)))
 		return 0;
 	if (!site->aux || site->len % site->aux)
 		return refuse(fault, "table: size not a multiple of the entry size",

@@ -663,6 +663,160 @@ static void sim_sorted_mcount(struct mod *m)
 		 "sorted %s, duplicated %s", t_err_name(r1), t_err_name(r2));
 }
 
+/*
+ * Self-relative sorted tables: decode every relocated entry to absolute
+ * fields, sort them as the kernel does (sort_extable, unwind_module_init,
+ * jump_label_sort_entries, static_call_add_module), set the init bits,
+ * re-encode at the new positions; the rule must accept that and refuse a
+ * corrupted copy.
+ */
+struct aent {
+	__u64 f0, f1, f2;	/* insn/ip/code/addr, fixup/key, data/target */
+	__u8 orc[6];
+};
+
+static __u32 sort_es;
+
+static int cmp_aent(const void *a, const void *b)
+{
+	const struct aent *x = a, *y = b;
+	__u64 kx = x->f0, ky = y->f0;
+
+	if (sort_es == 16 || sort_es == 8) {
+		kx = x->f1 & ~3ULL;
+		ky = y->f1 & ~3ULL;
+	}
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	if (sort_es == 16 && x->f0 != y->f0)
+		return x->f0 < y->f0 ? -1 : 1;
+	return 0;
+}
+
+static void tbl_sim(struct mod *m, const char *name, __u32 es)
+{
+	struct heki_rw_site s;
+	struct heki_rw_fault f = { NULL, 0 };
+	struct heki_rw_ctx ctx = m->ctx;
+	struct aent *e;
+	__u64 n, i, va, size, init_lo, init_hi;
+	__u32 idx, oidx = 0;
+	__u8 *buf, *obuf = NULL;
+	int r1, r2;
+	char nm[4400];
+
+	if (heki_elf_find_section(&m->elf, name, HEKI_SHF_ALLOC, &idx) ||
+	    !m->bufs[idx])
+		return;
+	size = m->lay.sects[idx].size;
+	n = size / es;
+	if (n < 2 || size % es)
+		return;
+	if (es == 4 && (heki_elf_find_section(&m->elf, ".orc_unwind",
+					      HEKI_SHF_ALLOC, &oidx) ||
+			!m->bufs[oidx] || m->lay.sects[oidx].size != 6 * n))
+		return;
+	va = m->va[idx];
+	init_lo = m->ctx.mem_va[HEKI_MODLAYOUT_INIT_TEXT];
+	init_hi = init_lo + m->ctx.mem_size[HEKI_MODLAYOUT_INIT_TEXT];
+	e = calloc(n, sizeof(*e));
+	for (i = 0; i < n; i++) {
+		const __u8 *p = m->bufs[idx] + i * es;
+		__u64 eva = va + i * es;
+		__s64 k64;
+
+		e[i].f0 = eva + (__u64)(__s64)s32_at(p);
+		if (es >= 8)
+			e[i].f1 = eva + 4 + (__u64)(__s64)s32_at(p + 4);
+		if (es == 12)
+			e[i].f2 = (__u32)s32_at(p + 8);
+		if (es == 16) {
+			memcpy(&k64, p + 8, 8);
+			e[i].f2 = e[i].f1;	/* target */
+			e[i].f1 = eva + 8 + (__u64)k64;	/* key */
+		}
+		if (es == 16 || es == 8) {
+			int in = e[i].f0 >= init_lo && e[i].f0 < init_hi;
+
+			e[i].f1 = (e[i].f1 & ~2ULL) | (in ? 2 : 0);
+			/* Trampoline keys become a key in kernel data. */
+			if (es == 8 && (e[i].f1 & ~3ULL) >= KTEXT_LO &&
+			    (e[i].f1 & ~3ULL) < KTEXT_HI)
+				e[i].f1 = ((e[i].f1 & ~3ULL) + 0x4000000ULL) |
+					  (e[i].f1 & 3);
+		}
+		if (es == 4)
+			memcpy(e[i].orc, m->bufs[oidx] + 6 * i, 6);
+	}
+	sort_es = es;
+	qsort(e, n, sizeof(*e), cmp_aent);
+	buf = malloc(size);
+	if (es == 4)
+		obuf = malloc(6 * n);
+	for (i = 0; i < n; i++) {
+		__u8 *p = buf + i * es;
+		__u64 eva = va + i * es;
+		__u32 v;
+		__u64 k;
+
+		v = (__u32)(e[i].f0 - eva);
+		memcpy(p, &v, 4);
+		if (es == 12 || es == 8) {
+			v = (__u32)(e[i].f1 - eva - 4);
+			memcpy(p + 4, &v, 4);
+		}
+		if (es == 12) {
+			v = (__u32)e[i].f2;
+			memcpy(p + 8, &v, 4);
+		}
+		if (es == 16) {
+			v = (__u32)(e[i].f2 - eva - 4);
+			memcpy(p + 4, &v, 4);
+			k = e[i].f1 - eva - 8;
+			memcpy(p + 8, &k, 8);
+		}
+		if (es == 4)
+			memcpy(obuf + 6 * i, e[i].orc, 6);
+	}
+	memset(&s, 0, sizeof(s));
+	s.kind = HEKI_RW_SORTED_TABLE;
+	s.len = size;
+	s.aux = es;
+	s.va = va;
+	if (es == 4) {
+		/* The paired .orc_unwind through a data memory type. */
+		ctx.mem_va[HEKI_MODLAYOUT_RODATA] = m->va[oidx];
+		ctx.mem_size[HEKI_MODLAYOUT_RODATA] = 6 * n;
+		ctx.expected[HEKI_MODLAYOUT_RODATA] = m->bufs[oidx];
+		ctx.actual[HEKI_MODLAYOUT_RODATA] = obuf;
+		s.repl_mem = HEKI_MODLAYOUT_RODATA;
+		s.repl_len = 6 * n;
+	}
+	r1 = rw_check_exact(&ctx, &s, m->bufs[idx], buf, &f);
+	/* Corrupt: the last entry's second field (or its ORC entry). */
+	if (es == 4)
+		obuf[6 * (n - 1)] ^= 0x40;
+	else
+		buf[(n - 1) * es + (es == 8 ? 0 : 4)] ^= 0x10;
+	r2 = rw_check_exact(&ctx, &s, m->bufs[idx], buf, &f);
+	snprintf(nm, sizeof(nm), "%s %s sorted accepted, corrupted refused (%llu entries)",
+		 m->path, name, n);
+	t_result(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, nm,
+		 "sorted %s, corrupted %s [%s]", t_err_name(r1), t_err_name(r2),
+		 f.rule ? f.rule : "-");
+	free(buf);
+	free(obuf);
+	free(e);
+}
+
+static void sim_tables(struct mod *m)
+{
+	tbl_sim(m, "__ex_table", 12);
+	tbl_sim(m, ".orc_unwind_ip", 4);
+	tbl_sim(m, "__jump_table", 16);
+	tbl_sim(m, ".static_call_sites", 8);
+}
+
 /* ---- module setup ------------------------------------------------------ */
 
 static int load(struct mod *m, const __u8 *img, __u64 len)
@@ -759,6 +913,7 @@ static void check_module(const char *path)
 		sim_alternatives(&m);
 		sim_smp_locks(&m);
 		sim_sorted_mcount(&m);
+		sim_tables(&m);
 	}
 	for (i = 0; m.bufs && i < m.elf.shnum; i++)
 		free(m.bufs[i]);
