@@ -33,7 +33,7 @@
 #define REG_RSP		4U
 
 /* arch/x86/include/asm/nops.h, 64-bit: x86_nops[len], len 1..8. */
-static const __u8 x86_nops[NOP_MAX + 1][NOP_MAX] = {
+static const __u8 rw_nops[NOP_MAX + 1][NOP_MAX] = {
 	{ 0 },
 	{ 0x90 },
 	{ 0x66, 0x90 },
@@ -109,24 +109,24 @@ static void gen_rel32(__u8 *p, __u8 op, __u64 va, __u64 dest)
 }
 
 /* arch/x86/kernel/alternative.c:add_nops() */
-static void add_nops(__u8 *p, __u64 len)
+static void rw_add_nops(__u8 *p, __u64 len)
 {
 	__u64 n;
 
 	while (len) {
 		n = len > NOP_MAX ? NOP_MAX : len;
-		memcpy(p, x86_nops[n], n);
+		memcpy(p, rw_nops[n], n);
 		p += n;
 		len -= n;
 	}
 }
 
-/* Byte @k of add_nops(@len) without a buffer. */
+/* Byte @k of rw_add_nops(@len) without a buffer. */
 static __u8 nop_byte(__u64 len, __u64 k)
 {
 	__u64 chunk = k / NOP_MAX, rest = len - chunk * NOP_MAX;
 
-	return x86_nops[rest > NOP_MAX ? NOP_MAX : rest][k % NOP_MAX];
+	return rw_nops[rest > NOP_MAX ? NOP_MAX : rest][k % NOP_MAX];
 }
 
 static int ksym(const struct heki_rw_ctx *ctx, __u32 idx, __u64 *va)
@@ -186,7 +186,7 @@ static int rule_mcount(const struct heki_rw_ctx *ctx,
 		return refuse(fault, "mcount: ELF site is not call __fentry__",
 			      first_diff(form, expected, 5),
 			      HEKI_VSM_ERR_REWRITE_MCOUNT_ORIGINAL);
-	if (try_form(&t, form) || try_form(&t, x86_nops[5]))
+	if (try_form(&t, form) || try_form(&t, rw_nops[5]))
 		goto rest;
 	for (i = 0; (ctx->policy & HEKI_RW_POLICY_FTRACE_CALLS) &&
 		    i < ARRAY_SIZE(callers); i++) {
@@ -331,7 +331,7 @@ static int retpoline_form(__u8 *b, __u64 ilen, __u8 op, __u32 reg,
 	if (op == OP_JMP32 && i < ilen)
 		b[i++] = OP_INT3;
 	if (ilen - i >= 2)
-		add_nops(b + i, ilen - i);
+		rw_add_nops(b + i, ilen - i);
 	else if (i < ilen)
 		b[i] = OP_NOP1;
 	return 1;
@@ -371,7 +371,7 @@ rest:
 
 /*
  * Compare @actual with @form where every maximal run of two or more 0x90
- * bytes in @form may instead hold add_nops() of the run's length
+ * bytes in @form may instead hold rw_add_nops() of the run's length
  * (optimize_nops()); a run from @pad on (the padding after an applied
  * replacement) may also be optimised from @pad only. Returns the length
  * of the matching prefix (@len if all match).
@@ -440,7 +440,7 @@ static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
 		if (n >= 0 && n - 2 <= 127 && (__s32)n == n) {
 			b[0] = OP_JMP8;
 			b[1] = (__u8)(n - 2);
-			add_nops(b + 2, 3);
+			rw_add_nops(b + 2, 3);
 		} else {
 			b[0] = OP_JMP32;
 			put_u32(b + 1, (__u32)(n - 5));
@@ -512,12 +512,12 @@ static int rule_jump_label(const struct heki_rw_site *site,
 	} else {
 		gen_rel32(jmp, OP_JMP32, site->va, to);
 	}
-	if (memcmp(expected, x86_nops[n], n) &&
+	if (memcmp(expected, rw_nops[n], n) &&
 	    (!jmp[0] || memcmp(expected, jmp, n)))
 		return refuse(fault, "jump label: ELF code is not nop or jmp to the target",
 			      0, HEKI_VSM_ERR_REWRITE_JUMP_LABEL_ORIGINAL);
 	t.len = n;
-	if (!try_form(&t, x86_nops[n]) && !(jmp[0] && try_form(&t, jmp)))
+	if (!try_form(&t, rw_nops[n]) && !(jmp[0] && try_form(&t, jmp)))
 		return refuse(fault, "jump label: not the nop nor the jmp to the target",
 			      t.best, HEKI_VSM_ERR_REWRITE_JUMP_LABEL_FORBIDDEN);
 	return check_rest(site, expected, actual, n,
@@ -527,13 +527,13 @@ static int rule_jump_label(const struct heki_rw_site *site,
 
 /* ---- static calls: .static_call_sites ----------------------------------- */
 
-static int in_range(__u64 va, __u64 lo, __u64 size)
+static int rw_in_range(__u64 va, __u64 lo, __u64 size)
 {
 	return size && va >= lo && va - lo < size;
 }
 
 /* Inside the kernel's text [_stext, _etext)? */
-static int kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
+static int rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
 {
 	__u64 lo, hi;
 
@@ -545,11 +545,11 @@ static int kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
 /* The key's function may be kernel text or this module's text. */
 static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
 {
-	return in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
+	return rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
 			ctx->mem_size[HEKI_MODLAYOUT_TEXT]) ||
-	       in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
+	       rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
 			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]) ||
-	       kernel_text(ctx, dest);
+	       rw_kernel_text(ctx, dest);
 }
 
 static int rule_static_call(const struct heki_rw_ctx *ctx,
@@ -589,7 +589,7 @@ static int rule_static_call(const struct heki_rw_ctx *ctx,
 		t.best = off + 1;
 	}
 	if (!tail) {
-		if (try_form(&t, x86_nops[5]) || (r0 && try_form(&t, xor5rax)))
+		if (try_form(&t, rw_nops[5]) || (r0 && try_form(&t, xor5rax)))
 			goto rest;
 	} else if (!jcc) {
 		if (try_return_forms(ctx, &t, site->va))
@@ -620,7 +620,7 @@ rest:
 
 /* ---- paravirt: .parainstructions ---------------------------------------- */
 
-/* Length of the prefix of @p (@len bytes) that equals add_nops(@len). */
+/* Length of the prefix of @p (@len bytes) that equals rw_add_nops(@len). */
 static __u64 nop_prefix(const __u8 *p, __u64 len)
 {
 	__u64 d;
@@ -633,7 +633,7 @@ static __u64 nop_prefix(const __u8 *p, __u64 len)
 /*
  * paravirt_patch() + apply_paravirt(): pv_ops[type] NULL -> call
  * paravirt_BUG, _paravirt_nop -> nothing, else a direct call; the rest is
- * add_nops(). Without the pv_ops values (ctx->pv_ops NULL) any call into
+ * rw_add_nops(). Without the pv_ops values (ctx->pv_ops NULL) any call into
  * kernel text or all NOPs is accepted.
  */
 static int rule_paravirt(const struct heki_rw_ctx *ctx,
@@ -675,7 +675,7 @@ static int rule_paravirt(const struct heki_rw_ctx *ctx,
 	if (known)
 		ok = (!nop || fn != nop) && (fn ? dest == fn : bug && dest == bug);
 	else
-		ok = kernel_text(ctx, dest);
+		ok = rw_kernel_text(ctx, dest);
 	if (!ok) {
 		t.best = t.best > 1 ? t.best : 1;
 		goto refused;
@@ -768,7 +768,7 @@ static __u64 get_u48(const __u8 *p)
 
 static int in_init_text(const struct heki_rw_ctx *ctx, __u64 va)
 {
-	return in_range(va, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
+	return rw_in_range(va, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
 			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]);
 }
 
@@ -808,7 +808,7 @@ static void tbl_decode(const struct rw_tbl *t, const __u8 *buf, __u64 i,
 		e->a = rel32_dest(va + 4, p + 4);
 		init = in_init_text(t->ctx, e->id) ? 2 : 0;
 		if (exp) {
-			e->wild = kernel_text(t->ctx, e->a & ~3ULL);
+			e->wild = rw_kernel_text(t->ctx, e->a & ~3ULL);
 			e->a = (e->a & ~2ULL) | init;
 		}
 		e->key = e->a & ~3ULL;
@@ -821,7 +821,7 @@ static int ent_match(const struct rw_ent *x, const struct rw_ent *y,
 {
 	if (x->wild)
 		return x->id == y->id && (x->a & 3) == (y->a & 3) &&
-		       !kernel_text(ctx, y->key);
+		       !rw_kernel_text(ctx, y->key);
 	return x->id == y->id && x->a == y->a && x->b == y->b;
 }
 
