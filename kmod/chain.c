@@ -165,6 +165,23 @@ int heki_chain_add_phys(struct heki_chain *c, u64 va, u64 pa, u64 epa,
 }
 
 /**
+ * heki_chain_add_info() - add an information range (no memory)
+ * @c: chain
+ * @va: the value carried (e.g. a module's per-CPU base)
+ * @attributes: per-call meaning (e.g. HEKI_MOD_MEM_PERCPU)
+ *
+ * Appends {@va, 0, 0, @attributes}; never merged with a neighbour.
+ *
+ * Return: 0 or -ENOMEM / -EOVERFLOW (which also poison the chain).
+ */
+int heki_chain_add_info(struct heki_chain *c, u64 va, u64 attributes)
+{
+	if (c->err)
+		return c->err;
+	return heki_chain_fail(c, heki_chain_append(c, va, 0, 0, attributes));
+}
+
+/**
  * heki_va_to_pa() - physical address behind one kernel virtual address
  * @va: a kernel virtual address (direct map, kernel image, vmalloc,
  *	module memory, any mapping in the kernel page tables)

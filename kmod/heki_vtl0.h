@@ -59,6 +59,7 @@ int heki_chain_add_va(struct heki_chain *c, unsigned long va,
 		      unsigned long size, u64 attributes);
 int heki_chain_add_phys(struct heki_chain *c, u64 va, u64 pa, u64 epa,
 			u64 attributes);
+int heki_chain_add_info(struct heki_chain *c, u64 va, u64 attributes);
 void heki_chain_free(struct heki_chain *c);
 int heki_va_to_pa(unsigned long va, u64 *pa);
 long heki_chain_live_pages(void);

@@ -6,7 +6,8 @@
  * A module notifier sees every module the kernel loads after heki_vtl0:
  *  - MODULE_STATE_COMING: the module is laid out, relocated, patched and
  *    write-protected, and its init has not run. One chain describes its
- *    memory by type and the signed image captured by pristine.c; one
+ *    memory by type, its per-CPU base (HEKI_MOD_MEM_PERCPU, if it has
+ *    per-CPU data) and the signed image captured by pristine.c; one
  *    VALIDATE_MODULE call either returns a token (kept per module) or
  *    -errno, which refuses the load (notifier_from_errno()).
  *  - MODULE_STATE_LIVE: init ran; FREE_MODULE_INIT(token) lets VTL1
@@ -222,6 +223,10 @@ static int heki_modhook_coming(struct module *mod)
 				HEKI_MOD_MEM_ELF_BUFFER_VALUE);
 	if (!ret)
 		ret = heki_modhook_add_memory(&chain, mod);
+	/* The per-CPU base: VTL1 relocates per-CPU symbols with it. */
+	if (!ret && mod->percpu)
+		ret = heki_chain_add_info(&chain, (u64)(unsigned long)mod->percpu,
+					  HEKI_MOD_MEM_PERCPU_VALUE);
 
 	mutex_lock(&heki_modhook_lock);
 	if (!ret)

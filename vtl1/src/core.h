@@ -127,6 +127,7 @@ struct heki_symtab;
  * @nr_certs: certificates in @keyring
  * @symtab: kernel symbol tables from LoadKData (parsers)
  * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
+ * @kdata_va: VA of the first KernelData range (the kernel's rodata)
  * @kdata_loaded: LoadKData completed once
  * @map: protection map
  * @mods: live modules, sorted by token
@@ -151,6 +152,7 @@ struct heki_vtl1 {
 	__u32 kdata_loaded;
 	struct heki_symtab *symtab;
 	struct heki_symtab *gpl_symtab;
+	__u64 kdata_va;
 	struct vtl1_prot_map map;
 	struct vtl1_module **mods;
 	__u32 nr_mods;

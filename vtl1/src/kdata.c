@@ -233,6 +233,8 @@ __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	v->nr_certs = k.nr_certs;
 	v->symtab = k.symtab;
 	v->gpl_symtab = k.gpl_symtab;
+	/* The kernel data (rodata) start bounds kernel text (modverify). */
+	v->kdata_va = k.nregions ? k.regions[0].va : 0;
 	k.keyring = NULL;
 	k.symtab = NULL;
 	k.gpl_symtab = NULL;

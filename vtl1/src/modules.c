@@ -213,6 +213,37 @@ static int resolve_export(void *ctx, const char *name, __u64 *addr)
 	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
 }
 
+/*
+ * Kernel text, as far as VTL1 knows it: from the 2 MiB boundary below the
+ * lowest exported address that lies below the kernel's rodata (the first
+ * KernelData range; text precedes it in the x86-64 kernel image) up to
+ * that rodata. Exports above it are data, exports below the kernel image
+ * map are per-CPU offsets.
+ */
+/* x86-64 __START_KERNEL_map: exports below it are per-CPU offsets. */
+#define KERNEL_IMAGE_MAP	0xffffffff80000000ULL
+
+static void kernel_text(const struct heki_vtl1 *v, __u64 *start, __u64 *end)
+{
+	const struct heki_symtab *tabs[2] = { v->symtab, v->gpl_symtab };
+	__u64 lo = ~0ULL;
+	__u32 i, k;
+
+	*start = 0;
+	*end = 0;
+	for (k = 0; k < 2; k++)
+		for (i = 0; tabs[k] && i < tabs[k]->count; i++)
+			if (tabs[k]->syms[i].value >= KERNEL_IMAGE_MAP &&
+			    tabs[k]->syms[i].value < v->kdata_va &&
+			    tabs[k]->syms[i].value < lo)
+				lo = tabs[k]->syms[i].value;
+	if (v->kdata_va && lo < v->kdata_va) {
+		/* _text is 2 MiB aligned (PHYSICAL_ALIGN); _stext follows it */
+		*start = lo & ~((2ULL << 20) - 1);
+		*end = v->kdata_va;
+	}
+}
+
 static void *mv_alloc_cb(void *ctx, __u64 size)
 {
 	return vtl1_alloc(ctx, size);
@@ -293,6 +324,7 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		w->env.has_percpu = mm->has_percpu;
 		w->env.resolve = resolve_export;
 		w->env.resolve_ctx = v;
+		kernel_text(v, &w->env.ktext_start, &w->env.ktext_end);
 		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
 	}
 	if (ret)

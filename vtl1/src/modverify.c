@@ -665,6 +665,14 @@ static void build_ctx(const struct heki_modverify *mv,
 			ctx->ksym_known |= 1ULL << i;
 		else
 			ctx->ksym[i] = 0;
+	if (env->ktext_start && env->ktext_end > env->ktext_start &&
+	    !(ctx->ksym_known & (1ULL << HEKI_RW_KSYM_KTEXT_START |
+				 1ULL << HEKI_RW_KSYM_KTEXT_END))) {
+		ctx->ksym[HEKI_RW_KSYM_KTEXT_START] = env->ktext_start;
+		ctx->ksym[HEKI_RW_KSYM_KTEXT_END] = env->ktext_end;
+		ctx->ksym_known |= 1ULL << HEKI_RW_KSYM_KTEXT_START |
+				   1ULL << HEKI_RW_KSYM_KTEXT_END;
+	}
 	ctx->policy = env->policy;
 	ctx->lookup = env->resolve;
 	ctx->lookup_arg = env->resolve_ctx;

@@ -107,6 +107,9 @@ struct heki_modverify_fault {
  * @resolve: kernel export lookup (the LoadKData symbol tables)
  * @resolve_ctx: passed to @resolve
  * @policy: HEKI_RW_POLICY_*
+ * @ktext_start: first byte of kernel text, 0 if unknown; given to the
+ *	rules as HEKI_RW_KSYM_KTEXT_START when the export table lacks _stext
+ * @ktext_end: one past its last byte
  */
 struct heki_modverify_env {
 	const __u8 *actual[HEKI_MODLAYOUT_NR_MEM];
@@ -115,6 +118,8 @@ struct heki_modverify_env {
 	heki_modreloc_resolve_fn resolve;
 	void *resolve_ctx;
 	__u32 policy;
+	__u64 ktext_start;
+	__u64 ktext_end;
 };
 
 int heki_modverify_compared_mem(__u32 mem);
