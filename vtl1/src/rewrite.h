@@ -242,4 +242,20 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
  */
 const char *heki_rw_kind_name(__u32 kind);
 
+/**
+ * heki_rw_match_nops() - compare bytes an alternative's optimize_nops()
+ *	may have rewritten
+ * @expected: relocated ELF bytes
+ * @actual: memory bytes
+ * @len: bytes to compare
+ *
+ * For the bytes of an alternative's original that lie outside its inner
+ * sites (when the alternative was not applied but inner sites were
+ * rewritten): each maximal run of two or more 0x90 in @expected may hold
+ * the kernel's NOP encoding of its length; every other byte must be equal.
+ *
+ * Return: the number of leading bytes that match (@len if all do).
+ */
+__u64 heki_rw_match_nops(const __u8 *expected, const __u8 *actual, __u64 len);
+
 #endif /* _HEKI_VTL1_REWRITE_H */

@@ -480,8 +480,22 @@ static int rule_alternative(const struct heki_rw_ctx *ctx,
 	d2 = match_nop_runs(form, actual, site->len, pad);
 	if (d2 == site->len)
 		return 0;
+	d1 = d1 > d2 ? d1 : d2;
+	/*
+	 * Sites inside the replacement (retpolines, returns) are rewritten
+	 * before apply_alternatives() copies it: the replacement as memory
+	 * holds it, itself checked byte for byte, is a source as well.
+	 */
+	if (repl && ctx->actual[m] &&
+	    memcmp(repl, ctx->actual[m] + site->repl_offset, site->repl_len)) {
+		pad = alt_apply(form, site, ctx->actual[m] + site->repl_offset);
+		d2 = match_nop_runs(form, actual, site->len, pad);
+		if (d2 == site->len)
+			return 0;
+		d1 = d1 > d2 ? d1 : d2;
+	}
 	return refuse(fault, "alternative: neither original nor relocated replacement (with NOPs)",
-		      d1 > d2 ? d1 : d2, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
+		      d1, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
 }
 
 /* ---- jump labels: __jump_table ------------------------------------------ */
@@ -1036,6 +1050,19 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
 		return refuse(fault, "site: unknown kind", 0,
 			      HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN);
 	}
+}
+
+/**
+ * heki_rw_match_nops() - compare bytes optimize_nops() may have rewritten
+ * @expected: relocated ELF bytes
+ * @actual: memory bytes
+ * @len: bytes to compare
+ *
+ * Return: the number of leading bytes that match (@len if all do).
+ */
+__u64 heki_rw_match_nops(const __u8 *expected, const __u8 *actual, __u64 len)
+{
+	return match_nop_runs(expected, actual, len, len);
 }
 
 static const char * const kind_names[HEKI_RW_NR_KINDS] = {

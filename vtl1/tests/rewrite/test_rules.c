@@ -749,6 +749,81 @@ static void test_tables(void)
 		 "size not a multiple of the entry", "%s", t_err_name(ret));
 }
 
+/*
+ * A retpoline site inside an alternative's replacement is rewritten before
+ * the replacement is copied: the alternative then holds the copy of the
+ * replacement as memory has it. Only with the memory copy in the context.
+ */
+static void test_alt_patched_replacement(void)
+{
+	static __u8 text[TEXT_SIZE], atext[TEXT_SIZE];
+	struct heki_rw_ctx ctx;
+	struct heki_rw_site site;
+	struct heki_rw_fault f;
+	__u8 exp[16], act[16];
+	int r1, r2;
+
+	memset(&ctx, 0, sizeof(ctx));
+	fake_ctx_ksyms(&ctx);
+	ctx.mem_va[HEKI_MODLAYOUT_TEXT] = TEXT_VA;
+	ctx.mem_size[HEKI_MODLAYOUT_TEXT] = TEXT_SIZE;
+	ctx.expected[HEKI_MODLAYOUT_TEXT] = text;
+	assemble("e8 @__x86_indirect_thunk_rax", REPL_VA, text + REPL_OFF, 8);
+	memcpy(atext, text, sizeof(atext));
+	assemble("ff d0 0f 1f 00", REPL_VA, atext + REPL_OFF, 8);
+	memset(&site, 0, sizeof(site));
+	site.kind = HEKI_RW_ALTERNATIVE;
+	site.va = SITE_VA;
+	site.offset = SITE_OFF;
+	site.len = 6;
+	site.repl_offset = REPL_OFF;
+	site.repl_len = 5;
+	site.repl_va = REPL_VA;
+	assemble("e8 @kfn 90", SITE_VA, exp, sizeof(exp));
+	assemble("ff d0 0f 1f 00 90", SITE_VA, act, sizeof(act));
+	r1 = rw_check_exact(&ctx, &site, exp, act, &f);
+	ctx.actual[HEKI_MODLAYOUT_TEXT] = atext;
+	r2 = rw_check_exact(&ctx, &site, exp, act, &f);
+	t_result(r1 == -HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, "rules",
+		 "alt patched replacement refused without memory copy", "%s",
+		 t_err_name(r1));
+	t_result(!r2, "rules", "alt patched replacement accepted from memory",
+		 "%s", t_err_name(r2));
+}
+
+/* heki_rw_match_nops(): the bytes of an unapplied alternative. */
+static void test_match_nops(void)
+{
+	static const struct {
+		const char *name, *exp, *act;
+		__u64 want;
+	} m[] = {
+		{ "match_nops equal", "e8 00 00 00 00 90 90 90",
+		  "e8 00 00 00 00 90 90 90", 8 },
+		{ "match_nops run optimised", "e8 00 00 00 00 90 90 90",
+		  "e8 00 00 00 00 0f 1f 00", 8 },
+		{ "match_nops run wrongly optimised", "e8 00 00 00 00 90 90 90",
+		  "e8 00 00 00 00 66 90 90", 5 },
+		{ "match_nops single 90 kept", "55 90 c3", "55 90 c3", 3 },
+		{ "match_nops single 90 changed", "55 90 c3", "55 cc c3", 1 },
+		{ "match_nops other byte changed", "55 90 90 c3",
+		  "55 66 90 c2", 3 },
+		{ "match_nops 10-byte run", "90 90 90 90 90 90 90 90 90 90",
+		  "0f 1f 84 00 00 00 00 00 66 90", 10 },
+	};
+	__u8 e[16], a[16];
+	__u64 n, got;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		n = assemble(m[i].exp, SITE_VA, e, sizeof(e));
+		assemble(m[i].act, SITE_VA, a, sizeof(a));
+		got = heki_rw_match_nops(e, a, n);
+		t_result(got == m[i].want, "rules", m[i].name,
+			 "got %llu, want %llu", got, m[i].want);
+	}
+}
+
 static void test_kind_names(void)
 {
 	t_result(!strcmp(heki_rw_kind_name(HEKI_RW_MCOUNT), "mcount") &&
@@ -787,6 +862,8 @@ void test_rules(void)
 		run_case(&cases[i]);
 	test_overlap();
 	test_tables();
+	test_alt_patched_replacement();
+	test_match_nops();
 	test_kind_names();
 	test_lengths();
 }
