@@ -150,6 +150,7 @@ static int heki_br_keyring_add_cert(void *ctx, void *kr, const __u8 *der,
 
 	if (!k || !der || !len || len > HEKI_BR_MAX_CERT)
 		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
+	memset(&layout, 0, sizeof(layout));
 	ret = heki_br_cert_layout(der, (__u32)len, &layout);
 	if (ret)
 		return ret;

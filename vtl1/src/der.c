@@ -123,6 +123,92 @@ int heki_der_oid_eq(const struct heki_der_elem *e, const __u8 *oid,
 	       !memcmp(e->val, oid, oid_len);
 }
 
+int heki_der_oid_valid(const struct heki_der_elem *e)
+{
+	__u32 i;
+
+	if (e->tag != HEKI_DER_OID || !e->len || (e->val[e->len - 1] & 0x80))
+		return 0;
+	for (i = 0; i < e->len; i++)
+		if (e->val[i] == 0x80 && (i == 0 || !(e->val[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
+/* Strict UTF-8: no stray continuation, overlong form, surrogate or > U+10FFFF */
+static int heki_der_utf8_valid(const __u8 *p, __u32 len)
+{
+	__u32 i = 0, n, k, cp, min;
+
+	while (i < len) {
+		__u8 c = p[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (len - i <= n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+int heki_der_primitive_valid(const struct heki_der_elem *e)
+{
+	const __u8 *v = e->val;
+	__u32 n = e->len;
+
+	switch (e->tag) {
+	case HEKI_DER_BOOLEAN:
+		return n == 1 && (v[0] == 0 || v[0] == 0xff);
+	case HEKI_DER_NULL:
+		return n == 0;
+	case HEKI_DER_INTEGER:
+	case HEKI_DER_ENUMERATED:
+		return n && !(n > 1 && ((v[0] == 0 && !(v[1] & 0x80)) ||
+					(v[0] == 0xff && (v[1] & 0x80))));
+	case HEKI_DER_OID:
+		return heki_der_oid_valid(e);
+	case HEKI_DER_BIT_STRING:
+		return n && v[0] <= 7 && (n > 1 || v[0] == 0);
+	case HEKI_DER_UTF8_STRING:
+		return heki_der_utf8_valid(v, n);
+	case HEKI_DER_BMP_STRING:
+		return !(n & 1);
+	case HEKI_DER_UNIVERSAL_STRING:
+		return !(n & 3);
+	default:
+		/* constructed forms of string types are BER, not DER */
+		if (e->tag >= 0x21 && e->tag <= 0x3e && e->tag != 0x30 &&
+		    e->tag != 0x31)
+			return 0;
+		return 1;
+	}
+}
+
 int heki_der_integer(const struct heki_der_elem *e, const __u8 **mag,
 		     __u32 *mag_len)
 {

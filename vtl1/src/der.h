@@ -26,11 +26,14 @@
 #define HEKI_DER_OCTET_STRING	0x04
 #define HEKI_DER_NULL		0x05
 #define HEKI_DER_OID		0x06
+#define HEKI_DER_ENUMERATED	0x0a
+#define HEKI_DER_BOOLEAN	0x01
 #define HEKI_DER_UTF8_STRING	0x0c
 #define HEKI_DER_PRINTABLE	0x13
 #define HEKI_DER_IA5_STRING	0x16
 #define HEKI_DER_UTC_TIME	0x17
 #define HEKI_DER_GEN_TIME	0x18
+#define HEKI_DER_UNIVERSAL_STRING 0x1c
 #define HEKI_DER_BMP_STRING	0x1e
 #define HEKI_DER_SEQUENCE	0x30
 #define HEKI_DER_SET		0x31
@@ -154,6 +157,31 @@ int heki_der_enter_expect(struct heki_der *d, __u8 tag,
  */
 int heki_der_oid_eq(const struct heki_der_elem *e, const __u8 *oid,
 		    __u32 oid_len);
+
+/**
+ * heki_der_oid_valid() - whether an OID element is well formed
+ * @e: element read from the input
+ *
+ * Return: non-zero when @e is a non-empty OBJECT IDENTIFIER whose every
+ * subidentifier is minimal (no leading 0x80) and whose last byte ends a
+ * subidentifier (bit 7 clear).
+ */
+int heki_der_oid_valid(const struct heki_der_elem *e);
+
+/**
+ * heki_der_primitive_valid() - DER rules of a universal primitive value
+ * @e: element read from the input
+ *
+ * BOOLEAN is one byte 0x00/0xff, NULL is empty, INTEGER and ENUMERATED
+ * are non-empty and minimal, OBJECT IDENTIFIER is heki_der_oid_valid(),
+ * BIT STRING has an unused-bits octet <= 7 (0 when empty), UTF8String is
+ * valid UTF-8, BMPString has an even length and UniversalString a length
+ * that is a multiple of 4; universal string types may not be constructed.
+ * Other tags are not checked.
+ *
+ * Return: non-zero when @e passes.
+ */
+int heki_der_primitive_valid(const struct heki_der_elem *e);
 
 /**
  * heki_der_integer() - the magnitude of a non-negative INTEGER

@@ -50,11 +50,13 @@ static int p7_alg(struct heki_der *d, struct heki_pkcs7_alg *a)
 	memset(a, 0, sizeof(*a));
 	if (heki_der_expect(d, HEKI_DER_SEQUENCE, &seq) ||
 	    heki_der_enter(&seq, &in) ||
-	    heki_der_expect(&in, HEKI_DER_OID, &oid) || !oid.len)
+	    heki_der_expect(&in, HEKI_DER_OID, &oid) ||
+	    !heki_der_oid_valid(&oid))
 		return P7_PARSE;
 	a->params_ok = 1;
 	if (!heki_der_empty(&in)) {
-		if (heki_der_next(&in, &par) || !heki_der_empty(&in))
+		if (heki_der_next(&in, &par) || !heki_der_empty(&in) ||
+		    !heki_der_primitive_valid(&par))
 			return P7_PARSE;
 		a->params_ok = par.tag == HEKI_DER_NULL && par.len == 0;
 	}
@@ -100,69 +102,116 @@ static int p7_version(struct heki_der *d, __u32 *v)
 	return 0;
 }
 
-/* A SET OF value holding exactly one element with @tag */
-static int p7_single_value(const struct heki_der_elem *set, __u8 tag,
-			   struct heki_pkcs7_bytes *out)
+/*
+ * DER orders the elements of a SET OF by their encodings (X.690 11.6);
+ * OpenSSL re-sorts on encoding, so an unordered SET does not round-trip.
+ */
+static int p7_set_ordered(const struct heki_der_elem *prev,
+			  const struct heki_der_elem *cur)
 {
-	struct heki_der_elem v;
-	struct heki_der in;
+	__u32 n = prev->raw_len < cur->raw_len ? prev->raw_len : cur->raw_len;
+	int c = memcmp(prev->raw, cur->raw, n);
 
-	if (heki_der_enter(set, &in) || heki_der_expect(&in, tag, &v) ||
-	    !heki_der_empty(&in))
+	return c < 0 || (c == 0 && prev->raw_len <= cur->raw_len);
+}
+
+/*
+ * Name ::= SEQUENCE OF SET OF SEQUENCE { OID, value }: RDNs non-empty,
+ * values of a universal type (OpenSSL takes them as DirectoryString-like
+ * multi-strings) and well formed.
+ */
+static int p7_name(const struct heki_der_elem *name)
+{
+	struct heki_der_elem rdn, atv, e;
+	struct heki_der seq, set, in;
+
+	if (heki_der_enter(name, &seq))
 		return P7_PARSE;
-	p7_set(out, v.val, v.len);
+	while (!heki_der_empty(&seq)) {
+		if (heki_der_expect(&seq, HEKI_DER_SET, &rdn) ||
+		    heki_der_enter(&rdn, &set) || heki_der_empty(&set))
+			return P7_PARSE;
+		while (!heki_der_empty(&set)) {
+			if (heki_der_expect(&set, HEKI_DER_SEQUENCE, &atv) ||
+			    heki_der_enter(&atv, &in) ||
+			    heki_der_expect(&in, HEKI_DER_OID, &e) ||
+			    !heki_der_oid_valid(&e) || heki_der_next(&in, &e) ||
+			    (e.tag & 0xc0) || !heki_der_primitive_valid(&e) ||
+			    !heki_der_empty(&in))
+				return P7_PARSE;
+		}
+	}
 	return 0;
 }
 
-/* signedAttrs: SET OF Attribute ::= SEQUENCE { OID, SET OF value } */
-static int p7_signed_attrs(const struct heki_der_elem *attrs,
-			   struct heki_pkcs7_signer *s)
+/* SET OF AttributeValue: each value well formed, in DER order */
+static int p7_attr_values(const struct heki_der_elem *vals, __u32 *count,
+			  struct heki_der_elem *first)
 {
-	struct heki_der_elem a, type, vals;
-	struct heki_der set, in;
+	struct heki_der_elem v, prev = { 0 };
+	struct heki_der in;
 
-	p7_set(&s->signed_attrs, attrs->raw, attrs->raw_len);
+	*count = 0;
+	if (heki_der_enter(vals, &in))
+		return P7_PARSE;
+	while (!heki_der_empty(&in)) {
+		if (heki_der_next(&in, &v) || !heki_der_primitive_valid(&v) ||
+		    (*count && !p7_set_ordered(&prev, &v)))
+			return P7_PARSE;
+		if (!*count)
+			*first = v;
+		prev = v;
+		(*count)++;
+	}
+	return 0;
+}
+
+/*
+ * signedAttrs / unsignedAttrs: SET OF Attribute ::= SEQUENCE { OID,
+ * SET OF value }. For the signed ones (@s not NULL) the raw element and
+ * the contentType and messageDigest values are recorded in @s.
+ */
+static int p7_attrs(const struct heki_der_elem *attrs,
+		    struct heki_pkcs7_signer *s, __u32 *count)
+{
+	struct heki_der_elem a, type, vals, v = { 0 };
+	struct heki_der set, in;
+	__u32 n_ct = 0, n_md = 0, nv;
+
+	*count = 0;
 	if (heki_der_enter(attrs, &set))
 		return P7_PARSE;
 	while (!heki_der_empty(&set)) {
 		if (heki_der_expect(&set, HEKI_DER_SEQUENCE, &a) ||
 		    heki_der_enter(&a, &in) ||
 		    heki_der_expect(&in, HEKI_DER_OID, &type) ||
+		    !heki_der_oid_valid(&type) ||
 		    heki_der_expect(&in, HEKI_DER_SET, &vals) ||
-		    !heki_der_empty(&in))
+		    !heki_der_empty(&in) || p7_attr_values(&vals, &nv, &v))
 			return P7_PARSE;
+		(*count)++;
+		if (!s)
+			continue;
+		/*
+		 * contentType and messageDigest are exposed only when they
+		 * occur once with exactly one value of the right type; any
+		 * other shape leaves them absent (a caller that needs them
+		 * refuses), as OpenSSL parses such attributes too.
+		 */
 		if (heki_der_oid_eq(&type, oid_content_type,
 				    sizeof(oid_content_type))) {
-			if (s->content_type.p ||
-			    p7_single_value(&vals, HEKI_DER_OID,
-					    &s->content_type))
-				return P7_PARSE;
+			p7_set(&s->content_type, NULL, 0);
+			if (!n_ct++ && nv == 1 && v.tag == HEKI_DER_OID)
+				p7_set(&s->content_type, v.val, v.len);
 		} else if (heki_der_oid_eq(&type, oid_message_digest,
 					   sizeof(oid_message_digest))) {
-			if (s->message_digest.p ||
-			    p7_single_value(&vals, HEKI_DER_OCTET_STRING,
-					    &s->message_digest))
-				return P7_PARSE;
+			p7_set(&s->message_digest, NULL, 0);
+			if (!n_md++ && nv == 1 && v.tag == HEKI_DER_OCTET_STRING)
+				p7_set(&s->message_digest, v.val, v.len);
 		}
-		s->nr_signed_attrs++;
 	}
-	return 0;
-}
-
-/* Number of SEQUENCE elements in a SET (unsignedAttrs: each must parse) */
-static int p7_count_seqs(const struct heki_der_elem *set, __u32 *n)
-{
-	struct heki_der_elem a;
-	struct heki_der in;
-
-	*n = 0;
-	if (heki_der_enter(set, &in))
-		return P7_PARSE;
-	while (!heki_der_empty(&in)) {
-		if (heki_der_expect(&in, HEKI_DER_SEQUENCE, &a))
-			return P7_PARSE;
-		(*n)++;
-	}
+	if (s)
+		p7_set(&s->signed_attrs, attrs->raw, attrs->raw_len);
 	return 0;
 }
 
@@ -181,7 +230,8 @@ static int p7_signer(const struct heki_der_elem *si, struct heki_pkcs7_signer *s
 		if (heki_der_enter(&e, &ias) ||
 		    heki_der_expect(&ias, HEKI_DER_SEQUENCE, &name) ||
 		    heki_der_expect(&ias, HEKI_DER_INTEGER, &serial) ||
-		    p7_raw_integer(&serial) || !heki_der_empty(&ias))
+		    p7_raw_integer(&serial) || !heki_der_empty(&ias) ||
+		    p7_name(&name))
 			return P7_PARSE;
 		p7_set(&s->issuer, name.raw, name.raw_len);
 		p7_set(&s->serial, serial.val, serial.len);
@@ -195,7 +245,7 @@ static int p7_signer(const struct heki_der_elem *si, struct heki_pkcs7_signer *s
 	ret = heki_der_optional(&in, HEKI_DER_CTX_CONS(0), &e);
 	if (ret < 0)
 		return P7_PARSE;
-	if (ret && p7_signed_attrs(&e, s))
+	if (ret && p7_attrs(&e, s, &s->nr_signed_attrs))
 		return P7_PARSE;
 	if (p7_alg(&in, &s->sig_alg) ||
 	    heki_der_expect(&in, HEKI_DER_OCTET_STRING, &e))
@@ -204,7 +254,7 @@ static int p7_signer(const struct heki_der_elem *si, struct heki_pkcs7_signer *s
 	ret = heki_der_optional(&in, HEKI_DER_CTX_CONS(1), &e);
 	if (ret < 0)
 		return P7_PARSE;
-	if (ret && p7_count_seqs(&e, &s->nr_unsigned_attrs))
+	if (ret && p7_attrs(&e, NULL, &s->nr_unsigned_attrs))
 		return P7_PARSE;
 	return heki_der_empty(&in) ? 0 : P7_PARSE;
 }
@@ -217,7 +267,8 @@ static int p7_encap(struct heki_der *d, struct heki_pkcs7 *p)
 	int ret;
 
 	if (heki_der_enter_expect(d, HEKI_DER_SEQUENCE, &in) ||
-	    heki_der_expect(&in, HEKI_DER_OID, &oid))
+	    heki_der_expect(&in, HEKI_DER_OID, &oid) ||
+	    !heki_der_oid_valid(&oid))
 		return P7_PARSE;
 	p7_set(&p->content_type, oid.val, oid.len);
 	ret = heki_der_optional(&in, HEKI_DER_CTX_CONS(0), &c);
@@ -234,7 +285,7 @@ static int p7_encap(struct heki_der *d, struct heki_pkcs7 *p)
 
 static int p7_signed_data(struct heki_der *sd, struct heki_pkcs7 *p)
 {
-	struct heki_der_elem e;
+	struct heki_der_elem e, prev = { 0 }, cur = { 0 };
 	struct heki_pkcs7_alg alg;
 	struct heki_pkcs7_signer tmp;
 	struct heki_der set;
@@ -247,6 +298,11 @@ static int p7_signed_data(struct heki_der *sd, struct heki_pkcs7 *p)
 	while (!heki_der_empty(&set)) {
 		if (p7_alg(&set, &alg))
 			return P7_PARSE;
+		cur.raw = alg.raw.p;
+		cur.raw_len = alg.raw.len;
+		if (p->nr_digest_algs && !p7_set_ordered(&prev, &cur))
+			return P7_PARSE;
+		prev = cur;
 		p->nr_digest_algs++;
 	}
 	if (p7_encap(sd, p))
@@ -263,12 +319,20 @@ static int p7_signed_data(struct heki_der *sd, struct heki_pkcs7 *p)
 	if (heki_der_expect(sd, HEKI_DER_SET, &e) || heki_der_enter(&e, &set))
 		return P7_PARSE;
 	while (!heki_der_empty(&set)) {
-		if (heki_der_expect(&set, HEKI_DER_SEQUENCE, &e))
+		if (heki_der_expect(&set, HEKI_DER_SEQUENCE, &e) ||
+		    (p->nr_signers && !p7_set_ordered(&prev, &e)))
 			return P7_PARSE;
-		if (p7_signer(&e, p->nr_signers ? &tmp : &p->signer))
-			return P7_PARSE;
-		if ((p->nr_signers ? &tmp : &p->signer)->skid.p)
-			p->any_skid_signer = 1;
+		prev = e;
+		if (!p->nr_signers) {
+			if (p7_signer(&e, &p->signer))
+				return P7_PARSE;
+			p->any_skid_signer |= !!p->signer.skid.p;
+		} else {
+			/* later signers: checked, counted, not kept */
+			if (p7_signer(&e, &tmp))
+				return P7_PARSE;
+			p->any_skid_signer |= !!tmp.skid.p;
+		}
 		p->nr_signers++;
 	}
 	return heki_der_empty(sd) ? 0 : P7_PARSE;
@@ -293,6 +357,16 @@ int heki_pkcs7_parse(const __u8 *der, __u64 len, struct heki_pkcs7 *out)
 		return P7_PARSE;
 	if (ret && (heki_der_enter(&e, &ex) || heki_der_next(&ex, &c) ||
 		    !heki_der_empty(&ex)))
+		return P7_PARSE;
+	if (!heki_der_oid_valid(&type))
+		return P7_PARSE;
+	/*
+	 * The other PKCS#7 types have a fixed structure a SignedData-shaped
+	 * or arbitrary [0] cannot have; id-data holds an OCTET STRING.
+	 */
+	if (ret && type.len == 9 && !memcmp(type.val, heki_oid_pkcs7_data, 8) &&
+	    ((type.val[8] >= 3 && type.val[8] <= 6) ||
+	     (type.val[8] == 1 && c.tag != HEKI_DER_OCTET_STRING)))
 		return P7_PARSE;
 	if (!heki_der_oid_eq(&type, heki_oid_pkcs7_signed_data,
 			     sizeof(heki_oid_pkcs7_signed_data)) || !ret)
