@@ -68,11 +68,18 @@ struct vtl1_mod_range {
  * @token: value ValidateModule returned
  * @nr: entries in @r
  * @r: memory runs by type
+ * @nexp: entries in @exp
+ * @exp: the module's exports (__ksymtab, __ksymtab_gpl of its verified
+ *	ELF), for the modules that link against it (modules.c)
+ * @exp_names: NUL-terminated names @exp points into
  */
 struct vtl1_module {
 	__s64 token;
 	__u32 nr;
 	struct vtl1_mod_range *r;
+	__u32 nexp;
+	struct heki_symbol *exp;
+	char *exp_names;
 };
 
 /**

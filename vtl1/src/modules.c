@@ -17,6 +17,8 @@ static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
 {
 	if (!m)
 		return;
+	vtl1_free(v, m->exp);
+	vtl1_free(v, m->exp_names);
 	vtl1_free(v, m->r);
 	vtl1_free(v, m);
 }
@@ -203,6 +205,7 @@ static int resolve_export(void *ctx, const char *name, __u64 *addr)
 {
 	struct heki_vtl1 *v = ctx;
 	__u64 len = 0;
+	__u32 i, j;
 
 	while (name[len] && len < HEKI_ELF_MAX_NAME_LEN)
 		len++;
@@ -210,6 +213,17 @@ static int resolve_export(void *ctx, const char *name, __u64 *addr)
 		return 0;
 	if (v->gpl_symtab && !heki_symtab_lookup(v->gpl_symtab, name, len, addr))
 		return 0;
+	/* Exports of validated modules (the kernel resolves those too). */
+	for (i = 0; i < v->nr_mods; i++) {
+		const struct vtl1_module *m = v->mods[i];
+
+		for (j = 0; j < m->nexp; j++)
+			if (m->exp[j].name_len == len &&
+			    !memcmp(m->exp[j].name, name, len)) {
+				*addr = m->exp[j].value;
+				return 0;
+			}
+	}
 	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
 }
 
@@ -242,6 +256,59 @@ static void kernel_text(const struct heki_vtl1 *v, __u64 *start, __u64 *end)
 		*start = lo & ~((2ULL << 20) - 1);
 		*end = v->kdata_va;
 	}
+}
+
+/**
+ * struct export_fill - counting, then copying a module's exports
+ * @m: the module (NULL while counting)
+ * @n: exports seen
+ * @bytes: name bytes seen (with NULs)
+ */
+struct export_fill {
+	struct vtl1_module *m;
+	__u64 n;
+	__u64 bytes;
+};
+
+static int export_cb(void *arg, const char *name, __u64 len, __u64 value)
+{
+	struct export_fill *f = arg;
+
+	if (f->m) {
+		struct heki_symbol *s = &f->m->exp[f->n];
+
+		memcpy(f->m->exp_names + f->bytes, name, len);
+		s->name = f->m->exp_names + f->bytes;
+		s->name_len = (__u32)len;
+		s->value = value;
+		s->seq = (__u32)f->n;
+	}
+	f->n++;
+	f->bytes += len + 1;
+	return f->n > HEKI_SYMTAB_MAX_SYMBOLS ?
+	       -HEKI_VSM_ERR_MODULE_REWRITE_TOO_MANY : 0;
+}
+
+/* Keep the verified module's exports for the modules that use them. */
+static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
+			struct vtl1_module *m)
+{
+	struct export_fill f = { NULL, 0, 0 };
+	int ret = heki_modverify_exports(mv, export_cb, &f);
+
+	if (ret || !f.n)
+		return ret;
+	m->exp = vtl1_alloc_array(v, f.n, sizeof(*m->exp));
+	m->exp_names = vtl1_alloc(v, f.bytes);
+	if (!m->exp || !m->exp_names)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	f.m = m;
+	f.n = 0;
+	f.bytes = 0;
+	ret = heki_modverify_exports(mv, export_cb, &f);
+	if (!ret)
+		m->nexp = (__u32)f.n;
+	return ret;
 }
 
 static void *mv_alloc_cb(void *ctx, __u64 size)
@@ -294,7 +361,7 @@ struct verify_work {
 
 static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			  const struct vtl1_buf *elf, const struct modmem *mm,
-			  __s64 token)
+			  struct vtl1_module *m)
 {
 	const struct heki_modverify_ops ops = { mv_alloc_cb, mv_free_cb, v };
 	struct verify_work *w = vtl1_alloc(v, sizeof(*w));
@@ -328,7 +395,9 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
 	}
 	if (ret)
-		log_refusal(v, token, ret, &w->f);
+		log_refusal(v, m->token, ret, &w->f);
+	else
+		ret = keep_exports(v, &w->mv, m);
 	heki_modverify_free(&w->mv);
 	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
 		vtl1_buf_free(v, &w->mem[t]);
@@ -490,7 +559,7 @@ __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = merge_mem(&c, &mm);
 	if (!ret)
-		ret = verify_content(v, &c, &elf, &mm, token);
+		ret = verify_content(v, &c, &elf, &mm, m);
 	if (ret) {
 		prot_txn_rollback(v, &t);
 		goto out;

@@ -519,6 +519,31 @@ static int cmp_equal(const struct heki_modverify *mv,
 	return f->err;
 }
 
+/*
+ * Bytes [from, to) of an unapplied alternative's original around its inner
+ * sites: equal, except that runs of 0x90 may hold the kernel's NOPs
+ * (optimize_nops() runs for every alternative, applied or not).
+ */
+static int cmp_nops(const struct heki_modverify *mv,
+		    const struct heki_modverify_env *env, __u32 mem,
+		    __u64 from, __u64 to, struct heki_modverify_fault *f)
+{
+	const __u8 *e = mv->expected[mem], *a = env->actual[mem];
+	__u64 n;
+
+	if (to <= from)
+		return 0;
+	n = heki_rw_match_nops(e + from, a + from, to - from);
+	if (n >= to - from)
+		return 0;
+	locate(mv, mem, from + n, f);
+	f->err = -HEKI_VSM_ERR_MODULE_CONTENT_MISMATCH;
+	f->rule = "equal (x86 NOPs for 0x90 runs) around inner sites";
+	f->expected = e[from + n];
+	f->actual = a[from + n];
+	return f->err;
+}
+
 static int check_site(const struct heki_modverify *mv,
 		      const struct heki_modverify_env *env,
 		      const struct heki_rw_ctx *ctx,
@@ -559,7 +584,7 @@ static int check_cluster(const struct heki_modverify *mv,
 {
 	struct heki_modverify_fault first;
 	const struct heki_rw_site *s;
-	int spanning = 0, ret;
+	int spanning = 0, alt = 0, ret;
 	__u64 pos = start;
 	__u32 k, mem = mv->sites[i].mem;
 
@@ -574,6 +599,7 @@ static int check_cluster(const struct heki_modverify *mv,
 		if (!ret)
 			return 0;
 		spanning = 1;
+		alt |= s->kind == HEKI_RW_ALTERNATIVE;
 	}
 	for (k = i; k < j; k++) {
 		struct heki_rw_site inner;
@@ -590,7 +616,8 @@ static int check_cluster(const struct heki_modverify *mv,
 			f->entry = s->entry;
 			return f->err;
 		}
-		ret = cmp_equal(mv, env, mem, pos, s->offset, f);
+		ret = alt ? cmp_nops(mv, env, mem, pos, s->offset, f) :
+			    cmp_equal(mv, env, mem, pos, s->offset, f);
 		if (!ret) {
 			inner = *s;
 			inner.flags |= HEKI_RW_SITE_INNER;
@@ -603,7 +630,8 @@ static int check_cluster(const struct heki_modverify *mv,
 		}
 		pos = s->offset + s->len;
 	}
-	ret = cmp_equal(mv, env, mem, pos, end, f);
+	ret = alt ? cmp_nops(mv, env, mem, pos, end, f) :
+		    cmp_equal(mv, env, mem, pos, end, f);
 	if (ret && spanning)
 		*f = first;
 	return ret ? f->err : 0;
@@ -753,6 +781,74 @@ int heki_modverify_compare(struct heki_modverify *mv,
 		ret = compare_mem(mv, env, &mv->ctx, t, fault);
 		if (ret)
 			return fault->err = ret;
+	}
+	return 0;
+}
+
+/* The NUL-terminated name at @va in expected memory: its length, or 0. */
+static __u64 name_at(const struct heki_modverify *mv, __u64 va,
+		     const char **name)
+{
+	__u32 t;
+	__u64 off, i;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		__u64 size = mv->lay.mem[t].size;
+
+		if (!mv->expected[t] || va < mv->mem_va[t] ||
+		    va - mv->mem_va[t] >= size)
+			continue;
+		off = va - mv->mem_va[t];
+		for (i = 0; off + i < size && i <= HEKI_ELF_MAX_NAME_LEN; i++)
+			if (!mv->expected[t][off + i])
+				break;
+		if (!i || off + i >= size || i > HEKI_ELF_MAX_NAME_LEN)
+			return 0;
+		*name = (const char *)mv->expected[t] + off;
+		return i;
+	}
+	return 0;
+}
+
+/**
+ * heki_modverify_exports() - the exports of a verified module
+ * @mv: after a successful heki_modverify_compare()
+ * @fn: called for each well-formed __ksymtab / __ksymtab_gpl entry
+ *	(struct kernel_symbol with PREL32 offsets, 12 bytes)
+ * @arg: passed to @fn
+ *
+ * Entries are read from the relocated ELF bytes, never from VTL0 memory;
+ * an entry whose name cannot be found is skipped.
+ *
+ * Return: 0, or the first error of @fn or of the table lookup.
+ */
+int heki_modverify_exports(const struct heki_modverify *mv,
+			   heki_modverify_export_fn fn, void *arg)
+{
+	static const char *const names[] = { "__ksymtab", "__ksymtab_gpl" };
+	struct table_loc t;
+	const char *name;
+	__u64 i, eva, len;
+	__u32 k;
+	int ret;
+
+	for (k = 0; k < ARRAY_SIZE(names); k++) {
+		ret = find_table(mv, names[k], 12, &t);
+		if (ret)
+			return ret;
+		if (!t.idx || !mv->expected[t.mem])
+			continue;
+		for (i = 0; i < t.size / 12; i++) {
+			const __u8 *e = mv->expected[t.mem] + t.off + i * 12;
+
+			eva = t.va + i * 12;
+			len = name_at(mv, eva + 4 + (__u64)rd_s32(e + 4), &name);
+			if (!len)
+				continue;
+			ret = fn(arg, name, len, eva + (__u64)rd_s32(e));
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }

@@ -122,6 +122,20 @@ struct heki_modverify_env {
 	__u64 ktext_end;
 };
 
+/**
+ * typedef heki_modverify_export_fn - one export of a verified module
+ * @arg: caller's argument
+ * @name: the name (not NUL-terminated), in the engine's expected bytes
+ * @len: its length (1..HEKI_ELF_MAX_NAME_LEN)
+ * @value: the exported address
+ *
+ * Return: 0 to continue, a negative error to stop.
+ */
+typedef int (*heki_modverify_export_fn)(void *arg, const char *name,
+					__u64 len, __u64 value);
+
+int heki_modverify_exports(const struct heki_modverify *mv,
+			   heki_modverify_export_fn fn, void *arg);
 int heki_modverify_compared_mem(__u32 mem);
 int heki_modverify_init(struct heki_modverify *mv,
 			const struct heki_modverify_ops *ops,
