@@ -115,6 +115,15 @@ static void put_rel32(__u8 *p, __u64 next, __u64 dest)
 	memcpy(p, &v, 4);
 }
 
+static __u64 first_eq(const __u8 *a, const __u8 *b, __u64 n)
+{
+	__u64 i;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	return i;
+}
+
 static const __u8 nops[9][8] = {
 	{ 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
 	{ 0x0f, 0x1f, 0x40, 0x00 }, { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
@@ -817,6 +826,320 @@ static void sim_tables(struct mod *m)
 	tbl_sim(m, ".static_call_sites", 8);
 }
 
+/*
+ * Composite load: every rewrite applied to one copy of the module's text in
+ * the kernel's order (module_finalize: paravirt, retpolines, returns,
+ * alternatives - all applied, or none -; then ftrace NOPs, static calls,
+ * jump labels), then every site checked against that one memory the way
+ * the comparison engine does it (rewrite.h): overlapping sites form a
+ * cluster, a site spanning the cluster may accept it alone, else the
+ * inner sites are checked one by one and the bytes around them must be
+ * equal (heki_rw_match_nops() inside an alternative).
+ */
+struct csite {
+	struct heki_rw_site s;
+};
+
+static int csite_cmp(const void *a, const void *b)
+{
+	const struct heki_rw_site *x = a, *y = b;
+
+	if (x->mem != y->mem)
+		return x->mem < y->mem ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return x->kind < y->kind ? -1 : x->kind > y->kind;
+}
+
+/* Every code site of the module, as the engine would list them. */
+static __u64 collect(struct mod *m, struct heki_rw_site *out, __u64 cap)
+{
+	static const struct { const char *n; __u32 kind, es; } tb[] = {
+		{ "__mcount_loc", HEKI_RW_MCOUNT, 8 },
+		{ ".altinstructions", HEKI_RW_ALTERNATIVE, 12 },
+		{ ".retpoline_sites", HEKI_RW_RETPOLINE, 4 },
+		{ ".return_sites", HEKI_RW_RETURN, 4 },
+		{ ".static_call_sites", HEKI_RW_STATIC_CALL, 8 },
+		{ "__jump_table", HEKI_RW_JUMP_LABEL, 16 },
+		{ ".parainstructions", HEKI_RW_PARAVIRT, 16 },
+		{ ".smp_locks", HEKI_RW_SMP_LOCK, 4 },
+	};
+	struct heki_rw_site s;
+	__u64 n = 0, cnt, i, e, va, roff;
+	__u32 t, idx;
+	const __u8 *q, *x;
+	int rm;
+
+	for (t = 0; t < ARRAY_SIZE(tb); t++) {
+		if (!table(m, tb[t].n, tb[t].es, &idx, &cnt))
+			continue;
+		for (i = 0; i < cnt && n < cap; i++) {
+			q = m->bufs[idx] + i * tb[t].es;
+			e = m->va[idx] + i * tb[t].es;
+			va = e + (__u64)(__s64)s32_at(q);
+			if (tb[t].kind == HEKI_RW_MCOUNT ||
+			    tb[t].kind == HEKI_RW_PARAVIRT)
+				memcpy(&va, q, 8);
+			if (!mk_site(m, &s, tb[t].kind, va, 1))
+				continue;
+			x = exp_at(m, &s);
+			switch (tb[t].kind) {
+			case HEKI_RW_MCOUNT:
+			case HEKI_RW_RETURN:
+				s.len = 5;
+				break;
+			case HEKI_RW_SMP_LOCK:
+				s.len = 1;
+				break;
+			case HEKI_RW_RETPOLINE:
+			case HEKI_RW_STATIC_CALL:
+				s.len = x[0] == 0x2e || x[0] == 0x0f ? 6 : 5;
+				if (tb[t].kind == HEKI_RW_STATIC_CALL &&
+				    ((e + 4 + (__u64)(__s64)s32_at(q + 4)) & 1))
+					s.flags |= HEKI_RW_SITE_TAIL;
+				break;
+			case HEKI_RW_JUMP_LABEL:
+				s.len = x[0] == 0x66 || x[0] == 0xeb ? 2 : 5;
+				s.target_va = e + 4 +
+					      (__u64)(__s64)s32_at(q + 4);
+				break;
+			case HEKI_RW_PARAVIRT:
+				s.len = q[9];
+				s.aux = q[8];
+				break;
+			case HEKI_RW_ALTERNATIVE:
+				s.len = q[10];
+				s.repl_len = q[11];
+				s.repl_va = e + 4 + (__u64)(__s64)s32_at(q + 4);
+				rm = locate(m, s.repl_va, s.repl_len, &roff);
+				if (!s.len || rm < 0)
+					continue;
+				s.repl_mem = rm;
+				s.repl_offset = roff;
+				break;
+			}
+			if (!mk_site(m, &out[n], s.kind, va, s.len))
+				continue;
+			s.mem = out[n].mem;
+			s.offset = out[n].offset;
+			s.va = va;
+			out[n++] = s;
+		}
+	}
+	qsort(out, n, sizeof(*out), csite_cmp);
+	return n;
+}
+
+/* Apply one site's rewrite to @mem (the kernel's bytes for it). */
+static void apply(struct mod *m, __u8 **mem, const struct heki_rw_site *s,
+		  int alt_applied)
+{
+	__u8 *p = mem[s->mem] + s->offset;
+	const __u8 *x = exp_at(m, s);
+	__u64 dest;
+	__u32 reg;
+	__u8 f[HEKI_RW_MAX_SITE_LEN];
+	unsigned int j, e;
+
+	switch (s->kind) {
+	case HEKI_RW_PARAVIRT:
+		p[0] = 0xe8;
+		put_rel32(p + 1, s->va + 5, m->pv[s->aux]);
+		sim_add_nops(p + 5, s->len - 5);
+		break;
+	case HEKI_RW_RETPOLINE:
+		dest = s->va + s->len + (__u64)(__s64)s32_at(x + s->len - 4);
+		for (reg = 0; reg < 16; reg++)
+			if (m->ctx.ksym[HEKI_RW_KSYM_THUNK_RAX + reg] == dest)
+				break;
+		if (reg < 16 && sim_retpoline(x, s->len, reg, 0, f))
+			memcpy(p, f, s->len);
+		break;
+	case HEKI_RW_RETURN:
+		memcpy(p, "\xc3\xcc\xcc\xcc\xcc", 5);
+		break;
+	case HEKI_RW_ALTERNATIVE:
+		if (alt_applied) {
+			memcpy(f, mem[s->repl_mem] + s->repl_offset, s->repl_len);
+			if (s->repl_len == 5 && f[0] == 0xe8)
+				put_rel32(f + 1, s->va + 5, s->repl_va + 5 +
+					  (__u64)(__s64)s32_at(f + 1));
+			if (s->repl_len == 5 &&
+			    (f[0] == 0xe9 || f[0] == 0xeb)) {
+				__u64 d = s->repl_va + 5 +
+					  (__u64)(__s64)s32_at(f + 1);
+				__s64 nd = (__s64)(d - s->va);
+
+				if (nd >= 0 && nd - 2 <= 127) {
+					f[0] = 0xeb;
+					f[1] = (__u8)(nd - 2);
+					sim_add_nops(f + 2, 3);
+				} else {
+					put_rel32(f + 1, s->va + 5, d);
+				}
+			}
+			memset(f + s->repl_len, 0x90, s->len - s->repl_len);
+			sim_optimize(f, s->len);
+			memcpy(p, f, s->len);
+			break;
+		}
+		/* optimize_nops(): the original's padding runs (boundaries). */
+		for (j = 0; j < s->len; j = e + 1) {
+			for (e = j; e < s->len && x[e] == 0x90 && p[e] == 0x90;
+			     e++)
+				;
+			if (e - j > 1)
+				sim_add_nops(p + j, e - j);
+		}
+		break;
+	case HEKI_RW_MCOUNT:
+		memcpy(p, nops[5], 5);
+		break;
+	case HEKI_RW_STATIC_CALL:
+		if (s->len == 5 && (s->flags & HEKI_RW_SITE_TAIL))
+			memcpy(p, "\xc3\xcc\xcc\xcc\xcc", 5);
+		else if (s->len == 5)
+			memcpy(p, nops[5], 5);
+		break;
+	case HEKI_RW_JUMP_LABEL:
+		if (x[0] == 0x66 || x[0] == 0xeb)
+			break;	/* rel8 may not reach; keep */
+		if (x[0] == 0x0f) {
+			p[0] = 0xe9;
+			put_rel32(p + 1, s->va + 5, s->target_va);
+		} else {
+			memcpy(p, nops[5], 5);
+		}
+		break;
+	}
+}
+
+/* The engine's cluster walk over one memory type; 0 or first error. */
+static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
+		  __u64 n, __u64 *checked, const char **rule)
+{
+	struct heki_rw_fault f = { NULL, 0 };
+	__u64 i = 0, j, k, start, end, pos;
+	int ret = 0, ok, alt;
+
+	while (i < n) {
+		start = st[i].offset;
+		end = start + st[i].len;
+		for (j = i + 1; j < n && st[j].mem == st[i].mem &&
+		     st[j].offset < end; j++)
+			if (st[j].offset + st[j].len > end)
+				end = st[j].offset + st[j].len;
+		ok = 0;
+		alt = 0;
+		for (k = i; k < j && !ok; k++) {
+			if (st[k].offset != start ||
+			    st[k].offset + st[k].len != end)
+				continue;
+			alt |= st[k].kind == HEKI_RW_ALTERNATIVE;
+			ok = !rw_check_exact(&m->ctx, &st[k],
+					     m->mem[st[k].mem] + st[k].offset,
+					     mem[st[k].mem] + st[k].offset, &f);
+		}
+		pos = start;
+		for (k = i; k < j && !ok; k++) {
+			const __u8 *ex = m->mem[st[k].mem], *ac = mem[st[k].mem];
+
+			if (st[k].offset == start && st[k].offset + st[k].len == end)
+				continue;
+			if (st[k].offset < pos)
+				break;
+			if ((alt ? heki_rw_match_nops(ex + pos, ac + pos,
+						      st[k].offset - pos) :
+			     first_eq(ex + pos, ac + pos, st[k].offset - pos)) !=
+			    st[k].offset - pos)
+				break;
+			if (rw_check_exact(&m->ctx, &st[k], ex + st[k].offset,
+					   ac + st[k].offset, &f))
+				break;
+			pos = st[k].offset + st[k].len;
+		}
+		if (!ok && k == j) {
+			const __u8 *ex = m->mem[st[i].mem], *ac = mem[st[i].mem];
+
+			ok = (alt ? heki_rw_match_nops(ex + pos, ac + pos,
+						       end - pos) :
+			      first_eq(ex + pos, ac + pos, end - pos)) ==
+			     end - pos;
+		}
+		(*checked)++;
+		if (!ok && !ret) {
+			ret = -1;
+			*rule = f.rule ? f.rule : "bytes around inner sites";
+			*checked |= (__u64)st[i].kind << 56;
+		}
+		i = j;
+	}
+	return ret;
+}
+
+static void composite(struct mod *m)
+{
+	struct heki_rw_site *st;
+	__u8 *mem[HEKI_MODLAYOUT_NR_MEM] = { NULL };
+	__u64 n, i, checked;
+	const char *rule = NULL;
+	char nm[4400];
+	int t, applied, ret;
+	__u32 k;
+
+	st = calloc(1 << 17, sizeof(*st));
+	n = collect(m, st, 1 << 17);
+	for (applied = 0; applied < 2; applied++) {
+		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+			mem[t] = NULL;
+			if (m->mem[t]) {
+				mem[t] = malloc(m->ctx.mem_size[t]);
+				memcpy(mem[t], m->mem[t], m->ctx.mem_size[t]);
+			}
+		}
+		/* module_finalize order, then ftrace, static calls, jumps. */
+		static const __u32 order[] = {
+			HEKI_RW_PARAVIRT, HEKI_RW_RETPOLINE, HEKI_RW_RETURN,
+			HEKI_RW_ALTERNATIVE, HEKI_RW_MCOUNT, HEKI_RW_STATIC_CALL,
+			HEKI_RW_JUMP_LABEL,
+		};
+		for (t = 0; t < (int)ARRAY_SIZE(order); t++)
+			for (i = 0; i < n; i++)
+				if (st[i].kind == order[t])
+					apply(m, mem, &st[i], applied);
+		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+			m->ctx.actual[t] = mem[t];
+		checked = 0;
+		ret = verify(m, mem, st, n, &checked, &rule);
+		snprintf(nm, sizeof(nm), "%s composite load, alternatives %s (%llu sites)",
+			 m->path, applied ? "applied" : "not applied", n);
+		t_result(!ret, G, nm, "refused: kind %llu [%s]", checked >> 56,
+			 rule ? rule : "-");
+		/* One byte flipped at the first site of each kind: refused. */
+		for (k = 0; k < HEKI_RW_NR_KINDS; k++) {
+			for (i = 0; i < n && st[i].kind != k; i++)
+				;
+			if (i == n)
+				continue;
+			mem[st[i].mem][st[i].offset + st[i].len - 1] ^= 0x01;
+			checked = 0;
+			ret = verify(m, mem, st, n, &checked, &rule);
+			mem[st[i].mem][st[i].offset + st[i].len - 1] ^= 0x01;
+			snprintf(nm, sizeof(nm), "%s composite load, alternatives %s: %s site byte flipped refused",
+				 m->path, applied ? "applied" : "not applied",
+				 heki_rw_kind_name(k));
+			t_result(ret != 0, G, nm, "accepted");
+		}
+		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+			m->ctx.actual[t] = NULL;
+			free(mem[t]);
+		}
+	}
+	free(st);
+}
+
 /* ---- module setup ------------------------------------------------------ */
 
 static int load(struct mod *m, const __u8 *img, __u64 len)
@@ -914,6 +1237,7 @@ static void check_module(const char *path)
 		sim_smp_locks(&m);
 		sim_sorted_mcount(&m);
 		sim_tables(&m);
+		composite(&m);
 	}
 	for (i = 0; m.bufs && i < m.elf.shnum; i++)
 		free(m.bufs[i]);
