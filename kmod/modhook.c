@@ -61,6 +61,56 @@ struct heki_modtoken {
 	bool init_freed;
 };
 
+/*
+ * Test only, honoured with the loopback transport alone: "MODULE:byte"
+ * flips the last byte of MODULE's ro_after_init memory (page padding,
+ * outside every rewrite site), "MODULE:jump_table" one byte of the target
+ * field of its first __jump_table entry (a sorted-table rewrite site), at
+ * its COMING, before ValidateModule. Both stay writable until init ends,
+ * so no protection has to be lifted. tests/vm/integrity.sh uses it.
+ */
+static char *test_tamper;
+module_param(test_tamper, charp, 0600);
+MODULE_PARM_DESC(test_tamper,
+		 "test only, loopback: MODULE:byte or MODULE:jump_table tampers MODULE's memory at COMING before ValidateModule");
+
+static void heki_modhook_tamper(struct module *mod)
+{
+	const char *p = READ_ONCE(test_tamper);
+	size_t n;
+	u8 *b = NULL;
+
+	if (!p || !heki_loopback_active())
+		return;
+	n = strcspn(p, ":");
+	if (p[n] != ':' || strlen(mod->name) != n || strncmp(p, mod->name, n))
+		return;
+	if (sysfs_streq(p + n + 1, "byte")) {
+#ifdef for_each_mod_mem_type
+		const struct module_memory *m = &mod->mem[MOD_RO_AFTER_INIT];
+
+		if (m->size)
+			b = (u8 *)m->base + m->size - 1;
+#else
+		const struct module_layout *l = &mod->core_layout;
+
+		if (l->ro_after_init_size > l->ro_size)
+			b = (u8 *)l->base + l->ro_after_init_size - 1;
+#endif
+	} else if (sysfs_streq(p + n + 1, "jump_table")) {
+#ifdef CONFIG_JUMP_LABEL
+		/* the target (not the key: GOING unlinks by key) of entry 0 */
+		if (mod->num_jump_entries)
+			b = (u8 *)mod->jump_entries + 5;
+#endif
+	}
+	if (!b)
+		return;
+	*b ^= 0x01;
+	pr_info("test_tamper: %s: flipped byte at %p (%s)\n", mod->name, b,
+		p + n + 1);
+}
+
 static LIST_HEAD(heki_modtokens);
 static DEFINE_MUTEX(heki_modhook_lock);
 static unsigned int heki_modhook_ntokens;
@@ -217,6 +267,7 @@ static int heki_modhook_coming(struct module *mod)
 	tok->mod = mod;
 	strscpy(tok->name, mod->name, sizeof(tok->name));
 
+	heki_modhook_tamper(mod);
 	/* The signed image first, then the module's memory by type. */
 	heki_chain_init(&chain);
 	ret = heki_chain_add_va(&chain, (unsigned long)img->data, img->len,

@@ -19,12 +19,46 @@ t "insmod heki_vtl0 transport=loopback certs=heki/debian-certs.der" \
 validated() {
 	name=$(echo "$1" | tr - _)
 	modprobe "$1" || echo "# modprobe $1 failed"
-	if dmesg | grep -q "heki_vtl0: module $name refused" ||
-		! dmesg | grep -q "heki_vtl0: module $name validated: token"; then
+	last=$(dmesg | grep -E "heki_vtl0: module $name (refused|validated: token)" | tail -n 1)
+	if ! echo "$last" | grep -q "validated: token"; then
 		why
 		return 1
 	fi
 }
+# --- tampering (test_tamper, loopback only): refused, nothing left ------
+
+prot_pages() {
+	awk '/^0x/ && ($4 !~ /w/ || $4 ~ /x/) { n += $2 } END { print n + 0 }' $D/protections
+}
+TP=/sys/module/heki_vtl0/parameters/test_tamper
+# tampered MOD KIND PATTERN: MOD's load is refused, VTL1's log line matches
+# PATTERN, and no token, VTL1 module or protection is left.
+tampered() {
+	p0=$(prot_pages)
+	n0=$(grep -c " module " $D/modules || true)
+	echo "$1:$2" > $TP
+	if modprobe "$1"; then
+		echo "# $1 was accepted"
+		echo > $TP
+		rmmod "$1"
+		return 1
+	fi
+	echo > $TP
+	dmesg | grep "heki_vtl1: module .* refused" | tail -n 1 | sed 's/^/# /'
+	dmesg | grep "heki_vtl1: module .* refused" | tail -n 1 | grep -qE "$3" &&
+		! grep -q "^$1 " /proc/modules &&
+		[ "$(grep -c " module " $D/modules || true)" = "$n0" ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+t "tamper: one byte of veth's ro_after_init padding refused (CONTENT_MISMATCH)" \
+	tampered veth byte "MODULE_CONTENT_MISMATCH: mem 3\+0x[0-9a-f]* section 0 .* rule - 'equal'"
+t "tamper: veth's sorted __jump_table entry changed refused (rewrite rule)" \
+	tampered veth jump_table "refused: REWRITE_[A-Z_]*: mem 3\+0x[0-9a-f]* section [0-9]* '__jump_table'"
+t "untampered veth then validates" validated veth
+t "rmmod veth" rmmod veth
+# The refusals above are expected; count the rest from here on.
+dmesg -c >/dev/null
+
 for m in $MODS; do
 	case " $GAPS " in
 	*" $m "*)
