@@ -427,23 +427,29 @@ static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
 		       const __u8 *repl)
 {
 	__u64 rlen = site->repl_len, dest;
-	__s64 n;
+	__s64 n, n32;
 
 	memcpy(b, repl, rlen);
 	if (rlen == 5 && b[0] == OP_CALL)
 		put_u32(b + 1, (__u32)get_s32(b + 1) +
 			       (__u32)(site->repl_va - site->va));
 	if (rlen == 5 && (repl[0] == OP_JMP8 || repl[0] == OP_JMP32)) {
-		/* o_dspl from the (unfixed) buffer, as the kernel does. */
+		/*
+		 * recompute_jump(): o_dspl from the buffer, the new s32
+		 * displacement, the 64-bit sign of the distance; same
+		 * truncations as the kernel.
+		 */
 		dest = rel32_dest(site->repl_va + 5, b + 1);
 		n = (__s64)(dest - site->va);
-		if (n >= 0 && n - 2 <= 127 && (__s32)n == n) {
+		n32 = (__s32)(__u32)(dest - site->va);
+		if (n >= 0 ? n32 - 2 <= 127 :
+			     ((n32 - 2) & 0xff) == n32 - 2) {
 			b[0] = OP_JMP8;
-			b[1] = (__u8)(n - 2);
+			b[1] = (__u8)(n32 - 2);
 			rw_add_nops(b + 2, 3);
 		} else {
 			b[0] = OP_JMP32;
-			put_u32(b + 1, (__u32)(n - 5));
+			put_u32(b + 1, (__u32)(n32 - 5));
 		}
 	}
 	memset(b + rlen, OP_NOP1, site->len - rlen);
