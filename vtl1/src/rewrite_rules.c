@@ -225,6 +225,10 @@ static int try_return_forms(const struct heki_rw_ctx *ctx, struct rw_try *t,
 	for (i = 0; i < ARRAY_SIZE(return_thunks); i++) {
 		if (!ksym(ctx, return_thunks[i], &thunk))
 			continue;
+		/* cpu_wants_rethunk_at(): ITS only in a line's lower half. */
+		if (return_thunks[i] == HEKI_RW_KSYM_ITS_RETURN_THUNK &&
+		    (va & 0x20))
+			continue;
 		gen_rel32(form, OP_JMP32, va, thunk);
 		if (try_form(t, form))
 			return 1;

@@ -168,7 +168,7 @@ static __u64 assemble(const char *spec, __u64 va, __u8 *out, __u64 cap)
 /* ---- the cases ---------------------------------------------------------- */
 
 enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
-       PV_NULL = 8, FTRACE = 16, UP = 32 };
+       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64 };
 
 struct rcase {
 	const char *name;
@@ -226,8 +226,11 @@ static const struct rcase cases[] = {
 	  "e9 @srso_alias_return_thunk", 0 },
 	{ "return retbleed thunk", HEKI_RW_RETURN, "e9 @__x86_return_thunk",
 	  "e9 @retbleed_return_thunk", 0 },
-	{ "return its thunk", HEKI_RW_RETURN, "e9 @__x86_return_thunk",
-	  "e9 @its_return_thunk", 0 },
+	{ "return its thunk, lower half of a line", HEKI_RW_RETURN,
+	  "e9 @__x86_return_thunk", "e9 @its_return_thunk", 0 },
+	{ "return its thunk, upper half of a line", HEKI_RW_RETURN,
+	  "e9 @__x86_return_thunk", "e9 @its_return_thunk",
+	  E(RETURN_FORBIDDEN), 1, 0, UPPER },
 	{ "return ret int3 last byte off", HEKI_RW_RETURN,
 	  "e9 @__x86_return_thunk", "c3 cc cc cc cd", E(RETURN_FORBIDDEN), 4 },
 	{ "return ret + nops", HEKI_RW_RETURN, "e9 @__x86_return_thunk",
@@ -472,7 +475,7 @@ static void run_case(const struct rcase *c)
 	struct heki_rw_ctx ctx;
 	struct heki_rw_fault f = { NULL, 0 };
 	__u8 exp[64], act[64];
-	__u64 pv[8] = { 0 }, n, na, rl = 0;
+	__u64 pv[8] = { 0 }, n, na, rl = 0, va;
 	int ret, want = c->want > 0 ? -c->want : c->want;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -500,8 +503,9 @@ static void run_case(const struct rcase *c)
 		ctx.pv_ops_count = 8;
 	}
 
-	n = assemble(c->exp, SITE_VA, exp, sizeof(exp));
-	na = c->act ? assemble(c->act, SITE_VA, act, sizeof(act)) : n;
+	va = SITE_VA + ((c->ctxf & UPPER) ? 0x20 : 0);
+	n = assemble(c->exp, va, exp, sizeof(exp));
+	na = c->act ? assemble(c->act, va, act, sizeof(act)) : n;
 	if (!c->act)
 		memcpy(act, exp, n);
 	if (c->repl) {
@@ -510,8 +514,8 @@ static void run_case(const struct rcase *c)
 	}
 	site.kind = c->kind;
 	site.mem = HEKI_MODLAYOUT_TEXT;
-	site.offset = SITE_OFF;
-	site.va = SITE_VA;
+	site.offset = SITE_OFF + (va - SITE_VA);
+	site.va = va;
 	site.len = c->len ? c->len : n;
 	site.flags = c->flags;
 	site.target_va = name_va("target");
