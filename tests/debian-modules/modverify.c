@@ -19,6 +19,36 @@
 #include "certs.h"
 #include "modsig.h"
 #include "../../vtl1/crypto/openssl.h"
+#ifdef HEKI_MODVERIFY_BEARSSL
+#include "../../vtl1/crypto/bearssl.h"
+
+/* verify-corpus-bearssl.sh: the freestanding provider on the same corpus */
+static void *mv_alloc(void *ctx, __u64 size)
+{
+	(void)ctx;
+	return calloc(1, size ? size : 1);
+}
+
+static void mv_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static struct heki_bearssl_ctx mv_br_ctx = { .alloc = mv_alloc, .free = mv_free };
+static struct heki_vtl1_crypto mv_br;
+
+static const struct heki_vtl1_crypto *mv_provider(void)
+{
+	heki_vtl1_crypto_bearssl_init(&mv_br, &mv_br_ctx);
+	return &mv_br;
+}
+#else
+static const struct heki_vtl1_crypto *mv_provider(void)
+{
+	return &heki_vtl1_crypto_openssl;
+}
+#endif
 
 #define TAMPER_EVERY 50
 
@@ -65,7 +95,7 @@ static const char *ename(int ret)
 
 int main(int argc, char **argv)
 {
-	const struct heki_vtl1_crypto *c = &heki_vtl1_crypto_openssl;
+	const struct heki_vtl1_crypto *c = mv_provider();
 	unsigned int passed = 0, failed = 0, modules = 0, tampered = 0;
 	unsigned char *cert, *mod;
 	size_t cert_len, len;

@@ -215,6 +215,7 @@ static int heki_br_digest(void *ctx, __u32 alg, const __u8 *data, __u64 len,
 	} h;
 	__u32 size = heki_vtl1_hash_size(alg);
 
+	(void)ctx;
 	if (!size)
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	if (outlen < size || !out || (!data && len))
@@ -248,6 +249,7 @@ static int heki_br_find_cert(void *ctx, void *kr, const __u8 *issuer,
 	__u32 i = 0;
 	int have_rsa = 0;
 
+	(void)ctx;
 	if (!k || !pos || !cert || !issuer || !serial)
 		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
 	for (c = k->head; c; c = c->next, i++) {
@@ -273,6 +275,7 @@ static int heki_br_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
 	unsigned char out[HEKI_VTL1_HASH_MAX_SIZE];
 	const unsigned char *oid;
 
+	(void)ctx;
 	switch (alg) {
 	case HEKI_VTL1_HASH_SHA256:
 		oid = BR_HASH_OID_SHA256;
