@@ -12,6 +12,9 @@
  *               MODULE_CONTENT_MISMATCH naming the section, nothing protected
  *   site        an mcount site turned into a call elsewhere -> refused by
  *               the mcount rule (…FORBIDDEN), nothing protected
+ *   text size   text one page short -> MODLAYOUT_MEM_SIZE
+ *   text split  text's ranges not VA-contiguous -> MODULE_MEMORY_INCOMPLETE
+ *   two percpu  two HEKI_MOD_MEM_PERCPU ranges -> MODULE_MEMORY_TYPE_INVALID
  * Usage: test_validate MODULE.ko[.xz]... | -  (paths on stdin)
  * Last line: "N passed, N failed".
  */
@@ -382,6 +385,49 @@ static void one_module(const char *path)
 		       strstr(logbuf, "FORBIDDEN") &&
 		       strstr(logbuf, "rule mcount") &&
 		       nothing_protected(g, u), mod, "site",
+		       "ValidateModule %lld: %s", (long long)tok, logbuf);
+	}
+	/* size: text one page shorter than the layout -> MODLAYOUT_MEM_SIZE */
+	if (u->r[0].attributes == HEKI_MOD_MEM_TEXT_VALUE &&
+	    u->r[0].epa - u->r[0].pa > 4096) {
+		u->r[0].epa -= 4096;
+		tok = validate(g, u);
+		u->r[0].epa += 4096;
+		result(tok == -HEKI_EINVAL &&
+		       strstr(logbuf, "MODLAYOUT_MEM_SIZE: mem 0+") &&
+		       nothing_protected(g, u), mod, "text size",
+		       "ValidateModule %lld: %s", (long long)tok, logbuf);
+	}
+
+	/* split: text's second part at another VA -> MEMORY_INCOMPLETE */
+	if (u->r[0].attributes == HEKI_MOD_MEM_TEXT_VALUE &&
+	    u->r[0].epa - u->r[0].pa > 4096 && u->n < 12) {
+		struct heki_range keep = u->r[0];
+
+		memmove(&u->r[1], &u->r[0], sizeof(u->r[0]) * u->n);
+		u->n++;
+		u->r[0].epa = u->r[0].pa + 4096;
+		u->r[1].pa += 4096;
+		u->r[1].va += 2 * 4096;
+		tok = validate(g, u);
+		memmove(&u->r[0], &u->r[1], sizeof(u->r[0]) * (u->n - 1));
+		u->n--;
+		u->r[0] = keep;
+		result(tok == -HEKI_EINVAL &&
+		       strstr(logbuf, "MODULE_MEMORY_INCOMPLETE") &&
+		       nothing_protected(g, u), mod, "text split",
+		       "ValidateModule %lld: %s", (long long)tok, logbuf);
+	}
+
+	/* two per-CPU bases -> MODULE_MEMORY_TYPE_INVALID */
+	if (u->n < 12) {
+		u->r[u->n++] = (struct heki_range){ PERCPU_VA + 64, 0, 0,
+						    HEKI_MOD_MEM_PERCPU_VALUE };
+		tok = validate(g, u);
+		u->n--;
+		result(tok == -HEKI_EINVAL &&
+		       strstr(logbuf, "MODULE_MEMORY_TYPE_INVALID") &&
+		       nothing_protected(g, u), mod, "two percpu",
 		       "ValidateModule %lld: %s", (long long)tok, logbuf);
 	}
 out:
