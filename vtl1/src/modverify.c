@@ -308,6 +308,41 @@ static int code_site(struct collect *c, struct heki_rw_site *s, __u64 va,
 	return add_site(c, s);
 }
 
+/*
+ * At COMING, static_call_add_module() points the sites/mods word (offset
+ * 8) of every static_call_key the module defines at a kmalloc'd struct
+ * static_call_mod, and jump_label_add_module() the entries word of every
+ * static_key it defines at the key's first entry in the module's sorted
+ * __jump_table (keeping the two type bits). One 8-byte site per such key
+ * in ro_after_init (keys in data, and kernel keys, are not compared).
+ */
+static int key_word_site(struct collect *c, const struct heki_rw_site *call,
+			 const struct table_loc *t)
+{
+	struct heki_modverify *mv = c->mv;
+	struct heki_rw_site s;
+	__u32 i;
+
+	memset(&s, 0, sizeof(s));
+	if (va_to_mem(mv, call->key_va + 8, 8, &s.mem, &s.offset) ||
+	    s.mem != HEKI_MODLAYOUT_RO_AFTER_INIT)
+		return 0;
+	for (i = 0; i < mv->nsites; i++)
+		if (mv->sites[i].flags & HEKI_RW_SITE_KEY_WORD &&
+		    mv->sites[i].mem == s.mem &&
+		    mv->sites[i].offset == s.offset)
+			return 0;
+	s.kind = call->kind;
+	s.flags = HEKI_RW_SITE_KEY_WORD;
+	s.len = 8;
+	s.key_va = call->key_va;
+	s.repl_va = t->va;
+	s.repl_len = t->size;
+	s.section = call->section;
+	s.entry = call->entry;
+	return add_site(c, &s);
+}
+
 static int entry_site(struct collect *c, const struct site_table *tb,
 		      const struct table_loc *t, __u64 i)
 {
@@ -315,6 +350,7 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 	const __u8 *e = mv->expected[t->mem] + t->off + i * tb->entsize;
 	__u64 eva = t->va + i * tb->entsize, key;
 	struct heki_rw_site s;
+	int ret;
 
 	memset(&s, 0, sizeof(s));
 	s.kind = tb->kind;
@@ -345,7 +381,10 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 				s.flags |= HEKI_RW_SITE_TAIL;
 			s.key_va = key & ~3ULL;
 		}
-		return code_site(c, &s, eva + (__u64)rd_s32(e), 0, branch_len);
+		ret = code_site(c, &s, eva + (__u64)rd_s32(e), 0, branch_len);
+		if (!ret && tb->kind == HEKI_RW_STATIC_CALL)
+			ret = key_word_site(c, &s, t);
+		return ret;
 	case HEKI_RW_RETURN:
 		return code_site(c, &s, eva + (__u64)rd_s32(e), 5, NULL);
 	case HEKI_RW_JUMP_LABEL:
@@ -355,7 +394,10 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 		if (key & 1)
 			s.flags |= HEKI_RW_SITE_BRANCH;
 		s.key_va = key & ~3ULL;
-		return code_site(c, &s, eva + (__u64)rd_s32(e), 0, jump_len);
+		ret = code_site(c, &s, eva + (__u64)rd_s32(e), 0, jump_len);
+		if (!ret)
+			ret = key_word_site(c, &s, t);
+		return ret;
 	case HEKI_RW_PARAVIRT:
 		/* struct paravirt_patch_site: u8 *instr, u8 type, u8 len */
 		s.aux = e[8];
@@ -420,6 +462,9 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 		if (!loc[t].idx)
 			continue;
 		total += loc[t].size / tables[t].entsize + !!tables[t].sorted;
+		if (tables[t].kind == HEKI_RW_STATIC_CALL ||
+		    tables[t].kind == HEKI_RW_JUMP_LABEL)
+			total += loc[t].size / tables[t].entsize;
 		if (total > HEKI_MODVERIFY_MAX_SITES)
 			return -HEKI_VSM_ERR_MODULE_REWRITE_TOO_MANY;
 	}
@@ -544,6 +589,34 @@ static int cmp_nops(const struct heki_modverify *mv,
 	return f->err;
 }
 
+/*
+ * A module key's word at offset 8: unchanged; for a static_call_key a
+ * kernel pointer (kmalloc'd, 8-aligned); for a static_key an entry of the
+ * module's __jump_table with the original two type bits.
+ */
+static int key_word_check(const struct heki_rw_site *s, const __u8 *expected,
+			  const __u8 *actual, struct heki_rw_fault *rf)
+{
+	__u64 v, e, off;
+
+	if (!memcmp(expected, actual, 8))
+		return 0;
+	memcpy(&v, actual, 8);
+	memcpy(&e, expected, 8);
+	if (s->kind == HEKI_RW_STATIC_CALL &&
+	    v >= 0xffff800000000000ULL && !(v & 7))
+		return 0;
+	off = (v & ~3ULL) - s->repl_va;
+	if (s->kind == HEKI_RW_JUMP_LABEL && (v & ~3ULL) >= s->repl_va &&
+	    off < s->repl_len && !(off % 16) && (v & 3) == (e & 3))
+		return 0;
+	rf->rule = s->kind == HEKI_RW_STATIC_CALL ?
+		   "static call key: mods word neither unchanged nor a kernel pointer" :
+		   "static key: entries word not an entry of the module's __jump_table";
+	rf->at = 0;
+	return -HEKI_VSM_ERR_MODULE_REWRITE_FORBIDDEN;
+}
+
 static int check_site(const struct heki_modverify *mv,
 		      const struct heki_modverify_env *env,
 		      const struct heki_rw_ctx *ctx,
@@ -554,8 +627,12 @@ static int check_site(const struct heki_modverify *mv,
 	__u64 at;
 	int ret;
 
-	ret = heki_rw_check(ctx, s, mv->expected[s->mem] + s->offset,
-			    env->actual[s->mem] + s->offset, &rf);
+	if (s->flags & HEKI_RW_SITE_KEY_WORD)
+		ret = key_word_check(s, mv->expected[s->mem] + s->offset,
+				     env->actual[s->mem] + s->offset, &rf);
+	else
+		ret = heki_rw_check(ctx, s, mv->expected[s->mem] + s->offset,
+				    env->actual[s->mem] + s->offset, &rf);
 	if (!ret)
 		return 0;
 	if (ret > 0 || ret <= -HEKI_VSM_ERR_COUNT)

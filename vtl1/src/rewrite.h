@@ -68,6 +68,13 @@ enum heki_rw_kind {
 #define HEKI_RW_SITE_BRANCH	0x4U	/* jump label: key's branch bit */
 #define HEKI_RW_SITE_INNER	0x8U	/* site lies inside a larger site */
 #define HEKI_RW_SITE_ABS_TABLE	0x10U	/* sorted table of absolute u64 (__mcount_loc) */
+/*
+ * The 8-byte word at offset 8 of a static_call_key (kind STATIC_CALL) or
+ * static_key (kind JUMP_LABEL) the module defines in ro_after_init, which
+ * the COMING notifiers point at their lists; checked by the engine itself,
+ * never passed to heki_rw_check()
+ */
+#define HEKI_RW_SITE_KEY_WORD	0x20U
 
 /**
  * struct heki_rw_site - one byte range the kernel may rewrite at load
@@ -172,6 +179,16 @@ enum heki_rw_ksym {
 typedef int (*heki_rw_lookup_fn)(void *arg, const char *name, __u64 *va);
 
 /**
+ * typedef heki_rw_text_fn - is an address in another module's text
+ * @arg: heki_rw_ctx.module_text_arg
+ * @va: the address
+ *
+ * Return: 1 if @va lies in the text of a module VTL1 validated earlier and
+ * still tracks (e.g. kvm.ko for kvm_intel's static calls), else 0.
+ */
+typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
+
+/**
  * struct heki_rw_ctx - what the rules know about the module and kernel
  * @mem_va: VTL0 virtual address of each module memory type
  * @mem_size: size of each type (the layout's page-rounded size)
@@ -187,6 +204,9 @@ typedef int (*heki_rw_lookup_fn)(void *arg, const char *name, __u64 *va);
  * @pv_ops: current pv_ops[] entries (8 bytes each) as VTL0 reported them,
  *	NULL if unknown (paravirt calls may then target kernel text only)
  * @pv_ops_count: entries in @pv_ops
+ * @module_text: static call targets in other validated modules' text, NULL
+ *	if none are allowed
+ * @module_text_arg: passed to @module_text
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
@@ -202,6 +222,8 @@ struct heki_rw_ctx {
 	void *lookup_arg;
 	const __u64 *pv_ops;
 	__u64 pv_ops_count;
+	heki_rw_text_fn module_text;
+	void *module_text_arg;
 };
 
 /**
