@@ -566,14 +566,19 @@ static int rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
 	       dest >= lo && dest < hi;
 }
 
-/* The key's function may be kernel text or this module's text. */
+/*
+ * The key's function may be kernel text, this module's text, or the text
+ * of another module VTL1 validated (ctx->module_text).
+ */
 static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
 {
 	return rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
 			ctx->mem_size[HEKI_MODLAYOUT_TEXT]) ||
 	       rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
 			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]) ||
-	       rw_kernel_text(ctx, dest);
+	       rw_kernel_text(ctx, dest) ||
+	       (ctx->module_text &&
+		ctx->module_text(ctx->module_text_arg, dest) == 1);
 }
 
 static int rule_static_call(const struct heki_rw_ctx *ctx,

@@ -114,6 +114,7 @@ int rw_check_exact(const struct heki_rw_ctx *ctx,
 #define REPL_OFF	0x3000ULL
 #define REPL_VA		(TEXT_VA + REPL_OFF)
 #define PV_TYPE		3
+#define OTHERMOD_TEXT	0xffffffffc1000000ULL
 
 static __u64 name_va(const char *n)
 {
@@ -130,6 +131,8 @@ static __u64 name_va(const char *n)
 		{ "pvslot", 0xffffffff83400000ULL + 8 * PV_TYPE },
 		{ "badslot", 0xffffffff83400000ULL + 8 * (PV_TYPE + 1) },
 		{ "sct", KTEXT_LO + 0x400000 },
+		{ "othermodfn", OTHERMOD_TEXT + 0x100 },
+		{ "othermodend", OTHERMOD_TEXT + 0x10000 },
 		{ "rawdest", KTEXT_LO + 0x200000 + SITE_VA - REPL_VA },
 	};
 	size_t i;
@@ -168,7 +171,15 @@ static __u64 assemble(const char *spec, __u64 va, __u8 *out, __u64 cap)
 /* ---- the cases ---------------------------------------------------------- */
 
 enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
-       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64 };
+       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128 };
+
+
+/* Another validated module's text: [OTHERMOD_TEXT, +64 KiB). */
+static int othermod_text(void *arg, __u64 va)
+{
+	(void)arg;
+	return va >= OTHERMOD_TEXT && va - OTHERMOD_TEXT < 0x10000;
+}
 
 struct rcase {
 	const char *name;
@@ -374,6 +385,13 @@ static const struct rcase cases[] = {
 	  "e8 @modfn", 0 },
 	{ "static call -> outside any text", HEKI_RW_STATIC_CALL, "e8 @sct",
 	  "e8 @outside", E(STATIC_CALL_FORBIDDEN), 1 },
+	{ "static call -> validated module's text", HEKI_RW_STATIC_CALL,
+	  "e8 @sct", "e8 @othermodfn", 0, 0, 0, OTHERMOD },
+	{ "static call -> past validated module's text", HEKI_RW_STATIC_CALL,
+	  "e8 @sct", "e8 @othermodend", E(STATIC_CALL_FORBIDDEN), 1, 0,
+	  OTHERMOD },
+	{ "static call -> other module, no module list", HEKI_RW_STATIC_CALL,
+	  "e8 @sct", "e8 @othermodfn", E(STATIC_CALL_FORBIDDEN), 1 },
 	{ "static call NULL -> nop5", HEKI_RW_STATIC_CALL, "e8 @sct",
 	  "0f 1f 44 00 00", 0 },
 	{ "static call return0 -> xor", HEKI_RW_STATIC_CALL, "e8 @sct",
@@ -493,6 +511,8 @@ static void run_case(const struct rcase *c)
 		ctx.policy |= HEKI_RW_POLICY_FTRACE_CALLS;
 	if (c->ctxf & UP)
 		ctx.policy |= HEKI_RW_POLICY_UNIPROCESSOR;
+	if (c->ctxf & OTHERMOD)
+		ctx.module_text = othermod_text;
 	pv[PV_TYPE] = name_va("pvfn");
 	if (c->ctxf & PV_NOP)
 		pv[PV_TYPE] = ctx.ksym[HEKI_RW_KSYM_PARAVIRT_NOP];
