@@ -182,6 +182,8 @@ int heki_der_primitive_valid(const struct heki_der_elem *e)
 	__u32 n = e->len;
 
 	switch (e->tag) {
+	case 0x00:
+		return 0;	/* end-of-contents: BER only */
 	case HEKI_DER_BOOLEAN:
 		return n == 1 && (v[0] == 0 || v[0] == 0xff);
 	case HEKI_DER_NULL:

@@ -176,7 +176,8 @@ int heki_der_oid_valid(const struct heki_der_elem *e);
  * are non-empty and minimal, OBJECT IDENTIFIER is heki_der_oid_valid(),
  * BIT STRING has an unused-bits octet <= 7 (0 when empty), UTF8String is
  * valid UTF-8, BMPString has an even length and UniversalString a length
- * that is a multiple of 4; universal string types may not be constructed.
+ * that is a multiple of 4; universal string types may not be constructed;
+ * tag 0 (end-of-contents) is refused.
  * Other tags are not checked.
  *
  * Return: non-zero when @e passes.

@@ -116,6 +116,18 @@ static int p7_set_ordered(const struct heki_der_elem *prev,
 }
 
 /*
+ * An attribute value in a Name: a string or time type, SEQUENCE, or a
+ * universal type OpenSSL keeps as "unknown" (its DirectoryString-like
+ * multi-string); never BOOLEAN, INTEGER, BIT/OCTET STRING, NULL, OID, SET
+ * or a non-universal tag.
+ */
+static int p7_name_value_tag(__u8 tag)
+{
+	return (tag >= 0x07 && tag <= 0x0f) || (tag >= 0x12 && tag <= 0x1e) ||
+	       tag == HEKI_DER_SEQUENCE;
+}
+
+/*
  * Name ::= SEQUENCE OF SET OF SEQUENCE { OID, value }: RDNs non-empty,
  * values of a universal type (OpenSSL takes them as DirectoryString-like
  * multi-strings) and well formed.
@@ -136,8 +148,8 @@ static int p7_name(const struct heki_der_elem *name)
 			    heki_der_enter(&atv, &in) ||
 			    heki_der_expect(&in, HEKI_DER_OID, &e) ||
 			    !heki_der_oid_valid(&e) || heki_der_next(&in, &e) ||
-			    (e.tag & 0xc0) || !heki_der_primitive_valid(&e) ||
-			    !heki_der_empty(&in))
+			    !p7_name_value_tag(e.tag) ||
+			    !heki_der_primitive_valid(&e) || !heki_der_empty(&in))
 				return P7_PARSE;
 		}
 	}
@@ -358,7 +370,8 @@ int heki_pkcs7_parse(const __u8 *der, __u64 len, struct heki_pkcs7 *out)
 	if (ret && (heki_der_enter(&e, &ex) || heki_der_next(&ex, &c) ||
 		    !heki_der_empty(&ex)))
 		return P7_PARSE;
-	if (!heki_der_oid_valid(&type))
+	if (!heki_der_oid_valid(&type) ||
+	    (ret && !heki_der_primitive_valid(&c)))
 		return P7_PARSE;
 	/*
 	 * The other PKCS#7 types have a fixed structure a SignedData-shaped
