@@ -26,9 +26,6 @@
  *     the signer's verifies the RSA PKCS#1 v1.5 signature over the digest
  *     of @data, else SIG_KEY_REJECTED (EKEYREJECTED), or SIG_NO_KEY
  *     (ENOKEY) if the keyring holds no RSA key at all.
- * The primitives (digest, find_cert, rsa_pkcs1_verify) are EVP digests,
- * a walk of the certificate stack comparing the issuer's DER and the
- * serial's content octets, and EVP_PKEY_verify with PKCS#1 v1.5 padding.
  * Every byte of the signature is therefore either checked or covered by
  * the RSA verification: a flipped byte anywhere fails. LiteBox instead
  * tries every certificate and ignores the issuer, serial, versions and the
@@ -36,6 +33,10 @@
  * No certificate chain, validity period or key usage is checked: the
  * keyring's certificates are the trust anchors (like the kernel's
  * verify_pkcs7_signature() for module signatures).
+ *
+ * The primitives (digest, find_cert, rsa_pkcs1_verify) are EVP digests,
+ * a walk of the certificate stack comparing the issuer's DER and the
+ * serial's content octets, and EVP_PKEY_verify with PKCS#1 v1.5 padding.
  */
 #include <limits.h>
 #include <stdlib.h>
