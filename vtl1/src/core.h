@@ -72,6 +72,8 @@ struct vtl1_mod_range {
  * @exp: the module's exports (__ksymtab, __ksymtab_gpl of its verified
  *	ELF), for the modules that link against it (modules.c)
  * @exp_names: NUL-terminated names @exp points into
+ * @text_va: VA of the module's core text (0 if none)
+ * @text_size: its size
  */
 struct vtl1_module {
 	__s64 token;
@@ -80,6 +82,8 @@ struct vtl1_module {
 	__u32 nexp;
 	struct heki_symbol *exp;
 	char *exp_names;
+	__u64 text_va;
+	__u64 text_size;
 };
 
 /**

@@ -311,6 +311,22 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 	return ret;
 }
 
+/* Static calls may reach the core text of a module validated earlier. */
+static int other_module_text(void *arg, __u64 va)
+{
+	const struct heki_vtl1 *v = arg;
+	__u32 i;
+
+	for (i = 0; i < v->nr_mods; i++) {
+		const struct vtl1_module *m = v->mods[i];
+
+		if (m->text_size && va >= m->text_va &&
+		    va - m->text_va < m->text_size)
+			return 1;
+	}
+	return 0;
+}
+
 static void *mv_alloc_cb(void *ctx, __u64 size)
 {
 	return vtl1_alloc(ctx, size);
@@ -392,12 +408,17 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		w->env.resolve = resolve_export;
 		w->env.resolve_ctx = v;
 		kernel_text(v, &w->env.ktext_start, &w->env.ktext_end);
+		w->env.module_text = other_module_text;
+		w->env.module_text_arg = v;
 		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
 	}
-	if (ret)
+	if (ret) {
 		log_refusal(v, m->token, ret, &w->f);
-	else
+	} else {
+		m->text_va = mm->va[HEKI_MODLAYOUT_TEXT];
+		m->text_size = mm->size[HEKI_MODLAYOUT_TEXT];
 		ret = keep_exports(v, &w->mv, m);
+	}
 	heki_modverify_free(&w->mv);
 	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
 		vtl1_buf_free(v, &w->mem[t]);

@@ -778,6 +778,8 @@ static void build_ctx(const struct heki_modverify *mv,
 		ctx->ksym_known |= 1ULL << HEKI_RW_KSYM_KTEXT_START |
 				   1ULL << HEKI_RW_KSYM_KTEXT_END;
 	}
+	ctx->module_text = env->module_text;
+	ctx->module_text_arg = env->module_text_arg;
 	ctx->policy = env->policy;
 	ctx->lookup = env->resolve;
 	ctx->lookup_arg = env->resolve_ctx;

@@ -110,6 +110,8 @@ struct heki_modverify_fault {
  * @ktext_start: first byte of kernel text, 0 if unknown; given to the
  *	rules as HEKI_RW_KSYM_KTEXT_START when the export table lacks _stext
  * @ktext_end: one past its last byte
+ * @module_text: passed to the rules as heki_rw_ctx.module_text
+ * @module_text_arg: passed to @module_text
  */
 struct heki_modverify_env {
 	const __u8 *actual[HEKI_MODLAYOUT_NR_MEM];
@@ -120,6 +122,8 @@ struct heki_modverify_env {
 	__u32 policy;
 	__u64 ktext_start;
 	__u64 ktext_end;
+	heki_rw_text_fn module_text;
+	void *module_text_arg;
 };
 
 /**
