@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * modverify DIR MODE [ITERATIONS]
+ *
+ * ValidateModule of a real ~1 MiB Debian module against the floor: SHA-256
+ * of the same bytes plus a memcmp of the module memory with a copy
+ * (make -C vtl1 bench, issue 5 item 7). DIR (made by modverify.sh) holds
+ * mod.ko (the Debian module, decompressed), cert.der and, after MODE
+ * "strip", body.bin (the module without its Debian signature) and sig.p7
+ * (body.bin signed sign-file style with the bench key).
+ *
+ * The module is loaded as the integrity host tests do (modsim.c: 6.1
+ * layout, relocation against a fake export table, every __mcount_loc site
+ * NOP'd), placed in a simulated guest (tests/guest.c) whose crypto is the
+ * OpenSSL provider and whose LoadKData holds cert.der and every import;
+ * validation is the whole VSM call ValidateModule through heki_vtl1_dispatch
+ * (chain walk, copies, signature, layout check, relocation, rewrite rules,
+ * compare, protection), measured alone (UnloadModule between calls is not).
+ *
+ * MODE:
+ *   strip     write DIR/body.bin and print the sizes
+ *   time      every case ITERATIONS times: median wall time per call
+ *   validate  one ValidateModule (for callgrind)
+ *   sha256    one SHA-256 of the signed ELF body (for callgrind)
+ *   memcmp    one memcmp of the compared memory types with a copy
+ * Under callgrind, --toggle-collect=bench_case counts only the case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "core.h"
+#include "guest.h"
+#include "modsim.h"
+#include "modsig.h"
+#include "../crypto/openssl.h"
+
+#define CHAIN_PA	0x10000ULL
+#define KD_PA		0x100000ULL
+#define KD_CERT		KD_PA
+#define KD_INFO		(KD_PA + 0x1000)
+#define KD_DATA		(KD_PA + 0x2000)
+#define KD_MAX		0x2fe000ULL
+#define ELF_PA		0x400000ULL
+#define ELF_MAX		0x400000ULL
+#define CORE_PA		0x800000ULL
+#define CORE_MAX	0x600000ULL
+#define INIT_PA		0xe00000ULL
+#define INIT_MAX	0x100000ULL
+#define CORE_VA		0xffffffffc0000000ULL
+#define INIT_VA		0xffffffffc1000000ULL
+#define PERCPU_VA	0x2a000ULL
+#define KVA(pa)		(0xffffffff80000000ULL + (pa))
+
+static struct guest *g;
+static struct modsim sim;
+static struct heki_range rng[12];
+static __u32 nrng;
+static __u8 *body, *signed_elf, *mem_all, *mem_copy;
+static size_t body_len, mem_len;
+static __u64 signed_len;
+static __s64 last_tok;
+
+static __u8 *slurp(const char *dir, const char *name, size_t *len)
+{
+	char path[4096];
+	__u8 *b;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	n = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+	if (n < 0 || fseek(f, 0, SEEK_SET)) {
+		fprintf(stderr, "modverify: cannot read %s\n", path);
+		exit(2);
+	}
+	b = malloc(n + 8192);
+	if (!b || fread(b, 1, n, f) != (size_t)n)
+		exit(2);
+	fclose(f);
+	*len = n;
+	return b;
+}
+
+static __u64 fake_export(const char *name)
+{
+	__u32 h = 2166136261U;
+
+	while (*name)
+		h = (h ^ (__u8)*name++) * 16777619U;
+	return 0xffffffff81000000ULL + ((h % 0x800000U) & ~15U);
+}
+
+static int resolve(void *ctx, const char *name, __u64 *addr)
+{
+	(void)ctx;
+	*addr = fake_export(name);
+	return 0;
+}
+
+/* LoadKData: the bench certificate and an export table of the imports. */
+static int load_kdata(const __u8 *cert, size_t clen,
+		      const struct heki_elf *elf)
+{
+	struct heki_kernel_info ki;
+	struct heki_kernel_symbol ks;
+	struct heki_range r[3];
+	struct heki_elf_sym sym;
+	__u64 i, n = 0, names, names_off = 0;
+	const char *name;
+
+	guest_write(g, KD_CERT, cert, clen);
+	for (i = 1; i < elf->nsyms; i++)
+		if (!heki_elf_sym(elf, i, &sym) && sym.shndx == HEKI_SHN_UNDEF &&
+		    !heki_elf_sym_name(elf, &sym, &name) && name[0])
+			n++;
+	names = KD_DATA + (n + 1) * HEKI_KERNEL_SYMBOL_SIZE;
+	n = 0;
+	for (i = 1; i < elf->nsyms; i++) {
+		__u64 entry = KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, l;
+
+		if (heki_elf_sym(elf, i, &sym) || sym.shndx != HEKI_SHN_UNDEF ||
+		    heki_elf_sym_name(elf, &sym, &name) || !name[0])
+			continue;
+		l = strlen(name) + 1;
+		if (names + names_off + l > KD_PA + KD_MAX)
+			return -1;
+		ks.value_offset = (__s32)(fake_export(name) - KVA(entry));
+		ks.name_offset = (__s32)(names + names_off - (entry + 4));
+		ks.namespace_offset = 0;
+		guest_write(g, entry, &ks, sizeof(ks));
+		guest_write(g, names + names_off, name, l);
+		names_off += l;
+		n++;
+	}
+	/* one GPL entry: a copy of the first */
+	guest_read(g, KD_DATA, &ks, sizeof(ks));
+	ks.value_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+	ks.name_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+	guest_write(g, KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, &ks, sizeof(ks));
+	ki.ksymtab_start = KVA(KD_DATA);
+	ki.ksymtab_end = KVA(KD_DATA) + n * HEKI_KERNEL_SYMBOL_SIZE;
+	ki.ksymtab_gpl_start = ki.ksymtab_end;
+	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
+	guest_write(g, KD_INFO, &ki, sizeof(ki));
+	r[0] = (struct heki_range){ KVA(KD_CERT), KD_CERT, KD_CERT + clen,
+				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
+	r[1] = (struct heki_range){ KVA(KD_INFO), KD_INFO, KD_INFO + sizeof(ki),
+				    HEKI_KDATA_KERNEL_INFO_VALUE };
+	r[2] = (struct heki_range){ KVA(KD_DATA), KD_DATA, names + names_off,
+				    HEKI_KDATA_KERNEL_DATA_VALUE };
+	guest_chain(g, CHAIN_PA, r, 3, 0);
+	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
+			       CHAIN_PA, 3, 0);
+}
+
+/* body + PKCS#7 + struct module_signature + magic, as sign-file does. */
+static __u64 sign_file(__u8 *out, const __u8 *p7, size_t p7len)
+{
+	struct heki_module_signature s;
+	__u64 off = body_len;
+
+	memcpy(out, body, body_len);
+	memcpy(out + off, p7, p7len);
+	off += p7len;
+	memset(&s, 0, sizeof(s));
+	s.id_type = HEKI_PKEY_ID_PKCS7;
+	heki_module_signature_set_sig_len(&s, (__u32)p7len);
+	memcpy(out + off, &s, sizeof(s));
+	off += sizeof(s);
+	memcpy(out + off, HEKI_MODULE_SIG_MAGIC, HEKI_MODULE_SIG_MAGIC_LEN);
+	return off + HEKI_MODULE_SIG_MAGIC_LEN;
+}
+
+static void setup(const char *dir)
+{
+	size_t clen, p7len;
+	__u8 *cert = slurp(dir, "cert.der", &clen);
+	__u8 *p7 = slurp(dir, "sig.p7", &p7len);
+	__u64 off = 0;
+	__u32 t;
+
+	body = slurp(dir, "body.bin", &body_len);
+	if (modsim_load(&sim, body, body_len, CORE_VA, INIT_VA, resolve, NULL,
+			PERCPU_VA, 1) ||
+	    sim.mv.lay.alloc_size[0] > CORE_MAX ||
+	    sim.mv.lay.alloc_size[1] > INIT_MAX) {
+		fprintf(stderr, "modverify: simulated load failed\n");
+		exit(2);
+	}
+	modsim_nop_mcount(&sim);
+	g = guest_new();
+	g->quiet = 1;
+	g->crypto = heki_vtl1_crypto_openssl;
+	if (load_kdata(cert, clen, &sim.mv.elf)) {
+		fprintf(stderr, "modverify: LoadKData failed: %s\n",
+			g->last_log);
+		exit(2);
+	}
+	nrng = modsim_place(g, &sim, CORE_PA, INIT_PA, rng);
+	signed_elf = malloc(body_len + p7len + 4096);
+	if (!signed_elf || body_len + p7len + 4096 > ELF_MAX)
+		exit(2);
+	signed_len = sign_file(signed_elf, p7, p7len);
+	guest_write(g, ELF_PA, signed_elf, signed_len);
+	rng[nrng++] = (struct heki_range){ KVA(ELF_PA), ELF_PA,
+					   ELF_PA + signed_len,
+					   HEKI_MOD_MEM_ELF_BUFFER_VALUE };
+	rng[nrng++] = (struct heki_range){ PERCPU_VA, 0, 0,
+					   HEKI_MOD_MEM_PERCPU_VALUE };
+
+	/* the compared memory types, back to back, and a copy */
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		if (heki_modverify_compared_mem(t) && sim.mem[t])
+			mem_len += sim.size[t];
+	mem_all = malloc(mem_len);
+	mem_copy = malloc(mem_len);
+	if (!mem_all || !mem_copy)
+		exit(2);
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		if (heki_modverify_compared_mem(t) && sim.mem[t]) {
+			memcpy(mem_all + off, sim.mem[t], sim.size[t]);
+			off += sim.size[t];
+		}
+	memcpy(mem_copy, mem_all, mem_len);
+	free(cert);
+	free(p7);
+}
+
+static int run_validate(void)
+{
+	guest_chain(g, CHAIN_PA, rng, nrng, 0);
+	last_tok = guest_call(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
+			      CHAIN_PA, nrng, 0);
+	return last_tok < 0;
+}
+
+static void unload(void)
+{
+	if (last_tok >= 0)
+		guest_call(g, VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
+			   (__u64)last_tok, 0, 0);
+	last_tok = -1;
+}
+
+static int run_sha256(void)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+
+	return !EVP_Digest(body, body_len, md, &mdlen, EVP_sha256(), NULL);
+}
+
+static volatile int sink;
+
+static int run_memcmp(void)
+{
+	sink = memcmp(mem_all, mem_copy, mem_len);
+	return sink != 0;
+}
+
+__attribute__((noipa)) int bench_case(int (*fn)(void))
+{
+	return fn();
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median wall time of one call, in ns. */
+static long long median_ns(int (*fn)(void), int iters)
+{
+	long long *ns = calloc(iters, sizeof(*ns)), m;
+	struct timespec a, b;
+	int i;
+
+	if (!ns)
+		exit(2);
+	for (i = -1; i < iters; i++) {	/* i == -1: warm-up */
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (bench_case(fn)) {
+			fprintf(stderr, "modverify: case failed: %s\n",
+				g->last_log);
+			exit(1);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (fn == run_validate)
+			unload();
+		if (i >= 0)
+			ns[i] = (b.tv_sec - a.tv_sec) * 1000000000LL +
+				(b.tv_nsec - a.tv_nsec);
+	}
+	qsort(ns, iters, sizeof(*ns), cmp_ll);
+	m = ns[iters / 2];
+	free(ns);
+	return m;
+}
+
+static int strip(const char *dir)
+{
+	char path[4096];
+	size_t len;
+	__u8 *buf = slurp(dir, "mod.ko", &len);
+	struct heki_modsig ms;
+	FILE *f;
+
+	if (heki_modsig_split(buf, len, &ms)) {
+		fprintf(stderr, "modverify: mod.ko has no module signature\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/body.bin", dir);
+	f = fopen(path, "wb");
+	if (!f || fwrite(ms.data, 1, ms.data_len, f) != ms.data_len ||
+	    fclose(f))
+		return 2;
+	free(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int iters = argc > 3 ? atoi(argv[3]) : 21;
+	long long v, h, c;
+	__u32 t;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: modverify DIR strip|time|validate|sha256|memcmp [N]\n");
+		return 2;
+	}
+	if (!strcmp(argv[2], "strip"))
+		return strip(argv[1]);
+	setup(argv[1]);
+	if (!strcmp(argv[2], "validate"))
+		return bench_case(run_validate);
+	if (!strcmp(argv[2], "sha256"))
+		return bench_case(run_sha256);
+	if (!strcmp(argv[2], "memcmp"))
+		return bench_case(run_memcmp);
+	if (strcmp(argv[2], "time") || iters < 1)
+		return 2;
+
+	printf("module        ELF body %zu bytes, signed image %llu bytes\n",
+	       body_len, (unsigned long long)signed_len);
+	printf("compared mem  %zu bytes (", mem_len);
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		if (heki_modverify_compared_mem(t) && sim.mem[t])
+			printf(" mem%u=%llu", t, (unsigned long long)sim.size[t]);
+	printf(" ), %u ranges\n", nrng);
+	v = median_ns(run_validate, iters);
+	h = median_ns(run_sha256, iters);
+	c = median_ns(run_memcmp, iters);
+	printf("time  ValidateModule (dispatch)   %10.1f us  (median of %d)\n",
+	       v / 1e3, iters);
+	printf("time  SHA-256 of ELF body         %10.1f us\n", h / 1e3);
+	printf("time  memcmp of compared memory   %10.1f us\n", c / 1e3);
+	printf("time  ratio validate / (sha256 + memcmp) %.2f (target <= 1.5)\n",
+	       (double)v / (double)(h + c));
+	guest_free(g);
+	return 0;
+}
