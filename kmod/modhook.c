@@ -29,12 +29,14 @@
 
 #include <linux/err.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include <heki/abi.h>
 
@@ -62,53 +64,161 @@ struct heki_modtoken {
 };
 
 /*
- * Test only, honoured with the loopback transport alone: "MODULE:byte"
- * flips the last byte of MODULE's ro_after_init memory (page padding,
- * outside every rewrite site), "MODULE:jump_table" one byte of the target
- * field of its first __jump_table entry (a sorted-table rewrite site), at
- * its COMING, before ValidateModule. Both stay writable until init ends,
- * so no protection has to be lifted. tests/vm/integrity.sh uses it.
+ * Test only, honoured with the loopback transport alone (any other
+ * transport ignores it): "MODULE:KIND" tampers MODULE's memory at its
+ * COMING, just before ValidateModule. tests/vm/integrity.sh uses it. KIND:
+ *  - byte:       flip the last byte of ro_after_init (page padding,
+ *                outside every rewrite site);
+ *  - jump_table: flip one byte of the target field of the first
+ *                __jump_table entry (a sorted-table rewrite site);
+ *  - text:       flip the first byte after the lowest __mcount_loc site
+ *                (the first instruction of that function's body, not a
+ *                rewrite site);
+ *  - rodata:     flip the first byte of the first "MODULE\0" string in
+ *                the module's read-only data;
+ *  - mcount:     turn the lowest __mcount_loc site into "call .+5" (a call
+ *                that neither __fentry__ nor ftrace can have written).
+ * ro_after_init stays writable until init ends and is written directly.
+ * Text and rodata are already read-only at COMING: they are written
+ * through a temporary writable alias of the physical page (vmap), the
+ * module's own mapping keeps its permissions.
  */
 static char *test_tamper;
 module_param(test_tamper, charp, 0600);
 MODULE_PARM_DESC(test_tamper,
-		 "test only, loopback: MODULE:byte or MODULE:jump_table tampers MODULE's memory at COMING before ValidateModule");
+		 "test only, loopback only: MODULE:{byte,jump_table,text,rodata,mcount} tampers MODULE's memory at COMING before ValidateModule");
+
+/* Write @len bytes at module address @dst through a writable alias. */
+static int heki_modhook_poke(u8 *dst, const u8 *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned long a = (unsigned long)dst + i;
+		struct page *pg = vmalloc_to_page((void *)a);
+		u8 *alias;
+
+		if (!pg)
+			return -EFAULT;
+		alias = vmap(&pg, 1, VM_MAP, PAGE_KERNEL);
+		if (!alias)
+			return -ENOMEM;
+		alias[offset_in_page(a)] = src[i];
+		vunmap(alias);
+	}
+	return 0;
+}
+
+/* Lowest __mcount_loc site of @mod, or NULL. */
+static u8 *heki_modhook_first_mcount(struct module *mod)
+{
+	u8 *low = NULL;
+#ifdef CONFIG_FTRACE_MCOUNT_RECORD
+	unsigned int i;
+
+	for (i = 0; i < mod->num_ftrace_callsites; i++) {
+		u8 *s = (u8 *)mod->ftrace_callsites[i];
+
+		if (!low || s < low)
+			low = s;
+	}
+#endif
+	return low;
+}
+
+/* First "NAME\0" in @mod's read-only data, or NULL. */
+static u8 *heki_modhook_rodata_name(struct module *mod)
+{
+	size_t n = strlen(mod->name) + 1;
+	u8 *ro, *end;
+
+#ifdef for_each_mod_mem_type
+	ro = mod->mem[MOD_RODATA].base;
+	end = ro + mod->mem[MOD_RODATA].size;
+#else
+	ro = (u8 *)mod->core_layout.base + mod->core_layout.text_size;
+	end = (u8 *)mod->core_layout.base + mod->core_layout.ro_size;
+#endif
+	if (!ro || end < ro + n)
+		return NULL;
+	for (end -= n; ro <= end; ro++)
+		if (!memcmp(ro, mod->name, n))
+			return ro;
+	return NULL;
+}
 
 static void heki_modhook_tamper(struct module *mod)
 {
 	const char *p = READ_ONCE(test_tamper);
-	size_t n;
+	const char *kind;
+	u8 v[5];
+	size_t n, len = 1;
 	u8 *b = NULL;
+	bool alias = true;
+	int ret;
 
 	if (!p || !heki_loopback_active())
 		return;
 	n = strcspn(p, ":");
 	if (p[n] != ':' || strlen(mod->name) != n || strncmp(p, mod->name, n))
 		return;
-	if (sysfs_streq(p + n + 1, "byte")) {
+	kind = p + n + 1;
+	if (sysfs_streq(kind, "byte")) {
+		alias = false;
 #ifdef for_each_mod_mem_type
-		const struct module_memory *m = &mod->mem[MOD_RO_AFTER_INIT];
+		{
+			const struct module_memory *m =
+				&mod->mem[MOD_RO_AFTER_INIT];
 
-		if (m->size)
-			b = (u8 *)m->base + m->size - 1;
+			if (m->size)
+				b = (u8 *)m->base + m->size - 1;
+		}
 #else
-		const struct module_layout *l = &mod->core_layout;
-
-		if (l->ro_after_init_size > l->ro_size)
-			b = (u8 *)l->base + l->ro_after_init_size - 1;
+		if (mod->core_layout.ro_after_init_size >
+		    mod->core_layout.ro_size)
+			b = (u8 *)mod->core_layout.base +
+			    mod->core_layout.ro_after_init_size - 1;
 #endif
-	} else if (sysfs_streq(p + n + 1, "jump_table")) {
+	} else if (sysfs_streq(kind, "jump_table")) {
+		alias = false;
 #ifdef CONFIG_JUMP_LABEL
 		/* the target (not the key: GOING unlinks by key) of entry 0 */
 		if (mod->num_jump_entries)
 			b = (u8 *)mod->jump_entries + 5;
 #endif
+	} else if (sysfs_streq(kind, "text")) {
+		b = heki_modhook_first_mcount(mod);
+		if (b)
+			b += 5;
+	} else if (sysfs_streq(kind, "rodata")) {
+		b = heki_modhook_rodata_name(mod);
+	} else if (sysfs_streq(kind, "mcount")) {
+		b = heki_modhook_first_mcount(mod);
+		/* e8 00 00 00 00: call .+5 */
+		memset(v, 0, sizeof(v));
+		v[0] = 0xe8;
+		len = sizeof(v);
 	}
-	if (!b)
+	if (!b) {
+		pr_warn("test_tamper: %s: nothing to tamper for '%.*s'\n",
+			mod->name, (int)strcspn(kind, "\n"), kind);
 		return;
-	*b ^= 0x01;
-	pr_info("test_tamper: %s: flipped byte at %p (%s)\n", mod->name, b,
-		p + n + 1);
+	}
+	if (len == 1)
+		v[0] = *b ^ 0x01;
+	if (alias) {
+		ret = heki_modhook_poke(b, v, len);
+	} else {
+		*b = v[0];
+		ret = 0;
+	}
+	n = strcspn(kind, "\n");
+	if (ret)
+		pr_warn("test_tamper: %s: write failed (%.*s, %d)\n",
+			mod->name, (int)n, kind, ret);
+	else
+		pr_info("test_tamper: %s: wrote %zu byte(s) (%.*s)\n",
+			mod->name, len, (int)n, kind);
 }
 
 static LIST_HEAD(heki_modtokens);

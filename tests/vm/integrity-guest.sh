@@ -31,8 +31,9 @@ prot_pages() {
 	awk '/^0x/ && ($4 !~ /w/ || $4 ~ /x/) { n += $2 } END { print n + 0 }' $D/protections
 }
 TP=/sys/module/heki_vtl0/parameters/test_tamper
-# tampered MOD KIND PATTERN: MOD's load is refused, VTL1's log line matches
-# PATTERN, and no token, VTL1 module or protection is left.
+# tampered MOD KIND PATTERN: the hook wrote MOD's memory (KIND, see
+# kmod/modhook.c test_tamper), MOD's load is refused, VTL1's log line
+# matches PATTERN, and no token, VTL1 module or protection is left.
 tampered() {
 	p0=$(prot_pages)
 	n0=$(grep -c " module " $D/modules || true)
@@ -45,7 +46,8 @@ tampered() {
 	fi
 	echo > $TP
 	dmesg | grep "heki_vtl1: module .* refused" | tail -n 1 | sed 's/^/# /'
-	dmesg | grep "heki_vtl1: module .* refused" | tail -n 1 | grep -qE "$3" &&
+	dmesg | grep -q "test_tamper: $1: wrote .*($2)" &&
+		dmesg | grep "heki_vtl1: module .* refused" | tail -n 1 | grep -qE "$3" &&
 		! grep -q "^$1 " /proc/modules &&
 		[ "$(grep -c " module " $D/modules || true)" = "$n0" ] &&
 		[ "$(prot_pages)" = "$p0" ]
@@ -54,6 +56,12 @@ t "tamper: one byte of veth's ro_after_init padding refused (CONTENT_MISMATCH)" 
 	tampered veth byte "MODULE_CONTENT_MISMATCH: mem 3\+0x[0-9a-f]* section 0 .* rule - 'equal'"
 t "tamper: veth's sorted __jump_table entry changed refused (rewrite rule)" \
 	tampered veth jump_table "refused: REWRITE_[A-Z_]*: mem 3\+0x[0-9a-f]* section [0-9]* '__jump_table'"
+t "tamper: one byte of veth's .text (first body byte after an mcount site) refused (CONTENT_MISMATCH)" \
+	tampered veth text "MODULE_CONTENT_MISMATCH: mem 0\+0x[0-9a-f]* section [0-9]* '\.text'\+0x[0-9a-f]* rule - 'equal'"
+t "tamper: one byte of veth's rodata string \"veth\" refused (CONTENT_MISMATCH)" \
+	tampered veth rodata "MODULE_CONTENT_MISMATCH: mem 2\+0x[0-9a-f]* section [0-9]* '\.rodata[.a-z0-9]*'\+0x[0-9a-f]* rule - 'equal'"
+t "tamper: veth's first mcount site set to call .+5 refused (mcount rule)" \
+	tampered veth mcount "REWRITE_MCOUNT_FORBIDDEN: mem 0\+0x[0-9a-f]* section [0-9]* '\.text'\+0x[0-9a-f]* rule mcount "
 t "untampered veth then validates" validated veth
 t "rmmod veth" rmmod veth
 # The refusals above are expected; count the rest from here on.
@@ -73,5 +81,5 @@ done
 head -n 100 $D/modules
 n=$(dmesg | grep -c "heki_vtl0: module .* validated: token" || true)
 echo "# $n ValidateModule calls accepted, $(grep -c ' module ' $D/modules || true) tokens held now"
-t "at least 50 Debian module loads validated" test "$n" -ge 50
+t "at least 50 Debian module loads validated ($n, Debian's certificate, full content check)" test "$n" -ge 50
 t "no unexpected refusal" sh -c "! dmesg | grep 'heki_vtl0: module .* refused' | grep -vE 'module ($(echo $GAPS | tr ' ' '|')) refused'"
