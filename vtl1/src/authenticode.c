@@ -11,6 +11,7 @@
 #include "pkcs7.h"
 #include "pe.h"
 #include "authenticode.h"
+#include "le.h"
 
 /* 1.3.6.1.4.1.311.2.1.4 SpcIndirectDataContent */
 static const __u8 oid_spc_indirect[] = {
@@ -264,17 +265,6 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 	return 0;
 }
 
-static __u16 rd16(const __u8 *p)
-{
-	return (__u16)(p[0] | (p[1] << 8));
-}
-
-static __u32 rd32(const __u8 *p)
-{
-	return (__u32)p[0] | ((__u32)p[1] << 8) | ((__u32)p[2] << 16) |
-	       ((__u32)p[3] << 24);
-}
-
 int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 			     __u8 *buf, __u64 len)
 {
@@ -298,12 +288,12 @@ int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 		if (end - pos < HEKI_WIN_CERT_HDR_SIZE)
 			return first ? first :
 			       -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
-		dw_len = rd32(buf + pos);
+		dw_len = heki_le32(buf + pos);
 		if (dw_len <= HEKI_WIN_CERT_HDR_SIZE || dw_len > end - pos)
 			return first ? first :
 			       -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
-		if (rd16(buf + pos + 4) == HEKI_WIN_CERT_REVISION_2_0 &&
-		    rd16(buf + pos + 6) == HEKI_WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
+		if (heki_le16(buf + pos + 4) == HEKI_WIN_CERT_REVISION_2_0 &&
+		    heki_le16(buf + pos + 6) == HEKI_WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
 			tries++;
 			ret = verify_entry(c, kr, &pe, buf,
 					   pos + HEKI_WIN_CERT_HDR_SIZE,

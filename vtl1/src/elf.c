@@ -13,6 +13,7 @@
 
 #include "libc.h"
 #include "elf.h"
+#include "le.h"
 
 /* Offsets inside Elf64_Ehdr / Elf64_Shdr / Elf64_Sym / Elf64_Rela. */
 #define EH_IDENT_CLASS		4
@@ -31,46 +32,22 @@
 #define ELFDATA2LSB		1
 #define EV_CURRENT		1
 
-static __u16 rd16(const __u8 *p)
-{
-	__u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static __u32 rd32(const __u8 *p)
-{
-	__u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static __u64 rd64(const __u8 *p)
-{
-	__u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* Decode section header @idx; the caller has bounded @idx by elf->shnum. */
 static void load_shdr(const struct heki_elf *elf, __u32 idx,
 		      struct heki_elf_shdr *sh)
 {
 	const __u8 *p = elf->data + elf->shoff + (__u64)idx * HEKI_ELF_SHDR_SIZE;
 
-	sh->name = rd32(p + 0);
-	sh->type = rd32(p + 4);
-	sh->flags = rd64(p + 8);
-	sh->addr = rd64(p + 16);
-	sh->offset = rd64(p + 24);
-	sh->size = rd64(p + 32);
-	sh->link = rd32(p + 40);
-	sh->info = rd32(p + 44);
-	sh->addralign = rd64(p + 48);
-	sh->entsize = rd64(p + 56);
+	sh->name = heki_le32(p + 0);
+	sh->type = heki_le32(p + 4);
+	sh->flags = heki_le64(p + 8);
+	sh->addr = heki_le64(p + 16);
+	sh->offset = heki_le64(p + 24);
+	sh->size = heki_le64(p + 32);
+	sh->link = heki_le32(p + 40);
+	sh->info = heki_le32(p + 44);
+	sh->addralign = heki_le64(p + 48);
+	sh->entsize = heki_le64(p + 56);
 }
 
 /* [off, off + size) lies inside the image. */
@@ -105,14 +82,14 @@ static int check_ident(const __u8 *d)
 		return -HEKI_VSM_ERR_ELF_BAD_CLASS;
 	if (d[EH_IDENT_DATA] != ELFDATA2LSB)
 		return -HEKI_VSM_ERR_ELF_BAD_ENDIAN;
-	if (d[EH_IDENT_VERSION] != EV_CURRENT || rd32(d + EH_VERSION) != EV_CURRENT)
+	if (d[EH_IDENT_VERSION] != EV_CURRENT || heki_le32(d + EH_VERSION) != EV_CURRENT)
 		return -HEKI_VSM_ERR_ELF_BAD_VERSION;
-	if (rd16(d + EH_TYPE) != HEKI_ET_REL)
+	if (heki_le16(d + EH_TYPE) != HEKI_ET_REL)
 		return -HEKI_VSM_ERR_ELF_BAD_TYPE;
-	if (rd16(d + EH_MACHINE) != HEKI_EM_X86_64)
+	if (heki_le16(d + EH_MACHINE) != HEKI_EM_X86_64)
 		return -HEKI_VSM_ERR_ELF_BAD_MACHINE;
-	if (rd16(d + EH_EHSIZE) != HEKI_ELF_EHDR_SIZE ||
-	    rd16(d + EH_SHENTSIZE) != HEKI_ELF_SHDR_SIZE)
+	if (heki_le16(d + EH_EHSIZE) != HEKI_ELF_EHDR_SIZE ||
+	    heki_le16(d + EH_SHENTSIZE) != HEKI_ELF_SHDR_SIZE)
 		return -HEKI_VSM_ERR_ELF_BAD_HEADER_SIZE;
 	return 0;
 }
@@ -204,9 +181,9 @@ int heki_elf_parse(struct heki_elf *elf, const void *data, __u64 len)
 
 	elf->data = d;
 	elf->len = len;
-	elf->shoff = rd64(d + EH_SHOFF);
-	elf->shnum = rd16(d + EH_SHNUM);
-	elf->shstrndx = rd16(d + EH_SHSTRNDX);
+	elf->shoff = heki_le64(d + EH_SHOFF);
+	elf->shnum = heki_le16(d + EH_SHNUM);
+	elf->shstrndx = heki_le16(d + EH_SHSTRNDX);
 	if (elf->shnum == 0 || elf->shnum > HEKI_ELF_MAX_SECTIONS) {
 		ret = -HEKI_VSM_ERR_ELF_BAD_SHNUM;
 		goto fail;
@@ -395,12 +372,12 @@ int heki_elf_sym(const struct heki_elf *elf, __u64 idx,
 		return -HEKI_VSM_ERR_ELF_SYMBOL_INDEX;
 	load_shdr(elf, elf->symtab, &st);
 	p = elf->data + st.offset + idx * HEKI_ELF_SYM_SIZE;
-	out->name = rd32(p + 0);
+	out->name = heki_le32(p + 0);
 	out->info = p[4];
 	out->other = p[5];
-	out->shndx = rd16(p + 6);
-	out->value = rd64(p + 8);
-	out->size = rd64(p + 16);
+	out->shndx = heki_le16(p + 6);
+	out->value = heki_le64(p + 8);
+	out->size = heki_le64(p + 16);
 	return 0;
 }
 
@@ -482,10 +459,10 @@ int heki_elf_rela(const struct heki_elf *elf, const struct heki_elf_shdr *sh,
 	if (idx >= count)
 		return -HEKI_VSM_ERR_ELF_RELA_INDEX;
 	p = elf->data + sh->offset + idx * HEKI_ELF_RELA_SIZE;
-	info = rd64(p + 8);
-	out->offset = rd64(p);
+	info = heki_le64(p + 8);
+	out->offset = heki_le64(p);
 	out->type = (__u32)info;
 	out->sym = (__u32)(info >> 32);
-	out->addend = (__s64)rd64(p + 16);
+	out->addend = (__s64)heki_le64(p + 16);
 	return 0;
 }

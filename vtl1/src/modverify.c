@@ -13,6 +13,7 @@
 #include "libc.h"
 #include "modverify.h"
 #include "sort.h"
+#include "le.h"
 
 static const __u32 compared[] = {
 	HEKI_MODLAYOUT_TEXT, HEKI_MODLAYOUT_RODATA,
@@ -120,22 +121,6 @@ int heki_modverify_check_mem(struct heki_modverify *mv,
 }
 
 /* ---- site collection ------------------------------------------------- */
-
-static __s64 rd_s32(const __u8 *p)
-{
-	__s32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static __u64 rd_u64(const __u8 *p)
-{
-	__u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* The compared memory type holding [va, va + len), and the offset there. */
 static int va_to_mem(const struct heki_modverify *mv, __u64 va, __u64 len,
@@ -358,7 +343,7 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 	s.entry = i;
 	switch (tb->kind) {
 	case HEKI_RW_MCOUNT:
-		return code_site(c, &s, rd_u64(e), 5, NULL);
+		return code_site(c, &s, heki_le64(e), 5, NULL);
 	case HEKI_RW_ALTERNATIVE:
 		/* struct alt_instr: s32 instr, s32 repl, u16 cpuid, u8, u8 */
 		s.aux = (__u64)e[8] | (__u64)e[9] << 8;
@@ -367,45 +352,45 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 			return 0;	/* nothing the kernel could write */
 		if (s.repl_len > e[10])
 			return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
-		s.repl_va = eva + 4 + (__u64)rd_s32(e + 4);
+		s.repl_va = eva + 4 + (__u64)heki_le_s32(e + 4);
 		if (s.repl_len &&
 		    va_to_mem(mv, s.repl_va, s.repl_len, &s.repl_mem,
 			      &s.repl_offset))
 			return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
-		return code_site(c, &s, eva + (__u64)rd_s32(e), e[10], NULL);
+		return code_site(c, &s, eva + (__u64)heki_le_s32(e), e[10], NULL);
 	case HEKI_RW_RETPOLINE:
 	case HEKI_RW_STATIC_CALL:
 		if (tb->kind == HEKI_RW_STATIC_CALL) {
-			key = eva + 4 + (__u64)rd_s32(e + 4);
+			key = eva + 4 + (__u64)heki_le_s32(e + 4);
 			if (key & 1)
 				s.flags |= HEKI_RW_SITE_TAIL;
 			s.key_va = key & ~3ULL;
 		}
-		ret = code_site(c, &s, eva + (__u64)rd_s32(e), 0, branch_len);
+		ret = code_site(c, &s, eva + (__u64)heki_le_s32(e), 0, branch_len);
 		if (!ret && tb->kind == HEKI_RW_STATIC_CALL)
 			ret = key_word_site(c, &s, t);
 		return ret;
 	case HEKI_RW_RETURN:
-		return code_site(c, &s, eva + (__u64)rd_s32(e), 5, NULL);
+		return code_site(c, &s, eva + (__u64)heki_le_s32(e), 5, NULL);
 	case HEKI_RW_JUMP_LABEL:
 		/* struct jump_entry: s32 code, s32 target, s64 key */
-		s.target_va = eva + 4 + (__u64)rd_s32(e + 4);
-		key = eva + 8 + rd_u64(e + 8);
+		s.target_va = eva + 4 + (__u64)heki_le_s32(e + 4);
+		key = eva + 8 + heki_le64(e + 8);
 		if (key & 1)
 			s.flags |= HEKI_RW_SITE_BRANCH;
 		s.key_va = key & ~3ULL;
-		ret = code_site(c, &s, eva + (__u64)rd_s32(e), 0, jump_len);
+		ret = code_site(c, &s, eva + (__u64)heki_le_s32(e), 0, jump_len);
 		if (!ret)
 			ret = key_word_site(c, &s, t);
 		return ret;
 	case HEKI_RW_PARAVIRT:
 		/* struct paravirt_patch_site: u8 *instr, u8 type, u8 len */
 		s.aux = e[8];
-		return code_site(c, &s, rd_u64(e), e[9], NULL);
+		return code_site(c, &s, heki_le64(e), e[9], NULL);
 	case HEKI_RW_SMP_LOCK:
-		return code_site(c, &s, eva + (__u64)rd_s32(e), 1, NULL);
+		return code_site(c, &s, eva + (__u64)heki_le_s32(e), 1, NULL);
 	case HEKI_RW_ENDBR_SEAL:
-		return code_site(c, &s, eva + (__u64)rd_s32(e), 4, NULL);
+		return code_site(c, &s, eva + (__u64)heki_le_s32(e), 4, NULL);
 	default:
 		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
 	}
@@ -921,10 +906,10 @@ int heki_modverify_exports(const struct heki_modverify *mv,
 			const __u8 *e = mv->expected[t.mem] + t.off + i * 12;
 
 			eva = t.va + i * 12;
-			len = name_at(mv, eva + 4 + (__u64)rd_s32(e + 4), &name);
+			len = name_at(mv, eva + 4 + (__u64)heki_le_s32(e + 4), &name);
 			if (!len)
 				continue;
-			ret = fn(arg, name, len, eva + (__u64)rd_s32(e));
+			ret = fn(arg, name, len, eva + (__u64)heki_le_s32(e));
 			if (ret)
 				return ret;
 		}

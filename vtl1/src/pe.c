@@ -6,17 +6,7 @@
 
 #include "libc.h"
 #include "pe.h"
-
-static __u16 rd16(const __u8 *p)
-{
-	return (__u16)(p[0] | (p[1] << 8));
-}
-
-static __u32 rd32(const __u8 *p)
-{
-	return (__u32)p[0] | ((__u32)p[1] << 8) | ((__u32)p[2] << 16) |
-	       ((__u32)p[3] << 24);
-}
+#include "le.h"
 
 /* [off, off + n) lies inside [0, len): no overflow, no wrap. */
 static int in_file(__u64 len, __u64 off, __u64 n)
@@ -54,11 +44,11 @@ static int check_sections(struct heki_pe_image *pe, __u64 sec_off)
 	for (i = 0; i < pe->nsections; i++) {
 		const __u8 *h = tab + (__u64)i * HEKI_PE_SECTION_SIZE;
 
-		if (!rd32(h + 16)) {
+		if (!heki_le32(h + 16)) {
 			used[i / 64] |= 1ULL << (i % 64);
 			continue;
 		}
-		if (!in_file(pe->len, rd32(h + 20), rd32(h + 16)))
+		if (!in_file(pe->len, heki_le32(h + 20), heki_le32(h + 16)))
 			return -HEKI_VSM_ERR_PE_SECTION_OUT_OF_BOUNDS;
 		n++;
 	}
@@ -67,7 +57,7 @@ static int check_sections(struct heki_pe_image *pe, __u64 sec_off)
 		__u64 best_off = 0;
 
 		for (i = 0; i < pe->nsections; i++) {
-			__u64 off = rd32(tab + (__u64)i * HEKI_PE_SECTION_SIZE + 20);
+			__u64 off = heki_le32(tab + (__u64)i * HEKI_PE_SECTION_SIZE + 20);
 
 			if (used[i / 64] & (1ULL << (i % 64)))
 				continue;
@@ -84,7 +74,7 @@ static int check_sections(struct heki_pe_image *pe, __u64 sec_off)
 		if (best_off > pos)
 			return -HEKI_VSM_ERR_PE_SECTION_GAP;
 		pos = best_off +
-		      rd32(tab + (__u64)best * HEKI_PE_SECTION_SIZE + 16);
+		      heki_le32(tab + (__u64)best * HEKI_PE_SECTION_SIZE + 16);
 	}
 	pe->sections_end = pos;
 	return 0;
@@ -105,8 +95,8 @@ static int check_cert_table(struct heki_pe_image *pe)
 	if (!pe->certdir_off)
 		return 0;
 	d = pe->data + pe->certdir_off;
-	off = rd32(d);
-	size = rd32(d + 4);
+	off = heki_le32(d);
+	size = heki_le32(d + 4);
 	if (!off && !size)
 		return 0;
 	if (!off || !size || (off & 7) || off < pe->sections_end ||
@@ -129,27 +119,27 @@ int heki_pe_parse(const __u8 *buf, __u64 len, struct heki_pe_image *pe)
 	pe->len = len;
 	if (!buf || len < HEKI_PE_DOS_LFANEW_OFF + 4)
 		return -HEKI_VSM_ERR_PE_TRUNCATED;
-	if (rd16(buf) != HEKI_PE_DOS_MAGIC)
+	if (heki_le16(buf) != HEKI_PE_DOS_MAGIC)
 		return -HEKI_VSM_ERR_PE_BAD_DOS_MAGIC;
-	pe_off = rd32(buf + HEKI_PE_DOS_LFANEW_OFF);
+	pe_off = heki_le32(buf + HEKI_PE_DOS_LFANEW_OFF);
 	if (pe_off < HEKI_PE_DOS_LFANEW_OFF + 4 ||
 	    !in_file(len, pe_off, 4 + HEKI_PE_COFF_SIZE))
 		return -HEKI_VSM_ERR_PE_BAD_LFANEW;
-	if (rd32(buf + pe_off) != HEKI_PE_SIGNATURE)
+	if (heki_le32(buf + pe_off) != HEKI_PE_SIGNATURE)
 		return -HEKI_VSM_ERR_PE_BAD_SIGNATURE;
-	if (rd16(buf + pe_off + 4) != HEKI_PE_MACHINE_AMD64)
+	if (heki_le16(buf + pe_off + 4) != HEKI_PE_MACHINE_AMD64)
 		return -HEKI_VSM_ERR_PE_BAD_MACHINE;
-	pe->nsections = rd16(buf + pe_off + 6);
-	opt_size = rd16(buf + pe_off + 20);
+	pe->nsections = heki_le16(buf + pe_off + 6);
+	opt_size = heki_le16(buf + pe_off + 20);
 	opt_off = pe_off + 4 + HEKI_PE_COFF_SIZE;
 
 	/* PE32+ optional header, the fixed part and the directories. */
 	if (opt_size < HEKI_PE_OPT_DIRS_OFF || !in_file(len, opt_off, opt_size))
 		return -HEKI_VSM_ERR_PE_BAD_OPT_HEADER;
 	opt = buf + opt_off;
-	if (rd16(opt) != HEKI_PE_OPT_MAGIC_PE32PLUS)
+	if (heki_le16(opt) != HEKI_PE_OPT_MAGIC_PE32PLUS)
 		return -HEKI_VSM_ERR_PE_BAD_OPT_HEADER;
-	ndirs = rd32(opt + HEKI_PE_OPT_NUM_RVA_OFF);
+	ndirs = heki_le32(opt + HEKI_PE_OPT_NUM_RVA_OFF);
 	if (ndirs > HEKI_PE_MAX_DIRS ||
 	    HEKI_PE_OPT_DIRS_OFF + (__u64)ndirs * HEKI_PE_DIR_SIZE > opt_size)
 		return -HEKI_VSM_ERR_PE_BAD_DIRECTORIES;
@@ -163,7 +153,7 @@ int heki_pe_parse(const __u8 *buf, __u64 len, struct heki_pe_image *pe)
 		return -HEKI_VSM_ERR_PE_BAD_SECTIONS;
 	sec_off = opt_off + opt_size;
 	hdr_end = sec_off + (__u64)pe->nsections * HEKI_PE_SECTION_SIZE;
-	pe->size_of_headers = rd32(opt + HEKI_PE_OPT_SIZE_OF_HEADERS_OFF);
+	pe->size_of_headers = heki_le32(opt + HEKI_PE_OPT_SIZE_OF_HEADERS_OFF);
 	if (pe->size_of_headers < hdr_end || pe->size_of_headers > len)
 		return -HEKI_VSM_ERR_PE_HEADERS_OUT_OF_BOUNDS;
 

@@ -19,6 +19,7 @@
 
 #include "libc.h"
 #include "rewrite.h"
+#include "le.h"
 
 #define OP_CALL		0xe8U
 #define OP_JMP32	0xe9U
@@ -79,14 +80,6 @@ static int try_form(struct rw_try *t, const __u8 *form)
 	return 0;
 }
 
-static __s32 get_s32(const __u8 *p)
-{
-	__u32 v = (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
-		  (__u32)p[3] << 24;
-
-	return (__s32)v;
-}
-
 static void put_u32(__u8 *p, __u32 v)
 {
 	p[0] = (__u8)v;
@@ -98,7 +91,7 @@ static void put_u32(__u8 *p, __u32 v)
 /* Target of a rel32 whose next instruction starts at @next. */
 static __u64 rel32_dest(__u64 next, const __u8 *rel)
 {
-	return next + (__u64)(__s64)get_s32(rel);
+	return next + (__u64)(__s64)heki_le_s32(rel);
 }
 
 /* Write "@op rel32 -> @dest" for an instruction at @va (5 bytes). */
@@ -435,7 +428,7 @@ static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
 
 	memcpy(b, repl, rlen);
 	if (rlen == 5 && b[0] == OP_CALL)
-		put_u32(b + 1, (__u32)get_s32(b + 1) +
+		put_u32(b + 1, (__u32)heki_le_s32(b + 1) +
 			       (__u32)(site->repl_va - site->va));
 	if (rlen == 5 && (repl[0] == OP_JMP8 || repl[0] == OP_JMP32)) {
 		/*
@@ -739,16 +732,6 @@ static int rule_smp_lock(const struct heki_rw_ctx *ctx,
 
 /* ---- sorted tables ------------------------------------------------------ */
 
-static __u64 get_u64(const __u8 *p)
-{
-	__u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /*
  * Self-relative tables the kernel sorts (and partly re-keys) at load,
  * told apart by entry size (the engine's table list has one of each):
@@ -814,7 +797,7 @@ static void tbl_decode(const struct rw_tbl *t, const __u8 *buf, __u64 i,
 	case TBL_EX:
 		e->id = rel32_dest(va, p);
 		e->a = rel32_dest(va + 4, p + 4);
-		e->b = (__u32)get_s32(p + 8);
+		e->b = (__u32)heki_le_s32(p + 8);
 		e->key = e->id;
 		break;
 	case TBL_ORC_IP:
@@ -826,7 +809,7 @@ static void tbl_decode(const struct rw_tbl *t, const __u8 *buf, __u64 i,
 	case TBL_JUMP:
 		e->id = rel32_dest(va, p);
 		e->b = rel32_dest(va + 4, p + 4);
-		e->a = va + 8 + get_u64(p + 8);
+		e->a = va + 8 + heki_le64(p + 8);
 		if (exp)
 			e->a = (e->a & ~2ULL) |
 			       (in_init_text(t->ctx, e->id) ? 2 : 0);
@@ -988,7 +971,7 @@ static int heki_rw_check_table(const struct heki_rw_ctx *ctx,
 			      HEKI_VSM_ERR_REWRITE_TABLE_ENTRY);
 	n = site->len / 8;
 	for (i = 0; i < n; i++) {
-		v = get_u64(actual + 8 * i);
+		v = heki_le64(actual + 8 * i);
 		if (i && v < prev)
 			return refuse(fault, "table: not sorted", 8 * i,
 				      HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN);
@@ -996,18 +979,18 @@ static int heki_rw_check_table(const struct heki_rw_ctx *ctx,
 		sum_a += v * 0x9e3779b97f4a7c15ULL + (v >> 29);
 	}
 	for (i = 0; i < n; i++) {
-		v = get_u64(expected + 8 * i);
+		v = heki_le64(expected + 8 * i);
 		sum_e += v * 0x9e3779b97f4a7c15ULL + (v >> 29);
 		lo = 0;
 		hi = n;
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;
-			if (get_u64(actual + 8 * mid) < v)
+			if (heki_le64(actual + 8 * mid) < v)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo == n || get_u64(actual + 8 * lo) != v)
+		if (lo == n || heki_le64(actual + 8 * lo) != v)
 			return refuse(fault, "table: entry missing", 8 * i,
 				      HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN);
 	}
