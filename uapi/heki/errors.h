@@ -179,7 +179,7 @@
 	X(ELF_SYMBOL_NAME, HEKI_ERANGE, "module ELF symbol name offset outside the string table") \
 	X(ELF_BAD_RELA, HEKI_EINVAL, "module ELF SHT_RELA malformed or not linked to the symbol table") \
 	X(ELF_RELA_INDEX, HEKI_ERANGE, "module ELF relocation index out of range") \
-	X(MODLAYOUT_BAD_KERNEL, HEKI_EOPNOTSUPP, "module layout rules for this kernel not implemented") \
+	X(MODLAYOUT_BAD_KERNEL, HEKI_EOPNOTSUPP, "no module layout rules for this kernel version") \
 	X(MODLAYOUT_NO_ROOM, HEKI_ERANGE, "module layout section array too small") \
 	X(MODLAYOUT_WX_SECTION, HEKI_EINVAL, "module section both writable and executable") \
 	X(MODLAYOUT_NO_THIS_MODULE, HEKI_EINVAL, "module has no .gnu.linkonce.this_module") \
