@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		struct vtl1_chain c;
 
 		if (vtl1_chain_walk(g->v, BENCH_CHAIN_PA, n, &c))
-			abort();
+			bench_fail("warm-up chain walk refused");
 		vtl1_chain_free(g->v, &c);
 		g->nr_ev = 0;
 	}

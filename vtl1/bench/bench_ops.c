@@ -2,18 +2,25 @@
 /*
  * bench_ops.c - walk + validate a chain, or merely copy its pages.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include "bench_ops.h"
 #include "chain.h"
 
 static struct heki_page page_buf;
 
+void bench_fail(const char *why)
+{
+	fprintf(stderr, "bench_chain: %s\n", why);
+	exit(1);
+}
+
 void do_walk(struct guest *g, __u64 n)
 {
 	struct vtl1_chain c;
 
 	if (vtl1_chain_walk(g->v, BENCH_CHAIN_PA, n, &c))
-		abort();
+		bench_fail("chain walk refused the benchmark chain");
 	vtl1_chain_free(g->v, &c);
 }
 
@@ -26,5 +33,5 @@ void do_copy(struct guest *g, __u64 npages)
 					   heki_gpa(BENCH_CHAIN_PA +
 						    i * HEKI_PAGE_SIZE),
 					   HEKI_PAGE_SIZE))
-			abort();
+			bench_fail("copy from the simulated guest failed");
 }

@@ -11,6 +11,8 @@
 
 #define BENCH_CHAIN_PA	0x10000ULL
 
+/* Print why the benchmark cannot run and exit non-zero. */
+void bench_fail(const char *why);
 void do_walk(struct guest *g, __u64 n);
 void do_copy(struct guest *g, __u64 npages);
 
