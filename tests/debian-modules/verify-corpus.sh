@@ -4,20 +4,41 @@
 # Real data nobody here made: every signed module of the installed Debian
 # kernel must verify against that kernel's own module-signing certificate
 # (extracted from /boot/vmlinuz-*, scripts/debian-kernel-cert.sh), through
-# the VTL1 library's signature parser and the OpenSSL provider; tampered
+# the VTL1 library's signature parser and one crypto provider; tampered
 # copies of every 50th module must fail. Run from the repository root;
 # prints "N passed, N failed" last. SEED=<n> repeats a run's flip positions;
 # MODDIR=<dir> verifies the modules under another directory instead.
+#
+# Usage: verify-corpus.sh [openssl|bearssl]
+#   openssl  the host provider (vtl1/crypto/openssl.c), the default
+#   bearssl  the freestanding provider (vtl1/crypto/bearssl.c: the
+#            library's own PKCS#7 parser on BearSSL's SHA-2 and RSA)
 set -euo pipefail
+
+provider=${1:-openssl}
+case $provider in
+openssl) pdefs='' psrcs=(vtl1/crypto/openssl.c) plibs=(-lcrypto) ;;
+bearssl)
+	pdefs=-DHEKI_MODVERIFY_BEARSSL
+	psrcs=(vtl1/src/der.c vtl1/src/pkcs7.c vtl1/crypto/openssl.c
+		vtl1/crypto/bearssl.c)
+	plibs=(/usr/lib/x86_64-linux-gnu/libbearssl.a -lcrypto)
+	;;
+*)
+	echo "usage: $0 [openssl|bearssl]" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
 
 # A private directory per run, so concurrent runs do not collide.
 mkdir -p build/host/debian-modules
-out=$(mktemp -d build/host/debian-modules/run.XXXXXX)
+out=$(mktemp -d "build/host/debian-modules/$provider.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 CC=${CC:-gcc}
 
 fail() {
-	echo "debian-modules: $*" >&2
+	echo "debian-modules ($provider): $*" >&2
 	echo "0 passed, 1 failed"
 	exit 1
 }
@@ -33,9 +54,9 @@ scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
 
 # shellcheck disable=SC2086
 $CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -I uapi -I vtl1/include -I vtl1/src \
+	-fno-sanitize-recover=all $pdefs -I uapi -I vtl1/include -I vtl1/src \
 	-o "$out/modverify" tests/debian-modules/modverify.c \
-	vtl1/src/modsig.c vtl1/src/certs.c vtl1/crypto/openssl.c -lcrypto ||
+	vtl1/src/modsig.c vtl1/src/certs.c "${psrcs[@]}" "${plibs[@]}" ||
 	fail "build failed"
 
 # Plain .ko files as they are; .ko.xz / .ko.zst decompressed into $out/unz.
@@ -53,5 +74,5 @@ done < <(find "$moddir" -name '*.ko.xz' -o -name '*.ko.zst' | sort) >>"$out/list
 [ -s "$out/list" ] || fail "no modules under $moddir"
 
 seed=${SEED:-$(date +%s)}
-echo "kernel $kver, $(wc -l <"$out/list") modules, flip seed $seed"
+echo "$provider provider: kernel $kver, $(wc -l <"$out/list") modules, flip seed $seed"
 "$out/modverify" "$out/kernel-cert.der" "$seed" <"$out/list"
