@@ -15,7 +15,7 @@ BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
 CRYPTO_FUZZERS := fuzz_der fuzz_pkcs7_bearssl
 FUZZERS += $(CRYPTO_FUZZERS)
 
-$(FUZZ_OUT)/fuzz_pkcs7_bearssl: fuzz/fuzz_pkcs7_bearssl.c crypto/bearssl.c \
+$(FUZZ_OUT)/fuzz_pkcs7_bearssl: fuzz/fuzz_pkcs7_bearssl.c fuzz/fuzz_cert.h crypto/bearssl.c \
 		crypto/bearssl.h crypto/openssl.c crypto/openssl.h \
 		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)

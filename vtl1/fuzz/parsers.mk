@@ -13,7 +13,7 @@ PARSER_FUZZERS := fuzz_modsig fuzz_certs fuzz_symtab fuzz_patchinfo \
 	fuzz_kimage fuzz_pkcs7
 FUZZERS += $(PARSER_FUZZERS)
 
-$(FUZZ_OUT)/fuzz_pkcs7: fuzz/fuzz_pkcs7.c crypto/openssl.c crypto/openssl.h \
+$(FUZZ_OUT)/fuzz_pkcs7: fuzz/fuzz_pkcs7.c fuzz/fuzz_cert.h crypto/openssl.c crypto/openssl.h \
 		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) $< crypto/openssl.c $(LIB_SRCS) -lcrypto -o $@
