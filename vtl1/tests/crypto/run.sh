@@ -3,8 +3,8 @@
 #
 # Host tests of the DER reader, the PKCS#7 parser and both crypto
 # providers (OpenSSL, BearSSL) under ASan + UBSan, plus the freestanding
-# build of the BearSSL provider. Makes the same keys and signatures as
-# vtl1/tests/parsers/run.sh (openssl cms, the way sign-file signs). Run
+# build of the BearSSL provider. Makes its keys and signatures with
+# vtl1/tests/gen-sig-vectors.sh, as vtl1/tests/parsers/run.sh does. Run
 # from the repository root; prints "N passed, N failed" last.
 set -uo pipefail
 
@@ -21,48 +21,6 @@ ok() { echo "ok   $1"; pass=$((pass + 1)); }
 ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
-gen_keys() {
-	local d=$keys o="openssl"
-	head -c 4099 /dev/urandom >"$d/data.bin"
-	for k in 1 2; do
-		$o req -new -x509 -newkey rsa:2048 -nodes -days 2 \
-			-subj "/CN=heki crypto test key $k" \
-			-keyout "$d/k$k.pem" -out "$d/c$k.pem"
-		$o x509 -in "$d/c$k.pem" -outform DER -out "$d/c$k.der"
-	done
-	$o req -new -x509 -newkey rsa:4096 -nodes -days 2 \
-		-subj "/CN=heki crypto test key 4096" \
-		-keyout "$d/k4096.pem" -out "$d/c4096.pem"
-	$o x509 -in "$d/c4096.pem" -outform DER -out "$d/c4096.der"
-	$o req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-days 2 -subj "/CN=heki crypto test ec" \
-		-keyout "$d/kec.pem" -out "$d/cec.pem"
-	$o x509 -in "$d/cec.pem" -outform DER -out "$d/cec.der"
-	sign() {
-		local name=$1 key=$2 md=$3
-		shift 3
-		$o cms -sign -binary -outform DER -nosmimecap -nocerts \
-			-md "$md" -in "$d/data.bin" -signer "$d/c$key.pem" \
-			-inkey "$d/k$key.pem" -out "$d/$name" "$@"
-	}
-	sign s256.p7 1 sha256 -noattr
-	sign s384.p7 1 sha384 -noattr
-	sign s512.p7 1 sha512 -noattr
-	sign s1.p7 1 sha1 -noattr
-	sign sk2.p7 2 sha256 -noattr
-	sign s4096.p7 4096 sha256 -noattr
-	sign sec.p7 ec sha256 -noattr
-	sign spss.p7 1 sha256 -noattr -keyopt rsa_padding_mode:pss
-	sign sattr.p7 1 sha256
-	sign sembed.p7 1 sha256 -noattr -nodetach
-	sign skeyid.p7 1 sha256 -noattr -keyid
-	sign stwo.p7 1 sha256 -noattr -signer "$d/c2.pem" -inkey "$d/k2.pem"
-	$o req -new -x509 -key "$d/k1.pem" -days 2 -set_serial 7 \
-		-subj "/CN=heki crypto test key 1 again" -out "$d/c1b.pem"
-	$o x509 -in "$d/c1b.pem" -outform DER -out "$d/c1b.der"
-	$o cms -data_create -binary -outform DER -in "$d/data.bin" \
-		-out "$d/sdata.p7"
-}
 
 # 1. The provider builds freestanding and needs only the memory functions,
 #    BearSSL and the library's DER/PKCS#7 code.
@@ -102,7 +60,7 @@ else
 	ko "bearssl provider: freestanding build" "$(tail -n 5 "$out/lib.log" "$out/fs.log" 2>/dev/null)"
 fi
 
-gen_keys >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; ko "key generation" "failed"; finish; }
+vtl1/tests/gen-sig-vectors.sh "$keys" >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; ko "key generation" "failed"; finish; }
 
 srcs="vtl1/src/der.c vtl1/src/pkcs7.c vtl1/src/modsig.c
 	vtl1/crypto/openssl.c vtl1/crypto/bearssl.c
