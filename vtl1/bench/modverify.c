@@ -38,23 +38,6 @@
 #include "modsig.h"
 #include "../crypto/openssl.h"
 
-#define CHAIN_PA	0x10000ULL
-#define KD_PA		0x100000ULL
-#define KD_CERT		KD_PA
-#define KD_INFO		(KD_PA + 0x1000)
-#define KD_DATA		(KD_PA + 0x2000)
-#define KD_MAX		0x2fe000ULL
-#define ELF_PA		0x400000ULL
-#define ELF_MAX		0x400000ULL
-#define CORE_PA		0x800000ULL
-#define CORE_MAX	0x600000ULL
-#define INIT_PA		0xe00000ULL
-#define INIT_MAX	0x100000ULL
-#define CORE_VA		0xffffffffc0000000ULL
-#define INIT_VA		0xffffffffc1000000ULL
-#define PERCPU_VA	0x2a000ULL
-#define KVA(pa)		(0xffffffff80000000ULL + (pa))
-
 static struct guest *g;
 static struct modsim sim;
 static struct heki_range rng[12];
@@ -86,78 +69,6 @@ static __u8 *slurp(const char *dir, const char *name, size_t *len)
 	return b;
 }
 
-static __u64 fake_export(const char *name)
-{
-	__u32 h = 2166136261U;
-
-	while (*name)
-		h = (h ^ (__u8)*name++) * 16777619U;
-	return 0xffffffff81000000ULL + ((h % 0x800000U) & ~15U);
-}
-
-static int resolve(void *ctx, const char *name, __u64 *addr)
-{
-	(void)ctx;
-	*addr = fake_export(name);
-	return 0;
-}
-
-/* LoadKData: the bench certificate and an export table of the imports. */
-static int load_kdata(const __u8 *cert, size_t clen,
-		      const struct heki_elf *elf)
-{
-	struct heki_kernel_info ki;
-	struct heki_kernel_symbol ks;
-	struct heki_range r[3];
-	struct heki_elf_sym sym;
-	__u64 i, n = 0, names, names_off = 0;
-	const char *name;
-
-	guest_write(g, KD_CERT, cert, clen);
-	for (i = 1; i < elf->nsyms; i++)
-		if (!heki_elf_sym(elf, i, &sym) && sym.shndx == HEKI_SHN_UNDEF &&
-		    !heki_elf_sym_name(elf, &sym, &name) && name[0])
-			n++;
-	names = KD_DATA + (n + 1) * HEKI_KERNEL_SYMBOL_SIZE;
-	n = 0;
-	for (i = 1; i < elf->nsyms; i++) {
-		__u64 entry = KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, l;
-
-		if (heki_elf_sym(elf, i, &sym) || sym.shndx != HEKI_SHN_UNDEF ||
-		    heki_elf_sym_name(elf, &sym, &name) || !name[0])
-			continue;
-		l = strlen(name) + 1;
-		if (names + names_off + l > KD_PA + KD_MAX)
-			return -1;
-		ks.value_offset = (__s32)(fake_export(name) - KVA(entry));
-		ks.name_offset = (__s32)(names + names_off - (entry + 4));
-		ks.namespace_offset = 0;
-		guest_write(g, entry, &ks, sizeof(ks));
-		guest_write(g, names + names_off, name, l);
-		names_off += l;
-		n++;
-	}
-	/* one GPL entry: a copy of the first */
-	guest_read(g, KD_DATA, &ks, sizeof(ks));
-	ks.value_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
-	ks.name_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
-	guest_write(g, KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, &ks, sizeof(ks));
-	ki.ksymtab_start = KVA(KD_DATA);
-	ki.ksymtab_end = KVA(KD_DATA) + n * HEKI_KERNEL_SYMBOL_SIZE;
-	ki.ksymtab_gpl_start = ki.ksymtab_end;
-	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
-	guest_write(g, KD_INFO, &ki, sizeof(ki));
-	r[0] = (struct heki_range){ KVA(KD_CERT), KD_CERT, KD_CERT + clen,
-				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
-	r[1] = (struct heki_range){ KVA(KD_INFO), KD_INFO, KD_INFO + sizeof(ki),
-				    HEKI_KDATA_KERNEL_INFO_VALUE };
-	r[2] = (struct heki_range){ KVA(KD_DATA), KD_DATA, names + names_off,
-				    HEKI_KDATA_KERNEL_DATA_VALUE };
-	guest_chain(g, CHAIN_PA, r, 3, 0);
-	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
-			       CHAIN_PA, 3, 0);
-}
-
 /* body + PKCS#7 + struct module_signature + magic, as sign-file does. */
 static __u64 sign_file(__u8 *out, const __u8 *p7, size_t p7len)
 {
@@ -185,10 +96,10 @@ static void setup(const char *dir)
 	__u32 t;
 
 	body = slurp(dir, "body.bin", &body_len);
-	if (modsim_load(&sim, body, body_len, CORE_VA, INIT_VA, resolve, NULL,
-			PERCPU_VA, 1) ||
-	    sim.mv.lay.alloc_size[0] > CORE_MAX ||
-	    sim.mv.lay.alloc_size[1] > INIT_MAX) {
+	if (modsim_load(&sim, body, body_len, SIM_CORE_VA, SIM_INIT_VA,
+			modsim_resolve, NULL, SIM_PERCPU_VA, 1) ||
+	    sim.mv.lay.alloc_size[0] > SIM_CORE_MAX ||
+	    sim.mv.lay.alloc_size[1] > SIM_INIT_MAX) {
 		fprintf(stderr, "modverify: simulated load failed\n");
 		exit(2);
 	}
@@ -196,21 +107,21 @@ static void setup(const char *dir)
 	g = guest_new();
 	g->quiet = 1;
 	g->crypto = heki_vtl1_crypto_openssl;
-	if (load_kdata(cert, clen, &sim.mv.elf)) {
+	if (modsim_load_kdata(g, cert, clen, &sim.mv.elf)) {
 		fprintf(stderr, "modverify: LoadKData failed: %s\n",
 			g->last_log);
 		exit(2);
 	}
-	nrng = modsim_place(g, &sim, CORE_PA, INIT_PA, rng);
+	nrng = modsim_place(g, &sim, SIM_CORE_PA, SIM_INIT_PA, rng);
 	signed_elf = malloc(body_len + p7len + 4096);
-	if (!signed_elf || body_len + p7len + 4096 > ELF_MAX)
+	if (!signed_elf || body_len + p7len + 4096 > SIM_ELF_MAX)
 		exit(2);
 	signed_len = sign_file(signed_elf, p7, p7len);
-	guest_write(g, ELF_PA, signed_elf, signed_len);
-	rng[nrng++] = (struct heki_range){ KVA(ELF_PA), ELF_PA,
-					   ELF_PA + signed_len,
+	guest_write(g, SIM_ELF_PA, signed_elf, signed_len);
+	rng[nrng++] = (struct heki_range){ SIM_KVA(SIM_ELF_PA), SIM_ELF_PA,
+					   SIM_ELF_PA + signed_len,
 					   HEKI_MOD_MEM_ELF_BUFFER_VALUE };
-	rng[nrng++] = (struct heki_range){ PERCPU_VA, 0, 0,
+	rng[nrng++] = (struct heki_range){ SIM_PERCPU_VA, 0, 0,
 					   HEKI_MOD_MEM_PERCPU_VALUE };
 
 	/* the compared memory types, back to back, and a copy */
@@ -233,9 +144,9 @@ static void setup(const char *dir)
 
 static int run_validate(void)
 {
-	guest_chain(g, CHAIN_PA, rng, nrng, 0);
+	guest_chain(g, SIM_CHAIN_PA, rng, nrng, 0);
 	last_tok = guest_call(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
-			      CHAIN_PA, nrng, 0);
+			      SIM_CHAIN_PA, nrng, 0);
 	return last_tok < 0;
 }
 

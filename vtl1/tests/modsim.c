@@ -344,3 +344,74 @@ __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 	free(elf);
 	return slen;
 }
+
+__u64 modsim_fake_export(const char *name)
+{
+	__u32 h = 2166136261U;
+
+	while (*name)
+		h = (h ^ (__u8)*name++) * 16777619U;
+	return 0xffffffff81000000ULL + ((h % 0x800000U) & ~15U);
+}
+
+int modsim_resolve(void *ctx, const char *name, __u64 *addr)
+{
+	(void)ctx;
+	*addr = modsim_fake_export(name);
+	return 0;
+}
+
+int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
+		      const struct heki_elf *elf)
+{
+	struct heki_kernel_info ki;
+	struct heki_kernel_symbol ks;
+	struct heki_range r[3];
+	struct heki_elf_sym sym;
+	__u64 i, n = 0, names, names_off = 0;
+	const char *name;
+
+	guest_write(g, SIM_KD_CERT, cert, clen);
+	for (i = 1; i < elf->nsyms; i++)
+		if (!heki_elf_sym(elf, i, &sym) && sym.shndx == HEKI_SHN_UNDEF &&
+		    !heki_elf_sym_name(elf, &sym, &name) && name[0])
+			n++;
+	names = SIM_KD_DATA + (n + 1) * HEKI_KERNEL_SYMBOL_SIZE;
+	n = 0;
+	for (i = 1; i < elf->nsyms; i++) {
+		__u64 entry = SIM_KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, l;
+
+		if (heki_elf_sym(elf, i, &sym) || sym.shndx != HEKI_SHN_UNDEF ||
+		    heki_elf_sym_name(elf, &sym, &name) || !name[0])
+			continue;
+		l = strlen(name) + 1;
+		if (names + names_off + l > SIM_KD_PA + SIM_KD_MAX)
+			return -1;
+		ks.value_offset = (__s32)(modsim_fake_export(name) - SIM_KVA(entry));
+		ks.name_offset = (__s32)(names + names_off - (entry + 4));
+		ks.namespace_offset = 0;
+		guest_write(g, entry, &ks, sizeof(ks));
+		guest_write(g, names + names_off, name, l);
+		names_off += l;
+		n++;
+	}
+	/* one GPL entry: a copy of the first */
+	guest_read(g, SIM_KD_DATA, &ks, sizeof(ks));
+	ks.value_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+	ks.name_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
+	guest_write(g, SIM_KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, &ks, sizeof(ks));
+	ki.ksymtab_start = SIM_KVA(SIM_KD_DATA);
+	ki.ksymtab_end = SIM_KVA(SIM_KD_DATA) + n * HEKI_KERNEL_SYMBOL_SIZE;
+	ki.ksymtab_gpl_start = ki.ksymtab_end;
+	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
+	guest_write(g, SIM_KD_INFO, &ki, sizeof(ki));
+	r[0] = (struct heki_range){ SIM_KVA(SIM_KD_CERT), SIM_KD_CERT, SIM_KD_CERT + clen,
+				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
+	r[1] = (struct heki_range){ SIM_KVA(SIM_KD_INFO), SIM_KD_INFO, SIM_KD_INFO + sizeof(ki),
+				    HEKI_KDATA_KERNEL_INFO_VALUE };
+	r[2] = (struct heki_range){ SIM_KVA(SIM_KD_DATA), SIM_KD_DATA, names + names_off,
+				    HEKI_KDATA_KERNEL_DATA_VALUE };
+	guest_chain(g, SIM_CHAIN_PA, r, 3, 0);
+	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
+			       SIM_CHAIN_PA, 3, 0);
+}

@@ -14,6 +14,35 @@
 #include "guest.h"
 #include "modverify.h"
 
+/* The simulated guest's memory map for whole ValidateModule runs. */
+#define SIM_CHAIN_PA	0x10000ULL
+#define SIM_KD_PA		0x100000ULL	/* certs, info, export table */
+#define SIM_KD_CERT		SIM_KD_PA
+#define SIM_KD_INFO		(SIM_KD_PA + 0x1000)
+#define SIM_KD_DATA		(SIM_KD_PA + 0x2000)
+#define SIM_KD_MAX		0x2fe000ULL
+#define SIM_ELF_PA		0x400000ULL
+#define SIM_ELF_MAX		0x400000ULL
+#define SIM_CORE_PA		0x800000ULL
+#define SIM_CORE_MAX	0x600000ULL
+#define SIM_INIT_PA		0xe00000ULL
+#define SIM_INIT_MAX	0x100000ULL
+#define SIM_CORE_VA		0xffffffffc0000000ULL
+#define SIM_INIT_VA		0xffffffffc1000000ULL
+#define SIM_PERCPU_VA	0x2a000ULL
+#define SIM_KVA(pa)		(0xffffffff80000000ULL + (pa))
+
+/* The address the simulated kernel gives export @name (16-byte aligned). */
+__u64 modsim_fake_export(const char *name);
+/* heki_modreloc_resolve_fn over modsim_fake_export(). */
+int modsim_resolve(void *ctx, const char *name, __u64 *addr);
+/*
+ * LoadKData with certificate @cert and an export table of @elf's imports
+ * (plus one GPL entry) at SIM_KD_*. Returns the VTL call's result.
+ */
+int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
+		      const struct heki_elf *elf);
+
 /**
  * struct modsim - one simulated load
  * @mv: parsed ELF and layout

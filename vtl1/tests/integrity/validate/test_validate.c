@@ -28,23 +28,6 @@
 #include "modsim.h"
 #include "modsig.h"
 
-#define CHAIN_PA	0x10000ULL
-#define KD_PA		0x100000ULL	/* certs, info, export table */
-#define KD_CERT		KD_PA
-#define KD_INFO		(KD_PA + 0x1000)
-#define KD_DATA		(KD_PA + 0x2000)
-#define KD_MAX		0x2fe000ULL
-#define ELF_PA		0x400000ULL
-#define ELF_MAX		0x400000ULL
-#define CORE_PA		0x800000ULL
-#define CORE_MAX	0x600000ULL
-#define INIT_PA		0xe00000ULL
-#define INIT_MAX	0x100000ULL
-#define CORE_VA		0xffffffffc0000000ULL
-#define INIT_VA		0xffffffffc1000000ULL
-#define PERCPU_VA	0x2a000ULL
-#define KVA(pa)		(0xffffffff80000000ULL + (pa))
-
 static unsigned long passed, failed;
 
 /* Every VTL1 log line of the current call (the refusal line included). */
@@ -81,23 +64,6 @@ static void result(int ok, const char *mod, const char *what, const char *fmt,
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-}
-
-/* The address the simulated kernel gives an export (16-byte aligned). */
-static __u64 fake_export(const char *name)
-{
-	__u32 h = 2166136261U;
-
-	while (*name)
-		h = (h ^ (__u8)*name++) * 16777619U;
-	return 0xffffffff81000000ULL + ((h % 0x800000U) & ~15U);
-}
-
-static int resolve(void *ctx, const char *name, __u64 *addr)
-{
-	(void)ctx;
-	*addr = fake_export(name);
-	return 0;
 }
 
 static __u8 *read_module(const char *path, __u64 *len)
@@ -144,65 +110,9 @@ static __u8 *read_module(const char *path, __u64 *len)
 static int load_kdata(struct guest *g, const struct heki_elf *elf)
 {
 	__u8 cert[0x200];
-	struct heki_kernel_info ki;
-	struct heki_range r[3];
-	__u64 clen = guest_make_cert(cert, 7), i, n = 0, nsyms = elf->nsyms;
-	__u64 names, names_off = 0;
-	struct heki_elf_sym sym;
-	const char *name;
+	__u64 clen = guest_make_cert(cert, 7);
 
-	guest_write(g, KD_CERT, cert, clen);
-	/* entries first (one per undefined named symbol + 1 GPL), names after */
-	for (i = 1; i < nsyms; i++)
-		if (!heki_elf_sym(elf, i, &sym) && sym.shndx == HEKI_SHN_UNDEF &&
-		    !heki_elf_sym_name(elf, &sym, &name) && name[0])
-			n++;
-	names = KD_DATA + (n + 1) * HEKI_KERNEL_SYMBOL_SIZE;
-	n = 0;
-	for (i = 1; i < nsyms; i++) {
-		struct heki_kernel_symbol ks;
-		__u64 entry = KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE;
-		__u64 l;
-
-		if (heki_elf_sym(elf, i, &sym) || sym.shndx != HEKI_SHN_UNDEF ||
-		    heki_elf_sym_name(elf, &sym, &name) || !name[0])
-			continue;
-		l = strlen(name) + 1;
-		if (names + names_off + l > KD_PA + KD_MAX)
-			return -1;
-		ks.value_offset = (__s32)(fake_export(name) - KVA(entry));
-		ks.name_offset = (__s32)(names + names_off - (entry + 4));
-		ks.namespace_offset = 0;
-		guest_write(g, entry, &ks, sizeof(ks));
-		guest_write(g, names + names_off, name, l);
-		names_off += l;
-		n++;
-	}
-	{	/* one GPL entry: a copy of the first */
-		struct heki_kernel_symbol ks;
-
-		guest_read(g, KD_DATA, &ks, sizeof(ks));
-		ks.value_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
-		ks.name_offset -= (__s32)(n * HEKI_KERNEL_SYMBOL_SIZE);
-		guest_write(g, KD_DATA + n * HEKI_KERNEL_SYMBOL_SIZE, &ks,
-			    sizeof(ks));
-	}
-	ki.ksymtab_start = KVA(KD_DATA);
-	ki.ksymtab_end = KVA(KD_DATA) + n * HEKI_KERNEL_SYMBOL_SIZE;
-	ki.ksymtab_gpl_start = ki.ksymtab_end;
-	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
-	guest_write(g, KD_INFO, &ki, sizeof(ki));
-	r[0] = (struct heki_range){ KVA(KD_CERT), KD_CERT, KD_CERT + clen,
-				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
-	r[1] = (struct heki_range){ KVA(KD_INFO), KD_INFO,
-				    KD_INFO + sizeof(ki),
-				    HEKI_KDATA_KERNEL_INFO_VALUE };
-	r[2] = (struct heki_range){ KVA(KD_DATA), KD_DATA,
-				    names + names_off,
-				    HEKI_KDATA_KERNEL_DATA_VALUE };
-	guest_chain(g, CHAIN_PA, r, 3, 0);
-	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
-			       CHAIN_PA, 3, 0);
+	return modsim_load_kdata(g, cert, clen, elf);
 }
 
 /**
@@ -227,11 +137,11 @@ static __s64 validate(struct guest *g, struct run *u)
 			guest_write(g, u->r[t].pa,
 				    u->s.mem[u->r[t].attributes],
 				    u->r[t].epa - u->r[t].pa);
-	guest_chain(g, CHAIN_PA, u->r, u->n, 0);
+	guest_chain(g, SIM_CHAIN_PA, u->r, u->n, 0);
 	loglen = 0;
 	logbuf[0] = 0;
 	return guest_call(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
-			  CHAIN_PA, u->n, 0);
+			  SIM_CHAIN_PA, u->n, 0);
 }
 
 static int nothing_protected(struct guest *g, const struct run *u)
@@ -266,9 +176,9 @@ static void collect(struct run *u)
 	memset(&env, 0, sizeof(env));
 	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
 		env.actual[t] = u->s.mem[t];
-	env.percpu_va = PERCPU_VA;
+	env.percpu_va = SIM_PERCPU_VA;
 	env.has_percpu = 1;
-	env.resolve = resolve;
+	env.resolve = modsim_resolve;
 	heki_modverify_compare(&u->s.mv, &env, &f);
 }
 
@@ -306,15 +216,15 @@ static void one_module(const char *path)
 		goto out;
 	}
 	len = ms.data_len;
-	if (len > ELF_MAX - 4096) {
+	if (len > SIM_ELF_MAX - 4096) {
 		result(1, mod, "skipped (ELF too large for the simulated guest)",
 		       "");
 		goto out;
 	}
-	ret = modsim_load(&u->s, buf, len, CORE_VA, INIT_VA, resolve, NULL,
-			  PERCPU_VA, 1);
-	if (ret || u->s.mv.lay.alloc_size[0] > CORE_MAX ||
-	    u->s.mv.lay.alloc_size[1] > INIT_MAX) {
+	ret = modsim_load(&u->s, buf, len, SIM_CORE_VA, SIM_INIT_VA,
+			  modsim_resolve, NULL, SIM_PERCPU_VA, 1);
+	if (ret || u->s.mv.lay.alloc_size[0] > SIM_CORE_MAX ||
+	    u->s.mv.lay.alloc_size[1] > SIM_INIT_MAX) {
 		result(ret == 0, mod, "skipped (memory too large)",
 		       "simulated load failed: %d", ret);
 		goto out;
@@ -329,12 +239,12 @@ static void one_module(const char *path)
 		       g->last_log);
 		goto out;
 	}
-	u->n = modsim_place(g, &u->s, CORE_PA, INIT_PA, u->r);
+	u->n = modsim_place(g, &u->s, SIM_CORE_PA, SIM_INIT_PA, u->r);
 	slen = guest_sign(buf, len, 7);
-	guest_write(g, ELF_PA, buf, slen);
-	u->r[u->n++] = (struct heki_range){ KVA(ELF_PA), ELF_PA, ELF_PA + slen,
+	guest_write(g, SIM_ELF_PA, buf, slen);
+	u->r[u->n++] = (struct heki_range){ SIM_KVA(SIM_ELF_PA), SIM_ELF_PA, SIM_ELF_PA + slen,
 					    HEKI_MOD_MEM_ELF_BUFFER_VALUE };
-	u->r[u->n++] = (struct heki_range){ PERCPU_VA, 0, 0,
+	u->r[u->n++] = (struct heki_range){ SIM_PERCPU_VA, 0, 0,
 					    HEKI_MOD_MEM_PERCPU_VALUE };
 
 	/* accept: relocated ELF with every mcount site NOP'd */
@@ -421,7 +331,7 @@ static void one_module(const char *path)
 
 	/* two per-CPU bases -> MODULE_MEMORY_TYPE_INVALID */
 	if (u->n < 12) {
-		u->r[u->n++] = (struct heki_range){ PERCPU_VA + 64, 0, 0,
+		u->r[u->n++] = (struct heki_range){ SIM_PERCPU_VA + 64, 0, 0,
 						    HEKI_MOD_MEM_PERCPU_VALUE };
 		tok = validate(g, u);
 		u->n--;
