@@ -139,6 +139,8 @@ struct heki_symtab;
  * @symtab: kernel symbol tables from LoadKData (parsers)
  * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
  * @kdata_va: VA of the first KernelData range (the kernel's rodata)
+ * @layout_kernel: module layout rules of the VTL0 kernel (enum
+ *	heki_modlayout_kernel; 0 = Linux 6.1), from LoadKData's kernel info
  * @kdata_loaded: LoadKData completed once
  * @map: protection map
  * @mods: live modules, sorted by token
@@ -164,6 +166,7 @@ struct heki_vtl1 {
 	struct heki_symtab *symtab;
 	struct heki_symtab *gpl_symtab;
 	__u64 kdata_va;
+	__u32 layout_kernel;
 	struct vtl1_prot_map map;
 	struct vtl1_module **mods;
 	__u32 nr_mods;

@@ -55,9 +55,11 @@ enum heki_modlayout_mem {
 /**
  * enum heki_modlayout_kernel - which kernel's layout rules to apply
  * @HEKI_MODLAYOUT_LINUX_6_1: Linux 6.1 core_layout/init_layout (Debian 12)
+ * @HEKI_MODLAYOUT_LINUX_6_4: Linux 6.4 and later, mod->mem[]
  */
 enum heki_modlayout_kernel {
 	HEKI_MODLAYOUT_LINUX_6_1 = 1,
+	HEKI_MODLAYOUT_LINUX_6_4 = 2,
 };
 
 /**

@@ -379,7 +379,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			  const struct vtl1_buf *elf, const struct modmem *mm,
 			  struct vtl1_module *m)
 {
-	const struct heki_modverify_ops ops = { mv_alloc_cb, mv_free_cb, v };
+	const struct heki_modverify_ops ops = { mv_alloc_cb, mv_free_cb, v,
+						v->layout_kernel };
 	struct verify_work *w = vtl1_alloc(v, sizeof(*w));
 	struct heki_modsig ms;
 	__u32 t;

@@ -84,7 +84,9 @@ int heki_modverify_init(struct heki_modverify *mv,
 			ret = -HEKI_VSM_ERR_NO_MEMORY;
 	}
 	if (!ret)
-		ret = heki_modlayout_compute(&mv->elf, HEKI_MODLAYOUT_LINUX_6_1,
+		ret = heki_modlayout_compute(&mv->elf,
+					     ops->layout_kernel ?:
+					     HEKI_MODLAYOUT_LINUX_6_1,
 					     mv->sects, mv->elf.shnum,
 					     &mv->lay);
 	fault->err = ret;

@@ -30,11 +30,14 @@
  * @alloc: zeroed memory of @size bytes, NULL on failure
  * @free: release memory from @alloc (NULL allowed)
  * @ctx: passed to both
+ * @layout_kernel: enum heki_modlayout_kernel whose layout rules apply;
+ *	0 means HEKI_MODLAYOUT_LINUX_6_1
  */
 struct heki_modverify_ops {
 	void *(*alloc)(void *ctx, __u64 size);
 	void (*free)(void *ctx, void *ptr);
 	void *ctx;
+	__u32 layout_kernel;
 };
 
 /**
