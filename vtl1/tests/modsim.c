@@ -26,7 +26,8 @@ int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
 		__u64 init_va, heki_modreloc_resolve_fn resolve, void *ctx,
 		__u64 percpu_va, int has_percpu)
 {
-	const struct heki_modverify_ops ops = { sim_alloc, sim_free, NULL };
+	const struct heki_modverify_ops ops = { .alloc = sim_alloc,
+						.free = sim_free };
 	struct heki_modverify_fault f;
 	struct heki_modreloc_env env;
 	struct heki_modreloc_sym *syms;
