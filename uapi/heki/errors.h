@@ -269,7 +269,15 @@
 	X(REWRITE_TABLE_ENTRY, HEKI_ERANGE, "sorted rewrite table size not a multiple of its entry size or entry outside module memory") \
 	X(REWRITE_TABLE_FORBIDDEN, HEKI_EINVAL, "sorted table is not a sorted permutation of its relocated entries") \
 	X(REWRITE_TABLE_UNSUPPORTED, HEKI_EOPNOTSUPP, "sorted table kind whose re-keying VTL1 cannot predict") \
-	X(KEXEC_IMAGE_CHANGED, HEKI_EBUSY, "crash kexec image changed while its pages were being protected")
+	X(KEXEC_IMAGE_CHANGED, HEKI_EBUSY, "crash kexec image changed while its pages were being protected") \
+	X(KERNEL_INFO_EXT_SIZE_INVALID, HEKI_EINVAL, "kernel info extension size below struct heki_kernel_info_ext") \
+	X(KERNEL_INFO_EXT_TRUNCATED, HEKI_ERANGE, "kernel info extension or its pv_ops values run past the KernelInfo data") \
+	X(KERNEL_INFO_EXT_RESERVED, HEKI_EINVAL, "kernel info extension pad or unknown flag bits not zero") \
+	X(KERNEL_INFO_EXT_VERSION, HEKI_EINVAL, "kernel info extension linux_version not a LINUX_VERSION_CODE of 6.1 or later") \
+	X(KERNEL_INFO_EXT_TEXT_INVALID, HEKI_EINVAL, "kernel info extension text bounds not canonical or start not below end") \
+	X(KERNEL_INFO_EXT_THUNK_INVALID, HEKI_EINVAL, "kernel info extension return thunk or paravirt function outside kernel text") \
+	X(KERNEL_INFO_EXT_PV_OPS_INVALID, HEKI_EINVAL, "kernel info extension pv_ops count above the limit, address missing, or a value outside kernel text") \
+	X(KERNEL_INFO_EXT_PV_OPS_MISMATCH, HEKI_EINVAL, "kernel info extension pv_ops address differs from the exported pv_ops")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -5,6 +5,8 @@
  * The HEKI_KDATA_KERNEL_INFO blob starts with struct heki_kernel_info;
  * the HEKI_KDATA_KERNEL_DATA ranges hold __ksymtab / __ksymtab_gpl,
  * arrays of struct heki_kernel_symbol, and the names they point at.
+ * struct heki_kernel_info_ext may follow the first 32 bytes (a compatible
+ * extension: readers that stop at 32 bytes never see it).
  */
 #ifndef _UAPI_HEKI_KINFO_H
 #define _UAPI_HEKI_KINFO_H
@@ -18,7 +20,8 @@
  * @ksymtab_gpl_start: VTL0 VA of __start___ksymtab_gpl
  * @ksymtab_gpl_end: VTL0 VA of __stop___ksymtab_gpl
  *
- * Bytes after these 32 in the blob are ignored.
+ * Bytes after these 32 in the blob are ignored unless they start with
+ * struct heki_kernel_info_ext.
  */
 struct heki_kernel_info {
 	__u64 ksymtab_start;
@@ -33,6 +36,80 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_start) == 0);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_end) == 8);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_start) == 16);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
+
+/*
+ * "HKIX" little-endian; below 0x80000000, so never the low half of a
+ * kernel-image address (what LVBS kernels put after the 32 bytes).
+ */
+#define HEKI_KERNEL_INFO_EXT_MAGIC	0x58494b48U
+
+/* heki_kernel_info_ext.flags */
+/* X86_FEATURE_RETHUNK is on: return sites jump to @return_thunk */
+#define HEKI_KERNEL_INFO_EXT_RETHUNK	0x1U
+/*
+ * @return_thunk is its_return_thunk: only sites in the lower half of a
+ * 64-byte line jump to it, the others become ret; int3 (6.1.y ITS)
+ */
+#define HEKI_KERNEL_INFO_EXT_ITS_THUNK	0x2U
+#define HEKI_KERNEL_INFO_EXT_FLAGS	0x3U
+
+/* Most pv_ops entries an extension may carry (paravirt types are u8). */
+#define HEKI_KERNEL_INFO_EXT_PV_OPS_MAX	256U
+
+/**
+ * struct heki_kernel_info_ext - optional extension after heki_kernel_info
+ * @magic: HEKI_KERNEL_INFO_EXT_MAGIC; any other value means the bytes
+ *	after the first 32 are not this extension (ignored, as before)
+ * @size: bytes of this struct as the sender knows it; at least
+ *	HEKI_KERNEL_INFO_EXT_SIZE, a larger value means newer fields follow
+ *	that an older reader skips
+ * @linux_version: LINUX_VERSION_CODE of the VTL0 kernel
+ *	((major << 16) + (minor << 8) + min(sublevel, 255))
+ * @flags: HEKI_KERNEL_INFO_EXT_*; other bits are zero
+ * @text_start: VTL0 VA of _stext
+ * @text_end: VTL0 VA of _etext
+ * @return_thunk: the return thunk the kernel uses (value of
+ *	x86_return_thunk, else __x86_return_thunk)
+ * @pv_ops_va: VTL0 VA of pv_ops (0 if @pv_ops_count is 0)
+ * @paravirt_nop: VA of _paravirt_nop (pv_ops slots holding it are NOPs)
+ * @paravirt_bug: VA of paravirt_BUG (NULL pv_ops slots call it)
+ * @pv_ops_count: 8-byte entries of pv_ops, at most
+ *	HEKI_KERNEL_INFO_EXT_PV_OPS_MAX; their values follow this struct at
+ *	byte @size of it, little-endian
+ * @pad: zero
+ *
+ * The blob is: struct heki_kernel_info (32 bytes), this struct (@size
+ * bytes), @pv_ops_count u64 values; bytes after those are ignored.
+ */
+struct heki_kernel_info_ext {
+	__u32 magic;
+	__u32 size;
+	__u32 linux_version;
+	__u32 flags;
+	__u64 text_start;
+	__u64 text_end;
+	__u64 return_thunk;
+	__u64 pv_ops_va;
+	__u64 paravirt_nop;
+	__u64 paravirt_bug;
+	__u32 pv_ops_count;
+	__u32 pad;
+};
+
+#define HEKI_KERNEL_INFO_EXT_SIZE	72
+HEKI_ABI_ASSERT(sizeof(struct heki_kernel_info_ext) == HEKI_KERNEL_INFO_EXT_SIZE);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, magic) == 0);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, size) == 4);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, linux_version) == 8);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, flags) == 12);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, text_start) == 16);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, text_end) == 24);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, return_thunk) == 32);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_ops_va) == 40);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, paravirt_nop) == 48);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, paravirt_bug) == 56);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_ops_count) == 64);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad) == 68);
 
 /**
  * struct heki_kernel_symbol - Linux struct kernel_symbol with PREL32 offsets
