@@ -269,7 +269,7 @@
 	X(REWRITE_TABLE_ENTRY, HEKI_ERANGE, "sorted rewrite table size not a multiple of its entry size or entry outside module memory") \
 	X(REWRITE_TABLE_FORBIDDEN, HEKI_EINVAL, "sorted table is not a sorted permutation of its relocated entries") \
 	X(REWRITE_TABLE_UNSUPPORTED, HEKI_EOPNOTSUPP, "sorted table kind whose re-keying VTL1 cannot predict") \
-	X(KEXEC_IMAGE_CHANGED, HEKI_EBUSY, "crash kexec image changed while its pages were being protected") \
+	X(KEXEC_IMAGE_CHANGED, HEKI_EBUSY, "kexec image changed while its pages were being protected") \
 	X(KERNEL_INFO_EXT_SIZE_INVALID, HEKI_EINVAL, "kernel info extension size below struct heki_kernel_info_ext") \
 	X(KERNEL_INFO_EXT_TRUNCATED, HEKI_ERANGE, "kernel info extension or its pv_ops values run past the KernelInfo data") \
 	X(KERNEL_INFO_EXT_RESERVED, HEKI_EINVAL, "kernel info extension pad or unknown flag bits not zero") \
@@ -277,7 +277,16 @@
 	X(KERNEL_INFO_EXT_TEXT_INVALID, HEKI_EINVAL, "kernel info extension text bounds not canonical or start not below end") \
 	X(KERNEL_INFO_EXT_THUNK_INVALID, HEKI_EINVAL, "kernel info extension return thunk or paravirt function outside kernel text") \
 	X(KERNEL_INFO_EXT_PV_OPS_INVALID, HEKI_EINVAL, "kernel info extension pv_ops count above the limit, address missing, or a value outside kernel text") \
-	X(KERNEL_INFO_EXT_PV_OPS_MISMATCH, HEKI_EINVAL, "kernel info extension pv_ops address differs from the exported pv_ops")
+	X(KERNEL_INFO_EXT_PV_OPS_MISMATCH, HEKI_EINVAL, "kernel info extension pv_ops address differs from the exported pv_ops") \
+	X(KEXEC_KERNEL_NOT_BZIMAGE, HEKI_EINVAL, "kexec kernel blob has no bzImage setup header (HdrS, protocol 2.10+, setup before the end)") \
+	X(KEXEC_KERNEL_SEGMENT_MISSING, HEKI_ENOENT, "no kimage segment has the bzImage payload's size and memory size") \
+	X(KEXEC_KERNEL_CONTENT_MISMATCH, HEKI_EKEYREJECTED, "kexec kernel segment differs from the verified kernel blob") \
+	X(KEXEC_PAGE_NOT_PROTECTED, HEKI_EACCES, "kimage source or indirection page outside the KexecPages ranges") \
+	X(KEXEC_ENTRY_INVALID, HEKI_EINVAL, "kimage entry: unknown or several flags, address beyond 2^52, source before any destination, or indirection page not ended") \
+	X(KEXEC_ENTRY_LIST_TOO_LONG, HEKI_ELOOP, "kimage entry list longer than HEKI_VTL1_MAX_KEXEC_ENTRIES entries or HEKI_VTL1_MAX_KEXEC_IND_PAGES indirection pages (or looping)") \
+	X(KEXEC_ENTRY_OUTSIDE_SEGMENT, HEKI_EINVAL, "kimage destination outside every segment, or a source or indirection page inside a segment it is not the destination of") \
+	X(KEXEC_KERNEL_PAGE_MISSING, HEKI_EINVAL, "a page of the kexec kernel segment is never written by the entry list") \
+	X(KEXEC_KERNEL_PAGE_DUPLICATE, HEKI_EINVAL, "a page of the kexec kernel segment is written twice by the entry list")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42
