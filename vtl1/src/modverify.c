@@ -14,6 +14,7 @@
 #include "modverify.h"
 #include "sort.h"
 #include "le.h"
+#include "kinfo_ext.h"
 
 static const __u32 compared[] = {
 	HEKI_MODLAYOUT_TEXT, HEKI_MODLAYOUT_RODATA,
@@ -770,6 +771,7 @@ static void build_ctx(const struct heki_modverify *mv,
 	ctx->policy = env->policy;
 	ctx->lookup = env->resolve;
 	ctx->lookup_arg = env->resolve_ctx;
+	heki_kinfo_ext_apply(env->kext, ctx);
 }
 
 /**
