@@ -146,6 +146,7 @@ void heki_vtl1_destroy(struct heki_vtl1 *v)
 		heki_symtab_free(v->gpl_symtab, &v->p);
 		vtl1_free(v, v->gpl_symtab);
 	}
+	vtl1_free(v, v->kext);
 	if (v->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
 	vtl1_free(v, v->map.e);

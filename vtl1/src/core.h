@@ -127,6 +127,7 @@ struct vtl1_patches {
 };
 
 struct heki_symtab;
+struct heki_kinfo_ext;
 
 /**
  * struct heki_vtl1 - one validator instance
@@ -142,6 +143,7 @@ struct heki_symtab;
  * @layout_kernel: module layout rules of the VTL0 kernel (enum
  *	heki_modlayout_kernel; 0 = Linux 6.1), from LoadKData's kernel info
  * @kdata_loaded: LoadKData completed once
+ * @kext: LoadKData's kernel info extension, NULL if VTL0 sent none
  * @map: protection map
  * @mods: live modules, sorted by token
  * @nr_mods: entries in @mods
@@ -167,6 +169,7 @@ struct heki_vtl1 {
 	struct heki_symtab *gpl_symtab;
 	__u64 kdata_va;
 	__u32 layout_kernel;
+	struct heki_kinfo_ext *kext;
 	struct vtl1_prot_map map;
 	struct vtl1_module **mods;
 	__u32 nr_mods;

@@ -10,6 +10,7 @@
 #include "handlers.h"
 #include "certs.h"
 #include "chain.h"
+#include "kinfo_ext.h"
 #include "patch.h"
 #include "patchinfo.h"
 #include "protmap.h"
@@ -27,6 +28,7 @@
  * @nr_certs: certificates in @keyring
  * @symtab: new symbol table
  * @gpl_symtab: new GPL symbol table
+ * @kext: the kernel info extension, NULL if the blob has none
  * @pb: new kernel patch sites
  * @t: trampoline protections
  */
@@ -37,6 +39,7 @@ struct kdata {
 	void *keyring;
 	__u32 nr_certs;
 	struct heki_symtab *symtab, *gpl_symtab;
+	struct heki_kinfo_ext *kext;
 	struct vtl1_patch_batch pb;
 	struct prot_txn t;
 };
@@ -64,6 +67,7 @@ static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
 		heki_symtab_free(k->gpl_symtab, &v->p);
 		vtl1_free(v, k->gpl_symtab);
 	}
+	vtl1_free(v, k->kext);
 	vtl1_patch_batch_free(v, &k->pb);
 	prot_txn_free(v, &k->t);
 }
@@ -163,12 +167,31 @@ static int build_symtabs(struct heki_vtl1 *v, struct kdata *k)
 				 ki.ksymtab_end);
 }
 
+/* The optional extension after the 32 bytes (kinfo_ext.c). */
+static int parse_kinfo_ext(struct heki_vtl1 *v, struct kdata *k)
+{
+	const struct heki_symtab *tabs[2] = { k->symtab, k->gpl_symtab };
+	int ret;
+
+	k->kext = vtl1_alloc(v, sizeof(*k->kext));
+	if (!k->kext)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_kinfo_ext_parse(k->info.data, k->info.len, k->kext);
+	if (ret <= 0) {
+		vtl1_free(v, k->kext);
+		k->kext = NULL;
+		return ret;
+	}
+	return heki_kinfo_ext_check_exports(k->kext, tabs, ARRAY_SIZE(tabs));
+}
+
 /*
  * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
  * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
  * sizes (ERANGE); certificates present (ENOENT) and usable (EACCES /
  * EINVAL); trampolines free of VTL1 and other owners; patch info; kernel
- * info and data present (ENOENT) and the symbol tables. Then apply.
+ * info and data present (ENOENT) and the symbol tables; the optional
+ * kernel info extension (KERNEL_INFO_EXT_*). Then apply.
  */
 __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
@@ -224,6 +247,8 @@ __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (!ret)
 		ret = build_symtabs(v, &k);
 	if (!ret)
+		ret = parse_kinfo_ext(v, &k);
+	if (!ret)
 		ret = prot_txn_run(v, &k.t);
 	if (ret)
 		goto out;
@@ -235,6 +260,9 @@ __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	v->gpl_symtab = k.gpl_symtab;
 	/* The kernel data (rodata) start bounds kernel text (modverify). */
 	v->kdata_va = k.nregions ? k.regions[0].va : 0;
+	v->kext = k.kext;
+	v->layout_kernel = heki_kinfo_ext_layout(k.kext);
+	k.kext = NULL;
 	k.keyring = NULL;
 	k.symtab = NULL;
 	k.gpl_symtab = NULL;
@@ -242,6 +270,17 @@ __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	vtl1_info(v, "LoadKData: %u certificates, %u patch sites, %u + %u symbols\n",
 		  v->nr_certs, v->patches.n, v->symtab->count,
 		  v->gpl_symtab->count);
+	if (v->kext)
+		vtl1_info(v, "LoadKData: kernel %u.%u.%u, text 0x%llx-0x%llx, return thunk 0x%llx flags 0x%x, %u pv_ops\n",
+			  v->kext->linux_version >> 16,
+			  (v->kext->linux_version >> 8) & 0xff,
+			  v->kext->linux_version & 0xff,
+			  (unsigned long long)v->kext->text_start,
+			  (unsigned long long)v->kext->text_end,
+			  (unsigned long long)v->kext->return_thunk,
+			  v->kext->flags, v->kext->pv_ops_count);
+	else
+		vtl1_info(v, "LoadKData: no kernel info extension (Linux 6.1 rules, exports only)\n");
 out:
 	kdata_free(v, &k);
 	vtl1_chain_free(v, &c);

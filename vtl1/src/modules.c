@@ -411,6 +411,7 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		kernel_text(v, &w->env.ktext_start, &w->env.ktext_end);
 		w->env.module_text = other_module_text;
 		w->env.module_text_arg = v;
+		w->env.kext = v->kext;
 		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
 	}
 	if (ret) {

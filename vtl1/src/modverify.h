@@ -22,6 +22,8 @@
 #include "modreloc.h"
 #include "rewrite.h"
 
+struct heki_kinfo_ext;
+
 /* Most rewrite sites accepted in one module (kvm.ko has ~12,000). */
 #define HEKI_MODVERIFY_MAX_SITES	(1U << 20)
 
@@ -115,6 +117,8 @@ struct heki_modverify_fault {
  * @ktext_end: one past its last byte
  * @module_text: passed to the rules as heki_rw_ctx.module_text
  * @module_text_arg: passed to @module_text
+ * @kext: LoadKData's kernel info extension, NULL if none (its text bounds,
+ *	return thunk and pv_ops then override the above, see kinfo_ext.c)
  */
 struct heki_modverify_env {
 	const __u8 *actual[HEKI_MODLAYOUT_NR_MEM];
@@ -127,6 +131,7 @@ struct heki_modverify_env {
 	__u64 ktext_end;
 	heki_rw_text_fn module_text;
 	void *module_text_arg;
+	const struct heki_kinfo_ext *kext;
 };
 
 /**

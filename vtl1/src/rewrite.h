@@ -207,6 +207,11 @@ typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
  * @module_text: static call targets in other validated modules' text, NULL
  *	if none are allowed
  * @module_text_arg: passed to @module_text
+ * @return_thunk: the return thunk VTL0's kernel uses (LoadKData's kernel
+ *	info extension), 0 if unknown: return sites then may jump to any
+ *	known thunk
+ * @return_flags: HEKI_KERNEL_INFO_EXT_RETHUNK / _ITS_THUNK with
+ *	@return_thunk
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
@@ -224,6 +229,9 @@ struct heki_rw_ctx {
 	__u64 pv_ops_count;
 	heki_rw_text_fn module_text;
 	void *module_text_arg;
+	__u64 return_thunk;
+	__u32 return_flags;
+	__u32 pad2;
 };
 
 /**

@@ -205,7 +205,31 @@ static const __u32 return_thunks[] = {
 	HEKI_RW_KSYM_ITS_RETURN_THUNK,
 };
 
-/* "jmp <any return thunk cpu/bugs.c may select>" or "ret; int3 x4". */
+/*
+ * With the thunk in use known (ctx->return_thunk, LoadKData's kernel info
+ * extension), exactly what patch_return() / __static_call_transform()
+ * write: cpu_wants_rethunk_at() - X86_FEATURE_RETHUNK on and, for the ITS
+ * thunk, the lower half of a 64-byte line - gives "jmp <thunk>", else
+ * "ret; int3 x4".
+ */
+static int try_return_exact(const struct heki_rw_ctx *ctx, struct rw_try *t,
+			    __u64 va)
+{
+	__u8 form[5];
+
+	if ((ctx->return_flags & HEKI_KERNEL_INFO_EXT_RETHUNK) &&
+	    !((ctx->return_flags & HEKI_KERNEL_INFO_EXT_ITS_THUNK) &&
+	      (va & 0x20))) {
+		gen_rel32(form, OP_JMP32, va, ctx->return_thunk);
+		return try_form(t, form);
+	}
+	return try_form(t, ret_int3);
+}
+
+/*
+ * "jmp <any return thunk cpu/bugs.c may select>" or "ret; int3 x4"; only
+ * the kernel's own form when the thunk in use is known.
+ */
 static int try_return_forms(const struct heki_rw_ctx *ctx, struct rw_try *t,
 			    __u64 va)
 {
@@ -213,6 +237,8 @@ static int try_return_forms(const struct heki_rw_ctx *ctx, struct rw_try *t,
 	__u64 thunk;
 	__u32 i;
 
+	if (ctx->return_thunk)
+		return try_return_exact(ctx, t, va);
 	if (try_form(t, ret_int3))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(return_thunks); i++) {
@@ -619,6 +645,18 @@ static int rule_static_call(const struct heki_rw_ctx *ctx,
 	} else {
 		/* NULL Jcc: __static_call_return or the return thunk. */
 		form[0] = 0x0f;
+		if (ctx->return_thunk) {
+			/* cpu_wants_rethunk() ? x86_return_thunk : ... */
+			if (ctx->return_flags & HEKI_KERNEL_INFO_EXT_RETHUNK)
+				sret = ctx->return_thunk;
+			else if (!ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN,
+				       &sret))
+				goto refused;
+			gen_rel32(form + 1, expected[1], site->va + 1, sret);
+			if (try_form(&t, form))
+				goto rest;
+			goto refused;
+		}
 		if (ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN, &sret)) {
 			gen_rel32(form + 1, expected[1], site->va + 1, sret);
 			if (try_form(&t, form))
@@ -632,6 +670,7 @@ static int rule_static_call(const struct heki_rw_ctx *ctx,
 				goto rest;
 		}
 	}
+refused:
 	return refuse(fault, "static call: no form __static_call_transform writes",
 		      t.best, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN);
 rest:
@@ -655,8 +694,10 @@ static __u64 nop_prefix(const __u8 *p, __u64 len)
 /*
  * paravirt_patch() + apply_paravirt(): pv_ops[type] NULL -> call
  * paravirt_BUG, _paravirt_nop -> nothing, else a direct call; the rest is
- * rw_add_nops(). Without the pv_ops values (ctx->pv_ops NULL) any call into
- * kernel text or all NOPs is accepted.
+ * rw_add_nops(). Without the pv_ops values (ctx->pv_ops NULL, no kernel
+ * info extension) any call into kernel text or all NOPs is accepted; with
+ * them only the slot's value (or paravirt_BUG for NULL, NOPs for
+ * _paravirt_nop), and a type beyond them is refused.
  */
 static int rule_paravirt(const struct heki_rw_ctx *ctx,
 			 const struct heki_rw_site *site, const __u8 *expected,
@@ -685,6 +726,9 @@ static int rule_paravirt(const struct heki_rw_ctx *ctx,
 	if (ctx->pv_ops && site->aux < ctx->pv_ops_count) {
 		fn = ctx->pv_ops[site->aux];
 		known = 1;
+	} else if (ctx->pv_ops) {
+		return refuse(fault, "paravirt: type beyond the pv_ops VTL0 reported",
+			      0, HEKI_VSM_ERR_REWRITE_PARAVIRT_FORBIDDEN);
 	}
 	d = nop_prefix(actual, site->len);
 	if (d == site->len && (!known || (nop && fn == nop)))
