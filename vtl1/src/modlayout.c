@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Module memory layout, Linux 6.1 x86-64 (Debian 12 configuration).
+ * Module memory layout, x86-64 with Debian's configuration
+ * (STRICT_MODULE_RWX, KALLSYMS_ALL, MODULE_UNLOAD, SMP), for two kernel
+ * generations.
  *
  * Replays, from the ELF alone, what the kernel's loader decides before it
  * copies a module (kernel/module/main.c and kallsyms.c):
@@ -13,15 +15,25 @@
  *  2. layout_sections: five passes of {required, forbidden} flags over the
  *     sections in header order, core sections first, then the ones whose
  *     names start with ".init"; each section is placed at the running size
- *     aligned to sh_addralign; the size is page-aligned after the text, ro
- *     and ro_after_init passes and at the end (STRICT_MODULE_RWX).
- *  3. layout_symtab: .symtab and .strtab go to the end of init; the core
- *     kallsyms tail (kept symbols, their strings and type bytes) goes after
- *     core, mod_kallsyms and the full type table after .strtab in init.
+ *     of its memory type aligned to sh_addralign.
+ *  3. layout_symtab: .symtab and .strtab go to the end of init data; the
+ *     core kallsyms tail (kept symbols, their strings and type bytes) goes
+ *     after core data, mod_kallsyms and the full type table after .strtab
+ *     in init data.
  *
- * On 6.1 x86 data_layout is core_layout, so core text, rodata,
- * ro_after_init and data are consecutive regions of one allocation, init
- * regions of another.
+ * Linux 6.1 (core_layout/init_layout): data_layout is core_layout on x86,
+ * so core text, rodata, ro_after_init and data are consecutive regions of
+ * one allocation, init text, rodata and data of another; the running size
+ * is page-aligned after the text, rodata and (core) ro_after_init passes
+ * and at the end (strict_align()), so every region starts on a page.
+ *
+ * Linux 6.4 and later (mod->mem[], checked against 6.12's source and a
+ * booted Debian 6.12 kernel): every memory type is its own allocation with
+ * its own running size, no alignment between passes; module_memory_alloc()
+ * rounds each size up to a page. The init ro_after_init pass maps to
+ * MOD_INVALID (the kernel WARNs and leaves such a section unplaced), so a
+ * module with one is refused. The kallsyms tail is in MOD_DATA, .symtab,
+ * .strtab, mod_kallsyms and the type table in MOD_INIT_DATA.
  */
 #include <heki/abi.h>
 
@@ -73,6 +85,13 @@ static const __u8 core_pass_mem[NR_PASSES] = {
 static const __u8 init_pass_mem[NR_PASSES] = {
 	HEKI_MODLAYOUT_INIT_TEXT, HEKI_MODLAYOUT_INIT_RODATA,
 	HEKI_MODLAYOUT_INIT_DATA, HEKI_MODLAYOUT_INIT_DATA,
+	HEKI_MODLAYOUT_INIT_DATA,
+};
+
+/* 6.4+ init_m_to_mem_type[]: the ro_after_init pass is MOD_INVALID. */
+static const __u8 init_pass_mem_6_4[NR_PASSES] = {
+	HEKI_MODLAYOUT_INIT_TEXT, HEKI_MODLAYOUT_INIT_RODATA,
+	HEKI_MODLAYOUT_MEM_NONE, HEKI_MODLAYOUT_INIT_DATA,
 	HEKI_MODLAYOUT_INIT_DATA,
 };
 
@@ -155,30 +174,48 @@ static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay)
 	return 0;
 }
 
-/* Step 2: one of layout_sections' two loops (core or init). */
+/*
+ * Whether pass @m of layout_sections' @init loop takes section @i (not
+ * placed yet, flags match, name in the right half); 1 yes, 0 no, or an ELF
+ * accessor error. @sh is filled when the answer is yes.
+ */
+static int pass_takes(const struct heki_elf *elf,
+		      const struct heki_modlayout *lay, __u32 m, int init,
+		      __u32 i, struct heki_elf_shdr *sh)
+{
+	const struct heki_modlayout_sect *s = &lay->sects[i];
+	const char *name;
+	int ret;
+
+	if ((s->flags & pass_required[m]) != pass_required[m] ||
+	    (s->flags & pass_forbidden[m]) ||
+	    s->mem != HEKI_MODLAYOUT_MEM_NONE)
+		return 0;
+	ret = heki_elf_shdr(elf, i, sh);
+	if (!ret)
+		ret = heki_elf_section_name(elf, sh, &name);
+	if (ret)
+		return ret;
+	return heki_elf_name_starts(name, INIT_PREFIX) == init;
+}
+
+/* Step 2, 6.1: one of layout_sections' two loops (core or init). */
 static int layout_pass_loop(const struct heki_elf *elf,
 			    struct heki_modlayout *lay, int init, __u64 *size,
 			    __u64 bound[NR_PASSES])
 {
 	struct heki_elf_shdr sh;
 	struct heki_modlayout_sect *s;
-	const char *name;
 	__u32 m, i;
 	int ret;
 
 	for (m = 0; m < NR_PASSES; m++) {
 		for (i = 0; i < elf->shnum; i++) {
 			s = &lay->sects[i];
-			if ((s->flags & pass_required[m]) != pass_required[m] ||
-			    (s->flags & pass_forbidden[m]) ||
-			    s->mem != HEKI_MODLAYOUT_MEM_NONE)
-				continue;
-			ret = heki_elf_shdr(elf, i, &sh);
-			if (!ret)
-				ret = heki_elf_section_name(elf, &sh, &name);
-			if (ret)
+			ret = pass_takes(elf, lay, m, init, i, &sh);
+			if (ret < 0)
 				return ret;
-			if (heki_elf_name_starts(name, INIT_PREFIX) != init)
+			if (!ret)
 				continue;
 			ret = place(size, sh.size, sh.addralign, &s->offset);
 			if (ret)
@@ -192,6 +229,42 @@ static int layout_pass_loop(const struct heki_elf *elf,
 				return ret;
 		}
 		bound[m] = *size;
+	}
+	return 0;
+}
+
+/*
+ * Step 2, 6.4+: __layout_sections() with mod->mem[]: each memory type has
+ * its own running size in @size, nothing is aligned between passes.
+ */
+static int layout_types_6_4(const struct heki_elf *elf,
+			    struct heki_modlayout *lay, int init,
+			    __u64 size[HEKI_MODLAYOUT_NR_MEM])
+{
+	struct heki_elf_shdr sh;
+	struct heki_modlayout_sect *s;
+	__u32 m, i;
+	__u8 type;
+	int ret;
+
+	for (m = 0; m < NR_PASSES; m++) {
+		type = init ? init_pass_mem_6_4[m] : core_pass_mem[m];
+		for (i = 0; i < elf->shnum; i++) {
+			s = &lay->sects[i];
+			ret = pass_takes(elf, lay, m, init, i, &sh);
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				continue;
+			/* WARN_ON_ONCE(type == MOD_INVALID) in the kernel. */
+			if (type == HEKI_MODLAYOUT_MEM_NONE)
+				return -HEKI_VSM_ERR_MODLAYOUT_INIT_RO_AFTER_INIT;
+			ret = place(&size[type], sh.size, sh.addralign,
+				    &s->offset);
+			if (ret)
+				return ret;
+			s->mem = type;
+		}
 	}
 	return 0;
 }
@@ -337,6 +410,7 @@ static int layout_linux_6_1(const struct heki_elf *elf,
 	set_region(lay, HEKI_MODLAYOUT_INIT_TEXT, ALLOC_INIT, 0, ib[0]);
 	set_region(lay, HEKI_MODLAYOUT_INIT_RODATA, ALLOC_INIT, ib[0], ib[1]);
 	set_region(lay, HEKI_MODLAYOUT_INIT_DATA, ALLOC_INIT, ib[1], init);
+	lay->nalloc = 2;
 	lay->alloc_size[ALLOC_CORE] = core;
 	lay->alloc_size[ALLOC_INIT] = init;
 
@@ -352,6 +426,36 @@ static int layout_linux_6_1(const struct heki_elf *elf,
 	return 0;
 }
 
+static int layout_linux_6_4(const struct heki_elf *elf,
+			    struct heki_modlayout *lay)
+{
+	__u64 size[HEKI_MODLAYOUT_NR_MEM] = { 0 };
+	__u32 t;
+	int ret;
+
+	ret = kernel_flags(elf, lay);
+	if (!ret)
+		ret = layout_types_6_4(elf, lay, 0, size);
+	if (!ret)
+		ret = layout_types_6_4(elf, lay, 1, size);
+	if (!ret)
+		ret = layout_symtab(elf, lay, &size[HEKI_MODLAYOUT_DATA],
+				    &size[HEKI_MODLAYOUT_INIT_DATA]);
+	if (ret)
+		return ret;
+
+	/* module_memory_alloc(): one allocation of PAGE_ALIGN(size) each. */
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		ret = align_up(&size[t], HEKI_MODLAYOUT_PAGE_SIZE);
+		if (ret)
+			return ret;
+		set_region(lay, t, t, 0, size[t]);
+		lay->alloc_size[t] = size[t];
+	}
+	lay->nalloc = HEKI_MODLAYOUT_NR_MEM;
+	return 0;
+}
+
 /**
  * heki_modlayout_compute() - derive a module's memory layout from its ELF
  * @elf: the parsed, signature-stripped module image
@@ -364,6 +468,8 @@ static int layout_linux_6_1(const struct heki_elf *elf,
  * -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM if @nsects is too small;
  * -HEKI_VSM_ERR_MODLAYOUT_WX_SECTION for a writable executable section;
  * -HEKI_VSM_ERR_MODLAYOUT_NO_THIS_MODULE without .gnu.linkonce.this_module;
+ * -HEKI_VSM_ERR_MODLAYOUT_INIT_RO_AFTER_INIT (6.4+ only) for a writable
+ * .init* section marked SHF_RO_AFTER_INIT, which those kernels cannot place;
  * -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE if an allocation would exceed
  * HEKI_MODLAYOUT_MAX_SIZE; or an ELF accessor error. @out is zeroed on
  * failure.
@@ -375,14 +481,18 @@ int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (kernel != HEKI_MODLAYOUT_LINUX_6_1)
+	if (kernel != HEKI_MODLAYOUT_LINUX_6_1 &&
+	    kernel != HEKI_MODLAYOUT_LINUX_6_4)
 		return -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL;
 	if (!sects || nsects < elf->shnum)
 		return -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM;
 	out->kernel = kernel;
 	out->nsects = elf->shnum;
 	out->sects = sects;
-	ret = layout_linux_6_1(elf, out);
+	if (kernel == HEKI_MODLAYOUT_LINUX_6_1)
+		ret = layout_linux_6_1(elf, out);
+	else
+		ret = layout_linux_6_4(elf, out);
 	if (ret)
 		memset(out, 0, sizeof(*out));
 	return ret;
@@ -394,13 +504,15 @@ int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
  */
 static int check_alloc(const struct heki_modlayout *lay,
 		       const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM], __u32 a,
-		       __u64 *start, int *present, __u32 *bad_mem)
+		       __u64 *start, int *present, __u32 *first,
+		       __u32 *bad_mem)
 {
 	const struct heki_modlayout_region *r;
 	__u64 base = 0;
 	__u32 m;
 
 	*present = 0;
+	*first = HEKI_MODLAYOUT_MEM_NONE;
 	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++) {
 		r = &lay->mem[m];
 		if (r->alloc != a || !r->size)
@@ -411,6 +523,7 @@ static int check_alloc(const struct heki_modlayout *lay,
 				return -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED;
 			base = mem_va[m] - r->base;
 			*present = 1;
+			*first = m;
 		} else if (mem_va[m] < r->base || mem_va[m] - r->base != base) {
 			return -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED;
 		}
@@ -428,25 +541,31 @@ static int check_alloc(const struct heki_modlayout *lay,
  * @bad_mem: on failure, the memory type that failed
  *
  * Every memory type must have exactly the layout's size, start on a page
- * boundary, and not wrap; on 6.1 the non-empty types of one allocation
- * must sit at one common base plus their layout offsets (core: text,
- * rodata, ro_after_init, data consecutive; init likewise), and the core
- * and init allocations must not overlap.
+ * boundary, and not wrap. The non-empty types of one allocation must sit
+ * at one common base plus their layout offsets (6.1: core text, rodata,
+ * ro_after_init, data consecutive, init likewise; 6.4+: every type is its
+ * own allocation, so this holds trivially), and no two allocations may
+ * overlap (6.4+: no two memory types).
  *
  * Return: 0, -HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE,
  * -HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN, -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE,
  * -HEKI_VSM_ERR_MODLAYOUT_MEM_MISPLACED or
- * -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP.
+ * -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP (@bad_mem: the first non-empty type
+ * of the later of the two allocations).
  */
 int heki_modlayout_check_mem(const struct heki_modlayout *lay,
 			     const __u64 mem_va[HEKI_MODLAYOUT_NR_MEM],
 			     const __u64 mem_size[HEKI_MODLAYOUT_NR_MEM],
 			     __u32 *bad_mem)
 {
-	__u64 start[2], end[2], v;
-	int present[2], ret;
-	__u32 m, a;
+	__u64 start[HEKI_MODLAYOUT_NR_MEM], end[HEKI_MODLAYOUT_NR_MEM], v;
+	int present[HEKI_MODLAYOUT_NR_MEM], ret;
+	__u32 m, a, b, first[HEKI_MODLAYOUT_NR_MEM];
 
+	if (lay->nalloc > HEKI_MODLAYOUT_NR_MEM) {
+		*bad_mem = HEKI_MODLAYOUT_MEM_NONE;
+		return -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL;
+	}
 	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++) {
 		*bad_mem = m;
 		if (mem_size[m] != lay->mem[m].size)
@@ -458,9 +577,9 @@ int heki_modlayout_check_mem(const struct heki_modlayout *lay,
 		if (__builtin_add_overflow(mem_va[m], mem_size[m], &v))
 			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
 	}
-	for (a = 0; a < 2; a++) {
+	for (a = 0; a < lay->nalloc; a++) {
 		ret = check_alloc(lay, mem_va, a, &start[a], &present[a],
-				  bad_mem);
+				  &first[a], bad_mem);
 		if (ret)
 			return ret;
 		if (present[a] && __builtin_add_overflow(start[a],
@@ -468,9 +587,15 @@ int heki_modlayout_check_mem(const struct heki_modlayout *lay,
 							 &end[a]))
 			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
 	}
-	*bad_mem = HEKI_MODLAYOUT_INIT_TEXT;
-	if (present[0] && present[1] && start[0] < end[1] && start[1] < end[0])
-		return -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP;
+	for (b = 1; b < lay->nalloc; b++) {
+		for (a = 0; a < b; a++) {
+			if (!present[a] || !present[b])
+				continue;
+			*bad_mem = first[b];
+			if (start[a] < end[b] && start[b] < end[a])
+				return -HEKI_VSM_ERR_MODLAYOUT_MEM_OVERLAP;
+		}
+	}
 	return 0;
 }
 

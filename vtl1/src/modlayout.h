@@ -10,9 +10,14 @@
  * the kernel allocation that holds it and its size, which is what the
  * ranges VTL0 sends must match.
  *
- * Only the Linux 6.1 rules (core_layout/init_layout, x86-64,
- * STRICT_MODULE_RWX, KALLSYMS_ALL, MODULE_UNLOAD, SMP) are implemented; a
- * 6.4+ mod->mem[] variant is another entry of enum heki_modlayout_kernel.
+ * Two kernel generations are implemented (x86-64, STRICT_MODULE_RWX,
+ * KALLSYMS_ALL, MODULE_UNLOAD, SMP; Debian's configuration):
+ * HEKI_MODLAYOUT_LINUX_6_1, core_layout/init_layout, where the core types
+ * are consecutive regions of one allocation and the init types of another;
+ * and HEKI_MODLAYOUT_LINUX_6_4, mod->mem[] (6.4 and later; checked against
+ * 6.12), where every memory type is its own page-aligned allocation. Both
+ * were checked against the section addresses of real Debian kernels (6.1
+ * and 6.12) booted in QEMU (Documentation/vtl1-parsers.rst).
  */
 #ifndef _HEKI_VTL1_MODLAYOUT_H
 #define _HEKI_VTL1_MODLAYOUT_H
@@ -29,12 +34,11 @@ struct heki_elf;
  * enum heki_modlayout_mem - module memory types (wire module memory type
  *	numbering)
  * @HEKI_MODLAYOUT_TEXT: core text
- * @HEKI_MODLAYOUT_DATA: core read-write data (6.1: includes the kallsyms
- *	tail)
+ * @HEKI_MODLAYOUT_DATA: core read-write data (includes the kallsyms tail)
  * @HEKI_MODLAYOUT_RODATA: core read-only data
  * @HEKI_MODLAYOUT_RO_AFTER_INIT: read-only after init
  * @HEKI_MODLAYOUT_INIT_TEXT: init text
- * @HEKI_MODLAYOUT_INIT_DATA: init read-write data (6.1: includes the full
+ * @HEKI_MODLAYOUT_INIT_DATA: init read-write data (includes the full
  *	symtab, strtab, mod_kallsyms and typetab)
  * @HEKI_MODLAYOUT_INIT_RODATA: init read-only data
  * @HEKI_MODLAYOUT_NR_MEM: number of memory types
@@ -82,8 +86,11 @@ struct heki_modlayout_sect {
 
 /**
  * struct heki_modlayout_region - one module memory type
- * @alloc: which kernel allocation holds it (6.1: 0 core, 1 init)
- * @base: offset of its first byte inside that allocation (page aligned)
+ * @alloc: which kernel allocation holds it (6.1: 0 core, 1 init; 6.4+: its
+ *	own, numbered like the memory type)
+ * @pad: zero
+ * @base: offset of its first byte inside that allocation (page aligned;
+ *	always 0 on 6.4+)
  * @size: its size in bytes (page multiple; 0 if empty)
  */
 struct heki_modlayout_region {
@@ -99,7 +106,9 @@ struct heki_modlayout_region {
  * @nsects: entries in @sects (= e_shnum)
  * @sects: caller-provided array, one entry per section header
  * @mem: each memory type, indexed by enum heki_modlayout_mem
- * @alloc_size: size of each allocation (6.1: [0] core, [1] init)
+ * @nalloc: number of kernel allocations (6.1: 2; 6.4+: HEKI_MODLAYOUT_NR_MEM)
+ * @alloc_size: size of each allocation, @nalloc used (6.1: [0] core,
+ *	[1] init; 6.4+: [t] = @mem[t].size)
  * @this_module: index of .gnu.linkonce.this_module
  * @percpu: index of .data..percpu (0 if none); not in module memory
  * @kallsyms_off: offset of the core kallsyms tail (symbols, strings,
@@ -114,7 +123,8 @@ struct heki_modlayout {
 	__u32 nsects;
 	struct heki_modlayout_sect *sects;
 	struct heki_modlayout_region mem[HEKI_MODLAYOUT_NR_MEM];
-	__u64 alloc_size[2];
+	__u32 nalloc;
+	__u64 alloc_size[HEKI_MODLAYOUT_NR_MEM];
 	__u32 this_module;
 	__u32 percpu;
 	__u64 kallsyms_off;
