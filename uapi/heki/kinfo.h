@@ -71,8 +71,8 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
  * @return_thunk: the return thunk the kernel uses (value of
  *	x86_return_thunk, else __x86_return_thunk)
  * @pv_ops_va: VTL0 VA of pv_ops (0 if @pv_ops_count is 0)
- * @paravirt_nop: VA of _paravirt_nop (pv_ops slots holding it are NOPs)
- * @paravirt_bug: VA of paravirt_BUG (NULL pv_ops slots call it)
+ * @pv_nop_func: VA of _paravirt_nop (pv_ops slots holding it are NOPs)
+ * @pv_bug_func: VA of paravirt_BUG (NULL pv_ops slots call it)
  * @pv_ops_count: 8-byte entries of pv_ops, at most
  *	HEKI_KERNEL_INFO_EXT_PV_OPS_MAX; their values follow this struct at
  *	byte @size of it, little-endian
@@ -90,8 +90,8 @@ struct heki_kernel_info_ext {
 	__u64 text_end;
 	__u64 return_thunk;
 	__u64 pv_ops_va;
-	__u64 paravirt_nop;
-	__u64 paravirt_bug;
+	__u64 pv_nop_func;
+	__u64 pv_bug_func;
 	__u32 pv_ops_count;
 	__u32 pad;
 };
@@ -106,8 +106,8 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, text_start) == 16);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, text_end) == 24);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, return_thunk) == 32);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_ops_va) == 40);
-HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, paravirt_nop) == 48);
-HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, paravirt_bug) == 56);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_nop_func) == 48);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_bug_func) == 56);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_ops_count) == 64);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad) == 68);
 

@@ -85,8 +85,8 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	out->text_start = e.text_start;
 	out->text_end = e.text_end;
 	if (!in_text(out, e.return_thunk) ||
-	    (e.paravirt_nop && !in_text(out, e.paravirt_nop)) ||
-	    (e.paravirt_bug && !in_text(out, e.paravirt_bug)))
+	    (e.pv_nop_func && !in_text(out, e.pv_nop_func)) ||
+	    (e.pv_bug_func && !in_text(out, e.pv_bug_func)))
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_THUNK_INVALID;
 	if (e.pv_ops_count > HEKI_KERNEL_INFO_EXT_PV_OPS_MAX ||
 	    !e.pv_ops_count != !e.pv_ops_va ||
@@ -105,8 +105,8 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	out->flags = e.flags;
 	out->return_thunk = e.return_thunk;
 	out->pv_ops_va = e.pv_ops_va;
-	out->paravirt_nop = e.paravirt_nop;
-	out->paravirt_bug = e.paravirt_bug;
+	out->pv_nop_func = e.pv_nop_func;
+	out->pv_bug_func = e.pv_bug_func;
 	out->pv_ops_count = e.pv_ops_count;
 	return 1;
 }
@@ -173,10 +173,10 @@ void heki_kinfo_ext_apply(const struct heki_kinfo_ext *x,
 		return;
 	set_ksym(ctx, HEKI_RW_KSYM_KTEXT_START, x->text_start);
 	set_ksym(ctx, HEKI_RW_KSYM_KTEXT_END, x->text_end);
-	if (x->paravirt_nop)
-		set_ksym(ctx, HEKI_RW_KSYM_PARAVIRT_NOP, x->paravirt_nop);
-	if (x->paravirt_bug)
-		set_ksym(ctx, HEKI_RW_KSYM_PARAVIRT_BUG, x->paravirt_bug);
+	if (x->pv_nop_func)
+		set_ksym(ctx, HEKI_RW_KSYM_PARAVIRT_NOP, x->pv_nop_func);
+	if (x->pv_bug_func)
+		set_ksym(ctx, HEKI_RW_KSYM_PARAVIRT_BUG, x->pv_bug_func);
 	if (x->pv_ops_count) {
 		set_ksym(ctx, HEKI_RW_KSYM_PV_OPS, x->pv_ops_va);
 		ctx->pv_ops = x->pv_ops;

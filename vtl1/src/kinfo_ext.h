@@ -25,8 +25,8 @@ struct heki_symtab;
  * @text_end: _etext (canonical)
  * @return_thunk: the return thunk in use, inside [@text_start, @text_end)
  * @pv_ops_va: VA of pv_ops, 0 iff @pv_ops_count is 0
- * @paravirt_nop: _paravirt_nop, 0 or inside kernel text
- * @paravirt_bug: paravirt_BUG, 0 or inside kernel text
+ * @pv_nop_func: _paravirt_nop, 0 or inside kernel text
+ * @pv_bug_func: paravirt_BUG, 0 or inside kernel text
  * @pv_ops_count: entries in @pv_ops (<= HEKI_KERNEL_INFO_EXT_PV_OPS_MAX)
  * @pad: zero
  * @pv_ops: VTL1 copy of the pv_ops values, each 0 or inside kernel text
@@ -38,8 +38,8 @@ struct heki_kinfo_ext {
 	__u64 text_end;
 	__u64 return_thunk;
 	__u64 pv_ops_va;
-	__u64 paravirt_nop;
-	__u64 paravirt_bug;
+	__u64 pv_nop_func;
+	__u64 pv_bug_func;
 	__u32 pv_ops_count;
 	__u32 pad;
 	__u64 pv_ops[HEKI_KERNEL_INFO_EXT_PV_OPS_MAX];
