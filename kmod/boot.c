@@ -9,7 +9,9 @@
  *  1. LOCK_REGS on every online CPU (the intercepts are per VP);
  *  2. PROTECT_MEMORY: core kernel text R|X and rodata R;
  *  3. LOAD_KDATA: the system certificates (certs= firmware file), the
- *     kernel info (ksymtab bounds) and the kernel data they point into;
+ *     kernel info (ksymtab bounds, then struct heki_kernel_info_ext:
+ *     version, text bounds, return thunk in use, pv_ops) and the kernel
+ *     data the ksymtab bounds point into;
  *  4. SIGNAL_END_OF_BOOT: VTL1 refuses steps 1-3 from now on.
  *
  * The certs= file is read and checked before the first VTL call, so a bad
@@ -29,6 +31,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/version.h>
+#include <asm/cpufeature.h>
+#include <asm/paravirt_types.h>
 
 #include <heki/abi.h>
 
@@ -231,6 +236,79 @@ static void heki_boot_free_certs(void)
 	heki_boot_ncerts = 0;
 }
 
+#ifdef CONFIG_PARAVIRT
+#define HEKI_BOOT_PV_OPS_COUNT \
+	(sizeof(struct paravirt_patch_template) / sizeof(unsigned long))
+#else
+#define HEKI_BOOT_PV_OPS_COUNT	0
+#endif
+static_assert(HEKI_BOOT_PV_OPS_COUNT <= HEKI_KERNEL_INFO_EXT_PV_OPS_MAX);
+
+/* Bytes of the KernelInfo blob: the 32, the extension, the pv_ops values. */
+#define HEKI_BOOT_KINFO_SIZE \
+	(sizeof(struct heki_kernel_info) + \
+	 sizeof(struct heki_kernel_info_ext) + 8 * HEKI_BOOT_PV_OPS_COUNT)
+
+/* Address of a kernel symbol that must exist; logs the one missing. */
+static unsigned long heki_boot_need(const char *name, int *ret)
+{
+	unsigned long va = heki_ksym(name);
+
+	if (!va && !*ret) {
+		pr_err("boot: kernel symbol %s not found in kallsyms\n", name);
+		*ret = -ENOENT;
+	}
+	return va;
+}
+
+/**
+ * heki_boot_fill_kinfo_ext() - struct heki_kernel_info_ext and pv_ops
+ * @x: the extension, zeroed, followed by room for HEKI_BOOT_PV_OPS_COUNT
+ *	values
+ *
+ * The return thunk is the value of x86_return_thunk (6.1.y with the SRSO
+ * backport), else __x86_return_thunk; RETHUNK and ITS say what
+ * patch_return() writes with it. Fails closed: any required symbol that
+ * kallsyms does not know fails LOAD_KDATA.
+ *
+ * Return: 0 or -ENOENT.
+ */
+static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
+{
+	unsigned long rt, its;
+	int ret = 0;
+
+	x->magic = HEKI_KERNEL_INFO_EXT_MAGIC;
+	x->size = sizeof(*x);
+	/* LINUX_VERSION_CODE, spelled out (checkpatch) */
+	x->linux_version = KERNEL_VERSION(LINUX_VERSION_MAJOR,
+					  LINUX_VERSION_PATCHLEVEL,
+					  LINUX_VERSION_SUBLEVEL);
+	x->text_start = heki_boot_need("_stext", &ret);
+	x->text_end = heki_boot_need("_etext", &ret);
+	rt = heki_ksym("x86_return_thunk");
+	if (rt)
+		x->return_thunk = *(const unsigned long *)rt;
+	else
+		x->return_thunk = heki_boot_need("__x86_return_thunk", &ret);
+	if (cpu_feature_enabled(X86_FEATURE_RETHUNK))
+		x->flags |= HEKI_KERNEL_INFO_EXT_RETHUNK;
+	its = heki_ksym("its_return_thunk");
+	if (its && x->return_thunk == its)
+		x->flags |= HEKI_KERNEL_INFO_EXT_ITS_THUNK;
+	if (HEKI_BOOT_PV_OPS_COUNT) {
+		x->pv_ops_va = heki_boot_need("pv_ops", &ret);
+		x->pv_nop_func = heki_boot_need("_paravirt_nop", &ret);
+		x->pv_bug_func = heki_boot_need("paravirt_BUG", &ret);
+		if (!ret) {
+			x->pv_ops_count = HEKI_BOOT_PV_OPS_COUNT;
+			memcpy(x + 1, (const void *)x->pv_ops_va,
+			       8 * HEKI_BOOT_PV_OPS_COUNT);
+		}
+	}
+	return ret;
+}
+
 static int heki_boot_load_kdata(void)
 {
 	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOAD_KDATA];
@@ -239,7 +317,7 @@ static int heki_boot_load_kdata(void)
 	struct heki_chain c;
 	s64 ret;
 
-	kinfo = kzalloc(sizeof(*kinfo), GFP_KERNEL);
+	kinfo = kzalloc(HEKI_BOOT_KINFO_SIZE, GFP_KERNEL);
 	if (!kinfo)
 		return -ENOMEM;
 	kinfo->ksymtab_start = heki_ksym("__start___ksymtab");
@@ -261,6 +339,12 @@ static int heki_boot_load_kdata(void)
 		ret = -ENOENT;
 		goto out;
 	}
+	ret = heki_boot_fill_kinfo_ext((struct heki_kernel_info_ext *)(kinfo + 1));
+	if (ret) {
+		scnprintf(s->detail, sizeof(s->detail),
+			  "kernel info extension: symbol missing");
+		goto out;
+	}
 
 	heki_chain_init(&c);
 	ret = heki_chain_add_va(&c, (unsigned long)heki_boot_certbuf,
@@ -268,7 +352,7 @@ static int heki_boot_load_kdata(void)
 				HEKI_KDATA_SYSTEM_CERTS_VALUE);
 	if (!ret)
 		ret = heki_chain_add_va(&c, (unsigned long)kinfo,
-					sizeof(*kinfo),
+					HEKI_BOOT_KINFO_SIZE,
 					HEKI_KDATA_KERNEL_INFO_VALUE);
 	if (!ret)
 		ret = heki_chain_add_va(&c, ro, ero - ro,

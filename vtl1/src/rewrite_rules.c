@@ -646,11 +646,11 @@ static int rule_static_call(const struct heki_rw_ctx *ctx,
 		/* NULL Jcc: __static_call_return or the return thunk. */
 		form[0] = 0x0f;
 		if (ctx->return_thunk) {
-			/* cpu_wants_rethunk() ? x86_return_thunk : ... */
-			if (ctx->return_flags & HEKI_KERNEL_INFO_EXT_RETHUNK)
-				sret = ctx->return_thunk;
-			else if (!ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN,
-				       &sret))
+			/* 6.1.y: RETHUNK ? __x86_return_thunk : ... */
+			if (!ksym(ctx, ctx->return_flags &
+				       HEKI_KERNEL_INFO_EXT_RETHUNK ?
+				       HEKI_RW_KSYM_RETURN_THUNK :
+				       HEKI_RW_KSYM_STATIC_CALL_RETURN, &sret))
 				goto refused;
 			gen_rel32(form + 1, expected[1], site->va + 1, sret);
 			if (try_form(&t, form))
