@@ -437,6 +437,7 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 			  struct heki_modverify_fault *f)
 {
 	struct collect c = { mv, 0, f };
+	struct heki_rw_site *tmp;
 	__u64 total = 0, i;
 	__u32 t;
 	int ret;
@@ -482,7 +483,13 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 				return ret;
 		}
 	}
-	vtl1_sort(mv->sites, mv->nsites, sizeof(*mv->sites), site_cmp);
+	/* Each table's sites come mostly in address order: merge the runs. */
+	tmp = mv_alloc(mv, mv->nsites, sizeof(*mv->sites));
+	if (!tmp)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	vtl1_merge_sort(mv->sites, tmp, mv->nsites, sizeof(*mv->sites),
+			site_cmp);
+	mv->ops.free(mv->ops.ctx, tmp);
 	f->rule = "";
 	f->kind = HEKI_RW_NR_KINDS;
 	f->table = 0;
