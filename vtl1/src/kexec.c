@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "authenticode.h"
 #include "chain.h"
+#include "kexec_bind.h"
 #include "kimage.h"
 #include "protmap.h"
 
@@ -101,9 +102,10 @@ static int check_blob_ranges(const struct vtl1_chain *c)
 }
 
 /*
- * Crash kexec: the segments protected were read from a copy of the image
- * made before its pages were protected. Read it again, now that VTL0
- * cannot write it, and refuse if it differs from what was parsed.
+ * The segments protected (crash) and the entry list head bound (both
+ * kinds) were read from a copy of the image made before its pages were
+ * protected. Read it again, now that VTL0 cannot write it, and refuse if
+ * it differs from what was parsed.
  */
 static int image_unchanged(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			   const struct vtl1_buf *image)
@@ -130,8 +132,10 @@ static int image_unchanged(struct heki_vtl1 *v, const struct vtl1_chain *c,
  * new pages (image, blob, pages, segments) are made read-only and the old
  * ones released in one transaction; only then is the blob copied from
  * VTL0 and its Authenticode signature verified (Documentation/vtl1.rst,
- * "Kexec image binding"), for crash the image read again and compared
- * with the copy the segments came from (EBUSY), and on refusal everything is rolled back (the previous protections stay).
+ * "Kexec image binding"), the image read again and compared with the
+ * copy the segments came from (EBUSY), and the kernel segment the kimage
+ * will boot compared with the verified blob (heki_kexec_bind()); on
+ * refusal everything is rolled back (the previous protections stay).
  */
 __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			     __u64 a2)
@@ -204,8 +208,10 @@ __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				  -HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &blob);
 		if (!ret)
 			ret = verify_kernel_blob(v, &blob);
-		if (!ret && a2)
+		if (!ret)
 			ret = image_unchanged(v, &c, &image);
+		if (!ret)
+			ret = heki_kexec_bind(v, &c, &image, &blob, a2 != 0);
 		if (ret) {
 			prot_txn_rollback(v, &t);
 			goto out;

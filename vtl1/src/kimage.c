@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Crash-kexec image description: the 584-byte struct heki_kimage prefix
- * of Linux's struct kimage, read from the start of the KexecImage buffer.
+ * Kexec image description: the 584-byte struct heki_kimage prefix of
+ * Linux's struct kimage, read from the start of the KexecImage buffer.
  */
 #include <heki/abi.h>
 
 #include "libc.h"
 #include "kimage.h"
 #include "heki_vtl1.h"
-
 
 /* 4-level paging: bits 63..47 are copies of bit 47. */
 static int heki_va_canonical(__u64 va)
@@ -59,9 +58,11 @@ int heki_kimage_parse(const __u8 *buf, __u64 len,
 			return -HEKI_VSM_ERR_KEXEC_SEGMENT_VA_INVALID;
 	}
 
+	out->head = ki.head;
 	out->nr = (__u32)ki.nr_segments;
 	for (i = 0; i < out->nr; i++) {
 		out->seg[i].va = ki.segment[i].buf;
+		out->seg[i].bufsz = ki.segment[i].bufsz;
 		out->seg[i].pa = ki.segment[i].mem;
 		out->seg[i].epa = ki.segment[i].mem + ki.segment[i].memsz;
 	}

@@ -13,7 +13,10 @@
 #include <heki/abi.h>
 #include "heki_vtl1.h"
 
+/* A test binary may build guest.c with a larger memory (-DGUEST_MEM_SIZE). */
+#ifndef GUEST_MEM_SIZE
 #define GUEST_MEM_SIZE		(16ULL << 20)
+#endif
 #define GUEST_FRAMES		(GUEST_MEM_SIZE >> HEKI_PAGE_SHIFT)
 /* The last MiB of guest physical memory belongs to VTL1. */
 #define GUEST_VTL1_PA		(15ULL << 20)

@@ -15,16 +15,35 @@
 #define LOAD_KDATA	VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE
 #define KVA(pa)		(0xffffffff80000000ULL + (pa))
 
-/* Guest physical layout (16 MiB, the last MiB is VTL1's). */
+/*
+ * Guest physical layout (GUEST_MEM_SIZE is 160 MiB for this binary; VTL1
+ * owns 15..16 MiB). A normal image's sources and indirection pages lie
+ * in one KexecPages range at KPAGES_PA (or KPAGES2_PA); its segments'
+ * destinations are beyond the guest (never read). A crash image's kernel
+ * segment lies at CRASH_PA (64 MiB of Debian's init_size).
+ */
 #define CHAIN_PA	0x10000ULL
 #define KD_CERTS	0x100000ULL
 #define KD_INFO		0x104000ULL
 #define KD_DATA		0x105000ULL
 #define KIMG_PA		0x200000ULL
-#define KPAGES_PA	0x210000ULL
-#define KPAGES2_PA	0x300000ULL
 #define KBLOB_PA	0x400000ULL
 #define SEG_PA		0xd00000ULL
+#define CRASH_PA	0x1000000ULL
+#define KPAGES_PA	0x5000000ULL
+#define KPAGES2_PA	0x6000000ULL
+#define KPAGES_SIZE	0x840000ULL
+#define IND_OFF		0x800000ULL	/* indirection pages in the range */
+#define UNPROT_OFF	0x8ff000ULL	/* a page after the KexecPages range */
+#define LOOP_PA		0x7000000ULL	/* indirection pages of long lists */
+#define KMEM		0x10000000ULL	/* normal: kernel destination */
+#define PMEM		0x0f800000ULL	/* normal: purgatory destination */
+
+/* Linux kimage entry flags. */
+#define IND_DEST	0x1ULL
+#define IND_IND		0x2ULL
+#define IND_DONE	0x4ULL
+#define IND_SRC		0x8ULL
 
 static const struct at_provider *P;
 static char nm[160];
@@ -124,14 +143,118 @@ static struct guest *guest_with(const struct at_file *cert)
 	return g;
 }
 
-/* Image (one page), blob (the kernel) and kexec pages at @pages. */
-static __u32 ranges(struct heki_range *r, __u64 pages)
+/* The bzImage payload: the kernel segment's bytes and memory size. */
+static const __u8 *payload(__u64 *len, __u64 *memsz)
 {
-	r[0] = rng(KIMG_PA, KIMG_PA + 0x1000, HEKI_KEXEC_IMAGE_VALUE);
+	const __u8 *b = at.vmlinuz.data;
+	__u64 sects = b[0x1f1] ? b[0x1f1] : 4, off = (sects + 1) * 512;
+	__u32 init;
+
+	memcpy(&init, b + 0x260, 4);
+	*len = at.vmlinuz.len - off;
+	*memsz = ((__u64)init + 0xfff) & ~0xfffULL;
+	return b + off;
+}
+
+/**
+ * struct img - a kimage being built in guest memory
+ * @e: the entry list, without the links between indirection pages
+ * @n: entries in @e
+ * @ki: the kimage prefix written at KIMG_PA
+ * @base: KexecPages range start (normal)
+ */
+struct img {
+	__u64 *e;
+	__u32 n;
+	struct heki_kimage ki;
+	__u64 base;
+};
+
+static void img_add(struct img *im, __u64 e)
+{
+	im->e = realloc(im->e, (im->n + 1) * sizeof(*im->e));
+	if (!im->e)
+		abort();
+	im->e[im->n++] = e;
+}
+
+/*
+ * Normal kexec as kimage_load_normal_segment() builds it: a purgatory
+ * segment and the kernel segment, one source page per destination page
+ * (the kernel's tail shares one zero page), sources at @base.
+ */
+static void img_normal(struct guest *g, struct img *im, __u64 base)
+{
+	__u64 len, memsz, i, npay, zero;
+	const __u8 *pl = payload(&len, &memsz);
+
+	memset(im, 0, sizeof(*im));
+	im->base = base;
+	npay = (len + 0xfff) >> 12;
+	zero = base + npay * 0x1000;
+	guest_write(g, base, pl, len);
+	im->ki.nr_segments = 2;
+	im->ki.segment[0].buf = 0xffffc90000000000ULL;
+	im->ki.segment[0].bufsz = 0x100;
+	im->ki.segment[0].mem = PMEM;
+	im->ki.segment[0].memsz = 0x1000;
+	im->ki.segment[1].buf = 0xffffc90000100000ULL;
+	im->ki.segment[1].bufsz = len;
+	im->ki.segment[1].mem = KMEM;
+	im->ki.segment[1].memsz = memsz;
+	img_add(im, PMEM | IND_DEST);
+	img_add(im, zero | IND_SRC);
+	img_add(im, KMEM | IND_DEST);
+	for (i = 0; i < memsz >> 12; i++)
+		img_add(im, (i < npay ? base + i * 0x1000 : zero) | IND_SRC);
+	img_add(im, IND_DONE);
+}
+
+/* Lay the entries out in indirection pages at @ind and write the image. */
+static void img_write(struct guest *g, struct img *im, __u64 ind)
+{
+	__u64 page[512], pa = ind;
+	__u32 i = 0, slot;
+
+	im->ki.head = ind | IND_IND;
+	while (i < im->n) {
+		memset(page, 0, sizeof(page));
+		for (slot = 0; slot < 511 && i < im->n; slot++)
+			page[slot] = im->e[i++];
+		if (i < im->n)
+			page[511] = (pa + 0x1000) | IND_IND;
+		guest_write(g, pa, page, sizeof(page));
+		pa += 0x1000;
+	}
+	guest_write(g, KIMG_PA, &im->ki, sizeof(im->ki));
+}
+
+static void img_free(struct img *im)
+{
+	free(im->e);
+	im->e = NULL;
+}
+
+/* Image, blob and one KexecPages range of a written normal image. */
+static __u32 img_ranges(struct heki_range *r, __u64 base)
+{
+	r[0] = rng(KIMG_PA, KIMG_PA + sizeof(struct heki_kimage),
+		   HEKI_KEXEC_IMAGE_VALUE);
 	r[1] = rng(KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
 		   HEKI_KEXEC_KERNEL_BLOB_VALUE);
-	r[2] = rng(pages, pages + 0x3000, HEKI_KEXEC_PAGES_VALUE);
+	r[2] = rng(base, base + KPAGES_SIZE, HEKI_KEXEC_PAGES_VALUE);
 	return 3;
+}
+
+/* A good normal image with sources at @pages; its three ranges. */
+static __u32 ranges(struct guest *g, struct heki_range *r, __u64 pages)
+{
+	struct img im;
+
+	img_normal(g, &im, pages);
+	img_write(g, &im, pages + IND_OFF);
+	img_free(&im);
+	return img_ranges(r, pages);
 }
 
 /* The last log line without its newline. */
@@ -171,7 +294,7 @@ static int nothing_kexec(struct guest *g)
 {
 	__u64 pa;
 
-	for (pa = 0; pa < GUEST_VTL1_PA; pa += HEKI_PAGE_SIZE)
+	for (pa = 0; pa < GUEST_MEM_SIZE; pa += HEKI_PAGE_SIZE)
 		if (owner(g, pa) == HEKI_VTL1_OWNER_KEXEC)
 			return 0;
 	return 1;
@@ -185,14 +308,14 @@ static void accepted(void)
 	int mod, copy;
 
 	g->nr_ev = 0;
-	ret = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
+	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	t_result(ret == 0, name("kexec_signed_vmlinuz_accepted"), "%lld %s",
 		 (long long)ret, logline(g));
 	t_result(all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
 			   HEKI_VTL1_OWNER_KEXEC) &&
-		 all_owned(g, KIMG_PA, KIMG_PA + 0x1000,
+		 all_owned(g, KIMG_PA, KIMG_PA + sizeof(struct heki_kimage),
 			   HEKI_VTL1_OWNER_KEXEC) &&
-		 all_owned(g, KPAGES_PA, KPAGES_PA + 0x3000,
+		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC),
 		 name("kexec_accepted_blob_image_pages_protected"), NULL);
 	t_result(g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] ==
@@ -219,7 +342,7 @@ static void refused(void)
 	guest_read(g, KBLOB_PA + 0x10000, &x, 1);
 	x ^= 0x40;
 	guest_write(g, KBLOB_PA + 0x10000, &x, 1);
-	ret = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
+	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	t_result(ret == -HEKI_EKEYREJECTED &&
 		 strstr(g->last_log, "AUTHENTICODE_IMAGE_DIGEST_MISMATCH"),
 		 name("kexec_tampered_blob_refused"), "%lld %s",
@@ -231,14 +354,14 @@ static void refused(void)
 	guest_free(g);
 
 	g = guest_with(&at.other);
-	ret = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
+	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	t_result(ret == -HEKI_ENOKEY && nothing_kexec(g),
 		 name("kexec_unknown_cert_refused_nothing_protected"),
 		 "%lld %s", (long long)ret, logline(g));
 	guest_free(g);
 
 	g = guest_with(&at.signer);
-	ranges(r, KPAGES_PA);
+	ranges(g, r, KPAGES_PA);
 	r[1] = r[2];
 	ret = call_chain(g, KEXEC, r, 2, 0);
 	t_result(ret == -HEKI_EINVAL &&
@@ -255,13 +378,13 @@ static void replaced(void)
 	__s64 r1, r2, r3, r4;
 	__u8 x;
 
-	r1 = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
-	r2 = call_chain(g, KEXEC, r, ranges(r, KPAGES2_PA), 0);
+	r1 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	r2 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES2_PA), 0);
 	t_result(!r1 && !r2 &&
-		 all_owned(g, KPAGES_PA, KPAGES_PA + 0x3000,
+		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_NONE) &&
 		 g->prot[KPAGES_PA >> HEKI_PAGE_SHIFT] == released() &&
-		 all_owned(g, KPAGES2_PA, KPAGES2_PA + 0x3000,
+		 all_owned(g, KPAGES2_PA, KPAGES2_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC) &&
 		 all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
 			   HEKI_VTL1_OWNER_KEXEC),
@@ -272,11 +395,11 @@ static void replaced(void)
 	/* A refused call keeps the previous image's protections. */
 	x = 0x5a;
 	guest_write(g, KBLOB_PA + 0x7000, &x, 1);
-	r3 = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
+	r3 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	t_result(r3 == -HEKI_EKEYREJECTED &&
-		 all_owned(g, KPAGES2_PA, KPAGES2_PA + 0x3000,
+		 all_owned(g, KPAGES2_PA, KPAGES2_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC) &&
-		 all_owned(g, KPAGES_PA, KPAGES_PA + 0x3000,
+		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_NONE),
 		 name("kexec_refusal_keeps_previous_protection"), "%lld",
 		 (long long)r3);
@@ -289,27 +412,42 @@ static void replaced(void)
 	guest_free(g);
 }
 
-/* Crash kexec: image = a kimage with one segment at SEG_PA. */
+/*
+ * Crash kexec: a small segment at SEG_PA and the kernel segment at
+ * CRASH_PA, copied there (rest zero) as kimage_load_crash_segment() does.
+ */
+static void img_crash(struct guest *g, struct img *im)
+{
+	__u64 len, memsz;
+	const __u8 *pl = payload(&len, &memsz);
+
+	memset(im, 0, sizeof(*im));
+	im->ki.nr_segments = 2;
+	im->ki.segment[0].buf = 0x7f0000000000ULL;
+	im->ki.segment[0].bufsz = 0x1800;
+	im->ki.segment[0].mem = SEG_PA;
+	im->ki.segment[0].memsz = 0x1800;
+	im->ki.segment[1].buf = 0xffffc90000100000ULL;
+	im->ki.segment[1].bufsz = len;
+	im->ki.segment[1].mem = CRASH_PA;
+	im->ki.segment[1].memsz = memsz;
+	guest_write(g, CRASH_PA, pl, len);
+}
+
 static __u32 crash_ranges(struct guest *g, struct heki_range *r)
 {
-	struct heki_kimage ki;
+	struct img im;
 
-	memset(&ki, 0, sizeof(ki));
-	ki.nr_segments = 1;
-	ki.segment[0].buf = 0x7f0000000000ULL;
-	ki.segment[0].mem = SEG_PA;
-	ki.segment[0].memsz = 0x1800;
-	guest_write(g, KIMG_PA, &ki, sizeof(ki));
-	ranges(r, KPAGES_PA);
-	r[0].epa = KIMG_PA + sizeof(ki);
-	return 3;
+	img_crash(g, &im);
+	guest_write(g, KIMG_PA, &im.ki, sizeof(im.ki));
+	return img_ranges(r, KPAGES_PA);
 }
 
 static int nothing_crash(struct guest *g)
 {
 	__u64 pa;
 
-	for (pa = 0; pa < GUEST_VTL1_PA; pa += HEKI_PAGE_SIZE)
+	for (pa = 0; pa < GUEST_MEM_SIZE; pa += HEKI_PAGE_SIZE)
 		if (owner(g, pa) == HEKI_VTL1_OWNER_KEXEC_CRASH)
 			return 0;
 	return 1;
@@ -341,13 +479,332 @@ static void crash(void)
 		 "%lld %s", (long long)ret, logline(g));
 	guest_free(g);
 
-	/* The same write during a non-crash call changes nothing verified. */
+	/* A normal image's head is bound too: the same write is refused. */
 	g = guest_with(&at.signer);
+	ranges(g, r, KPAGES_PA);
 	tamper_armed = 1;
-	ret = call_chain(g, KEXEC, r, ranges(r, KPAGES_PA), 0);
-	t_result(!ret, name("kexec_image_write_during_noncrash_call_harmless"),
+	ret = call_chain(g, KEXEC, r, 3, 0);
+	t_result(ret == -HEKI_EBUSY &&
+		 strstr(g->last_log, "KEXEC_IMAGE_CHANGED") && nothing_kexec(g),
+		 name("kexec_image_changed_while_protecting_refused"),
 		 "%lld %s", (long long)ret, logline(g));
 	guest_free(g);
+}
+
+/* ---- binding of the verified blob to the kimage (kexec_bind.c) ---- */
+
+/* Index of the first entry equal to @e. */
+static __u32 img_find(const struct img *im, __u64 e)
+{
+	__u32 i;
+
+	for (i = 0; i < im->n; i++)
+		if (im->e[i] == e)
+			return i;
+	abort();
+}
+
+/* Index of the source entry of kernel page @page. */
+static __u32 kernel_src(const struct img *im, __u32 page)
+{
+	return img_find(im, KMEM | IND_DEST) + 1 + page;
+}
+
+static void flip(struct guest *g, __u64 pa)
+{
+	__u8 x;
+
+	guest_read(g, pa, &x, 1);
+	x ^= 0x01;
+	guest_write(g, pa, &x, 1);
+}
+
+/* Mutations of a normal image (entries, then layout in pages). */
+static void n_good(struct guest *g, struct img *im) { }
+
+static void n_byte(struct guest *g, struct img *im)
+{
+	flip(g, im->base + 0x123456);
+}
+
+static void n_zero_tail(struct guest *g, struct img *im)
+{
+	__u64 len, memsz;
+
+	payload(&len, &memsz);
+	/* The last source is the shared zero page. */
+	flip(g, (im->e[im->n - 2] & ~0xfffULL) + 0x10);
+}
+
+static void n_no_segment(struct guest *g, struct img *im)
+{
+	im->ki.segment[1].memsz += 0x1000;
+}
+
+static void n_src_unprotected(struct guest *g, struct img *im)
+{
+	__u32 i = kernel_src(im, 3);
+
+	guest_write(g, im->base + UNPROT_OFF,
+		    (__u8 *)g->mem + (im->e[i] & ~0xfffULL), 0x1000);
+	im->e[i] = (im->base + UNPROT_OFF) | IND_SRC;
+}
+
+/* Purgatory's destination is a protected page a kernel source uses. */
+static void n_src_in_segment(struct guest *g, struct img *im)
+{
+	__u64 pa = im->base + IND_OFF + 0x30000;
+
+	im->ki.segment[0].mem = pa;
+	im->e[0] = pa | IND_DEST;
+	im->e[kernel_src(im, 0)] = pa | IND_SRC;
+}
+
+static void n_misaligned(struct guest *g, struct img *im)
+{
+	im->e[kernel_src(im, 1)] |= 0x10;
+}
+
+static void n_two_flags(struct guest *g, struct img *im)
+{
+	im->e[kernel_src(im, 1)] |= IND_DEST;
+}
+
+static void n_zero_entry(struct guest *g, struct img *im)
+{
+	im->e[kernel_src(im, 1)] = 0;
+}
+
+static void n_beyond_2_52(struct guest *g, struct img *im)
+{
+	im->e[kernel_src(im, 1)] |= 1ULL << 52;
+}
+
+static void n_src_first(struct guest *g, struct img *im)
+{
+	im->e[0] = im->e[1];	/* purgatory source, no destination yet */
+}
+
+static void n_page_missing(struct guest *g, struct img *im)
+{
+	im->n -= 2;		/* last kernel source and DONE */
+	img_add(im, IND_DONE);
+}
+
+static void n_page_twice(struct guest *g, struct img *im)
+{
+	__u64 src = im->e[kernel_src(im, 0)];
+
+	im->n--;
+	img_add(im, KMEM | IND_DEST);
+	img_add(im, src);
+	img_add(im, IND_DONE);
+}
+
+static void n_dest_outside(struct guest *g, struct img *im)
+{
+	im->e[0] = (PMEM + 0x1000) | IND_DEST;
+}
+
+static void n_no_done(struct guest *g, struct img *im)
+{
+	/* Fill the last page with destinations: no link, no end. */
+	im->n--;
+	while (im->n % 511)
+		img_add(im, PMEM | IND_DEST);
+	img_add(im, PMEM | IND_DEST);
+}
+
+/* Called after img_write(): change the laid-out pages or the head. */
+static void p_ind_unprotected(struct guest *g, struct img *im)
+{
+	__u64 page[512];
+
+	guest_read(g, im->base + IND_OFF, page, sizeof(page));
+	guest_write(g, im->base + UNPROT_OFF, page, sizeof(page));
+	im->ki.head = (im->base + UNPROT_OFF) | IND_IND;
+	guest_write(g, KIMG_PA, &im->ki, sizeof(im->ki));
+}
+
+static void p_head_source(struct guest *g, struct img *im)
+{
+	im->ki.head = im->base | IND_SRC;
+	guest_write(g, KIMG_PA, &im->ki, sizeof(im->ki));
+}
+
+static void p_loop(struct guest *g, struct img *im)
+{
+	__u64 e = (im->base + IND_OFF) | IND_IND;
+
+	/* The first indirection page links to itself. */
+	guest_write(g, im->base + IND_OFF, &e, sizeof(e));
+}
+
+/* 2^20 + 511 destination entries in pages at LOOP_PA: too long. */
+static void p_overlong(struct guest *g, struct img *im)
+{
+	__u64 page[512], pa = LOOP_PA;
+	__u32 i, pages = (1U << 20) / 511 + 2;
+
+	for (i = 0; i < 511; i++)
+		page[i] = PMEM | IND_DEST;
+	for (i = 0; i < pages; i++, pa += 0x1000) {
+		page[511] = (pa + 0x1000) | IND_IND;
+		guest_write(g, pa, page, sizeof(page));
+	}
+	im->ki.head = LOOP_PA | IND_IND;
+	guest_write(g, KIMG_PA, &im->ki, sizeof(im->ki));
+}
+
+/* Mutations of a crash image (after the segment is in place). */
+static void c_good(struct guest *g, struct img *im) { }
+
+static void c_byte(struct guest *g, struct img *im)
+{
+	flip(g, CRASH_PA + 0x234567);
+}
+
+static void c_zero_tail(struct guest *g, struct img *im)
+{
+	flip(g, CRASH_PA + im->ki.segment[1].memsz - 1);
+}
+
+static void c_no_segment(struct guest *g, struct img *im)
+{
+	im->ki.segment[1].bufsz--;
+}
+
+/**
+ * struct bind_case - one KexecValidate of a built image
+ * @name: result name
+ * @crash: crash kexec (a3 = 1)
+ * @entries: changes the image before it is laid out (normal) or written
+ * @pages: changes it after (normal only; may be NULL)
+ * @extra_range: a second KexecPages range at LOOP_PA (long lists)
+ * @want: expected error, 0 = accepted
+ */
+struct bind_case {
+	const char *name;
+	int crash;
+	void (*entries)(struct guest *g, struct img *im);
+	void (*pages)(struct guest *g, struct img *im);
+	int extra_range;
+	int want;
+};
+
+#define E(x) HEKI_VSM_ERR_##x
+static const struct bind_case bind_cases[] = {
+	{ "bind_normal_debian_vmlinuz_accepted", 0, n_good, NULL, 0, 0 },
+	{ "bind_crash_debian_vmlinuz_accepted", 1, c_good, NULL, 0, 0 },
+	{ "bind_normal_kernel_byte_changed", 0, n_byte, NULL, 0,
+	  E(KEXEC_KERNEL_CONTENT_MISMATCH) },
+	{ "bind_normal_kernel_tail_not_zero", 0, n_zero_tail, NULL, 0,
+	  E(KEXEC_KERNEL_CONTENT_MISMATCH) },
+	{ "bind_crash_kernel_byte_changed", 1, c_byte, NULL, 0,
+	  E(KEXEC_KERNEL_CONTENT_MISMATCH) },
+	{ "bind_crash_kernel_tail_not_zero", 1, c_zero_tail, NULL, 0,
+	  E(KEXEC_KERNEL_CONTENT_MISMATCH) },
+	{ "bind_normal_kernel_segment_missing", 0, n_no_segment, NULL, 0,
+	  E(KEXEC_KERNEL_SEGMENT_MISSING) },
+	{ "bind_crash_kernel_segment_missing", 1, c_no_segment, NULL, 0,
+	  E(KEXEC_KERNEL_SEGMENT_MISSING) },
+	{ "bind_source_page_outside_kexec_pages", 0, n_src_unprotected, NULL,
+	  0, E(KEXEC_PAGE_NOT_PROTECTED) },
+	{ "bind_indirection_page_outside_kexec_pages", 0, n_good,
+	  p_ind_unprotected, 0, E(KEXEC_PAGE_NOT_PROTECTED) },
+	{ "bind_source_inside_a_segment", 0, n_src_in_segment, NULL, 0,
+	  E(KEXEC_ENTRY_OUTSIDE_SEGMENT) },
+	{ "bind_destination_outside_segments", 0, n_dest_outside, NULL, 0,
+	  E(KEXEC_ENTRY_OUTSIDE_SEGMENT) },
+	{ "bind_entry_misaligned", 0, n_misaligned, NULL, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_entry_two_flags", 0, n_two_flags, NULL, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_entry_zero", 0, n_zero_entry, NULL, 0, E(KEXEC_ENTRY_INVALID) },
+	{ "bind_entry_beyond_2_52", 0, n_beyond_2_52, NULL, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_source_before_destination", 0, n_src_first, NULL, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_head_not_indirection", 0, n_good, p_head_source, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_indirection_page_not_ended", 0, n_no_done, NULL, 0,
+	  E(KEXEC_ENTRY_INVALID) },
+	{ "bind_kernel_page_missing", 0, n_page_missing, NULL, 0,
+	  E(KEXEC_KERNEL_PAGE_MISSING) },
+	{ "bind_kernel_page_written_twice", 0, n_page_twice, NULL, 0,
+	  E(KEXEC_KERNEL_PAGE_DUPLICATE) },
+	{ "bind_entry_list_loops", 0, n_good, p_loop, 0,
+	  E(KEXEC_ENTRY_LIST_TOO_LONG) },
+	{ "bind_entry_list_overlong", 0, n_good, p_overlong, 1,
+	  E(KEXEC_ENTRY_LIST_TOO_LONG) },
+};
+#undef E
+
+static void bind_one(const struct bind_case *c)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct heki_range r[4];
+	const char *ename;
+	struct img im;
+	__u32 n;
+	__s64 ret;
+	int ok;
+
+	if (c->crash) {
+		img_crash(g, &im);
+		c->entries(g, &im);
+		guest_write(g, KIMG_PA, &im.ki, sizeof(im.ki));
+	} else {
+		img_normal(g, &im, KPAGES_PA);
+		c->entries(g, &im);
+		img_write(g, &im, KPAGES_PA + IND_OFF);
+		if (c->pages)
+			c->pages(g, &im);
+	}
+	n = img_ranges(r, KPAGES_PA);
+	if (c->extra_range)
+		r[n++] = rng(LOOP_PA, LOOP_PA + 0x1000000,
+			     HEKI_KEXEC_PAGES_VALUE);
+	ret = call_chain(g, KEXEC, r, n, c->crash);
+	ename = heki_vsm_error_name(c->want);
+	if (!c->want)
+		ok = !ret && all_owned(g, KIMG_PA, KIMG_PA + 8,
+				       c->crash ? HEKI_VTL1_OWNER_KEXEC_CRASH :
+				       HEKI_VTL1_OWNER_KEXEC);
+	else
+		ok = ret == -heki_vsm_error_errno(c->want) && ename &&
+		     strstr(g->last_log, ename) &&
+		     (c->crash ? nothing_crash(g) : nothing_kexec(g));
+	t_result(ok, c->name, "%lld %s", (long long)ret, logline(g));
+	img_free(&im);
+	guest_free(g);
+}
+
+/* Refused, then unloaded: every frame is released. */
+static void bind_release(void)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct heki_range r[3];
+	__s64 r1, r2;
+
+	r1 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	r2 = guest_call(g, KEXEC, 0, 0, 0);
+	t_result(!r1 && !r2 && nothing_kexec(g) &&
+		 g->prot[(KPAGES_PA + IND_OFF) >> HEKI_PAGE_SHIFT] ==
+		 released(),
+		 "bind_normal_accepted_then_invalidated_releases_pages",
+		 "%lld %lld", (long long)r1, (long long)r2);
+	guest_free(g);
+}
+
+static void test_kexec_bind(void)
+{
+	unsigned int i;
+
+	P = &at_providers[0];
+	for (i = 0; i < HEKI_ARRAY_SIZE(bind_cases); i++)
+		bind_one(&bind_cases[i]);
+	bind_release();
 }
 
 void test_kexec(void)
@@ -361,4 +818,5 @@ void test_kexec(void)
 		replaced();
 		crash();
 	}
+	test_kexec_bind();
 }
