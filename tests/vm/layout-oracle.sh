@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# layout-oracle.sh - VM suite: VTL1's module layout rules against a real
+# Debian kernel. Boots the kernel in QEMU (TCG) with a busybox initramfs
+# holding a sample of its own modules (kvm, kvm_intel, btrfs, nf_tables and
+# their dependencies among them), loads them with insmod and dumps where
+# the kernel put every section (move_module()'s dynamic-debug lines,
+# /sys/module/*/sections/*, coresize, initsize, /proc/modules). On the
+# host, tests/layout/modlayout-dump computes every module's layout with
+# the rules for that kernel and tests/layout/oracle_compare.py asserts per
+# module that every section lands where the layout says (address minus
+# layout offset = one page-aligned base per memory type, 6.4+, or per
+# allocation, 6.1), that memory types do not overlap, and that the sizes
+# agree with coresize and /proc/modules.
+#
+# Usage: tests/vm/layout-oracle.sh 6.12|6.1 [MODULE...]
+#   6.12: the newest signed Debian 6.12 kernel from bookworm-backports
+#         (scripts/fetch-kernel-6.12.sh, unpacked under build/k612, the host's
+#         /boot untouched), HEKI_MODLAYOUT_LINUX_6_4;
+#   6.1:  Debian 12's /boot/vmlinuz-6.1.*-amd64, HEKI_MODLAYOUT_LINUX_6_1.
+# Ends with `N passed, N failed`; exit 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+KIND=${1:-}
+shift || true
+OUT=build/vm/layout-oracle-$KIND
+rm -rf "$OUT"
+mkdir -p "$OUT/ko"
+
+setup_fail() { echo "# layout-oracle setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
+
+case $KIND in
+6.12)
+	kroot=$(scripts/fetch-kernel-6.12.sh 2>"$OUT/fetch.log" | tail -n 1) ||
+		setup_fail "scripts/fetch-kernel-6.12.sh (see $OUT/fetch.log)"
+	kver=$(basename "$(ls -d "$kroot"/lib/modules/6.12.* | tail -n 1)")
+	kernel=$kroot/boot/vmlinuz-$kver
+	base=$kroot
+	rules=6.4
+	# The package has no modules.dep (its postinst runs depmod).
+	[ -s "$base/lib/modules/$kver/modules.dep" ] ||
+		depmod -b "$base" "$kver" || setup_fail "depmod of $kver"
+	;;
+6.1)
+	kernel=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kernel" ] || setup_fail "no /boot/vmlinuz-6.1.*-amd64 (scripts/setup.sh)"
+	kver=${kernel##*/vmlinuz-}
+	base=/
+	rules=6.1
+	;;
+*)
+	echo "usage: $0 6.12|6.1 [MODULE...]" >&2
+	exit 2 ;;
+esac
+BIN=$(tests/layout/build.sh) || setup_fail "building modlayout-dump"
+
+# A sample with every memory type in use: text-heavy (kvm, btrfs, xfs),
+# ro_after_init and __jump_table users, init sections, per-CPU data, and
+# the btrfs and nf_tables dependency chains. busybox insmod ignores
+# softdeps: the crc32c and btrfs hash drivers come first by name.
+DEFAULT_MODS="crc32c_generic xxhash_generic blake2b_generic kvm kvm_intel
+kvm_amd btrfs nf_tables nft_ct nft_nat nft_chain_nat xfs ext4 fuse veth
+dummy bonding tun vxlan bridge 8021q loop dm_crypt raid1 zram isofs vfat
+nls_utf8 sha3_generic"
+REQUIRED="kvm kvm_intel btrfs nf_tables"
+MODS=${*:-$DEFAULT_MODS}
+
+declare -A seen=()
+order=()
+add_mod() {	# add_mod NAME: dependencies first, then NAME
+	local f dep name
+	f=$(modinfo -b "$base" -k "$kver" -n "$1" 2>/dev/null) || return 1
+	case $f in /*) ;; *) return 1 ;; esac
+	name=$(basename "$f")
+	name=${name%.xz}
+	name=${name%.ko}
+	[ -z "${seen[$name]:-}" ] || return 0
+	seen[$name]=1
+	for dep in $(modinfo -b "$base" -k "$kver" -F depends "$f" | tr , ' '); do
+		add_mod "$dep" || return 1
+	done
+	case $f in
+	*.xz) xz -dc "$f" > "$OUT/ko/$name.ko" || return 1 ;;
+	*) cp "$f" "$OUT/ko/$name.ko" || return 1 ;;
+	esac
+	order+=("$name")
+}
+for m in $MODS; do
+	add_mod "$m" || echo "# $m: not a module of $kver, left out"
+done
+[ ${#order[@]} -gt 0 ] || setup_fail "no module of $kver found"
+echo "# $kver: ${#order[@]} modules (with dependencies), rules $rules"
+
+args=(-k "$kernel" -t 900 -a "log_buf_len=16M" -l "$OUT/guest.log"
+	-e "MODS=${order[*]}")
+for n in "${order[@]}"; do
+	args+=(-F "$OUT/ko/$n.ko:/m/$n.ko")
+done
+vm_rc=0
+QEMU_MEM=${QEMU_MEM:-2048M} KVER=$kver scripts/vm-run.sh "${args[@]}" \
+	tests/vm/layout-oracle-guest.sh > "$OUT/vm-run.log" 2>&1 || vm_rc=$?
+grep -E '^# (PASS|FAIL)|^@@FAILED' "$OUT/vm-run.log" | head -n 20
+
+for n in "${order[@]}"; do echo "$OUT/ko/$n.ko"; done |
+	"$BIN" --kernel "$rules" --dump "$OUT/layout.txt" - > "$OUT/layout.log" 2>&1
+grep '^not ok' "$OUT/layout.log"
+
+python3 tests/layout/oracle_compare.py --rules "$rules" \
+	--require "$REQUIRED" "$OUT/layout.txt" "$OUT/guest.log" |
+	tee "$OUT/compare.log" | grep -v '^ok '
+last=$(tail -n 1 "$OUT/compare.log")
+if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
+else
+	p=0 f=1
+fi
+if [ "$vm_rc" -ne 0 ]; then
+	echo "not ok - the VM run failed (exit $vm_rc, log $OUT/vm-run.log)"
+	tail -n 20 "$OUT/vm-run.log" | sed 's/^/# /'
+	f=$((f + 1))
+fi
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
