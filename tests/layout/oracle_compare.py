@@ -70,6 +70,7 @@ def read_layouts(path):
 
 
 DYN = re.compile(r"^\[\s*[0-9.]+\]\s+0x([0-9a-f]+)(?:\s+0x[0-9a-f]+)?\s+(\S+)$")
+KV = re.compile(r'(\w+)=("[^"]*"|\S+)')
 MARK = re.compile(r"layout-oracle: (load (\S+)|loads done)$")
 
 
@@ -80,7 +81,7 @@ def modname(file_name):
 
 def read_guest(path):
     g = {"loaded": set(), "failed": {}, "mod": {}, "sect": {}, "proc": {},
-         "dyn": {}}
+         "dyn": {}, "probe": None, "kprobe": {}}
     cur = None
     with open(path, errors="replace") as f:
         for line in f:
@@ -96,6 +97,13 @@ def read_guest(path):
                 g["sect"].setdefault(w[1], []).append((w[2], int(w[3], 16)))
             elif line.startswith("@@PROC "):
                 g["proc"][w[1]] = int(w[2])
+            elif line.startswith("@@PROBE-"):
+                g["probe"] = line == "@@PROBE-ON"
+            elif line.startswith("@@KPROBE "):
+                ev = dict(KV.findall(line))
+                name = ev.pop("name", "").strip('"')
+                g["kprobe"].setdefault(name, []).append(
+                    {k: int(v, 0) for k, v in ev.items()})
             else:
                 m = MARK.search(line)
                 if m:
@@ -132,12 +140,65 @@ def check_bases(rules, lay, pairs):
     return bases, None
 
 
+def kernel_view(rules, lay, ev):
+    """(field, kernel value, layout value) for one do_init_module event."""
+    if rules == "6.4":
+        return [(f"mem[{t}].size", ev.get(f"s{t}"), lay["mem"][t][2])
+                for t in range(7)]
+    m = lay["mem"]
+    return [("core size", ev.get("csize"), lay["alloc"][0]),
+            ("core text_size", ev.get("ctext_size"), m[2][1]),
+            ("core ro_size", ev.get("cro_size"), m[3][1]),
+            ("core ro_after_init_size", ev.get("cro_after_init_size"), m[1][1]),
+            ("init size", ev.get("isize"), lay["alloc"][1]),
+            ("init text_size", ev.get("itext_size"), m[6][1]),
+            ("init ro_size", ev.get("iro_size"), m[5][1]),
+            ("init ro_after_init_size", ev.get("iro_after_init_size"),
+             m[5][1])]
+
+
+def kernel_bases(rules, ev):
+    if rules == "6.4":
+        return {t: ev.get(f"b{t}") for t in range(7) if ev.get(f"s{t}")}
+    return {("alloc", 0): ev.get("cbase"), ("alloc", 1): ev.get("ibase")}
+
+
+def check_kprobe(rules, name, lay, g, load_bases):
+    """struct module at do_init_module() against the layout."""
+    if g["probe"] is None:
+        return
+    evs = g["kprobe"].get(name, [])
+    if not g["probe"] or not evs or len(evs) != len(load_bases):
+        result(False, f"{name}: struct module at do_init_module()",
+               f"probe {'on' if g['probe'] else 'failed'}, {len(evs)} events "
+               f"for {len(load_bases)} loads")
+        return
+    err = None
+    for ev, lb in zip(evs, load_bases):
+        for field, got, want in kernel_view(rules, lay, ev):
+            if got != want and err is None:
+                err = f"kernel {field} {got}, layout {want}"
+        kb = kernel_bases(rules, ev)
+        for k, b in lb.items():
+            if kb.get(k) != b and err is None:
+                err = f"kernel base of {k} {kb.get(k)}, sections say {b:#x}"
+        spans = sorted((b, b + (lay["mem"][k][2] if rules == "6.4"
+                                else lay["alloc"][k[1]]), k)
+                       for k, b in kb.items() if b)
+        for (s1, e1, k1), (s2, _e2, k2) in zip(spans, spans[1:]):
+            if s2 < e1 and err is None:
+                err = f"kernel placed {k2} inside {k1}"
+    result(err is None, f"{name}: struct module's layout at do_init_module() "
+           f"equals the layout ({len(evs)} load(s))", err or "")
+
+
 def check_module(rules, name, lay, g):
     placed = sorted(lay["sects"])
     dyn = g["dyn"].get(name)
     live = name in g["mod"]
     sysfs = g["sect"].get(name, [])
     bases = {}
+    load_bases = []
 
     # placement from the kernel's own move_module() lines; a failed init
     # may be retried by insmod, so the lines can hold several whole loads
@@ -161,6 +222,7 @@ def check_module(rules, name, lay, g):
                                      list(zip(placed, [a for _n, a in ld])))
             if err:
                 break
+            load_bases.append(bases)
         result(err is None, f"{name}: placement of {n} sections "
                f"({len(bases)} bases, {len(loads)} load(s))", err or "")
         if err:
@@ -193,6 +255,10 @@ def check_module(rules, name, lay, g):
                     err = f"sysfs base of {k} {b:#x} differs from the kernel's {bases[k]:#x}"
         result(err is None, f"{name}: sysfs lists {len(sysfs)} sections where "
                "the layout says", err or "")
+
+    if live and not load_bases:
+        load_bases.append(bases)
+    check_kprobe(rules, name, lay, g, load_bases)
 
     # overlap of the observed types / allocations
     spans = []

@@ -8,10 +8,23 @@
 # pr_debug in move_module() (one line per ALLOC section, in header order,
 # for every load, even one whose init then fails), enabled with dynamic
 # debug; /sys/module/*/sections/* (every non-empty ALLOC section of a live
-# module); coresize, initsize and /proc/modules. Everything is printed with
+# module); coresize, initsize and /proc/modules; and struct module's own
+# layout fields when do_init_module() starts (a kprobe event). Everything is printed with
 # an @@ tag; the host (tests/layout/oracle_compare.py) judges it.
 
 echo 'file kernel/module/main.c +p' > /sys/kernel/debug/dynamic_debug/control
+# PROBE: a kprobe on do_init_module() printing struct module's layout
+# fields (tests/layout/kprobe_spec.py).
+T=/sys/kernel/tracing
+if [ -n "${PROBE:-}" ]; then
+	mount -t tracefs tracefs $T 2>/dev/null || true
+	if echo "$PROBE" > $T/kprobe_events &&
+	   echo 1 > $T/events/oracle/modmem/enable; then
+		echo "@@PROBE-ON"
+	else
+		echo "@@PROBE-FAILED"
+	fi
+fi
 for m in $MODS; do
 	echo "layout-oracle: load $m" > /dev/kmsg
 	if insmod "/m/$m.ko" 2>/tmp/err; then
@@ -32,4 +45,5 @@ for d in /sys/module/*/sections; do
 	done
 done
 sed 's/^/@@PROC /' /proc/modules
+[ -z "${PROBE:-}" ] || grep ' modmem: ' $T/trace | sed 's/^/@@KPROBE /'
 t "guest dumped the module sections" true

@@ -6,13 +6,15 @@
 # holding a sample of its own modules (kvm, kvm_intel, btrfs, nf_tables and
 # their dependencies among them), loads them with insmod and dumps where
 # the kernel put every section (move_module()'s dynamic-debug lines,
-# /sys/module/*/sections/*, coresize, initsize, /proc/modules). On the
+# /sys/module/*/sections/*, coresize, initsize, /proc/modules, and a
+# kprobe on do_init_module() printing struct module's own base and size of
+# every memory type, offsets from the kernel's BTF). On the
 # host, tests/layout/modlayout-dump computes every module's layout with
 # the rules for that kernel and tests/layout/oracle_compare.py asserts per
 # module that every section lands where the layout says (address minus
 # layout offset = one page-aligned base per memory type, 6.4+, or per
 # allocation, 6.1), that memory types do not overlap, and that the sizes
-# agree with coresize and /proc/modules.
+# agree with the kernel's struct module, coresize and /proc/modules.
 #
 # Usage: tests/vm/layout-oracle.sh 6.12|6.1 [MODULE...]
 #   6.12: the newest signed Debian 6.12 kernel from bookworm-backports
@@ -93,8 +95,10 @@ done
 [ ${#order[@]} -gt 0 ] || setup_fail "no module of $kver found"
 echo "# $kver: ${#order[@]} modules (with dependencies), rules $rules"
 
+probe=$(python3 tests/layout/kprobe_spec.py --rules "$rules" "$kernel" \
+	"build/vm/vmlinux-$kver") || setup_fail "kprobe_spec.py (struct module offsets from BTF)"
 args=(-k "$kernel" -t 900 -a "log_buf_len=16M" -l "$OUT/guest.log"
-	-e "MODS=${order[*]}")
+	-e "MODS=${order[*]}" -e "PROBE=$probe")
 for n in "${order[@]}"; do
 	args+=(-F "$OUT/ko/$n.ko:/m/$n.ko")
 done
