@@ -286,8 +286,7 @@
 	X(KEXEC_ENTRY_LIST_TOO_LONG, HEKI_ELOOP, "kimage entry list longer than HEKI_VTL1_MAX_KEXEC_ENTRIES entries or HEKI_VTL1_MAX_KEXEC_IND_PAGES indirection pages (or looping)") \
 	X(KEXEC_ENTRY_OUTSIDE_SEGMENT, HEKI_EINVAL, "kimage destination outside every segment, or a source or indirection page inside a segment it is not the destination of") \
 	X(KEXEC_KERNEL_PAGE_MISSING, HEKI_EINVAL, "a page of the kexec kernel segment is never written by the entry list") \
-	X(KEXEC_KERNEL_PAGE_DUPLICATE, HEKI_EINVAL, "a page of the kexec kernel segment is written twice by the entry list") \
-	X(MODLAYOUT_INIT_RO_AFTER_INIT, HEKI_EINVAL, "module .init section marked ro_after_init, which 6.4+ kernels cannot place")
+	X(KEXEC_KERNEL_PAGE_DUPLICATE, HEKI_EINVAL, "a page of the kexec kernel segment is written twice by the entry list")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -31,8 +31,10 @@
  * booted Debian 6.12 kernel): every memory type is its own allocation with
  * its own running size, no alignment between passes; module_memory_alloc()
  * rounds each size up to a page. The init ro_after_init pass maps to
- * MOD_INVALID (the kernel WARNs and leaves such a section unplaced), so a
- * module with one is refused. The kallsyms tail is in MOD_DATA, .symtab,
+ * MOD_INVALID: the kernel WARNs and skips such a section, and the next
+ * pass (writable) puts it in MOD_INIT_DATA in header order with the other
+ * writable init sections (6.1 put it in init data one pass earlier). The
+ * kallsyms tail is in MOD_DATA, .symtab,
  * .strtab, mod_kallsyms and the type table in MOD_INIT_DATA.
  */
 #include <heki/abi.h>
@@ -256,9 +258,14 @@ static int layout_types_6_4(const struct heki_elf *elf,
 				return ret;
 			if (!ret)
 				continue;
-			/* WARN_ON_ONCE(type == MOD_INVALID) in the kernel. */
+			/*
+			 * The kernel WARNs (WARN_ON_ONCE(type == MOD_INVALID))
+			 * and skips the section; it is still unplaced, so the
+			 * next pass (SHF_WRITE | SHF_ALLOC) puts it in init
+			 * data.
+			 */
 			if (type == HEKI_MODLAYOUT_MEM_NONE)
-				return -HEKI_VSM_ERR_MODLAYOUT_INIT_RO_AFTER_INIT;
+				continue;
 			ret = place(&size[type], sh.size, sh.addralign,
 				    &s->offset);
 			if (ret)
@@ -468,8 +475,6 @@ static int layout_linux_6_4(const struct heki_elf *elf,
  * -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM if @nsects is too small;
  * -HEKI_VSM_ERR_MODLAYOUT_WX_SECTION for a writable executable section;
  * -HEKI_VSM_ERR_MODLAYOUT_NO_THIS_MODULE without .gnu.linkonce.this_module;
- * -HEKI_VSM_ERR_MODLAYOUT_INIT_RO_AFTER_INIT (6.4+ only) for a writable
- * .init* section marked SHF_RO_AFTER_INIT, which those kernels cannot place;
  * -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE if an allocation would exceed
  * HEKI_MODLAYOUT_MAX_SIZE; or an ELF accessor error. @out is zeroed on
  * failure.

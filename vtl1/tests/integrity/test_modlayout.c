@@ -167,13 +167,16 @@ static const struct variant variants[] = {
 	{ K61, "6.1: writable init data with RO_AFTER_INIT is init data",
 	  STD_DATA, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0,
 	  HEKI_MODLAYOUT_INIT_DATA, 0 },
-	/* 6.4+: MOD_INVALID, the kernel WARNs and cannot place it. */
-	{ K64, "6.4: writable init data with RO_AFTER_INIT refused",
-	  STD_DATA, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0,
-	  E(MODLAYOUT_INIT_RO_AFTER_INIT), 0, 0 },
-	{ K64, "6.4: writable init NOBITS with RO_AFTER_INIT refused",
-	  STD_BSS, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0,
-	  E(MODLAYOUT_INIT_RO_AFTER_INIT), 0, 0 },
+	/*
+	 * 6.4+: MOD_INVALID; the kernel WARNs and skips it in the
+	 * ro_after_init pass, and the writable pass places it in init data.
+	 */
+	{ K64, "6.4: writable init data with RO_AFTER_INIT goes to init data",
+	  STD_DATA, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0,
+	  HEKI_MODLAYOUT_INIT_DATA, 0 },
+	{ K64, "6.4: writable init NOBITS with RO_AFTER_INIT goes to init data",
+	  STD_BSS, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0,
+	  HEKI_MODLAYOUT_INIT_DATA, 0 },
 };
 
 static void test_variants(void)
@@ -567,6 +570,58 @@ static void test_check_mem_6_4(void)
 	}
 }
 
+/*
+ * Two writable init sections, the later one marked RO_AFTER_INIT: renamed
+ * .data (index 3, 16 bytes) and renamed .bss (index 9, 32 bytes, align
+ * 32). 6.1 places the marked one in its own earlier pass (bss' @0, data'
+ * @0x20 of init data); 6.4+ skips it there (MOD_INVALID) and the writable
+ * pass takes both in header order (data' @0, bss' @0x20).
+ */
+static void test_init_ro_after_init_order(void)
+{
+	static const struct {
+		__u32 kernel;
+		__u64 data_off, bss_off;
+	} want[] = {
+		{ HEKI_MODLAYOUT_LINUX_6_1, 0x20, 0 },
+		{ HEKI_MODLAYOUT_LINUX_6_4, 0, 0x20 },
+	};
+	static struct eb_img img;
+	struct heki_modlayout_sect sects[EB_MAX_SECS];
+	struct heki_modlayout lay;
+	struct heki_elf elf;
+	unsigned int i;
+	__u64 flags;
+	char name[96];
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		std_build(&img);
+		eb_put32(&img, eb_shdr(&img, STD_DATA, SH_NAME),
+			 img.spare_name[2]);
+		eb_put32(&img, eb_shdr(&img, STD_BSS, SH_NAME),
+			 img.spare_name[2]);
+		memcpy(&flags, img.buf + eb_shdr(&img, STD_BSS, SH_FLAGS), 8);
+		eb_put64(&img, eb_shdr(&img, STD_BSS, SH_FLAGS),
+			 flags | HEKI_SHF_RO_AFTER_INIT);
+		ret = heki_elf_parse(&elf, img.buf, img.len);
+		if (!ret)
+			ret = heki_modlayout_compute(&elf, want[i].kernel, sects,
+						     EB_MAX_SECS, &lay);
+		snprintf(name, sizeof(name),
+			 "%s: init ro_after_init section's place in init data",
+			 i ? "6.4" : "6.1");
+		t_result(!ret && sects[STD_DATA].mem == HEKI_MODLAYOUT_INIT_DATA &&
+			 sects[STD_BSS].mem == HEKI_MODLAYOUT_INIT_DATA &&
+			 sects[STD_DATA].offset == want[i].data_off &&
+			 sects[STD_BSS].offset == want[i].bss_off, G, name,
+			 "ret %s data' mem %u @%#llx bss' mem %u @%#llx",
+			 t_err_name(ret), sects[STD_DATA].mem,
+			 sects[STD_DATA].offset, sects[STD_BSS].mem,
+			 sects[STD_BSS].offset);
+	}
+}
+
 void test_modlayout(void)
 {
 	test_check_mem();
@@ -576,4 +631,5 @@ void test_modlayout(void)
 	test_check_mem_6_4();
 	test_std_layout_6_4();
 	test_refusals_6_4();
+	test_init_ro_after_init_order();
 }
