@@ -10,6 +10,8 @@
  *               changes it (ftrace hook on load_module)
  *   modhook.c   module lifecycle: ValidateModule at COMING,
  *               FreeModuleInit at LIVE, UnloadModule at GOING
+ *   kexec.c     KexecValidate of every kexec_file_load image (ftrace
+ *               hooks in the kexec path), invalidation at kimage_free
  * Mechanism (chains, transports, debugfs, stats) is in heki_vtl0.h.
  */
 #ifndef _KMOD_HEKI_POLICY_H
@@ -77,6 +79,15 @@ void heki_pristine_exit(void);
 const struct heki_pristine *heki_pristine_current(void);
 long heki_pristine_live_images(void);
 void heki_pristine_show(struct seq_file *m);
+
+/* ------------------------------------------------------------------ */
+/* Kexec images (kexec.c)                                              */
+/* ------------------------------------------------------------------ */
+
+int heki_kexec_init(void);
+void heki_kexec_exit(void);
+long heki_kexec_live_copies(void);
+void heki_kexec_show(struct seq_file *m);
 
 /* ------------------------------------------------------------------ */
 /* Module lifecycle (modhook.c)                                        */

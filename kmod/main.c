@@ -76,6 +76,11 @@ module_param(validate_modules, bool, 0444);
 MODULE_PARM_DESC(validate_modules,
 		 "validate every module loaded after heki_vtl0 (ValidateModule at COMING, refusing it on error; FreeModuleInit at LIVE; UnloadModule at GOING) [Y]");
 
+static bool validate_kexec = true;
+module_param(validate_kexec, bool, 0444);
+MODULE_PARM_DESC(validate_kexec,
+		 "KexecValidate every kexec_file_load image, refusing the load on error; kexec_load (no kernel file) is refused [Y]");
+
 static struct dentry *heki_main_dir;
 static bool heki_main_dir_owned;
 static struct dentry *heki_main_boot_file;
@@ -85,6 +90,7 @@ static int heki_main_boot_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "transport %s\n", heki_transport_name());
 	heki_boot_show(m);
+	heki_kexec_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(heki_main_boot);
@@ -137,12 +143,13 @@ static void heki_main_report_leaks(const char *what)
 	long allocs = heki_loopback_live_allocs();
 	long keyrings = heki_loopback_crypto_live_keyrings();
 	long images = heki_pristine_live_images();
+	long kexec = heki_kexec_live_copies();
 
-	if (pages || allocs || keyrings || images)
-		pr_err("%s with leaks: %ld chain pages, %ld VTL1 allocations, %ld keyrings, %ld module images live\n",
-		       what, pages, allocs, keyrings, images);
+	if (pages || allocs || keyrings || images || kexec)
+		pr_err("%s with leaks: %ld chain pages, %ld VTL1 allocations, %ld keyrings, %ld module images live, %ld kexec copies held\n",
+		       what, pages, allocs, keyrings, images, kexec);
 	else
-		pr_info("%s: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live\n",
+		pr_info("%s: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live, 0 kexec copies held\n",
 			what);
 }
 
@@ -157,10 +164,10 @@ static int __init heki_vtl0_init(void)
 	};
 	int ret;
 
-	pr_info("ABI %u.%u loaded: transport=%s certs=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d\n",
+	pr_info("ABI %u.%u loaded: transport=%s certs=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
 		HEKI_ABI_VERSION_MAJOR, HEKI_ABI_VERSION_MINOR, transport,
 		certs[0] ? certs : "(none)", lock_regs, protect_kernel,
-		load_kdata, end_of_boot, validate_modules);
+		load_kdata, end_of_boot, validate_modules, validate_kexec);
 	if (load_kdata && !certs[0]) {
 		pr_err("load_kdata=1 needs certs=<file under /lib/firmware> (or load_kdata=0)\n");
 		return -EINVAL;
@@ -182,6 +189,11 @@ static int __init heki_vtl0_init(void)
 		ret = heki_modhook_init();
 		if (ret)
 			goto err_pristine;
+	}
+	if (validate_kexec) {
+		ret = heki_kexec_init();
+		if (ret)
+			goto err_modhook;
 	}
 	ret = heki_boot_run(&opts);
 	if (ret && !(validate_modules && heki_boot_text_protected() &&
@@ -211,6 +223,7 @@ static int __init heki_vtl0_init(void)
 	return 0;
 
 err_modhook:
+	heki_kexec_exit();
 	heki_modhook_exit();
 err_pristine:
 	heki_pristine_exit();
@@ -232,6 +245,7 @@ err_debugfs:
 static void __exit heki_vtl0_exit(void)
 {
 	heki_main_debugfs_exit();
+	heki_kexec_exit();
 	heki_modhook_exit();
 	heki_pristine_exit();
 	heki_debugfs_exit();

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kexec.c - KexecValidate for every kexec image the kernel loads
+ *
+ * Debian's 6.1 kexec_file_load() (kernel/kexec_file.c) reads the kernel
+ * file into image->kernel_buf, lets the bzImage loader add the segments,
+ * copies them (kimage_load_segment), terminates the entry list, calls
+ * machine_kexec_post_load() - a static inline no-op on x86, so nothing to
+ * hook - and then kimage_file_post_load_cleanup(image), which frees
+ * kernel_buf, right before the image is installed. That function is
+ * global and has an ftrace site; an ftrace ops with IPMODIFY sends the
+ * call to heki_kexec_cleanup_hook(), which, for a complete image (entry
+ * list ended by IND_DONE), calls KexecValidate before the original, with
+ * the chain MARINER's heki_kexec_validate() builds:
+ *
+ *  - KexecImage: a struct heki_kimage filled from struct kimage, in a
+ *    page of its own (see below);
+ *  - KexecKernelBlob: a vmalloc copy of image->kernel_buf;
+ *  - KexecPages: crash - every segment [mem, mem + memsz); normal - every
+ *    indirection and source page of the entry list;
+ *  - a3: image->type == KEXEC_TYPE_CRASH.
+ *
+ * kimage_file_post_load_cleanup() returns void, so a refusal cannot fail
+ * the load there. Instead the refused image is made harmless at once
+ * (its source pages, or crash segments, are zeroed: VTL1 has rolled its
+ * protection back), the verdict is recorded for the task, and the syscall
+ * itself (__x64_sys_kexec_file_load, hooked the same way) unloads the
+ * installed image again (KEXEC_FILE_UNLOAD) and returns VTL1's error.
+ * The legacy kexec_load() carries no kernel file and is refused (-EPERM)
+ * at machine_kexec_prepare(), which both loaders call; its unload
+ * (no segments) does not reach that function.
+ *
+ * VTL1 keeps the pages it protected read-only until the next
+ * KexecValidate of the same kind, or an invalidation (a1 = 0). So:
+ *  - the two copies (kimage, kernel file) stay allocated until then;
+ *  - kimage_free() - reached on KEXEC_FILE_UNLOAD, before a crash image
+ *    is loaded, and when an installed image is replaced - is hooked too:
+ *    freeing the image VTL1 holds first invalidates that kind; if the
+ *    invalidation fails, the image and the copies are leaked (counted in
+ *    debugfs) rather than giving protected pages back to the allocator;
+ *  - a new image of the same kind replaces the old one's protections in
+ *    VTL1 in one call, after which the old copies are freed.
+ *
+ * Why a copy and not struct kimage itself (MARINER sends the kzalloc'd
+ * struct): VTL1 reads the LiteBox (Linux 6.6) layout, struct heki_kimage,
+ * and 6.1's struct kimage has no vmcoreinfo_page, so nr_segments and the
+ * segments sit 8 bytes earlier; VTL1 makes KexecImage frames read-only,
+ * while the kernel writes the structure right after the call (the
+ * cleanup clears kernel_buf and more) and a slab page holds other
+ * objects too. The copy carries the values VTL1 reads: head, the entry
+ * pointers, start, and the segments.
+ *
+ * Unload: the ops are unregistered, tasks inside the hooks are waited
+ * for (as in pristine.c), then both kinds are invalidated and the copies
+ * freed.
+ */
+
+#define pr_fmt(fmt) "heki_vtl0: " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/ftrace.h>
+#include <linux/kexec.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include <heki/abi.h>
+
+#include "heki_vtl0.h"
+#include "heki_policy.h"
+
+/* VTL1 refuses larger blobs (HEKI_VTL1_MAX_KEXEC_SIZE). */
+#define HEKI_KEXEC_MAX_BLOB	(256UL << 20)
+
+/* Entries one indirection page holds. */
+#define HEKI_KEXEC_PER_PAGE	(PAGE_SIZE / sizeof(kimage_entry_t))
+
+typedef void (*heki_kimage_fn)(struct kimage *image);
+typedef int (*heki_prepare_fn)(struct kimage *image);
+typedef long (*heki_syscall_fn)(const struct pt_regs *regs);
+
+/**
+ * struct heki_kexec_kind - what VTL1 holds for one kind (normal, crash)
+ * @image: the accepted kimage (compared only, never dereferenced)
+ * @blob: vmalloc copy of its kernel file, read-only in VTL1
+ * @blob_len: bytes in @blob
+ * @kcopy: its struct heki_kimage (vmalloc'd page), read-only in VTL1
+ */
+struct heki_kexec_kind {
+	struct kimage *image;
+	void *blob;
+	size_t blob_len;
+	void *kcopy;
+};
+
+static struct heki_kexec_kind heki_kexec_kinds[2];
+static DEFINE_MUTEX(heki_kexec_lock);
+static atomic_t heki_kexec_inflight = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(heki_kexec_wq);
+/* The refusal of the last load, for the syscall hook of that task. */
+static struct task_struct *heki_kexec_refused_task;
+static int heki_kexec_refused_err;
+
+static atomic64_t heki_kexec_accepted = ATOMIC64_INIT(0);
+static atomic64_t heki_kexec_refused = ATOMIC64_INIT(0);
+static atomic64_t heki_kexec_released = ATOMIC64_INIT(0);
+static atomic64_t heki_kexec_leaked = ATOMIC64_INIT(0);
+static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
+static atomic_t heki_kexec_ncopies = ATOMIC_INIT(0);
+
+static void heki_kexec_free_copies(void *blob, void *kcopy)
+{
+	if (blob) {
+		vfree(blob);
+		atomic_dec(&heki_kexec_ncopies);
+	}
+	if (kcopy) {
+		vfree(kcopy);
+		atomic_dec(&heki_kexec_ncopies);
+	}
+}
+
+/* The struct heki_kimage VTL1 reads, from Linux 6.1's struct kimage. */
+static void heki_kexec_fill(struct heki_kimage *k, const struct kimage *image)
+{
+	unsigned long i;
+
+	k->head = image->head;
+	k->entry = (u64)(unsigned long)image->entry;
+	k->last_entry = (u64)(unsigned long)image->last_entry;
+	k->start = image->start;
+	k->control_code_page = (u64)(unsigned long)image->control_code_page;
+	k->swap_page = (u64)(unsigned long)image->swap_page;
+	k->vmcoreinfo_data_copy =
+		(u64)(unsigned long)image->vmcoreinfo_data_copy;
+	k->nr_segments = image->nr_segments;
+	for (i = 0; i < image->nr_segments && i < KEXEC_SEGMENT_MAX; i++) {
+		k->segment[i].buf = (u64)(unsigned long)image->segment[i].buf;
+		k->segment[i].bufsz = image->segment[i].bufsz;
+		k->segment[i].mem = image->segment[i].mem;
+		k->segment[i].memsz = image->segment[i].memsz;
+	}
+}
+
+/* Every indirection and source page of a normal image's entry list. */
+static int heki_kexec_add_entries(struct heki_chain *c, struct kimage *image)
+{
+	kimage_entry_t *ptr, entry;
+	unsigned long n = 0;
+	int ret = 0;
+
+	for (ptr = &image->head; (entry = *ptr) && !(entry & IND_DONE);
+	     ptr = (entry & IND_INDIRECTION) ?
+		   boot_phys_to_virt(entry & PAGE_MASK) : ptr + 1) {
+		if (entry & (IND_INDIRECTION | IND_SOURCE)) {
+			u64 pa = entry & PAGE_MASK;
+
+			ret = heki_chain_add_phys(c, (u64)(unsigned long)__va(pa),
+						  pa, pa + PAGE_SIZE,
+						  HEKI_KEXEC_PAGES_VALUE);
+			if (ret)
+				return ret;
+		}
+		if (!(++n % HEKI_KEXEC_PER_PAGE))
+			cond_resched();
+	}
+	return 0;
+}
+
+static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image)
+{
+	unsigned long i;
+	int ret;
+
+	for (i = 0; i < image->nr_segments; i++) {
+		u64 pa = image->segment[i].mem;
+		u64 len = image->segment[i].memsz;
+
+		if (!len)
+			continue;
+		ret = heki_chain_add_phys(c, (u64)(unsigned long)__va(pa), pa,
+					  pa + len, HEKI_KEXEC_PAGES_VALUE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * KexecValidate of @image. On success the copies become @kind's and the
+ * previous ones, released by VTL1 in the same call, are freed.
+ */
+static int heki_kexec_validate(struct kimage *image)
+{
+	bool crash = image->type == KEXEC_TYPE_CRASH;
+	struct heki_kexec_kind *kind = &heki_kexec_kinds[crash];
+	void *blob = NULL, *kcopy = NULL;
+	struct heki_chain c;
+	s64 ret;
+
+	if (!image->kernel_buf_len ||
+	    image->kernel_buf_len > HEKI_KEXEC_MAX_BLOB)
+		return -EFBIG;
+
+	heki_chain_init(&c);
+	blob = vmalloc(image->kernel_buf_len);
+	kcopy = vzalloc(sizeof(struct heki_kimage));
+	if (!blob || !kcopy) {
+		vfree(blob);
+		vfree(kcopy);
+		return -ENOMEM;
+	}
+	atomic_add(2, &heki_kexec_ncopies);
+	memcpy(blob, image->kernel_buf, image->kernel_buf_len);
+	heki_kexec_fill(kcopy, image);
+
+	heki_chain_add_va(&c, (unsigned long)kcopy, sizeof(struct heki_kimage),
+			  HEKI_KEXEC_IMAGE_VALUE);
+	heki_chain_add_va(&c, (unsigned long)blob, image->kernel_buf_len,
+			  HEKI_KEXEC_KERNEL_BLOB_VALUE);
+	if (crash)
+		heki_kexec_add_segments(&c, image);
+	else
+		heki_kexec_add_entries(&c, image);
+
+	mutex_lock(&heki_kexec_lock);
+	ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE, &c,
+			      crash);
+	heki_chain_free(&c);
+	atomic64_set(&heki_kexec_last_ret, ret);
+	if (ret) {
+		mutex_unlock(&heki_kexec_lock);
+		/* VTL1 rolled back: nothing of this call is protected. */
+		heki_kexec_free_copies(blob, kcopy);
+		atomic64_inc(&heki_kexec_refused);
+		pr_err("kexec: %s image refused by VTL1 (%lld)\n",
+		       crash ? "crash" : "kexec", (long long)ret);
+		return ret < 0 && ret >= -MAX_ERRNO ? (int)ret : -EPERM;
+	}
+	/* VTL1 released the previous image's frames in the same call. */
+	heki_kexec_free_copies(kind->blob, kind->kcopy);
+	kind->image = image;
+	kind->blob = blob;
+	kind->blob_len = image->kernel_buf_len;
+	kind->kcopy = kcopy;
+	mutex_unlock(&heki_kexec_lock);
+	atomic64_inc(&heki_kexec_accepted);
+	pr_info("kexec: %s image validated by VTL1 (kernel %zu bytes, %u segments)\n",
+		crash ? "crash" : "kexec", kind->blob_len,
+		(unsigned int)image->nr_segments);
+	return 0;
+}
+
+/*
+ * Invalidate @kind in VTL1 and free its copies. Called with the lock
+ * held. Return: true when nothing of @kind is protected any more.
+ */
+static bool heki_kexec_release_locked(unsigned int crash)
+{
+	struct heki_kexec_kind *kind = &heki_kexec_kinds[crash];
+	s64 ret;
+
+	if (!kind->image)
+		return true;
+	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE, 0, 0,
+			    crash);
+	if (ret) {
+		atomic64_inc(&heki_kexec_leaked);
+		pr_err("kexec: invalidating the %s image failed (%lld): its pages stay allocated\n",
+		       crash ? "crash" : "kexec", (long long)ret);
+		return false;
+	}
+	heki_kexec_free_copies(kind->blob, kind->kcopy);
+	memset(kind, 0, sizeof(*kind));
+	atomic64_inc(&heki_kexec_released);
+	return true;
+}
+
+/* Which function each ftrace ops redirects, and where to. */
+enum heki_kexec_hook_id {
+	HEKI_KH_FREE,		/* kimage_free */
+	HEKI_KH_PREPARE,	/* machine_kexec_prepare */
+	HEKI_KH_SYSCALL,	/* __x64_sys_kexec_file_load */
+	HEKI_KH_CLEANUP,	/* kimage_file_post_load_cleanup */
+	HEKI_KH_NR
+};
+
+/**
+ * struct heki_kexec_hook - one redirected kernel function
+ * @name: its kallsyms name
+ * @addr: its address (the original, called by the hook)
+ * @on: the ops is registered
+ * @ops: the ftrace ops; ops.private is the hook
+ */
+struct heki_kexec_hook {
+	const char *name;
+	unsigned long addr;
+	bool on;
+	struct ftrace_ops ops;
+};
+
+static void heki_kimage_free_hook(struct kimage *image);
+static int heki_kexec_prepare_hook(struct kimage *image);
+static long heki_kexec_file_load_hook(const struct pt_regs *regs);
+static void heki_kexec_cleanup_hook(struct kimage *image);
+
+static void notrace heki_kexec_ftrace(unsigned long ip, unsigned long parent_ip,
+				      struct ftrace_ops *ops,
+				      struct ftrace_regs *fregs)
+{
+	/* Our own calls of the originals must reach them. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	ftrace_instruction_pointer_set(fregs, (unsigned long)ops->private);
+}
+
+#define HEKI_KEXEC_HOOK(sym, fn) {					\
+	.name = sym,							\
+	.ops = {							\
+		.func = heki_kexec_ftrace,				\
+		.flags = FTRACE_OPS_FL_SAVE_REGS |			\
+			 FTRACE_OPS_FL_RECURSION |			\
+			 FTRACE_OPS_FL_IPMODIFY,			\
+		.private = fn,						\
+	},								\
+}
+
+/* Registered in this order (kimage_free first), removed in reverse. */
+static struct heki_kexec_hook heki_kexec_hooks[HEKI_KH_NR] = {
+	[HEKI_KH_FREE] = HEKI_KEXEC_HOOK("kimage_free", heki_kimage_free_hook),
+	[HEKI_KH_PREPARE] = HEKI_KEXEC_HOOK("machine_kexec_prepare",
+					    heki_kexec_prepare_hook),
+	[HEKI_KH_SYSCALL] = HEKI_KEXEC_HOOK("__x64_sys_kexec_file_load",
+					    heki_kexec_file_load_hook),
+	[HEKI_KH_CLEANUP] = HEKI_KEXEC_HOOK("kimage_file_post_load_cleanup",
+					    heki_kexec_cleanup_hook),
+};
+
+static void heki_kexec_enter(void)
+{
+	atomic_inc(&heki_kexec_inflight);
+}
+
+static void heki_kexec_leave(void)
+{
+	if (atomic_dec_and_test(&heki_kexec_inflight))
+		wake_up(&heki_kexec_wq);
+}
+
+/*
+ * A refused image is installed by the kernel right after the cleanup:
+ * make it boot nothing until the syscall hook unloads it. VTL1 rolled
+ * its protections back, so these pages are writable.
+ */
+static void heki_kexec_neuter(struct kimage *image)
+{
+	kimage_entry_t *ptr, entry;
+	unsigned long i;
+
+	if (image->type == KEXEC_TYPE_CRASH) {
+		for (i = 0; i < image->nr_segments; i++)
+			memset(__va(image->segment[i].mem), 0,
+			       image->segment[i].memsz);
+		return;
+	}
+	for (ptr = &image->head; (entry = *ptr) && !(entry & IND_DONE);
+	     ptr = (entry & IND_INDIRECTION) ?
+		   boot_phys_to_virt(entry & PAGE_MASK) : ptr + 1)
+		if (entry & IND_SOURCE)
+			clear_page(boot_phys_to_virt(entry & PAGE_MASK));
+}
+
+/* Runs instead of kimage_file_post_load_cleanup(). */
+static void heki_kexec_cleanup_hook(struct kimage *image)
+{
+	int ret;
+
+	heki_kexec_enter();
+	/* Complete images only: error paths free half-built ones too. */
+	if (image && image->file_mode && image->kernel_buf && image->entry &&
+	    *image->entry == IND_DONE) {
+		ret = heki_kexec_validate(image);
+		if (ret) {
+			heki_kexec_neuter(image);
+			mutex_lock(&heki_kexec_lock);
+			heki_kexec_refused_task = current;
+			heki_kexec_refused_err = ret;
+			mutex_unlock(&heki_kexec_lock);
+		}
+	}
+	((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_CLEANUP].addr)(image);
+	heki_kexec_leave();
+}
+
+/* Runs instead of __x64_sys_kexec_file_load(). */
+static long heki_kexec_file_load_hook(const struct pt_regs *regs)
+{
+	heki_syscall_fn orig;
+	struct pt_regs unload;
+	long ret, ul = 0;
+	int err = 0, tries;
+
+	heki_kexec_enter();
+	orig = (heki_syscall_fn)heki_kexec_hooks[HEKI_KH_SYSCALL].addr;
+	ret = orig(regs);
+	mutex_lock(&heki_kexec_lock);
+	if (heki_kexec_refused_task == current) {
+		err = heki_kexec_refused_err;
+		heki_kexec_refused_task = NULL;
+	}
+	mutex_unlock(&heki_kexec_lock);
+	if (err && !ret) {
+		/* The refused (neutered) image was installed: unload it. */
+		unload = *regs;
+		unload.r8 = KEXEC_FILE_UNLOAD | (regs->r8 & KEXEC_FILE_ON_CRASH);
+		for (tries = 0; tries < 100; tries++) {
+			ul = orig(&unload);
+			if (ul != -EBUSY)
+				break;
+			msleep(20);
+		}
+		if (ul)
+			pr_err("kexec: unloading the refused image failed (%ld); it stays loaded with its pages zeroed\n",
+			       ul);
+	}
+	heki_kexec_leave();
+	return err ? err : ret;
+}
+
+/* Runs instead of machine_kexec_prepare(): both loaders call it. */
+static int heki_kexec_prepare_hook(struct kimage *image)
+{
+	int ret = -EPERM;
+
+	heki_kexec_enter();
+	if (image->file_mode)
+		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
+	else
+		pr_err("kexec: refused: kexec_load without a kernel file cannot be validated\n");
+	heki_kexec_leave();
+	return ret;
+}
+
+/* Runs instead of kimage_free(). */
+static void heki_kimage_free_hook(struct kimage *image)
+{
+	bool leak = false;
+	unsigned int k;
+
+	heki_kexec_enter();
+	if (image) {
+		mutex_lock(&heki_kexec_lock);
+		for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
+			if (heki_kexec_kinds[k].image == image)
+				leak = !heki_kexec_release_locked(k);
+		mutex_unlock(&heki_kexec_lock);
+	}
+	/* Never give pages VTL1 still protects back to the allocator. */
+	if (!leak)
+		((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_FREE].addr)(image);
+	heki_kexec_leave();
+}
+
+static void heki_kexec_unhook_all(void)
+{
+	int i;
+
+	for (i = HEKI_KH_NR - 1; i >= 0; i--) {
+		struct heki_kexec_hook *h = &heki_kexec_hooks[i];
+
+		if (!h->on)
+			continue;
+		unregister_ftrace_function(&h->ops);
+		ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
+		h->on = false;
+	}
+}
+
+/**
+ * heki_kexec_init() - validate every kexec image from now on
+ *
+ * Context: process context, before kernel text is protected (the ftrace
+ * hooks rewrite the first instruction of four kernel functions).
+ * Return: 0; -ENOENT if one of kimage_free, machine_kexec_prepare,
+ * __x64_sys_kexec_file_load or kimage_file_post_load_cleanup cannot be
+ * found; or the ftrace error (e.g. -EBUSY). Nothing stays hooked on
+ * failure.
+ */
+int heki_kexec_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < HEKI_KH_NR; i++) {
+		heki_kexec_hooks[i].addr = heki_ksym(heki_kexec_hooks[i].name);
+		if (!heki_kexec_hooks[i].addr) {
+			pr_err("kexec: %s not found in kallsyms\n",
+			       heki_kexec_hooks[i].name);
+			return -ENOENT;
+		}
+	}
+	for (i = 0; i < HEKI_KH_NR; i++) {
+		struct heki_kexec_hook *h = &heki_kexec_hooks[i];
+
+		ret = ftrace_set_filter_ip(&h->ops, h->addr, 0, 0);
+		if (!ret) {
+			ret = register_ftrace_function(&h->ops);
+			if (ret)
+				ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
+		}
+		if (ret) {
+			pr_err("kexec: ftrace hook on %s failed (%d)\n",
+			       h->name, ret);
+			heki_kexec_unhook_all();
+			return ret;
+		}
+		h->on = true;
+	}
+	pr_info("kexec: KexecValidate at kimage_file_post_load_cleanup, refusals returned by kexec_file_load, release at kimage_free, kexec_load refused\n");
+	return 0;
+}
+
+/**
+ * heki_kexec_exit() - stop validating, release what VTL1 holds
+ *
+ * Context: process context; waits for kexec loads inside the hooks.
+ * Both kinds are invalidated in VTL1 and the copies freed; a copy whose
+ * invalidation fails is leaked (and reported), never freed.
+ */
+void heki_kexec_exit(void)
+{
+	unsigned int k;
+
+	if (!heki_kexec_hooks[HEKI_KH_FREE].on)
+		return;
+	heki_kexec_unhook_all();
+	synchronize_rcu_tasks();
+	wait_event(heki_kexec_wq, !atomic_read(&heki_kexec_inflight));
+	synchronize_rcu_tasks();
+
+	mutex_lock(&heki_kexec_lock);
+	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
+		heki_kexec_release_locked(k);
+	heki_kexec_refused_task = NULL;
+	mutex_unlock(&heki_kexec_lock);
+}
+
+/**
+ * heki_kexec_live_copies() - kimage and kernel-file copies held
+ *
+ * Return: the number of vmalloc copies (two per image VTL1 holds).
+ */
+long heki_kexec_live_copies(void)
+{
+	return atomic_read(&heki_kexec_ncopies);
+}
+
+/**
+ * heki_kexec_show() - debugfs summary of the kexec hooks
+ * @m: seq_file to print to
+ */
+void heki_kexec_show(struct seq_file *m)
+{
+	unsigned int k;
+
+	seq_printf(m, "kexec_hook: %s\n",
+		   heki_kexec_hooks[HEKI_KH_CLEANUP].on ?
+		   "kimage_file_post_load_cleanup" : "off");
+	seq_printf(m, "kexec_accepted: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_accepted));
+	seq_printf(m, "kexec_refused: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_refused));
+	seq_printf(m, "kexec_released: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_released));
+	seq_printf(m, "kexec_leaked: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_leaked));
+	seq_printf(m, "kexec_last_ret: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_last_ret));
+	mutex_lock(&heki_kexec_lock);
+	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
+		seq_printf(m, "kexec_%s_held: %s (kernel %zu bytes)\n",
+			   k ? "crash" : "normal",
+			   heki_kexec_kinds[k].image ? "yes" : "no",
+			   heki_kexec_kinds[k].blob_len);
+	mutex_unlock(&heki_kexec_lock);
+	seq_printf(m, "kexec_live_copies: %d\n",
+		   atomic_read(&heki_kexec_ncopies));
+}

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# Guest part of tests/vm/kexec.sh (busybox sh -e, helpers from
+# scripts/vm-guest-lib.sh).
+
+D=/sys/kernel/debug/heki
+K=/kexec-load
+
+# Pages VTL1 made read-only or executable (loopback "protections").
+prot_pages() {
+	awk '/^0x/ && ($4 !~ /w/ || $4 ~ /x/) { n += $2 } END { print n + 0 }' $D/protections
+}
+# kx NAME: the value of NAME in debugfs "boot" (kexec_* lines).
+kx() { sed -n "s/^$1: \([^ ]*\).*/\1/p" $D/boot; }
+show() { grep "^kexec" $D/boot | sed 's/^/# /'; dmesg | grep -E "heki_vtl[01]: .*(kexec|KEXEC)" | tail -n 3 | sed 's/^/# /'; }
+
+t "insmod heki_vtl0 transport=loopback certs=heki/kexec-certs.der" \
+	insmod /heki_vtl0.ko transport=loopback certs=heki/kexec-certs.der
+t "hook installed (kimage_file_post_load_cleanup)" \
+	test "$(kx kexec_hook)" = kimage_file_post_load_cleanup
+p0=$(prot_pages)
+echo "# $p0 pages protected after boot"
+
+# --- normal kexec --------------------------------------------------------
+loaded_ok() {
+	out=$($K /vmlinuz) || { echo "# $out"; show; return 1; }
+	show
+	p1=$(prot_pages)
+	echo "# $p1 pages protected ($((p1 - p0)) for the image)"
+	[ "$(cat /sys/kernel/kexec_loaded)" = 1 ] &&
+		[ "$(kx kexec_normal_held)" = yes ] &&
+		[ "$(kx kexec_live_copies)" = 2 ] &&
+		[ $((p1 - p0)) -ge 16000 ]
+}
+t "kexec_file_load of the Debian vmlinuz accepted (KexecValidate, >= 16000 pages protected)" loaded_ok
+
+refused_bad() {
+	r0=$(kx kexec_refused)
+	if out=$($K /vmlinuz.bad); then
+		echo "# tampered vmlinuz accepted"
+		return 1
+	fi
+	echo "# $out"
+	show
+	echo "$out" | grep -q "errno 129" &&
+		dmesg | grep "heki_vtl1: KEXEC_VALIDATE" | tail -n 1 | grep -q AUTHENTICODE_IMAGE_DIGEST_MISMATCH &&
+		[ "$(kx kexec_refused)" = $((r0 + 1)) ] &&
+		[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] &&
+		[ "$(kx kexec_normal_held)" = no ] &&
+		[ "$(kx kexec_live_copies)" = 0 ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+t "vmlinuz with one .text byte changed refused (EKEYREJECTED, digest mismatch), nothing loaded or protected" refused_bad
+
+unloaded() {
+	$K /vmlinuz >/dev/null || return 1
+	[ "$(prot_pages)" -gt "$p0" ] || return 1
+	$K -u || return 1
+	show
+	[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] &&
+		[ "$(kx kexec_normal_held)" = no ] &&
+		[ "$(kx kexec_live_copies)" = 0 ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+t "load then KEXEC_FILE_UNLOAD releases every page and copy" unloaded
+
+replaced() {
+	$K /vmlinuz >/dev/null && p1=$(prot_pages) &&
+		$K /vmlinuz >/dev/null && p2=$(prot_pages) &&
+		echo "# $p1 then $p2 pages" &&
+		[ "$(kx kexec_live_copies)" = 2 ] && [ "$p1" = "$p2" ] &&
+		$K -u >/dev/null && [ "$(prot_pages)" = "$p0" ]
+}
+t "a second load replaces the first image's protections (no growth), unload releases" replaced
+
+# --- legacy kexec_load ------------------------------------------------------
+legacy() {
+	if out=$($K -l); then
+		echo "# kexec_load accepted"
+		$K -u >/dev/null 2>&1 || true
+		return 1
+	fi
+	echo "# $out"
+	echo "$out" | grep -q "errno 1 " &&
+		dmesg_has "kexec_load without a kernel file cannot be validated"
+}
+t "kexec_load(2) without a kernel file refused (EPERM)" legacy
+
+# --- crash kexec --------------------------------------------------------------
+crash_ok() {
+	out=$($K -c /vmlinuz) || { echo "# $out"; show; return 1; }
+	show
+	pc=$(prot_pages)
+	echo "# $pc pages protected ($((pc - p0)) for the crash image)"
+	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] &&
+		[ "$(kx kexec_crash_held)" = yes ] &&
+		[ $((pc - p0)) -ge 16000 ] &&
+		$K -c -u >/dev/null &&
+		[ "$(cat /sys/kernel/kexec_crash_loaded)" = 0 ] &&
+		[ "$(kx kexec_crash_held)" = no ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+if [ "$(cat /sys/kernel/kexec_crash_size)" -gt 0 ]; then
+	t "crash kexec_file_load into crashkernel= accepted, released on unload" crash_ok
+	crash_bad() {
+		fails $K -c /vmlinuz.bad >/dev/null &&
+			[ "$(cat /sys/kernel/kexec_crash_loaded)" = 0 ] &&
+			[ "$(prot_pages)" = "$p0" ]
+	}
+	t "tampered crash kernel refused, nothing loaded or protected" crash_bad
+else
+	skip "crash kexec" "no crashkernel= memory"
+fi
+
+# --- module unload with an image loaded -----------------------------------
+t "load again before rmmod" $K /vmlinuz
+t "rmmod heki_vtl0 with an image loaded" rmmod heki_vtl0
+t "unload reports no leak (0 kexec copies held)" \
+	dmesg_has "unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live, 0 kexec copies held"
+t "the kernel keeps its (now unvalidated) image and can unload it" $K -u

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kexec.sh - VM suite (issue 5 item 5): heki_vtl0's KexecValidate hook on
+# Debian's own kernel, loopback transport, with the certificate that signed
+# the Debian vmlinuz (Authenticode) given to LoadKData. A static
+# kexec_file_load(2) loader (tests/vm/kexec-load.c, no kexec-tools) loads
+# the Debian vmlinuz (accepted, pages protected), a copy with one byte of
+# .text changed (refused, nothing left protected), unloads (pages
+# released), loads the crash kernel into crashkernel= memory (accepted,
+# released on unload), tries kexec_load(2) (refused), and unloads
+# heki_vtl0 with an image loaded (released, no copy leaked).
+#
+# Usage: tests/vm/kexec.sh   (environment: KEXEC_KO, default
+# kmod/heki_vtl0.ko). Ends with `N passed, N failed`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+KO=${KEXEC_KO:-kmod/heki_vtl0.ko}
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/kexec.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+fail_setup() {
+	echo "# kexec setup failed: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
+vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
+[ -r "$vmlinuz" ] || fail_setup "no /boot/vmlinuz-*-amd64"
+
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
+	tests/vm/kexec-load.c 2>"$OUT/gcc.log" ||
+	fail_setup "gcc -static tests/vm/kexec-load.c: $(cat "$OUT/gcc.log")"
+
+# The certificates in the vmlinuz's Authenticode signature (the PKCS#7 of
+# its one WIN_CERTIFICATE), concatenated in DER, as the authenticode host
+# suite extracts them.
+python3 - "$vmlinuz" "$OUT/vmlinuz.p7" <<'PY' || fail_setup "no signature in $vmlinuz"
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+pe = struct.unpack_from('<I', b, 0x3c)[0]
+off, size = struct.unpack_from('<II', b, pe + 24 + 112 + 4 * 8)
+length = struct.unpack_from('<I', b, off)[0]
+open(sys.argv[2], 'wb').write(b[off + 8:off + length])
+PY
+openssl pkcs7 -inform DER -in "$OUT/vmlinuz.p7" -print_certs \
+	-out "$OUT/signer.pem" || fail_setup "openssl pkcs7"
+csplit -s -z -f "$OUT/cert." "$OUT/signer.pem" '/-----BEGIN CERTIFICATE-----/' '{*}'
+: >"$OUT/kexec-certs.der"
+for c in "$OUT"/cert.*; do
+	grep -q "BEGIN CERTIFICATE" "$c" || continue
+	openssl x509 -in "$c" -outform DER >>"$OUT/kexec-certs.der"
+done
+[ -s "$OUT/kexec-certs.der" ] || fail_setup "no certificate in the vmlinuz signature"
+
+# One byte of the kernel's .text (inside the Authenticode digest) changed.
+cp "$vmlinuz" "$OUT/vmlinuz"
+cp "$vmlinuz" "$OUT/vmlinuz.bad"
+python3 - "$OUT/vmlinuz.bad" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[0x10000] ^= 0x40
+open(p, 'wb').write(b)
+PY
+
+export QEMU_SMP=${QEMU_SMP:-1}
+export QEMU_MEM=${QEMU_MEM:-1536M}
+rc=0
+scripts/vm-run.sh -K -t 600 -a "crashkernel=256M" -f "$KO" \
+	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
+	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
+	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?
+cp "$OUT/kexec.log" build/vm/kexec.log 2>/dev/null || true
+exit $rc
