@@ -9,7 +9,9 @@
  * 2..7 - shift of the init allocation's distance from core (in 2 MiB).
  * Every section buffer is a heap block of exactly sh_size bytes, so ASan
  * catches any write outside a section; a section that relocates must
- * relocate to the same bytes a second time (no hidden state).
+ * relocate to the same bytes a second time (no hidden state), and a whole
+ * memory type must build to what loading and relocating each of its
+ * sections alone gives.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -72,22 +74,60 @@ out:
 	free(b);
 }
 
-/* A whole memory type into an exact-size buffer; the layout bounds it. */
+/* Reference build: zeros, then each section loaded and relocated alone. */
+static int build_ref(const struct heki_modreloc_env *env,
+		     const struct heki_modreloc_sym *syms, uint32_t m,
+		     uint8_t *buf, uint64_t size)
+{
+	const struct heki_modlayout_sect *s;
+	uint32_t i;
+	int ret;
+
+	memset(buf, 0, size);
+	for (i = 0; i < env->layout->nsects; i++) {
+		s = &env->layout->sects[i];
+		if (s->mem != m)
+			continue;
+		ret = heki_modreloc_load_section(env->elf, i, buf + s->offset,
+						 s->size);
+		if (!ret)
+			ret = heki_modreloc_apply(env, syms, env->elf->nsyms, i,
+						  buf + s->offset, s->size,
+						  NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A whole memory type into an exact-size buffer (the layout bounds it),
+ * filled with garbage first: it succeeds exactly when the per-section
+ * reference does, with the same bytes.
+ */
 static void build(const struct heki_modreloc_env *env,
 		  const struct heki_modreloc_sym *syms, uint32_t m,
 		  uint64_t size)
 {
-	uint8_t *buf;
+	uint8_t *buf, *ref;
+	int ret, rret;
 
 	check(size <= HEKI_MODLAYOUT_MAX_SIZE);
 	if (size > (16U << 20))
 		return;		/* keep each run fast */
 	buf = malloc(size ? size : 1);
-	if (!buf)
-		return;
-	heki_modreloc_build_mem(env, syms, env->elf->nsyms, m, buf, size,
-				NULL);
+	ref = malloc(size ? size : 1);
+	if (!buf || !ref)
+		goto out;
+	memset(buf, 0xa5, size);
+	ret = heki_modreloc_build_mem(env, syms, env->elf->nsyms, m, buf,
+				      size, NULL);
+	rret = build_ref(env, syms, m, ref, size);
+	check(!ret == !rret);
+	check(ret || !memcmp(buf, ref, size));
+out:
 	free(buf);
+	free(ref);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

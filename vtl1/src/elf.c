@@ -449,8 +449,7 @@ int heki_elf_rela_count(const struct heki_elf *elf,
 int heki_elf_rela(const struct heki_elf *elf, const struct heki_elf_shdr *sh,
 		  __u64 idx, struct heki_elf_rela *out)
 {
-	const __u8 *p;
-	__u64 count, info;
+	__u64 count;
 	int ret;
 
 	ret = heki_elf_rela_count(elf, sh, &count);
@@ -458,11 +457,7 @@ int heki_elf_rela(const struct heki_elf *elf, const struct heki_elf_shdr *sh,
 		return ret;
 	if (idx >= count)
 		return -HEKI_VSM_ERR_ELF_RELA_INDEX;
-	p = elf->data + sh->offset + idx * HEKI_ELF_RELA_SIZE;
-	info = heki_le64(p + 8);
-	out->offset = heki_le64(p);
-	out->type = (__u32)info;
-	out->sym = (__u32)(info >> 32);
-	out->addend = (__s64)heki_le64(p + 16);
+	heki_elf_rela_decode(elf->data + sh->offset + idx * HEKI_ELF_RELA_SIZE,
+			     out);
 	return 0;
 }

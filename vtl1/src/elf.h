@@ -14,6 +14,8 @@
 
 #include <heki/abi.h>
 
+#include "le.h"
+
 /* ELF constants this reader and its users need (values from the ELF gABI). */
 #define HEKI_ELF_EHDR_SIZE	64U
 #define HEKI_ELF_SHDR_SIZE	64U
@@ -140,6 +142,22 @@ struct heki_elf_rela {
 	__u32 sym;
 	__s64 addend;
 };
+
+/**
+ * heki_elf_rela_decode() - split the Elf64_Rela entry at @p
+ * @p: 24 bytes inside a section heki_elf_rela_count() accepted
+ * @out: the entry
+ */
+static inline void heki_elf_rela_decode(const __u8 *p,
+					struct heki_elf_rela *out)
+{
+	__u64 info = heki_le64(p + 8);
+
+	out->offset = heki_le64(p);
+	out->type = (__u32)info;
+	out->sym = (__u32)(info >> 32);
+	out->addend = (__s64)heki_le64(p + 16);
+}
 
 int heki_elf_parse(struct heki_elf *elf, const void *data, __u64 len);
 int heki_elf_shdr(const struct heki_elf *elf, __u32 idx,

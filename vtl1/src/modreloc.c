@@ -168,14 +168,10 @@ int heki_modreloc_load_section(const struct heki_elf *elf, __u32 idx,
 	return 0;
 }
 
-static int all_zero(const __u8 *p, __u32 n)
+/* The @width (4 or 8) bytes at @site are zero: one load. */
+static int site_zero(const __u8 *site, __u32 width)
 {
-	__u32 i;
-
-	for (i = 0; i < n; i++)
-		if (p[i])
-			return 0;
-	return 1;
+	return width == 8 ? !heki_le64(site) : !heki_le32(site);
 }
 
 /*
@@ -210,43 +206,49 @@ static int apply_one(const struct heki_elf_rela *r, __u64 s, __u8 *site,
 	__u64 val = s + (__u64)r->addend;
 	__u32 v32;
 
-	if (!all_zero(site, width))
+	if (!site_zero(site, width))
 		return -HEKI_VSM_ERR_MODRELOC_SITE_NONZERO;
 
 	switch (r->type) {
 	case HEKI_R_X86_64_64:
-		memcpy(site, &val, 8);
+		__builtin_memcpy(site, &val, 8);
 		return 0;
 	case HEKI_R_X86_64_PC64:
 		val -= loc_va;
-		memcpy(site, &val, 8);
+		__builtin_memcpy(site, &val, 8);
 		return 0;
 	case HEKI_R_X86_64_PC32:
 	case HEKI_R_X86_64_PLT32:
 		v32 = (__u32)(val - loc_va);	/* no overflow check, as 6.1 */
-		memcpy(site, &v32, 4);
+		__builtin_memcpy(site, &v32, 4);
 		return 0;
 	case HEKI_R_X86_64_32:
 		v32 = (__u32)val;
-		memcpy(site, &v32, 4);
+		__builtin_memcpy(site, &v32, 4);
 		return val == v32 ? 0 : -HEKI_VSM_ERR_MODRELOC_OVERFLOW;
 	default: /* HEKI_R_X86_64_32S */
 		v32 = (__u32)val;
-		memcpy(site, &v32, 4);
+		__builtin_memcpy(site, &v32, 4);
 		return (__s64)val == (__s64)(__s32)v32 ?
 		       0 : -HEKI_VSM_ERR_MODRELOC_OVERFLOW;
 	}
 }
 
-/* Apply one SHT_RELA section @ri (header @rsh) to the target buffer. */
+/*
+ * Apply one SHT_RELA section @ri (header @rsh) to the target buffer. The
+ * section is checked once (heki_elf_rela_count(): in the image, 24-byte
+ * entries, the kernel's symbol table); its entries are decoded in place.
+ */
 static int apply_section(const struct heki_modreloc_env *env,
 			 const struct heki_modreloc_sym *syms, __u32 ri,
 			 const struct heki_elf_shdr *rsh, __u64 target_va,
 			 __u8 *buf, __u64 len,
 			 struct heki_modreloc_fault *fault)
 {
+	const __u64 nsyms = env->elf->nsyms;
 	struct heki_elf_rela r;
-	__u64 n, i, end, loc_va;
+	const __u8 *p;
+	__u64 n, i, end;
 	int ret, width;
 
 	memset(&r, 0, sizeof(r));
@@ -255,11 +257,10 @@ static int apply_section(const struct heki_modreloc_env *env,
 		set_fault(fault, ri, 0, 0, 0, 0);
 		return ret;
 	}
-	for (i = 0; i < n; i++) {
-		ret = heki_elf_rela(env->elf, rsh, i, &r);
-		if (ret)
-			goto fail;
-		if (r.sym >= env->elf->nsyms) {
+	p = env->elf->data + rsh->offset;
+	for (i = 0; i < n; i++, p += HEKI_ELF_RELA_SIZE) {
+		heki_elf_rela_decode(p, &r);
+		if (r.sym >= nsyms) {
 			ret = -HEKI_VSM_ERR_MODRELOC_SYMBOL_INDEX;
 			goto fail;
 		}
@@ -279,9 +280,8 @@ static int apply_section(const struct heki_modreloc_env *env,
 			ret = -HEKI_VSM_ERR_MODRELOC_SYMBOL_NOT_LOADED;
 			goto fail;
 		}
-		loc_va = target_va + r.offset;
-		ret = apply_one(&r, syms[r.sym].value, buf + r.offset, loc_va,
-				(__u32)width);
+		ret = apply_one(&r, syms[r.sym].value, buf + r.offset,
+				target_va + r.offset, (__u32)width);
 		if (ret)
 			goto fail;
 	}
@@ -289,6 +289,32 @@ static int apply_section(const struct heki_modreloc_env *env,
 fail:
 	set_fault(fault, ri, r.type, i, r.offset, r.sym);
 	return ret;
+}
+
+/*
+ * The checks apply_relocations() makes of a relocation section @i (header
+ * @rsh) that targets a loaded section: SHF_RELA_LIVEPATCH and SHT_REL are
+ * refused.
+ */
+static int rela_allowed(__u32 i, const struct heki_elf_shdr *rsh,
+			struct heki_modreloc_fault *fault)
+{
+	int ret = 0;
+
+	if (rsh->flags & HEKI_SHF_RELA_LIVEPATCH)
+		ret = -HEKI_VSM_ERR_MODRELOC_LIVEPATCH;
+	else if (rsh->type == HEKI_SHT_REL)
+		ret = -HEKI_VSM_ERR_MODRELOC_REL_UNSUPPORTED;
+	if (ret)
+		set_fault(fault, i, 0, 0, 0, 0);
+	return ret;
+}
+
+/* A relocation section of any kind apply_relocations() looks at. */
+static int is_reloc_section(const struct heki_elf_shdr *rsh)
+{
+	return rsh->type == HEKI_SHT_RELA || rsh->type == HEKI_SHT_REL ||
+	       (rsh->flags & HEKI_SHF_RELA_LIVEPATCH);
 }
 
 /**
@@ -345,23 +371,62 @@ int heki_modreloc_apply(const struct heki_modreloc_env *env,
 		ret = heki_elf_shdr(elf, i, &rsh);
 		if (ret)
 			return ret;
-		if (rsh.info != target ||
-		    (rsh.type != HEKI_SHT_RELA && rsh.type != HEKI_SHT_REL &&
-		     !(rsh.flags & HEKI_SHF_RELA_LIVEPATCH)))
+		if (rsh.info != target || !is_reloc_section(&rsh))
 			continue;
-		if (rsh.flags & HEKI_SHF_RELA_LIVEPATCH)
-			ret = -HEKI_VSM_ERR_MODRELOC_LIVEPATCH;
-		else if (rsh.type == HEKI_SHT_REL)
-			ret = -HEKI_VSM_ERR_MODRELOC_REL_UNSUPPORTED;
-		if (ret) {
-			set_fault(fault, i, 0, 0, 0, 0);
+		ret = rela_allowed(i, &rsh, fault);
+		if (ret)
 			return ret;
-		}
 		ret = apply_section(env, syms, i, &rsh, target_va, buf, len,
 				    fault);
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+/*
+ * Copy every section of @mem to its layout offset in @buf (@len bytes)
+ * and zero the rest: move_module()'s memset and memcpy, writing each byte
+ * once when the sections lie in index order (as the layout places them).
+ */
+static int load_mem(const struct heki_modreloc_env *env, __u32 mem,
+		    __u8 *buf, __u64 len)
+{
+	const struct heki_modlayout *lay = env->layout;
+	const struct heki_modlayout_sect *s;
+	__u64 end, pos = 0;
+	int ordered = 1, ret;
+	__u32 i;
+
+	for (i = 0; i < lay->nsects; i++) {
+		s = &lay->sects[i];
+		if (s->mem != mem)
+			continue;
+		/* The layout keeps every section inside its memory type. */
+		if (__builtin_add_overflow(s->offset, s->size, &end) ||
+		    end > len)
+			return -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE;
+		if (s->offset < pos)
+			ordered = 0;
+		pos = end;
+	}
+	if (!ordered)
+		memset(buf, 0, len);
+	pos = 0;
+	for (i = 0; i < lay->nsects; i++) {
+		s = &lay->sects[i];
+		if (s->mem != mem)
+			continue;
+		if (ordered && s->offset > pos)
+			memset(buf + pos, 0, s->offset - pos);
+		ret = heki_modreloc_load_section(env->elf, i, buf + s->offset,
+						 s->size);
+		if (ret)
+			return ret;
+		pos = s->offset + s->size;
+	}
+	if (ordered && len > pos)
+		memset(buf + pos, 0, len - pos);
 	return 0;
 }
 
@@ -372,17 +437,21 @@ int heki_modreloc_apply(const struct heki_modreloc_env *env,
  * @syms: symbol values from heki_modreloc_symbols()
  * @nsyms: entries in @syms
  * @mem: enum heki_modlayout_mem
- * @buf: destination, @len bytes
+ * @buf: destination, @len bytes (its contents do not matter)
  * @len: must equal the layout's size of @mem
  * @fault: as for heki_modreloc_apply()
  *
  * Zero-fills @buf (move_module's memset: alignment gaps, page padding,
- * NOBITS), then copies and relocates every section of @mem at its layout
- * offset. This is exact for text, rodata, ro_after_init and their init
- * counterparts up to the later rewrites (paravirt, retpolines, returns,
- * alternatives, ftrace, table sorting, jump labels, static calls). Data
- * types also hold what the loader writes later (struct module, the
- * kallsyms tail, the init symtab copy), which this does not build.
+ * NOBITS) and copies every section of @mem to its layout offset, then
+ * applies, in section header order as apply_relocations() does, every
+ * relocation section that targets one of them: the same bytes and the
+ * same checks as heki_modreloc_load_section() and heki_modreloc_apply()
+ * of each section, in one pass over the headers. This is exact for text,
+ * rodata, ro_after_init and their init counterparts up to the later
+ * rewrites (paravirt, retpolines, returns, alternatives, ftrace, table
+ * sorting, jump labels, static calls). Data types also hold what the
+ * loader writes later (struct module, the kallsyms tail, the init symtab
+ * copy), which this does not build.
  *
  * Return: 0; -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED for an unknown @mem;
  * -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE if @len differs from the layout; or
@@ -394,8 +463,10 @@ int heki_modreloc_build_mem(const struct heki_modreloc_env *env,
 			    struct heki_modreloc_fault *fault)
 {
 	const struct heki_modlayout *lay = env->layout;
+	const struct heki_elf *elf = env->elf;
 	const struct heki_modlayout_sect *s;
-	__u64 end;
+	struct heki_elf_shdr rsh;
+	__u64 target_va;
 	__u32 i;
 	int ret;
 
@@ -404,22 +475,27 @@ int heki_modreloc_build_mem(const struct heki_modreloc_env *env,
 		return -HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED;
 	if (len != lay->mem[mem].size || (len && !buf))
 		return -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE;
-	if (len)
-		memset(buf, 0, len);
-	for (i = 0; i < lay->nsects; i++) {
-		s = &lay->sects[i];
-		if (s->mem != mem)
+	ret = load_mem(env, mem, buf, len);
+	if (ret)
+		return ret;
+	for (i = 1; i < elf->shnum; i++) {
+		ret = heki_elf_shdr(elf, i, &rsh);
+		if (ret)
+			return ret;
+		if (!is_reloc_section(&rsh) || rsh.info >= lay->nsects ||
+		    lay->sects[rsh.info].mem != mem)
 			continue;
-		/* The layout keeps every section inside its memory type. */
-		if (__builtin_add_overflow(s->offset, s->size, &end) ||
-		    end > len)
-			return -HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE;
-		ret = heki_modreloc_load_section(env->elf, i, buf + s->offset,
-						 s->size);
+		if (!syms || nsyms < elf->nsyms)
+			return -HEKI_VSM_ERR_MODRELOC_NO_ROOM;
+		ret = rela_allowed(i, &rsh, fault);
 		if (!ret)
-			ret = heki_modreloc_apply(env, syms, nsyms, i,
-						  buf + s->offset, s->size,
-						  fault);
+			ret = heki_modlayout_section_va(lay, rsh.info,
+							env->mem_va, &target_va);
+		if (ret)
+			return ret;
+		s = &lay->sects[rsh.info];
+		ret = apply_section(env, syms, i, &rsh, target_va,
+				    buf + s->offset, s->size, fault);
 		if (ret)
 			return ret;
 	}
