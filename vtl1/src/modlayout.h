@@ -17,7 +17,7 @@
  * and HEKI_MODLAYOUT_LINUX_6_4, mod->mem[] (6.4 and later; checked against
  * 6.12), where every memory type is its own page-aligned allocation. Both
  * were checked against the section addresses of real Debian kernels (6.1
- * and 6.12) booted in QEMU (Documentation/vtl1-parsers.rst).
+ * and 6.12) booted in QEMU (Documentation/integrity.rst, Module layout).
  */
 #ifndef _HEKI_VTL1_MODLAYOUT_H
 #define _HEKI_VTL1_MODLAYOUT_H
