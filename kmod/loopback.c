@@ -17,7 +17,8 @@
  *    written by LockRegs are recorded per CPU (debugfs "loopback");
  *  - VTL1-owned memory: HEKI_LB_VTL1_PAGES pages allocated at start,
  *    which the library refuses to touch on VTL0's behalf;
- *  - alloc/free: kvzalloc/kvfree with a live-allocation counter;
+ *  - alloc/free: kvzalloc (kvmalloc for alloc_uninit)/kvfree with a
+ *    live-allocation counter;
  *  - lock: a mutex (a loopback VTL call may sleep);
  *  - log: printk with this module's prefix;
  *  - crypto: loopback_crypto.c (the kernel's PKCS#7 verifier).
@@ -370,6 +371,19 @@ static void *heki_lb_alloc(void *ctx, __u64 size)
 	return p;
 }
 
+/* For buffers the library writes completely: no zeroing. */
+static void *heki_lb_alloc_uninit(void *ctx, __u64 size)
+{
+	void *p;
+
+	if (!size || size > INT_MAX)
+		return NULL;
+	p = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (p)
+		atomic_long_inc(&heki_lb_allocs);
+	return p;
+}
+
 static void heki_lb_free(void *ctx, void *ptr)
 {
 	if (!ptr)
@@ -449,6 +463,7 @@ static int heki_lb_init(void)
 		.unlock = heki_lb_unlock,
 		.log = heki_lb_log,
 		.crypto = &heki_loopback_crypto,
+		.alloc_uninit = heki_lb_alloc_uninit,
 	};
 	struct heki_lb *lb;
 	int ret;

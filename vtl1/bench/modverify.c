@@ -108,6 +108,7 @@ static void setup(const char *dir)
 	modsim_nop_mcount(&sim);
 	g = guest_new();
 	g->quiet = 1;
+	g->uninit_raw = 1;	/* a VTL1 heap does not fill unzeroed memory */
 	g->crypto = heki_vtl1_crypto_openssl;
 	if (modsim_load_kdata(g, cert, clen, &sim.mv.elf)) {
 		fprintf(stderr, "modverify: LoadKData failed: %s\n",

@@ -247,6 +247,11 @@ struct heki_vtl1_crypto {
  * @log: printf-style message (%s %d %u %x %llx %lld %llu %p only); the
  *	embedder formats it
  * @crypto: signature verification provider (required)
+ * @alloc_uninit: optional: like @alloc, but the contents of the memory are
+ *	unspecified (not zeroed); freed with @free. The library asks for it
+ *	only for buffers it writes completely before reading them (copies of
+ *	VTL0 memory, the expected bytes of a module), and uses @alloc when it
+ *	is NULL. Sizes are bounded as for @alloc.
  *
  * Every callback except @log, @lock and @unlock may fail; the library turns
  * each failure into an error for the current VTL call and never retries.
@@ -271,6 +276,7 @@ struct heki_vtl1_platform {
 	void (*log)(void *ctx, int level, const char *fmt, ...)
 		HEKI_VTL1_PRINTF(3, 4);
 	const struct heki_vtl1_crypto *crypto;
+	void *(*alloc_uninit)(void *ctx, __u64 size);
 };
 
 /**

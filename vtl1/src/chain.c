@@ -183,7 +183,7 @@ int vtl1_gather(struct heki_vtl1 *v, const struct vtl1_chain *c, __u64 type,
 	}
 	if (!total)
 		return 0;
-	out->data = vtl1_alloc(v, total);
+	out->data = vtl1_alloc_uninit(v, total);	/* every byte is copied */
 	if (!out->data)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	for (i = 0; i < c->n; i++) {

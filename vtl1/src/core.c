@@ -16,6 +16,14 @@ void *vtl1_alloc(struct heki_vtl1 *v, __u64 size)
 	return v->p.alloc(v->p.ctx, size);
 }
 
+/* Memory the caller overwrites completely: the contents are unspecified. */
+void *vtl1_alloc_uninit(struct heki_vtl1 *v, __u64 size)
+{
+	if (!v->p.alloc_uninit)
+		return vtl1_alloc(v, size);
+	return v->p.alloc_uninit(v->p.ctx, size ? size : 1);
+}
+
 void *vtl1_alloc_array(struct heki_vtl1 *v, __u64 n, __u64 size)
 {
 	__u64 bytes;

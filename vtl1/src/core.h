@@ -188,6 +188,7 @@ extern const __u32 vtl1_pinned_regs[VTL1_NR_PINNED_REGS];
 
 /* core.c */
 void *vtl1_alloc(struct heki_vtl1 *v, __u64 size);
+void *vtl1_alloc_uninit(struct heki_vtl1 *v, __u64 size);
 void *vtl1_alloc_array(struct heki_vtl1 *v, __u64 n, __u64 size);
 void vtl1_free(struct heki_vtl1 *v, void *ptr);
 int vtl1_overlaps_vtl1(const struct heki_vtl1 *v, __u64 pa, __u64 len);

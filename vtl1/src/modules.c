@@ -332,6 +332,11 @@ static void *mv_alloc_cb(void *ctx, __u64 size)
 	return vtl1_alloc(ctx, size);
 }
 
+static void *mv_alloc_uninit_cb(void *ctx, __u64 size)
+{
+	return vtl1_alloc_uninit(ctx, size);
+}
+
 static void mv_free_cb(void *ctx, void *ptr)
 {
 	vtl1_free(ctx, ptr);
@@ -379,8 +384,11 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			  const struct vtl1_buf *elf, const struct modmem *mm,
 			  struct vtl1_module *m)
 {
-	const struct heki_modverify_ops ops = { mv_alloc_cb, mv_free_cb, v,
-						v->layout_kernel };
+	const struct heki_modverify_ops ops = {
+		.alloc = mv_alloc_cb, .free = mv_free_cb, .ctx = v,
+		.layout_kernel = v->layout_kernel,
+		.alloc_uninit = mv_alloc_uninit_cb,
+	};
 	struct verify_work *w = vtl1_alloc(v, sizeof(*w));
 	struct heki_modsig ms;
 	__u32 t;

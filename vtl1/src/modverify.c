@@ -56,6 +56,18 @@ static void *mv_alloc(struct heki_modverify *mv, __u64 n, __u64 size)
 	return mv->ops.alloc(mv->ops.ctx, bytes ? bytes : 1);
 }
 
+/* For buffers written completely before they are read. */
+static void *mv_alloc_uninit(struct heki_modverify *mv, __u64 n, __u64 size)
+{
+	__u64 bytes;
+
+	if (!mv->ops.alloc_uninit)
+		return mv_alloc(mv, n, size);
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return mv->ops.alloc_uninit(mv->ops.ctx, bytes ? bytes : 1);
+}
+
 /**
  * heki_modverify_init() - parse a module ELF and compute its layout
  * @mv: state to fill (zeroed here)
@@ -458,7 +470,8 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 			return -HEKI_VSM_ERR_MODULE_REWRITE_TOO_MANY;
 	}
 	c.cap = (__u32)total;
-	mv->sites = mv_alloc(mv, total, sizeof(*mv->sites));
+	/* add_site() writes each entry whole; none past nsites is read */
+	mv->sites = mv_alloc_uninit(mv, total, sizeof(*mv->sites));
 	if (!mv->sites)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	for (t = 0; t < ARRAY_SIZE(tables); t++) {
@@ -484,7 +497,7 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 		}
 	}
 	/* Each table's sites come mostly in address order: merge the runs. */
-	tmp = mv_alloc(mv, mv->nsites, sizeof(*mv->sites));
+	tmp = mv_alloc_uninit(mv, mv->nsites, sizeof(*mv->sites));
 	if (!tmp)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	vtl1_merge_sort(mv->sites, tmp, mv->nsites, sizeof(*mv->sites),
@@ -818,7 +831,8 @@ int heki_modverify_compare(struct heki_modverify *mv,
 	renv.resolve = env->resolve;
 	renv.ctx = env->resolve_ctx;
 
-	mv->syms = mv_alloc(mv, mv->elf.nsyms, sizeof(*mv->syms));
+	/* filled entry by entry, read only after success */
+	mv->syms = mv_alloc_uninit(mv, mv->elf.nsyms, sizeof(*mv->syms));
 	if (!mv->syms)
 		return fault->err = -HEKI_VSM_ERR_NO_MEMORY;
 	ret = heki_modreloc_symbols(&renv, mv->syms, mv->elf.nsyms,
@@ -832,7 +846,8 @@ int heki_modverify_compare(struct heki_modverify *mv,
 			ret = -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
 			break;
 		}
-		mv->expected[t] = mv_alloc(mv, mv->lay.mem[t].size, 1);
+		/* every byte is built (read only after success) */
+		mv->expected[t] = mv_alloc_uninit(mv, mv->lay.mem[t].size, 1);
 		if (!mv->expected[t]) {
 			ret = -HEKI_VSM_ERR_NO_MEMORY;
 			break;

@@ -34,12 +34,16 @@ struct heki_kinfo_ext;
  * @ctx: passed to both
  * @layout_kernel: enum heki_modlayout_kernel whose layout rules apply;
  *	0 means HEKI_MODLAYOUT_LINUX_6_1
+ * @alloc_uninit: optional: memory of @size bytes whose contents do not
+ *	matter (freed with @free), for the buffers the engine writes
+ *	completely before reading; NULL means @alloc
  */
 struct heki_modverify_ops {
 	void *(*alloc)(void *ctx, __u64 size);
 	void (*free)(void *ctx, void *ptr);
 	void *ctx;
 	__u32 layout_kernel;
+	void *(*alloc_uninit)(void *ctx, __u64 size);
 };
 
 /**

@@ -137,6 +137,29 @@ static void *g_alloc(void *ctx, __u64 size)
 	return p;
 }
 
+/*
+ * Unzeroed memory: filled with 0xa5 (so a read of a byte the library did
+ * not write shows) unless uninit_raw; counted and failed like g_alloc.
+ */
+static void *g_alloc_uninit(void *ctx, __u64 size)
+{
+	struct guest *g = ctx;
+	void *p;
+
+	if (g->alloc_fail_after >= 0 && g->nr_alloc >= g->alloc_fail_after)
+		return NULL;
+	if (size > (1ULL << 30))
+		abort();
+	p = malloc(size);
+	if (p) {
+		if (!g->uninit_raw)
+			memset(p, 0xa5, size);
+		g->nr_alloc++;
+		g->live_alloc++;
+	}
+	return p;
+}
+
 static void g_free(void *ctx, void *ptr)
 {
 	struct guest *g = ctx;
@@ -296,6 +319,7 @@ struct guest *guest_new(void)
 	g->plat.vtl1_ranges = &g->vtl1;
 	g->plat.nr_vtl1_ranges = 1;
 	g->plat.alloc = g_alloc;
+	g->plat.alloc_uninit = g_alloc_uninit;
 	g->plat.free = g_free;
 	g->plat.lock = g_lock;
 	g->plat.unlock = g_unlock;

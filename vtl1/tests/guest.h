@@ -51,6 +51,8 @@ struct guest {
 	int fail_copy_to;
 	long alloc_fail_after;		/* -1: never */
 	long nr_alloc, live_alloc;
+	/* alloc_uninit: 0 fills with 0xa5 (tests), 1 leaves malloc's bytes */
+	int uninit_raw;
 	int fail_get_reg, fail_set_reg;
 	__u32 fail_vp;			/* VP whose enable fails (0 = none) */
 
