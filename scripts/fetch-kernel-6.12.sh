@@ -40,10 +40,18 @@ APTOPTS=(-o "Dir::Etc::SourceList=$APT/sources.list"
 	-o "APT::Sandbox::User=root"
 	-o "Debug::NoLocking=1")
 
+# Offline with package lists from an earlier run: go on with those (the
+# newest version they name is then the one unpacked before).
 stamp=$APT/updated
 if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	apt-get "${APTOPTS[@]}" -q update >&2
-	touch "$stamp"
+	if apt-get "${APTOPTS[@]}" -q update >&2; then
+		touch "$stamp"
+	elif [ -e "$stamp" ]; then
+		echo "fetch-kernel-6.12: apt-get update failed; using the package lists of $(date -r "$stamp")" >&2
+	else
+		echo "fetch-kernel-6.12: apt-get update of bookworm-backports failed" >&2
+		exit 1
+	fi
 fi
 
 pkg=$(apt-cache "${APTOPTS[@]}" pkgnames linux-image-6.12. |
