@@ -73,6 +73,32 @@ replaced() {
 }
 t "a second load replaces the first image's protections (no growth), unload releases" replaced
 
+# tampered MODE [-c]: test_tamper_kexec=MODE changes one byte of the kernel
+# segment in memory after the kernel file was copied: the signature still
+# verifies, the binding refuses (KEXEC_KERNEL_CONTENT_MISMATCH).
+TT=/sys/module/heki_vtl0/parameters/test_tamper_kexec
+tampered() {
+	echo "$1" >$TT
+	if out=$($K $2 /vmlinuz); then
+		echo 0 >$TT
+		echo "# tampered image accepted"
+		$K $2 -u >/dev/null
+		return 1
+	fi
+	echo 0 >$TT
+	echo "# $out"
+	show
+	echo "$out" | grep -q "errno 129" &&
+		dmesg | grep "heki_vtl1: KEXEC_VALIDATE" | tail -n 1 | grep -q KEXEC_KERNEL_CONTENT_MISMATCH &&
+		dmesg | grep "test_tamper_kexec" | tail -n 1 | grep -q "changed one byte" &&
+		[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] &&
+		[ "$(cat /sys/kernel/kexec_crash_loaded)" = 0 ] &&
+		[ "$(kx kexec_live_copies)" = 0 ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+t "one byte of the loaded kernel segment changed (source page): KEXEC_KERNEL_CONTENT_MISMATCH, nothing left" tampered 1
+t "one byte of the kernel segment's zero tail changed: refused the same way" tampered 2
+
 # --- legacy kexec_load ------------------------------------------------------
 legacy() {
 	if out=$($K -l); then
@@ -108,6 +134,7 @@ if [ "$(cat /sys/kernel/kexec_crash_size)" -gt 0 ]; then
 			[ "$(prot_pages)" = "$p0" ]
 	}
 	t "tampered crash kernel refused, nothing loaded or protected" crash_bad
+	t "one byte of the loaded crash kernel segment changed: KEXEC_KERNEL_CONTENT_MISMATCH" tampered 1 -c
 else
 	skip "crash kexec" "no crashkernel= memory"
 fi
