@@ -10,7 +10,8 @@
 #
 # Usage: tests/vm/integrity.sh [MODULE...]   (default: the list below)
 # Environment: INTEGRITY_KO (default kmod/heki_vtl0.ko), INTEGRITY_GAPS
-# (modules whose refusal is reported as SKIP).
+# (modules whose refusal is reported as SKIP), INTEGRITY_GUEST (guest
+# script, default tests/vm/integrity-guest.sh).
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -77,6 +78,7 @@ args+=(-e "MODS=${mods# }" -e "GAPS=$GAPS")
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
-scripts/vm-run.sh "${args[@]}" -l "$OUT/integrity.log" tests/vm/integrity-guest.sh || rc=$?
+scripts/vm-run.sh "${args[@]}" -l "$OUT/integrity.log" \
+	"${INTEGRITY_GUEST:-tests/vm/integrity-guest.sh}" || rc=$?
 cp "$OUT/integrity.log" build/vm/integrity.log 2>/dev/null || true
 exit $rc
