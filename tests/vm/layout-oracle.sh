@@ -120,6 +120,23 @@ if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 else
 	p=0 f=1
 fi
+# The oracle must be able to fail: the other kernel's rules, judged the
+# same way against this kernel, must be refused for every module.
+other=$([ "$rules" = 6.4 ] && echo 6.1 || echo 6.4)
+for n in "${order[@]}"; do echo "$OUT/ko/$n.ko"; done |
+	"$BIN" --kernel "$other" --dump "$OUT/layout-other.txt" - > /dev/null 2>&1
+python3 tests/layout/oracle_compare.py --rules "$other" \
+	"$OUT/layout-other.txt" "$OUT/guest.log" > "$OUT/compare-other.log" 2>&1
+nmods=$(grep -c '^module ' "$OUT/layout-other.txt")
+nbad=$(grep '^not ok' "$OUT/compare-other.log" | grep -v 'observed' |
+	awk '{ sub(":$", "", $4); print $4 }' | sort -u | wc -l)
+if [ "$nmods" -gt 0 ] && [ "$nbad" -eq "$nmods" ]; then
+	p=$((p + 1))
+	echo "ok - the $other rules are refused by this kernel for all $nmods modules"
+else
+	f=$((f + 1))
+	echo "not ok - the $other rules are refused for only $nbad of $nmods modules (log $OUT/compare-other.log)"
+fi
 if [ "$vm_rc" -ne 0 ]; then
 	echo "not ok - the VM run failed (exit $vm_rc, log $OUT/vm-run.log)"
 	tail -n 20 "$OUT/vm-run.log" | sed 's/^/# /'
