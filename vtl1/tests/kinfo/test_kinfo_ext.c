@@ -231,6 +231,24 @@ static void test_parse(void)
 	free(x);
 }
 
+/* What a reader that stops at 32 bytes (LiteBox, older heki) sees. */
+static void test_old_reader(void)
+{
+	struct heki_kernel_info ki;
+	struct blob b;
+	__u8 *copy;
+	int ret;
+
+	blob_valid(&b, 72);
+	copy = malloc(b.len);
+	memcpy(copy, b.b, b.len);
+	ret = heki_kernel_info_parse(copy, b.len, &ki);
+	result(ret == 0 && ki.ksymtab_start == 0xffffffff82100000ULL, "compat",
+	       "heki_kernel_info_parse() reads the 32 bytes, ignores the extension",
+	       ret, 0);
+	free(copy);
+}
+
 /* ---- export cross-check and layout -------------------------------------- */
 
 static void test_exports_layout(void)
@@ -513,6 +531,7 @@ static void test_rules(void)
 int main(void)
 {
 	test_parse();
+	test_old_reader();
 	test_exports_layout();
 	test_rules();
 	printf("%lu passed, %lu failed\n", passed, failed);
