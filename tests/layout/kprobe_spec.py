@@ -10,7 +10,9 @@ Decompresses the bzImage payload (xz or zstd) of VMLINUZ into VMLINUX_OUT
 BTF with pahole, and prints the kprobe_events line:
   6.4+: name, then base and size of each mod->mem[t] (t = 0..6);
   6.1:  name, then core_layout and init_layout base, size, text_size,
-        ro_size and ro_after_init_size.
+        ro_size and ro_after_init_size;
+  both: mod->kallsyms (the init struct mod_kallsyms) with its num_symtab
+        and typetab, and core_kallsyms' symtab, num_symtab, strtab, typetab.
 Exit 1 if the payload or a field cannot be found.
 """
 import argparse
@@ -85,6 +87,20 @@ def main():
             args.append(f"{tag}base=+{o + need(ml, 'base', 'module_layout')}(%di):x64")
             for f in ("size", "text_size", "ro_size", "ro_after_init_size"):
                 args.append(f"{tag}{f}=+{o + need(ml, f, 'module_layout')}(%di):u32")
+    # kallsyms: the core copy's pointers (core_kallsyms) and the init
+    # struct mod_kallsyms that mod->kallsyms points at before init ends
+    mk = members(a.vmlinux, "mod_kallsyms")
+    ks = need(mod, "kallsyms", "struct module")
+    cks = need(mod, "core_kallsyms", "struct module")
+    sym, num = need(mk, "symtab", "mod_kallsyms"), need(mk, "num_symtab", "mod_kallsyms")
+    stt, typ = need(mk, "strtab", "mod_kallsyms"), need(mk, "typetab", "mod_kallsyms")
+    args += [f"ks=+{ks}(%di):x64",
+             f"ks_num=+{num}(+{ks}(%di)):u32",
+             f"ks_type=+{typ}(+{ks}(%di)):x64",
+             f"cks_sym=+{cks + sym}(%di):x64",
+             f"cks_num=+{cks + num}(%di):u32",
+             f"cks_str=+{cks + stt}(%di):x64",
+             f"cks_type=+{cks + typ}(%di):x64"]
     print("p:oracle/modmem do_init_module " + " ".join(args))
 
 

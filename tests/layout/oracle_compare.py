@@ -63,6 +63,8 @@ def read_layouts(path):
                                          int(w[4], 16))
             elif w[0] == "alloc":
                 cur["alloc"][int(w[1])] = int(w[2], 16)
+            elif w[0] == "kallsyms":
+                cur["kallsyms"] = tuple(int(x, 16) for x in w[1:5])
             elif w[0] == "sect":
                 cur["sects"].append((int(w[1]), w[2], int(w[3]),
                                      int(w[4], 16), int(w[5], 16)))
@@ -157,6 +159,26 @@ def kernel_view(rules, lay, ev):
              m[5][1])]
 
 
+def kallsyms_errors(rules, lay, ev):
+    """The kernel's kallsyms pointers against the layout's extras."""
+    off, size, ioff, isize = lay["kallsyms"]
+    m = lay["mem"]
+    if rules == "6.4":
+        data, idata = ev.get("b1"), ev.get("b5")
+    else:
+        data = ev.get("cbase", 0) + m[1][1]
+        idata = ev.get("ibase", 0) + m[5][1]
+    sym, num = ev.get("cks_sym"), ev.get("cks_num")
+    want = [("core symtab", sym, data + off),
+            ("core strtab", ev.get("cks_str"), sym + 24 * num),
+            ("core typetab end", ev.get("cks_type", 0) + num, sym + size),
+            ("init mod_kallsyms", ev.get("ks"), idata + ioff),
+            ("init typetab", ev.get("ks_type"), ev.get("ks", 0) + 32),
+            ("init num_symtab + 32", ev.get("ks_num", 0) + 32, isize)]
+    return [f"kernel {f} {got:#x}, layout {exp:#x}"
+            for f, got, exp in want if got != exp]
+
+
 def kernel_bases(rules, ev):
     if rules == "6.4":
         return {t: ev.get(f"b{t}") for t in range(7) if ev.get(f"s{t}")}
@@ -178,6 +200,9 @@ def check_kprobe(rules, name, lay, g, load_bases):
         for field, got, want in kernel_view(rules, lay, ev):
             if got != want and err is None:
                 err = f"kernel {field} {got}, layout {want}"
+        if "cks_sym" in ev and err is None:
+            errs = kallsyms_errors(rules, lay, ev)
+            err = errs[0] if errs else None
         kb = kernel_bases(rules, ev)
         for k, b in lb.items():
             if kb.get(k) != b and err is None:
@@ -188,8 +213,9 @@ def check_kprobe(rules, name, lay, g, load_bases):
         for (s1, e1, k1), (s2, _e2, k2) in zip(spans, spans[1:]):
             if s2 < e1 and err is None:
                 err = f"kernel placed {k2} inside {k1}"
-    result(err is None, f"{name}: struct module's layout at do_init_module() "
-           f"equals the layout ({len(evs)} load(s))", err or "")
+    result(err is None, f"{name}: struct module's layout and kallsyms "
+           f"pointers at do_init_module() equal the layout ({len(evs)} "
+           "load(s))", err or "")
 
 
 def check_module(rules, name, lay, g):
