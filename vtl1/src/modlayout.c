@@ -34,8 +34,8 @@
  * MOD_INVALID: the kernel WARNs and skips such a section, and the next
  * pass (writable) puts it in MOD_INIT_DATA in header order with the other
  * writable init sections (6.1 put it in init data one pass earlier). The
- * kallsyms tail is in MOD_DATA, .symtab,
- * .strtab, mod_kallsyms and the type table in MOD_INIT_DATA.
+ * kallsyms tail is in MOD_DATA; .symtab, .strtab, mod_kallsyms and the
+ * type table are in MOD_INIT_DATA.
  */
 #include <heki/abi.h>
 
