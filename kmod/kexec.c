@@ -135,7 +135,7 @@ static void heki_kexec_tamper(struct kimage *image)
 	if ((mode != 1 && mode != 2) || !heki_loopback_active())
 		return;
 	for (i = 0; i < image->nr_segments; i++) {
-		const char *b = image->segment[i].buf;
+		const char *b = image->segment[i].kbuf;
 
 		if (b >= kbuf && b < kbuf + image->kernel_buf_len)
 			break;
