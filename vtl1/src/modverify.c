@@ -428,10 +428,8 @@ static int table_site(struct collect *c, const struct site_table *tb,
 	return add_site(c, &s);
 }
 
-static int site_cmp(const void *a, const void *b)
+static int site_cmp(const struct heki_rw_site *x, const struct heki_rw_site *y)
 {
-	const struct heki_rw_site *x = a, *y = b;
-
 	if (x->mem != y->mem)
 		return x->mem < y->mem ? -1 : 1;
 	if (x->offset != y->offset)
@@ -445,11 +443,71 @@ static int site_cmp(const void *a, const void *b)
 	return 0;
 }
 
+static int site_idx_cmp(const void *ctx, __u32 a, __u32 b)
+{
+	const struct heki_rw_site *sites = ctx;
+
+	return site_cmp(&sites[a], &sites[b]);
+}
+
+/*
+ * Sort mv->sites (site_cmp order, stable): each table's sites come mostly
+ * in address order, so the natural merge of their indices is near linear.
+ * The merge compares a compact key, mem << 40 | offset (site_cmp's first
+ * two fields: mem < HEKI_MODLAYOUT_NR_MEM, offset < its size, at most
+ * HEKI_MODLAYOUT_MAX_SIZE), and calls site_cmp only for equal keys. The
+ * sites are then permuted in place, one cycle at a time.
+ */
+static int sort_sites(struct heki_modverify *mv)
+{
+	struct heki_rw_site t;
+	__u32 n = mv->nsites, i, j, k, *idx;
+	__u64 *key;
+
+	if (n < 2)
+		return 0;
+	key = mv_alloc_uninit(mv, n, sizeof(*key) + 2 * sizeof(*idx));
+	if (!key)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	idx = (__u32 *)(key + n);
+	for (i = 0; i < n; i++) {
+		const struct heki_rw_site *s = &mv->sites[i];
+
+		idx[i] = i;
+		key[i] = s->mem < HEKI_MODLAYOUT_NR_MEM &&
+			 s->offset < HEKI_MODLAYOUT_MAX_SIZE ?
+			 (__u64)s->mem << 40 | s->offset : 0;
+	}
+	/* keys out of range (none in a valid layout): site_cmp decides */
+	for (i = 0; i < n; i++)
+		if (!key[i] && (mv->sites[i].mem || mv->sites[i].offset))
+			break;
+	if (i < n)
+		for (i = 0; i < n; i++)
+			key[i] = 0;
+	vtl1_merge_sort_idx(idx, idx + n, n, key, site_idx_cmp, mv->sites);
+	/* position j takes the site at idx[j]; idx[j] = j marks it done */
+	for (i = 0; i < n; i++) {
+		if (idx[i] == i)
+			continue;
+		t = mv->sites[i];
+		for (j = i;; j = k) {
+			k = idx[j];
+			idx[j] = j;
+			if (k == i)
+				break;
+			mv->sites[j] = mv->sites[k];
+		}
+		mv->sites[j] = t;
+	}
+	mv->ops.free(mv->ops.ctx, key);
+	return 0;
+}
+
 static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 			  struct heki_modverify_fault *f)
 {
 	struct collect c = { mv, 0, f };
-	struct heki_rw_site *tmp;
 	__u64 total = 0, i;
 	__u32 t;
 	int ret;
@@ -496,13 +554,9 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 				return ret;
 		}
 	}
-	/* Each table's sites come mostly in address order: merge the runs. */
-	tmp = mv_alloc_uninit(mv, mv->nsites, sizeof(*mv->sites));
-	if (!tmp)
-		return -HEKI_VSM_ERR_NO_MEMORY;
-	vtl1_merge_sort(mv->sites, tmp, mv->nsites, sizeof(*mv->sites),
-			site_cmp);
-	mv->ops.free(mv->ops.ctx, tmp);
+	ret = sort_sites(mv);
+	if (ret)
+		return ret;
 	f->rule = "";
 	f->kind = HEKI_RW_NR_KINDS;
 	f->table = 0;

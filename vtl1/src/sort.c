@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * sort.c - in-place heapsort: O(n log n) worst case, constant stack; and a
- * natural merge sort for input that is mostly sorted already.
+ * natural merge sort of an index array for input that is mostly sorted.
  */
 #include "sort.h"
 
@@ -67,12 +67,30 @@ void vtl1_sort(void *base, __u32 n, __u32 size,
 	}
 }
 
-/* One past the last element of the non-decreasing run starting at @i. */
-static __u32 run_end(const __u8 *b, __u32 i, __u32 n, __u32 size,
-		     int (*cmp)(const void *a, const void *b))
+/**
+ * struct keyed - what orders two indices
+ * @key: primary key of each element
+ * @tie: order of two elements with equal keys (NULL: equal)
+ * @ctx: passed to @tie
+ */
+struct keyed {
+	const __u64 *key;
+	int (*tie)(const void *ctx, __u32 a, __u32 b);
+	const void *ctx;
+};
+
+static inline int keyed_cmp(const struct keyed *k, __u32 a, __u32 b)
+{
+	if (k->key[a] != k->key[b])
+		return k->key[a] < k->key[b] ? -1 : 1;
+	return k->tie ? k->tie(k->ctx, a, b) : 0;
+}
+
+/* One past the last index of the non-decreasing run starting at @i. */
+static __u32 run_end(const __u32 *x, __u32 i, __u32 n, const struct keyed *k)
 {
 	for (i++; i < n; i++)
-		if (cmp(b + (__u64)(i - 1) * size, b + (__u64)i * size) > 0)
+		if (keyed_cmp(k, x[i - 1], x[i]) > 0)
 			break;
 	return i;
 }
@@ -81,55 +99,43 @@ static __u32 run_end(const __u8 *b, __u32 i, __u32 n, __u32 size,
  * Merge the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi),
  * the left run first among equals (stable).
  */
-static void merge(const __u8 *src, __u8 *dst, __u32 lo, __u32 mid, __u32 hi,
-		  __u32 size, int (*cmp)(const void *a, const void *b))
+static void merge(const __u32 *src, __u32 *dst, __u32 lo, __u32 mid,
+		  __u32 hi, const struct keyed *k)
 {
-	__u32 i = lo, j = mid, k = lo;
+	__u32 i = lo, j = mid, o = lo;
 
-	while (i < mid && j < hi) {
-		const __u8 *x = src + (__u64)i * size;
-		const __u8 *y = src + (__u64)j * size;
-
-		if (cmp(x, y) <= 0) {
-			__builtin_memcpy(dst + (__u64)k * size, x, size);
-			i++;
-		} else {
-			__builtin_memcpy(dst + (__u64)k * size, y, size);
-			j++;
-		}
-		k++;
-	}
-	/* The rest of the run that is left (@hi == @mid: all of it). */
-	if (i < mid) {
-		__builtin_memcpy(dst + (__u64)k * size, src + (__u64)i * size,
-				 (__u64)(mid - i) * size);
-		k += mid - i;
-	}
-	if (j < hi)
-		__builtin_memcpy(dst + (__u64)k * size, src + (__u64)j * size,
-				 (__u64)(hi - j) * size);
+	while (i < mid && j < hi)
+		dst[o++] = keyed_cmp(k, src[i], src[j]) <= 0 ? src[i++] :
+							      src[j++];
+	while (i < mid)
+		dst[o++] = src[i++];
+	while (j < hi)
+		dst[o++] = src[j++];
 }
 
-void vtl1_merge_sort(void *base, void *tmp, __u32 n, __u32 size,
-		     int (*cmp)(const void *a, const void *b))
+void vtl1_merge_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
+			 int (*tie)(const void *ctx, __u32 a, __u32 b),
+			 const void *ctx)
 {
-	__u8 *src = base, *dst = tmp, *t;
-	__u32 lo, mid, hi, runs;
+	const struct keyed k = { key, tie, ctx };
+	__u32 *src = idx, *dst = tmp, *t;
+	__u32 lo, mid, hi, runs, i;
 
-	if (n < 2 || run_end(src, 0, n, size, cmp) == n)
+	if (n < 2 || run_end(src, 0, n, &k) == n)
 		return;
 	do {
 		runs = 0;
 		for (lo = 0; lo < n; lo = hi) {
-			mid = run_end(src, lo, n, size, cmp);
-			hi = mid < n ? run_end(src, mid, n, size, cmp) : n;
-			merge(src, dst, lo, mid, hi, size, cmp);
+			mid = run_end(src, lo, n, &k);
+			hi = mid < n ? run_end(src, mid, n, &k) : n;
+			merge(src, dst, lo, mid, hi, &k);
 			runs++;
 		}
 		t = src;
 		src = dst;
 		dst = t;
 	} while (runs > 1);
-	if (src != base)
-		__builtin_memcpy(base, src, (__u64)n * size);
+	if (src != idx)
+		for (i = 0; i < n; i++)
+			idx[i] = src[i];
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * sort.h - in-place heapsort (no recursion, no allocation), and a stable
- * natural merge sort with a caller's scratch buffer that is linear on
- * input made of few sorted runs.
+ * natural merge sort of indices with a caller's scratch buffer that is
+ * linear on input made of few sorted runs.
  */
 #ifndef HEKI_VTL1_SORT_H
 #define HEKI_VTL1_SORT_H
@@ -14,17 +14,23 @@ void vtl1_sort(void *base, __u32 n, __u32 size,
 	       int (*cmp)(const void *a, const void *b));
 
 /**
- * vtl1_merge_sort() - stable sort, linear time on input already sorted
- * @base: @n elements of @size bytes
- * @tmp: scratch space of @n * @size bytes (its contents are overwritten)
- * @n: number of elements
- * @size: bytes per element
- * @cmp: order of two elements (negative, 0, positive)
+ * vtl1_merge_sort_idx() - stable sort of an index array, linear time on
+ *	input already sorted
+ * @idx: @n indices of the caller's elements, permuted into sorted order
+ * @tmp: scratch space of @n indices (its contents are overwritten)
+ * @n: number of indices
+ * @key: primary key of each element (indexed by the values in @idx)
+ * @tie: order of elements @a and @b whose keys are equal (negative, 0,
+ *	positive); NULL if such elements are equal
+ * @ctx: passed to @tie (the caller's elements)
  *
- * Bottom-up merge of the input's maximal non-decreasing runs: O(n log r)
- * comparisons for r runs (O(n log n) worst case), no recursion.
+ * Order: @key ascending, then @tie. Bottom-up merge of the input's maximal
+ * non-decreasing runs: O(n log r) comparisons for r runs (O(n log n)
+ * worst case), no recursion; elements never move, only their 4-byte
+ * indices do, and most comparisons read only the compact @key array.
  */
-void vtl1_merge_sort(void *base, void *tmp, __u32 n, __u32 size,
-		     int (*cmp)(const void *a, const void *b));
+void vtl1_merge_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
+			 int (*tie)(const void *ctx, __u32 a, __u32 b),
+			 const void *ctx);
 
 #endif /* HEKI_VTL1_SORT_H */

@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * t_sort.c - vtl1_merge_sort(): sorted output, stability and odd element
- * sizes on every input shape the module engine meets (sorted, reversed,
- * runs, duplicates), checked against an insertion sort.
+ * t_sort.c - vtl1_merge_sort_idx(): sorted, stable order on every input
+ * shape the module engine meets (sorted, reversed, runs, duplicates),
+ * checked against an insertion sort; the primary key alone, and a coarse
+ * primary key (key / 4) whose ties the callback orders.
  */
 #include <stdlib.h>
 #include "test.h"
 #include "sort.h"
 
-/* 12 bytes: not a multiple of 8. */
 struct elem {
 	__u32 key;
 	__u32 seq;	/* input position: checks stability */
-	__u8 fill[4];
 };
 
-static int elem_cmp(const void *a, const void *b)
+static int tie_cmp(const void *ctx, __u32 a, __u32 b)
 {
-	const struct elem *x = a, *y = b;
+	const struct elem *x = (const struct elem *)ctx + a;
+	const struct elem *y = (const struct elem *)ctx + b;
 
 	return (x->key > y->key) - (x->key < y->key);
 }
@@ -56,59 +56,66 @@ static __u32 key_of(enum shape s, __u32 i, __u32 n)
 	}
 }
 
-static int check_shape(enum shape s, __u32 n)
+static int check_shape(enum shape s, __u32 n, int coarse)
 {
 	struct elem *a = calloc(n + 1, sizeof(*a));
 	struct elem *ref = calloc(n + 1, sizeof(*ref));
-	struct elem *tmp = calloc(n + 1, sizeof(*tmp));
+	__u32 *idx = calloc(2 * n + 1, sizeof(*idx));
+	__u64 *key = calloc(n + 1, sizeof(*key));
 	__u32 i;
-	int ok;
+	int ok = 1;
 
-	if (!a || !ref || !tmp)
+	if (!a || !ref || !idx || !key)
 		abort();
 	for (i = 0; i < n; i++) {
 		a[i].key = key_of(s, i, n);
 		a[i].seq = i;
-		memset(a[i].fill, (int)(i & 0xff), sizeof(a[i].fill));
+		idx[i] = i;
+		key[i] = coarse ? a[i].key / 4 : a[i].key;
 	}
 	memcpy(ref, a, n * sizeof(*a));
 	ref_sort(ref, n);
-	vtl1_merge_sort(a, tmp, n, sizeof(*a), elem_cmp);
-	ok = !memcmp(a, ref, n * sizeof(*a));
+	vtl1_merge_sort_idx(idx, idx + n, n, key, coarse ? tie_cmp : NULL, a);
+	for (i = 0; i < n; i++)
+		if (a[idx[i]].key != ref[i].key || a[idx[i]].seq != ref[i].seq)
+			ok = 0;
 	free(a);
 	free(ref);
-	free(tmp);
+	free(idx);
+	free(key);
 	return ok;
 }
 
 TEST(merge_sort_matches_stable_reference)
 {
 	static const __u32 sizes[] = { 0, 1, 2, 3, 7, 8, 64, 1000, 4097 };
+	int s, coarse;
 	__u32 i;
-	int s;
 
 	srand(5);
-	for (s = 0; s < NR_SHAPES; s++)
-		for (i = 0; i < ARRAY_SIZE(sizes); i++)
-			if (!check_shape((enum shape)s, sizes[i]))
-				test_fail(__FILE__, __LINE__,
-					  "shape %d, %u elements: not the stable order",
-					  s, sizes[i]);
+	for (coarse = 0; coarse < 2; coarse++)
+		for (s = 0; s < NR_SHAPES; s++)
+			for (i = 0; i < ARRAY_SIZE(sizes); i++)
+				if (!check_shape((enum shape)s, sizes[i],
+						 coarse))
+					test_fail(__FILE__, __LINE__,
+						  "shape %d, %u elements, coarse %d: not the stable order",
+						  s, sizes[i], coarse);
 }
 
 TEST(merge_sort_leaves_sorted_input_alone)
 {
-	struct elem a[16], tmp[16];
-	__u32 i;
+	__u32 idx[16], tmp[16], i;
+	__u64 key[16];
 
 	for (i = 0; i < 16; i++) {
-		a[i].key = i / 2;
-		a[i].seq = i;
+		key[i] = i / 2;
+		idx[i] = i;
+		tmp[i] = 0xa5a5a5a5;
 	}
-	memset(tmp, 0xa5, sizeof(tmp));
-	vtl1_merge_sort(a, tmp, 16, sizeof(a[0]), elem_cmp);
+	vtl1_merge_sort_idx(idx, tmp, 16, key, NULL, NULL);
 	for (i = 0; i < 16; i++)
-		CHECK_EQ(a[i].seq, i);
+		CHECK_EQ(idx[i], i);
 	/* already sorted: the scratch buffer is not even touched */
-	CHECK_EQ(((__u8 *)tmp)[0], 0xa5);
+	CHECK_EQ(tmp[0], 0xa5a5a5a5);
 }
