@@ -144,6 +144,9 @@ static int check_section(struct heki_elf *elf, __u32 i,
 	elf->symtab = i;
 	elf->strtab = sh->link;
 	elf->nsyms = sh->size / HEKI_ELF_SYM_SIZE;
+	elf->sym_off = sh->offset;	/* range_ok() above: in the image */
+	elf->str_off = link.offset;
+	elf->str_size = link.size;
 	return 0;
 }
 
@@ -365,13 +368,11 @@ int heki_elf_section_bytes(const struct heki_elf *elf,
 int heki_elf_sym(const struct heki_elf *elf, __u64 idx,
 		 struct heki_elf_sym *out)
 {
-	struct heki_elf_shdr st;
 	const __u8 *p;
 
 	if (idx >= elf->nsyms)
 		return -HEKI_VSM_ERR_ELF_SYMBOL_INDEX;
-	load_shdr(elf, elf->symtab, &st);
-	p = elf->data + st.offset + idx * HEKI_ELF_SYM_SIZE;
+	p = elf->data + elf->sym_off + idx * HEKI_ELF_SYM_SIZE;
 	out->name = heki_le32(p + 0);
 	out->info = p[4];
 	out->other = p[5];
@@ -394,19 +395,24 @@ int heki_elf_sym(const struct heki_elf *elf, __u64 idx,
 int heki_elf_sym_name(const struct heki_elf *elf,
 		      const struct heki_elf_sym *sym, const char **name)
 {
-	struct heki_elf_shdr str;
 	const __u8 *p;
 	__u64 i, max;
 
-	load_shdr(elf, elf->strtab, &str);
-	if (sym->name >= str.size)
+	if (sym->name >= elf->str_size)
 		return -HEKI_VSM_ERR_ELF_SYMBOL_NAME;
-	p = elf->data + str.offset + sym->name;
+	p = elf->data + elf->str_off + sym->name;
 	/* The table ends with NUL (parse check), so a NUL is found. */
-	max = str.size - sym->name;
+	max = elf->str_size - sym->name;
 	if (max > HEKI_ELF_MAX_NAME_LEN + 1)
 		max = HEKI_ELF_MAX_NAME_LEN + 1;
-	for (i = 0; i < max && p[i]; i++)
+	/* eight bytes at a time while none of them is NUL, then bytewise */
+	for (i = 0; i + 8 <= max; i += 8) {
+		__u64 w = heki_le64(p + i);
+
+		if ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < max && p[i]; i++)
 		;
 	if (i == max)
 		return -HEKI_VSM_ERR_ELF_SYMBOL_NAME_TOO_LONG;

@@ -73,6 +73,9 @@
  * @symtab: index of the first SHT_SYMTAB section, 0 if there is none
  * @strtab: its string table (the symtab's sh_link), 0 if no symtab
  * @nsyms: number of symbols in @symtab (entry 0 included)
+ * @sym_off: file offset of @symtab's contents (checked by the parse)
+ * @str_off: file offset of @strtab's contents (checked by the parse)
+ * @str_size: size of @strtab (non-zero, its last byte is NUL)
  */
 struct heki_elf {
 	const __u8 *data;
@@ -83,6 +86,9 @@ struct heki_elf {
 	__u32 symtab;
 	__u32 strtab;
 	__u64 nsyms;
+	__u64 sym_off;
+	__u64 str_off;
+	__u64 str_size;
 };
 
 /**
