@@ -451,41 +451,56 @@ static int site_idx_cmp(const void *ctx, __u32 a, __u32 b)
 }
 
 /*
- * Sort mv->sites (site_cmp order, stable): each table's sites come mostly
- * in address order, so the natural merge of their indices is near linear.
- * The merge compares a compact key, mem << 40 | offset (site_cmp's first
- * two fields: mem < HEKI_MODLAYOUT_NR_MEM, offset < its size, at most
- * HEKI_MODLAYOUT_MAX_SIZE), and calls site_cmp only for equal keys. The
- * sites are then permuted in place, one cycle at a time.
+ * Sort mv->sites into site_cmp order. site_cmp's first two fields, mem and
+ * offset, become one key, the offset from the start of the first memory
+ * type (offset < that type's size): a radix sort of the site indices by
+ * that key, then site_cmp orders each group of equal keys (a natural
+ * merge: linear for the usual groups of one or two). A site outside its
+ * type (none in a valid layout) leaves every key 0: site_cmp decides all.
+ * The sites are then permuted in place, one cycle at a time.
  */
 static int sort_sites(struct heki_modverify *mv)
 {
+	__u64 base[HEKI_MODLAYOUT_NR_MEM], *key, b = 0;
+	__u32 n = mv->nsites, i, j, k, *idx, *count;
 	struct heki_rw_site t;
-	__u32 n = mv->nsites, i, j, k, *idx;
-	__u64 *key;
 
 	if (n < 2)
 		return 0;
-	key = mv_alloc_uninit(mv, n, sizeof(*key) + 2 * sizeof(*idx));
+	key = mv_alloc_uninit(mv, 1ULL * n * (sizeof(*key) + 2 * sizeof(*idx)) +
+			      VTL1_RADIX_SIZE * sizeof(*count), 1);
 	if (!key)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	idx = (__u32 *)(key + n);
+	count = idx + 2ULL * n;
+	for (i = 0; i < HEKI_MODLAYOUT_NR_MEM; i++) {
+		base[i] = b;
+		b += mv->lay.mem[i].size;
+	}
 	for (i = 0; i < n; i++) {
 		const struct heki_rw_site *s = &mv->sites[i];
 
 		idx[i] = i;
-		key[i] = s->mem < HEKI_MODLAYOUT_NR_MEM &&
-			 s->offset < HEKI_MODLAYOUT_MAX_SIZE ?
-			 (__u64)s->mem << 40 | s->offset : 0;
-	}
-	/* keys out of range (none in a valid layout): site_cmp decides */
-	for (i = 0; i < n; i++)
-		if (!key[i] && (mv->sites[i].mem || mv->sites[i].offset))
+		if (s->mem >= HEKI_MODLAYOUT_NR_MEM ||
+		    s->offset >= mv->lay.mem[s->mem].size)
 			break;
-	if (i < n)
-		for (i = 0; i < n; i++)
+		key[i] = base[s->mem] + s->offset;
+	}
+	if (i < n) {
+		for (i = 0; i < n; i++) {
+			idx[i] = i;
 			key[i] = 0;
-	vtl1_merge_sort_idx(idx, idx + n, n, key, site_idx_cmp, mv->sites);
+		}
+	} else {
+		vtl1_radix_sort_idx(idx, idx + n, n, key, count);
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
+			;
+		if (j - i > 1)
+			vtl1_merge_sort_idx(idx + i, idx + n, j - i, key,
+					    site_idx_cmp, mv->sites);
+	}
 	/* position j takes the site at idx[j]; idx[j] = j marks it done */
 	for (i = 0; i < n; i++) {
 		if (idx[i] == i)

@@ -139,3 +139,35 @@ void vtl1_merge_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
 		for (i = 0; i < n; i++)
 			idx[i] = src[i];
 }
+
+void vtl1_radix_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
+			 __u32 *count)
+{
+	__u32 *src = idx, *dst = tmp, *t, i, d, sum, c;
+	__u64 max = 0;
+	unsigned int shift;
+
+	for (i = 0; i < n; i++)
+		if (key[idx[i]] > max)
+			max = key[idx[i]];
+	for (shift = 0; shift < 64 && (max >> shift); shift += VTL1_RADIX_BITS) {
+		for (d = 0; d < VTL1_RADIX_SIZE; d++)
+			count[d] = 0;
+		for (i = 0; i < n; i++)
+			count[(key[src[i]] >> shift) & (VTL1_RADIX_SIZE - 1)]++;
+		for (d = 0, sum = 0; d < VTL1_RADIX_SIZE; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(key[src[i]] >> shift) &
+				  (VTL1_RADIX_SIZE - 1)]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != idx)
+		for (i = 0; i < n; i++)
+			idx[i] = src[i];
+}

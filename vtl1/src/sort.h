@@ -33,4 +33,23 @@ void vtl1_merge_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
 			 int (*tie)(const void *ctx, __u32 a, __u32 b),
 			 const void *ctx);
 
+/* Digit width of vtl1_radix_sort_idx() and the size of its @count. */
+#define VTL1_RADIX_BITS	11U
+#define VTL1_RADIX_SIZE	(1U << VTL1_RADIX_BITS)
+
+/**
+ * vtl1_radix_sort_idx() - stable sort of an index array by a 64-bit key
+ * @idx: @n indices of the caller's elements, permuted into @key order
+ *	(elements with equal keys keep their order in @idx)
+ * @tmp: scratch space of @n indices (its contents are overwritten)
+ * @n: number of indices
+ * @key: key of each element (indexed by the values in @idx)
+ * @count: scratch space of VTL1_RADIX_SIZE counters
+ *
+ * Least-significant-digit radix sort, VTL1_RADIX_BITS per pass, as many
+ * passes as the largest key has digits: O(n) per pass, no comparisons.
+ */
+void vtl1_radix_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
+			 __u32 *count);
+
 #endif /* HEKI_VTL1_SORT_H */

@@ -3,7 +3,7 @@
  * t_sort.c - vtl1_merge_sort_idx(): sorted, stable order on every input
  * shape the module engine meets (sorted, reversed, runs, duplicates),
  * checked against an insertion sort; the primary key alone, and a coarse
- * primary key (key / 4) whose ties the callback orders.
+ * primary key (key / 4) whose ties the callback orders; the radix sort.
  */
 #include <stdlib.h>
 #include "test.h"
@@ -118,4 +118,35 @@ TEST(merge_sort_leaves_sorted_input_alone)
 		CHECK_EQ(idx[i], i);
 	/* already sorted: the scratch buffer is not even touched */
 	CHECK_EQ(tmp[0], 0xa5a5a5a5);
+}
+
+/* Radix sort: stable by key, keys of 0, 11, 33 and 64 bits. */
+TEST(radix_sort_is_stable_by_key)
+{
+	static const __u64 masks[] = { 0, 0x7ff, 0x1ffffffffULL, ~0ULL };
+	static __u32 count[VTL1_RADIX_SIZE];
+	enum { N = 3001 };
+	static __u64 key[N];
+	static __u32 idx[2 * N];
+	__u32 i, m;
+
+	srand(7);
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
+		for (i = 0; i < N; i++) {
+			key[i] = ((__u64)rand() << 33 ^ (__u64)rand() << 11 ^
+				  (__u64)rand()) & masks[m];
+			if (i % 5 == 0)	/* duplicates */
+				key[i] = key[i / 2];
+			idx[i] = i;
+		}
+		vtl1_radix_sort_idx(idx, idx + N, N, key, count);
+		for (i = 1; i < N; i++)
+			if (key[idx[i - 1]] > key[idx[i]] ||
+			    (key[idx[i - 1]] == key[idx[i]] &&
+			     idx[i - 1] > idx[i])) {
+				test_fail(__FILE__, __LINE__,
+					  "mask %u: position %u out of order", m, i);
+				break;
+			}
+	}
 }
