@@ -22,15 +22,13 @@ static void sim_free(void *ctx, void *p)
 	free(p);
 }
 
-int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
-		__u64 init_va, heki_modreloc_resolve_fn resolve, void *ctx,
-		__u64 percpu_va, int has_percpu)
+int modsim_layout(struct modsim *s, const __u8 *elf, __u64 len,
+		  __u32 kernel)
 {
 	const struct heki_modverify_ops ops = { .alloc = sim_alloc,
-						.free = sim_free };
+						.free = sim_free,
+						.layout_kernel = kernel };
 	struct heki_modverify_fault f;
-	struct heki_modreloc_env env;
-	struct heki_modreloc_sym *syms;
 	__u32 t;
 	int ret;
 
@@ -38,12 +36,50 @@ int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
 	ret = heki_modverify_init(&s->mv, &ops, elf, len, &f);
 	if (ret)
 		return ret;
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		s->size[t] = s->mv.lay.mem[t].size;
+	return 0;
+}
+
+void modsim_va_alloc(struct modsim *s,
+		     const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM])
+{
+	__u32 t;
+
 	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
 		const struct heki_modlayout_region *m = &s->mv.lay.mem[t];
 
-		s->size[t] = m->size;
-		s->va[t] = (m->alloc ? init_va : core_va) + m->base;
+		s->va[t] = m->alloc < HEKI_MODLAYOUT_NR_MEM ?
+			   alloc_va[m->alloc] + m->base : 0;
 	}
+}
+
+void modsim_va_scatter(struct modsim *s, __u64 base_va,
+		       const __u8 order[HEKI_MODLAYOUT_NR_MEM], __u64 gap)
+{
+	__u64 va = base_va;
+	__u32 i, t;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		s->va[t] = 0;
+	for (i = 0; i < HEKI_MODLAYOUT_NR_MEM; i++) {
+		t = order[i];
+		if (t >= HEKI_MODLAYOUT_NR_MEM || !s->size[t])
+			continue;
+		s->va[t] = va;
+		va += s->size[t] + gap;
+	}
+}
+
+int modsim_relocate(struct modsim *s, heki_modreloc_resolve_fn resolve,
+		    void *ctx, __u64 percpu_va, int has_percpu)
+{
+	struct heki_modverify_fault f;
+	struct heki_modreloc_env env;
+	struct heki_modreloc_sym *syms;
+	__u32 t;
+	int ret;
+
 	ret = heki_modverify_check_mem(&s->mv, s->va, s->size, &f);
 	if (ret)
 		return ret;
@@ -60,6 +96,7 @@ int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	ret = heki_modreloc_symbols(&env, syms, s->mv.elf.nsyms, NULL);
 	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		free(s->mem[t]);
 		s->mem[t] = calloc(1, s->size[t] + 1);
 		if (!s->mem[t]) {
 			ret = -HEKI_VSM_ERR_NO_MEMORY;
@@ -70,6 +107,20 @@ int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
 	}
 	free(syms);
 	return ret;
+}
+
+int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
+		__u64 init_va, heki_modreloc_resolve_fn resolve, void *ctx,
+		__u64 percpu_va, int has_percpu)
+{
+	const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM] = { core_va, init_va };
+	int ret;
+
+	ret = modsim_layout(s, elf, len, HEKI_MODLAYOUT_LINUX_6_1);
+	if (ret)
+		return ret;
+	modsim_va_alloc(s, alloc_va);
+	return modsim_relocate(s, resolve, ctx, percpu_va, has_percpu);
 }
 
 void modsim_free(struct modsim *s)
@@ -160,6 +211,25 @@ __u32 modsim_place(struct guest *g, const struct modsim *s, __u64 core_pa,
 		r[n].epa = pa + s->size[t];
 		r[n].attributes = t;
 		guest_write(g, pa, s->mem[t], s->size[t]);
+		n++;
+	}
+	return n;
+}
+
+__u32 modsim_place_pa(struct guest *g, const struct modsim *s, __u64 pa,
+		      __u64 gap, struct heki_range *r)
+{
+	__u32 t, n = 0;
+
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		if (!s->size[t])
+			continue;
+		r[n].va = s->va[t];
+		r[n].pa = pa;
+		r[n].epa = pa + s->size[t];
+		r[n].attributes = t;
+		guest_write(g, pa, s->mem[t], s->size[t]);
+		pa += s->size[t] + gap;
 		n++;
 	}
 	return n;
@@ -362,8 +432,9 @@ int modsim_resolve(void *ctx, const char *name, __u64 *addr)
 	return 0;
 }
 
-int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
-		      const struct heki_elf *elf)
+int modsim_load_kdata_ext(struct guest *g, const __u8 *cert, __u64 clen,
+			  const struct heki_elf *elf,
+			  const struct heki_kernel_info_ext *ext)
 {
 	struct heki_kernel_info ki;
 	struct heki_kernel_symbol ks;
@@ -406,13 +477,34 @@ int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
 	ki.ksymtab_gpl_start = ki.ksymtab_end;
 	ki.ksymtab_gpl_end = ki.ksymtab_end + HEKI_KERNEL_SYMBOL_SIZE;
 	guest_write(g, SIM_KD_INFO, &ki, sizeof(ki));
+	if (ext)
+		guest_write(g, SIM_KD_INFO + sizeof(ki), ext, ext->size);
 	r[0] = (struct heki_range){ SIM_KVA(SIM_KD_CERT), SIM_KD_CERT, SIM_KD_CERT + clen,
 				    HEKI_KDATA_SYSTEM_CERTS_VALUE };
-	r[1] = (struct heki_range){ SIM_KVA(SIM_KD_INFO), SIM_KD_INFO, SIM_KD_INFO + sizeof(ki),
+	r[1] = (struct heki_range){ SIM_KVA(SIM_KD_INFO), SIM_KD_INFO,
+				    SIM_KD_INFO + sizeof(ki) + (ext ? ext->size : 0),
 				    HEKI_KDATA_KERNEL_INFO_VALUE };
 	r[2] = (struct heki_range){ SIM_KVA(SIM_KD_DATA), SIM_KD_DATA, names + names_off,
 				    HEKI_KDATA_KERNEL_DATA_VALUE };
 	guest_chain(g, SIM_CHAIN_PA, r, 3, 0);
 	return (int)guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
 			       SIM_CHAIN_PA, 3, 0);
+}
+
+int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
+		      const struct heki_elf *elf)
+{
+	return modsim_load_kdata_ext(g, cert, clen, elf, NULL);
+}
+
+void modsim_kinfo_ext(struct heki_kernel_info_ext *x, __u32 linux_version)
+{
+	memset(x, 0, sizeof(*x));
+	x->magic = HEKI_KERNEL_INFO_EXT_MAGIC;
+	x->size = HEKI_KERNEL_INFO_EXT_SIZE;
+	x->linux_version = linux_version;
+	x->flags = HEKI_KERNEL_INFO_EXT_RETHUNK;
+	x->text_start = SIM_KTEXT_START;
+	x->text_end = SIM_KTEXT_END;
+	x->return_thunk = modsim_fake_export("__x86_return_thunk");
 }

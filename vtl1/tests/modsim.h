@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * modsim.h - simulated module loads for host tests: lay out and relocate a
- * module ELF as Linux 6.1 would (using the library's own layout and
- * relocation code, which test_integrity checks against real modules and an
- * independent Python layout), apply chosen legitimate rewrites, and write
- * the result into a simulated guest's frames.
+ * module ELF as Linux 6.1 or 6.4+ would (using the library's own layout
+ * and relocation code, which test_integrity checks against real modules
+ * and an independent Python layout, and tests/layout against real
+ * kernels), apply chosen legitimate rewrites, and write the result into a
+ * simulated guest's frames.
  */
 #ifndef HEKI_VTL1_TEST_MODSIM_H
 #define HEKI_VTL1_TEST_MODSIM_H
@@ -31,6 +32,9 @@
 #define SIM_INIT_VA		0xffffffffc1000000ULL
 #define SIM_PERCPU_VA	0x2a000ULL
 #define SIM_KVA(pa)		(0xffffffff80000000ULL + (pa))
+/* Kernel text of the simulated kernel: holds every modsim_fake_export(). */
+#define SIM_KTEXT_START	0xffffffff81000000ULL
+#define SIM_KTEXT_END	0xffffffff81800000ULL
 
 /* The address the simulated kernel gives export @name (16-byte aligned). */
 __u64 modsim_fake_export(const char *name);
@@ -42,6 +46,16 @@ int modsim_resolve(void *ctx, const char *name, __u64 *addr);
  */
 int modsim_load_kdata(struct guest *g, const __u8 *cert, __u64 clen,
 		      const struct heki_elf *elf);
+/* The same with kernel info extension @ext (its size bytes) after it. */
+int modsim_load_kdata_ext(struct guest *g, const __u8 *cert, __u64 clen,
+			  const struct heki_elf *elf,
+			  const struct heki_kernel_info_ext *ext);
+/*
+ * An extension for the simulated kernel: @linux_version, text
+ * [SIM_KTEXT_START, SIM_KTEXT_END), RETHUNK with __x86_return_thunk's
+ * fake export, no pv_ops.
+ */
+void modsim_kinfo_ext(struct heki_kernel_info_ext *x, __u32 linux_version);
 
 /**
  * struct modsim - one simulated load
@@ -57,9 +71,30 @@ struct modsim {
 	__u8 *mem[HEKI_MODLAYOUT_NR_MEM];
 };
 
+/* The 6.1 load: core allocation at @core_va, init at @init_va. */
 int modsim_load(struct modsim *s, const __u8 *elf, __u64 len, __u64 core_va,
 		__u64 init_va, heki_modreloc_resolve_fn resolve, void *ctx,
 		__u64 percpu_va, int has_percpu);
+/*
+ * A load in steps, for either kernel's rules: modsim_layout() parses and
+ * lays out with @kernel (enum heki_modlayout_kernel; 0 = 6.1) and sets
+ * @size; one of modsim_va_alloc() / modsim_va_scatter() (or the caller)
+ * sets @va; modsim_relocate() checks @va/@size against the layout
+ * (heki_modverify_check_mem()) and builds @mem. modsim_free() after any.
+ */
+int modsim_layout(struct modsim *s, const __u8 *elf, __u64 len,
+		  __u32 kernel);
+/* Each type at its allocation's VA (@alloc_va[region alloc]) + its base. */
+void modsim_va_alloc(struct modsim *s,
+		     const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM]);
+/*
+ * Each non-empty type at its own VA: from @base_va in the order @order
+ * (a permutation of the types), @gap bytes between consecutive ones.
+ */
+void modsim_va_scatter(struct modsim *s, __u64 base_va,
+		       const __u8 order[HEKI_MODLAYOUT_NR_MEM], __u64 gap);
+int modsim_relocate(struct modsim *s, heki_modreloc_resolve_fn resolve,
+		    void *ctx, __u64 percpu_va, int has_percpu);
 void modsim_free(struct modsim *s);
 /* ftrace_module_init: every __mcount_loc site becomes NOP5; returns count. */
 long modsim_nop_mcount(struct modsim *s);
@@ -73,6 +108,13 @@ __u64 modsim_first_mcount(const struct modsim *s);
  */
 __u32 modsim_place(struct guest *g, const struct modsim *s, __u64 core_pa,
 		   __u64 init_pa, struct heki_range *r);
+/*
+ * Any layout: one range per non-empty type at @s->va, frames from @pa on
+ * in type order with @gap bytes between; writes the simulated memory
+ * there. Returns the count.
+ */
+__u32 modsim_place_pa(struct guest *g, const struct modsim *s, __u64 pa,
+		      __u64 gap, struct heki_range *r);
 
 /*
  * For ValidateModule tests with chosen ranges: build a small real ELF

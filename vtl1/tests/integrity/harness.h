@@ -108,8 +108,27 @@ struct std_ctx {
 	struct heki_modreloc_sym syms[64];
 };
 int std_prepare(struct std_ctx *c, const struct eb_img *img);
+/* The same with @kernel's rules, each allocation at @alloc_va[alloc]. */
+int std_prepare_kernel(struct std_ctx *c, const struct eb_img *img,
+		       __u32 kernel,
+		       const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM]);
+/* 6.1 only: core allocation at @core, init at @init. */
 void std_mem_va(const struct heki_modlayout *lay, __u64 core, __u64 init,
 		__u64 mem_va[HEKI_MODLAYOUT_NR_MEM]);
+/*
+ * Either kernel: each memory type at @alloc_va[its allocation] + its base
+ * (6.1: allocations core and init; 6.4+: one allocation per type, so
+ * @alloc_va is simply each type's VA).
+ */
+void std_mem_va_alloc(const struct heki_modlayout *lay,
+		      const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM],
+		      __u64 mem_va[HEKI_MODLAYOUT_NR_MEM]);
+/*
+ * 6.4+ VAs for the standard module: every type its own page-aligned VA,
+ * gaps between them and not in type order (init rodata lowest, text
+ * between data and init data).
+ */
+extern const __u64 std_va_6_4[HEKI_MODLAYOUT_NR_MEM];
 
 /* One real module, parsed, laid out and relocated (test_realmods.c). */
 struct modctx {

@@ -156,16 +156,46 @@ int std_resolve(void *ctx, const char *name, __u64 *addr)
 	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
 }
 
-void std_mem_va(const struct heki_modlayout *lay, __u64 core, __u64 init,
-		__u64 mem_va[HEKI_MODLAYOUT_NR_MEM])
+const __u64 std_va_6_4[HEKI_MODLAYOUT_NR_MEM] = {
+	[HEKI_MODLAYOUT_TEXT] = 0xffffffffc0a05000ULL,
+	[HEKI_MODLAYOUT_DATA] = 0xffffffffc0a02000ULL,
+	[HEKI_MODLAYOUT_RODATA] = 0xffffffffc0a11000ULL,
+	[HEKI_MODLAYOUT_RO_AFTER_INIT] = 0xffffffffc0a0e000ULL,
+	[HEKI_MODLAYOUT_INIT_TEXT] = 0xffffffffc0a0b000ULL,
+	[HEKI_MODLAYOUT_INIT_DATA] = 0xffffffffc0a08000ULL,
+	[HEKI_MODLAYOUT_INIT_RODATA] = 0xffffffffc0a00000ULL,
+};
+
+void std_mem_va_alloc(const struct heki_modlayout *lay,
+		      const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM],
+		      __u64 mem_va[HEKI_MODLAYOUT_NR_MEM])
 {
 	unsigned int m;
 
 	for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++)
-		mem_va[m] = (lay->mem[m].alloc ? init : core) + lay->mem[m].base;
+		mem_va[m] = lay->mem[m].alloc < HEKI_MODLAYOUT_NR_MEM ?
+			    alloc_va[lay->mem[m].alloc] + lay->mem[m].base : 0;
+}
+
+void std_mem_va(const struct heki_modlayout *lay, __u64 core, __u64 init,
+		__u64 mem_va[HEKI_MODLAYOUT_NR_MEM])
+{
+	const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM] = { core, init };
+
+	std_mem_va_alloc(lay, alloc_va, mem_va);
 }
 
 int std_prepare(struct std_ctx *c, const struct eb_img *img)
+{
+	const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM] = { STD_CORE_VA,
+							STD_INIT_VA };
+
+	return std_prepare_kernel(c, img, HEKI_MODLAYOUT_LINUX_6_1, alloc_va);
+}
+
+int std_prepare_kernel(struct std_ctx *c, const struct eb_img *img,
+		       __u32 kernel,
+		       const __u64 alloc_va[HEKI_MODLAYOUT_NR_MEM])
 {
 	int ret;
 
@@ -173,13 +203,13 @@ int std_prepare(struct std_ctx *c, const struct eb_img *img)
 	ret = heki_elf_parse(&c->elf, img->buf, img->len);
 	if (ret)
 		return ret;
-	ret = heki_modlayout_compute(&c->elf, HEKI_MODLAYOUT_LINUX_6_1,
-				     c->sects, EB_MAX_SECS, &c->lay);
+	ret = heki_modlayout_compute(&c->elf, kernel, c->sects, EB_MAX_SECS,
+				     &c->lay);
 	if (ret)
 		return ret;
 	c->env.elf = &c->elf;
 	c->env.layout = &c->lay;
-	std_mem_va(&c->lay, STD_CORE_VA, STD_INIT_VA, c->env.mem_va);
+	std_mem_va_alloc(&c->lay, alloc_va, c->env.mem_va);
 	c->env.percpu_va = STD_PERCPU_VA;
 	c->env.has_percpu = 1;
 	c->env.resolve = std_resolve;
