@@ -405,15 +405,24 @@ int heki_elf_sym_name(const struct heki_elf *elf,
 	max = elf->str_size - sym->name;
 	if (max > HEKI_ELF_MAX_NAME_LEN + 1)
 		max = HEKI_ELF_MAX_NAME_LEN + 1;
-	/* eight bytes at a time while none of them is NUL, then bytewise */
+	/*
+	 * Eight bytes at a time: the lowest bit set in z marks the first NUL
+	 * (bits above it may be set wrongly, never below), then bytewise for
+	 * the tail.
+	 */
 	for (i = 0; i + 8 <= max; i += 8) {
 		__u64 w = heki_le64(p + i);
+		__u64 z = (w - 0x0101010101010101ULL) & ~w &
+			  0x8080808080808080ULL;
 
-		if ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)
+		if (z) {
+			i += (__u64)__builtin_ctzll(z) / 8;
 			break;
+		}
 	}
-	for (; i < max && p[i]; i++)
-		;
+	if (i + 8 > max)
+		for (; i < max && p[i]; i++)
+			;
 	if (i == max)
 		return -HEKI_VSM_ERR_ELF_SYMBOL_NAME_TOO_LONG;
 	*name = (const char *)p;

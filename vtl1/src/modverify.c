@@ -205,8 +205,26 @@ struct table_loc {
 	__u64 va;
 };
 
-static int find_table(const struct heki_modverify *mv, const char *name,
-		      __u32 entsize, struct table_loc *t)
+/* The name of every section (@names[0] unused). */
+static int section_names(const struct heki_modverify *mv, const char **names)
+{
+	struct heki_elf_shdr sh;
+	__u32 i;
+	int ret;
+
+	for (i = 1; i < mv->elf.shnum; i++) {
+		ret = heki_elf_shdr(&mv->elf, i, &sh);
+		if (!ret)
+			ret = heki_elf_section_name(&mv->elf, &sh, &names[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* @names: from section_names(), or NULL to read each name here. */
+static int find_table(const struct heki_modverify *mv, const char **names,
+		      const char *name, __u32 entsize, struct table_loc *t)
 {
 	struct heki_elf_shdr sh;
 	const char *n;
@@ -217,11 +235,15 @@ static int find_table(const struct heki_modverify *mv, const char *name,
 	for (i = 1; i < mv->elf.shnum; i++) {
 		const struct heki_modlayout_sect *s = &mv->sects[i];
 
-		ret = heki_elf_shdr(&mv->elf, i, &sh);
-		if (!ret)
-			ret = heki_elf_section_name(&mv->elf, &sh, &n);
-		if (ret)
-			return ret;
+		if (names) {
+			n = names[i];
+		} else {
+			ret = heki_elf_shdr(&mv->elf, i, &sh);
+			if (!ret)
+				ret = heki_elf_section_name(&mv->elf, &sh, &n);
+			if (ret)
+				return ret;
+		}
 		if (!heki_elf_name_is(n, name) || s->mem == HEKI_MODLAYOUT_MEM_NONE)
 			continue;
 		/* One table per name, whole entries. */
@@ -520,7 +542,7 @@ static int sort_sites(struct heki_modverify *mv)
 }
 
 static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
-			  struct heki_modverify_fault *f)
+			  const char **names, struct heki_modverify_fault *f)
 {
 	struct collect c = { mv, 0, f };
 	__u64 total = 0, i;
@@ -530,7 +552,8 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 	for (t = 0; t < ARRAY_SIZE(tables); t++) {
 		f->rule = tables[t].name;
 		f->kind = tables[t].kind;
-		ret = find_table(mv, tables[t].name, tables[t].entsize, &loc[t]);
+		ret = find_table(mv, names, tables[t].name, tables[t].entsize,
+				 &loc[t]);
 		if (ret)
 			return ret;
 		if (!loc[t].idx)
@@ -584,12 +607,16 @@ static int collect_sites(struct heki_modverify *mv,
 			 struct heki_modverify_fault *f)
 {
 	struct table_loc *loc;
+	const char **names;
 	int ret;
 
 	loc = mv_alloc(mv, ARRAY_SIZE(tables), sizeof(*loc));
-	if (!loc)
-		return -HEKI_VSM_ERR_NO_MEMORY;
-	ret = collect_tables(mv, loc, f);
+	names = mv_alloc_uninit(mv, mv->elf.shnum, sizeof(*names));
+	ret = loc && names ? section_names(mv, names) :
+			     -HEKI_VSM_ERR_NO_MEMORY;
+	if (!ret)
+		ret = collect_tables(mv, loc, names, f);
+	mv->ops.free(mv->ops.ctx, names);
 	mv->ops.free(mv->ops.ctx, loc);
 	return ret;
 }
@@ -791,13 +818,14 @@ static int check_cluster(const struct heki_modverify *mv,
 	return ret ? f->err : 0;
 }
 
+/* @i: the first site not below @mem (sites are sorted by memory type) */
 static int compare_mem(const struct heki_modverify *mv,
 		       const struct heki_modverify_env *env,
-		       const struct heki_rw_ctx *ctx, __u32 mem,
+		       const struct heki_rw_ctx *ctx, __u32 mem, __u32 i,
 		       struct heki_modverify_fault *f)
 {
 	__u64 size = mv->lay.mem[mem].size, pos = 0, start, end;
-	__u32 i = 0, j;
+	__u32 j;
 	int ret;
 
 	while (i < mv->nsites && mv->sites[i].mem < mem)
@@ -885,7 +913,7 @@ int heki_modverify_compare(struct heki_modverify *mv,
 			   struct heki_modverify_fault *fault)
 {
 	struct heki_modreloc_env renv;
-	__u32 i, t;
+	__u32 i, t, first;
 	int ret;
 
 	fault_reset(fault);
@@ -933,11 +961,14 @@ int heki_modverify_compare(struct heki_modverify *mv,
 	if (ret)
 		return fault->err = ret;
 	build_ctx(mv, env, &mv->ctx);
-	for (i = 0; i < ARRAY_SIZE(compared); i++) {
+	/* compared[] is in increasing type order, like the sorted sites */
+	for (i = 0, first = 0; i < ARRAY_SIZE(compared); i++) {
 		t = compared[i];
+		while (first < mv->nsites && mv->sites[first].mem < t)
+			first++;
 		if (!mv->lay.mem[t].size)
 			continue;
-		ret = compare_mem(mv, env, &mv->ctx, t, fault);
+		ret = compare_mem(mv, env, &mv->ctx, t, first, fault);
 		if (ret)
 			return fault->err = ret;
 	}
@@ -992,7 +1023,7 @@ int heki_modverify_exports(const struct heki_modverify *mv,
 	int ret;
 
 	for (k = 0; k < ARRAY_SIZE(names); k++) {
-		ret = find_table(mv, names[k], 12, &t);
+		ret = find_table(mv, NULL, names[k], 12, &t);
 		if (ret)
 			return ret;
 		if (!t.idx || !mv->expected[t.mem])
