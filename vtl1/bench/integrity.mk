@@ -4,8 +4,8 @@
 # Paths are relative to vtl1/.
 #
 #   bench: bench/modverify (ValidateModule of a ~1 MiB Debian module vs
-#          SHA-256 of its ELF plus memcmp of its memory; median wall time
-#          and callgrind instruction counts, one run)
+#          SHA-256 of its ELF plus memcmp of its memory; wall time of
+#          interleaved rounds and callgrind instruction counts, one run)
 
 bench: bench-modverify
 

@@ -281,7 +281,7 @@ static int strip(const char *dir)
 
 int main(int argc, char **argv)
 {
-	int iters = argc > 3 ? atoi(argv[3]) : 21;
+	int iters = argc > 3 ? atoi(argv[3]) : 61;
 	struct case_times st[4];
 	__u32 t;
 
