@@ -10,7 +10,8 @@
  *  2. PROTECT_MEMORY: core kernel text R|X and rodata R;
  *  3. LOAD_KDATA: the system certificates (certs= firmware file), the
  *     kernel info (ksymtab bounds, then struct heki_kernel_info_ext:
- *     version, text bounds, return thunk in use, pv_ops) and the kernel
+ *     version, text bounds, return thunk in use, pv_ops, the CPU
+ *     capability words boot_cpu_data.x86_capability) and the kernel
  *     data the ksymtab bounds point into;
  *  4. SIGNAL_END_OF_BOOT: VTL1 refuses steps 1-3 from now on.
  *
@@ -34,6 +35,7 @@
 #include <linux/version.h>
 #include <asm/cpufeature.h>
 #include <asm/paravirt_types.h>
+#include <asm/processor.h>
 
 #include <heki/abi.h>
 
@@ -243,6 +245,10 @@ static void heki_boot_free_certs(void)
 #define HEKI_BOOT_PV_OPS_COUNT	0
 #endif
 static_assert(HEKI_BOOT_PV_OPS_COUNT <= HEKI_KERNEL_INFO_EXT_PV_OPS_MAX);
+static_assert(ARRAY_SIZE(boot_cpu_data.x86_capability) >=
+	      HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN &&
+	      ARRAY_SIZE(boot_cpu_data.x86_capability) <=
+	      HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX);
 
 /* Bytes of the KernelInfo blob: the 32, the extension, the pv_ops values. */
 #define HEKI_BOOT_KINFO_SIZE \
@@ -268,7 +274,9 @@ static unsigned long heki_boot_need(const char *name, int *ret)
  *
  * The return thunk is the value of x86_return_thunk (6.1.y with the SRSO
  * backport), else __x86_return_thunk; RETHUNK and ITS say what
- * patch_return() writes with it. Fails closed: any required symbol that
+ * patch_return() writes with it. The CPU capability words (all
+ * NCAPINTS + NBUGINTS, a compile-time bound) pin every later module's
+ * alternatives and retpolines in VTL1. Fails closed: any required symbol that
  * kallsyms does not know fails LOAD_KDATA.
  *
  * Return: 0 or -ENOENT.
@@ -296,6 +304,13 @@ static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 	its = heki_ksym("its_return_thunk");
 	if (its && x->return_thunk == its)
 		x->flags |= HEKI_KERNEL_INFO_EXT_ITS_THUNK;
+	/*
+	 * The feature words apply_alternatives() / apply_retpolines() test
+	 * at every later module load; VTL1 pins each site to them.
+	 */
+	x->ncapwords = ARRAY_SIZE(boot_cpu_data.x86_capability);
+	memcpy(x->capwords, boot_cpu_data.x86_capability,
+	       sizeof(boot_cpu_data.x86_capability));
 	if (HEKI_BOOT_PV_OPS_COUNT) {
 		x->pv_ops_va = heki_boot_need("pv_ops", &ret);
 		x->pv_nop_func = heki_boot_need("_paravirt_nop", &ret);

@@ -56,6 +56,15 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
 /* Most pv_ops entries an extension may carry (paravirt types are u8). */
 #define HEKI_KERNEL_INFO_EXT_PV_OPS_MAX	256U
 
+/*
+ * CPU capability words (boot_cpu_data.x86_capability, NCAPINTS + NBUGINTS
+ * __u32 words: 24 on Debian's 6.1.y): at most this many are carried; a
+ * non-zero count is at least HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN (the words
+ * up to X86_FEATURE_RETPOLINE / _RETPOLINE_LFENCE, word 11).
+ */
+#define HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX	32U
+#define HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN	12U
+
 /**
  * struct heki_kernel_info_ext - optional extension after heki_kernel_info
  * @magic: HEKI_KERNEL_INFO_EXT_MAGIC; any other value means the bytes
@@ -77,6 +86,19 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
  *	HEKI_KERNEL_INFO_EXT_PV_OPS_MAX; their values follow this struct at
  *	byte @size of it, little-endian
  * @pad: zero
+ * @ncapwords: words of @capwords in use: 0 (no CPU features sent: the
+ *	rewrite rules accept either form of an alternative or retpoline
+ *	site), else HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN to
+ *	HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX (NCAPINTS + NBUGINTS of the sender)
+ * @pad2: zero
+ * @capwords: boot_cpu_data.x86_capability[0 .. @ncapwords - 1]: bit
+ *	(feature % 32) of word (feature / 32) is boot_cpu_has(feature), what
+ *	apply_alternatives() and apply_retpolines() decide by at module load;
+ *	words from @ncapwords on are zero
+ *
+ * Fields from @ncapwords on are present only if @size is at least
+ * HEKI_KERNEL_INFO_EXT_SIZE; the first version of this struct ended at
+ * @pad (@size HEKI_KERNEL_INFO_EXT_SIZE_V1, no CPU features).
  *
  * The blob is: struct heki_kernel_info (32 bytes), this struct (@size
  * bytes), @pv_ops_count u64 values; bytes after those are ignored.
@@ -94,9 +116,13 @@ struct heki_kernel_info_ext {
 	__u64 pv_bug_func;
 	__u32 pv_ops_count;
 	__u32 pad;
+	__u32 ncapwords;
+	__u32 pad2;
+	__u32 capwords[HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX];
 };
 
-#define HEKI_KERNEL_INFO_EXT_SIZE	72
+#define HEKI_KERNEL_INFO_EXT_SIZE_V1	72
+#define HEKI_KERNEL_INFO_EXT_SIZE	208
 HEKI_ABI_ASSERT(sizeof(struct heki_kernel_info_ext) == HEKI_KERNEL_INFO_EXT_SIZE);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, magic) == 0);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, size) == 4);
@@ -110,6 +136,10 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_nop_func) == 48);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_bug_func) == 56);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pv_ops_count) == 64);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad) == 68);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, ncapwords) ==
+		HEKI_KERNEL_INFO_EXT_SIZE_V1);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad2) == 76);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, capwords) == 80);
 
 /**
  * struct heki_kernel_symbol - Linux struct kernel_symbol with PREL32 offsets

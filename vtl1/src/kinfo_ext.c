@@ -10,7 +10,8 @@
  * checked, the values are copied once into VTL1 memory, and the result
  * feeds the module layout choice (linux_version) and the rewrite rules
  * (exact return thunk, pv_ops slots, _stext/_etext instead of an
- * approximation from the exports).
+ * approximation from the exports, the CPU feature words that decide each
+ * alternative and retpoline site).
  */
 #include <heki/abi.h>
 
@@ -36,8 +37,13 @@ static int in_text(const struct heki_kinfo_ext *x, __u64 va)
  * right after the first 32 bytes: absent (0); the size field readable,
  * else KERNEL_INFO_EXT_TRUNCATED (ERANGE); size at least
  * HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_SIZE_INVALID (EINVAL);
- * all size bytes present, else TRUNCATED; pad zero and no unknown flag,
- * else KERNEL_INFO_EXT_RESERVED; linux_version with a zero top byte and
+ * all size bytes present, else TRUNCATED; size HEKI_KERNEL_INFO_EXT_SIZE_V1
+ * or at least HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_CAPWORDS_COUNT
+ * (EINVAL); pad zero and no unknown flag, else KERNEL_INFO_EXT_RESERVED;
+ * with the capability words (size HEKI_KERNEL_INFO_EXT_SIZE or more): their
+ * count 0 or HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX, else
+ * KERNEL_INFO_EXT_CAPWORDS_COUNT; pad2 and every word from the count on
+ * zero, else KERNEL_INFO_EXT_RESERVED; linux_version with a zero top byte and
  * at least 6.1.0, else KERNEL_INFO_EXT_VERSION; text bounds canonical and
  * start < end, else KERNEL_INFO_EXT_TEXT_INVALID; return thunk inside
  * kernel text, _paravirt_nop and paravirt_BUG 0 or inside it, else
@@ -67,13 +73,26 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	if (avail < 8)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_TRUNCATED;
 	size = heki_le32(p + 4);
-	if (size < HEKI_KERNEL_INFO_EXT_SIZE)
+	if (size < HEKI_KERNEL_INFO_EXT_SIZE_V1)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_SIZE_INVALID;
 	if (size > avail)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_TRUNCATED;
-	memcpy(&e, p, sizeof(e));
+	if (size != HEKI_KERNEL_INFO_EXT_SIZE_V1 &&
+	    size < HEKI_KERNEL_INFO_EXT_SIZE)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_CAPWORDS_COUNT;
+	/* A version 1 sender: no CPU features (zero fill). */
+	memset(&e, 0, sizeof(e));
+	memcpy(&e, p, size < sizeof(e) ? size : sizeof(e));
 	if (e.pad || (e.flags & ~HEKI_KERNEL_INFO_EXT_FLAGS))
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_RESERVED;
+	if (e.ncapwords > HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX ||
+	    (e.ncapwords && e.ncapwords < HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN))
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_CAPWORDS_COUNT;
+	if (e.pad2)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_RESERVED;
+	for (i = e.ncapwords; i < HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX; i++)
+		if (e.capwords[i])
+			return -HEKI_VSM_ERR_KERNEL_INFO_EXT_RESERVED;
 	if ((e.linux_version >> 24) ||
 	    e.linux_version < HEKI_LINUX_VERSION_6_1)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_VERSION;
@@ -108,6 +127,8 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	out->pv_nop_func = e.pv_nop_func;
 	out->pv_bug_func = e.pv_bug_func;
 	out->pv_ops_count = e.pv_ops_count;
+	out->ncapwords = e.ncapwords;
+	memcpy(out->capwords, e.capwords, sizeof(out->capwords));
 	return 1;
 }
 
@@ -164,7 +185,9 @@ static void set_ksym(struct heki_rw_ctx *ctx, __u32 idx, __u64 va)
  *
  * Kernel text becomes exactly [_stext, _etext); _paravirt_nop,
  * paravirt_BUG and pv_ops are known by address and pv_ops by value; the
- * return rules learn the one thunk in use (heki_rw_ctx.return_thunk).
+ * return rules learn the one thunk in use (heki_rw_ctx.return_thunk); with
+ * CPU capability words, alternatives and retpolines are pinned to the form
+ * this CPU gets (heki_rw_ctx.capwords).
  */
 void heki_kinfo_ext_apply(const struct heki_kinfo_ext *x,
 			  struct heki_rw_ctx *ctx)
@@ -184,4 +207,8 @@ void heki_kinfo_ext_apply(const struct heki_kinfo_ext *x,
 	}
 	ctx->return_thunk = x->return_thunk;
 	ctx->return_flags = x->flags;
+	if (x->ncapwords) {
+		ctx->capwords = x->capwords;
+		ctx->ncapwords = x->ncapwords;
+	}
 }

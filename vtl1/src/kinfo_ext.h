@@ -2,7 +2,8 @@
 /*
  * kinfo_ext.h - the optional kernel info extension of LoadKData
  * (struct heki_kernel_info_ext after the 32-byte struct heki_kernel_info):
- * the VTL0 kernel's version, text bounds, return thunk in use and pv_ops,
+ * the VTL0 kernel's version, text bounds, return thunk in use, pv_ops and
+ * CPU capability words,
  * checked and kept by VTL1 for the module layout and rewrite rules.
  */
 #ifndef _HEKI_VTL1_KINFO_EXT_H
@@ -30,6 +31,11 @@ struct heki_symtab;
  * @pv_ops_count: entries in @pv_ops (<= HEKI_KERNEL_INFO_EXT_PV_OPS_MAX)
  * @pad: zero
  * @pv_ops: VTL1 copy of the pv_ops values, each 0 or inside kernel text
+ * @ncapwords: CPU capability words sent (0: none, else
+ *	HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX)
+ * @pad2: zero
+ * @capwords: VTL1 copy of boot_cpu_data.x86_capability (@ncapwords words,
+ *	the rest zero)
  */
 struct heki_kinfo_ext {
 	__u32 linux_version;
@@ -43,6 +49,9 @@ struct heki_kinfo_ext {
 	__u32 pv_ops_count;
 	__u32 pad;
 	__u64 pv_ops[HEKI_KERNEL_INFO_EXT_PV_OPS_MAX];
+	__u32 ncapwords;
+	__u32 pad2;
+	__u32 capwords[HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX];
 };
 
 int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,

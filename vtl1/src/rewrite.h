@@ -212,6 +212,13 @@ typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
  *	known thunk
  * @return_flags: HEKI_KERNEL_INFO_EXT_RETHUNK / _ITS_THUNK with
  *	@return_thunk
+ * @capwords: VTL0's boot_cpu_data.x86_capability words (kernel info
+ *	extension), NULL if not sent: alternatives and retpolines then may
+ *	hold any form the kernel writes for some CPU; with them only the
+ *	form for this CPU's feature bits
+ * @ncapwords: words in @capwords (a feature beyond them is clear for
+ *	retpolines and refused for alternatives)
+ * @pad3: zero
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
@@ -232,7 +239,18 @@ struct heki_rw_ctx {
 	__u64 return_thunk;
 	__u32 return_flags;
 	__u32 pad2;
+	const __u32 *capwords;
+	__u32 ncapwords;
+	__u32 pad3;
 };
+
+/* 6.1 x86 feature numbers the rules decide by (cpufeatures.h). */
+#define HEKI_X86_FEATURE_RETPOLINE		(11 * 32 + 12)
+#define HEKI_X86_FEATURE_RETPOLINE_LFENCE	(11 * 32 + 13)
+#define HEKI_X86_FEATURE_INDIRECT_THUNK_ITS	(21 * 32 + 5)
+/* struct alt_instr.cpuid: ALT_NOT() (ALTINSTR_FLAG_INV) and the feature */
+#define HEKI_ALT_FLAG_NOT	0x8000U
+#define HEKI_ALT_FEATURE_MASK	0x7fffU
 
 /**
  * struct heki_rw_fault - why a site was refused
@@ -263,6 +281,18 @@ struct heki_rw_fault {
 int heki_rw_check(const struct heki_rw_ctx *ctx,
 		  const struct heki_rw_site *site, const __u8 *expected,
 		  const __u8 *actual, struct heki_rw_fault *fault);
+
+/**
+ * heki_rw_alt_pinned() - what this CPU makes of an alternative
+ * @ctx: module and kernel facts
+ * @site: an HEKI_RW_ALTERNATIVE site
+ *
+ * Return: -1 if @ctx has no capability words (either form) or the feature
+ * lies beyond them, 1 if apply_alternatives() copies the replacement
+ * (boot_cpu_has(feature) differs from ALT_NOT), 0 if it keeps the original.
+ */
+int heki_rw_alt_pinned(const struct heki_rw_ctx *ctx,
+		       const struct heki_rw_site *site);
 
 /**
  * heki_rw_kind_name() - printable name of a rewrite kind

@@ -130,6 +130,14 @@ static int ksym(const struct heki_rw_ctx *ctx, __u32 idx, __u64 *va)
 	return 1;
 }
 
+/* boot_cpu_has(@feature) as VTL0 reported it; beyond the words: clear. */
+static int cpu_has(const struct heki_rw_ctx *ctx, __u32 feature)
+{
+	if (!ctx->capwords || feature / 32 >= ctx->ncapwords)
+		return 0;
+	return (ctx->capwords[feature / 32] >> (feature % 32)) & 1;
+}
+
 static int refuse(struct heki_rw_fault *fault, const char *rule, __u64 at,
 		  int err)
 {
@@ -360,6 +368,63 @@ static int retpoline_form(__u8 *b, __u64 ilen, __u8 op, __u32 reg,
 	return 1;
 }
 
+/*
+ * With the CPU's feature words: exactly what apply_retpolines() writes.
+ * patch_retpoline() keeps the thunk call when X86_FEATURE_RETPOLINE is on
+ * without RETPOLINE_LFENCE, or when its sequence does not fit the
+ * instruction; with INDIRECT_THUNK_ITS and the indirect branch's last
+ * opcode byte in the lower half of a 64-byte line it calls an ITS thunk
+ * in a page allocated at load, which VTL1 cannot know (refused); else the
+ * register form, with LFENCE iff RETPOLINE_LFENCE.
+ */
+static int rule_retpoline_pinned(const struct heki_rw_ctx *ctx,
+				 const struct heki_rw_site *site,
+				 const __u8 *expected, const __u8 *actual,
+				 __u64 ilen, __u8 op, __u32 reg,
+				 struct heki_rw_fault *fault)
+{
+	int retp = cpu_has(ctx, HEKI_X86_FEATURE_RETPOLINE);
+	int lf = cpu_has(ctx, HEKI_X86_FEATURE_RETPOLINE_LFENCE);
+	const char *rule;
+	__u8 form[6], other[6];
+	__u64 pre, d;
+	int k;
+
+	if (retp && !lf) {
+		rule = "retpoline: not the thunk call this CPU keeps (RETPOLINE without LFENCE)";
+		memcpy(form, expected, ilen);
+	} else {
+		pre = (op != OP_CALL && op != OP_JMP32 ? 2 : 0) +
+		      (lf ? 3 : 0);
+		if (cpu_has(ctx, HEKI_X86_FEATURE_INDIRECT_THUNK_ITS) &&
+		    !((site->va + pre + 1 + reg / 8) & 0x20))
+			return refuse(fault, "retpoline: this CPU calls an ITS thunk VTL1 cannot locate",
+				      0, HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN);
+		rule = lf ? "retpoline: not the LFENCE register form this CPU gets (RETPOLINE_LFENCE)" :
+			    "retpoline: not the register form this CPU gets (no RETPOLINE)";
+		if (!retpoline_form(form, ilen, op, reg, lf)) {
+			rule = "retpoline: not the thunk call this CPU keeps (its form does not fit)";
+			memcpy(form, expected, ilen);
+		}
+	}
+	d = first_diff(form, actual, ilen);
+	if (d == ilen)
+		return check_rest(site, expected, actual, ilen,
+				  "retpoline: bytes after the instruction changed",
+				  HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN,
+				  fault);
+	/* A form patch_retpoline() writes for other feature bits? */
+	if (!memcmp(expected, actual, ilen))
+		return refuse(fault, rule, d,
+			      HEKI_VSM_ERR_REWRITE_RETPOLINE_OTHER_FORM);
+	for (k = 0; k < 2; k++)
+		if (retpoline_form(other, ilen, op, reg, k) &&
+		    !memcmp(other, actual, ilen))
+			return refuse(fault, rule, d,
+				      HEKI_VSM_ERR_REWRITE_RETPOLINE_OTHER_FORM);
+	return refuse(fault, rule, d, HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN);
+}
+
 static int rule_retpoline(const struct heki_rw_ctx *ctx,
 			  const struct heki_rw_site *site,
 			  const __u8 *expected, const __u8 *actual,
@@ -376,6 +441,9 @@ static int rule_retpoline(const struct heki_rw_ctx *ctx,
 		return refuse(fault, "retpoline: ELF site is not call/jmp/jcc to an indirect thunk",
 			      0, HEKI_VSM_ERR_REWRITE_RETPOLINE_ORIGINAL);
 	t.len = ilen;
+	if (ctx->capwords)
+		return rule_retpoline_pinned(ctx, site, expected, actual, ilen,
+					     op, reg, fault);
 	if (try_form(&t, expected))
 		goto rest;
 	for (lf = 0; lf < 2; lf++)
@@ -479,6 +547,89 @@ static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
 	return rlen;
 }
 
+/**
+ * heki_rw_alt_pinned() - what this CPU makes of an alternative
+ * @ctx: module and kernel facts
+ * @site: an HEKI_RW_ALTERNATIVE site
+ *
+ * apply_alternatives() skips an entry iff !boot_cpu_has(feature) ==
+ * !(cpuid & ALTINSTR_FLAG_INV).
+ *
+ * Return: -1 without capability words or for a feature beyond them, 1 if
+ * the replacement is copied, 0 if the original stays.
+ */
+int heki_rw_alt_pinned(const struct heki_rw_ctx *ctx,
+		       const struct heki_rw_site *site)
+{
+	__u32 f = (__u32)(site->aux & HEKI_ALT_FEATURE_MASK);
+
+	if (!ctx->capwords || f / 32 >= ctx->ncapwords)
+		return -1;
+	return cpu_has(ctx, f) != !!(site->aux & HEKI_ALT_FLAG_NOT);
+}
+
+/*
+ * Applied replacement forms: from the relocated ELF replacement, and from
+ * the replacement as memory holds it when sites inside it (retpolines,
+ * returns) were rewritten first. Returns the longest matching prefix.
+ */
+static __u64 alt_match_applied(const struct heki_rw_ctx *ctx,
+			       const struct heki_rw_site *site,
+			       const __u8 *expected, const __u8 *actual,
+			       const __u8 *repl)
+{
+	__u8 form[HEKI_RW_MAX_SITE_LEN];
+	const __u8 *ra;
+	__u64 pad, d1, d2;
+
+	pad = alt_apply(form, site, repl ? repl : expected);
+	d1 = match_nop_runs(form, actual, site->len, pad);
+	if (d1 == site->len || !repl || !ctx->actual[site->repl_mem])
+		return d1;
+	ra = ctx->actual[site->repl_mem] + site->repl_offset;
+	if (!memcmp(repl, ra, site->repl_len))
+		return d1;
+	pad = alt_apply(form, site, ra);
+	d2 = match_nop_runs(form, actual, site->len, pad);
+	return d1 > d2 ? d1 : d2;
+}
+
+/*
+ * With the CPU's feature words: the replacement (relocated, NOP padded,
+ * optimize_nops()) iff the feature says so, else the original after
+ * optimize_nops(). The form for the other feature value is refused with
+ * its own code. Entries of ALTERNATIVE_2 share one range and are checked
+ * one by one (the engine accepts the range if one of them accepts).
+ */
+static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
+				   const struct heki_rw_site *site,
+				   const __u8 *expected, const __u8 *actual,
+				   const __u8 *repl,
+				   struct heki_rw_fault *fault)
+{
+	int pin = heki_rw_alt_pinned(ctx, site);
+	__u64 orig, appl;
+
+	if (pin < 0)
+		return refuse(fault, "alternative: CPU feature beyond the capability words VTL0 sent",
+			      0, HEKI_VSM_ERR_REWRITE_ALT_FEATURE);
+	orig = match_nop_runs(expected, actual, site->len, site->len);
+	if (!pin && orig == site->len)
+		return 0;
+	appl = alt_match_applied(ctx, site, expected, actual, repl);
+	if (pin && appl == site->len)
+		return 0;
+	if (pin && orig == site->len)
+		return refuse(fault, "alternative: original kept, but this CPU gets the replacement (feature on)",
+			      appl, HEKI_VSM_ERR_REWRITE_ALT_OTHER_FORM);
+	if (!pin && appl == site->len)
+		return refuse(fault, "alternative: replacement written, but this CPU keeps the original (feature off)",
+			      orig, HEKI_VSM_ERR_REWRITE_ALT_OTHER_FORM);
+	return refuse(fault, pin ? "alternative: not the relocated replacement (with NOPs) this CPU gets" :
+				   "alternative: not the original (with NOPs) this CPU keeps",
+		      pin ? appl : orig, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
+}
+
 static int rule_alternative(const struct heki_rw_ctx *ctx,
 			    const struct heki_rw_site *site,
 			    const __u8 *expected, const __u8 *actual,
@@ -502,6 +653,9 @@ static int rule_alternative(const struct heki_rw_ctx *ctx,
 				      0, HEKI_VSM_ERR_REWRITE_ALT_REPLACEMENT);
 		repl = ctx->expected[m] + site->repl_offset;
 	}
+	if (ctx->capwords)
+		return rule_alternative_pinned(ctx, site, expected, actual,
+					       repl, fault);
 	d1 = match_nop_runs(expected, actual, site->len, site->len);
 	if (d1 == site->len)
 		return 0;

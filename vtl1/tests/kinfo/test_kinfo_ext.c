@@ -9,7 +9,10 @@
  * blob is an exact-size heap copy, so any read past it trips ASan.
  * Layout: linux_version -> enum heki_modlayout_kernel.
  * Rules: return sites, static call tails, paravirt sites and static call
- * targets, each with and without the extension (heki_kinfo_ext_apply()).
+ * targets, each with and without the extension (heki_kinfo_ext_apply());
+ * alternatives (feature on/off, ALT_NOT, X86_BUG bits, beyond the words)
+ * and retpolines (RETPOLINE, RETPOLINE_LFENCE, none, ITS) pinned by the
+ * CPU capability words, the other form refused, no words = old rules.
  *
  * Last line "N passed, N failed"; exit status 1 on any failure.
  */
@@ -74,7 +77,14 @@ static void put64(__u8 *p, __u64 v)
 	memcpy(p, &v, 8);
 }
 
-/* A valid blob: ext of @size bytes (>= 72), NPV pv_ops values, no tail. */
+/* Capability words of a valid version 2 blob (6.1: NCAPINTS + NBUGINTS). */
+#define NCAP		24U
+#define CAPWORD(i)	(0x9e3779b9U * ((i) + 1))
+
+/*
+ * A valid blob: ext of @size bytes (72: version 1, or >= 208 with NCAP
+ * capability words), NPV pv_ops values, no tail.
+ */
 static void blob_valid(struct blob *b, __u32 size)
 {
 	struct heki_kernel_info_ext x = {
@@ -94,21 +104,29 @@ static void blob_valid(struct blob *b, __u32 size)
 
 	memset(b, 0, sizeof(*b));
 	put64(b->b, 0xffffffff82100000ULL);	/* ksymtab bounds: unused */
-	memcpy(b->b + 32, &x, sizeof(x));
-	memset(b->b + 32 + sizeof(x), 0xa5, size - sizeof(x));
+	if (size >= sizeof(x)) {
+		x.ncapwords = NCAP;
+		for (i = 0; i < NCAP; i++)
+			x.capwords[i] = CAPWORD(i);
+	}
+	memcpy(b->b + 32, &x, size < sizeof(x) ? size : sizeof(x));
+	if (size > sizeof(x))
+		memset(b->b + 32 + sizeof(x), 0xa5, size - sizeof(x));
 	for (i = 0; i < NPV; i++)
 		put64(b->b + 32 + size + 8 * i, i == 3 ? 0 : PV_FN(i));
 	b->len = 32 + size + 8 * NPV;
 }
 
 #define OFF(f) (32 + offsetof(struct heki_kernel_info_ext, f))
+#define V2	HEKI_KERNEL_INFO_EXT_SIZE
 
-enum mut { M_NONE, M_LEN, M_U32, M_U64, M_PV };
+/* M_NCAP: ncapwords = @val, words from @val on zeroed */
+enum mut { M_NONE, M_LEN, M_U32, M_U64, M_PV, M_NCAP };
 
 /**
  * struct pcase - one parser case
  * @name: what it shows
- * @size: extension size in the valid blob (0: 72)
+ * @size: extension size in the valid blob (0: 72, version 1)
  * @mut: how the valid blob is changed
  * @off: byte offset of the changed field (M_U32/M_U64), or pv_ops index
  * @val: the new value (M_LEN: the new length)
@@ -142,8 +160,38 @@ static const struct pcase pcases[] = {
 	  E(KERNEL_INFO_EXT_TRUNCATED) },
 	{ "size 0xffffffff", 0, M_U32, OFF(size), 0xffffffffU,
 	  E(KERNEL_INFO_EXT_TRUNCATED) },
-	{ "larger size (104): unknown tail skipped, values after it", 104,
+	{ "size 104 (between version 1 and 2)", 104, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "size 207 (one below version 2)", 207, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "version 2 (208) with 24 capability words", V2, M_NONE, 0, 0, 1 },
+	{ "larger size (240): unknown tail skipped, values after it", 240,
 	  M_NONE, 0, 0, 1 },
+	{ "version 2 cut short (150 of 208 bytes sent)", V2, M_LEN, 0, 32 + 150,
+	  E(KERNEL_INFO_EXT_TRUNCATED) },
+	{ "capability word count 0: no words (old rules)", V2, M_NCAP, 0, 0, 1 },
+	{ "capability word count 1", V2, M_NCAP, 0, 1,
+	  E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "capability word count 11 (one below the minimum)", V2, M_NCAP, 0,
+	  HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN - 1, E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "capability word count 12 (the minimum)", V2, M_NCAP, 0,
+	  HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN, 1 },
+	{ "capability word count 32 (the maximum)", V2, M_NCAP, 0,
+	  HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX, 1 },
+	{ "capability word count 33", V2, M_U32, OFF(ncapwords),
+	  HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX + 1, E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "capability word count 0xffffffff", V2, M_U32, OFF(ncapwords),
+	  0xffffffffU, E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
+	{ "capability word after the count not zero", V2, M_U32,
+	  OFF(capwords) + 4 * NCAP, 1, E(KERNEL_INFO_EXT_RESERVED) },
+	{ "last capability word slot not zero", V2, M_U32,
+	  OFF(capwords) + 4 * (HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX - 1), 0x80000000U,
+	  E(KERNEL_INFO_EXT_RESERVED) },
+	{ "count 0 but words sent", V2, M_U32, OFF(ncapwords), 0,
+	  E(KERNEL_INFO_EXT_RESERVED) },
+	{ "pad2 not zero", V2, M_U32, OFF(pad2), 1, E(KERNEL_INFO_EXT_RESERVED) },
+	{ "version 2: pv_ops values cut short", V2, M_LEN, 0,
+	  32 + V2 + 8 * NPV - 1, E(KERNEL_INFO_EXT_TRUNCATED) },
 	{ "bytes after the values ignored", 0, M_LEN, 0, 32 + 72 + 8 * NPV + 40, 1 },
 	{ "pad not zero", 0, M_U32, OFF(pad), 1, E(KERNEL_INFO_EXT_RESERVED) },
 	{ "unknown flag bit", 0, M_U32, OFF(flags), 0x4, E(KERNEL_INFO_EXT_RESERVED) },
@@ -191,6 +239,20 @@ static const struct pcase pcases[] = {
 	  E(KERNEL_INFO_EXT_PV_OPS_INVALID) },
 };
 
+/* The parsed words: none for version 1, else the count and words sent. */
+static int caps_ok(const struct heki_kinfo_ext *x, __u32 size,
+		   const struct pcase *c)
+{
+	__u32 n = size < V2 ? 0 : c->mut == M_NCAP ? (__u32)c->val : NCAP, i;
+
+	if (x->ncapwords != n || x->pad2)
+		return 0;
+	for (i = 0; i < HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX; i++)
+		if (x->capwords[i] != (i < n && i < NCAP ? CAPWORD(i) : 0))
+			return 0;
+	return 1;
+}
+
 static void test_parse(void)
 {
 	struct heki_kinfo_ext *x = calloc(1, sizeof(*x));
@@ -217,6 +279,11 @@ static void test_parse(void)
 		case M_PV:
 			put64(b.b + 32 + size + 8 * c->off, c->val);
 			break;
+		case M_NCAP:
+			put32(b.b + OFF(ncapwords), (__u32)c->val);
+			memset(b.b + OFF(capwords) + 4 * c->val, 0,
+			       4 * (HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX - c->val));
+			break;
 		}
 		copy = malloc(b.len ? b.len : 1);
 		memcpy(copy, b.b, b.len);
@@ -224,7 +291,8 @@ static void test_parse(void)
 		ret = heki_kinfo_ext_parse(copy, b.len, x);
 		if (ret == 1 && c->want == 1)
 			ret = x->pv_ops_count == NPV && x->pv_ops[1] == PV_FN(1) &&
-			      x->pv_ops[3] == 0 && x->text_start == TEXT_LO ? 1 : -1;
+			      x->pv_ops[3] == 0 && x->text_start == TEXT_LO &&
+			      caps_ok(x, size, c) ? 1 : -1;
 		result(ret == c->want, "parse", c->name, ret, c->want);
 		free(copy);
 	}
@@ -528,12 +596,214 @@ static void test_rules(void)
 		run_rule(&rcases[i]);
 }
 
+/* ---- alternatives and retpolines pinned by the capability words -------- */
+
+#define ALT_ORIG_OFF	0x100U	/* site: call KFN; nop (6 bytes) */
+#define ALT_REPL_OFF	0x800U	/* replacement: lfence (3 bytes) */
+#define FEAT		(3 * 32 + 5)	/* some feature */
+#define BUGBIT		(22 * 32 + 1)	/* an X86_BUG bit (NCAPINTS 22) */
+#define NOWORDS		0xffffU	/* pcase2.feature: no words sent */
+#define NOT		HEKI_ALT_FLAG_NOT
+#define RETP		HEKI_X86_FEATURE_RETPOLINE
+#define LFEN		HEKI_X86_FEATURE_RETPOLINE_LFENCE
+#define ITSF		HEKI_X86_FEATURE_INDIRECT_THUNK_ITS
+#define THUNK(r)	(0xffffffff82c00000ULL + 0x20ULL * (r))
+
+enum pform { P_ORIG, P_APPLIED, P_REG, P_LFENCE, P_APPLIED_BAD, P_REG_BAD };
+
+/**
+ * struct pinc - one pinned-rule case
+ * @name: what it shows
+ * @kind: HEKI_RW_ALTERNATIVE or HEKI_RW_RETPOLINE
+ * @cpuid: alternative: alt_instr.cpuid (feature | NOT); retpoline: the
+ *	register (0 rax: call, 11 r11: jmp)
+ * @set: features set in the words (up to 3, -1 none); @set[0] NOWORDS
+ *	for no words
+ * @lower: retpoline site in the lower half of a 64-byte line
+ * @form: what memory holds
+ * @want: 0 or the exact error
+ */
+struct pinc {
+	const char *name;
+	__u32 kind;
+	__u32 cpuid;
+	int set[3];
+	int lower;
+	int form;
+	int want;
+};
+
+#define NONE	{ -1, -1, -1 }
+#define ALT	HEKI_RW_ALTERNATIVE
+#define RPL	HEKI_RW_RETPOLINE
+
+static const struct pinc pincs[] = {
+	{ "alt: feature on, replacement accepted", ALT, FEAT, { FEAT, -1, -1 },
+	  0, P_APPLIED, 0 },
+	{ "alt: feature on, original refused (other form)", ALT, FEAT,
+	  { FEAT, -1, -1 }, 0, P_ORIG, E(REWRITE_ALT_OTHER_FORM) },
+	{ "alt: feature off, original accepted", ALT, FEAT, NONE, 0, P_ORIG, 0 },
+	{ "alt: feature off, replacement refused (other form)", ALT, FEAT, NONE,
+	  0, P_APPLIED, E(REWRITE_ALT_OTHER_FORM) },
+	{ "alt: ALT_NOT, feature on, original accepted", ALT, FEAT | NOT,
+	  { FEAT, -1, -1 }, 0, P_ORIG, 0 },
+	{ "alt: ALT_NOT, feature on, replacement refused", ALT, FEAT | NOT,
+	  { FEAT, -1, -1 }, 0, P_APPLIED, E(REWRITE_ALT_OTHER_FORM) },
+	{ "alt: ALT_NOT, feature off, replacement accepted", ALT, FEAT | NOT,
+	  NONE, 0, P_APPLIED, 0 },
+	{ "alt: ALT_NOT, feature off, original refused", ALT, FEAT | NOT, NONE,
+	  0, P_ORIG, E(REWRITE_ALT_OTHER_FORM) },
+	{ "alt: feature on, other bits set, replacement accepted", ALT, FEAT,
+	  { FEAT - 1, FEAT, FEAT + 1 }, 0, P_APPLIED, 0 },
+	{ "alt: neighbour bits only, original accepted", ALT, FEAT,
+	  { FEAT - 1, FEAT + 1, FEAT + 32 }, 0, P_ORIG, 0 },
+	{ "alt: feature on, replacement one byte off refused", ALT, FEAT,
+	  { FEAT, -1, -1 }, 0, P_APPLIED_BAD, E(REWRITE_ALT_FORBIDDEN) },
+	{ "alt: X86_BUG bit set, replacement accepted", ALT, BUGBIT,
+	  { BUGBIT, -1, -1 }, 0, P_APPLIED, 0 },
+	{ "alt: feature beyond the 24 words refused", ALT, 24 * 32 + 1, NONE,
+	  0, P_ORIG, E(REWRITE_ALT_FEATURE) },
+	{ "alt: no words: original accepted (old rule)", ALT, FEAT,
+	  { NOWORDS, -1, -1 }, 0, P_ORIG, 0 },
+	{ "alt: no words: replacement accepted (old rule)", ALT, FEAT,
+	  { NOWORDS, -1, -1 }, 0, P_APPLIED, 0 },
+	{ "alt: no words: one byte off refused", ALT, FEAT, { NOWORDS, -1, -1 },
+	  0, P_APPLIED_BAD, E(REWRITE_ALT_FORBIDDEN) },
+	{ "retpoline: no RETPOLINE, register form accepted", RPL, 0, NONE, 0,
+	  P_REG, 0 },
+	{ "retpoline: no RETPOLINE, thunk call refused (other form)", RPL, 0,
+	  NONE, 0, P_ORIG, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: no RETPOLINE, lfence form refused (other form)", RPL, 0,
+	  NONE, 0, P_LFENCE, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: no RETPOLINE, wrong register refused", RPL, 0, NONE, 0,
+	  P_REG_BAD, E(REWRITE_RETPOLINE_FORBIDDEN) },
+	{ "retpoline: RETPOLINE, thunk call accepted", RPL, 0,
+	  { RETP, -1, -1 }, 0, P_ORIG, 0 },
+	{ "retpoline: RETPOLINE, register form refused (other form)", RPL, 0,
+	  { RETP, -1, -1 }, 0, P_REG, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: RETPOLINE_LFENCE, lfence form accepted", RPL, 0,
+	  { RETP, LFEN, -1 }, 0, P_LFENCE, 0 },
+	{ "retpoline: RETPOLINE_LFENCE, register form refused", RPL, 0,
+	  { RETP, LFEN, -1 }, 0, P_REG, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: RETPOLINE_LFENCE, thunk call refused", RPL, 0,
+	  { RETP, LFEN, -1 }, 0, P_ORIG, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: RETPOLINE_LFENCE, jmp r11 (no room): thunk jmp accepted",
+	  RPL, 11, { RETP, LFEN, -1 }, 0, P_ORIG, 0 },
+	{ "retpoline: RETPOLINE_LFENCE, jmp r11: register form refused", RPL,
+	  11, { RETP, LFEN, -1 }, 0, P_REG, E(REWRITE_RETPOLINE_OTHER_FORM) },
+	{ "retpoline: no RETPOLINE, jmp r11: register form accepted", RPL, 11,
+	  NONE, 0, P_REG, 0 },
+	{ "retpoline: ITS, lower half: refused (ITS thunk unknown)", RPL, 0,
+	  { ITSF, -1, -1 }, 1, P_REG, E(REWRITE_RETPOLINE_FORBIDDEN) },
+	{ "retpoline: ITS, upper half: register form accepted", RPL, 0,
+	  { ITSF, -1, -1 }, 0, P_REG, 0 },
+	{ "retpoline: ITS with RETPOLINE: thunk call accepted", RPL, 0,
+	  { ITSF, RETP, -1 }, 1, P_ORIG, 0 },
+	{ "retpoline: no words: thunk call accepted (old rule)", RPL, 0,
+	  { NOWORDS, -1, -1 }, 0, P_ORIG, 0 },
+	{ "retpoline: no words: register form accepted (old rule)", RPL, 0,
+	  { NOWORDS, -1, -1 }, 0, P_REG, 0 },
+	{ "retpoline: no words: lfence form accepted (old rule)", RPL, 0,
+	  { NOWORDS, -1, -1 }, 0, P_LFENCE, 0 },
+	{ "retpoline: no words: wrong register refused", RPL, 0,
+	  { NOWORDS, -1, -1 }, 0, P_REG_BAD, E(REWRITE_RETPOLINE_FORBIDDEN) },
+};
+
+/* The retpoline forms patch_retpoline() writes for call rax / jmp r11. */
+static void retp_form(__u8 *a, __u32 reg, int form)
+{
+	static const __u8 call_reg[5] = { 0xff, 0xd0, 0x0f, 0x1f, 0x00 };
+	static const __u8 call_lf[5] = { 0x0f, 0xae, 0xe8, 0xff, 0xd0 };
+	static const __u8 jmp_reg[5] = { 0x41, 0xff, 0xe3, 0xcc, 0x90 };
+
+	if (form == P_LFENCE)
+		memcpy(a, call_lf, 5);	/* call only: jmp r11 has no room */
+	else if (form == P_REG || form == P_REG_BAD)
+		memcpy(a, reg ? jmp_reg : call_reg, 5);
+	if (form == P_REG_BAD)
+		a[reg ? 2 : 1] ^= 1;
+}
+
+static void run_pinned(const struct pinc *c)
+{
+	static __u8 exp[0x1000], act[0x1000];
+	struct heki_rw_fault fault = { NULL, 0 };
+	struct heki_kinfo_ext *x = ext_of(SRSO_RT, RH);
+	struct heki_rw_site site;
+	struct heki_rw_ctx ctx;
+	__u64 text = MOD_TEXT & ~0xfffULL, off = ALT_ORIG_OFF;
+	__u32 i;
+	__u8 *e, *a;
+	int ret;
+
+	ctx_today(&ctx);
+	if (c->set[0] != NOWORDS) {
+		x->ncapwords = NCAP;
+		for (i = 0; i < 3; i++)
+			if (c->set[i] >= 0)
+				x->capwords[c->set[i] / 32] |= 1U << (c->set[i] % 32);
+	}
+	heki_kinfo_ext_apply(x, &ctx);
+	ctx.ksym[HEKI_RW_KSYM_THUNK_RAX] = THUNK(0);
+	ctx.ksym[HEKI_RW_KSYM_THUNK_R11] = THUNK(11);
+	ctx.ksym_known |= 1ULL << HEKI_RW_KSYM_THUNK_RAX |
+			  1ULL << HEKI_RW_KSYM_THUNK_R11;
+	memset(exp, 0xcc, sizeof(exp));
+	memset(&site, 0, sizeof(site));
+	site.kind = c->kind;
+	site.mem = HEKI_MODLAYOUT_TEXT;
+	if (c->kind == ALT) {
+		rel32(exp + off, 0xe8, text + off, KFN);
+		exp[off + 5] = 0x90;
+		memcpy(exp + ALT_REPL_OFF, "\x0f\xae\xe8", 3);
+		site.len = 6;
+		site.aux = c->cpuid;
+		site.repl_mem = HEKI_MODLAYOUT_TEXT;
+		site.repl_offset = ALT_REPL_OFF;
+		site.repl_len = 3;
+		site.repl_va = text + ALT_REPL_OFF;
+	} else {
+		off = c->lower ? 0x100 : 0x120;	/* reg byte at +1: 0x21 */
+		rel32(exp + off, c->cpuid ? 0xe9 : 0xe8, text + off,
+		      THUNK(c->cpuid));
+		site.len = 5;
+	}
+	site.offset = off;
+	site.va = text + off;
+	memcpy(act, exp, sizeof(act));
+	if (c->kind == ALT && (c->form == P_APPLIED || c->form == P_APPLIED_BAD))
+		memcpy(act + off, "\x0f\xae\xe8\x0f\x1f\x00", 6);
+	if (c->form == P_APPLIED_BAD)
+		act[off + 4] ^= 0x10;
+	if (c->kind == RPL)
+		retp_form(act + off, c->cpuid, c->form);
+	ctx.expected[HEKI_MODLAYOUT_TEXT] = exp;
+	ctx.actual[HEKI_MODLAYOUT_TEXT] = act;
+	e = malloc(site.len);
+	a = malloc(site.len);
+	memcpy(e, exp + off, site.len);
+	memcpy(a, act + off, site.len);
+	ret = heki_rw_check(&ctx, &site, e, a, &fault);
+	result(ret == c->want, "pinned", c->name, ret, c->want);
+	free(e);
+	free(a);
+}
+
+static void test_pinned(void)
+{
+	__u32 i;
+
+	for (i = 0; i < sizeof(pincs) / sizeof(pincs[0]); i++)
+		run_pinned(&pincs[i]);
+}
+
 int main(void)
 {
 	test_parse();
 	test_old_reader();
 	test_exports_layout();
 	test_rules();
+	test_pinned();
 	printf("%lu passed, %lu failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
