@@ -771,6 +771,9 @@ static int check_cluster(const struct heki_modverify *mv,
 
 	if (j == i + 1)
 		return check_site(mv, env, ctx, &mv->sites[i], f);
+	ret = heki_rw_alt_final(ctx, mv->sites, i, j, start, end);
+	if (ret >= 0)	/* with CPU words: the replacement this CPU gets */
+		return check_site(mv, env, ctx, &mv->sites[ret], f);
 	fault_reset(&first);
 	for (k = i; k < j; k++) {
 		s = &mv->sites[k];

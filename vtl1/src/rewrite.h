@@ -18,7 +18,9 @@
  * original instruction) form one cluster: the engine first offers the
  * cluster to every site that spans all of it (in practice alternatives);
  * if none accepts, the inner sites are checked one by one and every byte
- * of the cluster outside them must be equal.
+ * of the cluster outside them must be equal. With the CPU's capability
+ * words, a cluster spanned by an alternative this CPU applies is decided
+ * by the last such entry alone (heki_rw_alt_final()).
  */
 #ifndef _HEKI_VTL1_REWRITE_H
 #define _HEKI_VTL1_REWRITE_H
@@ -293,6 +295,22 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
  */
 int heki_rw_alt_pinned(const struct heki_rw_ctx *ctx,
 		       const struct heki_rw_site *site);
+
+/**
+ * heki_rw_alt_final() - the alternative whose replacement a cluster holds
+ * @ctx: module and kernel facts
+ * @sites: the engine's sites
+ * @i: first site of the cluster
+ * @j: one past its last site
+ * @start: cluster start offset
+ * @end: cluster end offset
+ *
+ * Return: index of the last .altinstructions entry spanning the cluster
+ * that this CPU applies (its check alone decides the cluster), or -1.
+ */
+int heki_rw_alt_final(const struct heki_rw_ctx *ctx,
+		      const struct heki_rw_site *sites, __u32 i, __u32 j,
+		      __u64 start, __u64 end);
 
 /**
  * heki_rw_kind_name() - printable name of a rewrite kind

@@ -568,6 +568,45 @@ int heki_rw_alt_pinned(const struct heki_rw_ctx *ctx,
 	return cpu_has(ctx, f) != !!(site->aux & HEKI_ALT_FLAG_NOT);
 }
 
+/**
+ * heki_rw_alt_final() - the alternative whose replacement a cluster holds
+ * @ctx: module and kernel facts
+ * @sites: the engine's sites
+ * @i: first site of the cluster
+ * @j: one past its last site
+ * @start: cluster start offset
+ * @end: cluster end offset
+ *
+ * apply_alternatives() walks .altinstructions in order and each applied
+ * entry copies its replacement over its whole original; entries of one
+ * range (ALTERNATIVE_2) overwrite each other. With capability words, the
+ * last applied entry spanning the cluster decides it alone: the kernel's
+ * earlier rewrites there (paravirt, retpolines, other entries) are gone.
+ *
+ * Return: index of that site, or -1 (no words, or no spanning entry this
+ * CPU applies: the engine's usual cluster walk).
+ */
+int heki_rw_alt_final(const struct heki_rw_ctx *ctx,
+		      const struct heki_rw_site *sites, __u32 i, __u32 j,
+		      __u64 start, __u64 end)
+{
+	const struct heki_rw_site *s;
+	int best = -1;
+	__u32 k;
+
+	for (k = i; ctx->capwords && k < j; k++) {
+		s = &sites[k];
+		if (s->kind != HEKI_RW_ALTERNATIVE || s->offset != start ||
+		    s->offset + s->len != end || heki_rw_alt_pinned(ctx, s) != 1)
+			continue;
+		if (best < 0 || s->section > sites[best].section ||
+		    (s->section == sites[best].section &&
+		     s->entry > sites[best].entry))
+			best = (int)k;
+	}
+	return best;
+}
+
 /*
  * Applied replacement forms: from the relocated ELF replacement, and from
  * the replacement as memory holds it when sites inside it (retpolines,
@@ -599,7 +638,8 @@ static __u64 alt_match_applied(const struct heki_rw_ctx *ctx,
  * optimize_nops()) iff the feature says so, else the original after
  * optimize_nops(). The form for the other feature value is refused with
  * its own code. Entries of ALTERNATIVE_2 share one range and are checked
- * one by one (the engine accepts the range if one of them accepts).
+ * one by one; with the words the engine asks only the last entry this
+ * CPU applies (heki_rw_alt_final()).
  */
 static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
 				   const struct heki_rw_site *site,

@@ -143,6 +143,62 @@ static void sim_add_nops(__u8 *p, unsigned int len)
 	}
 }
 
+/*
+ * CPU feature sets the simulated loads pick forms from (the capability
+ * words of LoadKData's kernel info extension, 24 words as on 6.1.y):
+ * none (no RETPOLINE: register forms; only ALT_NOT replacements), all but
+ * RETPOLINE_LFENCE and INDIRECT_THUNK_ITS (thunk calls kept; every
+ * replacement but ALT_NOT), and a mixed pattern with RETPOLINE_LFENCE.
+ */
+#define NCAPW	24U
+static struct fset {
+	const char *name;
+	__u32 w[NCAPW];
+} fsets[3] = { { "no features" }, { "all features, RETPOLINE" },
+	       { "mixed features, RETPOLINE_LFENCE" } };
+
+static void fset_bit(__u32 *w, __u32 f, int on)
+{
+	if (on)
+		w[f / 32] |= 1U << (f % 32);
+	else
+		w[f / 32] &= ~(1U << (f % 32));
+}
+
+static void fsets_init(void)
+{
+	__u32 i;
+
+	for (i = 0; i < NCAPW; i++) {
+		fsets[0].w[i] = 0;
+		fsets[1].w[i] = 0xffffffffU;
+		fsets[2].w[i] = 0x9e3779b9U * (i + 1) ^ (0x5bd1e995U >> (i % 7));
+	}
+	fset_bit(fsets[1].w, HEKI_X86_FEATURE_RETPOLINE_LFENCE, 0);
+	fset_bit(fsets[1].w, HEKI_X86_FEATURE_INDIRECT_THUNK_ITS, 0);
+	fset_bit(fsets[2].w, HEKI_X86_FEATURE_RETPOLINE, 1);
+	fset_bit(fsets[2].w, HEKI_X86_FEATURE_RETPOLINE_LFENCE, 1);
+	fset_bit(fsets[2].w, HEKI_X86_FEATURE_INDIRECT_THUNK_ITS, 0);
+}
+
+static int fset_has(const __u32 *w, __u32 f)
+{
+	return f / 32 < NCAPW && ((w[f / 32] >> (f % 32)) & 1);
+}
+
+/* apply_alternatives(): copy the replacement iff has(feature) != ALT_NOT */
+static int fset_alt(const __u32 *w, __u64 cpuid)
+{
+	return fset_has(w, cpuid & HEKI_ALT_FEATURE_MASK) !=
+	       !!(cpuid & HEKI_ALT_FLAG_NOT);
+}
+
+static void fset_use(struct mod *m, const struct fset *fs)
+{
+	m->ctx.capwords = fs ? fs->w : NULL;
+	m->ctx.ncapwords = fs ? NCAPW : 0;
+}
+
 /* The text memory type holding [va, va + len), its offset; -1 if none. */
 static int locate(const struct mod *m, __u64 va, __u64 len, __u64 *off)
 {
@@ -338,8 +394,55 @@ static int sim_retpoline(const __u8 *e, __u64 ilen, __u32 reg, int lfence,
 	return 1;
 }
 
+/* The form apply_retpolines() writes for feature words @w. */
+static void retpoline_of(const __u32 *w, const __u8 *e, __u64 ilen,
+			 __u32 reg, __u8 *f)
+{
+	int lf = fset_has(w, HEKI_X86_FEATURE_RETPOLINE_LFENCE);
+
+	if ((fset_has(w, HEKI_X86_FEATURE_RETPOLINE) && !lf) ||
+	    !sim_retpoline(e, ilen, reg, lf, f))
+		memcpy(f, e, ilen);
+}
+
+/*
+ * Per feature set: the CPU's form accepted, each other form (thunk call,
+ * register form, LFENCE form) refused with REWRITE_RETPOLINE_OTHER_FORM.
+ */
+static void retpoline_pinned(struct mod *m, struct heki_rw_site *s,
+			     const __u8 *e, __u64 ilen, __u32 reg,
+			     struct tally *tp)
+{
+	__u8 want[6], other[6];
+	unsigned int k, lf;
+
+	for (k = 0; k < ARRAY_SIZE(fsets); k++) {
+		retpoline_of(fsets[k].w, e, ilen, reg, want);
+		fset_use(m, &fsets[k]);
+		try_site(m, s, want, 0, &tp[2 * k]);
+		for (lf = 0; lf < 3; lf++) {
+			if (lf == 2)
+				memcpy(other, e, ilen);
+			else if (!sim_retpoline(e, ilen, reg, lf, other))
+				continue;
+			if (memcmp(other, want, ilen))
+				try_site(m, s, other,
+					 HEKI_VSM_ERR_REWRITE_RETPOLINE_OTHER_FORM,
+					 &tp[2 * k + 1]);
+		}
+		fset_use(m, NULL);
+	}
+}
+
 static void sim_retpolines(struct mod *m)
 {
+	struct tally tp[] = {
+		{ "no features: accepts register form" },
+		{ "no features: refuses thunk call and lfence form (OTHER_FORM)" },
+		{ "RETPOLINE: accepts thunk call" },
+		{ "RETPOLINE: refuses register forms (OTHER_FORM)" },
+		{ "RETPOLINE_LFENCE: accepts lfence form (or the call)" },
+		{ "RETPOLINE_LFENCE: refuses the other forms (OTHER_FORM)" } };
 	struct tally t[] = { { "accepts register form" },
 			     { "accepts lfence form (where it fits)" },
 			     { "refuses wrong register" },
@@ -379,8 +482,10 @@ static void sim_retpolines(struct mod *m)
 			 &t[2]);
 		if (sim_retpoline(e, ilen, reg, 1, f))
 			try_site(m, &s, f, 0, &t[1]);
+		retpoline_pinned(m, &s, e, ilen, reg, tp);
 	}
 	report(m, "retpoline", t, ARRAY_SIZE(t));
+	report(m, "retpoline", tp, ARRAY_SIZE(tp));
 }
 
 static void sim_jump_labels(struct mod *m)
@@ -543,10 +648,17 @@ static void sim_alternatives(struct mod *m)
 			     { "accepts original with optimised NOPs" },
 			     { "refuses first byte flipped" },
 			     { "refuses site outside text" } };
-	__u8 f[HEKI_RW_MAX_SITE_LEN];
+	struct tally tp[] = {
+		{ "no features: accepts the CPU's form" },
+		{ "no features: refuses the other form (OTHER_FORM)" },
+		{ "all features: accepts the CPU's form" },
+		{ "all features: refuses the other form (OTHER_FORM)" },
+		{ "mixed features: accepts the CPU's form" },
+		{ "mixed features: refuses the other form (OTHER_FORM)" } };
+	__u8 f[HEKI_RW_MAX_SITE_LEN], g[HEKI_RW_MAX_SITE_LEN];
 	struct heki_rw_site s;
 	__u64 n, i, e, instr, repl, roff;
-	__u32 idx;
+	__u32 idx, k;
 	__u8 ilen, rlen;
 	int rm;
 
@@ -594,13 +706,26 @@ static void sim_alternatives(struct mod *m)
 		memset(f + rlen, 0x90, ilen - rlen);
 		sim_optimize(f, ilen);
 		try_site(m, &s, f, 0, &t[0]);
-		memcpy(f, exp_at(m, &s), ilen);
-		sim_optimize(f, ilen);
-		try_site(m, &s, f, 0, &t[1]);
-		f[0] ^= 0xff;
-		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, &t[2]);
+		memcpy(g, exp_at(m, &s), ilen);
+		sim_optimize(g, ilen);
+		try_site(m, &s, g, 0, &t[1]);
+		/* per feature set: the CPU's form only */
+		for (k = 0; k < ARRAY_SIZE(fsets); k++) {
+			int on = fset_alt(fsets[k].w, s.aux);
+
+			fset_use(m, &fsets[k]);
+			try_site(m, &s, on ? f : g, 0, &tp[2 * k]);
+			if (memcmp(f, g, ilen))
+				try_site(m, &s, on ? g : f,
+					 HEKI_VSM_ERR_REWRITE_ALT_OTHER_FORM,
+					 &tp[2 * k + 1]);
+			fset_use(m, NULL);
+		}
+		g[0] ^= 0xff;
+		try_site(m, &s, g, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, &t[2]);
 	}
 	report(m, "alternative", t, ARRAY_SIZE(t));
+	report(m, "alternative", tp, ARRAY_SIZE(tp));
 }
 
 static void sim_smp_locks(struct mod *m)
@@ -850,7 +975,10 @@ static int csite_cmp(const void *a, const void *b)
 		return x->offset < y->offset ? -1 : 1;
 	if (x->len != y->len)
 		return x->len > y->len ? -1 : 1;
-	return x->kind < y->kind ? -1 : x->kind > y->kind;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	/* table order: apply_alternatives() order of one range's entries */
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
 /* Every code site of the module, as the engine would list them. */
@@ -918,8 +1046,11 @@ static __u64 collect(struct mod *m, struct heki_rw_site *out, __u64 cap)
 					continue;
 				s.repl_mem = rm;
 				s.repl_offset = roff;
+				s.aux = q[8] | q[9] << 8;	/* cpuid */
 				break;
 			}
+			s.section = idx;
+			s.entry = i;
 			if (!mk_site(m, &out[n], s.kind, va, s.len))
 				continue;
 			s.mem = out[n].mem;
@@ -934,7 +1065,7 @@ static __u64 collect(struct mod *m, struct heki_rw_site *out, __u64 cap)
 
 /* Apply one site's rewrite to @mem (the kernel's bytes for it). */
 static void apply(struct mod *m, __u8 **mem, const struct heki_rw_site *s,
-		  int alt_applied)
+		  int alt_applied, const struct fset *fs)
 {
 	__u8 *p = mem[s->mem] + s->offset;
 	const __u8 *x = exp_at(m, s);
@@ -954,13 +1085,19 @@ static void apply(struct mod *m, __u8 **mem, const struct heki_rw_site *s,
 		for (reg = 0; reg < 16; reg++)
 			if (m->ctx.ksym[HEKI_RW_KSYM_THUNK_RAX + reg] == dest)
 				break;
-		if (reg < 16 && sim_retpoline(x, s->len, reg, 0, f))
+		if (reg < 16 && fs) {
+			retpoline_of(fs->w, x, s->len, reg, f);
 			memcpy(p, f, s->len);
+		} else if (reg < 16 && sim_retpoline(x, s->len, reg, 0, f)) {
+			memcpy(p, f, s->len);
+		}
 		break;
 	case HEKI_RW_RETURN:
 		memcpy(p, "\xc3\xcc\xcc\xcc\xcc", 5);
 		break;
 	case HEKI_RW_ALTERNATIVE:
+		if (fs)
+			alt_applied = fset_alt(fs->w, s->aux);
 		if (alt_applied) {
 			memcpy(f, mem[s->repl_mem] + s->repl_offset, s->repl_len);
 			if (s->repl_len == 5 && f[0] == 0xe8)
@@ -1022,7 +1159,7 @@ static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
 {
 	struct heki_rw_fault f = { NULL, 0 };
 	__u64 i = 0, j, k, start, end, pos;
-	int ret = 0, ok, alt;
+	int ret = 0, ok, alt, fin;
 
 	while (i < n) {
 		start = st[i].offset;
@@ -1033,7 +1170,14 @@ static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
 				end = st[j].offset + st[j].len;
 		ok = 0;
 		alt = 0;
-		for (k = i; k < j && !ok; k++) {
+		fin = heki_rw_alt_final(&m->ctx, st, (__u32)i, (__u32)j, start,
+					end);
+		if (fin >= 0) {
+			ok = !rw_check_exact(&m->ctx, &st[fin],
+					     m->mem[st[fin].mem] + st[fin].offset,
+					     mem[st[fin].mem] + st[fin].offset, &f);
+		}
+		for (k = fin >= 0 ? j : i; k < j && !ok; k++) {
 			if (st[k].offset != start ||
 			    st[k].offset + st[k].len != end)
 				continue;
@@ -1043,7 +1187,7 @@ static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
 					     mem[st[k].mem] + st[k].offset, &f);
 		}
 		pos = start;
-		for (k = i; k < j && !ok; k++) {
+		for (k = fin >= 0 ? j + 1 : i; k < j && !ok; k++) {
 			const __u8 *ex = m->mem[st[k].mem], *ac = mem[st[k].mem];
 
 			if (st[k].offset == start && st[k].offset + st[k].len == end)
@@ -1060,7 +1204,7 @@ static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
 				break;
 			pos = st[k].offset + st[k].len;
 		}
-		if (!ok && k == j) {
+		if (!ok && k == j && fin < 0) {
 			const __u8 *ex = m->mem[st[i].mem], *ac = mem[st[i].mem];
 
 			ok = (alt ? heki_rw_match_nops(ex + pos, ac + pos,
@@ -1079,6 +1223,42 @@ static int verify(struct mod *m, __u8 **mem, const struct heki_rw_site *st,
 	return ret;
 }
 
+/*
+ * The whole load with feature set @fs, but the first three alternative
+ * sites whose two forms differ hold the form for the other feature value
+ * (one at a time): refused.
+ */
+static void other_form_refused(struct mod *m, __u8 **mem,
+			       const struct heki_rw_site *st, __u64 n,
+			       const struct fset *fs)
+{
+	__u8 save[HEKI_RW_MAX_SITE_LEN], *p;
+	const char *rule = NULL;
+	__u64 i, checked, done = 0;
+	char nm[4400];
+	int ret;
+
+	for (i = 0; i < n && done < 3; i++) {
+		if (st[i].kind != HEKI_RW_ALTERNATIVE)
+			continue;
+		p = mem[st[i].mem] + st[i].offset;
+		memcpy(save, p, st[i].len);
+		memcpy(p, exp_at(m, &st[i]), st[i].len);
+		apply(m, mem, &st[i], !fset_alt(fs->w, st[i].aux), NULL);
+		if (!memcmp(p, save, st[i].len)) {
+			memcpy(p, save, st[i].len);
+			continue;
+		}
+		checked = 0;
+		ret = verify(m, mem, st, n, &checked, &rule);
+		memcpy(p, save, st[i].len);
+		snprintf(nm, sizeof(nm), "%s composite load, %s: other alternative form at %#llx (cpuid %#llx) refused",
+			 m->path, fs->name, st[i].va, st[i].aux);
+		t_result(ret != 0, G, nm, "accepted");
+		done++;
+	}
+}
+
 static void composite(struct mod *m)
 {
 	struct heki_rw_site *st;
@@ -1086,12 +1266,21 @@ static void composite(struct mod *m)
 	__u64 n, i, checked;
 	const char *rule = NULL;
 	char nm[4400];
-	int t, applied, ret;
+	int t, applied, ret, run;
 	__u32 k;
 
 	st = calloc(1 << 17, sizeof(*st));
 	n = collect(m, st, 1 << 17);
-	for (applied = 0; applied < 2; applied++) {
+	/* runs 0, 1: no words, alternatives not / all applied; then fsets */
+	for (run = 0; run < 2 + (int)ARRAY_SIZE(fsets); run++) {
+		const struct fset *fs = run >= 2 ? &fsets[run - 2] : NULL;
+		char what[64];
+
+		applied = run == 1;
+		snprintf(what, sizeof(what), "%s", fs ? fs->name :
+			 applied ? "alternatives applied" :
+			 "alternatives not applied");
+		fset_use(m, fs);
 		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
 			mem[t] = NULL;
 			if (m->mem[t]) {
@@ -1108,13 +1297,13 @@ static void composite(struct mod *m)
 		for (t = 0; t < (int)ARRAY_SIZE(order); t++)
 			for (i = 0; i < n; i++)
 				if (st[i].kind == order[t])
-					apply(m, mem, &st[i], applied);
+					apply(m, mem, &st[i], applied, fs);
 		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
 			m->ctx.actual[t] = mem[t];
 		checked = 0;
 		ret = verify(m, mem, st, n, &checked, &rule);
-		snprintf(nm, sizeof(nm), "%s composite load, alternatives %s (%llu sites)",
-			 m->path, applied ? "applied" : "not applied", n);
+		snprintf(nm, sizeof(nm), "%s composite load, %s (%llu sites)",
+			 m->path, what, n);
 		t_result(!ret, G, nm, "refused: kind %llu [%s]", checked >> 56,
 			 rule ? rule : "-");
 		/* One byte flipped at the first site of each kind: refused. */
@@ -1127,15 +1316,17 @@ static void composite(struct mod *m)
 			checked = 0;
 			ret = verify(m, mem, st, n, &checked, &rule);
 			mem[st[i].mem][st[i].offset + st[i].len - 1] ^= 0x01;
-			snprintf(nm, sizeof(nm), "%s composite load, alternatives %s: %s site byte flipped refused",
-				 m->path, applied ? "applied" : "not applied",
-				 heki_rw_kind_name(k));
+			snprintf(nm, sizeof(nm), "%s composite load, %s: %s site byte flipped refused",
+				 m->path, what, heki_rw_kind_name(k));
 			t_result(ret != 0, G, nm, "accepted");
 		}
+		if (fs)
+			other_form_refused(m, mem, st, n, fs);
 		for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++) {
 			m->ctx.actual[t] = NULL;
 			free(mem[t]);
 		}
+		fset_use(m, NULL);
 	}
 	free(st);
 }
@@ -1296,6 +1487,7 @@ void test_realmods(const char *root)
 	if (!every)
 		every = SAMPLE_EVERY;
 
+	fsets_init();
 	nftw(root, visit, 16, FTW_PHYS);
 	qsort(paths, npaths, sizeof(*paths), cmp_str);
 	for (i = 0; i < npaths; i++) {
