@@ -311,6 +311,10 @@ static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 	x->ncapwords = ARRAY_SIZE(boot_cpu_data.x86_capability);
 	memcpy(x->capwords, boot_cpu_data.x86_capability,
 	       sizeof(boot_cpu_data.x86_capability));
+	pr_info("boot: %u CPU capability words for VTL1 (retpoline %d, lfence %d, its %d)\n",
+		x->ncapwords, boot_cpu_has(X86_FEATURE_RETPOLINE),
+		boot_cpu_has(X86_FEATURE_RETPOLINE_LFENCE),
+		boot_cpu_has(X86_FEATURE_INDIRECT_THUNK_ITS));
 	if (HEKI_BOOT_PV_OPS_COUNT) {
 		x->pv_ops_va = heki_boot_need("pv_ops", &ret);
 		x->pv_nop_func = heki_boot_need("_paravirt_nop", &ret);
