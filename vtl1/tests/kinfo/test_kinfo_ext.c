@@ -12,7 +12,8 @@
  * targets, each with and without the extension (heki_kinfo_ext_apply());
  * alternatives (feature on/off, ALT_NOT, X86_BUG bits, beyond the words)
  * and retpolines (RETPOLINE, RETPOLINE_LFENCE, none, ITS) pinned by the
- * CPU capability words, the other form refused, no words = old rules.
+ * CPU capability words, the other form refused, no words = old rules;
+ * heki_rw_alt_final(): the last applied entry of an ALTERNATIVE_2 range.
  *
  * Last line "N passed, N failed"; exit status 1 on any failure.
  */
@@ -797,6 +798,61 @@ static void test_pinned(void)
 		run_pinned(&pincs[i]);
 }
 
+/*
+ * heki_rw_alt_final(): which entry of an ALTERNATIVE_2 range decides it.
+ * Sites: [0] entry 4 (feature A), [1] entry 5 (feature B) on one 6-byte
+ * range, [2] a paravirt site on it, [3] entry 9 (feature A) on a longer
+ * range: with it in the cluster only it spans.
+ */
+static void test_alt_final(void)
+{
+	static const struct {
+		const char *name;
+		int a, b, words, last;	/* features on, words sent, cluster end */
+		int want;
+	} c[] = {
+		{ "ALTERNATIVE_2, only A on: entry A decides", 1, 0, 1, 2, 0 },
+		{ "ALTERNATIVE_2, only B on: entry B decides", 0, 1, 1, 2, 1 },
+		{ "ALTERNATIVE_2, both on: the later entry B decides", 1, 1, 1, 3, 1 },
+		{ "ALTERNATIVE_2, none on: usual cluster walk (-1)", 0, 0, 1, 3, -1 },
+		{ "no words: usual cluster walk (-1)", 1, 1, 0, 3, -1 },
+		{ "entries shorter than the cluster ignored: the spanning one decides",
+		  1, 1, 1, 4, 3 },
+		{ "spanning entry off, shorter ones on: usual cluster walk (-1)",
+		  0, 1, 1, 4, -1 },
+	};
+	struct heki_rw_site st[4];
+	struct heki_rw_ctx ctx;
+	__u32 words[NCAP], i;
+	int got;
+
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < 4; i++) {
+		st[i].kind = i == 2 ? HEKI_RW_PARAVIRT : HEKI_RW_ALTERNATIVE;
+		st[i].offset = 0x100;
+		st[i].len = i == 3 ? 9 : 6;
+		st[i].section = 7;
+		st[i].entry = i == 3 ? 9 : 4 + i;
+		st[i].aux = i == 1 ? FEAT + 1 : FEAT;
+	}
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&ctx, 0, sizeof(ctx));
+		memset(words, 0, sizeof(words));
+		if (c[i].a)
+			words[FEAT / 32] |= 1U << (FEAT % 32);
+		if (c[i].b)
+			words[(FEAT + 1) / 32] |= 1U << ((FEAT + 1) % 32);
+		if (c[i].words) {
+			ctx.capwords = words;
+			ctx.ncapwords = NCAP;
+		}
+		/* [0, last) over [0x100, 0x106), or 0x109 with the long one */
+		got = heki_rw_alt_final(&ctx, st, 0, c[i].last, 0x100,
+					c[i].last == 4 ? 0x109 : 0x106);
+		result(got == c[i].want, "alt_final", c[i].name, got, c[i].want);
+	}
+}
+
 int main(void)
 {
 	test_parse();
@@ -804,6 +860,7 @@ int main(void)
 	test_exports_layout();
 	test_rules();
 	test_pinned();
+	test_alt_final();
 	printf("%lu passed, %lu failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
