@@ -203,7 +203,7 @@
 	X(MODLAYOUT_MEM_SIZE, HEKI_EINVAL, "module memory type size differs from the ELF layout") \
 	X(MODLAYOUT_MEM_ALIGN, HEKI_EINVAL, "module memory type address not page aligned") \
 	X(MODLAYOUT_MEM_MISPLACED, HEKI_EINVAL, "module memory types not where the kernel lays them out") \
-	X(MODLAYOUT_MEM_OVERLAP, HEKI_EINVAL, "module core and init allocations overlap") \
+	X(MODLAYOUT_MEM_OVERLAP, HEKI_EINVAL, "two module memory allocations overlap") \
 	X(DER_TRUNCATED, HEKI_ELIBBAD, "DER element header truncated") \
 	X(DER_HIGH_TAG, HEKI_ELIBBAD, "DER multi-byte tag number not accepted") \
 	X(DER_INDEFINITE_LENGTH, HEKI_ELIBBAD, "DER indefinite length not accepted") \
