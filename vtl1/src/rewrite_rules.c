@@ -63,6 +63,9 @@ static __u64 first_diff(const __u8 *a, const __u8 *b, __u64 n)
 {
 	__u64 i;
 
+	/* Whole sorted tables come here: the common equal case in one pass. */
+	if (!memcmp(a, b, n))
+		return n;
 	for (i = 0; i < n && a[i] == b[i]; i++)
 		;
 	return i;
