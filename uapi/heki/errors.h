@@ -290,7 +290,9 @@
 	X(KERNEL_INFO_EXT_CAPWORDS_COUNT, HEKI_EINVAL, "kernel info extension size between the two known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX") \
 	X(REWRITE_ALT_FEATURE, HEKI_ERANGE, "alternative names a CPU feature beyond the capability words VTL0 sent") \
 	X(REWRITE_ALT_OTHER_FORM, HEKI_EINVAL, "alternative site holds the form for the other value of its CPU feature, not the one this CPU gets") \
-	X(REWRITE_RETPOLINE_OTHER_FORM, HEKI_EINVAL, "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's")
+	X(REWRITE_RETPOLINE_OTHER_FORM, HEKI_EINVAL, "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's") \
+	X(REWRITE_ENDBR_NOT_SEALED, HEKI_EINVAL, ".ibt_endbr_seal entry still holds ENDBR on a 6.4+ kernel, whose IBT build poisons every one at load") \
+	X(REWRITE_ALT_DIRECT_CALL, HEKI_EINVAL, "ALT_FLAG_DIRECT_CALL alternative: not ff 15 with a 5-byte call replacement, or not a call to the pv_ops slot's function (or the NOPs for nop_func)")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

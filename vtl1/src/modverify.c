@@ -175,7 +175,7 @@ struct site_table {
 
 static const struct site_table tables[] = {
 	{ "__mcount_loc", HEKI_RW_MCOUNT, 8, 1 },
-	{ ".altinstructions", HEKI_RW_ALTERNATIVE, 12, 0 },
+	{ ".altinstructions", HEKI_RW_ALTERNATIVE, 0, 0 },	/* ent_size() */
 	{ ".retpoline_sites", HEKI_RW_RETPOLINE, 4, 0 },
 	{ ".return_sites", HEKI_RW_RETURN, 4, 0 },
 	{ ".static_call_sites", HEKI_RW_STATIC_CALL, 8, 1 },
@@ -188,6 +188,19 @@ static const struct site_table tables[] = {
 	{ ".orc_unwind_ip", HEKI_RW_SORTED_TABLE, 4, 1 },
 	{ ".orc_unwind", HEKI_RW_SORTED_TABLE, 6, 1 },
 };
+
+/*
+ * Bytes per entry of @tb on the module's kernel: struct alt_instr is 12
+ * bytes on 6.1 (u16 cpuid) and 14 on 6.4+ (6.3 added u16 flags after
+ * cpuid: 6.12's arch/x86/include/asm/alternative.h).
+ */
+static __u32 ent_size(const struct heki_modverify *mv,
+		      const struct site_table *tb)
+{
+	if (tb->entsize)
+		return tb->entsize;
+	return mv->lay.kernel == HEKI_MODLAYOUT_LINUX_6_4 ? 14 : 12;
+}
 
 /**
  * struct table_loc - a site table found in the ELF
@@ -369,8 +382,9 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 		      const struct table_loc *t, __u64 i)
 {
 	struct heki_modverify *mv = c->mv;
-	const __u8 *e = mv->expected[t->mem] + t->off + i * tb->entsize;
-	__u64 eva = t->va + i * tb->entsize, key;
+	__u32 es = ent_size(mv, tb);
+	const __u8 *e = mv->expected[t->mem] + t->off + i * es;
+	__u64 eva = t->va + i * es, key;
 	struct heki_rw_site s;
 	int ret;
 
@@ -382,19 +396,33 @@ static int entry_site(struct collect *c, const struct site_table *tb,
 	case HEKI_RW_MCOUNT:
 		return code_site(c, &s, heki_le64(e), 5, NULL);
 	case HEKI_RW_ALTERNATIVE:
-		/* struct alt_instr: s32 instr, s32 repl, u16 cpuid, u8, u8 */
+		/*
+		 * struct alt_instr: s32 instr, s32 repl, u16 cpuid, [6.4+:
+		 * u16 flags,] u8 instrlen, u8 replacementlen. 6.4+ flags:
+		 * bit 0 ALT_FLAG_NOT, bit 1 ALT_FLAG_DIRECT_CALL, others
+		 * unknown (refused).
+		 */
 		s.aux = (__u64)e[8] | (__u64)e[9] << 8;
-		s.repl_len = e[11];
-		if (!e[10])
+		if (es == 14) {
+			if (s.aux & HEKI_ALT_FLAG_NOT || e[11] || e[10] & ~3)
+				return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
+			if (e[10] & 1)
+				s.aux |= HEKI_ALT_FLAG_NOT;
+			if (e[10] & 2)
+				s.aux |= HEKI_ALT_FLAG_DIRECT_CALL;
+		}
+		s.repl_len = e[es - 1];
+		if (!e[es - 2])
 			return 0;	/* nothing the kernel could write */
-		if (s.repl_len > e[10])
+		if (s.repl_len > e[es - 2])
 			return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
 		s.repl_va = eva + 4 + (__u64)heki_le_s32(e + 4);
 		if (s.repl_len &&
 		    va_to_mem(mv, s.repl_va, s.repl_len, &s.repl_mem,
 			      &s.repl_offset))
 			return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
-		return code_site(c, &s, eva + (__u64)heki_le_s32(e), e[10], NULL);
+		return code_site(c, &s, eva + (__u64)heki_le_s32(e), e[es - 2],
+				 NULL);
 	case HEKI_RW_RETPOLINE:
 	case HEKI_RW_STATIC_CALL:
 		if (tb->kind == HEKI_RW_STATIC_CALL) {
@@ -552,13 +580,14 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 	for (t = 0; t < ARRAY_SIZE(tables); t++) {
 		f->rule = tables[t].name;
 		f->kind = tables[t].kind;
-		ret = find_table(mv, names, tables[t].name, tables[t].entsize,
-				 &loc[t]);
+		ret = find_table(mv, names, tables[t].name,
+				 ent_size(mv, &tables[t]), &loc[t]);
 		if (ret)
 			return ret;
 		if (!loc[t].idx)
 			continue;
-		total += loc[t].size / tables[t].entsize + !!tables[t].sorted;
+		total += loc[t].size / ent_size(mv, &tables[t]) +
+			 !!tables[t].sorted;
 		if (tables[t].kind == HEKI_RW_STATIC_CALL ||
 		    tables[t].kind == HEKI_RW_JUMP_LABEL)
 			total += loc[t].size / tables[t].entsize;
@@ -585,7 +614,7 @@ static int collect_tables(struct heki_modverify *mv, struct table_loc *loc,
 		}
 		if (tables[t].kind == HEKI_RW_SORTED_TABLE)
 			continue;
-		for (i = 0; i < loc[t].size / tables[t].entsize; i++) {
+		for (i = 0; i < loc[t].size / ent_size(mv, &tables[t]); i++) {
 			f->entry = i;
 			ret = entry_site(&c, &tables[t], &loc[t], i);
 			if (ret)
@@ -682,7 +711,8 @@ static int cmp_nops(const struct heki_modverify *mv,
 
 	if (to <= from)
 		return 0;
-	n = heki_rw_match_nops(e + from, a + from, to - from);
+	n = heki_rw_match_nops_kernel(mv->lay.kernel, e + from, a + from,
+				      to - from);
 	if (n >= to - from)
 		return 0;
 	locate(mv, mem, from + n, f);
@@ -891,6 +921,7 @@ static void build_ctx(const struct heki_modverify *mv,
 	ctx->policy = env->policy;
 	ctx->lookup = env->resolve;
 	ctx->lookup_arg = env->resolve_ctx;
+	ctx->kernel = mv->lay.kernel;
 	heki_kinfo_ext_apply(env->kext, ctx);
 }
 

@@ -220,7 +220,11 @@ typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
  *	form for this CPU's feature bits
  * @ncapwords: words in @capwords (a feature beyond them is clear for
  *	retpolines and refused for alternatives)
- * @pad3: zero
+ * @kernel: enum heki_modlayout_kernel of VTL0's kernel (LoadKData's
+ *	linux_version): 0 or HEKI_MODLAYOUT_LINUX_6_1 for the 6.1 rules,
+ *	HEKI_MODLAYOUT_LINUX_6_4 for the 6.4+ rules (checked against
+ *	Debian's 6.12: IBT-sealed ENDBR, 14-byte struct alt_instr with
+ *	ALT_FLAG_DIRECT_CALL, add_nop() up to 11 bytes then a short jmp)
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];
@@ -243,7 +247,7 @@ struct heki_rw_ctx {
 	__u32 pad2;
 	const __u32 *capwords;
 	__u32 ncapwords;
-	__u32 pad3;
+	__u32 kernel;
 };
 
 /* 6.1 x86 feature numbers the rules decide by (cpufeatures.h). */
@@ -253,6 +257,8 @@ struct heki_rw_ctx {
 /* struct alt_instr.cpuid: ALT_NOT() (ALTINSTR_FLAG_INV) and the feature */
 #define HEKI_ALT_FLAG_NOT	0x8000U
 #define HEKI_ALT_FEATURE_MASK	0x7fffU
+/* 6.4+ struct alt_instr.flags ALT_FLAG_DIRECT_CALL, carried in site.aux */
+#define HEKI_ALT_FLAG_DIRECT_CALL	0x10000U
 
 /**
  * struct heki_rw_fault - why a site was refused
@@ -335,5 +341,18 @@ const char *heki_rw_kind_name(__u32 kind);
  * Return: the number of leading bytes that match (@len if all do).
  */
 __u64 heki_rw_match_nops(const __u8 *expected, const __u8 *actual, __u64 len);
+
+/**
+ * heki_rw_match_nops_kernel() - heki_rw_match_nops() for one kernel
+ * @kernel: enum heki_modlayout_kernel (heki_rw_ctx.kernel); 6.4+ runs
+ *	hold 6.12's add_nop() (NOPs up to 11 bytes, then jmp8 + int3)
+ * @expected: relocated ELF bytes
+ * @actual: memory bytes
+ * @len: bytes to compare
+ *
+ * Return: the number of leading bytes that match (@len if all do).
+ */
+__u64 heki_rw_match_nops_kernel(__u32 kernel, const __u8 *expected,
+				const __u8 *actual, __u64 len);
 
 #endif /* _HEKI_VTL1_REWRITE_H */

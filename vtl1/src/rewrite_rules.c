@@ -125,6 +125,53 @@ static __u8 nop_byte(__u64 len, __u64 k)
 	return rw_nops[rest > NOP_MAX ? NOP_MAX : rest][k % NOP_MAX];
 }
 
+/* 6.12 arch/x86/include/asm/nops.h, 64-bit: x86_nops[len], len 1..11. */
+#define NOP612_MAX	11U
+static const __u8 rw_nops612[NOP612_MAX + 1][NOP612_MAX] = {
+	{ 0 },
+	{ 0x90 },
+	{ 0x66, 0x90 },
+	{ 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 },
+	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+/*
+ * Byte @k of 6.12's add_nop(@len): one x86_nops[] entry up to 11 bytes,
+ * else a jmp8 (below 128) or jmp32 over the rest, filled with int3.
+ */
+static __u8 nop612_byte(__u64 len, __u64 k)
+{
+	__u64 rel;
+
+	if (len <= NOP612_MAX)
+		return rw_nops612[len][k];
+	rel = len < 128 ? len - 2 : len - 5;
+	if (k == 0)
+		return len < 128 ? OP_JMP8 : OP_JMP32;
+	if (len < 128 ? k == 1 : k <= 4)
+		return (__u8)(rel >> ((k - 1) * 8));
+	return OP_INT3;
+}
+
+/* The NOP byte of the kernel @k64 (nonzero: 6.4+ rules). */
+static __u8 knop_byte(int k64, __u64 len, __u64 k)
+{
+	return k64 ? nop612_byte(len, k) : nop_byte(len, k);
+}
+
+/* Is @ctx a 6.4+ kernel (rules checked against Debian's 6.12)? */
+static int k64(const struct heki_rw_ctx *ctx)
+{
+	return ctx->kernel == HEKI_MODLAYOUT_LINUX_6_4;
+}
+
 static int ksym(const struct heki_rw_ctx *ctx, __u32 idx, __u64 *va)
 {
 	if (idx >= HEKI_RW_KSYM_NR || !(ctx->ksym_known & (1ULL << idx)))
@@ -470,8 +517,8 @@ rest:
  * replacement) may also be optimised from @pad only. Returns the length
  * of the matching prefix (@len if all match).
  */
-static __u64 match_nop_runs(const __u8 *form, const __u8 *actual, __u64 len,
-			    __u64 pad)
+static __u64 match_nop_runs(int v64, const __u8 *form, const __u8 *actual,
+			    __u64 len, __u64 pad)
 {
 	__u64 i = 0, e, k, s;
 	int plain, opt, from_pad;
@@ -496,14 +543,14 @@ static __u64 match_nop_runs(const __u8 *form, const __u8 *actual, __u64 len,
 		from_pad = pad > i && pad < e && e - pad >= 2;
 		for (k = i; k < e; k++) {
 			plain &= actual[k] == OP_NOP1;
-			opt &= actual[k] == nop_byte(e - i, k - i);
+			opt &= actual[k] == knop_byte(v64, e - i, k - i);
 		}
 		for (k = i; from_pad && k < e; k++)
 			from_pad &= k < pad ? actual[k] == OP_NOP1 :
-				    actual[k] == nop_byte(e - pad, k - pad);
+				    actual[k] == knop_byte(v64, e - pad, k - pad);
 		if (!plain && !opt && !from_pad) {
-			for (s = i; s < e && actual[s] == nop_byte(e - i, s - i);
-			     s++)
+			for (s = i; s < e &&
+			     actual[s] == knop_byte(v64, e - i, s - i); s++)
 				;
 			return s;
 		}
@@ -517,17 +564,38 @@ static __u64 match_nop_runs(const __u8 *form, const __u8 *actual, __u64 len,
  * replacement: copy it, fix a 5-byte call's rel32, recompute a jmp
  * (recompute_jump()), pad with 0x90. Returns the padding start.
  */
-static __u64 alt_apply(__u8 *b, const struct heki_rw_site *site,
-		       const __u8 *repl)
+static __u64 alt_apply(const struct heki_rw_ctx *ctx, __u8 *b,
+		       const struct heki_rw_site *site, const __u8 *repl)
 {
 	__u64 rlen = site->repl_len, dest;
 	__s64 n, n32;
+	__s32 imm;
 
 	memcpy(b, repl, rlen);
 	if (rlen == 5 && b[0] == OP_CALL)
 		put_u32(b + 1, (__u32)heki_le_s32(b + 1) +
 			       (__u32)(site->repl_va - site->va));
-	if (rlen == 5 && (repl[0] == OP_JMP8 || repl[0] == OP_JMP32)) {
+	if (k64(ctx) && rlen == 5 && repl[0] == OP_JMP32) {
+		/*
+		 * 6.12 __apply_relocation(): a jmp32 leaving the replacement
+		 * is relocated, then becomes jmp8 + three int3 if it fits.
+		 * Other branches and RIP-relative operands are not modelled
+		 * (such applied replacements are refused: fail closed).
+		 */
+		imm = (__s32)((__u32)heki_le_s32(b + 1) +
+			      (__u32)(site->repl_va - site->va));
+		if (rel32_dest(site->repl_va + 5, repl + 1) -
+		    site->repl_va <= 5)
+			imm = heki_le_s32(repl + 1);
+		put_u32(b + 1, (__u32)imm);
+		imm = (__s32)((__u32)imm + 3);
+		if (imm >= -128 && imm <= 127) {
+			b[0] = OP_JMP8;
+			b[1] = (__u8)imm;
+			memset(b + 2, OP_INT3, 3);
+		}
+	} else if (rlen == 5 &&
+		   (repl[0] == OP_JMP8 || repl[0] == OP_JMP32)) {
 		/*
 		 * recompute_jump(): o_dspl from the buffer, the new s32
 		 * displacement, the 64-bit sign of the distance; same
@@ -624,15 +692,15 @@ static __u64 alt_match_applied(const struct heki_rw_ctx *ctx,
 	const __u8 *ra;
 	__u64 pad, d1, d2;
 
-	pad = alt_apply(form, site, repl ? repl : expected);
-	d1 = match_nop_runs(form, actual, site->len, pad);
+	pad = alt_apply(ctx, form, site, repl ? repl : expected);
+	d1 = match_nop_runs(k64(ctx), form, actual, site->len, pad);
 	if (d1 == site->len || !repl || !ctx->actual[site->repl_mem])
 		return d1;
 	ra = ctx->actual[site->repl_mem] + site->repl_offset;
 	if (!memcmp(repl, ra, site->repl_len))
 		return d1;
-	pad = alt_apply(form, site, ra);
-	d2 = match_nop_runs(form, actual, site->len, pad);
+	pad = alt_apply(ctx, form, site, ra);
+	d2 = match_nop_runs(k64(ctx), form, actual, site->len, pad);
 	return d1 > d2 ? d1 : d2;
 }
 
@@ -656,7 +724,7 @@ static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
 	if (pin < 0)
 		return refuse(fault, "alternative: CPU feature beyond the capability words VTL0 sent",
 			      0, HEKI_VSM_ERR_REWRITE_ALT_FEATURE);
-	orig = match_nop_runs(expected, actual, site->len, site->len);
+	orig = match_nop_runs(k64(ctx), expected, actual, site->len, site->len);
 	if (!pin && orig == site->len)
 		return 0;
 	appl = alt_match_applied(ctx, site, expected, actual, repl);
@@ -671,6 +739,86 @@ static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
 	return refuse(fault, pin ? "alternative: not the relocated replacement (with NOPs) this CPU gets" :
 				   "alternative: not the original (with NOPs) this CPU keeps",
 		      pin ? appl : orig, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
+}
+
+static int rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest);
+
+/*
+ * 6.4+ ALT_FLAG_DIRECT_CALL (6.12 alt_replace_call(), paravirt calls since
+ * PVOP_ALT went away): the original is "ff 15 disp32" (call *pv_ops[i]),
+ * the replacement "e8" to BUG_func. Applied, the call goes to the slot's
+ * function (BUG_func if NULL): dest = replacement's dest + target -
+ * BUG_func, then a 0x90 pad (the last NOP, left by optimize_nops());
+ * nop_func gives add_nop(6). Without ctx->pv_ops: a call into kernel text
+ * or the six NOP bytes.
+ */
+static int rule_alt_direct_call(const struct heki_rw_ctx *ctx,
+				const struct heki_rw_site *site,
+				const __u8 *expected, const __u8 *actual,
+				const __u8 *repl, struct heki_rw_fault *fault)
+{
+	__u8 form[6];
+	__u64 slot, base, bug, nop, tgt, dest, k;
+	int pin = -1, ok;
+
+	if (site->len != 6 || site->repl_len != 5 || !repl ||
+	    repl[0] != OP_CALL || expected[0] != 0xff || expected[1] != 0x15)
+		return refuse(fault, "alternative direct call: not ff 15 with a 5-byte e8 replacement",
+			      0, HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL);
+	if (ctx->capwords) {
+		pin = heki_rw_alt_pinned(ctx, site);
+		if (pin < 0)
+			return refuse(fault, "alternative: CPU feature beyond the capability words VTL0 sent",
+				      0, HEKI_VSM_ERR_REWRITE_ALT_FEATURE);
+	}
+	if (!memcmp(expected, actual, 6)) {
+		if (pin != 1)
+			return 0;
+		return refuse(fault, "alternative direct call: original kept, but this CPU gets the call",
+			      0, HEKI_VSM_ERR_REWRITE_ALT_OTHER_FORM);
+	}
+	if (pin == 0)
+		return refuse(fault, "alternative direct call: call written, but this CPU keeps the original",
+			      0, HEKI_VSM_ERR_REWRITE_ALT_OTHER_FORM);
+	slot = rel32_dest(site->va + 6, expected + 2);
+	if (ctx->pv_ops && ksym(ctx, HEKI_RW_KSYM_PV_OPS, &base) &&
+	    slot - base < ctx->pv_ops_count * 8 && !((slot - base) % 8)) {
+		tgt = ctx->pv_ops[(slot - base) / 8];
+		if (!tgt) {
+			if (!ksym(ctx, HEKI_RW_KSYM_PARAVIRT_BUG, &tgt))
+				return refuse(fault, "alternative direct call: BUG_func unknown",
+					      0, HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN);
+		}
+		if (ksym(ctx, HEKI_RW_KSYM_PARAVIRT_NOP, &nop) && tgt == nop) {
+			for (k = 0; k < 6; k++)
+				form[k] = nop612_byte(6, k);
+			k = first_diff(form, actual, 6);
+			return k == 6 ? 0 :
+			       refuse(fault, "alternative direct call: not add_nop(6) for nop_func",
+				      k, HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL);
+		}
+		if (!ksym(ctx, HEKI_RW_KSYM_PARAVIRT_BUG, &bug))
+			return refuse(fault, "alternative direct call: BUG_func unknown",
+				      0, HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN);
+		dest = rel32_dest(site->repl_va + 5, repl + 1) + tgt - bug;
+		gen_rel32(form, OP_CALL, site->va, dest);
+		form[5] = OP_NOP1;
+		k = first_diff(form, actual, 6);
+		return k == 6 ? 0 :
+		       refuse(fault, "alternative direct call: not a call to the pv_ops slot's function",
+			      k, HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL);
+	}
+	for (k = 0; k < 6; k++)
+		form[k] = nop612_byte(6, k);
+	if (!memcmp(form, actual, 6))
+		return 0;
+	dest = rel32_dest(site->va + 5, actual + 1);
+	ok = actual[0] == OP_CALL && actual[5] == OP_NOP1 &&
+	     rw_kernel_text(ctx, dest);
+	return ok ? 0 :
+	       refuse(fault, "alternative direct call: neither a call into kernel text nor add_nop(6)",
+		      actual[0] != OP_CALL ? 0 : 1,
+		      HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL);
 }
 
 static int rule_alternative(const struct heki_rw_ctx *ctx,
@@ -696,14 +844,17 @@ static int rule_alternative(const struct heki_rw_ctx *ctx,
 				      0, HEKI_VSM_ERR_REWRITE_ALT_REPLACEMENT);
 		repl = ctx->expected[m] + site->repl_offset;
 	}
+	if (k64(ctx) && site->aux & HEKI_ALT_FLAG_DIRECT_CALL)
+		return rule_alt_direct_call(ctx, site, expected, actual, repl,
+					    fault);
 	if (ctx->capwords)
 		return rule_alternative_pinned(ctx, site, expected, actual,
 					       repl, fault);
-	d1 = match_nop_runs(expected, actual, site->len, site->len);
+	d1 = match_nop_runs(k64(ctx), expected, actual, site->len, site->len);
 	if (d1 == site->len)
 		return 0;
-	pad = alt_apply(form, site, repl ? repl : expected);
-	d2 = match_nop_runs(form, actual, site->len, pad);
+	pad = alt_apply(ctx, form, site, repl ? repl : expected);
+	d2 = match_nop_runs(k64(ctx), form, actual, site->len, pad);
 	if (d2 == site->len)
 		return 0;
 	d1 = d1 > d2 ? d1 : d2;
@@ -714,14 +865,54 @@ static int rule_alternative(const struct heki_rw_ctx *ctx,
 	 */
 	if (repl && ctx->actual[m] &&
 	    memcmp(repl, ctx->actual[m] + site->repl_offset, site->repl_len)) {
-		pad = alt_apply(form, site, ctx->actual[m] + site->repl_offset);
-		d2 = match_nop_runs(form, actual, site->len, pad);
+		pad = alt_apply(ctx, form, site, ctx->actual[m] + site->repl_offset);
+		d2 = match_nop_runs(k64(ctx), form, actual, site->len, pad);
 		if (d2 == site->len)
 			return 0;
 		d1 = d1 > d2 ? d1 : d2;
 	}
 	return refuse(fault, "alternative: neither original nor relocated replacement (with NOPs)",
 		      d1, HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN);
+}
+
+/* ---- ibt endbr seal: .ibt_endbr_seal (6.4+) ----------------------------- */
+
+/*
+ * Debian's 6.12 is built with X86_KERNEL_IBT: module_finalize() calls
+ * apply_seal_endbr() whatever the CPU, and poison_endbr() writes
+ * gen_endbr_poison() (66 0f 1f 00, osp nopl (%rax)) over every ENDBR64 or
+ * ENDBR32 (is_endbr(); the poison itself counts and is rewritten with
+ * itself); anything else is left alone with a WARN. FINEIBT is off (gcc),
+ * so poison_cfi() is not compiled.
+ */
+static int rule_endbr_seal(const struct heki_rw_site *site,
+			   const __u8 *expected, const __u8 *actual,
+			   struct heki_rw_fault *fault)
+{
+	static const __u8 poison[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+	int endbr;
+	__u64 d;
+
+	if (site->len != 4)
+		return refuse(fault, "ibt endbr seal: entry length is not 4", 0,
+			      HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	endbr = (expected[0] == 0xf3 && expected[1] == 0x0f &&
+		 expected[2] == 0x1e && (expected[3] & ~1U) == 0xfa) ||
+		!memcmp(expected, poison, 4);
+	if (!endbr) {
+		d = first_diff(expected, actual, 4);
+		return d == 4 ? 0 :
+		       refuse(fault, "ibt endbr seal: no ENDBR there, the kernel leaves it",
+			      d, HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);
+	}
+	d = first_diff(poison, actual, 4);
+	if (d == 4)
+		return 0;
+	if (!memcmp(expected, actual, 4))
+		return refuse(fault, "ibt endbr seal: ENDBR not poisoned (6.4+ IBT build seals every entry)",
+			      0, HEKI_VSM_ERR_REWRITE_ENDBR_NOT_SEALED);
+	return refuse(fault, "ibt endbr seal: not the ENDBR poison 66 0f 1f 00",
+		      d, HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);
 }
 
 /* ---- jump labels: __jump_table ------------------------------------------ */
@@ -1280,6 +1471,8 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
 	case HEKI_RW_SMP_LOCK:
 		return rule_smp_lock(ctx, site, expected, actual, fault);
 	case HEKI_RW_ENDBR_SEAL:
+		if (k64(ctx))
+			return rule_endbr_seal(site, expected, actual, fault);
 		/* X86_KERNEL_IBT is off: apply_ibt_endbr() is a stub. */
 		return refuse(fault, "ibt endbr seal: no IBT on this kernel", 0,
 			      HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);
@@ -1301,7 +1494,24 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
  */
 __u64 heki_rw_match_nops(const __u8 *expected, const __u8 *actual, __u64 len)
 {
-	return match_nop_runs(expected, actual, len, len);
+	return match_nop_runs(0, expected, actual, len, len);
+}
+
+/**
+ * heki_rw_match_nops_kernel() - heki_rw_match_nops() for one kernel
+ * @kernel: enum heki_modlayout_kernel (heki_rw_ctx.kernel)
+ * @expected: relocated ELF bytes
+ * @actual: memory bytes
+ * @len: bytes to compare
+ *
+ * Return: the number of leading bytes that match (@len if all do); 6.4+
+ * runs hold 6.12's add_nop() (up to 11-byte NOPs, then jmp8 + int3).
+ */
+__u64 heki_rw_match_nops_kernel(__u32 kernel, const __u8 *expected,
+				const __u8 *actual, __u64 len)
+{
+	return match_nop_runs(kernel == HEKI_MODLAYOUT_LINUX_6_4, expected,
+			      actual, len, len);
 }
 
 static const char * const kind_names[HEKI_RW_NR_KINDS] = {

@@ -138,7 +138,91 @@ struct run {
 	__u32 n;
 	__u32 nmem;
 	int type_r[NR_MEM];
+	/* 6.4+ rewrites simulated (sim64_rewrites()): counts, first sites */
+	__u32 n_sealed;
+	__u32 n_dcall;
+	__u32 seal_mem;
+	__u64 seal_off;
+	__u32 dcall_mem;
+	__u64 dcall_off;
 };
+
+/* A section of the laid-out module: its memory bytes, VA and size. */
+static __u8 *sim_section(struct modsim *s, const char *name, __u64 *va,
+			 __u64 *size)
+{
+	const struct heki_modlayout_sect *sect;
+	__u32 idx;
+
+	if (heki_elf_find_section(&s->mv.elf, name, HEKI_SHF_ALLOC, &idx))
+		return NULL;
+	sect = &s->mv.sects[idx];
+	if (sect->mem >= NR_MEM || !s->mem[sect->mem])
+		return NULL;
+	*va = s->va[sect->mem] + sect->offset;
+	*size = sect->size;
+	return s->mem[sect->mem] + sect->offset;
+}
+
+/*
+ * What Debian's 6.12 module_finalize() writes that differs from the
+ * relocated ELF on every CPU (6.12 arch/x86/kernel/module.c and
+ * alternative.c), after the mcount NOPs:
+ * - apply_seal_endbr(): X86_KERNEL_IBT=y, so every .ibt_endbr_seal entry
+ *   holding ENDBR64/32 becomes gen_endbr_poison(), 66 0f 1f 00, whatever
+ *   the CPU;
+ * - apply_alternatives() for ALT_FLAG_DIRECT_CALL entries (paravirt calls,
+ *   feature X86_FEATURE_ALWAYS, so always applied): "ff 15 disp32" becomes
+ *   "e8" to the pv_ops slot's function, then one 0x90. The simulated guest
+ *   sends no pv_ops values, so the target is a function in the simulated
+ *   kernel text (the rule then accepts any kernel-text call).
+ * Other alternatives, retpolines and returns keep their ELF form (the
+ * simulated guest sends no capability words; the rules accept the
+ * unchanged original).
+ */
+static void sim64_rewrites(struct run *u)
+{
+	static const __u8 poison[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+	struct modsim *s = &u->s;
+	__u64 va, size, i, site, dest;
+	__u32 mem;
+	__s32 rel;
+	__u8 *tab, *p;
+
+	tab = sim_section(s, ".ibt_endbr_seal", &va, &size);
+	for (i = 0; tab && i + 4 <= size; i += 4) {
+		memcpy(&rel, tab + i, 4);
+		site = va + i + (__u64)(__s64)rel;
+		p = modsim_at(s, site, 4, &mem);
+		if (!p || p[0] != 0xf3 || p[1] != 0x0f || p[2] != 0x1e ||
+		    (p[3] & ~1) != 0xfa)
+			continue;
+		memcpy(p, poison, 4);
+		if (!u->n_sealed++) {
+			u->seal_mem = mem;
+			u->seal_off = site - s->va[mem];
+		}
+	}
+	tab = sim_section(s, ".altinstructions", &va, &size);
+	for (i = 0; tab && i + 14 <= size; i += 14) {
+		if (!(tab[i + 10] & 2) || tab[i + 12] != 6)
+			continue;
+		memcpy(&rel, tab + i, 4);
+		site = va + i + (__u64)(__s64)rel;
+		p = modsim_at(s, site, 6, &mem);
+		if (!p || p[0] != 0xff || p[1] != 0x15)
+			continue;
+		dest = SIM_KTEXT_START + 0x1000 + 16 * (i / 14 % 256);
+		p[0] = 0xe8;
+		rel = (__s32)(dest - (site + 5));
+		memcpy(p + 1, &rel, 4);
+		p[5] = 0x90;
+		if (!u->n_dcall++) {
+			u->dcall_mem = mem;
+			u->dcall_off = site + 5 - s->va[mem];
+		}
+	}
+}
 
 static void run_free(struct run *u)
 {
@@ -180,6 +264,8 @@ static int run_setup(struct run *u, const __u8 *elf, __u64 len, __u32 rules,
 	if (ret)
 		return ret;
 	modsim_nop_mcount(&u->s);
+	if (version >= 0x060400U)
+		sim64_rewrites(u);
 
 	u->g = guest_new();
 	if (!u->g)
@@ -807,7 +893,7 @@ static int accept_in(struct run *u, const char *mod, const __u8 *elf,
 static void one_module(const char *path)
 {
 	const char *mod = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	struct rcase rc[3];
+	struct rcase rc[5];
 	struct heki_modsig ms;
 	struct run u;
 	__u64 len = 0;
@@ -840,10 +926,22 @@ static void one_module(const char *path)
 		E(MODLAYOUT_MEM_SIZE), TEXT };
 	rc[2] = (struct rcase){ "rodata on text's last page", MUT_OVERLAP,
 		RODATA, TEXT, E(MODLAYOUT_MEM_OVERLAP), RODATA };
+	/* 6.12 rewrites: a sealed ENDBR and a direct call's pad, one bit */
+	rc[3] = (struct rcase){ "ENDBR poison one bit off (.ibt_endbr_seal)",
+		MUT_TEXT_BYTE, u.seal_mem, u.seal_off, E(REWRITE_ENDBR_SEAL),
+		u.seal_mem };
+	rc[4] = (struct rcase){ "direct call pad one bit off (ALT_FLAG_DIRECT_CALL)",
+		MUT_TEXT_BYTE, u.dcall_mem, u.dcall_off,
+		E(REWRITE_ALT_DIRECT_CALL), u.dcall_mem };
+	if (!u.n_sealed)
+		rc[3].name = NULL;
+	if (!u.n_dcall)
+		rc[4].name = NULL;
 	if (off < 0)
 		rc[0].name = NULL;
 	for (i = 0; i < ARRAY_SIZE(rc); i++)
 		if (rc[i].name && u.type_r[TEXT] >= 0 &&
+		    u.type_r[rc[i].type] >= 0 &&
 		    (rc[i].mut != MUT_OVERLAP || u.type_r[RODATA] >= 0))
 			run_refusals(&u, mod, &rc[i], 1);
 	run_free(&u);
