@@ -292,7 +292,8 @@
 	X(REWRITE_ALT_OTHER_FORM, HEKI_EINVAL, "alternative site holds the form for the other value of its CPU feature, not the one this CPU gets") \
 	X(REWRITE_RETPOLINE_OTHER_FORM, HEKI_EINVAL, "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's") \
 	X(REWRITE_ENDBR_NOT_SEALED, HEKI_EINVAL, ".ibt_endbr_seal entry still holds ENDBR on a 6.4+ kernel, whose IBT build poisons every one at load") \
-	X(REWRITE_ALT_DIRECT_CALL, HEKI_EINVAL, "ALT_FLAG_DIRECT_CALL alternative: not ff 15 with a 5-byte call replacement, or not a call to the pv_ops slot's function (or the NOPs for nop_func)")
+	X(REWRITE_ALT_DIRECT_CALL, HEKI_EINVAL, "ALT_FLAG_DIRECT_CALL alternative: not ff 15 with a 5-byte call replacement, or not a call to the pv_ops slot's function (or the NOPs for nop_func)") \
+	X(REWRITE_CALL_DEPTH, HEKI_EINVAL, "6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -254,6 +254,9 @@ struct heki_rw_ctx {
 #define HEKI_X86_FEATURE_RETPOLINE		(11 * 32 + 12)
 #define HEKI_X86_FEATURE_RETPOLINE_LFENCE	(11 * 32 + 13)
 #define HEKI_X86_FEATURE_INDIRECT_THUNK_ITS	(21 * 32 + 5)
+/* 6.12 numbers where they differ, and features only the 6.4+ rules use. */
+#define HEKI_X86_FEATURE_INDIRECT_THUNK_ITS_612	(21 * 32 + 6)
+#define HEKI_X86_FEATURE_CALL_DEPTH_612		(11 * 32 + 19)
 /* struct alt_instr.cpuid: ALT_NOT() (ALTINSTR_FLAG_INV) and the feature */
 #define HEKI_ALT_FLAG_NOT	0x8000U
 #define HEKI_ALT_FEATURE_MASK	0x7fffU

@@ -446,7 +446,9 @@ static int rule_retpoline_pinned(const struct heki_rw_ctx *ctx,
 	} else {
 		pre = (op != OP_CALL && op != OP_JMP32 ? 2 : 0) +
 		      (lf ? 3 : 0);
-		if (cpu_has(ctx, HEKI_X86_FEATURE_INDIRECT_THUNK_ITS) &&
+		if (cpu_has(ctx, k64(ctx) ?
+				 HEKI_X86_FEATURE_INDIRECT_THUNK_ITS_612 :
+				 HEKI_X86_FEATURE_INDIRECT_THUNK_ITS) &&
 		    !((site->va + pre + 1 + reg / 8) & 0x20))
 			return refuse(fault, "retpoline: this CPU calls an ITS thunk VTL1 cannot locate",
 				      0, HEKI_VSM_ERR_REWRITE_RETPOLINE_FORBIDDEN);
@@ -1453,6 +1455,15 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
 			   site->len > HEKI_RW_MAX_SITE_LEN))
 		return refuse(fault, "site: length 0 or above HEKI_RW_MAX_SITE_LEN",
 			      0, HEKI_VSM_ERR_REWRITE_SITE_LENGTH);
+	/*
+	 * 6.12 with call depth tracking (retbleed=stuff): patch_retpoline()
+	 * calls __x86_indirect_call_thunk_*, callthunks_patch_module_calls()
+	 * moves every .call_sites call and alternative call into the
+	 * callee's padding; not modelled.
+	 */
+	if (k64(ctx) && cpu_has(ctx, HEKI_X86_FEATURE_CALL_DEPTH_612))
+		return refuse(fault, "call depth tracking: calls rewritten to thunks VTL1 does not model",
+			      0, HEKI_VSM_ERR_REWRITE_CALL_DEPTH);
 	switch (site->kind) {
 	case HEKI_RW_MCOUNT:
 		return rule_mcount(ctx, site, expected, actual, fault);

@@ -171,7 +171,8 @@ static __u64 assemble(const char *spec, __u64 va, __u8 *out, __u64 cap)
 /* ---- the cases ---------------------------------------------------------- */
 
 enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
-       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128 };
+       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128,
+       K64 = 256, DCALL = 512, CALLDEPTH = 1024 };
 
 
 /* Another validated module's text: [OTHERMOD_TEXT, +64 KiB). */
@@ -472,6 +473,79 @@ static const struct rcase cases[] = {
 	  E(ENDBR_SEAL), 0 },
 	{ "unknown kind", HEKI_RW_NR_KINDS, "90", NULL, E(KIND_UNKNOWN), 0 },
 
+	/* 6.4+ rules (K64: heki_rw_ctx.kernel = 6.4, Debian's 6.12) */
+	{ "6.12 endbr64 poisoned", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "66 0f 1f 00", 0, 0, 0, K64 },
+	{ "6.12 endbr32 poisoned", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fb",
+	  "66 0f 1f 00", 0, 0, 0, K64 },
+	{ "6.12 endbr left unsealed", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa", NULL,
+	  E(ENDBR_NOT_SEALED), 0, 0, K64 },
+	{ "6.12 endbr poison last byte off", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "66 0f 1f 01", E(ENDBR_SEAL), 3, 0, K64 },
+	{ "6.12 endbr -> nop4 (not the poison)", HEKI_RW_ENDBR_SEAL,
+	  "f3 0f 1e fa", "0f 1f 40 00", E(ENDBR_SEAL), 0, 0, K64 },
+	{ "6.12 no endbr at the entry, left", HEKI_RW_ENDBR_SEAL, "55 48 89 e5",
+	  NULL, 0, 0, 0, K64 },
+	{ "6.12 no endbr at the entry, poisoned", HEKI_RW_ENDBR_SEAL,
+	  "55 48 89 e5", "66 0f 1f 00", E(ENDBR_SEAL), 0, 0, K64 },
+	{ "6.12 endbr site of 5 bytes", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa 90",
+	  NULL, E(SITE_LENGTH), 0, 0, K64 },
+	{ "6.1 context: poison still refused", HEKI_RW_ENDBR_SEAL,
+	  "f3 0f 1e fa", "66 0f 1f 00", E(ENDBR_SEAL), 0 },
+	{ "6.12 direct call to the slot's function", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "e8 @pvfn 90", 0, 0, 0, K64 | DCALL, 0,
+	  "e8 @paravirt_BUG" },
+	{ "6.12 direct call, original kept (no words)", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", NULL, 0, 0, 0, K64 | DCALL, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, pad one off", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "e8 @pvfn 91", E(ALT_DIRECT_CALL), 5, 0,
+	  K64 | DCALL, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, other function", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "e8 @kfn 90", E(ALT_DIRECT_CALL), 1, 0,
+	  K64 | DCALL, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, nop_func -> add_nop(6)", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "66 0f 1f 44 00 00", 0, 0, 0, K64 | DCALL | PV_NOP,
+	  0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, NOPs while the slot holds a function",
+	  HEKI_RW_ALTERNATIVE, "ff 15 @pvslot", "66 0f 1f 44 00 00",
+	  E(ALT_DIRECT_CALL), 0, 0, K64 | DCALL, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, NULL slot -> BUG_func", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "e8 @paravirt_BUG 90", 0, 0, 0,
+	  K64 | DCALL | PV_NULL, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, no pv_ops values, kernel text", HEKI_RW_ALTERNATIVE,
+	  "ff 15 @pvslot", "e8 @kfn 90", 0, 0, 0,
+	  K64 | DCALL | NO_PVOPS_VALUES, 0, "e8 @paravirt_BUG" },
+	{ "6.12 direct call, no pv_ops values, outside text",
+	  HEKI_RW_ALTERNATIVE, "ff 15 @pvslot", "e8 @outside 90",
+	  E(ALT_DIRECT_CALL), 1, 0, K64 | DCALL | NO_PVOPS_VALUES, 0,
+	  "e8 @paravirt_BUG" },
+	{ "6.12 direct call, original not ff 15", HEKI_RW_ALTERNATIVE,
+	  "e8 @kfn 90", NULL, E(ALT_DIRECT_CALL), 0, 0, K64 | DCALL, 0,
+	  "e8 @paravirt_BUG" },
+	{ "6.12 alternative 12 NOPs -> jmp8 + int3", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90 90 90 90 90 90 90 90",
+	  "eb 0a cc cc cc cc cc cc cc cc cc cc", 0, 0, 0, K64 },
+	{ "6.1 alternative 12 NOPs -> jmp8 + int3 refused", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90 90 90 90 90 90 90 90",
+	  "eb 0a cc cc cc cc cc cc cc cc cc cc", E(ALT_FORBIDDEN), 0 },
+	{ "6.12 alternative 9 NOPs -> nop9", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90 90 90 90 90", "2e 0f 1f 84 00 00 00 00 00", 0, 0, 0,
+	  K64 },
+	{ "6.12 alternative 9 NOPs -> 6.1's nop8 + nop1", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90 90 90 90 90", "0f 1f 84 00 00 00 00 00 90",
+	  E(ALT_FORBIDDEN), 0, 0, K64 },
+	{ "6.12 alternative jmp32 -> jmp8 + int3", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90", "eb %target cc cc cc", 0, 0, 0, K64, 0,
+	  "e9 @target" },
+	{ "6.12 alternative jmp32 -> 6.1's jmp8 + nop3", HEKI_RW_ALTERNATIVE,
+	  "90 90 90 90 90", "eb %target 0f 1f 00", E(ALT_FORBIDDEN), 2, 0, K64,
+	  0, "e9 @target" },
+	{ "6.12 call depth tracking on: refused", HEKI_RW_RETURN,
+	  "e9 @__x86_return_thunk", NULL, E(CALL_DEPTH), 0, 0,
+	  K64 | CALLDEPTH },
+	{ "6.1 context ignores the 6.12 call depth bit", HEKI_RW_RETURN,
+	  "e9 @__x86_return_thunk", NULL, 0, 0, 0, CALLDEPTH },
+
 	/* sorted tables */
 	{ "table unchanged", HEKI_RW_SORTED_TABLE, "=modfn =kfn", NULL, 0, 0,
 	  HEKI_RW_SITE_ABS_TABLE },
@@ -513,6 +587,16 @@ static void run_case(const struct rcase *c)
 		ctx.policy |= HEKI_RW_POLICY_UNIPROCESSOR;
 	if (c->ctxf & OTHERMOD)
 		ctx.module_text = othermod_text;
+	if (c->ctxf & K64)
+		ctx.kernel = HEKI_MODLAYOUT_LINUX_6_4;
+	if (c->ctxf & CALLDEPTH) {
+		static __u32 caps[24];
+
+		caps[HEKI_X86_FEATURE_CALL_DEPTH_612 / 32] =
+			1U << (HEKI_X86_FEATURE_CALL_DEPTH_612 % 32);
+		ctx.capwords = caps;
+		ctx.ncapwords = 24;
+	}
 	pv[PV_TYPE] = name_va("pvfn");
 	if (c->ctxf & PV_NOP)
 		pv[PV_TYPE] = ctx.ksym[HEKI_RW_KSYM_PARAVIRT_NOP];
@@ -540,6 +624,8 @@ static void run_case(const struct rcase *c)
 	site.flags = c->flags;
 	site.target_va = name_va("target");
 	site.aux = c->kind == HEKI_RW_SORTED_TABLE ? 8 : PV_TYPE;
+	if (c->ctxf & DCALL)	/* ALT_DIRECT_CALL(X86_FEATURE_ALWAYS) */
+		site.aux = HEKI_ALT_FLAG_DIRECT_CALL | (3 * 32 + 21);
 	site.repl_mem = HEKI_MODLAYOUT_TEXT;
 	site.repl_offset = REPL_OFF;
 	site.repl_len = rl;
