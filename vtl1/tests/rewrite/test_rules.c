@@ -171,8 +171,8 @@ static __u64 assemble(const char *spec, __u64 va, __u8 *out, __u64 cap)
 /* ---- the cases ---------------------------------------------------------- */
 
 enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
-       PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128,
-       K64 = 256, DCALL = 512, CALLDEPTH = 1024 };
+	PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128,
+	K64 = 256, DCALL = 512, CALLDEPTH = 1024 };
 
 
 /* Another validated module's text: [OTHERMOD_TEXT, +64 KiB). */

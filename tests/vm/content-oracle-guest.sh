@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# shellcheck shell=sh
+# Guest part of tests/vm/content-oracle.sh (busybox sh -e, helpers from
+# scripts/vm-guest-lib.sh). Environment: MODS (module files under /m/, in
+# load order), PROBE (kprobe on do_init_module() printing every memory
+# type's base and size, tests/layout/kprobe_spec.py).
+#
+# Loads the modules, then prints, tagged with @@, what the host needs to
+# run VTL1's content check on each: the kprobe lines (bases, sizes),
+# /proc/kallsyms (kernel and module symbols: exports for relocation,
+# per-CPU bases), and the bytes of text, rodata and ro_after_init as the
+# kernel left them, read from /proc/kcore and base64 encoded.
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null || true
+echo "$PROBE" > $T/kprobe_events
+echo 1 > $T/events/oracle/modmem/enable
+for m in $MODS; do
+	if insmod "/m/$m.ko" 2>/tmp/err; then
+		echo "@@LOADED $m"
+	else
+		echo "@@FAILED $m $(cat /tmp/err)"
+	fi
+done
+grep ' modmem: ' $T/trace | sed 's/^/@@KPROBE /'
+sed 's/^/@@KSYM /' /proc/kallsyms
+grep ' modmem: ' $T/trace | while read -r line; do
+	name=${line#*name=\"}
+	name=${name%%\"*}
+	for t in 0 2 3; do
+		b=${line#* b"$t"=}
+		b=${b%% *}
+		s=${line#* s"$t"=}
+		s=${s%% *}
+		[ "$s" != 0 ] || continue
+		echo "@@MEM $name $t $b $s"
+		/bin/content-oracle-kcore "$b" "$s" | base64 | sed "s/^/@@B64 $name $t /"
+	done
+done
+t "guest dumped module memory" true
