@@ -16,6 +16,7 @@
  * Init memory is freed once the module runs; its compared types (init
  * text, init rodata) are given as the relocated ELF bytes, so a refusal
  * there says nothing about the kernel: the verdict is on the core types.
+ * CONTENT_ORACLE_KEXT: the extension's facts (capability words, pv_ops).
  * CONTENT_ORACLE_UP set: the guest ran one CPU (HEKI_RW_POLICY_UNIPROCESSOR).
  * Prints "verdict accept" or "verdict refuse <code> mem <t> +<off> <rule>".
  */
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinfo_ext.h"
 #include "modsig.h"
 #include "modverify.h"
 
@@ -127,6 +129,49 @@ static int other_module_text(void *arg, __u64 va)
 	return 0;
 }
 
+/*
+ * LoadKData's kernel info extension as heki_vtl0 would send it for this
+ * guest (CONTENT_ORACLE_KEXT: "capwords", "pv_ops", "return_thunk" lines
+ * read from the guest's kcore): linux_version 6.12.95, kernel text, the
+ * capability words, pv_ops[] with nop_func / BUG_func, the return thunk.
+ */
+static struct heki_kinfo_ext kext;
+
+static int load_kext(const char *path)
+{
+	char key[32];
+	unsigned long long v;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	int c;
+
+	if (!f)
+		return 0;
+	kext.linux_version = 0x060c5f;
+	resolve(NULL, "_stext", &kext.text_start);
+	resolve(NULL, "_etext", &kext.text_end);
+	resolve(NULL, "pv_ops", &kext.pv_ops_va);
+	resolve(NULL, "nop_func", &kext.pv_nop_func);
+	resolve(NULL, "BUG_func", &kext.pv_bug_func);
+	while (fscanf(f, "%31s", key) == 1) {
+		while ((c = fgetc(f)) == ' ' && fscanf(f, "%llx", &v) == 1) {
+			if (!strcmp(key, "capwords") &&
+			    kext.ncapwords < HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX)
+				kext.capwords[kext.ncapwords++] = (__u32)v;
+			else if (!strcmp(key, "pv_ops") &&
+				 kext.pv_ops_count < HEKI_KERNEL_INFO_EXT_PV_OPS_MAX)
+				kext.pv_ops[kext.pv_ops_count++] = v;
+			else if (!strcmp(key, "return_thunk"))
+				kext.return_thunk = v;
+		}
+	}
+	fclose(f);
+	/* X86_FEATURE_RETHUNK (11*32+14): patch_return() jumps to the thunk */
+	if (kext.return_thunk && kext.ncapwords > 11 &&
+	    (kext.capwords[11] >> 14) & 1)
+		kext.flags = HEKI_KERNEL_INFO_EXT_RETHUNK;
+	return kext.ncapwords != 0;
+}
+
 /* apply_seal_endbr() over init text, for the ELF stand-in of it. */
 static void seal_init(const struct heki_modverify *mv, __u8 *itext)
 {
@@ -194,7 +239,7 @@ int main(int argc, char **argv)
 	char p[4096];
 	__u8 *elf;
 	__u32 t;
-	int ret, pass;
+	int ret, pass, have_kext;
 
 	if (argc != 5 + 14 && argc != 7 + 14) {
 		fprintf(stderr, "usage: see the header\n");
@@ -206,6 +251,7 @@ int main(int argc, char **argv)
 	}
 	load_modtext(getenv("CONTENT_ORACLE_MODTEXT"));
 	resolve(NULL, "_stext", &ktext_s);
+	have_kext = load_kext(getenv("CONTENT_ORACLE_KEXT"));
 	resolve(NULL, "_etext", &ktext_e);
 	elf = slurp(argv[2], &len);
 	if (!elf || heki_modsig_split(elf, len, &ms)) {
@@ -272,6 +318,7 @@ int main(int argc, char **argv)
 		env.ktext_start = ktext_s;
 		env.ktext_end = ktext_e;
 		env.module_text = other_module_text;
+		env.kext = have_kext ? &kext : NULL;
 		/* a one-CPU guest: alternatives_smp_module_add() writes 3e */
 		if (getenv("CONTENT_ORACLE_UP"))
 			env.policy = HEKI_RW_POLICY_UNIPROCESSOR;
@@ -301,9 +348,15 @@ int main(int argc, char **argv)
 			break;
 		heki_modverify_free(&mv);
 	}
-	if (!ret)
+	if (!ret) {
 		printf("verdict accept\n");
-	else
+	} else if (f.mem == HEKI_MODLAYOUT_INIT_TEXT ||
+		   f.mem == HEKI_MODLAYOUT_INIT_RODATA) {
+		/* every core byte passed; init memory is not the kernel's */
+		printf("verdict accept (text, rodata, ro_after_init; the init stand-in stops at %s mem %u +0x%llx)\n",
+		       heki_vsm_error_name((enum heki_vsm_error)-ret), f.mem,
+		       (unsigned long long)f.mem_off);
+	} else
 		printf("verdict refuse %s mem %u +0x%llx section '%s'+0x%llx rule '%s' expected %02x actual %02x\n",
 		       heki_vsm_error_name((enum heki_vsm_error)-ret), f.mem,
 		       (unsigned long long)f.mem_off,

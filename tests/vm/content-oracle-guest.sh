@@ -8,8 +8,9 @@
 # Loads the modules, then prints, tagged with @@, what the host needs to
 # run VTL1's content check on each: the kprobe lines (bases, sizes),
 # /proc/kallsyms (kernel and module symbols: exports for relocation,
-# per-CPU bases), and the bytes of text, rodata and ro_after_init as the
-# kernel left them, read from /proc/kcore and base64 encoded.
+# per-CPU bases), the bytes of text, rodata and ro_after_init as the
+# kernel left them, and boot_cpu_data, pv_ops and x86_return_thunk, read
+# from /proc/kcore and base64 encoded.
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null || true
 echo "$PROBE" > $T/kprobe_events
@@ -35,5 +36,13 @@ grep ' modmem: ' $T/trace | while read -r line; do
 		echo "@@MEM $name $t $b $s"
 		/bin/content-oracle-kcore "$b" "$s" | base64 | sed "s/^/@@B64 $name $t /"
 	done
+done
+# What LoadKData's kernel info extension would carry: boot_cpu_data (its
+# x86_capability words), pv_ops[] and x86_return_thunk's value.
+for sym in boot_cpu_data:256 pv_ops:664 x86_return_thunk:8; do
+	a=$(grep " ${sym%%:*}\$" /proc/kallsyms | head -n 1 | cut -d ' ' -f 1)
+	[ -n "$a" ] || continue
+	/bin/content-oracle-kcore "$a" "${sym#*:}" | base64 |
+		sed "s/^/@@KB64 ${sym%%:*} /"
 done
 t "guest dumped module memory" true

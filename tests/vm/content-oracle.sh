@@ -14,8 +14,9 @@
 # heki_modverify_* (6.4+ layout and rewrite rules) on the module's ELF and
 # those bytes at those VAs, and must accept; then one bit flipped at the
 # first .ibt_endbr_seal site and at one text byte outside every site must
-# be refused. No capability words are given (alternatives and retpolines
-# may hold either form).
+# be refused. The kernel info extension is built from the guest's own
+# boot_cpu_data capability words, pv_ops[] and x86_return_thunk, so every
+# alternative, retpoline and direct call is pinned to this CPU's form.
 #
 # Usage: tests/vm/content-oracle.sh [MODULE...]
 # Ends with `N passed, N failed`; exit 1 on any failure.
@@ -109,6 +110,10 @@ python3 tests/vm/content_oracle_split.py "$OUT/guest.log" "$OUT" \
 [ "${QEMU_SMP:-1}" != 1 ] || export CONTENT_ORACLE_UP=1
 # kvm's static calls go to kvm_amd after its init, and back (module_text).
 export CONTENT_ORACLE_MODTEXT=$OUT/modtext
+# The kernel info extension from the guest's own boot_cpu_data and pv_ops:
+# every alternative and retpoline pinned to this CPU's form, every direct
+# call to its pv_ops slot's function (CONTENT_ORACLE_NO_KEXT=1: without).
+[ "${CONTENT_ORACLE_NO_KEXT:-0}" = 1 ] || export CONTENT_ORACLE_KEXT=$OUT/kext
 p=0 f=0
 pass() { p=$((p + 1)); echo "ok - $*"; }
 fail() { f=$((f + 1)); echo "not ok - $*"; }
@@ -128,6 +133,9 @@ for n in "${order[@]}"; do
 		nn=$(grep -c '^note ro_after_init' <<< "$v")
 		extra=
 		[ "$nn" -eq 0 ] || extra=" ($nn ro_after_init byte(s) its init wrote given back)"
+		case $v in *"init stand-in"*)
+			extra="$extra (text, rodata, ro_after_init; init memory was freed)" ;;
+		esac
 		pass "$n: the real 6.12 load is accepted$extra"
 		grep '^note' <<< "$v" | sed 's/^/# /' ;;
 	*) fail "$n: $v" ;;

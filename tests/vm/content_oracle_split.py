@@ -14,6 +14,7 @@ get). The module ELF is OUT/ko/<file>.ko (its name with - or _).
 """
 import base64
 import os
+import struct
 import re
 import subprocess
 import sys
@@ -67,10 +68,28 @@ def main():
                 if m:
                     probes[m.group(1)] = dict(
                         re.findall(r" ([bs][0-6])=(\S+)", line))
+            elif line.startswith("@@KB64 "):
+                f = line.split()
+                if len(f) == 3:
+                    b64.setdefault(("@k", f[1]), []).append(f[2])
             elif line.startswith("@@B64 "):
                 f = line.split()
                 if len(f) == 4:
                     b64.setdefault((f[1], f[2]), []).append(f[3])
+    # kext: "capwords" w0..w23 (boot_cpu_data.x86_capability at 48),
+    # "pv_ops" v0.., "return_thunk" value (content-oracle-check)
+    kb = {k[1]: base64.b64decode("".join(v)) for k, v in b64.items()
+          if k[0] == "@k"}
+    with open(os.path.join(out, "kext"), "w") as fh:
+        if len(kb.get("boot_cpu_data", b"")) >= 48 + 96:
+            w = struct.unpack_from("<24I", kb["boot_cpu_data"], 48)
+            fh.write("capwords " + " ".join("%x" % x for x in w) + "\n")
+        if len(kb.get("pv_ops", b"")) % 8 == 0 and kb.get("pv_ops"):
+            v = struct.unpack("<%dQ" % (len(kb["pv_ops"]) // 8), kb["pv_ops"])
+            fh.write("pv_ops " + " ".join("%x" % x for x in v) + "\n")
+        if len(kb.get("x86_return_thunk", b"")) == 8:
+            fh.write("return_thunk %x\n" %
+                     struct.unpack("<Q", kb["x86_return_thunk"])[0])
     with open(os.path.join(out, "modtext"), "w") as fh:
         for p in probes.values():
             fh.write(f"{p['b0'][2:]} {p['s0']}\n")
