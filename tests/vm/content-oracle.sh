@@ -151,6 +151,22 @@ for n in "${order[@]}"; do
 		esac
 	done
 done
+# The pinning can fail: with X86_FEATURE_ALWAYS cleared in the words, the
+# direct calls every CPU gets must be refused as the other form.
+if [ -n "${CONTENT_ORACLE_KEXT:-}" ] && [ -s "$OUT/kext-noalways" ]; then
+	for n in "${order[@]}"; do
+		kn=${n//-/_}
+		[ -s "$OUT/mem/$kn/flip-dcall" ] || continue
+		read -r -a a < "$OUT/mem/$kn/args"
+		v=$(CONTENT_ORACLE_KEXT=$OUT/kext-noalways "$CHECK" "$OUT/kallsyms" \
+			"$OUT/ko/$n.ko" "$OUT/mem/$kn" "${a[@]}" 2>&1)
+		case $v in
+		*"verdict refuse REWRITE_ALT_OTHER_FORM mem 0 "*) pass "$n: words without X86_FEATURE_ALWAYS: direct call refused (REWRITE_ALT_OTHER_FORM)" ;;
+		*) fail "$n: words without X86_FEATURE_ALWAYS: want REWRITE_ALT_OTHER_FORM, got $v" ;;
+		esac
+		break
+	done
+fi
 if [ "$vm_rc" -ne 0 ]; then
 	fail "the VM run failed (exit $vm_rc, log $OUT/vm-run.log)"
 	tail -n 20 "$OUT/vm-run.log" | sed 's/^/# /'

@@ -84,9 +84,16 @@ def main():
         if len(kb.get("boot_cpu_data", b"")) >= 48 + 96:
             w = struct.unpack_from("<24I", kb["boot_cpu_data"], 48)
             fh.write("capwords " + " ".join("%x" % x for x in w) + "\n")
+            # the same words with X86_FEATURE_ALWAYS (3*32+21) cleared
+            w2 = list(w)
+            w2[3] ^= 1 << 21
+            with open(os.path.join(out, "kext-noalways"), "w") as f2:
+                f2.write("capwords " + " ".join("%x" % x for x in w2) + "\n")
         if len(kb.get("pv_ops", b"")) % 8 == 0 and kb.get("pv_ops"):
             v = struct.unpack("<%dQ" % (len(kb["pv_ops"]) // 8), kb["pv_ops"])
             fh.write("pv_ops " + " ".join("%x" % x for x in v) + "\n")
+            with open(os.path.join(out, "kext-noalways"), "a") as f2:
+                f2.write("pv_ops " + " ".join("%x" % x for x in v) + "\n")
         if len(kb.get("x86_return_thunk", b"")) == 8:
             fh.write("return_thunk %x\n" %
                      struct.unpack("<Q", kb["x86_return_thunk"])[0])
