@@ -69,29 +69,11 @@ nls_utf8 sha3_generic"
 REQUIRED="kvm kvm_intel btrfs nf_tables"
 MODS=${*:-$DEFAULT_MODS}
 
-declare -A seen=()
-order=()
-add_mod() {	# add_mod NAME: dependencies first, then NAME
-	local f dep name
-	f=$(modinfo -b "$base" -k "$kver" -n "$1" 2>/dev/null) || return 1
-	case $f in /*) ;; *) return 1 ;; esac
-	name=$(basename "$f")
-	name=${name%.xz}
-	name=${name%.ko}
-	[ -z "${seen[$name]:-}" ] || return 0
-	seen[$name]=1
-	for dep in $(modinfo -b "$base" -k "$kver" -F depends "$f" | tr , ' '); do
-		add_mod "$dep" || return 1
-	done
-	case $f in
-	*.xz) xz -dc "$f" > "$OUT/ko/$name.ko" || return 1 ;;
-	*) cp "$f" "$OUT/ko/$name.ko" || return 1 ;;
-	esac
-	order+=("$name")
-}
-for m in $MODS; do
-	add_mod "$m" || echo "# $m: not a module of $kver, left out"
-done
+# shellcheck source=tests/lib/modset.sh
+. tests/lib/modset.sh
+# shellcheck disable=SC2086 # one word per module name
+modset_collect "$base" "$kver" "$OUT/ko" $MODS
+order=("${MODSET_ORDER[@]}")
 [ ${#order[@]} -gt 0 ] || setup_fail "no module of $kver found"
 echo "# $kver: ${#order[@]} modules (with dependencies), rules $rules"
 
