@@ -675,13 +675,14 @@ int heki_rw_alt_final(const struct heki_rw_ctx *ctx,
  * Applied replacement forms: from the relocated ELF replacement, and from
  * the replacement as memory holds it when sites inside it (retpolines,
  * returns) were rewritten first. Returns the longest matching prefix.
+ * @form is the caller's HEKI_RW_MAX_SITE_LEN-byte scratch (one buffer for
+ * the whole alternative rule keeps sanitizer builds' frames small).
  */
 static __u64 alt_match_applied(const struct heki_rw_ctx *ctx,
 			       const struct heki_rw_site *site,
 			       const __u8 *expected, const __u8 *actual,
-			       const __u8 *repl)
+			       const __u8 *repl, __u8 *form)
 {
-	__u8 form[HEKI_RW_MAX_SITE_LEN];
 	const __u8 *ra;
 	__u64 pad, d1, d2;
 
@@ -708,7 +709,7 @@ static __u64 alt_match_applied(const struct heki_rw_ctx *ctx,
 static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
 				   const struct heki_rw_site *site,
 				   const __u8 *expected, const __u8 *actual,
-				   const __u8 *repl,
+				   const __u8 *repl, __u8 *form,
 				   struct heki_rw_fault *fault)
 {
 	int pin = heki_rw_alt_pinned(ctx, site);
@@ -720,7 +721,7 @@ static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
 	orig = match_nop_runs(k64(ctx), expected, actual, site->len, site->len);
 	if (!pin && orig == site->len)
 		return 0;
-	appl = alt_match_applied(ctx, site, expected, actual, repl);
+	appl = alt_match_applied(ctx, site, expected, actual, repl, form);
 	if (pin && appl == site->len)
 		return 0;
 	if (pin && orig == site->len)
@@ -842,7 +843,7 @@ static int rule_alternative(const struct heki_rw_ctx *ctx,
 					    fault);
 	if (ctx->capwords)
 		return rule_alternative_pinned(ctx, site, expected, actual,
-					       repl, fault);
+					       repl, form, fault);
 	d1 = match_nop_runs(k64(ctx), expected, actual, site->len, site->len);
 	if (d1 == site->len)
 		return 0;
