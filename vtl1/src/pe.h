@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * pe.h - bounded PE/COFF (PE32+) reader for the kexec kernel image: an
- * x86-64 bzImage with the EFI stub, as signed for Secure Boot.
+ * x86-64 bzImage that is also a PE/COFF image (the kernel's EFI entry
+ * point), as signed for Secure Boot.
  *
  * heki_pe_parse() checks the DOS header, the PE signature, the COFF header,
  * the PE32+ optional header, the data directories and the section table,
@@ -41,7 +42,7 @@
 #define HEKI_PE_DIR_SIZE		8
 #define HEKI_PE_MAX_DIRS		16
 #define HEKI_PE_SECTION_SIZE		40
-/* Sections a kernel image may have (Linux's EFI stub has 4 or 5). */
+/* Sections a kernel image may have (Linux's PE/COFF header has 4 or 5). */
 #define HEKI_PE_MAX_SECTIONS		96
 /* Byte ranges the image digest covers (see the file comment). */
 #define HEKI_PE_MAX_HASH_RANGES		3

@@ -1476,7 +1476,7 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
 	case HEKI_RW_ENDBR_SEAL:
 		if (k64(ctx))
 			return rule_endbr_seal(site, expected, actual, fault);
-		/* X86_KERNEL_IBT is off: apply_ibt_endbr() is a stub. */
+		/* X86_KERNEL_IBT is off: apply_ibt_endbr() does nothing. */
 		return refuse(fault, "ibt endbr seal: no IBT on this kernel", 0,
 			      HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);
 	case HEKI_RW_SORTED_TABLE:
