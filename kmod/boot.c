@@ -42,6 +42,7 @@
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
+#include "heki_test.h"
 
 enum heki_boot_step_id {
 	HEKI_BOOT_LOCK_REGS,
@@ -256,17 +257,6 @@ static_assert(ARRAY_SIZE(boot_cpu_data.x86_capability) >=
 	(sizeof(struct heki_kernel_info) + \
 	 sizeof(struct heki_kernel_info_ext) + 8 * HEKI_BOOT_PV_OPS_COUNT)
 
-/*
- * Test only, honoured with the loopback transport alone: flip feature bit
- * N (word N / 32) of the capability words sent, so that VTL1 expects the
- * other form of every alternative / retpoline site N decides.
- * tests/vm/integrity-pin.sh uses it; -1 (default) sends them unchanged.
- */
-static int test_capflip = -1;
-module_param(test_capflip, int, 0400);
-MODULE_PARM_DESC(test_capflip,
-		 "test only, loopback only: flip this feature bit in the CPU capability words sent to VTL1");
-
 /* Address of a kernel symbol that must exist; logs the one missing. */
 static unsigned long heki_boot_need(const char *name, int *ret)
 {
@@ -323,12 +313,7 @@ static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 	x->ncapwords = ARRAY_SIZE(boot_cpu_data.x86_capability);
 	memcpy(x->capwords, boot_cpu_data.x86_capability,
 	       sizeof(boot_cpu_data.x86_capability));
-	if (test_capflip >= 0 && test_capflip < 32 * x->ncapwords &&
-	    heki_loopback_active()) {
-		x->capwords[test_capflip / 32] ^= 1U << (test_capflip % 32);
-		pr_info("boot: test_capflip: feature bit %d flipped in the words sent\n",
-			test_capflip);
-	}
+	heki_test_capflip(x->capwords, x->ncapwords);
 	pr_info("boot: %u CPU capability words for VTL1 (retpoline %d, lfence %d, its %d)\n",
 		x->ncapwords, boot_cpu_has(X86_FEATURE_RETPOLINE),
 		boot_cpu_has(X86_FEATURE_RETPOLINE_LFENCE),

@@ -9,8 +9,9 @@
  *                chains, total time in the transport
  *   allocations  live chain pages, loopback allocations and keyrings
  *                (all 0 when nothing is in flight and nothing leaked)
- *   protections  loopback only: VTL0 protections VTL1 set, as page runs
- *   loopback     loopback only: VTL1 state, LockRegs values per CPU
+ *   protections  test build, loopback: VTL0 protections VTL1 set, as
+ *                page runs
+ *   loopback     test build, loopback: VTL1 state, LockRegs values per CPU
  *
  * All files are read-only. The self-test build uses heki_selftest/.
  * Reading them is safe while the transport starts or stops.
@@ -70,6 +71,7 @@ static int heki_allocations_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(heki_allocations);
 
+#ifdef HEKI_HAS_LOOPBACK
 static int heki_protections_show(struct seq_file *m, void *v)
 {
 	heki_loopback_show_protections(m);
@@ -83,6 +85,7 @@ static int heki_loopback_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(heki_loopback);
+#endif
 
 /**
  * heki_debugfs_init() - create /sys/kernel/debug/heki/
@@ -102,9 +105,11 @@ int heki_debugfs_init(void)
 	debugfs_create_file("stats", 0444, d, NULL, &heki_stats_fops);
 	debugfs_create_file("allocations", 0444, d, NULL,
 			    &heki_allocations_fops);
+#ifdef HEKI_HAS_LOOPBACK
 	debugfs_create_file("protections", 0444, d, NULL,
 			    &heki_protections_fops);
 	debugfs_create_file("loopback", 0444, d, NULL, &heki_loopback_fops);
+#endif
 	heki_debugfs_root = d;
 	return 0;
 }

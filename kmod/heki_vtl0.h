@@ -92,7 +92,6 @@ struct heki_transport {
 };
 
 extern const struct heki_transport heki_transport_hyperv;
-extern const struct heki_transport heki_transport_loopback;
 
 int heki_transport_init(const char *name);
 void heki_transport_exit(void);
@@ -153,6 +152,16 @@ u32 heki_hv_call_offset(u64 offsets);
 /* Loopback transport (loopback.c, loopback_crypto.c)                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The loopback exists in the test build (heki_vtl0_test.ko, HEKI_TEST_BUILD)
+ * and in the self-test module (HEKI_SELFTEST) only. The production
+ * heki_vtl0.ko gets the inline answers below: no loopback is running, it
+ * holds no allocation and has nothing to show.
+ */
+#if defined(HEKI_TEST_BUILD) || defined(HEKI_SELFTEST)
+#define HEKI_HAS_LOOPBACK 1
+#endif
+
 /**
  * struct heki_lb_prot - one recorded VTL0 protection (loopback only)
  * @gpa:     first guest physical address (page-aligned)
@@ -165,6 +174,9 @@ struct heki_lb_prot {
 	u32 prot;
 };
 
+#ifdef HEKI_HAS_LOOPBACK
+extern const struct heki_transport heki_transport_loopback;
+
 bool heki_loopback_active(void);
 int heki_loopback_vtl1_range(u64 *pa, u64 *size);
 int heki_loopback_prot_lookup(u64 gpa, u32 *prot);
@@ -175,15 +187,31 @@ long heki_loopback_live_allocs(void);
 void heki_loopback_show_protections(struct seq_file *m);
 void heki_loopback_show_state(struct seq_file *m);
 
-#ifdef HEKI_SELFTEST
-/* Self-test build only: drive modify_vtl_protection directly. */
-int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot);
-#endif
-
 /* Kernel crypto provider for the VTL1 library (loopback_crypto.c). */
 struct heki_vtl1_crypto;
 extern const struct heki_vtl1_crypto heki_loopback_crypto;
 long heki_loopback_crypto_live_keyrings(void);
+#else
+static inline bool heki_loopback_active(void)
+{
+	return false;
+}
+
+static inline long heki_loopback_live_allocs(void)
+{
+	return 0;
+}
+
+static inline long heki_loopback_crypto_live_keyrings(void)
+{
+	return 0;
+}
+#endif
+
+#ifdef HEKI_SELFTEST
+/* Self-test build only: drive modify_vtl_protection directly. */
+int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot);
+#endif
 
 /* ------------------------------------------------------------------ */
 /* debugfs (debugfs.c)                                                 */

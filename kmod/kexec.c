@@ -74,6 +74,7 @@
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
+#include "heki_test.h"
 
 /* VTL1 refuses larger blobs (HEKI_VTL1_MAX_KEXEC_SIZE). */
 #define HEKI_KEXEC_MAX_BLOB	(256UL << 20)
@@ -113,62 +114,6 @@ static atomic64_t heki_kexec_released = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_leaked = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
 static atomic_t heki_kexec_ncopies = ATOMIC_INIT(0);
-
-static int test_tamper_kexec;
-module_param(test_tamper_kexec, int, 0600);
-MODULE_PARM_DESC(test_tamper_kexec,
-		 "test only, loopback only: 1 changes one byte of the loaded kernel segment (2: of its zero tail) after the kernel file is copied, before KexecValidate [0]");
-
-/*
- * test_tamper_kexec: flip one byte of the kernel segment as it will be
- * booted - page 1 (mode 1) or the last page (mode 2, the zero tail) - in
- * the crash region or in the source page the entry list copies there.
- */
-static void heki_kexec_tamper(struct kimage *image)
-{
-	int mode = READ_ONCE(test_tamper_kexec);
-	const char *kbuf = image->kernel_buf;
-	kimage_entry_t *ptr, entry;
-	unsigned long i, dst = 0, want;
-	u8 *byte = NULL;
-
-	if ((mode != 1 && mode != 2) || !heki_loopback_active())
-		return;
-	for (i = 0; i < image->nr_segments; i++) {
-		const char *b = image->segment[i].kbuf;
-
-		if (b >= kbuf && b < kbuf + image->kernel_buf_len)
-			break;
-	}
-	if (i == image->nr_segments || image->segment[i].memsz < 2 * PAGE_SIZE) {
-		pr_warn("test_tamper_kexec: no kernel segment\n");
-		return;
-	}
-	want = image->segment[i].mem +
-	       (mode == 1 ? PAGE_SIZE : image->segment[i].memsz - PAGE_SIZE);
-	if (image->type == KEXEC_TYPE_CRASH) {
-		byte = __va(want);
-	} else {
-		for (ptr = &image->head; (entry = *ptr) && !(entry & IND_DONE);
-		     ptr = (entry & IND_INDIRECTION) ?
-			   boot_phys_to_virt(entry & PAGE_MASK) : ptr + 1) {
-			if (entry & IND_DESTINATION) {
-				dst = entry & PAGE_MASK;
-			} else if (entry & IND_SOURCE) {
-				if (dst == want)
-					byte = boot_phys_to_virt(entry & PAGE_MASK);
-				dst += PAGE_SIZE;
-			}
-		}
-	}
-	if (!byte) {
-		pr_warn("test_tamper_kexec: page %#lx not found\n", want);
-		return;
-	}
-	byte[0x10] ^= 0x40;
-	pr_info("test_tamper_kexec: changed one byte of kernel page %#lx (%s)\n",
-		want, mode == 1 ? "payload" : "zero tail");
-}
 
 static void heki_kexec_free_copies(void *blob, void *kcopy)
 {
@@ -275,7 +220,7 @@ static int heki_kexec_validate(struct kimage *image)
 	atomic_add(2, &heki_kexec_ncopies);
 	memcpy(blob, image->kernel_buf, image->kernel_buf_len);
 	heki_kexec_fill(kcopy, image);
-	heki_kexec_tamper(image);
+	heki_test_tamper_kexec(image);
 
 	heki_chain_add_va(&c, (unsigned long)kcopy, sizeof(struct heki_kimage),
 			  HEKI_KEXEC_IMAGE_VALUE);

@@ -44,7 +44,7 @@
 static char *transport = "auto";
 module_param(transport, charp, 0444);
 MODULE_PARM_DESC(transport,
-		 "how to reach VTL1: auto (Hyper-V VSM if present, never loopback), hyperv, or loopback (the VTL1 library inside this module, for testing) [auto]");
+		 "how to reach VTL1: auto (Hyper-V VSM if present), hyperv, or loopback (test build heki_vtl0_test.ko only: the VTL1 library inside the module) [auto]");
 
 static char *certs = "";
 module_param(certs, charp, 0444);

@@ -42,6 +42,7 @@
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
+#include "heki_test.h"
 
 /**
  * struct heki_modtoken - VTL1's token for one validated module
@@ -62,164 +63,6 @@ struct heki_modtoken {
 	unsigned int npages;
 	bool init_freed;
 };
-
-/*
- * Test only, honoured with the loopback transport alone (any other
- * transport ignores it): "MODULE:KIND" tampers MODULE's memory at its
- * COMING, just before ValidateModule. tests/vm/integrity.sh uses it. KIND:
- *  - byte:       flip the last byte of ro_after_init (page padding,
- *                outside every rewrite site);
- *  - jump_table: flip one byte of the target field of the first
- *                __jump_table entry (a sorted-table rewrite site);
- *  - text:       flip the first byte after the lowest __mcount_loc site
- *                (the first instruction of that function's body, not a
- *                rewrite site);
- *  - rodata:     flip the first byte of the first "MODULE\0" string in
- *                the module's read-only data;
- *  - mcount:     turn the lowest __mcount_loc site into "call .+5" (a call
- *                that neither __fentry__ nor ftrace can have written).
- * ro_after_init stays writable until init ends and is written directly.
- * Text and rodata are already read-only at COMING: they are written
- * through a temporary writable alias of the physical page (vmap), the
- * module's own mapping keeps its permissions.
- */
-static char *test_tamper;
-module_param(test_tamper, charp, 0600);
-MODULE_PARM_DESC(test_tamper,
-		 "test only, loopback only: MODULE:{byte,jump_table,text,rodata,mcount} tampers MODULE's memory at COMING before ValidateModule");
-
-/* Write @len bytes at module address @dst through a writable alias. */
-static int heki_modhook_poke(u8 *dst, const u8 *src, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned long a = (unsigned long)dst + i;
-		struct page *pg = vmalloc_to_page((void *)a);
-		u8 *alias;
-
-		if (!pg)
-			return -EFAULT;
-		alias = vmap(&pg, 1, VM_MAP, PAGE_KERNEL);
-		if (!alias)
-			return -ENOMEM;
-		alias[offset_in_page(a)] = src[i];
-		vunmap(alias);
-	}
-	return 0;
-}
-
-/* Lowest __mcount_loc site of @mod, or NULL. */
-static u8 *heki_modhook_first_mcount(struct module *mod)
-{
-	u8 *low = NULL;
-#ifdef CONFIG_FTRACE_MCOUNT_RECORD
-	unsigned int i;
-
-	for (i = 0; i < mod->num_ftrace_callsites; i++) {
-		u8 *s = (u8 *)mod->ftrace_callsites[i];
-
-		if (!low || s < low)
-			low = s;
-	}
-#endif
-	return low;
-}
-
-/* First "NAME\0" in @mod's read-only data, or NULL. */
-static u8 *heki_modhook_rodata_name(struct module *mod)
-{
-	size_t n = strlen(mod->name) + 1;
-	u8 *ro, *end;
-
-#ifdef for_each_mod_mem_type
-	ro = mod->mem[MOD_RODATA].base;
-	end = ro + mod->mem[MOD_RODATA].size;
-#else
-	ro = (u8 *)mod->core_layout.base + mod->core_layout.text_size;
-	end = (u8 *)mod->core_layout.base + mod->core_layout.ro_size;
-#endif
-	if (!ro || end < ro + n)
-		return NULL;
-	for (end -= n; ro <= end; ro++)
-		if (!memcmp(ro, mod->name, n))
-			return ro;
-	return NULL;
-}
-
-static void heki_modhook_tamper(struct module *mod)
-{
-	const char *p = READ_ONCE(test_tamper);
-	const char *kind;
-	u8 v[5];
-	size_t n, len = 1;
-	u8 *b = NULL;
-	bool alias = true;
-	int ret;
-
-	if (!p || !heki_loopback_active())
-		return;
-	n = strcspn(p, ":");
-	if (p[n] != ':' || strlen(mod->name) != n || strncmp(p, mod->name, n))
-		return;
-	kind = p + n + 1;
-	if (sysfs_streq(kind, "byte")) {
-		alias = false;
-#ifdef for_each_mod_mem_type
-		{
-			const struct module_memory *m =
-				&mod->mem[MOD_RO_AFTER_INIT];
-
-			if (m->size)
-				b = (u8 *)m->base + m->size - 1;
-		}
-#else
-		if (mod->core_layout.ro_after_init_size >
-		    mod->core_layout.ro_size)
-			b = (u8 *)mod->core_layout.base +
-			    mod->core_layout.ro_after_init_size - 1;
-#endif
-	} else if (sysfs_streq(kind, "jump_table")) {
-		alias = false;
-#ifdef CONFIG_JUMP_LABEL
-		/* the target (not the key: GOING unlinks by key) of entry 0 */
-		if (mod->num_jump_entries)
-			b = (u8 *)mod->jump_entries + 5;
-#endif
-	} else if (sysfs_streq(kind, "text")) {
-		b = heki_modhook_first_mcount(mod);
-		if (b)
-			b += 5;
-	} else if (sysfs_streq(kind, "rodata")) {
-		b = heki_modhook_rodata_name(mod);
-	} else if (sysfs_streq(kind, "mcount")) {
-		b = heki_modhook_first_mcount(mod);
-		/* e8 00 00 00 00: call .+5 */
-		memset(v, 0, sizeof(v));
-		v[0] = 0xe8;
-		len = sizeof(v);
-	}
-	if (!b) {
-		pr_warn("test_tamper: %s: nothing to tamper for '%.*s'\n",
-			mod->name, (int)strcspn(kind, "\n"), kind);
-		return;
-	}
-	if (len == 1)
-		v[0] = *b ^ 0x01;
-	if (alias) {
-		ret = heki_modhook_poke(b, v, len);
-	} else {
-		*b = v[0];
-		ret = 0;
-	}
-	n = strcspn(kind, "\n");
-	if (ret)
-		pr_warn("test_tamper: %s: write failed (%.*s, %d)\n",
-			mod->name, (int)n, kind, ret);
-	else
-		pr_info("test_tamper: %s: wrote %zu byte(s) (%.*s)\n",
-			mod->name, len, (int)n, kind);
-}
 
 static LIST_HEAD(heki_modtokens);
 static DEFINE_MUTEX(heki_modhook_lock);
@@ -377,7 +220,7 @@ static int heki_modhook_coming(struct module *mod)
 	tok->mod = mod;
 	strscpy(tok->name, mod->name, sizeof(tok->name));
 
-	heki_modhook_tamper(mod);
+	heki_test_tamper_module(mod);
 	/* The signed image first, then the module's memory by type. */
 	heki_chain_init(&chain);
 	ret = heki_chain_add_va(&chain, (unsigned long)img->data, img->len,

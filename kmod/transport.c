@@ -173,7 +173,12 @@ int heki_transport_init(const char *name)
 	} else if (sysfs_streq(name, "hyperv")) {
 		t = &heki_transport_hyperv;
 	} else if (sysfs_streq(name, "loopback")) {
+#ifdef HEKI_HAS_LOOPBACK
 		t = &heki_transport_loopback;
+#else
+		pr_err("transport=loopback exists only in the test build (heki_vtl0_test.ko)\n");
+		return -EINVAL;
+#endif
 	} else {
 		pr_err("unknown transport '%s' (auto|hyperv|loopback)\n", name);
 		return -EINVAL;

@@ -82,7 +82,7 @@ done
 echo "heki-bench load" >/dev/kmsg
 : >/tmp/before
 for f in $FUNCS; do echo "$f 0 0 0" >>/tmp/before; done
-insmod /heki_vtl0.ko transport=loopback certs=heki/bench-certs.der
+insmod $HEKI_KO $HEKI_ARGS certs=heki/bench-certs.der
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 out "VTL calls per logical operation ($ncpu CPUs; chain pages must be ceil(ranges/127)):"
 line=$(delta "  insmod heki_vtl0 (boot steps)" /tmp/before) || bad=1
@@ -100,7 +100,7 @@ for spec in "$@"; do
 done
 
 out ""
-rmmod heki_vtl0
+rmmod $HEKI_MOD
 
 # Timing: ROUNDS rounds of (K loads without heki_vtl0, load heki_vtl0,
 # K loads with it, unload it), so that drift over the run hits both sides;
@@ -117,10 +117,10 @@ settle() {
 while [ $r -lt $ROUNDS ]; do
 	settle "$@"
 	for spec in "$@"; do sample plain "${spec%%:*}" "${spec##*:}" $K; done
-	insmod /heki_vtl0.ko transport=loopback certs=heki/bench-certs.der
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/bench-certs.der
 	settle "$@"
 	for spec in "$@"; do sample heki "${spec%%:*}" "${spec##*:}" $K; done
-	rmmod heki_vtl0
+	rmmod $HEKI_MOD
 	r=$((r + 1))
 done
 out ""

@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KO=kmod/heki_vtl0.ko
+KO=kmod/heki_vtl0_test.ko
 N=${BENCH_N:-20}
 [ -f "$KO" ] || { echo "bench-vm: $KO is not built; run make" >&2; exit 1; }
 mkdir -p build/vm

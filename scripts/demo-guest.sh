@@ -15,7 +15,7 @@ show_log >/dev/null
 
 step "1. Load heki_vtl0. transport=loopback runs the VTL1 validator inside this kernel"
 echo "    (on Hyper-V, transport=hyperv makes real VTL calls instead)"
-run insmod /heki_vtl0.ko transport=loopback certs=heki/test-certs.der
+run insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der
 show_log
 
 step "2. What it did at load ($D/boot)"

@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KO=kmod/heki_vtl0.ko
+KO=kmod/heki_vtl0_test.ko
 [ -f "$KO" ] || { echo "demo: $KO is not built; run make" >&2; exit 1; }
 mkdir -p build/vm
 OUT=$(mktemp -d build/vm/demo.XXXXXX)

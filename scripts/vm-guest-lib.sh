@@ -45,3 +45,15 @@ dmesg_has() {
 ktap_from_dmesg() {
 	dmesg | sed -n "s/^\[[ 0-9.]*\] //; s/^$1//; /^ *\(KTAP version\|[0-9]*\.\.[0-9]\|ok [0-9]\|not ok [0-9]\|#\)/p"
 }
+
+# The heki module under test, for tests/vm/* guest scripts (override with
+# vm-run.sh -e): its guest path, module name and transport arguments. The
+# default is the test build with the loopback transport (Kbuild).
+HEKI_KO=${HEKI_KO:-/heki_vtl0_test.ko}
+HEKI_MOD=${HEKI_MOD:-heki_vtl0_test}
+HEKI_ARGS=${HEKI_ARGS:-transport=loopback}
+
+# heki_loaded - the module under test is listed in /proc/modules.
+heki_loaded() {
+	grep -q "^$HEKI_MOD " /proc/modules
+}

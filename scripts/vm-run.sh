@@ -35,6 +35,10 @@
 #                       kernel log (PREFIX, e.g. "heki_selftest: ", is removed)
 #                       to the console, where they are counted
 #   skip NAME REASON    print `ok N NAME # SKIP REASON` (counted as neither)
+#   heki_loaded         the module under test is loaded; it is $HEKI_KO (guest
+#                       path), $HEKI_MOD (name), $HEKI_ARGS (transport
+#                       arguments), by default the test build with the
+#                       loopback transport (override with -e)
 # The log, including a dump of the full kernel log, is kept at LOG.
 #
 # Verdict: the run fails if QEMU times out or crashes, the guest script exits

@@ -5,7 +5,7 @@
 
 D=/sys/kernel/debug/heki
 KMOD=/lib/modules/$(uname -r)/kernel
-HEKI_LOOPBACK="transport=loopback"
+
 
 # --- helpers -----------------------------------------------------------
 
@@ -58,7 +58,7 @@ rmmod heki_test_mod
 # --- 1. heki_vtl0 with the test certificate ---------------------------
 
 t "insmod heki_vtl0 transport=loopback certs=heki/test-certs.der" \
-	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der
 t "boot: LockRegs on every CPU" boot_ok lock_regs
 t "boot: ProtectMemory kernel text and rodata" boot_ok protect_kernel
 t "boot: LoadKData certificates and kernel data" boot_ok load_kdata
@@ -82,7 +82,7 @@ t "token shown in debugfs" token_line heki_test_mod
 t "init freed on LIVE" sh -c "grep ' module heki_test_mod ' $D/modules | grep -q 'init freed'"
 t "VTL1 holds one module" eq "$(lb_val modules)" 1
 t "module pages protected" test "$(prot_pages)" -gt "$P0"
-t "heki_vtl0 cannot be unloaded while a token lives" fails rmmod heki_vtl0
+t "heki_vtl0 cannot be unloaded while a token lives" fails rmmod $HEKI_MOD
 t "rmmod the signed module" rmmod heki_test_mod
 t "token released on unload" dmesg_has "module heki_test_mod: token"
 t "no token, no VTL1 state, protections back to the kernel's" nothing_left heki_test_mod
@@ -169,7 +169,7 @@ t "no chain page live" eq "$(alloc_val chain_pages)" 0
 t "no captured image live" eq "$(modules_val pristine_live)" 0
 cat $D/stats
 cat $D/allocations
-t "rmmod heki_vtl0 once no module holds a token" rmmod heki_vtl0
+t "rmmod $HEKI_MOD once no module holds a token" rmmod $HEKI_MOD
 t "debugfs gone with it" test ! -e $D
 t "every allocation freed at unload" \
 	dmesg_has "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
@@ -178,7 +178,7 @@ t "every allocation freed at unload" \
 
 if [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
 	t "insmod heki_vtl0 certs=heki/debian-certs.der" \
-		insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/debian-certs.der
+		insmod $HEKI_KO $HEKI_ARGS certs=heki/debian-certs.der
 	P0=$(prot_pages)
 	for m in $DEBIAN_MODS; do
 		name=$(basename "$m" .ko | tr - _)
@@ -189,7 +189,7 @@ if [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
 	done
 	t "heki test module refused under Debian's certificate (ENOKEY)" \
 		refused /heki_test_mod.ko "Required key not available"
-	t "rmmod heki_vtl0" rmmod heki_vtl0
+	t "rmmod $HEKI_MOD" rmmod $HEKI_MOD
 else
 	skip "real Debian modules with Debian's certificate" \
 		"no scripts/debian-kernel-cert.sh output or no Debian modules"
@@ -198,10 +198,10 @@ fi
 # --- 3. heki_vtl0 load/unload cycles -----------------------------------
 
 cycle() {
-	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der &&
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der &&
 		insmod /heki_test_mod.ko && token_line heki_test_mod >/dev/null &&
 		rmmod heki_test_mod && eq "$(alloc_val chain_pages)" 0 &&
-		eq "$(modules_val tokens)" 0 && rmmod heki_vtl0 && ! loaded heki_vtl0
+		eq "$(modules_val tokens)" 0 && rmmod $HEKI_MOD && ! loaded $HEKI_MOD
 }
 for c in 1 2 3; do
 	t "heki_vtl0 load/validate/unload cycle $c" cycle
@@ -217,23 +217,23 @@ rmmod heki_test_mod
 # succeeds. Any oops, WARN or leak report fails the run.
 conc_loaded() { awk '/^heki_conc_/ { print $1 }' /proc/modules; }
 race_round() {
-	insmod /heki_vtl0.ko $HEKI_LOOPBACK certs=heki/test-certs.der || return 1
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der || return 1
 	i=0
 	while [ $i -lt 8 ]; do
 		( insmod "/heki_conc_0$i.ko" 2>/dev/null || true ) &
 		i=$((i + 1))
 	done
 	n=0
-	until rmmod heki_vtl0 2>/dev/null; do
+	until rmmod $HEKI_MOD 2>/dev/null; do
 		for m in $(conc_loaded); do rmmod "$m" 2>/dev/null || true; done
 		n=$((n + 1))
 		[ $n -lt 500 ] || { echo "# heki_vtl0 never became unloadable"; return 1; }
 	done
 	wait
 	for m in $(conc_loaded); do rmmod "$m" || return 1; done
-	! loaded heki_vtl0
+	! loaded $HEKI_MOD
 }
 for r in 1 2 3; do
-	t "rmmod heki_vtl0 racing 8 module loads, round $r" race_round
+	t "rmmod $HEKI_MOD racing 8 module loads, round $r" race_round
 done
 t "no leak reported by any unload" sh -c '! dmesg | grep -q "with leaks"'

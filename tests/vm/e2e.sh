@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# e2e.sh - VM suite: heki_vtl0 in loopback mode against real signed modules
+# e2e.sh - VM suite: heki_vtl0 (test build heki_vtl0_test.ko) in loopback mode against real signed modules
 # on Debian's own kernel.
 #
 # On the host: make a fresh signing key and certificate, build and sign the
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=kmod/heki_vtl0.ko
+KO=kmod/heki_vtl0_test.ko
 # A private directory per run: several make check runs may share the tree.
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/e2e.XXXXXX")

@@ -31,7 +31,7 @@ picked_thunk() {
 t "AMD CPU whose kernel returns through $THUNK" picked_thunk
 
 t "insmod heki_vtl0 transport=loopback certs=heki/debian-certs.der" \
-	insmod /heki_vtl0.ko transport=loopback certs=heki/debian-certs.der
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/debian-certs.der
 
 # VTL1 logged the extension; its thunk is $THUNK (not exported).
 ext_thunk() {

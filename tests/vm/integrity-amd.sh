@@ -12,7 +12,7 @@
 # tests/vm/integrity.sh with another CPU, command line and guest script.
 #
 # Usage: tests/vm/integrity-amd.sh [MODULE...]   (default: the list below)
-# Environment: INTEGRITY_KO (default kmod/heki_vtl0.ko).
+# Environment: INTEGRITY_KO (default kmod/heki_vtl0_test.ko).
 # Ends with `N passed, N failed` (the sum over the three runs).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1

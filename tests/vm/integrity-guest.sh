@@ -11,7 +11,7 @@ token_line() { grep " module $1 " $D/modules; }
 why() { dmesg | grep -E "refused|heki_vtl1: module" | tail -n 4 | sed 's/^/# /'; }
 
 t "insmod heki_vtl0 transport=loopback certs=heki/debian-certs.der" \
-	insmod /heki_vtl0.ko transport=loopback certs=heki/debian-certs.der
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/debian-certs.der
 
 # validated NAME: modprobe NAME (deps first); VTL1 validated NAME. A load
 # whose init then fails for its own reasons (e.g. crc32_pclmul: no
@@ -30,7 +30,7 @@ validated() {
 prot_pages() {
 	awk '/^0x/ && ($4 !~ /w/ || $4 ~ /x/) { n += $2 } END { print n + 0 }' $D/protections
 }
-TP=/sys/module/heki_vtl0/parameters/test_tamper
+TP=/sys/module/$HEKI_MOD/parameters/test_tamper
 # tampered MOD KIND PATTERN: the hook wrote MOD's memory (KIND, see
 # kmod/modhook.c test_tamper), MOD's load is refused, VTL1's log line
 # matches PATTERN, and no token, VTL1 module or protection is left.

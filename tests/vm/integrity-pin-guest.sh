@@ -17,7 +17,7 @@ echo "# CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -oE ' (rep_good|erms
 echo "# spectre_v2: $(cat /sys/devices/system/cpu/vulnerabilities/spectre_v2)"
 
 t "insmod heki_vtl0 transport=loopback certs=heki/debian-certs.der test_capflip=$BIT" \
-	insmod /heki_vtl0.ko transport=loopback certs=heki/debian-certs.der \
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/debian-certs.der \
 	test_capflip="$BIT"
 t "heki_vtl0 flipped feature bit $BIT in the words sent" \
 	sh -c "dmesg | grep -q 'test_capflip: feature bit $BIT flipped'"

@@ -16,7 +16,7 @@
 # Runs tests/vm/integrity.sh with another guest script.
 #
 # Usage: tests/vm/integrity-pin.sh
-# Environment: INTEGRITY_KO (default kmod/heki_vtl0.ko).
+# Environment: INTEGRITY_KO (default kmod/heki_vtl0_test.ko).
 # Ends with `N passed, N failed` (the sum over the runs).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1

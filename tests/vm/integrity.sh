@@ -9,14 +9,14 @@
 # (section, offset, rule).
 #
 # Usage: tests/vm/integrity.sh [MODULE...]   (default: the list below)
-# Environment: INTEGRITY_KO (default kmod/heki_vtl0.ko), INTEGRITY_GAPS
+# Environment: INTEGRITY_KO (default kmod/heki_vtl0_test.ko), INTEGRITY_GAPS
 # (modules whose refusal is reported as SKIP), INTEGRITY_GUEST (guest
 # script, default tests/vm/integrity-guest.sh).
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=${INTEGRITY_KO:-kmod/heki_vtl0.ko}
+KO=${INTEGRITY_KO:-kmod/heki_vtl0_test.ko}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/integrity.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT

@@ -15,7 +15,7 @@ kx() { sed -n "s/^$1: \([^ ]*\).*/\1/p" $D/boot; }
 show() { grep "^kexec" $D/boot | sed 's/^/# /'; dmesg | grep -E "heki_vtl[01]: .*(kexec|KEXEC)" | tail -n 3 | sed 's/^/# /'; }
 
 t "insmod heki_vtl0 transport=loopback certs=heki/kexec-certs.der" \
-	insmod /heki_vtl0.ko transport=loopback certs=heki/kexec-certs.der
+	insmod $HEKI_KO $HEKI_ARGS certs=heki/kexec-certs.der
 t "hook installed (kimage_file_post_load_cleanup)" \
 	test "$(kx kexec_hook)" = kimage_file_post_load_cleanup
 p0=$(prot_pages)
@@ -76,7 +76,7 @@ t "a second load replaces the first image's protections (no growth), unload rele
 # tampered MODE [-c]: test_tamper_kexec=MODE changes one byte of the kernel
 # segment in memory after the kernel file was copied: the signature still
 # verifies, the binding refuses (KEXEC_KERNEL_CONTENT_MISMATCH).
-TT=/sys/module/heki_vtl0/parameters/test_tamper_kexec
+TT=/sys/module/$HEKI_MOD/parameters/test_tamper_kexec
 tampered() {
 	echo "$1" >$TT
 	if out=$($K $2 /vmlinuz); then
@@ -141,7 +141,7 @@ fi
 
 # --- module unload with an image loaded -----------------------------------
 t "load again before rmmod" $K /vmlinuz
-t "rmmod heki_vtl0 with an image loaded" rmmod heki_vtl0
+t "rmmod $HEKI_MOD with an image loaded" rmmod $HEKI_MOD
 t "unload reports no leak (0 kexec copies held)" \
 	dmesg_has "unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live, 0 kexec copies held"
 t "the kernel keeps its (now unvalidated) image and can unload it" $K -u

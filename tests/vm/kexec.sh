@@ -12,11 +12,11 @@
 # heki_vtl0 with an image loaded (released, no copy leaked).
 #
 # Usage: tests/vm/kexec.sh   (environment: KEXEC_KO, default
-# kmod/heki_vtl0.ko). Ends with `N passed, N failed`.
+# kmod/heki_vtl0_test.ko). Ends with `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=${KEXEC_KO:-kmod/heki_vtl0.ko}
+KO=${KEXEC_KO:-kmod/heki_vtl0_test.ko}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/kexec.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT

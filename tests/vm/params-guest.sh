@@ -12,9 +12,9 @@ loaded() { grep -q "^$1 " /proc/modules; }
 # refused ARGS MESSAGE: insmod heki_vtl0 ARGS fails with MESSAGE.
 refused() {
 	# shellcheck disable=SC2086 # ARGS are several words
-	if out=$(insmod /heki_vtl0.ko $1 2>&1); then
+	if out=$(insmod $HEKI_KO $1 2>&1); then
 		echo "# heki_vtl0 $1 was accepted"
-		rmmod heki_vtl0 || true
+		rmmod $HEKI_MOD || true
 		return 1
 	fi
 	echo "# $out"
@@ -24,11 +24,11 @@ refused() {
 }
 hooked() { grep -q '^load_module' $T/enabled_functions; }
 # nothing_behind: a failed load left no module, debugfs or ftrace hook.
-nothing_behind() { ! loaded heki_vtl0 && test ! -e $D && ! hooked; }
+nothing_behind() { ! loaded $HEKI_MOD && test ! -e $D && ! hooked; }
 # busybox modinfo wants a modules.dep, even for a file name.
 mkdir -p "/lib/modules/$(uname -r)"
 [ -e "/lib/modules/$(uname -r)/modules.dep" ] || : >"/lib/modules/$(uname -r)/modules.dep"
-param_documented() { modinfo -p /heki_vtl0.ko | grep -qE "^$1:.{20,}"; }
+param_documented() { modinfo -p $HEKI_KO | grep -qE "^$1:.{20,}"; }
 boot_state() { grep -qE "^$1 +$2( |$)" $D/boot; }
 prot_runs() { sed -n 's/^# runs \([0-9]*\) .*/\1/p' $D/protections; }
 
@@ -64,38 +64,38 @@ t "  nothing left behind" nothing_behind
 t "  everything freed on that error path" \
 	dmesg_has "not loaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
 
-t "all steps on: loads" insmod /heki_vtl0.ko $LB $CERTS
+t "all steps on: loads" insmod $HEKI_KO $LB $CERTS
 t "  load_module is hooked while loaded" hooked
 t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
-t "  rmmod" rmmod heki_vtl0
+t "  rmmod" rmmod $HEKI_MOD
 t "  hook removed at unload" nothing_behind
 
 t "lock_regs=0 protect_kernel=0: loads" \
-	insmod /heki_vtl0.ko $LB $CERTS lock_regs=0 protect_kernel=0
+	insmod $HEKI_KO $LB $CERTS lock_regs=0 protect_kernel=0
 t "  lock_regs off" boot_state lock_regs off
 t "  protect_kernel off" boot_state protect_kernel off
 t "  nothing protected" test "$(prot_runs)" -eq 0
 t "  modules still validated" insmod /heki_test_mod.ko
 rmmod heki_test_mod
-rmmod heki_vtl0
+rmmod $HEKI_MOD
 
-t "end_of_boot=0: loads" insmod /heki_vtl0.ko $LB $CERTS end_of_boot=0
+t "end_of_boot=0: loads" insmod $HEKI_KO $LB $CERTS end_of_boot=0
 t "  end_of_boot off" boot_state end_of_boot off
 t "  VTL1 not at end of boot" sh -c "grep -qx 'end_of_boot 0' $D/loopback"
-rmmod heki_vtl0
+rmmod $HEKI_MOD
 
-t "validate_modules=0: loads" insmod /heki_vtl0.ko $LB $CERTS validate_modules=0
+t "validate_modules=0: loads" insmod $HEKI_KO $LB $CERTS validate_modules=0
 t "  no hook on load_module" sh -c '! grep -q "^load_module" /sys/kernel/tracing/enabled_functions'
 t "  validation off in debugfs" sh -c "grep -qx 'validation: off' $D/modules"
 t "  unsigned module loads unvalidated" insmod /heki_test_mod-unsigned.ko
 rmmod heki_test_mod
-rmmod heki_vtl0
+rmmod $HEKI_MOD
 
 t "load_kdata=0 validate_modules=1: loads" \
-	insmod /heki_vtl0.ko $LB load_kdata=0
+	insmod $HEKI_KO $LB load_kdata=0
 t "  signed module refused: VTL1 has no certificates (EACCES)" \
 	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Permission denied" /tmp/err'
 t "  nothing validated" sh -c "grep -qx 'tokens: 0' $D/modules"
-rmmod heki_vtl0
+rmmod $HEKI_MOD
 t "every failed or finished load freed everything" \
 	sh -c '! dmesg | grep -q "with leaks"'

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=kmod/heki_vtl0.ko
+KO=kmod/heki_vtl0_test.ko
 # A private directory per run: several make check runs may share the tree.
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/params.XXXXXX")

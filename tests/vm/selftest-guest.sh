@@ -54,8 +54,12 @@ t "unknown transport refused" fails insmod /heki_vtl0.ko transport=bogus load_kd
 t "unknown transport named" dmesg_has "heki_vtl0: unknown transport 'bogus'"
 t "nothing loaded after the refusals" fails grep -q '^heki_vtl0 ' /proc/modules
 
-t "insmod heki_vtl0.ko transport=loopback" \
-	insmod /heki_vtl0.ko transport=loopback load_kdata=0
+t "production heki_vtl0.ko has no loopback transport (EINVAL)" \
+	fails insmod /heki_vtl0.ko transport=loopback load_kdata=0
+t "production refusal names the test build" \
+	dmesg_has "heki_vtl0: transport=loopback exists only in the test build (heki_vtl0_test.ko)"
+t "insmod $HEKI_KO transport=loopback" \
+	insmod $HEKI_KO transport=loopback load_kdata=0
 t "debugfs transport = loopback" [ "$(cat $D/transport)" = loopback ]
 echo "# --- $D/stats"; sed 's/^/# /' $D/stats
 echo "# --- $D/allocations"; sed 's/^/# /' $D/allocations
@@ -83,5 +87,5 @@ t "tracepoint shows VALIDATE_MODULE with its result" \
 t "stats: VALIDATE_MODULE error counted" [ "$(stat VALIDATE_MODULE 3)" -ge 1 ]
 t "allocations: no chain page left after the refusal" \
 	[ "$(field $D/allocations chain_pages)" = 0 ]
-t "rmmod heki_vtl0 (loopback)" rmmod heki_vtl0
+t "rmmod $HEKI_MOD (loopback)" rmmod $HEKI_MOD
 t "debugfs directory removed" fails test -e $D

@@ -3,9 +3,9 @@
 # Loopback transport without kernel data: the smallest configuration that
 # loads on a stock kernel and may be unloaded again.
 
-t "insmod heki_vtl0.ko (loopback)" insmod /heki_vtl0.ko transport=loopback load_kdata=0
+t "insmod heki_vtl0.ko (loopback)" insmod $HEKI_KO $HEKI_ARGS load_kdata=0
 t "reports ABI $ABI" dmesg_has "heki_vtl0: ABI $ABI loaded"
-t "listed in /proc/modules" grep -q '^heki_vtl0 ' /proc/modules
-t "rmmod heki_vtl0" rmmod heki_vtl0
-t "gone from /proc/modules" fails grep -q '^heki_vtl0 ' /proc/modules
+t "listed in /proc/modules" heki_loaded
+t "rmmod $HEKI_MOD" rmmod $HEKI_MOD
+t "gone from /proc/modules" fails heki_loaded
 t "reports unload" dmesg_has "heki_vtl0: unloaded"

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=kmod/heki_vtl0.ko
+KO=kmod/heki_vtl0_test.ko
 if [ ! -f "$KO" ]; then
 	echo "# $KO is not built (run make)"
 	echo "0 passed, 1 failed"

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * heki_test.h - what only the test build (heki_vtl0_test.ko) contains
+ *
+ * The same kmod/ sources make two modules (Kbuild):
+ *  - heki_vtl0.ko, production: the hyperv transport only, no test
+ *    parameter, no VTL1 library;
+ *  - heki_vtl0_test.ko, built with HEKI_TEST_BUILD through the wrappers in
+ *    kmod/test/: adds the loopback transport (the vtl1/ library inside
+ *    the module) and the test parameters of test_params.c.
+ * In the production build every function here is an empty inline, so the
+ * policy files call them unconditionally and carry no #ifdef.
+ */
+#ifndef _KMOD_HEKI_TEST_H
+#define _KMOD_HEKI_TEST_H
+
+#include <linux/types.h>
+
+struct module;
+struct kimage;
+
+#ifdef HEKI_TEST_BUILD
+void heki_test_tamper_module(struct module *mod);
+void heki_test_tamper_kexec(struct kimage *image);
+void heki_test_capflip(u32 *capwords, unsigned int n);
+#else
+static inline void heki_test_tamper_module(struct module *mod) {}
+static inline void heki_test_tamper_kexec(struct kimage *image) {}
+static inline void heki_test_capflip(u32 *capwords, unsigned int n) {}
+#endif
+
+#endif /* _KMOD_HEKI_TEST_H */

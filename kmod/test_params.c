@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_params.c - the test-only parameters of heki_vtl0_test.ko
+ *
+ * Linked into the test build alone (Kbuild): the production heki_vtl0.ko
+ * has none of these parameters, and its callers get the empty inline
+ * functions of heki_test.h. Each parameter is honoured with the loopback
+ * transport only, so even the test build cannot tamper with what a real
+ * (or emulated) VTL1 is shown.
+ *
+ *   test_tamper        change a module's memory at COMING, before
+ *                      ValidateModule (tests/vm/integrity.sh)
+ *   test_tamper_kexec  change one byte of a loaded kexec kernel segment
+ *                      before KexecValidate (tests/vm/kexec.sh)
+ *   test_capflip       flip one feature bit in the CPU capability words
+ *                      LoadKData sends (tests/vm/integrity-pin.sh)
+ */
+
+#define pr_fmt(fmt) "heki_vtl0: " fmt
+
+#include <linux/kexec.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "heki_vtl0.h"
+#include "heki_test.h"
+
+/*
+ * Test only, honoured with the loopback transport alone (any other
+ * transport ignores it): "MODULE:KIND" tampers MODULE's memory at its
+ * COMING, just before ValidateModule. tests/vm/integrity.sh uses it. KIND:
+ *  - byte:       flip the last byte of ro_after_init (page padding,
+ *                outside every rewrite site);
+ *  - jump_table: flip one byte of the target field of the first
+ *                __jump_table entry (a sorted-table rewrite site);
+ *  - text:       flip the first byte after the lowest __mcount_loc site
+ *                (the first instruction of that function's body, not a
+ *                rewrite site);
+ *  - rodata:     flip the first byte of the first "MODULE\0" string in
+ *                the module's read-only data;
+ *  - mcount:     turn the lowest __mcount_loc site into "call .+5" (a call
+ *                that neither __fentry__ nor ftrace can have written).
+ * ro_after_init stays writable until init ends and is written directly.
+ * Text and rodata are already read-only at COMING: they are written
+ * through a temporary writable alias of the physical page (vmap), the
+ * module's own mapping keeps its permissions.
+ */
+static char *test_tamper;
+module_param(test_tamper, charp, 0600);
+MODULE_PARM_DESC(test_tamper,
+		 "test only, loopback only: MODULE:{byte,jump_table,text,rodata,mcount} tampers MODULE's memory at COMING before ValidateModule");
+
+/* Write @len bytes at module address @dst through a writable alias. */
+static int heki_test_poke(u8 *dst, const u8 *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned long a = (unsigned long)dst + i;
+		struct page *pg = vmalloc_to_page((void *)a);
+		u8 *alias;
+
+		if (!pg)
+			return -EFAULT;
+		alias = vmap(&pg, 1, VM_MAP, PAGE_KERNEL);
+		if (!alias)
+			return -ENOMEM;
+		alias[offset_in_page(a)] = src[i];
+		vunmap(alias);
+	}
+	return 0;
+}
+
+/* Lowest __mcount_loc site of @mod, or NULL. */
+static u8 *heki_test_first_mcount(struct module *mod)
+{
+	u8 *low = NULL;
+#ifdef CONFIG_FTRACE_MCOUNT_RECORD
+	unsigned int i;
+
+	for (i = 0; i < mod->num_ftrace_callsites; i++) {
+		u8 *s = (u8 *)mod->ftrace_callsites[i];
+
+		if (!low || s < low)
+			low = s;
+	}
+#endif
+	return low;
+}
+
+/* First "NAME\0" in @mod's read-only data, or NULL. */
+static u8 *heki_test_rodata_name(struct module *mod)
+{
+	size_t n = strlen(mod->name) + 1;
+	u8 *ro, *end;
+
+#ifdef for_each_mod_mem_type
+	ro = mod->mem[MOD_RODATA].base;
+	end = ro + mod->mem[MOD_RODATA].size;
+#else
+	ro = (u8 *)mod->core_layout.base + mod->core_layout.text_size;
+	end = (u8 *)mod->core_layout.base + mod->core_layout.ro_size;
+#endif
+	if (!ro || end < ro + n)
+		return NULL;
+	for (end -= n; ro <= end; ro++)
+		if (!memcmp(ro, mod->name, n))
+			return ro;
+	return NULL;
+}
+
+/**
+ * heki_test_tamper_module() - apply test_tamper to @mod (COMING)
+ * @mod: the module about to be validated
+ */
+void heki_test_tamper_module(struct module *mod)
+{
+	const char *p = READ_ONCE(test_tamper);
+	const char *kind;
+	u8 v[5];
+	size_t n, len = 1;
+	u8 *b = NULL;
+	bool alias = true;
+	int ret;
+
+	if (!p || !heki_loopback_active())
+		return;
+	n = strcspn(p, ":");
+	if (p[n] != ':' || strlen(mod->name) != n || strncmp(p, mod->name, n))
+		return;
+	kind = p + n + 1;
+	if (sysfs_streq(kind, "byte")) {
+		alias = false;
+#ifdef for_each_mod_mem_type
+		{
+			const struct module_memory *m =
+				&mod->mem[MOD_RO_AFTER_INIT];
+
+			if (m->size)
+				b = (u8 *)m->base + m->size - 1;
+		}
+#else
+		if (mod->core_layout.ro_after_init_size >
+		    mod->core_layout.ro_size)
+			b = (u8 *)mod->core_layout.base +
+			    mod->core_layout.ro_after_init_size - 1;
+#endif
+	} else if (sysfs_streq(kind, "jump_table")) {
+		alias = false;
+#ifdef CONFIG_JUMP_LABEL
+		/* the target (not the key: GOING unlinks by key) of entry 0 */
+		if (mod->num_jump_entries)
+			b = (u8 *)mod->jump_entries + 5;
+#endif
+	} else if (sysfs_streq(kind, "text")) {
+		b = heki_test_first_mcount(mod);
+		if (b)
+			b += 5;
+	} else if (sysfs_streq(kind, "rodata")) {
+		b = heki_test_rodata_name(mod);
+	} else if (sysfs_streq(kind, "mcount")) {
+		b = heki_test_first_mcount(mod);
+		/* e8 00 00 00 00: call .+5 */
+		memset(v, 0, sizeof(v));
+		v[0] = 0xe8;
+		len = sizeof(v);
+	}
+	if (!b) {
+		pr_warn("test_tamper: %s: nothing to tamper for '%.*s'\n",
+			mod->name, (int)strcspn(kind, "\n"), kind);
+		return;
+	}
+	if (len == 1)
+		v[0] = *b ^ 0x01;
+	if (alias) {
+		ret = heki_test_poke(b, v, len);
+	} else {
+		*b = v[0];
+		ret = 0;
+	}
+	n = strcspn(kind, "\n");
+	if (ret)
+		pr_warn("test_tamper: %s: write failed (%.*s, %d)\n",
+			mod->name, (int)n, kind, ret);
+	else
+		pr_info("test_tamper: %s: wrote %zu byte(s) (%.*s)\n",
+			mod->name, len, (int)n, kind);
+}
+
+static int test_tamper_kexec;
+module_param(test_tamper_kexec, int, 0600);
+MODULE_PARM_DESC(test_tamper_kexec,
+		 "test only, loopback only: 1 changes one byte of the loaded kernel segment (2: of its zero tail) after the kernel file is copied, before KexecValidate [0]");
+
+/*
+ * test_tamper_kexec: flip one byte of the kernel segment as it will be
+ * booted - page 1 (mode 1) or the last page (mode 2, the zero tail) - in
+ * the crash region or in the source page the entry list copies there.
+ */
+/**
+ * heki_test_tamper_kexec() - apply test_tamper_kexec to @image
+ * @image: a complete kexec_file_load image, before KexecValidate
+ */
+void heki_test_tamper_kexec(struct kimage *image)
+{
+	int mode = READ_ONCE(test_tamper_kexec);
+	const char *kbuf = image->kernel_buf;
+	kimage_entry_t *ptr, entry;
+	unsigned long i, dst = 0, want;
+	u8 *byte = NULL;
+
+	if ((mode != 1 && mode != 2) || !heki_loopback_active())
+		return;
+	for (i = 0; i < image->nr_segments; i++) {
+		const char *b = image->segment[i].kbuf;
+
+		if (b >= kbuf && b < kbuf + image->kernel_buf_len)
+			break;
+	}
+	if (i == image->nr_segments || image->segment[i].memsz < 2 * PAGE_SIZE) {
+		pr_warn("test_tamper_kexec: no kernel segment\n");
+		return;
+	}
+	want = image->segment[i].mem +
+	       (mode == 1 ? PAGE_SIZE : image->segment[i].memsz - PAGE_SIZE);
+	if (image->type == KEXEC_TYPE_CRASH) {
+		byte = __va(want);
+	} else {
+		for (ptr = &image->head; (entry = *ptr) && !(entry & IND_DONE);
+		     ptr = (entry & IND_INDIRECTION) ?
+			   boot_phys_to_virt(entry & PAGE_MASK) : ptr + 1) {
+			if (entry & IND_DESTINATION) {
+				dst = entry & PAGE_MASK;
+			} else if (entry & IND_SOURCE) {
+				if (dst == want)
+					byte = boot_phys_to_virt(entry & PAGE_MASK);
+				dst += PAGE_SIZE;
+			}
+		}
+	}
+	if (!byte) {
+		pr_warn("test_tamper_kexec: page %#lx not found\n", want);
+		return;
+	}
+	byte[0x10] ^= 0x40;
+	pr_info("test_tamper_kexec: changed one byte of kernel page %#lx (%s)\n",
+		want, mode == 1 ? "payload" : "zero tail");
+}
+
+/*
+ * Test only, honoured with the loopback transport alone: flip feature bit
+ * N (word N / 32) of the capability words sent, so that VTL1 expects the
+ * other form of every alternative / retpoline site N decides.
+ * tests/vm/integrity-pin.sh uses it; -1 (default) sends them unchanged.
+ */
+static int test_capflip = -1;
+module_param(test_capflip, int, 0400);
+MODULE_PARM_DESC(test_capflip,
+		 "test only, loopback only: flip this feature bit in the CPU capability words sent to VTL1");
+
+
+/**
+ * heki_test_capflip() - apply test_capflip to the capability words sent
+ * @capwords: the words LoadKData is about to send
+ * @n: number of words
+ */
+void heki_test_capflip(u32 *capwords, unsigned int n)
+{
+	if (test_capflip < 0 || test_capflip >= 32 * (int)n ||
+	    !heki_loopback_active())
+		return;
+	capwords[test_capflip / 32] ^= 1U << (test_capflip % 32);
+	pr_info("boot: test_capflip: feature bit %d flipped in the words sent\n",
+		test_capflip);
+}
