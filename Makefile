@@ -9,6 +9,8 @@
 #   make sparse       the sparse checks alone
 #   make check        setup, build, run every suite in tests/suites.list
 #   make demo         setup, build, run scripts/demo.sh
+#   make rust-gen     regenerate rust/heki_abi from uapi/heki (after any
+#                     uapi change; commit the result, the drift test checks)
 #   make fuzz | bench | clean | setup
 #
 #   KDIR=DIR          kernel build tree (default: newest installed Debian
@@ -32,7 +34,7 @@ VTL1_SPARSE_SRCS = $(sort $(wildcard vtl1/src/*.c))
 VTL1_SPARSE_INC = -I vtl1/include -I vtl1/src
 
 .PHONY: all kmod vtl1 sparse sparse-kmod sparse-standalone check demo fuzz bench \
-	clean setup kdir-check
+	clean setup kdir-check rust-gen
 
 all: kmod vtl1 $(if $(SPARSE_ON),sparse-standalone)
 
@@ -60,6 +62,10 @@ sparse-standalone:
 
 setup:
 	bash scripts/setup.sh
+
+# The Rust crate's generated files (Documentation/rust.rst).
+rust-gen:
+	python3 rust/heki_abi/gen/rustgen.py
 
 # check and demo work on a fresh machine: setup first (fast when nothing is
 # missing), then build in a sub-make so KDIR is found after the install.

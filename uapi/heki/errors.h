@@ -46,7 +46,8 @@
  * LiteBox's VsmError variants (same meaning, same errno). Append new
  * entries at the end, one line each; never reorder or reuse a line. Then
  * run scripts/abi-dump.sh --update (tests/abi/abi.dump and the errno table
- * in Documentation/abi.rst) and commit those with the header.
+ * in Documentation/abi.rst) and make rust-gen (rust/heki_abi), and commit
+ * those with the header.
  *
  * SIGNATURE_VERIFICATION_FAILED carries a VerificationError in LiteBox
  * and takes that error's errno on the wire (heki_verify_error_errno());

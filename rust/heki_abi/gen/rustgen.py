@@ -991,7 +991,8 @@ def main():
             os.makedirs(os.path.dirname(p), exist_ok=True)
             with open(p, 'w') as f:
                 f.write(text)
-        run(['rustfmt', '--edition', '2021'] +
+        run(['rustfmt', '--edition', '2021', '--config-path',
+             os.path.join(CRATE, 'rustfmt.toml')] +
             [os.path.join(stage, rel) for rel in files
              if not rel.endswith('mod.rs')])
         for d in ('src/generated', 'tests/generated'):

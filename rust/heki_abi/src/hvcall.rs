@@ -8,8 +8,7 @@ use crate::raw;
 pub use crate::generated::lists::HypervCallError;
 
 /// `HvCallModifyVtlProtectionMask`
-pub const HVCALL_MODIFY_VTL_PROTECTION_MASK: u16 =
-    i32_to_u16(raw::HVCALL_MODIFY_VTL_PROTECTION_MASK);
+pub const HVCALL_MODIFY_VTL_PROTECTION_MASK: u16 = i32_to_u16(raw::HVCALL_MODIFY_VTL_PROTECTION_MASK);
 /// `HvCallEnablePartitionVtl`
 pub const HVCALL_ENABLE_PARTITION_VTL: u16 = i32_to_u16(raw::HVCALL_ENABLE_PARTITION_VTL);
 /// `HvCallEnableVpVtl`
@@ -19,11 +18,9 @@ pub const HVCALL_VTL_CALL: u16 = i32_to_u16(raw::HVCALL_VTL_CALL);
 /// `HvCallVtlReturn`
 pub const HVCALL_VTL_RETURN: u16 = i32_to_u16(raw::HVCALL_VTL_RETURN);
 /// `HvCallFlushVirtualAddressSpaceEx`
-pub const HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX: u16 =
-    i32_to_u16(raw::HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX);
+pub const HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX: u16 = i32_to_u16(raw::HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX);
 /// `HvCallFlushVirtualAddressListEx`
-pub const HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX: u16 =
-    i32_to_u16(raw::HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX);
+pub const HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX: u16 = i32_to_u16(raw::HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX);
 /// `HvCallGetVpRegisters`
 pub const HVCALL_GET_VP_REGISTERS: u16 = i32_to_u16(raw::HVCALL_GET_VP_REGISTERS);
 /// `HvCallSetVpRegisters`

@@ -10,9 +10,8 @@ use crate::mshv::VsmFunction;
 use crate::raw;
 
 pub use crate::raw::{
-    HEKI_KEXEC_VALIDATE_CRASH, HEKI_KEXEC_VALIDATE_NORMAL, HEKI_MODULE_TOKEN_MAX,
-    HEKI_VALIDATE_MODULE_FLAGS_NONE, VTL_ENTRY_REASON_INTERRUPT, VTL_ENTRY_REASON_LOWER_VTL_CALL,
-    VTL_ENTRY_REASON_RESERVED,
+    HEKI_KEXEC_VALIDATE_CRASH, HEKI_KEXEC_VALIDATE_NORMAL, HEKI_MODULE_TOKEN_MAX, HEKI_VALIDATE_MODULE_FLAGS_NONE,
+    VTL_ENTRY_REASON_INTERRUPT, VTL_ENTRY_REASON_LOWER_VTL_CALL, VTL_ENTRY_REASON_RESERVED,
 };
 
 /// One 4 KiB page, 4096-byte aligned (VTL1-side buffers).
@@ -51,7 +50,12 @@ pub type HekiVtlCallRegs = raw::heki_vtlcall_regs;
 impl HekiVtlCallRegs {
     /// From LiteBox's `params` array `[RDI, RSI, RDX, R8]`.
     pub const fn from_params(p: [u64; 4]) -> Self {
-        Self { rdi: p[0], rsi: p[1], rdx: p[2], r8: p[3] }
+        Self {
+            rdi: p[0],
+            rsi: p[1],
+            rdx: p[2],
+            r8: p[3],
+        }
     }
 
     /// As LiteBox's `params` array `[RDI, RSI, RDX, R8]`.
@@ -163,7 +167,13 @@ mod metadata {
     /// `[floor(pa), floor(epa))` in page-aligned physical addresses, after
     /// [`HekiRange::check`] of (`va`, `pa`, `epa`).
     fn frames(va: u64, pa: u64, epa: u64) -> Result<Range<u64>, VsmError> {
-        HekiRange { va, pa, epa, attributes: 0 }.check()?;
+        HekiRange {
+            va,
+            pa,
+            epa,
+            attributes: 0,
+        }
+        .check()?;
         let m = !raw::HEKI_PAGE_OFFSET_MASK;
         Ok((pa & m)..(epa & m))
     }
@@ -183,13 +193,21 @@ mod metadata {
         /// The range `va`, `[pa, epa)` of type `t`; the errors of
         /// [`HekiRange::check`] (LiteBox's `new` panics instead).
         pub fn try_new(va: u64, pa: u64, epa: u64, t: ModMemType) -> Result<Self, VsmError> {
-            Ok(Self { virt_addr: va, phys_frame_range: frames(va, pa, epa)?, mod_mem_type: t })
+            Ok(Self {
+                virt_addr: va,
+                phys_frame_range: frames(va, pa, epa)?,
+                mod_mem_type: t,
+            })
         }
     }
 
     impl Default for ModuleMemoryRange {
         fn default() -> Self {
-            Self { virt_addr: 0, phys_frame_range: 0..0, mod_mem_type: ModMemType::Unknown }
+            Self {
+                virt_addr: 0,
+                phys_frame_range: 0..0,
+                mod_mem_type: ModMemType::Unknown,
+            }
         }
     }
 
@@ -255,7 +273,10 @@ mod metadata {
     impl KexecMemoryRange {
         /// The range `va`, `[pa, epa)`; the errors of [`HekiRange::check`].
         pub fn try_new(va: u64, pa: u64, epa: u64) -> Result<Self, VsmError> {
-            Ok(Self { virt_addr: va, phys_frame_range: frames(va, pa, epa)? })
+            Ok(Self {
+                virt_addr: va,
+                phys_frame_range: frames(va, pa, epa)?,
+            })
         }
     }
 

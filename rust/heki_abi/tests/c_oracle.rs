@@ -88,7 +88,10 @@ fn seed_typed_constants_have_the_c_values() {
     c.val("HEKI_KERNEL_INFO_SIZE", HekiKernelInfo::KINFO_LEN as u64);
     c.val("HEKI_CPU_MASK_MAX_CPUS", HEKI_CPU_MASK_MAX_CPUS as u64);
     c.val("HEKI_BOOT_SIGNAL_PAGE_SIZE", HEKI_BOOT_SIGNAL_PAGE_SIZE as u64);
-    c.val("HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET", HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET as u64);
+    c.val(
+        "HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET",
+        HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET as u64,
+    );
     c.val("HEKI_PATCH_TYPE_JUMP_LABEL", HekiPatchType::JumpLabel as u64);
     c.bytes("HEKI_MODULE_SIG_MAGIC", MODULE_SIG_MAGIC);
     for (name, v) in [
@@ -114,8 +117,14 @@ fn seed_typed_constants_have_the_c_values() {
         ("HVCALL_ENABLE_VP_VTL", HVCALL_ENABLE_VP_VTL),
         ("HVCALL_VTL_CALL", HVCALL_VTL_CALL),
         ("HVCALL_VTL_RETURN", HVCALL_VTL_RETURN),
-        ("HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX", HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX),
-        ("HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX", HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX),
+        (
+            "HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX",
+            HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX,
+        ),
+        (
+            "HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX",
+            HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX,
+        ),
         ("HVCALL_GET_VP_REGISTERS", HVCALL_GET_VP_REGISTERS),
         ("HVCALL_SET_VP_REGISTERS", HVCALL_SET_VP_REGISTERS),
     ] {
@@ -152,15 +161,30 @@ fn try_from_accepts_exactly_what_c_calls_valid_and_names() {
     let mut c = Checks::new();
     for v in probe_values(HekiKdataType::ALL.len() as u64) {
         let r = HekiKdataType::try_from(v);
-        c.val(&format!("heki_kdata_type_valid((heki_kdata_type_t){}ULL)", v), r.is_ok() as u64);
-        c.str(&format!("heki_kdata_type_name((heki_kdata_type_t){}ULL)", v), r.ok().map(|t| t.name()));
+        c.val(
+            &format!("heki_kdata_type_valid((heki_kdata_type_t){}ULL)", v),
+            r.is_ok() as u64,
+        );
+        c.str(
+            &format!("heki_kdata_type_name((heki_kdata_type_t){}ULL)", v),
+            r.ok().map(|t| t.name()),
+        );
     }
     for v in probe_values(ModMemType::ALL.len() as u64) {
         let r = ModMemType::try_from(v);
-        c.val(&format!("heki_mod_mem_type_valid((heki_mod_mem_type_t){}ULL)", v), r.is_ok() as u64);
-        c.str(&format!("heki_mod_mem_type_name((heki_mod_mem_type_t){}ULL)", v), r.ok().map(|t| t.name()));
+        c.val(
+            &format!("heki_mod_mem_type_valid((heki_mod_mem_type_t){}ULL)", v),
+            r.is_ok() as u64,
+        );
+        c.str(
+            &format!("heki_mod_mem_type_name((heki_mod_mem_type_t){}ULL)", v),
+            r.ok().map(|t| t.name()),
+        );
         if let Ok(t) = r {
-            c.val(&format!("heki_mod_mem_type_is_memory((heki_mod_mem_type_t){}ULL)", v), t.is_memory() as u64);
+            c.val(
+                &format!("heki_mod_mem_type_is_memory((heki_mod_mem_type_t){}ULL)", v),
+                t.is_memory() as u64,
+            );
         }
         let t = r.unwrap_or(ModMemType::Unknown);
         c.val(
@@ -170,18 +194,31 @@ fn try_from_accepts_exactly_what_c_calls_valid_and_names() {
     }
     for v in probe_values(HekiKexecType::ALL.len() as u64) {
         let r = HekiKexecType::try_from(v);
-        c.val(&format!("heki_kexec_type_valid((heki_kexec_type_t){}ULL)", v), r.is_ok() as u64);
-        c.str(&format!("heki_kexec_type_name((heki_kexec_type_t){}ULL)", v), r.ok().map(|t| t.name()));
+        c.val(
+            &format!("heki_kexec_type_valid((heki_kexec_type_t){}ULL)", v),
+            r.is_ok() as u64,
+        );
+        c.str(
+            &format!("heki_kexec_type_name((heki_kexec_type_t){}ULL)", v),
+            r.ok().map(|t| t.name()),
+        );
     }
     let funcs = (0x1_FFD0u32..0x2_0000).chain([0, 0xFFFF_FFFF, 0x8001_FFE0]);
     for v in funcs {
         let r = VsmFunction::try_from(v);
         c.val(&format!("vsm_func_id_known((vsm_func_id_t){}U)", v), r.is_ok() as u64);
-        c.str(&format!("vsm_func_id_name((vsm_func_id_t){}U)", v), r.ok().map(|f| f.name()));
+        c.str(
+            &format!("vsm_func_id_name((vsm_func_id_t){}U)", v),
+            r.ok().map(|f| f.name()),
+        );
     }
     for v in (0u16..0x100).chain([0x7FFF, 0xFFFF]) {
         // SUCCESS is a status but not an error.
-        let want = if v == 0 { Some("HV_STATUS_SUCCESS") } else { HypervCallError::try_from(v).ok().map(|e| e.name()) };
+        let want = if v == 0 {
+            Some("HV_STATUS_SUCCESS")
+        } else {
+            HypervCallError::try_from(v).ok().map(|e| e.name())
+        };
         c.str(&format!("hv_status_name((hv_status_t){})", v), want);
     }
     c.run("try-from");
@@ -200,7 +237,10 @@ fn error_codes_outside_the_lists_are_what_c_says() {
             (_, Ok(e)) => e.errno(),
             (_, Err(_)) => raw::HEKI_EINVAL,
         };
-        c.val(&format!("(unsigned long long)heki_vsm_error_errno((enum heki_vsm_error){}U)", v), errno as u64);
+        c.val(
+            &format!("(unsigned long long)heki_vsm_error_errno((enum heki_vsm_error){}U)", v),
+            errno as u64,
+        );
     }
     let count = raw::HEKI_VERIFY_ERR_COUNT as u32;
     for v in (0..count + 3).chain([u32::MAX]) {
@@ -209,7 +249,10 @@ fn error_codes_outside_the_lists_are_what_c_says() {
         c.str(&format!("heki_verify_error_name((enum heki_verify_error){}U)", v), name);
     }
     for e in VsmError::ALL {
-        c.val(&format!("heki_vtlcall_result_from_vsm_error(HEKI_VSM_ERR_{})", e.name()), e.vtlcall_result());
+        c.val(
+            &format!("heki_vtlcall_result_from_vsm_error(HEKI_VSM_ERR_{})", e.name()),
+            e.vtlcall_result(),
+        );
     }
     c.run("error-codes");
 }
@@ -223,9 +266,18 @@ fn attribute_conversions_are_the_c_ones() {
             &format!("heki_mem_attr_to_hv_page_prot((heki_mem_attr_t){}ULL)", a),
             mem_attr_to_hv_page_prot_flags(MemAttr::from_bits_retain(a)).bits() as u64,
         );
-        c.val(&format!("heki_mem_attr_valid((heki_mem_attr_t){}ULL)", a), MemAttr::from_bits(a).is_some() as u64);
-        let r = HekiRange { attributes: a, ..Default::default() };
-        c.val(&format!("heki_range_mem_attr(&(struct heki_range){{ .attributes = {}ULL }})", a), r.attributes);
+        c.val(
+            &format!("heki_mem_attr_valid((heki_mem_attr_t){}ULL)", a),
+            MemAttr::from_bits(a).is_some() as u64,
+        );
+        let r = HekiRange {
+            attributes: a,
+            ..Default::default()
+        };
+        c.val(
+            &format!("heki_range_mem_attr(&(struct heki_range){{ .attributes = {}ULL }})", a),
+            r.attributes,
+        );
     }
     c.run("attributes");
 }
@@ -247,9 +299,20 @@ fn hypercall_words_are_the_c_ones() {
             }
         }
     }
-    for r in [0u64, 2, 0xFFFF, 0x1_0000, 0x0000_0FFF_0000_0005, u64::MAX, 0x0000_1234_0000_0078] {
+    for r in [
+        0u64,
+        2,
+        0xFFFF,
+        0x1_0000,
+        0x0000_0FFF_0000_0005,
+        u64::MAX,
+        0x0000_1234_0000_0078,
+    ] {
         c.val(&format!("hv_hypercall_status({}ULL)", r), hypercall_status(r) as u64);
-        c.val(&format!("hv_hypercall_reps_done({}ULL)", r), hypercall_reps_done(r) as u64);
+        c.val(
+            &format!("hv_hypercall_reps_done({}ULL)", r),
+            hypercall_reps_done(r) as u64,
+        );
     }
     c.run("hypercall");
 }
@@ -257,13 +320,32 @@ fn hypercall_words_are_the_c_ones() {
 #[test]
 fn vtl_call_registers_and_results_are_the_c_ones() {
     let mut c = Checks::new();
-    let r8s = [0u64, 1, 0x7FFF_FFFF, (-1i64) as u64, (-22i64) as u64, (-4095i64) as u64, (-4096i64) as u64, i64::MIN as u64, u64::MAX];
+    let r8s = [
+        0u64,
+        1,
+        0x7FFF_FFFF,
+        (-1i64) as u64,
+        (-22i64) as u64,
+        (-4095i64) as u64,
+        (-4096i64) as u64,
+        i64::MIN as u64,
+        u64::MAX,
+    ];
     for r8 in r8s {
-        c.val(&format!("heki_vtlcall_result_is_error({}ULL)", r8), vtlcall_result_is_error(r8) as u64);
-        c.val(&format!("(unsigned long long)heki_vtlcall_result_errno({}ULL)", r8), vtlcall_result_errno(r8) as u64);
+        c.val(
+            &format!("heki_vtlcall_result_is_error({}ULL)", r8),
+            vtlcall_result_is_error(r8) as u64,
+        );
+        c.val(
+            &format!("(unsigned long long)heki_vtlcall_result_errno({}ULL)", r8),
+            vtlcall_result_errno(r8) as u64,
+        );
     }
     for err in [0, 1, 22, 129, 4095] {
-        c.val(&format!("heki_vtlcall_result_from_errno({})", err), vtlcall_result_from_errno(err));
+        c.val(
+            &format!("heki_vtlcall_result_from_errno({})", err),
+            vtlcall_result_from_errno(err),
+        );
     }
     for rdi in [0x1_FFE0u64, 0xFFFF_FFFF_0001_FFE2, 0x1_0001_FFEB, 0, u64::MAX] {
         let f = VsmFunction::from_rdi(rdi);
@@ -272,7 +354,10 @@ fn vtl_call_registers_and_results_are_the_c_ones() {
             Err(id) => id,
         };
         c.val(&format!("heki_vtlcall_func({}ULL)", rdi), raw_id as u64);
-        c.val(&format!("vsm_func_id_known(heki_vtlcall_func({}ULL))", rdi), f.is_ok() as u64);
+        c.val(
+            &format!("vsm_func_id_known(heki_vtlcall_func({}ULL))", rdi),
+            f.is_ok() as u64,
+        );
     }
     c.run("vtlcall");
 }
@@ -284,12 +369,27 @@ fn input_vtl_pending_exception_and_cpu_mask_are_the_c_ones() {
         let v = HvInputVtl::from_u8(b as u8);
         c.val(&format!("hv_input_vtl_target({})", b), v.target_vtl() as u64);
         c.val(&format!("hv_input_vtl_use_target({})", b), v.use_target_vtl() as u64);
-        c.val(&format!("hv_input_vtl({}, 1)", b), HvInputVtl::new_for_vtl(b as u8).as_u8() as u64);
-        c.val(&format!("hv_input_vtl({}, 0)", b), HvInputVtl::new().with_target_vtl(b as u8).as_u8() as u64);
+        c.val(
+            &format!("hv_input_vtl({}, 1)", b),
+            HvInputVtl::new_for_vtl(b as u8).as_u8() as u64,
+        );
+        c.val(
+            &format!("hv_input_vtl({}, 0)", b),
+            HvInputVtl::new().with_target_vtl(b as u8).as_u8() as u64,
+        );
     }
     c.val("hv_input_vtl_current()", HvInputVtl::current().as_u8() as u64);
-    c.val("hv_pending_exception_gp()", HvPendingExceptionEvent::general_protection().as_u64());
-    let masks = [[0u64, 0], [1, 0], [0, 1 << 63], [u64::MAX, u64::MAX], [0x8000_0000_0000_0001, 0x5]];
+    c.val(
+        "hv_pending_exception_gp()",
+        HvPendingExceptionEvent::general_protection().as_u64(),
+    );
+    let masks = [
+        [0u64, 0],
+        [1, 0],
+        [0, 1 << 63],
+        [u64::MAX, u64::MAX],
+        [0x8000_0000_0000_0001, 0x5],
+    ];
     for m in masks {
         let mask = HekiCpuMask { bits: m };
         let lit = format!("&(struct heki_cpu_mask){{ .bits = {{ {}ULL, {}ULL }} }}", m[0], m[1]);
@@ -371,7 +471,12 @@ fn patch_grid() -> Vec<HekiPatch> {
     for &pa0 in &pas {
         for &pa1 in &pas {
             for size in [0u8, 1, 2, 3, 4, 5, 6, 0xFF] {
-                v.push(HekiPatch { pa: [pa0, pa1], size, code: [0xCC; 5], reserved_22: [0xAB; 2] });
+                v.push(HekiPatch {
+                    pa: [pa0, pa1],
+                    size,
+                    code: [0xCC; 5],
+                    reserved_22: [0xAB; 2],
+                });
             }
         }
     }
@@ -403,7 +508,10 @@ fn patch_validation_is_the_c_vtl1_validation() {
         );
     }
     assert!(grid.iter().any(|p| p.is_valid()), "the grid holds valid patches");
-    assert!(grid.iter().any(|p| p.validate() == Err(VsmError::PatchPa1SamePage)), "and each failure");
+    assert!(
+        grid.iter().any(|p| p.validate() == Err(VsmError::PatchPa1SamePage)),
+        "and each failure"
+    );
     c.run("patch");
 }
 

@@ -12,7 +12,9 @@ use std::process::Command;
 
 fn files(dir: &Path) -> BTreeSet<String> {
     match std::fs::read_dir(dir) {
-        Ok(rd) => rd.map(|e| e.expect("directory entry").file_name().to_string_lossy().into_owned()).collect(),
+        Ok(rd) => rd
+            .map(|e| e.expect("directory entry").file_name().to_string_lossy().into_owned())
+            .collect(),
         Err(_) => BTreeSet::new(),
     }
 }
@@ -29,12 +31,25 @@ fn generated_files_match_a_fresh_generation() {
         let (a, b) = (files(&committed), files(&fresh));
         assert!(!b.is_empty(), "the generator wrote nothing into {}", sub);
         for f in a.symmetric_difference(&b) {
-            bad.push(format!("{}/{}: {}", sub, f, if a.contains(f) { "not generated any more" } else { "missing" }));
+            bad.push(format!(
+                "{}/{}: {}",
+                sub,
+                f,
+                if a.contains(f) {
+                    "not generated any more"
+                } else {
+                    "missing"
+                }
+            ));
         }
         for f in a.intersection(&b) {
             let (x, y) = (common::read(&committed.join(f)), common::read(&fresh.join(f)));
             if x != y {
-                let line = x.lines().zip(y.lines()).position(|(p, q)| p != q).unwrap_or_else(|| x.lines().count().min(y.lines().count()));
+                let line = x
+                    .lines()
+                    .zip(y.lines())
+                    .position(|(p, q)| p != q)
+                    .unwrap_or_else(|| x.lines().count().min(y.lines().count()));
                 bad.push(format!(
                     "{}/{}: differs from line {}\n    committed: {}\n    fresh:     {}",
                     sub,
@@ -49,5 +64,9 @@ fn generated_files_match_a_fresh_generation() {
     if bad.is_empty() {
         let _ = std::fs::remove_dir_all(&out);
     }
-    assert!(bad.is_empty(), "generated files are stale; run `make rust-gen` and commit:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "generated files are stale; run `make rust-gen` and commit:\n{}",
+        bad.join("\n")
+    );
 }

@@ -24,10 +24,24 @@ const LITEBOX_VSM_ERRNO: &[(i32, &[&str])] = &[
             "Vtl0CopyFailed",
         ],
     ),
-    (2, &["SystemCertificatesNotFound", "KernelSymbolTableNotFound", "PrecomputedPatchNotFound"]),
+    (
+        2,
+        &[
+            "SystemCertificatesNotFound",
+            "KernelSymbolTableNotFound",
+            "PrecomputedPatchNotFound",
+        ],
+    ),
     (1, &["OperationAfterEndOfBoot"]),
     (95, &["OperationNotSupported"]),
-    (13, &["TextPatchSuspicious", "SystemCertificatesInvalid", "SystemCertificatesNotLoaded"]),
+    (
+        13,
+        &[
+            "TextPatchSuspicious",
+            "SystemCertificatesInvalid",
+            "SystemCertificatesNotLoaded",
+        ],
+    ),
     (
         34,
         &[
@@ -74,7 +88,11 @@ fn litebox_vsm_errors_keep_their_names_and_errnos() {
         for name in *names {
             let e = by_name(name).unwrap_or_else(|| panic!("no VsmError::{}", name));
             assert_eq!(e.errno(), *errno, "{}", name);
-            assert!((e as u32) <= heki_abi::raw::HEKI_VSM_ERROR_LITEBOX_COUNT as u32, "{} among the first 42", name);
+            assert!(
+                (e as u32) <= heki_abi::raw::HEKI_VSM_ERROR_LITEBOX_COUNT as u32,
+                "{} among the first 42",
+                name
+            );
             n += 1;
         }
     }
@@ -112,7 +130,10 @@ fn every_error_is_a_negative_r8_with_its_errno() {
         assert_eq!(VsmError::try_from(e as u32), Ok(e));
     }
     assert_eq!(VsmError::try_from(0), Err(0), "OK is not an error");
-    assert_eq!(VsmError::try_from(heki_abi::raw::HEKI_VSM_ERR_COUNT as u32), Err(heki_abi::raw::HEKI_VSM_ERR_COUNT as u32));
+    assert_eq!(
+        VsmError::try_from(heki_abi::raw::HEKI_VSM_ERR_COUNT as u32),
+        Err(heki_abi::raw::HEKI_VSM_ERR_COUNT as u32)
+    );
     assert_eq!(VsmError::from(HypervCallError::TimeOut), VsmError::HypercallFailed);
 }
 
@@ -138,7 +159,11 @@ fn function_ids_are_litebox_s() {
     for (id, f) in want {
         assert_eq!(VsmFunction::try_from(id), Ok(f));
         assert_eq!(f as u32, id);
-        assert_eq!(VsmFunction::from_rdi(0xDEAD_BEEF_0000_0000 | id as u64), Ok(f), "bits 32..63 ignored");
+        assert_eq!(
+            VsmFunction::from_rdi(0xDEAD_BEEF_0000_0000 | id as u64),
+            Ok(f),
+            "bits 32..63 ignored"
+        );
     }
     for id in [0x1FFED, 0x1FFEF, 0x1FFF1, 0, u32::MAX] {
         assert_eq!(VsmFunction::try_from(id), Err(id));
@@ -170,8 +195,19 @@ fn hypercall_errors_are_litebox_s_and_a_wide_value_is_not_truncated() {
     assert_eq!(HypervCallError::check_status(0), Ok(()));
     assert_eq!(HypervCallError::try_from(0u16), Err(0), "success is not an error");
     assert_eq!(HypervCallError::check_status(0x1234), Err(HypervCallError::Unknown));
-    assert_eq!(HypervCallError::try_from(0x1_0002u32), Err(0x1_0002), "not truncated to status 2");
-    assert_eq!(HypervCallError::try_from(0xFFFF_FFFFu32), Err(0xFFFF_FFFF), "Unknown is not a status");
-    assert_eq!(HypervCallError::check_result(0x0000_0003_0000_0078), Err(HypervCallError::TimeOut));
+    assert_eq!(
+        HypervCallError::try_from(0x1_0002u32),
+        Err(0x1_0002),
+        "not truncated to status 2"
+    );
+    assert_eq!(
+        HypervCallError::try_from(0xFFFF_FFFFu32),
+        Err(0xFFFF_FFFF),
+        "Unknown is not a status"
+    );
+    assert_eq!(
+        HypervCallError::check_result(0x0000_0003_0000_0078),
+        Err(HypervCallError::TimeOut)
+    );
     assert_eq!(HypervCallError::Unknown as u32, 0xFFFF_FFFF);
 }

@@ -13,7 +13,11 @@ fn mem_attr_refuses_bits_outside_the_valid_mask() {
     assert_eq!(MemAttr::all().bits(), heki_abi::raw::MEM_ATTR_VALID_MASK);
     assert_eq!(MemAttr::from_bits_truncate(0x1F).bits(), 0xF);
     assert_eq!(MemAttr::from_bits_retain(0x1F).bits(), 0x1F, "retain keeps every bit");
-    assert_eq!((!MemAttr::MEM_ATTR_READ).bits(), 0xE, "complement stays inside the valid bits");
+    assert_eq!(
+        (!MemAttr::MEM_ATTR_READ).bits(),
+        0xE,
+        "complement stays inside the valid bits"
+    );
     assert!(MemAttr::all().is_all());
     assert!(!MemAttr::MEM_ATTR_READ.is_all());
 }
@@ -23,7 +27,10 @@ fn register_flags_keep_every_bit_as_the_seed_s() {
     assert_eq!(X86Cr4Flags::from_bits(u32::MAX).map(|f| f.bits()), Some(u32::MAX));
     assert_eq!(X86Cr4Flags::all().bits(), u32::MAX);
     assert_eq!(X86Cr4Flags::CR4_PIN_MASK.bits(), 0xFFFF_DE3F, "~(MCE|PGE|PCE|VMXE)");
-    assert_eq!(X86Cr0Flags::CR0_PIN_MASK, X86Cr0Flags::X86_CR0_PE | X86Cr0Flags::X86_CR0_WP | X86Cr0Flags::X86_CR0_PG);
+    assert_eq!(
+        X86Cr0Flags::CR0_PIN_MASK,
+        X86Cr0Flags::X86_CR0_PE | X86Cr0Flags::X86_CR0_WP | X86Cr0Flags::X86_CR0_PG
+    );
     assert_eq!(X86Cr0Flags::X86_CR0_PG.bits(), 1 << 31);
     assert_eq!(HvCrInterceptControlFlags::MSR_SGX_LAUNCH_CTRL_WRITE.bits(), 1 << 24);
     assert_eq!(
@@ -99,17 +106,29 @@ fn set_operations() {
     assert_eq!(e, w);
     assert_eq!(P::from_name("HV_PAGE_WRITABLE"), Some(w));
     assert_eq!(P::from_name("WRITABLE"), None);
-    assert_eq!(HvCrInterceptControlFlags::from_name("TR_WRITE").map(|f| f.bits()), Some(1 << 18));
+    assert_eq!(
+        HvCrInterceptControlFlags::from_name("TR_WRITE").map(|f| f.bits()),
+        Some(1 << 18)
+    );
     assert_eq!(u32::from(rw), 3);
-    assert_eq!(format!("{:x} {:X} {:b}", P::HV_PAGE_FULL_ACCESS, P::HV_PAGE_FULL_ACCESS, rw), "f F 11");
+    assert_eq!(
+        format!("{:x} {:X} {:b}", P::HV_PAGE_FULL_ACCESS, P::HV_PAGE_FULL_ACCESS, rw),
+        "f F 11"
+    );
 }
 
 #[test]
 fn debug_names_the_flags_then_the_rest() {
     type P = HvPageProtFlags;
-    assert_eq!(format!("{:?}", P::HV_PAGE_READABLE | P::HV_PAGE_WRITABLE), "HvPageProtFlags(HV_PAGE_READABLE | HV_PAGE_WRITABLE)");
+    assert_eq!(
+        format!("{:?}", P::HV_PAGE_READABLE | P::HV_PAGE_WRITABLE),
+        "HvPageProtFlags(HV_PAGE_READABLE | HV_PAGE_WRITABLE)"
+    );
     assert_eq!(format!("{:?}", P::empty()), "HvPageProtFlags(0x0)");
-    assert_eq!(format!("{:?}", P::from_bits_retain(0x31)), "HvPageProtFlags(HV_PAGE_READABLE | 0x30)");
+    assert_eq!(
+        format!("{:?}", P::from_bits_retain(0x31)),
+        "HvPageProtFlags(HV_PAGE_READABLE | 0x30)"
+    );
     assert_eq!(
         format!("{:?}", P::HV_PAGE_EXECUTABLE),
         "HvPageProtFlags(HV_PAGE_KERNEL_EXECUTABLE | HV_PAGE_USER_EXECUTABLE)"

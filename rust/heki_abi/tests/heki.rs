@@ -13,7 +13,12 @@ use heki_abi::Wire;
 const PA_LIMIT: u64 = 1 << 52;
 
 fn range(va: u64, pa: u64, epa: u64) -> HekiRange {
-    HekiRange { va, pa, epa, attributes: 0 }
+    HekiRange {
+        va,
+        pa,
+        epa,
+        attributes: 0,
+    }
 }
 
 #[test]
@@ -45,7 +50,11 @@ fn range_validity_does_not_judge_attributes_but_mem_attr_refuses_unknown_bits() 
     let mut r = range(0xFFFF_8000_0000_0000, 0x1000, 0x2000);
     r.attributes = u64::MAX;
     assert!(r.is_valid(), "each call checks attributes against its own namespace");
-    assert_eq!(r.mem_attr(), None, "bits outside MEM_ATTR_VALID_MASK: MEMORY_ATTRIBUTE_INVALID");
+    assert_eq!(
+        r.mem_attr(),
+        None,
+        "bits outside MEM_ATTR_VALID_MASK: MEMORY_ATTRIBUTE_INVALID"
+    );
     assert_eq!(r.heki_kdata_type(), HekiKdataType::Unknown);
     assert_eq!(r.mod_mem_type(), ModMemType::Unknown);
     assert_eq!(r.heki_kexec_type(), HekiKexecType::Unknown);
@@ -73,7 +82,11 @@ fn typed_attribute_setters_write_the_c_values() {
 
 #[test]
 fn unknown_is_never_a_try_from_result() {
-    assert_eq!(HekiKdataType::try_from(u64::MAX), Err(u64::MAX), "LiteBox's num_enum gives Ok(Unknown)");
+    assert_eq!(
+        HekiKdataType::try_from(u64::MAX),
+        Err(u64::MAX),
+        "LiteBox's num_enum gives Ok(Unknown)"
+    );
     assert_eq!(ModMemType::try_from(u64::MAX), Err(u64::MAX));
     assert_eq!(HekiKexecType::try_from(u64::MAX), Err(u64::MAX));
     assert_eq!(HekiKdataType::default(), HekiKdataType::Unknown);
@@ -102,7 +115,11 @@ fn page(n: u64) -> HekiPage {
     let mut p = HekiPage::new();
     p.nranges = n;
     for (i, r) in p.ranges.iter_mut().enumerate() {
-        *r = range(0xFFFF_8000_0000_0000 + 0x1000 * i as u64, 0x1000 * i as u64, 0x1000 * (i as u64 + 1));
+        *r = range(
+            0xFFFF_8000_0000_0000 + 0x1000 * i as u64,
+            0x1000 * i as u64,
+            0x1000 * (i as u64 + 1),
+        );
     }
     p
 }
@@ -119,7 +136,11 @@ fn page_checks_refuse_bad_counts_and_the_first_bad_range() {
     p.ranges[2].epa = 0;
     assert_eq!(p.check(), Err(VsmError::RangeEndBeforeStart));
     p.ranges[1].va = 1 << 47;
-    assert_eq!(p.check(), Err(VsmError::InvalidVirtualAddress), "the first bad range names the error");
+    assert_eq!(
+        p.check(),
+        Err(VsmError::InvalidVirtualAddress),
+        "the first bad range names the error"
+    );
     let mut q = page(2);
     q.ranges[2].epa = 0;
     assert_eq!(q.check(), Ok(()), "ranges beyond nranges are not read");
@@ -131,14 +152,26 @@ fn page_checks_refuse_bad_counts_and_the_first_bad_range() {
 #[test]
 fn next_pa_must_be_a_page_aligned_physical_address() {
     let mut p = HekiPage::new();
-    for (pa, ok) in [(0x1000, true), (0, true), (0x1001, false), (PA_LIMIT, false), (PA_LIMIT - 0x1000, true), (u64::MAX, false)] {
+    for (pa, ok) in [
+        (0x1000, true),
+        (0, true),
+        (0x1001, false),
+        (PA_LIMIT, false),
+        (PA_LIMIT - 0x1000, true),
+        (u64::MAX, false),
+    ] {
         p.next_pa = pa;
         assert_eq!(p.next_pa_valid(), ok, "{:#x}", pa);
     }
 }
 
 fn patch(pa0: u64, pa1: u64, size: u8) -> HekiPatch {
-    HekiPatch { pa: [pa0, pa1], size, code: [0x90; 5], reserved_22: [0; 2] }
+    HekiPatch {
+        pa: [pa0, pa1],
+        size,
+        code: [0x90; 5],
+        reserved_22: [0; 2],
+    }
 }
 
 #[test]
@@ -178,7 +211,12 @@ fn patch_from_bytes_takes_exactly_24_valid_bytes() {
 }
 
 fn info(ty: u32, n: u64, max: u64) -> HekiPatchInfo {
-    HekiPatchInfo { type_: ty, patch_index: n, max_patch_count: max, ..Default::default() }
+    HekiPatchInfo {
+        type_: ty,
+        patch_index: n,
+        max_patch_count: max,
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -204,11 +242,14 @@ fn patch_info_checks_refuse_each_malformed_header_with_its_code() {
 
 #[test]
 fn kernel_info_and_symbols_read_at_any_alignment_or_refuse_short_input() {
-    let mut blob = vec![0u8; 1 + 40];
+    let mut blob = [0u8; 1 + 40];
     blob[1..9].copy_from_slice(&0xFFFF_FFFF_8100_0000u64.to_le_bytes());
     let k = HekiKernelInfo::from_bytes(&blob[1..]).expect("unaligned is fine");
     assert_eq!(k.ksymtab_start, 0xFFFF_FFFF_8100_0000);
-    assert_eq!(HekiKernelInfo::from_bytes(&blob[1..32]), Err(VsmError::KernelInfoTooSmall));
+    assert_eq!(
+        HekiKernelInfo::from_bytes(&blob[1..32]),
+        Err(VsmError::KernelInfoTooSmall)
+    );
     assert_eq!(HekiKernelInfo::from_bytes(&[]), Err(VsmError::KernelInfoTooSmall));
     assert_eq!(HekiKernelSymbol::from_bytes(&blob[..11]), Err(VsmError::BufferTooSmall));
     assert!(HekiKernelSymbol::from_bytes(&blob[3..15]).is_ok());
@@ -241,7 +282,10 @@ fn ext() -> HekiKernelInfoExt {
         ncapwords: 24,
         ..Default::default()
     };
-    e.capwords[..24].iter_mut().enumerate().for_each(|(i, w)| *w = 0x100 + i as u32);
+    e.capwords[..24]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, w)| *w = 0x100 + i as u32);
     e
 }
 
@@ -259,29 +303,61 @@ fn kernel_info_extension_form_checks_follow_the_c_vtl1() {
     other[32] ^= 1;
     assert_eq!(HekiKernelInfoExt::find(&other), Ok(None));
 
-    assert_eq!(HekiKernelInfoExt::find(&blob(&e, full, &[])[..39]), Err(KernelInfoExtTruncated));
-    assert_eq!(HekiKernelInfoExt::find(&blob(&e, v1 - 1, &[])), Err(KernelInfoExtSizeInvalid));
-    assert_eq!(HekiKernelInfoExt::find(&blob(&e, full, &[])[..32 + 207]), Err(KernelInfoExtTruncated));
-    assert_eq!(HekiKernelInfoExt::find(&blob(&e, v1 + 8, &[])), Err(KernelInfoExtCapwordsCount));
-    assert_eq!(HekiKernelInfoExt::find(&blob(&e, full - 1, &[])), Err(KernelInfoExtCapwordsCount));
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&e, full, &[])[..39]),
+        Err(KernelInfoExtTruncated)
+    );
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&e, v1 - 1, &[])),
+        Err(KernelInfoExtSizeInvalid)
+    );
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&e, full, &[])[..32 + 207]),
+        Err(KernelInfoExtTruncated)
+    );
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&e, v1 + 8, &[])),
+        Err(KernelInfoExtCapwordsCount)
+    );
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&e, full - 1, &[])),
+        Err(KernelInfoExtCapwordsCount)
+    );
 
     let mut bad = e;
     bad.pad = 1;
-    assert_eq!(HekiKernelInfoExt::find(&blob(&bad, full, &[])), Err(KernelInfoExtReserved));
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&bad, full, &[])),
+        Err(KernelInfoExtReserved)
+    );
     let mut bad = e;
     bad.flags = raw::HEKI_KERNEL_INFO_EXT_FLAGS + 1;
-    assert_eq!(HekiKernelInfoExt::find(&blob(&bad, full, &[])), Err(KernelInfoExtReserved));
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&bad, full, &[])),
+        Err(KernelInfoExtReserved)
+    );
     for n in [1, 11, 33, u32::MAX] {
         let mut bad = e;
         bad.ncapwords = n;
-        assert_eq!(HekiKernelInfoExt::find(&blob(&bad, full, &[])), Err(KernelInfoExtCapwordsCount), "{}", n);
+        assert_eq!(
+            HekiKernelInfoExt::find(&blob(&bad, full, &[])),
+            Err(KernelInfoExtCapwordsCount),
+            "{}",
+            n
+        );
     }
     let mut bad = e;
     bad.pad2 = 1;
-    assert_eq!(HekiKernelInfoExt::find(&blob(&bad, full, &[])), Err(KernelInfoExtReserved));
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&bad, full, &[])),
+        Err(KernelInfoExtReserved)
+    );
     let mut bad = e;
     bad.capwords[24] = 1;
-    assert_eq!(HekiKernelInfoExt::find(&blob(&bad, full, &[])), Err(KernelInfoExtReserved));
+    assert_eq!(
+        HekiKernelInfoExt::find(&blob(&bad, full, &[])),
+        Err(KernelInfoExtReserved)
+    );
 
     let got = HekiKernelInfoExt::find(&blob(&e, full, &[1, 2, 3])).unwrap().unwrap();
     assert_eq!(got.capwords[23], 0x100 + 23);
@@ -313,7 +389,10 @@ fn kimage_segments_are_bounded_by_kexec_segment_max() {
 #[test]
 fn module_signature_trailer() {
     assert_eq!(MODULE_SIG_MAGIC, b"~Module signature appended~\n");
-    let mut s = HekiModuleSignature { id_type: 2, ..Default::default() };
+    let mut s = HekiModuleSignature {
+        id_type: 2,
+        ..Default::default()
+    };
     assert!(!s.is_pkcs7(), "sig_len 0");
     s.set_sig_len(0x0102_0304);
     assert_eq!(s.sig_len_be, [1, 2, 3, 4], "big-endian");
@@ -332,11 +411,19 @@ fn conversions_are_litebox_s_table() {
     assert_eq!(mem_attr_to_hv_page_prot_flags(r | w).bits(), 0xB);
     assert_eq!(mem_attr_to_hv_page_prot_flags(r | x).bits(), 0xD);
     assert_eq!(mem_attr_to_hv_page_prot_flags(r | w | x).bits(), 0xF);
-    assert_eq!(mem_attr_to_hv_page_prot_flags(MemAttr::MEM_ATTR_IMMUTABLE), HvPageProtFlags::empty());
+    assert_eq!(
+        mem_attr_to_hv_page_prot_flags(MemAttr::MEM_ATTR_IMMUTABLE),
+        HvPageProtFlags::empty()
+    );
     assert_eq!(mod_mem_type_to_mem_attr(ModMemType::Text), r | x);
     assert_eq!(mod_mem_type_to_mem_attr(ModMemType::RoAfterInit), r | w);
     assert_eq!(mod_mem_type_to_mem_attr(ModMemType::InitRoData), r);
-    for t in [ModMemType::ElfBuffer, ModMemType::Patch, ModMemType::PerCpu, ModMemType::Unknown] {
+    for t in [
+        ModMemType::ElfBuffer,
+        ModMemType::Patch,
+        ModMemType::PerCpu,
+        ModMemType::Unknown,
+    ] {
         assert_eq!(mod_mem_type_to_mem_attr(t), MemAttr::empty(), "{:?}", t);
         assert!(!t.is_memory());
     }

@@ -24,6 +24,10 @@ fn every_struct_of_the_dump_is_checked() {
     assert!(!structs.is_empty());
     for s in structs {
         let name = s.split(' ').next().unwrap();
-        assert!(gen.contains(&format!("fn layout_{}()", name)), "no layout test for {}: make rust-gen", name);
+        assert!(
+            gen.contains(&format!("fn layout_{}()", name)),
+            "no layout test for {}: make rust-gen",
+            name
+        );
     }
 }

@@ -64,7 +64,9 @@ fn test_hv_register_vsm_partition_config_bitfield() {
 
     assert_eq!(HvRegisterVsmPartitionConfig::default().as_u64(), 0);
 
-    let b = HvRegisterVsmPartitionConfig::new().with_intercept_acceptance(true).with_intercept_vp_startup(true);
+    let b = HvRegisterVsmPartitionConfig::new()
+        .with_intercept_acceptance(true)
+        .with_intercept_vp_startup(true);
     assert!(b.intercept_acceptance());
     assert!(b.intercept_vp_startup());
     assert!(!b.enable_vtl_protection());
@@ -128,7 +130,10 @@ fn test_hv_pending_exception_event_bitfield() {
 
     e.set_error_code(0xDEAD_BEEF);
     assert_eq!(e.error_code(), 0xDEAD_BEEF, "error_code is 32 bits");
-    assert_eq!(e.as_u64(), 1 | (7 << 1) | (1 << 8) | (0xABCD << 16) | (0xDEAD_BEEF << 32));
+    assert_eq!(
+        e.as_u64(),
+        1 | (7 << 1) | (1 << 8) | (0xABCD << 16) | (0xDEAD_BEEF << 32)
+    );
 
     assert_eq!(size_of::<HvPendingExceptionEvent>(), 8);
     assert_eq!(HvPendingExceptionEvent::default().as_u64(), 0);

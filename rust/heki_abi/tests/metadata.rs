@@ -13,16 +13,28 @@ fn module_ranges_refuse_vtl0_values_litebox_panics_on() {
     assert_eq!(bad_va, Err(VsmError::InvalidVirtualAddress));
     let bad_pa = ModuleMemoryRange::try_new(0, 1 << 52, 1 << 52, ModMemType::Text);
     assert_eq!(bad_pa, Err(VsmError::InvalidPhysicalAddress));
-    assert_eq!(KexecMemoryRange::try_new(0, 0x3000, 0x1000), Err(VsmError::RangeEndBeforeStart));
+    assert_eq!(
+        KexecMemoryRange::try_new(0, 0x3000, 0x1000),
+        Err(VsmError::RangeEndBeforeStart)
+    );
 
     let mut m = ModuleMemoryMetadata::new();
-    let r = HekiRange { va: 0xFFFF_FFFF_C000_0000, pa: 0x1_2345, epa: 0x3_4567, attributes: 4 };
+    let r = HekiRange {
+        va: 0xFFFF_FFFF_C000_0000,
+        pa: 0x1_2345,
+        epa: 0x3_4567,
+        attributes: 4,
+    };
     m.insert_heki_range(&r).unwrap();
     let bad = HekiRange { va: 1 << 63, ..r };
     assert_eq!(m.insert_heki_range(&bad), Err(VsmError::InvalidVirtualAddress));
     assert_eq!(m.iter().count(), 1, "a refused range is not recorded");
     let got = m.iter().next().unwrap();
-    assert_eq!(got.phys_frame_range, 0x1_2000..0x3_4000, "frames containing pa up to the one containing epa");
+    assert_eq!(
+        got.phys_frame_range,
+        0x1_2000..0x3_4000,
+        "frames containing pa up to the one containing epa"
+    );
     assert_eq!(got.mod_mem_type, ModMemType::InitText);
     m.insert_patch_target(0x1_2345);
     assert_eq!(m.get_patch_targets(), &vec![0x1_2345]);
@@ -33,7 +45,12 @@ fn module_ranges_refuse_vtl0_values_litebox_panics_on() {
 #[test]
 fn kexec_metadata_holds_and_clears_ranges() {
     let mut k = KexecMemoryMetadata::new();
-    let r = HekiRange { va: 0, pa: 0x5000, epa: 0x7000, attributes: 2 };
+    let r = HekiRange {
+        va: 0,
+        pa: 0x5000,
+        epa: 0x7000,
+        attributes: 2,
+    };
     k.insert_heki_range(&r).unwrap();
     k.insert_memory_range(KexecMemoryRange::default());
     assert_eq!(k.iter().count(), 2);

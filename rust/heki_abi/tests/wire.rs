@@ -25,7 +25,12 @@ fn noise(seed: u64, n: usize) -> Vec<u8> {
 fn refuses_every_short_length<T: Wire>() {
     let big = noise(7, T::SIZE + 8);
     for n in 0..T::SIZE {
-        assert_eq!(T::read_from_prefix(&big[..n]).err(), Some(VsmError::BufferTooSmall), "{} bytes", n);
+        assert_eq!(
+            T::read_from_prefix(&big[..n]).err(),
+            Some(VsmError::BufferTooSmall),
+            "{} bytes",
+            n
+        );
         assert!(T::read_from_bytes(&big[..n]).is_none(), "{} bytes", n);
     }
     assert!(T::read_from_bytes(&big[..T::SIZE + 1]).is_none(), "one byte too many");
@@ -114,7 +119,11 @@ fn fields_are_little_endian_at_their_offsets() {
     assert_eq!(p.reserved_22, [22, 23]);
 
     let s = HekiKernelSymbol::read_from_bytes(&[0xFC, 0xFF, 0xFF, 0xFF, 8, 0, 0, 0, 0, 0, 0, 0x80]).unwrap();
-    assert_eq!((s.value_offset, s.name_offset, s.namespace_offset), (-4, 8, i32::MIN), "signed");
+    assert_eq!(
+        (s.value_offset, s.name_offset, s.namespace_offset),
+        (-4, 8, i32::MIN),
+        "signed"
+    );
 
     let mut page = vec![0u8; 4096];
     page[16] = 2;
@@ -129,7 +138,11 @@ fn fields_are_little_endian_at_their_offsets() {
 
 #[test]
 fn to_bytes_is_write_to() {
-    let k = HekiKimage { nr_segments: 3, start: 0x1234, ..Default::default() };
+    let k = HekiKimage {
+        nr_segments: 3,
+        start: 0x1234,
+        ..Default::default()
+    };
     let mut b = vec![0u8; 584];
     k.write_to(&mut b).unwrap();
     assert_eq!(&k.to_bytes()[..], &b[..]);

@@ -83,8 +83,7 @@ impl HvRegisterVsmPartitionConfig {
     pub const fn with_default_vtl_protection_mask(self, v: u8) -> Self {
         Self(
             (self.0 & !crate::raw::HV_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_MASK)
-                | (((v as u64)
-                    << crate::raw::HV_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_SHIFT)
+                | (((v as u64) << crate::raw::HV_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_SHIFT)
                     & crate::raw::HV_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_MASK),
         )
     }
@@ -126,8 +125,7 @@ impl HvRegisterVsmPartitionConfig {
     pub const fn with_deny_lower_vtl_startup(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP_MASK)
-                | (((v as u64)
-                    << crate::raw::HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP_SHIFT)
+                | (((v as u64) << crate::raw::HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP_SHIFT)
                     & crate::raw::HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP_MASK),
         )
     }
@@ -169,8 +167,7 @@ impl HvRegisterVsmPartitionConfig {
     pub const fn with_intercept_enable_vtl_protection(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_ENABLE_VTL_PROTECTION_MASK)
-                | (((v as u64)
-                    << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_ENABLE_VTL_PROTECTION_SHIFT)
+                | (((v as u64) << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_ENABLE_VTL_PROTECTION_SHIFT)
                     & crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_ENABLE_VTL_PROTECTION_MASK),
         )
     }
@@ -212,8 +209,7 @@ impl HvRegisterVsmPartitionConfig {
     pub const fn with_intercept_cpuid_unimplemented(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_CPUID_UNIMPLEMENTED_MASK)
-                | (((v as u64)
-                    << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_CPUID_UNIMPLEMENTED_SHIFT)
+                | (((v as u64) << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_CPUID_UNIMPLEMENTED_SHIFT)
                     & crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_CPUID_UNIMPLEMENTED_MASK),
         )
     }
@@ -234,8 +230,7 @@ impl HvRegisterVsmPartitionConfig {
     pub const fn with_intercept_unrecoverable_exception(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_UNRECOVERABLE_EXCEPTION_MASK)
-                | (((v as u64)
-                    << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_UNRECOVERABLE_EXCEPTION_SHIFT)
+                | (((v as u64) << crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_UNRECOVERABLE_EXCEPTION_SHIFT)
                     & crate::raw::HV_VSM_PARTITION_CONFIG_INTERCEPT_UNRECOVERABLE_EXCEPTION_MASK),
         )
     }
@@ -266,10 +261,7 @@ impl core::fmt::Debug for HvRegisterVsmPartitionConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("HvRegisterVsmPartitionConfig")
             .field("enable_vtl_protection", &self.enable_vtl_protection())
-            .field(
-                "default_vtl_protection_mask",
-                &self.default_vtl_protection_mask(),
-            )
+            .field("default_vtl_protection_mask", &self.default_vtl_protection_mask())
             .field("zero_memory_on_reset", &self.zero_memory_on_reset())
             .field("deny_lower_vtl_startup", &self.deny_lower_vtl_startup())
             .field("intercept_acceptance", &self.intercept_acceptance())
@@ -278,10 +270,7 @@ impl core::fmt::Debug for HvRegisterVsmPartitionConfig {
                 &self.intercept_enable_vtl_protection(),
             )
             .field("intercept_vp_startup", &self.intercept_vp_startup())
-            .field(
-                "intercept_cpuid_unimplemented",
-                &self.intercept_cpuid_unimplemented(),
-            )
+            .field("intercept_cpuid_unimplemented", &self.intercept_cpuid_unimplemented())
             .field(
                 "intercept_unrecoverable_exception",
                 &self.intercept_unrecoverable_exception(),
@@ -670,8 +659,7 @@ impl HvRegisterVsmVpStatus {
 
     /// `active_vtl` (C `hv_vsm_vp_status_active_vtl()`).
     pub const fn active_vtl(&self) -> u8 {
-        ((self.0 & crate::raw::HV_VSM_VP_STATUS_ACTIVE_VTL_MASK)
-            >> crate::raw::HV_VSM_VP_STATUS_ACTIVE_VTL_SHIFT) as u8
+        ((self.0 & crate::raw::HV_VSM_VP_STATUS_ACTIVE_VTL_MASK) >> crate::raw::HV_VSM_VP_STATUS_ACTIVE_VTL_SHIFT) as u8
     }
 
     /// Set `active_vtl`; bits that do not fit are dropped (C `hv_vsm_vp_status_active_vtl_set()`).
@@ -852,8 +840,8 @@ impl HvPendingExceptionEvent {
 
     /// `vector` (C `hv_pending_exception_vector()`).
     pub const fn vector(&self) -> u16 {
-        ((self.0 & crate::raw::HV_PENDING_EXCEPTION_VECTOR_MASK)
-            >> crate::raw::HV_PENDING_EXCEPTION_VECTOR_SHIFT) as u16
+        ((self.0 & crate::raw::HV_PENDING_EXCEPTION_VECTOR_MASK) >> crate::raw::HV_PENDING_EXCEPTION_VECTOR_SHIFT)
+            as u16
     }
 
     /// Set `vector`; bits that do not fit are dropped (C `hv_pending_exception_vector_set()`).
@@ -952,8 +940,7 @@ impl HvSynicSint {
 
     /// `vector` (C `hv_synic_sint_vector()`).
     pub const fn vector(&self) -> u8 {
-        ((self.0 & crate::raw::HV_SYNIC_SINT_VECTOR_MASK) >> crate::raw::HV_SYNIC_SINT_VECTOR_SHIFT)
-            as u8
+        ((self.0 & crate::raw::HV_SYNIC_SINT_VECTOR_MASK) >> crate::raw::HV_SYNIC_SINT_VECTOR_SHIFT) as u8
     }
 
     /// Set `vector`; bits that do not fit are dropped (C `hv_synic_sint_vector_set()`).
@@ -965,15 +952,13 @@ impl HvSynicSint {
     pub const fn with_vector(self, v: u8) -> Self {
         Self(
             (self.0 & !crate::raw::HV_SYNIC_SINT_VECTOR_MASK)
-                | (((v as u64) << crate::raw::HV_SYNIC_SINT_VECTOR_SHIFT)
-                    & crate::raw::HV_SYNIC_SINT_VECTOR_MASK),
+                | (((v as u64) << crate::raw::HV_SYNIC_SINT_VECTOR_SHIFT) & crate::raw::HV_SYNIC_SINT_VECTOR_MASK),
         )
     }
 
     /// `masked` (C `hv_synic_sint_masked()`).
     pub const fn masked(&self) -> bool {
-        (self.0 & crate::raw::HV_SYNIC_SINT_MASKED_MASK) >> crate::raw::HV_SYNIC_SINT_MASKED_SHIFT
-            != 0
+        (self.0 & crate::raw::HV_SYNIC_SINT_MASKED_MASK) >> crate::raw::HV_SYNIC_SINT_MASKED_SHIFT != 0
     }
 
     /// Set `masked`; bits that do not fit are dropped (C `hv_synic_sint_masked_set()`).
@@ -985,16 +970,13 @@ impl HvSynicSint {
     pub const fn with_masked(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_SYNIC_SINT_MASKED_MASK)
-                | (((v as u64) << crate::raw::HV_SYNIC_SINT_MASKED_SHIFT)
-                    & crate::raw::HV_SYNIC_SINT_MASKED_MASK),
+                | (((v as u64) << crate::raw::HV_SYNIC_SINT_MASKED_SHIFT) & crate::raw::HV_SYNIC_SINT_MASKED_MASK),
         )
     }
 
     /// `auto_eoi` (C `hv_synic_sint_auto_eoi()`).
     pub const fn auto_eoi(&self) -> bool {
-        (self.0 & crate::raw::HV_SYNIC_SINT_AUTO_EOI_MASK)
-            >> crate::raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT
-            != 0
+        (self.0 & crate::raw::HV_SYNIC_SINT_AUTO_EOI_MASK) >> crate::raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT != 0
     }
 
     /// Set `auto_eoi`; bits that do not fit are dropped (C `hv_synic_sint_auto_eoi_set()`).
@@ -1006,15 +988,13 @@ impl HvSynicSint {
     pub const fn with_auto_eoi(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_SYNIC_SINT_AUTO_EOI_MASK)
-                | (((v as u64) << crate::raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT)
-                    & crate::raw::HV_SYNIC_SINT_AUTO_EOI_MASK),
+                | (((v as u64) << crate::raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT) & crate::raw::HV_SYNIC_SINT_AUTO_EOI_MASK),
         )
     }
 
     /// `polling` (C `hv_synic_sint_polling()`).
     pub const fn polling(&self) -> bool {
-        (self.0 & crate::raw::HV_SYNIC_SINT_POLLING_MASK) >> crate::raw::HV_SYNIC_SINT_POLLING_SHIFT
-            != 0
+        (self.0 & crate::raw::HV_SYNIC_SINT_POLLING_MASK) >> crate::raw::HV_SYNIC_SINT_POLLING_SHIFT != 0
     }
 
     /// Set `polling`; bits that do not fit are dropped (C `hv_synic_sint_polling_set()`).
@@ -1026,8 +1006,7 @@ impl HvSynicSint {
     pub const fn with_polling(self, v: bool) -> Self {
         Self(
             (self.0 & !crate::raw::HV_SYNIC_SINT_POLLING_MASK)
-                | (((v as u64) << crate::raw::HV_SYNIC_SINT_POLLING_SHIFT)
-                    & crate::raw::HV_SYNIC_SINT_POLLING_MASK),
+                | (((v as u64) << crate::raw::HV_SYNIC_SINT_POLLING_SHIFT) & crate::raw::HV_SYNIC_SINT_POLLING_MASK),
         )
     }
 }

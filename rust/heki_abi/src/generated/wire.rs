@@ -121,9 +121,7 @@ impl Codec for raw::heki_kimage {
             vmcoreinfo_page: u64::from_le_bytes(get(b, 48)),
             vmcoreinfo_data_copy: u64::from_le_bytes(get(b, 56)),
             nr_segments: u64::from_le_bytes(get(b, 64)),
-            segment: core::array::from_fn(|i| {
-                raw::heki_kexec_segment::decode(tail(b, 72 + 32 * i))
-            }),
+            segment: core::array::from_fn(|i| raw::heki_kexec_segment::decode(tail(b, 72 + 32 * i))),
         }
     }
 

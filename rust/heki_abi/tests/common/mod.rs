@@ -92,8 +92,12 @@ impl Checks {
 
     /// `expr` has `v`'s value, size and signedness.
     pub fn int<T: CInt>(&mut self, expr: &str, v: T) {
-        self.lines.push(format!("pi(sizeof({e}), SIGNED({e}), (unsigned long long)({e}));", e = expr));
-        self.expect.push(format!("{} {} {}", std::mem::size_of::<T>(), T::SIGNED as u8, v.ull()));
+        self.lines.push(format!(
+            "pi(sizeof({e}), SIGNED({e}), (unsigned long long)({e}));",
+            e = expr
+        ));
+        self.expect
+            .push(format!("{} {} {}", std::mem::size_of::<T>(), T::SIGNED as u8, v.ull()));
     }
 
     /// `(unsigned long long)(expr)` is `v`.
@@ -165,7 +169,13 @@ impl Checks {
         run(&mut cc);
         let out = run(&mut Command::new(&exe));
         let got: Vec<&str> = out.lines().collect();
-        assert_eq!(got.len(), self.lines.len(), "C printed {} lines for {} checks", got.len(), self.lines.len());
+        assert_eq!(
+            got.len(),
+            self.lines.len(),
+            "C printed {} lines for {} checks",
+            got.len(),
+            self.lines.len()
+        );
         let mut bad = Vec::new();
         for ((l, want), g) in self.lines.iter().zip(&self.expect).zip(&got) {
             if want != g {

@@ -17,16 +17,8 @@ fn layout_heki_range() {
     assert_eq!(size_of_val(&v.pa), 8, "size of heki_range.pa");
     assert_eq!(offset(&v, &v.epa), 16, "offset of heki_range.epa");
     assert_eq!(size_of_val(&v.epa), 8, "size of heki_range.epa");
-    assert_eq!(
-        offset(&v, &v.attributes),
-        24,
-        "offset of heki_range.attributes"
-    );
-    assert_eq!(
-        size_of_val(&v.attributes),
-        8,
-        "size of heki_range.attributes"
-    );
+    assert_eq!(offset(&v, &v.attributes), 24, "offset of heki_range.attributes");
+    assert_eq!(size_of_val(&v.attributes), 8, "size of heki_range.attributes");
 }
 
 #[test]
@@ -42,26 +34,14 @@ fn layout_heki_page() {
     assert_eq!(size_of_val(&v.nranges), 8, "size of heki_page.nranges");
     assert_eq!(offset(&v, &v.ranges), 24, "offset of heki_page.ranges");
     assert_eq!(size_of_val(&v.ranges), 4064, "size of heki_page.ranges");
-    assert_eq!(
-        offset(&v, &v.reserved_4088),
-        4088,
-        "offset of heki_page.reserved_4088"
-    );
-    assert_eq!(
-        size_of_val(&v.reserved_4088),
-        8,
-        "size of heki_page.reserved_4088"
-    );
+    assert_eq!(offset(&v, &v.reserved_4088), 4088, "offset of heki_page.reserved_4088");
+    assert_eq!(size_of_val(&v.reserved_4088), 8, "size of heki_page.reserved_4088");
 }
 
 #[test]
 fn layout_heki_kexec_segment() {
     let v = raw::heki_kexec_segment::default();
-    assert_eq!(
-        size_of::<raw::heki_kexec_segment>(),
-        32,
-        "size of heki_kexec_segment"
-    );
+    assert_eq!(size_of::<raw::heki_kexec_segment>(), 32, "size of heki_kexec_segment");
     assert_eq!(
         align_of::<raw::heki_kexec_segment>(),
         8,
@@ -69,19 +49,11 @@ fn layout_heki_kexec_segment() {
     );
     assert_eq!(offset(&v, &v.buf), 0, "offset of heki_kexec_segment.buf");
     assert_eq!(size_of_val(&v.buf), 8, "size of heki_kexec_segment.buf");
-    assert_eq!(
-        offset(&v, &v.bufsz),
-        8,
-        "offset of heki_kexec_segment.bufsz"
-    );
+    assert_eq!(offset(&v, &v.bufsz), 8, "offset of heki_kexec_segment.bufsz");
     assert_eq!(size_of_val(&v.bufsz), 8, "size of heki_kexec_segment.bufsz");
     assert_eq!(offset(&v, &v.mem), 16, "offset of heki_kexec_segment.mem");
     assert_eq!(size_of_val(&v.mem), 8, "size of heki_kexec_segment.mem");
-    assert_eq!(
-        offset(&v, &v.memsz),
-        24,
-        "offset of heki_kexec_segment.memsz"
-    );
+    assert_eq!(offset(&v, &v.memsz), 24, "offset of heki_kexec_segment.memsz");
     assert_eq!(size_of_val(&v.memsz), 8, "size of heki_kexec_segment.memsz");
 }
 
@@ -89,25 +61,13 @@ fn layout_heki_kexec_segment() {
 fn layout_heki_kimage() {
     let v = raw::heki_kimage::default();
     assert_eq!(size_of::<raw::heki_kimage>(), 584, "size of heki_kimage");
-    assert_eq!(
-        align_of::<raw::heki_kimage>(),
-        8,
-        "alignment of heki_kimage"
-    );
+    assert_eq!(align_of::<raw::heki_kimage>(), 8, "alignment of heki_kimage");
     assert_eq!(offset(&v, &v.head), 0, "offset of heki_kimage.head");
     assert_eq!(size_of_val(&v.head), 8, "size of heki_kimage.head");
     assert_eq!(offset(&v, &v.entry), 8, "offset of heki_kimage.entry");
     assert_eq!(size_of_val(&v.entry), 8, "size of heki_kimage.entry");
-    assert_eq!(
-        offset(&v, &v.last_entry),
-        16,
-        "offset of heki_kimage.last_entry"
-    );
-    assert_eq!(
-        size_of_val(&v.last_entry),
-        8,
-        "size of heki_kimage.last_entry"
-    );
+    assert_eq!(offset(&v, &v.last_entry), 16, "offset of heki_kimage.last_entry");
+    assert_eq!(size_of_val(&v.last_entry), 8, "size of heki_kimage.last_entry");
     assert_eq!(offset(&v, &v.start), 24, "offset of heki_kimage.start");
     assert_eq!(size_of_val(&v.start), 8, "size of heki_kimage.start");
     assert_eq!(
@@ -120,16 +80,8 @@ fn layout_heki_kimage() {
         8,
         "size of heki_kimage.control_code_page"
     );
-    assert_eq!(
-        offset(&v, &v.swap_page),
-        40,
-        "offset of heki_kimage.swap_page"
-    );
-    assert_eq!(
-        size_of_val(&v.swap_page),
-        8,
-        "size of heki_kimage.swap_page"
-    );
+    assert_eq!(offset(&v, &v.swap_page), 40, "offset of heki_kimage.swap_page");
+    assert_eq!(size_of_val(&v.swap_page), 8, "size of heki_kimage.swap_page");
     assert_eq!(
         offset(&v, &v.vmcoreinfo_page),
         48,
@@ -150,16 +102,8 @@ fn layout_heki_kimage() {
         8,
         "size of heki_kimage.vmcoreinfo_data_copy"
     );
-    assert_eq!(
-        offset(&v, &v.nr_segments),
-        64,
-        "offset of heki_kimage.nr_segments"
-    );
-    assert_eq!(
-        size_of_val(&v.nr_segments),
-        8,
-        "size of heki_kimage.nr_segments"
-    );
+    assert_eq!(offset(&v, &v.nr_segments), 64, "offset of heki_kimage.nr_segments");
+    assert_eq!(size_of_val(&v.nr_segments), 8, "size of heki_kimage.nr_segments");
     assert_eq!(offset(&v, &v.segment), 72, "offset of heki_kimage.segment");
     assert_eq!(size_of_val(&v.segment), 512, "size of heki_kimage.segment");
 }
@@ -167,16 +111,8 @@ fn layout_heki_kimage() {
 #[test]
 fn layout_heki_kernel_info() {
     let v = raw::heki_kernel_info::default();
-    assert_eq!(
-        size_of::<raw::heki_kernel_info>(),
-        32,
-        "size of heki_kernel_info"
-    );
-    assert_eq!(
-        align_of::<raw::heki_kernel_info>(),
-        8,
-        "alignment of heki_kernel_info"
-    );
+    assert_eq!(size_of::<raw::heki_kernel_info>(), 32, "size of heki_kernel_info");
+    assert_eq!(align_of::<raw::heki_kernel_info>(), 8, "alignment of heki_kernel_info");
     assert_eq!(
         offset(&v, &v.ksymtab_start),
         0,
@@ -187,16 +123,8 @@ fn layout_heki_kernel_info() {
         8,
         "size of heki_kernel_info.ksymtab_start"
     );
-    assert_eq!(
-        offset(&v, &v.ksymtab_end),
-        8,
-        "offset of heki_kernel_info.ksymtab_end"
-    );
-    assert_eq!(
-        size_of_val(&v.ksymtab_end),
-        8,
-        "size of heki_kernel_info.ksymtab_end"
-    );
+    assert_eq!(offset(&v, &v.ksymtab_end), 8, "offset of heki_kernel_info.ksymtab_end");
+    assert_eq!(size_of_val(&v.ksymtab_end), 8, "size of heki_kernel_info.ksymtab_end");
     assert_eq!(
         offset(&v, &v.ksymtab_gpl_start),
         16,
@@ -232,21 +160,9 @@ fn layout_heki_kernel_info_ext() {
         8,
         "alignment of heki_kernel_info_ext"
     );
-    assert_eq!(
-        offset(&v, &v.magic),
-        0,
-        "offset of heki_kernel_info_ext.magic"
-    );
-    assert_eq!(
-        size_of_val(&v.magic),
-        4,
-        "size of heki_kernel_info_ext.magic"
-    );
-    assert_eq!(
-        offset(&v, &v.size),
-        4,
-        "offset of heki_kernel_info_ext.size"
-    );
+    assert_eq!(offset(&v, &v.magic), 0, "offset of heki_kernel_info_ext.magic");
+    assert_eq!(size_of_val(&v.magic), 4, "size of heki_kernel_info_ext.magic");
+    assert_eq!(offset(&v, &v.size), 4, "offset of heki_kernel_info_ext.size");
     assert_eq!(size_of_val(&v.size), 4, "size of heki_kernel_info_ext.size");
     assert_eq!(
         offset(&v, &v.linux_version),
@@ -258,36 +174,16 @@ fn layout_heki_kernel_info_ext() {
         4,
         "size of heki_kernel_info_ext.linux_version"
     );
-    assert_eq!(
-        offset(&v, &v.flags),
-        12,
-        "offset of heki_kernel_info_ext.flags"
-    );
-    assert_eq!(
-        size_of_val(&v.flags),
-        4,
-        "size of heki_kernel_info_ext.flags"
-    );
+    assert_eq!(offset(&v, &v.flags), 12, "offset of heki_kernel_info_ext.flags");
+    assert_eq!(size_of_val(&v.flags), 4, "size of heki_kernel_info_ext.flags");
     assert_eq!(
         offset(&v, &v.text_start),
         16,
         "offset of heki_kernel_info_ext.text_start"
     );
-    assert_eq!(
-        size_of_val(&v.text_start),
-        8,
-        "size of heki_kernel_info_ext.text_start"
-    );
-    assert_eq!(
-        offset(&v, &v.text_end),
-        24,
-        "offset of heki_kernel_info_ext.text_end"
-    );
-    assert_eq!(
-        size_of_val(&v.text_end),
-        8,
-        "size of heki_kernel_info_ext.text_end"
-    );
+    assert_eq!(size_of_val(&v.text_start), 8, "size of heki_kernel_info_ext.text_start");
+    assert_eq!(offset(&v, &v.text_end), 24, "offset of heki_kernel_info_ext.text_end");
+    assert_eq!(size_of_val(&v.text_end), 8, "size of heki_kernel_info_ext.text_end");
     assert_eq!(
         offset(&v, &v.return_thunk),
         32,
@@ -298,16 +194,8 @@ fn layout_heki_kernel_info_ext() {
         8,
         "size of heki_kernel_info_ext.return_thunk"
     );
-    assert_eq!(
-        offset(&v, &v.pv_ops_va),
-        40,
-        "offset of heki_kernel_info_ext.pv_ops_va"
-    );
-    assert_eq!(
-        size_of_val(&v.pv_ops_va),
-        8,
-        "size of heki_kernel_info_ext.pv_ops_va"
-    );
+    assert_eq!(offset(&v, &v.pv_ops_va), 40, "offset of heki_kernel_info_ext.pv_ops_va");
+    assert_eq!(size_of_val(&v.pv_ops_va), 8, "size of heki_kernel_info_ext.pv_ops_va");
     assert_eq!(
         offset(&v, &v.pv_nop_func),
         48,
@@ -340,42 +228,18 @@ fn layout_heki_kernel_info_ext() {
     );
     assert_eq!(offset(&v, &v.pad), 68, "offset of heki_kernel_info_ext.pad");
     assert_eq!(size_of_val(&v.pad), 4, "size of heki_kernel_info_ext.pad");
-    assert_eq!(
-        offset(&v, &v.ncapwords),
-        72,
-        "offset of heki_kernel_info_ext.ncapwords"
-    );
-    assert_eq!(
-        size_of_val(&v.ncapwords),
-        4,
-        "size of heki_kernel_info_ext.ncapwords"
-    );
-    assert_eq!(
-        offset(&v, &v.pad2),
-        76,
-        "offset of heki_kernel_info_ext.pad2"
-    );
+    assert_eq!(offset(&v, &v.ncapwords), 72, "offset of heki_kernel_info_ext.ncapwords");
+    assert_eq!(size_of_val(&v.ncapwords), 4, "size of heki_kernel_info_ext.ncapwords");
+    assert_eq!(offset(&v, &v.pad2), 76, "offset of heki_kernel_info_ext.pad2");
     assert_eq!(size_of_val(&v.pad2), 4, "size of heki_kernel_info_ext.pad2");
-    assert_eq!(
-        offset(&v, &v.capwords),
-        80,
-        "offset of heki_kernel_info_ext.capwords"
-    );
-    assert_eq!(
-        size_of_val(&v.capwords),
-        128,
-        "size of heki_kernel_info_ext.capwords"
-    );
+    assert_eq!(offset(&v, &v.capwords), 80, "offset of heki_kernel_info_ext.capwords");
+    assert_eq!(size_of_val(&v.capwords), 128, "size of heki_kernel_info_ext.capwords");
 }
 
 #[test]
 fn layout_heki_kernel_symbol() {
     let v = raw::heki_kernel_symbol::default();
-    assert_eq!(
-        size_of::<raw::heki_kernel_symbol>(),
-        12,
-        "size of heki_kernel_symbol"
-    );
+    assert_eq!(size_of::<raw::heki_kernel_symbol>(), 12, "size of heki_kernel_symbol");
     assert_eq!(
         align_of::<raw::heki_kernel_symbol>(),
         4,
@@ -396,11 +260,7 @@ fn layout_heki_kernel_symbol() {
         4,
         "offset of heki_kernel_symbol.name_offset"
     );
-    assert_eq!(
-        size_of_val(&v.name_offset),
-        4,
-        "size of heki_kernel_symbol.name_offset"
-    );
+    assert_eq!(size_of_val(&v.name_offset), 4, "size of heki_kernel_symbol.name_offset");
     assert_eq!(
         offset(&v, &v.namespace_offset),
         8,
@@ -426,36 +286,12 @@ fn layout_heki_module_signature() {
         1,
         "alignment of heki_module_signature"
     );
-    assert_eq!(
-        offset(&v, &v.algo),
-        0,
-        "offset of heki_module_signature.algo"
-    );
-    assert_eq!(
-        size_of_val(&v.algo),
-        1,
-        "size of heki_module_signature.algo"
-    );
-    assert_eq!(
-        offset(&v, &v.hash),
-        1,
-        "offset of heki_module_signature.hash"
-    );
-    assert_eq!(
-        size_of_val(&v.hash),
-        1,
-        "size of heki_module_signature.hash"
-    );
-    assert_eq!(
-        offset(&v, &v.id_type),
-        2,
-        "offset of heki_module_signature.id_type"
-    );
-    assert_eq!(
-        size_of_val(&v.id_type),
-        1,
-        "size of heki_module_signature.id_type"
-    );
+    assert_eq!(offset(&v, &v.algo), 0, "offset of heki_module_signature.algo");
+    assert_eq!(size_of_val(&v.algo), 1, "size of heki_module_signature.algo");
+    assert_eq!(offset(&v, &v.hash), 1, "offset of heki_module_signature.hash");
+    assert_eq!(size_of_val(&v.hash), 1, "size of heki_module_signature.hash");
+    assert_eq!(offset(&v, &v.id_type), 2, "offset of heki_module_signature.id_type");
+    assert_eq!(size_of_val(&v.id_type), 1, "size of heki_module_signature.id_type");
     assert_eq!(
         offset(&v, &v.signer_len),
         3,
@@ -509,75 +345,27 @@ fn layout_heki_patch() {
     assert_eq!(size_of_val(&v.size), 1, "size of heki_patch.size");
     assert_eq!(offset(&v, &v.code), 17, "offset of heki_patch.code");
     assert_eq!(size_of_val(&v.code), 5, "size of heki_patch.code");
-    assert_eq!(
-        offset(&v, &v.reserved_22),
-        22,
-        "offset of heki_patch.reserved_22"
-    );
-    assert_eq!(
-        size_of_val(&v.reserved_22),
-        2,
-        "size of heki_patch.reserved_22"
-    );
+    assert_eq!(offset(&v, &v.reserved_22), 22, "offset of heki_patch.reserved_22");
+    assert_eq!(size_of_val(&v.reserved_22), 2, "size of heki_patch.reserved_22");
 }
 
 #[test]
 fn layout_heki_patch_info() {
     let v = raw::heki_patch_info::default();
-    assert_eq!(
-        size_of::<raw::heki_patch_info>(),
-        48,
-        "size of heki_patch_info"
-    );
-    assert_eq!(
-        align_of::<raw::heki_patch_info>(),
-        8,
-        "alignment of heki_patch_info"
-    );
+    assert_eq!(size_of::<raw::heki_patch_info>(), 48, "size of heki_patch_info");
+    assert_eq!(align_of::<raw::heki_patch_info>(), 8, "alignment of heki_patch_info");
     assert_eq!(offset(&v, &v.type_), 0, "offset of heki_patch_info.type");
     assert_eq!(size_of_val(&v.type_), 4, "size of heki_patch_info.type");
-    assert_eq!(
-        offset(&v, &v.reserved_4),
-        4,
-        "offset of heki_patch_info.reserved_4"
-    );
-    assert_eq!(
-        size_of_val(&v.reserved_4),
-        4,
-        "size of heki_patch_info.reserved_4"
-    );
-    assert_eq!(
-        offset(&v, &v.list_next),
-        8,
-        "offset of heki_patch_info.list_next"
-    );
-    assert_eq!(
-        size_of_val(&v.list_next),
-        8,
-        "size of heki_patch_info.list_next"
-    );
-    assert_eq!(
-        offset(&v, &v.list_prev),
-        16,
-        "offset of heki_patch_info.list_prev"
-    );
-    assert_eq!(
-        size_of_val(&v.list_prev),
-        8,
-        "size of heki_patch_info.list_prev"
-    );
+    assert_eq!(offset(&v, &v.reserved_4), 4, "offset of heki_patch_info.reserved_4");
+    assert_eq!(size_of_val(&v.reserved_4), 4, "size of heki_patch_info.reserved_4");
+    assert_eq!(offset(&v, &v.list_next), 8, "offset of heki_patch_info.list_next");
+    assert_eq!(size_of_val(&v.list_next), 8, "size of heki_patch_info.list_next");
+    assert_eq!(offset(&v, &v.list_prev), 16, "offset of heki_patch_info.list_prev");
+    assert_eq!(size_of_val(&v.list_prev), 8, "size of heki_patch_info.list_prev");
     assert_eq!(offset(&v, &v.mod_), 24, "offset of heki_patch_info.mod");
     assert_eq!(size_of_val(&v.mod_), 8, "size of heki_patch_info.mod");
-    assert_eq!(
-        offset(&v, &v.patch_index),
-        32,
-        "offset of heki_patch_info.patch_index"
-    );
-    assert_eq!(
-        size_of_val(&v.patch_index),
-        8,
-        "size of heki_patch_info.patch_index"
-    );
+    assert_eq!(offset(&v, &v.patch_index), 32, "offset of heki_patch_info.patch_index");
+    assert_eq!(size_of_val(&v.patch_index), 8, "size of heki_patch_info.patch_index");
     assert_eq!(
         offset(&v, &v.max_patch_count),
         40,
@@ -593,11 +381,7 @@ fn layout_heki_patch_info() {
 #[test]
 fn layout_heki_vtlcall_regs() {
     let v = raw::heki_vtlcall_regs::default();
-    assert_eq!(
-        size_of::<raw::heki_vtlcall_regs>(),
-        32,
-        "size of heki_vtlcall_regs"
-    );
+    assert_eq!(size_of::<raw::heki_vtlcall_regs>(), 32, "size of heki_vtlcall_regs");
     assert_eq!(
         align_of::<raw::heki_vtlcall_regs>(),
         8,
@@ -617,11 +401,7 @@ fn layout_heki_vtlcall_regs() {
 fn layout_heki_cpu_mask() {
     let v = raw::heki_cpu_mask::default();
     assert_eq!(size_of::<raw::heki_cpu_mask>(), 16, "size of heki_cpu_mask");
-    assert_eq!(
-        align_of::<raw::heki_cpu_mask>(),
-        8,
-        "alignment of heki_cpu_mask"
-    );
+    assert_eq!(align_of::<raw::heki_cpu_mask>(), 8, "alignment of heki_cpu_mask");
     assert_eq!(offset(&v, &v.bits), 0, "offset of heki_cpu_mask.bits");
     assert_eq!(size_of_val(&v.bits), 16, "size of heki_cpu_mask.bits");
 }

@@ -31,23 +31,14 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_ENOTSUP", raw::HEKI_ENOTSUP);
     c.int("HEKI_ENOKEY", raw::HEKI_ENOKEY);
     c.int("HEKI_EKEYREJECTED", raw::HEKI_EKEYREJECTED);
-    c.int(
-        "HEKI_VSM_ERROR_LITEBOX_COUNT",
-        raw::HEKI_VSM_ERROR_LITEBOX_COUNT,
-    );
+    c.int("HEKI_VSM_ERROR_LITEBOX_COUNT", raw::HEKI_VSM_ERROR_LITEBOX_COUNT);
     c.int("HEKI_VSM_ERR_COUNT", raw::HEKI_VSM_ERR_COUNT);
-    c.int(
-        "HEKI_VERIFY_ERROR_LITEBOX_COUNT",
-        raw::HEKI_VERIFY_ERROR_LITEBOX_COUNT,
-    );
+    c.int("HEKI_VERIFY_ERROR_LITEBOX_COUNT", raw::HEKI_VERIFY_ERROR_LITEBOX_COUNT);
     c.int("HEKI_VERIFY_ERR_COUNT", raw::HEKI_VERIFY_ERR_COUNT);
     c.int("HEKI_PAGE_SHIFT", raw::HEKI_PAGE_SHIFT);
     c.int("HEKI_PAGE_SIZE", raw::HEKI_PAGE_SIZE);
     c.int("HEKI_PAGE_OFFSET_MASK", raw::HEKI_PAGE_OFFSET_MASK);
-    c.int(
-        "MODULE_VALIDATION_MAX_SIZE",
-        raw::MODULE_VALIDATION_MAX_SIZE,
-    );
+    c.int("MODULE_VALIDATION_MAX_SIZE", raw::MODULE_VALIDATION_MAX_SIZE);
     c.int("HEKI_PA_LIMIT", raw::HEKI_PA_LIMIT);
     c.int("HEKI_RANGE_SIZE", raw::HEKI_RANGE_SIZE);
     c.int("HEKI_PAGE_HEADER_SIZE", raw::HEKI_PAGE_HEADER_SIZE);
@@ -60,29 +51,17 @@ pub fn constants(c: &mut Checks) {
     c.int("MEM_ATTR_VALID_MASK", raw::MEM_ATTR_VALID_MASK);
     c.int("HEKI_KDATA_TYPE_COUNT", raw::HEKI_KDATA_TYPE_COUNT);
     c.int("HEKI_KDATA_SYSTEM_CERTS", raw::HEKI_KDATA_SYSTEM_CERTS);
-    c.int(
-        "HEKI_KDATA_REVOCATION_CERTS",
-        raw::HEKI_KDATA_REVOCATION_CERTS,
-    );
-    c.int(
-        "HEKI_KDATA_BLOCKLIST_HASHES",
-        raw::HEKI_KDATA_BLOCKLIST_HASHES,
-    );
+    c.int("HEKI_KDATA_REVOCATION_CERTS", raw::HEKI_KDATA_REVOCATION_CERTS);
+    c.int("HEKI_KDATA_BLOCKLIST_HASHES", raw::HEKI_KDATA_BLOCKLIST_HASHES);
     c.int("HEKI_KDATA_KERNEL_INFO", raw::HEKI_KDATA_KERNEL_INFO);
     c.int("HEKI_KDATA_KERNEL_DATA", raw::HEKI_KDATA_KERNEL_DATA);
     c.int("HEKI_KDATA_PATCH_INFO", raw::HEKI_KDATA_PATCH_INFO);
-    c.int(
-        "HEKI_KDATA_KEXEC_TRAMPOLINE",
-        raw::HEKI_KDATA_KEXEC_TRAMPOLINE,
-    );
+    c.int("HEKI_KDATA_KEXEC_TRAMPOLINE", raw::HEKI_KDATA_KEXEC_TRAMPOLINE);
     c.int("HEKI_MOD_MEM_TYPE_COUNT", raw::HEKI_MOD_MEM_TYPE_COUNT);
     c.int("HEKI_MOD_MEM_TEXT", raw::HEKI_MOD_MEM_TEXT);
     c.int("HEKI_MOD_MEM_DATA", raw::HEKI_MOD_MEM_DATA);
     c.int("HEKI_MOD_MEM_RODATA", raw::HEKI_MOD_MEM_RODATA);
-    c.int(
-        "HEKI_MOD_MEM_RO_AFTER_INIT",
-        raw::HEKI_MOD_MEM_RO_AFTER_INIT,
-    );
+    c.int("HEKI_MOD_MEM_RO_AFTER_INIT", raw::HEKI_MOD_MEM_RO_AFTER_INIT);
     c.int("HEKI_MOD_MEM_INIT_TEXT", raw::HEKI_MOD_MEM_INIT_TEXT);
     c.int("HEKI_MOD_MEM_INIT_DATA", raw::HEKI_MOD_MEM_INIT_DATA);
     c.int("HEKI_MOD_MEM_INIT_RODATA", raw::HEKI_MOD_MEM_INIT_RODATA);
@@ -102,65 +81,32 @@ pub fn constants(c: &mut Checks) {
         "HV_STATUS_INVALID_HYPERCALL_INPUT",
         raw::HV_STATUS_INVALID_HYPERCALL_INPUT,
     );
-    c.int(
-        "HV_STATUS_INVALID_ALIGNMENT",
-        raw::HV_STATUS_INVALID_ALIGNMENT,
-    );
-    c.int(
-        "HV_STATUS_INVALID_PARAMETER",
-        raw::HV_STATUS_INVALID_PARAMETER,
-    );
+    c.int("HV_STATUS_INVALID_ALIGNMENT", raw::HV_STATUS_INVALID_ALIGNMENT);
+    c.int("HV_STATUS_INVALID_PARAMETER", raw::HV_STATUS_INVALID_PARAMETER);
     c.int("HV_STATUS_ACCESS_DENIED", raw::HV_STATUS_ACCESS_DENIED);
     c.int(
         "HV_STATUS_INVALID_PARTITION_STATE",
         raw::HV_STATUS_INVALID_PARTITION_STATE,
     );
-    c.int(
-        "HV_STATUS_OPERATION_DENIED",
-        raw::HV_STATUS_OPERATION_DENIED,
-    );
-    c.int(
-        "HV_STATUS_INSUFFICIENT_MEMORY",
-        raw::HV_STATUS_INSUFFICIENT_MEMORY,
-    );
-    c.int(
-        "HV_STATUS_INVALID_VP_INDEX",
-        raw::HV_STATUS_INVALID_VP_INDEX,
-    );
+    c.int("HV_STATUS_OPERATION_DENIED", raw::HV_STATUS_OPERATION_DENIED);
+    c.int("HV_STATUS_INSUFFICIENT_MEMORY", raw::HV_STATUS_INSUFFICIENT_MEMORY);
+    c.int("HV_STATUS_INVALID_VP_INDEX", raw::HV_STATUS_INVALID_VP_INDEX);
     c.int("HV_STATUS_INVALID_PORT_ID", raw::HV_STATUS_INVALID_PORT_ID);
-    c.int(
-        "HV_STATUS_INVALID_CONNECTION_ID",
-        raw::HV_STATUS_INVALID_CONNECTION_ID,
-    );
-    c.int(
-        "HV_STATUS_INSUFFICIENT_BUFFERS",
-        raw::HV_STATUS_INSUFFICIENT_BUFFERS,
-    );
+    c.int("HV_STATUS_INVALID_CONNECTION_ID", raw::HV_STATUS_INVALID_CONNECTION_ID);
+    c.int("HV_STATUS_INSUFFICIENT_BUFFERS", raw::HV_STATUS_INSUFFICIENT_BUFFERS);
     c.int(
         "HV_STATUS_INVALID_REGISTER_VALUE",
         raw::HV_STATUS_INVALID_REGISTER_VALUE,
     );
-    c.int(
-        "HV_STATUS_INVALID_VTL_STATE",
-        raw::HV_STATUS_INVALID_VTL_STATE,
-    );
+    c.int("HV_STATUS_INVALID_VTL_STATE", raw::HV_STATUS_INVALID_VTL_STATE);
     c.int("HV_STATUS_TIME_OUT", raw::HV_STATUS_TIME_OUT);
-    c.int(
-        "HV_STATUS_VTL_ALREADY_ENABLED",
-        raw::HV_STATUS_VTL_ALREADY_ENABLED,
-    );
-    c.int(
-        "HV_STATUS_UNKNOWN_REGISTER_NAME",
-        raw::HV_STATUS_UNKNOWN_REGISTER_NAME,
-    );
+    c.int("HV_STATUS_VTL_ALREADY_ENABLED", raw::HV_STATUS_VTL_ALREADY_ENABLED);
+    c.int("HV_STATUS_UNKNOWN_REGISTER_NAME", raw::HV_STATUS_UNKNOWN_REGISTER_NAME);
     c.int(
         "HVCALL_MODIFY_VTL_PROTECTION_MASK",
         raw::HVCALL_MODIFY_VTL_PROTECTION_MASK,
     );
-    c.int(
-        "HVCALL_ENABLE_PARTITION_VTL",
-        raw::HVCALL_ENABLE_PARTITION_VTL,
-    );
+    c.int("HVCALL_ENABLE_PARTITION_VTL", raw::HVCALL_ENABLE_PARTITION_VTL);
     c.int("HVCALL_ENABLE_VP_VTL", raw::HVCALL_ENABLE_VP_VTL);
     c.int("HVCALL_VTL_CALL", raw::HVCALL_VTL_CALL);
     c.int("HVCALL_VTL_RETURN", raw::HVCALL_VTL_RETURN);
@@ -178,37 +124,16 @@ pub fn constants(c: &mut Checks) {
     c.int("HV_HYPERCALL_CODE_MASK", raw::HV_HYPERCALL_CODE_MASK);
     c.int("HV_HYPERCALL_FAST_SHIFT", raw::HV_HYPERCALL_FAST_SHIFT);
     c.int("HV_HYPERCALL_FAST_MASK", raw::HV_HYPERCALL_FAST_MASK);
-    c.int(
-        "HV_HYPERCALL_VARHEAD_SHIFT",
-        raw::HV_HYPERCALL_VARHEAD_SHIFT,
-    );
+    c.int("HV_HYPERCALL_VARHEAD_SHIFT", raw::HV_HYPERCALL_VARHEAD_SHIFT);
     c.int("HV_HYPERCALL_VARHEAD_MASK", raw::HV_HYPERCALL_VARHEAD_MASK);
-    c.int(
-        "HV_HYPERCALL_REP_COUNT_SHIFT",
-        raw::HV_HYPERCALL_REP_COUNT_SHIFT,
-    );
-    c.int(
-        "HV_HYPERCALL_REP_COUNT_MASK",
-        raw::HV_HYPERCALL_REP_COUNT_MASK,
-    );
-    c.int(
-        "HV_HYPERCALL_REP_START_SHIFT",
-        raw::HV_HYPERCALL_REP_START_SHIFT,
-    );
-    c.int(
-        "HV_HYPERCALL_REP_START_MASK",
-        raw::HV_HYPERCALL_REP_START_MASK,
-    );
+    c.int("HV_HYPERCALL_REP_COUNT_SHIFT", raw::HV_HYPERCALL_REP_COUNT_SHIFT);
+    c.int("HV_HYPERCALL_REP_COUNT_MASK", raw::HV_HYPERCALL_REP_COUNT_MASK);
+    c.int("HV_HYPERCALL_REP_START_SHIFT", raw::HV_HYPERCALL_REP_START_SHIFT);
+    c.int("HV_HYPERCALL_REP_START_MASK", raw::HV_HYPERCALL_REP_START_MASK);
     c.int("HV_HYPERCALL_STATUS_SHIFT", raw::HV_HYPERCALL_STATUS_SHIFT);
     c.int("HV_HYPERCALL_STATUS_MASK", raw::HV_HYPERCALL_STATUS_MASK);
-    c.int(
-        "HV_HYPERCALL_REPS_DONE_SHIFT",
-        raw::HV_HYPERCALL_REPS_DONE_SHIFT,
-    );
-    c.int(
-        "HV_HYPERCALL_REPS_DONE_MASK",
-        raw::HV_HYPERCALL_REPS_DONE_MASK,
-    );
+    c.int("HV_HYPERCALL_REPS_DONE_SHIFT", raw::HV_HYPERCALL_REPS_DONE_SHIFT);
+    c.int("HV_HYPERCALL_REPS_DONE_MASK", raw::HV_HYPERCALL_REPS_DONE_MASK);
     c.int("HV_HYPERCALL_REP_MAX", raw::HV_HYPERCALL_REP_MAX);
     c.int("HV_PARTITION_ID_SELF", raw::HV_PARTITION_ID_SELF);
     c.int("HV_VP_INDEX_SELF", raw::HV_VP_INDEX_SELF);
@@ -216,10 +141,7 @@ pub fn constants(c: &mut Checks) {
     c.int("HV_VTL_SECURE", raw::HV_VTL_SECURE);
     c.int("HV_VTL_MGMT", raw::HV_VTL_MGMT);
     c.int("HV_NUM_VTLS", raw::HV_NUM_VTLS);
-    c.int(
-        "HV_REGISTER_PENDING_EVENT0",
-        raw::HV_REGISTER_PENDING_EVENT0,
-    );
+    c.int("HV_REGISTER_PENDING_EVENT0", raw::HV_REGISTER_PENDING_EVENT0);
     c.int("HV_REGISTER_RIP", raw::HV_REGISTER_RIP);
     c.int("HV_REGISTER_CR0", raw::HV_REGISTER_CR0);
     c.int("HV_REGISTER_CR4", raw::HV_REGISTER_CR4);
@@ -246,10 +168,7 @@ pub fn constants(c: &mut Checks) {
         raw::HV_REGISTER_VSM_PARTITION_STATUS,
     );
     c.int("HV_REGISTER_VSM_VINA", raw::HV_REGISTER_VSM_VINA);
-    c.int(
-        "HV_REGISTER_VSM_CAPABILITIES",
-        raw::HV_REGISTER_VSM_CAPABILITIES,
-    );
+    c.int("HV_REGISTER_VSM_CAPABILITIES", raw::HV_REGISTER_VSM_CAPABILITIES);
     c.int(
         "HV_REGISTER_VSM_PARTITION_CONFIG",
         raw::HV_REGISTER_VSM_PARTITION_CONFIG,
@@ -494,45 +413,18 @@ pub fn constants(c: &mut Checks) {
         "HV_PENDING_EXCEPTION_ERROR_CODE_MASK",
         raw::HV_PENDING_EXCEPTION_ERROR_CODE_MASK,
     );
-    c.int(
-        "HV_PENDING_EVENT_TYPE_EXCEPTION",
-        raw::HV_PENDING_EVENT_TYPE_EXCEPTION,
-    );
+    c.int("HV_PENDING_EVENT_TYPE_EXCEPTION", raw::HV_PENDING_EVENT_TYPE_EXCEPTION);
     c.int("HV_X86_VECTOR_GP", raw::HV_X86_VECTOR_GP);
-    c.int(
-        "HV_SYNIC_SINT_VECTOR_SHIFT",
-        raw::HV_SYNIC_SINT_VECTOR_SHIFT,
-    );
+    c.int("HV_SYNIC_SINT_VECTOR_SHIFT", raw::HV_SYNIC_SINT_VECTOR_SHIFT);
     c.int("HV_SYNIC_SINT_VECTOR_MASK", raw::HV_SYNIC_SINT_VECTOR_MASK);
-    c.int(
-        "HV_SYNIC_SINT_MASKED_SHIFT",
-        raw::HV_SYNIC_SINT_MASKED_SHIFT,
-    );
+    c.int("HV_SYNIC_SINT_MASKED_SHIFT", raw::HV_SYNIC_SINT_MASKED_SHIFT);
     c.int("HV_SYNIC_SINT_MASKED_MASK", raw::HV_SYNIC_SINT_MASKED_MASK);
-    c.int(
-        "HV_SYNIC_SINT_AUTO_EOI_SHIFT",
-        raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT,
-    );
-    c.int(
-        "HV_SYNIC_SINT_AUTO_EOI_MASK",
-        raw::HV_SYNIC_SINT_AUTO_EOI_MASK,
-    );
-    c.int(
-        "HV_SYNIC_SINT_POLLING_SHIFT",
-        raw::HV_SYNIC_SINT_POLLING_SHIFT,
-    );
-    c.int(
-        "HV_SYNIC_SINT_POLLING_MASK",
-        raw::HV_SYNIC_SINT_POLLING_MASK,
-    );
-    c.int(
-        "HV_INPUT_VTL_TARGET_VTL_SHIFT",
-        raw::HV_INPUT_VTL_TARGET_VTL_SHIFT,
-    );
-    c.int(
-        "HV_INPUT_VTL_TARGET_VTL_MASK",
-        raw::HV_INPUT_VTL_TARGET_VTL_MASK,
-    );
+    c.int("HV_SYNIC_SINT_AUTO_EOI_SHIFT", raw::HV_SYNIC_SINT_AUTO_EOI_SHIFT);
+    c.int("HV_SYNIC_SINT_AUTO_EOI_MASK", raw::HV_SYNIC_SINT_AUTO_EOI_MASK);
+    c.int("HV_SYNIC_SINT_POLLING_SHIFT", raw::HV_SYNIC_SINT_POLLING_SHIFT);
+    c.int("HV_SYNIC_SINT_POLLING_MASK", raw::HV_SYNIC_SINT_POLLING_MASK);
+    c.int("HV_INPUT_VTL_TARGET_VTL_SHIFT", raw::HV_INPUT_VTL_TARGET_VTL_SHIFT);
+    c.int("HV_INPUT_VTL_TARGET_VTL_MASK", raw::HV_INPUT_VTL_TARGET_VTL_MASK);
     c.int(
         "HV_INPUT_VTL_USE_TARGET_VTL_SHIFT",
         raw::HV_INPUT_VTL_USE_TARGET_VTL_SHIFT,
@@ -541,10 +433,7 @@ pub fn constants(c: &mut Checks) {
         "HV_INPUT_VTL_USE_TARGET_VTL_MASK",
         raw::HV_INPUT_VTL_USE_TARGET_VTL_MASK,
     );
-    c.int(
-        "HV_INPUT_VTL_RESERVED_MASK",
-        raw::HV_INPUT_VTL_RESERVED_MASK,
-    );
+    c.int("HV_INPUT_VTL_RESERVED_MASK", raw::HV_INPUT_VTL_RESERVED_MASK);
     c.int("HV_PAGE_ACCESS_NONE", raw::HV_PAGE_ACCESS_NONE);
     c.int("HV_PAGE_READABLE", raw::HV_PAGE_READABLE);
     c.int("HV_PAGE_WRITABLE", raw::HV_PAGE_WRITABLE);
@@ -588,10 +477,7 @@ pub fn constants(c: &mut Checks) {
     c.int("CR4_PIN_MASK", raw::CR4_PIN_MASK);
     c.int("HV_CR_INTERCEPT_CR0_WRITE", raw::HV_CR_INTERCEPT_CR0_WRITE);
     c.int("HV_CR_INTERCEPT_CR4_WRITE", raw::HV_CR_INTERCEPT_CR4_WRITE);
-    c.int(
-        "HV_CR_INTERCEPT_XCR0_WRITE",
-        raw::HV_CR_INTERCEPT_XCR0_WRITE,
-    );
+    c.int("HV_CR_INTERCEPT_XCR0_WRITE", raw::HV_CR_INTERCEPT_XCR0_WRITE);
     c.int(
         "HV_CR_INTERCEPT_IA32MISCENABLE_READ",
         raw::HV_CR_INTERCEPT_IA32MISCENABLE_READ,
@@ -600,30 +486,12 @@ pub fn constants(c: &mut Checks) {
         "HV_CR_INTERCEPT_IA32MISCENABLE_WRITE",
         raw::HV_CR_INTERCEPT_IA32MISCENABLE_WRITE,
     );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_LSTAR_READ",
-        raw::HV_CR_INTERCEPT_MSR_LSTAR_READ,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_LSTAR_WRITE",
-        raw::HV_CR_INTERCEPT_MSR_LSTAR_WRITE,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_STAR_READ",
-        raw::HV_CR_INTERCEPT_MSR_STAR_READ,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_STAR_WRITE",
-        raw::HV_CR_INTERCEPT_MSR_STAR_WRITE,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_CSTAR_READ",
-        raw::HV_CR_INTERCEPT_MSR_CSTAR_READ,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_CSTAR_WRITE",
-        raw::HV_CR_INTERCEPT_MSR_CSTAR_WRITE,
-    );
+    c.int("HV_CR_INTERCEPT_MSR_LSTAR_READ", raw::HV_CR_INTERCEPT_MSR_LSTAR_READ);
+    c.int("HV_CR_INTERCEPT_MSR_LSTAR_WRITE", raw::HV_CR_INTERCEPT_MSR_LSTAR_WRITE);
+    c.int("HV_CR_INTERCEPT_MSR_STAR_READ", raw::HV_CR_INTERCEPT_MSR_STAR_READ);
+    c.int("HV_CR_INTERCEPT_MSR_STAR_WRITE", raw::HV_CR_INTERCEPT_MSR_STAR_WRITE);
+    c.int("HV_CR_INTERCEPT_MSR_CSTAR_READ", raw::HV_CR_INTERCEPT_MSR_CSTAR_READ);
+    c.int("HV_CR_INTERCEPT_MSR_CSTAR_WRITE", raw::HV_CR_INTERCEPT_MSR_CSTAR_WRITE);
     c.int(
         "HV_CR_INTERCEPT_MSR_APIC_BASE_READ",
         raw::HV_CR_INTERCEPT_MSR_APIC_BASE_READ,
@@ -632,26 +500,11 @@ pub fn constants(c: &mut Checks) {
         "HV_CR_INTERCEPT_MSR_APIC_BASE_WRITE",
         raw::HV_CR_INTERCEPT_MSR_APIC_BASE_WRITE,
     );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_EFER_READ",
-        raw::HV_CR_INTERCEPT_MSR_EFER_READ,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_MSR_EFER_WRITE",
-        raw::HV_CR_INTERCEPT_MSR_EFER_WRITE,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_GDTR_WRITE",
-        raw::HV_CR_INTERCEPT_GDTR_WRITE,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_IDTR_WRITE",
-        raw::HV_CR_INTERCEPT_IDTR_WRITE,
-    );
-    c.int(
-        "HV_CR_INTERCEPT_LDTR_WRITE",
-        raw::HV_CR_INTERCEPT_LDTR_WRITE,
-    );
+    c.int("HV_CR_INTERCEPT_MSR_EFER_READ", raw::HV_CR_INTERCEPT_MSR_EFER_READ);
+    c.int("HV_CR_INTERCEPT_MSR_EFER_WRITE", raw::HV_CR_INTERCEPT_MSR_EFER_WRITE);
+    c.int("HV_CR_INTERCEPT_GDTR_WRITE", raw::HV_CR_INTERCEPT_GDTR_WRITE);
+    c.int("HV_CR_INTERCEPT_IDTR_WRITE", raw::HV_CR_INTERCEPT_IDTR_WRITE);
+    c.int("HV_CR_INTERCEPT_LDTR_WRITE", raw::HV_CR_INTERCEPT_LDTR_WRITE);
     c.int("HV_CR_INTERCEPT_TR_WRITE", raw::HV_CR_INTERCEPT_TR_WRITE);
     c.int(
         "HV_CR_INTERCEPT_MSR_SYSENTER_CS_WRITE",
@@ -677,10 +530,7 @@ pub fn constants(c: &mut Checks) {
         "HV_CR_INTERCEPT_MSR_SGX_LAUNCH_CTRL_WRITE",
         raw::HV_CR_INTERCEPT_MSR_SGX_LAUNCH_CTRL_WRITE,
     );
-    c.int(
-        "HV_CR_INTERCEPT_LOCK_REGS_MASK",
-        raw::HV_CR_INTERCEPT_LOCK_REGS_MASK,
-    );
+    c.int("HV_CR_INTERCEPT_LOCK_REGS_MASK", raw::HV_CR_INTERCEPT_LOCK_REGS_MASK);
     c.int("MSR_IA32_APICBASE", raw::MSR_IA32_APICBASE);
     c.int("MSR_IA32_SYSENTER_CS", raw::MSR_IA32_SYSENTER_CS);
     c.int("MSR_IA32_SYSENTER_ESP", raw::MSR_IA32_SYSENTER_ESP);
@@ -691,18 +541,9 @@ pub fn constants(c: &mut Checks) {
     c.int("MSR_CSTAR", raw::MSR_CSTAR);
     c.int("MSR_SYSCALL_MASK", raw::MSR_SYSCALL_MASK);
     c.int("HV_MESSAGE_TYPE_NONE", raw::HV_MESSAGE_TYPE_NONE);
-    c.int(
-        "HV_MESSAGE_TYPE_UNMAPPED_GPA",
-        raw::HV_MESSAGE_TYPE_UNMAPPED_GPA,
-    );
-    c.int(
-        "HV_MESSAGE_TYPE_GPA_INTERCEPT",
-        raw::HV_MESSAGE_TYPE_GPA_INTERCEPT,
-    );
-    c.int(
-        "HV_MESSAGE_TYPE_TIMER_EXPIRED",
-        raw::HV_MESSAGE_TYPE_TIMER_EXPIRED,
-    );
+    c.int("HV_MESSAGE_TYPE_UNMAPPED_GPA", raw::HV_MESSAGE_TYPE_UNMAPPED_GPA);
+    c.int("HV_MESSAGE_TYPE_GPA_INTERCEPT", raw::HV_MESSAGE_TYPE_GPA_INTERCEPT);
+    c.int("HV_MESSAGE_TYPE_TIMER_EXPIRED", raw::HV_MESSAGE_TYPE_TIMER_EXPIRED);
     c.int(
         "HV_MESSAGE_TYPE_INVALID_VP_REGISTER_VALUE",
         raw::HV_MESSAGE_TYPE_INVALID_VP_REGISTER_VALUE,
@@ -723,23 +564,14 @@ pub fn constants(c: &mut Checks) {
         "HV_MESSAGE_TYPE_IO_PORT_INTERCEPT",
         raw::HV_MESSAGE_TYPE_IO_PORT_INTERCEPT,
     );
-    c.int(
-        "HV_MESSAGE_TYPE_MSR_INTERCEPT",
-        raw::HV_MESSAGE_TYPE_MSR_INTERCEPT,
-    );
-    c.int(
-        "HV_MESSAGE_TYPE_CPUID_INTERCEPT",
-        raw::HV_MESSAGE_TYPE_CPUID_INTERCEPT,
-    );
+    c.int("HV_MESSAGE_TYPE_MSR_INTERCEPT", raw::HV_MESSAGE_TYPE_MSR_INTERCEPT);
+    c.int("HV_MESSAGE_TYPE_CPUID_INTERCEPT", raw::HV_MESSAGE_TYPE_CPUID_INTERCEPT);
     c.int(
         "HV_MESSAGE_TYPE_EXCEPTION_INTERCEPT",
         raw::HV_MESSAGE_TYPE_EXCEPTION_INTERCEPT,
     );
     c.int("HV_MESSAGE_TYPE_APIC_EOI", raw::HV_MESSAGE_TYPE_APIC_EOI);
-    c.int(
-        "HV_MESSAGE_TYPE_LEGACY_FP_ERROR",
-        raw::HV_MESSAGE_TYPE_LEGACY_FP_ERROR,
-    );
+    c.int("HV_MESSAGE_TYPE_LEGACY_FP_ERROR", raw::HV_MESSAGE_TYPE_LEGACY_FP_ERROR);
     c.int(
         "HV_MESSAGE_TYPE_REGISTER_INTERCEPT",
         raw::HV_MESSAGE_TYPE_REGISTER_INTERCEPT,
@@ -758,26 +590,11 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_KEXEC_SEGMENT_SIZE", raw::HEKI_KEXEC_SEGMENT_SIZE);
     c.int("HEKI_KIMAGE_SIZE", raw::HEKI_KIMAGE_SIZE);
     c.int("HEKI_KERNEL_INFO_SIZE", raw::HEKI_KERNEL_INFO_SIZE);
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_MAGIC",
-        raw::HEKI_KERNEL_INFO_EXT_MAGIC,
-    );
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_RETHUNK",
-        raw::HEKI_KERNEL_INFO_EXT_RETHUNK,
-    );
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_ITS_THUNK",
-        raw::HEKI_KERNEL_INFO_EXT_ITS_THUNK,
-    );
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_FLAGS",
-        raw::HEKI_KERNEL_INFO_EXT_FLAGS,
-    );
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_PV_OPS_MAX",
-        raw::HEKI_KERNEL_INFO_EXT_PV_OPS_MAX,
-    );
+    c.int("HEKI_KERNEL_INFO_EXT_MAGIC", raw::HEKI_KERNEL_INFO_EXT_MAGIC);
+    c.int("HEKI_KERNEL_INFO_EXT_RETHUNK", raw::HEKI_KERNEL_INFO_EXT_RETHUNK);
+    c.int("HEKI_KERNEL_INFO_EXT_ITS_THUNK", raw::HEKI_KERNEL_INFO_EXT_ITS_THUNK);
+    c.int("HEKI_KERNEL_INFO_EXT_FLAGS", raw::HEKI_KERNEL_INFO_EXT_FLAGS);
+    c.int("HEKI_KERNEL_INFO_EXT_PV_OPS_MAX", raw::HEKI_KERNEL_INFO_EXT_PV_OPS_MAX);
     c.int(
         "HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX",
         raw::HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX,
@@ -786,10 +603,7 @@ pub fn constants(c: &mut Checks) {
         "HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN",
         raw::HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN,
     );
-    c.int(
-        "HEKI_KERNEL_INFO_EXT_SIZE_V1",
-        raw::HEKI_KERNEL_INFO_EXT_SIZE_V1,
-    );
+    c.int("HEKI_KERNEL_INFO_EXT_SIZE_V1", raw::HEKI_KERNEL_INFO_EXT_SIZE_V1);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE", raw::HEKI_KERNEL_INFO_EXT_SIZE);
     c.int("HEKI_KERNEL_SYMBOL_SIZE", raw::HEKI_KERNEL_SYMBOL_SIZE);
     c.int("HEKI_KSYM_NAME_LEN", raw::HEKI_KSYM_NAME_LEN);
@@ -798,37 +612,22 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_PKEY_ID_PGP", raw::HEKI_PKEY_ID_PGP);
     c.int("HEKI_PKEY_ID_X509", raw::HEKI_PKEY_ID_X509);
     c.int("HEKI_PKEY_ID_PKCS7", raw::HEKI_PKEY_ID_PKCS7);
-    c.int(
-        "HEKI_MODULE_SIGNATURE_SIZE",
-        raw::HEKI_MODULE_SIGNATURE_SIZE,
-    );
-    c.int(
-        "HEKI_MODULE_SIG_TRAILER_SIZE",
-        raw::HEKI_MODULE_SIG_TRAILER_SIZE,
-    );
+    c.int("HEKI_MODULE_SIGNATURE_SIZE", raw::HEKI_MODULE_SIGNATURE_SIZE);
+    c.int("HEKI_MODULE_SIG_TRAILER_SIZE", raw::HEKI_MODULE_SIG_TRAILER_SIZE);
     c.int("POKE_MAX_OPCODE_SIZE", raw::POKE_MAX_OPCODE_SIZE);
     c.int("HEKI_PATCH_INT3_OPCODE", raw::HEKI_PATCH_INT3_OPCODE);
     c.int("HEKI_PATCH_JMP8_SIZE", raw::HEKI_PATCH_JMP8_SIZE);
     c.int("HEKI_PATCH_JMP32_SIZE", raw::HEKI_PATCH_JMP32_SIZE);
     c.int("HEKI_PATCH_SIZE", raw::HEKI_PATCH_SIZE);
-    c.int(
-        "HEKI_PATCH_TYPE_JUMP_LABEL",
-        raw::HEKI_PATCH_TYPE_JUMP_LABEL,
-    );
+    c.int("HEKI_PATCH_TYPE_JUMP_LABEL", raw::HEKI_PATCH_TYPE_JUMP_LABEL);
     c.int("HEKI_PATCH_INFO_SIZE", raw::HEKI_PATCH_INFO_SIZE);
     c.int("VSM_VTL_CALL_FUNC_COUNT", raw::VSM_VTL_CALL_FUNC_COUNT);
     c.int(
         "VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL",
         raw::VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL,
     );
-    c.int(
-        "VSM_VTL_CALL_FUNC_ID_BOOT_APS",
-        raw::VSM_VTL_CALL_FUNC_ID_BOOT_APS,
-    );
-    c.int(
-        "VSM_VTL_CALL_FUNC_ID_LOCK_REGS",
-        raw::VSM_VTL_CALL_FUNC_ID_LOCK_REGS,
-    );
+    c.int("VSM_VTL_CALL_FUNC_ID_BOOT_APS", raw::VSM_VTL_CALL_FUNC_ID_BOOT_APS);
+    c.int("VSM_VTL_CALL_FUNC_ID_LOCK_REGS", raw::VSM_VTL_CALL_FUNC_ID_LOCK_REGS);
     c.int(
         "VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT",
         raw::VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT,
@@ -837,10 +636,7 @@ pub fn constants(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY",
         raw::VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY,
     );
-    c.int(
-        "VSM_VTL_CALL_FUNC_ID_LOAD_KDATA",
-        raw::VSM_VTL_CALL_FUNC_ID_LOAD_KDATA,
-    );
+    c.int("VSM_VTL_CALL_FUNC_ID_LOAD_KDATA", raw::VSM_VTL_CALL_FUNC_ID_LOAD_KDATA);
     c.int(
         "VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE",
         raw::VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE,
@@ -861,10 +657,7 @@ pub fn constants(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE",
         raw::VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE,
     );
-    c.int(
-        "VSM_VTL_CALL_FUNC_ID_PATCH_TEXT",
-        raw::VSM_VTL_CALL_FUNC_ID_PATCH_TEXT,
-    );
+    c.int("VSM_VTL_CALL_FUNC_ID_PATCH_TEXT", raw::VSM_VTL_CALL_FUNC_ID_PATCH_TEXT);
     c.int(
         "VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY",
         raw::VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY,
@@ -879,35 +672,20 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_VTLCALL_PARAM_RDX", raw::HEKI_VTLCALL_PARAM_RDX);
     c.int("HEKI_VTLCALL_PARAM_R8", raw::HEKI_VTLCALL_PARAM_R8);
     c.int("HEKI_MODULE_TOKEN_MAX", raw::HEKI_MODULE_TOKEN_MAX);
-    c.int(
-        "HEKI_VALIDATE_MODULE_FLAGS_NONE",
-        raw::HEKI_VALIDATE_MODULE_FLAGS_NONE,
-    );
-    c.int(
-        "HEKI_KEXEC_VALIDATE_NORMAL",
-        raw::HEKI_KEXEC_VALIDATE_NORMAL,
-    );
+    c.int("HEKI_VALIDATE_MODULE_FLAGS_NONE", raw::HEKI_VALIDATE_MODULE_FLAGS_NONE);
+    c.int("HEKI_KEXEC_VALIDATE_NORMAL", raw::HEKI_KEXEC_VALIDATE_NORMAL);
     c.int("HEKI_KEXEC_VALIDATE_CRASH", raw::HEKI_KEXEC_VALIDATE_CRASH);
     c.int(
         "HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET",
         raw::HV_VP_ASSIST_PAGE_VTL_ENTRY_REASON_OFFSET,
     );
     c.int("VTL_ENTRY_REASON_RESERVED", raw::VTL_ENTRY_REASON_RESERVED);
-    c.int(
-        "VTL_ENTRY_REASON_LOWER_VTL_CALL",
-        raw::VTL_ENTRY_REASON_LOWER_VTL_CALL,
-    );
-    c.int(
-        "VTL_ENTRY_REASON_INTERRUPT",
-        raw::VTL_ENTRY_REASON_INTERRUPT,
-    );
+    c.int("VTL_ENTRY_REASON_LOWER_VTL_CALL", raw::VTL_ENTRY_REASON_LOWER_VTL_CALL);
+    c.int("VTL_ENTRY_REASON_INTERRUPT", raw::VTL_ENTRY_REASON_INTERRUPT);
     c.int("HV_SECURE_VTL_BOOT_TOKEN", raw::HV_SECURE_VTL_BOOT_TOKEN);
     c.int("HEKI_CPU_MASK_MAX_CPUS", raw::HEKI_CPU_MASK_MAX_CPUS);
     c.int("HEKI_CPU_MASK_WORDS", raw::HEKI_CPU_MASK_WORDS);
-    c.int(
-        "HEKI_BOOT_SIGNAL_PAGE_SIZE",
-        raw::HEKI_BOOT_SIGNAL_PAGE_SIZE,
-    );
+    c.int("HEKI_BOOT_SIGNAL_PAGE_SIZE", raw::HEKI_BOOT_SIGNAL_PAGE_SIZE);
     c.int("HEKI_BOOT_SIGNAL_MAX_CPUS", raw::HEKI_BOOT_SIGNAL_MAX_CPUS);
 }
 
@@ -1230,10 +1008,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODULE_RELOCATION_INVALID)",
         Some(VsmError::ModuleRelocationInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODULE_TOKEN_INVALID",
-        VsmError::ModuleTokenInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODULE_TOKEN_INVALID", VsmError::ModuleTokenInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODULE_TOKEN_INVALID)",
         VsmError::ModuleTokenInvalid.errno() as u64,
@@ -1262,10 +1037,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_SYMBOL_TABLE_NOT_FOUND)",
         Some(VsmError::KernelSymbolTableNotFound.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KEXEC_TYPE_INVALID",
-        VsmError::KexecTypeInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_KEXEC_TYPE_INVALID", VsmError::KexecTypeInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_TYPE_INVALID)",
         VsmError::KexecTypeInvalid.errno() as u64,
@@ -1358,10 +1130,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_OPERATION_NOT_SUPPORTED)",
         Some(VsmError::OperationNotSupported.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_VTL0_COPY_FAILED",
-        VsmError::Vtl0CopyFailed as u64,
-    );
+    c.val("HEKI_VSM_ERR_VTL0_COPY_FAILED", VsmError::Vtl0CopyFailed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_VTL0_COPY_FAILED)",
         VsmError::Vtl0CopyFailed.errno() as u64,
@@ -1374,10 +1143,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_VTL0_COPY_FAILED)",
         Some(VsmError::Vtl0CopyFailed.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_HYPERCALL_FAILED",
-        VsmError::HypercallFailed as u64,
-    );
+    c.val("HEKI_VSM_ERR_HYPERCALL_FAILED", VsmError::HypercallFailed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_HYPERCALL_FAILED)",
         VsmError::HypercallFailed.errno() as u64,
@@ -1406,10 +1172,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SIGNATURE_VERIFICATION_FAILED)",
         Some(VsmError::SignatureVerificationFailed.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_BUFFER_TOO_SMALL",
-        VsmError::BufferTooSmall as u64,
-    );
+    c.val("HEKI_VSM_ERR_BUFFER_TOO_SMALL", VsmError::BufferTooSmall as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_BUFFER_TOO_SMALL)",
         VsmError::BufferTooSmall.errno() as u64,
@@ -1454,10 +1217,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DISCONTIGUOUS_MEMORY_RANGE)",
         Some(VsmError::DiscontiguousMemoryRange.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SYMBOL_TABLE_EMPTY",
-        VsmError::SymbolTableEmpty as u64,
-    );
+    c.val("HEKI_VSM_ERR_SYMBOL_TABLE_EMPTY", VsmError::SymbolTableEmpty as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SYMBOL_TABLE_EMPTY)",
         VsmError::SymbolTableEmpty.errno() as u64,
@@ -1502,10 +1262,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SYMBOL_TABLE_LENGTH_INVALID)",
         Some(VsmError::SymbolTableLengthInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SYMBOL_PARSE_FAILED",
-        VsmError::SymbolParseFailed as u64,
-    );
+    c.val("HEKI_VSM_ERR_SYMBOL_PARSE_FAILED", VsmError::SymbolParseFailed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SYMBOL_PARSE_FAILED)",
         VsmError::SymbolParseFailed.errno() as u64,
@@ -1550,10 +1307,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SYMBOL_NAME_NO_TERMINATOR)",
         Some(VsmError::SymbolNameNoTerminator.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SYMBOL_NAME_TOO_LONG",
-        VsmError::SymbolNameTooLong as u64,
-    );
+    c.val("HEKI_VSM_ERR_SYMBOL_NAME_TOO_LONG", VsmError::SymbolNameTooLong as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SYMBOL_NAME_TOO_LONG)",
         VsmError::SymbolNameTooLong.errno() as u64,
@@ -1595,10 +1349,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_NO_MEMORY)",
         Some(VsmError::NoMemory.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODSIG_NOT_FOUND",
-        VsmError::ModsigNotFound as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODSIG_NOT_FOUND", VsmError::ModsigNotFound as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODSIG_NOT_FOUND)",
         VsmError::ModsigNotFound.errno() as u64,
@@ -1643,10 +1394,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODSIG_TRAILER_INVALID)",
         Some(VsmError::ModsigTrailerInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODSIG_SIG_EMPTY",
-        VsmError::ModsigSigEmpty as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODSIG_SIG_EMPTY", VsmError::ModsigSigEmpty as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODSIG_SIG_EMPTY)",
         VsmError::ModsigSigEmpty.errno() as u64,
@@ -1659,10 +1407,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODSIG_SIG_EMPTY)",
         Some(VsmError::ModsigSigEmpty.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODSIG_SIG_TRUNCATED",
-        VsmError::ModsigSigTruncated as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODSIG_SIG_TRUNCATED", VsmError::ModsigSigTruncated as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODSIG_SIG_TRUNCATED)",
         VsmError::ModsigSigTruncated.errno() as u64,
@@ -1675,10 +1420,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODSIG_SIG_TRUNCATED)",
         Some(VsmError::ModsigSigTruncated.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SIG_PARSE_FAILED",
-        VsmError::SigParseFailed as u64,
-    );
+    c.val("HEKI_VSM_ERR_SIG_PARSE_FAILED", VsmError::SigParseFailed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_PARSE_FAILED)",
         VsmError::SigParseFailed.errno() as u64,
@@ -1717,10 +1459,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SIG_NO_SIGNER)",
         Some(VsmError::SigNoSigner.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SIG_UNSUPPORTED",
-        VsmError::SigUnsupported as u64,
-    );
+    c.val("HEKI_VSM_ERR_SIG_UNSUPPORTED", VsmError::SigUnsupported as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_UNSUPPORTED)",
         VsmError::SigUnsupported.errno() as u64,
@@ -1746,10 +1485,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SIG_NO_KEY)",
         Some(VsmError::SigNoKey.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SIG_KEY_REJECTED",
-        VsmError::SigKeyRejected as u64,
-    );
+    c.val("HEKI_VSM_ERR_SIG_KEY_REJECTED", VsmError::SigKeyRejected as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_KEY_REJECTED)",
         VsmError::SigKeyRejected.errno() as u64,
@@ -1858,10 +1594,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED)",
         Some(VsmError::SymbolEntryUnmapped.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_SYMBOL_NOT_FOUND",
-        VsmError::SymbolNotFound as u64,
-    );
+    c.val("HEKI_VSM_ERR_SYMBOL_NOT_FOUND", VsmError::SymbolNotFound as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SYMBOL_NOT_FOUND)",
         VsmError::SymbolNotFound.errno() as u64,
@@ -1874,10 +1607,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_SYMBOL_NOT_FOUND)",
         Some(VsmError::SymbolNotFound.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_INFO_TRUNCATED",
-        VsmError::PatchInfoTruncated as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_INFO_TRUNCATED", VsmError::PatchInfoTruncated as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_INFO_TRUNCATED)",
         VsmError::PatchInfoTruncated.errno() as u64,
@@ -1906,10 +1636,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_INFO_TYPE_INVALID)",
         Some(VsmError::PatchInfoTypeInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_INFO_EMPTY",
-        VsmError::PatchInfoEmpty as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_INFO_EMPTY", VsmError::PatchInfoEmpty as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_INFO_EMPTY)",
         VsmError::PatchInfoEmpty.errno() as u64,
@@ -1938,10 +1665,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_INFO_COUNT_INVALID)",
         Some(VsmError::PatchInfoCountInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_INFO_TOO_MANY",
-        VsmError::PatchInfoTooMany as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_INFO_TOO_MANY", VsmError::PatchInfoTooMany as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_INFO_TOO_MANY)",
         VsmError::PatchInfoTooMany.errno() as u64,
@@ -1967,10 +1691,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA_NULL)",
         Some(VsmError::PatchPaNull.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_PA_INVALID",
-        VsmError::PatchPaInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_PA_INVALID", VsmError::PatchPaInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_PA_INVALID)",
         VsmError::PatchPaInvalid.errno() as u64,
@@ -1983,10 +1704,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA_INVALID)",
         Some(VsmError::PatchPaInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_PA1_UNALIGNED",
-        VsmError::PatchPa1Unaligned as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_PA1_UNALIGNED", VsmError::PatchPa1Unaligned as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_PA1_UNALIGNED)",
         VsmError::PatchPa1Unaligned.errno() as u64,
@@ -1999,10 +1717,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA1_UNALIGNED)",
         Some(VsmError::PatchPa1Unaligned.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_SIZE_INVALID",
-        VsmError::PatchSizeInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_SIZE_INVALID", VsmError::PatchSizeInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_SIZE_INVALID)",
         VsmError::PatchSizeInvalid.errno() as u64,
@@ -2028,10 +1743,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA_EQUAL)",
         Some(VsmError::PatchPaEqual.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_PA1_MISSING",
-        VsmError::PatchPa1Missing as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_PA1_MISSING", VsmError::PatchPa1Missing as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_PA1_MISSING)",
         VsmError::PatchPa1Missing.errno() as u64,
@@ -2044,10 +1756,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA1_MISSING)",
         Some(VsmError::PatchPa1Missing.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_PA1_UNEXPECTED",
-        VsmError::PatchPa1Unexpected as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_PA1_UNEXPECTED", VsmError::PatchPa1Unexpected as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_PA1_UNEXPECTED)",
         VsmError::PatchPa1Unexpected.errno() as u64,
@@ -2060,10 +1769,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_PA1_UNEXPECTED)",
         Some(VsmError::PatchPa1Unexpected.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_PA1_SAME_PAGE",
-        VsmError::PatchPa1SamePage as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_PA1_SAME_PAGE", VsmError::PatchPa1SamePage as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_PA1_SAME_PAGE)",
         VsmError::PatchPa1SamePage.errno() as u64,
@@ -2124,10 +1830,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_SEGMENT_VA_INVALID)",
         Some(VsmError::KexecSegmentVaInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PLATFORM_INVALID",
-        VsmError::PlatformInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_PLATFORM_INVALID", VsmError::PlatformInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PLATFORM_INVALID)",
         VsmError::PlatformInvalid.errno() as u64,
@@ -2140,10 +1843,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PLATFORM_INVALID)",
         Some(VsmError::PlatformInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_TOO_MANY_RANGES",
-        VsmError::TooManyRanges as u64,
-    );
+    c.val("HEKI_VSM_ERR_TOO_MANY_RANGES", VsmError::TooManyRanges as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_TOO_MANY_RANGES)",
         VsmError::TooManyRanges.errno() as u64,
@@ -2156,10 +1856,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_TOO_MANY_RANGES)",
         Some(VsmError::TooManyRanges.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_CHAIN_NEXT_INVALID",
-        VsmError::ChainNextInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_CHAIN_NEXT_INVALID", VsmError::ChainNextInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_CHAIN_NEXT_INVALID)",
         VsmError::ChainNextInvalid.errno() as u64,
@@ -2188,10 +1885,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_CHAIN_PAGE_NRANGES_INVALID)",
         Some(VsmError::ChainPageNrangesInvalid.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_CHAIN_RANGES_EXCEED",
-        VsmError::ChainRangesExceed as u64,
-    );
+    c.val("HEKI_VSM_ERR_CHAIN_RANGES_EXCEED", VsmError::ChainRangesExceed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_CHAIN_RANGES_EXCEED)",
         VsmError::ChainRangesExceed.errno() as u64,
@@ -2259,10 +1953,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PROT_LOOSEN)",
         Some(VsmError::ProtLoosen.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_RANGE_CONFLICT",
-        VsmError::RangeConflict as u64,
-    );
+    c.val("HEKI_VSM_ERR_RANGE_CONFLICT", VsmError::RangeConflict as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_RANGE_CONFLICT)",
         VsmError::RangeConflict.errno() as u64,
@@ -2288,10 +1979,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PROT_MAP_FULL)",
         Some(VsmError::ProtMapFull.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KDATA_ALREADY_LOADED",
-        VsmError::KdataAlreadyLoaded as u64,
-    );
+    c.val("HEKI_VSM_ERR_KDATA_ALREADY_LOADED", VsmError::KdataAlreadyLoaded as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KDATA_ALREADY_LOADED)",
         VsmError::KdataAlreadyLoaded.errno() as u64,
@@ -2304,10 +1992,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KDATA_ALREADY_LOADED)",
         Some(VsmError::KdataAlreadyLoaded.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED",
-        VsmError::KdataSizeExceeded as u64,
-    );
+    c.val("HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED", VsmError::KdataSizeExceeded as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED)",
         VsmError::KdataSizeExceeded.errno() as u64,
@@ -2349,10 +2034,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODULE_TOKEN_EXHAUSTED)",
         Some(VsmError::ModuleTokenExhausted.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_TABLE_FULL",
-        VsmError::PatchTableFull as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_TABLE_FULL", VsmError::PatchTableFull as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_TABLE_FULL)",
         VsmError::PatchTableFull.errno() as u64,
@@ -2365,10 +2047,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_TABLE_FULL)",
         Some(VsmError::PatchTableFull.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_DUPLICATE",
-        VsmError::PatchDuplicate as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_DUPLICATE", VsmError::PatchDuplicate as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_DUPLICATE)",
         VsmError::PatchDuplicate.errno() as u64,
@@ -2381,10 +2060,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_DUPLICATE)",
         Some(VsmError::PatchDuplicate.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE",
-        VsmError::PatchOutsideModule as u64,
-    );
+    c.val("HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE", VsmError::PatchOutsideModule as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE)",
         VsmError::PatchOutsideModule.errno() as u64,
@@ -2397,10 +2073,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE)",
         Some(VsmError::PatchOutsideModule.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED",
-        VsmError::KexecSizeExceeded as u64,
-    );
+    c.val("HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED", VsmError::KexecSizeExceeded as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED)",
         VsmError::KexecSizeExceeded.errno() as u64,
@@ -2429,10 +2102,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_AUTHENTICODE_UNAVAILABLE)",
         Some(VsmError::KexecAuthenticodeUnavailable.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_RINGBUF_ALREADY_SET",
-        VsmError::RingbufAlreadySet as u64,
-    );
+    c.val("HEKI_VSM_ERR_RINGBUF_ALREADY_SET", VsmError::RingbufAlreadySet as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_RINGBUF_ALREADY_SET)",
         VsmError::RingbufAlreadySet.errno() as u64,
@@ -2445,10 +2115,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_RINGBUF_ALREADY_SET)",
         Some(VsmError::RingbufAlreadySet.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_RINGBUF_SIZE_INVALID",
-        VsmError::RingbufSizeInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_RINGBUF_SIZE_INVALID", VsmError::RingbufSizeInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_RINGBUF_SIZE_INVALID)",
         VsmError::RingbufSizeInvalid.errno() as u64,
@@ -2513,10 +2180,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_ENDIAN)",
         Some(VsmError::ElfBadEndian.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_VERSION",
-        VsmError::ElfBadVersion as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_VERSION", VsmError::ElfBadVersion as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_VERSION)",
         VsmError::ElfBadVersion.errno() as u64,
@@ -2542,10 +2206,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_TYPE)",
         Some(VsmError::ElfBadType.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_MACHINE",
-        VsmError::ElfBadMachine as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_MACHINE", VsmError::ElfBadMachine as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_MACHINE)",
         VsmError::ElfBadMachine.errno() as u64,
@@ -2558,10 +2219,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_MACHINE)",
         Some(VsmError::ElfBadMachine.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_HEADER_SIZE",
-        VsmError::ElfBadHeaderSize as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_HEADER_SIZE", VsmError::ElfBadHeaderSize as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_HEADER_SIZE)",
         VsmError::ElfBadHeaderSize.errno() as u64,
@@ -2619,10 +2277,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_SHDRS_OVERLAP_EHDR)",
         Some(VsmError::ElfShdrsOverlapEhdr.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_SHSTRNDX",
-        VsmError::ElfBadShstrndx as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_SHSTRNDX", VsmError::ElfBadShstrndx as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_SHSTRNDX)",
         VsmError::ElfBadShstrndx.errno() as u64,
@@ -2635,10 +2290,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_SHSTRNDX)",
         Some(VsmError::ElfBadShstrndx.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_NULL_SECTION",
-        VsmError::ElfBadNullSection as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_NULL_SECTION", VsmError::ElfBadNullSection as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_NULL_SECTION)",
         VsmError::ElfBadNullSection.errno() as u64,
@@ -2651,10 +2303,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_NULL_SECTION)",
         Some(VsmError::ElfBadNullSection.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_SHSTRTAB",
-        VsmError::ElfBadShstrtab as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_SHSTRTAB", VsmError::ElfBadShstrtab as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_SHSTRTAB)",
         VsmError::ElfBadShstrtab.errno() as u64,
@@ -2667,10 +2316,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_BAD_SHSTRTAB)",
         Some(VsmError::ElfBadShstrtab.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_BAD_SECTION_NAME",
-        VsmError::ElfBadSectionName as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_BAD_SECTION_NAME", VsmError::ElfBadSectionName as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_BAD_SECTION_NAME)",
         VsmError::ElfBadSectionName.errno() as u64,
@@ -2767,10 +2413,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_NO_SYMTAB)",
         Some(VsmError::ElfNoSymtab.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_SECTION_INDEX",
-        VsmError::ElfSectionIndex as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_SECTION_INDEX", VsmError::ElfSectionIndex as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_SECTION_INDEX)",
         VsmError::ElfSectionIndex.errno() as u64,
@@ -2799,10 +2442,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_SECTION_NOT_FOUND)",
         Some(VsmError::ElfSectionNotFound.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_SYMBOL_INDEX",
-        VsmError::ElfSymbolIndex as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_SYMBOL_INDEX", VsmError::ElfSymbolIndex as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_SYMBOL_INDEX)",
         VsmError::ElfSymbolIndex.errno() as u64,
@@ -2815,10 +2455,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_SYMBOL_INDEX)",
         Some(VsmError::ElfSymbolIndex.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_ELF_SYMBOL_NAME",
-        VsmError::ElfSymbolName as u64,
-    );
+    c.val("HEKI_VSM_ERR_ELF_SYMBOL_NAME", VsmError::ElfSymbolName as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_ELF_SYMBOL_NAME)",
         VsmError::ElfSymbolName.errno() as u64,
@@ -2857,10 +2494,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_RELA_INDEX)",
         Some(VsmError::ElfRelaIndex.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL",
-        VsmError::ModlayoutBadKernel as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL", VsmError::ModlayoutBadKernel as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL)",
         VsmError::ModlayoutBadKernel.errno() as u64,
@@ -2873,10 +2507,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL)",
         Some(VsmError::ModlayoutBadKernel.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_NO_ROOM",
-        VsmError::ModlayoutNoRoom as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_NO_ROOM", VsmError::ModlayoutNoRoom as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_NO_ROOM)",
         VsmError::ModlayoutNoRoom.errno() as u64,
@@ -2889,10 +2520,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_NO_ROOM)",
         Some(VsmError::ModlayoutNoRoom.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_WX_SECTION",
-        VsmError::ModlayoutWxSection as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_WX_SECTION", VsmError::ModlayoutWxSection as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_WX_SECTION)",
         VsmError::ModlayoutWxSection.errno() as u64,
@@ -2921,10 +2549,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_NO_THIS_MODULE)",
         Some(VsmError::ModlayoutNoThisModule.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE",
-        VsmError::ModlayoutTooLarge as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE", VsmError::ModlayoutTooLarge as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE)",
         VsmError::ModlayoutTooLarge.errno() as u64,
@@ -2937,10 +2562,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE)",
         Some(VsmError::ModlayoutTooLarge.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED",
-        VsmError::ModlayoutNotLoaded as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED", VsmError::ModlayoutNotLoaded as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED)",
         VsmError::ModlayoutNotLoaded.errno() as u64,
@@ -2953,10 +2575,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_NOT_LOADED)",
         Some(VsmError::ModlayoutNotLoaded.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODRELOC_NO_ROOM",
-        VsmError::ModrelocNoRoom as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODRELOC_NO_ROOM", VsmError::ModrelocNoRoom as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODRELOC_NO_ROOM)",
         VsmError::ModrelocNoRoom.errno() as u64,
@@ -2969,10 +2588,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODRELOC_NO_ROOM)",
         Some(VsmError::ModrelocNoRoom.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE",
-        VsmError::ModrelocBufferSize as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE", VsmError::ModrelocBufferSize as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODRELOC_BUFFER_SIZE)",
         VsmError::ModrelocBufferSize.errno() as u64,
@@ -3033,10 +2649,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODRELOC_SYMBOL_SECTION)",
         Some(VsmError::ModrelocSymbolSection.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODRELOC_NO_PERCPU",
-        VsmError::ModrelocNoPercpu as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODRELOC_NO_PERCPU", VsmError::ModrelocNoPercpu as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODRELOC_NO_PERCPU)",
         VsmError::ModrelocNoPercpu.errno() as u64,
@@ -3049,10 +2662,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODRELOC_NO_PERCPU)",
         Some(VsmError::ModrelocNoPercpu.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODRELOC_LIVEPATCH",
-        VsmError::ModrelocLivepatch as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODRELOC_LIVEPATCH", VsmError::ModrelocLivepatch as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODRELOC_LIVEPATCH)",
         VsmError::ModrelocLivepatch.errno() as u64,
@@ -3161,10 +2771,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODRELOC_SITE_NONZERO)",
         Some(VsmError::ModrelocSiteNonzero.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODRELOC_OVERFLOW",
-        VsmError::ModrelocOverflow as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODRELOC_OVERFLOW", VsmError::ModrelocOverflow as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODRELOC_OVERFLOW)",
         VsmError::ModrelocOverflow.errno() as u64,
@@ -3193,10 +2800,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_ELF_SYMBOL_NAME_TOO_LONG)",
         Some(VsmError::ElfSymbolNameTooLong.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE",
-        VsmError::ModlayoutMemSize as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE", VsmError::ModlayoutMemSize as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE)",
         VsmError::ModlayoutMemSize.errno() as u64,
@@ -3209,10 +2813,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE)",
         Some(VsmError::ModlayoutMemSize.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN",
-        VsmError::ModlayoutMemAlign as u64,
-    );
+    c.val("HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN", VsmError::ModlayoutMemAlign as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODLAYOUT_MEM_ALIGN)",
         VsmError::ModlayoutMemAlign.errno() as u64,
@@ -3312,10 +2913,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_BAD_LENGTH)",
         Some(VsmError::DerBadLength.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_DER_VALUE_TRUNCATED",
-        VsmError::DerValueTruncated as u64,
-    );
+    c.val("HEKI_VSM_ERR_DER_VALUE_TRUNCATED", VsmError::DerValueTruncated as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_DER_VALUE_TRUNCATED)",
         VsmError::DerValueTruncated.errno() as u64,
@@ -3328,10 +2926,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_VALUE_TRUNCATED)",
         Some(VsmError::DerValueTruncated.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_DER_UNEXPECTED_TAG",
-        VsmError::DerUnexpectedTag as u64,
-    );
+    c.val("HEKI_VSM_ERR_DER_UNEXPECTED_TAG", VsmError::DerUnexpectedTag as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_DER_UNEXPECTED_TAG)",
         VsmError::DerUnexpectedTag.errno() as u64,
@@ -3344,10 +2939,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_UNEXPECTED_TAG)",
         Some(VsmError::DerUnexpectedTag.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_DER_NOT_CONSTRUCTED",
-        VsmError::DerNotConstructed as u64,
-    );
+    c.val("HEKI_VSM_ERR_DER_NOT_CONSTRUCTED", VsmError::DerNotConstructed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_DER_NOT_CONSTRUCTED)",
         VsmError::DerNotConstructed.errno() as u64,
@@ -3360,10 +2952,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_NOT_CONSTRUCTED)",
         Some(VsmError::DerNotConstructed.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_DER_BAD_INTEGER",
-        VsmError::DerBadInteger as u64,
-    );
+    c.val("HEKI_VSM_ERR_DER_BAD_INTEGER", VsmError::DerBadInteger as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_DER_BAD_INTEGER)",
         VsmError::DerBadInteger.errno() as u64,
@@ -3376,10 +2965,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_BAD_INTEGER)",
         Some(VsmError::DerBadInteger.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_DER_BAD_BIT_STRING",
-        VsmError::DerBadBitString as u64,
-    );
+    c.val("HEKI_VSM_ERR_DER_BAD_BIT_STRING", VsmError::DerBadBitString as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_DER_BAD_BIT_STRING)",
         VsmError::DerBadBitString.errno() as u64,
@@ -3392,10 +2978,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_DER_BAD_BIT_STRING)",
         Some(VsmError::DerBadBitString.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED",
-        VsmError::CryptoDigestFailed as u64,
-    );
+    c.val("HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED", VsmError::CryptoDigestFailed as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED)",
         VsmError::CryptoDigestFailed.errno() as u64,
@@ -3424,10 +3007,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND)",
         Some(VsmError::CryptoCertNotFound.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT",
-        VsmError::CryptoBadArgument as u64,
-    );
+    c.val("HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT", VsmError::CryptoBadArgument as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT)",
         VsmError::CryptoBadArgument.errno() as u64,
@@ -3549,10 +3129,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_TRUNCATED)",
         Some(VsmError::PeTruncated.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_BAD_DOS_MAGIC",
-        VsmError::PeBadDosMagic as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_BAD_DOS_MAGIC", VsmError::PeBadDosMagic as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_BAD_DOS_MAGIC)",
         VsmError::PeBadDosMagic.errno() as u64,
@@ -3578,10 +3155,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_BAD_LFANEW)",
         Some(VsmError::PeBadLfanew.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_BAD_SIGNATURE",
-        VsmError::PeBadSignature as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_BAD_SIGNATURE", VsmError::PeBadSignature as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_BAD_SIGNATURE)",
         VsmError::PeBadSignature.errno() as u64,
@@ -3607,10 +3181,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_BAD_MACHINE)",
         Some(VsmError::PeBadMachine.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_BAD_OPT_HEADER",
-        VsmError::PeBadOptHeader as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_BAD_OPT_HEADER", VsmError::PeBadOptHeader as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_BAD_OPT_HEADER)",
         VsmError::PeBadOptHeader.errno() as u64,
@@ -3623,10 +3194,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_BAD_OPT_HEADER)",
         Some(VsmError::PeBadOptHeader.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_BAD_DIRECTORIES",
-        VsmError::PeBadDirectories as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_BAD_DIRECTORIES", VsmError::PeBadDirectories as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_BAD_DIRECTORIES)",
         VsmError::PeBadDirectories.errno() as u64,
@@ -3639,10 +3207,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_BAD_DIRECTORIES)",
         Some(VsmError::PeBadDirectories.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_BAD_SECTIONS",
-        VsmError::PeBadSections as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_BAD_SECTIONS", VsmError::PeBadSections as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_BAD_SECTIONS)",
         VsmError::PeBadSections.errno() as u64,
@@ -3687,10 +3252,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_SECTION_OUT_OF_BOUNDS)",
         Some(VsmError::PeSectionOutOfBounds.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_PE_SECTION_OVERLAP",
-        VsmError::PeSectionOverlap as u64,
-    );
+    c.val("HEKI_VSM_ERR_PE_SECTION_OVERLAP", VsmError::PeSectionOverlap as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_SECTION_OVERLAP)",
         VsmError::PeSectionOverlap.errno() as u64,
@@ -3880,7 +3442,10 @@ pub fn lists(c: &mut Checks) {
         "HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH",
         VsmError::AuthenticodeMessageDigestMismatch as u64,
     );
-    c.val("(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH)", VsmError::AuthenticodeMessageDigestMismatch.errno() as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH)",
+        VsmError::AuthenticodeMessageDigestMismatch.errno() as u64,
+    );
     c.str(
         "heki_vsm_error_name(HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH)",
         Some(VsmError::AuthenticodeMessageDigestMismatch.name()),
@@ -3889,10 +3454,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH)",
         Some(VsmError::AuthenticodeMessageDigestMismatch.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KEXEC_BLOB_MISSING",
-        VsmError::KexecBlobMissing as u64,
-    );
+    c.val("HEKI_VSM_ERR_KEXEC_BLOB_MISSING", VsmError::KexecBlobMissing as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_BLOB_MISSING)",
         VsmError::KexecBlobMissing.errno() as u64,
@@ -3905,10 +3467,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_BLOB_MISSING)",
         Some(VsmError::KexecBlobMissing.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN",
-        VsmError::RewriteKindUnknown as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN", VsmError::RewriteKindUnknown as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN)",
         VsmError::RewriteKindUnknown.errno() as u64,
@@ -3921,10 +3480,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_KIND_UNKNOWN)",
         Some(VsmError::RewriteKindUnknown.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_SITE_LENGTH",
-        VsmError::RewriteSiteLength as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_SITE_LENGTH", VsmError::RewriteSiteLength as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_SITE_LENGTH)",
         VsmError::RewriteSiteLength.errno() as u64,
@@ -3937,10 +3493,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_SITE_LENGTH)",
         Some(VsmError::RewriteSiteLength.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN",
-        VsmError::RewriteKsymUnknown as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN", VsmError::RewriteKsymUnknown as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_KSYM_UNKNOWN)",
         VsmError::RewriteKsymUnknown.errno() as u64,
@@ -4209,10 +3762,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_SMP_LOCK_FORBIDDEN)",
         Some(VsmError::RewriteSmpLockForbidden.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_ENDBR_SEAL",
-        VsmError::RewriteEndbrSeal as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_ENDBR_SEAL", VsmError::RewriteEndbrSeal as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_ENDBR_SEAL)",
         VsmError::RewriteEndbrSeal.errno() as u64,
@@ -4225,10 +3775,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_ENDBR_SEAL)",
         Some(VsmError::RewriteEndbrSeal.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_TABLE_ENTRY",
-        VsmError::RewriteTableEntry as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_TABLE_ENTRY", VsmError::RewriteTableEntry as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_TABLE_ENTRY)",
         VsmError::RewriteTableEntry.errno() as u64,
@@ -4273,10 +3820,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_TABLE_UNSUPPORTED)",
         Some(VsmError::RewriteTableUnsupported.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KEXEC_IMAGE_CHANGED",
-        VsmError::KexecImageChanged as u64,
-    );
+    c.val("HEKI_VSM_ERR_KEXEC_IMAGE_CHANGED", VsmError::KexecImageChanged as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_IMAGE_CHANGED)",
         VsmError::KexecImageChanged.errno() as u64,
@@ -4481,10 +4025,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PAGE_NOT_PROTECTED)",
         Some(VsmError::KexecPageNotProtected.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_KEXEC_ENTRY_INVALID",
-        VsmError::KexecEntryInvalid as u64,
-    );
+    c.val("HEKI_VSM_ERR_KEXEC_ENTRY_INVALID", VsmError::KexecEntryInvalid as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_ENTRY_INVALID)",
         VsmError::KexecEntryInvalid.errno() as u64,
@@ -4577,10 +4118,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_INFO_EXT_CAPWORDS_COUNT)",
         Some(VsmError::KernelInfoExtCapwordsCount.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_ALT_FEATURE",
-        VsmError::RewriteAltFeature as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_ALT_FEATURE", VsmError::RewriteAltFeature as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_ALT_FEATURE)",
         VsmError::RewriteAltFeature.errno() as u64,
@@ -4657,10 +4195,7 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL)",
         Some(VsmError::RewriteAltDirectCall.message()),
     );
-    c.val(
-        "HEKI_VSM_ERR_REWRITE_CALL_DEPTH",
-        VsmError::RewriteCallDepth as u64,
-    );
+    c.val("HEKI_VSM_ERR_REWRITE_CALL_DEPTH", VsmError::RewriteCallDepth as u64);
     c.val(
         "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_CALL_DEPTH)",
         VsmError::RewriteCallDepth.errno() as u64,
@@ -4737,10 +4272,7 @@ pub fn lists(c: &mut Checks) {
         "heki_verify_error_message(HEKI_VERIFY_ERR_AUTHENTICATION_FAILED)",
         Some(VerificationError::AuthenticationFailed.message()),
     );
-    c.val(
-        "HEKI_VERIFY_ERR_PARSE_FAILED",
-        VerificationError::ParseFailed as u64,
-    );
+    c.val("HEKI_VERIFY_ERR_PARSE_FAILED", VerificationError::ParseFailed as u64);
     c.val(
         "(unsigned long long)heki_verify_error_errno(HEKI_VERIFY_ERR_PARSE_FAILED)",
         VerificationError::ParseFailed.errno() as u64,
@@ -4753,10 +4285,7 @@ pub fn lists(c: &mut Checks) {
         "heki_verify_error_message(HEKI_VERIFY_ERR_PARSE_FAILED)",
         Some(VerificationError::ParseFailed.message()),
     );
-    c.val(
-        "HEKI_VERIFY_ERR_UNSUPPORTED",
-        VerificationError::Unsupported as u64,
-    );
+    c.val("HEKI_VERIFY_ERR_UNSUPPORTED", VerificationError::Unsupported as u64);
     c.val(
         "(unsigned long long)heki_verify_error_errno(HEKI_VERIFY_ERR_UNSUPPORTED)",
         VerificationError::Unsupported.errno() as u64,
@@ -4769,10 +4298,7 @@ pub fn lists(c: &mut Checks) {
         "heki_verify_error_message(HEKI_VERIFY_ERR_UNSUPPORTED)",
         Some(VerificationError::Unsupported.message()),
     );
-    c.val(
-        "HEKI_KDATA_SYSTEM_CERTS_VALUE",
-        HekiKdataType::SystemCerts as u64,
-    );
+    c.val("HEKI_KDATA_SYSTEM_CERTS_VALUE", HekiKdataType::SystemCerts as u64);
     c.val("HEKI_KDATA_SYSTEM_CERTS", HekiKdataType::SystemCerts as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_SYSTEM_CERTS)",
@@ -4782,10 +4308,7 @@ pub fn lists(c: &mut Checks) {
         "HEKI_KDATA_REVOCATION_CERTS_VALUE",
         HekiKdataType::RevocationCerts as u64,
     );
-    c.val(
-        "HEKI_KDATA_REVOCATION_CERTS",
-        HekiKdataType::RevocationCerts as u64,
-    );
+    c.val("HEKI_KDATA_REVOCATION_CERTS", HekiKdataType::RevocationCerts as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_REVOCATION_CERTS)",
         Some(HekiKdataType::RevocationCerts.name()),
@@ -4794,36 +4317,24 @@ pub fn lists(c: &mut Checks) {
         "HEKI_KDATA_BLOCKLIST_HASHES_VALUE",
         HekiKdataType::BlocklistHashes as u64,
     );
-    c.val(
-        "HEKI_KDATA_BLOCKLIST_HASHES",
-        HekiKdataType::BlocklistHashes as u64,
-    );
+    c.val("HEKI_KDATA_BLOCKLIST_HASHES", HekiKdataType::BlocklistHashes as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_BLOCKLIST_HASHES)",
         Some(HekiKdataType::BlocklistHashes.name()),
     );
-    c.val(
-        "HEKI_KDATA_KERNEL_INFO_VALUE",
-        HekiKdataType::KernelInfo as u64,
-    );
+    c.val("HEKI_KDATA_KERNEL_INFO_VALUE", HekiKdataType::KernelInfo as u64);
     c.val("HEKI_KDATA_KERNEL_INFO", HekiKdataType::KernelInfo as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_KERNEL_INFO)",
         Some(HekiKdataType::KernelInfo.name()),
     );
-    c.val(
-        "HEKI_KDATA_KERNEL_DATA_VALUE",
-        HekiKdataType::KernelData as u64,
-    );
+    c.val("HEKI_KDATA_KERNEL_DATA_VALUE", HekiKdataType::KernelData as u64);
     c.val("HEKI_KDATA_KERNEL_DATA", HekiKdataType::KernelData as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_KERNEL_DATA)",
         Some(HekiKdataType::KernelData.name()),
     );
-    c.val(
-        "HEKI_KDATA_PATCH_INFO_VALUE",
-        HekiKdataType::PatchInfo as u64,
-    );
+    c.val("HEKI_KDATA_PATCH_INFO_VALUE", HekiKdataType::PatchInfo as u64);
     c.val("HEKI_KDATA_PATCH_INFO", HekiKdataType::PatchInfo as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_PATCH_INFO)",
@@ -4833,10 +4344,7 @@ pub fn lists(c: &mut Checks) {
         "HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE",
         HekiKdataType::KexecTrampoline as u64,
     );
-    c.val(
-        "HEKI_KDATA_KEXEC_TRAMPOLINE",
-        HekiKdataType::KexecTrampoline as u64,
-    );
+    c.val("HEKI_KDATA_KEXEC_TRAMPOLINE", HekiKdataType::KexecTrampoline as u64);
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_KEXEC_TRAMPOLINE)",
         Some(HekiKdataType::KexecTrampoline.name()),
@@ -4859,10 +4367,7 @@ pub fn lists(c: &mut Checks) {
         "heki_mod_mem_type_name(HEKI_MOD_MEM_RODATA)",
         Some(ModMemType::RoData.name()),
     );
-    c.val(
-        "HEKI_MOD_MEM_RO_AFTER_INIT_VALUE",
-        ModMemType::RoAfterInit as u64,
-    );
+    c.val("HEKI_MOD_MEM_RO_AFTER_INIT_VALUE", ModMemType::RoAfterInit as u64);
     c.val("HEKI_MOD_MEM_RO_AFTER_INIT", ModMemType::RoAfterInit as u64);
     c.str(
         "heki_mod_mem_type_name(HEKI_MOD_MEM_RO_AFTER_INIT)",
@@ -4880,19 +4385,13 @@ pub fn lists(c: &mut Checks) {
         "heki_mod_mem_type_name(HEKI_MOD_MEM_INIT_DATA)",
         Some(ModMemType::InitData.name()),
     );
-    c.val(
-        "HEKI_MOD_MEM_INIT_RODATA_VALUE",
-        ModMemType::InitRoData as u64,
-    );
+    c.val("HEKI_MOD_MEM_INIT_RODATA_VALUE", ModMemType::InitRoData as u64);
     c.val("HEKI_MOD_MEM_INIT_RODATA", ModMemType::InitRoData as u64);
     c.str(
         "heki_mod_mem_type_name(HEKI_MOD_MEM_INIT_RODATA)",
         Some(ModMemType::InitRoData.name()),
     );
-    c.val(
-        "HEKI_MOD_MEM_ELF_BUFFER_VALUE",
-        ModMemType::ElfBuffer as u64,
-    );
+    c.val("HEKI_MOD_MEM_ELF_BUFFER_VALUE", ModMemType::ElfBuffer as u64);
     c.val("HEKI_MOD_MEM_ELF_BUFFER", ModMemType::ElfBuffer as u64);
     c.str(
         "heki_mod_mem_type_name(HEKI_MOD_MEM_ELF_BUFFER)",
@@ -4916,14 +4415,8 @@ pub fn lists(c: &mut Checks) {
         "heki_kexec_type_name(HEKI_KEXEC_IMAGE)",
         Some(HekiKexecType::KexecImage.name()),
     );
-    c.val(
-        "HEKI_KEXEC_KERNEL_BLOB_VALUE",
-        HekiKexecType::KexecKernelBlob as u64,
-    );
-    c.val(
-        "HEKI_KEXEC_KERNEL_BLOB",
-        HekiKexecType::KexecKernelBlob as u64,
-    );
+    c.val("HEKI_KEXEC_KERNEL_BLOB_VALUE", HekiKexecType::KexecKernelBlob as u64);
+    c.val("HEKI_KEXEC_KERNEL_BLOB", HekiKexecType::KexecKernelBlob as u64);
     c.str(
         "heki_kexec_type_name(HEKI_KEXEC_KERNEL_BLOB)",
         Some(HekiKexecType::KexecKernelBlob.name()),
@@ -4938,10 +4431,7 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_INVALID_HYPERCALL_CODE_VALUE",
         HypervCallError::InvalidCode as u64,
     );
-    c.val(
-        "HV_STATUS_INVALID_HYPERCALL_CODE",
-        HypervCallError::InvalidCode as u64,
-    );
+    c.val("HV_STATUS_INVALID_HYPERCALL_CODE", HypervCallError::InvalidCode as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_HYPERCALL_CODE)",
         Some(HypervCallError::InvalidCode.name()),
@@ -4962,10 +4452,7 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_INVALID_ALIGNMENT_VALUE",
         HypervCallError::InvalidAlignment as u64,
     );
-    c.val(
-        "HV_STATUS_INVALID_ALIGNMENT",
-        HypervCallError::InvalidAlignment as u64,
-    );
+    c.val("HV_STATUS_INVALID_ALIGNMENT", HypervCallError::InvalidAlignment as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_ALIGNMENT)",
         Some(HypervCallError::InvalidAlignment.name()),
@@ -4974,22 +4461,13 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_INVALID_PARAMETER_VALUE",
         HypervCallError::InvalidParameter as u64,
     );
-    c.val(
-        "HV_STATUS_INVALID_PARAMETER",
-        HypervCallError::InvalidParameter as u64,
-    );
+    c.val("HV_STATUS_INVALID_PARAMETER", HypervCallError::InvalidParameter as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_PARAMETER)",
         Some(HypervCallError::InvalidParameter.name()),
     );
-    c.val(
-        "HV_STATUS_ACCESS_DENIED_VALUE",
-        HypervCallError::AccessDenied as u64,
-    );
-    c.val(
-        "HV_STATUS_ACCESS_DENIED",
-        HypervCallError::AccessDenied as u64,
-    );
+    c.val("HV_STATUS_ACCESS_DENIED_VALUE", HypervCallError::AccessDenied as u64);
+    c.val("HV_STATUS_ACCESS_DENIED", HypervCallError::AccessDenied as u64);
     c.str(
         "hv_status_name(HV_STATUS_ACCESS_DENIED)",
         Some(HypervCallError::AccessDenied.name()),
@@ -5010,10 +4488,7 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_OPERATION_DENIED_VALUE",
         HypervCallError::OperationDenied as u64,
     );
-    c.val(
-        "HV_STATUS_OPERATION_DENIED",
-        HypervCallError::OperationDenied as u64,
-    );
+    c.val("HV_STATUS_OPERATION_DENIED", HypervCallError::OperationDenied as u64);
     c.str(
         "hv_status_name(HV_STATUS_OPERATION_DENIED)",
         Some(HypervCallError::OperationDenied.name()),
@@ -5034,22 +4509,13 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_INVALID_VP_INDEX_VALUE",
         HypervCallError::InvalidVpIndex as u64,
     );
-    c.val(
-        "HV_STATUS_INVALID_VP_INDEX",
-        HypervCallError::InvalidVpIndex as u64,
-    );
+    c.val("HV_STATUS_INVALID_VP_INDEX", HypervCallError::InvalidVpIndex as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_VP_INDEX)",
         Some(HypervCallError::InvalidVpIndex.name()),
     );
-    c.val(
-        "HV_STATUS_INVALID_PORT_ID_VALUE",
-        HypervCallError::InvalidPortID as u64,
-    );
-    c.val(
-        "HV_STATUS_INVALID_PORT_ID",
-        HypervCallError::InvalidPortID as u64,
-    );
+    c.val("HV_STATUS_INVALID_PORT_ID_VALUE", HypervCallError::InvalidPortID as u64);
+    c.val("HV_STATUS_INVALID_PORT_ID", HypervCallError::InvalidPortID as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_PORT_ID)",
         Some(HypervCallError::InvalidPortID.name()),
@@ -5094,10 +4560,7 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_INVALID_VTL_STATE_VALUE",
         HypervCallError::InvalidVtlState as u64,
     );
-    c.val(
-        "HV_STATUS_INVALID_VTL_STATE",
-        HypervCallError::InvalidVtlState as u64,
-    );
+    c.val("HV_STATUS_INVALID_VTL_STATE", HypervCallError::InvalidVtlState as u64);
     c.str(
         "hv_status_name(HV_STATUS_INVALID_VTL_STATE)",
         Some(HypervCallError::InvalidVtlState.name()),
@@ -5112,10 +4575,7 @@ pub fn lists(c: &mut Checks) {
         "HV_STATUS_VTL_ALREADY_ENABLED_VALUE",
         HypervCallError::AlreadyEnabled as u64,
     );
-    c.val(
-        "HV_STATUS_VTL_ALREADY_ENABLED",
-        HypervCallError::AlreadyEnabled as u64,
-    );
+    c.val("HV_STATUS_VTL_ALREADY_ENABLED", HypervCallError::AlreadyEnabled as u64);
     c.str(
         "hv_status_name(HV_STATUS_VTL_ALREADY_ENABLED)",
         Some(HypervCallError::AlreadyEnabled.name()),
@@ -5136,31 +4596,19 @@ pub fn lists(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL_VALUE",
         VsmFunction::EnableAPsVtl as u64,
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL",
-        VsmFunction::EnableAPsVtl as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL", VsmFunction::EnableAPsVtl as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL)",
         Some(VsmFunction::EnableAPsVtl.name()),
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE",
-        VsmFunction::BootAPs as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE", VsmFunction::BootAPs as u64);
     c.val("VSM_VTL_CALL_FUNC_ID_BOOT_APS", VsmFunction::BootAPs as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_BOOT_APS)",
         Some(VsmFunction::BootAPs.name()),
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE",
-        VsmFunction::LockRegs as u64,
-    );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_LOCK_REGS",
-        VsmFunction::LockRegs as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE", VsmFunction::LockRegs as u64);
+    c.val("VSM_VTL_CALL_FUNC_ID_LOCK_REGS", VsmFunction::LockRegs as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_LOCK_REGS)",
         Some(VsmFunction::LockRegs.name()),
@@ -5181,22 +4629,13 @@ pub fn lists(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE",
         VsmFunction::ProtectMemory as u64,
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY",
-        VsmFunction::ProtectMemory as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY", VsmFunction::ProtectMemory as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY)",
         Some(VsmFunction::ProtectMemory.name()),
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE",
-        VsmFunction::LoadKData as u64,
-    );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_LOAD_KDATA",
-        VsmFunction::LoadKData as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE", VsmFunction::LoadKData as u64);
+    c.val("VSM_VTL_CALL_FUNC_ID_LOAD_KDATA", VsmFunction::LoadKData as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA)",
         Some(VsmFunction::LoadKData.name()),
@@ -5229,10 +4668,7 @@ pub fn lists(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE",
         VsmFunction::UnloadModule as u64,
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE",
-        VsmFunction::UnloadModule as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE", VsmFunction::UnloadModule as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE)",
         Some(VsmFunction::UnloadModule.name()),
@@ -5253,22 +4689,13 @@ pub fn lists(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE",
         VsmFunction::KexecValidate as u64,
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE",
-        VsmFunction::KexecValidate as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE", VsmFunction::KexecValidate as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE)",
         Some(VsmFunction::KexecValidate.name()),
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE",
-        VsmFunction::PatchText as u64,
-    );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_PATCH_TEXT",
-        VsmFunction::PatchText as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE", VsmFunction::PatchText as u64);
+    c.val("VSM_VTL_CALL_FUNC_ID_PATCH_TEXT", VsmFunction::PatchText as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_PATCH_TEXT)",
         Some(VsmFunction::PatchText.name()),
@@ -5289,10 +4716,7 @@ pub fn lists(c: &mut Checks) {
         "VSM_VTL_CALL_FUNC_ID_OPTEE_MESSAGE_VALUE",
         VsmFunction::OpteeMessage as u64,
     );
-    c.val(
-        "VSM_VTL_CALL_FUNC_ID_OPTEE_MESSAGE",
-        VsmFunction::OpteeMessage as u64,
-    );
+    c.val("VSM_VTL_CALL_FUNC_ID_OPTEE_MESSAGE", VsmFunction::OpteeMessage as u64);
     c.str(
         "vsm_func_id_name(VSM_VTL_CALL_FUNC_ID_OPTEE_MESSAGE)",
         Some(VsmFunction::OpteeMessage.name()),
@@ -5305,14 +4729,8 @@ pub fn flags(c: &mut Checks) {
         "HV_PAGE_ACCESS_NONE",
         HvPageProtFlags::HV_PAGE_ACCESS_NONE.bits() as u64,
     );
-    c.val(
-        "HV_PAGE_READABLE",
-        HvPageProtFlags::HV_PAGE_READABLE.bits() as u64,
-    );
-    c.val(
-        "HV_PAGE_WRITABLE",
-        HvPageProtFlags::HV_PAGE_WRITABLE.bits() as u64,
-    );
+    c.val("HV_PAGE_READABLE", HvPageProtFlags::HV_PAGE_READABLE.bits() as u64);
+    c.val("HV_PAGE_WRITABLE", HvPageProtFlags::HV_PAGE_WRITABLE.bits() as u64);
     c.val(
         "HV_PAGE_KERNEL_EXECUTABLE",
         HvPageProtFlags::HV_PAGE_KERNEL_EXECUTABLE.bits() as u64,
@@ -5321,10 +4739,7 @@ pub fn flags(c: &mut Checks) {
         "HV_PAGE_USER_EXECUTABLE",
         HvPageProtFlags::HV_PAGE_USER_EXECUTABLE.bits() as u64,
     );
-    c.val(
-        "HV_PAGE_EXECUTABLE",
-        HvPageProtFlags::HV_PAGE_EXECUTABLE.bits() as u64,
-    );
+    c.val("HV_PAGE_EXECUTABLE", HvPageProtFlags::HV_PAGE_EXECUTABLE.bits() as u64);
     c.val(
         "HV_PAGE_FULL_ACCESS",
         HvPageProtFlags::HV_PAGE_FULL_ACCESS.bits() as u64,
@@ -5351,23 +4766,14 @@ pub fn flags(c: &mut Checks) {
     c.val("X86_CR4_PGE", X86Cr4Flags::X86_CR4_PGE.bits() as u64);
     c.val("X86_CR4_PCE", X86Cr4Flags::X86_CR4_PCE.bits() as u64);
     c.val("X86_CR4_OSFXSR", X86Cr4Flags::X86_CR4_OSFXSR.bits() as u64);
-    c.val(
-        "X86_CR4_OSXMMEXCPT",
-        X86Cr4Flags::X86_CR4_OSXMMEXCPT.bits() as u64,
-    );
+    c.val("X86_CR4_OSXMMEXCPT", X86Cr4Flags::X86_CR4_OSXMMEXCPT.bits() as u64);
     c.val("X86_CR4_UMIP", X86Cr4Flags::X86_CR4_UMIP.bits() as u64);
     c.val("X86_CR4_LA57", X86Cr4Flags::X86_CR4_LA57.bits() as u64);
     c.val("X86_CR4_VMXE", X86Cr4Flags::X86_CR4_VMXE.bits() as u64);
     c.val("X86_CR4_SMXE", X86Cr4Flags::X86_CR4_SMXE.bits() as u64);
-    c.val(
-        "X86_CR4_FSGBASE",
-        X86Cr4Flags::X86_CR4_FSGBASE.bits() as u64,
-    );
+    c.val("X86_CR4_FSGBASE", X86Cr4Flags::X86_CR4_FSGBASE.bits() as u64);
     c.val("X86_CR4_PCIDE", X86Cr4Flags::X86_CR4_PCIDE.bits() as u64);
-    c.val(
-        "X86_CR4_OSXSAVE",
-        X86Cr4Flags::X86_CR4_OSXSAVE.bits() as u64,
-    );
+    c.val("X86_CR4_OSXSAVE", X86Cr4Flags::X86_CR4_OSXSAVE.bits() as u64);
     c.val("X86_CR4_SMEP", X86Cr4Flags::X86_CR4_SMEP.bits() as u64);
     c.val("X86_CR4_SMAP", X86Cr4Flags::X86_CR4_SMAP.bits() as u64);
     c.val("X86_CR4_PKE", X86Cr4Flags::X86_CR4_PKE.bits() as u64);
@@ -5475,10 +4881,7 @@ pub fn flags(c: &mut Checks) {
     c.val("MEM_ATTR_READ", MemAttr::MEM_ATTR_READ.bits() as u64);
     c.val("MEM_ATTR_WRITE", MemAttr::MEM_ATTR_WRITE.bits() as u64);
     c.val("MEM_ATTR_EXEC", MemAttr::MEM_ATTR_EXEC.bits() as u64);
-    c.val(
-        "MEM_ATTR_IMMUTABLE",
-        MemAttr::MEM_ATTR_IMMUTABLE.bits() as u64,
-    );
+    c.val("MEM_ATTR_IMMUTABLE", MemAttr::MEM_ATTR_IMMUTABLE.bits() as u64);
 }
 
 /// Every register field: get and set, against the C accessors, for each
@@ -5502,10 +4905,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             );
         }
         c.val(
-            &format!(
-                "hv_vsm_partition_config_default_vtl_protection_mask({:#x}ULL)",
-                r
-            ),
+            &format!("hv_vsm_partition_config_default_vtl_protection_mask({:#x}ULL)", r),
             HvRegisterVsmPartitionConfig::from_u64(r).default_vtl_protection_mask() as u64,
         );
         for &x in vals {
@@ -5537,10 +4937,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             );
         }
         c.val(
-            &format!(
-                "hv_vsm_partition_config_deny_lower_vtl_startup({:#x}ULL)",
-                r
-            ),
+            &format!("hv_vsm_partition_config_deny_lower_vtl_startup({:#x}ULL)", r),
             HvRegisterVsmPartitionConfig::from_u64(r).deny_lower_vtl_startup() as u64,
         );
         for &x in vals {
@@ -5572,15 +4969,20 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             );
         }
         c.val(
-            &format!(
-                "hv_vsm_partition_config_intercept_enable_vtl_protection({:#x}ULL)",
-                r
-            ),
+            &format!("hv_vsm_partition_config_intercept_enable_vtl_protection({:#x}ULL)", r),
             HvRegisterVsmPartitionConfig::from_u64(r).intercept_enable_vtl_protection() as u64,
         );
         for &x in vals {
             let x = x & 1;
-            c.val(&format!("hv_vsm_partition_config_intercept_enable_vtl_protection_set({:#x}ULL, {:#x}ULL)", r, x), HvRegisterVsmPartitionConfig::from_u64(r).with_intercept_enable_vtl_protection(x != 0).as_u64());
+            c.val(
+                &format!(
+                    "hv_vsm_partition_config_intercept_enable_vtl_protection_set({:#x}ULL, {:#x}ULL)",
+                    r, x
+                ),
+                HvRegisterVsmPartitionConfig::from_u64(r)
+                    .with_intercept_enable_vtl_protection(x != 0)
+                    .as_u64(),
+            );
         }
         c.val(
             &format!("hv_vsm_partition_config_intercept_vp_startup({:#x}ULL)", r),
@@ -5599,10 +5001,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             );
         }
         c.val(
-            &format!(
-                "hv_vsm_partition_config_intercept_cpuid_unimplemented({:#x}ULL)",
-                r
-            ),
+            &format!("hv_vsm_partition_config_intercept_cpuid_unimplemented({:#x}ULL)", r),
             HvRegisterVsmPartitionConfig::from_u64(r).intercept_cpuid_unimplemented() as u64,
         );
         for &x in vals {
@@ -5618,15 +5017,20 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             );
         }
         c.val(
-            &format!(
-                "hv_vsm_partition_config_intercept_unrecoverable_exception({:#x}ULL)",
-                r
-            ),
+            &format!("hv_vsm_partition_config_intercept_unrecoverable_exception({:#x}ULL)", r),
             HvRegisterVsmPartitionConfig::from_u64(r).intercept_unrecoverable_exception() as u64,
         );
         for &x in vals {
             let x = x & 1;
-            c.val(&format!("hv_vsm_partition_config_intercept_unrecoverable_exception_set({:#x}ULL, {:#x}ULL)", r, x), HvRegisterVsmPartitionConfig::from_u64(r).with_intercept_unrecoverable_exception(x != 0).as_u64());
+            c.val(
+                &format!(
+                    "hv_vsm_partition_config_intercept_unrecoverable_exception_set({:#x}ULL, {:#x}ULL)",
+                    r, x
+                ),
+                HvRegisterVsmPartitionConfig::from_u64(r)
+                    .with_intercept_unrecoverable_exception(x != 0)
+                    .as_u64(),
+            );
         }
         c.val(
             &format!("hv_vsm_partition_config_intercept_page({:#x}ULL)", r),
@@ -5635,10 +5039,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_vsm_partition_config_intercept_page_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_partition_config_intercept_page_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmPartitionConfig::from_u64(r)
                     .with_intercept_page(x != 0)
                     .as_u64(),
@@ -5651,10 +5052,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_vsm_vp_secure_config_mbec_enabled_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_vp_secure_config_mbec_enabled_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmVpSecureVtlConfig::from_u64(r)
                     .with_mbec_enabled(x != 0)
                     .as_u64(),
@@ -5667,10 +5065,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_vsm_vp_secure_config_tlb_locked_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_vp_secure_config_tlb_locked_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmVpSecureVtlConfig::from_u64(r)
                     .with_tlb_locked(x != 0)
                     .as_u64(),
@@ -5683,10 +5078,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u16::MAX as u64;
             c.val(
-                &format!(
-                    "hv_vsm_code_page_offsets_vtl_call_offset_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_code_page_offsets_vtl_call_offset_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmCodePageOffsets::from_u64(r)
                     .with_vtl_call_offset(x as u16)
                     .as_u64(),
@@ -5715,10 +5107,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u16::MAX as u64;
             c.val(
-                &format!(
-                    "hv_vsm_partition_status_enabled_vtl_set_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_partition_status_enabled_vtl_set_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmPartitionStatus::from_u64(r)
                     .with_enabled_vtl_set(x as u16)
                     .as_u64(),
@@ -5731,10 +5120,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u8::MAX as u64;
             c.val(
-                &format!(
-                    "hv_vsm_partition_status_maximum_vtl_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_partition_status_maximum_vtl_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmPartitionStatus::from_u64(r)
                     .with_maximum_vtl(x as u8)
                     .as_u64(),
@@ -5780,9 +5166,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             let x = x & u8::MAX as u64;
             c.val(
                 &format!("hv_vsm_vp_status_active_vtl_set({:#x}ULL, {:#x}ULL)", r, x),
-                HvRegisterVsmVpStatus::from_u64(r)
-                    .with_active_vtl(x as u8)
-                    .as_u64(),
+                HvRegisterVsmVpStatus::from_u64(r).with_active_vtl(x as u8).as_u64(),
             );
         }
         c.val(
@@ -5792,10 +5176,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_vsm_vp_status_active_mbec_enabled_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_vp_status_active_mbec_enabled_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmVpStatus::from_u64(r)
                     .with_active_mbec_enabled(x != 0)
                     .as_u64(),
@@ -5808,10 +5189,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u16::MAX as u64;
             c.val(
-                &format!(
-                    "hv_vsm_vp_status_enabled_vtl_set_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_vsm_vp_status_enabled_vtl_set_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvRegisterVsmVpStatus::from_u64(r)
                     .with_enabled_vtl_set(x as u16)
                     .as_u64(),
@@ -5824,13 +5202,8 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_pending_exception_event_pending_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
-                HvPendingExceptionEvent::from_u64(r)
-                    .with_event_pending(x != 0)
-                    .as_u64(),
+                &format!("hv_pending_exception_event_pending_set({:#x}ULL, {:#x}ULL)", r, x),
+                HvPendingExceptionEvent::from_u64(r).with_event_pending(x != 0).as_u64(),
             );
         }
         c.val(
@@ -5840,13 +5213,8 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u8::MAX as u64;
             c.val(
-                &format!(
-                    "hv_pending_exception_event_type_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
-                HvPendingExceptionEvent::from_u64(r)
-                    .with_event_type(x as u8)
-                    .as_u64(),
+                &format!("hv_pending_exception_event_type_set({:#x}ULL, {:#x}ULL)", r, x),
+                HvPendingExceptionEvent::from_u64(r).with_event_type(x as u8).as_u64(),
             );
         }
         c.val(
@@ -5856,10 +5224,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & 1;
             c.val(
-                &format!(
-                    "hv_pending_exception_deliver_error_code_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
+                &format!("hv_pending_exception_deliver_error_code_set({:#x}ULL, {:#x}ULL)", r, x),
                 HvPendingExceptionEvent::from_u64(r)
                     .with_deliver_error_code(x != 0)
                     .as_u64(),
@@ -5873,9 +5238,7 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
             let x = x & u16::MAX as u64;
             c.val(
                 &format!("hv_pending_exception_vector_set({:#x}ULL, {:#x}ULL)", r, x),
-                HvPendingExceptionEvent::from_u64(r)
-                    .with_vector(x as u16)
-                    .as_u64(),
+                HvPendingExceptionEvent::from_u64(r).with_vector(x as u16).as_u64(),
             );
         }
         c.val(
@@ -5885,13 +5248,8 @@ pub fn registers(c: &mut Checks, regs: &[u64], vals: &[u64]) {
         for &x in vals {
             let x = x & u32::MAX as u64;
             c.val(
-                &format!(
-                    "hv_pending_exception_error_code_set({:#x}ULL, {:#x}ULL)",
-                    r, x
-                ),
-                HvPendingExceptionEvent::from_u64(r)
-                    .with_error_code(x as u32)
-                    .as_u64(),
+                &format!("hv_pending_exception_error_code_set({:#x}ULL, {:#x}ULL)", r, x),
+                HvPendingExceptionEvent::from_u64(r).with_error_code(x as u32).as_u64(),
             );
         }
         c.val(
