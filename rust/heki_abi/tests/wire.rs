@@ -149,3 +149,45 @@ fn to_bytes_is_write_to() {
     assert_eq!(&b[24..32], &0x1234u64.to_le_bytes());
     assert_eq!(&b[64..72], &3u64.to_le_bytes());
 }
+
+/// Whatever VTL0 sends, reading and checking it returns; nothing panics
+/// (a panic fails this test, in debug builds with overflow checks too).
+#[test]
+fn hostile_bytes_never_panic_the_readers_and_checks() {
+    for seed in 1..=1500u64 {
+        let len = (seed as usize * 7919) % 4200;
+        let mut b = noise(seed, len);
+        if seed % 3 == 0 && b.len() >= 40 {
+            // Often a real extension header, so find() goes past the magic.
+            b[32..36].copy_from_slice(&raw::HEKI_KERNEL_INFO_EXT_MAGIC.to_le_bytes());
+            let size = [0u32, 71, 72, 100, 208, 209, u32::MAX][seed as usize % 7];
+            b[36..40].copy_from_slice(&size.to_le_bytes());
+        }
+        let _ = HekiKernelInfoExt::find(&b);
+        let _ = HekiKernelInfo::from_bytes(&b);
+        let _ = HekiKernelSymbol::from_bytes(&b);
+        let _ = HekiPatch::try_from_bytes(b.get(..24).unwrap_or(&b));
+        let _ = HekiPatchInfo::try_from_bytes(b.get(..48).unwrap_or(&b));
+        if let Ok((p, _)) = HekiPage::read_from_prefix(&b) {
+            let _ = (p.check(), p.next_pa_valid(), p.ranges().len(), format!("{:?}", p));
+            for r in p.ranges.iter() {
+                let _ = (
+                    r.check(),
+                    r.mem_attr(),
+                    r.mod_mem_type(),
+                    r.is_aligned(r.attributes),
+                    format!("{:?}", r),
+                );
+            }
+        }
+        if let Ok((k, _)) = HekiKimage::read_from_prefix(&b) {
+            let _ = k.segments();
+        }
+        if let Ok((p, _)) = HekiPatch::read_from_prefix(&b) {
+            let _ = (p.validate(), p.first_page_len());
+        }
+        if let Ok((s, _)) = HekiModuleSignature::read_from_prefix(&b) {
+            let _ = (s.sig_len(), s.is_pkcs7());
+        }
+    }
+}
