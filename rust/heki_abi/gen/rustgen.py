@@ -575,9 +575,7 @@ def gen_flags(h, facts):
     out = [BANNER, '//! The flag sets, from the `uapi/heki` constants '
            'named after them.', '']
     for cfg in FLAGS:
-        names = [n for n, _ in h.consts if n.startswith(cfg['prefix']) and
-                 n[len(cfg['prefix']):] not in cfg['exclude']]
-        names += cfg['extra']
+        names = flag_names(h, cfg)
         if not names:
             die('no constants for %s' % cfg['rust'])
         if cfg['known'] == 'all':
@@ -588,10 +586,7 @@ def gen_flags(h, facts):
         out.append('    /// %s' % cfg['doc'])
         out.append('    pub struct %s: %s, known(%s) {' %
                    (cfg['rust'], cfg['bits'], known))
-        for n in names:
-            rn = n[len(cfg['prefix']):] if (cfg['strip'] and
-                                             n.startswith(cfg['prefix'])) \
-                else n
+        for n, rn in names:
             out.append('        /// `%s`' % n)
             out.append('        %s = %s,' % (rn, conv(facts, n,
                                                       cfg['bits'])))
@@ -599,6 +594,15 @@ def gen_flags(h, facts):
         out.append('}')
         out.append('')
     return '\n'.join(out)
+
+
+def flag_names(h, cfg):
+    """[(C name, Rust name)] of the flags of one FLAGS entry."""
+    p = cfg['prefix']
+    names = [n for n, _ in h.consts
+             if n.startswith(p) and n[len(p):] not in cfg['exclude']]
+    return [(n, n[len(p):] if cfg['strip'] and n.startswith(p) else n)
+            for n in names + cfg['extra']]
 
 
 def conv(facts, name, to):
@@ -891,12 +895,7 @@ def gen_oracle(h, facts):
     out.append('/// Every flag of every flag set.')
     out.append('pub fn flags(c: &mut Checks) {')
     for cfg in FLAGS:
-        names = [n for n, _ in h.consts if n.startswith(cfg['prefix']) and
-                 n[len(cfg['prefix']):] not in cfg['exclude']]
-        for n in names + cfg['extra']:
-            rn = n[len(cfg['prefix']):] if (cfg['strip'] and
-                                             n.startswith(cfg['prefix'])) \
-                else n
+        for n, rn in flag_names(h, cfg):
             out.append('    c.val("%s", %s::%s.bits() as u64);' %
                        (n, cfg['rust'], rn))
     out.append('}')
