@@ -11,6 +11,8 @@
 #   make demo         setup, build, run scripts/demo.sh
 #   make rust-gen     regenerate rust/heki_abi from uapi/heki (after any
 #                     uapi change; commit the result, the drift test checks)
+#   make htmldocs     Documentation/ as HTML in build/htmldocs/ (Sphinx,
+#                     kernel-doc; any warning fails)
 #   make fuzz | bench | clean | setup
 #
 #   KDIR=DIR          kernel build tree (default: newest installed Debian
@@ -34,7 +36,7 @@ VTL1_SPARSE_SRCS = $(sort $(wildcard vtl1/src/*.c))
 VTL1_SPARSE_INC = -I vtl1/include -I vtl1/src
 
 .PHONY: all kmod vtl1 sparse sparse-kmod sparse-standalone check demo fuzz bench \
-	clean setup kdir-check rust-gen
+	htmldocs clean setup kdir-check rust-gen
 
 all: kmod vtl1 $(if $(SPARSE_ON),sparse-standalone)
 
@@ -79,6 +81,9 @@ demo:
 	@[ -n "$(SKIP_SETUP)" ] || bash scripts/setup.sh
 	$(MAKE) all
 	bash scripts/demo.sh
+
+htmldocs:
+	bash scripts/htmldocs.sh
 
 # fuzz and bench belong to the components: vtl1's fuzzers and host
 # benchmarks, then the VM benchmarks of the module (scripts/bench.sh).

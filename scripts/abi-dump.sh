@@ -162,6 +162,7 @@ errno_table() {
 	awk '
 		$1 == "list" && $3 ~ /^[A-Z_0-9]+$/ && $4 ~ /^errno=/ {
 			split($4, e, "="); msg = $0; sub(/^[^"]*"/, "", msg); sub(/"$/, "", msg)
+			gsub(/[\\*`|]/, "\\\\&", msg)	# rst inline markup as text
 			pre = ($2 == "HEKI_VSM_ERROR_LIST") ? "HEKI_VSM_ERR_" : "HEKI_VERIFY_ERR_"
 			printf "   * - %s\n     - ``%s%s``\n     - %s\n     - %s\n", \
 				($2 == "HEKI_VSM_ERROR_LIST") ? "VsmError" : "VerificationError", \

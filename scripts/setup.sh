@@ -23,7 +23,7 @@ xz-utils
 # static analysis (checkpatch.pl needs perl)
 sparse
 perl
-linux-source-6.1	# checkpatch.pl: tests/abi/style.sh extracts it from the tarball
+linux-source-6.1	# checkpatch.pl, kernel-doc: scripts/kernel-source.sh extracts them
 # toolchains (C, C++, cross-target clang, Rust consumer check)
 gcc
 g++
@@ -45,6 +45,9 @@ libc6-dev	# static libc.a: tests/modules/initmod (init_module(2) in the VM)
 valgrind
 # test scripts
 python3
+# documentation: make htmldocs (kernel-doc comes from linux-source-6.1)
+python3-sphinx
+python3-sphinx-rtd-theme
 zstd
 git
 LIST

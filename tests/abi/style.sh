@@ -10,9 +10,8 @@
 #     heuristic cannot tell from expression macros;
 #   - scripts/kernel-doc -none -v reports nothing;
 #   - every struct and every HEKI_INLINE function has a kernel-doc comment.
-# checkpatch.pl is not in Debian's headers package: it is taken from
-# $CHECKPATCH, the headers tree, or extracted once from Debian's
-# linux-source-6.1 tarball into build/checkpatch/.
+# checkpatch.pl is not in Debian's headers package: scripts/checkpatch-path.sh
+# finds it (extracted once from Debian's linux-source-6.1 tarball).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,21 +29,8 @@ result() { # result OK NAME
 	fi
 }
 
-find_checkpatch() {
-	local c tarball
-	for c in "${CHECKPATCH:-}" /usr/src/linux-headers-*-common/scripts/checkpatch.pl \
-		build/checkpatch/linux-source-*/scripts/checkpatch.pl; do
-		[ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
-	done
-	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$tarball" ] || return 1
-	mkdir -p build/checkpatch
-	tar -xJf "$tarball" -C build/checkpatch --wildcards '*/scripts/checkpatch.pl' \
-		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch' || return 1
-	ls build/checkpatch/linux-source-*/scripts/checkpatch.pl | head -n 1
-}
 KDOC=$(ls /usr/src/linux-headers-*-common/scripts/kernel-doc 2>/dev/null | sort -V | tail -n 1)
-CP=$(find_checkpatch) || CP=
+CP=$(scripts/checkpatch-path.sh) || CP=
 [ -n "$CP" ] || echo "# checkpatch.pl not found: install linux-source-6.1 (scripts/setup.sh)"
 
 # checkpatch findings that are not the allowed COMPLEX_MACRO ones.

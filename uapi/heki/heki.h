@@ -92,6 +92,13 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_page, reserved_4088) == 4088);
 /* PROTECT_MEMORY: heki_mem_attr_t                                      */
 /* ------------------------------------------------------------------ */
 
+/**
+ * typedef heki_mem_attr_t - PROTECT_MEMORY attributes of a range
+ *
+ * MEM_ATTR_* bits (READ, WRITE, EXEC, IMMUTABLE) carried in
+ * &heki_range.attributes; sparse keeps them apart from the other three
+ * meanings of that field.
+ */
 typedef __u64 __bitwise heki_mem_attr_t;
 
 #define MEM_ATTR_NONE		((__force heki_mem_attr_t)0x0ULL)
@@ -131,6 +138,12 @@ static HEKI_INLINE int heki_mem_attr_valid(heki_mem_attr_t attr)
 /* LOAD_KDATA: heki_kdata_type_t                                        */
 /* ------------------------------------------------------------------ */
 
+/**
+ * typedef heki_kdata_type_t - LOAD_KDATA type of a range
+ *
+ * One KDATA_* value (HEKI_KDATA_TYPE_LIST) carried in
+ * &heki_range.attributes.
+ */
 typedef __u64 __bitwise heki_kdata_type_t;
 
 /* X(name, value): kernel data types. */
@@ -203,6 +216,12 @@ static HEKI_INLINE const char *heki_kdata_type_name(heki_kdata_type_t t)
 /* VALIDATE_MODULE: heki_mod_mem_type_t                                 */
 /* ------------------------------------------------------------------ */
 
+/**
+ * typedef heki_mod_mem_type_t - VALIDATE_MODULE type of a range
+ *
+ * One MOD_MEM_TYPE_* value (HEKI_MOD_MEM_TYPE_LIST) carried in
+ * &heki_range.attributes.
+ */
 typedef __u64 __bitwise heki_mod_mem_type_t;
 
 /*
@@ -300,6 +319,12 @@ static HEKI_INLINE const char *heki_mod_mem_type_name(heki_mod_mem_type_t t)
 /* KEXEC_VALIDATE: heki_kexec_type_t                                    */
 /* ------------------------------------------------------------------ */
 
+/**
+ * typedef heki_kexec_type_t - KEXEC_VALIDATE type of a range
+ *
+ * One KEXEC_TYPE_* value (HEKI_KEXEC_TYPE_LIST) carried in
+ * &heki_range.attributes.
+ */
 typedef __u64 __bitwise heki_kexec_type_t;
 
 /* X(name, value): kexec range types. */

@@ -22,9 +22,12 @@
 /* Hypercall status                                                     */
 /* ------------------------------------------------------------------ */
 
-/*
- * hv_status_t is the 16-bit status field of a hypercall result (bits
- * 0..15 of RAX). LiteBox stores it in a u32; the value range is the same.
+/**
+ * typedef hv_status_t - a Hyper-V hypercall status
+ *
+ * The 16-bit status field of a hypercall result (bits 0..15 of RAX), one
+ * HV_STATUS_* value (HV_STATUS_LIST). LiteBox stores it in a u32; the value
+ * range is the same.
  */
 typedef __u16 __bitwise hv_status_t;
 
@@ -586,7 +589,12 @@ static HEKI_INLINE int hv_input_vtl_use_target(__u8 input_vtl)
 /* VTL page protection flags (HvCallModifyVtlProtectionMask)            */
 /* ------------------------------------------------------------------ */
 
-/* LiteBox keeps these in a u8; the hypercall input field is a u32. */
+/**
+ * typedef hv_page_prot_t - VTL page protection flags
+ *
+ * HV_PAGE_* bits of HvCallModifyVtlProtectionMask. LiteBox keeps these in a
+ * u8; the hypercall input field is a u32.
+ */
 typedef __u32 __bitwise hv_page_prot_t;
 
 #define HV_PAGE_ACCESS_NONE		((__force hv_page_prot_t)0x0U)

@@ -23,8 +23,8 @@
 
 /**
  * struct heki_patch - one text patch
- * @pa: @pa[0] is the physical address of the first byte to patch;
- *	@pa[1] the page-aligned physical address of the page holding the
+ * @pa: ``pa[0]`` is the physical address of the first byte to patch;
+ *	``pa[1]`` the page-aligned physical address of the page holding the
  *	rest when the patch crosses a page boundary, else 0
  * @size: number of bytes to write, 1..POKE_MAX_OPCODE_SIZE
  * @code: the new bytes; bytes past @size are ignored
@@ -55,7 +55,7 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_patch, reserved_22) == 22);
  * @list_prev: VTL0 list_head.prev (ignored by VTL1)
  * @mod: VTL0 struct module pointer (ignored by VTL1)
  * @patch_index: number of struct heki_patch following this header,
- *	1..@max_patch_count
+ *	1 to @max_patch_count
  * @max_patch_count: capacity of the producer's array
  */
 struct heki_patch_info {

@@ -13,7 +13,11 @@
 #include "types.h"
 #include "errors.h"
 
-/* A VSM function ID, the low 32 bits of RDI. */
+/**
+ * typedef vsm_func_id_t - a VSM function ID, the low 32 bits of RDI
+ *
+ * One VSM_VTL_CALL_FUNC_ID_* value (VSM_VTL_CALL_FUNC_LIST).
+ */
 typedef __u32 __bitwise vsm_func_id_t;
 
 /* X(name, value): every VTL call function ID, written once. */

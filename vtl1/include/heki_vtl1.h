@@ -222,8 +222,8 @@ struct heki_vtl1_crypto {
  * @ctx: opaque pointer passed back as the first argument of every callback
  * @copy_from_vtl0: copy @len bytes at VTL0 physical address @src into the
  *	VTL1 buffer @dst; 0 on success, non-zero if any byte cannot be read
- *	(the library never calls it for @len == 0 or for ranges overlapping
- *	@vtl1_ranges)
+ *	(the library never calls it for @len == 0, for a range that wraps or
+ *	reaches 2^52, or for one overlapping @vtl1_ranges)
  * @copy_to_vtl0: copy @len bytes from @src to VTL0 physical address @dst;
  *	0 on success, non-zero on failure (same guarantees as above)
  * @modify_vtl_protection: set VTL0's access to the @npages guest pages
@@ -328,9 +328,10 @@ struct heki_vtl1;
  * @out: receives the new instance
  *
  * Checks that every mandatory callback is present and that the VTL1-owned
- * ranges are page aligned, non-empty and do not wrap.
+ * ranges (at most 64) are page aligned, non-empty, below 2^52 and do not
+ * wrap; copies the platform structure and the ranges.
  *
- * Return: 0, or -HEKI_VSM_ERR_* (invalid platform, out of memory).
+ * Return: 0, -HEKI_VSM_ERR_PLATFORM_INVALID or -HEKI_VSM_ERR_NO_MEMORY.
  */
 int heki_vtl1_create(const struct heki_vtl1_platform *p,
 		     struct heki_vtl1 **out);
@@ -339,8 +340,9 @@ int heki_vtl1_create(const struct heki_vtl1_platform *p,
  * heki_vtl1_destroy() - release every resource of an instance
  * @v: instance from heki_vtl1_create(), or NULL
  *
- * Frees VTL1 memory and the keyring. It does not change VTL0 page
- * protections (VTL0 access stays as the last VTL call left it).
+ * Frees all VTL1 state (keyring, symbol tables, patch sites, modules,
+ * protection map). It does not change VTL0 page protections (VTL0 access
+ * stays as the last VTL call left it).
  */
 void heki_vtl1_destroy(struct heki_vtl1 *v);
 
@@ -353,11 +355,13 @@ void heki_vtl1_destroy(struct heki_vtl1 *v);
  * @r8: third argument
  *
  * Runs the handler of the function ID under the instance lock. Every
- * argument and every byte read from VTL0 is treated as hostile.
+ * argument and every byte read from VTL0 is treated as hostile. Each
+ * failure is logged with the error's name, e.g.
+ * ``PROTECT_MEMORY: RANGE_IN_VTL1 (range overlaps VTL1 memory)``.
  *
  * Return: the value for VTL0's R8: 0 or a module token (>= 0) on success,
- * -errno on failure (-EINVAL for an unknown ID, -EOPNOTSUPP for
- * OpteeMessage).
+ * -errno (Linux numbers, HEKI_E*) on failure: -EINVAL for an unknown ID,
+ * -EOPNOTSUPP (95, LiteBox's OperationNotSupported) for OpteeMessage.
  */
 __s64 heki_vtl1_dispatch(struct heki_vtl1 *v, __u64 rdi, __u64 rsi,
 			 __u64 rdx, __u64 r8);
@@ -422,12 +426,12 @@ int heki_vtl1_locked_reg(struct heki_vtl1 *v, __u32 name, __u64 *value);
 int heki_vtl1_ringbuf(struct heki_vtl1 *v, __u64 *pa, __u64 *size);
 
 /**
- * heki_vtl1_frame_info() - what VTL1 recorded about one guest frame
+ * heki_vtl1_get_frame_info() - what VTL1 recorded about one guest frame
  * @v: instance
  * @pfn: guest frame number
  * @out: filled with owner, protection and module token
  */
-void heki_vtl1_frame_info(struct heki_vtl1 *v, __u64 pfn,
-			  struct heki_vtl1_frame_info *out);
+void heki_vtl1_get_frame_info(struct heki_vtl1 *v, __u64 pfn,
+			      struct heki_vtl1_frame_info *out);
 
 #endif /* HEKI_VTL1_H */

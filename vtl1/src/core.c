@@ -282,8 +282,8 @@ int heki_vtl1_ringbuf(struct heki_vtl1 *v, __u64 *pa, __u64 *size)
 	return *size != 0;
 }
 
-void heki_vtl1_frame_info(struct heki_vtl1 *v, __u64 pfn,
-			  struct heki_vtl1_frame_info *out)
+void heki_vtl1_get_frame_info(struct heki_vtl1 *v, __u64 pfn,
+			      struct heki_vtl1_frame_info *out)
 {
 	const struct vtl1_prot_ent *e;
 

@@ -61,7 +61,7 @@ TEST(chain_multi_page_300_ranges)
 	for (i = 0; i < 300; i++)
 		CHECK_EQ(frame_prot(g, MEM_PA + i * 0x2000ULL), 0x9);
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x1000), 0xF);
-	heki_vtl1_frame_info(g->v, (MEM_PA >> 12) + 2, &fi);
+	heki_vtl1_get_frame_info(g->v, (MEM_PA >> 12) + 2, &fi);
 	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_KERNEL);
 	CHECK_EQ(fi.prot, 0x9);
 	guest_free(g);
@@ -399,9 +399,9 @@ TEST(litebox_7_28_protect_rolls_back_on_hypercall_failure)
 	CHECK_EQ(frame_prot(g, MEM_PA), 0xF);		/* restored default */
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x1000), 0xD);	/* restored RX */
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x4000), 0xF);
-	heki_vtl1_frame_info(g->v, MEM_PA >> 12, &fi);
+	heki_vtl1_get_frame_info(g->v, MEM_PA >> 12, &fi);
 	CHECK_EQ(fi.tracked, 0);
-	heki_vtl1_frame_info(g->v, (MEM_PA >> 12) + 1, &fi);
+	heki_vtl1_get_frame_info(g->v, (MEM_PA >> 12) + 1, &fi);
 	CHECK_EQ(fi.prot, 0xD);
 	guest_free(g);
 }
@@ -415,7 +415,7 @@ TEST(protect_map_coalesces_adjacent_runs)
 
 	CHECK_EQ(call_chain(g, PROTECT, &a, 1, 0), 0);
 	CHECK_EQ(call_chain(g, PROTECT, &b, 1, 0), 0);
-	heki_vtl1_frame_info(g->v, (MEM_PA >> 12) + 1, &fi);
+	heki_vtl1_get_frame_info(g->v, (MEM_PA >> 12) + 1, &fi);
 	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_KERNEL);
 	CHECK_EQ(g->v->map.n, 1);
 	CHECK_EQ(g->v->map.e[0].npages, 2);

@@ -403,7 +403,7 @@ TEST(validate_module_bad_signature_rolls_back)
 	CHECK_EQ(validate(g, 1, 7), -HEKI_EKEYREJECTED);
 	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
 	CHECK_EQ(frame_prot(g, MOD_PA + 0x2000), 0xF);
-	heki_vtl1_frame_info(g->v, MOD_PA >> 12, &fi);
+	heki_vtl1_get_frame_info(g->v, MOD_PA >> 12, &fi);
 	CHECK_EQ(fi.tracked, 0);
 	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
 	/* the failed call did not consume a token */
@@ -516,9 +516,9 @@ TEST(free_module_init_releases_init_and_seals_ro_after_init)
 	CHECK_EQ(frame_prot(g, MOD_PA + 0x7000), 0xB);
 	CHECK_EQ(frame_prot(g, MOD_PA + 0x4000), 0x9);
 	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
-	heki_vtl1_frame_info(g->v, (MOD_PA + 0x6000) >> 12, &fi);
+	heki_vtl1_get_frame_info(g->v, (MOD_PA + 0x6000) >> 12, &fi);
 	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_NONE);
-	heki_vtl1_frame_info(g->v, (MOD_PA + 0x4000) >> 12, &fi);
+	heki_vtl1_get_frame_info(g->v, (MOD_PA + 0x4000) >> 12, &fi);
 	CHECK_EQ(fi.owner, HEKI_VTL1_OWNER_MODULE);
 	/* repeat is harmless */
 	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);

@@ -277,7 +277,7 @@ static __u32 owner(struct guest *g, __u64 pa)
 {
 	struct heki_vtl1_frame_info fi;
 
-	heki_vtl1_frame_info(g->v, pa >> HEKI_PAGE_SHIFT, &fi);
+	heki_vtl1_get_frame_info(g->v, pa >> HEKI_PAGE_SHIFT, &fi);
 	return fi.owner;
 }
 

@@ -156,7 +156,7 @@ static int nothing_protected(struct guest *g, const struct run *u)
 			struct heki_vtl1_frame_info fi;
 
 			/* untouched (0xF) or released after an unload (0xB) */
-			heki_vtl1_frame_info(g->v, pa >> 12, &fi);
+			heki_vtl1_get_frame_info(g->v, pa >> 12, &fi);
 			if ((fi.tracked && fi.owner != HEKI_VTL1_OWNER_NONE) ||
 			    (g->prot[pa >> 12] != 0xF &&
 			     g->prot[pa >> 12] != 0xB))

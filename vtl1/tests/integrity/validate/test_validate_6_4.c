@@ -356,7 +356,7 @@ static int nothing_protected(const struct run *u)
 		for (pa = u->r[i].pa; pa < u->r[i].epa; pa += PAGE) {
 			struct heki_vtl1_frame_info fi;
 
-			heki_vtl1_frame_info(u->g->v, pa >> 12, &fi);
+			heki_vtl1_get_frame_info(u->g->v, pa >> 12, &fi);
 			if ((fi.tracked && fi.owner != HEKI_VTL1_OWNER_NONE) ||
 			    (u->g->prot[pa >> 12] != 0xF &&
 			     u->g->prot[pa >> 12] != 0xB))
