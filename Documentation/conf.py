@@ -6,9 +6,11 @@
 # (extracted from Debian's linux-source-6.1 tarball by scripts/kernel-source.sh).
 #
 # To add a page: write Documentation/NAME.rst (SPDX comment first, one
-# top-level title) and add NAME to a toctree in index.rst. A fragment that a
-# page includes (`.. include::`) ends in .inc, so Sphinx does not read it
-# as a page of its own.
+# top-level title) and add NAME to a toctree in index.rst. Link to a page
+# with :doc:`NAME`, to a section with :ref:`NAME:Section title`, to a C
+# identifier with :c:func:`name` / :c:type:`name` (kernel-doc'd ones). A
+# fragment that a page includes (`.. include::`) ends in .inc, so Sphinx
+# does not read it as a page of its own.
 
 import os
 import sys
@@ -22,7 +24,9 @@ project = 'heki'
 author = 'the heki developers'
 copyright = 'the heki developers; GPL-2.0-only OR MIT'
 
-extensions = ['kerneldoc']
+# autosectionlabel: every section is a target, :ref:`page:Section title`.
+extensions = ['kerneldoc', 'sphinx.ext.autosectionlabel']
+autosectionlabel_prefix_document = True
 kerneldoc_bin = os.path.join(_kdir, 'scripts', 'kernel-doc')
 kerneldoc_srctree = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 # kernel-doc's -v (KBUILD_VERBOSE): also report a missing "Return:" section,
