@@ -181,7 +181,7 @@ layout_tables() {
 		}
 		$1 == "struct" {
 			split($3, s, "="); split($4, a, "=")
-			printf "\n``struct %s``: %s bytes, alignment %s (x86_64)\n\n", $2, s[2], a[2]
+			printf "\nstruct :c:struct:`%s`: %s bytes, alignment %s (x86_64)\n\n", $2, s[2], a[2]
 			printf ".. list-table::\n   :header-rows: 1\n\n"
 			printf "   * - offset\n     - size\n     - member\n%s", rows[$2]
 		}' "$d"

@@ -12,8 +12,8 @@
 # (each once; nothing is copied into the repository).
 #
 # Usage: scripts/kernel-source.sh PATH...   (paths inside the tree, e.g.
-#        scripts/kernel-doc); exits 1 if there is no tarball or a PATH is
-#        not in it.
+#        scripts/kernel-doc); exits non-zero if there is no tarball or a PATH
+#        is not in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +29,15 @@ for p in "$@"; do
 	[ -e "$base/$top/$p" ] || missing+=("$top/$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+	# Into a scratch folder first, then renamed into place: a concurrent
+	# caller sees each file whole or not at all.
 	mkdir -p "$base"
-	tar -xJf "$tarball" -C "$base" "${missing[@]}"
+	tmp=$(mktemp -d "$base/.extract.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	tar -xJf "$tarball" -C "$tmp" "${missing[@]}"
+	for m in "${missing[@]}"; do
+		mkdir -p "$(dirname "$base/$m")"
+		mv -f "$tmp/$m" "$base/$m"
+	done
 fi
 realpath "$base/$top"
