@@ -10,6 +10,8 @@
 #     docutils left as text without a warning (``literal`` or **strong**
 #     next to other markup or after "..", a :role:`...`), one test each
 #     per page;
+#   - every fragment (Documentation/**/*.inc, e.g. a generated table) is
+#     pulled into a page by an `.. include::` directive (one test each);
 #   - every header with kernel-doc comments (uapi/heki/*.h,
 #     vtl1/include/*.h) is pulled in by a `.. kernel-doc::` directive, and
 #     every identifier kernel-doc documents in it has its anchor in the
@@ -29,9 +31,11 @@ mkdir -p "$OUT"
 
 # Every page, as a path relative to Documentation/ without .rst.
 PAGES=$(cd Documentation && find . -name '*.rst' | sed 's|^\./||; s|\.rst$||' | sort)
+# Fragments a page includes (Sphinx reads only .rst files as pages).
+FRAGMENTS=$(cd Documentation && find . -name '*.inc' | sed 's|^\./||' | sort)
 # Headers whose kernel-doc comments belong in the documentation.
 HEADERS=$(grep -l '^/\*\*$' uapi/heki/*.h vtl1/include/*.h | sort)
-ktap_plan $((1 + 2 * $(wc -w <<<"$PAGES") + $(wc -w <<<"$HEADERS") + 3))
+ktap_plan $((1 + 2 * $(wc -w <<<"$PAGES") + $(wc -w <<<"$FRAGMENTS") + $(wc -w <<<"$HEADERS") + 3))
 
 # 1. The real tree.
 ok=1
@@ -100,6 +104,14 @@ for p in $PAGES; do
 		grep "^$p\.html " "$OUT/markup" | head -n 5 | sed 's/^/#   /'
 	fi
 	result $ok "Documentation/$p.rst: no markup left as text"
+done
+
+# Fragments: included by the page in their own folder, by that name.
+for f in $FRAGMENTS; do
+	ok=0
+	dir=$(dirname "$f")
+	grep -qx "\.\. include:: $(basename "$f")" Documentation/"$dir"/*.rst 2>/dev/null && ok=1
+	result $ok "Documentation/$f is included by a page"
 done
 
 # 3. Headers: pulled in, every kernel-doc identifier rendered.
