@@ -153,12 +153,15 @@ u32 heki_hv_call_offset(u64 offsets);
 /* ------------------------------------------------------------------ */
 
 /*
- * The loopback exists in the test build (heki_vtl0_test.ko, HEKI_TEST_BUILD)
- * and in the self-test module (HEKI_SELFTEST) only. The production
+ * The loopback exists in the test build (heki_vtl0_test.ko, HEKI_TEST_BUILD),
+ * the self-test module (HEKI_SELFTEST) and, as the in-kernel VTL1, in the
+ * would-fault detector (HEKI_WOULDFAULT) and the emulated hypervisor
+ * (tests/hvemu, HEKI_HVEMU) only. The production
  * heki_vtl0.ko gets the inline answers below: no loopback is running, it
  * holds no allocation and has nothing to show.
  */
-#if defined(HEKI_TEST_BUILD) || defined(HEKI_SELFTEST)
+#if defined(HEKI_TEST_BUILD) || defined(HEKI_SELFTEST) || \
+	defined(HEKI_WOULDFAULT) || defined(HEKI_HVEMU)
 #define HEKI_HAS_LOOPBACK 1
 #endif
 
@@ -177,13 +180,74 @@ struct heki_lb_prot {
 #ifdef HEKI_HAS_LOOPBACK
 extern const struct heki_transport heki_transport_loopback;
 
+/**
+ * enum heki_vp_reg - VTL0 registers of one VP as VTL1 sees them
+ * @HEKI_VP_CR0: CR0
+ * @HEKI_VP_CR4: CR4
+ * @HEKI_VP_EFER: IA32_EFER
+ * @HEKI_VP_APIC_BASE: IA32_APIC_BASE
+ * @HEKI_VP_SYSENTER_CS: IA32_SYSENTER_CS
+ * @HEKI_VP_SYSENTER_EIP: IA32_SYSENTER_EIP
+ * @HEKI_VP_SYSENTER_ESP: IA32_SYSENTER_ESP
+ * @HEKI_VP_STAR: STAR
+ * @HEKI_VP_LSTAR: LSTAR
+ * @HEKI_VP_CSTAR: CSTAR
+ * @HEKI_VP_SFMASK: SFMASK
+ * @HEKI_VP_GDTR_BASE: GDTR base
+ * @HEKI_VP_GDTR_LIMIT: GDTR limit
+ * @HEKI_VP_IDTR_BASE: IDTR base
+ * @HEKI_VP_IDTR_LIMIT: IDTR limit
+ * @HEKI_VP_TR: TR selector
+ * @HEKI_VP_LDTR: LDTR selector
+ * @HEKI_VP_NREGS: number of registers
+ */
+enum heki_vp_reg {
+	HEKI_VP_CR0,
+	HEKI_VP_CR4,
+	HEKI_VP_EFER,
+	HEKI_VP_APIC_BASE,
+	HEKI_VP_SYSENTER_CS,
+	HEKI_VP_SYSENTER_EIP,
+	HEKI_VP_SYSENTER_ESP,
+	HEKI_VP_STAR,
+	HEKI_VP_LSTAR,
+	HEKI_VP_CSTAR,
+	HEKI_VP_SFMASK,
+	HEKI_VP_GDTR_BASE,
+	HEKI_VP_GDTR_LIMIT,
+	HEKI_VP_IDTR_BASE,
+	HEKI_VP_IDTR_LIMIT,
+	HEKI_VP_TR,
+	HEKI_VP_LDTR,
+	HEKI_VP_NREGS
+};
+
+/**
+ * struct heki_lb_vp - the VP that makes a VTL call (loopback VTL1)
+ * @cpu: its CPU number (the VP index)
+ * @valid: bit N set when @reg[N] could be read
+ * @reg: VTL0 register values, indexed by enum heki_vp_reg, captured on
+ *	@cpu when the call was made
+ */
+struct heki_lb_vp {
+	unsigned int cpu;
+	u32 valid;
+	u64 reg[HEKI_VP_NREGS];
+};
+
+void heki_lb_vp_capture(struct heki_lb_vp *vp);
+s64 heki_loopback_call_vp(const struct heki_lb_vp *vp, u32 func, u64 a1,
+			  u64 a2, u64 a3);
 bool heki_loopback_active(void);
 int heki_loopback_vtl1_range(u64 *pa, u64 *size);
 int heki_loopback_prot_lookup(u64 gpa, u32 *prot);
+struct heki_vtl1_frame_info;
+int heki_loopback_frame_info(u64 pfn, struct heki_vtl1_frame_info *out);
 unsigned long heki_loopback_prot_count(void);
 unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,
 					  unsigned long max);
 long heki_loopback_live_allocs(void);
+void heki_prot_str(u32 prot, char *s);
 void heki_loopback_show_protections(struct seq_file *m);
 void heki_loopback_show_state(struct seq_file *m);
 

@@ -25,7 +25,10 @@
  *
  * Chosen only by transport=loopback, never automatically.
  */
+/* A module that embeds this file (tests/hvemu) sets its own prefix first. */
+#ifndef pr_fmt
 #define pr_fmt(fmt) "heki_vtl0: " fmt
+#endif
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
@@ -41,6 +44,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/desc.h>
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
@@ -49,6 +53,7 @@
 #include <heki_vtl1.h>
 
 #include "heki_vtl0.h"
+#include "wouldfault/wouldfault.h"
 
 /* VTL1-owned memory: order-2 allocation, 4 pages. */
 #define HEKI_LB_VTL1_ORDER	2
@@ -77,6 +82,8 @@ struct heki_lb {
 	struct heki_vtl1_phys_range vtl1_range;
 	struct heki_lb_cpu_regs *regs;	/* nr_cpu_ids entries */
 	atomic64_t enable_vp_calls;
+	struct mutex vp_lock;		/* one call at a time sets @vp */
+	const struct heki_lb_vp *vp;	/* the calling VP, during a call */
 };
 
 static struct heki_lb *heki_lb;
@@ -152,6 +159,7 @@ static int heki_lb_copy_to(void *ctx, heki_gpa_t dst, const void *src,
 			return -ENOMEM;
 		memcpy(map + offset_in_page(pa), s, n);
 		vunmap(map);
+		heki_wf_vtl1_wrote(pa, n);
 		s += n;
 		pa += n;
 	}
@@ -237,6 +245,7 @@ static hv_status_t heki_lb_modify_prot(void *ctx, heki_gpa_t gpa,
 		return HV_STATUS_INVALID_PARAMETER;
 	switch (heki_lb_prot_set(lb, pa, npages, hv_page_prot_raw(prot))) {
 	case 0:
+		heki_wf_protect(pa, npages, hv_page_prot_raw(prot));
 		return HV_STATUS_SUCCESS;
 	case -ENOMEM:
 	case -ENOSPC:
@@ -276,59 +285,100 @@ int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot)
 /* Registers                                                           */
 /* ------------------------------------------------------------------ */
 
-static hv_status_t heki_lb_get_reg(void *ctx, __u32 name, __u64 *value)
+/* The VTL0 registers VTL1 may read, by Hyper-V name, and where they live. */
+static const struct {
+	u32 name;
+	u32 msr;	/* 0: a control register, read below */
+	unsigned int idx;
+} heki_lb_vp_regs[] = {
+	{ HV_REGISTER_CR0, 0, HEKI_VP_CR0 },
+	{ HV_REGISTER_CR4, 0, HEKI_VP_CR4 },
+	{ HV_REGISTER_EFER, MSR_EFER, HEKI_VP_EFER },
+	{ HV_REGISTER_APIC_BASE, MSR_IA32_APICBASE, HEKI_VP_APIC_BASE },
+	{ HV_REGISTER_SYSENTER_CS, MSR_IA32_SYSENTER_CS, HEKI_VP_SYSENTER_CS },
+	{ HV_REGISTER_SYSENTER_EIP, MSR_IA32_SYSENTER_EIP,
+	  HEKI_VP_SYSENTER_EIP },
+	{ HV_REGISTER_SYSENTER_ESP, MSR_IA32_SYSENTER_ESP,
+	  HEKI_VP_SYSENTER_ESP },
+	{ HV_REGISTER_STAR, MSR_STAR, HEKI_VP_STAR },
+	{ HV_REGISTER_LSTAR, MSR_LSTAR, HEKI_VP_LSTAR },
+	{ HV_REGISTER_CSTAR, MSR_CSTAR, HEKI_VP_CSTAR },
+	{ HV_REGISTER_SFMASK, MSR_SYSCALL_MASK, HEKI_VP_SFMASK },
+};
+
+/**
+ * heki_lb_vp_capture() - the VTL0 register state of the current CPU
+ * @vp: filled with the CPU number and every register of enum heki_vp_reg
+ *	that could be read (bit set in @vp->valid)
+ *
+ * Safe in any context; the caller keeps the CPU (preemption or interrupts
+ * off) so that all values come from one CPU.
+ */
+void heki_lb_vp_capture(struct heki_lb_vp *vp)
 {
-	u32 msr;
+	struct desc_ptr dt;
+	unsigned int i;
+	u16 sel;
 	u64 v;
 
-	switch (name) {
-	case HV_REGISTER_CR0:
-		*value = read_cr0();
-		return HV_STATUS_SUCCESS;
-	case HV_REGISTER_CR4:
-		*value = __read_cr4();
-		return HV_STATUS_SUCCESS;
-	case HV_REGISTER_EFER:
-		msr = MSR_EFER;
-		break;
-	case HV_REGISTER_APIC_BASE:
-		msr = MSR_IA32_APICBASE;
-		break;
-	case HV_REGISTER_SYSENTER_CS:
-		msr = MSR_IA32_SYSENTER_CS;
-		break;
-	case HV_REGISTER_SYSENTER_EIP:
-		msr = MSR_IA32_SYSENTER_EIP;
-		break;
-	case HV_REGISTER_SYSENTER_ESP:
-		msr = MSR_IA32_SYSENTER_ESP;
-		break;
-	case HV_REGISTER_STAR:
-		msr = MSR_STAR;
-		break;
-	case HV_REGISTER_LSTAR:
-		msr = MSR_LSTAR;
-		break;
-	case HV_REGISTER_CSTAR:
-		msr = MSR_CSTAR;
-		break;
-	case HV_REGISTER_SFMASK:
-		msr = MSR_SYSCALL_MASK;
-		break;
-	default:
-		return HV_STATUS_INVALID_PARAMETER;
+	memset(vp, 0, sizeof(*vp));
+	vp->cpu = raw_smp_processor_id();
+	for (i = 0; i < ARRAY_SIZE(heki_lb_vp_regs); i++) {
+		unsigned int idx = heki_lb_vp_regs[i].idx;
+
+		if (heki_lb_vp_regs[i].msr) {
+			if (rdmsrl_safe(heki_lb_vp_regs[i].msr, &v))
+				continue;
+		} else {
+			v = idx == HEKI_VP_CR0 ? read_cr0() : __read_cr4();
+		}
+		vp->reg[idx] = v;
+		vp->valid |= BIT(idx);
 	}
-	if (rdmsrl_safe(msr, &v))
+	native_store_gdt(&dt);
+	vp->reg[HEKI_VP_GDTR_BASE] = dt.address;
+	vp->reg[HEKI_VP_GDTR_LIMIT] = dt.size;
+	store_idt(&dt);
+	vp->reg[HEKI_VP_IDTR_BASE] = dt.address;
+	vp->reg[HEKI_VP_IDTR_LIMIT] = dt.size;
+	asm volatile("str %0" : "=rm"(sel));
+	vp->reg[HEKI_VP_TR] = sel;
+	asm volatile("sldt %0" : "=rm"(sel));
+	vp->reg[HEKI_VP_LDTR] = sel;
+	vp->valid |= BIT(HEKI_VP_GDTR_BASE) | BIT(HEKI_VP_GDTR_LIMIT) |
+		     BIT(HEKI_VP_IDTR_BASE) | BIT(HEKI_VP_IDTR_LIMIT) |
+		     BIT(HEKI_VP_TR) | BIT(HEKI_VP_LDTR);
+}
+
+/* VTL1 reads the calling VP's registers: the values captured on its CPU. */
+static hv_status_t heki_lb_get_reg(void *ctx, __u32 name, __u64 *value)
+{
+	struct heki_lb *lb = ctx;
+	const struct heki_lb_vp *vp = lb->vp;
+	unsigned int i, idx;
+
+	if (!vp)
 		return HV_STATUS_INVALID_PARAMETER;
-	*value = v;
-	return HV_STATUS_SUCCESS;
+	for (i = 0; i < ARRAY_SIZE(heki_lb_vp_regs); i++) {
+		if (heki_lb_vp_regs[i].name != name)
+			continue;
+		idx = heki_lb_vp_regs[i].idx;
+		if (!(vp->valid & BIT(idx)))
+			return HV_STATUS_INVALID_PARAMETER;
+		*value = vp->reg[idx];
+		return HV_STATUS_SUCCESS;
+	}
+	return HV_STATUS_INVALID_PARAMETER;
 }
 
 static hv_status_t heki_lb_set_reg(void *ctx, __u32 name, __u64 value)
 {
 	struct heki_lb *lb = ctx;
-	unsigned int cpu = raw_smp_processor_id();
-	struct heki_lb_cpu_regs *r = &lb->regs[cpu];
+	struct heki_lb_cpu_regs *r;
+
+	if (!lb->vp || lb->vp->cpu >= nr_cpu_ids)
+		return HV_STATUS_INVALID_PARAMETER;
+	r = &lb->regs[lb->vp->cpu];
 
 	switch (name) {
 	case HV_REGISTER_CR_INTERCEPT_CONTROL:
@@ -344,6 +394,7 @@ static hv_status_t heki_lb_set_reg(void *ctx, __u32 name, __u64 value)
 		return HV_STATUS_INVALID_PARAMETER;
 	}
 	r->writes++;
+	heki_wf_locked(lb->vp, name, value);
 	return HV_STATUS_SUCCESS;
 }
 
@@ -473,6 +524,7 @@ static int heki_lb_init(void)
 		return -ENOMEM;
 	mutex_init(&lb->call_lock);
 	mutex_init(&lb->prot_lock);
+	mutex_init(&lb->vp_lock);
 	lb->regs = kcalloc(nr_cpu_ids, sizeof(*lb->regs), GFP_KERNEL);
 	lb->vtl1_mem = alloc_pages(GFP_KERNEL | __GFP_ZERO, HEKI_LB_VTL1_ORDER);
 	if (!lb->regs || !lb->vtl1_mem) {
@@ -491,6 +543,12 @@ static int heki_lb_init(void)
 		ret = -ENOMEM;
 		goto fail;
 	}
+	ret = heki_wf_start(lb->vtl1_range.pa, HEKI_LB_VTL1_PAGES);
+	if (ret) {
+		pr_err("loopback: would-fault detector failed to start (%d)\n",
+		       ret);
+		goto fail;
+	}
 	mutex_lock(&heki_lb_state_lock);
 	WRITE_ONCE(heki_lb, lb);
 	mutex_unlock(&heki_lb_state_lock);
@@ -506,6 +564,9 @@ static void heki_lb_exit(void)
 {
 	struct heki_lb *lb;
 
+	/* Before the state lock: the detector's last check reads the state. */
+	if (READ_ONCE(heki_lb))
+		heki_wf_stop();
 	mutex_lock(&heki_lb_state_lock);
 	lb = heki_lb;
 	WRITE_ONCE(heki_lb, NULL);
@@ -514,13 +575,45 @@ static void heki_lb_exit(void)
 	mutex_unlock(&heki_lb_state_lock);
 }
 
-static s64 heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3)
+/**
+ * heki_loopback_call_vp() - one VTL call made by a given VP
+ * @vp: the calling VP: its CPU and the VTL0 registers captured there
+ *	(heki_lb_vp_capture() on that CPU)
+ * @func: function id (RDI)
+ * @a1: RSI
+ * @a2: RDX
+ * @a3: R8
+ *
+ * Runs the VTL1 library; register reads see @vp's values and LockRegs is
+ * recorded for @vp->cpu. May sleep.
+ *
+ * Return: the value for VTL0's R8, or -ENODEV without a running loopback.
+ */
+s64 heki_loopback_call_vp(const struct heki_lb_vp *vp, u32 func, u64 a1,
+			  u64 a2, u64 a3)
 {
 	struct heki_lb *lb = READ_ONCE(heki_lb);
+	s64 ret;
 
 	if (!lb)
 		return -ENODEV;
-	return heki_vtl1_dispatch(lb->v, func, a1, a2, a3);
+	mutex_lock(&lb->vp_lock);
+	heki_wf_on_call(vp);
+	lb->vp = vp;
+	ret = heki_vtl1_dispatch(lb->v, func, a1, a2, a3);
+	lb->vp = NULL;
+	mutex_unlock(&lb->vp_lock);
+	return ret;
+}
+
+static s64 heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3)
+{
+	struct heki_lb_vp vp;
+
+	preempt_disable();
+	heki_lb_vp_capture(&vp);
+	preempt_enable();
+	return heki_loopback_call_vp(&vp, func, a1, a2, a3);
 }
 
 const struct heki_transport heki_transport_loopback = {
@@ -613,6 +706,26 @@ int heki_loopback_prot_lookup(u64 gpa, u32 *prot)
 }
 
 /**
+ * heki_loopback_frame_info() - what the running VTL1 records about a frame
+ * @pfn: guest frame number
+ * @out: filled with owner, protection and module token (zeroed if none)
+ *
+ * Context: process context; takes the library's instance lock.
+ * Return: 0, or -ENODEV without a running loopback.
+ */
+int heki_loopback_frame_info(u64 pfn, struct heki_vtl1_frame_info *out)
+{
+	struct heki_lb *lb = heki_lb_get();
+
+	memset(out, 0, sizeof(*out));
+	if (!lb)
+		return -ENODEV;
+	heki_vtl1_get_frame_info(lb->v, pfn, out);
+	heki_lb_put();
+	return 0;
+}
+
+/**
  * heki_loopback_prot_count() - number of recorded protection runs
  *
  * Return: runs of pages with a protection other than full access (0
@@ -655,7 +768,12 @@ unsigned long heki_loopback_prot_snapshot(struct heki_lb_prot *out,
 	return n;
 }
 
-static void heki_prot_str(u32 prot, char *s)
+/**
+ * heki_prot_str() - VTL0 access bits as "rwxu" with '-' for a missing one
+ * @prot: HV_PAGE_* bits
+ * @s: receives 5 bytes (4 letters and the terminating NUL)
+ */
+void heki_prot_str(u32 prot, char *s)
 {
 	s[0] = prot & hv_page_prot_raw(HV_PAGE_READABLE) ? 'r' : '-';
 	s[1] = prot & hv_page_prot_raw(HV_PAGE_WRITABLE) ? 'w' : '-';

@@ -19,7 +19,10 @@
  * ASN.1 decoder hands its actions. The handle is the struct key, kept
  * alive by the keyring's own link to it.
  */
+/* A module that embeds this file (tests/hvemu) sets its own prefix first. */
+#ifndef pr_fmt
 #define pr_fmt(fmt) "heki_vtl0: " fmt
+#endif
 
 #include <linux/atomic.h>
 #include <linux/cred.h>

@@ -17,6 +17,9 @@
 #   -x REGEX       extended regex that must not appear in the log (repeatable)
 #   -K             KTAP mode: count the guest's top-level `ok N` / `not ok N`
 #                  lines and end with `N passed, N failed`
+#   -W             would-fault events are what the suite measures: report
+#                  them, do not fail on them (the detector's own suite and
+#                  the workload suite; see "Would-fault detector" below)
 #   -k VMLINUZ     kernel image (default: newest /boot/vmlinuz-*-amd64)
 #   -a ARGS        extra kernel command line
 #   -t SECONDS     QEMU timeout (default 180)
@@ -45,7 +48,16 @@
 # non-zero, a marker is missing, a forbidden pattern appears, the kernel
 # reports a problem (panic, BUG, Oops, WARNING, Call Trace, UBSAN, KASAN,
 # lockups; panic_on_warn=1 and oops=panic end the VM at once), any top-level
-# `not ok` appears, or (with -K) no test result appears at all.
+# `not ok` appears, (with -K) no test result appears at all, or the
+# would-fault detector objects (below).
+#
+# Would-fault detector (kmod/wouldfault, in every in-kernel VTL1: the test
+# build's loopback and the emulated hypervisor tests/hvemu): after the guest
+# script, /init asks it for a last check if one is running. The run fails
+# on any would-fault event (a write Hyper-V would have refused; not with
+# -W), on a detector that could not track a protected frame, on a detector
+# that was armed but never checked, and on a contract violation reported by
+# the emulated hypervisor.
 # Exit: 0 pass, 1 fail, 2 usage or setup error, 124 timeout.
 set -euo pipefail
 
@@ -59,7 +71,8 @@ usage() {
 	exit 2
 }
 
-while getopts "f:F:M:e:m:x:Kk:a:t:l:h" o; do
+MEASURE_WF=0
+while getopts "f:F:M:e:m:x:KWk:a:t:l:h" o; do
 	case $o in
 	f) FILES+=("$OPTARG") ;;
 	F) PLACED+=("$OPTARG") ;;
@@ -68,6 +81,7 @@ while getopts "f:F:M:e:m:x:Kk:a:t:l:h" o; do
 	m) MARKERS+=("$OPTARG") ;;
 	x) FORBID+=("$OPTARG") ;;
 	K) KTAP=1 ;;
+	W) MEASURE_WF=1 ;;
 	k) KERNEL=$OPTARG ;;
 	a) APPEND="$APPEND $OPTARG" ;;
 	t) TIMEOUT=$OPTARG ;;
@@ -173,6 +187,13 @@ echo "@@GUEST-START@@"
 sh -e -c '. /etc/test.env; . /lib/vm-guest-lib.sh; . /test.sh'
 rc=$?
 echo "@@GUEST-RC=$rc@@"
+# The would-fault detector's last check (scripts/vm-run.sh judges it).
+if [ -e /sys/kernel/heki_wouldfault/check ]; then
+	echo 1 > /sys/kernel/heki_wouldfault/check
+	echo "@@WOULDFAULT-SUMMARY-BEGIN@@"
+	cat /sys/kernel/heki_wouldfault/summary
+	echo "@@WOULDFAULT-SUMMARY-END@@"
+fi
 echo "@@DMESG-BEGIN@@"
 dmesg
 echo "@@DMESG-END@@"
@@ -228,6 +249,33 @@ kernel_problems() {
 if [ -n "$(kernel_problems)" ]; then
 	problem "the kernel reported a problem:"
 	kernel_problems | head -n 5 | sed 's/^/#   /'
+fi
+
+# The would-fault detector, judged on the kernel log dump (each line once).
+kernel_log() { sed -n '/^@@DMESG-BEGIN@@$/,/^@@DMESG-END@@$/p' "$LOG"; }
+wf_armed=$(kernel_log | grep -c 'heki_wouldfault: armed' || true)
+if [ "$wf_armed" -gt 0 ]; then
+	wf_events=$(kernel_log | grep -cE 'heki_wouldfault: would-fault #[0-9]+:' || true)
+	wf_total=$(kernel_log | sed -n 's/.*heki_wouldfault: summary ([^)]*): \([0-9]*\) would-fault events.*/\1/p' | tail -n 1)
+	echo "# would-fault detector: armed $wf_armed time(s); last summary: ${wf_total:-none} event(s); $wf_events event line(s) logged"
+	if [ "$wf_events" -gt 0 ] && [ "$MEASURE_WF" = 0 ]; then
+		problem "$wf_events would-fault event(s): writes Hyper-V would have refused:"
+		kernel_log | grep -E 'heki_wouldfault: would-fault #' | head -n 5 | sed 's/^/#   /'
+	fi
+	# Every armed detector reached a summary (its stop or the last check).
+	if kernel_log | awk '/heki_wouldfault: armed/ { open = 1 }
+		/heki_wouldfault: summary \(/ { open = 0 } END { exit open }'; then :; else
+		problem "the would-fault detector was armed but never checked"
+	fi
+	if kernel_log | grep -q 'heki_wouldfault: detector incomplete'; then
+		problem "the would-fault detector could not track every protected frame"
+	fi
+else
+	echo "# would-fault detector: no in-kernel VTL1 ran (nothing VTL1 protected could be written)"
+fi
+if kernel_log | grep -qE 'heki_hvemu: (contract violation|emulation limit)'; then
+	problem "the emulated hypervisor reported a broken calling contract:"
+	kernel_log | grep -E 'heki_hvemu: (contract violation|emulation limit)' | head -n 3 | sed 's/^/#   /'
 fi
 
 # Top-level KTAP results printed by the guest script (the kernel log dump is

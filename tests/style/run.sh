@@ -5,7 +5,8 @@
 #   - checkpatch.pl --no-tree --file reports no error and no warning;
 #   - the first line is the SPDX tag the directory requires
 #     (GPL-2.0-only in kmod/, GPL-2.0-only OR MIT in vtl1/).
-# Files: the tracked *.c and *.h under kmod/ and vtl1/'s library, crypto
+# Files: the tracked *.c and *.h under kmod/, tests/hvemu/ and
+# tests/wouldfault/ (test kernel modules) and vtl1/'s library, crypto
 # providers and public header (host tests, fuzzers and benchmarks are
 # userspace code and not held to kernel style). uapi/ has its own, stricter
 # suite (tests/abi/style.sh: also kernel-doc).
@@ -24,7 +25,7 @@ if ! CHECKPATCH=$(scripts/checkpatch-path.sh); then
 	exit 1
 fi
 
-DIRS=(kmod vtl1/src vtl1/include vtl1/crypto)
+DIRS=(kmod tests/hvemu tests/wouldfault vtl1/src vtl1/include vtl1/crypto)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	mapfile -t files < <(git ls-files -- "${DIRS[@]}" | grep -E '\.[ch]$' | grep -v '\.mod\.c$')
 else
@@ -33,7 +34,7 @@ fi
 
 spdx_for() {
 	case $1 in
-	kmod/*) echo "GPL-2.0-only" ;;
+	kmod/* | tests/hvemu/* | tests/wouldfault/*) echo "GPL-2.0-only" ;;
 	*) echo "GPL-2.0-only OR MIT" ;;
 	esac
 }

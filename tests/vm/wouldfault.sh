@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# wouldfault.sh - VM suite: the would-fault detector (kmod/wouldfault) is
+# proven by writes Hyper-V would refuse, made on purpose after heki_vtl0
+# (hyperv transport, the emulated hypervisor tests/hvemu) protected the
+# kernel, with the detector checking on every VTL call:
+#   - one byte of kernel rodata flipped through a writable alias, outside
+#     every patching path (tests/wouldfault/poke.c): found by the frame
+#     hashes at the next VTL call, with frame, owner and symbol; restoring
+#     it is a second write, found on demand;
+#   - a kprobe armed on a kernel function: found by the text_poke hook,
+#     with the site, owner and kernel path;
+#   - CR4.TSD set (PR_SET_TSC) while LockRegs pins it: found by the
+#     register re-read;
+# and nothing before them: heki_vtl0's own load writes nothing protected.
+# The events are what this suite measures (vm-run.sh -W).
+#
+# Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
+EMU=tests/hvemu/heki_hvemu.ko
+POKE=tests/wouldfault/heki_wf_poke.ko
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/wouldfault.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+fail_setup() {
+	echo "# wouldfault setup failed: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+for f in "$KO" "$EMU" "$POKE"; do
+	[ -f "$f" ] || fail_setup "$f is not built (run make)"
+done
+tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/tsc-prctl" tests/wouldfault/tsc-prctl.c ||
+	fail_setup "cannot build tests/wouldfault/tsc-prctl.c"
+
+export QEMU_SMP=${QEMU_SMP:-2}
+export QEMU_MEM=${QEMU_MEM:-1024M}
+rc=0
+scripts/vm-run.sh -K -W -t 600 -f "$KO" -f "$EMU" -f "$POKE" \
+	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-f "$OUT/heki_test_mod.ko" -F "$OUT/tsc-prctl:/bin/tsc-prctl" \
+	-l "$OUT/wouldfault.log" tests/vm/wouldfault-guest.sh || rc=$?
+cp "$OUT/wouldfault.log" build/vm/wouldfault.log 2>/dev/null || true
+exit $rc
