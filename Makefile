@@ -31,8 +31,9 @@ KBUILD_SPARSE = C=2 CF="$(CF) -Wsparse-error"
 
 UAPI_HEADERS = $(sort $(shell find uapi -name '*.h' 2>/dev/null))
 # vtl1 library sources: the files vtl1/Makefile builds into libheki_vtl1.a
-# (vtl1/src/*.c; host-only code lives in vtl1/tests, fuzz, bench, crypto).
-VTL1_SPARSE_SRCS = $(sort $(wildcard vtl1/src/*.c))
+# (vtl1/src/<subsystem>/*.c; host-only code lives in vtl1/tests, fuzz, bench,
+# crypto).
+VTL1_SPARSE_SRCS = $(sort $(wildcard vtl1/src/*/*.c))
 VTL1_SPARSE_INC = -I vtl1/include -I vtl1/src
 
 .PHONY: all kmod vtl1 sparse sparse-kmod sparse-standalone check demo fuzz bench \

@@ -43,7 +43,7 @@
 #include "../heki_vtl0.h"
 #include "../trace.h"
 #include "st_pkcs7_vectors.h"
-#include "pkcs7.h"
+#include "sig/pkcs7.h"
 
 /* ------------------------------------------------------------------ */
 /* Harness                                                             */

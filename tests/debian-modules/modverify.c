@@ -16,8 +16,8 @@
 
 #include <heki/abi.h>
 
-#include "certs.h"
-#include "modsig.h"
+#include "kdata/certs.h"
+#include "sig/modsig.h"
 #include "../../vtl1/crypto/openssl.h"
 #ifdef HEKI_MODVERIFY_BEARSSL
 #include "../../vtl1/crypto/bearssl.h"

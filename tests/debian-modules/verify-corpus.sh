@@ -20,7 +20,7 @@ case $provider in
 openssl) pdefs='' psrcs=(vtl1/crypto/openssl.c) plibs=(-lcrypto) ;;
 bearssl)
 	pdefs=-DHEKI_MODVERIFY_BEARSSL
-	psrcs=(vtl1/src/der.c vtl1/src/pkcs7.c vtl1/crypto/openssl.c
+	psrcs=(vtl1/src/sig/der.c vtl1/src/sig/pkcs7.c vtl1/crypto/openssl.c
 		vtl1/crypto/bearssl.c)
 	plibs=(/usr/lib/x86_64-linux-gnu/libbearssl.a -lcrypto)
 	;;
@@ -56,7 +56,7 @@ scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
 $CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all $pdefs -I uapi -I vtl1/include -I vtl1/src \
 	-o "$out/modverify" tests/debian-modules/modverify.c \
-	vtl1/src/modsig.c vtl1/src/certs.c "${psrcs[@]}" "${plibs[@]}" ||
+	vtl1/src/sig/modsig.c vtl1/src/kdata/certs.c "${psrcs[@]}" "${plibs[@]}" ||
 	fail "build failed"
 
 # Plain .ko files as they are; .ko.xz / .ko.zst decompressed into $out/unz.

@@ -7,10 +7,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/build/host/layout
 BIN=$OUT/modlayout-dump
-SRCS=("$ROOT/tests/layout/modlayout-dump.c" "$ROOT/vtl1/src/elf.c"
-	"$ROOT/vtl1/src/modlayout.c")
+SRCS=("$ROOT/tests/layout/modlayout-dump.c" "$ROOT/vtl1/src/module/elf.c"
+	"$ROOT/vtl1/src/module/modlayout.c")
 mkdir -p "$OUT"
-newest=$(ls -t "${SRCS[@]}" "$ROOT"/vtl1/src/*.h "$ROOT"/uapi/heki/*.h | head -n 1)
+newest=$(ls -t "${SRCS[@]}" "$ROOT"/vtl1/src/*/*.h "$ROOT"/uapi/heki/*.h | head -n 1)
 if [ ! -x "$BIN" ] || [ "$newest" -nt "$BIN" ]; then
 	gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \

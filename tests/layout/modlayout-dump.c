@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * modlayout-dump - lay out real modules with vtl1/src/modlayout.c, check
+ * modlayout-dump - lay out real modules with vtl1/src/module/modlayout.c, check
  * the layout's invariants, and optionally write it down for the QEMU
  * oracle (tests/layout/oracle_compare.py).
  *
@@ -30,8 +30,8 @@
 
 #include <heki/abi.h>
 
-#include "elf.h"
-#include "modlayout.h"
+#include "module/elf.h"
+#include "module/modlayout.h"
 
 #define SIG_MAGIC	"~Module signature appended~\n"
 #define PAGE		HEKI_MODLAYOUT_PAGE_SIZE

@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kinfo_ext.h"
-#include "modsig.h"
-#include "modverify.h"
+#include "kdata/kinfo_ext.h"
+#include "sig/modsig.h"
+#include "module/modverify.h"
 
 struct ksym {
 	char *name;

@@ -45,9 +45,10 @@ CHECK=$OUT/content-oracle-check
 gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 	-Wno-missing-field-initializers -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iuapi -Ivtl1/include -I$S -o "$CHECK" \
-	tests/vm/content-oracle-check.c $S/modverify.c $S/elf.c $S/modlayout.c \
-	$S/modreloc.c $S/rewrite_rules.c $S/kinfo_ext.c $S/modsig.c $S/sort.c \
-	$S/symtab.c || setup_fail "building content-oracle-check"
+	tests/vm/content-oracle-check.c $S/module/modverify.c $S/module/elf.c \
+	$S/module/modlayout.c $S/module/modreloc.c $S/module/rewrite*.c \
+	$S/kdata/kinfo_ext.c $S/sig/modsig.c $S/core/sort.c $S/kdata/symtab.c ||
+	setup_fail "building content-oracle-check"
 
 # The hash drivers first: busybox insmod ignores softdeps (libcrc32c needs
 # crc32c). Not kvm_intel (no VMX under TCG) nor kvm_amd: its init

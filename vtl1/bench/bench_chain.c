@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "guest.h"
-#include "chain.h"
+#include "core/chain.h"
 #include "bench_ops.h"
 
 int main(int argc, char **argv)

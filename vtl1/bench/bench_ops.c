@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "bench_ops.h"
-#include "chain.h"
+#include "core/chain.h"
 
 static struct heki_page page_buf;
 

@@ -34,10 +34,10 @@
 
 #include <openssl/evp.h>
 
-#include "core.h"
+#include "core/core.h"
 #include "guest.h"
 #include "modsim.h"
-#include "modsig.h"
+#include "sig/modsig.h"
 #include "../crypto/openssl.h"
 
 static struct guest *g;

@@ -27,8 +27,8 @@
 
 #include <heki/abi.h>
 
-#include "modsig.h"
-#include "symtab.h"
+#include "sig/modsig.h"
+#include "kdata/symtab.h"
 #include "../crypto/openssl.h"
 
 #define NSYMS 30000ULL

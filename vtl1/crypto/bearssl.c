@@ -22,9 +22,9 @@
 #include <bearssl/bearssl_rsa.h>
 #include <bearssl/bearssl_x509.h>
 
-#include "libc.h"
-#include "der.h"
-#include "pkcs7.h"
+#include "core/libc.h"
+#include "sig/der.h"
+#include "sig/pkcs7.h"
 #include "bearssl.h"
 
 /* Largest certificate the keyring takes (the kernel's x509 limit is similar) */

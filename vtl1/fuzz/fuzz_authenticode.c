@@ -21,8 +21,8 @@
 
 #include "heki_vtl1.h"
 #include "../crypto/openssl.h"
-#include "pe.h"
-#include "authenticode.h"
+#include "kexec/pe.h"
+#include "kexec/authenticode.h"
 
 static int any_cert(void *ctx, void *kr, const __u8 *issuer,
 		    __u32 issuer_len, const __u8 *serial, __u32 serial_len,

@@ -9,7 +9,7 @@
 
 #include <heki/abi.h>
 
-#include "certs.h"
+#include "kdata/certs.h"
 
 struct walk {
 	const uint8_t *next;

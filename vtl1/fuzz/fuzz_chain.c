@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "guest.h"
-#include "chain.h"
+#include "core/chain.h"
 
 #define FUZZ_CHAIN_PA	0x10000ULL
 #define FUZZ_CHAIN_MAX	(16 * HEKI_PAGE_SIZE)

@@ -10,7 +10,7 @@
 
 #include <heki/abi.h>
 
-#include "der.h"
+#include "sig/der.h"
 
 #define FZ_DEPTH 32
 

@@ -18,8 +18,8 @@
 
 #include <heki/abi.h>
 
-#include "elf.h"
-#include "modlayout.h"
+#include "module/elf.h"
+#include "module/modlayout.h"
 
 #define MAX_RELA_PER_SECTION	4096
 

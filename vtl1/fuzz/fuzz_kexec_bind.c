@@ -18,7 +18,7 @@
 #include <heki/abi.h>
 
 #include "guest.h"
-#include "kexec_bind.h"
+#include "kexec/kexec_bind.h"
 
 #define PAGES_PA	0x400000ULL
 #define NPAGES		64

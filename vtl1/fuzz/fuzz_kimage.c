@@ -8,7 +8,7 @@
 
 #include <heki/abi.h>
 
-#include "kimage.h"
+#include "kexec/kimage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

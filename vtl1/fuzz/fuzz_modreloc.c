@@ -21,9 +21,9 @@
 
 #include <heki/abi.h>
 
-#include "elf.h"
-#include "modlayout.h"
-#include "modreloc.h"
+#include "module/elf.h"
+#include "module/modlayout.h"
+#include "module/modreloc.h"
 
 #define CORE_VA	0xffffffffc0000000ULL
 

@@ -8,7 +8,7 @@
 
 #include <heki/abi.h>
 
-#include "modsig.h"
+#include "sig/modsig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,7 +11,8 @@
 
 #include <heki/abi.h>
 
-#include "patchinfo.h"
+#include "core/patchdesc.h"
+#include "kdata/patchinfo.h"
 
 static int seen(void *arg, const struct heki_patch_info *info,
 		const struct heki_patch *patch)

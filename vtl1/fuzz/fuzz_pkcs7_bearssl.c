@@ -18,7 +18,7 @@
 
 #include <heki/abi.h>
 
-#include "pkcs7.h"
+#include "sig/pkcs7.h"
 #include "../crypto/bearssl.h"
 #include "../crypto/openssl.h"
 #include "fuzz_cert.h"

@@ -25,7 +25,7 @@
 
 #include <heki/abi.h>
 
-#include "rewrite.h"
+#include "module/rewrite.h"
 
 #define TEXT_VA		0xffffffffc0000000ULL
 #define KTEXT_LO	0xffffffff81000000ULL

@@ -22,7 +22,7 @@
 #include <heki/abi.h>
 
 #include "heki_vtl1.h"
-#include "symtab.h"
+#include "kdata/symtab.h"
 
 static void *fz_alloc(void *ctx, __u64 size)
 {

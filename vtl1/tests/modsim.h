@@ -13,7 +13,7 @@
 #include <heki/abi.h>
 
 #include "guest.h"
-#include "modverify.h"
+#include "module/modverify.h"
 
 /* The simulated guest's memory map for whole ValidateModule runs. */
 #define SIM_CHAIN_PA	0x10000ULL

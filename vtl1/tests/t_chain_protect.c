@@ -3,7 +3,7 @@
  * t_chain_protect.c - heki_page chain walk and ProtectMemory policy.
  */
 #include "test.h"
-#include "core.h"
+#include "core/core.h"
 
 #define PROTECT VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE
 #define RX (HEKI_MOD_MEM_TEXT_VALUE)

@@ -3,6 +3,7 @@
  * t_core.c - dispatcher, instance life cycle, simple calls.
  */
 #include "test.h"
+#include "core/subsys.h"
 
 TEST(dispatch_unknown_id_einval)
 {
@@ -15,6 +16,49 @@ TEST(dispatch_unknown_id_einval)
 		CHECK_EQ(guest_call(g, ids[i], 0, 0, 0), -HEKI_EINVAL);
 	CHECK_EQ(g->lock_calls, g->unlock_calls);
 	guest_free(g);
+}
+
+/*
+ * The tables the subsystems fill (core/subsys.h): every function ID of the
+ * uapi list is handled by exactly one subsystem, under its list name, and
+ * the dispatcher finds that row.
+ */
+#define SUBSYS_PTR_(name) &vtl1_subsys_##name,
+static const struct vtl1_subsys *const subsystems[] = {
+	VTL1_SUBSYS_LIST(SUBSYS_PTR_)
+};
+
+#define ID_ROW_(name, value) { value, #name },
+static const struct {
+	__u32 id;
+	const char *name;
+} function_ids[] = { VSM_VTL_CALL_FUNC_LIST(ID_ROW_) };
+
+TEST(every_function_id_handled_by_exactly_one_subsystem)
+{
+	unsigned int i, s, k, rows = 0, found;
+
+	for (i = 0; i < ARRAY_SIZE(function_ids); i++) {
+		found = 0;
+		for (s = 0; s < ARRAY_SIZE(subsystems); s++)
+			for (k = 0; k < subsystems[s]->nr_calls; k++) {
+				const struct vtl1_call *c = &subsystems[s]->calls[k];
+
+				if (c->id != function_ids[i].id)
+					continue;
+				found++;
+				CHECK(!strcmp(c->name, function_ids[i].name));
+				CHECK(c->fn != NULL);
+				CHECK(vtl1_call_find(c->id) == c);
+			}
+		if (found != 1)
+			test_fail(__FILE__, __LINE__, "%s: %u handlers",
+				  function_ids[i].name, found);
+	}
+	for (s = 0; s < ARRAY_SIZE(subsystems); s++)
+		rows += subsystems[s]->nr_calls;
+	CHECK_EQ(rows, ARRAY_SIZE(function_ids));
+	CHECK(vtl1_call_find(0) == NULL);
 }
 
 TEST(dispatch_uses_low_32_bits_of_rdi)

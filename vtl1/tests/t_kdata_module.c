@@ -5,8 +5,8 @@
  */
 #include "test.h"
 #include "modsim.h"
-#include "core.h"
-#include "symtab.h"
+#include "core/core.h"
+#include "kdata/symtab.h"
 
 #define LOAD_KDATA	VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE
 #define VALIDATE	VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE

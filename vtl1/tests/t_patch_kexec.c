@@ -4,7 +4,7 @@
  */
 #include "test.h"
 #include "modsim.h"
-#include "core.h"
+#include "core/core.h"
 
 #define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
 #define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE

@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include "test.h"
-#include "sort.h"
+#include "core/sort.h"
 
 struct elem {
 	__u32 key;

@@ -46,7 +46,9 @@ extern int test_failed;
 				  #a, a_, #b, b_);			\
 	} while (0)
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* Guest physical layout used by the tests. */
 #define CHAIN_PA	0x10000ULL	/* heki_page chains */

@@ -485,7 +485,7 @@ fn patch_grid() -> Vec<HekiPatch> {
 
 #[test]
 fn patch_validation_is_the_c_vtl1_validation() {
-    let mut c = Checks::new().with_source("vtl1/src/patchinfo.c");
+    let mut c = Checks::new().with_source("vtl1/src/core/patchdesc.c");
     let grid = patch_grid();
     for p in &grid {
         let want = match p.validate() {

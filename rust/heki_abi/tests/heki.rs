@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The checks a VTL1 runs on what VTL0 sends, case by case, refusals
 //! first. Each expected code is the one the C VTL1 returns for the same
-//! input (vtl1/src/chain.c, patchinfo.c, kinfo_ext.c, symtab.c); text
-//! patches are also compared with the C VTL1 itself (tests/c_oracle.rs).
+//! input (vtl1/src/core/chain.c and patchdesc.c, vtl1/src/kdata/kinfo_ext.c
+//! and symtab.c); text patches are also compared with the C VTL1 itself
+//! (tests/c_oracle.rs).
 
 use heki_abi::error::VsmError;
 use heki_abi::heki::*;

@@ -2,11 +2,11 @@
 /*
  * string.h for the freestanding BearSSL provider build: BearSSL's
  * bearssl_hash.h includes <string.h>; in a freestanding build only the
- * four memory functions exist (declared by vtl1/src/libc.h).
+ * four memory functions exist (declared by vtl1/src/core/libc.h).
  */
 #ifndef _HEKI_VTL1_FREESTANDING_STRING_H
 #define _HEKI_VTL1_FREESTANDING_STRING_H
 
-#include "libc.h"
+#include "core/libc.h"
 
 #endif /* _HEKI_VTL1_FREESTANDING_STRING_H */

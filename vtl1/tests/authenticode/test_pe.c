@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "at.h"
-#include "pe.h"
-#include "authenticode.h"
+#include "kexec/pe.h"
+#include "kexec/authenticode.h"
 
 /*
  * Synthetic image: headers 0x200, sections at 0x200 and 0x400 (0x200

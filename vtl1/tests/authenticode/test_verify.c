@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "at.h"
-#include "pe.h"
-#include "pkcs7.h"
-#include "authenticode.h"
+#include "kexec/pe.h"
+#include "sig/pkcs7.h"
+#include "kexec/authenticode.h"
 
 #define E(x)	(-HEKI_VSM_ERR_##x)
 

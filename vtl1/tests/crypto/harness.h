@@ -14,7 +14,9 @@
 
 #include "heki_vtl1.h"
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 extern unsigned int t_passed, t_failed;
 extern const char *t_keydir;

@@ -62,7 +62,7 @@ fi
 
 vtl1/tests/gen-sig-vectors.sh "$keys" >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; ko "key generation" "failed"; finish; }
 
-srcs="vtl1/src/der.c vtl1/src/pkcs7.c vtl1/src/modsig.c
+srcs="vtl1/src/sig/der.c vtl1/src/sig/pkcs7.c vtl1/src/sig/modsig.c
 	vtl1/crypto/openssl.c vtl1/crypto/bearssl.c
 	vtl1/tests/crypto/main.c vtl1/tests/crypto/test_der.c
 	vtl1/tests/crypto/test_pkcs7.c vtl1/tests/crypto/test_providers.c"

@@ -4,7 +4,7 @@
  * typed helpers, cursor behaviour and deep nesting without recursion.
  */
 #include "harness.h"
-#include "der.h"
+#include "sig/der.h"
 
 struct der_case {
 	const char *name;

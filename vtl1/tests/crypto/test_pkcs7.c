@@ -7,8 +7,8 @@
 #include <openssl/evp.h>
 
 #include "harness.h"
-#include "der.h"
-#include "pkcs7.h"
+#include "sig/der.h"
+#include "sig/pkcs7.h"
 
 static const __u8 oid_sha256[9] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
 				    0x04, 0x02, 0x01 };

@@ -7,7 +7,7 @@
  * primitives, and whole signed modules through heki_modsig_verify().
  */
 #include "harness.h"
-#include "modsig.h"
+#include "sig/modsig.h"
 
 struct vec {
 	const char *name;

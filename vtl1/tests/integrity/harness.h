@@ -8,13 +8,15 @@
 
 #include <heki/abi.h>
 
-#include "elf.h"
-#include "modlayout.h"
-#include "modreloc.h"
+#include "module/elf.h"
+#include "module/modlayout.h"
+#include "module/modreloc.h"
 
 extern unsigned long t_passed, t_failed;
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) HEKI_ARRAY_SIZE(a)
+#endif
 void t_result(int ok, const char *group, const char *name, const char *fmt,
 	      ...);
 

@@ -3,7 +3,7 @@
 """Independent re-implementation of Linux 6.1's module layout (x86-64,
 STRICT_MODULE_RWX, KALLSYMS_ALL, MODULE_UNLOAD, SMP), written from
 kernel/module/main.c:layout_sections and kallsyms.c:layout_symtab, used to
-cross-check vtl1/src/modlayout.c.
+cross-check vtl1/src/module/modlayout.c.
 
 Usage: layout_ref.py DUMP   (DUMP from test_integrity --dump-layout)
 Each dump line is one module; prints one result per module and ends with

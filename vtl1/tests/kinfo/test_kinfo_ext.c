@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * test_kinfo_ext - host tests of vtl1/src/kinfo_ext.c and of the rewrite
+ * test_kinfo_ext - host tests of vtl1/src/kdata/kinfo_ext.c and of the rewrite
  * rules it makes exact.
  *
  * Parser: table-driven KernelInfo blobs (32 bytes + extension + pv_ops
@@ -9,7 +9,7 @@
  * blob is an exact-size heap copy, so any read past it trips ASan.
  * Layout: linux_version -> enum heki_modlayout_kernel.
  * Rules: return sites, static call tails, paravirt sites and static call
- * targets, each with and without the extension (heki_kinfo_ext_apply());
+ * targets, each with and without the extension (heki_rw_apply_kinfo());
  * alternatives (feature on/off, ALT_NOT, X86_BUG bits, beyond the words)
  * and retpolines (RETPOLINE, RETPOLINE_LFENCE, none, ITS) pinned by the
  * CPU capability words, the other form refused, no words = old rules;
@@ -23,10 +23,10 @@
 
 #include <heki/abi.h>
 
-#include "kinfo_ext.h"
-#include "modlayout.h"
-#include "rewrite.h"
-#include "symtab.h"
+#include "kdata/kinfo_ext.h"
+#include "module/modlayout.h"
+#include "module/rewrite.h"
+#include "kdata/symtab.h"
 
 static unsigned long passed, failed;
 
@@ -355,14 +355,14 @@ static void test_exports_layout(void)
 	result(ret == 0, "exports", "pv_ops not exported: nothing to compare",
 	       ret, 0);
 
-	result(heki_kinfo_ext_layout(NULL) == 0, "layout",
+	result(heki_modlayout_kernel_of(NULL) == 0, "layout",
 	       "no extension: 0 (the Linux 6.1 default)",
-	       heki_kinfo_ext_layout(NULL), 0);
+	       heki_modlayout_kernel_of(NULL), 0);
 	for (i = 0; i < sizeof(lay) / sizeof(lay[0]); i++) {
 		x->linux_version = lay[i].version;
 		snprintf(name, sizeof(name), "linux_version 0x%06x", lay[i].version);
-		result(heki_kinfo_ext_layout(x) == lay[i].want, "layout", name,
-		       heki_kinfo_ext_layout(x), lay[i].want);
+		result(heki_modlayout_kernel_of(x) == lay[i].want, "layout", name,
+		       heki_modlayout_kernel_of(x), lay[i].want);
 	}
 	free(x);
 }
@@ -541,7 +541,7 @@ static void run_rule(const struct rcase *c)
 
 	ctx_today(&ctx);
 	if (c->thunk != NOEXT)
-		heki_kinfo_ext_apply(ext_of(c->thunk, c->flags), &ctx);
+		heki_rw_apply_kinfo(ext_of(c->thunk, c->flags), &ctx);
 	site.kind = c->kind;
 	site.mem = HEKI_MODLAYOUT_TEXT;
 	site.offset = va - ctx.mem_va[HEKI_MODLAYOUT_TEXT];
@@ -744,7 +744,7 @@ static void run_pinned(const struct pinc *c)
 			if (c->set[i] >= 0)
 				x->capwords[c->set[i] / 32] |= 1U << (c->set[i] % 32);
 	}
-	heki_kinfo_ext_apply(x, &ctx);
+	heki_rw_apply_kinfo(x, &ctx);
 	ctx.ksym[HEKI_RW_KSYM_THUNK_RAX] = THUNK(0);
 	ctx.ksym[HEKI_RW_KSYM_THUNK_R11] = THUNK(11);
 	ctx.ksym_known |= 1ULL << HEKI_RW_KSYM_THUNK_RAX |

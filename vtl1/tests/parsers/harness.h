@@ -17,7 +17,9 @@
 extern unsigned int t_passed, t_failed;
 extern const char *t_keydir;
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 void t_result(const char *name, int ok, const char *fmt, ...);
 
 /* Check that a call returned @want (0 or -HEKI_VSM_ERR_*). */

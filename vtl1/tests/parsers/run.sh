@@ -25,8 +25,9 @@ fail() {
 
 vtl1/tests/gen-sig-vectors.sh "$keys" >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; fail "key generation failed"; }
 
-srcs="vtl1/src/modsig.c vtl1/src/certs.c vtl1/src/symtab.c vtl1/src/sort.c
-	vtl1/src/patchinfo.c vtl1/src/kimage.c vtl1/crypto/openssl.c
+srcs="vtl1/src/sig/modsig.c vtl1/src/kdata/certs.c vtl1/src/kdata/symtab.c
+	vtl1/src/core/sort.c vtl1/src/kdata/patchinfo.c vtl1/src/core/patchdesc.c
+	vtl1/src/kexec/kimage.c vtl1/crypto/openssl.c
 	vtl1/tests/parsers/main.c vtl1/tests/parsers/test_modsig.c
 	vtl1/tests/parsers/test_certs.c vtl1/tests/parsers/test_symtab.c
 	vtl1/tests/parsers/test_patchinfo.c vtl1/tests/parsers/test_kimage.c

@@ -4,7 +4,7 @@
  * side (real certificates) is in test_pkcs7.c.
  */
 #include "harness.h"
-#include "certs.h"
+#include "kdata/certs.h"
 
 struct certs_seen {
 	unsigned int n;

@@ -4,7 +4,7 @@
  * overflow, physical and virtual address limits (§7.15).
  */
 #include "harness.h"
-#include "kimage.h"
+#include "kexec/kimage.h"
 
 struct kimage_case {
 	const char *name;

@@ -3,7 +3,7 @@
  * heki_modsig_split(): every check of the appended-signature trailer.
  */
 #include "harness.h"
-#include "modsig.h"
+#include "sig/modsig.h"
 
 /* A signed module image: data, sig, trailer, magic, with knobs to break. */
 struct modsig_case {

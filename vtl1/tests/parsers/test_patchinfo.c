@@ -5,7 +5,8 @@
  * (LiteBox §7.23), all-or-nothing validation.
  */
 #include "harness.h"
-#include "patchinfo.h"
+#include "core/patchdesc.h"
+#include "kdata/patchinfo.h"
 
 struct patch_case {
 	const char *name;

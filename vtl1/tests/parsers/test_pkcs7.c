@@ -6,8 +6,8 @@
  * DER, no certificates).
  */
 #include "harness.h"
-#include "certs.h"
-#include "modsig.h"
+#include "kdata/certs.h"
+#include "sig/modsig.h"
 #include "../../crypto/openssl.h"
 
 static const struct heki_vtl1_crypto *c = &heki_vtl1_crypto_openssl;

@@ -5,7 +5,7 @@
  * end < start (§7.15), and a 30,000-symbol table.
  */
 #include "harness.h"
-#include "symtab.h"
+#include "kdata/symtab.h"
 
 #define KBASE 0xffffffff82000000ULL
 

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
-#include "modlayout.h"
-#include "modreloc.h"
+#include "module/elf.h"
+#include "module/modlayout.h"
+#include "module/modreloc.h"
 #include "rw_test.h"
 
 #define G "realmods"

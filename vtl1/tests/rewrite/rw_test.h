@@ -7,10 +7,12 @@
 
 #include <heki/abi.h>
 
-#include "rewrite.h"
+#include "module/rewrite.h"
 
 #ifndef ARRAY_SIZE
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 extern unsigned long t_passed, t_failed;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * test_rewrite - host tests of vtl1/src/rewrite_rules.c.
+ * test_rewrite - host tests of the rewrite rules (vtl1/src/module/rewrite*.c).
  *
  * Table-driven: every case names a site kind, the site's relocated ELF
  * bytes and the bytes in memory, written as a small byte language

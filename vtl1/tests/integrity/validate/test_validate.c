@@ -23,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "core/core.h"
 #include "guest.h"
 #include "modsim.h"
-#include "modsig.h"
+#include "sig/modsig.h"
 
 static unsigned long passed, failed;
 

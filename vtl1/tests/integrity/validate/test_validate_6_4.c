@@ -31,11 +31,11 @@
 #include <string.h>
 
 #include "harness.h"
-#include "core.h"
+#include "core/core.h"
 #include "guest.h"
-#include "kinfo_ext.h"
+#include "kdata/kinfo_ext.h"
 #include "modsim.h"
-#include "modsig.h"
+#include "sig/modsig.h"
 
 #define V612		0x060c5fU	/* 6.12.95 */
 #define V61		0x06019eU	/* 6.1.158 */
@@ -774,7 +774,7 @@ static void kdata_choice(const __u8 *elf, __u64 len)
 			ret = run_setup(&u, elf, len, rules, &places[0],
 					cases[k].version);
 			if (rules == L61) {
-				got = u.g ? u.g->v->layout_kernel : ~0U;
+				got = u.g ? heki_modlayout_kernel_of(u.g->v->kext) : ~0U;
 				snprintf(name, sizeof(name),
 					 "linux_version 0x%06x: layout_kernel %u",
 					 cases[k].version, cases[k].want);

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * instance.h - the validator instance and the helpers every handler uses:
+ * allocation, VTL0 copies, logging, address checks.
+ *
+ * Error convention: internal functions return 0 or -HEKI_VSM_ERR_<X>
+ * (every code is > 0); heki_vtl1_dispatch() turns that into -errno.
+ */
+#ifndef HEKI_VTL1_INSTANCE_H
+#define HEKI_VTL1_INSTANCE_H
+
+#include "libc.h"
+#include <heki/abi.h>
+#include "heki_vtl1.h"
+
+#define VTL1_PFN_LIMIT		(1ULL << (52 - HEKI_PAGE_SHIFT))
+#define VTL1_PA_LIMIT		(1ULL << 52)
+
+/* Number of VTL0 registers LockRegs reads (vtl1_pinned_regs[]). */
+#define VTL1_NR_PINNED_REGS	11
+
+/* VTL0 access of a frame VTL1 never touched (partition default). */
+#define VTL1_PROT_DEFAULT	((__force hv_page_prot_t)0xF)
+
+/**
+ * struct vtl1_prot_ent - one run of guest frames in the protection map
+ * @pfn: first frame
+ * @npages: number of frames (> 0)
+ * @id: module token for HEKI_VTL1_OWNER_MODULE, else 0
+ * @owner: enum heki_vtl1_owner
+ * @prot: VTL0 access VTL1 set (raw HV_PAGE_* bits)
+ * @pad: zero
+ */
+struct vtl1_prot_ent {
+	__u64 pfn;
+	__u64 npages;
+	__s64 id;
+	__u8 owner;
+	__u8 prot;
+	__u8 pad[6];
+};
+
+/**
+ * struct vtl1_prot_map - sorted, disjoint, coalesced runs of guest frames
+ * @e: entries, sorted by pfn
+ * @n: entries in use
+ */
+struct vtl1_prot_map {
+	struct vtl1_prot_ent *e;
+	__u32 n;
+};
+
+/**
+ * struct vtl1_patch_site - a precomputed text patch PatchText may apply
+ * @patch: the patch (validated copy)
+ * @token: owning module token, or -1 for the kernel
+ * @init: the site lies in the module's init text
+ * @pad: zero
+ */
+struct vtl1_patch_site {
+	struct heki_patch patch;
+	__s64 token;
+	__u32 init;
+	__u32 pad;
+};
+
+/**
+ * struct vtl1_patch_key - lookup key of a patch site
+ * @pa: physical address of the first byte a text_poke_bp step writes
+ * @idx: index into the site array
+ * @offset: 0 (steps 1 and 3 write byte 0) or 1 (step 2 writes bytes 1..)
+ */
+struct vtl1_patch_key {
+	__u64 pa;
+	__u32 idx;
+	__u32 offset;
+};
+
+/**
+ * struct vtl1_patches - precomputed patch sites and their sorted keys
+ * @site: sites (unordered)
+ * @key: two keys per site, sorted by pa
+ * @n: sites in use
+ * @nk: keys in use
+ */
+struct vtl1_patches {
+	struct vtl1_patch_site *site;
+	struct vtl1_patch_key *key;
+	__u32 n;
+	__u32 nk;
+};
+
+struct heki_symtab;
+struct heki_kinfo_ext;
+struct vtl1_module;
+
+/**
+ * struct heki_vtl1 - one validator instance
+ * @p: copy of the platform interface
+ * @vtl1: sorted copy of the VTL1-owned ranges
+ * @nr_vtl1: entries in @vtl1
+ * @end_of_boot: SignalEndOfBoot received
+ * @keyring: crypto provider keyring from the first successful LoadKData
+ * @nr_certs: certificates in @keyring
+ * @symtab: kernel symbol tables from LoadKData (parsers)
+ * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
+ * @kdata_va: VA of the first KernelData range (the kernel's rodata)
+ * @kdata_loaded: LoadKData completed once
+ * @kext: LoadKData's kernel info extension, NULL if VTL0 sent none
+ * @map: protection map
+ * @mods: live modules, sorted by token (module/)
+ * @nr_mods: entries in @mods
+ * @next_token: next ValidateModule token
+ * @patches: precomputed text patches
+ * @ringbuf_pa: ring buffer address (first AllocateRingbufferMemory)
+ * @ringbuf_size: ring buffer size, 0 if not set
+ * @locked_regs: VTL0 register values read by the last LockRegs, in the
+ *	order of vtl1_pinned_regs[]
+ * @regs_locked: LockRegs succeeded at least once
+ * @chain_buf: ranges of the current call's chain (see chain.c)
+ * @chain_cap: capacity of @chain_buf
+ */
+struct heki_vtl1 {
+	struct heki_vtl1_platform p;
+	struct heki_vtl1_phys_range *vtl1;
+	__u32 nr_vtl1;
+	__u32 end_of_boot;
+	void *keyring;
+	__u32 nr_certs;
+	__u32 kdata_loaded;
+	struct heki_symtab *symtab;
+	struct heki_symtab *gpl_symtab;
+	__u64 kdata_va;
+	struct heki_kinfo_ext *kext;
+	struct vtl1_prot_map map;
+	struct vtl1_module **mods;
+	__u32 nr_mods;
+	__s64 next_token;
+	struct vtl1_patches patches;
+	__u64 ringbuf_pa;
+	__u64 ringbuf_size;
+	__u64 locked_regs[VTL1_NR_PINNED_REGS];
+	__u32 regs_locked;
+	struct heki_range *chain_buf;
+	__u32 chain_cap;
+};
+
+/* boot.c: the VTL0 registers LockRegs reads and the intercepts pin */
+extern const __u32 vtl1_pinned_regs[VTL1_NR_PINNED_REGS];
+
+/* core.c */
+void *vtl1_alloc(struct heki_vtl1 *v, __u64 size);
+void *vtl1_alloc_uninit(struct heki_vtl1 *v, __u64 size);
+void *vtl1_alloc_array(struct heki_vtl1 *v, __u64 n, __u64 size);
+void vtl1_free(struct heki_vtl1 *v, void *ptr);
+int vtl1_overlaps_vtl1(const struct heki_vtl1 *v, __u64 pa, __u64 len);
+int vtl1_copy_from(struct heki_vtl1 *v, void *dst, __u64 pa, __u64 len);
+int vtl1_copy_to(struct heki_vtl1 *v, __u64 pa, const void *src, __u64 len);
+
+#define vtl1_log(v, lvl, fmt, ...) \
+	((v)->p.log((v)->p.ctx, (lvl), "heki_vtl1: " fmt, ##__VA_ARGS__))
+#define vtl1_err(v, fmt, ...) vtl1_log(v, HEKI_VTL1_LOG_ERR, fmt, ##__VA_ARGS__)
+#define vtl1_warn(v, fmt, ...) \
+	vtl1_log(v, HEKI_VTL1_LOG_WARN, fmt, ##__VA_ARGS__)
+#define vtl1_info(v, fmt, ...) \
+	vtl1_log(v, HEKI_VTL1_LOG_INFO, fmt, ##__VA_ARGS__)
+#define vtl1_dbg(v, fmt, ...) \
+	vtl1_log(v, HEKI_VTL1_LOG_DEBUG, fmt, ##__VA_ARGS__)
+
+/* Range checks shared by the chain walker and the handlers. */
+static inline int vtl1_pa_valid(__u64 pa)
+{
+	return pa < VTL1_PA_LIMIT;
+}
+
+static inline int vtl1_va_canonical(__u64 va)
+{
+	__u64 top = va >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+static inline int vtl1_page_aligned(__u64 x)
+{
+	return (x & (HEKI_PAGE_SIZE - 1)) == 0;
+}
+
+#endif /* HEKI_VTL1_INSTANCE_H */

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * kdata.c - LoadKData: system certificates, kexec trampolines, kernel
+ * patch info, kernel symbol tables.
+ *
+ * Everything is copied and checked first; the new state (keyring, patch
+ * sites, symbol tables, trampoline protection) is installed only when all
+ * of it is valid and the protection hypercalls succeeded.
+ */
+#include "core/core.h"
+#include "kdata.h"
+
+/**
+ * struct kdata - the parts of one LoadKData call
+ * @certs: SystemCerts bytes
+ * @patch: PatchInfo bytes
+ * @info: KernelInfo bytes
+ * @data: KernelData bytes
+ * @regions: VA and length of each KernelData range, in buffer order
+ * @nregions: entries in @regions
+ * @keyring: new keyring
+ * @nr_certs: certificates in @keyring
+ * @symtab: new symbol table
+ * @gpl_symtab: new GPL symbol table
+ * @kext: the kernel info extension, NULL if the blob has none
+ * @pb: new kernel patch sites
+ * @t: trampoline protections
+ */
+struct kdata {
+	struct vtl1_buf certs, patch, info, data;
+	struct heki_symtab_region *regions;
+	__u32 nregions;
+	void *keyring;
+	__u32 nr_certs;
+	struct heki_symtab *symtab, *gpl_symtab;
+	struct heki_kinfo_ext *kext;
+	struct vtl1_patch_batch pb;
+	struct prot_txn t;
+};
+
+static int kernel_patch(void *arg, const struct heki_patch_info *info,
+			const struct heki_patch *p)
+{
+	return vtl1_patch_batch_add(arg, p, -1, 0);
+}
+
+static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
+{
+	vtl1_buf_free(v, &k->certs);
+	vtl1_buf_free(v, &k->patch);
+	vtl1_buf_free(v, &k->info);
+	vtl1_buf_free(v, &k->data);
+	vtl1_free(v, k->regions);
+	if (k->keyring)
+		v->p.crypto->keyring_destroy(v->p.crypto->ctx, k->keyring);
+	if (k->symtab) {
+		heki_symtab_free(k->symtab, &v->p);
+		vtl1_free(v, k->symtab);
+	}
+	if (k->gpl_symtab) {
+		heki_symtab_free(k->gpl_symtab, &v->p);
+		vtl1_free(v, k->gpl_symtab);
+	}
+	vtl1_free(v, k->kext);
+	vtl1_patch_batch_free(v, &k->pb);
+	prot_txn_free(v, &k->t);
+}
+
+static int classify(struct heki_vtl1 *v, const struct vtl1_chain *c,
+		    struct kdata *k)
+{
+	__u32 i, ntramp = 0;
+	int ret;
+
+	for (i = 0; i < c->n; i++) {
+		const struct heki_range *r = &c->r[i];
+
+		if (!heki_kdata_type_valid(heki_range_kdata_type(r)))
+			return -HEKI_VSM_ERR_KERNEL_DATA_TYPE_INVALID;
+		if (r->attributes == HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE)
+			ntramp++;
+		if (r->attributes == HEKI_KDATA_KERNEL_DATA_VALUE)
+			k->nregions++;
+		if (r->attributes == HEKI_KDATA_REVOCATION_CERTS_VALUE ||
+		    r->attributes == HEKI_KDATA_BLOCKLIST_HASHES_VALUE)
+			vtl1_warn(v, "LoadKData: %s range ignored (not supported)\n",
+				  heki_kdata_type_name(heki_range_kdata_type(r)));
+	}
+	ret = prot_txn_init(v, &k->t, ntramp);
+	if (ret)
+		return ret;
+	k->regions = vtl1_alloc_array(v, k->nregions ? k->nregions : 1,
+				      sizeof(*k->regions));
+	if (!k->regions)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	k->nregions = 0;
+	for (i = 0; i < c->n; i++) {
+		const struct heki_range *r = &c->r[i];
+
+		if (r->attributes == HEKI_KDATA_KERNEL_DATA_VALUE) {
+			k->regions[k->nregions].va = r->va;
+			k->regions[k->nregions++].len = r->epa - r->pa;
+		}
+		if (r->attributes != HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE)
+			continue;
+		ret = prot_txn_add_range(&k->t, r->pa, r->epa,
+					 heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ),
+					 HEKI_VTL1_OWNER_KDATA, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int gather_all(struct heki_vtl1 *v, const struct vtl1_chain *c,
+		      struct kdata *k)
+{
+	static const struct {
+		__u64 type;
+		size_t off;
+	} parts[] = {
+		{ HEKI_KDATA_SYSTEM_CERTS_VALUE, offsetof(struct kdata, certs) },
+		{ HEKI_KDATA_PATCH_INFO_VALUE, offsetof(struct kdata, patch) },
+		{ HEKI_KDATA_KERNEL_INFO_VALUE, offsetof(struct kdata, info) },
+		{ HEKI_KDATA_KERNEL_DATA_VALUE, offsetof(struct kdata, data) },
+	};
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		ret = vtl1_gather(v, c, parts[i].type, HEKI_VTL1_MAX_KDATA_SIZE,
+				  -HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED,
+				  (struct vtl1_buf *)((__u8 *)k + parts[i].off));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int build_symtabs(struct heki_vtl1 *v, struct kdata *k)
+{
+	struct heki_kernel_info ki;
+	int ret;
+
+	if (!k->info.len || !k->data.len)
+		return -HEKI_VSM_ERR_KERNEL_SYMBOL_TABLE_NOT_FOUND;
+	ret = heki_kernel_info_parse(k->info.data, k->info.len, &ki);
+	if (ret)
+		return ret;
+	k->symtab = vtl1_alloc(v, sizeof(*k->symtab));
+	k->gpl_symtab = vtl1_alloc(v, sizeof(*k->gpl_symtab));
+	if (!k->symtab || !k->gpl_symtab)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_symtab_build(k->gpl_symtab, &v->p, k->data.data,
+				k->data.len, k->regions, k->nregions,
+				ki.ksymtab_gpl_start, ki.ksymtab_gpl_end);
+	if (ret)
+		return ret;
+	return heki_symtab_build(k->symtab, &v->p, k->data.data, k->data.len,
+				 k->regions, k->nregions, ki.ksymtab_start,
+				 ki.ksymtab_end);
+}
+
+/* The optional extension after the 32 bytes (kinfo_ext.c). */
+static int parse_kinfo_ext(struct heki_vtl1 *v, struct kdata *k)
+{
+	const struct heki_symtab *tabs[2] = { k->symtab, k->gpl_symtab };
+	int ret;
+
+	k->kext = vtl1_alloc(v, sizeof(*k->kext));
+	if (!k->kext)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_kinfo_ext_parse(k->info.data, k->info.len, k->kext);
+	if (ret <= 0) {
+		vtl1_free(v, k->kext);
+		k->kext = NULL;
+		return ret;
+	}
+	return heki_kinfo_ext_check_exports(k->kext, tabs, ARRAY_SIZE(tabs));
+}
+
+/*
+ * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
+ * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
+ * sizes (ERANGE); certificates present (ENOENT) and usable (EACCES /
+ * EINVAL); trampolines free of VTL1 and other owners; patch info; kernel
+ * info and data present (ENOENT) and the symbol tables; the optional
+ * kernel info extension (KERNEL_INFO_EXT_*). Then apply.
+ */
+static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+				__u64 a2)
+{
+	const struct heki_vtl1_crypto *cr = v->p.crypto;
+	struct vtl1_chain c;
+	struct kdata k;
+	int ret;
+
+	if (!vtl1_chain_args_ok(a0, a1))
+		return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
+	if (v->end_of_boot)
+		return -HEKI_VSM_ERR_OPERATION_AFTER_END_OF_BOOT;
+	if (v->kdata_loaded)
+		return -HEKI_VSM_ERR_KDATA_ALREADY_LOADED;
+	ret = vtl1_chain_walk(v, a0, a1, &c);
+	if (ret)
+		return ret;
+	memset(&k, 0, sizeof(k));
+
+	ret = classify(v, &c, &k);
+	if (!ret)
+		ret = gather_all(v, &c, &k);
+	if (ret)
+		goto out;
+
+	if (!k.certs.len) {
+		ret = -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_NOT_FOUND;
+		goto out;
+	}
+	ret = cr->keyring_create(cr->ctx, &k.keyring);
+	if (ret) {
+		k.keyring = NULL;
+		goto out;
+	}
+	ret = heki_certs_load(cr, k.keyring, k.certs.data, k.certs.len,
+			      &k.nr_certs);
+	if (!ret && !k.nr_certs)
+		ret = -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID;
+	if (ret)
+		goto out;
+
+	ret = prot_txn_prepare(v, &k.t);
+	if (ret)
+		goto out;
+
+	ret = vtl1_patch_batch_init(v, &k.pb,
+				    k.patch.len / sizeof(struct heki_patch));
+	if (!ret && k.patch.len)
+		ret = heki_patchinfo_parse(k.patch.data, k.patch.len,
+					   kernel_patch, &k.pb, NULL);
+	if (!ret)
+		ret = vtl1_patches_stage(v, &k.pb);
+	if (!ret)
+		ret = build_symtabs(v, &k);
+	if (!ret)
+		ret = parse_kinfo_ext(v, &k);
+	if (!ret)
+		ret = prot_txn_run(v, &k.t);
+	if (ret)
+		goto out;
+
+	vtl1_patches_commit(v, &k.pb);
+	v->keyring = k.keyring;
+	v->nr_certs = k.nr_certs;
+	v->symtab = k.symtab;
+	v->gpl_symtab = k.gpl_symtab;
+	/* The kernel data (rodata) start bounds kernel text (modverify). */
+	v->kdata_va = k.nregions ? k.regions[0].va : 0;
+	v->kext = k.kext;
+	k.kext = NULL;
+	k.keyring = NULL;
+	k.symtab = NULL;
+	k.gpl_symtab = NULL;
+	v->kdata_loaded = 1;
+	vtl1_info(v, "LoadKData: %u certificates, %u patch sites, %u + %u symbols\n",
+		  v->nr_certs, v->patches.n, v->symtab->count,
+		  v->gpl_symtab->count);
+	if (v->kext)
+		vtl1_info(v, "LoadKData: kernel %u.%u.%u, text 0x%llx-0x%llx, return thunk 0x%llx flags 0x%x, %u pv_ops\n",
+			  v->kext->linux_version >> 16,
+			  (v->kext->linux_version >> 8) & 0xff,
+			  v->kext->linux_version & 0xff,
+			  (unsigned long long)v->kext->text_start,
+			  (unsigned long long)v->kext->text_end,
+			  (unsigned long long)v->kext->return_thunk,
+			  v->kext->flags, v->kext->pv_ops_count);
+	else
+		vtl1_info(v, "LoadKData: no kernel info extension (Linux 6.1 rules, exports only)\n");
+out:
+	kdata_free(v, &k);
+	vtl1_chain_free(v, &c);
+	return ret;
+}
+
+/* The state LoadKData installed: keyring, export tables, extension. */
+static void kdata_teardown(struct heki_vtl1 *v)
+{
+	if (v->symtab) {
+		heki_symtab_free(v->symtab, &v->p);
+		vtl1_free(v, v->symtab);
+		v->symtab = NULL;
+	}
+	if (v->gpl_symtab) {
+		heki_symtab_free(v->gpl_symtab, &v->p);
+		vtl1_free(v, v->gpl_symtab);
+		v->gpl_symtab = NULL;
+	}
+	vtl1_free(v, v->kext);
+	v->kext = NULL;
+	if (v->keyring)
+		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
+	v->keyring = NULL;
+}
+
+static const struct vtl1_call kdata_calls[] = {
+	VTL1_CALL(LOAD_KDATA, vtl1_do_LOAD_KDATA),
+};
+
+const struct vtl1_subsys vtl1_subsys_kdata = {
+	.name = "kdata",
+	.calls = kdata_calls,
+	.nr_calls = ARRAY_SIZE(kdata_calls),
+	.teardown = kdata_teardown,
+};

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * kinfo_ext.h - the optional kernel info extension of LoadKData
+ * (struct heki_kernel_info_ext after the 32-byte struct heki_kernel_info):
+ * the VTL0 kernel's version, text bounds, return thunk in use, pv_ops and
+ * CPU capability words,
+ * checked and kept by VTL1 for the module layout and rewrite rules
+ * (module/ reads it: heki_modlayout_kernel_of(), heki_rw_apply_kinfo()).
+ */
+#ifndef _HEKI_VTL1_KINFO_EXT_H
+#define _HEKI_VTL1_KINFO_EXT_H
+
+#include <heki/abi.h>
+
+struct heki_symtab;
+
+/* KERNEL_VERSION(6, 1, 0) and KERNEL_VERSION(6, 4, 0) */
+#define HEKI_LINUX_VERSION_6_1	0x060100U
+#define HEKI_LINUX_VERSION_6_4	0x060400U
+
+/**
+ * struct heki_kinfo_ext - a checked struct heki_kernel_info_ext
+ * @linux_version: LINUX_VERSION_CODE (>= 6.1.0)
+ * @flags: HEKI_KERNEL_INFO_EXT_* (no unknown bits)
+ * @text_start: _stext (canonical, below @text_end)
+ * @text_end: _etext (canonical)
+ * @return_thunk: the return thunk in use, inside [@text_start, @text_end)
+ * @pv_ops_va: VA of pv_ops, 0 iff @pv_ops_count is 0
+ * @pv_nop_func: _paravirt_nop, 0 or inside kernel text
+ * @pv_bug_func: paravirt_BUG, 0 or inside kernel text
+ * @pv_ops_count: entries in @pv_ops (<= HEKI_KERNEL_INFO_EXT_PV_OPS_MAX)
+ * @pad: zero
+ * @pv_ops: VTL1 copy of the pv_ops values, each 0 or inside kernel text
+ * @ncapwords: CPU capability words sent (0: none, else
+ *	HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX)
+ * @pad2: zero
+ * @capwords: VTL1 copy of boot_cpu_data.x86_capability (@ncapwords words,
+ *	the rest zero)
+ */
+struct heki_kinfo_ext {
+	__u32 linux_version;
+	__u32 flags;
+	__u64 text_start;
+	__u64 text_end;
+	__u64 return_thunk;
+	__u64 pv_ops_va;
+	__u64 pv_nop_func;
+	__u64 pv_bug_func;
+	__u32 pv_ops_count;
+	__u32 pad;
+	__u64 pv_ops[HEKI_KERNEL_INFO_EXT_PV_OPS_MAX];
+	__u32 ncapwords;
+	__u32 pad2;
+	__u32 capwords[HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX];
+};
+
+int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
+			 struct heki_kinfo_ext *out);
+int heki_kinfo_ext_check_exports(const struct heki_kinfo_ext *x,
+				 const struct heki_symtab *const *tabs,
+				 __u32 ntabs);
+
+#endif /* _HEKI_VTL1_KINFO_EXT_H */

@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * modules.c - ValidateModule, FreeModuleInit, UnloadModule.
+ */
+#include "core/core.h"
+#include "module.h"
+#include "sig/sig.h"
+#include "modverify.h"
+#include "kdata/kdata.h"
+
+static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
+{
+	if (!m)
+		return;
+	vtl1_free(v, m->exp);
+	vtl1_free(v, m->exp_names);
+	vtl1_free(v, m->r);
+	vtl1_free(v, m);
+}
+
+static void module_teardown(struct heki_vtl1 *v)
+{
+	__u32 i;
+
+	for (i = 0; i < v->nr_mods; i++)
+		module_free(v, v->mods[i]);
+	vtl1_free(v, v->mods);
+	v->mods = NULL;
+	v->nr_mods = 0;
+}
+
+/* Binary search: tokens are handed out in increasing order. */
+static __u32 module_index(const struct heki_vtl1 *v, __s64 token)
+{
+	__u32 lo = 0, hi = v->nr_mods;
+
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (v->mods[mid]->token < token)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct vtl1_module *vtl1_module_find(struct heki_vtl1 *v, __s64 token)
+{
+	__u32 i = module_index(v, token);
+
+	return i < v->nr_mods && v->mods[i]->token == token ? v->mods[i] :
+							      NULL;
+}
+
+static int is_init_type(__u32 type)
+{
+	return type == HEKI_MOD_MEM_INIT_TEXT_VALUE ||
+	       type == HEKI_MOD_MEM_INIT_DATA_VALUE ||
+	       type == HEKI_MOD_MEM_INIT_RODATA_VALUE;
+}
+
+static hv_page_prot_t type_prot(__u32 type)
+{
+	heki_mod_mem_type_t t = (__force heki_mod_mem_type_t)(__u64)type;
+
+	return heki_mem_attr_to_hv_page_prot(heki_mod_mem_type_to_mem_attr(t));
+}
+
+static hv_page_prot_t released_prot(void)
+{
+	return heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ | MEM_ATTR_WRITE);
+}
+
+/**
+ * struct modpatch_ctx - state of the module patch-info walk
+ * @m: the module being validated
+ * @b: staged patch sites
+ */
+struct modpatch_ctx {
+	const struct vtl1_module *m;
+	struct vtl1_patch_batch *b;
+};
+
+/* The module range of type TEXT or INIT_TEXT holding @pa, or NULL. */
+static const struct vtl1_mod_range *text_range(const struct vtl1_module *m,
+					       __u64 pa)
+{
+	__u64 pfn = pa >> HEKI_PAGE_SHIFT;
+	__u32 i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct vtl1_mod_range *r = &m->r[i];
+
+		if (r->type != HEKI_MOD_MEM_TEXT_VALUE &&
+		    r->type != HEKI_MOD_MEM_INIT_TEXT_VALUE)
+			continue;
+		if (pfn >= r->pfn && pfn - r->pfn < r->npages)
+			return r;
+	}
+	return NULL;
+}
+
+/* Every byte of a module patch must be in the module's text. */
+static int module_patch(void *arg, const struct heki_patch_info *info,
+			const struct heki_patch *p)
+{
+	struct modpatch_ctx *c = arg;
+	const struct vtl1_mod_range *first, *last;
+
+	first = text_range(c->m, p->pa[0]);
+	last = text_range(c->m, vtl1_patch_byte_pa(p, p->size - 1));
+	if (!first || !last || first->type != last->type)
+		return -HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE;
+	return vtl1_patch_batch_add(c->b, p, c->m->token,
+				    first->type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct vtl1_mod_range *x = a, *y = b;
+
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A module's memory ranges may not overlap one another, whatever their
+ * types: otherwise releasing init memory would also release the text or
+ * data that shares its frames.
+ */
+static int check_module_overlap(struct vtl1_module *m)
+{
+	__u32 i;
+
+	vtl1_sort(m->r, m->nr, sizeof(*m->r), range_cmp);
+	for (i = 1; i < m->nr; i++)
+		if (m->r[i].pfn < m->r[i - 1].pfn + m->r[i - 1].npages)
+			return -HEKI_VSM_ERR_RANGE_CONFLICT;
+	return 0;
+}
+
+static int insert_module(struct heki_vtl1 *v, struct vtl1_module *m,
+			 struct vtl1_module ***grown)
+{
+	struct vtl1_module **a;
+
+	a = vtl1_alloc_array(v, (__u64)v->nr_mods + 1, sizeof(*a));
+	if (!a)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	if (v->nr_mods)
+		memcpy(a, v->mods, sizeof(*a) * (__u64)v->nr_mods);
+	a[v->nr_mods] = m;
+	*grown = a;
+	return 0;
+}
+
+/**
+ * struct modmem - a module's memory types as VTL0 described them
+ * @va: VA of each type's first byte (first range of that type)
+ * @size: bytes of each type (its ranges must be VA-contiguous)
+ * @percpu_va: HEKI_MOD_MEM_PERCPU range's va
+ * @has_percpu: a PERCPU range was sent
+ */
+struct modmem {
+	__u64 va[HEKI_MODLAYOUT_NR_MEM];
+	__u64 size[HEKI_MODLAYOUT_NR_MEM];
+	__u64 percpu_va;
+	int has_percpu;
+};
+
+/*
+ * Merge each memory type's ranges (chain order) into one VA span; a type
+ * whose ranges are not VA-contiguous cannot be a kernel allocation.
+ */
+static int merge_mem(const struct vtl1_chain *c, struct modmem *mm)
+{
+	__u32 i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct heki_range *r = &c->r[i];
+		__u64 t = r->attributes, len = r->epa - r->pa;
+
+		if (t >= HEKI_MODLAYOUT_NR_MEM || !len)
+			continue;
+		if (!mm->size[t])
+			mm->va[t] = r->va;
+		else if (mm->va[t] + mm->size[t] != r->va)
+			return -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
+		if (__builtin_add_overflow(mm->size[t], len, &mm->size[t]) ||
+		    mm->size[t] > HEKI_MODLAYOUT_MAX_SIZE)
+			return -HEKI_VSM_ERR_MODLAYOUT_TOO_LARGE;
+	}
+	return 0;
+}
+
+/* Kernel exports: the LoadKData tables, the non-GPL one first. */
+static int resolve_export(void *ctx, const char *name, __u64 *addr)
+{
+	struct heki_vtl1 *v = ctx;
+	__u64 len = 0;
+	__u32 i, j;
+
+	while (name[len] && len < HEKI_ELF_MAX_NAME_LEN)
+		len++;
+	if (v->symtab && !heki_symtab_lookup(v->symtab, name, len, addr))
+		return 0;
+	if (v->gpl_symtab && !heki_symtab_lookup(v->gpl_symtab, name, len, addr))
+		return 0;
+	/* Exports of validated modules (the kernel resolves those too). */
+	for (i = 0; i < v->nr_mods; i++) {
+		const struct vtl1_module *m = v->mods[i];
+
+		for (j = 0; j < m->nexp; j++)
+			if (m->exp[j].name_len == len &&
+			    !memcmp(m->exp[j].name, name, len)) {
+				*addr = m->exp[j].value;
+				return 0;
+			}
+	}
+	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
+}
+
+/*
+ * Kernel text, as far as VTL1 knows it: from the 2 MiB boundary below the
+ * lowest exported address that lies below the kernel's rodata (the first
+ * KernelData range; text precedes it in the x86-64 kernel image) up to
+ * that rodata. Exports above it are data, exports below the kernel image
+ * map are per-CPU offsets.
+ */
+/* x86-64 __START_KERNEL_map: exports below it are per-CPU offsets. */
+#define KERNEL_IMAGE_MAP	0xffffffff80000000ULL
+
+static void kernel_text(const struct heki_vtl1 *v, __u64 *start, __u64 *end)
+{
+	const struct heki_symtab *tabs[2] = { v->symtab, v->gpl_symtab };
+	__u64 lo = ~0ULL;
+	__u32 i, k;
+
+	*start = 0;
+	*end = 0;
+	for (k = 0; k < 2; k++)
+		for (i = 0; tabs[k] && i < tabs[k]->count; i++)
+			if (tabs[k]->syms[i].value >= KERNEL_IMAGE_MAP &&
+			    tabs[k]->syms[i].value < v->kdata_va &&
+			    tabs[k]->syms[i].value < lo)
+				lo = tabs[k]->syms[i].value;
+	if (v->kdata_va && lo < v->kdata_va) {
+		/* _text is 2 MiB aligned (PHYSICAL_ALIGN); _stext follows it */
+		*start = lo & ~((2ULL << 20) - 1);
+		*end = v->kdata_va;
+	}
+}
+
+/**
+ * struct export_fill - counting, then copying a module's exports
+ * @m: the module (NULL while counting)
+ * @n: exports seen
+ * @bytes: name bytes seen (with NULs)
+ */
+struct export_fill {
+	struct vtl1_module *m;
+	__u64 n;
+	__u64 bytes;
+};
+
+static int export_cb(void *arg, const char *name, __u64 len, __u64 value)
+{
+	struct export_fill *f = arg;
+
+	if (f->m) {
+		struct heki_symbol *s = &f->m->exp[f->n];
+
+		memcpy(f->m->exp_names + f->bytes, name, len);
+		s->name = f->m->exp_names + f->bytes;
+		s->name_len = (__u32)len;
+		s->value = value;
+		s->seq = (__u32)f->n;
+	}
+	f->n++;
+	f->bytes += len + 1;
+	return f->n > HEKI_SYMTAB_MAX_SYMBOLS ?
+	       -HEKI_VSM_ERR_MODULE_REWRITE_TOO_MANY : 0;
+}
+
+/* Keep the verified module's exports for the modules that use them. */
+static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
+			struct vtl1_module *m)
+{
+	struct export_fill f = { NULL, 0, 0 };
+	int ret = heki_modverify_exports(mv, export_cb, &f);
+
+	if (ret || !f.n)
+		return ret;
+	m->exp = vtl1_alloc_array(v, f.n, sizeof(*m->exp));
+	m->exp_names = vtl1_alloc(v, f.bytes);
+	if (!m->exp || !m->exp_names)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	f.m = m;
+	f.n = 0;
+	f.bytes = 0;
+	ret = heki_modverify_exports(mv, export_cb, &f);
+	if (!ret)
+		m->nexp = (__u32)f.n;
+	return ret;
+}
+
+/* Static calls may reach the core text of a module validated earlier. */
+static int other_module_text(void *arg, __u64 va)
+{
+	const struct heki_vtl1 *v = arg;
+	__u32 i;
+
+	for (i = 0; i < v->nr_mods; i++) {
+		const struct vtl1_module *m = v->mods[i];
+
+		if (m->text_size && va >= m->text_va &&
+		    va - m->text_va < m->text_size)
+			return 1;
+	}
+	return 0;
+}
+
+static void *mv_alloc_cb(void *ctx, __u64 size)
+{
+	return vtl1_alloc(ctx, size);
+}
+
+static void *mv_alloc_uninit_cb(void *ctx, __u64 size)
+{
+	return vtl1_alloc_uninit(ctx, size);
+}
+
+static void mv_free_cb(void *ctx, void *ptr)
+{
+	vtl1_free(ctx, ptr);
+}
+
+static void log_refusal(struct heki_vtl1 *v, __s64 token, int ret,
+			const struct heki_modverify_fault *f)
+{
+	const struct heki_error_desc *d =
+		heki_vsm_error_desc((enum heki_vsm_error)-ret);
+
+	vtl1_err(v, "module %lld refused: %s: mem %u+0x%llx section %u '%s'+0x%llx rule %s '%s' table %u entry %llu expected %x actual %x reloc sec %u entry %llu type %u sym %llu\n",
+		 (long long)token, d ? d->name : "?", f->mem,
+		 (unsigned long long)f->mem_off, f->section,
+		 f->section_name ? f->section_name : "",
+		 (unsigned long long)f->sect_off,
+		 f->kind < HEKI_RW_NR_KINDS ? heki_rw_kind_name(f->kind) : "-",
+		 f->rule ? f->rule : "", f->table,
+		 (unsigned long long)f->entry, f->expected,
+		 f->actual, f->reloc.rela, (unsigned long long)f->reloc.entry,
+		 f->reloc.type, (unsigned long long)f->reloc.sym);
+}
+
+/*
+ * The content check (issue 5): with the module's pages already protected,
+ * parse the signed ELF, check VTL0's memory types against the 6.1 layout,
+ * copy every compared type once and compare it with the relocated ELF,
+ * rewrite sites through heki_rw_check().
+ */
+/**
+ * struct verify_work - verify_content()'s state (heap, not stack)
+ * @mv: the engine
+ * @env: what the engine compares with
+ * @f: where it refused
+ * @mem: VTL1 copy of each compared memory type
+ */
+struct verify_work {
+	struct heki_modverify mv;
+	struct heki_modverify_env env;
+	struct heki_modverify_fault f;
+	struct vtl1_buf mem[HEKI_MODLAYOUT_NR_MEM];
+};
+
+static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			  const struct vtl1_buf *elf, const struct modmem *mm,
+			  struct vtl1_module *m)
+{
+	const struct heki_modverify_ops ops = {
+		.alloc = mv_alloc_cb, .free = mv_free_cb, .ctx = v,
+		.layout_kernel = heki_modlayout_kernel_of(v->kext),
+		.alloc_uninit = mv_alloc_uninit_cb,
+	};
+	struct verify_work *w = vtl1_alloc(v, sizeof(*w));
+	struct heki_modsig ms;
+	__u32 t;
+	int ret;
+
+	if (!w)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_modsig_split(elf->data, elf->len, &ms);
+	if (!ret)
+		ret = heki_modverify_init(&w->mv, &ops, ms.data, ms.data_len,
+					  &w->f);
+	if (!ret)
+		ret = heki_modverify_check_mem(&w->mv, mm->va, mm->size, &w->f);
+	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
+		if (!heki_modverify_compared_mem(t) || !mm->size[t])
+			continue;
+		ret = vtl1_gather(v, c, t, mm->size[t],
+				  -HEKI_VSM_ERR_MODLAYOUT_MEM_SIZE, &w->mem[t]);
+		if (!ret && w->mem[t].len != mm->size[t])
+			ret = -HEKI_VSM_ERR_MODULE_MEMORY_INCOMPLETE;
+		w->env.actual[t] = w->mem[t].data;
+	}
+	if (!ret) {
+		w->env.percpu_va = mm->percpu_va;
+		w->env.has_percpu = mm->has_percpu;
+		w->env.resolve = resolve_export;
+		w->env.resolve_ctx = v;
+		kernel_text(v, &w->env.ktext_start, &w->env.ktext_end);
+		w->env.module_text = other_module_text;
+		w->env.module_text_arg = v;
+		w->env.kext = v->kext;
+		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
+	}
+	if (ret) {
+		log_refusal(v, m->token, ret, &w->f);
+	} else {
+		m->text_va = mm->va[HEKI_MODLAYOUT_TEXT];
+		m->text_size = mm->size[HEKI_MODLAYOUT_TEXT];
+		ret = keep_exports(v, &w->mv, m);
+	}
+	heki_modverify_free(&w->mv);
+	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
+		vtl1_buf_free(v, &w->mem[t]);
+	vtl1_free(v, w);
+	return ret;
+}
+
+/*
+ * ValidateModule(pa, nranges, flags), in order:
+ *  1. pa page aligned and below 2^52, nranges != 0 (EFAULT);
+ *  2. system certificates loaded (EACCES);
+ *  3. the chain (see chain.c);
+ *  4. each range's type known (EINVAL); memory ranges page aligned
+ *     (EINVAL); ELF image no larger than MODULE_VALIDATION_MAX_SIZE,
+ *     checked before copying (ERANGE);
+ *  5. the module's ranges do not overlap one another (EINVAL), and its
+ *     pages are free of VTL1 memory and of anything another owner
+ *     protects (EACCES / EBUSY);
+ *  6. patch info: every site inside the module's text (EINVAL);
+ *  7. protect the module's pages, then copy the ELF and verify its
+ *     signature;
+ *  8. with the pages still protected, compare the module's memory with
+ *     the relocated signed ELF (verify_content(), modverify.c); on any
+ *     refusal the protections are rolled back.
+ * Returns the module token (a counter from 0).
+ */
+static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+				     __u64 a2)
+{
+	struct vtl1_module *m = NULL, **grown = NULL;
+	struct vtl1_patch_batch pb;
+	struct vtl1_buf elf = { 0 }, pbuf = { 0 };
+	struct vtl1_chain c;
+	struct modmem mm;
+	struct prot_txn t;
+	struct modpatch_ctx pc;
+	__u64 elf_len = 0;
+	__u32 i, nmem = 0;
+	__s64 token;
+	int ret;
+
+	memset(&pb, 0, sizeof(pb));
+	memset(&t, 0, sizeof(t));
+	memset(&mm, 0, sizeof(mm));
+	if (!vtl1_chain_args_ok(a0, a1))
+		return -HEKI_VSM_ERR_INVALID_INPUT_ADDRESS;
+	if (!v->keyring)
+		return -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_NOT_LOADED;
+	if (v->nr_mods >= HEKI_VTL1_MAX_MODULES)
+		return -HEKI_VSM_ERR_MODULE_LIMIT;
+	if (v->next_token < 0)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_EXHAUSTED;
+	token = v->next_token;
+	ret = vtl1_chain_walk(v, a0, a1, &c);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < c.n; i++) {
+		const struct heki_range *r = &c.r[i];
+		heki_mod_mem_type_t type = heki_range_mod_mem_type(r);
+
+		if (!heki_mod_mem_type_valid(type)) {
+			ret = -HEKI_VSM_ERR_MODULE_MEMORY_TYPE_INVALID;
+			goto out;
+		}
+		if (r->attributes == HEKI_MOD_MEM_PERCPU_VALUE) {
+			/* Information only: one, with no memory. */
+			if (mm.has_percpu || r->epa != r->pa) {
+				ret = -HEKI_VSM_ERR_MODULE_MEMORY_TYPE_INVALID;
+				goto out;
+			}
+			mm.has_percpu = 1;
+			mm.percpu_va = r->va;
+			continue;
+		}
+		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE) {
+			if (__builtin_add_overflow(elf_len, r->epa - r->pa,
+						   &elf_len) ||
+			    elf_len > MODULE_VALIDATION_MAX_SIZE) {
+				ret = -HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED;
+				goto out;
+			}
+			continue;
+		}
+		if (r->attributes == HEKI_MOD_MEM_PATCH_VALUE)
+			continue;
+		if (!vtl1_page_aligned(r->va) || !vtl1_page_aligned(r->pa) ||
+		    !vtl1_page_aligned(r->epa)) {
+			ret = -HEKI_VSM_ERR_ADDRESS_NOT_PAGE_ALIGNED;
+			goto out;
+		}
+		nmem++;
+	}
+
+	m = vtl1_alloc(v, sizeof(*m));
+	if (!m) {
+		ret = -HEKI_VSM_ERR_NO_MEMORY;
+		goto out;
+	}
+	m->token = token;
+	m->r = vtl1_alloc_array(v, nmem ? nmem : 1, sizeof(*m->r));
+	ret = m->r ? prot_txn_init(v, &t, nmem) : -HEKI_VSM_ERR_NO_MEMORY;
+	if (ret)
+		goto out;
+	for (i = 0; i < c.n; i++) {
+		const struct heki_range *r = &c.r[i];
+		struct vtl1_mod_range *mr;
+
+		if (r->attributes == HEKI_MOD_MEM_ELF_BUFFER_VALUE ||
+		    r->attributes == HEKI_MOD_MEM_PATCH_VALUE ||
+		    r->attributes == HEKI_MOD_MEM_PERCPU_VALUE ||
+		    r->epa == r->pa)
+			continue;
+		mr = &m->r[m->nr++];
+		mr->pfn = r->pa >> HEKI_PAGE_SHIFT;
+		mr->npages = (r->epa - r->pa) >> HEKI_PAGE_SHIFT;
+		mr->type = (__u32)r->attributes;
+		ret = prot_txn_add(&t, mr->pfn, mr->npages, type_prot(mr->type),
+				   HEKI_VTL1_OWNER_MODULE, token);
+		if (ret)
+			goto out;
+	}
+	ret = check_module_overlap(m);
+	if (!ret)
+		ret = prot_txn_prepare(v, &t);
+	if (ret)
+		goto out;
+
+	/* Patch sites: copied and checked before anything changes. */
+	ret = vtl1_gather(v, &c, HEKI_MOD_MEM_PATCH_VALUE,
+			  HEKI_VTL1_MAX_KDATA_SIZE,
+			  -HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED, &pbuf);
+	if (!ret)
+		ret = vtl1_patch_batch_init(v, &pb,
+					    pbuf.len / sizeof(struct heki_patch));
+	if (!ret && pbuf.len) {
+		pc.m = m;
+		pc.b = &pb;
+		ret = heki_patchinfo_parse(pbuf.data, pbuf.len, module_patch,
+					   &pc, NULL);
+	}
+	if (!ret)
+		ret = vtl1_patches_stage(v, &pb);
+	if (!ret)
+		ret = insert_module(v, m, &grown);
+	if (ret)
+		goto out;
+
+	/* Protect first, so the pages cannot change while they are checked. */
+	ret = prot_txn_apply(v, &t);
+	if (ret)
+		goto out;
+	ret = vtl1_gather(v, &c, HEKI_MOD_MEM_ELF_BUFFER_VALUE,
+			  MODULE_VALIDATION_MAX_SIZE,
+			  -HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED, &elf);
+	if (!ret)
+		ret = heki_modsig_verify(v->p.crypto, v->keyring, elf.data,
+					 elf.len);
+	if (!ret)
+		ret = merge_mem(&c, &mm);
+	if (!ret)
+		ret = verify_content(v, &c, &elf, &mm, m);
+	if (ret) {
+		prot_txn_rollback(v, &t);
+		goto out;
+	}
+
+	prot_txn_commit(v, &t);
+	vtl1_patches_commit(v, &pb);
+	vtl1_free(v, v->mods);
+	v->mods = grown;
+	grown = NULL;
+	v->nr_mods++;
+	m = NULL;
+	if (__builtin_add_overflow(token, 1, &v->next_token))
+		v->next_token = -1;
+	ret = 0;
+out:
+	vtl1_free(v, grown);
+	module_free(v, m);
+	vtl1_buf_free(v, &elf);
+	vtl1_buf_free(v, &pbuf);
+	vtl1_patch_batch_free(v, &pb);
+	prot_txn_free(v, &t);
+	vtl1_chain_free(v, &c);
+	return ret ? ret : token;
+}
+
+/* Release (or narrow) a module's ranges selected by @init_only. */
+static int module_release(struct heki_vtl1 *v, struct vtl1_module *m,
+			  int init_only)
+{
+	struct prot_txn t;
+	__u32 i;
+	int ret;
+
+	ret = prot_txn_init(v, &t, m->nr);
+	if (ret)
+		return ret;
+	t.releaser_owner = HEKI_VTL1_OWNER_MODULE;
+	t.releaser_id = m->token;
+	t.may_loosen = 1;
+	for (i = 0; i < m->nr && !ret; i++) {
+		const struct vtl1_mod_range *r = &m->r[i];
+
+		if (r->released)
+			continue;
+		if (!init_only || is_init_type(r->type))
+			ret = prot_txn_add(&t, r->pfn, r->npages,
+					   released_prot(),
+					   HEKI_VTL1_OWNER_NONE, 0);
+		else if (r->type == HEKI_MOD_MEM_RO_AFTER_INIT_VALUE)
+			ret = prot_txn_add(&t, r->pfn, r->npages,
+					   heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ),
+					   HEKI_VTL1_OWNER_MODULE, m->token);
+	}
+	if (!ret)
+		ret = prot_txn_prepare(v, &t);
+	if (!ret)
+		ret = prot_txn_run(v, &t);
+	prot_txn_free(v, &t);
+	if (ret)
+		return ret;
+	for (i = 0; i < m->nr; i++)
+		if (!init_only || is_init_type(m->r[i].type))
+			m->r[i].released = 1;
+	return 0;
+}
+
+/*
+ * FreeModuleInit(token): init text/data/rodata go back to VTL0 (R|W), the
+ * module's ro_after_init becomes read-only, and the patch sites in init
+ * text are dropped so that PatchText can never write into freed memory.
+ */
+static __s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+				      __u64 a2)
+{
+	struct vtl1_module *m = vtl1_module_find(v, (__s64)a0);
+	int ret;
+
+	if (!m)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
+	ret = module_release(v, m, 1);
+	if (ret)
+		return ret;
+	vtl1_patches_remove(v, m->token, 1);
+	return 0;
+}
+
+/* UnloadModule(token): all the module's pages go back to VTL0 (R|W). */
+static __s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
+				   __u64 a2)
+{
+	__s64 token = (__s64)a0;
+	struct vtl1_module *m = vtl1_module_find(v, token);
+	__u32 i;
+	int ret;
+
+	if (!m)
+		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
+	ret = module_release(v, m, 0);
+	if (ret)
+		return ret;
+	vtl1_patches_remove(v, token, 0);
+	i = module_index(v, token);
+	memmove(&v->mods[i], &v->mods[i + 1],
+		sizeof(*v->mods) * (__u64)(v->nr_mods - i - 1));
+	v->nr_mods--;
+	module_free(v, m);
+	return 0;
+}
+
+static const struct vtl1_call module_calls[] = {
+	VTL1_CALL(VALIDATE_MODULE, vtl1_do_VALIDATE_MODULE),
+	VTL1_CALL(FREE_MODULE_INIT, vtl1_do_FREE_MODULE_INIT),
+	VTL1_CALL(UNLOAD_MODULE, vtl1_do_UNLOAD_MODULE),
+};
+
+const struct vtl1_subsys vtl1_subsys_module = {
+	.name = "module",
+	.calls = module_calls,
+	.nr_calls = ARRAY_SIZE(module_calls),
+	.teardown = module_teardown,
+};

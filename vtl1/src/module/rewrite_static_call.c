@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * rewrite_static_call.c - static calls: .static_call_sites (call/jmp to
+ * the trampoline or the key's function, NULL forms).
+ */
+#include "rewrite_rules.h"
+
+/* Inside the kernel's text [_stext, _etext)? */
+int heki_rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
+{
+	__u64 lo, hi;
+
+	return ksym(ctx, HEKI_RW_KSYM_KTEXT_START, &lo) &&
+	       ksym(ctx, HEKI_RW_KSYM_KTEXT_END, &hi) && lo < hi &&
+	       dest >= lo && dest < hi;
+}
+
+/*
+ * The key's function may be kernel text, this module's text, or the text
+ * of another module VTL1 validated (ctx->module_text).
+ */
+static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
+{
+	return rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
+			ctx->mem_size[HEKI_MODLAYOUT_TEXT]) ||
+	       rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
+			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]) ||
+	       heki_rw_kernel_text(ctx, dest) ||
+	       (ctx->module_text &&
+		ctx->module_text(ctx->module_text_arg, dest) == 1);
+}
+
+int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
+			     const struct heki_rw_site *site,
+			     const __u8 *expected, const __u8 *actual,
+			     struct heki_rw_fault *fault)
+{
+	int tail = !!(site->flags & HEKI_RW_SITE_TAIL), jcc, ok;
+	struct rw_try t = { actual, 5, 0 };
+	__u64 dest, r0 = 0, sret, thunk, off = 0;
+	__u8 form[6];
+	__u32 i;
+
+	jcc = site->len >= 6 && expected[0] == 0x0f &&
+	      (expected[1] & 0xf0) == 0x80;
+	if (site->len < 5 ||
+	    !(jcc ? tail : expected[0] == (tail ? OP_JMP32 : OP_CALL)))
+		return refuse(fault, "static call: ELF site is not the call/jmp/jcc of its tail flag",
+			      0, HEKI_VSM_ERR_REWRITE_STATIC_CALL_ORIGINAL);
+	if (jcc) {
+		off = 1;
+		t.len = 6;
+	}
+	if (try_form(&t, expected))
+		goto rest;
+	ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN0, &r0);
+	/* A call or jmp (Jcc: same condition) to an allowed function. */
+	if (actual[off] == (jcc ? expected[1] : expected[0]) &&
+	    (!jcc || actual[0] == 0x0f)) {
+		dest = rel32_dest(site->va + t.len, actual + off + 1);
+		ok = static_call_target_ok(ctx, dest);
+		/* CALL __static_call_return0 is written as heki_rw_xor5rax. */
+		if (ok && !tail && r0 && dest == r0)
+			ok = 0;
+		if (ok)
+			goto rest;
+		t.best = off + 1;
+	}
+	if (!tail) {
+		if (try_form(&t, heki_rw_nops[5]) || (r0 && try_form(&t, heki_rw_xor5rax)))
+			goto rest;
+	} else if (!jcc) {
+		if (heki_rw_try_return_forms(ctx, &t, site->va))
+			goto rest;
+	} else {
+		/* NULL Jcc: __static_call_return or the return thunk. */
+		form[0] = 0x0f;
+		if (ctx->return_thunk) {
+			/* 6.1.y: RETHUNK ? __x86_return_thunk : ... */
+			if (!ksym(ctx, ctx->return_flags &
+				       HEKI_KERNEL_INFO_EXT_RETHUNK ?
+				       HEKI_RW_KSYM_RETURN_THUNK :
+				       HEKI_RW_KSYM_STATIC_CALL_RETURN, &sret))
+				goto refused;
+			gen_rel32(form + 1, expected[1], site->va + 1, sret);
+			if (try_form(&t, form))
+				goto rest;
+			goto refused;
+		}
+		if (ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN, &sret)) {
+			gen_rel32(form + 1, expected[1], site->va + 1, sret);
+			if (try_form(&t, form))
+				goto rest;
+		}
+		for (i = 0; i < ARRAY_SIZE(heki_rw_return_thunks); i++) {
+			if (!ksym(ctx, heki_rw_return_thunks[i], &thunk))
+				continue;
+			gen_rel32(form + 1, expected[1], site->va + 1, thunk);
+			if (try_form(&t, form))
+				goto rest;
+		}
+	}
+refused:
+	return refuse(fault, "static call: no form __static_call_transform writes",
+		      t.best, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN);
+rest:
+	return check_rest(site, expected, actual, t.len,
+			  "static call: bytes after the instruction changed",
+			  HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN, fault);
+}
+
+/* ---- paravirt: .parainstructions ---------------------------------------- */
