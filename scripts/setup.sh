@@ -50,6 +50,14 @@ python3-sphinx
 python3-sphinx-rtd-theme
 zstd
 git
+# Debian packages of debian/ (tests/pkg/): build, lint, DKMS, initramfs
+debhelper
+dh-dkms
+dkms
+lintian
+pkg-config
+initramfs-tools
+e2fsprogs
 LIST
 )
 
