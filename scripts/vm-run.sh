@@ -24,6 +24,10 @@
 #   -a ARGS        extra kernel command line
 #   -t SECONDS     QEMU timeout (default 180)
 #   -l LOG         serial log path (default build/vm/<guest script name>.log)
+#   -I INITRD      boot this initramfs (e.g. one update-initramfs built) and
+#                  put the guest tree on an ext4 virtio disk it mounts as the
+#                  root (root=/dev/vda init=/init); the tree's /init runs after
+#                  the initramfs's own, with /dev, /proc and /sys it mounted
 # Environment: QEMU_MEM (default 512M), QEMU_SMP (default 1), KAPPEND,
 # QEMU_CPU (a -cpu model, e.g. EPYC; default QEMU's own), VM_ALLOW (ERE of
 # kernel log lines not to count as problems).
@@ -71,8 +75,8 @@ usage() {
 	exit 2
 }
 
-MEASURE_WF=0
-while getopts "f:F:M:e:m:x:KWk:a:t:l:h" o; do
+MEASURE_WF=0 INITRD=''
+while getopts "f:F:M:e:m:x:KWk:a:t:l:I:h" o; do
 	case $o in
 	f) FILES+=("$OPTARG") ;;
 	F) PLACED+=("$OPTARG") ;;
@@ -86,6 +90,7 @@ while getopts "f:F:M:e:m:x:KWk:a:t:l:h" o; do
 	a) APPEND="$APPEND $OPTARG" ;;
 	t) TIMEOUT=$OPTARG ;;
 	l) LOG=$OPTARG ;;
+	I) INITRD=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -177,10 +182,11 @@ done
 cat > "$R/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin
-mount -t devtmpfs devtmpfs /dev
+# After an initramfs (-I), /dev, /proc and /sys are already mounted here.
+[ -c /dev/null ] || mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -d /sys/kernel ] || mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 echo "@@GUEST-START@@"
@@ -201,7 +207,16 @@ echo "@@DMESG-END@@"
 reboot -f
 INIT
 chmod +x "$R/init"
-(cd "$R" && find . | cpio -o -H newc -R 0:0 --quiet) > "$WORK/initramfs.cpio"
+BOOT=(-initrd "$WORK/initramfs.cpio")
+if [ -n "$INITRD" ]; then
+	[ -r "$INITRD" ] || die "initramfs not readable: $INITRD"
+	mke2fs -q -t ext4 -d "$R" -L heki-guest "$WORK/root.img" 64M >/dev/null ||
+		die "mke2fs of the guest root failed (e2fsprogs: run scripts/setup.sh)"
+	BOOT=(-initrd "$INITRD" -drive "file=$WORK/root.img,if=virtio,format=raw")
+	APPEND="root=/dev/vda rw init=/init $APPEND"
+else
+	(cd "$R" && find . | cpio -o -H newc -R 0:0 --quiet) > "$WORK/initramfs.cpio"
+fi
 
 # quiet keeps printk off the console so guest output is not interleaved; the
 # whole kernel log is dumped at the end and judged too. panic=-1 with
@@ -211,7 +226,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" \
 	${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 	-nodefaults -display none -serial stdio -no-reboot \
-	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" \
+	-kernel "$KERNEL" "${BOOT[@]}" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 $APPEND" \
 	</dev/null 2>&1 | tr -d '\r' > "$LOG"
 qrc=${PIPESTATUS[0]}
