@@ -17,6 +17,9 @@
 #                       namespace, with /proc, /sys, /dev and a tmpfs /tmp;
 #                       OUT is bind-mounted at the same path (the only place
 #                       results survive). LOWER itself is never written.
+#                       OVERLAY_BINDS="SRC:DEST ...": more directories of
+#                       this machine bind-mounted at DEST (e.g. a deb cache
+#                       at /var/cache/apt/archives)
 #   check NAME CMD...   run CMD, one KTAP result (tests/lib/ktap.sh)
 
 . "$ROOT/tests/lib/ktap.sh"
@@ -62,10 +65,10 @@ overlay_run() {
 	shift 3
 	mkdir -p "$out"
 	unshare --mount --propagation private -- /bin/bash -s -- \
-		"$lower" "$out" "$script" "$@" <<'NS'
+		"$lower" "$out" "${OVERLAY_BINDS:-}" "$script" "$@" <<'NS'
 set -e
-lower=$1 out=$2 script=$3
-shift 3
+lower=$1 out=$2 binds=$3 script=$4
+shift 4
 w=$(mktemp -d /tmp/heki-overlay.XXXXXX)
 mount -t tmpfs -o size=4g tmpfs "$w"
 mkdir "$w/upper" "$w/work" "$w/root"
@@ -76,6 +79,10 @@ mount --rbind /dev "$w/root/dev"
 mount -t tmpfs tmpfs "$w/root/tmp"
 mkdir -p "$w/root$out"
 mount --bind "$out" "$w/root$out"
+for b in $binds; do
+	mkdir -p "$w/root${b#*:}"
+	mount --bind "${b%%:*}" "$w/root${b#*:}"
+done
 cp "$script" "$w/root/tmp/script.sh"
 rc=0
 chroot "$w/root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
