@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kmod-build.sh - build heki_vtl0.ko and heki_selftest.ko for one kernel of
+# the matrix, with that kernel's own headers and compiler.
+#
+# Usage: scripts/kmod-build.sh [--print] ID [MAKE_ARG...]
+#   ID         a kernel ID of scripts/kernel-env.sh (bookworm, trixie,
+#              trixie-cloud, sid)
+#   --print    build nothing; print where the modules are (or would be)
+#   MAKE_ARG   passed to kbuild (e.g. C=2 CF=-Wsparse-error for sparse)
+#
+# bookworm builds in the tree itself (kmod/heki_vtl0.ko, what `make` builds
+# and the 6.1 suites have always used). Every other kernel builds in
+# build/kmod/ID, a tree of symbolic links to Kbuild, kmod/, uapi/ and vtl1/
+# (refreshed each run, so builds are incremental and several kernels'
+# objects never mix), inside that kernel's toolchain root
+# (scripts/kernel-chroot.sh) with CC set to the compiler named by the
+# headers' CONFIG_CC_VERSION_TEXT. Every build is W=1; Kbuild adds -Werror.
+#
+# Prints, last, shell assignments:
+#   KO          heki_vtl0.ko
+#   SELFTEST_KO heki_selftest.ko
+#   KBUILD_DIR  the M= directory
+# Exit: kbuild's status (2: usage, 1: preparing the kernel failed).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PRINT=0
+if [ "${1:-}" = --print ]; then
+	PRINT=1
+	shift
+fi
+ID=${1:?usage: scripts/kmod-build.sh [--print] ID [MAKE_ARG...]}
+shift
+
+if [ "$ID" = bookworm ]; then
+	dir=$ROOT
+else
+	dir=$ROOT/build/kmod/$ID
+fi
+print() {
+	printf 'KO=%q\nSELFTEST_KO=%q\nKBUILD_DIR=%q\n' "$dir/kmod/heki_vtl0.ko" \
+		"$dir/kmod/selftest/heki_selftest.ko" "$dir"
+}
+if [ "$PRINT" = 1 ]; then
+	print
+	exit 0
+fi
+
+env=$(bash "$ROOT/scripts/kernel-env.sh" "$ID") || exit 1
+eval "$env"
+
+if [ "$dir" != "$ROOT" ]; then
+	mkdir -p "$dir"
+	# The source set kbuild reads (see ./Kbuild): links to the tree's files.
+	for part in Kbuild kmod uapi vtl1/include vtl1/src; do
+		mkdir -p "$(dirname "$dir/$part")"
+		cp -asf "$ROOT/$part" "$(dirname "$dir/$part")/"
+	done
+	# Files removed from the tree leave dangling links behind.
+	find "$dir" -xtype l -delete
+fi
+
+# shellcheck disable=SC2153 # KDIR, CC, KVER come from kernel-env.sh
+bash "$ROOT/scripts/kernel-chroot.sh" "$ID" \
+	make -C "$KDIR" M="$dir" CC="$CC" W=1 -j"$(nproc)" "$@" modules >&2
+print
