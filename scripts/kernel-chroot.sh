@@ -16,11 +16,11 @@
 #             NAME=VALUE given before CMD through KCHROOT_ENV (space
 #             separated).
 #   --create  mmdebstrap (variant apt) of SUITE with COMPILER_PACKAGE
-#             (e.g. gcc-14, gcc-16-for-host), make, mawk, pahole and the
-#             libraries linux-kbuild needs; prepared by scripts/kernel-env.sh.
-#             Idempotent: a root holding the compiler is kept; one whose
-#             compiler package is missing (a new kernel built with a newer
-#             compiler) gets it installed with the root's own apt.
+#             (e.g. gcc-14, gcc-16-for-host) and TOOLS below (make, perl,
+#             python3, pahole, linux-kbuild's libraries); prepared by scripts/kernel-env.sh.
+#             Idempotent: a complete root is kept; packages missing from an
+#             existing one (a new kernel built with a newer compiler) are
+#             installed with the root's own apt.
 #             Downloaded debs are shared through the deb cache (HEKI_CACHE,
 #             see scripts/kernel-lib.sh).
 # Needs root (CI runs as root): chroot, mounts, mmdebstrap --mode=root.
@@ -34,20 +34,26 @@ die() { echo "kernel-chroot: $*" >&2; exit 1; }
 usage() { sed -n '/^# Usage:/,/^# Needs root/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || die "needs root (chroot, bind mounts)"
 
-TOOLS="make mawk pahole libelf1t64 libssl3t64 zlib1g libc6-dev"
+# kbuild's needs besides the compiler: W=1 runs kernel-doc (perl up to 6.x,
+# python3 from 7.x on); linux-kbuild's programs link these libraries.
+TOOLS="make mawk perl python3 pahole libelf1t64 libssl3t64 zlib1g libc6-dev"
 
 create() {
 	local suite=$1 ccpkg=$2 dir cache sources
 	dir=$(kernel_chroot "$suite")
 	if [ -f "$dir/.ready" ]; then
-		chroot "$dir" dpkg-query -W -f='${db:Status-Abbrev}' "$ccpkg" 2>/dev/null |
-			grep -q '^ii' && return 0
-		echo "kernel-chroot: installing $ccpkg into $dir" >&2
+		local p missing=()
+		for p in $ccpkg $TOOLS; do
+			chroot "$dir" dpkg-query -W -f='${db:Status-Abbrev}' "$p" \
+				2>/dev/null | grep -q '^ii' || missing+=("$p")
+		done
+		[ ${#missing[@]} -gt 0 ] || return 0
+		echo "kernel-chroot: installing ${missing[*]} into $dir" >&2
 		run_in "$dir" env DEBIAN_FRONTEND=noninteractive apt-get \
 			-o Acquire::Check-Valid-Until=false -q update >&2 &&
 		run_in "$dir" env DEBIAN_FRONTEND=noninteractive apt-get \
 			-o Acquire::Check-Valid-Until=false -q install -y \
-			--no-install-recommends "$ccpkg" >&2
+			--no-install-recommends "${missing[@]}" >&2
 		return
 	fi
 	command -v mmdebstrap >/dev/null || die "mmdebstrap missing (run scripts/setup.sh)"

@@ -95,6 +95,13 @@ kernel_id_parse "$ID" || usage
 # KSUITE, KFLAVOUR set by kernel_id_parse
 kapt_init "$KSUITE"
 [ "$OFFLINE" = 1 ] || kapt_update
+# A kernel prepared since the lists were last refreshed is today's kernel:
+# its answer is kept in build/kernels/ID/env.
+base=$(kernel_dir "$ID")
+if [ -s "$base/env" ] && [ "$base/env" -nt "$KAPT_DIR/updated" ]; then
+	cat "$base/env"
+	exit 0
+fi
 
 # Today's kernel of the flavour: the metapackage's dependency.
 meta=linux-image-$KFLAVOUR
@@ -103,7 +110,6 @@ img=$(kapt_depends "$meta" | grep -E '^linux-image-[0-9]' | head -n 1) ||
 [ -n "$img" ] || die "$meta: no linux-image-<version> dependency in $KSUITE"
 kver=${img#linux-image-}
 
-base=$(kernel_dir "$ID")
 image=$base/image
 if [ ! -f "$image/.ready-$kver" ]; then
 	# 6.12: the image package holds vmlinuz and modules; 7.x splits them
@@ -140,16 +146,16 @@ fi
 
 chroot=$(kernel_chroot "$KSUITE")
 kdir=/usr/src/linux-headers-$kver
+hdr=linux-headers-$kver
+deps=$(kapt_depends "$hdr") || die "$hdr not in $KSUITE"
+common=$(grep -E '^linux-headers-.*-common(-rt)?$' <<<"$deps" | head -n 1)
+kbuild=$(grep -E '^linux-kbuild-' <<<"$deps" | head -n 1)
+ccpkg=$(grep -E '^gcc-[0-9]+(-for-host)?$' <<<"$deps" | head -n 1)
+[ -n "$common" ] && [ -n "$kbuild" ] && [ -n "$ccpkg" ] ||
+	die "$hdr: unexpected dependencies: $(tr '\n' ' ' <<<"$deps")"
+bash "$ROOT/scripts/kernel-chroot.sh" --create "$KSUITE" "$ccpkg" >&2 ||
+	die "toolchain root for $KSUITE"
 if [ ! -f "$chroot/$kdir/.ready" ]; then
-	hdr=linux-headers-$kver
-	deps=$(kapt_depends "$hdr") || die "$hdr not in $KSUITE"
-	common=$(grep -E '^linux-headers-.*-common(-rt)?$' <<<"$deps" | head -n 1)
-	kbuild=$(grep -E '^linux-kbuild-' <<<"$deps" | head -n 1)
-	ccpkg=$(grep -E '^gcc-[0-9]+(-for-host)?$' <<<"$deps" | head -n 1)
-	[ -n "$common" ] && [ -n "$kbuild" ] && [ -n "$ccpkg" ] ||
-		die "$hdr: unexpected dependencies: $(tr '\n' ' ' <<<"$deps")"
-	bash "$ROOT/scripts/kernel-chroot.sh" --create "$KSUITE" "$ccpkg" >&2 ||
-		die "toolchain root for $KSUITE"
 	for p in "$hdr" "$common" "$kbuild"; do
 		dpkg-deb -x "$(kapt_fetch "$p")" "$chroot"
 	done
@@ -165,4 +171,6 @@ have=$(chroot "$chroot" "$cc" --version | head -n 1)
 sysmap=$image/boot/System.map-$kver
 config=$image/boot/config-$kver
 print_env "$kver" "$image/boot/vmlinuz-$kver" "$image" "$sysmap" "$config" \
-	"$kdir" "$chroot" "$cc" "$ccv"
+	"$kdir" "$chroot" "$cc" "$ccv" > "$base/env.tmp"
+mv "$base/env.tmp" "$base/env"
+cat "$base/env"

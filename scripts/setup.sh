@@ -20,6 +20,9 @@ qemu-system-x86
 busybox-static
 cpio
 xz-utils
+# trixie and sid kernels: toolchain roots and packages from Debian's archive
+# (scripts/kernel-env.sh; the host's apt configuration is never changed)
+mmdebstrap
 # static analysis (checkpatch.pl needs perl)
 sparse
 perl

@@ -10,7 +10,8 @@
 #                  directories (e.g. -F certs.der:/lib/firmware/heki/certs.der)
 #   -M MODULE      copy a module of the booted kernel from /lib/modules/<kver>/
 #                  (path relative to that directory or to its kernel/, e.g.
-#                  -M lib/test_user_copy.ko) to the same guest path; the guest
+#                  -M lib/test_user_copy.ko) to the same guest path, a
+#                  compressed one (.ko.xz, .ko.zst) uncompressed; the guest
 #                  then has modules.dep, so `modprobe test_user_copy` works
 #   -e NAME=VALUE  export NAME in the guest script's environment (repeatable)
 #   -m MARKER      fixed string that must appear in the log (repeatable)
@@ -21,6 +22,9 @@
 #                  them, do not fail on them (the detector's own suite and
 #                  the workload suite; see "Would-fault detector" below)
 #   -k VMLINUZ     kernel image (default: newest /boot/vmlinuz-*-amd64)
+#   -E ID          boot kernel ID of scripts/kernel-env.sh (bookworm, trixie,
+#                  trixie-cloud, sid): its signed vmlinuz, and -M takes that
+#                  kernel's own modules (prepared on first use)
 #   -a ARGS        extra kernel command line
 #   -t SECONDS     QEMU timeout (default 180)
 #   -l LOG         serial log path (default build/vm/<guest script name>.log)
@@ -76,7 +80,8 @@ usage() {
 }
 
 MEASURE_WF=0 INITRD=''
-while getopts "f:F:M:e:m:x:KWk:a:t:l:I:h" o; do
+KERNEL_ID=
+while getopts "f:F:M:e:m:x:KWk:E:a:t:l:I:h" o; do
 	case $o in
 	f) FILES+=("$OPTARG") ;;
 	F) PLACED+=("$OPTARG") ;;
@@ -87,6 +92,7 @@ while getopts "f:F:M:e:m:x:KWk:a:t:l:I:h" o; do
 	K) KTAP=1 ;;
 	W) MEASURE_WF=1 ;;
 	k) KERNEL=$OPTARG ;;
+	E) KERNEL_ID=$OPTARG ;;
 	a) APPEND="$APPEND $OPTARG" ;;
 	t) TIMEOUT=$OPTARG ;;
 	l) LOG=$OPTARG ;;
@@ -101,6 +107,14 @@ GUEST_SCRIPT=$1
 die() { echo "vm-run: $*" >&2; exit 2; }
 
 [ -r "$GUEST_SCRIPT" ] || die "guest script not readable: $GUEST_SCRIPT"
+MODROOT=
+if [ -n "$KERNEL_ID" ]; then
+	kenv=$("$ROOT/scripts/kernel-env.sh" "$KERNEL_ID") ||
+		die "kernel $KERNEL_ID could not be prepared"
+	KERNEL=$(eval "$kenv"; echo "$VMLINUZ")
+	KVER=$(eval "$kenv"; echo "$KVER")
+	MODROOT=$(eval "$kenv"; echo "$KROOT")
+fi
 [ -r "$KERNEL" ] || die "kernel image not readable: '$KERNEL' (run scripts/setup.sh)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run scripts/setup.sh)"
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
@@ -156,16 +170,25 @@ done
 if [ ${#MODULES[@]} -gt 0 ]; then
 	[ -n "$KVER" ] || die "-M needs KVER= when the kernel is not /boot/vmlinuz-<release>"
 	MODDIR=/lib/modules/$KVER
+	SRCDIR=${MODROOT%/}$MODDIR
 	for m in "${MODULES[@]}"; do
-		if [ -f "$MODDIR/$m" ]; then rel=$m
-		elif [ -f "$MODDIR/kernel/$m" ]; then rel=kernel/$m
-		else die "no module $m under $MODDIR or $MODDIR/kernel"
-		fi
-		mkdir -p "$R$MODDIR/$(dirname "$rel")"
-		cp "$MODDIR/$rel" "$R$MODDIR/$rel"
+		# Debian compresses modules from 6.12 on (.ko.xz): the guest
+		# gets them uncompressed, as signed, under the .ko name.
+		rel=
+		for c in "$m" "kernel/$m" "$m.xz" "kernel/$m.xz" "$m.zst" "kernel/$m.zst"; do
+			[ -f "$SRCDIR/$c" ] && { rel=$c; break; }
+		done
+		[ -n "$rel" ] || die "no module $m under $SRCDIR or $SRCDIR/kernel"
+		dst=$R$MODDIR/${rel%.ko*}.ko
+		mkdir -p "$(dirname "$dst")"
+		case $rel in
+		*.xz) xz -dc "$SRCDIR/$rel" > "$dst" ;;
+		*.zst) zstd -qdc "$SRCDIR/$rel" > "$dst" ;;
+		*) cp "$SRCDIR/$rel" "$dst" ;;
+		esac
 	done
 	for meta in modules.order modules.builtin modules.builtin.modinfo; do
-		[ ! -f "$MODDIR/$meta" ] || cp "$MODDIR/$meta" "$R$MODDIR/"
+		[ ! -f "$SRCDIR/$meta" ] || cp "$SRCDIR/$meta" "$R$MODDIR/"
 	done
 	depmod -b "$R" "$KVER" || die "depmod failed for the guest's modules"
 fi
