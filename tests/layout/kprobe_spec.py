@@ -18,6 +18,7 @@ Exit 1 if the payload or a field cannot be found.
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -44,7 +45,10 @@ def extract(vmlinuz, out):
 
 def members(vmlinux, struct):
     """{member: (offset, size)} of struct, from BTF."""
-    r = subprocess.run(["pahole", "-F", "btf", "-C", struct, vmlinux],
+    # HEKI_PAHOLE: the pahole command to use (tests/lib/kernel.sh sets the
+    # kernel's own toolchain root's, which knows that kernel's BTF kinds).
+    pahole = shlex.split(os.environ.get("HEKI_PAHOLE", "pahole"))
+    r = subprocess.run(pahole + ["-F", "btf", "-C", struct, vmlinux],
                        capture_output=True, text=True)
     out = {}
     for line in r.stdout.splitlines():

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
 # content-oracle.sh - VM suite: VTL1's 6.4+ module content rules against a
-# real Debian 6.12 kernel. Boots the signed 6.12 kernel of
-# scripts/fetch-kernel-6.12.sh in QEMU (TCG) with a busybox initramfs,
+# real Debian 6.4+ kernel. Boots the kernel's own signed vmlinuz
+# (scripts/kernel-env.sh) in QEMU (TCG) with a busybox initramfs,
 # loads a sample of its modules with alternatives, direct paravirt calls,
 # static calls, jump labels and sealed ENDBRs (kvm, kvm_intel, btrfs,
 # nf_tables, ...), and dumps (tests/vm/content-oracle-guest.sh) every
@@ -18,25 +18,28 @@
 # boot_cpu_data capability words, pv_ops[] and x86_return_thunk, so every
 # alternative, retpoline and direct call is pinned to this CPU's form.
 #
-# Usage: tests/vm/content-oracle.sh [MODULE...]
+# Usage: tests/vm/content-oracle.sh KERNEL_ID [MODULE...]
+#   KERNEL_ID: trixie, trixie-cloud or sid (a 6.4+ kernel of scripts/kernel-env.sh)
 # Ends with `N passed, N failed`; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
-OUT=build/vm/content-oracle
+KID=${1:-}
+[ -n "$KID" ] || { echo "usage: $0 KERNEL_ID [MODULE...]" >&2; exit 2; }
+shift
+OUT=build/vm/content-oracle-$KID
 export ASAN_OPTIONS=detect_leaks=1
 rm -rf "$OUT"
 mkdir -p "$OUT/ko" "$OUT/mem"
 
 setup_fail() { echo "# content-oracle setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
 
-kroot=$(scripts/fetch-kernel-6.12.sh 2>"$OUT/fetch.log" | tail -n 1) ||
-	setup_fail "scripts/fetch-kernel-6.12.sh (see $OUT/fetch.log)"
-kver=$(basename "$(ls -d "$kroot"/lib/modules/6.12.* | tail -n 1)")
-kernel=$kroot/boot/vmlinuz-$kver
-base=$kroot
-[ -s "$base/lib/modules/$kver/modules.dep" ] ||
-	depmod -b "$base" "$kver" || setup_fail "depmod of $kver"
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+	setup_fail "scripts/kernel-env.sh $KID (see $OUT/kernel-env.log)"
+kernel=$K_VMLINUZ kver=$K_VER base=$K_ROOT
+[ "$K_RULES" = 6.4 ] || setup_fail "$kver: the content rules are for 6.4+ kernels"
 
 S=vtl1/src
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/content-oracle-kcore" \
@@ -119,7 +122,7 @@ for n in "${order[@]}"; do
 		case $v in *"init stand-in"*)
 			extra="$extra (text, rodata, ro_after_init; init memory was freed)" ;;
 		esac
-		pass "$n: the real 6.12 load is accepted$extra"
+		pass "$n: the real $kver load is accepted$extra"
 		grep '^note' <<< "$v" | sed 's/^/# /' ;;
 	*) fail "$n: $v" ;;
 	esac

@@ -16,11 +16,10 @@
 # allocation, 6.1), that memory types do not overlap, and that the sizes
 # agree with the kernel's struct module, coresize and /proc/modules.
 #
-# Usage: tests/vm/layout-oracle.sh 6.12|6.1 [MODULE...]
-#   6.12: the newest signed Debian 6.12 kernel from bookworm-backports
-#         (scripts/fetch-kernel-6.12.sh, unpacked under build/k612, the host's
-#         /boot untouched), HEKI_MODLAYOUT_LINUX_6_4;
-#   6.1:  Debian 12's /boot/vmlinuz-6.1.*-amd64, HEKI_MODLAYOUT_LINUX_6_1.
+# Usage: tests/vm/layout-oracle.sh KERNEL_ID [MODULE...]
+#   KERNEL_ID: bookworm, trixie, trixie-cloud or sid (scripts/kernel-env.sh:
+#   the kernel's signed vmlinuz and its own modules); the rules are
+#   HEKI_MODLAYOUT_LINUX_6_1 for 6.1, HEKI_MODLAYOUT_LINUX_6_4 for 6.4+.
 # Ends with `N passed, N failed`; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -33,29 +32,12 @@ mkdir -p "$OUT/ko"
 
 setup_fail() { echo "# layout-oracle setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
 
-case $KIND in
-6.12)
-	kroot=$(scripts/fetch-kernel-6.12.sh 2>"$OUT/fetch.log" | tail -n 1) ||
-		setup_fail "scripts/fetch-kernel-6.12.sh (see $OUT/fetch.log)"
-	kver=$(basename "$(ls -d "$kroot"/lib/modules/6.12.* | tail -n 1)")
-	kernel=$kroot/boot/vmlinuz-$kver
-	base=$kroot
-	rules=6.4
-	# The package has no modules.dep (its postinst runs depmod).
-	[ -s "$base/lib/modules/$kver/modules.dep" ] ||
-		depmod -b "$base" "$kver" || setup_fail "depmod of $kver"
-	;;
-6.1)
-	kernel=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$kernel" ] || setup_fail "no /boot/vmlinuz-6.1.*-amd64 (scripts/setup.sh)"
-	kver=${kernel##*/vmlinuz-}
-	base=/
-	rules=6.1
-	;;
-*)
-	echo "usage: $0 6.12|6.1 [MODULE...]" >&2
-	exit 2 ;;
-esac
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+[ -n "$KIND" ] || { echo "usage: $0 KERNEL_ID [MODULE...]" >&2; exit 2; }
+kernel_select "$KIND" 2>"$OUT/kernel-env.log" ||
+	setup_fail "scripts/kernel-env.sh $KIND (see $OUT/kernel-env.log)"
+kernel=$K_VMLINUZ kver=$K_VER base=$K_ROOT rules=$K_RULES
 BIN=$(tests/layout/build.sh) || setup_fail "building modlayout-dump"
 
 # A sample with every memory type in use: text-heavy (kvm, btrfs, xfs),

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# shellcheck shell=bash
+#
+# kernel.sh - pick one kernel of the matrix in a test script (source it from
+# bash, from the repository root).
+#
+#   kernel_select ID
+#       ID is a kernel ID of scripts/kernel-env.sh (bookworm, trixie,
+#       trixie-cloud, sid); prepares it and sets:
+#         K_ID K_VER K_VMLINUZ K_ROOT (holds lib/modules/K_VER) K_MODDIR
+#         K_RULES   the module layout rules VTL1 applies: 6.1 or 6.4
+#       and exports HEKI_PAHOLE (tests/layout/kprobe_spec.py): the pahole of
+#       the kernel's toolchain root, which reads that kernel's BTF.
+#       Returns non-zero (message on stderr) if the kernel cannot be had.
+
+kernel_select() {
+	local env
+	env=$(scripts/kernel-env.sh "$1") || return 1
+	K_ID=$(eval "$env"; echo "$KERNEL_ID")
+	K_VER=$(eval "$env"; echo "$KVER")
+	K_VMLINUZ=$(eval "$env"; echo "$VMLINUZ")
+	K_ROOT=$(eval "$env"; echo "$KROOT")
+	K_MODDIR=$(eval "$env"; echo "$MODDIR")
+	case $K_VER in
+	[1-5].* | 6.[0-3].*) K_RULES=6.1 ;;
+	*) K_RULES=6.4 ;;
+	esac
+	HEKI_PAHOLE=pahole
+	[ "$K_ID" = bookworm ] || HEKI_PAHOLE="bash scripts/kernel-chroot.sh $K_ID pahole"
+	export K_ID K_VER K_VMLINUZ K_ROOT K_MODDIR K_RULES HEKI_PAHOLE
+}
