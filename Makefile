@@ -48,7 +48,7 @@ kdir-check:
 	fi
 
 kmod: kdir-check
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(SPARSE_ON),$(KBUILD_SPARSE)) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(SPARSE_ON),$(KBUILD_SPARSE)) modules
 
 vtl1:
 	$(MAKE) -C vtl1 lib

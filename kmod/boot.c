@@ -43,6 +43,7 @@
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
+#include "compat/ksyms.h"
 
 enum heki_boot_step_id {
 	HEKI_BOOT_LOCK_REGS,
@@ -269,6 +270,18 @@ static unsigned long heki_boot_need(const char *name, int *ret)
 	return va;
 }
 
+/* The first of @names that exists (compat/ksyms.h); logs the first name. */
+static unsigned long heki_boot_need_any(const char *const *names, int *ret)
+{
+	unsigned long va = heki_ksym_first(names);
+
+	if (!va && !*ret) {
+		pr_err("boot: kernel symbol %s not found in kallsyms\n", names[0]);
+		*ret = -ENOENT;
+	}
+	return va;
+}
+
 /**
  * heki_boot_fill_kinfo_ext() - struct heki_kernel_info_ext and pv_ops
  * @x: the extension, zeroed, followed by room for HEKI_BOOT_PV_OPS_COUNT
@@ -285,6 +298,8 @@ static unsigned long heki_boot_need(const char *name, int *ret)
  */
 static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 {
+	static const char *const pv_nop[] = HEKI_KSYMS_PV_NOP;
+	static const char *const pv_bug[] = HEKI_KSYMS_PV_BUG;
 	unsigned long rt, its;
 	int ret = 0;
 
@@ -320,8 +335,8 @@ static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 		boot_cpu_has(X86_FEATURE_INDIRECT_THUNK_ITS));
 	if (HEKI_BOOT_PV_OPS_COUNT) {
 		x->pv_ops_va = heki_boot_need("pv_ops", &ret);
-		x->pv_nop_func = heki_boot_need("_paravirt_nop", &ret);
-		x->pv_bug_func = heki_boot_need("paravirt_BUG", &ret);
+		x->pv_nop_func = heki_boot_need_any(pv_nop, &ret);
+		x->pv_bug_func = heki_boot_need_any(pv_bug, &ret);
 		if (!ret) {
 			x->pv_ops_count = HEKI_BOOT_PV_OPS_COUNT;
 			memcpy(x + 1, (const void *)x->pv_ops_va,
@@ -335,7 +350,7 @@ static int heki_boot_load_kdata(void)
 {
 	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOAD_KDATA];
 	struct heki_kernel_info *kinfo;
-	unsigned long ro, ero;
+	unsigned long ro, ero, gpl, egpl = 0;
 	struct heki_chain c;
 	s64 ret;
 
@@ -344,8 +359,10 @@ static int heki_boot_load_kdata(void)
 		return -ENOMEM;
 	kinfo->ksymtab_start = heki_ksym("__start___ksymtab");
 	kinfo->ksymtab_end = heki_ksym("__stop___ksymtab");
-	kinfo->ksymtab_gpl_start = heki_ksym("__start___ksymtab_gpl");
-	kinfo->ksymtab_gpl_end = heki_ksym("__stop___ksymtab_gpl");
+	if (heki_ksymtab_gpl(kinfo->ksymtab_end, &gpl, &egpl))
+		gpl = 0;
+	kinfo->ksymtab_gpl_start = gpl;
+	kinfo->ksymtab_gpl_end = egpl;
 	ret = heki_boot_kernel_range("__start_rodata", "__end_rodata", &ro,
 				     &ero);
 	if (ret)

@@ -51,6 +51,7 @@
 #include <heki/abi.h>
 
 #include "heki_vtl0.h"
+#include "compat/hv.h"
 
 static bool vtl1_ready;
 module_param(vtl1_ready, bool, 0444);
@@ -63,11 +64,6 @@ MODULE_PARM_DESC(vtl1_ready,
 
 static void *heki_hv_call_target;
 
-/* The GetVpRegisters input: 16-byte header, then the register names. */
-static_assert(sizeof_field(struct hv_get_vp_registers_input, header) == 16);
-static_assert(offsetof(struct hv_get_vp_registers_input, element[0].name0) ==
-	      16);
-static_assert(sizeof(struct hv_get_vp_registers_output) == 16);
 
 /*
  * The decisions of the detection, as pure functions of the values read, so
@@ -144,8 +140,8 @@ u32 heki_hv_call_offset(u64 offsets)
 /* Read one register of the current VP; IRQs are disabled around it. */
 static int heki_hv_get_vp_register(u32 name, u64 *value)
 {
-	struct hv_get_vp_registers_input *in;
-	struct hv_get_vp_registers_output *out;
+	struct heki_hv_get_vp_registers_input *in;
+	struct heki_hv_get_vp_registers_output *out;
 	unsigned long flags;
 	u64 status;
 	int ret = 0;
@@ -156,10 +152,10 @@ static int heki_hv_get_vp_register(u32 name, u64 *value)
 		ret = -ENOMEM;
 		goto out;
 	}
-	in->header.partitionid = HV_PARTITION_ID_SELF;
-	in->header.vpindex = HV_VP_INDEX_SELF;
-	in->header.inputvtl = 0;
-	in->element[0].name0 = name;
+	in->partition_id = HV_PARTITION_ID_SELF;
+	in->vp_index = HV_VP_INDEX_SELF;
+	in->input_vtl = 0;
+	in->element[0].name = name;
 
 	local_irq_save(flags);
 	status = hv_do_rep_hypercall(HVCALL_GET_VP_REGISTERS, 1, 0, in, out);
@@ -171,7 +167,7 @@ static int heki_hv_get_vp_register(u32 name, u64 *value)
 		ret = -EIO;
 		goto out;
 	}
-	*value = out->as64.low;
+	*value = out->low;
 out:
 	free_page((unsigned long)out);
 	free_page((unsigned long)in);
@@ -222,7 +218,10 @@ static int heki_hv_detect(void **target)
 		pr_info("hyperv: not running on Hyper-V\n");
 		return -ENODEV;
 	}
-	if (!hv_hypercall_pg) {
+	ret = heki_hv_compat_init();
+	if (ret)
+		return ret;
+	if (!heki_hv_hypercall_page()) {
 		pr_err("hyperv: no hypercall page\n");
 		return -ENODEV;
 	}
@@ -257,7 +256,7 @@ static int heki_hv_detect(void **target)
 	if (ret)
 		return ret;
 	off = heki_hv_call_offset(offsets);
-	*target = (u8 *)hv_hypercall_pg + off;
+	*target = (u8 *)heki_hv_hypercall_page() + off;
 	return 0;
 }
 

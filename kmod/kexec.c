@@ -75,6 +75,7 @@
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
+#include "compat/ftrace.h"
 
 /* VTL1 refuses larger blobs (HEKI_VTL1_MAX_KEXEC_SIZE). */
 #define HEKI_KEXEC_MAX_BLOB	(256UL << 20)
@@ -319,7 +320,7 @@ static void notrace heki_kexec_ftrace(unsigned long ip, unsigned long parent_ip,
 	/* Our own calls of the originals must reach them. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	ftrace_instruction_pointer_set(fregs, (unsigned long)ops->private);
+	heki_ftrace_set_ip(fregs, (unsigned long)ops->private);
 }
 
 #define HEKI_KEXEC_HOOK(sym, fn) {					\

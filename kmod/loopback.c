@@ -318,6 +318,7 @@ void heki_lb_vp_capture(struct heki_lb_vp *vp)
 {
 	struct desc_ptr dt;
 	unsigned int i;
+	u32 lo, hi;
 	u16 sel;
 	u64 v;
 
@@ -327,8 +328,12 @@ void heki_lb_vp_capture(struct heki_lb_vp *vp)
 		unsigned int idx = heki_lb_vp_regs[i].idx;
 
 		if (heki_lb_vp_regs[i].msr) {
-			if (rdmsrl_safe(heki_lb_vp_regs[i].msr, &v))
+			/* rdmsr_safe(): spelled the same 6.1 to 7.2
+			 * (rdmsrl_safe is rdmsrq_safe from 6.16 on).
+			 */
+			if (rdmsr_safe(heki_lb_vp_regs[i].msr, &lo, &hi))
 				continue;
+			v = (u64)hi << 32 | lo;
 		} else {
 			v = idx == HEKI_VP_CR0 ? read_cr0() : __read_cr4();
 		}

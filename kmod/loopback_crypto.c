@@ -43,6 +43,7 @@
 #include <heki_vtl1.h>
 
 #include "heki_vtl0.h"
+#include "compat/pks.h"
 
 #define HEKI_LB_KEY_PERM ((KEY_POS_ALL & ~KEY_POS_SETATTR) | \
 			  KEY_USR_VIEW | KEY_USR_READ | KEY_USR_SEARCH)
@@ -285,8 +286,7 @@ static int heki_lb_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
 		return -HEKI_VSM_ERR_SIG_NO_KEY;
 	ps.s = (u8 *)sig;
 	ps.s_size = siglen;
-	ps.digest = (u8 *)digest;
-	ps.digest_size = dlen;
+	heki_pks_set_digest(&ps, digest, dlen);
 	ps.pkey_algo = "rsa";
 	ps.hash_algo = name;
 	ps.encoding = "pkcs1";

@@ -57,6 +57,7 @@
 #include <linux/wait.h>
 
 #include "heki_policy.h"
+#include "compat/ftrace.h"
 
 /*
  * struct load_info (kernel/module/internal.h, not in linux-headers):
@@ -179,7 +180,7 @@ static void notrace heki_pristine_ftrace(unsigned long ip,
 	/* Our own call of the original must reach it. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	ftrace_instruction_pointer_set(fregs,
+	heki_ftrace_set_ip(fregs,
 				       (unsigned long)heki_load_module_hook);
 }
 

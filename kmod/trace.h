@@ -19,6 +19,8 @@
 
 #include <linux/tracepoint.h>
 
+#include "compat/trace.h"
+
 TRACE_EVENT(heki_vtl_call,
 
 	TP_PROTO(u32 func, const char *name, u64 a1, u64 a2, u64 a3, s64 ret,
@@ -38,7 +40,7 @@ TRACE_EVENT(heki_vtl_call,
 
 	TP_fast_assign(
 		__entry->func = func;
-		__assign_str(name, name);
+		HEKI_ASSIGN_STR(name, name);
 		__entry->a1 = a1;
 		__entry->a2 = a2;
 		__entry->a3 = a3;

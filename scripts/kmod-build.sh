@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# kmod-build.sh - build heki_vtl0.ko and heki_selftest.ko for one kernel of
-# the matrix, with that kernel's own headers and compiler.
+# kmod-build.sh - build every module of ./Kbuild (heki_vtl0.ko, its test
+# build heki_vtl0_test.ko, heki_selftest.ko, ...) for one kernel of the
+# matrix, with that kernel's own headers and compiler.
 #
 # Usage: scripts/kmod-build.sh [--print] ID [MAKE_ARG...]
 #   ID         a kernel ID of scripts/kernel-env.sh (bookworm, trixie,
@@ -12,14 +13,15 @@
 #
 # bookworm builds in the tree itself (kmod/heki_vtl0.ko, what `make` builds
 # and the 6.1 suites have always used). Every other kernel builds in
-# build/kmod/ID, a tree of symbolic links to Kbuild, kmod/, uapi/ and vtl1/
-# (refreshed each run, so builds are incremental and several kernels'
+# build/kmod/ID, a tree of symbolic links to Kbuild and the directories it
+# builds from (kmod/, uapi/, vtl1/include, vtl1/src, tests/hvemu; refreshed each run, so builds are incremental and several kernels'
 # objects never mix), inside that kernel's toolchain root
 # (scripts/kernel-chroot.sh) with CC set to the compiler named by the
 # headers' CONFIG_CC_VERSION_TEXT. Every build is W=1; Kbuild adds -Werror.
 #
 # Prints, last, shell assignments:
-#   KO          heki_vtl0.ko
+#   KO          heki_vtl0.ko (production)
+#   TEST_KO     heki_vtl0_test.ko (test build: loopback transport)
 #   SELFTEST_KO heki_selftest.ko
 #   KBUILD_DIR  the M= directory
 # Exit: kbuild's status (2: usage, 1: preparing the kernel failed).
@@ -40,7 +42,8 @@ else
 	dir=$ROOT/build/kmod/$ID
 fi
 print() {
-	printf 'KO=%q\nSELFTEST_KO=%q\nKBUILD_DIR=%q\n' "$dir/kmod/heki_vtl0.ko" \
+	printf 'KO=%q\nTEST_KO=%q\nSELFTEST_KO=%q\nKBUILD_DIR=%q\n' \
+		"$dir/kmod/heki_vtl0.ko" "$dir/kmod/heki_vtl0_test.ko" \
 		"$dir/kmod/selftest/heki_selftest.ko" "$dir"
 }
 if [ "$PRINT" = 1 ]; then
@@ -54,7 +57,8 @@ eval "$env"
 if [ "$dir" != "$ROOT" ]; then
 	mkdir -p "$dir"
 	# The source set kbuild reads (see ./Kbuild): links to the tree's files.
-	for part in Kbuild kmod uapi vtl1/include vtl1/src; do
+	for part in Kbuild kmod uapi vtl1/include vtl1/src tests/hvemu; do
+		[ -e "$ROOT/$part" ] || continue
 		mkdir -p "$(dirname "$dir/$part")"
 		cp -asf "$ROOT/$part" "$(dirname "$dir/$part")/"
 	done

@@ -6,7 +6,10 @@
 #
 #   kernel_select ID
 #       ID is a kernel ID of scripts/kernel-env.sh (bookworm, trixie,
-#       trixie-cloud, sid); prepares it and sets:
+#       trixie-cloud, sid), or bookworm-backports: the signed 6.12.95-era
+#       image of scripts/fetch-kernel-6.12.sh that the oracles' published
+#       6.12 figures were proven on (no headers, no toolchain root).
+#       Prepares it and sets:
 #         K_ID K_VER K_VMLINUZ K_ROOT (holds lib/modules/K_VER) K_MODDIR
 #         K_RULES   the module layout rules VTL1 applies: 6.1 or 6.4
 #       and exports HEKI_PAHOLE (tests/layout/kprobe_spec.py): the pahole of
@@ -14,7 +17,17 @@
 #       Returns non-zero (message on stderr) if the kernel cannot be had.
 
 kernel_select() {
-	local env
+	local env kroot
+	if [ "$1" = bookworm-backports ]; then
+		kroot=$(scripts/fetch-kernel-6.12.sh | tail -n 1) || return 1
+		K_VER=$(basename "$(ls -d "$kroot"/lib/modules/6.12.* | tail -n 1)")
+		[ -s "$kroot/lib/modules/$K_VER/modules.dep" ] ||
+			depmod -b "$kroot" "$K_VER" || return 1
+		K_ID=$1 K_VMLINUZ=$kroot/boot/vmlinuz-$K_VER K_ROOT=$kroot
+		K_MODDIR=$kroot/lib/modules/$K_VER K_RULES=6.4 HEKI_PAHOLE=pahole
+		export K_ID K_VER K_VMLINUZ K_ROOT K_MODDIR K_RULES HEKI_PAHOLE
+		return 0
+	fi
 	env=$(scripts/kernel-env.sh "$1") || return 1
 	K_ID=$(eval "$env"; echo "$KERNEL_ID")
 	K_VER=$(eval "$env"; echo "$KVER")

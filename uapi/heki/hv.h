@@ -261,9 +261,16 @@ static HEKI_INLINE __u32 hv_hypercall_reps_done(__u64 result)
 #define HV_VP_INDEX_SELF	0xFFFFFFFEU
 #endif
 
+/* The kernel's asm/mshyperv.h (6.12+) defines the same three values. */
+#ifndef HV_VTL_NORMAL
 #define HV_VTL_NORMAL		0	/* VTL0: the Linux guest */
+#endif
+#ifndef HV_VTL_SECURE
 #define HV_VTL_SECURE		1	/* VTL1: the secure kernel */
+#endif
+#ifndef HV_VTL_MGMT
 #define HV_VTL_MGMT		2
+#endif
 #define HV_NUM_VTLS		16	/* a VTL number is 4 bits */
 
 /* ------------------------------------------------------------------ */
