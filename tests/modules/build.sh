@@ -18,16 +18,30 @@
 #   heki_conc_NN.ko                NCOPIES (default 16) signed copies under
 #                                   other module names, for concurrent loads
 #   initmod                        static tool: load a .ko with init_module(2)
-# Env: KDIR (default: newest /usr/src/linux-headers-*-amd64).
+# Env: KERNEL_ID (a kernel of scripts/kernel-env.sh: its headers, compiler
+# and sign-file, in its toolchain root), else KDIR (default: newest
+# /usr/src/linux-headers-*-amd64) on the host.
 set -euo pipefail
 
 OUT=${1:?usage: build.sh OUTDIR [NCOPIES]}
 NCOPIES=${2:-16}
 HERE=$(cd "$(dirname "$0")" && pwd)
-KDIR=${KDIR:-$(printf '%s\n' /usr/src/linux-headers-*-amd64 | sort -V | tail -n1)}
-[ -f "$KDIR/Makefile" ] || { echo "build.sh: no kernel headers (KDIR='$KDIR')" >&2; exit 2; }
+ROOT=$(cd "$HERE/../.." && pwd)
+RUN=()
+CCARG=()
+if [ -n "${KERNEL_ID:-}" ]; then
+	kenv=$("$ROOT/scripts/kernel-env.sh" "$KERNEL_ID") || exit 2
+	KDIR=$(eval "$kenv"; echo "$KDIR")
+	CCARG=(CC="$(eval "$kenv"; echo "$CC")")
+	croot=$(eval "$kenv"; echo "$CHROOT")
+	RUN=(bash "$ROOT/scripts/kernel-chroot.sh" "$KERNEL_ID")
+else
+	KDIR=${KDIR:-$(printf '%s\n' /usr/src/linux-headers-*-amd64 | sort -V | tail -n1)}
+	croot=
+fi
+[ -f "$croot$KDIR/Makefile" ] || { echo "build.sh: no kernel headers (KDIR='$croot$KDIR')" >&2; exit 2; }
 SIGN=$KDIR/scripts/sign-file
-[ -x "$SIGN" ] || { echo "build.sh: $SIGN missing" >&2; exit 2; }
+[ -x "$croot$SIGN" ] || { echo "build.sh: $croot$SIGN missing" >&2; exit 2; }
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.ko "$OUT"/*.der "$OUT"/*.pem
@@ -78,7 +92,7 @@ for i in $(seq 0 $((NCOPIES - 1))); do
 	cp "$HERE/heki_test_mod.c" "$SRC/$n.c"
 	echo "obj-m += $n.o" >>"$SRC/Kbuild"
 done
-make -s -C "$KDIR" M="$SRC" modules >"$OUT/kbuild.log" 2>&1 ||
+"${RUN[@]}" make -s -C "$KDIR" M="$SRC" "${CCARG[@]}" modules >"$OUT/kbuild.log" 2>&1 ||
 	{ cat "$OUT/kbuild.log" >&2; exit 1; }
 
 # Strip debug info as Debian does for its own modules (INSTALL_MOD_STRIP).
@@ -92,12 +106,12 @@ signed "$OUT/heki_test_mod-unsigned.ko" &&
 	{ echo "build.sh: kbuild output is already signed" >&2; exit 1; }
 
 cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod.ko"
-"$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/heki_test_mod.ko"
+"${RUN[@]}" "$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/heki_test_mod.ko"
 cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-otherkey.ko"
-"$SIGN" sha256 "$OUT/other-key.pem" "$OUT/other-cert.der" "$OUT/heki_test_mod-otherkey.ko"
+"${RUN[@]}" "$SIGN" sha256 "$OUT/other-key.pem" "$OUT/other-cert.der" "$OUT/heki_test_mod-otherkey.ko"
 for n in "${names[@]}"; do
 	cp "$SRC/$n.ko" "$OUT/$n.ko"
-	"$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/$n.ko"
+	"${RUN[@]}" "$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/$n.ko"
 done
 
 # 3. Tamper: flip one bit of the first byte of the banner string in

@@ -18,7 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=kmod/heki_vtl0_test.ko
+# Usage: tests/vm/e2e.sh [KERNEL_ID]  (default bookworm; scripts/kernel-env.sh)
+KID=${1:-bookworm}
 # A private directory per run: several make check runs may share the tree.
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/e2e.XXXXXX")
@@ -33,10 +34,23 @@ fail_setup() {
 	exit 1
 }
 
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
+# bookworm: the tree's own build (make); other kernels: built here.
+if [ "$KID" = bookworm ]; then
+	KO=kmod/heki_vtl0_test.ko
+else
+	kb=$(scripts/kmod-build.sh "$KID" 2>"$OUT/kmod-build.log") ||
+		fail_setup "scripts/kmod-build.sh $KID (see $OUT/kmod-build.log)"
+	KO=$(eval "$kb"; echo "$TEST_KO")
+fi
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
-tests/modules/build.sh "$OUT" "$NCONC" >/dev/null || fail_setup "tests/modules/build.sh"
+KERNEL_ID=$KID tests/modules/build.sh "$OUT" "$NCONC" >/dev/null ||
+	fail_setup "tests/modules/build.sh"
 
-args=(-K -t 600 -f "$KO"
+args=(-K -t 600 -E "$KID" -f "$KO"
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
 	-f "$OUT/heki_test_mod-tampered.ko" -f "$OUT/heki_test_mod-otherkey.ko"
@@ -46,11 +60,10 @@ for i in $(seq 0 $((NCONC - 1))); do
 	args+=(-f "$(printf '%s/heki_conc_%02d.ko' "$OUT" "$i")")
 done
 
-kver=$(basename "$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)")
-kver=${kver#vmlinuz-}
 mods=
 for m in $DEBIAN_MODS; do
-	f=/lib/modules/$kver/kernel/$m
+	f=$K_MODDIR/kernel/$m
+	[ -f "$f" ] || f=$f.xz
 	[ -f "$f" ] || continue
 	[ -z "$(modinfo -F depends "$f")" ] || continue
 	args+=(-M "$m")
@@ -60,7 +73,8 @@ args+=(-e "DEBIAN_MODS=${mods# }")
 
 # Debian's module-signing certificate (from the parsers' extractor).
 if [ -x scripts/debian-kernel-cert.sh ] &&
-	scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" >"$OUT/debian-cert.log" 2>&1 &&
+	scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" "$K_VMLINUZ" \
+		>"$OUT/debian-cert.log" 2>&1 &&
 	[ -s "$OUT/debian-certs.der" ]; then
 	args+=(-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der"
 		-e DEBIAN_CERT=1)
@@ -76,5 +90,5 @@ args+=(-m "heki_vtl0: ready: transport loopback, module validation on"
 	-x "with leaks: ")
 rc=0
 scripts/vm-run.sh "${args[@]}" -l "$OUT/e2e.log" tests/vm/e2e-guest.sh || rc=$?
-cp "$OUT/e2e.log" build/vm/e2e.log 2>/dev/null || true
+cp "$OUT/e2e.log" "build/vm/e2e-$KID.log" 2>/dev/null || true
 exit $rc
