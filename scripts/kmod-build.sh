@@ -56,14 +56,22 @@ eval "$env"
 
 if [ "$dir" != "$ROOT" ]; then
 	mkdir -p "$dir"
-	# The source set kbuild reads (see ./Kbuild): links to the tree's files.
-	for part in Kbuild kmod uapi vtl1/include vtl1/src tests/hvemu; do
-		[ -e "$ROOT/$part" ] || continue
-		mkdir -p "$(dirname "$dir/$part")"
-		cp -asf "$ROOT/$part" "$(dirname "$dir/$part")/"
+	# The sources kbuild reads (see ./Kbuild), linked one by one: never
+	# the tree's own build products (an in-tree 6.1 build), which kbuild
+	# would take as up to date or write through.
+	parts=()
+	for p in Kbuild kmod uapi vtl1/include vtl1/src tests/hvemu; do
+		[ ! -e "$ROOT/$p" ] || parts+=("$p")
 	done
-	# Files removed from the tree leave dangling links behind.
-	find "$dir" -xtype l -delete
+	(cd "$ROOT" && find "${parts[@]}" -type f \( -name Kbuild -o -name '*.[chS]' -o -name '*.mk' \) \
+		! -name '*.mod.c') | while read -r f; do
+		[ -L "$dir/$f" ] && continue
+		mkdir -p "$(dirname "$dir/$f")"
+		ln -sf "$ROOT/$f" "$dir/$f"
+	done
+	# Links whose file left the tree, or that are no source, go.
+	find "$dir" -type l \( -xtype l -o ! \( -name Kbuild -o -name '*.[chS]' \
+		-o -name '*.mk' \) -o -name '*.mod.c' \) -delete
 fi
 
 # shellcheck disable=SC2153 # KDIR, CC, KVER come from kernel-env.sh
