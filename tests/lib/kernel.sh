@@ -4,6 +4,9 @@
 # kernel.sh - pick one kernel of the matrix in a test script (source it from
 # bash, from the repository root).
 #
+#   The VM suites take the kernel from HEKI_KERNEL (default bookworm), the
+#   oracles as their first argument.
+#
 #   kernel_select ID
 #       ID is a kernel ID of scripts/kernel-env.sh (bookworm, trixie,
 #       trixie-cloud, sid), or bookworm-backports: the signed 6.12.95-era
@@ -41,4 +44,22 @@ kernel_select() {
 	HEKI_PAHOLE=pahole
 	[ "$K_ID" = bookworm ] || HEKI_PAHOLE="bash scripts/kernel-chroot.sh $K_ID pahole"
 	export K_ID K_VER K_VMLINUZ K_ROOT K_MODDIR K_RULES HEKI_PAHOLE
+}
+
+#   kernel_kmod ID
+#       heki's modules for kernel ID: sets K_KO (heki_vtl0.ko), K_TEST_KO
+#       (heki_vtl0_test.ko) and K_SELFTEST_KO. bookworm: the tree's own
+#       build (make); other kernels: scripts/kmod-build.sh ID, run here
+#       (incremental). Returns non-zero if the build fails (log on stderr).
+kernel_kmod() {
+	local kb
+	if [ "$1" = bookworm ]; then
+		kb=$(scripts/kmod-build.sh --print bookworm) || return 1
+	else
+		kb=$(scripts/kmod-build.sh "$1") || return 1
+	fi
+	K_KO=$(eval "$kb"; echo "$KO")
+	K_TEST_KO=$(eval "$kb"; echo "$TEST_KO")
+	K_SELFTEST_KO=$(eval "$kb"; echo "$SELFTEST_KO")
+	export K_KO K_TEST_KO K_SELFTEST_KO
 }

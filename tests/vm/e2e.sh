@@ -18,8 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Usage: tests/vm/e2e.sh [KERNEL_ID]  (default bookworm; scripts/kernel-env.sh)
-KID=${1:-bookworm}
+# Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
+KID=${HEKI_KERNEL:-bookworm}
 # A private directory per run: several make check runs may share the tree.
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/e2e.XXXXXX")
@@ -38,14 +38,9 @@ fail_setup() {
 . tests/lib/kernel.sh
 kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
 	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-# bookworm: the tree's own build (make); other kernels: built here.
-if [ "$KID" = bookworm ]; then
-	KO=kmod/heki_vtl0_test.ko
-else
-	kb=$(scripts/kmod-build.sh "$KID" 2>"$OUT/kmod-build.log") ||
-		fail_setup "scripts/kmod-build.sh $KID (see $OUT/kmod-build.log)"
-	KO=$(eval "$kb"; echo "$TEST_KO")
-fi
+kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
+	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+KO=$K_TEST_KO
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 KERNEL_ID=$KID tests/modules/build.sh "$OUT" "$NCONC" >/dev/null ||
 	fail_setup "tests/modules/build.sh"

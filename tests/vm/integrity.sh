@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=${INTEGRITY_KO:-kmod/heki_vtl0_test.ko}
+# Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
+KID=${HEKI_KERNEL:-bookworm}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/integrity.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -43,22 +44,30 @@ fail_setup() {
 	exit 1
 }
 
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
+kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
+	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+KO=${INTEGRITY_KO:-$K_TEST_KO}
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
-scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" >"$OUT/cert.log" 2>&1 ||
-	fail_setup "scripts/debian-kernel-cert.sh"
+scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" "$K_VMLINUZ" \
+	>"$OUT/cert.log" 2>&1 || fail_setup "scripts/debian-kernel-cert.sh"
 
-kver=$(basename "$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)")
-kver=${kver#vmlinuz-}
+kver=$K_VER
 declare -A seen=()
-args=(-K -t 900 -f "$KO"
+args=(-K -t 900 -E "$KID" -f "$KO"
 	-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der")
 add_mod() {	# add_mod NAME: the module and, first, its dependencies
 	local f dep rel
-	f=$(modinfo -k "$kver" -n "$1" 2>/dev/null) || return 1
-	rel=${f#/lib/modules/$kver/}
+	f=$(modinfo -b "$K_ROOT" -k "$kver" -n "$1" 2>/dev/null) || return 1
+	rel=${f#"$K_MODDIR"/}
+	rel=${rel#/lib/modules/$kver/}
+	rel=${rel%.xz}
 	[ -z "${seen[$rel]:-}" ] || return 0
 	seen[$rel]=1
-	for dep in $(modinfo -k "$kver" -F depends "$1" | tr , ' '); do
+	for dep in $(modinfo -b "$K_ROOT" -k "$kver" -F depends "$1" | tr , ' '); do
 		add_mod "$dep" || return 1
 	done
 	args+=(-M "$rel")
@@ -80,5 +89,5 @@ export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
 scripts/vm-run.sh "${args[@]}" -l "$OUT/integrity.log" \
 	"${INTEGRITY_GUEST:-tests/vm/integrity-guest.sh}" || rc=$?
-cp "$OUT/integrity.log" build/vm/integrity.log 2>/dev/null || true
+cp "$OUT/integrity.log" "build/vm/integrity-$KID.log" 2>/dev/null || true
 exit $rc

@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-KO=${KEXEC_KO:-kmod/heki_vtl0_test.ko}
+# Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
+KID=${HEKI_KERNEL:-bookworm}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/kexec.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -27,9 +28,17 @@ fail_setup() {
 	exit 1
 }
 
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
+kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
+	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+KO=${KEXEC_KO:-$K_TEST_KO}
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
-vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
-[ -r "$vmlinuz" ] || fail_setup "no /boot/vmlinuz-*-amd64"
+# The kernel kexecs its own signed image.
+vmlinuz=$K_VMLINUZ
+[ -r "$vmlinuz" ] || fail_setup "no $vmlinuz"
 
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
 	tests/vm/kexec-load.c 2>"$OUT/gcc.log" ||
@@ -70,9 +79,9 @@ PY
 export QEMU_SMP=${QEMU_SMP:-1}
 export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
-scripts/vm-run.sh -K -t 600 -a "crashkernel=256M" -f "$KO" \
+scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
 	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
 	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?
-cp "$OUT/kexec.log" build/vm/kexec.log 2>/dev/null || true
+cp "$OUT/kexec.log" "build/vm/kexec-$KID.log" 2>/dev/null || true
 exit $rc

@@ -11,7 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-for KO in kmod/selftest/heki_selftest.ko kmod/heki_vtl0.ko kmod/heki_vtl0_test.ko; do
+# Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
+KID=${HEKI_KERNEL:-bookworm}
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+if ! kernel_kmod "$KID" >/dev/null 2>&1; then
+	echo "# scripts/kmod-build.sh $KID failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for KO in "$K_SELFTEST_KO" "$K_KO" "$K_TEST_KO"; do
 	if [ ! -f "$KO" ]; then
 		echo "# $KO is not built (run make)"
 		echo "0 passed, 1 failed"
@@ -21,7 +30,7 @@ done
 
 # Two CPUs, so per-CPU paths (LockRegs on every CPU) run more than once.
 export QEMU_SMP=${QEMU_SMP:-2}
-exec scripts/vm-run.sh -K -f kmod/selftest/heki_selftest.ko \
-	-f kmod/heki_vtl0.ko -f kmod/heki_vtl0_test.ko \
+exec scripts/vm-run.sh -K -E "$KID" -f "$K_SELFTEST_KO" \
+	-f "$K_KO" -f "$K_TEST_KO" -l "build/vm/selftest-$KID.log" \
 	-m "# heki_selftest: pass:" \
 	tests/vm/selftest-guest.sh

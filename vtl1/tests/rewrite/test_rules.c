@@ -465,8 +465,11 @@ static const struct rcase cases[] = {
 	{ "smp lock -> ds on UP", HEKI_RW_SMP_LOCK, "f0", "3e", 0, 0, 0, UP },
 	{ "smp lock -> nop on UP", HEKI_RW_SMP_LOCK, "f0", "90",
 	  E(SMP_LOCK_FORBIDDEN), 0, 0, UP },
-	{ "smp lock ELF not lock", HEKI_RW_SMP_LOCK, "3e", NULL,
+	{ "smp lock ELF not lock, kept", HEKI_RW_SMP_LOCK, "66", NULL, 0 },
+	{ "smp lock ELF not lock, changed", HEKI_RW_SMP_LOCK, "66", "3e",
 	  E(SMP_LOCK_ORIGINAL), 0 },
+	{ "smp lock ELF ds, made lock", HEKI_RW_SMP_LOCK, "3e", "f0",
+	  E(SMP_LOCK_ORIGINAL), 0, 0, UP },
 
 	/* ibt seal, unknown kind */
 	{ "ibt endbr seal refused", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa", NULL,
