@@ -72,6 +72,8 @@ while IFS= read -r line || [ -n "$line" ]; do
 		p=0 f=1 note=" (no 'N passed, N failed' last line; exit $rc)"
 		[ "$rc" -eq 124 ] && note=" (timed out after ${TIMEOUT}s)"
 	fi
+	nys=$(grep -m1 '^# not yet supported: ' "$log" | sed 's/^# //')
+	[ -z "$nys" ] || note="$note ($nys)"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	if [ "$f" -eq 0 ]; then verdict=PASS; else verdict=FAIL; fi
@@ -84,6 +86,16 @@ echo "=== summary ($n suites; logs in $LOGDIR/)"
 for s in "${summary[@]}"; do
 	echo "$s"
 done
+# The kernel matrix (tests/kernels/suite.sh lines): which suite ran on
+# which kernel build, and the rule CI follows (Documentation/kmod.rst).
+matrix=$(for i in $(seq 1 "$n"); do
+	sed -n 's/^# kernel-matrix: //p' "$LOGDIR/suite-$i.log"
+done)
+if [ -n "$matrix" ]; then
+	echo "=== kernels: bookworm runs every suite above; trixie, trixie-cloud"
+	echo "    and sid a subset (build, e2e, integrity sample, kexec, self-tests)"
+	sort -s -k1,1 <<<"$matrix" | awk '{ printf "    %-13s %-28s %-10s %s\n", $1, $2, $3, $4 }'
+fi
 if [ "$n" -eq 0 ]; then
 	echo "no suites matched in $LIST"
 	total_fail=$((total_fail + 1))
