@@ -14,7 +14,7 @@
 # bookworm builds in the tree itself (kmod/heki_vtl0.ko, what `make` builds
 # and the 6.1 suites have always used). Every other kernel builds in
 # build/kmod/ID, a tree of symbolic links to Kbuild and the directories it
-# builds from (kmod/, uapi/, vtl1/include, vtl1/src, tests/hvemu; refreshed each run, so builds are incremental and several kernels'
+# builds from (kmod/, uapi/, vtl1/, tests/; refreshed each run, so builds are incremental and several kernels'
 # objects never mix), inside that kernel's toolchain root
 # (scripts/kernel-chroot.sh) with CC set to the compiler named by the
 # headers' CONFIG_CC_VERSION_TEXT. Every build is W=1; Kbuild adds -Werror.
@@ -60,7 +60,7 @@ if [ "$dir" != "$ROOT" ]; then
 	# the tree's own build products (an in-tree 6.1 build), which kbuild
 	# would take as up to date or write through.
 	parts=()
-	for p in Kbuild kmod uapi vtl1/include vtl1/src tests/hvemu; do
+	for p in Kbuild kmod uapi vtl1 tests; do
 		[ ! -e "$ROOT/$p" ] || parts+=("$p")
 	done
 	(cd "$ROOT" && find "${parts[@]}" -type f \( -name Kbuild -o -name '*.[chS]' -o -name '*.mk' \) \

@@ -42,13 +42,12 @@ int heki_hv_compat_init(void)
 }
 
 /**
- * heki_hv_hypercall_page() - the kernel's hypercall page, or NULL
+ * heki_hv_hypercall_pg_slot() - the kernel's hv_hypercall_pg variable
  *
- * Return: NULL before heki_hv_compat_init() succeeded or while the kernel
- * has no hypercall page.
+ * Return: its address, or NULL before heki_hv_compat_init() succeeded.
  */
-void *heki_hv_hypercall_page(void)
+void **heki_hv_hypercall_pg_slot(void)
 {
-	return heki_hv_pg_addr ? READ_ONCE(*heki_hv_pg_addr) : NULL;
+	return heki_hv_pg_addr;
 }
 #endif

@@ -58,19 +58,31 @@ static_assert(offsetof(struct heki_hv_get_vp_registers_input, element) == 16);
 static_assert(sizeof(struct heki_hv_get_vp_registers_input) == 24);
 static_assert(sizeof(struct heki_hv_get_vp_registers_output) == 16);
 
+/*
+ * heki_hv_hypercall_pg_slot() is the kernel's variable itself, for the
+ * emulated hypervisor (tests/hvemu), which installs its page there: NULL
+ * before heki_hv_compat_init() succeeded.
+ */
 #ifdef HEKI_COMPAT_HV_PG_UNEXPORTED
 int heki_hv_compat_init(void);
-void *heki_hv_hypercall_page(void);
+void **heki_hv_hypercall_pg_slot(void);
 #else
 static inline int heki_hv_compat_init(void)
 {
 	return 0;
 }
 
-static inline void *heki_hv_hypercall_page(void)
+static inline void **heki_hv_hypercall_pg_slot(void)
 {
-	return READ_ONCE(hv_hypercall_pg);
+	return &hv_hypercall_pg;
 }
 #endif
+
+static inline void *heki_hv_hypercall_page(void)
+{
+	void **slot = heki_hv_hypercall_pg_slot();
+
+	return slot ? READ_ONCE(*slot) : NULL;
+}
 
 #endif /* _KMOD_COMPAT_HV_H */

@@ -44,6 +44,7 @@
 #include <heki/abi.h>
 
 #include "../../kmod/heki_vtl0.h"
+#include "../../kmod/compat/hv.h"
 #include "hvemu.h"
 
 /* Partition privileges, CPUID 0x40000003 EBX; not named in 6.1. */
@@ -113,12 +114,13 @@ static int hvemu_guest_apply(void)
 		ret = hvemu_write_kernel(&ms_hyperv.priv_high, &priv,
 					 sizeof(priv));
 	if (!ret)
-		ret = hvemu_write_kernel(&hv_hypercall_pg, &pg, sizeof(pg));
+		ret = hvemu_write_kernel(heki_hv_hypercall_pg_slot(), &pg,
+					 sizeof(pg));
 	if (!ret)
 		ret = hvemu_write_kernel(&x86_hyper_type, &type, sizeof(type));
 	if (ret) {
 		pg = NULL;
-		hvemu_write_kernel(&hv_hypercall_pg, &pg, sizeof(pg));
+		hvemu_write_kernel(heki_hv_hypercall_pg_slot(), &pg, sizeof(pg));
 		pr_err("cannot write the kernel's Hyper-V variables (%d)\n", ret);
 	}
 	return ret;
@@ -226,7 +228,11 @@ static int __init hvemu_init(void)
 {
 	int ret;
 
-	if (hypervisor_is_type(X86_HYPER_MS_HYPERV) || hv_hypercall_pg) {
+	/* 7.x does not export hv_hypercall_pg: compat/hv.h finds it. */
+	ret = heki_hv_compat_init();
+	if (ret)
+		return ret;
+	if (hypervisor_is_type(X86_HYPER_MS_HYPERV) || heki_hv_hypercall_page()) {
 		pr_err("this kernel runs on Hyper-V: not emulating it\n");
 		return -EEXIST;
 	}
