@@ -93,7 +93,7 @@ matrix=$(for i in $(seq 1 "$n"); do
 done)
 if [ -n "$matrix" ]; then
 	echo "=== kernels: bookworm runs every suite above; trixie, trixie-cloud"
-	echo "    and sid a subset (build, e2e, integrity sample, kexec, self-tests)"
+	echo "    and sid the subset below (Documentation/kmod.rst, CI matrix)"
 	sort -s -k1,1 <<<"$matrix" | awk '{ printf "    %-13s %-28s %-10s %s\n", $1, $2, $3, $4 }'
 fi
 if [ "$n" -eq 0 ]; then
