@@ -6,7 +6,10 @@
 #
 # tests/suites.list: one shell command per line, run from the repository
 # root with bash; blank lines and lines starting with '#' are ignored. Each
-# suite prints its own results and ends with the line `N passed, N failed`.
+# suite prints its own results and ends with the line `N passed, N failed`,
+# with `# N skipped` just before it when it skipped anything (skipped
+# results are neither passed nor failed; see tests/lib/ktap.sh and
+# vtl1/tests/check.h).
 # A suite that exits non-zero while reporting no failure, that lacks that
 # last line, or that exceeds SUITE_TIMEOUT seconds (default 1800) counts as
 # one failure.
@@ -15,8 +18,9 @@
 #   --build   first run `make all` ($MAKE); a failed build counts as one
 #             failure and the suites still run (those needing it fail too)
 #   PATTERN   only suites whose line contains PATTERN
-# The last line of the output is exactly `N passed, N failed`; the exit
-# status is non-zero if anything failed.
+# The summary totals passed, failed and skipped results; its last two lines
+# are `# N skipped` and exactly `N passed, N failed`; the exit status is
+# non-zero if anything failed.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,16 +37,16 @@ PATTERN=${1:-}
 LOGDIR=build/check
 mkdir -p "$LOGDIR"
 
-total_pass=0 total_fail=0 n=0
+total_pass=0 total_fail=0 total_skip=0 n=0
 summary=()
 
 if [ "$BUILD" = 1 ]; then
 	echo "=== build: ${MAKE:-make} all"
 	start=$SECONDS
 	if ${MAKE:-make} all 2>&1 | tee "$LOGDIR/build.log"; then
-		total_pass=1 verdict="PASS    1 passed,   0 failed"
+		total_pass=1 verdict="PASS    1 passed,   0 failed,   0 skipped"
 	else
-		total_fail=1 verdict="FAIL    0 passed,   1 failed"
+		total_fail=1 verdict="FAIL    0 passed,   1 failed,   0 skipped"
 	fi
 	summary+=("$(printf '%s %4ds  build (make all; log %s)' "$verdict" \
 		$((SECONDS - start)) "$LOGDIR/build.log")")
@@ -61,8 +65,12 @@ while IFS= read -r line || [ -n "$line" ]; do
 	rc=${PIPESTATUS[0]}
 	secs=$((SECONDS - start))
 
-	# The suite's verdict is its last non-empty line.
-	last=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1 | tr -d '\r')
+	# The suite's verdict is its last non-empty line, its skips the line
+	# before it.
+	last=$(grep -av '^[[:space:]]*$' "$log" | tail -n 1 | tr -d '\r')
+	prev=$(grep -av '^[[:space:]]*$' "$log" | tail -n 2 | head -n 1 | tr -d '\r')
+	s=0
+	[[ $prev =~ ^#\ ([0-9]+)\ skipped$ ]] && s=${BASH_REMATCH[1]}
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} note=
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -76,9 +84,10 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$nys" ] || note="$note ($nys)"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
 	if [ "$f" -eq 0 ]; then verdict=PASS; else verdict=FAIL; fi
-	summary+=("$(printf '%s %4d passed, %3d failed %4ds  %s%s' \
-		"$verdict" "$p" "$f" "$secs" "$line" "$note")")
+	summary+=("$(printf '%s %4d passed, %3d failed, %3d skipped %4ds  %s%s' \
+		"$verdict" "$p" "$f" "$s" "$secs" "$line" "$note")")
 	echo
 done < "$LIST"
 
@@ -100,5 +109,6 @@ if [ "$n" -eq 0 ]; then
 	echo "no suites matched in $LIST"
 	total_fail=$((total_fail + 1))
 fi
+echo "# $total_skip skipped"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -63,8 +63,7 @@ results() {
 			;;
 		"test "*" ... ignored")
 			name=${line#test }
-			echo "ok $((KTAP_N + 1)) $2$bin::${name% ... ignored} # SKIP ignored"
-			KTAP_N=$((KTAP_N + 1))
+			skip "$2$bin::${name% ... ignored}" ignored
 			;;
 		esac
 	done <"$1"
@@ -91,15 +90,13 @@ if cargo clippy --version >/dev/null 2>&1; then
 	step "clippy, no features" cargo_in cargo clippy --offline --locked --all-targets -- -D warnings
 	step "clippy, all features" cargo_in cargo clippy --offline --locked --all-targets --all-features -- -D warnings
 else
-	echo "ok $((KTAP_N + 1)) clippy # SKIP cargo clippy not installed"
-	KTAP_N=$((KTAP_N + 1))
+	skip clippy "cargo clippy not installed"
 fi
 step "rustdoc" env RUSTDOCFLAGS="-D warnings" bash -c "cd $CRATE && cargo doc --offline --locked --no-deps --all-features"
 if cargo fmt --version >/dev/null 2>&1; then
 	step "rustfmt --check" cargo_in cargo fmt --check
 else
-	echo "ok $((KTAP_N + 1)) rustfmt # SKIP cargo fmt not installed"
-	KTAP_N=$((KTAP_N + 1))
+	skip rustfmt "cargo fmt not installed"
 fi
 
 log=$OUT/cargo-test.log
@@ -117,8 +114,7 @@ msrv() {
 	local m=$OUT/msrv want have cfgs t
 	want=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' $CRATE/Cargo.toml)
 	if [ ! -x "$MSRV_RUSTC" ]; then
-		echo "ok $((KTAP_N + 1)) rust $want # SKIP no $MSRV_RUSTC"
-		KTAP_N=$((KTAP_N + 1))
+		skip "rust $want" "no $MSRV_RUSTC"
 		return
 	fi
 	have=$("$MSRV_RUSTC" --version | cut -d' ' -f2)
