@@ -42,7 +42,7 @@ rustc
 libssl-dev
 libbearssl-dev
 openssl
-osslsigncode	# Authenticode signing and digest cross-check (vtl1/tests/authenticode)
+osslsigncode	# Authenticode signing and digest cross-check (vtl1/tests/kexec)
 libc6-dev	# static libc.a: tests/modules/initmod (init_module(2) in the VM)
 # dynamic analysis
 valgrind

@@ -2,22 +2,18 @@
 /*
  * accessors.c - behaviour of every inline helper in uapi/heki, table-driven,
  * negative cases included. Built as C11 under ASan+UBSan and as C++17 by
- * tests/abi/accessors.sh; both builds must print the same results.
+ * tests/abi/accessors.sh; both builds must print the same results. Results
+ * through vtl1/tests/check.h (the shared runner, C linkage).
  */
 #include <stdio.h>
 #include <string.h>
 #include <heki/abi.h>
 
-static int passed, failed, num;
+#include "check.h"
 
 static void check(int ok, const char *what)
 {
-	num++;
-	printf("%s %d %s\n", ok ? "ok" : "not ok", num, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
+	check_result(ok, what, NULL);
 }
 
 static int streq(const char *a, const char *b)
@@ -343,6 +339,5 @@ int main(void)
 	test_range_accessors();
 	test_modsig();
 	test_errors();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_done();
 }

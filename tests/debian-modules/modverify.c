@@ -8,7 +8,7 @@
  * and the OpenSSL provider. For every 50th module, three tampered copies
  * (one byte flipped at a random position in the data, in the PKCS#7
  * signature and in the 40-byte trailer) must fail. SEED makes the positions
- * reproducible. Prints failures, a summary, and "N passed, N failed".
+ * reproducible. Results through vtl1/tests/check.h (failures printed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 
 #include <heki/abi.h>
 
+#include "check.h"
 #include "kdata/certs.h"
 #include "sig/modsig.h"
 #include "../../vtl1/crypto/openssl.h"
@@ -96,7 +97,7 @@ static const char *ename(int ret)
 int main(int argc, char **argv)
 {
 	const struct heki_vtl1_crypto *c = mv_provider();
-	unsigned int passed = 0, failed = 0, modules = 0, tampered = 0;
+	unsigned int modules = 0, tampered = 0;
 	unsigned char *cert, *mod;
 	size_t cert_len, len;
 	char path[4096];
@@ -113,13 +114,11 @@ int main(int argc, char **argv)
 	ret = cert ? c->keyring_create(c->ctx, &kr) : -1;
 	if (!ret)
 		ret = heki_certs_load(c, kr, cert, cert_len, &n);
-	if (ret || n != 1) {
-		printf("FAIL certificate %s does not load\n", argv[1]);
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
-	printf("ok   certificate %s loads as 1 system certificate\n", argv[1]);
-	passed++;
+	if (!check_result(!ret && n == 1, "certificate loads as 1 system certificate",
+			  "%s: %d, %u certificates", argv[1], ret, n))
+		return check_done();
+	/* one result per module and tampered copy: print only failures */
+	check_set_quiet(1);
 
 	while (fgets(path, sizeof(path), stdin)) {
 		struct heki_modsig ms;
@@ -130,18 +129,10 @@ int main(int argc, char **argv)
 		if (!path[0])
 			continue;
 		mod = read_all(path, &len);
-		if (!mod) {
-			printf("FAIL %s: cannot read\n", path);
-			failed++;
+		if (!check_result(mod != NULL, path, "cannot read"))
 			continue;
-		}
 		ret = heki_modsig_verify(c, kr, mod, len);
-		if (ret) {
-			printf("FAIL %s: %s\n", path, ename(ret));
-			failed++;
-		} else {
-			passed++;
-		}
+		check_result(!ret, path, "%s", ename(ret));
 		if (!ret && !modules && !heki_modsig_split(mod, len, &ms)) {
 			/* First module: every byte of signature and trailer. */
 			__u64 pos, bad = 0;
@@ -151,15 +142,16 @@ int main(int argc, char **argv)
 
 				mod[pos] ^= bit;
 				if (!heki_modsig_verify(c, kr, mod, len)) {
-					printf("FAIL %s: flipped byte %llu still verifies\n",
-					       path, pos);
+					check_diag("%s: flipped byte %llu still verifies",
+						   path, pos);
 					bad++;
 				}
 				mod[pos] ^= bit;
 			}
-			printf("%s %s: each of the %llu signature and trailer bytes flipped: %llu still verify\n",
-			       bad ? "FAIL" : "ok  ", path, len - ms.data_len, bad);
-			bad ? failed++ : passed++;
+			check_diag("%s: each of the %llu signature and trailer bytes flipped: %llu still verify",
+				   path, len - ms.data_len, bad);
+			check_result(!bad, "signature and trailer bytes flipped: refused",
+				     "%llu still verify", bad);
 		}
 		if (ret || modules++ % TAMPER_EVERY || heki_modsig_split(mod, len, &ms)) {
 			free(mod);
@@ -177,20 +169,15 @@ int main(int argc, char **argv)
 			ret = heki_modsig_verify(c, kr, mod, len);
 			mod[pos] ^= bit;
 			tampered++;
-			if (ret) {
-				passed++;
-			} else {
-				printf("FAIL %s: flipped %s byte %llu still verifies\n",
-				       path, what[k], pos);
-				failed++;
-			}
+			check_result(ret != 0, path,
+				     "flipped %s byte %llu still verifies", what[k],
+				     pos);
 		}
 		free(mod);
 	}
 	c->keyring_destroy(c->ctx, kr);
 	free(cert);
-	printf("modules verified: %u, tampered copies refused: %u (every %dth module, 3 flips each)\n",
-	       modules, tampered, TAMPER_EVERY);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	check_diag("modules verified: %u, tampered copies refused: %u (every %dth module, 3 flips each)",
+		   modules, tampered, TAMPER_EVERY);
+	return check_done();
 }

@@ -55,7 +55,8 @@ scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
 # shellcheck disable=SC2086
 $CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all $pdefs -I uapi -I vtl1/include -I vtl1/src \
-	-o "$out/modverify" tests/debian-modules/modverify.c \
+	-I vtl1/tests -o "$out/modverify" tests/debian-modules/modverify.c \
+	vtl1/tests/check.c \
 	vtl1/src/sig/modsig.c vtl1/src/kdata/certs.c "${psrcs[@]}" "${plibs[@]}" ||
 	fail "build failed"
 

@@ -8,13 +8,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/build/host/layout
 BIN=$OUT/modlayout-dump
 SRCS=("$ROOT/tests/layout/modlayout-dump.c" "$ROOT/vtl1/src/module/elf.c"
-	"$ROOT/vtl1/src/module/modlayout.c")
+	"$ROOT/vtl1/src/module/modlayout.c" "$ROOT/vtl1/tests/check.c")
 mkdir -p "$OUT"
-newest=$(ls -t "${SRCS[@]}" "$ROOT"/vtl1/src/*/*.h "$ROOT"/uapi/heki/*.h | head -n 1)
+newest=$(ls -t "${SRCS[@]}" "$ROOT"/vtl1/src/*/*.h "$ROOT"/vtl1/tests/check.h \
+	"$ROOT"/uapi/heki/*.h | head -n 1)
 if [ ! -x "$BIN" ] || [ "$newest" -nt "$BIN" ]; then
 	gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -I"$ROOT/uapi" -I"$ROOT/vtl1/include" \
-		-I"$ROOT/vtl1/src" -o "$BIN" "${SRCS[@]}" >&2
+		-I"$ROOT/vtl1/src" -I"$ROOT/vtl1/tests" -o "$BIN" "${SRCS[@]}" >&2
 fi
 echo "$BIN"

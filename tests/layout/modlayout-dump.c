@@ -17,7 +17,7 @@
  * type; the kallsyms tail follows every data section inside
  * HEKI_MODLAYOUT_DATA, mod_kallsyms and the type table follow .strtab
  * inside HEKI_MODLAYOUT_INIT_DATA; and heki_modlayout_check_mem() accepts
- * the layout at plausible addresses. Last line: `N passed, N failed`.
+ * the layout at plausible addresses. Results through vtl1/tests/check.h.
  *
  * The dump has, per module: `module NAME PATH`, one `mem TYPE ALLOC BASE
  * SIZE` line per memory type, `alloc A SIZE` per allocation, `kallsyms
@@ -30,13 +30,13 @@
 
 #include <heki/abi.h>
 
+#include "check.h"
 #include "module/elf.h"
 #include "module/modlayout.h"
 
 #define SIG_MAGIC	"~Module signature appended~\n"
 #define PAGE		HEKI_MODLAYOUT_PAGE_SIZE
 
-static unsigned long n_pass, n_fail;
 static __u32 kernel;
 static FILE *dump;
 
@@ -260,13 +260,7 @@ static void write_dump(const char *path, const struct heki_elf *elf,
 
 static void result(int ok, const char *path, const char *why)
 {
-	if (ok) {
-		n_pass++;
-		printf("ok %lu %s\n", n_pass + n_fail, path);
-	} else {
-		n_fail++;
-		printf("not ok %lu %s: %s\n", n_pass + n_fail, path, why);
-	}
+	check_result(ok, path, "%s", why);
 }
 
 static void one_module(const char *path)
@@ -352,6 +346,5 @@ int main(int argc, char **argv)
 	}
 	if (dump)
 		fclose(dump);
-	printf("%lu passed, %lu failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return check_done();
 }

@@ -11,12 +11,12 @@ secs=${FUZZ_SMOKE_SECONDS:-5}
 out=${FUZZ_OUT:-build/fuzz/vtl1}
 fuzzers=("$@")
 
-pass=0
-fail=0
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 if [ -z "${FUZZ_OUT:-}" ] && ! make -s -C vtl1 fuzz-build >/dev/null 2>&1; then
-	echo "FAIL fuzz_build"
-	echo "0 passed, 1 failed"
-	exit 1
+	result 0 "fuzz_build"
+	ktap_done
+	exit
 fi
 if [ ${#fuzzers[@]} -eq 0 ]; then
 	for f in "$out"/fuzz_*; do
@@ -24,25 +24,24 @@ if [ ${#fuzzers[@]} -eq 0 ]; then
 	done
 fi
 if [ ${#fuzzers[@]} -eq 0 ]; then
-	echo "FAIL no fuzzers found in $out"
-	echo "0 passed, 1 failed"
-	exit 1
+	result 0 "fuzzers found in $out"
+	ktap_done
+	exit
 fi
 for f in "${fuzzers[@]}"; do
 	work=$(mktemp -d)
 	seeds=()
-	[ -d "vtl1/fuzz/corpus/$f" ] && seeds=("vtl1/fuzz/corpus/$f")
+	for d in vtl1/fuzz/*/corpus/"$f"; do
+		[ -d "$d" ] && seeds=("$d")
+	done
 	if "$out/$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -artifact_prefix="$work/" -rss_limit_mb=4096 \
 		"$work" "${seeds[@]}" >"$work/log" 2>&1; then
 		runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$work/log")
-		echo "ok ${f}_smoke_${secs}s ($runs runs, no finding)"
-		pass=$((pass + 1))
+		result 1 "${f}_smoke_${secs}s ($runs runs, no finding)"
 	else
-		echo "FAIL ${f}_smoke_${secs}s"
-		tail -n 30 "$work/log"
-		fail=$((fail + 1))
+		tail -n 30 "$work/log" | sed 's/^/# /'
+		result 0 "${f}_smoke_${secs}s"
 	fi
 	rm -rf "$work"
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

@@ -4,7 +4,7 @@
  * guest physical memory in a malloc'd buffer, VTL1-owned frames, recorded
  * page protections, registers, VPs, failure injection, and a small
  * deterministic crypto provider (a checksum "signature" bound to a key id;
- * the real OpenSSL provider is tested in tests/parsers/).
+ * the real OpenSSL provider is tested in tests/sig/).
  */
 #ifndef HEKI_VTL1_TEST_GUEST_H
 #define HEKI_VTL1_TEST_GUEST_H

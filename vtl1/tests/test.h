@@ -1,54 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * test.h - minimal test registry for the VTL1 host tests.
- *
- * TEST(name) defines and registers a test; CHECK*() record a failure. The runner prints one line per test and, last,
- * "N passed, N failed".
+ * test.h - what the dispatch-level host tests (build/host/vtl1_tests, one
+ * TEST() per behaviour in vtl1/tests/<subsystem>/t_*.c) share: the guest
+ * layout and shortcuts of common.c. TEST(), CHECK() and the runner are
+ * check.h's.
  */
 #ifndef HEKI_VTL1_TEST_H
 #define HEKI_VTL1_TEST_H
 
 #include <stdio.h>
 #include <string.h>
+#include "check.h"
 #include "guest.h"
-
-struct test_case {
-	const char *name;
-	void (*fn)(void);
-};
-
-void test_register(const char *name, void (*fn)(void));
-void test_fail(const char *file, int line, const char *fmt, ...)
-	HEKI_VTL1_PRINTF(3, 4);
-extern int test_failed;
-
-#define TEST(name)							\
-	static void name(void);						\
-	__attribute__((constructor)) static void name##_reg(void)	\
-	{								\
-		test_register(#name, name);				\
-	}								\
-	static void name(void)
-
-/* Record a failure and carry on (a later crash fails the run too). */
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond))						\
-			test_fail(__FILE__, __LINE__, "%s", #cond);	\
-	} while (0)
-
-#define CHECK_EQ(a, b)							\
-	do {								\
-		long long a_ = (long long)(a), b_ = (long long)(b);	\
-		if (a_ != b_)						\
-			test_fail(__FILE__, __LINE__,			\
-				  "%s == %lld, expected %s == %lld",	\
-				  #a, a_, #b, b_);			\
-	} while (0)
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
 
 /* Guest physical layout used by the tests. */
 #define CHAIN_PA	0x10000ULL	/* heki_page chains */

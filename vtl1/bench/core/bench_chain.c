@@ -6,7 +6,7 @@
  *   bench_chain walk N ITER    vtl1_chain_walk() ITER times
  *   bench_chain copy N ITER    copy the chain's pages ITER times
  *
- * Prints ns per iteration. bench/run.sh runs both under callgrind with
+ * Prints ns per iteration. bench/core/chain.sh runs both under callgrind with
  * collection limited to do_walk() / do_copy() for instruction counts.
  */
 #include <stdio.h>

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# run.sh - chain walk + validation vs plain page copy, for several N:
+# chain.sh - chain walk + validation vs plain page copy, for several N:
 # wall time per call and callgrind instruction counts (collected only
 # inside do_walk / do_copy), measured in one run each. Target: walk within
 # 2x of the copy.
 set -eu
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 out=${BENCH_OUT:-build/bench/vtl1}
 bin=$out/bench_chain
 [ -x "$bin" ] || make -s -C vtl1 "$PWD/$bin"

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# ValidateModule benchmark (issue 5, item 7), included by vtl1/Makefile.
+# module/ benchmark: ValidateModule (issue 5, item 7), included by
+# vtl1/Makefile.
 # Paths are relative to vtl1/.
 #
-#   bench: bench/modverify (ValidateModule of a ~1 MiB Debian module vs
+#   bench: bench/module/modverify (ValidateModule of a ~1 MiB Debian module vs
 #          SHA-256 of its ELF plus memcmp of its memory; wall time of
 #          interleaved rounds and callgrind instruction counts, one run)
 
@@ -11,9 +12,9 @@ bench: bench-modverify
 
 .PHONY: bench-modverify
 bench-modverify: $(BENCH_OUT)/modverify
-	BENCH_OUT=$(BENCH_OUT) bench/modverify.sh
+	BENCH_OUT=$(BENCH_OUT) bench/module/modverify.sh
 
-$(BENCH_OUT)/modverify: bench/modverify.c tests/guest.c tests/guest.h \
+$(BENCH_OUT)/modverify: bench/module/modverify.c tests/guest.c tests/guest.h \
 		tests/modsim.c tests/modsim.h crypto/openssl.c crypto/openssl.h \
 		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)

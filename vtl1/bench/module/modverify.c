@@ -38,7 +38,7 @@
 #include "guest.h"
 #include "modsim.h"
 #include "sig/modsig.h"
-#include "../crypto/openssl.h"
+#include "../../crypto/openssl.h"
 
 static struct guest *g;
 static struct modsim sim;

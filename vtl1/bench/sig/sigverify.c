@@ -29,7 +29,7 @@
 
 #include "sig/modsig.h"
 #include "kdata/symtab.h"
-#include "../crypto/openssl.h"
+#include "../../crypto/openssl.h"
 
 #define NSYMS 30000ULL
 #define KBASE 0xffffffff82000000ULL

@@ -20,7 +20,7 @@
 #include <heki/abi.h>
 
 #include "heki_vtl1.h"
-#include "../crypto/openssl.h"
+#include "../../crypto/openssl.h"
 #include "kexec/pe.h"
 #include "kexec/authenticode.h"
 

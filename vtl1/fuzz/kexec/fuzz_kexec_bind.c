@@ -8,7 +8,7 @@
  * bytes, zero-padded); the rest is written to guest memory at PAGES_PA
  * (at most NPAGES pages), which is also the one KexecPages range. The
  * blob is not signature-checked here (heki_kexec_bind() runs after the
- * Authenticode check in KexecValidate). Seeds: fuzz/corpus/fuzz_kexec_bind
+ * Authenticode check in KexecValidate). Seeds: fuzz/kexec/corpus/fuzz_kexec_bind
  * (gen-kexec-bind-seeds.py): a good normal and a good crash image.
  */
 #include <stddef.h>

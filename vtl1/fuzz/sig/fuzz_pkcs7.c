@@ -15,7 +15,7 @@
 
 #include <heki/abi.h>
 
-#include "../crypto/openssl.h"
+#include "../../crypto/openssl.h"
 #include "fuzz_cert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,8 +19,8 @@
 #include <heki/abi.h>
 
 #include "sig/pkcs7.h"
-#include "../crypto/bearssl.h"
-#include "../crypto/openssl.h"
+#include "../../crypto/bearssl.h"
+#include "../../crypto/openssl.h"
 #include "fuzz_cert.h"
 
 static void *fz_alloc(void *ctx, __u64 size)

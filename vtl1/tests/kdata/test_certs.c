@@ -75,8 +75,8 @@ void test_certs(void)
 		memset(&s, 0, sizeof(s));
 		count = 99;
 		ret = heki_certs_for_each(buf, c->len, certs_count, &s, &count);
-		t_expect_ret(c->name, ret, c->want);
-		t_result(c->name, count == c->want_count && s.n == c->want_count,
+		check_err(c->name, ret, c->want);
+		check_result(count == c->want_count && s.n == c->want_count, c->name,
 			 "count %u seen %u want %u", count, s.n, c->want_count);
 		free(buf);
 	}
@@ -85,8 +85,7 @@ void test_certs(void)
 	memset(&s, 0, sizeof(s));
 	ret = heki_certs_for_each(certs_cases[2].bytes, certs_cases[2].len,
 				  certs_count, &s, NULL);
-	t_result("certs: entry lengths include the header",
-		 !ret && s.lens[0] == 5 && s.lens[1] == 4, "%llu %llu",
+	check_result(!ret && s.lens[0] == 5 && s.lens[1] == 4, "certs: entry lengths include the header", "%llu %llu",
 		 s.lens[0], s.lens[1]);
 
 	/* A callback error stops the walk and is returned. */
@@ -94,9 +93,9 @@ void test_certs(void)
 	s.fail_at = 1;
 	ret = heki_certs_for_each(certs_cases[2].bytes, certs_cases[2].len,
 				  certs_count, &s, &count);
-	t_expect_ret("certs: callback error returned", ret,
+	check_err("certs: callback error returned", ret,
 		     -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
-	t_result("certs: callback error stops the walk", s.n == 1 && count == 0,
+	check_result(s.n == 1 && count == 0, "certs: callback error stops the walk",
 		 "seen %u count %u", s.n, count);
 
 	/* HEKI_CERTS_MAX entries are fine, one more is refused. */
@@ -106,15 +105,14 @@ void test_certs(void)
 		many[4 * i + 1] = 0x82;
 	}
 	ret = heki_certs_for_each(many, 4ULL * HEKI_CERTS_MAX, NULL, NULL, &count);
-	t_result("certs: HEKI_CERTS_MAX entries accepted",
-		 !ret && count == HEKI_CERTS_MAX, "ret %d count %u", ret, count);
+	check_result(!ret && count == HEKI_CERTS_MAX, "certs: HEKI_CERTS_MAX entries accepted", "ret %d count %u", ret, count);
 	ret = heki_certs_for_each(many, 4ULL * (HEKI_CERTS_MAX + 1), NULL, NULL,
 				  &count);
-	t_expect_ret("certs: HEKI_CERTS_MAX + 1 entries -> CERTIFICATES_TOO_MANY",
+	check_err("certs: HEKI_CERTS_MAX + 1 entries -> CERTIFICATES_TOO_MANY",
 		     ret, -HEKI_VSM_ERR_CERTIFICATES_TOO_MANY);
 	free(many);
 
-	t_expect_ret("certs: NULL buffer -> SYSTEM_CERTIFICATES_INVALID",
+	check_err("certs: NULL buffer -> SYSTEM_CERTIFICATES_INVALID",
 		     heki_certs_for_each(NULL, 100, NULL, NULL, NULL),
 		     -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * test_kinfo_ext - host tests of vtl1/src/kdata/kinfo_ext.c and of the rewrite
- * rules it makes exact.
+ * test_kinfo_ext.c - host tests of vtl1/src/kdata/kinfo_ext.c and of the
+ * rewrite rules it makes exact (module/: heki_modlayout_kernel_of(),
+ * heki_rw_apply_kinfo()).
  *
  * Parser: table-driven KernelInfo blobs (32 bytes + extension + pv_ops
  * values + tail), each case one change to a valid blob and the exact
@@ -14,8 +15,6 @@
  * and retpolines (RETPOLINE, RETPOLINE_LFENCE, none, ITS) pinned by the
  * CPU capability words, the other form refused, no words = old rules;
  * heki_rw_alt_final(): the last applied entry of an ALTERNATIVE_2 range.
- *
- * Last line "N passed, N failed"; exit status 1 on any failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,24 +22,16 @@
 
 #include <heki/abi.h>
 
+#include "harness.h"
 #include "kdata/kinfo_ext.h"
 #include "module/modlayout.h"
 #include "module/rewrite.h"
 #include "kdata/symtab.h"
 
-static unsigned long passed, failed;
-
 static void result(int ok, const char *group, const char *name,
 		   long got, long want)
 {
-	if (ok) {
-		passed++;
-		printf("ok %s: %s\n", group, name);
-	} else {
-		failed++;
-		printf("FAIL %s: %s: got %ld, want %ld\n", group, name, got,
-		       want);
-	}
+	check_group(ok, group, name, "got %ld, want %ld", got, want);
 }
 
 #define E(x) (-HEKI_VSM_ERR_##x)
@@ -853,7 +844,7 @@ static void test_alt_final(void)
 	}
 }
 
-int main(void)
+void test_kinfo_ext(void)
 {
 	test_parse();
 	test_old_reader();
@@ -861,6 +852,4 @@ int main(void)
 	test_rules();
 	test_pinned();
 	test_alt_final();
-	printf("%lu passed, %lu failed\n", passed, failed);
-	return failed ? 1 : 0;
 }

@@ -107,22 +107,19 @@ static void test_patch_rules(void)
 		const struct patch_case *c = &patch_cases[i];
 
 		p = mkpatch(c->pa0, c->pa1, c->size);
-		t_expect_ret(c->name, heki_patch_validate(&p), c->want);
+		check_err(c->name, heki_patch_validate(&p), c->want);
 	}
 	p = mkpatch(0x1000, 0, 5);
 	p.reserved_22[0] = 0xff;
 	p.code[4] = 0xcc;
-	t_expect_ret("patch: reserved bytes ignored", heki_patch_validate(&p), 0);
+	check_err("patch: reserved bytes ignored", heki_patch_validate(&p), 0);
 
 	p = mkpatch(0x1ffe, 0x7000, 5);
-	t_result("patch: first_page_len of a crossing patch",
-		 heki_patch_first_page_len(&p) == 2, NULL);
+	check_result(heki_patch_first_page_len(&p) == 2, "patch: first_page_len of a crossing patch", NULL);
 	p = mkpatch(0x3000, 0, 5);
-	t_result("patch: first_page_len of an aligned patch",
-		 heki_patch_first_page_len(&p) == 5, NULL);
+	check_result(heki_patch_first_page_len(&p) == 5, "patch: first_page_len of an aligned patch", NULL);
 	p = mkpatch(0x1fff, 0x9000, 5);
-	t_result("patch: first_page_len of a 1-byte head",
-		 heki_patch_first_page_len(&p) == 1, NULL);
+	check_result(heki_patch_first_page_len(&p) == 1, "patch: first_page_len of a 1-byte head", NULL);
 }
 
 static void test_patchinfo_buffers(void)
@@ -133,17 +130,15 @@ static void test_patchinfo_buffers(void)
 	__u32 count = 0;
 	int ret;
 
-	t_result("patchinfo: empty buffer is valid",
-		 heki_patchinfo_parse(NULL, 0, pi_cb, &s, &count) == 0 &&
-		 count == 0 && s.n == 0, NULL);
+	check_result(heki_patchinfo_parse(NULL, 0, pi_cb, &s, &count) == 0 &&
+		 count == 0 && s.n == 0, "patchinfo: empty buffer is valid", NULL);
 
 	/* §7.23: two records back to back, stride 48 + 24 * patch_index. */
 	pi_record(&b, HEKI_PATCH_TYPE_JUMP_LABEL, 1, 1, 1, 0x10000);
 	pi_record(&b, HEKI_PATCH_TYPE_JUMP_LABEL, 3, 8, 3, 0x20000);
 	ret = heki_patchinfo_parse(b.buf, b.len, pi_cb, &s, &count);
-	t_result("patchinfo: litebox_7_23 two records, one stride",
-		 ret == 0 && count == 4 && s.n == 4 && s.pa0[0] == 0x10000 &&
-		 s.pa0[1] == 0x20000 && s.pa0[3] == 0x20020,
+	check_result(ret == 0 && count == 4 && s.n == 4 && s.pa0[0] == 0x10000 &&
+		 s.pa0[1] == 0x20000 && s.pa0[3] == 0x20020, "patchinfo: litebox_7_23 two records, one stride",
 		 "ret %d count %u seen %u", ret, count, s.n);
 
 	/* The same buffer at an odd address. */
@@ -153,18 +148,17 @@ static void test_patchinfo_buffers(void)
 		memcpy(odd + 1, b.buf, b.len);
 		memset(&s, 0, sizeof(s));
 		ret = heki_patchinfo_parse(odd + 1, b.len, pi_cb, &s, &count);
-		t_result("patchinfo: misaligned buffer read by copy",
-			 ret == 0 && s.n == 4, "ret %d", ret);
-		t_expect_ret("patchinfo: trailing byte -> PATCH_INFO_TRUNCATED",
+		check_result(ret == 0 && s.n == 4, "patchinfo: misaligned buffer read by copy", "ret %d", ret);
+		check_err("patchinfo: trailing byte -> PATCH_INFO_TRUNCATED",
 			     heki_patchinfo_parse(odd + 1, b.len + 1, NULL, NULL,
 						  NULL),
 			     -HEKI_VSM_ERR_PATCH_INFO_TRUNCATED);
 		free(odd);
 	}
-	t_expect_ret("patchinfo: 47-byte header -> PATCH_INFO_TRUNCATED",
+	check_err("patchinfo: 47-byte header -> PATCH_INFO_TRUNCATED",
 		     heki_patchinfo_parse(b.buf, 47, NULL, NULL, NULL),
 		     -HEKI_VSM_ERR_PATCH_INFO_TRUNCATED);
-	t_expect_ret("patchinfo: last patch cut -> PATCH_INFO_TRUNCATED",
+	check_err("patchinfo: last patch cut -> PATCH_INFO_TRUNCATED",
 		     heki_patchinfo_parse(b.buf, b.len - 1, NULL, NULL, NULL),
 		     -HEKI_VSM_ERR_PATCH_INFO_TRUNCATED);
 	/*
@@ -180,7 +174,7 @@ static void test_patchinfo_buffers(void)
 		memset(g.buf + g.len, 0, 24);
 		g.len += 24;
 		pi_record(&g, HEKI_PATCH_TYPE_JUMP_LABEL, 3, 8, 3, 0x20000);
-		t_expect_ret("patchinfo: litebox_7_23 double-advance layout refused",
+		check_err("patchinfo: litebox_7_23 double-advance layout refused",
 			     heki_patchinfo_parse(g.buf, g.len, NULL, NULL, NULL),
 			     -HEKI_VSM_ERR_PATCH_INFO_EMPTY);
 		free(g.buf);
@@ -190,10 +184,9 @@ static void test_patchinfo_buffers(void)
 	memcpy(b.buf + 48 + 24 + 48 + 24, &bad, 24);
 	memset(&s, 0, sizeof(s));
 	ret = heki_patchinfo_parse(b.buf, b.len, pi_cb, &s, &count);
-	t_expect_ret("patchinfo: invalid patch -> its PATCH_* code", ret,
+	check_err("patchinfo: invalid patch -> its PATCH_* code", ret,
 		     -HEKI_VSM_ERR_PATCH_PA1_MISSING);
-	t_result("patchinfo: no callback before the whole buffer is valid",
-		 s.n == 0, "seen %u", s.n);
+	check_result(s.n == 0, "patchinfo: no callback before the whole buffer is valid", "seen %u", s.n);
 	free(b.buf);
 
 	/* A callback error stops the walk and is returned. */
@@ -201,10 +194,10 @@ static void test_patchinfo_buffers(void)
 	pi_record(&b, HEKI_PATCH_TYPE_JUMP_LABEL, 3, 3, 3, 0x10000);
 	memset(&s, 0, sizeof(s));
 	s.fail_at = 2;
-	t_expect_ret("patchinfo: callback error returned",
+	check_err("patchinfo: callback error returned",
 		     heki_patchinfo_parse(b.buf, b.len, pi_cb, &s, NULL),
 		     -HEKI_VSM_ERR_NO_MEMORY);
-	t_result("patchinfo: callback error stops the walk", s.n == 2, NULL);
+	check_result(s.n == 2, "patchinfo: callback error stops the walk", NULL);
 	free(b.buf);
 }
 
@@ -242,7 +235,7 @@ static void test_patchinfo_headers(void)
 		struct pibuf b = { 0 };
 
 		pi_record(&b, c->type, c->n, c->max, c->present, 0x40000);
-		t_expect_ret(c->name,
+		check_err(c->name,
 			     heki_patchinfo_parse(b.buf, b.len, NULL, NULL, NULL),
 			     c->want);
 		free(b.buf);
@@ -258,10 +251,9 @@ static void test_patchinfo_limit(void)
 	pi_record(&b, 0, HEKI_PATCHINFO_MAX_PATCHES, HEKI_PATCHINFO_MAX_PATCHES,
 		  HEKI_PATCHINFO_MAX_PATCHES, 0x100000);
 	ret = heki_patchinfo_parse(b.buf, b.len, NULL, NULL, &count);
-	t_result("patchinfo: HEKI_PATCHINFO_MAX_PATCHES accepted",
-		 ret == 0 && count == HEKI_PATCHINFO_MAX_PATCHES, "ret %d", ret);
+	check_result(ret == 0 && count == HEKI_PATCHINFO_MAX_PATCHES, "patchinfo: HEKI_PATCHINFO_MAX_PATCHES accepted", "ret %d", ret);
 	pi_record(&b, 0, 1, 1, 1, 0x200000);
-	t_expect_ret("patchinfo: one more -> PATCH_INFO_TOO_MANY",
+	check_err("patchinfo: one more -> PATCH_INFO_TOO_MANY",
 		     heki_patchinfo_parse(b.buf, b.len, NULL, NULL, NULL),
 		     -HEKI_VSM_ERR_PATCH_INFO_TOO_MANY);
 	free(b.buf);

@@ -79,15 +79,14 @@ static void test_kernel_info(void)
 	__u64 v[4] = { 1, 2, 3, 0x1122334455667788ULL };
 
 	memcpy(raw + 1, v, sizeof(v));
-	t_expect_ret("kinfo: 31 bytes -> KERNEL_INFO_TOO_SMALL",
+	check_err("kinfo: 31 bytes -> KERNEL_INFO_TOO_SMALL",
 		     heki_kernel_info_parse(raw, 31, &ki),
 		     -HEKI_VSM_ERR_KERNEL_INFO_TOO_SMALL);
-	t_expect_ret("kinfo: NULL -> KERNEL_INFO_TOO_SMALL",
+	check_err("kinfo: NULL -> KERNEL_INFO_TOO_SMALL",
 		     heki_kernel_info_parse(NULL, 32, &ki),
 		     -HEKI_VSM_ERR_KERNEL_INFO_TOO_SMALL);
-	t_result("kinfo: misaligned 33-byte buffer read by copy",
-		 heki_kernel_info_parse(raw + 1, 33, &ki) == 0 &&
-		 ki.ksymtab_start == 1 && ki.ksymtab_gpl_end == v[3], NULL);
+	check_result(heki_kernel_info_parse(raw + 1, 33, &ki) == 0 &&
+		 ki.ksymtab_start == 1 && ki.ksymtab_gpl_end == v[3], "kinfo: misaligned 33-byte buffer read by copy", NULL);
 }
 
 static void test_symtab_basic(void)
@@ -107,39 +106,35 @@ static void test_symtab_basic(void)
 	kimg_name(&k, 1200, "zeta");	/* repeated: the later entry wins */
 	kimg_name(&k, 1300, "caf\xc3\xa9");
 	ret = kimg_build(&k, &t, 16, 4);
-	t_expect_ret("symtab: valid table builds", ret, 0);
-	t_result("symtab: repeated name kept once", t.count == 3, "count %u",
+	check_err("symtab: valid table builds", ret, 0);
+	check_result(t.count == 3, "symtab: repeated name kept once", "count %u",
 		 t.count);
-	t_result("symtab: value = entry VA + value_offset",
-		 lookup_is(&t, "alpha", KBASE + 28 - 0x40), NULL);
-	t_result("symtab: later repeated name wins",
-		 lookup_is(&t, "zeta", KBASE + 40 + 8), NULL);
-	t_result("symtab: UTF-8 name found", lookup_is(&t, "caf\xc3\xa9",
-						    KBASE + 52 + 12), NULL);
-	t_expect_ret("symtab: missing name -> SYMBOL_NOT_FOUND",
+	check_result(lookup_is(&t, "alpha", KBASE + 28 - 0x40), "symtab: value = entry VA + value_offset", NULL);
+	check_result(lookup_is(&t, "zeta", KBASE + 40 + 8), "symtab: later repeated name wins", NULL);
+	check_result(lookup_is(&t, "caf\xc3\xa9",
+						    KBASE + 52 + 12), "symtab: UTF-8 name found", NULL);
+	check_err("symtab: missing name -> SYMBOL_NOT_FOUND",
 		     heki_symtab_lookup(&t, "alph", 4, &v),
 		     -HEKI_VSM_ERR_SYMBOL_NOT_FOUND);
-	t_expect_ret("symtab: over-long lookup key -> SYMBOL_NOT_FOUND",
+	check_err("symtab: over-long lookup key -> SYMBOL_NOT_FOUND",
 		     heki_symtab_lookup(&t, "alpha", 600, &v),
 		     -HEKI_VSM_ERR_SYMBOL_NOT_FOUND);
 	heki_symtab_free(&t, &t_platform);
-	t_result("symtab: free leaves an empty table", t.count == 0 &&
+	check_result(t.count == 0 &&
 		 heki_symtab_lookup(&t, "alpha", 5, &v) ==
-		 -HEKI_VSM_ERR_SYMBOL_NOT_FOUND, NULL);
+		 -HEKI_VSM_ERR_SYMBOL_NOT_FOUND, "symtab: free leaves an empty table", NULL);
 
 	/* §7.18: an entry at an odd offset is read by copy, not asserted. */
 	memset(k.buf, 0, k.len);
 	kimg_sym(&k, 17, 4, 2001);
 	kimg_name(&k, 2001, "odd");
 	ret = kimg_build(&k, &t, 17, 1);
-	t_result("symtab: litebox_7_18 misaligned entry read by copy",
-		 ret == 0 && lookup_is(&t, "odd", KBASE + 17 + 4), "ret %d", ret);
+	check_result(ret == 0 && lookup_is(&t, "odd", KBASE + 17 + 4), "symtab: litebox_7_18 misaligned entry read by copy", "ret %d", ret);
 	heki_symtab_free(&t, &t_platform);
 
 	/* start == end: a valid, empty table. */
 	ret = kimg_build(&k, &t, 17, 0);
-	t_result("symtab: empty range gives an empty table",
-		 ret == 0 && t.count == 0, "ret %d", ret);
+	check_result(ret == 0 && t.count == 0, "symtab: empty range gives an empty table", "ret %d", ret);
 	heki_symtab_free(&t, &t_platform);
 	free(k.buf);
 }
@@ -161,34 +156,31 @@ static void test_symtab_gaps(void)
 	kimg_name(&k, 4096 + 100, "second_page_name");
 	kimg_name(&k, 4096 + 300, "after_the_gap");
 	ret = kimg_build(&k, &t, 4096 - 12, 0);
-	t_expect_ret("symtab: litebox_7_24 empty table at region end", ret, 0);
+	check_err("symtab: litebox_7_24 empty table at region end", ret, 0);
 	heki_symtab_free(&t, &t_platform);
 
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE + 4096 - 12, KBASE + 4096);
-	t_result("symtab: litebox_7_24 name across a VA gap resolved exactly",
-		 ret == 0 && lookup_is(&t, "second_page_name", KBASE + 4096 - 12),
+	check_result(ret == 0 && lookup_is(&t, "second_page_name", KBASE + 4096 - 12), "symtab: litebox_7_24 name across a VA gap resolved exactly",
 		 "ret %d", ret);
 	heki_symtab_free(&t, &t_platform);
 
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE + 0x10000, KBASE + 0x10000 + 12);
-	t_result("symtab: litebox_7_24 entry after the gap read at its VA",
-		 ret == 0 && lookup_is(&t, "after_the_gap", KBASE + 0x10000),
+	check_result(ret == 0 && lookup_is(&t, "after_the_gap", KBASE + 0x10000), "symtab: litebox_7_24 entry after the gap read at its VA",
 		 "ret %d", ret);
 	heki_symtab_free(&t, &t_platform);
 
 	/* A table spanning the VA gap with more entries than the buffer holds. */
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE, KBASE + 12 * 5000);
-	t_result("symtab: more entries than buffer bytes refused before allocating",
-		 ret == -HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED && t_alloc_live == 0,
+	check_result(ret == -HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED && t_alloc_live == 0, "symtab: more entries than buffer bytes refused before allocating",
 		 "ret %d", ret);
 
 	/* An entry that straddles the gap is refused. */
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE + 4096 - 6, KBASE + 4096 + 6);
-	t_expect_ret("symtab: entry inside the VA gap -> SYMBOL_ENTRY_UNMAPPED",
+	check_err("symtab: entry inside the VA gap -> SYMBOL_ENTRY_UNMAPPED",
 		     ret, -HEKI_VSM_ERR_SYMBOL_ENTRY_UNMAPPED);
 
 	/* A name whose VA falls into the hole. */
@@ -199,7 +191,7 @@ static void test_symtab_gaps(void)
 	}
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE, KBASE + 12);
-	t_expect_ret("symtab: name VA in the gap -> SYMBOL_NAME_OFFSET_INVALID",
+	check_err("symtab: name VA in the gap -> SYMBOL_NAME_OFFSET_INVALID",
 		     ret, -HEKI_VSM_ERR_SYMBOL_NAME_OFFSET_INVALID);
 
 	/* A name running to the end of a run (the gap) has no terminator. */
@@ -207,7 +199,7 @@ static void test_symtab_gaps(void)
 	kimg_sym(&k, 0, 0, 4000);
 	ret = heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, k.nr,
 				KBASE, KBASE + 12);
-	t_expect_ret("symtab: name ends at a VA gap -> SYMBOL_NAME_NO_TERMINATOR",
+	check_err("symtab: name ends at a VA gap -> SYMBOL_NAME_NO_TERMINATOR",
 		     ret, -HEKI_VSM_ERR_SYMBOL_NAME_NO_TERMINATOR);
 	free(k.buf);
 }
@@ -223,14 +215,14 @@ static void test_symtab_table_errors(void)
 	kimg_sym(&k, 0, 0, 100);
 	kimg_name(&k, 100, "x");
 
-	t_expect_ret("symtab: empty buffer -> SYMBOL_TABLE_EMPTY",
+	check_err("symtab: empty buffer -> SYMBOL_TABLE_EMPTY",
 		     heki_symtab_build(&t, &t_platform, k.buf, 0, k.r, 1, KBASE,
 				       KBASE), -HEKI_VSM_ERR_SYMBOL_TABLE_EMPTY);
-	t_expect_ret("symtab: no regions -> SYMBOL_TABLE_EMPTY",
+	check_err("symtab: no regions -> SYMBOL_TABLE_EMPTY",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, 0,
 				       KBASE, KBASE),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_EMPTY);
-	t_expect_ret("symtab: buffer over HEKI_VTL1_MAX_KDATA_SIZE -> TOO_LARGE",
+	check_err("symtab: buffer over HEKI_VTL1_MAX_KDATA_SIZE -> TOO_LARGE",
 		     heki_symtab_build(&t, &t_platform, k.buf,
 				       HEKI_VTL1_MAX_KDATA_SIZE + 1, k.r, 1,
 				       KBASE, KBASE),
@@ -238,52 +230,52 @@ static void test_symtab_table_errors(void)
 
 	r[0].va = KBASE;
 	r[0].len = 4000;
-	t_expect_ret("symtab: region lengths != buffer -> REGIONS_INVALID",
+	check_err("symtab: region lengths != buffer -> REGIONS_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, r, 1, KBASE,
 				       KBASE + 12),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REGIONS_INVALID);
 	r[0].len = 2048;
 	r[1].va = KBASE + 1024;
 	r[1].len = 2048;
-	t_expect_ret("symtab: overlapping regions -> REGIONS_INVALID",
+	check_err("symtab: overlapping regions -> REGIONS_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, r, 2, KBASE,
 				       KBASE + 12),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REGIONS_INVALID);
 	r[1].va = KBASE - 4096;
-	t_expect_ret("symtab: regions out of VA order -> REGIONS_INVALID",
+	check_err("symtab: regions out of VA order -> REGIONS_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, r, 2, KBASE,
 				       KBASE + 12),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REGIONS_INVALID);
 	r[0].va = ~0ULL - 100;
 	r[0].len = 4096;
-	t_expect_ret("symtab: region VA + len overflows -> REGIONS_INVALID",
+	check_err("symtab: region VA + len overflows -> REGIONS_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, r, 1,
 				       r[0].va, r[0].va),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REGIONS_INVALID);
-	t_expect_ret("symtab: too many regions -> REGIONS_INVALID",
+	check_err("symtab: too many regions -> REGIONS_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, r,
 				       HEKI_SYMTAB_MAX_REGIONS + 1, KBASE, KBASE),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REGIONS_INVALID);
 
-	t_expect_ret("symtab: start below the data -> SYMBOL_TABLE_OUT_OF_RANGE",
+	check_err("symtab: start below the data -> SYMBOL_TABLE_OUT_OF_RANGE",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, 1,
 				       KBASE - 12, KBASE),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_OUT_OF_RANGE);
-	t_expect_ret("symtab: end past the data -> SYMBOL_TABLE_OUT_OF_RANGE",
+	check_err("symtab: end past the data -> SYMBOL_TABLE_OUT_OF_RANGE",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, 1,
 				       KBASE + 4092, KBASE + 4104),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_OUT_OF_RANGE);
-	t_expect_ret("symtab: litebox_7_15 end < start -> SYMBOL_TABLE_REVERSED",
+	check_err("symtab: litebox_7_15 end < start -> SYMBOL_TABLE_REVERSED",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, 1,
 				       KBASE + 24, KBASE + 12),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_REVERSED);
-	t_expect_ret("symtab: 13-byte table -> SYMBOL_TABLE_LENGTH_INVALID",
+	check_err("symtab: 13-byte table -> SYMBOL_TABLE_LENGTH_INVALID",
 		     heki_symtab_build(&t, &t_platform, k.buf, k.len, k.r, 1,
 				       KBASE, KBASE + 13),
 		     -HEKI_VSM_ERR_SYMBOL_TABLE_LENGTH_INVALID);
-	t_result("symtab: table untouched by failures", t.count == 0 &&
-		 !t.syms && !t.names, NULL);
-	t_result("symtab: no allocation leaked", t_alloc_live == 0, "%ld live",
+	check_result(t.count == 0 &&
+		 !t.syms && !t.names, "symtab: table untouched by failures", NULL);
+	check_result(t_alloc_live == 0, "symtab: no allocation leaked", "%ld live",
 		 t_alloc_live);
 	free(k.buf);
 }
@@ -348,12 +340,12 @@ static void test_symtab_entry_errors(void)
 		else
 			memset(k.buf + c->name_at, 'a', c->fill);
 		ret = kimg_build(&k, &t, 0, 2);
-		t_expect_ret(c->name, ret, c->want);
+		check_err(c->name, ret, c->want);
 		if (!ret)
 			heki_symtab_free(&t, &t_platform);
 		free(k.buf);
 	}
-	t_result("symtab: entry errors leak nothing", t_alloc_live == 0,
+	check_result(t_alloc_live == 0, "symtab: entry errors leak nothing",
 		 "%ld live", t_alloc_live);
 }
 
@@ -371,13 +363,12 @@ static void test_symtab_limits(void)
 	for (i = 0; i < n; i++)
 		kimg_sym(&k, i * 12, 0, n * 12);
 	ret = kimg_build(&k, &t, 0, n);
-	t_expect_ret("symtab: names over HEKI_SYMTAB_MAX_NAME_BYTES -> TOO_LARGE",
+	check_err("symtab: names over HEKI_SYMTAB_MAX_NAME_BYTES -> TOO_LARGE",
 		     ret, -HEKI_VSM_ERR_SYMBOL_TABLE_TOO_LARGE);
 	ret = kimg_build(&k, &t, 0, n - 1);
-	t_expect_ret("symtab: names at HEKI_SYMTAB_MAX_NAME_BYTES accepted", ret, 0);
-	t_result("symtab: all-equal names collapse to the last",
-		 !ret && t.count == 1 &&
-		 lookup_is(&t, (const char *)k.buf + n * 12, KBASE + (n - 2) * 12),
+	check_err("symtab: names at HEKI_SYMTAB_MAX_NAME_BYTES accepted", ret, 0);
+	check_result(!ret && t.count == 1 &&
+		 lookup_is(&t, (const char *)k.buf + n * 12, KBASE + (n - 2) * 12), "symtab: all-equal names collapse to the last",
 		 NULL);
 	if (!ret)
 		heki_symtab_free(&t, &t_platform);
@@ -387,7 +378,7 @@ static void test_symtab_limits(void)
 	n = HEKI_SYMTAB_MAX_SYMBOLS + 1;
 	kimg_init(&k, n * 12);
 	ret = kimg_build(&k, &t, 0, n);
-	t_expect_ret("symtab: HEKI_SYMTAB_MAX_SYMBOLS + 1 entries -> TOO_LARGE",
+	check_err("symtab: HEKI_SYMTAB_MAX_SYMBOLS + 1 entries -> TOO_LARGE",
 		     ret, -HEKI_VSM_ERR_SYMBOL_TABLE_TOO_LARGE);
 	free(k.buf);
 
@@ -405,7 +396,7 @@ static void test_symtab_limits(void)
 		t_alloc_fail_at = 0;
 		snprintf(name, sizeof(name),
 			 "symtab: allocation %d fails -> NO_MEMORY, no leak", fail);
-		t_result(name, ret == -HEKI_VSM_ERR_NO_MEMORY && t_alloc_live == 0,
+		check_result(ret == -HEKI_VSM_ERR_NO_MEMORY && t_alloc_live == 0, name,
 			 "ret %d live %ld", ret, t_alloc_live);
 	}
 	free(k.buf);
@@ -429,7 +420,7 @@ static void test_symtab_30000(void)
 		off += strlen(s) + 1;
 	}
 	ret = kimg_build(&k, &t, 0, n);
-	t_result("symtab: 30000 symbols build", ret == 0 && t.count == n,
+	check_result(ret == 0 && t.count == n, "symtab: 30000 symbols build",
 		 "ret %d count %u", ret, t.count);
 	for (i = 0; !ret && i < n; i += 997) {
 		__u64 v;
@@ -439,12 +430,12 @@ static void test_symtab_30000(void)
 		    v != KBASE + i * 12 + i)
 			ok = 0;
 	}
-	t_result("symtab: 30000 symbols look up to their values", !ret && ok,
+	check_result(!ret && ok, "symtab: 30000 symbols look up to their values",
 		 NULL);
 	for (i = 1; !ret && i < t.count; i++)
 		if (strcmp(t.syms[i - 1].name, t.syms[i].name) >= 0)
 			ok = 0;
-	t_result("symtab: table sorted and unique", !ret && ok, NULL);
+	check_result(!ret && ok, "symtab: table sorted and unique", NULL);
 	if (!ret)
 		heki_symtab_free(&t, &t_platform);
 	free(k.buf);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * at.h - host tests of the PE reader, the Authenticode check and its
- * KexecValidate wiring: result counters, test data, crypto providers.
+ * at.h - the kexec/ host tests (test_kexec): the kimage parser, the PE
+ * reader, the Authenticode check and its KexecValidate wiring on the
+ * installed Debian kernel: test data, crypto providers. Results through the
+ * shared runner (../check.h).
  */
 #ifndef _HEKI_AT_H
 #define _HEKI_AT_H
@@ -10,14 +12,7 @@
 #include <heki/abi.h>
 #include "heki_vtl1.h"
 
-extern unsigned long t_passed, t_failed;
-
-/* One result line; @ok decides PASS/FAIL. */
-void t_result(int ok, const char *name, const char *fmt, ...)
-	HEKI_VTL1_PRINTF(3, 4);
-/* Expect @got == @want (0 or -HEKI_VSM_ERR_*), names both on failure. */
-int t_expect_err(const char *name, int got, int want);
-const char *t_err_name(int err);
+#include "check.h"
 
 /**
  * struct at_file - a file the run script prepared
@@ -79,6 +74,7 @@ size_t at_unhex(const char *hex, __u8 *out, size_t max);
 long at_find(const __u8 *buf, size_t len, size_t from, const void *needle,
 	     size_t nlen);
 
+void test_kimage(void);
 void test_pe(void);
 void test_verify(void);
 void test_kexec(void);

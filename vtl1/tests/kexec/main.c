@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * main.c - runner of the Authenticode host tests. Usage:
- *   test_authenticode DATA_DIR
- * DATA_DIR is what run.sh prepares (see struct at_data). Prints one line
- * per result and, last, "N passed, N failed".
+ * main.c - test_kexec, the kexec/ host tests. Usage: test_kexec DATA_DIR
+ * (DATA_DIR is what run.sh prepares, see struct at_data). The kimage
+ * parser cases need no data and run first.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include "crypto/openssl.h"
 #include "crypto/bearssl.h"
 
-unsigned long t_passed, t_failed;
 struct at_data at;
 
 static void *br_alloc(void *actx, __u64 size)
@@ -36,46 +34,6 @@ struct at_provider at_providers[2] = {
 	{ "bearssl", &br },
 };
 const unsigned int at_nr_providers = HEKI_ARRAY_SIZE(at_providers);
-
-void t_result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %s", ok ? "PASS" : "FAIL", name);
-	if (fmt) {
-		printf(": ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	if (ok)
-		t_passed++;
-	else
-		t_failed++;
-}
-
-const char *t_err_name(int err)
-{
-	const struct heki_error_desc *d;
-
-	if (!err)
-		return "OK";
-	d = heki_vsm_error_desc((enum heki_vsm_error)-err);
-	return d ? d->name : "?";
-}
-
-int t_expect_err(const char *name, int got, int want)
-{
-	int ok = got == want;
-
-	if (ok)
-		t_result(1, name, NULL);
-	else
-		t_result(0, name, "got %d (%s), want %d (%s)", got,
-			 t_err_name(got), want, t_err_name(want));
-	return ok;
-}
 
 __u8 *at_dup(const struct at_file *f)
 {
@@ -131,22 +89,7 @@ void at_keyring_free(const struct at_provider *p, void *kr)
 
 static void load(const char *dir, const char *name, struct at_file *f)
 {
-	char path[4096];
-	FILE *fp;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "rb");
-	n = fp && !fseek(fp, 0, SEEK_END) ? ftell(fp) : -1;
-	if (n < 0 || fseek(fp, 0, SEEK_SET)) {
-		fprintf(stderr, "cannot read %s\n", path);
-		exit(2);
-	}
-	f->len = (size_t)n;
-	f->data = malloc(f->len ? f->len : 1);
-	if (!f->data || fread(f->data, 1, f->len, fp) != f->len)
-		exit(2);
-	fclose(fp);
+	f->data = check_read_file(dir, name, &f->len);
 }
 
 static void load_hex(const char *dir, const char *name, char *out, size_t max)
@@ -165,10 +108,11 @@ int main(int argc, char **argv)
 {
 	const char *d;
 
+	test_kimage();
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
-		printf("0 passed, 1 failed\n");
-		return 1;
+		check_result(0, "kexec: data directory given",
+			     "usage: %s DATA_DIR", argv[0]);
+		return check_done();
 	}
 	d = argv[1];
 	heki_vtl1_crypto_bearssl_init(&br, &br_ctx);
@@ -191,7 +135,5 @@ int main(int argc, char **argv)
 	test_pe();
 	test_verify();
 	test_kexec();
-
-	printf("%lu passed, %lu failed\n", t_passed, t_failed);
-	return t_failed ? 1 : 0;
+	return check_done();
 }

@@ -1,20 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# run.sh - PE reader, Authenticode check and KexecValidate wiring on the
-# installed, Debian-signed /boot/vmlinuz-*-amd64, under ASan + UBSan.
+# run.sh - the kexec/ suite: the kimage parser, the PE reader, the
+# Authenticode check and KexecValidate wiring on the installed, Debian-signed
+# /boot/vmlinuz-*-amd64, under ASan + UBSan (test_kexec).
 #
 # Prepares, in a private directory: the kernel, the certificate embedded
 # in its signature (openssl pkcs7 -print_certs), an unrelated certificate,
 # an impostor (the signer's issuer and serial, another key), the kernel
 # re-signed by osslsigncode with a test key (SHA-256/384/512/1, and with
 # trailing data), and osslsigncode's own image digests for the
-# cross-check. Run from the repository root; prints "N passed, N failed"
-# last.
+# cross-check. Run from the repository root; prints "# N skipped" and
+# "N passed, N failed" last.
 set -uo pipefail
 
 fail() {
-	echo "authenticode: $*" >&2
+	echo "not ok 1 kexec: $*"
+	echo "# 0 skipped"
 	echo "0 passed, 1 failed"
 	exit 1
 }
@@ -23,8 +25,8 @@ vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 [ -n "$vmlinuz" ] || fail "no /boot/vmlinuz-*-amd64 (scripts/setup.sh installs linux-image-amd64)"
 command -v osslsigncode >/dev/null || fail "osslsigncode missing (scripts/setup.sh)"
 
-mkdir -p build/host/authenticode
-out=$(cd "$(mktemp -d build/host/authenticode/run.XXXXXX)" && pwd)
+mkdir -p build/host/kexec
+out=$(cd "$(mktemp -d build/host/kexec/run.XXXXXX)" && pwd)
 trap 'rm -rf "$out"' EXIT
 d=$out/data
 mkdir -p "$d"
@@ -90,10 +92,10 @@ PY
 
 prepare >"$out/prepare.log" 2>&1 || { cat "$out/prepare.log" >&2; fail "test data preparation failed"; }
 
-make -s -C vtl1/tests/authenticode OUT="$out" >&2 || fail "build failed"
+make -s -C vtl1/tests/kexec OUT="$out" >&2 || fail "build failed"
 
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$out/test_authenticode" "$d"
+	"$out/test_kexec" "$d"
 rc=$?
 exit $rc

@@ -309,23 +309,23 @@ static void accepted(void)
 
 	g->nr_ev = 0;
 	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
-	t_result(ret == 0, name("kexec_signed_vmlinuz_accepted"), "%lld %s",
+	check_result(ret == 0, name("kexec_signed_vmlinuz_accepted"), "%lld %s",
 		 (long long)ret, logline(g));
-	t_result(all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
+	check_result(all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
 			   HEKI_VTL1_OWNER_KEXEC) &&
 		 all_owned(g, KIMG_PA, KIMG_PA + sizeof(struct heki_kimage),
 			   HEKI_VTL1_OWNER_KEXEC) &&
 		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC),
 		 name("kexec_accepted_blob_image_pages_protected"), NULL);
-	t_result(g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] ==
+	check_result(g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] ==
 		 (__u8)(__force __u32)heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ),
 		 name("kexec_accepted_blob_read_only"), "prot %#x",
 		 g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT]);
 	/* LiteBox 7.3: the blob is read after it became read-only. */
 	mod = guest_event_index(g, GUEST_EV_MODIFY, KBLOB_PA);
 	copy = guest_event_index(g, GUEST_EV_COPY_FROM, KBLOB_PA);
-	t_result(mod >= 0 && copy > mod,
+	check_result(mod >= 0 && copy > mod,
 		 name("litebox_7_3_blob_copied_after_protection"),
 		 "modify event %d, copy event %d", mod, copy);
 	guest_free(g);
@@ -343,11 +343,11 @@ static void refused(void)
 	x ^= 0x40;
 	guest_write(g, KBLOB_PA + 0x10000, &x, 1);
 	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
-	t_result(ret == -HEKI_EKEYREJECTED &&
+	check_result(ret == -HEKI_EKEYREJECTED &&
 		 strstr(g->last_log, "AUTHENTICODE_IMAGE_DIGEST_MISMATCH"),
 		 name("kexec_tampered_blob_refused"), "%lld %s",
 		 (long long)ret, logline(g));
-	t_result(nothing_kexec(g) &&
+	check_result(nothing_kexec(g) &&
 		 g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] == 0xF &&
 		 g->prot[KPAGES_PA >> HEKI_PAGE_SHIFT] == 0xF,
 		 name("kexec_refused_leaves_nothing_protected"), NULL);
@@ -355,7 +355,7 @@ static void refused(void)
 
 	g = guest_with(&at.other);
 	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
-	t_result(ret == -HEKI_ENOKEY && nothing_kexec(g),
+	check_result(ret == -HEKI_ENOKEY && nothing_kexec(g),
 		 name("kexec_unknown_cert_refused_nothing_protected"),
 		 "%lld %s", (long long)ret, logline(g));
 	guest_free(g);
@@ -364,7 +364,7 @@ static void refused(void)
 	ranges(g, r, KPAGES_PA);
 	r[1] = r[2];
 	ret = call_chain(g, KEXEC, r, 2, 0);
-	t_result(ret == -HEKI_EINVAL &&
+	check_result(ret == -HEKI_EINVAL &&
 		 strstr(g->last_log, "KEXEC_BLOB_MISSING") && nothing_kexec(g),
 		 name("kexec_without_blob_refused"), "%lld %s",
 		 (long long)ret, logline(g));
@@ -380,7 +380,7 @@ static void replaced(void)
 
 	r1 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	r2 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES2_PA), 0);
-	t_result(!r1 && !r2 &&
+	check_result(!r1 && !r2 &&
 		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_NONE) &&
 		 g->prot[KPAGES_PA >> HEKI_PAGE_SHIFT] == released() &&
@@ -396,7 +396,7 @@ static void replaced(void)
 	x = 0x5a;
 	guest_write(g, KBLOB_PA + 0x7000, &x, 1);
 	r3 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
-	t_result(r3 == -HEKI_EKEYREJECTED &&
+	check_result(r3 == -HEKI_EKEYREJECTED &&
 		 all_owned(g, KPAGES2_PA, KPAGES2_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC) &&
 		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
@@ -405,7 +405,7 @@ static void replaced(void)
 		 (long long)r3);
 
 	r4 = guest_call(g, KEXEC, 0, 0, 0);
-	t_result(!r4 && nothing_kexec(g) &&
+	check_result(!r4 && nothing_kexec(g) &&
 		 g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] == released(),
 		 name("kexec_invalidate_releases_everything"), "%lld prot %#x",
 		 (long long)r4, g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT]);
@@ -460,7 +460,7 @@ static void crash(void)
 	__s64 ret;
 
 	ret = call_chain(g, KEXEC, r, crash_ranges(g, r), 1);
-	t_result(!ret &&
+	check_result(!ret &&
 		 all_owned(g, SEG_PA, SEG_PA + 0x1800,
 			   HEKI_VTL1_OWNER_KEXEC_CRASH) &&
 		 all_owned(g, KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
@@ -473,7 +473,7 @@ static void crash(void)
 	crash_ranges(g, r);
 	tamper_armed = 1;
 	ret = call_chain(g, KEXEC, r, 3, 1);
-	t_result(ret == -HEKI_EBUSY &&
+	check_result(ret == -HEKI_EBUSY &&
 		 strstr(g->last_log, "KEXEC_IMAGE_CHANGED") && nothing_crash(g),
 		 name("crash_kexec_image_changed_while_protecting_refused"),
 		 "%lld %s", (long long)ret, logline(g));
@@ -484,7 +484,7 @@ static void crash(void)
 	ranges(g, r, KPAGES_PA);
 	tamper_armed = 1;
 	ret = call_chain(g, KEXEC, r, 3, 0);
-	t_result(ret == -HEKI_EBUSY &&
+	check_result(ret == -HEKI_EBUSY &&
 		 strstr(g->last_log, "KEXEC_IMAGE_CHANGED") && nothing_kexec(g),
 		 name("kexec_image_changed_while_protecting_refused"),
 		 "%lld %s", (long long)ret, logline(g));
@@ -775,7 +775,7 @@ static void bind_one(const struct bind_case *c)
 		ok = ret == -heki_vsm_error_errno(c->want) && ename &&
 		     strstr(g->last_log, ename) &&
 		     (c->crash ? nothing_crash(g) : nothing_kexec(g));
-	t_result(ok, c->name, "%lld %s", (long long)ret, logline(g));
+	check_result(ok, c->name, "%lld %s", (long long)ret, logline(g));
 	img_free(&im);
 	guest_free(g);
 }
@@ -789,7 +789,7 @@ static void bind_release(void)
 
 	r1 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	r2 = guest_call(g, KEXEC, 0, 0, 0);
-	t_result(!r1 && !r2 && nothing_kexec(g) &&
+	check_result(!r1 && !r2 && nothing_kexec(g) &&
 		 g->prot[(KPAGES_PA + IND_OFF) >> HEKI_PAGE_SHIFT] ==
 		 released(),
 		 "bind_normal_accepted_then_invalidated_releases_pages",

@@ -3,7 +3,11 @@
  * heki_kimage_parse(): short buffers (LiteBox §7.17), segment count,
  * overflow, physical and virtual address limits (§7.15).
  */
-#include "harness.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "at.h"
 #include "kexec/kimage.h"
 
 struct kimage_case {
@@ -72,10 +76,10 @@ void test_kimage(void)
 		ki.segment[1].memsz = c->memsz;
 		memcpy(mem + 1, &ki, sizeof(ki));	/* misaligned on purpose */
 		ret = heki_kimage_parse(mem + 1, c->len, &out);
-		t_expect_ret(c->name, ret, c->want);
+		check_err(c->name, ret, c->want);
 		if (c->want) {
 			snprintf(name, sizeof(name), "%s: output untouched", c->name);
-			t_result(name, out.nr == 99, NULL);
+			check_result(out.nr == 99, name, NULL);
 		} else if (!ret) {
 			ok = out.nr == c->nr;
 			if (c->nr > 1)
@@ -83,7 +87,7 @@ void test_kimage(void)
 				     out.seg[1].pa == c->mem &&
 				     out.seg[1].epa == c->mem + c->memsz;
 			snprintf(name, sizeof(name), "%s: ranges", c->name);
-			t_result(name, ok, "nr %u", out.nr);
+			check_result(ok, name, "nr %u", out.nr);
 		}
 		free(mem);
 	}

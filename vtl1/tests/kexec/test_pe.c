@@ -138,7 +138,7 @@ static void check_case(const struct pe_case *c)
 		put32(b, c->off, c->val);
 	if (c->off2)
 		put32(b, c->off2, c->val2);
-	t_expect_err(c->name, heki_pe_parse(b, c->len ? c->len : S_LEN, &pe),
+	check_err(c->name, heki_pe_parse(b, c->len ? c->len : S_LEN, &pe),
 		     c->want);
 }
 
@@ -157,7 +157,7 @@ static void synthetic_ranges(void)
 	     pe.hash[2].len == 0x600 - S_CERTDIR - 8 &&
 	     pe.cert.off == 0x600 && pe.cert.len == 0x10 &&
 	     pe.sections_end == 0x600;
-	t_result(ok, "pe_ranges_skip_checksum_certdir_and_table", NULL);
+	check_result(ok, "pe_ranges_skip_checksum_certdir_and_table", NULL);
 
 	/* Unsigned: no certificate table, the digest runs to the end. */
 	synth(b);
@@ -165,14 +165,14 @@ static void synthetic_ranges(void)
 	put32(b, S_CERTDIR + 4, 0);
 	ok = !heki_pe_parse(b, S_LEN, &pe) && !pe.cert.len && pe.nhash == 3 &&
 	     pe.hash[2].off + pe.hash[2].len == S_LEN;
-	t_result(ok, "pe_unsigned_ranges_to_end", NULL);
+	check_result(ok, "pe_unsigned_ranges_to_end", NULL);
 
 	/* Four directories: there is no certificate entry to skip. */
 	synth(b);
 	put32(b, S_NDIRS, 4);
 	ok = !heki_pe_parse(b, S_LEN, &pe) && !pe.certdir_off &&
 	     pe.nhash == 2 && pe.hash[1].off + pe.hash[1].len == S_LEN;
-	t_result(ok, "pe_four_dirs_no_certdir", NULL);
+	check_result(ok, "pe_four_dirs_no_certdir", NULL);
 
 	/* A section without raw data takes no place, wherever it points. */
 	synth(b);
@@ -180,7 +180,7 @@ static void synthetic_ranges(void)
 	put32(b, S_SOH, 0x200);
 	put32(b, S_SEC(2, 16), 0);
 	put32(b, S_SEC(2, 20), 0xffffffff);
-	t_expect_err("pe_empty_section_ignored", heki_pe_parse(b, S_LEN, &pe),
+	check_err("pe_empty_section_ignored", heki_pe_parse(b, S_LEN, &pe),
 		     0);
 }
 
@@ -203,7 +203,7 @@ static void vmlinuz_layout(void)
 	     pe.cert.off + pe.cert.len == at.vmlinuz.len && pe.nhash == 3 &&
 	     pe.hash[2].off + pe.hash[2].len == cert_off &&
 	     pe.nsections >= 3;
-	t_result(ok, "pe_vmlinuz_parses", "%u sections, headers %u, table %llu+%llu",
+	check_result(ok, "pe_vmlinuz_parses", "%u sections, headers %u, table %llu+%llu",
 		 pe.nsections, pe.size_of_headers,
 		 (unsigned long long)pe.cert.off,
 		 (unsigned long long)pe.cert.len);
@@ -227,7 +227,7 @@ static void digest_vs_osslsigncode(const struct at_provider *p,
 	if (!ret)
 		ret = heki_authenticode_image_digest(p->c, &pe, b, alg, got,
 						     sizeof(got));
-	t_result(ret == (int)heki_vtl1_hash_size(alg) && n == (size_t)ret &&
+	check_result(ret == (int)heki_vtl1_hash_size(alg) && n == (size_t)ret &&
 		 !memcmp(got, want, n) && !memcmp(b, f->data, f->len), name,
 		 "ret %d, %zu-byte reference", ret, n);
 	free(b);

@@ -116,44 +116,44 @@ static void good_and_bad_keys(void)
 	__u8 *b;
 
 	b = at_dup(&at.vmlinuz);
-	t_expect_err(name("vmlinuz_verifies_with_its_signer_cert"),
+	check_err(name("vmlinuz_verifies_with_its_signer_cert"),
 		     verify_with(&at.vmlinuz, b, &at.signer), 0);
-	t_result(!memcmp(b, at.vmlinuz.data, at.vmlinuz.len),
+	check_result(!memcmp(b, at.vmlinuz.data, at.vmlinuz.len),
 		 name("vmlinuz_buffer_unchanged_by_verify"), NULL);
-	t_expect_err(name("vmlinuz_unknown_cert_refused"),
+	check_err(name("vmlinuz_unknown_cert_refused"),
 		     verify_with(&at.vmlinuz, b, &at.other),
 		     E(CRYPTO_CERT_NOT_FOUND));
-	t_expect_err(name("vmlinuz_impostor_same_issuer_serial_refused"),
+	check_err(name("vmlinuz_impostor_same_issuer_serial_refused"),
 		     verify_with(&at.vmlinuz, b, &at.impostor),
 		     E(SIG_KEY_REJECTED));
 	kr = at_keyring(P, &at.other, &at.impostor, &at.signer, NULL);
-	t_expect_err(name("vmlinuz_verifies_with_signer_among_others"),
+	check_err(name("vmlinuz_verifies_with_signer_among_others"),
 		     heki_authenticode_verify(P->c, kr, b, at.vmlinuz.len), 0);
 	at_keyring_free(P, kr);
 	free(b);
 
 	b = at_dup(&at.s256);
-	t_expect_err(name("resigned_sha256_verifies_with_test_cert"),
+	check_err(name("resigned_sha256_verifies_with_test_cert"),
 		     verify_with(&at.s256, b, &at.testcert), 0);
-	t_expect_err(name("resigned_sha256_refused_with_debian_cert"),
+	check_err(name("resigned_sha256_refused_with_debian_cert"),
 		     verify_with(&at.s256, b, &at.signer),
 		     E(CRYPTO_CERT_NOT_FOUND));
 	free(b);
 	b = at_dup(&at.s384);
-	t_expect_err(name("resigned_sha384_verifies"),
+	check_err(name("resigned_sha384_verifies"),
 		     verify_with(&at.s384, b, &at.testcert), 0);
 	free(b);
 	b = at_dup(&at.s512);
-	t_expect_err(name("resigned_sha512_verifies"),
+	check_err(name("resigned_sha512_verifies"),
 		     verify_with(&at.s512, b, &at.testcert), 0);
 	free(b);
 	b = at_dup(&at.s1);
-	t_expect_err(name("resigned_sha1_refused"),
+	check_err(name("resigned_sha1_refused"),
 		     verify_with(&at.s1, b, &at.testcert),
 		     E(AUTHENTICODE_DIGEST_UNSUPPORTED));
 	free(b);
 	b = at_dup(&at.trail);
-	t_expect_err(name("trailing_data_image_verifies"),
+	check_err(name("trailing_data_image_verifies"),
 		     verify_with(&at.trail, b, &at.testcert), 0);
 	free(b);
 }
@@ -173,7 +173,7 @@ static void flips(void)
 	int ret;
 
 	if (sig_parts(&at.vmlinuz, at.md_vmlinuz, &s)) {
-		t_result(0, name("flip_setup"), "cannot locate the signature");
+		check_result(0, name("flip_setup"), "cannot locate the signature");
 		return;
 	}
 	pe = &s.pe;
@@ -192,13 +192,13 @@ static void flips(void)
 	}
 	snprintf(what, sizeof(what), "flip_header_bytes_%u_offsets_refused",
 		 n);
-	t_result(!bad && n > 50, name(what), "%u of %u verified", bad, n);
+	check_result(!bad && n > 50, name(what), "%u of %u verified", bad, n);
 
 	for (i = 0; i < 4; i++)
 		if (verify_flipped(&at.vmlinuz, pe->checksum_off + i, 0x5a,
 				   &at.signer))
 			n = 0;
-	t_result(n != 0, name("flip_checksum_field_still_verifies"), NULL);
+	check_result(n != 0, name("flip_checksum_field_still_verifies"), NULL);
 
 	for (i = 0; i < pe->nsections; i++) {
 		const __u8 *v = at.vmlinuz.data;
@@ -222,7 +222,7 @@ static void flips(void)
 			if (ret != E(AUTHENTICODE_IMAGE_DIGEST_MISMATCH)) {
 				bad++;
 				printf("  section %u byte %zu: %d (%s)\n", i,
-				       offs[k], ret, t_err_name(ret));
+				       offs[k], ret, check_err_name(ret));
 			}
 		}
 		snprintf(what, sizeof(what),
@@ -231,7 +231,7 @@ static void flips(void)
 		for (k = 0; what[k]; k++)
 			if (what[k] == '.')
 				what[k] = '_';
-		t_result(!bad, name(what), "%u wrong", bad);
+		check_result(!bad, name(what), "%u wrong", bad);
 	}
 
 	/* Trailing data (between the last section and the table). */
@@ -245,13 +245,13 @@ static void flips(void)
 				bad += verify_flipped(&at.trail, off, 0x10,
 						      &at.testcert) !=
 				       E(AUTHENTICODE_IMAGE_DIGEST_MISMATCH);
-			t_result(!bad,
+			check_result(!bad,
 				 name("flip_trailing_data_every_byte_digest_mismatch"),
 				 "%u of %llu wrong", bad,
 				 (unsigned long long)(tp.cert.off -
 						      tp.sections_end));
 		} else {
-			t_result(0, name("flip_trailing_data_setup"),
+			check_result(0, name("flip_trailing_data_setup"),
 				 "no trailing data (%d)", ret);
 		}
 	}
@@ -267,10 +267,10 @@ static void signature_parts(void)
 	int ret;
 
 	if (sig_parts(&at.vmlinuz, at.md_vmlinuz, &s)) {
-		t_result(0, name("sig_setup"), "cannot locate the signature");
+		check_result(0, name("sig_setup"), "cannot locate the signature");
 		return;
 	}
-	t_expect_err(name("spc_digest_changed_message_digest_mismatch"),
+	check_err(name("spc_digest_changed_message_digest_mismatch"),
 		     verify_flipped(&at.vmlinuz, s.spc_digest + 5, 0x01,
 				    &at.signer),
 		     E(AUTHENTICODE_MESSAGE_DIGEST_MISMATCH));
@@ -292,33 +292,33 @@ static void signature_parts(void)
 	} else {
 		ret = 1;
 	}
-	t_expect_err(name("litebox_7_4_forged_spc_digest_refused"), ret,
+	check_err(name("litebox_7_4_forged_spc_digest_refused"), ret,
 		     E(AUTHENTICODE_MESSAGE_DIGEST_MISMATCH));
 	free(b);
 
-	t_expect_err(name("message_digest_changed_refused"),
+	check_err(name("message_digest_changed_refused"),
 		     verify_flipped(&at.vmlinuz, s.md + s.dlen - 1, 0x01,
 				    &at.signer),
 		     E(AUTHENTICODE_MESSAGE_DIGEST_MISMATCH));
-	t_expect_err(name("signature_last_byte_changed_refused"),
+	check_err(name("signature_last_byte_changed_refused"),
 		     verify_flipped(&at.vmlinuz, s.sig + s.siglen - 1, 0x01,
 				    &at.signer),
 		     E(SIG_KEY_REJECTED));
-	t_expect_err(name("signature_first_byte_changed_refused"),
+	check_err(name("signature_first_byte_changed_refused"),
 		     verify_flipped(&at.vmlinuz, s.sig, 0x01, &at.signer),
 		     E(SIG_KEY_REJECTED));
-	t_expect_err(name("signed_content_type_attr_changed_refused"),
+	check_err(name("signed_content_type_attr_changed_refused"),
 		     verify_flipped(&at.vmlinuz, s.ct_attr + 9, 0x01,
 				    &at.signer),
 		     E(AUTHENTICODE_CONTENT_TYPE_MISMATCH));
-	t_expect_err(name("encap_content_type_changed_refused"),
+	check_err(name("encap_content_type_changed_refused"),
 		     verify_flipped(&at.vmlinuz, s.encap_ct + 9, 0x01,
 				    &at.signer),
 		     E(AUTHENTICODE_NOT_SPC_INDIRECT));
 	/* The SpcIndirectDataContent DigestInfo names SHA-512, 32-byte value. */
 	ct2 = at_find(at.vmlinuz.data, at.vmlinuz.len, s.encap_ct + 10,
 		      "\x60\x86\x48\x01\x65\x03\x04\x02\x01", 9);
-	t_expect_err(name("spc_digest_alg_changed_refused"),
+	check_err(name("spc_digest_alg_changed_refused"),
 		     ct2 > 0 && (size_t)ct2 < s.spc_digest ?
 		     verify_flipped(&at.vmlinuz, (size_t)ct2 + 8, 0x02,
 				    &at.signer) : 1,
@@ -326,7 +326,7 @@ static void signature_parts(void)
 	/* A signed attribute other than the two checked: signing time. */
 	ct2 = at_find(at.vmlinuz.data, s.attrs + s.attrs_len, s.attrs,
 		      "\x17\x0d", 2);
-	t_expect_err(name("signing_time_attr_changed_refused"),
+	check_err(name("signing_time_attr_changed_refused"),
 		     ct2 > 0 ? verify_flipped(&at.vmlinuz, (size_t)ct2 + 3,
 					      0x01, &at.signer) : 1,
 		     E(SIG_KEY_REJECTED));
@@ -343,29 +343,29 @@ static void win_certificate(void)
 
 	if (heki_pe_parse(at.vmlinuz.data, at.vmlinuz.len, &pe) ||
 	    heki_pe_parse(at.s256.data, at.s256.len, &pe2)) {
-		t_result(0, name("wincert_setup"), NULL);
+		check_result(0, name("wincert_setup"), NULL);
 		return;
 	}
 	co = pe.cert.off;
-	t_expect_err(name("wincert_revision_1_no_signature"),
+	check_err(name("wincert_revision_1_no_signature"),
 		     verify_flipped(&at.vmlinuz, co + 5, 0x03, &at.signer),
 		     E(AUTHENTICODE_NO_SIGNATURE));
-	t_expect_err(name("wincert_type_x509_no_signature"),
+	check_err(name("wincert_type_x509_no_signature"),
 		     verify_flipped(&at.vmlinuz, co + 6, 0x03, &at.signer),
 		     E(AUTHENTICODE_NO_SIGNATURE));
 	b = at_dup(&at.vmlinuz);
 	put32(b, co, 8);
-	t_expect_err(name("wincert_length_8_invalid"),
+	check_err(name("wincert_length_8_invalid"),
 		     verify_with(&at.vmlinuz, b, &at.signer),
 		     E(AUTHENTICODE_CERT_ENTRY_INVALID));
 	put32(b, co, (__u32)pe.cert.len + 8);
-	t_expect_err(name("wincert_length_beyond_table_invalid"),
+	check_err(name("wincert_length_beyond_table_invalid"),
 		     verify_with(&at.vmlinuz, b, &at.signer),
 		     E(AUTHENTICODE_CERT_ENTRY_INVALID));
 	memcpy(b, at.vmlinuz.data, at.vmlinuz.len);
 	put32(b, pe.certdir_off, 0);
 	put32(b, pe.certdir_off + 4, 0);
-	t_expect_err(name("unsigned_image_refused"),
+	check_err(name("unsigned_image_refused"),
 		     verify_with(&at.vmlinuz, b, &at.signer),
 		     E(AUTHENTICODE_NOT_SIGNED));
 	free(b);
@@ -377,10 +377,10 @@ static void win_certificate(void)
 	put32(b, co, get32(b, co) + 8);
 	put32(b, pe.certdir_off + 4, (__u32)pe.cert.len + 8);
 	kr = at_keyring(P, &at.signer, NULL);
-	t_expect_err(name("wincert_zero_padding_accepted"),
+	check_err(name("wincert_zero_padding_accepted"),
 		     heki_authenticode_verify(P->c, kr, b, total), 0);
 	b[total - 1] = 1;
-	t_expect_err(name("wincert_nonzero_padding_invalid"),
+	check_err(name("wincert_nonzero_padding_invalid"),
 		     heki_authenticode_verify(P->c, kr, b, total),
 		     E(AUTHENTICODE_CERT_ENTRY_INVALID));
 	free(b);
@@ -398,15 +398,15 @@ static void win_certificate(void)
 	memcpy(b + co, at.s256.data + pe2.cert.off, len1);
 	memcpy(b + co + e1, at.vmlinuz.data + co, len2);
 	put32(b, pe.certdir_off + 4, (__u32)(e1 + len2));
-	t_expect_err(name("two_entries_second_verifies"),
+	check_err(name("two_entries_second_verifies"),
 		     heki_authenticode_verify(P->c, kr, b, total), 0);
 	at_keyring_free(P, kr);
 	kr = at_keyring(P, &at.testcert, NULL);
-	t_expect_err(name("two_entries_first_verifies"),
+	check_err(name("two_entries_first_verifies"),
 		     heki_authenticode_verify(P->c, kr, b, total), 0);
 	at_keyring_free(P, kr);
 	kr = at_keyring(P, &at.other, NULL);
-	t_expect_err(name("two_entries_none_verifies_first_error"),
+	check_err(name("two_entries_none_verifies_first_error"),
 		     heki_authenticode_verify(P->c, kr, b, total),
 		     E(CRYPTO_CERT_NOT_FOUND));
 	at_keyring_free(P, kr);

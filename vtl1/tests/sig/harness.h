@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * Host test harness of the crypto tests: one line per check,
- * "N passed, N failed" last (printed by run.sh with the shell checks).
+ * harness.h - the sig/ host tests (test_sig): the DER reader, the PKCS#7
+ * parser, the module signature trailer, and both crypto providers
+ * (OpenSSL, BearSSL) on keys and signatures run.sh makes. Results through
+ * the shared runner (../check.h).
  */
-#ifndef _HEKI_CRYPTO_TEST_HARNESS_H
-#define _HEKI_CRYPTO_TEST_HARNESS_H
+#ifndef _HEKI_SIG_TEST_HARNESS_H
+#define _HEKI_SIG_TEST_HARNESS_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +15,21 @@
 #include <heki/abi.h>
 
 #include "heki_vtl1.h"
+#include "check.h"
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-
-extern unsigned int t_passed, t_failed;
+/* KEYDIR: keys, certificates and signatures (vtl1/tests/gen-sig-vectors.sh) */
 extern const char *t_keydir;
+/* BearSSL provider allocations not yet freed */
 extern long t_alloc_live;
 
 /* The two providers under test */
 extern const struct heki_vtl1_crypto *t_ossl;
 extern struct heki_vtl1_crypto t_br;
 
-void t_result(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));	/* hosted: no __printf */
-void t_expect_ret(const char *name, int got, int want);
-const char *t_err_name(int ret);
-unsigned char *t_read_file(const char *name, size_t *len);
-
 void test_der(void);
 void test_pkcs7_parse(void);
+void test_modsig(void);
+void test_openssl(void);
 void test_providers(void);
 
-#endif /* _HEKI_CRYPTO_TEST_HARNESS_H */
+#endif /* _HEKI_SIG_TEST_HARNESS_H */

@@ -1,25 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# Host tests of the DER reader, the PKCS#7 parser and both crypto
-# providers (OpenSSL, BearSSL) under ASan + UBSan, plus the freestanding
-# build of the BearSSL provider. Makes its keys and signatures with
-# vtl1/tests/gen-sig-vectors.sh, as vtl1/tests/parsers/run.sh does. Run
-# from the repository root; prints "N passed, N failed" last.
+# run.sh - the sig/ suite: host tests of the DER reader, the PKCS#7 parser,
+# the module signature trailer and both crypto providers (OpenSSL,
+# BearSSL) under ASan + UBSan (test_sig), plus the freestanding build of
+# the BearSSL provider. Makes its keys and signatures with
+# vtl1/tests/gen-sig-vectors.sh. Run from the repository root; prints
+# "# N skipped" and "N passed, N failed" last.
 set -uo pipefail
 
-mkdir -p build/host/crypto
-out=$(mktemp -d build/host/crypto/run.XXXXXX)
+mkdir -p build/host/sig
+out=$(mktemp -d build/host/sig/run.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 keys=$out/keys
 mkdir -p "$keys"
 CC=${CC:-gcc}
 BEARSSL_A=/usr/lib/x86_64-linux-gnu/libbearssl.a
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+. tests/lib/ktap.sh
+echo "KTAP version 1"
+ok() { result 1 "$1"; }
+ko() { echo "# $2"; result 0 "$1"; }
+finish() { ktap_done; exit $?; }
 
 
 # 1. The provider builds freestanding and needs only the memory functions,
@@ -63,31 +64,27 @@ fi
 vtl1/tests/gen-sig-vectors.sh "$keys" >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; ko "key generation" "failed"; finish; }
 
 srcs="vtl1/src/sig/der.c vtl1/src/sig/pkcs7.c vtl1/src/sig/modsig.c
-	vtl1/crypto/openssl.c vtl1/crypto/bearssl.c
-	vtl1/tests/crypto/main.c vtl1/tests/crypto/test_der.c
-	vtl1/tests/crypto/test_pkcs7.c vtl1/tests/crypto/test_providers.c"
+	vtl1/src/kdata/certs.c vtl1/crypto/openssl.c vtl1/crypto/bearssl.c
+	vtl1/tests/check.c vtl1/tests/sig/main.c vtl1/tests/sig/test_der.c
+	vtl1/tests/sig/test_pkcs7.c vtl1/tests/sig/test_modsig.c
+	vtl1/tests/sig/test_openssl.c vtl1/tests/sig/test_providers.c"
 # shellcheck disable=SC2086
 if ! $CC -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I uapi -I vtl1/include -I vtl1/src -o "$out/test_crypto" $srcs \
+	-I uapi -I vtl1/include -I vtl1/src -I vtl1/tests -o "$out/test_sig" $srcs \
 	"$BEARSSL_A" -lcrypto >"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
 	ko "host test build" "$(head -n 5 "$out/build.log")"
 	finish
 fi
 
-T_VERBOSE=${T_VERBOSE:-} ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$out/test_crypto" "$keys" >"$out/test.log" 2>"$out/test.err"; cat "$out/test.err" >&2
+	"$out/test_sig" "$keys" >"$out/test.log" 2>"$out/test.err"
 rc=$?
-grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out/test.log"
-last=$(tail -n 1 "$out/test.log")
-if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	pass=$((pass + BASH_REMATCH[1]))
-	fail=$((fail + BASH_REMATCH[2]))
-	[ $rc -eq 0 ] || [ "${BASH_REMATCH[2]}" -ne 0 ] || ko "test_crypto exit" "rc $rc"
-else
-	ko "test_crypto" "crashed (rc $rc)"
-fi
+cat "$out/test.err" >&2
+grep -v -E '^(KTAP version 1|1\.\.[0-9]+|[0-9]+ passed, [0-9]+ failed|# [0-9]+ skipped)$' "$out/test.log"
+ktap_merge "$out/test.log" test_sig
+[ $rc -eq 0 ] || [ "$KTAP_FAIL" -ne 0 ] || ko "test_sig exit" "rc $rc"
 finish

@@ -70,14 +70,14 @@ static void test_der_table(void)
 		start = d.p;
 		ret = heki_der_next(&d, &e);
 		if (t->want) {
-			t_result(t->name, ret == t->want && d.p == start,
+			check_result(ret == t->want && d.p == start, t->name,
 				 "got %d (%s), cursor moved %td", ret,
-				 t_err_name(ret), d.p - start);
+				 check_err_name(ret), d.p - start);
 			continue;
 		}
-		t_result(t->name, !ret && e.tag == t->tag && e.len == t->vlen &&
+		check_result(!ret && e.tag == t->tag && e.len == t->vlen &&
 			 e.raw == t->in && e.raw_len == t->len &&
-			 e.val == t->in + t->len - t->vlen && heki_der_empty(&d),
+			 e.val == t->in + t->len - t->vlen && heki_der_empty(&d), t->name,
 			 "ret %d tag %#x len %u", ret, e.tag, e.len);
 	}
 }
@@ -90,20 +90,20 @@ static void test_der_long_form(void)
 
 	heki_der_init(&d, long128, sizeof(long128));
 	ret = heki_der_next(&d, &e);
-	t_result("der: long form 0x81 0x80 (128 bytes)", !ret && e.len == 128 &&
-		 e.val == long128 + 3 && heki_der_empty(&d), "ret %d", ret);
+	check_result(!ret && e.len == 128 &&
+		 e.val == long128 + 3 && heki_der_empty(&d), "der: long form 0x81 0x80 (128 bytes)", "ret %d", ret);
 	heki_der_init(&d, long256, sizeof(long256));
 	ret = heki_der_next(&d, &e);
-	t_result("der: long form 0x82 0x01 0x00 (256 bytes)", !ret &&
-		 e.len == 256 && e.raw_len == 260 && heki_der_empty(&d),
+	check_result(!ret &&
+		 e.len == 256 && e.raw_len == 260 && heki_der_empty(&d), "der: long form 0x82 0x01 0x00 (256 bytes)",
 		 "ret %d", ret);
 	heki_der_init(&d, long256, sizeof(long256) - 1);
-	t_expect_ret("der: long form one byte short -> DER_VALUE_TRUNCATED",
+	check_err("der: long form one byte short -> DER_VALUE_TRUNCATED",
 		     heki_der_next(&d, &e), -HEKI_VSM_ERR_DER_VALUE_TRUNCATED);
 	heki_der_init(&d, NULL, 0);
-	t_result("der: NULL buffer is an empty cursor", heki_der_empty(&d) &&
+	check_result(heki_der_empty(&d) &&
 		 heki_der_peek(&d) == -1 &&
-		 heki_der_next(&d, &e) == -HEKI_VSM_ERR_DER_TRUNCATED, NULL);
+		 heki_der_next(&d, &e) == -HEKI_VSM_ERR_DER_TRUNCATED, "der: NULL buffer is an empty cursor", NULL);
 }
 
 static void test_der_cursor(void)
@@ -117,24 +117,23 @@ static void test_der_cursor(void)
 
 	heki_der_init(&d, seq, sizeof(seq));
 	ret = heki_der_expect(&d, HEKI_DER_SET, &e);
-	t_result("der: expect with the wrong tag -> DER_UNEXPECTED_TAG, cursor kept",
-		 ret == -HEKI_VSM_ERR_DER_UNEXPECTED_TAG && d.p == seq, "ret %d", ret);
+	check_result(ret == -HEKI_VSM_ERR_DER_UNEXPECTED_TAG && d.p == seq, "der: expect with the wrong tag -> DER_UNEXPECTED_TAG, cursor kept", "ret %d", ret);
 	ret = heki_der_enter_expect(&d, HEKI_DER_SEQUENCE, &in);
-	t_result("der: enter a SEQUENCE bounds the inner cursor", !ret &&
-		 in.p == seq + 2 && in.end == seq + 8 && d.p == seq + 8,
+	check_result(!ret &&
+		 in.p == seq + 2 && in.end == seq + 8 && d.p == seq + 8, "der: enter a SEQUENCE bounds the inner cursor",
 		 "ret %d", ret);
 	p = in.p;
 	ret = heki_der_optional(&in, HEKI_DER_CTX_CONS(0), &e);
-	t_result("der: optional absent -> 0, cursor kept", ret == 0 && in.p == p,
+	check_result(ret == 0 && in.p == p, "der: optional absent -> 0, cursor kept",
 		 "ret %d", ret);
 	ret = heki_der_optional(&in, HEKI_DER_INTEGER, &e);
-	t_result("der: optional present -> 1", ret == 1 && e.len == 1, "ret %d", ret);
+	check_result(ret == 1 && e.len == 1, "der: optional present -> 1", "ret %d", ret);
 	ret = heki_der_enter(&e, &d);
-	t_expect_ret("der: enter a primitive -> DER_NOT_CONSTRUCTED", ret,
+	check_err("der: enter a primitive -> DER_NOT_CONSTRUCTED", ret,
 		     -HEKI_VSM_ERR_DER_NOT_CONSTRUCTED);
 	ret = heki_der_expect(&in, HEKI_DER_OCTET_STRING, &e);
-	t_result("der: inner cursor stops at the SEQUENCE end", !ret &&
-		 heki_der_empty(&in) && heki_der_peek(&in) == -1, "ret %d", ret);
+	check_result(!ret &&
+		 heki_der_empty(&in) && heki_der_peek(&in) == -1, "der: inner cursor stops at the SEQUENCE end", "ret %d", ret);
 }
 
 struct int_case {
@@ -178,8 +177,8 @@ static void test_der_integers(void)
 		ret = heki_der_next(&d, &e);
 		if (!ret)
 			ret = heki_der_small_uint(&e, &v);
-		t_result(t->name, ret == t->want && (ret || v == t->val),
-			 "got %d (%s) value %u", ret, t_err_name(ret), v);
+		check_result(ret == t->want && (ret || v == t->val), t->name,
+			 "got %d (%s) value %u", ret, check_err_name(ret), v);
 	}
 }
 
@@ -197,24 +196,22 @@ static void test_der_bits_oid(void)
 
 	heki_der_init(&d, oid, sizeof(oid));
 	heki_der_next(&d, &e);
-	t_result("der oid: equal", heki_der_oid_eq(&e, oid + 2, 3), NULL);
-	t_result("der oid: shorter expected value differs",
-		 !heki_der_oid_eq(&e, oid + 2, 2), NULL);
-	t_result("der oid: other value differs",
-		 !heki_der_oid_eq(&e, (const __u8 *)"\x2a\x86\x49", 3), NULL);
+	check_result(heki_der_oid_eq(&e, oid + 2, 3), "der oid: equal", NULL);
+	check_result(!heki_der_oid_eq(&e, oid + 2, 2), "der oid: shorter expected value differs", NULL);
+	check_result(!heki_der_oid_eq(&e, (const __u8 *)"\x2a\x86\x49", 3), "der oid: other value differs", NULL);
 	heki_der_init(&d, bs_ok, sizeof(bs_ok));
 	heki_der_next(&d, &e);
 	ret = heki_der_bit_string(&e, &bits, &n);
-	t_result("der bit string: two bytes, no unused bits", !ret && n == 2 &&
-		 bits == bs_ok + 3, "ret %d n %u", ret, n);
+	check_result(!ret && n == 2 &&
+		 bits == bs_ok + 3, "der bit string: two bytes, no unused bits", "ret %d n %u", ret, n);
 	heki_der_init(&d, bs_unused, sizeof(bs_unused));
 	heki_der_next(&d, &e);
-	t_expect_ret("der bit string: unused bits -> DER_BAD_BIT_STRING",
+	check_err("der bit string: unused bits -> DER_BAD_BIT_STRING",
 		     heki_der_bit_string(&e, &bits, &n),
 		     -HEKI_VSM_ERR_DER_BAD_BIT_STRING);
 	heki_der_init(&d, bs_empty, sizeof(bs_empty));
 	heki_der_next(&d, &e);
-	t_expect_ret("der bit string: empty -> DER_BAD_BIT_STRING",
+	check_err("der bit string: empty -> DER_BAD_BIT_STRING",
 		     heki_der_bit_string(&e, &bits, &n),
 		     -HEKI_VSM_ERR_DER_BAD_BIT_STRING);
 }
@@ -247,9 +244,8 @@ static void test_der_depth(void)
 	       !heki_der_enter(&e, &d))
 		depth++;
 	/* 0x82 with a zero first byte is not minimal: the walk stops there */
-	t_result("der depth: 10000 nested SEQUENCEs walked iteratively until a non-minimal length",
-		 depth == want && want > 9900 && heki_der_next(&d, &e) ==
-		 -HEKI_VSM_ERR_DER_BAD_LENGTH, "depth %u want %u", depth, want);
+	check_result(depth == want && want > 9900 && heki_der_next(&d, &e) ==
+		 -HEKI_VSM_ERR_DER_BAD_LENGTH, "der depth: 10000 nested SEQUENCEs walked iteratively until a non-minimal length", "depth %u want %u", depth, want);
 	free(buf);
 }
 

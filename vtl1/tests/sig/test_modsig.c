@@ -79,14 +79,14 @@ static void modsig_run(const struct modsig_case *c, int misalign)
 	ret = heki_modsig_split(buf + c->cut, len - c->cut, &out);
 	snprintf(name, sizeof(name), "%s%s", c->name,
 		 misalign ? " (misaligned)" : "");
-	t_expect_ret(name, ret, c->want);
+	check_err(name, ret, c->want);
 	if (!ret && !c->want) {
 		snprintf(name, sizeof(name), "%s: halves%s", c->name,
 			 misalign ? " (misaligned)" : "");
-		t_result(name, out.data == buf &&
+		check_result(out.data == buf &&
 			 out.data_len == len - 40 - c->hdr_sig_len &&
 			 out.sig == buf + out.data_len &&
-			 out.sig_len == c->hdr_sig_len,
+			 out.sig_len == c->hdr_sig_len, name,
 			 "data_len %llu sig_len %llu", out.data_len, out.sig_len);
 	}
 	free(mem);
@@ -101,8 +101,8 @@ void test_modsig(void)
 		modsig_run(&modsig_cases[i], 0);
 		modsig_run(&modsig_cases[i], 1);
 	}
-	t_expect_ret("modsig: NULL buffer -> MODSIG_NOT_FOUND",
+	check_err("modsig: NULL buffer -> MODSIG_NOT_FOUND",
 		     heki_modsig_split(NULL, 100, &out),
 		     -HEKI_VSM_ERR_MODSIG_NOT_FOUND);
-	t_result("modsig: output untouched on failure", out.data_len == 77, NULL);
+	check_result(out.data_len == 77, "modsig: output untouched on failure", NULL);
 }

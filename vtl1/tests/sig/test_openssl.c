@@ -21,7 +21,7 @@ static struct blob ld(const char *name)
 {
 	struct blob b;
 
-	b.p = t_read_file(t_keydir, name, &b.len);
+	b.p = check_read_file(t_keydir, name, &b.len);
 	return b;
 }
 
@@ -103,7 +103,7 @@ static void test_p7_table(const struct blob *data)
 			sig.p[t->flip < (long)sig.len ? t->flip : (long)sig.len - 1] ^= 1;
 		else if (t->flip < -1)
 			d[-t->flip - 2] ^= 0x80;
-		t_expect_ret(t->name, c->verify_pkcs7(c->ctx, kr, d, data->len,
+		check_err(t->name, c->verify_pkcs7(c->ctx, kr, d, data->len,
 						      sig.p, sig.len), t->want);
 		c->keyring_destroy(c->ctx, kr);
 		free(sig.p);
@@ -119,16 +119,16 @@ static void test_p7_framing(const struct blob *data)
 
 	memcpy(longer, sig.p, sig.len);
 	longer[sig.len] = 0;
-	t_expect_ret("pkcs7: trailing byte after the DER -> SIG_PARSE_FAILED",
+	check_err("pkcs7: trailing byte after the DER -> SIG_PARSE_FAILED",
 		     c->verify_pkcs7(c->ctx, kr, data->p, data->len, longer,
 				     sig.len + 1), -HEKI_VSM_ERR_SIG_PARSE_FAILED);
-	t_expect_ret("pkcs7: truncated DER -> SIG_PARSE_FAILED",
+	check_err("pkcs7: truncated DER -> SIG_PARSE_FAILED",
 		     c->verify_pkcs7(c->ctx, kr, data->p, data->len, sig.p,
 				     sig.len - 1), -HEKI_VSM_ERR_SIG_PARSE_FAILED);
-	t_expect_ret("pkcs7: empty signature -> SIG_PARSE_FAILED",
+	check_err("pkcs7: empty signature -> SIG_PARSE_FAILED",
 		     c->verify_pkcs7(c->ctx, kr, data->p, data->len, sig.p, 0),
 		     -HEKI_VSM_ERR_SIG_PARSE_FAILED);
-	t_expect_ret("pkcs7: shorter data -> SIG_KEY_REJECTED",
+	check_err("pkcs7: shorter data -> SIG_KEY_REJECTED",
 		     c->verify_pkcs7(c->ctx, kr, data->p, data->len - 1, sig.p,
 				     sig.len), -HEKI_VSM_ERR_SIG_KEY_REJECTED);
 	c->keyring_destroy(c->ctx, kr);
@@ -150,9 +150,9 @@ static void test_p7_keyring(const struct blob *data)
 	memcpy(list + c2.len, c1.p, c1.len);
 	c->keyring_create(c->ctx, &kr);
 	ret = heki_certs_load(c, kr, list, c2.len + c1.len + 16, &n);
-	t_result("certs: two real certificates and padding load", ret == 0 &&
-		 n == 2, "ret %d n %u", ret, n);
-	t_expect_ret("pkcs7: signer found among several certificates",
+	check_result(ret == 0 &&
+		 n == 2, "certs: two real certificates and padding load", "ret %d n %u", ret, n);
+	check_err("pkcs7: signer found among several certificates",
 		     c->verify_pkcs7(c->ctx, kr, data->p, data->len, sig.p,
 				     sig.len), 0);
 	c->keyring_destroy(c->ctx, kr);
@@ -161,16 +161,16 @@ static void test_p7_keyring(const struct blob *data)
 	list[c2.len + 10] ^= 0xff;
 	c->keyring_create(c->ctx, &kr);
 	ret = heki_certs_load(c, kr, list, c2.len + c1.len, &n);
-	t_expect_ret("certs: corrupt certificate -> CERTIFICATE_PARSE_FAILED", ret,
+	check_err("certs: corrupt certificate -> CERTIFICATE_PARSE_FAILED", ret,
 		     -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
 	c->keyring_destroy(c->ctx, kr);
 
 	c->keyring_create(c->ctx, &kr);
-	t_expect_ret("certs: 30 82 00 00 -> CERTIFICATE_PARSE_FAILED",
+	check_err("certs: 30 82 00 00 -> CERTIFICATE_PARSE_FAILED",
 		     heki_certs_load(c, kr, (const __u8 *)"\x30\x82\x00\x00", 4,
 				     NULL),
 		     -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
-	t_expect_ret("certs: provider refuses a DER with trailing bytes",
+	check_err("certs: provider refuses a DER with trailing bytes",
 		     c->keyring_add_cert(c->ctx, kr, list + c2.len, c1.len + 1),
 		     -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
 	c->keyring_destroy(c->ctx, kr);
@@ -193,8 +193,7 @@ static void test_p7_keyring(const struct blob *data)
 			ret = c->verify_pkcs7(c->ctx, kr, data->p, data->len, sig.p,
 					      sig.len);
 		/* It loads (LiteBox skips such keys too); verify must not crash. */
-		t_result("pkcs7: signer certificate with an undecodable key -> SIG_NO_KEY",
-			 i + sizeof(spki) <= c1.len && ret == -HEKI_VSM_ERR_SIG_NO_KEY,
+		check_result(i + sizeof(spki) <= c1.len && ret == -HEKI_VSM_ERR_SIG_NO_KEY, "pkcs7: signer certificate with an undecodable key -> SIG_NO_KEY",
 			 "offset %zu ret %d", i, ret);
 		c->keyring_destroy(c->ctx, kr);
 		free(bad);
@@ -221,21 +220,21 @@ static void test_p7_module(const struct blob *data)
 	memcpy(mod + data->len + sig.len, &ms, 12);
 	memcpy(mod + len - 28, HEKI_MODULE_SIG_MAGIC, 28);
 
-	t_expect_ret("module: signed module verifies",
+	check_err("module: signed module verifies",
 		     heki_modsig_verify(c, kr, mod, len), 0);
-	t_expect_ret("module: unknown key -> SIG_KEY_REJECTED",
+	check_err("module: unknown key -> SIG_KEY_REJECTED",
 		     heki_modsig_verify(c, other, mod, len),
 		     -HEKI_VSM_ERR_SIG_KEY_REJECTED);
-	t_expect_ret("module: unsigned module -> MODSIG_NOT_FOUND",
+	check_err("module: unsigned module -> MODSIG_NOT_FOUND",
 		     heki_modsig_verify(c, kr, mod, data->len),
 		     -HEKI_VSM_ERR_MODSIG_NOT_FOUND);
 	mod[data->len / 2] ^= 4;
-	t_expect_ret("module: flipped data byte -> SIG_KEY_REJECTED",
+	check_err("module: flipped data byte -> SIG_KEY_REJECTED",
 		     heki_modsig_verify(c, kr, mod, len),
 		     -HEKI_VSM_ERR_SIG_KEY_REJECTED);
 	mod[data->len / 2] ^= 4;
 	mod[len - 40 + 2] = HEKI_PKEY_ID_X509;
-	t_expect_ret("module: trailer id_type X509 -> MODSIG_TRAILER_INVALID",
+	check_err("module: trailer id_type X509 -> MODSIG_TRAILER_INVALID",
 		     heki_modsig_verify(c, kr, mod, len),
 		     -HEKI_VSM_ERR_MODSIG_TRAILER_INVALID);
 	c->keyring_destroy(c->ctx, kr);
@@ -244,7 +243,7 @@ static void test_p7_module(const struct blob *data)
 	free(sig.p);
 }
 
-void test_pkcs7(void)
+void test_openssl(void)
 {
 	struct blob data = ld("data.bin");
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Both providers on every signature test vector of vtl1/tests/parsers/
+ * Both providers on every signature test vector of test_openssl.c
  * (same files, made the same way by run.sh): each must return the
  * expected code, so both return the same. Then differential runs (every
  * single-byte flip and truncation of real signatures through both), the
@@ -72,7 +72,7 @@ static void *ring(const struct heki_vtl1_crypto *c, const char *const *certs)
 	if (c->keyring_create(c->ctx, &kr))
 		exit(2);
 	for (i = 0; i < 2 && certs[i]; i++) {
-		unsigned char *der = t_read_file(certs[i], &len);
+		unsigned char *der = check_read_file(t_keydir, certs[i], &len);
 
 		if (c->keyring_add_cert(c->ctx, kr, der, len)) {
 			fprintf(stderr, "cannot load %s\n", certs[i]);
@@ -97,12 +97,12 @@ static int run(const struct heki_vtl1_crypto *c, const char *const *certs,
 static void test_vectors(void)
 {
 	size_t i, dlen, slen;
-	unsigned char *data = t_read_file("data.bin", &dlen);
+	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
 	char name[256];
 
 	for (i = 0; i < ARRAY_SIZE(vecs); i++) {
 		const struct vec *v = &vecs[i];
-		unsigned char *sig = t_read_file(v->sig, &slen);
+		unsigned char *sig = check_read_file(t_keydir, v->sig, &slen);
 		unsigned char *d = malloc(dlen);
 		int o, b;
 
@@ -114,9 +114,9 @@ static void test_vectors(void)
 		o = run(t_ossl, v->certs, d, dlen, sig, slen);
 		b = run(&t_br, v->certs, d, dlen, sig, slen);
 		snprintf(name, sizeof(name), "vector %s: openssl", v->name);
-		t_expect_ret(name, o, v->want);
+		check_err(name, o, v->want);
 		snprintf(name, sizeof(name), "vector %s: bearssl", v->name);
-		t_expect_ret(name, b, v->want);
+		check_err(name, b, v->want);
 		free(sig);
 		free(d);
 	}
@@ -128,8 +128,8 @@ static void test_differential(const char *file, const char *cert)
 {
 	const char *certs[2] = { cert, NULL };
 	size_t dlen, slen, i, diff = 0, accepted = 0, n = 0;
-	unsigned char *data = t_read_file("data.bin", &dlen);
-	unsigned char *sig = t_read_file(file, &slen);
+	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
+	unsigned char *sig = check_read_file(t_keydir, file, &slen);
 	char name[256];
 	void *ko = ring(t_ossl, certs), *kb = ring(&t_br, certs);
 	int o, b, first_o = 0, first_b = 0;
@@ -154,7 +154,7 @@ static void test_differential(const char *file, const char *cert)
 		if (o != b) {
 			if (getenv("T_VERBOSE"))
 				fprintf(stderr, "%s case %zu (byte %zu): openssl %s bearssl %s\n",
-					file, i, at, t_err_name(o), t_err_name(b));
+					file, i, at, check_err_name(o), check_err_name(b));
 			if (first == (size_t)-1) {
 				first = i;
 				first_o = o;
@@ -166,11 +166,11 @@ static void test_differential(const char *file, const char *cert)
 	snprintf(name, sizeof(name),
 		 "differential %s: %zu flips/truncations, same verdict in both",
 		 file, n);
-	t_result(name, !diff, "%zu differ, first case %zu: openssl %s bearssl %s",
-		 diff, first, t_err_name(first_o), t_err_name(first_b));
+	check_result(!diff, name, "%zu differ, first case %zu: openssl %s bearssl %s",
+		 diff, first, check_err_name(first_o), check_err_name(first_b));
 	snprintf(name, sizeof(name), "differential %s: no changed blob verifies",
 		 file);
-	t_result(name, !accepted, "%zu accepted", accepted);
+	check_result(!accepted, name, "%zu accepted", accepted);
 	t_ossl->keyring_destroy(t_ossl->ctx, ko);
 	t_br.keyring_destroy(t_br.ctx, kb);
 	free(data);
@@ -192,30 +192,30 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 	char name[256];
 	void *kr = ring(c, certs), *cert = NULL, *ec = NULL;
 	size_t clen;
-	unsigned char *c1 = t_read_file("c1.der", &clen);
+	unsigned char *c1 = check_read_file(t_keydir, "c1.der", &clen);
 	__u32 pos = 0;
 	int r;
 
 #define NAME(s) (snprintf(name, sizeof(name), "%s: %s", who, s), name)
 	r = c->digest(c->ctx, HEKI_VTL1_HASH_SHA256, (const __u8 *)"abc", 3,
 		      out, sizeof(out));
-	t_result(NAME("SHA-256(\"abc\") known answer"), r == 32 &&
-		 !memcmp(out, abc_256, 32), "r %d", r);
+	check_result(r == 32 &&
+		 !memcmp(out, abc_256, 32), NAME("SHA-256(\"abc\") known answer"), "r %d", r);
 	r = c->digest(c->ctx, HEKI_VTL1_HASH_SHA384, (const __u8 *)"abc", 3,
 		      out, sizeof(out));
-	t_result(NAME("SHA-384(\"abc\") known answer"), r == 48 &&
-		 !memcmp(out, abc_384_head, 8), "r %d", r);
+	check_result(r == 48 &&
+		 !memcmp(out, abc_384_head, 8), NAME("SHA-384(\"abc\") known answer"), "r %d", r);
 	r = c->digest(c->ctx, HEKI_VTL1_HASH_SHA512, (const __u8 *)"abc", 3,
 		      out, sizeof(out));
-	t_result(NAME("SHA-512(\"abc\") known answer"), r == 64 &&
-		 !memcmp(out, abc_512_head, 8), "r %d", r);
-	t_expect_ret(NAME("digest of an unknown algorithm -> SIG_UNSUPPORTED"),
+	check_result(r == 64 &&
+		 !memcmp(out, abc_512_head, 8), NAME("SHA-512(\"abc\") known answer"), "r %d", r);
+	check_err(NAME("digest of an unknown algorithm -> SIG_UNSUPPORTED"),
 		     c->digest(c->ctx, 9, out, 1, out, sizeof(out)),
 		     -HEKI_VSM_ERR_SIG_UNSUPPORTED);
-	t_expect_ret(NAME("digest into 47 bytes for SHA-384 -> CRYPTO_BAD_ARGUMENT"),
+	check_err(NAME("digest into 47 bytes for SHA-384 -> CRYPTO_BAD_ARGUMENT"),
 		     c->digest(c->ctx, HEKI_VTL1_HASH_SHA384, out, 1, out, 47),
 		     -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT);
-	t_expect_ret(NAME("find_cert of an unknown issuer -> CRYPTO_CERT_NOT_FOUND"),
+	check_err(NAME("find_cert of an unknown issuer -> CRYPTO_CERT_NOT_FOUND"),
 		     c->find_cert(c->ctx, kr, c1, 4, (const __u8 *)"\x01", 1,
 				  &pos, &cert),
 		     -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND);
@@ -236,24 +236,23 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 		pos = 0;
 		r = c->find_cert(c->ctx, kr, iss, (__u32)ilen, ser, (__u32)slen,
 				 &pos, &cert);
-		t_result(NAME("find_cert finds the second certificate, pos 2"),
-			 !r && pos == 2 && cert, "r %d pos %u", r, pos);
+		check_result(!r && pos == 2 && cert, NAME("find_cert finds the second certificate, pos 2"), "r %d pos %u", r, pos);
 		r = c->find_cert(c->ctx, kr, iss, (__u32)ilen, ser, (__u32)slen,
 				 &pos, &ec);
-		t_expect_ret(NAME("find_cert after the last match -> CRYPTO_CERT_NOT_FOUND"),
+		check_err(NAME("find_cert after the last match -> CRYPTO_CERT_NOT_FOUND"),
 			     r, -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND);
 	}
 	memset(sig, 0x5a, 256);
 	memset(out, 0, 32);
-	t_expect_ret(NAME("rsa_pkcs1_verify of garbage -> SIG_KEY_REJECTED"),
+	check_err(NAME("rsa_pkcs1_verify of garbage -> SIG_KEY_REJECTED"),
 		     c->rsa_pkcs1_verify(c->ctx, cert, HEKI_VTL1_HASH_SHA256,
 					 out, 32, sig, 256),
 		     -HEKI_VSM_ERR_SIG_KEY_REJECTED);
-	t_expect_ret(NAME("rsa_pkcs1_verify with a 31-byte SHA-256 -> CRYPTO_BAD_ARGUMENT"),
+	check_err(NAME("rsa_pkcs1_verify with a 31-byte SHA-256 -> CRYPTO_BAD_ARGUMENT"),
 		     c->rsa_pkcs1_verify(c->ctx, cert, HEKI_VTL1_HASH_SHA256,
 					 out, 31, sig, 256),
 		     -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT);
-	t_expect_ret(NAME("rsa_pkcs1_verify with SHA-1 -> SIG_UNSUPPORTED"),
+	check_err(NAME("rsa_pkcs1_verify with SHA-1 -> SIG_UNSUPPORTED"),
 		     c->rsa_pkcs1_verify(c->ctx, cert, 4, out, 20, sig, 256),
 		     -HEKI_VSM_ERR_SIG_UNSUPPORTED);
 	c->keyring_destroy(c->ctx, kr);
@@ -262,7 +261,7 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 
 		kr = ring(c, only_ec);
 		pos = 0;
-		t_expect_ret(NAME("find_cert in a ring without RSA keys -> SIG_NO_KEY"),
+		check_err(NAME("find_cert in a ring without RSA keys -> SIG_NO_KEY"),
 			     c->find_cert(c->ctx, kr, c1, 4, c1, 1, &pos, &cert),
 			     -HEKI_VSM_ERR_SIG_NO_KEY);
 		c->keyring_destroy(c->ctx, kr);
@@ -270,7 +269,7 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 	c->keyring_create(c->ctx, &kr);
 	r = c->keyring_add_cert(c->ctx, kr, c1, clen - 1);
 	c->keyring_destroy(c->ctx, kr);
-	t_expect_ret(NAME("keyring_add_cert of a truncated certificate -> CERTIFICATE_PARSE_FAILED"),
+	check_err(NAME("keyring_add_cert of a truncated certificate -> CERTIFICATE_PARSE_FAILED"),
 		     r, -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED);
 #undef NAME
 	free(c1);
@@ -280,8 +279,8 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 static void test_module(void)
 {
 	size_t dlen, slen;
-	unsigned char *data = t_read_file("data.bin", &dlen);
-	unsigned char *sig = t_read_file("s256.p7", &slen);
+	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
+	unsigned char *sig = check_read_file(t_keydir, "s256.p7", &slen);
 	struct heki_module_signature ms = { .id_type = HEKI_PKEY_ID_PKCS7 };
 	size_t len = dlen + slen + 40;
 	unsigned char *mod = malloc(len);
@@ -293,12 +292,12 @@ static void test_module(void)
 	heki_module_signature_set_sig_len(&ms, (__u32)slen);
 	memcpy(mod + dlen + slen, &ms, 12);
 	memcpy(mod + len - 28, HEKI_MODULE_SIG_MAGIC, 28);
-	t_expect_ret("module: heki_modsig_verify through bearssl",
+	check_err("module: heki_modsig_verify through bearssl",
 		     heki_modsig_verify(&t_br, kb, mod, len), 0);
-	t_expect_ret("module: heki_modsig_verify through openssl",
+	check_err("module: heki_modsig_verify through openssl",
 		     heki_modsig_verify(t_ossl, ko, mod, len), 0);
 	mod[dlen / 3] ^= 0x10;
-	t_expect_ret("module: tampered data through bearssl -> SIG_KEY_REJECTED",
+	check_err("module: tampered data through bearssl -> SIG_KEY_REJECTED",
 		     heki_modsig_verify(&t_br, kb, mod, len),
 		     -HEKI_VSM_ERR_SIG_KEY_REJECTED);
 	t_ossl->keyring_destroy(t_ossl->ctx, ko);

@@ -12,20 +12,10 @@
 #include "module/modlayout.h"
 #include "module/modreloc.h"
 
-extern unsigned long t_passed, t_failed;
+#include "check.h"
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) HEKI_ARRAY_SIZE(a)
-#endif
-void t_result(int ok, const char *group, const char *name, const char *fmt,
-	      ...);
-
-/* Expect @got == @want (0 or -HEKI_VSM_ERR_*); prints names on failure. */
-void t_expect_err(const char *group, const char *name, int got, int want);
 /* Expect two 64-bit values equal. */
 void t_expect_u64(const char *group, const char *name, __u64 got, __u64 want);
-
-const char *t_err_name(int err);
 
 /* Synthetic module builder. */
 #define EB_MAX_SECS	24

@@ -4,17 +4,22 @@
 # run.sh - integrity library suite: build the ASan+UBSan host test, run the
 # synthetic tests and every real module under /lib/modules/*/kernel, then
 # cross-check every computed layout with the independent Python
-# re-implementation. Ends with the summed "N passed, N failed".
+# re-implementation. Ends with the summed "# N skipped" and
+# "N passed, N failed" (tests/lib/ktap.sh).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
 OUT=$ROOT/build/host/integrity
 cd "$ROOT" || exit 1
 
-make -s -C vtl1/tests/integrity >&2 || { echo "0 passed, 1 failed"; exit 1; }
+. tests/lib/ktap.sh
+echo "KTAP version 1"
+if ! make -s -C vtl1/tests/module/integrity >&2; then
+	result 0 "integrity: host tests build"
+	ktap_done
+	exit
+fi
 
-passed=0
-failed=0
 # 6.12.95 modules run through test_validate_6_4 (6.4+ layout and rewrite
 # rules, the 6.12 ENDBR seal and direct calls simulated) when build/k612
 # exists: every K612_SAMPLE_EVERY-th module (default 20; 1 = all 4,228,
@@ -24,41 +29,33 @@ K612_MODULES="kvm kvm-intel kvm-amd btrfs nf_tables xfs 3c59x msr
 	twofish-x86_64 sha256-ssse3 curve25519-x86_64 mtdblock_ro
 	async_raid6_recov comedi_test btmtk bmp280-i2c"
 K612_SAMPLE_EVERY=${K612_SAMPLE_EVERY:-20}
-tally() {   # tally LOGFILE: add its last "N passed, N failed" line
-	local last
-	last=$(tail -n 1 "$1")
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "FAIL integrity: no result line from $1"
-		failed=$((failed + 1))
-	fi
+# tally LOG: add a program's totals (its "# N skipped" and last line)
+tally() {
+	ktap_merge "$1"
 }
 
 # Debian's 6.1 modules (the layout rules are 6.1's); never the host's
 # uname -r, which is not a Debian kernel.
 roots=$(ls -d /lib/modules/6.1.*-amd64/kernel 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$roots" ]; then
-	echo "FAIL integrity: no /lib/modules/6.1.*-amd64/kernel (scripts/setup.sh installs linux-image-amd64)"
-	failed=$((failed + 1))
+	result 0 "integrity: /lib/modules/6.1.*-amd64/kernel present (scripts/setup.sh installs linux-image-amd64)"
 	"$OUT/test_integrity" | tee "$OUT/unit.log" | grep -v '^realmods: '
 	tally "$OUT/unit.log"
 	"$OUT/test_validate_6_4" > "$OUT/validate_6_4.log" 2>&1
-	grep '^not ok' "$OUT/validate_6_4.log"
+	grep -A3 '^not ok' "$OUT/validate_6_4.log"
 	tally "$OUT/validate_6_4.log"
 else
 	ASAN_OPTIONS=detect_leaks=1 "$OUT/test_integrity" --modules "$roots" \
 		--dump-layout "$OUT/layout.txt" > "$OUT/unit.log" 2>&1
-	grep -v ' passed, ' "$OUT/unit.log"
-	tail -n 1 "$OUT/unit.log" | sed 's/^/test_integrity: /'
+	grep -vE '^(KTAP version 1|1\.\.[0-9]+|# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/unit.log"
+	tail -n 2 "$OUT/unit.log" | sed 's/^/test_integrity: /'
 	tally "$OUT/unit.log"
 	# The whole ValidateModule, simulated loads of every module
 	# (validate/test_validate.c): accept, one byte, one mcount site.
 	find "$roots" -name '*.ko' -o -name '*.ko.xz' | sort |
 		"$OUT/test_validate" - > "$OUT/validate.log" 2>&1
-	grep '^not ok' "$OUT/validate.log"
-	tail -n 1 "$OUT/validate.log" | sed 's/^/test_validate: /'
+	grep -A3 '^not ok' "$OUT/validate.log"
+	tail -n 2 "$OUT/validate.log" | sed 's/^/test_validate: /'
 	tally "$OUT/validate.log"
 	# ValidateModule on the 6.4+ layout (validate/test_validate_6_4.c):
 	# the standard module, LoadKData's choice of rules, every 6.1 module
@@ -76,16 +73,16 @@ else
 				awk -v n="$K612_SAMPLE_EVERY" 'NR % n == 0'
 		} | awk '!seen[$0]++'
 	} | "$OUT/test_validate_6_4" - > "$OUT/validate_6_4.log" 2>&1
-	grep '^not ok' "$OUT/validate_6_4.log"
-	[ -n "$k612" ] || echo "test_validate_6_4: skipped the 6.12 modules: no build/k612 (scripts/fetch-kernel-6.12.sh)"
-	grep '^# ' "$OUT/validate_6_4.log" | sed 's/^# /test_validate_6_4: /'
-	tail -n 1 "$OUT/validate_6_4.log" | sed 's/^/test_validate_6_4: /'
+	grep -A3 '^not ok' "$OUT/validate_6_4.log"
+	[ -n "$k612" ] || skip "test_validate_6_4: Debian 6.12.95 modules" \
+		"no build/k612 (scripts/fetch-kernel-6.12.sh)"
+	grep -E '^# [0-9]+ module' "$OUT/validate_6_4.log" | sed 's/^# /test_validate_6_4: /'
+	tail -n 2 "$OUT/validate_6_4.log" | sed 's/^/test_validate_6_4: /'
 	tally "$OUT/validate_6_4.log"
-	python3 vtl1/tests/integrity/layout_ref.py "$OUT/layout.txt" \
+	python3 vtl1/tests/module/integrity/layout_ref.py "$OUT/layout.txt" \
 		> "$OUT/layout_ref.log" 2>&1
 	grep -v ' passed, ' "$OUT/layout_ref.log"
 	tail -n 1 "$OUT/layout_ref.log" | sed 's/^/layout_ref: /'
 	tally "$OUT/layout_ref.log"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ktap_done

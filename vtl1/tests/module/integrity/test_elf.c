@@ -158,12 +158,12 @@ static void test_parse_table(void)
 		len = img.len;
 		apply(&img, &cases[i], &len);
 		ret = heki_elf_parse(&elf, img.buf, len);
-		t_expect_err("elf_parse", cases[i].name, ret, cases[i].want);
+		check_group_err("elf_parse", cases[i].name, ret, cases[i].want);
 		if (ret)
-			t_result(elf.data == NULL && elf.shnum == 0, "elf_parse",
+			check_group(elf.data == NULL && elf.shnum == 0, "elf_parse",
 				 cases[i].name, "struct not cleared on failure");
 	}
-	t_expect_err("elf_parse", "NULL image",
+	check_group_err("elf_parse", "NULL image",
 		     heki_elf_parse(&elf, NULL, 100), E(ELF_TRUNCATED));
 }
 
@@ -182,99 +182,99 @@ static void test_accessors(void)
 
 	std_build(&img);
 	ret = heki_elf_parse(&elf, img.buf, img.len);
-	t_expect_err("elf_access", "parse", ret, 0);
+	check_group_err("elf_access", "parse", ret, 0);
 	if (ret)
 		return;
 	t_expect_u64("elf_access", "shnum", elf.shnum, STD_NSECS);
 	t_expect_u64("elf_access", "symtab index", elf.symtab, STD_SYMTAB);
 	t_expect_u64("elf_access", "strtab index", elf.strtab, STD_STRTAB);
 	t_expect_u64("elf_access", "nsyms", elf.nsyms, STD_NSYMS);
-	t_expect_err("elf_access", "shdr index = shnum",
+	check_group_err("elf_access", "shdr index = shnum",
 		     heki_elf_shdr(&elf, elf.shnum, &sh),
 		     E(ELF_SECTION_INDEX));
-	t_expect_err("elf_access", "shdr index 0xffffffff",
+	check_group_err("elf_access", "shdr index 0xffffffff",
 		     heki_elf_shdr(&elf, 0xffffffffU, &sh),
 		     E(ELF_SECTION_INDEX));
 
 	ret = heki_elf_shdr(&elf, STD_TEXT, &sh);
 	if (!ret)
 		ret = heki_elf_section_name(&elf, &sh, &name);
-	t_result(!ret && !strcmp(name, ".text"), "elf_access",
+	check_group(!ret && !strcmp(name, ".text"), "elf_access",
 		 "section 1 is .text", "ret %d", ret);
 	sh.name = 0x10000;
-	t_expect_err("elf_access", "section name offset out of range",
+	check_group_err("elf_access", "section name offset out of range",
 		     heki_elf_section_name(&elf, &sh, &name),
 		     E(ELF_BAD_SECTION_NAME));
 
-	t_expect_err("elf_access", "find .gnu.linkonce.this_module (ALLOC)",
+	check_group_err("elf_access", "find .gnu.linkonce.this_module (ALLOC)",
 		     heki_elf_find_section(&elf, ".gnu.linkonce.this_module",
 					   HEKI_SHF_ALLOC, &idx), 0);
 	t_expect_u64("elf_access", "this_module index", idx, STD_THIS_MODULE);
-	t_expect_err("elf_access", "find .symtab with ALLOC fails",
+	check_group_err("elf_access", "find .symtab with ALLOC fails",
 		     heki_elf_find_section(&elf, ".symtab", HEKI_SHF_ALLOC,
 					   &idx), E(ELF_SECTION_NOT_FOUND));
-	t_expect_err("elf_access", "find missing section",
+	check_group_err("elf_access", "find missing section",
 		     heki_elf_find_section(&elf, ".nope", 0, &idx),
 		     E(ELF_SECTION_NOT_FOUND));
-	t_expect_err("elf_access", "find prefix is not a match",
+	check_group_err("elf_access", "find prefix is not a match",
 		     heki_elf_find_section(&elf, ".tex", 0, &idx),
 		     E(ELF_SECTION_NOT_FOUND));
 
 	heki_elf_shdr(&elf, STD_BSS, &sh);
 	ret = heki_elf_section_bytes(&elf, &sh, &bytes);
-	t_result(!ret && !bytes, "elf_access", "NOBITS has no file bytes",
+	check_group(!ret && !bytes, "elf_access", "NOBITS has no file bytes",
 		 "ret %d", ret);
 	heki_elf_shdr(&elf, STD_TEXT, &sh);
 	ret = heki_elf_section_bytes(&elf, &sh, &bytes);
-	t_result(!ret && bytes == img.buf + img.data_off[STD_TEXT],
+	check_group(!ret && bytes == img.buf + img.data_off[STD_TEXT],
 		 "elf_access", ".text bytes", "ret %d", ret);
 	sh.size = img.len;
-	t_expect_err("elf_access", "forged header out of bounds",
+	check_group_err("elf_access", "forged header out of bounds",
 		     heki_elf_section_bytes(&elf, &sh, &bytes),
 		     E(ELF_SECTION_OUT_OF_BOUNDS));
 
 	ret = heki_elf_sym(&elf, SYM_EXT_FN, &sym);
 	if (!ret)
 		ret = heki_elf_sym_name(&elf, &sym, &name);
-	t_result(!ret && !strcmp(name, "ext_fn") && sym.shndx == 0,
+	check_group(!ret && !strcmp(name, "ext_fn") && sym.shndx == 0,
 		 "elf_access", "symbol ext_fn", "ret %d", ret);
-	t_expect_err("elf_access", "symbol index = nsyms",
+	check_group_err("elf_access", "symbol index = nsyms",
 		     heki_elf_sym(&elf, elf.nsyms, &sym),
 		     E(ELF_SYMBOL_INDEX));
-	t_expect_err("elf_access", "symbol index 2^63",
+	check_group_err("elf_access", "symbol index 2^63",
 		     heki_elf_sym(&elf, 1ULL << 63, &sym),
 		     E(ELF_SYMBOL_INDEX));
 	sym.name = 0x7fffffff;
-	t_expect_err("elf_access", "symbol name out of range",
+	check_group_err("elf_access", "symbol name out of range",
 		     heki_elf_sym_name(&elf, &sym, &name),
 		     E(ELF_SYMBOL_NAME));
 
 	heki_elf_shdr(&elf, STD_RELA_TEXT, &sh);
 	ret = heki_elf_rela_count(&elf, &sh, &n);
-	t_result(!ret && n == 5, "elf_access", ".rela.text has 5 entries",
+	check_group(!ret && n == 5, "elf_access", ".rela.text has 5 entries",
 		 "ret %d n %llu", ret, n);
 	ret = heki_elf_rela(&elf, &sh, 0, &r);
-	t_result(!ret && r.offset == 1 && r.type == HEKI_R_X86_64_PLT32 &&
+	check_group(!ret && r.offset == 1 && r.type == HEKI_R_X86_64_PLT32 &&
 		 r.sym == SYM_EXT_FN && r.addend == -4, "elf_access",
 		 "rela 0 decoded", "ret %d", ret);
-	t_expect_err("elf_access", "rela index = count",
+	check_group_err("elf_access", "rela index = count",
 		     heki_elf_rela(&elf, &sh, 5, &r), E(ELF_RELA_INDEX));
 	sh.entsize = 16;
-	t_expect_err("elf_access", "rela entsize 16",
+	check_group_err("elf_access", "rela entsize 16",
 		     heki_elf_rela_count(&elf, &sh, &n), E(ELF_BAD_RELA));
 	heki_elf_shdr(&elf, STD_RELA_TEXT, &sh);
 	sh.size = 25;
-	t_expect_err("elf_access", "rela size not a multiple of 24",
+	check_group_err("elf_access", "rela size not a multiple of 24",
 		     heki_elf_rela_count(&elf, &sh, &n), E(ELF_BAD_RELA));
 	heki_elf_shdr(&elf, STD_RELA_TEXT, &sh);
 	sh.link = STD_STRTAB;
-	t_expect_err("elf_access", "rela linked to another table",
+	check_group_err("elf_access", "rela linked to another table",
 		     heki_elf_rela_count(&elf, &sh, &n), E(ELF_BAD_RELA));
 	heki_elf_shdr(&elf, STD_DATA, &sh);
-	t_expect_err("elf_access", "PROGBITS is not RELA",
+	check_group_err("elf_access", "PROGBITS is not RELA",
 		     heki_elf_rela_count(&elf, &sh, &n), E(ELF_BAD_RELA));
 
-	t_result(heki_elf_name_starts(".init.text", ".init") &&
+	check_group(heki_elf_name_starts(".init.text", ".init") &&
 		 !heki_elf_name_starts(".ini", ".init") &&
 		 heki_elf_name_is("", "") && !heki_elf_name_is("a", "ab"),
 		 "elf_access", "name helpers", "mismatch");
@@ -305,14 +305,14 @@ static void test_long_names(void)
 	secs[2] = (struct eb_sec){ ".strtab", HEKI_SHT_STRTAB, 0,
 		sizeof(strtab), 1, 0, 0, 0, strtab };
 	if (eb_build(&img, secs, 3) || heki_elf_parse(&elf, img.buf, img.len)) {
-		t_result(0, "elf_names", "build", "cannot build image");
+		check_group(0, "elf_names", "build", "cannot build image");
 		return;
 	}
 	heki_elf_sym(&elf, 1, &sym);
-	t_expect_err("elf_names", "511-byte name accepted",
+	check_group_err("elf_names", "511-byte name accepted",
 		     heki_elf_sym_name(&elf, &sym, &name), 0);
 	heki_elf_sym(&elf, 2, &sym);
-	t_expect_err("elf_names", "512-byte name refused",
+	check_group_err("elf_names", "512-byte name refused",
 		     heki_elf_sym_name(&elf, &sym, &name),
 		     E(ELF_SYMBOL_NAME_TOO_LONG));
 }
@@ -333,14 +333,14 @@ static void test_null_sections(void)
 		ret = heki_elf_shdr(&elf, STD_RODATA, &sh);
 	if (!ret)
 		ret = heki_elf_section_bytes(&elf, &sh, &bytes);
-	t_result(!ret && bytes == img.buf + img.data_off[STD_RODATA],
+	check_group(!ret && bytes == img.buf + img.data_off[STD_RODATA],
 		 "elf_null", "non-empty SHT_NULL has file bytes", "ret %d", ret);
 	eb_put64(&img, eb_shdr(&img, STD_RODATA, SH_OFFSET), 1ULL << 40);
-	t_expect_err("elf_null", "non-empty SHT_NULL past the image refused",
+	check_group_err("elf_null", "non-empty SHT_NULL past the image refused",
 		     heki_elf_parse(&elf, img.buf, img.len),
 		     E(ELF_SECTION_OUT_OF_BOUNDS));
 	eb_put64(&img, eb_shdr(&img, STD_RODATA, SH_SIZE), 0);
-	t_expect_err("elf_null", "empty SHT_NULL anywhere accepted",
+	check_group_err("elf_null", "empty SHT_NULL anywhere accepted",
 		     heki_elf_parse(&elf, img.buf, img.len), 0);
 }
 

@@ -70,7 +70,7 @@ static void test_std_layout(void)
 
 	std_build(&img);
 	ret = std_prepare(&c, &img);
-	t_expect_err(G, "standard module lays out", ret, 0);
+	check_group_err(G, "standard module lays out", ret, 0);
 	if (ret)
 		return;
 	for (i = 0; i < ARRAY_SIZE(std_want); i++) {
@@ -78,7 +78,7 @@ static void test_std_layout(void)
 
 		snprintf(name, sizeof(name), "section %u placement",
 			 std_want[i].idx);
-		t_result(s->mem == std_want[i].mem &&
+		check_group(s->mem == std_want[i].mem &&
 			 (s->mem == HEKI_MODLAYOUT_MEM_NONE ||
 			  s->offset == std_want[i].offset), G, name,
 			 "mem %u offset %#llx, want mem %u offset %#llx",
@@ -89,7 +89,7 @@ static void test_std_layout(void)
 			&c.lay.mem[std_regions[i].mem];
 
 		snprintf(name, sizeof(name), "region %u", std_regions[i].mem);
-		t_result(r->alloc == std_regions[i].alloc &&
+		check_group(r->alloc == std_regions[i].alloc &&
 			 r->base == std_regions[i].base &&
 			 r->size == std_regions[i].size, G, name,
 			 "alloc %u base %#llx size %#llx", r->alloc, r->base,
@@ -107,7 +107,7 @@ static void test_std_layout(void)
 	t_expect_u64(G, "this_module index", c.lay.this_module,
 		     STD_THIS_MODULE);
 	t_expect_u64(G, "percpu index", c.lay.percpu, STD_PERCPU);
-	t_result(!(c.sects[STD_MODINFO].flags & HEKI_SHF_ALLOC) &&
+	check_group(!(c.sects[STD_MODINFO].flags & HEKI_SHF_ALLOC) &&
 		 (c.sects[STD_SYMTAB].flags & HEKI_SHF_ALLOC), G,
 		 "kernel flag edits", "modinfo %#llx symtab %#llx",
 		 c.sects[STD_MODINFO].flags, c.sects[STD_SYMTAB].flags);
@@ -217,13 +217,13 @@ static void test_variants(void)
 			ret = heki_modlayout_compute(&elf, kernel, sects,
 						     EB_MAX_SECS, &lay);
 		if (v->want) {
-			t_expect_err(G, name, ret, v->want);
+			check_group_err(G, name, ret, v->want);
 			continue;
 		}
-		t_result(!ret && sects[v->idx].mem == v->want_mem &&
+		check_group(!ret && sects[v->idx].mem == v->want_mem &&
 			 (v->want_mem == HEKI_MODLAYOUT_MEM_NONE ||
 			  sects[v->idx].offset == v->want_off), G, name,
-			 "ret %s mem %u off %#llx", t_err_name(ret),
+			 "ret %s mem %u off %#llx", check_err_name(ret),
 			 ret ? 0 : sects[v->idx].mem,
 			 ret ? 0 : sects[v->idx].offset);
 	}
@@ -239,31 +239,31 @@ static void test_refusals(void)
 
 	std_build(&img);
 	heki_elf_parse(&elf, img.buf, img.len);
-	t_expect_err(G, "unknown kernel refused",
+	check_group_err(G, "unknown kernel refused",
 		     heki_modlayout_compute(&elf, 0, sects, EB_MAX_SECS, &lay),
 		     E(MODLAYOUT_BAD_KERNEL));
-	t_expect_err(G, "section array one short refused",
+	check_group_err(G, "section array one short refused",
 		     heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1,
 					    sects, elf.shnum - 1, &lay),
 		     E(MODLAYOUT_NO_ROOM));
-	t_expect_err(G, "NULL section array refused",
+	check_group_err(G, "NULL section array refused",
 		     heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1,
 					    NULL, 100, &lay),
 		     E(MODLAYOUT_NO_ROOM));
 	heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_1, sects,
 			       EB_MAX_SECS, &lay);
 	mem_va[HEKI_MODLAYOUT_DATA] = 0x1000;
-	t_expect_err(G, "section_va of .data", heki_modlayout_section_va(
+	check_group_err(G, "section_va of .data", heki_modlayout_section_va(
 		     &lay, STD_THIS_MODULE, mem_va, &va), 0);
 	t_expect_u64(G, "section_va value", va, 0x1040);
-	t_expect_err(G, "section_va of unloaded section",
+	check_group_err(G, "section_va of unloaded section",
 		     heki_modlayout_section_va(&lay, STD_MODINFO, mem_va, &va),
 		     E(MODLAYOUT_NOT_LOADED));
-	t_expect_err(G, "section_va index out of range",
+	check_group_err(G, "section_va index out of range",
 		     heki_modlayout_section_va(&lay, 999, mem_va, &va),
 		     E(ELF_SECTION_INDEX));
 	mem_va[HEKI_MODLAYOUT_DATA] = ~0ULL - 8;
-	t_expect_err(G, "section_va wrap refused",
+	check_group_err(G, "section_va wrap refused",
 		     heki_modlayout_section_va(&lay, STD_THIS_MODULE, mem_va,
 					       &va), E(MODLAYOUT_TOO_LARGE));
 }
@@ -320,7 +320,7 @@ static void test_check_mem(void)
 
 	std_build(&img);
 	if (std_prepare(&c, &img)) {
-		t_result(0, G, "check_mem", "standard module does not lay out");
+		check_group(0, G, "check_mem", "standard module does not lay out");
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(memcases); i++) {
@@ -336,9 +336,9 @@ static void test_check_mem(void)
 		}
 		bad = 99;
 		ret = heki_modlayout_check_mem(&c.lay, va, size, &bad);
-		t_expect_err(G, mc->name, ret, mc->want);
+		check_group_err(G, mc->name, ret, mc->want);
 		if (mc->want)
-			t_result(bad == (__u32)mc->want_bad, G, mc->name,
+			check_group(bad == (__u32)mc->want_bad, G, mc->name,
 				 "bad memory type %u, want %d", bad,
 				 mc->want_bad);
 	}
@@ -402,7 +402,7 @@ static void test_std_layout_6_4(void)
 
 	std_build(&img);
 	ret = prepare_6_4(&c, &img);
-	t_expect_err(G, "6.4: standard module lays out", ret, 0);
+	check_group_err(G, "6.4: standard module lays out", ret, 0);
 	if (ret)
 		return;
 	for (i = 0; i < ARRAY_SIZE(std_want_6_4); i++) {
@@ -411,7 +411,7 @@ static void test_std_layout_6_4(void)
 
 		snprintf(name, sizeof(name), "6.4: section %u placement",
 			 w->idx);
-		t_result(s->mem == w->mem &&
+		check_group(s->mem == w->mem &&
 			 (s->mem == HEKI_MODLAYOUT_MEM_NONE ||
 			  s->offset == w->offset), G, name,
 			 "mem %u offset %#llx, want mem %u offset %#llx",
@@ -422,7 +422,7 @@ static void test_std_layout_6_4(void)
 		const struct heki_modlayout_region *r = &c.lay.mem[w->mem];
 
 		snprintf(name, sizeof(name), "6.4: region %u", w->mem);
-		t_result(r->alloc == w->alloc && r->base == w->base &&
+		check_group(r->alloc == w->alloc && r->base == w->base &&
 			 r->size == w->size &&
 			 c.lay.alloc_size[w->alloc] == w->size, G, name,
 			 "alloc %u base %#llx size %#llx alloc size %#llx",
@@ -455,22 +455,22 @@ static void test_refusals_6_4(void)
 
 	std_build(&img);
 	heki_elf_parse(&elf, img.buf, img.len);
-	t_expect_err(G, "kernel 3 (no such rules) refused",
+	check_group_err(G, "kernel 3 (no such rules) refused",
 		     heki_modlayout_compute(&elf, 3, sects, EB_MAX_SECS, &lay),
 		     E(MODLAYOUT_BAD_KERNEL));
-	t_result(lay.nalloc == 0 && lay.sects == NULL, G,
+	check_group(lay.nalloc == 0 && lay.sects == NULL, G,
 		 "refused layout left zeroed", "nalloc %u", lay.nalloc);
-	t_expect_err(G, "6.4: section array one short refused",
+	check_group_err(G, "6.4: section array one short refused",
 		     heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_4,
 					    sects, elf.shnum - 1, &lay),
 		     E(MODLAYOUT_NO_ROOM));
 	heki_modlayout_compute(&elf, HEKI_MODLAYOUT_LINUX_6_4, sects,
 			       EB_MAX_SECS, &lay);
 	mem_va[HEKI_MODLAYOUT_DATA] = 0x5000;
-	t_expect_err(G, "6.4: section_va of this_module", heki_modlayout_section_va(
+	check_group_err(G, "6.4: section_va of this_module", heki_modlayout_section_va(
 		     &lay, STD_THIS_MODULE, mem_va, &va), 0);
 	t_expect_u64(G, "6.4: section_va value (data VA + 0x40)", va, 0x5040);
-	t_expect_err(G, "6.4: section_va of unloaded .modinfo",
+	check_group_err(G, "6.4: section_va of unloaded .modinfo",
 		     heki_modlayout_section_va(&lay, STD_MODINFO, mem_va, &va),
 		     E(MODLAYOUT_NOT_LOADED));
 }
@@ -544,7 +544,7 @@ static void test_check_mem_6_4(void)
 
 	std_build(&img);
 	if (prepare_6_4(&c, &img)) {
-		t_result(0, G, "6.4: check_mem", "standard module does not lay out");
+		check_group(0, G, "6.4: check_mem", "standard module does not lay out");
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(memcases_6_4); i++) {
@@ -562,9 +562,9 @@ static void test_check_mem_6_4(void)
 		}
 		bad = 99;
 		ret = heki_modlayout_check_mem(&c.lay, va, size, &bad);
-		t_expect_err(G, mc->name, ret, mc->want);
+		check_group_err(G, mc->name, ret, mc->want);
 		if (mc->want)
-			t_result(bad == (__u32)mc->want_bad, G, mc->name,
+			check_group(bad == (__u32)mc->want_bad, G, mc->name,
 				 "bad memory type %u, want %d", bad,
 				 mc->want_bad);
 	}
@@ -611,12 +611,12 @@ static void test_init_ro_after_init_order(void)
 		snprintf(name, sizeof(name),
 			 "%s: init ro_after_init section's place in init data",
 			 i ? "6.4" : "6.1");
-		t_result(!ret && sects[STD_DATA].mem == HEKI_MODLAYOUT_INIT_DATA &&
+		check_group(!ret && sects[STD_DATA].mem == HEKI_MODLAYOUT_INIT_DATA &&
 			 sects[STD_BSS].mem == HEKI_MODLAYOUT_INIT_DATA &&
 			 sects[STD_DATA].offset == want[i].data_off &&
 			 sects[STD_BSS].offset == want[i].bss_off, G, name,
 			 "ret %s data' mem %u @%#llx bss' mem %u @%#llx",
-			 t_err_name(ret), sects[STD_DATA].mem,
+			 check_err_name(ret), sects[STD_DATA].mem,
 			 sects[STD_DATA].offset, sects[STD_BSS].mem,
 			 sects[STD_BSS].offset);
 	}

@@ -55,7 +55,7 @@ static void test_symbols(void)
 	ret = std_prepare(&c, &img);
 	if (!ret)
 		ret = heki_modreloc_symbols(&c.env, c.syms, 64, NULL);
-	t_expect_err(G, "standard symbols resolve", ret, 0);
+	check_group_err(G, "standard symbols resolve", ret, 0);
 	if (ret)
 		return;
 	t_expect_u64(G, "local_var = .data VA + 8", c.syms[SYM_LOCAL_VAR].value,
@@ -85,7 +85,7 @@ static void test_apply_std(void)
 	ret = std_prepare(&c, &img);
 	if (!ret)
 		ret = relocate(&c, STD_TEXT, text, sizeof(text), &f);
-	t_expect_err(G, ".text relocates", ret, 0);
+	check_group_err(G, ".text relocates", ret, 0);
 	if (ret)
 		return;
 	t_expect_u64(G, "PLT32 call ext_fn", rd32(text + 1),
@@ -97,7 +97,7 @@ static void test_apply_std(void)
 	t_expect_u64(G, "opcode byte untouched", text[0], 0xe8);
 
 	ret = relocate(&c, STD_DATA, data, sizeof(data), &f);
-	t_expect_err(G, ".data relocates", ret, 0);
+	check_group_err(G, ".data relocates", ret, 0);
 	t_expect_u64(G, "R_X86_64_64 init_fn", rd64(data), INIT_TEXT_VA + 2);
 	t_expect_u64(G, "PC64 local_var + 0x100", rd64(data + 8),
 		     DATA_VA + 8 + 0x100 - (DATA_VA + 8));
@@ -189,9 +189,9 @@ static void test_apply_table(void)
 		ret = std_prepare(&c, &img);
 		if (!ret)
 			ret = relocate(&c, STD_TEXT, buf, sizeof(buf), &f);
-		t_expect_err(G, rc->name, ret, rc->want);
+		check_group_err(G, rc->name, ret, rc->want);
 		if (rc->want)
-			t_result(f.rela == rc->sec && f.entry == rc->want_entry,
+			check_group(f.rela == rc->sec && f.entry == rc->want_entry,
 				 G, rc->name, "fault at section %u entry %llu",
 				 f.rela, f.entry);
 	}
@@ -226,58 +226,58 @@ static void test_symbol_refusals(void)
 	std_prepare(&c, &img);
 	c.env.resolve = resolve_none;
 	ret = heki_modreloc_symbols(&c.env, c.syms, 64, &f);
-	t_expect_err(G, "unknown non-weak export refused", ret,
+	check_group_err(G, "unknown non-weak export refused", ret,
 		     E(MODRELOC_SYMBOL_UNRESOLVED));
 	t_expect_u64(G, "fault names the symbol", f.sym, SYM_EXT_FN);
 
 	c.env.resolve = resolve_fail;
-	t_expect_err(G, "resolver error propagates",
+	check_group_err(G, "resolver error propagates",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(VTL0_COPY_FAILED));
 	c.env.resolve = NULL;
-	t_expect_err(G, "no resolver refuses exports",
+	check_group_err(G, "no resolver refuses exports",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_SYMBOL_UNRESOLVED));
 	c.env.resolve = std_resolve;
 	c.env.has_percpu = 0;
-	t_expect_err(G, "per-CPU symbol without a base refused",
+	check_group_err(G, "per-CPU symbol without a base refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_NO_PERCPU));
 	c.env.has_percpu = 1;
-	t_expect_err(G, "symbol array too small refused",
+	check_group_err(G, "symbol array too small refused",
 		     heki_modreloc_symbols(&c.env, c.syms, STD_NSYMS - 1, &f),
 		     E(MODRELOC_NO_ROOM));
 
 	shndx = HEKI_SHN_COMMON;
 	eb_put16(&img, std_sym(&img, SYM_LOCAL_VAR) + 6, shndx);
 	std_prepare(&c, &img);
-	t_expect_err(G, "SHN_COMMON symbol refused",
+	check_group_err(G, "SHN_COMMON symbol refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_SYMBOL_COMMON));
 	eb_put16(&img, std_sym(&img, SYM_LOCAL_VAR) + 6, HEKI_SHN_LIVEPATCH);
 	std_prepare(&c, &img);
-	t_expect_err(G, "SHN_LIVEPATCH symbol refused",
+	check_group_err(G, "SHN_LIVEPATCH symbol refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_LIVEPATCH));
 	eb_put16(&img, std_sym(&img, SYM_LOCAL_VAR) + 6, STD_NSECS);
 	std_prepare(&c, &img);
-	t_expect_err(G, "symbol section index = e_shnum refused",
+	check_group_err(G, "symbol section index = e_shnum refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_SYMBOL_SECTION));
 	eb_put16(&img, std_sym(&img, SYM_LOCAL_VAR) + 6, HEKI_SHN_XINDEX);
 	std_prepare(&c, &img);
-	t_expect_err(G, "symbol section SHN_XINDEX refused",
+	check_group_err(G, "symbol section SHN_XINDEX refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(MODRELOC_SYMBOL_SECTION));
 	std_build(&img);
 	eb_put32(&img, std_sym(&img, SYM_EXT_FN), 0x7fffffff);
 	std_prepare(&c, &img);
-	t_expect_err(G, "export name offset out of range refused",
+	check_group_err(G, "export name offset out of range refused",
 		     heki_modreloc_symbols(&c.env, c.syms, 64, &f),
 		     E(ELF_SYMBOL_NAME));
 	std_build(&img);
 	eb_put32(&img, std_sym(&img, SYM_LOCAL_VAR), 0x7fffffff);
-	t_expect_err(G, "core symbol name out of range refused by layout",
+	check_group_err(G, "core symbol name out of range refused by layout",
 		     std_prepare(&c, &img), E(ELF_SYMBOL_NAME));
 }
 
@@ -293,56 +293,56 @@ static void test_section_refusals(void)
 	std_build(&img);
 	std_prepare(&c, &img);
 	heki_modreloc_symbols(&c.env, c.syms, 64, &f);
-	t_expect_err(G, "buffer shorter than the section refused",
+	check_group_err(G, "buffer shorter than the section refused",
 		     heki_modreloc_apply(&c.env, c.syms, 64, STD_TEXT, buf, 31,
 					 &f), E(MODRELOC_BUFFER_SIZE));
-	t_expect_err(G, "NULL buffer refused",
+	check_group_err(G, "NULL buffer refused",
 		     heki_modreloc_apply(&c.env, c.syms, 64, STD_TEXT, NULL,
 					 32, &f), E(MODRELOC_BUFFER_SIZE));
-	t_expect_err(G, "load_section size mismatch refused",
+	check_group_err(G, "load_section size mismatch refused",
 		     heki_modreloc_load_section(&c.elf, STD_TEXT, buf, 33),
 		     E(MODRELOC_BUFFER_SIZE));
-	t_expect_err(G, "target not in module memory refused",
+	check_group_err(G, "target not in module memory refused",
 		     heki_modreloc_apply(&c.env, c.syms, 64, STD_MODINFO, buf,
 					 8, &f), E(MODLAYOUT_NOT_LOADED));
-	t_expect_err(G, "target index out of range refused",
+	check_group_err(G, "target index out of range refused",
 		     heki_modreloc_apply(&c.env, c.syms, 64, 500, buf, 8, &f),
 		     E(ELF_SECTION_INDEX));
-	t_expect_err(G, "symbol array too small refused on apply",
+	check_group_err(G, "symbol array too small refused on apply",
 		     heki_modreloc_apply(&c.env, c.syms, 3, STD_TEXT, buf, 32,
 					 &f), E(MODRELOC_NO_ROOM));
 	ret = heki_modreloc_load_section(&c.elf, STD_BSS, buf, 32);
-	t_result(!ret && buf[0] == 0 && buf[31] == 0, G,
+	check_group(!ret && buf[0] == 0 && buf[31] == 0, G,
 		 "NOBITS loads as zeros", "ret %d", ret);
 
 	std_build(&img);
 	eb_put32(&img, eb_shdr(&img, STD_RELA_TEXT, SH_TYPE), HEKI_SHT_REL);
 	std_prepare(&c, &img);
-	t_expect_err(G, "SHT_REL for a loaded section refused",
+	check_group_err(G, "SHT_REL for a loaded section refused",
 		     relocate(&c, STD_TEXT, buf, 32, &f),
 		     E(MODRELOC_REL_UNSUPPORTED));
 	std_build(&img);
 	eb_put64(&img, eb_shdr(&img, STD_RELA_TEXT, SH_FLAGS),
 		 0x40 | HEKI_SHF_RELA_LIVEPATCH);
 	std_prepare(&c, &img);
-	t_expect_err(G, "livepatch relocation section refused",
+	check_group_err(G, "livepatch relocation section refused",
 		     relocate(&c, STD_TEXT, buf, 32, &f),
 		     E(MODRELOC_LIVEPATCH));
 	std_build(&img);
 	eb_put64(&img, eb_shdr(&img, STD_RELA_TEXT, SH_ENTSIZE), 0);
 	std_prepare(&c, &img);
-	t_expect_err(G, "RELA entsize 0 refused",
+	check_group_err(G, "RELA entsize 0 refused",
 		     relocate(&c, STD_TEXT, buf, 32, &f), E(ELF_BAD_RELA));
 	std_build(&img);
 	eb_put32(&img, eb_shdr(&img, STD_RELA_TEXT, SH_LINK), STD_STRTAB);
 	std_prepare(&c, &img);
-	t_expect_err(G, "RELA linked to another table refused",
+	check_group_err(G, "RELA linked to another table refused",
 		     relocate(&c, STD_TEXT, buf, 32, &f), E(ELF_BAD_RELA));
 	std_build(&img);
 	eb_put32(&img, eb_shdr(&img, STD_RELA_TEXT, SH_INFO), STD_MODINFO);
 	std_prepare(&c, &img);
 	ret = relocate(&c, STD_TEXT, buf, 32, &f);
-	t_result(!ret && rd32(buf + 1) == 0, G,
+	check_group(!ret && rd32(buf + 1) == 0, G,
 		 "RELA for a non-loaded section is not applied", "ret %d",
 		 ret);
 }
@@ -377,27 +377,27 @@ static void test_build_mem(void)
 		ret = heki_modreloc_build_mem(&c.env, c.syms, 64,
 					      HEKI_MODLAYOUT_TEXT, mem, 0x1000,
 					      &f);
-	t_expect_err(G, "build text", ret, 0);
-	t_result(!ret && !memcmp(mem, text, 32) && all_zero(mem + 32, 0x1000 - 32),
+	check_group_err(G, "build text", ret, 0);
+	check_group(!ret && !memcmp(mem, text, 32) && all_zero(mem + 32, 0x1000 - 32),
 		 G, "text = relocated .text + zero padding", "mismatch");
 	ret = heki_modreloc_build_mem(&c.env, c.syms, 64, HEKI_MODLAYOUT_DATA,
 				      mem, 0x2000, &f);
-	t_result(!ret && !memcmp(mem, data, 16) && all_zero(mem + 16, 0x2000 - 16),
+	check_group(!ret && !memcmp(mem, data, 16) && all_zero(mem + 16, 0x2000 - 16),
 		 G, "data = relocated .data, zero this_module/.bss/tail",
 		 "ret %d", ret);
-	t_expect_err(G, "build empty ro_after_init",
+	check_group_err(G, "build empty ro_after_init",
 		     heki_modreloc_build_mem(&c.env, c.syms, 64,
 					     HEKI_MODLAYOUT_RO_AFTER_INIT, NULL,
 					     0, &f), 0);
-	t_expect_err(G, "build with a short buffer refused",
+	check_group_err(G, "build with a short buffer refused",
 		     heki_modreloc_build_mem(&c.env, c.syms, 64,
 					     HEKI_MODLAYOUT_TEXT, mem, 0xfff,
 					     &f), E(MODRELOC_BUFFER_SIZE));
-	t_expect_err(G, "build with a NULL buffer refused",
+	check_group_err(G, "build with a NULL buffer refused",
 		     heki_modreloc_build_mem(&c.env, c.syms, 64,
 					     HEKI_MODLAYOUT_TEXT, NULL, 0x1000,
 					     &f), E(MODRELOC_BUFFER_SIZE));
-	t_expect_err(G, "build of memory type 7 refused",
+	check_group_err(G, "build of memory type 7 refused",
 		     heki_modreloc_build_mem(&c.env, c.syms, 64,
 					     HEKI_MODLAYOUT_NR_MEM, mem, 0x1000,
 					     &f), E(MODLAYOUT_NOT_LOADED));
@@ -407,9 +407,9 @@ static void test_build_mem(void)
 	heki_modreloc_symbols(&c.env, c.syms, 64, &f);
 	ret = heki_modreloc_build_mem(&c.env, c.syms, 64, HEKI_MODLAYOUT_TEXT,
 				      mem, 0x1000, &f);
-	t_expect_err(G, "build reports a bad relocation", ret,
+	check_group_err(G, "build reports a bad relocation", ret,
 		     E(MODRELOC_UNKNOWN_TYPE));
-	t_result(f.rela == STD_RELA_TEXT && f.entry == 1, G,
+	check_group(f.rela == STD_RELA_TEXT && f.entry == 1, G,
 		 "build fault names the entry", "section %u entry %llu",
 		 f.rela, f.entry);
 }

@@ -116,7 +116,7 @@ static void check_known(const char *path, const struct heki_modlayout *lay)
 			continue;
 		snprintf(name, sizeof(name), "worked example %s",
 			 known[i].suffix);
-		t_result(m[HEKI_MODLAYOUT_TEXT].size == known[i].text &&
+		check_group(m[HEKI_MODLAYOUT_TEXT].size == known[i].text &&
 			 m[HEKI_MODLAYOUT_RO_AFTER_INIT].base == known[i].ro &&
 			 m[HEKI_MODLAYOUT_DATA].base == known[i].rai &&
 			 lay->alloc_size[0] == known[i].size &&
@@ -178,12 +178,12 @@ static int check_mcount(const struct modctx *c, const char *path)
 		if (p)
 			memcpy(&rel, p + 1, 4);
 		if (!p || p[0] != 0xe8 || site + 5 + (__u64)(__s64)rel != fentry) {
-			t_result(0, G, path, "__mcount_loc[%llu] = %#llx is not a call to __fentry__",
+			check_group(0, G, path, "__mcount_loc[%llu] = %#llx is not a call to __fentry__",
 				 i, site);
 			return 1;
 		}
 	}
-	t_result(1, G, path, "mcount");
+	check_group(1, G, path, "mcount");
 	return 1;
 }
 
@@ -222,8 +222,8 @@ static void check_build_mem(const struct modctx *c, const char *path)
 			ok = !buf[j];
 		free(buf);
 	}
-	t_result(ok, G, path, "build_mem of type %u: %s", types[t - 1],
-		 t_err_name(ret));
+	check_group(ok, G, path, "build_mem of type %u: %s", types[t - 1],
+		 check_err_name(ret));
 }
 
 static void check_module(const char *path)
@@ -238,13 +238,13 @@ static void check_module(const char *path)
 	memset(&c, 0, sizeof(c));
 	img = read_module(path, &len);
 	if (!img) {
-		t_result(0, G, path, "cannot read");
+		check_group(0, G, path, "cannot read");
 		return;
 	}
 	nmods++;
 	len = strip_signature(img, len);
 	ret = heki_elf_parse(&c.elf, img, len);
-	t_result(!ret, G, path, "parse: %s", t_err_name(ret));
+	check_group(!ret, G, path, "parse: %s", check_err_name(ret));
 	if (ret)
 		goto out;
 	c.sects = calloc(c.elf.shnum, sizeof(*c.sects));
@@ -253,7 +253,7 @@ static void check_module(const char *path)
 	c.va = calloc(c.elf.shnum, sizeof(*c.va));
 	ret = heki_modlayout_compute(&c.elf, HEKI_MODLAYOUT_LINUX_6_1, c.sects,
 				     c.elf.shnum, &c.lay);
-	t_result(!ret, G, path, "layout: %s", t_err_name(ret));
+	check_group(!ret, G, path, "layout: %s", check_err_name(ret));
 	if (ret)
 		goto out;
 	check_known(path, &c.lay);
@@ -268,8 +268,8 @@ static void check_module(const char *path)
 		for (m = 0; m < HEKI_MODLAYOUT_NR_MEM; m++)
 			size[m] = c.lay.mem[m].size;
 		ret = heki_modlayout_check_mem(&c.lay, mem_va, size, &bad);
-		t_result(!ret, G, path, "check_mem: %s (type %u)",
-			 t_err_name(ret), bad);
+		check_group(!ret, G, path, "check_mem: %s (type %u)",
+			 check_err_name(ret), bad);
 	}
 	c.env.elf = &c.elf;
 	c.env.layout = &c.lay;
@@ -290,9 +290,9 @@ static void check_module(const char *path)
 						  i, c.bufs[i], c.sects[i].size,
 						  &f);
 	}
-	t_result(!ret, G, path,
+	check_group(!ret, G, path,
 		 "relocation: %s (section %u entry %llu type %u offset %#llx)",
-		 t_err_name(ret), f.rela, f.entry, f.type, f.offset);
+		 check_err_name(ret), f.rela, f.entry, f.type, f.offset);
 	if (!ret) {
 		check_mcount(&c, path);
 		check_build_mem(&c, path);
@@ -329,10 +329,10 @@ void test_realmods(const char *root, const char *dump_path)
 	if (dump_path) {
 		dump = fopen(dump_path, "w");
 		if (!dump)
-			t_result(0, G, "dump", "cannot open %s", dump_path);
+			check_group(0, G, "dump", "cannot open %s", dump_path);
 	}
 	nftw(root, visit, 16, FTW_PHYS);
-	t_result(nmods > 0, G, "modules found", "no .ko under %s", root);
+	check_group(nmods > 0, G, "modules found", "no .ko under %s", root);
 	printf("realmods: %lu modules under %s\n", nmods, root);
 	if (dump)
 		fclose(dump);

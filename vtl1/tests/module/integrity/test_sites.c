@@ -60,7 +60,7 @@ static void report(int ok, const char *path, const char *tbl, __u64 i,
 	char name[4200];
 
 	snprintf(name, sizeof(name), "%s %s", path, tbl);
-	t_result(ok, G, name, "entry %llu, site %#llx", i, site);
+	check_group(ok, G, name, "entry %llu, site %#llx", i, site);
 }
 
 /* .return_sites: e9 rel32 -> __x86_return_thunk. */

@@ -251,9 +251,9 @@ static void report(const struct mod *m, const char *kind, struct tally *t,
 			continue;
 		snprintf(name, sizeof(name), "%s %s %s (%llu sites)", m->path,
 			 kind, t[i].what, t[i].sites);
-		t_result(!t[i].bad, G, name,
+		check_group(!t[i].bad, G, name,
 			 "%llu wrong verdicts, first at %#llx: %s [%s]",
-			 t[i].bad, t[i].first_bad, t_err_name(t[i].err),
+			 t[i].bad, t[i].first_bad, check_err_name(t[i].err),
 			 t[i].rule ? t[i].rule : "-");
 	}
 }
@@ -793,8 +793,8 @@ static void sim_sorted_mcount(struct mod *m)
 	free(sorted);
 	snprintf(name, sizeof(name), "%s __mcount_loc sorted accepted, entry duplicated refused",
 		 m->path);
-	t_result(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, name,
-		 "sorted %s, duplicated %s", t_err_name(r1), t_err_name(r2));
+	check_group(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, name,
+		 "sorted %s, duplicated %s", check_err_name(r1), check_err_name(r2));
 }
 
 /*
@@ -935,8 +935,8 @@ static void tbl_sim(struct mod *m, const char *name, __u32 es)
 	r2 = rw_check_exact(&ctx, &s, m->bufs[idx], buf, &f);
 	snprintf(nm, sizeof(nm), "%s %s sorted accepted, corrupted refused (%llu entries)",
 		 m->path, name, n);
-	t_result(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, nm,
-		 "sorted %s, corrupted %s [%s]", t_err_name(r1), t_err_name(r2),
+	check_group(!r1 && r2 == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, G, nm,
+		 "sorted %s, corrupted %s [%s]", check_err_name(r1), check_err_name(r2),
 		 f.rule ? f.rule : "-");
 	free(buf);
 	free(obuf);
@@ -1254,7 +1254,7 @@ static void other_form_refused(struct mod *m, __u8 **mem,
 		memcpy(p, save, st[i].len);
 		snprintf(nm, sizeof(nm), "%s composite load, %s: other alternative form at %#llx (cpuid %#llx) refused",
 			 m->path, fs->name, st[i].va, st[i].aux);
-		t_result(ret != 0, G, nm, "accepted");
+		check_group(ret != 0, G, nm, "accepted");
 		done++;
 	}
 }
@@ -1304,7 +1304,7 @@ static void composite(struct mod *m)
 		ret = verify(m, mem, st, n, &checked, &rule);
 		snprintf(nm, sizeof(nm), "%s composite load, %s (%llu sites)",
 			 m->path, what, n);
-		t_result(!ret, G, nm, "refused: kind %llu [%s]", checked >> 56,
+		check_group(!ret, G, nm, "refused: kind %llu [%s]", checked >> 56,
 			 rule ? rule : "-");
 		/* One byte flipped at the first site of each kind: refused. */
 		for (k = 0; k < HEKI_RW_NR_KINDS; k++) {
@@ -1318,7 +1318,7 @@ static void composite(struct mod *m)
 			mem[st[i].mem][st[i].offset + st[i].len - 1] ^= 0x01;
 			snprintf(nm, sizeof(nm), "%s composite load, %s: %s site byte flipped refused",
 				 m->path, what, heki_rw_kind_name(k));
-			t_result(ret != 0, G, nm, "accepted");
+			check_group(ret != 0, G, nm, "accepted");
 		}
 		if (fs)
 			other_form_refused(m, mem, st, n, fs);
@@ -1412,11 +1412,11 @@ static void check_module(const char *path)
 	m.path = path;
 	img = read_file(path, &len);
 	if (!img) {
-		t_result(0, G, path, "cannot read");
+		check_group(0, G, path, "cannot read");
 		return;
 	}
 	ret = load(&m, img, strip_signature(img, len));
-	t_result(!ret, G, path, "simulated load: %s", t_err_name(ret));
+	check_group(!ret, G, path, "simulated load: %s", check_err_name(ret));
 	if (!ret) {
 		sim_mcount(&m);
 		sim_return(&m);
@@ -1498,7 +1498,7 @@ void test_realmods(const char *root)
 		free(paths[i]);
 	}
 	free(paths);
-	t_result(sampled >= 50, G, "at least 50 modules sampled",
+	check_group(sampled >= 50, G, "at least 50 modules sampled",
 		 "%zu of %zu under %s", sampled, npaths, root);
 	printf("realmods: %zu of %zu modules under %s\n", sampled, npaths,
 	       root);

@@ -9,17 +9,7 @@
 
 #include "module/rewrite.h"
 
-#ifndef ARRAY_SIZE
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-#endif
-
-extern unsigned long t_passed, t_failed;
-
-void t_result(int ok, const char *group, const char *name, const char *fmt,
-	      ...) __attribute__((format(printf, 4, 5)));
-const char *t_err_name(int err);
+#include "check.h"
 
 /* Fake kernel: text [KTEXT_LO, KTEXT_HI), every other symbol by name. */
 #define KTEXT_LO	0xffffffff81000000ULL

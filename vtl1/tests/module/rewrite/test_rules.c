@@ -12,7 +12,7 @@
  * exact-size heap copies, so a site at the very end of memory is read
  * only within its length (ASan).
  *
- * Usage: test_rewrite [--modules ROOT]. Last line "N passed, N failed".
+ * Usage: test_rewrite [--modules ROOT]. Results through ../../check.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,36 +20,6 @@
 #include <string.h>
 
 #include "rw_test.h"
-
-unsigned long t_passed, t_failed;
-
-void t_result(int ok, const char *group, const char *name, const char *fmt,
-	      ...)
-{
-	va_list ap;
-
-	if (ok) {
-		t_passed++;
-		printf("ok %s: %s\n", group, name);
-		return;
-	}
-	t_failed++;
-	printf("FAIL %s: %s: ", group, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-const char *t_err_name(int err)
-{
-	const char *n;
-
-	if (err > 0)
-		return "positive?";
-	n = heki_vsm_error_name((enum heki_vsm_error)-err);
-	return n ? n : "unknown";
-}
 
 #define KSYM_NAME_(idx, name) name,
 static const char * const ksym_names[] = {
@@ -636,11 +606,11 @@ static void run_case(const struct rcase *c)
 	if (na < site.len)
 		memset(act + na, 0, site.len - na);
 	ret = rw_check_exact(&ctx, &site, exp, act, &f);
-	t_result(ret == want && (!ret || f.at == c->at) && (!ret || f.rule),
+	check_group(ret == want && (!ret || f.at == c->at) && (!ret || f.rule),
 		 "rules", c->name,
 		 "got %d (%s) at %llu [%s], want %d (%s) at %llu", ret,
-		 t_err_name(ret), f.at, f.rule ? f.rule : "-", want,
-		 t_err_name(want), c->at);
+		 check_err_name(ret), f.at, f.rule ? f.rule : "-", want,
+		 check_err_name(want), c->at);
 }
 
 /*
@@ -685,13 +655,13 @@ static void test_overlap(void)
 	assemble("e8 @pvfn 90", SITE_VA, act, sizeof(act));
 	r2 = rw_check_exact(&ctx, &alt, exp, act, &f);
 	r3 = rw_check_exact(&ctx, &pv, exp, act, &f);
-	t_result(!r1, "overlap", "alternative over paravirt: cli applied",
-		 "%s", t_err_name(r1));
-	t_result(r2 == -HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, "overlap",
+	check_group(!r1, "overlap", "alternative over paravirt: cli applied",
+		 "%s", check_err_name(r1));
+	check_group(r2 == -HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, "overlap",
 		 "alternative over paravirt: paravirt bytes not the alt's",
-		 "%s", t_err_name(r2));
-	t_result(!r3, "overlap", "inner paravirt accepts its call", "%s",
-		 t_err_name(r3));
+		 "%s", check_err_name(r2));
+	check_group(!r3, "overlap", "inner paravirt accepts its call", "%s",
+		 check_err_name(r3));
 }
 
 /* ---- self-relative sorted tables ---------------------------------------- */
@@ -835,31 +805,31 @@ static void test_tables(void)
 		tbl_encode(a, c->es, c->act, c->n);
 		ret = rw_check_exact(&ctx, &site, e, a, &f);
 		want = c->want > 0 ? -c->want : c->want;
-		t_result(ret == want, "tables", c->name, "got %s, want %s",
-			 t_err_name(ret), t_err_name(want));
+		check_group(ret == want, "tables", c->name, "got %s, want %s",
+			 check_err_name(ret), check_err_name(want));
 	}
 	/* .orc_unwind alone, an unknown entry size. */
 	site.aux = 6;
 	site.len = 12;
 	site.repl_len = 0;
 	ret = rw_check_exact(&ctx, &site, orc_e, orc_sw, &f);
-	t_result(!ret, "tables", "orc_unwind permuted", "%s", t_err_name(ret));
+	check_group(!ret, "tables", "orc_unwind permuted", "%s", check_err_name(ret));
 	memcpy(a, orc_sw, 12);
 	a[3] ^= 1;
 	ret = rw_check_exact(&ctx, &site, orc_e, a, &f);
-	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, "tables",
-		 "orc_unwind entry changed", "%s", t_err_name(ret));
+	check_group(ret == -HEKI_VSM_ERR_REWRITE_TABLE_FORBIDDEN, "tables",
+		 "orc_unwind entry changed", "%s", check_err_name(ret));
 	site.aux = 24;
 	site.len = 48;
 	memset(e, 0, 48);
 	memset(a, 1, 48);
 	ret = rw_check_exact(&ctx, &site, e, a, &f);
-	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_UNSUPPORTED, "tables",
-		 "unknown entry size", "%s", t_err_name(ret));
+	check_group(ret == -HEKI_VSM_ERR_REWRITE_TABLE_UNSUPPORTED, "tables",
+		 "unknown entry size", "%s", check_err_name(ret));
 	site.aux = 7;
 	ret = rw_check_exact(&ctx, &site, e, a, &f);
-	t_result(ret == -HEKI_VSM_ERR_REWRITE_TABLE_ENTRY, "tables",
-		 "size not a multiple of the entry", "%s", t_err_name(ret));
+	check_group(ret == -HEKI_VSM_ERR_REWRITE_TABLE_ENTRY, "tables",
+		 "size not a multiple of the entry", "%s", check_err_name(ret));
 }
 
 /*
@@ -897,11 +867,11 @@ static void test_alt_patched_replacement(void)
 	r1 = rw_check_exact(&ctx, &site, exp, act, &f);
 	ctx.actual[HEKI_MODLAYOUT_TEXT] = atext;
 	r2 = rw_check_exact(&ctx, &site, exp, act, &f);
-	t_result(r1 == -HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, "rules",
+	check_group(r1 == -HEKI_VSM_ERR_REWRITE_ALT_FORBIDDEN, "rules",
 		 "alt patched replacement refused without memory copy", "%s",
-		 t_err_name(r1));
-	t_result(!r2, "rules", "alt patched replacement accepted from memory",
-		 "%s", t_err_name(r2));
+		 check_err_name(r1));
+	check_group(!r2, "rules", "alt patched replacement accepted from memory",
+		 "%s", check_err_name(r2));
 }
 
 /* heki_rw_match_nops(): the bytes of an unapplied alternative. */
@@ -932,14 +902,14 @@ static void test_match_nops(void)
 		n = assemble(m[i].exp, SITE_VA, e, sizeof(e));
 		assemble(m[i].act, SITE_VA, a, sizeof(a));
 		got = heki_rw_match_nops(e, a, n);
-		t_result(got == m[i].want, "rules", m[i].name,
+		check_group(got == m[i].want, "rules", m[i].name,
 			 "got %llu, want %llu", got, m[i].want);
 	}
 }
 
 static void test_kind_names(void)
 {
-	t_result(!strcmp(heki_rw_kind_name(HEKI_RW_MCOUNT), "mcount") &&
+	check_group(!strcmp(heki_rw_kind_name(HEKI_RW_MCOUNT), "mcount") &&
 		 !strcmp(heki_rw_kind_name(HEKI_RW_SORTED_TABLE),
 			 "sorted table") &&
 		 !strcmp(heki_rw_kind_name(HEKI_RW_NR_KINDS), "?"),
@@ -961,10 +931,10 @@ static void test_lengths(void)
 	r0 = heki_rw_check(&ctx, &site, buf, buf, &f);
 	site.len = HEKI_RW_MAX_SITE_LEN + 1;
 	r1 = heki_rw_check(&ctx, &site, buf, buf, &f);
-	t_result(r0 == -HEKI_VSM_ERR_REWRITE_SITE_LENGTH, "rules",
-		 "site of 0 bytes", "%s", t_err_name(r0));
-	t_result(r1 == -HEKI_VSM_ERR_REWRITE_SITE_LENGTH, "rules",
-		 "site of 256 bytes", "%s", t_err_name(r1));
+	check_group(r0 == -HEKI_VSM_ERR_REWRITE_SITE_LENGTH, "rules",
+		 "site of 0 bytes", "%s", check_err_name(r0));
+	check_group(r1 == -HEKI_VSM_ERR_REWRITE_SITE_LENGTH, "rules",
+		 "site of 256 bytes", "%s", check_err_name(r1));
 }
 
 void test_rules(void)
@@ -992,6 +962,5 @@ int main(int argc, char **argv)
 	test_rules();
 	if (root)
 		test_realmods(root);
-	printf("%lu passed, %lu failed\n", t_passed, t_failed);
-	return t_failed ? 1 : 0;
+	return check_done();
 }

@@ -16,19 +16,20 @@
  *   text split  text's ranges not VA-contiguous -> MODULE_MEMORY_INCOMPLETE
  *   two percpu  two HEKI_MOD_MEM_PERCPU ranges -> MODULE_MEMORY_TYPE_INVALID
  * Usage: test_validate MODULE.ko[.xz]... | -  (paths on stdin)
- * Last line: "N passed, N failed".
+ * Results through vtl1/tests/check.h (a module too large for the simulated
+ * guest is a skip).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "core/core.h"
 #include "guest.h"
 #include "modsim.h"
 #include "sig/modsig.h"
 
-static unsigned long passed, failed;
 
 /* Every VTL1 log line of the current call (the refusal line included). */
 static char logbuf[65536];
@@ -46,24 +47,6 @@ static void capture_log(void *ctx, int level, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0 && (size_t)n < sizeof(logbuf) - loglen)
 		loglen += (size_t)n;
-}
-
-static void result(int ok, const char *mod, const char *what, const char *fmt,
-		   ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		printf("ok %s %s\n", mod, what);
-		return;
-	}
-	failed++;
-	printf("not ok %s %s: ", mod, what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
 }
 
 static __u8 *read_module(const char *path, __u64 *len)
@@ -212,21 +195,25 @@ static void one_module(const char *path)
 	int ret;
 
 	if (!buf || !u || heki_modsig_split(buf, len, &ms)) {
-		result(0, mod, "read", "cannot read or split %s", path);
+		check_group(0, mod, "read", "cannot read or split %s", path);
 		goto out;
 	}
 	len = ms.data_len;
 	if (len > SIM_ELF_MAX - 4096) {
-		result(1, mod, "skipped (ELF too large for the simulated guest)",
-		       "");
+		check_group_skip(mod, "validate",
+				 "ELF too large for the simulated guest");
 		goto out;
 	}
 	ret = modsim_load(&u->s, buf, len, SIM_CORE_VA, SIM_INIT_VA,
 			  modsim_resolve, NULL, SIM_PERCPU_VA, 1);
 	if (ret || u->s.mv.lay.alloc_size[0] > SIM_CORE_MAX ||
 	    u->s.mv.lay.alloc_size[1] > SIM_INIT_MAX) {
-		result(ret == 0, mod, "skipped (memory too large)",
-		       "simulated load failed: %d", ret);
+		if (ret)
+			check_group(0, mod, "simulated load",
+				    "simulated load failed: %d", ret);
+		else
+			check_group_skip(mod, "validate",
+					 "memory too large for the simulated guest");
 		goto out;
 	}
 	nops = modsim_nop_mcount(&u->s);
@@ -235,7 +222,7 @@ static void one_module(const char *path)
 	g->v->p.log = capture_log;
 	ret = load_kdata(g, &u->s.mv.elf);
 	if (ret) {
-		result(0, mod, "load_kdata", "LoadKData: %d (%s)", ret,
+		check_group(0, mod, "load_kdata", "LoadKData: %d (%s)", ret,
 		       g->last_log);
 		goto out;
 	}
@@ -249,7 +236,7 @@ static void one_module(const char *path)
 
 	/* accept: relocated ELF with every mcount site NOP'd */
 	tok = validate(g, u);
-	result(tok >= 0 && g->prot[u->r[0].pa >> 12] ==
+	check_group(tok >= 0 && g->prot[u->r[0].pa >> 12] ==
 	       hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(
 			heki_mod_mem_type_to_mem_attr(
 			(__force heki_mod_mem_type_t)u->r[0].attributes))),
@@ -275,7 +262,7 @@ static void one_module(const char *path)
 		*p ^= 0x01;
 		tok = validate(g, u);
 		*p ^= 0x01;
-		result(tok == -HEKI_EINVAL &&
+		check_group(tok == -HEKI_EINVAL &&
 		       strstr(logbuf, "MODULE_CONTENT_MISMATCH") &&
 		       strstr(logbuf, "rule - 'equal'") &&
 		       nothing_protected(g, u), mod, "byte",
@@ -291,7 +278,7 @@ static void one_module(const char *path)
 		p[2] = p[3] = p[4] = 0;
 		tok = validate(g, u);
 		memcpy(p, save, 5);
-		result(tok == -HEKI_EINVAL &&
+		check_group(tok == -HEKI_EINVAL &&
 		       strstr(logbuf, "FORBIDDEN") &&
 		       strstr(logbuf, "rule mcount") &&
 		       nothing_protected(g, u), mod, "site",
@@ -303,7 +290,7 @@ static void one_module(const char *path)
 		u->r[0].epa -= 4096;
 		tok = validate(g, u);
 		u->r[0].epa += 4096;
-		result(tok == -HEKI_EINVAL &&
+		check_group(tok == -HEKI_EINVAL &&
 		       strstr(logbuf, "MODLAYOUT_MEM_SIZE: mem 0+") &&
 		       nothing_protected(g, u), mod, "text size",
 		       "ValidateModule %lld: %s", (long long)tok, logbuf);
@@ -323,7 +310,7 @@ static void one_module(const char *path)
 		memmove(&u->r[0], &u->r[1], sizeof(u->r[0]) * (u->n - 1));
 		u->n--;
 		u->r[0] = keep;
-		result(tok == -HEKI_EINVAL &&
+		check_group(tok == -HEKI_EINVAL &&
 		       strstr(logbuf, "MODULE_MEMORY_INCOMPLETE") &&
 		       nothing_protected(g, u), mod, "text split",
 		       "ValidateModule %lld: %s", (long long)tok, logbuf);
@@ -335,7 +322,7 @@ static void one_module(const char *path)
 						    HEKI_MOD_MEM_PERCPU_VALUE };
 		tok = validate(g, u);
 		u->n--;
-		result(tok == -HEKI_EINVAL &&
+		check_group(tok == -HEKI_EINVAL &&
 		       strstr(logbuf, "MODULE_MEMORY_TYPE_INVALID") &&
 		       nothing_protected(g, u), mod, "two percpu",
 		       "ValidateModule %lld: %s", (long long)tok, logbuf);
@@ -366,6 +353,5 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-"))
 			one_module(argv[i]);
-	printf("%lu passed, %lu failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }

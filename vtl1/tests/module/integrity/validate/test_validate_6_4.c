@@ -23,7 +23,8 @@
  * rules.
  *
  * Usage: test_validate_6_4 [MODULE.ko[.xz]... | -]  (- : paths on stdin)
- * Last line: "N passed, N failed".
+ * Results through vtl1/tests/check.h (a module too large for the simulated
+ * guest is a skip).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,7 +59,6 @@
 #define L61		HEKI_MODLAYOUT_LINUX_6_1
 #define L64		HEKI_MODLAYOUT_LINUX_6_4
 
-static unsigned long passed, failed;
 /* modules whose 6.1 and 6.4+ sizes agree; of those, 6.1 loads accepted */
 static unsigned long n_agree, n_agree_accepted;
 
@@ -77,24 +77,6 @@ static void capture_log(void *ctx, int level, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0 && (size_t)n < sizeof(logbuf) - loglen)
 		loglen += (size_t)n;
-}
-
-static void result(int ok, const char *grp, const char *what,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		printf("ok %s %s\n", grp, what);
-		return;
-	}
-	failed++;
-	printf("not ok %s %s: ", grp, what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
 }
 
 /* ---- placements ---------------------------------------------------------- */
@@ -416,12 +398,12 @@ static void std_accept(const __u8 *elf, __u64 len)
 	for (i = 0; i < ARRAY_SIZE(places); i++) {
 		snprintf(name, sizeof(name), "accept (%s)", places[i].name);
 		if (run_setup(&u, elf, len, L64, &places[i], V612)) {
-			result(0, "std", name, "setup failed");
+			check_group(0, "std", name, "setup failed");
 			run_free(&u);
 			continue;
 		}
 		tok = validate(&u);
-		result(accepted(&u, tok), "std", name, "%lld: %s",
+		check_group(accepted(&u, tok), "std", name, "%lld: %s",
 		       (long long)tok, logbuf);
 		unload(&u, tok);
 		run_free(&u);
@@ -435,23 +417,23 @@ static void std_accept(const __u8 *elf, __u64 len)
 	memset(&u, 0, sizeof(u));
 	if (!c || std_prepare_kernel(c, &std_img, L64, std_va_6_4) ||
 	    modsim_layout(&u.s, elf, len, L64)) {
-		result(0, "std", "relocated at std_va_6_4", "no layout");
+		check_group(0, "std", "relocated at std_va_6_4", "no layout");
 		goto out;
 	}
 	memcpy(u.s.va, std_va_6_4, sizeof(u.s.va));
 	if (modsim_relocate(&u.s, modsim_resolve, NULL, SIM_PERCPU_VA, 1)) {
-		result(0, "std", "relocated at std_va_6_4", "relocation");
+		check_group(0, "std", "relocated at std_va_6_4", "relocation");
 		goto out;
 	}
 	memcpy(&v64, u.s.mem[TEXT] + c->lay.sects[STD_TEXT].offset + 8, 8);
 	want = std_va_6_4[DATA] + c->lay.sects[STD_DATA].offset + 8;
-	result(c->lay.sects[STD_DATA].mem == DATA && v64 == want, "std",
+	check_group(c->lay.sects[STD_DATA].mem == DATA && v64 == want, "std",
 	       "R_X86_64_64 into .data at data's own VA", "%#llx, want %#llx",
 	       (unsigned long long)v64, (unsigned long long)want);
 	memcpy(&v32, u.s.mem[TEXT] + c->lay.sects[STD_TEXT].offset + 1, 4);
 	want = modsim_fake_export("ext_fn") - 4 -
 	       (std_va_6_4[TEXT] + c->lay.sects[STD_TEXT].offset + 1);
-	result((__u64)(__s64)v32 == want, "std", "PLT32 from text's own VA",
+	check_group((__u64)(__s64)v32 == want, "std", "PLT32 from text's own VA",
 	       "%#x, want %#llx", v32, (unsigned long long)want);
 out:
 	run_free(&u);
@@ -579,12 +561,12 @@ static void run_refusals(struct run *u, const char *grp,
 	for (k = 0; k < n; k++) {
 		i = mutate(u, &cases[k], &save);
 		if (i < 0) {
-			result(0, grp, cases[k].name, "case does not apply");
+			check_group(0, grp, cases[k].name, "case does not apply");
 			continue;
 		}
 		tok = validate(u);
 		unmutate(u, &cases[k], i, &save);
-		result(refused(u, tok, cases[k].code, cases[k].mem), grp,
+		check_group(refused(u, tok, cases[k].code, cases[k].mem), grp,
 		       cases[k].name, "%lld, want %s: %s", (long long)tok,
 		       heki_vsm_error_name((enum heki_vsm_error)cases[k].code),
 		       logbuf);
@@ -597,11 +579,11 @@ static void std_refuse(const __u8 *elf, __u64 len)
 	struct run u;
 
 	if (run_setup(&u, elf, len, L64, &places[0], V612)) {
-		result(0, "std", "refusals", "setup failed");
+		check_group(0, "std", "refusals", "setup failed");
 	} else {
 		run_refusals(&u, "std", std_refusals, ARRAY_SIZE(std_refusals));
 		/* and the unchanged load is still accepted after them */
-		result(accepted(&u, validate(&u)), "std",
+		check_group(accepted(&u, validate(&u)), "std",
 		       "accepted after the refusals", "%s", logbuf);
 	}
 	run_free(&u);
@@ -695,19 +677,19 @@ static void cross_rules(const char *grp, const __u8 *elf, __u64 len)
 		ret = run_setup(&u, elf, len, cases[k].rules, &places[0],
 				cases[k].version);
 		if (ret || err) {
-			result(ret == 1, grp, cases[k].name,
+			check_group(ret == 1, grp, cases[k].name,
 			       "setup failed: %d / %d", ret, err);
 			run_free(&u);
 			continue;
 		}
 		tok = validate(&u);
 		if (diff < NR_MEM)
-			result(refused(&u, tok, E(MODLAYOUT_MEM_SIZE), diff), grp,
+			check_group(refused(&u, tok, E(MODLAYOUT_MEM_SIZE), diff), grp,
 			       cases[k].name, "%lld, want MODLAYOUT_MEM_SIZE mem %u: %s",
 			       (long long)tok, diff, logbuf);
 		else if (cases[k].rules == L64)
 			/* same sizes, but not one core and one init block */
-			result(refused(&u, tok, E(MODLAYOUT_MEM_MISPLACED),
+			check_group(refused(&u, tok, E(MODLAYOUT_MEM_MISPLACED),
 				       misplaced_mem(elf, len, u.s.va)), grp,
 			       cases[k].name, "sizes agree: %lld: %s",
 			       (long long)tok, logbuf);
@@ -718,7 +700,7 @@ static void cross_rules(const char *grp, const __u8 *elf, __u64 len)
 			 * where 6.4+ puts it, else a content refusal.
 			 */
 			n_agree_accepted += tok >= 0;
-			result(tok >= 0 || refused(&u, tok,
+			check_group(tok >= 0 || refused(&u, tok,
 						   E(MODULE_CONTENT_MISMATCH),
 						   NR_MEM), grp, cases[k].name,
 			       "sizes agree: %lld: %s", (long long)tok, logbuf);
@@ -729,7 +711,7 @@ static void cross_rules(const char *grp, const __u8 *elf, __u64 len)
 
 	/* 6.1 sizes, but every type at its own VA: not one allocation */
 	if (run_setup(&u, elf, len, L61, &places[0], NO_EXT)) {
-		result(0, grp, "6.1 layout scattered, 6.1 rules", "setup");
+		check_group(0, grp, "6.1 layout scattered, 6.1 rules", "setup");
 		run_free(&u);
 		return;
 	}
@@ -737,7 +719,7 @@ static void cross_rules(const char *grp, const __u8 *elf, __u64 len)
 	for (t = 0; t < u.nmem; t++)
 		u.r[t].va = u.s.va[u.r[t].attributes];
 	tok = validate(&u);
-	result(refused(&u, tok, E(MODLAYOUT_MEM_MISPLACED),
+	check_group(refused(&u, tok, E(MODLAYOUT_MEM_MISPLACED),
 		       misplaced_mem(elf, len, u.s.va)), grp,
 	       "6.1 layout scattered 6.4-style, 6.1 rules", "%lld: %s",
 	       (long long)tok, logbuf);
@@ -778,7 +760,7 @@ static void kdata_choice(const __u8 *elf, __u64 len)
 				snprintf(name, sizeof(name),
 					 "linux_version 0x%06x: layout_kernel %u",
 					 cases[k].version, cases[k].want);
-				result(!ret && got == cases[k].want, "kdata",
+				check_group(!ret && got == cases[k].want, "kdata",
 				       name, "setup %d, layout_kernel %u", ret,
 				       got);
 			}
@@ -790,10 +772,10 @@ static void kdata_choice(const __u8 *elf, __u64 len)
 				 cases[k].version, load_name[rules - L61],
 				 verdict[ok]);
 			if (ok)
-				result(accepted(&u, tok), "kdata", name,
+				check_group(accepted(&u, tok), "kdata", name,
 				       "%lld: %s", (long long)tok, logbuf);
 			else
-				result(refused(&u, tok, E(MODLAYOUT_MEM_SIZE),
+				check_group(refused(&u, tok, E(MODLAYOUT_MEM_SIZE),
 					       NR_MEM), "kdata", name,
 				       "%lld: %s", (long long)tok, logbuf);
 			unload(&u, tok);
@@ -884,7 +866,7 @@ static int accept_in(struct run *u, const char *mod, const __u8 *elf,
 		return 1;
 	snprintf(name, sizeof(name), "accept (%s)", p->name);
 	tok = ret ? ret : validate(u);
-	result(!ret && accepted(u, tok), mod, name, "setup %d, %lld: %s", ret,
+	check_group(!ret && accepted(u, tok), mod, name, "setup %d, %lld: %s", ret,
 	       (long long)tok, logbuf);
 	unload(u, tok);
 	return ret;
@@ -921,7 +903,7 @@ static void one_module(const char *path)
 
 	memset(&u, 0, sizeof(u));
 	if (!buf || heki_modsig_split(buf, len, &ms)) {
-		result(0, mod, "read", "cannot read or split %s", path);
+		check_group(0, mod, "read", "cannot read or split %s", path);
 		goto out;
 	}
 	len = ms.data_len;
@@ -932,8 +914,8 @@ static void one_module(const char *path)
 	if (!ret)
 		ret = accept_in(&u, mod, buf, len, &places[0]);
 	if (ret == 1)
-		result(1, mod, "skipped (too large for the simulated guest)",
-		       "");
+		check_group_skip(mod, "validate",
+				 "too large for the simulated guest");
 	if (ret)
 		goto out;
 
@@ -978,7 +960,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (!elf) {
-		result(0, "std", "build", "the standard module does not build");
+		check_group(0, "std", "build", "the standard module does not build");
 	} else {
 		std_accept(elf, len);
 		std_refuse(elf, len);
@@ -995,8 +977,7 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-"))
 			one_module(argv[i]);
-	printf("# %lu module(s) with the same memory type sizes under both rule sets; %lu of them accepted in the 6.1 placement under 6.4+ rules\n",
-	       n_agree, n_agree_accepted);
-	printf("%lu passed, %lu failed\n", passed, failed);
-	return failed ? 1 : 0;
+	check_diag("%lu module(s) with the same memory type sizes under both rule sets; %lu of them accepted in the 6.1 placement under 6.4+ rules",
+		   n_agree, n_agree_accepted);
+	return check_done();
 }

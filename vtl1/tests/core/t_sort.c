@@ -98,7 +98,7 @@ TEST(merge_sort_matches_stable_reference)
 			for (i = 0; i < ARRAY_SIZE(sizes); i++)
 				if (!check_shape((enum shape)s, sizes[i],
 						 coarse))
-					test_fail(__FILE__, __LINE__,
+					check_fail(__FILE__, __LINE__,
 						  "shape %d, %u elements, coarse %d: not the stable order",
 						  s, sizes[i], coarse);
 }
@@ -144,7 +144,7 @@ TEST(radix_sort_is_stable_by_key)
 			if (key[idx[i - 1]] > key[idx[i]] ||
 			    (key[idx[i - 1]] == key[idx[i]] &&
 			     idx[i - 1] > idx[i])) {
-				test_fail(__FILE__, __LINE__,
+				check_fail(__FILE__, __LINE__,
 					  "mask %u: position %u out of order", m, i);
 				break;
 			}

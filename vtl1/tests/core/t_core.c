@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * t_core.c - dispatcher, instance life cycle, simple calls.
+ * t_core.c - dispatcher and subsystem tables, instance life cycle, the boot
+ * calls (EnableAPsVtl, BootAPs, LockRegs, SignalEndOfBoot, CopySecondaryKey,
+ * OpteeMessage), rules that hold for every call (addresses, the lock).
  */
 #include "test.h"
 #include "core/subsys.h"
@@ -52,7 +54,7 @@ TEST(every_function_id_handled_by_exactly_one_subsystem)
 				CHECK(vtl1_call_find(c->id) == c);
 			}
 		if (found != 1)
-			test_fail(__FILE__, __LINE__, "%s: %u handlers",
+			check_fail(__FILE__, __LINE__, "%s: %u handlers",
 				  function_ids[i].name, found);
 	}
 	for (s = 0; s < ARRAY_SIZE(subsystems); s++)
@@ -332,5 +334,36 @@ TEST(lock_regs_write_failure_eio)
 	g->fail_set_reg = 1;
 	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0),
 		 -HEKI_EIO);
+	guest_free(g);
+}
+
+
+/* ---- every call ------------------------------------------------------- */
+
+#define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
+#define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE
+#define RINGBUF		VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY_VALUE
+#define DESC_PA		(DATA_PA + 0x30000)
+
+TEST(litebox_7_15_addresses_beyond_2_52_are_errors)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(0), 1ULL << 52, (1ULL << 52) + 0x1000, 1);
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(guest_call(g, PATCH, 1ULL << 52, 0, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, PATCH, DESC_PA, ~0ULL << 12, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, RINGBUF, ~0ULL, 1, 0), -HEKI_EFAULT);
+	CHECK_EQ(guest_call(g, RINGBUF, (1ULL << 52) - 0x100, 0x1000, 0),
+		 -HEKI_EFAULT);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &r, 1, 0),
+		 -HEKI_EFAULT);
+	r.attributes = HEKI_KEXEC_PAGES_VALUE;
+	CHECK_EQ(call_chain(g, KEXEC, &r, 1, 0), -HEKI_EFAULT);
+	r = rng(0x8000000000000000ULL, MEM_PA, MEM_PA + 0x1000,
+		HEKI_MOD_MEM_TEXT_VALUE);
+	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE, &r, 1, 0),
+		 -HEKI_EFAULT);
+	CHECK(strstr(g->last_log, "INVALID_VIRTUAL_ADDRESS"));
 	guest_free(g);
 }
