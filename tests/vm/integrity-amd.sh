@@ -25,8 +25,8 @@ export VM_ALLOW='Speculative Return Stack Overflow: WARNING: See https://kernel.
 # (crc32c_generic first: busybox modprobe ignores libcrc32c's softdep).
 MODS=${*:-"crc32c_generic xxhash_generic blake2b_generic veth dummy tun bonding vxlan nf_tables kvm kvm_amd btrfs xfs ext4 fuse dm_crypt bridge"}
 
-passed=0
-failed=0
+. tests/lib/ktap.sh
+log=$(mktemp)
 # CPU model : kernel command line (heki_thunk= names the thunk to expect).
 for v in "EPYC:spec_rstack_overflow=safe-ret heki_thunk=srso_return_thunk" \
 	 "EPYC:retbleed=unret spec_rstack_overflow=off heki_thunk=retbleed_return_thunk" \
@@ -35,15 +35,9 @@ for v in "EPYC:spec_rstack_overflow=safe-ret heki_thunk=srso_return_thunk" \
 	# shellcheck disable=SC2086
 	out=$(QEMU_CPU=${v%%:*} KAPPEND="${KAPPEND:-} ${v#*:}" \
 		tests/vm/integrity.sh $MODS 2>&1)
-	echo "$out" | sed '$d'
-	last=$(echo "$out" | tail -n 1)
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "# no result line from tests/vm/integrity.sh (${v%%:*})"
-		failed=$((failed + 1))
-	fi
+	echo "$out" | grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$'
+	echo "$out" >"$log"
+	ktap_merge "$log" "tests/vm/integrity.sh (${v%%:*})"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+rm -f "$log"
+ktap_done

@@ -23,8 +23,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 export INTEGRITY_GUEST=tests/vm/integrity-pin-guest.sh
 
-passed=0
-failed=0
+. tests/lib/ktap.sh
+log=$(mktemp)
 # feature bit : module refused : VTL1 error : rule kind
 for v in "364:veth:REWRITE_RETPOLINE_OTHER_FORM:retpoline" \
 	 "112:fuse:REWRITE_ALT_OTHER_FORM:alternative"; do
@@ -32,15 +32,9 @@ for v in "364:veth:REWRITE_RETPOLINE_OTHER_FORM:retpoline" \
 	echo "# --- feature bit $bit flipped in the words sent: $mod refused ($code)"
 	out=$(KAPPEND="${KAPPEND:-} heki_capflip=$bit heki_pin_mod=$mod heki_pin_code=$code heki_pin_kind=$kind" \
 		tests/vm/integrity.sh veth fuse dummy 2>&1)
-	echo "$out" | sed '$d'
-	last=$(echo "$out" | tail -n 1)
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "# no result line from tests/vm/integrity.sh (bit $bit)"
-		failed=$((failed + 1))
-	fi
+	echo "$out" | grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$'
+	echo "$out" >"$log"
+	ktap_merge "$log" "tests/vm/integrity.sh (bit $bit)"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+rm -f "$log"
+ktap_done

@@ -9,10 +9,10 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
-pass=0
-fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+. tests/lib/ktap.sh
+echo "KTAP version 1"
+ok() { result 1 "$1"; }
+ko() { echo "# $2"; result 0 "$1"; }
 
 if make -s -C vtl1 lib >/tmp/vtl1-freestanding.$$ 2>&1; then
 	ok freestanding_build
@@ -73,5 +73,4 @@ else
 fi
 rm -rf "$tmp"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done
