@@ -129,8 +129,10 @@ int main(int argc, char **argv)
 		if (!path[0])
 			continue;
 		mod = read_all(path, &len);
-		if (!check_result(mod != NULL, path, "cannot read"))
+		if (!mod) {
+			check_result(0, path, "cannot read");
 			continue;
+		}
 		ret = heki_modsig_verify(c, kr, mod, len);
 		check_result(!ret, path, "%s", ename(ret));
 		if (!ret && !modules && !heki_modsig_split(mod, len, &ms)) {
