@@ -6,7 +6,8 @@
 #   - the first line is the SPDX tag "GPL-2.0-only OR MIT";
 #   - checkpatch.pl --no-tree --file --terse reports nothing, except
 #     COMPLEX_MACRO on the definitions the X-macro design requires (the
-#     *_LIST(X) lists and their *_ENUM_ generators), which checkpatch's
+#     *_LIST(X) lists, the per-call table HEKI_VTL_CALL_ERRNOS(X) of
+#     results.h, and their *_ENUM_ generators), which checkpatch's
 #     heuristic cannot tell from expression macros;
 #   - scripts/kernel-doc -none -v reports nothing;
 #   - every struct and every HEKI_INLINE function has a kernel-doc comment.
@@ -40,7 +41,7 @@ checkpatch_unexpected() { # FILE
 	while IFS= read -r line; do
 		no=$(cut -d: -f2 <<<"$line")
 		if [[ $line == *":COMPLEX_MACRO:"* ]] &&
-		   sed -n "${no}p" "$f" | grep -Eq '^#define ([A-Z_0-9]+_LIST\(X\)|[A-Z_0-9]+_ENUM_\()'; then
+		   sed -n "${no}p" "$f" | grep -Eq '^#define ([A-Z_0-9]+_LIST\(X\)|HEKI_VTL_CALL_ERRNOS\(X\)|[A-Z_0-9]+_ENUM_\()'; then
 			continue
 		fi
 		echo "$line"

@@ -15,6 +15,7 @@
 #include "kinfo.h"
 #include "kexec.h"
 #include "modsig.h"
+#include "results.h"
 
 /*
  * Version of this ABI definition. MAJOR changes on any incompatible wire

@@ -115,3 +115,27 @@ __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper)
 	guest_write(g, pa, buf, len);
 	return len;
 }
+
+/*
+ * Run @call with the 1st, 2nd, ... VTL1 allocation it makes failing (and
+ * every later one), until a run gets past all of them. Each run before that
+ * must fail with -ENOMEM and keep nothing: the next run starts from the
+ * state the failed one left. Returns the last run's result and, in
+ * *@points, the number of runs that failed for lack of memory.
+ */
+__s64 nomem_sweep(struct guest *g, __s64 (*call)(struct guest *g, void *arg),
+		  void *arg, long *points)
+{
+	__s64 ret;
+	long k;
+
+	for (k = 0; k < 100000; k++) {
+		g->alloc_fail_after = g->nr_alloc + k;
+		ret = call(g, arg);
+		if (ret != -HEKI_ENOMEM)
+			break;
+	}
+	g->alloc_fail_after = -1;
+	*points = k;
+	return ret;
+}

@@ -342,11 +342,107 @@ void guest_free(struct guest *g)
 	free(g);
 }
 
+/* ---- every result against HEKI_VTL_CALL_ERRNOS (uapi/heki/results.h) -- */
+
+/**
+ * struct call_errno - one row of the per-call table
+ * @id: function ID
+ * @idx: its position in VSM_VTL_CALL_FUNC_LIST
+ * @err: errno
+ * @func: function name
+ * @name: errno name
+ * @heki: 1 if our VTL1 may return it (the LiteBox-only rows are 0)
+ */
+struct call_errno {
+	__u32 id;
+	__u32 idx;
+	int err;
+	const char *func;
+	const char *name;
+	int heki;
+};
+
+#define CALL_ERRNO_ROW_(f, e, heki, litebox)				\
+	{ VSM_VTL_CALL_FUNC_ID_##f##_VALUE, VSM_VTL_CALL_FUNC_INDEX_##f,	\
+	  HEKI_##e, #f, #e, heki },
+static const struct call_errno call_errnos[] = {
+	HEKI_VTL_CALL_ERRNOS(CALL_ERRNO_ROW_)
+};
+#undef CALL_ERRNO_ROW_
+
+#define CALL_NAME_ROW_(name, value) { value, #name },
+static const struct {
+	__u32 id;
+	const char *name;
+} call_names[] = { VSM_VTL_CALL_FUNC_LIST(CALL_NAME_ROW_) };
+#undef CALL_NAME_ROW_
+
+/* Which listed codes this process saw (HEKI_ERRNO_REACHED writes them). */
+static unsigned char reached[HEKI_ARRAY_SIZE(call_errnos)];
+
+static void write_reached(void)
+{
+	const char *path = getenv("HEKI_ERRNO_REACHED");
+	unsigned int i;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	for (i = 0; i < HEKI_ARRAY_SIZE(call_errnos); i++)
+		if (reached[i])
+			fprintf(f, "%s %s\n", call_errnos[i].func,
+				call_errnos[i].name);
+	fclose(f);
+}
+
+/*
+ * A failed call of a known function must fail with a code the table lists
+ * for it (HEKI = 1); anything else aborts the test program, so every
+ * negative test and every fuzz input checks the table. Unknown function
+ * IDs are the dispatcher's own -EINVAL (t_core.c tests it).
+ */
+static void check_call_result(const struct guest *g, __u32 id, __s64 ret)
+{
+	static int registered;
+	const char *func = NULL;
+	unsigned int i;
+
+	if (ret >= 0)
+		return;
+	for (i = 0; i < HEKI_ARRAY_SIZE(call_names); i++)
+		if (call_names[i].id == id)
+			func = call_names[i].name;
+	if (!func)
+		return;
+	if (!registered) {
+		registered = 1;
+		atexit(write_reached);
+	}
+	for (i = 0; i < HEKI_ARRAY_SIZE(call_errnos); i++) {
+		if (call_errnos[i].id == id && call_errnos[i].heki &&
+		    -ret == call_errnos[i].err) {
+			reached[i] = 1;
+			return;
+		}
+	}
+	fprintf(stderr,
+		"guest: %s returned %lld, not an error HEKI_VTL_CALL_ERRNOS (uapi/heki/results.h) lists for it; last VTL1 log: %s\n",
+		func, (long long)ret, g->last_log);
+	abort();
+}
+
 __s64 guest_call(struct guest *g, __u32 id, __u64 a0, __u64 a1, __u64 a2)
 {
+	__s64 ret;
+
 	if (g->on_call)
 		g->on_call(g, id, a0, a1, a2);
-	return heki_vtl1_dispatch(g->v, id, a0, a1, a2);
+	ret = heki_vtl1_dispatch(g->v, id, a0, a1, a2);
+	check_call_result(g, id, ret);
+	return ret;
 }
 
 void guest_write(struct guest *g, __u64 pa, const void *src, __u64 len)

@@ -8,4 +8,8 @@ if ! make -s -C vtl1 tests; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+# Every failed call's code, for tests/abi/call-errnos.sh (guest.c).
+mkdir -p build/host/errno-reached
+export HEKI_ERRNO_REACHED=build/host/errno-reached/vtl1_tests.txt
+rm -f "$HEKI_ERRNO_REACHED"
 exec build/host/vtl1_tests "$@"

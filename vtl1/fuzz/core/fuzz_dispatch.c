@@ -3,8 +3,9 @@
  * fuzz_dispatch.c - libFuzzer harness over the whole dispatcher: the input
  * fills simulated guest memory and makes up to FUZZ_MAX_CALLS VTL calls on
  * a fresh instance. Oracles: ASan/UBSan, the guest's aborts (VTL1 memory
- * touched, allocation above 1 GiB, unbalanced lock), results in range, and
- * no VTL1 allocation left behind after destroy.
+ * touched, allocation above 1 GiB, unbalanced lock, an error the call's
+ * row of HEKI_VTL_CALL_ERRNOS does not list), results in range, and no
+ * VTL1 allocation left behind after destroy.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__u64 a0 = get(&p, &left, 8);
 			__u64 a1 = get(&p, &left, 8);
 			__u64 a2 = get(&p, &left, 8);
-			__s64 r = heki_vtl1_dispatch(g->v, id, a0, a1, a2);
+			__s64 r = guest_call(g, id, a0, a1, a2);
 
 			if (r < -4095 || g->locked)
 				abort();

@@ -367,3 +367,22 @@ TEST(litebox_7_15_addresses_beyond_2_52_are_errors)
 	CHECK(strstr(g->last_log, "INVALID_VIRTUAL_ADDRESS"));
 	guest_free(g);
 }
+
+static __s64 boot_aps_call(struct guest *g, void *arg)
+{
+	return guest_call(g, VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE, MASK_PA >> 12,
+			  SIGNAL_PA >> 12, 0);
+}
+
+/* Allocation failure: -ENOMEM, nothing enabled, then a clean success. */
+TEST(boot_aps_enomem_at_every_allocation)
+{
+	struct guest *g = guest_new();
+	long points;
+
+	put_mask(g, 0x1, 0);	/* CPU 0 only: nothing to enable */
+	CHECK_EQ(nomem_sweep(g, boot_aps_call, NULL, &points), 0);
+	CHECK(points >= 1);
+	CHECK_EQ(g->nr_enable_calls, 0);
+	guest_free(g);
+}

@@ -305,3 +305,21 @@ TEST(load_kdata_hypercall_failure_keeps_nothing)
 	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), 0);
 	guest_free(g);
 }
+
+static __s64 load_kdata_call(struct guest *g, void *arg)
+{
+	return load_kdata_basic(g);
+}
+
+/* Each allocation LoadKData makes can fail: -ENOMEM and nothing kept. */
+TEST(load_kdata_enomem_at_every_allocation_keeps_nothing)
+{
+	struct guest *g = guest_new();
+	long points;
+
+	CHECK_EQ(nomem_sweep(g, load_kdata_call, NULL, &points), 0);
+	CHECK(points >= 4);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 1);
+	CHECK_EQ(g->live_alloc > 0, 1);
+	guest_free(g);
+}

@@ -94,6 +94,10 @@ prepare >"$out/prepare.log" 2>&1 || { cat "$out/prepare.log" >&2; fail "test dat
 
 make -s -C vtl1/tests/kexec OUT="$out" >&2 || fail "build failed"
 
+# Every failed call's code, for tests/abi/call-errnos.sh (guest.c).
+mkdir -p build/host/errno-reached
+export HEKI_ERRNO_REACHED=$PWD/build/host/errno-reached/test_kexec.txt
+rm -f "$HEKI_ERRNO_REACHED"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$out/test_kexec" "$d"

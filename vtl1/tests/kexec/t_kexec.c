@@ -161,3 +161,28 @@ TEST(litebox_7_3_kexec_blob_protected_with_image_and_pages)
 	CHECK(guest_event_index(g, GUEST_EV_MODIFY, KPAGES_PA + 0x2000) >= 0);
 	guest_free(g);
 }
+
+static __s64 kexec_call(struct guest *g, void *arg)
+{
+	struct heki_range r[3];
+	__u32 n = kexec_ranges(r, 0x1000);
+
+	return call_chain(g, KEXEC, r, n, 0);
+}
+
+/*
+ * Allocation failure at each point before the Authenticode check (which
+ * the test crypto provider cannot do): -ENOMEM and nothing left protected.
+ */
+TEST(kexec_enomem_at_every_allocation_keeps_nothing)
+{
+	struct guest *g = guest_new();
+	long points;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(nomem_sweep(g, kexec_call, NULL, &points), -HEKI_ENOPKG);
+	CHECK(points >= 2);
+	CHECK_EQ(frame_prot(g, KPAGES_PA), 0xF);
+	CHECK_EQ(frame_prot(g, KIMG_PA), 0xF);
+	guest_free(g);
+}

@@ -298,3 +298,21 @@ TEST(ringbuffer_hypercall_failure_not_recorded)
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x4000), 0x9);
 	guest_free(g);
 }
+
+static __s64 ringbuf_call(struct guest *g, void *arg)
+{
+	return guest_call(g, RINGBUF, MEM_PA, 0x2000, 0);
+}
+
+TEST(ringbuffer_enomem_at_every_allocation_not_recorded)
+{
+	struct guest *g = guest_new();
+	__u64 pa, size;
+	long points;
+
+	CHECK_EQ(nomem_sweep(g, ringbuf_call, NULL, &points), 0);
+	CHECK(points >= 1);
+	CHECK_EQ(heki_vtl1_ringbuf(g->v, &pa, &size), 1);
+	CHECK_EQ(frame_prot(g, MEM_PA + 0x1000), 0x9);
+	guest_free(g);
+}

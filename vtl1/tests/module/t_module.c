@@ -380,3 +380,39 @@ TEST(litebox_7_30_module_over_kernel_protection_ebusy)
 	CHECK(strstr(g->last_log, "RANGE_OWNED"));
 	guest_free(g);
 }
+
+static __s64 validate_call(struct guest *g, void *arg)
+{
+	return validate(g, 0, 7);
+}
+
+static __s64 token_call(struct guest *g, void *arg)
+{
+	return guest_call(g, *(const __u32 *)arg, 0, 0, 0);
+}
+
+/*
+ * Allocation failure at each point of ValidateModule, FreeModuleInit and
+ * UnloadModule: -ENOMEM and nothing kept (the next run starts from the
+ * state the failed one left), then each call succeeds.
+ */
+TEST(module_calls_enomem_at_every_allocation)
+{
+	static const __u32 free_init = FREE_INIT, unload = UNLOAD;
+	struct guest *g = guest_new();
+	long points;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(nomem_sweep(g, validate_call, NULL, &points), 0);
+	CHECK(points >= 4);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+	CHECK_EQ(nomem_sweep(g, token_call, (void *)&free_init, &points), 0);
+	CHECK(points >= 1);
+	CHECK_EQ(frame_prot(g, MOD_PA + 0x6000), 0xB);
+	CHECK_EQ(nomem_sweep(g, token_call, (void *)&unload, &points), 0);
+	CHECK(points >= 1);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+	CHECK_EQ(frame_prot(g, MOD_PA), 0xB);
+	guest_free(g);
+}

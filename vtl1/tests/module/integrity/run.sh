@@ -29,6 +29,11 @@ K612_MODULES="kvm kvm-intel kvm-amd btrfs nf_tables xfs 3c59x msr
 	twofish-x86_64 sha256-ssse3 curve25519-x86_64 mtdblock_ro
 	async_raid6_recov comedi_test btmtk bmp280-i2c"
 K612_SAMPLE_EVERY=${K612_SAMPLE_EVERY:-20}
+# Every failed call's code of test_validate*, for tests/abi/call-errnos.sh.
+mkdir -p build/host/errno-reached
+export HEKI_ERRNO_REACHED=$ROOT/build/host/errno-reached/integrity.txt
+rm -f "$HEKI_ERRNO_REACHED"
+
 # tally LOG: add a program's totals (its "# N skipped" and last line)
 tally() {
 	ktap_merge "$1"
