@@ -18,6 +18,8 @@
 #   --build   first run `make all` ($MAKE); a failed build counts as one
 #             failure and the suites still run (those needing it fail too)
 #   PATTERN   only suites whose line contains PATTERN
+# CHECK_SUITES (default tests/suites.list) and CHECK_LOGDIR (default
+# build/check) name another list and log folder (tests/style/results.sh).
 # The summary totals passed, failed and skipped results; its last two lines
 # are `# N skipped` and exactly `N passed, N failed`; the exit status is
 # non-zero if anything failed.
@@ -25,7 +27,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
-LIST=tests/suites.list
+LIST=${CHECK_SUITES:-tests/suites.list}
 TIMEOUT=${SUITE_TIMEOUT:-1800}
 BUILD=0
 if [ "${1:-}" = --build ]; then
@@ -34,7 +36,7 @@ if [ "${1:-}" = --build ]; then
 fi
 PATTERN=${1:-}
 
-LOGDIR=build/check
+LOGDIR=${CHECK_LOGDIR:-build/check}
 mkdir -p "$LOGDIR"
 
 total_pass=0 total_fail=0 total_skip=0 n=0

@@ -15,21 +15,13 @@
 #     equal the ones generated from the X-macro lists and the dump;
 #  5. the matcher itself rejects a wrong value (so 3 can fail).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 OUT=${HEKI_ABI_BUILD:-build/abi}
 mkdir -p "$OUT"
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 
 # expect_ok LINE DUMP: does one litebox.expected line hold in DUMP?
 expect_ok() {
@@ -96,5 +88,4 @@ for m in "ERRNO TABLE|--errno-table|the error lists" \
 	result $ok "Documentation/abi.rst ${marker,,} matches $what"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

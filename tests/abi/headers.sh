@@ -15,7 +15,7 @@
 # so the layout is proven identical on every target, not only on the one
 # that ran the dump. One test per (header, configuration) pair.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 OUT=${HEKI_ABI_BUILD:-build/abi}
 mkdir -p "$OUT"
@@ -43,17 +43,9 @@ CONFIGS=(
 	"clang++-x86_64-hosted-c++17|clang++ --target=x86_64-linux-gnu -std=c++17 -x c++"
 )
 
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 
 # An embedder with its own fixed-width types (HEKI_EXTERNAL_TYPES): here
 # __u64 is unsigned long, a different type of the same width than the shim's.
@@ -98,5 +90,4 @@ printf '#include <heki/abi.h>\nHEKI_ABI_ASSERT(sizeof(struct heki_page) == 4095)
 	gcc -std=c11 -x c "${W[@]}" - >/dev/null 2>&1 || ok=1
 result $ok "a wrong layout assertion fails to compile"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

@@ -14,30 +14,22 @@
 #     ABI: no redefinition, same values; heki_kimage matches struct kimage;
 #   - main.o + modpost: the module links.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 
 OUT=${HEKI_ABI_BUILD:-build/abi}/kbuild
 if [ -z "${KDIR:-}" ]; then
 	KDIR=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 fi
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 
 if [ -z "$KDIR" ] || [ ! -f "$KDIR/Makefile" ]; then
 	echo "# no Debian kernel headers: run scripts/setup.sh"
 	result 0 "kernel headers present"
-	echo "$pass passed, $fail failed"
-	exit 1
+	ktap_done
+	exit
 fi
 
 rm -rf "$OUT"
@@ -80,5 +72,4 @@ if grep -E "warning:" "$OUT/build.log" | sed 's/^/#   /' | grep .; then
 fi
 result $ok "kernel: build log has no warnings"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

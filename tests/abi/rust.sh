@@ -10,26 +10,17 @@
 # run too. Built with Debian's /usr/bin/rustc --test (a rustup rustc in
 # ~/.cargo/bin may shadow it on PATH) and run; each Rust test is one result.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 OUT=${HEKI_ABI_BUILD:-build/abi}/rust
 RUSTC=${RUSTC:-/usr/bin/rustc}
 BINDGEN=${BINDGEN:-bindgen}
 mkdir -p "$OUT"
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	ktap_done
 	exit
 }
 

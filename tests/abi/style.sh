@@ -14,21 +14,13 @@
 # checkpatch.pl is not in Debian's headers package: scripts/checkpatch-path.sh
 # finds it (extracted once from Debian's linux-source-6.1 tarball).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 OUT=${HEKI_ABI_BUILD:-build/abi}
 mkdir -p "$OUT"
-pass=0 fail=0 n=0
-result() { # result OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+echo "KTAP version 1"
 
 KDOC=$(ls /usr/src/linux-headers-*-common/scripts/kernel-doc 2>/dev/null | sort -V | tail -n 1)
 CP=$(scripts/checkpatch-path.sh) || CP=
@@ -96,5 +88,4 @@ if [ -n "$CP" ]; then
 fi
 result $ok "checkpatch filter still reports real findings"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

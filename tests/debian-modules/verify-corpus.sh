@@ -6,7 +6,7 @@
 # (extracted from /boot/vmlinuz-*, scripts/debian-kernel-cert.sh), through
 # the VTL1 library's signature parser and one crypto provider; tampered
 # copies of every 50th module must fail. Run from the repository root;
-# prints "N passed, N failed" last. SEED=<n> repeats a run's flip positions;
+# prints "# N skipped" and "N passed, N failed" last. SEED=<n> repeats a run's flip positions;
 # MODDIR=<dir> verifies the modules under another directory instead.
 #
 # Usage: verify-corpus.sh [openssl|bearssl]
@@ -14,6 +14,8 @@
 #   bearssl  the freestanding provider (vtl1/crypto/bearssl.c: the
 #            library's own PKCS#7 parser on BearSSL's SHA-2 and RSA)
 set -euo pipefail
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 provider=${1:-openssl}
 case $provider in
@@ -26,8 +28,7 @@ bearssl)
 	;;
 *)
 	echo "usage: $0 [openssl|bearssl]" >&2
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "debian-modules: provider $provider known"
 	;;
 esac
 
@@ -38,9 +39,7 @@ trap 'rm -rf "$out"' EXIT
 CC=${CC:-gcc}
 
 fail() {
-	echo "debian-modules ($provider): $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "debian-modules ($provider): $*"
 }
 
 vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)

@@ -17,9 +17,7 @@ cd "$(dirname "$0")/../.." || exit 2
 PROD=kmod/heki_vtl0.ko TEST=kmod/heki_vtl0_test.ko
 for ko in "$PROD" "$TEST"; do
 	if [ ! -f "$ko" ]; then
-		echo "# $ko not built (run make)"
-		echo "0 passed, 1 failed"
-		exit 1
+		ktap_bail "$ko built (run make)"
 	fi
 done
 

@@ -7,20 +7,19 @@
 # vtl0-lvbs.md §1.2-1.4 (RDI = function id, RSI/RDX/R8 = a1..a3, RCX = 0,
 # CALL hypercall page + offset through RAX, result from R8, callee-saved
 # registers kept), the FPU bracket around it, the module's imports and the
-# documented handshake parameter. Ends with `N passed, N failed`.
+# documented handshake parameter. Results through tests/lib/ktap.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
+. tests/lib/ktap.sh
 
 OBJ=kmod/hyperv.o KO=kmod/heki_vtl0.ko
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) $1"; }
-no() { fail=$((fail + 1)); echo "not ok $((pass + fail)) $1"; }
-check() { local n=$1; shift; if "$@"; then ok "$n"; else no "$n"; fi; }
+check() { local n=$1; shift; if "$@"; then result 1 "$n"; else result 0 "$n"; fi; }
 
+echo "KTAP version 1"
 if [ ! -f "$OBJ" ] || [ ! -f "$KO" ]; then
-	echo "# $OBJ / $KO not built (run make)"
-	echo "0 passed, 1 failed"
-	exit 1
+	result 0 "$OBJ and $KO built (run make)"
+	ktap_done
+	exit
 fi
 
 # Disassembly of one function with relocations, one instruction a line.
@@ -58,13 +57,14 @@ check "stub has no ftrace call site (notrace)" lacks "$RAW" '__fentry__'
 fpu_b=$(printf '%s\n' "$CALL" | grep -n 'kernel_fpu_begin_mask' | head -n 1 | cut -d: -f1)
 raw_at=$(printf '%s\n' "$CALL" | grep -n '<heki_hv_vtl_call_raw>' | head -n 1 | cut -d: -f1)
 fpu_e=$(printf '%s\n' "$CALL" | grep -n 'kernel_fpu_end' | head -n 1 | cut -d: -f1)
-check "FPU state saved around the VTL call" \
+fpu_bracket() {
 	[ -n "$fpu_b" ] && [ -n "$raw_at" ] && [ -n "$fpu_e" ] &&
-	[ "$fpu_b" -lt "$raw_at" ] && [ "$raw_at" -lt "$fpu_e" ]
+		[ "$fpu_b" -lt "$raw_at" ] && [ "$raw_at" -lt "$fpu_e" ]
+}
+check "FPU state saved around the VTL call" fpu_bracket
 check "module uses the kernel's hypercall page" imports hv_hypercall_pg
 check "module reads the Hyper-V privileges (ms_hyperv)" imports ms_hyperv
 check "handshake parameter vtl1_ready documented (modinfo)" \
 	param_documented vtl1_ready Handshake
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_done

@@ -13,10 +13,12 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 OUT=build/host/layout
 mkdir -p "$OUT"
 
-setup_fail() { echo "# corpus setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
+setup_fail() { ktap_bail "corpus setup: $*"; }
 
 BIN=$(tests/layout/build.sh) || setup_fail "building modlayout-dump"
 # shellcheck source=tests/lib/kernel.sh
@@ -32,13 +34,7 @@ find "$moddir/kernel" -name '*.ko' -o -name '*.ko.xz' | sort |
 grep -E '^not ok|ERROR|runtime error' "$log" | head -n 50
 n=$(grep -c '^ok ' "$log")
 echo "# $n modules laid out with every invariant holding (log: $log)"
-last=$(tail -n 1 "$log")
-[[ $last =~ ^[0-9]+\ passed,\ [0-9]+\ failed$ ]] || { echo "# no result line"; echo "# 0 skipped"; echo "$n passed, 1 failed"; exit 1; }
-if [ "$n" -lt 1000 ]; then
-	echo "# only $n modules laid out: the kernel's module tree looks incomplete"
-	echo "# 0 skipped"
-	echo "$n passed, 1 failed"
-	exit 1
-fi
-tail -n 2 "$log"
-[[ $last =~ \ 0\ failed$ ]]
+ktap_merge "$log" modlayout-dump
+[ "$n" -ge 1000 ] ||
+	result 0 "only $n modules laid out: the kernel's module tree looks incomplete"
+ktap_done

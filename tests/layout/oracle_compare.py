@@ -23,29 +23,21 @@ Per module, one result line each:
              layout's core size (6.4+: text + data + rodata +
              ro_after_init; 6.1: the core allocation), initsize is 0.
 Then: every --require module was observed, and at least 20 modules were.
-Last line: "N passed, N failed"; exit 1 on any failure.
+Results through tests/lib/ktap.py (a failure's reason on the "# " line
+after it); last line "N passed, N failed"; exit 1 on any failure.
 """
 import argparse
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from ktap import result, done  # noqa: E402
 
 PAGE = 4096
 INIT_TYPES = {4, 5, 6}
 CORE_TYPES = (0, 1, 2, 3)
-
-passed = 0
-failed = 0
-
-
-def result(ok, name, why=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok {passed + failed} {name}")
-    else:
-        failed += 1
-        print(f"not ok {passed + failed} {name}: {why}")
-
 
 def read_layouts(path):
     mods = {}
@@ -342,8 +334,7 @@ def main():
                f"required module {r} observed", "not loaded or not laid out")
     result(observed >= 20, f"{observed} modules observed (at least 20)",
            "too few")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@
 #                     suite's last line) and return non-zero if anything
 #                     failed: end with `ktap_done; exit` or `ktap_done` as
 #                     the last command
+#   ktap_bail NAME    a suite that cannot run: one failed result NAME, the
+#                     totals, exit 1
 
 KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0 KTAP_N=0
 
@@ -61,4 +63,10 @@ ktap_done() {
 	echo "# $KTAP_SKIP skipped"
 	echo "$KTAP_PASS passed, $KTAP_FAIL failed"
 	[ "$KTAP_FAIL" -eq 0 ]
+}
+
+ktap_bail() {
+	result 0 "$1"
+	ktap_done
+	exit 1
 }

@@ -18,11 +18,11 @@
 # HV_STATUS_VALUE_ENUM_) are shown but not counted.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 if ! CHECKPATCH=$(scripts/checkpatch-path.sh); then
-	echo "# checkpatch.pl not found (run scripts/setup.sh)"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "checkpatch.pl found (run scripts/setup.sh)"
 fi
 
 DIRS=(kmod tests/hvemu tests/wouldfault vtl1/src vtl1/include vtl1/crypto)
@@ -48,7 +48,6 @@ xmacro_exempt() {
 	[[ $text =~ ^#define\ [A-Z0-9_]+_LIST\(X\) || $text =~ ^#define\ [A-Za-z0-9_]+_\( ]]
 }
 
-. tests/lib/ktap.sh
 ktap_plan $((2 * ${#files[@]}))
 for f in "${files[@]}"; do
 	counted=0

@@ -20,9 +20,11 @@
 #
 # Usage: tests/vm/content-oracle.sh KERNEL_ID [MODULE...]
 #   KERNEL_ID: trixie, trixie-cloud or sid (a 6.4+ kernel of scripts/kernel-env.sh)
-# Ends with `N passed, N failed`; exit 1 on any failure.
+# Results through tests/lib/ktap.sh; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KID=${1:-}
 [ -n "$KID" ] || { echo "usage: $0 KERNEL_ID [MODULE...]" >&2; exit 2; }
@@ -32,7 +34,7 @@ export ASAN_OPTIONS=detect_leaks=1
 rm -rf "$OUT"
 mkdir -p "$OUT/ko" "$OUT/mem"
 
-setup_fail() { echo "# content-oracle setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
+setup_fail() { result 0 "content-oracle setup: $*"; ktap_done; exit; }
 
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
@@ -100,9 +102,8 @@ export CONTENT_ORACLE_MODTEXT=$OUT/modtext
 # every alternative and retpoline pinned to this CPU's form, every direct
 # call to its pv_ops slot's function (CONTENT_ORACLE_NO_KEXT=1: without).
 [ "${CONTENT_ORACLE_NO_KEXT:-0}" = 1 ] || export CONTENT_ORACLE_KEXT=$OUT/kext
-p=0 f=0
-pass() { p=$((p + 1)); echo "ok - $*"; }
-fail() { f=$((f + 1)); echo "not ok - $*"; }
+pass() { result 1 "$*"; }
+fail() { result 0 "$*"; }
 for n in "${order[@]}"; do
 	kn=${n//-/_}
 	if ! grep -q "@@LOADED $n\b" "$OUT/guest.log"; then
@@ -157,5 +158,4 @@ if [ "$vm_rc" -ne 0 ]; then
 	fail "the VM run failed (exit $vm_rc, log $OUT/vm-run.log)"
 	tail -n 20 "$OUT/vm-run.log" | sed 's/^/# /'
 fi
-echo "$p passed, $f failed"
-[ "$f" -eq 0 ]
+ktap_done

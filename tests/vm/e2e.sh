@@ -17,6 +17,8 @@
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
@@ -29,9 +31,7 @@ NCONC=16
 DEBIAN_MODS="lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko lib/ts_kmp.ko crypto/md4.ko crypto/wp512.ko fs/fuse/fuse.ko"
 
 fail_setup() {
-	echo "# e2e setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "e2e setup: $*"
 }
 
 # shellcheck source=tests/lib/kernel.sh

@@ -15,6 +15,8 @@
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
@@ -39,9 +41,7 @@ GAPS=${INTEGRITY_GAPS:-}
 MODS=${*:-$DEFAULT_MODS}
 
 fail_setup() {
-	echo "# integrity setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "integrity setup: $*"
 }
 
 # shellcheck source=tests/lib/kernel.sh

@@ -15,6 +15,8 @@
 # kmod/heki_vtl0_test.ko). Ends with `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
@@ -23,9 +25,7 @@ OUT=$(mktemp -d "build/vm/kexec.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
 fail_setup() {
-	echo "# kexec setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "kexec setup: $*"
 }
 
 # shellcheck source=tests/lib/kernel.sh

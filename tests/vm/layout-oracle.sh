@@ -20,9 +20,11 @@
 #   KERNEL_ID: bookworm, trixie, trixie-cloud or sid (scripts/kernel-env.sh:
 #   the kernel's signed vmlinuz and its own modules); the rules are
 #   HEKI_MODLAYOUT_LINUX_6_1 for 6.1, HEKI_MODLAYOUT_LINUX_6_4 for 6.4+.
-# Ends with `N passed, N failed`; exit 1 on any failure.
+# Results through tests/lib/ktap.sh; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KIND=${1:-}
 shift || true
@@ -30,7 +32,7 @@ OUT=build/vm/layout-oracle-$KIND
 rm -rf "$OUT"
 mkdir -p "$OUT/ko"
 
-setup_fail() { echo "# layout-oracle setup failed: $*"; echo "0 passed, 1 failed"; exit 1; }
+setup_fail() { result 0 "layout-oracle setup: $*"; ktap_done; exit; }
 
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
@@ -77,13 +79,9 @@ grep '^not ok' "$OUT/layout.log"
 
 python3 tests/layout/oracle_compare.py --rules "$rules" \
 	--require "$REQUIRED" "$OUT/layout.txt" "$OUT/guest.log" |
-	tee "$OUT/compare.log" | grep -v '^ok '
-last=$(tail -n 1 "$OUT/compare.log")
-if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
-else
-	p=0 f=1
-fi
+	tee "$OUT/compare.log" |
+	grep -vE '^(ok |KTAP version 1$|1\.\.[0-9]+$|# [0-9]+ skipped$|[0-9]+ passed, [0-9]+ failed$)'
+ktap_merge "$OUT/compare.log" oracle_compare.py
 # The oracle must be able to fail: the other kernel's rules, judged the
 # same way against this kernel, must be refused for every module.
 other=$([ "$rules" = 6.4 ] && echo 6.1 || echo 6.4)
@@ -95,16 +93,12 @@ nmods=$(grep -c '^module ' "$OUT/layout-other.txt")
 nbad=$(grep '^not ok' "$OUT/compare-other.log" | grep -v 'observed' |
 	awk '{ sub(":$", "", $4); print $4 }' | sort -u | wc -l)
 if [ "$nmods" -gt 0 ] && [ "$nbad" -eq "$nmods" ]; then
-	p=$((p + 1))
-	echo "ok - the $other rules are refused by this kernel for all $nmods modules"
+	result 1 "the $other rules are refused by this kernel for all $nmods modules"
 else
-	f=$((f + 1))
-	echo "not ok - the $other rules are refused for only $nbad of $nmods modules (log $OUT/compare-other.log)"
+	result 0 "the $other rules are refused for only $nbad of $nmods modules (log $OUT/compare-other.log)"
 fi
 if [ "$vm_rc" -ne 0 ]; then
-	echo "not ok - the VM run failed (exit $vm_rc, log $OUT/vm-run.log)"
+	result 0 "the VM run succeeds (exit $vm_rc, log $OUT/vm-run.log)"
 	tail -n 20 "$OUT/vm-run.log" | sed 's/^/# /'
-	f=$((f + 1))
 fi
-echo "$p passed, $f failed"
-[ "$f" -eq 0 ]
+ktap_done

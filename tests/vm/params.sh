@@ -12,6 +12,8 @@
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KO=kmod/heki_vtl0_test.ko
 # A private directory per run: several make check runs may share the tree.
@@ -19,14 +21,10 @@ mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/params.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 if [ ! -f "$KO" ]; then
-	echo "# $KO is not built (run make)"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "$KO built (run make)"
 fi
 tests/modules/build.sh "$OUT" 0 >/dev/null || {
-	echo "# tests/modules/build.sh failed"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "tests/modules/build.sh builds the test modules"
 }
 openssl x509 -inform DER -in "$OUT/test-cert.der" -outform PEM -out "$OUT/test-cert.pem"
 head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"

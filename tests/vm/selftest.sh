@@ -10,21 +10,19 @@
 # Ends with `N passed, N failed` counted from the KTAP lines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
 if ! kernel_kmod "$KID" >/dev/null 2>&1; then
-	echo "# scripts/kmod-build.sh $KID failed"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "scripts/kmod-build.sh $KID builds"
 fi
 for KO in "$K_SELFTEST_KO" "$K_KO" "$K_TEST_KO"; do
 	if [ ! -f "$KO" ]; then
-		echo "# $KO is not built (run make)"
-		echo "0 passed, 1 failed"
-		exit 1
+		ktap_bail "$KO built (run make)"
 	fi
 done
 

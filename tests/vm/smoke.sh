@@ -5,12 +5,12 @@
 # wire ABI version of <heki/abi.h>, and unloads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KO=kmod/heki_vtl0_test.ko
 if [ ! -f "$KO" ]; then
-	echo "# $KO is not built (run make)"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "$KO built (run make)"
 fi
 
 # The version the module must report, taken from the header it was built with.

@@ -19,6 +19,8 @@
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
 EMU=tests/hvemu/heki_hvemu.ko
@@ -28,9 +30,7 @@ OUT=$(mktemp -d "build/vm/wouldfault.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
 fail_setup() {
-	echo "# wouldfault setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
+	ktap_bail "wouldfault setup: $*"
 }
 
 for f in "$KO" "$EMU" "$POKE"; do

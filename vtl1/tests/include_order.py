@@ -24,6 +24,10 @@ import shutil
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "tests", "lib"))
+import ktap  # noqa: E402
+
 # Bottom layer first; folders of one layer may not include each other.
 LAYERS = [["core"], ["sig"], ["kdata"], ["mem", "module", "kexec"]]
 RANK = {f: i for i, layer in enumerate(LAYERS) for f in layer}
@@ -140,28 +144,14 @@ BAD = [
 
 
 def suite(src):
-    passed = failed = 0
-    n = 0
-
-    def result(ok, name, detail=""):
-        nonlocal passed, failed, n
-        n += 1
-        print("%s %d %s%s" % ("ok" if ok else "not ok", n, name,
-                              "" if ok or not detail else " # " + detail))
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-
-    print("KTAP version 1")
-    print("1..%d" % (1 + len(BAD)))
+    ktap.plan(1 + len(BAD))
     errors, nfiles, edges = check(src)
     for e in errors:
-        print("# " + e)
-    result(not errors and nfiles > 0,
-           "vtl1/src: %d files, %d includes, layers %s, no cycle"
-           % (nfiles, edges, " < ".join("/".join(l) for l in LAYERS)),
-           "%d errors" % len(errors))
+        ktap.diag(e)
+    ktap.result(not errors and nfiles > 0,
+                "vtl1/src: %d files, %d includes, layers %s, no cycle"
+                % (nfiles, edges, " < ".join("/".join(l) for l in LAYERS)),
+                "%d errors" % len(errors))
     for name, f, add, want in BAD:
         tmp = tempfile.mkdtemp(prefix="include-order.")
         try:
@@ -174,10 +164,10 @@ def suite(src):
         finally:
             shutil.rmtree(tmp)
         hit = [e for e in errs if want in e]
-        result(bool(hit), "refuses %s: %s" % (name, hit[0] if hit else f),
-               "not reported (errors: %s)" % "; ".join(errs))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        ktap.result(bool(hit),
+                    "refuses %s: %s" % (name, hit[0] if hit else f),
+                    "not reported (errors: %s)" % "; ".join(errs))
+    return ktap.done()
 
 
 def main():

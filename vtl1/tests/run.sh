@@ -4,9 +4,9 @@
 # run.sh - build and run the vtl1 host tests (ASan + UBSan).
 cd "$(dirname "$0")/../.." || exit 1
 if ! make -s -C vtl1 tests; then
-	echo "FAIL vtl1_tests_build"
-	echo "0 passed, 1 failed"
-	exit 1
+	# shellcheck source=tests/lib/ktap.sh
+	. tests/lib/ktap.sh
+	ktap_bail "vtl1 host tests build"
 fi
 # Every failed call's code, for tests/abi/call-errnos.sh (guest.c).
 mkdir -p build/host/errno-reached

@@ -22,10 +22,10 @@ if ! ${CC:-gcc} -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 	$S/module/elf.c $S/module/modlayout.c $(ls $S/module/rewrite*.c) \
 	$T/check.c $T/kdata/main.c $T/kdata/test_*.c >"$OUT/build.log" 2>&1; then
 	sed 's/^/# /' "$OUT/build.log"
-	echo "not ok 1 test_kdata builds"
-	echo "# 0 skipped"
-	echo "0 passed, 1 failed"
-	exit 1
+	. tests/lib/ktap.sh
+	result 0 "test_kdata builds"
+	ktap_done
+	exit
 fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -10,15 +10,16 @@
 # an impostor (the signer's issuer and serial, another key), the kernel
 # re-signed by osslsigncode with a test key (SHA-256/384/512/1, and with
 # trailing data), and osslsigncode's own image digests for the
-# cross-check. Run from the repository root; prints "# N skipped" and
-# "N passed, N failed" last.
+# cross-check. Prints "# N skipped" and "N passed, N failed" last.
 set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 fail() {
-	echo "not ok 1 kexec: $*"
-	echo "# 0 skipped"
-	echo "0 passed, 1 failed"
-	exit 1
+	result 0 "kexec: $*"
+	ktap_done
+	exit
 }
 
 vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)

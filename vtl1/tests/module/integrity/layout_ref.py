@@ -6,12 +6,17 @@ kernel/module/main.c:layout_sections and kallsyms.c:layout_symtab, used to
 cross-check vtl1/src/module/modlayout.c.
 
 Usage: layout_ref.py DUMP   (DUMP from test_integrity --dump-layout)
-Each dump line is one module; prints one result per module and ends with
-"N passed, N failed".
+Each dump line is one module, one result (tests/lib/ktap.py; passing ones
+counted, not printed); the last line is "N passed, N failed".
 """
 import lzma
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "..", "tests", "lib"))
+import ktap  # noqa: E402
 
 PAGE = 4096
 SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 1, 2, 4
@@ -168,25 +173,24 @@ def parse_dump(line):
 
 
 def main():
-    passed = failed = 0
+    ktap.set_quiet(True)
+    n = 0
     for line in open(sys.argv[1]):
         path, regions, sizes, sects = parse_dump(line.rstrip("\n"))
+        n += 1
         try:
             want = layout(load(path))
         except Exception as e:      # noqa: BLE001 - report, never crash
-            print(f"FAIL layout_ref: {path}: {e}")
-            failed += 1
+            ktap.result(False, f"layout_ref: {path}", str(e))
             continue
         got = (regions, sizes, sects)
-        if [tuple(r) for r in want[0]] == regions and want[1] == sizes \
-                and want[2] == sects:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL layout_ref: {path}: C {got} != Python {want}")
-    print(f"layout_ref: {passed + failed} modules compared")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+        ktap.result([tuple(r) for r in want[0]] == regions
+                    and want[1] == sizes and want[2] == sects,
+                    f"layout_ref: {path}", f"C {got} != Python {want}")
+    if not n:
+        ktap.result(False, "layout_ref: the dump lists a module")
+    ktap.diag(f"layout_ref: {n} modules compared")
+    return ktap.done()
 
 
 if __name__ == "__main__":

@@ -6,12 +6,18 @@
 # alternative rule makes about optimize_nops(): every maximal run of two or
 # more 0x90 bytes in an alternative's original site consists of one-byte
 # NOP instructions starting on an instruction boundary, and every 0x90 in
-# a replacement is an instruction of its own. Last line "N passed, N failed".
+# a replacement is an instruction of its own. Results through
+# tests/lib/ktap.py; last line "N passed, N failed".
 import collections
 import glob
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "..", "tests", "lib"))
+import ktap  # noqa: E402
 
 
 def run(*args):
@@ -93,19 +99,16 @@ def main(root):
                     if not all(a + k in starts(sec) for k in range(j, e)):
                         bad.append((path, sec, hex(a + j)))
                 j = e
-    passed = failed = 0
-    ok = stats['modules'] > 0
-    print(('ok' if ok else 'FAIL') + ' altnops: modules with .altinstructions: %d (%d entries)'
-          % (stats['modules'], stats['sites']))
-    passed, failed = passed + ok, failed + (not ok)
-    for b in bad[:20]:
-        print('FAIL altnops: 0x90 not a NOP instruction on a boundary: %s %s %s' % b)
-    ok = not bad
-    print(('ok' if ok else 'FAIL') + ' altnops: %d runs of 0x90 in originals and %d 0x90 in replacements are NOPs on instruction boundaries'
-          % (stats['runs'], stats['replacement 0x90']))
-    passed, failed = passed + ok, failed + (not ok)
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    ktap.result(stats['modules'] > 0,
+                'altnops: modules with .altinstructions: %d (%d entries)'
+                % (stats['modules'], stats['sites']))
+    ktap.result(not bad,
+                'altnops: %d runs of 0x90 in originals and %d 0x90 in '
+                'replacements are NOPs on instruction boundaries'
+                % (stats['runs'], stats['replacement 0x90']),
+                '\n'.join('0x90 not a NOP instruction on a boundary: %s %s %s'
+                          % b for b in bad[:20]))
+    return ktap.done()
 
 
 sys.exit(main(sys.argv[1]))
