@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * protect.c - ProtectMemory and AllocateRingbufferMemory.
+ * mem.c - ProtectMemory and AllocateRingbufferMemory, and mem/'s table
+ * (vtl1_subsys_mem); the folder is described in mem.h.
  */
 #include "core/core.h"
 #include "mem.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * modules.c - ValidateModule, FreeModuleInit, UnloadModule.
+ * module.c - ValidateModule, FreeModuleInit, UnloadModule, and module/'s
+ * table (vtl1_subsys_module); the folder is described in module.h.
  */
 #include "core/core.h"
 #include "module.h"
