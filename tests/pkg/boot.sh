@@ -33,6 +33,7 @@ for f in initrd-mok.img initrd-nocert.img heki_dkms_probe.ko heki_dkms_probe-oth
 done
 KVER=$(basename "$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)")
 KVER=${KVER#linux-headers-}
+mkdir -p build/vm
 for mode in mok nocert; do
 	echo "# boot: $mode"
 	log=build/vm/pkg-boot-$mode.out
