@@ -162,6 +162,34 @@ TEST(litebox_7_3_kexec_blob_protected_with_image_and_pages)
 	guest_free(g);
 }
 
+/*
+ * The hypervisor refuses the second protection change (the image and the
+ * blob are done, the pages are not): -EIO, and every frame is back at its
+ * default, VTL1 keeping no record of the partial protection.
+ */
+TEST(kexec_hypercall_failure_eio_rolls_back)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[3];
+	__u32 n = kexec_ranges(r, 0x1000);
+	struct heki_vtl1_frame_info fi;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	g->fail_modify_at = g->nr_modify + 2;
+	CHECK_EQ(call_chain(g, KEXEC, r, n, 0), -HEKI_EIO);
+	CHECK_EQ(frame_prot(g, KIMG_PA), 0xF);
+	CHECK_EQ(frame_prot(g, KBLOB_PA), 0xF);
+	CHECK_EQ(frame_prot(g, KPAGES_PA), 0xF);
+	heki_vtl1_get_frame_info(g->v, KIMG_PA >> 12, &fi);
+	CHECK_EQ(fi.tracked, 0);
+	heki_vtl1_get_frame_info(g->v, KPAGES_PA >> 12, &fi);
+	CHECK_EQ(fi.tracked, 0);
+	/* the hypervisor works again: the same call reaches the same refusal */
+	g->fail_modify_at = 0;
+	CHECK_EQ(call_chain(g, KEXEC, r, n, 0), -HEKI_ENOPKG);
+	guest_free(g);
+}
+
 static __s64 kexec_call(struct guest *g, void *arg)
 {
 	struct heki_range r[3];
