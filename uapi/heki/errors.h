@@ -231,14 +231,14 @@
 	X(PE_BAD_OPT_HEADER, HEKI_ELIBBAD, "PE optional header not PE32+, too short or beyond the image") \
 	X(PE_BAD_DIRECTORIES, HEKI_ELIBBAD, "PE data directory count above 16 or beyond the optional header") \
 	X(PE_BAD_SECTIONS, HEKI_ELIBBAD, "PE section count 0 or above HEKI_PE_MAX_SECTIONS") \
-	X(PE_HEADERS_OUT_OF_BOUNDS, HEKI_ELIBBAD, "PE SizeOfHeaders below the section table or beyond the image") \
+	X(PE_HEADERS_OUT_OF_BOUNDS, HEKI_ELIBBAD, "PE SizeOfHeaders below the section table or not before the end of the image") \
 	X(PE_SECTION_OUT_OF_BOUNDS, HEKI_ELIBBAD, "PE section raw data beyond the image") \
 	X(PE_SECTION_OVERLAP, HEKI_ELIBBAD, "PE section raw data overlaps the headers or another section") \
 	X(PE_SECTION_GAP, HEKI_ELIBBAD, "PE section raw data leaves unhashed bytes between sections") \
 	X(PE_CERT_TABLE_INVALID, HEKI_ELIBBAD, "PE certificate table misaligned, not after the sections or not at the end") \
 	X(AUTHENTICODE_NOT_SIGNED, HEKI_ELIBBAD, "kexec kernel image has no certificate table") \
 	X(AUTHENTICODE_CERT_ENTRY_INVALID, HEKI_ELIBBAD, "WIN_CERTIFICATE length too small or beyond the certificate table") \
-	X(AUTHENTICODE_NO_SIGNATURE, HEKI_ELIBBAD, "no WIN_CERT_TYPE_PKCS_SIGNED_DATA revision 2.0 entry") \
+	X(AUTHENTICODE_NO_SIGNATURE, HEKI_ELIBBAD, "the WIN_CERTIFICATE is not a revision 2.0 WIN_CERT_TYPE_PKCS_SIGNED_DATA entry") \
 	X(AUTHENTICODE_NOT_SPC_INDIRECT, HEKI_ELIBBAD, "Authenticode content type not SpcIndirectDataContent") \
 	X(AUTHENTICODE_SPC_PARSE_FAILED, HEKI_ELIBBAD, "SpcIndirectDataContent does not parse") \
 	X(AUTHENTICODE_DIGEST_UNSUPPORTED, HEKI_ENOPKG, "Authenticode digest not SHA-256, SHA-384 or SHA-512") \
@@ -294,7 +294,10 @@
 	X(REWRITE_RETPOLINE_OTHER_FORM, HEKI_EINVAL, "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's") \
 	X(REWRITE_ENDBR_NOT_SEALED, HEKI_EINVAL, ".ibt_endbr_seal entry still holds ENDBR on a 6.4+ kernel, whose IBT build poisons every one at load") \
 	X(REWRITE_ALT_DIRECT_CALL, HEKI_EINVAL, "ALT_FLAG_DIRECT_CALL alternative: not ff 15 with a 5-byte call replacement, or not a call to the pv_ops slot's function (or the NOPs for nop_func)") \
-	X(REWRITE_CALL_DEPTH, HEKI_EINVAL, "6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model")
+	X(REWRITE_CALL_DEPTH, HEKI_EINVAL, "6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model") \
+	X(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY, HEKI_ELIBBAD, "PE certificate table is not exactly one WIN_CERTIFICATE (dwLength rounded up to 8 differs from the table size)") \
+	X(AUTHENTICODE_SIGNATURE_TOO_LONG, HEKI_ELIBBAD, "Authenticode PKCS#7 length takes more than two bytes (Linux refuses it with EMSGSIZE)") \
+	X(PE_OPT_HEADER_SIZE_MISMATCH, HEKI_ELIBBAD, "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -263,13 +263,55 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 	return 0;
 }
 
+/*
+ * The certificate table as Linux 6.1's pefile_strip_sig_wrapper() reads
+ * it, at least as strictly: exactly one WIN_CERTIFICATE whose dwLength,
+ * rounded up to 8, is the table's size (no second entry, no bytes after
+ * it; the rounding bytes zero), revision 2.0, WIN_CERT_TYPE_PKCS_SIGNED_DATA
+ * (a first entry of another kind is refused, never skipped), and a PKCS#7
+ * that starts with a SEQUENCE whose length takes at most two bytes.
+ * On success *@p7_off and *@p7_len locate the PKCS#7 (dwLength - 8 bytes,
+ * at most 8 of them zero padding after the DER, checked in verify_entry).
+ */
+static int cert_table_entry(const struct heki_pe_image *pe, const __u8 *buf,
+			    __u64 *p7_off, __u32 *p7_len)
+{
+	__u64 off = pe->cert.off, size = pe->cert.len, i;
+	__u32 dw_len;
+	const __u8 *p7;
+
+	if (size < HEKI_WIN_CERT_HDR_SIZE)
+		return -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
+	dw_len = heki_le32(buf + off);
+	if (dw_len <= HEKI_WIN_CERT_HDR_SIZE || dw_len > size)
+		return -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
+	/* dw_len <= size < 2^32: the rounding cannot overflow a u64. */
+	if ((((__u64)dw_len + 7) & ~7ULL) != size)
+		return -HEKI_VSM_ERR_AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY;
+	for (i = dw_len; i < size; i++)
+		if (buf[off + i])
+			return -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
+	if (heki_le16(buf + off + 4) != HEKI_WIN_CERT_REVISION_2_0 ||
+	    heki_le16(buf + off + 6) != HEKI_WIN_CERT_TYPE_PKCS_SIGNED_DATA)
+		return -HEKI_VSM_ERR_AUTHENTICODE_NO_SIGNATURE;
+	*p7_off = off + HEKI_WIN_CERT_HDR_SIZE;
+	*p7_len = dw_len - HEKI_WIN_CERT_HDR_SIZE;
+	/* Linux: 4 bytes at least, a SEQUENCE, a length of <= 2 bytes. */
+	p7 = buf + *p7_off;
+	if (*p7_len < 4 || p7[0] != HEKI_DER_SEQUENCE)
+		return -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
+	if (p7[1] > 0x82)
+		return -HEKI_VSM_ERR_AUTHENTICODE_SIGNATURE_TOO_LONG;
+	return 0;
+}
+
 int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 			     __u8 *buf, __u64 len)
 {
 	struct heki_pe_image pe;
-	__u64 pos, end;
-	__u32 tries = 0;
-	int ret, first = 0;
+	__u64 p7_off;
+	__u32 p7_len;
+	int ret;
 
 	if (!c->digest || !c->find_cert || !c->rsa_pkcs1_verify)
 		return -HEKI_VSM_ERR_KEXEC_AUTHENTICODE_UNAVAILABLE;
@@ -278,31 +320,8 @@ int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 		return ret;
 	if (!pe.cert.len)
 		return -HEKI_VSM_ERR_AUTHENTICODE_NOT_SIGNED;
-	pos = pe.cert.off;
-	end = pe.cert.off + pe.cert.len;
-	while (pos < end && tries < HEKI_AUTHENTICODE_MAX_SIGNATURES) {
-		__u32 dw_len;
-
-		if (end - pos < HEKI_WIN_CERT_HDR_SIZE)
-			return first ? first :
-			       -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
-		dw_len = heki_le32(buf + pos);
-		if (dw_len <= HEKI_WIN_CERT_HDR_SIZE || dw_len > end - pos)
-			return first ? first :
-			       -HEKI_VSM_ERR_AUTHENTICODE_CERT_ENTRY_INVALID;
-		if (heki_le16(buf + pos + 4) == HEKI_WIN_CERT_REVISION_2_0 &&
-		    heki_le16(buf + pos + 6) == HEKI_WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
-			tries++;
-			ret = verify_entry(c, kr, &pe, buf,
-					   pos + HEKI_WIN_CERT_HDR_SIZE,
-					   dw_len - HEKI_WIN_CERT_HDR_SIZE);
-			if (!ret)
-				return 0;
-			if (!first)
-				first = ret;
-		}
-		/* Entries start 8-byte aligned; dw_len <= end - pos. */
-		pos += ((__u64)dw_len + 7) & ~7ULL;
-	}
-	return first ? first : -HEKI_VSM_ERR_AUTHENTICODE_NO_SIGNATURE;
+	ret = cert_table_entry(&pe, buf, &p7_off, &p7_len);
+	if (ret)
+		return ret;
+	return verify_entry(c, kr, &pe, buf, p7_off, p7_len);
 }

@@ -3,10 +3,12 @@
  * authenticode.h - Authenticode signature check of a PE32+ kernel image
  * (KexecValidate's kernel blob).
  *
- * The image carries, in its attribute certificate table, WIN_CERTIFICATE
- * entries (revision 0x0200, type WIN_CERT_TYPE_PKCS_SIGNED_DATA, each
- * padded to 8 bytes) holding a PKCS#7 SignedData whose encapsulated
- * content is an SpcIndirectDataContent (1.3.6.1.4.1.311.2.1.4):
+ * The image carries, in its attribute certificate table, exactly one
+ * WIN_CERTIFICATE (revision 0x0200, type WIN_CERT_TYPE_PKCS_SIGNED_DATA,
+ * its dwLength rounded up to 8 being the table's size, as Linux 6.1's
+ * pefile_strip_sig_wrapper() requires) holding a PKCS#7 SignedData whose
+ * encapsulated content is an SpcIndirectDataContent
+ * (1.3.6.1.4.1.311.2.1.4):
  *
  *   SpcIndirectDataContent ::= SEQUENCE {
  *       data          SEQUENCE { type OID, value ANY OPTIONAL },
@@ -36,9 +38,6 @@ struct heki_pe_image;
 #define HEKI_WIN_CERT_REVISION_2_0		0x0200
 #define HEKI_WIN_CERT_TYPE_PKCS_SIGNED_DATA	0x0002
 #define HEKI_WIN_CERT_HDR_SIZE			8
-/* Signed-data entries tried per image; later ones are ignored. */
-#define HEKI_AUTHENTICODE_MAX_SIGNATURES	8
-
 /**
  * heki_authenticode_image_digest() - Authenticode digest of a parsed image
  * @c: crypto provider (its @digest primitive)
@@ -65,11 +64,14 @@ int heki_authenticode_image_digest(const struct heki_vtl1_crypto *c,
  *	heki_authenticode_image_digest(), unchanged on return
  * @len: its length
  *
- * Every WIN_CERT_TYPE_PKCS_SIGNED_DATA entry (up to
- * HEKI_AUTHENTICODE_MAX_SIGNATURES) is tried; the image is accepted when
- * one verifies.
+ * The certificate table must be one WIN_CERTIFICATE and nothing else
+ * (AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY; a header, dwLength, zero
+ * padding or PKCS#7 start Linux refuses: AUTHENTICODE_CERT_ENTRY_INVALID;
+ * another revision or type: AUTHENTICODE_NO_SIGNATURE; a PKCS#7 length of
+ * more than two bytes: AUTHENTICODE_SIGNATURE_TOO_LONG); its signature is
+ * the only one tried.
  *
- * Return: 0, or the error of the first entry tried (-HEKI_VSM_ERR_PE_*,
+ * Return: 0, or the first check that failed (-HEKI_VSM_ERR_PE_*,
  * -HEKI_VSM_ERR_AUTHENTICODE_*, -HEKI_VSM_ERR_SIG_*, -HEKI_VSM_ERR_DER_*,
  * -HEKI_VSM_ERR_CRYPTO_*).
  */

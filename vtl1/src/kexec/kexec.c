@@ -20,7 +20,9 @@ static hv_page_prot_t released(void)
 
 /*
  * Add release operations for every frame @owner holds that the (sorted,
- * merged) new operations in t->ops[0..nnew) do not cover again.
+ * merged) new operations in t->ops[0..nnew) do not cover again: the gaps
+ * the new operations leave in each of @owner's map entries (at most
+ * nnew + 2 * entries - 1 of them; see txn_cap()).
  */
 static int add_releases(struct heki_vtl1 *v, struct prot_txn *t, __u8 owner,
 			__u32 nnew)
@@ -63,6 +65,38 @@ static __u32 owned_entries(const struct heki_vtl1 *v, __u8 owner)
 	for (i = 0; i < v->map.n; i++)
 		n += v->map.e[i].owner == owner;
 	return n;
+}
+
+/*
+ * Room for one call's transaction: N new operations (one per chain range,
+ * one per crash segment: N <= @nranges + KEXEC_SEGMENT_MAX, fewer after
+ * prot_txn_sort() merges them) and the releases add_releases() appends.
+ *
+ * Proof of the release bound. After sorting, the new operations are
+ * pairwise disjoint intervals of frames, and so are the E map entries
+ * @owner holds. add_releases() emits, for each entry, the maximal parts
+ * of it no new operation covers: at most k + 1 parts for an entry that k
+ * operations intersect. Summed over the entries that is I + E, where I is
+ * the number of intersecting (operation, entry) pairs. Two sorted
+ * families of disjoint intervals have I <= N + E - 1 such pairs: walk
+ * both in order; each pair after the first needs the next operation or
+ * the next entry (whichever ends first is passed), so every pair but one
+ * consumes one of the N + E intervals. Hence at most N + 2E - 1
+ * releases and N + (N + 2E - 1) operations in all.
+ *
+ * The bound is reached: one entry [0, 2N + 1) and N new single frames
+ * at 1, 3, ..., 2N - 1 leave N + 1 gaps (finding 5 of issue 10: the old
+ * N + 2E + 1 ran out with a second image of fragmented ranges and the
+ * call failed with a spurious NO_MEMORY).
+ *
+ * No overflow: @nranges <= HEKI_VTL1_MAX_RANGES (the chain walk) and
+ * @entries <= HEKI_VTL1_MAX_PROT_ENTRIES, so the sum is below 2^20.
+ */
+static __u32 txn_cap(__u32 nranges, __u32 entries)
+{
+	__u32 n = nranges + KEXEC_SEGMENT_MAX;
+
+	return 2 * n + 2 * entries;
 }
 
 /*
@@ -144,7 +178,6 @@ static __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	struct heki_kimage_segments segs;
 	struct vtl1_chain c = { 0 };
 	struct prot_txn t;
-	__u64 cap;
 	__u32 i, nnew;
 	int ret;
 
@@ -164,8 +197,7 @@ static __s64 vtl1_do_KEXEC_VALIDATE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			goto out;
 		}
 	}
-	cap = (__u64)c.n + KEXEC_SEGMENT_MAX + 2ULL * owned_entries(v, owner) + 1;
-	ret = prot_txn_init(v, &t, (__u32)cap);
+	ret = prot_txn_init(v, &t, txn_cap(c.n, owned_entries(v, owner)));
 	if (ret)
 		goto out;
 	t.releaser_owner = owner;

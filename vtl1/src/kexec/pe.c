@@ -142,6 +142,13 @@ int heki_pe_parse(const __u8 *buf, __u64 len, struct heki_pe_image *pe)
 	if (ndirs > HEKI_PE_MAX_DIRS ||
 	    HEKI_PE_OPT_DIRS_OFF + (__u64)ndirs * HEKI_PE_DIR_SIZE > opt_size)
 		return -HEKI_VSM_ERR_PE_BAD_DIRECTORIES;
+	/*
+	 * Linux (verify_pefile.c) reads the section table right after the
+	 * data directories, the PE format after SizeOfOptionalHeader bytes:
+	 * both must be the same place, or the two digests differ.
+	 */
+	if (HEKI_PE_OPT_DIRS_OFF + (__u64)ndirs * HEKI_PE_DIR_SIZE != opt_size)
+		return -HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH;
 	pe->checksum_off = (__u32)(opt_off + HEKI_PE_OPT_CHECKSUM_OFF);
 	if (ndirs > HEKI_PE_DIR_SECURITY)
 		pe->certdir_off = (__u32)(opt_off + HEKI_PE_OPT_DIRS_OFF +
@@ -153,7 +160,7 @@ int heki_pe_parse(const __u8 *buf, __u64 len, struct heki_pe_image *pe)
 	sec_off = opt_off + opt_size;
 	hdr_end = sec_off + (__u64)pe->nsections * HEKI_PE_SECTION_SIZE;
 	pe->size_of_headers = heki_le32(opt + HEKI_PE_OPT_SIZE_OF_HEADERS_OFF);
-	if (pe->size_of_headers < hdr_end || pe->size_of_headers > len)
+	if (pe->size_of_headers < hdr_end || pe->size_of_headers >= len)
 		return -HEKI_VSM_ERR_PE_HEADERS_OUT_OF_BOUNDS;
 
 	ret = check_sections(pe, sec_off);

@@ -15,10 +15,12 @@
  * the headers up to SizeOfHeaders without those two fields, then each
  * section's raw data in PointerToRawData order, then the bytes after the
  * last section up to the certificate table. This reader is stricter than
- * the specification: it refuses section data that overlaps the headers or
- * another section, gaps between the headers and the sections or between
- * sections, and a certificate table that is not the last thing in the
- * file. Then no byte of the file is left out of the digest except the
+ * the specification: it refuses an optional header whose size is not
+ * that of its data directories (Linux's verify_pefile.c reads the section
+ * table right after them), headers that reach the end of the file,
+ * section data that overlaps the headers or another section, gaps between
+ * the headers and the sections or between sections, and a certificate
+ * table that is not the last thing in the file. Then no byte of the file is left out of the digest except the
  * CheckSum field, the certificate directory entry and the certificate
  * table, and the digest is computed over (at most) three byte ranges.
  */

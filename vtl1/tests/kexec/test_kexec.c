@@ -38,6 +38,8 @@
 #define LOOP_PA		0x7000000ULL	/* indirection pages of long lists */
 #define KMEM		0x10000000ULL	/* normal: kernel destination */
 #define PMEM		0x0f800000ULL	/* normal: purgatory destination */
+#define FRAG_PA		0x8000000ULL	/* extra KexecPages frames */
+#define FRAG_N		64U		/* single frames of the second image */
 
 /* Linux kimage entry flags. */
 #define IND_DEST	0x1ULL
@@ -409,6 +411,56 @@ static void replaced(void)
 		 g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT] == released(),
 		 name("kexec_invalidate_releases_everything"), "%lld prot %#x",
 		 (long long)r4, g->prot[KBLOB_PA >> HEKI_PAGE_SHIFT]);
+	guest_free(g);
+}
+
+/*
+ * Finding 5 of issue 10 (transaction sizing): the first image also
+ * protects one extra KexecPages range of 2 * FRAG_N + 1 frames; the
+ * second protects every other frame of it as a range of its own, so the
+ * releases of the frames between them (FRAG_N + 1 gaps, more than the old
+ * room of 2 per owned entry + 1) must fit the call's transaction. The
+ * second image is accepted, holds exactly the odd frames, and the even
+ * ones are released.
+ */
+static void fragmented_second_image(void)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct heki_range *r = calloc(4 + FRAG_N, sizeof(*r));
+	__u64 pa, fa;
+	__u32 n, i;
+	__s64 r1, r2;
+	int odd_ok = 1, even_ok = 1;
+
+	n = ranges(g, r, KPAGES_PA);
+	r[n++] = rng(FRAG_PA, FRAG_PA + (2 * FRAG_N + 1) * HEKI_PAGE_SIZE,
+		     HEKI_KEXEC_PAGES_VALUE);
+	r1 = call_chain(g, KEXEC, r, n, 0);
+	n = ranges(g, r, KPAGES2_PA);
+	for (i = 0; i < FRAG_N; i++) {
+		fa = FRAG_PA + (2 * i + 1) * HEKI_PAGE_SIZE;
+		r[n++] = rng(fa, fa + HEKI_PAGE_SIZE, HEKI_KEXEC_PAGES_VALUE);
+	}
+	r2 = call_chain(g, KEXEC, r, n, 0);
+	for (i = 0; i <= 2 * FRAG_N; i++) {
+		pa = FRAG_PA + i * HEKI_PAGE_SIZE;
+		if (i % 2)
+			odd_ok &= owner(g, pa) == HEKI_VTL1_OWNER_KEXEC;
+		else
+			even_ok &= owner(g, pa) == HEKI_VTL1_OWNER_NONE &&
+				   g->prot[pa >> HEKI_PAGE_SHIFT] == released();
+	}
+	check_result(!r1 && !r2,
+		     name("finding5_fragmented_second_image_accepted"),
+		     "%lld %lld %s", (long long)r1, (long long)r2, logline(g));
+	check_result(!r2 && odd_ok && even_ok &&
+		     all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
+			       HEKI_VTL1_OWNER_NONE) &&
+		     all_owned(g, KPAGES2_PA, KPAGES2_PA + KPAGES_SIZE,
+			       HEKI_VTL1_OWNER_KEXEC),
+		     name("finding5_fragmented_second_image_releases_gaps"),
+		     "odd %d even %d", odd_ok, even_ok);
+	free(r);
 	guest_free(g);
 }
 
@@ -816,6 +868,7 @@ void test_kexec(void)
 		accepted();
 		refused();
 		replaced();
+		fragmented_second_image();
 		crash();
 	}
 	test_kexec_bind();

@@ -97,6 +97,12 @@ static const struct pe_case pe_cases[] = {
 	  E(PE_HEADERS_OUT_OF_BOUNDS) },
 	{ "pe_headers_beyond_file", S_SOH, 4, 0x10000, 0,
 	  E(PE_HEADERS_OUT_OF_BOUNDS) },
+	{ "pe_headers_reach_end_of_file", S_SOH, 4, S_LEN, 0,
+	  E(PE_HEADERS_OUT_OF_BOUNDS) },
+	{ "pe_opt_size_above_directories", 0x54, 2, 0xf8, 0,
+	  E(PE_OPT_HEADER_SIZE_MISMATCH) },
+	{ "pe_directories_below_opt_size", S_NDIRS, 4, 15, 0,
+	  E(PE_OPT_HEADER_SIZE_MISMATCH) },
 	{ "pe_section_beyond_file", S_SEC(1, 16), 4, 0x300, 0,
 	  E(PE_SECTION_OUT_OF_BOUNDS) },
 	{ "pe_section_offset_wraps", S_SEC(1, 20), 4, 0xffffff00, 0,
@@ -167,9 +173,14 @@ static void synthetic_ranges(void)
 	     pe.hash[2].off + pe.hash[2].len == S_LEN;
 	check_result(ok, "pe_unsigned_ranges_to_end", NULL);
 
-	/* Four directories: there is no certificate entry to skip. */
+	/*
+	 * Four directories (an optional header of 112 + 4 * 8 bytes, the
+	 * section table right after it): no certificate entry to skip.
+	 */
 	synth(b);
 	put32(b, S_NDIRS, 4);
+	put16(b, 0x54, 0x90);
+	memmove(b + S_OPT + 0x90, b + S_SEC(0, 0), 2 * 40);
 	ok = !heki_pe_parse(b, S_LEN, &pe) && !pe.certdir_off &&
 	     pe.nhash == 2 && pe.hash[1].off + pe.hash[1].len == S_LEN;
 	check_result(ok, "pe_four_dirs_no_certdir", NULL);

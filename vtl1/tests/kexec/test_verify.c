@@ -386,31 +386,61 @@ static void win_certificate(void)
 	free(b);
 
 	/*
-	 * Two entries: the test key's signature first, Debian's second (both
-	 * over the same image digest). Either keyring accepts the image.
+	 * Finding 5 of issue 10: the table must be one WIN_CERTIFICATE and
+	 * nothing else, as Linux's pefile_strip_sig_wrapper() requires
+	 * (round_up(dwLength, 8) == the directory's size). A valid Debian
+	 * entry followed by a second entry (the test key's signature over
+	 * the same image) is refused, whichever keyring, and so is the
+	 * valid entry followed by 8 bytes of junk.
 	 */
-	len1 = get32(at.s256.data, pe2.cert.off);
+	len1 = pe.cert.len;
+	len2 = get32(at.s256.data, pe2.cert.off);
 	e1 = (len1 + 7) & ~(size_t)7;
-	len2 = pe.cert.len;
 	total = co + e1 + len2;
 	b = calloc(1, total);
-	memcpy(b, at.vmlinuz.data, co);
-	memcpy(b + co, at.s256.data + pe2.cert.off, len1);
-	memcpy(b + co + e1, at.vmlinuz.data + co, len2);
+	memcpy(b, at.vmlinuz.data, co + len1);
+	memcpy(b + co + e1, at.s256.data + pe2.cert.off, len2);
 	put32(b, pe.certdir_off + 4, (__u32)(e1 + len2));
-	check_err(name("two_entries_second_verifies"),
-		     heki_authenticode_verify(P->c, kr, b, total), 0);
+	check_err(name("finding5_valid_entry_then_second_entry_refused"),
+		     heki_authenticode_verify(P->c, kr, b, total),
+		     E(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY));
 	at_keyring_free(P, kr);
 	kr = at_keyring(P, &at.testcert, NULL);
-	check_err(name("two_entries_first_verifies"),
-		     heki_authenticode_verify(P->c, kr, b, total), 0);
-	at_keyring_free(P, kr);
-	kr = at_keyring(P, &at.other, NULL);
-	check_err(name("two_entries_none_verifies_first_error"),
+	check_err(name("finding5_second_entry_never_tried"),
 		     heki_authenticode_verify(P->c, kr, b, total),
-		     E(CRYPTO_CERT_NOT_FOUND));
+		     E(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY));
 	at_keyring_free(P, kr);
 	free(b);
+
+	total = co + e1 + 8;
+	b = calloc(1, total);
+	memcpy(b, at.vmlinuz.data, co + len1);
+	memset(b + co + e1, 0xa5, 8);
+	put32(b, pe.certdir_off + 4, (__u32)(e1 + 8));
+	kr = at_keyring(P, &at.signer, NULL);
+	check_err(name("finding5_valid_entry_then_trailing_junk_refused"),
+		     heki_authenticode_verify(P->c, kr, b, total),
+		     E(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY));
+	/* The same 8 bytes as zeros: still not one entry. */
+	memset(b + co + e1, 0, 8);
+	check_err(name("finding5_valid_entry_then_zero_tail_refused"),
+		     heki_authenticode_verify(P->c, kr, b, total),
+		     E(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY));
+	/* The table one byte shorter than dwLength rounded up to 8. */
+	put32(b, pe.certdir_off + 4, (__u32)e1 - 1);
+	check_err(name("wincert_table_short_of_rounded_length_refused"),
+		     heki_authenticode_verify(P->c, kr, b, co + e1 - 1),
+		     E(AUTHENTICODE_CERT_ENTRY_INVALID));
+	free(b);
+
+	/* A PKCS#7 length of three bytes: Linux says EMSGSIZE. */
+	b = at_dup(&at.vmlinuz);
+	b[co + 9] = 0x83;
+	check_err(name("wincert_pkcs7_length_3_bytes_refused"),
+		     heki_authenticode_verify(P->c, kr, b, at.vmlinuz.len),
+		     E(AUTHENTICODE_SIGNATURE_TOO_LONG));
+	free(b);
+	at_keyring_free(P, kr);
 }
 
 void test_verify(void)

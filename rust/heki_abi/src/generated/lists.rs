@@ -365,7 +365,7 @@ pub enum VsmError {
     PeBadDirectories = 176,
     /// `PE_BAD_SECTIONS` (errno 80): PE section count 0 or above HEKI_PE_MAX_SECTIONS
     PeBadSections = 177,
-    /// `PE_HEADERS_OUT_OF_BOUNDS` (errno 80): PE SizeOfHeaders below the section table or beyond the image
+    /// `PE_HEADERS_OUT_OF_BOUNDS` (errno 80): PE SizeOfHeaders below the section table or not before the end of the image
     PeHeadersOutOfBounds = 178,
     /// `PE_SECTION_OUT_OF_BOUNDS` (errno 80): PE section raw data beyond the image
     PeSectionOutOfBounds = 179,
@@ -379,7 +379,7 @@ pub enum VsmError {
     AuthenticodeNotSigned = 183,
     /// `AUTHENTICODE_CERT_ENTRY_INVALID` (errno 80): WIN_CERTIFICATE length too small or beyond the certificate table
     AuthenticodeCertEntryInvalid = 184,
-    /// `AUTHENTICODE_NO_SIGNATURE` (errno 80): no WIN_CERT_TYPE_PKCS_SIGNED_DATA revision 2.0 entry
+    /// `AUTHENTICODE_NO_SIGNATURE` (errno 80): the WIN_CERTIFICATE is not a revision 2.0 WIN_CERT_TYPE_PKCS_SIGNED_DATA entry
     AuthenticodeNoSignature = 185,
     /// `AUTHENTICODE_NOT_SPC_INDIRECT` (errno 80): Authenticode content type not SpcIndirectDataContent
     AuthenticodeNotSpcIndirect = 186,
@@ -493,11 +493,17 @@ pub enum VsmError {
     RewriteAltDirectCall = 240,
     /// `REWRITE_CALL_DEPTH` (errno 22): 6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model
     RewriteCallDepth = 241,
+    /// `AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY` (errno 80): PE certificate table is not exactly one WIN_CERTIFICATE (dwLength rounded up to 8 differs from the table size)
+    AuthenticodeCertTableNotOneEntry = 242,
+    /// `AUTHENTICODE_SIGNATURE_TOO_LONG` (errno 80): Authenticode PKCS#7 length takes more than two bytes (Linux refuses it with EMSGSIZE)
+    AuthenticodeSignatureTooLong = 243,
+    /// `PE_OPT_HEADER_SIZE_MISMATCH` (errno 80): PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)
+    PeOptHeaderSizeMismatch = 244,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 241] = [
+    pub const ALL: [Self; 244] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -739,6 +745,9 @@ impl VsmError {
         Self::RewriteEndbrNotSealed,
         Self::RewriteAltDirectCall,
         Self::RewriteCallDepth,
+        Self::AuthenticodeCertTableNotOneEntry,
+        Self::AuthenticodeSignatureTooLong,
+        Self::PeOptHeaderSizeMismatch,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -985,6 +994,9 @@ impl VsmError {
             239 => Some(Self::RewriteEndbrNotSealed),
             240 => Some(Self::RewriteAltDirectCall),
             241 => Some(Self::RewriteCallDepth),
+            242 => Some(Self::AuthenticodeCertTableNotOneEntry),
+            243 => Some(Self::AuthenticodeSignatureTooLong),
+            244 => Some(Self::PeOptHeaderSizeMismatch),
             _ => None,
         }
     }
@@ -1238,6 +1250,9 @@ impl VsmError {
             Self::RewriteEndbrNotSealed => "REWRITE_ENDBR_NOT_SEALED",
             Self::RewriteAltDirectCall => "REWRITE_ALT_DIRECT_CALL",
             Self::RewriteCallDepth => "REWRITE_CALL_DEPTH",
+            Self::AuthenticodeCertTableNotOneEntry => "AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY",
+            Self::AuthenticodeSignatureTooLong => "AUTHENTICODE_SIGNATURE_TOO_LONG",
+            Self::PeOptHeaderSizeMismatch => "PE_OPT_HEADER_SIZE_MISMATCH",
         }
     }
 
@@ -1485,6 +1500,9 @@ impl VsmError {
             Self::RewriteEndbrNotSealed => crate::raw::HEKI_EINVAL,
             Self::RewriteAltDirectCall => crate::raw::HEKI_EINVAL,
             Self::RewriteCallDepth => crate::raw::HEKI_EINVAL,
+            Self::AuthenticodeCertTableNotOneEntry => crate::raw::HEKI_ELIBBAD,
+            Self::AuthenticodeSignatureTooLong => crate::raw::HEKI_ELIBBAD,
+            Self::PeOptHeaderSizeMismatch => crate::raw::HEKI_ELIBBAD,
         }
     }
 
@@ -1668,14 +1686,14 @@ impl VsmError {
             Self::PeBadOptHeader => "PE optional header not PE32+, too short or beyond the image",
             Self::PeBadDirectories => "PE data directory count above 16 or beyond the optional header",
             Self::PeBadSections => "PE section count 0 or above HEKI_PE_MAX_SECTIONS",
-            Self::PeHeadersOutOfBounds => "PE SizeOfHeaders below the section table or beyond the image",
+            Self::PeHeadersOutOfBounds => "PE SizeOfHeaders below the section table or not before the end of the image",
             Self::PeSectionOutOfBounds => "PE section raw data beyond the image",
             Self::PeSectionOverlap => "PE section raw data overlaps the headers or another section",
             Self::PeSectionGap => "PE section raw data leaves unhashed bytes between sections",
             Self::PeCertTableInvalid => "PE certificate table misaligned, not after the sections or not at the end",
             Self::AuthenticodeNotSigned => "kexec kernel image has no certificate table",
             Self::AuthenticodeCertEntryInvalid => "WIN_CERTIFICATE length too small or beyond the certificate table",
-            Self::AuthenticodeNoSignature => "no WIN_CERT_TYPE_PKCS_SIGNED_DATA revision 2.0 entry",
+            Self::AuthenticodeNoSignature => "the WIN_CERTIFICATE is not a revision 2.0 WIN_CERT_TYPE_PKCS_SIGNED_DATA entry",
             Self::AuthenticodeNotSpcIndirect => "Authenticode content type not SpcIndirectDataContent",
             Self::AuthenticodeSpcParseFailed => "SpcIndirectDataContent does not parse",
             Self::AuthenticodeDigestUnsupported => "Authenticode digest not SHA-256, SHA-384 or SHA-512",
@@ -1732,6 +1750,9 @@ impl VsmError {
             Self::RewriteEndbrNotSealed => ".ibt_endbr_seal entry still holds ENDBR on a 6.4+ kernel, whose IBT build poisons every one at load",
             Self::RewriteAltDirectCall => "ALT_FLAG_DIRECT_CALL alternative: not ff 15 with a 5-byte call replacement, or not a call to the pv_ops slot's function (or the NOPs for nop_func)",
             Self::RewriteCallDepth => "6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model",
+            Self::AuthenticodeCertTableNotOneEntry => "PE certificate table is not exactly one WIN_CERTIFICATE (dwLength rounded up to 8 differs from the table size)",
+            Self::AuthenticodeSignatureTooLong => "Authenticode PKCS#7 length takes more than two bytes (Linux refuses it with EMSGSIZE)",
+            Self::PeOptHeaderSizeMismatch => "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)",
         }
     }
 }

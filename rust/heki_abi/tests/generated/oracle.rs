@@ -4209,6 +4209,54 @@ pub fn lists(c: &mut Checks) {
         Some(VsmError::RewriteCallDepth.message()),
     );
     c.val(
+        "HEKI_VSM_ERR_AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY",
+        VsmError::AuthenticodeCertTableNotOneEntry as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY)",
+        VsmError::AuthenticodeCertTableNotOneEntry.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY)",
+        Some(VsmError::AuthenticodeCertTableNotOneEntry.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY)",
+        Some(VsmError::AuthenticodeCertTableNotOneEntry.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_AUTHENTICODE_SIGNATURE_TOO_LONG",
+        VsmError::AuthenticodeSignatureTooLong as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_AUTHENTICODE_SIGNATURE_TOO_LONG)",
+        VsmError::AuthenticodeSignatureTooLong.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_AUTHENTICODE_SIGNATURE_TOO_LONG)",
+        Some(VsmError::AuthenticodeSignatureTooLong.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_AUTHENTICODE_SIGNATURE_TOO_LONG)",
+        Some(VsmError::AuthenticodeSignatureTooLong.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH",
+        VsmError::PeOptHeaderSizeMismatch as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH)",
+        VsmError::PeOptHeaderSizeMismatch.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH)",
+        Some(VsmError::PeOptHeaderSizeMismatch.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH)",
+        Some(VsmError::PeOptHeaderSizeMismatch.message()),
+    );
+    c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
     );
