@@ -297,7 +297,10 @@
 	X(REWRITE_CALL_DEPTH, HEKI_EINVAL, "6.4+ kernel with X86_FEATURE_CALL_DEPTH (retbleed=stuff): call depth tracking rewrites calls to thunks VTL1 does not model") \
 	X(AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY, HEKI_ELIBBAD, "PE certificate table is not exactly one WIN_CERTIFICATE (dwLength rounded up to 8 differs from the table size)") \
 	X(AUTHENTICODE_SIGNATURE_TOO_LONG, HEKI_ELIBBAD, "Authenticode PKCS#7 length takes more than two bytes (Linux refuses it with EMSGSIZE)") \
-	X(PE_OPT_HEADER_SIZE_MISMATCH, HEKI_ELIBBAD, "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)")
+	X(PE_OPT_HEADER_SIZE_MISMATCH, HEKI_ELIBBAD, "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)") \
+	X(VTL0_WRITE_PROTECTED, HEKI_EACCES, "VTL1 would write a frame an owner protects (kernel, module, kernel data, kexec, ring buffer) without that owner's patch site") \
+	X(VTL0_WRITE_OUTSIDE_SITE, HEKI_EACCES, "text patch write reaches a byte that is not one of its site's bytes") \
+	X(VTL0_WRITE_INVALID, HEKI_EINVAL, "write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

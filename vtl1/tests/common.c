@@ -3,6 +3,7 @@
  * common.c - request builders shared by the test files.
  */
 #include "test.h"
+#include "modsim.h"
 
 struct heki_range rng(__u64 va, __u64 pa, __u64 epa, __u64 attr)
 {
@@ -114,6 +115,37 @@ __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper)
 		buf[0x100] ^= 1;
 	guest_write(g, pa, buf, len);
 	return len;
+}
+
+/*
+ * ValidateModule of a small signed module (modsim.c) laid out from @pa:
+ * text 2 pages, data, rodata, ro_after_init, a gap, init text, init data
+ * and a second data page; the ELF buffer at @elf_pa.
+ */
+__s64 validate_module_at(struct guest *g, __u64 pa, __u64 elf_pa)
+{
+	static const struct {
+		__u64 off, len, type;
+	} m[] = {
+		{ 0x0000, 0x2000, HEKI_MOD_MEM_TEXT_VALUE },
+		{ 0x2000, 0x1000, HEKI_MOD_MEM_DATA_VALUE },
+		{ 0x8000, 0x1000, HEKI_MOD_MEM_DATA_VALUE },
+		{ 0x3000, 0x1000, HEKI_MOD_MEM_RODATA_VALUE },
+		{ 0x4000, 0x1000, HEKI_MOD_MEM_RO_AFTER_INIT_VALUE },
+		{ 0x6000, 0x1000, HEKI_MOD_MEM_INIT_TEXT_VALUE },
+		{ 0x7000, 0x1000, HEKI_MOD_MEM_INIT_DATA_VALUE },
+	};
+	struct heki_range r[ARRAY_SIZE(m) + 1];
+	__u32 n;
+
+	for (n = 0; n < ARRAY_SIZE(m); n++)
+		r[n] = rng(KVA(pa + m[n].off), pa + m[n].off,
+			   pa + m[n].off + m[n].len, m[n].type);
+	r[n++] = rng(KVA(elf_pa), elf_pa, elf_pa,
+		     HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	r[n - 1].epa += put_module_mem(g, elf_pa, 7, 0, r, n);
+	return call_chain(g, VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE, r, n,
+			  0);
 }
 
 /*

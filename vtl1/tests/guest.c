@@ -59,6 +59,8 @@ static int g_copy_to(void *ctx, heki_gpa_t dst, const void *src, __u64 len)
 	event(g, GUEST_EV_COPY_TO, pa, len);
 	if (!in_guest(pa, len) || g->fail_copy_to)
 		return -1;
+	if (pa < g->fail_write_hi && g->fail_write_lo < pa + len)
+		return -1;
 	if (pa < g->vtl1.pa + g->vtl1.size && g->vtl1.pa < pa + len)
 		abort();
 	memcpy(g->mem + pa, src, len);

@@ -28,6 +28,7 @@ __s64 call_chain(struct guest *g, __u32 id, const struct heki_range *r,
 __s64 load_kdata_basic(struct guest *g);
 __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper);
 __u8 frame_prot(struct guest *g, __u64 pa);
+__s64 validate_module_at(struct guest *g, __u64 pa, __u64 elf_pa);
 __s64 nomem_sweep(struct guest *g, __s64 (*call)(struct guest *g, void *arg),
 		  void *arg, long *points);
 

@@ -24,18 +24,26 @@ static int pfn_to_pa(__u64 pfn, __u64 *pa)
 
 /*
  * BootAPs(cpu_online_mask_pfn, boot_signal_pfn): enable VTL1 on every CPU
- * of the mask and write HV_SECURE_VTL_BOOT_TOKEN into the boot-signal page
- * for each CPU that came up. Unlike LiteBox, a CPU whose enable failed gets
- * no token, and the page is written back even if one failed, so VTL0 sees
+ * of the mask and store HV_SECURE_VTL_BOOT_TOKEN at byte <cpu> of the
+ * boot-signal page for each CPU that came up. Only those token bytes are
+ * written, through the write gate, so the page must be one no owner holds
+ * (not kernel or module text, not kernel data, kexec or ring buffer
+ * frames, not VTL1 memory); that is checked, and the token bytes read,
+ * before any VP is enabled. Unlike LiteBox, a CPU whose enable failed gets
+ * no token and the tokens of the others are still stored, so VTL0 sees
  * exactly which CPUs run VTL1; the call then fails with EIO.
  */
 __s64 vtl1_do_BOOT_APS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
+	static const __u8 token[HEKI_VTL1_MAX_VPS] = {
+		[0 ... HEKI_VTL1_MAX_VPS - 1] = HV_SECURE_VTL_BOOT_TOKEN,
+	};
+	struct vtl1_vtl0_write_part *part;
+	__u8 probe[HEKI_VTL1_MAX_VPS];
 	struct heki_cpu_mask mask;
 	__u64 mask_pa, signal_pa;
 	hv_status_t last = HV_STATUS_SUCCESS;
-	__u8 *signal;
-	__u32 cpu;
+	__u32 cpu, nparts = 0;
 	int ret;
 
 	ret = pfn_to_pa(a0, &mask_pa);
@@ -50,10 +58,17 @@ __s64 vtl1_do_BOOT_APS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (ret)
 		return ret;
 
-	signal = vtl1_alloc(v, HEKI_PAGE_SIZE);
-	if (!signal)
+	/* One part per run of consecutive CPUs at most (heap: 3 KiB). */
+	part = vtl1_alloc_array(v, HEKI_VTL1_MAX_VPS, sizeof(*part));
+	if (!part)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	ret = vtl1_copy_from(v, signal, signal_pa, HEKI_PAGE_SIZE);
+	/* The token bytes: where VTL1 may store, and readable, before any VP. */
+	part[0].pa = signal_pa;
+	part[0].src = NULL;
+	part[0].len = HEKI_VTL1_MAX_VPS;
+	ret = vtl1_vtl0_write_check(v, part, 1, NULL);
+	if (!ret)
+		ret = vtl1_copy_from(v, probe, signal_pa, sizeof(probe));
 	if (ret == -HEKI_VSM_ERR_VTL0_COPY_FAILED)
 		ret = -HEKI_VSM_ERR_BOOT_SIGNAL_PAGE_COPY_FAILED;
 	if (ret)
@@ -73,16 +88,25 @@ __s64 vtl1_do_BOOT_APS(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 			last = st;
 			continue;
 		}
-		signal[cpu] = HV_SECURE_VTL_BOOT_TOKEN;
+		/* One part per run of consecutive CPUs that came up. */
+		if (nparts && part[nparts - 1].pa + part[nparts - 1].len ==
+			      signal_pa + cpu) {
+			part[nparts - 1].len++;
+			continue;
+		}
+		part[nparts].pa = signal_pa + cpu;
+		part[nparts].src = &token[cpu];
+		part[nparts++].len = 1;
 	}
 
-	ret = vtl1_copy_to(v, signal_pa, signal, HEKI_PAGE_SIZE);
+	if (nparts)
+		ret = vtl1_vtl0_write(v, part, nparts, NULL);
 	if (ret == -HEKI_VSM_ERR_VTL0_COPY_FAILED)
 		ret = -HEKI_VSM_ERR_BOOT_SIGNAL_WRITE_FAILED;
 	if (!ret && last != HV_STATUS_SUCCESS)
 		ret = -HEKI_VSM_ERR_AP_INIT_FAILED;
 out:
-	vtl1_free(v, signal);
+	vtl1_free(v, part);
 	return ret;
 }
 

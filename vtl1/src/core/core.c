@@ -73,20 +73,6 @@ int vtl1_copy_from(struct heki_vtl1 *v, void *dst, __u64 pa, __u64 len)
 	return 0;
 }
 
-int vtl1_copy_to(struct heki_vtl1 *v, __u64 pa, const void *src, __u64 len)
-{
-	int ret;
-
-	if (!len)
-		return 0;
-	ret = check_vtl0_span(v, pa, len);
-	if (ret)
-		return ret;
-	if (v->p.copy_to_vtl0(v->p.ctx, heki_gpa(pa), src, len))
-		return -HEKI_VSM_ERR_VTL0_COPY_FAILED;
-	return 0;
-}
-
 static int platform_complete(const struct heki_vtl1_platform *p)
 {
 	const struct heki_vtl1_crypto *c = p->crypto;

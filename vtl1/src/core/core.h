@@ -6,8 +6,9 @@
  * Owns:
  *   - the instance (struct heki_vtl1) and its life cycle, the public
  *     accessors of heki_vtl1.h, the dispatcher (core.c);
- *   - the VTL0 copy primitives, allocation and logging (core.c,
- *     instance.h), shared helpers: little-endian loads (le.h), sorting
+ *   - the VTL0 copy primitive, allocation and logging (core.c,
+ *     instance.h); the write gate, the only way VTL1 stores into VTL0
+ *     memory (vtl0_write.[ch]); shared helpers: little-endian loads (le.h), sorting
  *     (sort.[ch]), the C library shim (libc.h);
  *   - the page-chain walk every chain-taking call starts with (chain.[ch]);
  *   - VTL1's two records of what VTL0 may do, each changed all-or-nothing:
@@ -35,5 +36,6 @@
 #include "protmap.h"
 #include "patchdesc.h"
 #include "patchsites.h"
+#include "vtl0_write.h"
 
 #endif /* HEKI_VTL1_CORE_H */

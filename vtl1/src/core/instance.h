@@ -155,7 +155,6 @@ void *vtl1_alloc_array(struct heki_vtl1 *v, __u64 n, __u64 size);
 void vtl1_free(struct heki_vtl1 *v, void *ptr);
 int vtl1_overlaps_vtl1(const struct heki_vtl1 *v, __u64 pa, __u64 len);
 int vtl1_copy_from(struct heki_vtl1 *v, void *dst, __u64 pa, __u64 len);
-int vtl1_copy_to(struct heki_vtl1 *v, __u64 pa, const void *src, __u64 len);
 
 #define vtl1_log(v, lvl, fmt, ...) \
 	((v)->p.log((v)->p.ctx, (lvl), "heki_vtl1: " fmt, ##__VA_ARGS__))

@@ -21,6 +21,37 @@ __u64 vtl1_patch_byte_pa(const struct heki_patch *p, __u32 i)
 	return i < first ? p->pa[0] + i : p->pa[1] + (i - first);
 }
 
+/**
+ * vtl1_patch_site_covers() - whether a byte is one of a site's bytes
+ * @s: the site
+ * @pa: guest physical address of the byte
+ *
+ * Return: 1 if PatchText may write @pa for @s, else 0.
+ */
+int vtl1_patch_site_covers(const struct vtl1_patch_site *s, __u64 pa)
+{
+	__u32 i;
+
+	for (i = 0; i < s->patch.size; i++)
+		if (vtl1_patch_byte_pa(&s->patch, i) == pa)
+			return 1;
+	return 0;
+}
+
+/**
+ * vtl1_patch_site_owner() - the owner whose frames a site may write
+ * @s: the site
+ * @owner: receives HEKI_VTL1_OWNER_KERNEL (LoadKData's sites) or
+ *	HEKI_VTL1_OWNER_MODULE
+ * @id: receives 0, or the module's token
+ */
+void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
+			   __s64 *id)
+{
+	*owner = s->token < 0 ? HEKI_VTL1_OWNER_KERNEL : HEKI_VTL1_OWNER_MODULE;
+	*id = s->token < 0 ? 0 : s->token;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	const struct vtl1_patch_key *x = a, *y = b;

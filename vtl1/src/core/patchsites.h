@@ -32,5 +32,8 @@ void vtl1_patch_batch_free(struct heki_vtl1 *v, struct vtl1_patch_batch *b);
 void vtl1_patches_remove(struct heki_vtl1 *v, __s64 token, int init_only);
 void vtl1_patches_free(struct heki_vtl1 *v);
 __u64 vtl1_patch_byte_pa(const struct heki_patch *p, __u32 i);
+int vtl1_patch_site_covers(const struct vtl1_patch_site *s, __u64 pa);
+void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
+			   __s64 *id);
 
 #endif /* HEKI_VTL1_PATCHSITES_H */

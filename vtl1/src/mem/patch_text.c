@@ -46,16 +46,20 @@ static int request_matches(const struct heki_patch *r,
  * PatchText(pa0, pa1): fetch the 24-byte descriptor (split over two pages
  * when pa0 is near a page end), validate it on every path, find the site
  * whose byte 0 or byte 1 it targets, check the step, and write exactly
- * size bytes: the part in pa0's page at pa0, the rest at pa1.
+ * size bytes: the part in pa0's page at pa0, the rest at pa1, through the
+ * write gate (core/vtl0_write.c) with the matched site as authority.
  */
 __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
 	const struct vtl1_patches *t = &v->patches;
+	const struct vtl1_patch_site *site = NULL;
+	struct vtl1_vtl0_write_part part[2];
 	struct heki_patch req;
 	__u8 raw[sizeof(req)];
 	__u64 room;
 	__u32 first, lo, hi, k, nk;
 	int ret, found = 0;
+	__u32 nparts = 1;
 
 	if (!vtl1_pa_valid(a0) || !vtl1_pa_valid(a1))
 		return -HEKI_VSM_ERR_INVALID_PHYSICAL_ADDRESS;
@@ -89,19 +93,24 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 			hi = mid;
 	}
 	for (k = lo; k < nk && t->key[k].pa == req.pa[0]; k++) {
-		const struct heki_patch *s = &t->site[t->key[k].idx].patch;
-
+		site = &t->site[t->key[k].idx];
 		found = 1;
-		if (request_matches(&req, s, t->key[k].offset))
+		if (request_matches(&req, &site->patch, t->key[k].offset))
 			goto apply;
 	}
 	return found ? -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS :
 		       -HEKI_VSM_ERR_PRECOMPUTED_PATCH_NOT_FOUND;
 apply:
+	/* Through the gate, with the site as the authority for its bytes. */
 	first = heki_patch_first_page_len(&req);
-	ret = vtl1_copy_to(v, req.pa[0], req.code, first);
-	if (!ret && first < req.size)
-		ret = vtl1_copy_to(v, req.pa[1], req.code + first,
-				   req.size - first);
-	return ret;
+	part[0].pa = req.pa[0];
+	part[0].src = req.code;
+	part[0].len = first;
+	if (first < req.size) {
+		part[1].pa = req.pa[1];
+		part[1].src = req.code + first;
+		part[1].len = req.size - first;
+		nparts = 2;
+	}
+	return vtl1_vtl0_write(v, part, nparts, site);
 }

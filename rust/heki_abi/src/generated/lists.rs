@@ -499,11 +499,17 @@ pub enum VsmError {
     AuthenticodeSignatureTooLong = 243,
     /// `PE_OPT_HEADER_SIZE_MISMATCH` (errno 80): PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)
     PeOptHeaderSizeMismatch = 244,
+    /// `VTL0_WRITE_PROTECTED` (errno 13): VTL1 would write a frame an owner protects (kernel, module, kernel data, kexec, ring buffer) without that owner's patch site
+    Vtl0WriteProtected = 245,
+    /// `VTL0_WRITE_OUTSIDE_SITE` (errno 13): text patch write reaches a byte that is not one of its site's bytes
+    Vtl0WriteOutsideSite = 246,
+    /// `VTL0_WRITE_INVALID` (errno 22): write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes
+    Vtl0WriteInvalid = 247,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 244] = [
+    pub const ALL: [Self; 247] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -748,6 +754,9 @@ impl VsmError {
         Self::AuthenticodeCertTableNotOneEntry,
         Self::AuthenticodeSignatureTooLong,
         Self::PeOptHeaderSizeMismatch,
+        Self::Vtl0WriteProtected,
+        Self::Vtl0WriteOutsideSite,
+        Self::Vtl0WriteInvalid,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -997,6 +1006,9 @@ impl VsmError {
             242 => Some(Self::AuthenticodeCertTableNotOneEntry),
             243 => Some(Self::AuthenticodeSignatureTooLong),
             244 => Some(Self::PeOptHeaderSizeMismatch),
+            245 => Some(Self::Vtl0WriteProtected),
+            246 => Some(Self::Vtl0WriteOutsideSite),
+            247 => Some(Self::Vtl0WriteInvalid),
             _ => None,
         }
     }
@@ -1253,6 +1265,9 @@ impl VsmError {
             Self::AuthenticodeCertTableNotOneEntry => "AUTHENTICODE_CERT_TABLE_NOT_ONE_ENTRY",
             Self::AuthenticodeSignatureTooLong => "AUTHENTICODE_SIGNATURE_TOO_LONG",
             Self::PeOptHeaderSizeMismatch => "PE_OPT_HEADER_SIZE_MISMATCH",
+            Self::Vtl0WriteProtected => "VTL0_WRITE_PROTECTED",
+            Self::Vtl0WriteOutsideSite => "VTL0_WRITE_OUTSIDE_SITE",
+            Self::Vtl0WriteInvalid => "VTL0_WRITE_INVALID",
         }
     }
 
@@ -1503,6 +1518,9 @@ impl VsmError {
             Self::AuthenticodeCertTableNotOneEntry => crate::raw::HEKI_ELIBBAD,
             Self::AuthenticodeSignatureTooLong => crate::raw::HEKI_ELIBBAD,
             Self::PeOptHeaderSizeMismatch => crate::raw::HEKI_ELIBBAD,
+            Self::Vtl0WriteProtected => crate::raw::HEKI_EACCES,
+            Self::Vtl0WriteOutsideSite => crate::raw::HEKI_EACCES,
+            Self::Vtl0WriteInvalid => crate::raw::HEKI_EINVAL,
         }
     }
 
@@ -1753,6 +1771,9 @@ impl VsmError {
             Self::AuthenticodeCertTableNotOneEntry => "PE certificate table is not exactly one WIN_CERTIFICATE (dwLength rounded up to 8 differs from the table size)",
             Self::AuthenticodeSignatureTooLong => "Authenticode PKCS#7 length takes more than two bytes (Linux refuses it with EMSGSIZE)",
             Self::PeOptHeaderSizeMismatch => "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)",
+            Self::Vtl0WriteProtected => "VTL1 would write a frame an owner protects (kernel, module, kernel data, kexec, ring buffer) without that owner's patch site",
+            Self::Vtl0WriteOutsideSite => "text patch write reaches a byte that is not one of its site's bytes",
+            Self::Vtl0WriteInvalid => "write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes",
         }
     }
 }

@@ -4256,6 +4256,48 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_PE_OPT_HEADER_SIZE_MISMATCH)",
         Some(VsmError::PeOptHeaderSizeMismatch.message()),
     );
+    c.val("HEKI_VSM_ERR_VTL0_WRITE_PROTECTED", VsmError::Vtl0WriteProtected as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_VTL0_WRITE_PROTECTED)",
+        VsmError::Vtl0WriteProtected.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_VTL0_WRITE_PROTECTED)",
+        Some(VsmError::Vtl0WriteProtected.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_VTL0_WRITE_PROTECTED)",
+        Some(VsmError::Vtl0WriteProtected.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_VTL0_WRITE_OUTSIDE_SITE",
+        VsmError::Vtl0WriteOutsideSite as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_VTL0_WRITE_OUTSIDE_SITE)",
+        VsmError::Vtl0WriteOutsideSite.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_VTL0_WRITE_OUTSIDE_SITE)",
+        Some(VsmError::Vtl0WriteOutsideSite.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_VTL0_WRITE_OUTSIDE_SITE)",
+        Some(VsmError::Vtl0WriteOutsideSite.message()),
+    );
+    c.val("HEKI_VSM_ERR_VTL0_WRITE_INVALID", VsmError::Vtl0WriteInvalid as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_VTL0_WRITE_INVALID)",
+        VsmError::Vtl0WriteInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_VTL0_WRITE_INVALID)",
+        Some(VsmError::Vtl0WriteInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_VTL0_WRITE_INVALID)",
+        Some(VsmError::Vtl0WriteInvalid.message()),
+    );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
