@@ -4,6 +4,7 @@
  */
 #include "test.h"
 #include "modsim.h"
+#include "core/core.h"
 
 struct heki_range rng(__u64 va, __u64 pa, __u64 epa, __u64 attr)
 {
@@ -170,4 +171,30 @@ __s64 nomem_sweep(struct guest *g, __s64 (*call)(struct guest *g, void *arg),
 	g->alloc_fail_after = -1;
 	*points = k;
 	return ret;
+}
+
+/*
+ * Fill the protection map to HEKI_VTL1_MAX_PROT_ENTRIES with separate
+ * one-page runs from @base on (beyond guest RAM: only the map grows).
+ * Returns 0, or the result of the ProtectMemory call that failed.
+ */
+__s64 fill_prot_map(struct guest *g, __u64 base)
+{
+	static struct heki_range r[HEKI_VTL1_MAX_RANGES];
+	__u64 pa = base;
+	__u32 i, n;
+	__s64 ret;
+
+	while (g->v->map.n < HEKI_VTL1_MAX_PROT_ENTRIES) {
+		n = HEKI_VTL1_MAX_PROT_ENTRIES - g->v->map.n;
+		if (n > HEKI_VTL1_MAX_RANGES)
+			n = HEKI_VTL1_MAX_RANGES;
+		for (i = 0; i < n; i++, pa += 0x2000)
+			r[i] = rng(KVA(pa), pa, pa + 0x1000, 1);
+		ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
+				 r, n, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

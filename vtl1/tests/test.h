@@ -31,6 +31,8 @@ __u8 frame_prot(struct guest *g, __u64 pa);
 __s64 validate_module_at(struct guest *g, __u64 pa, __u64 elf_pa);
 __s64 nomem_sweep(struct guest *g, __s64 (*call)(struct guest *g, void *arg),
 		  void *arg, long *points);
+/* Protected runs from @base on until the protection map is full. */
+__s64 fill_prot_map(struct guest *g, __u64 base);
 
 #define KVA(pa)		(0xffffffff80000000ULL + (pa))
 

@@ -306,6 +306,23 @@ TEST(load_kdata_hypercall_failure_keeps_nothing)
 	guest_free(g);
 }
 
+/* No room in the protection map for the trampoline: -ENOSPC, nothing kept. */
+TEST(load_kdata_protection_map_full_keeps_nothing)
+{
+	struct guest *g = guest_new();
+	int before;
+
+	CHECK_EQ(fill_prot_map(g, 1ULL << 32), 0);
+	before = g->nr_modify;
+	CHECK_EQ(load_kdata_basic(g), -HEKI_ENOSPC);
+	CHECK(strstr(g->last_log, "PROT_MAP_FULL"));
+	CHECK_EQ(g->nr_modify, before);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+	CHECK(g->v->symtab == NULL);
+	guest_free(g);
+}
+
 static __s64 load_kdata_call(struct guest *g, void *arg)
 {
 	return load_kdata_basic(g);

@@ -190,6 +190,25 @@ TEST(kexec_hypercall_failure_eio_rolls_back)
 	guest_free(g);
 }
 
+/* No room in the protection map: -ENOSPC before any frame changes. */
+TEST(kexec_protection_map_full_enospc)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[3];
+	__u32 n = kexec_ranges(r, 0x1000);
+	int before;
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(fill_prot_map(g, 1ULL << 32), 0);
+	before = g->nr_modify;
+	CHECK_EQ(call_chain(g, KEXEC, r, n, 0), -HEKI_ENOSPC);
+	CHECK(strstr(g->last_log, "PROT_MAP_FULL"));
+	CHECK_EQ(g->nr_modify, before);
+	CHECK_EQ(frame_prot(g, KIMG_PA), 0xF);
+	CHECK_EQ(frame_prot(g, KPAGES_PA), 0xF);
+	guest_free(g);
+}
+
 static __s64 kexec_call(struct guest *g, void *arg)
 {
 	struct heki_range r[3];

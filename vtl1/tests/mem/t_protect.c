@@ -216,18 +216,11 @@ TEST(protect_map_coalesces_adjacent_runs)
 TEST(protect_map_full_enospc)
 {
 	struct guest *g = guest_new();
-	static struct heki_range r[HEKI_VTL1_MAX_RANGES];
-	__u64 base = 1ULL << 32;	/* beyond guest RAM: only the map grows */
-	__u32 call, i;
+	struct heki_range r[1];
+	__u64 base = 1ULL << 32;
+	__u32 i;
 
-	for (call = 0; call < 8; call++) {
-		for (i = 0; i < HEKI_VTL1_MAX_RANGES; i++) {
-			__u64 pa = base + ((__u64)call * HEKI_VTL1_MAX_RANGES + i) * 0x2000;
-
-			r[i] = prot_r(pa, 1, 1);
-		}
-		CHECK_EQ(call_chain(g, PROTECT, r, HEKI_VTL1_MAX_RANGES, 0), 0);
-	}
+	CHECK_EQ(fill_prot_map(g, base), 0);
 	CHECK_EQ(g->v->map.n, HEKI_VTL1_MAX_PROT_ENTRIES);
 	/* one more separate run does not fit; nothing changes */
 	i = g->nr_modify;
@@ -284,6 +277,23 @@ TEST(ringbuffer_over_kernel_protection_ebusy)
 	CHECK_EQ(call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &k, 1, 0), 0);
 	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA, 0x1000, 0), -HEKI_EBUSY);
 	CHECK_EQ(frame_prot(g, MEM_PA), 0xD);
+	guest_free(g);
+}
+
+TEST(ringbuffer_protection_map_full_enospc)
+{
+	struct guest *g = guest_new();
+	__u64 pa, size;
+	int before;
+
+	CHECK_EQ(fill_prot_map(g, 1ULL << 32), 0);
+	before = g->nr_modify;
+	CHECK_EQ(guest_call(g, RINGBUF, MEM_PA, 0x1000, 0), -HEKI_ENOSPC);
+	CHECK(strstr(g->last_log, "PROT_MAP_FULL"));
+	CHECK_EQ(g->nr_modify, before);
+	CHECK_EQ(frame_prot(g, MEM_PA), 0xF);
+	CHECK_EQ(heki_vtl1_ringbuf(g->v, &pa, &size), 0);
+	CHECK_EQ(g->v->map.n, HEKI_VTL1_MAX_PROT_ENTRIES);
 	guest_free(g);
 }
 
