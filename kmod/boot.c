@@ -27,11 +27,14 @@
 #include <linux/cpumask.h>
 #include <linux/firmware.h>
 #include <linux/kernel.h>
+#include <linux/kobject.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <linux/version.h>
 #include <asm/cpufeature.h>
@@ -74,6 +77,9 @@ static struct heki_boot_step heki_boot_steps[HEKI_BOOT_NSTEPS] = {
 	[HEKI_BOOT_END_OF_BOOT] = { .name = "end_of_boot" },
 };
 static bool heki_boot_vtl1_changed;
+/* LockRegs ran on every online CPU / SignalEndOfBoot succeeded. */
+static bool heki_boot_regs_done;
+static bool heki_boot_eob_sent;
 
 static void heki_boot_record(enum heki_boot_step_id id, long result)
 {
@@ -98,8 +104,13 @@ static int heki_boot_lock_regs(void)
 	s64 res = 0;
 	int ret = 0;
 
+	/* Excludes CPU hotplug: cpus.c locks CPUs that come online later. */
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
+		if (heki_cpus_is_locked(cpu)) {
+			locked++;
+			continue;
+		}
 		ret = heki_vtl_call_on_cpu(cpu,
 					   VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE,
 					   0, 0, 0, &res);
@@ -111,8 +122,11 @@ static int heki_boot_lock_regs(void)
 				  locked);
 			break;
 		}
+		heki_cpus_set_locked(cpu);
 		locked++;
 	}
+	if (!ret)
+		WRITE_ONCE(heki_boot_regs_done, true);
 	cpus_read_unlock();
 	if (!ret)
 		scnprintf(s->detail, sizeof(s->detail), "%u of %u online CPUs",
@@ -136,10 +150,59 @@ static int heki_boot_kernel_range(const char *start_sym, const char *end_sym,
 	return 0;
 }
 
+/*
+ * heki_vtl0's own code: its text R|X, its read-only data (rodata and
+ * ro_after_init) R, like the core kernel's. Its init memory is not sent:
+ * the kernel frees it when init returns.
+ */
+#ifdef for_each_mod_mem_type
+static int heki_boot_add_self(struct heki_chain *c, unsigned long *bytes)
+{
+	static const enum mod_mem_type types[] = {
+		MOD_TEXT, MOD_RODATA, MOD_RO_AFTER_INIT,
+	};
+	unsigned int i;
+	int ret = 0;
+
+	*bytes = 0;
+	for (i = 0; i < ARRAY_SIZE(types) && !ret; i++) {
+		const struct module_memory *m = &THIS_MODULE->mem[types[i]];
+
+		if (!m->size)
+			continue;
+		ret = heki_chain_add_va(c, (unsigned long)m->base,
+					PAGE_ALIGN(m->size),
+					heki_mem_attr_raw(types[i] == MOD_TEXT ?
+							  MEM_ATTR_READ |
+							  MEM_ATTR_EXEC :
+							  MEM_ATTR_READ));
+		*bytes += PAGE_ALIGN(m->size);
+	}
+	return ret;
+}
+#else
+static int heki_boot_add_self(struct heki_chain *c, unsigned long *bytes)
+{
+	const struct module_layout *l = &THIS_MODULE->core_layout;
+	unsigned long base = (unsigned long)l->base;
+	int ret;
+
+	*bytes = l->ro_after_init_size;
+	ret = heki_chain_add_va(c, base, l->text_size,
+				heki_mem_attr_raw(MEM_ATTR_READ |
+						  MEM_ATTR_EXEC));
+	if (!ret && l->ro_after_init_size > l->text_size)
+		ret = heki_chain_add_va(c, base + l->text_size,
+					l->ro_after_init_size - l->text_size,
+					heki_mem_attr_raw(MEM_ATTR_READ));
+	return ret;
+}
+#endif
+
 static int heki_boot_protect_kernel(void)
 {
 	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_PROTECT_KERNEL];
-	unsigned long text, etext, ro, ero;
+	unsigned long text, etext, ro, ero, self = 0;
 	struct heki_chain c;
 	s64 ret;
 
@@ -163,11 +226,13 @@ static int heki_boot_protect_kernel(void)
 		ret = heki_chain_add_va(&c, ro, ero - ro,
 					heki_mem_attr_raw(MEM_ATTR_READ));
 	if (!ret)
+		ret = heki_boot_add_self(&c, &self);
+	if (!ret)
 		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
 				      &c, 0);
 	scnprintf(s->detail, sizeof(s->detail),
-		  "text %lu KiB R|X, rodata %lu KiB R, %llu ranges, %u pages",
-		  (etext - text) >> 10, (ero - ro) >> 10,
+		  "text %lu KiB R|X, rodata %lu KiB R, own code %lu KiB, %llu ranges, %u pages",
+		  (etext - text) >> 10, (ero - ro) >> 10, self >> 10,
 		  (unsigned long long)c.nranges, c.npages);
 	heki_chain_free(&c);
 	return ret < 0 ? (int)ret : 0;
@@ -411,9 +476,16 @@ out:
 
 static int heki_boot_end_of_boot(void)
 {
-	s64 ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
-				0, 0, 0);
+	s64 ret;
 
+	/*
+	 * Set before the call: a CPU coming online from now on is refused
+	 * instead of locked (VTL1 refuses LockRegs after end of boot; if
+	 * the call fails, the load fails or fails closed anyway).
+	 */
+	WRITE_ONCE(heki_boot_eob_sent, true);
+	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0);
 	return ret < 0 ? (int)ret : 0;
 }
 
@@ -441,6 +513,8 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 		heki_boot_steps[id].detail[0] = '\0';
 	}
 	heki_boot_vtl1_changed = false;
+	heki_boot_regs_done = false;
+	heki_boot_eob_sent = false;
 
 	/* A bad certs= file fails the load before VTL1 is touched at all. */
 	if (opts->load_kdata) {
@@ -509,6 +583,75 @@ bool heki_boot_text_protected(void)
 		&heki_boot_steps[HEKI_BOOT_PROTECT_KERNEL];
 
 	return s->state && !strcmp(s->state, "ok");
+}
+
+/**
+ * heki_boot_regs_locked() - whether the LockRegs step locked every CPU
+ *
+ * Context: stable under cpus_read_lock() or in a hotplug callback.
+ * Return: true once every CPU online at that time was locked.
+ */
+bool heki_boot_regs_locked(void)
+{
+	return READ_ONCE(heki_boot_regs_done);
+}
+
+/**
+ * heki_boot_end_of_boot_signalled() - whether SignalEndOfBoot was sent
+ *
+ * Return: true from just before the call on (VTL1 then refuses LockRegs).
+ */
+bool heki_boot_end_of_boot_signalled(void)
+{
+	return READ_ONCE(heki_boot_eob_sent);
+}
+
+/* /sys/kernel/heki/boot/<step>: "<state> <result>", e.g. "ok 0". */
+#define HEKI_BOOT_SYSFS(id, name)					\
+	HEKI_SYSFS_ATTR(heki_boot, name, "%s %ld",			\
+			heki_boot_steps[id].state ?			\
+			heki_boot_steps[id].state : "not run",		\
+			heki_boot_steps[id].result)
+HEKI_BOOT_SYSFS(HEKI_BOOT_LOCK_REGS, lock_regs);
+HEKI_BOOT_SYSFS(HEKI_BOOT_PROTECT_KERNEL, protect_kernel);
+HEKI_BOOT_SYSFS(HEKI_BOOT_LOAD_KDATA, load_kdata);
+HEKI_BOOT_SYSFS(HEKI_BOOT_END_OF_BOOT, end_of_boot);
+
+static struct attribute *heki_boot_attrs[] = {
+	&heki_boot_lock_regs_attr.attr,
+	&heki_boot_protect_kernel_attr.attr,
+	&heki_boot_load_kdata_attr.attr,
+	&heki_boot_end_of_boot_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group heki_boot_group = {
+	.name = "boot",
+	.attrs = heki_boot_attrs,
+};
+static bool heki_boot_group_added;
+
+/**
+ * heki_boot_sysfs_init() - add /sys/kernel/heki/boot/
+ *
+ * Return: 0 or the sysfs error.
+ */
+int heki_boot_sysfs_init(void)
+{
+	int ret = heki_sysfs_add_group(&heki_boot_group);
+
+	heki_boot_group_added = !ret;
+	return ret;
+}
+
+/**
+ * heki_boot_sysfs_exit() - remove /sys/kernel/heki/boot/
+ */
+void heki_boot_sysfs_exit(void)
+{
+	if (heki_boot_group_added)
+		heki_sysfs_remove_group(&heki_boot_group);
+	heki_boot_group_added = false;
 }
 
 /**

@@ -12,6 +12,8 @@
  *   protections  test build, loopback: VTL0 protections VTL1 set, as
  *                page runs
  *   loopback     test build, loopback: VTL1 state, LockRegs values per CPU
+ *   protected_free  test build: frames VTL1 protects that are free
+ *   self         test build: heki_vtl0_test's own code as VTL1 protects it
  *
  * All files are read-only. The self-test build uses heki_selftest/.
  * Reading them is safe while the transport starts or stops.
@@ -20,6 +22,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
 
 #include "heki_vtl0.h"
@@ -87,6 +90,22 @@ static int heki_loopback_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(heki_loopback);
 #endif
 
+#ifdef HEKI_TEST_BUILD
+static int heki_protected_free_show(struct seq_file *m, void *v)
+{
+	heki_loopback_show_protected_free(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(heki_protected_free);
+
+static int heki_self_show(struct seq_file *m, void *v)
+{
+	heki_loopback_show_module(m, THIS_MODULE);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(heki_self);
+#endif
+
 /**
  * heki_debugfs_init() - create /sys/kernel/debug/heki/
  *
@@ -109,6 +128,11 @@ int heki_debugfs_init(void)
 	debugfs_create_file("protections", 0444, d, NULL,
 			    &heki_protections_fops);
 	debugfs_create_file("loopback", 0444, d, NULL, &heki_loopback_fops);
+#endif
+#ifdef HEKI_TEST_BUILD
+	debugfs_create_file("protected_free", 0444, d, NULL,
+			    &heki_protected_free_fops);
+	debugfs_create_file("self", 0444, d, NULL, &heki_self_fops);
 #endif
 	heki_debugfs_root = d;
 	return 0;

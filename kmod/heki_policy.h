@@ -12,7 +12,8 @@
  *               FreeModuleInit at LIVE, UnloadModule at GOING
  *   kexec.c     KexecValidate of every kexec_file_load image (ftrace
  *               hooks in the kexec path), invalidation at kimage_free
- * Mechanism (chains, transports, debugfs, stats) is in heki_vtl0.h.
+ *   cpus.c      CPUs coming online: probe, LockRegs or refusal
+ * Mechanism (chains, transports, debugfs, sysfs, stats) is in heki_vtl0.h.
  */
 #ifndef _KMOD_HEKI_POLICY_H
 #define _KMOD_HEKI_POLICY_H
@@ -21,6 +22,13 @@
 
 struct seq_file;
 struct dentry;
+
+/* ------------------------------------------------------------------ */
+/* Fail-closed state (main.c)                                          */
+/* ------------------------------------------------------------------ */
+
+bool heki_fail_closed(void);
+__printf(1, 2) void heki_fail_close(const char *fmt, ...);
 
 /* ------------------------------------------------------------------ */
 /* Kernel symbols (ksym.c)                                             */
@@ -53,7 +61,11 @@ struct heki_boot_opts {
 int heki_boot_run(const struct heki_boot_opts *opts);
 bool heki_boot_changed_vtl1(void);
 bool heki_boot_text_protected(void);
+bool heki_boot_regs_locked(void);
+bool heki_boot_end_of_boot_signalled(void);
 void heki_boot_show(struct seq_file *m);
+int heki_boot_sysfs_init(void);
+void heki_boot_sysfs_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* Pristine module images (pristine.c)                                 */
@@ -88,6 +100,9 @@ int heki_kexec_init(void);
 void heki_kexec_exit(void);
 long heki_kexec_live_copies(void);
 void heki_kexec_show(struct seq_file *m);
+void heki_kexec_fail_close(void);
+int heki_kexec_sysfs_init(void);
+void heki_kexec_sysfs_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* Module lifecycle (modhook.c)                                        */
@@ -96,6 +111,19 @@ void heki_kexec_show(struct seq_file *m);
 int heki_modhook_init(void);
 void heki_modhook_exit(void);
 unsigned int heki_modhook_tokens(void);
+long heki_modhook_kept_pages(void);
 void heki_modhook_show(struct seq_file *m);
+void heki_modhook_fail_close(void);
+int heki_modhook_sysfs_init(void);
+void heki_modhook_sysfs_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* CPUs coming online (cpus.c)                                         */
+/* ------------------------------------------------------------------ */
+
+int heki_cpus_init(bool lock_regs);
+void heki_cpus_exit(void);
+bool heki_cpus_is_locked(unsigned int cpu);
+void heki_cpus_set_locked(unsigned int cpu);
 
 #endif /* _KMOD_HEKI_POLICY_H */

@@ -23,10 +23,15 @@ struct kimage;
 void heki_test_tamper_module(struct module *mod);
 void heki_test_tamper_kexec(struct kimage *image);
 void heki_test_capflip(u32 *capwords, unsigned int n);
+bool heki_test_answer(u32 func, u64 *r8);
 #else
 static inline void heki_test_tamper_module(struct module *mod) {}
 static inline void heki_test_tamper_kexec(struct kimage *image) {}
 static inline void heki_test_capflip(u32 *capwords, unsigned int n) {}
+static inline bool heki_test_answer(u32 func, u64 *r8)
+{
+	return false;
+}
 #endif
 
 #endif /* _KMOD_HEKI_TEST_H */

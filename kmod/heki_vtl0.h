@@ -82,23 +82,43 @@ extern int heki_chain_fail_alloc_after;
  * @name:  "hyperv" or "loopback"
  * @init:  bring the transport up; 0 or -errno (nothing left allocated)
  * @exit:  tear it down; only called after a successful @init
- * @call:  one VTL call: RDI=@func, RSI=@a1, RDX=@a2, R8=@a3 in, R8 out
+ * @call:  one VTL call: RDI=@func, RSI=@a1, RDX=@a2, R8=@a3 in, R8 out in
+ *         *@r8 (raw, all 64 bits); 0 when the call was made, -errno when
+ *         it could not be (then *@r8 is not set). Called under the call
+ *         mutex.
+ * @cpu_check: optional; before the probe of the current CPU, whatever the
+ *         transport can check without a VTL call (0 or -errno)
  */
 struct heki_transport {
 	const char *name;
 	int (*init)(void);
 	void (*exit)(void);
-	s64 (*call)(u32 func, u64 a1, u64 a2, u64 a3);
+	int (*call)(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8);
+	int (*cpu_check)(void);
 };
+
+/*
+ * The per-CPU probe (heki_vtl_probe()): an unknown function id ("HEKI"
+ * in ASCII, in no VSM list) with R8 poisoned; VTL1 answers every unknown
+ * id with -EINVAL in R8, so any other R8 means VTL1 did not answer.
+ */
+#define HEKI_VTL_PROBE_FUNC	0x48454B49U
+#define HEKI_VTL_PROBE_POISON	0x48454B4950524F42ULL
 
 extern const struct heki_transport heki_transport_hyperv;
 
 int heki_transport_init(const char *name);
 void heki_transport_exit(void);
+#ifdef HEKI_SELFTEST
+int heki_transport_test_start(const struct heki_transport *t);
+#endif
 const char *heki_transport_name(void);
 
+s64 heki_vtl_result(u32 func, u64 r8);
 s64 heki_vtl_call(u32 func, u64 a1, u64 a2, u64 a3);
 s64 heki_call_chain(u32 func, struct heki_chain *c, u64 a3);
+int heki_vtl_probe(void);
+void heki_vtl_probe_counts(u64 *made, u64 *failed);
 int heki_vtl_call_on_cpu(unsigned int cpu, u32 func, u64 a1, u64 a2,
 			 u64 a3, s64 *result);
 const char *heki_func_name(u32 func);
@@ -107,6 +127,7 @@ const char *heki_func_name(u32 func);
  * struct heki_call_stats - counters for one VTL function id
  * @calls:     VTL calls made (including failed ones)
  * @errors:    calls that returned a negative value
+ * @malformed: calls whose R8 the ABI does not define (made -EPROTO)
  * @refused:   calls not made: the chain failed to build, was empty, or
  *             no transport was running (the caller got an error)
  * @last_ret:  value returned by the most recent call
@@ -117,6 +138,7 @@ const char *heki_func_name(u32 func);
 struct heki_call_stats {
 	u64 calls;
 	u64 errors;
+	u64 malformed;
 	u64 refused;
 	s64 last_ret;
 	u64 ranges;
@@ -147,6 +169,7 @@ const char *heki_hv_privileges_reason(u32 features, u32 priv_high);
 const char *heki_hv_partition_reason(u64 part);
 const char *heki_hv_vp_reason(u64 st);
 u32 heki_hv_call_offset(u64 offsets);
+const char *heki_hv_offsets_reason(u64 offsets);
 
 /* ------------------------------------------------------------------ */
 /* Loopback transport (loopback.c, loopback_crypto.c)                  */
@@ -272,6 +295,12 @@ static inline long heki_loopback_crypto_live_keyrings(void)
 }
 #endif
 
+#ifdef HEKI_TEST_BUILD
+struct module;
+void heki_loopback_show_protected_free(struct seq_file *m);
+void heki_loopback_show_module(struct seq_file *m, const struct module *mod);
+#endif
+
 #ifdef HEKI_SELFTEST
 /* Self-test build only: drive modify_vtl_protection directly. */
 int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot);
@@ -283,5 +312,30 @@ int heki_loopback_test_set_prot(u64 gpa, u64 npages, u32 prot);
 
 int heki_debugfs_init(void);
 void heki_debugfs_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* sysfs (sysfs.c): /sys/kernel/heki/                                  */
+/* ------------------------------------------------------------------ */
+
+struct attribute_group;
+
+int heki_sysfs_init(void);
+void heki_sysfs_exit(void);
+int heki_sysfs_add_group(const struct attribute_group *grp);
+void heki_sysfs_remove_group(const struct attribute_group *grp);
+
+/*
+ * HEKI_SYSFS_ATTR(prefix, name, fmt, args...) - a read-only attribute
+ * "name" printing args with fmt; defines prefix_name_attr for a group.
+ */
+#define HEKI_SYSFS_ATTR(prefix, name, fmt, ...)				\
+static ssize_t prefix##_##name##_show(struct kobject *kobj,		\
+				      struct kobj_attribute *a,		\
+				      char *buf)			\
+{									\
+	return sysfs_emit(buf, fmt "\n", __VA_ARGS__);			\
+}									\
+static struct kobj_attribute prefix##_##name##_attr =			\
+	__ATTR(name, 0444, prefix##_##name##_show, NULL)
 
 #endif /* _KMOD_HEKI_VTL0_H */

@@ -21,16 +21,22 @@
  * and output pages: on 6.1 guests hyperv_pcpu_output_arg is only allocated
  * for the root partition.
  *
+ * The code page offsets are refused when the VTL call offset is 0 (the
+ * hypercall entry itself) or equals the VTL return offset.
+ *
  * The VTL call (vtl0-lvbs.md §1.2-1.4): CALL hv_hypercall_pg +
  * vtl_call_offset with RCX = 0, RDI = function id, RSI/RDX/R8 = a1..a3;
- * VTL1 answers in R8. RAX and RCX are clobbered; r9-r11 and the
- * callee-saved registers are declared clobbered too, so the compiler keeps
- * them whatever VTL1 does. Interrupts are off across the call, CR2 is
- * saved and restored, and the FPU state is saved (kernel_fpu_begin) in
- * case the secure kernel does not preserve it.
+ * VTL1 answers in R8. The stub is hyperv_call.S (it keeps RBX, RBP and
+ * R12-R15 itself). Interrupts are off across the call, CR2 is saved and
+ * restored, and the FPU state is saved (kernel_fpu_begin) because XMM,
+ * AVX and x87 state are shared with VTL1. hv_hypercall_pg is read again
+ * for every call, under the transport's call mutex: the kernel sets it to
+ * NULL across hibernation, and a call through a stale page must not
+ * happen.
  *
- * None of this can run under QEMU: only the refusal paths (no Hyper-V, no
- * handshake) are exercised by the self-tests.
+ * Before the first state-changing call, and on each CPU as it comes
+ * online, transport.c probes VTL1 on that CPU (heki_vtl_probe()); this
+ * transport's cpu_check re-reads that CPU's HvRegisterVsmVpStatus first.
  */
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
@@ -62,7 +68,8 @@ MODULE_PARM_DESC(vtl1_ready,
 #define HEKI_HV_ACCESS_VSM		BIT(16)
 #define HEKI_HV_ACCESS_VP_REGISTERS	BIT(17)
 
-static void *heki_hv_call_target;
+/* The VTL call offset in the hypercall page; 0 while not running. */
+static u32 heki_hv_call_off;
 
 
 /*
@@ -137,6 +144,26 @@ u32 heki_hv_call_offset(u64 offsets)
 	return hv_vsm_code_page_offsets_vtl_call_offset(offsets);
 }
 
+/**
+ * heki_hv_offsets_reason() - can the code page offsets be used?
+ * @offsets: HvRegisterVsmCodePageOffsets
+ *
+ * A VTL call offset of 0 is the hypercall entry, and one equal to the VTL
+ * return offset would make every "call" a return: neither is a VTL call.
+ *
+ * Return: NULL if usable, otherwise why not.
+ */
+const char *heki_hv_offsets_reason(u64 offsets)
+{
+	u32 call = hv_vsm_code_page_offsets_vtl_call_offset(offsets);
+
+	if (!call)
+		return "VTL call offset is 0";
+	if (call == hv_vsm_code_page_offsets_vtl_return_offset(offsets))
+		return "VTL call offset equals the VTL return offset";
+	return NULL;
+}
+
 /* Read one register of the current VP; IRQs are disabled around it. */
 static int heki_hv_get_vp_register(u32 name, u64 *value)
 {
@@ -206,12 +233,11 @@ static int heki_hv_check_vps(void)
 	return ret;
 }
 
-/* Steps 1-5 of the detection; on success the call target is known. */
-static int heki_hv_detect(void **target)
+/* Steps 1-5 of the detection; on success the call offset is known. */
+static int heki_hv_detect(u32 *call_off)
 {
 	const char *why;
 	u64 part, offsets;
-	u32 off;
 	int ret;
 
 	if (!hypervisor_is_type(X86_HYPER_MS_HYPERV)) {
@@ -255,8 +281,12 @@ static int heki_hv_detect(void **target)
 				      &offsets);
 	if (ret)
 		return ret;
-	off = heki_hv_call_offset(offsets);
-	*target = (u8 *)heki_hv_hypercall_page() + off;
+	why = heki_hv_offsets_reason(offsets);
+	if (why) {
+		pr_err("hyperv: %s (CodePageOffsets %#llx)\n", why, offsets);
+		return -ENODEV;
+	}
+	*call_off = heki_hv_call_offset(offsets);
 	return 0;
 }
 
@@ -271,10 +301,10 @@ static int heki_hv_detect(void **target)
  */
 int heki_hyperv_probe(void)
 {
-	void *target;
+	u32 off;
 	int ret;
 
-	ret = heki_hv_detect(&target);
+	ret = heki_hv_detect(&off);
 	if (ret)
 		return ret;
 	if (!vtl1_ready) {
@@ -286,64 +316,66 @@ int heki_hyperv_probe(void)
 
 static int heki_hv_init(void)
 {
-	void *target;
+	u32 off;
 	int ret;
 
-	ret = heki_hv_detect(&target);
+	ret = heki_hv_detect(&off);
 	if (ret)
 		return ret;
 	if (!vtl1_ready) {
 		pr_err("hyperv: vtl1_ready=1 not given\n");
 		return -EPERM;
 	}
-	heki_hv_call_target = target;
+	WRITE_ONCE(heki_hv_call_off, off);
 	return 0;
 }
 
 static void heki_hv_exit(void)
 {
-	heki_hv_call_target = NULL;
+	WRITE_ONCE(heki_hv_call_off, 0);
 }
+
+/* The current CPU still runs in VTL0 with VTL1 enabled and MBEC active. */
+static int heki_hv_cpu_check(void)
+{
+	const char *why;
+	u64 st;
+	int ret;
+
+	ret = heki_hv_get_vp_register(HV_REGISTER_VSM_VP_STATUS, &st);
+	if (ret)
+		return ret;
+	why = heki_hv_vp_reason(st);
+	if (why) {
+		pr_err("hyperv: CPU %u: %s (VpStatus %#llx)\n",
+		       raw_smp_processor_id(), why, st);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+u64 heki_hv_vtl_call_raw(void *target, u64 func, u64 a1, u64 a2, u64 a3);
 
 /*
- * The VTL call itself. Register contract: RDI, RSI, RDX, R8 in; R8 out;
- * RCX = 0 on entry (VTL call control), RAX holds the target and both are
- * clobbered. Everything else is declared clobbered or preserved by the
- * compiler, so it does not matter what VTL1 leaves there. notrace: no
- * ftrace call site in this path. tests/kmod/hyperv-stub.sh checks the
- * generated code against this contract.
+ * Called under the transport's call mutex. The hypercall page is looked
+ * up again here: NULL (hibernation) means no call.
  */
-static noinline notrace s64 heki_hv_vtl_call_raw(void *target, u64 a0,
-						 u64 a1, u64 a2, u64 a3)
+static int heki_hv_call(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8)
 {
-	register u64 r8 asm("r8") = a3;
-	u64 rcx = 0;
-
-	asm volatile(CALL_NOSPEC
-		     : "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r8), "+c"(rcx),
-		       [thunk_target] "+a"(target), ASM_CALL_CONSTRAINT
-		     :
-		     : "cc", "memory", "r9", "r10", "r11", "rbx", "r12",
-		       "r13", "r14", "r15");
-	return (s64)r8;
-}
-
-static s64 heki_hv_call(u32 func, u64 a1, u64 a2, u64 a3)
-{
-	void *target = READ_ONCE(heki_hv_call_target);
+	void *pg = heki_hv_hypercall_page();
+	u32 off = READ_ONCE(heki_hv_call_off);
 	unsigned long flags, cr2;
-	s64 ret;
 
-	if (!target)
+	if (!pg || !off)
 		return -ENODEV;
 	kernel_fpu_begin();
 	local_irq_save(flags);
 	cr2 = read_cr2();
-	ret = heki_hv_vtl_call_raw(target, func, a1, a2, a3);
+	*r8 = heki_hv_vtl_call_raw((u8 *)pg + off, func, a1, a2, a3);
 	write_cr2(cr2);
 	local_irq_restore(flags);
 	kernel_fpu_end();
-	return ret;
+	return 0;
 }
 
 const struct heki_transport heki_transport_hyperv = {
@@ -351,4 +383,5 @@ const struct heki_transport heki_transport_hyperv = {
 	.init = heki_hv_init,
 	.exit = heki_hv_exit,
 	.call = heki_hv_call,
+	.cpu_check = heki_hv_cpu_check,
 };

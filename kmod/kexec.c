@@ -23,9 +23,16 @@
  * kimage_file_post_load_cleanup() returns void, so a refusal cannot fail
  * the load there. Instead the refused image is made harmless at once
  * (its source pages, or crash segments, are zeroed: VTL1 has rolled its
- * protection back), the verdict is recorded for the task, and the syscall
- * itself (__x64_sys_kexec_file_load, hooked the same way) unloads the
- * installed image again (KEXEC_FILE_UNLOAD) and returns VTL1's error.
+ * protection back), the verdict is recorded in the record of that
+ * kexec_file_load call, and the syscall itself (__x64_sys_kexec_file_load,
+ * hooked the same way) unloads the installed image again
+ * (KEXEC_FILE_UNLOAD) and returns VTL1's error. The syscall hook runs one
+ * kexec_file_load at a time (heki_kexec_syscall_lock, taken killable
+ * around the load, the verdict and the unload): the kernel's own kexec
+ * lock is released between the load and the unload, and without ours a
+ * concurrent load could slip in there and have its accepted image
+ * unloaded, or its verdict read by another call. So each call keeps its
+ * own verdict, and a refused load never reports success.
  * The legacy kexec_load() carries no kernel file and is refused (-EPERM)
  * at machine_kexec_prepare(), which both loaders call; its unload
  * (no segments) does not reach that function.
@@ -67,6 +74,7 @@
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
@@ -105,14 +113,25 @@ static struct heki_kexec_kind heki_kexec_kinds[2];
 static DEFINE_MUTEX(heki_kexec_lock);
 static atomic_t heki_kexec_inflight = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(heki_kexec_wq);
-/* The refusal of the last load, for the syscall hook of that task. */
-static struct task_struct *heki_kexec_refused_task;
-static int heki_kexec_refused_err;
+/**
+ * struct heki_kexec_call - one kexec_file_load inside the syscall hook
+ * @task: the calling task
+ * @err: 0, or VTL1's refusal of the image this call built
+ */
+struct heki_kexec_call {
+	struct task_struct *task;
+	int err;
+};
+
+/* One kexec_file_load at a time; the call in progress, or NULL. */
+static DEFINE_MUTEX(heki_kexec_syscall_lock);
+static struct heki_kexec_call *heki_kexec_current;
 
 static atomic64_t heki_kexec_accepted = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_released = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_leaked = ATOMIC64_INIT(0);
+static atomic64_t heki_kexec_orphans = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
 static atomic_t heki_kexec_ncopies = ATOMIC_INIT(0);
 
@@ -329,7 +348,8 @@ static void notrace heki_kexec_ftrace(unsigned long ip, unsigned long parent_ip,
 		.func = heki_kexec_ftrace,				\
 		.flags = FTRACE_OPS_FL_SAVE_REGS |			\
 			 FTRACE_OPS_FL_RECURSION |			\
-			 FTRACE_OPS_FL_IPMODIFY,			\
+			 FTRACE_OPS_FL_IPMODIFY |			\
+			 FTRACE_OPS_FL_PERMANENT,			\
 		.private = fn,						\
 	},								\
 }
@@ -391,10 +411,15 @@ static void heki_kexec_cleanup_hook(struct kimage *image)
 		ret = heki_kexec_validate(image);
 		if (ret) {
 			heki_kexec_neuter(image);
-			mutex_lock(&heki_kexec_lock);
-			heki_kexec_refused_task = current;
-			heki_kexec_refused_err = ret;
-			mutex_unlock(&heki_kexec_lock);
+			/* Under heki_kexec_syscall_lock when it is our call. */
+			if (heki_kexec_current &&
+			    heki_kexec_current->task == current) {
+				heki_kexec_current->err = ret;
+			} else {
+				/* No syscall hook to undo it: refuse all. */
+				atomic64_inc(&heki_kexec_orphans);
+				heki_fail_close("a refused kexec image was installed outside kexec_file_load");
+			}
 		}
 	}
 	((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_CLEANUP].addr)(image);
@@ -404,21 +429,21 @@ static void heki_kexec_cleanup_hook(struct kimage *image)
 /* Runs instead of __x64_sys_kexec_file_load(). */
 static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 {
+	struct heki_kexec_call call = { .task = current };
 	heki_syscall_fn orig;
 	struct pt_regs unload;
 	long ret, ul = 0;
-	int err = 0, tries;
+	int tries;
 
 	heki_kexec_enter();
+	if (mutex_lock_killable(&heki_kexec_syscall_lock)) {
+		heki_kexec_leave();
+		return -EINTR;
+	}
+	heki_kexec_current = &call;
 	orig = (heki_syscall_fn)heki_kexec_hooks[HEKI_KH_SYSCALL].addr;
 	ret = orig(regs);
-	mutex_lock(&heki_kexec_lock);
-	if (heki_kexec_refused_task == current) {
-		err = heki_kexec_refused_err;
-		heki_kexec_refused_task = NULL;
-	}
-	mutex_unlock(&heki_kexec_lock);
-	if (err && !ret) {
+	if (call.err && !ret) {
 		/* The refused (neutered) image was installed: unload it. */
 		unload = *regs;
 		unload.r8 = KEXEC_FILE_UNLOAD | (regs->r8 & KEXEC_FILE_ON_CRASH);
@@ -432,8 +457,10 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 			pr_err("kexec: unloading the refused image failed (%ld); it stays loaded with its pages zeroed\n",
 			       ul);
 	}
+	heki_kexec_current = NULL;
+	mutex_unlock(&heki_kexec_syscall_lock);
 	heki_kexec_leave();
-	return err ? err : ret;
+	return call.err ? call.err : ret;
 }
 
 /* Runs instead of machine_kexec_prepare(): both loaders call it. */
@@ -442,7 +469,9 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 	int ret = -EPERM;
 
 	heki_kexec_enter();
-	if (image->file_mode)
+	if (heki_fail_closed())
+		pr_err("kexec: refused: heki_vtl0 is fail-closed\n");
+	else if (image->file_mode)
 		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
 	else
 		pr_err("kexec: refused: kexec_load without a kernel file cannot be validated\n");
@@ -550,8 +579,89 @@ void heki_kexec_exit(void)
 	mutex_lock(&heki_kexec_lock);
 	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
 		heki_kexec_release_locked(k);
-	heki_kexec_refused_task = NULL;
 	mutex_unlock(&heki_kexec_lock);
+}
+
+/**
+ * heki_kexec_fail_close() - make sure every later kexec load is refused
+ *
+ * With the hooks, machine_kexec_prepare() refuses while fail-closed.
+ * Without them (validate_kexec=0) the kernel's own one-way switch
+ * kexec_load_disabled (found through kallsyms; a data write) refuses
+ * both kexec_load and kexec_file_load.
+ */
+void heki_kexec_fail_close(void)
+{
+	int *disabled;
+
+	if (heki_kexec_hooks[HEKI_KH_PREPARE].on)
+		return;
+	disabled = (int *)heki_ksym("kexec_load_disabled");
+	if (disabled)
+		WRITE_ONCE(*disabled, 1);
+	else
+		pr_crit("fail-closed: kexec_load_disabled not found: kexec loads are not refused\n");
+}
+
+HEKI_SYSFS_ATTR(heki_kexec, hook, "%s",
+		heki_kexec_hooks[HEKI_KH_CLEANUP].on ? "on" : "off");
+HEKI_SYSFS_ATTR(heki_kexec, accepted, "%lld",
+		(long long)atomic64_read(&heki_kexec_accepted));
+HEKI_SYSFS_ATTR(heki_kexec, refused, "%lld",
+		(long long)atomic64_read(&heki_kexec_refused));
+HEKI_SYSFS_ATTR(heki_kexec, released, "%lld",
+		(long long)atomic64_read(&heki_kexec_released));
+HEKI_SYSFS_ATTR(heki_kexec, leaked, "%lld",
+		(long long)atomic64_read(&heki_kexec_leaked));
+HEKI_SYSFS_ATTR(heki_kexec, orphan_refusals, "%lld",
+		(long long)atomic64_read(&heki_kexec_orphans));
+HEKI_SYSFS_ATTR(heki_kexec, last_ret, "%lld",
+		(long long)atomic64_read(&heki_kexec_last_ret));
+HEKI_SYSFS_ATTR(heki_kexec, normal_held, "%d",
+		READ_ONCE(heki_kexec_kinds[0].image) != NULL);
+HEKI_SYSFS_ATTR(heki_kexec, crash_held, "%d",
+		READ_ONCE(heki_kexec_kinds[1].image) != NULL);
+
+static struct attribute *heki_kexec_attrs[] = {
+	&heki_kexec_hook_attr.attr,
+	&heki_kexec_accepted_attr.attr,
+	&heki_kexec_refused_attr.attr,
+	&heki_kexec_released_attr.attr,
+	&heki_kexec_leaked_attr.attr,
+	&heki_kexec_orphan_refusals_attr.attr,
+	&heki_kexec_last_ret_attr.attr,
+	&heki_kexec_normal_held_attr.attr,
+	&heki_kexec_crash_held_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group heki_kexec_group = {
+	.name = "kexec",
+	.attrs = heki_kexec_attrs,
+};
+static bool heki_kexec_group_added;
+
+/**
+ * heki_kexec_sysfs_init() - add /sys/kernel/heki/kexec/
+ *
+ * Return: 0 or the sysfs error.
+ */
+int heki_kexec_sysfs_init(void)
+{
+	int ret = heki_sysfs_add_group(&heki_kexec_group);
+
+	heki_kexec_group_added = !ret;
+	return ret;
+}
+
+/**
+ * heki_kexec_sysfs_exit() - remove /sys/kernel/heki/kexec/
+ */
+void heki_kexec_sysfs_exit(void)
+{
+	if (heki_kexec_group_added)
+		heki_sysfs_remove_group(&heki_kexec_group);
+	heki_kexec_group_added = false;
 }
 
 /**
@@ -583,6 +693,8 @@ void heki_kexec_show(struct seq_file *m)
 		   (long long)atomic64_read(&heki_kexec_released));
 	seq_printf(m, "kexec_leaked: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_leaked));
+	seq_printf(m, "kexec_orphan_refusals: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_orphans));
 	seq_printf(m, "kexec_last_ret: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_last_ret));
 	mutex_lock(&heki_kexec_lock);

@@ -36,6 +36,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/seq_file.h>
@@ -611,14 +612,18 @@ s64 heki_loopback_call_vp(const struct heki_lb_vp *vp, u32 func, u64 a1,
 	return ret;
 }
 
-static s64 heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3)
+/* Under the transport's call mutex, which orders it against exit. */
+static int heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8)
 {
 	struct heki_lb_vp vp;
 
+	if (!READ_ONCE(heki_lb))
+		return -ENODEV;
 	preempt_disable();
 	heki_lb_vp_capture(&vp);
 	preempt_enable();
-	return heki_loopback_call_vp(&vp, func, a1, a2, a3);
+	*r8 = (u64)heki_loopback_call_vp(&vp, func, a1, a2, a3);
+	return 0;
 }
 
 const struct heki_transport heki_transport_loopback = {
@@ -857,3 +862,98 @@ void heki_loopback_show_state(struct seq_file *m)
 	}
 	heki_lb_put();
 }
+
+#ifdef HEKI_TEST_BUILD
+/*
+ * Oracles of the test build (debugfs heki/protected_free, heki/self),
+ * judged from VTL1's side: what the loopback recorded as protected.
+ */
+
+/**
+ * heki_loopback_show_protected_free() - protected frames the kernel freed
+ * @m: seq_file of debugfs "protected_free"
+ *
+ * A frame VTL1 still protects must never be back in the page allocator
+ * (Documentation/kmod.rst, fail-closed). Counts the recorded frames VTL0
+ * may not write or may execute in kernel mode (frames VTL1 released are
+ * read/write, no execute) whose page has no reference (free), and names
+ * the first few.
+ */
+void heki_loopback_show_protected_free(struct seq_file *m)
+{
+	struct heki_lb *lb = heki_lb_get();
+	unsigned long i, shown = 0;
+	u64 pfn, n = 0;
+
+	if (!lb) {
+		seq_puts(m, "# loopback transport not running\n");
+		return;
+	}
+	mutex_lock(&lb->prot_lock);
+	for (i = 0; i < lb->nprots; i++) {
+		const struct heki_lb_prot *e = &lb->prots[i];
+
+		if ((e->prot & hv_page_prot_raw(HV_PAGE_WRITABLE)) &&
+		    !(e->prot & hv_page_prot_raw(HV_PAGE_KERNEL_EXECUTABLE)))
+			continue;
+		for (pfn = PHYS_PFN(e->gpa); pfn < PHYS_PFN(e->gpa) + e->npages;
+		     pfn++) {
+			if (!pfn_valid(pfn) || page_count(pfn_to_page(pfn)))
+				continue;
+			if (shown++ < 8)
+				seq_printf(m, "free pfn %#llx prot %#x\n", pfn,
+					   e->prot);
+			n++;
+		}
+	}
+	mutex_unlock(&lb->prot_lock);
+	heki_lb_put();
+	seq_printf(m, "protected_free %llu\n", n);
+}
+
+/* Pages of [@va, @va + @size) and how many VTL1 recorded as @prot. */
+static void heki_lb_show_area(struct seq_file *m, const char *what,
+			      const void *va, unsigned long size, u32 prot)
+{
+	unsigned long off, pages = 0, match = 0;
+	u32 p;
+
+	for (off = 0; va && off < size; off += PAGE_SIZE) {
+		struct page *pg = vmalloc_to_page(va + off);
+
+		pages++;
+		if (pg && !heki_loopback_prot_lookup(page_to_phys(pg), &p) &&
+		    p == prot)
+			match++;
+	}
+	seq_printf(m, "%s pages %lu protected %lu\n", what, pages, match);
+}
+
+/**
+ * heki_loopback_show_module() - how VTL1 protects a module's own code
+ * @m: seq_file of debugfs "self"
+ * @mod: the module (heki_vtl0_test itself)
+ *
+ * "text pages N protected M": M of the N text pages recorded R|X (as
+ * VTL1 maps MEM_ATTR_READ | MEM_ATTR_EXEC), and the same for the
+ * read-only data (R).
+ */
+void heki_loopback_show_module(struct seq_file *m, const struct module *mod)
+{
+	u32 rx = hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ |
+								 MEM_ATTR_EXEC));
+	u32 r = hv_page_prot_raw(heki_mem_attr_to_hv_page_prot(MEM_ATTR_READ));
+#ifdef for_each_mod_mem_type
+	heki_lb_show_area(m, "text", mod->mem[MOD_TEXT].base,
+			  mod->mem[MOD_TEXT].size, rx);
+	heki_lb_show_area(m, "rodata", mod->mem[MOD_RODATA].base,
+			  mod->mem[MOD_RODATA].size, r);
+#else
+	const struct module_layout *l = &mod->core_layout;
+
+	heki_lb_show_area(m, "text", l->base, l->text_size, rx);
+	heki_lb_show_area(m, "rodata", l->base + l->text_size,
+			  l->ro_after_init_size - l->text_size, r);
+#endif
+}
+#endif /* HEKI_TEST_BUILD */

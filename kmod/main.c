@@ -4,37 +4,47 @@
  *
  * Parameters, and the order in which the parts come up and go down:
  *
- *  init: debugfs -> transport -> kernel symbols -> capture hook on
- *        load_module -> module notifier -> boot steps -> debugfs files
+ *  init: sysfs -> debugfs -> transport (and its probe of every CPU) ->
+ *        kernel symbols -> capture hook on load_module -> module notifier
+ *        -> kexec hooks -> CPU hotplug callback -> boot steps -> debugfs
+ *        files
  *  exit: the reverse, except that debugfs goes before the transport
  *        (its files read transport state).
  *
  * Everything that patches kernel text (the kprobe used to find
- * kallsyms_lookup_name, the ftrace hook on load_module) is armed before
- * PROTECT_MEMORY makes kernel text read-only to VTL0. The module notifier
- * is registered before the boot steps, so a module that races with them
- * is refused (no certificates yet) rather than let through.
+ * kallsyms_lookup_name, the ftrace hooks) is armed before PROTECT_MEMORY
+ * makes kernel text read-only to VTL0. The module notifier is registered
+ * before the boot steps, so a module that races with them is refused (no
+ * certificates yet) rather than let through.
  *
- * Unloading: every validated module holds a reference on heki_vtl0 (see
- * modhook.c). With a real VTL1, once kernel text is protected heki_vtl0
- * can no longer remove its ftrace hook (a text write), so a boot step that
- * fails after ProtectMemory leaves it loaded and pinned instead of failing
- * the load. With the hyperv transport, VTL1's boot state (locked
- * registers, protected kernel, end of boot) outlives any VTL0 module, so
- * once a boot step succeeded heki_vtl0 pins itself for good. With the
- * loopback transport the VTL1 instance lives inside heki_vtl0 and is
- * destroyed on unload, which is allowed once no module holds a token.
+ * Fail-closed: once ProtectMemory succeeded, no path may write kernel
+ * text, so nothing that patched it is ever undone. A later failure (a boot
+ * step, or a forced unload) does not tear down: heki_vtl0 stays loaded
+ * and enters the fail-closed state, where every module load and every
+ * kexec load is refused, and says why (log, /sys/kernel/heki/reason).
+ *
+ * Unloading is allowed only while VTL1 protects nothing on heki_vtl0's
+ * behalf (heki_main_unload_blocker()): no kernel or own text protected, no
+ * validated module loaded (each holds a reference), no frame kept because
+ * VTL1 would not release it, and with the hyperv transport no boot step
+ * done (VTL1 keeps that state for good). A permanent reference enforces
+ * it against rmmod; against rmmod -f, which ignores references, the exit
+ * function itself refuses: see heki_main_refuse_exit().
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include <heki/abi.h>
 
@@ -86,9 +96,120 @@ static bool heki_main_dir_owned;
 static struct dentry *heki_main_boot_file;
 static struct dentry *heki_main_modules_file;
 
+/* ------------------------------------------------------------------ */
+/* Fail-closed state                                                   */
+/* ------------------------------------------------------------------ */
+
+enum heki_main_state {
+	HEKI_MAIN_STARTING,
+	HEKI_MAIN_ENFORCING,
+	HEKI_MAIN_FAIL_CLOSED,
+};
+
+static const char *const heki_main_state_names[] = {
+	[HEKI_MAIN_STARTING] = "starting",
+	[HEKI_MAIN_ENFORCING] = "enforcing",
+	[HEKI_MAIN_FAIL_CLOSED] = "fail-closed",
+};
+
+static DEFINE_MUTEX(heki_main_state_lock);
+static int heki_main_state;
+static char heki_main_reason[160];
+
+/**
+ * heki_fail_closed() - whether heki_vtl0 refuses every load
+ *
+ * Return: true once heki_fail_close() ran; it never becomes false again.
+ */
+bool heki_fail_closed(void)
+{
+	return READ_ONCE(heki_main_state) == HEKI_MAIN_FAIL_CLOSED;
+}
+
+/**
+ * heki_fail_close() - refuse every module load and kexec from now on
+ * @fmt: why, printf-style; the first reason is kept
+ *
+ * For failures that cannot be undone without writing protected kernel
+ * text. Module loads are refused at COMING (the notifier is registered
+ * now if validate_modules=0 left it out: data, not text), kexec loads at
+ * machine_kexec_prepare() or, without the kexec hooks, by the kernel's
+ * one-way kexec_load_disabled. Context: process context.
+ */
+void heki_fail_close(const char *fmt, ...)
+{
+	bool first = false;
+	va_list args;
+
+	mutex_lock(&heki_main_state_lock);
+	if (heki_main_state != HEKI_MAIN_FAIL_CLOSED) {
+		va_start(args, fmt);
+		vscnprintf(heki_main_reason, sizeof(heki_main_reason), fmt,
+			   args);
+		va_end(args);
+		WRITE_ONCE(heki_main_state, HEKI_MAIN_FAIL_CLOSED);
+		first = true;
+	}
+	mutex_unlock(&heki_main_state_lock);
+	if (!first)
+		return;
+	pr_crit("fail-closed: %s; every module load and kexec load is refused from now on\n",
+		heki_main_reason);
+	heki_modhook_fail_close();
+	heki_kexec_fail_close();
+}
+
+HEKI_SYSFS_ATTR(heki_main, state, "%s",
+		heki_main_state_names[READ_ONCE(heki_main_state)]);
+
+static ssize_t heki_main_reason_show(struct kobject *kobj,
+				     struct kobj_attribute *a, char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&heki_main_state_lock);
+	n = sysfs_emit(buf, "%s\n", heki_main_reason);
+	mutex_unlock(&heki_main_state_lock);
+	return n;
+}
+static struct kobj_attribute heki_main_reason_attr =
+	__ATTR(reason, 0444, heki_main_reason_show, NULL);
+
+static const char *heki_main_unload_blocker(void);
+
+static ssize_t heki_main_unload_show(struct kobject *kobj,
+				     struct kobj_attribute *a, char *buf)
+{
+	const char *why = heki_main_unload_blocker();
+
+	return sysfs_emit(buf, "%s%s\n", why ? "refused: " : "allowed",
+			  why ? why : "");
+}
+static struct kobj_attribute heki_main_unload_attr =
+	__ATTR(unload, 0444, heki_main_unload_show, NULL);
+
+static struct attribute *heki_main_attrs[] = {
+	&heki_main_state_attr.attr,
+	&heki_main_reason_attr.attr,
+	&heki_main_unload_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group heki_main_group = {
+	.attrs = heki_main_attrs,
+};
+static bool heki_main_group_added;
+
+/* ------------------------------------------------------------------ */
+/* debugfs (optional)                                                  */
+/* ------------------------------------------------------------------ */
+
 static int heki_main_boot_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "transport %s\n", heki_transport_name());
+	seq_printf(m, "state %s %s\n",
+		   heki_main_state_names[READ_ONCE(heki_main_state)],
+		   heki_main_reason);
 	heki_boot_show(m);
 	heki_kexec_show(m);
 	return 0;
@@ -124,16 +245,40 @@ static void heki_main_debugfs_exit(void)
 	debugfs_remove(heki_main_boot_file);
 	if (heki_main_dir_owned)
 		debugfs_remove(heki_main_dir);
-	else
+	else if (!IS_ERR_OR_NULL(heki_main_dir))
 		dput(heki_main_dir);
 	heki_main_dir = NULL;
 	heki_main_dir_owned = false;
 }
 
+/* ------------------------------------------------------------------ */
+/* Load and unload                                                     */
+/* ------------------------------------------------------------------ */
+
 /* The loopback VTL1 lives and dies with us and enforces nothing. */
 static bool heki_main_loopback(void)
 {
 	return !strcmp(heki_transport_name(), "loopback");
+}
+
+/*
+ * Why heki_vtl0 may not unload now, or NULL: VTL1 protects something on
+ * its behalf that only heki_vtl0 could release, or whose release would
+ * need a write to protected text.
+ */
+static const char *heki_main_unload_blocker(void)
+{
+	if (heki_boot_text_protected())
+		return "VTL1 protects kernel text and heki_vtl0's own code";
+	if (heki_boot_changed_vtl1() && !heki_main_loopback())
+		return "VTL1 keeps the boot steps' state for good";
+	if (heki_modhook_tokens())
+		return "modules validated through heki_vtl0 are loaded";
+	if (heki_modhook_kept_pages())
+		return "frames VTL1 still protects are kept";
+	if (heki_fail_closed())
+		return "fail-closed";
+	return NULL;
 }
 
 /* Everything heki_vtl0 allocates is counted; all must be back to zero. */
@@ -153,6 +298,24 @@ static void heki_main_report_leaks(const char *what)
 			what);
 }
 
+static void heki_main_teardown(void)
+{
+	heki_cpus_exit();
+	heki_kexec_exit();
+	heki_modhook_exit();
+	heki_pristine_exit();
+	/* debugfs reads transport state: it goes first. */
+	heki_debugfs_exit();
+	heki_transport_exit();
+	heki_kexec_sysfs_exit();
+	heki_modhook_sysfs_exit();
+	heki_boot_sysfs_exit();
+	if (heki_main_group_added)
+		heki_sysfs_remove_group(&heki_main_group);
+	heki_main_group_added = false;
+	heki_sysfs_exit();
+}
+
 static int __init heki_vtl0_init(void)
 {
 	const struct heki_boot_opts opts = {
@@ -162,6 +325,7 @@ static int __init heki_vtl0_init(void)
 		.end_of_boot = end_of_boot,
 		.certs = certs,
 	};
+	const char *why;
 	int ret;
 
 	pr_info("ABI %u.%u loaded: transport=%s certs=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
@@ -173,83 +337,98 @@ static int __init heki_vtl0_init(void)
 		return -EINVAL;
 	}
 
+	ret = heki_sysfs_init();
+	if (ret) {
+		pr_err("cannot create /sys/kernel/heki (%d)\n", ret);
+		return ret;
+	}
+	ret = heki_sysfs_add_group(&heki_main_group);
+	heki_main_group_added = !ret;
+	if (!ret)
+		ret = heki_boot_sysfs_init();
+	if (!ret)
+		ret = heki_modhook_sysfs_init();
+	if (!ret)
+		ret = heki_kexec_sysfs_init();
+	if (ret) {
+		heki_main_teardown();
+		return ret;
+	}
+	/* debugfs is optional: everything it shows is in sysfs as well. */
 	ret = heki_debugfs_init();
 	if (ret)
-		return ret;
+		pr_info("no debugfs (%d): state and counters are in /sys/kernel/heki\n",
+			ret);
 	ret = heki_transport_init(transport);
-	if (ret)
-		goto err_debugfs;
-	ret = heki_ksym_init();
-	if (ret)
-		goto err_transport;
-	if (validate_modules) {
+	if (!ret)
+		ret = heki_ksym_init();
+	if (!ret && validate_modules)
 		ret = heki_pristine_init();
-		if (ret)
-			goto err_transport;
+	if (!ret && validate_modules)
 		ret = heki_modhook_init();
-		if (ret)
-			goto err_pristine;
-	}
-	if (validate_kexec) {
+	if (!ret && validate_kexec)
 		ret = heki_kexec_init();
-		if (ret)
-			goto err_modhook;
+	if (!ret)
+		ret = heki_cpus_init(lock_regs);
+	if (!ret)
+		ret = heki_boot_run(&opts);
+	if (ret && !heki_boot_text_protected()) {
+		if (heki_boot_changed_vtl1() && !heki_main_loopback())
+			pr_err("VTL1 state changed by the steps that succeeded stays in place\n");
+		heki_main_teardown();
+		heki_main_report_leaks("not loaded");
+		pr_err("not loaded (%d)\n", ret);
+		return ret;
 	}
-	ret = heki_boot_run(&opts);
-	if (ret && !(validate_modules && heki_boot_text_protected() &&
-		     !heki_main_loopback()))
-		goto err_modhook;
-	heki_main_debugfs_init();
 
-	if (heki_boot_changed_vtl1() && !heki_main_loopback()) {
-		/* VTL1 keeps this state after we are gone: stay for good. */
+	/* From here on nothing is undone: kernel text may be protected. */
+	heki_main_debugfs_init();
+	why = heki_main_unload_blocker();
+	if (why) {
+		/* Never put back: see heki_main_refuse_exit() for rmmod -f. */
 		__module_get(THIS_MODULE);
-		pr_info("VTL1 boot state is permanent: heki_vtl0 cannot be unloaded\n");
+		pr_info("heki_vtl0 cannot be unloaded: %s\n", why);
 	}
 	if (ret) {
-		/*
-		 * A step after ProtectMemory failed on a real VTL1: kernel text
-		 * is read-only to us now, and unloading would remove the ftrace
-		 * hook on load_module, a text write that faults. Stay loaded
-		 * (pinned above) and keep validating: without certificates
-		 * VTL1 refuses every module, which is the safe side.
-		 */
-		pr_err("boot step failed (%d) after kernel text was protected: heki_vtl0 stays loaded, pinned, and keeps validating module loads\n",
-		       ret);
+		heki_fail_close("boot step failed (%d) after kernel text was protected",
+				ret);
 		return 0;
 	}
+	WRITE_ONCE(heki_main_state, HEKI_MAIN_ENFORCING);
 	pr_info("ready: transport %s, module validation %s\n",
 		heki_transport_name(), validate_modules ? "on" : "off");
 	return 0;
+}
 
-err_modhook:
-	heki_kexec_exit();
-	heki_modhook_exit();
-err_pristine:
-	heki_pristine_exit();
-err_transport:
-	if (heki_boot_changed_vtl1() && !heki_main_loopback())
-		pr_err("VTL1 state changed by the steps that succeeded stays in place\n");
-	/* debugfs reads transport state: it goes first. */
-	heki_debugfs_exit();
-	heki_transport_exit();
-	heki_main_report_leaks("not loaded");
-	pr_err("not loaded (%d)\n", ret);
-	return ret;
-err_debugfs:
-	heki_debugfs_exit();
-	pr_err("not loaded (%d)\n", ret);
-	return ret;
+/*
+ * rmmod -f (CONFIG_MODULE_FORCE_UNLOAD, on in Debian) ignores the module's
+ * references and calls the exit function. While VTL1 protects something
+ * on heki_vtl0's behalf, returning from here would free our ftrace hooks
+ * and notifier (writes to protected text, or validation gone) and leave a
+ * kernel that VTL1 believes is validated running without it. So the exit
+ * function does not return: heki_vtl0 enters the fail-closed state (its
+ * hooks, notifier and CPU callback stay, module state GOING: every later
+ * module load is refused) and the rmmod task sleeps for good
+ * (TASK_IDLE: not killable, not counted as a hung task).
+ */
+static void __noreturn heki_main_refuse_exit(const char *why)
+{
+	heki_fail_close("forced unload (rmmod -f) refused: %s", why);
+	pr_crit("heki_vtl0 stays loaded and enforcing; this rmmod never returns\n");
+	for (;;) {
+		set_current_state(TASK_IDLE);
+		schedule();
+	}
 }
 
 static void __exit heki_vtl0_exit(void)
 {
+	const char *why = heki_main_unload_blocker();
+
+	if (why)
+		heki_main_refuse_exit(why);
 	heki_main_debugfs_exit();
-	heki_kexec_exit();
-	heki_modhook_exit();
-	heki_pristine_exit();
-	heki_debugfs_exit();
-	heki_transport_exit();
+	heki_main_teardown();
 	heki_main_report_leaks("unloaded");
 }
 

@@ -23,6 +23,16 @@
  * Every live token holds a reference on heki_vtl0 itself: VTL1 keeps
  * state for that module, and only heki_vtl0 can release it, so
  * `rmmod heki_vtl0` answers -EBUSY until every validated module is gone.
+ *
+ * Frames VTL1 still protects never go back to the page allocator: when
+ * FreeModuleInit fails, the init frames are kept (a page reference each,
+ * so the kernel's vfree of the init memory does not free them) until a
+ * later UnloadModule of that token succeeds; when UnloadModule fails, the
+ * module's frames are kept for good. Kept pages are counted
+ * (/sys/kernel/heki/modules/kept_pages) and logged.
+ *
+ * Fail-closed (heki_fail_close()): every COMING is refused without a VTL
+ * call; LIVE and GOING of modules validated before still run.
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
@@ -30,12 +40,14 @@
 #include <linux/err.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 
 #include <heki/abi.h>
@@ -43,6 +55,18 @@
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
+
+/**
+ * struct heki_kept - frames kept because VTL1 still protects them
+ * @node:    entry in heki_modhook_kept_forever (UnloadModule failed)
+ * @npages:  number of entries in @pages
+ * @pages:   one reference held on each
+ */
+struct heki_kept {
+	struct list_head node;
+	unsigned long npages;
+	struct page *pages[];
+};
 
 /**
  * struct heki_modtoken - VTL1's token for one validated module
@@ -53,6 +77,8 @@
  * @nranges:    ranges sent in the VALIDATE_MODULE chain
  * @npages:     heki_pages of that chain
  * @init_freed: FREE_MODULE_INIT succeeded
+ * @init_kept:  the init frames, kept because FREE_MODULE_INIT failed
+ *              (released once UNLOAD_MODULE succeeds), or NULL
  */
 struct heki_modtoken {
 	struct list_head node;
@@ -62,12 +88,15 @@ struct heki_modtoken {
 	u64 nranges;
 	unsigned int npages;
 	bool init_freed;
+	struct heki_kept *init_kept;
 };
 
 static LIST_HEAD(heki_modtokens);
 static DEFINE_MUTEX(heki_modhook_lock);
 static unsigned int heki_modhook_ntokens;
 static bool heki_modhook_registered;
+static LIST_HEAD(heki_modhook_kept_forever);
+static atomic_long_t heki_modhook_nkept = ATOMIC_LONG_INIT(0);
 
 /* Counters and the last refusal, under heki_modhook_lock. */
 static struct {
@@ -171,6 +200,101 @@ static int heki_modhook_add_memory(struct heki_chain *c, struct module *mod)
 }
 #endif
 
+/*
+ * The module's memory as (base, size) areas: the core part, or with @init
+ * the init part. Areas may be empty (size 0).
+ */
+#ifdef for_each_mod_mem_type
+static const enum mod_mem_type heki_modhook_core_types[] = {
+	MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT,
+};
+static const enum mod_mem_type heki_modhook_init_types[] = {
+	MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA,
+};
+
+static unsigned int heki_modhook_areas(const struct module *mod, bool init,
+				       void **base, unsigned long *size)
+{
+	const enum mod_mem_type *t = init ? heki_modhook_init_types :
+					    heki_modhook_core_types;
+	unsigned int i, n = init ? ARRAY_SIZE(heki_modhook_init_types) :
+				   ARRAY_SIZE(heki_modhook_core_types);
+
+	for (i = 0; i < n; i++) {
+		base[i] = mod->mem[t[i]].base;
+		size[i] = mod->mem[t[i]].size;
+	}
+	return n;
+}
+#define HEKI_MODHOOK_MAX_AREAS	4
+#else
+static unsigned int heki_modhook_areas(const struct module *mod, bool init,
+				       void **base, unsigned long *size)
+{
+	const struct module_layout *l = init ? &mod->init_layout :
+					       &mod->core_layout;
+
+	base[0] = l->base;
+	size[0] = l->size;
+	return 1;
+}
+#define HEKI_MODHOOK_MAX_AREAS	1
+#endif
+
+/*
+ * Take a reference on every frame of @mod's core or init memory, so that
+ * the kernel freeing that memory does not give them to the allocator.
+ * Returns the record (NULL if it could not be allocated: the references
+ * are then held for good). Caller holds heki_modhook_lock.
+ */
+static struct heki_kept *heki_modhook_keep(const struct module *mod,
+					   bool init)
+{
+	void *base[HEKI_MODHOOK_MAX_AREAS];
+	unsigned long size[HEKI_MODHOOK_MAX_AREAS], npages = 0, i, n = 0;
+	unsigned int a, nareas = heki_modhook_areas(mod, init, base, size);
+	struct heki_kept *k;
+
+	for (a = 0; a < nareas; a++)
+		if (base[a])
+			npages += PAGE_ALIGN(size[a]) >> PAGE_SHIFT;
+	if (!npages)
+		return NULL;
+	k = kvzalloc(struct_size(k, pages, npages), GFP_KERNEL);
+	for (a = 0; a < nareas; a++) {
+		for (i = 0; base[a] && i < PAGE_ALIGN(size[a]); i += PAGE_SIZE) {
+			struct page *pg = vmalloc_to_page(base[a] + i);
+
+			if (!pg)
+				continue;
+			get_page(pg);
+			if (k)
+				k->pages[n] = pg;
+			n++;
+		}
+	}
+	atomic_long_add(n, &heki_modhook_nkept);
+	if (k)
+		k->npages = n;
+	pr_err("module %s: %lu %s frames kept: VTL1 still protects them, they are never freed%s\n",
+	       mod->name, n, init ? "init" : "module",
+	       k ? "" : " (no memory to record them: kept for good)");
+	return k;
+}
+
+/* VTL1 released these frames: drop our references (the kernel freed them). */
+static void heki_modhook_unkeep(struct heki_kept *k)
+{
+	unsigned long i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->npages; i++)
+		put_page(k->pages[i]);
+	atomic_long_sub(k->npages, &heki_modhook_nkept);
+	kvfree(k);
+}
+
 /* Caller holds heki_modhook_lock. */
 static struct heki_modtoken *heki_modhook_find(const struct module *mod)
 {
@@ -199,6 +323,12 @@ static int heki_modhook_coming(struct module *mod)
 	struct heki_chain chain;
 	s64 ret;
 
+	if (heki_fail_closed()) {
+		mutex_lock(&heki_modhook_lock);
+		heki_modhook_refused(mod, -EPERM, "heki_vtl0 is fail-closed");
+		mutex_unlock(&heki_modhook_lock);
+		return -EPERM;
+	}
 	if (IS_ERR(img)) {
 		mutex_lock(&heki_modhook_lock);
 		heki_modhook_refused(mod, PTR_ERR(img),
@@ -277,6 +407,8 @@ static void heki_modhook_live(struct module *mod)
 		heki_modhook_stats.init_free_failed++;
 		pr_err("module %s: FreeModuleInit(token %lld) failed (%lld)\n",
 		       mod->name, (long long)tok->token, (long long)ret);
+		/* The kernel frees init memory right after LIVE: keep it. */
+		tok->init_kept = heki_modhook_keep(mod, true);
 	} else {
 		tok->init_freed = true;
 		heki_modhook_stats.init_freed++;
@@ -284,9 +416,14 @@ static void heki_modhook_live(struct module *mod)
 	mutex_unlock(&heki_modhook_lock);
 }
 
-/* Caller holds heki_modhook_lock; frees @tok. */
-static void heki_modhook_release(struct heki_modtoken *tok)
+/*
+ * UnloadModule(@tok). Caller holds heki_modhook_lock; frees @tok. @mod is
+ * the module (its memory not yet freed), or NULL when unknown.
+ */
+static void heki_modhook_release(struct heki_modtoken *tok,
+				 const struct module *mod)
 {
+	struct heki_kept *k;
 	s64 ret;
 
 	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
@@ -295,14 +432,31 @@ static void heki_modhook_release(struct heki_modtoken *tok)
 	heki_modhook_ntokens--;
 	if (ret < 0) {
 		/*
-		 * VTL1 still holds this module's state: keep our pin so that
-		 * heki_vtl0 stays as long as that state can matter.
+		 * VTL1 still protects this module's frames: keep them, and
+		 * keep our pin so that heki_vtl0 stays as long as they are.
 		 */
 		heki_modhook_stats.unload_failed++;
 		pr_err("module %s: UnloadModule(token %lld) failed (%lld); heki_vtl0 stays pinned\n",
 		       tok->name, (long long)tok->token, (long long)ret);
+		if (tok->init_kept)
+			list_add(&tok->init_kept->node,
+				 &heki_modhook_kept_forever);
+		if (mod) {
+			/* Init memory still there only if LIVE never came. */
+			k = heki_modhook_keep(mod, false);
+			if (k)
+				list_add(&k->node, &heki_modhook_kept_forever);
+			if (!tok->init_kept) {
+				k = heki_modhook_keep(mod, true);
+				if (k)
+					list_add(&k->node,
+						 &heki_modhook_kept_forever);
+			}
+		}
 	} else {
 		heki_modhook_stats.unloaded++;
+		/* VTL1 released every range, the kept init frames too. */
+		heki_modhook_unkeep(tok->init_kept);
 		pr_info("module %s: token %lld released\n", tok->name,
 			(long long)tok->token);
 		module_put(THIS_MODULE);
@@ -317,7 +471,7 @@ static void heki_modhook_going(struct module *mod)
 	mutex_lock(&heki_modhook_lock);
 	tok = heki_modhook_find(mod);
 	if (tok)
-		heki_modhook_release(tok);
+		heki_modhook_release(tok, mod);
 	mutex_unlock(&heki_modhook_lock);
 }
 
@@ -351,6 +505,109 @@ static struct notifier_block heki_modhook_nb = {
 	.priority = 0,
 };
 
+/* /sys/kernel/heki/modules/: the counters of heki_modhook_show(). */
+HEKI_SYSFS_ATTR(heki_modhook, validation, "%s",
+		READ_ONCE(heki_modhook_registered) ? "on" : "off");
+HEKI_SYSFS_ATTR(heki_modhook, validated, "%llu",
+		READ_ONCE(heki_modhook_stats.validated));
+HEKI_SYSFS_ATTR(heki_modhook, refused, "%llu",
+		READ_ONCE(heki_modhook_stats.refused));
+HEKI_SYSFS_ATTR(heki_modhook, init_freed, "%llu",
+		READ_ONCE(heki_modhook_stats.init_freed));
+HEKI_SYSFS_ATTR(heki_modhook, init_free_failed, "%llu",
+		READ_ONCE(heki_modhook_stats.init_free_failed));
+HEKI_SYSFS_ATTR(heki_modhook, unloaded, "%llu",
+		READ_ONCE(heki_modhook_stats.unloaded));
+HEKI_SYSFS_ATTR(heki_modhook, unload_failed, "%llu",
+		READ_ONCE(heki_modhook_stats.unload_failed));
+HEKI_SYSFS_ATTR(heki_modhook, tokens, "%u", READ_ONCE(heki_modhook_ntokens));
+HEKI_SYSFS_ATTR(heki_modhook, kept_pages, "%ld",
+		atomic_long_read(&heki_modhook_nkept));
+
+static ssize_t heki_modhook_last_refused_show(struct kobject *kobj,
+					      struct kobj_attribute *a,
+					      char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&heki_modhook_lock);
+	n = sysfs_emit(buf, "%s %d\n",
+		       heki_modhook_stats.last_refused[0] ?
+		       heki_modhook_stats.last_refused : "-",
+		       heki_modhook_stats.last_refused_err);
+	mutex_unlock(&heki_modhook_lock);
+	return n;
+}
+static struct kobj_attribute heki_modhook_last_refused_attr =
+	__ATTR(last_refused, 0444, heki_modhook_last_refused_show, NULL);
+
+static struct attribute *heki_modhook_attrs[] = {
+	&heki_modhook_validation_attr.attr,
+	&heki_modhook_validated_attr.attr,
+	&heki_modhook_refused_attr.attr,
+	&heki_modhook_last_refused_attr.attr,
+	&heki_modhook_init_freed_attr.attr,
+	&heki_modhook_init_free_failed_attr.attr,
+	&heki_modhook_unloaded_attr.attr,
+	&heki_modhook_unload_failed_attr.attr,
+	&heki_modhook_tokens_attr.attr,
+	&heki_modhook_kept_pages_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group heki_modhook_group = {
+	.name = "modules",
+	.attrs = heki_modhook_attrs,
+};
+static bool heki_modhook_group_added;
+
+/**
+ * heki_modhook_sysfs_init() - add /sys/kernel/heki/modules/
+ *
+ * Return: 0 or the sysfs error.
+ */
+int heki_modhook_sysfs_init(void)
+{
+	int ret = heki_sysfs_add_group(&heki_modhook_group);
+
+	heki_modhook_group_added = !ret;
+	return ret;
+}
+
+/**
+ * heki_modhook_sysfs_exit() - remove /sys/kernel/heki/modules/
+ */
+void heki_modhook_sysfs_exit(void)
+{
+	if (heki_modhook_group_added)
+		heki_sysfs_remove_group(&heki_modhook_group);
+	heki_modhook_group_added = false;
+}
+
+/**
+ * heki_modhook_kept_pages() - frames kept because VTL1 still protects them
+ *
+ * Return: the number of pages heki_vtl0 holds a reference on.
+ */
+long heki_modhook_kept_pages(void)
+{
+	return atomic_long_read(&heki_modhook_nkept);
+}
+
+/**
+ * heki_modhook_fail_close() - make sure every later module load is refused
+ *
+ * With validate_modules=0 no notifier is registered: register it now
+ * (a notifier is data, not text). Its COMING refuses while fail-closed.
+ */
+void heki_modhook_fail_close(void)
+{
+	if (READ_ONCE(heki_modhook_registered))
+		return;
+	if (heki_modhook_init())
+		pr_crit("fail-closed: cannot register the module notifier: module loads are not refused\n");
+}
+
 /**
  * heki_modhook_init() - validate every module loaded from now on
  *
@@ -365,7 +622,7 @@ int heki_modhook_init(void)
 		pr_err("cannot register the module notifier (%d)\n", ret);
 		return ret;
 	}
-	heki_modhook_registered = true;
+	WRITE_ONCE(heki_modhook_registered, true);
 	pr_info("module validation on: every module load makes one ValidateModule call\n");
 	return 0;
 }
@@ -383,12 +640,12 @@ void heki_modhook_exit(void)
 	if (!heki_modhook_registered)
 		return;
 	unregister_module_notifier(&heki_modhook_nb);
-	heki_modhook_registered = false;
+	WRITE_ONCE(heki_modhook_registered, false);
 	mutex_lock(&heki_modhook_lock);
 	list_for_each_entry_safe(tok, next, &heki_modtokens, node) {
 		pr_warn("module %s still holds token %lld at unload\n",
 			tok->name, (long long)tok->token);
-		heki_modhook_release(tok);
+		heki_modhook_release(tok, NULL);
 	}
 	mutex_unlock(&heki_modhook_lock);
 }
@@ -431,6 +688,7 @@ void heki_modhook_show(struct seq_file *m)
 	seq_printf(m, "unloaded: %llu\n", heki_modhook_stats.unloaded);
 	seq_printf(m, "unload_failed: %llu\n", heki_modhook_stats.unload_failed);
 	seq_printf(m, "tokens: %u\n", heki_modhook_ntokens);
+	seq_printf(m, "kept_pages: %ld\n", atomic_long_read(&heki_modhook_nkept));
 	list_for_each_entry(t, &heki_modtokens, node)
 		seq_printf(m, "token %lld module %s ranges %llu pages %u init %s\n",
 			   (long long)t->token, t->name,

@@ -31,6 +31,11 @@
  *  - the kernel is built with -pg, which disables GCC's interprocedural
  *    register allocation, so load_module() has the standard C calling
  *    convention and a C wrapper is a faithful substitute;
+ *  - FTRACE_OPS_FL_PERMANENT: while the hook is registered, the kernel
+ *    refuses kernel.ftrace_enabled=0 (-EBUSY), which would otherwise stop
+ *    every ftrace callback, ours included, without telling us; and a
+ *    registration while ftrace is disabled fails (-EBUSY) instead of
+ *    installing a hook that never runs;
  *  - unload: exit unregisters the ops (ftrace waits for tasks RCU, so no
  *    task is left between the redirect and the hook), waits until no
  *    task is inside the hook, then waits for tasks RCU again so that the
@@ -187,7 +192,7 @@ static void notrace heki_pristine_ftrace(unsigned long ip,
 static struct ftrace_ops heki_pristine_ops = {
 	.func = heki_pristine_ftrace,
 	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
-		 FTRACE_OPS_FL_IPMODIFY,
+		 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
 };
 
 /**

@@ -14,10 +14,13 @@
  *                      before KexecValidate (tests/vm/kexec.sh)
  *   test_capflip       flip one feature bit in the CPU capability words
  *                      LoadKData sends (tests/vm/integrity-pin.sh)
+ *   test_result        answer calls of one VTL function with a chosen R8
+ *                      instead of making them (tests/vm/failclosed.sh)
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
+#include <linux/kernel.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -275,4 +278,50 @@ void heki_test_capflip(u32 *capwords, unsigned int n)
 	capwords[test_capflip / 32] ^= 1U << (test_capflip % 32);
 	pr_info("boot: test_capflip: feature bit %d flipped in the words sent\n",
 		test_capflip);
+}
+
+/*
+ * test_result=NAME:VALUE - calls of function NAME (as heki_func_name()
+ * prints it, e.g. FREE_MODULE_INIT) get R8 = VALUE (0x... or -N) and are
+ * not made: VTL1 never sees them, as when a real VTL1 refuses. Empty: off.
+ * A fixed buffer, written under the parameter lock, which the reader takes.
+ */
+static char test_result[64];
+module_param_string(test_result, test_result, sizeof(test_result), 0600);
+MODULE_PARM_DESC(test_result,
+		 "test only, loopback only: NAME:VALUE answers every call of VTL function NAME with R8=VALUE without making it");
+
+/**
+ * heki_test_answer() - the R8 test_result imposes on a call, if any
+ * @func: the function id about to be called
+ * @r8: receives the imposed R8
+ *
+ * Context: under the transport's call mutex.
+ * Return: true when the call must not be made and *@r8 is its answer.
+ */
+bool heki_test_answer(u32 func, u64 *r8)
+{
+	char buf[sizeof(test_result)];
+	const char *name = heki_func_name(func);
+	size_t n = strlen(name);
+	s64 neg;
+
+	if (!heki_loopback_active())
+		return false;
+	kernel_param_lock(THIS_MODULE);
+	strscpy(buf, test_result, sizeof(buf));
+	kernel_param_unlock(THIS_MODULE);
+	if (strncmp(buf, name, n) || buf[n] != ':')
+		return false;
+	strim(buf + n + 1);
+	if (buf[n + 1] == '-') {
+		if (kstrtos64(buf + n + 1, 0, &neg))
+			return false;
+		*r8 = (u64)neg;
+	} else if (kstrtou64(buf + n + 1, 0, r8)) {
+		return false;
+	}
+	pr_info("test_result: %s answered with R8 %#llx, not sent to VTL1\n",
+		name, *r8);
+	return true;
 }

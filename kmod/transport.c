@@ -10,10 +10,16 @@
  * Selection: "auto" means the real Hyper-V VTL call, and only if VSM is
  * detected and the VTL1 handshake was given; it never falls back to the
  * loopback, which is chosen only by name.
+ *
+ * Results: every call's R8 goes through heki_vtl_result(), the one
+ * mapping from VTL1's 64-bit answer to a kernel result. Callers therefore
+ * only ever see 0, a module token (VALIDATE_MODULE) or a -errno the ABI
+ * documents; anything else is -EPROTO, counted and logged.
  */
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
@@ -24,6 +30,7 @@
 #include <heki/abi.h>
 
 #include "heki_vtl0.h"
+#include "heki_test.h"
 #include "trace.h"
 
 /* One stats slot per known function id, in this order, then "other". */
@@ -37,6 +44,7 @@ static const u32 heki_slot_funcs[] = {
 struct heki_stats_slot {
 	atomic64_t calls;
 	atomic64_t errors;
+	atomic64_t malformed;
 	atomic64_t refused;
 	atomic64_t last_ret;
 	atomic64_t ranges;
@@ -71,18 +79,68 @@ static unsigned int heki_func_slot(u32 func)
  * heki_func_name() - printable name of a VSM function id
  * @func: function id (VSM_VTL_CALL_FUNC_ID_*)
  *
- * Return: a static string such as "PROTECT_MEMORY", or "UNKNOWN".
+ * Return: a static string such as "PROTECT_MEMORY", "PROBE" for the
+ * per-CPU probe, or "UNKNOWN".
  */
 const char *heki_func_name(u32 func)
 {
 	const char *name = vsm_func_id_name((__force vsm_func_id_t)func);
 	static const char prefix[] = "VSM_VTL_CALL_FUNC_ID_";
 
+	if (func == HEKI_VTL_PROBE_FUNC)
+		return "PROBE";
 	if (!name)
 		return "UNKNOWN";
 	if (!strncmp(name, prefix, sizeof(prefix) - 1))
 		name += sizeof(prefix) - 1;
 	return name;
+}
+
+/* Every errno VTL1 may answer with: the ABI's two error lists. */
+#define HEKI_DOC_ERRNO_(name, err, msg) (err),
+static const int heki_doc_errnos[] = {
+	HEKI_EINVAL,		/* unknown function id */
+	HEKI_VSM_ERROR_LIST(HEKI_DOC_ERRNO_)
+	HEKI_VERIFY_ERROR_LIST(HEKI_DOC_ERRNO_)
+};
+#undef HEKI_DOC_ERRNO_
+
+static bool heki_errno_documented(u64 err)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(heki_doc_errnos); i++)
+		if (heki_doc_errnos[i] == err)
+			return true;
+	return false;
+}
+
+/**
+ * heki_vtl_result() - the kernel result of one VTL1 answer
+ * @func: the function id that was called
+ * @r8: R8 as VTL1 returned it, all 64 bits
+ *
+ * The one mapping every caller's result goes through (heki_do_call()).
+ * Success is only a documented success value: 0 for every function, and
+ * for VALIDATE_MODULE also a token 1..HEKI_MODULE_TOKEN_MAX. A failure is
+ * -errno with an errno of the ABI's lists (Documentation/abi.rst, Error
+ * codes). Every other value - a positive answer where none is defined, a
+ * token above the limit, a negative number that is no documented errno
+ * (kernel-internal ones such as -ERESTARTSYS included) - is -EPROTO. The
+ * 64-bit value is judged whole: nothing is truncated to int first.
+ *
+ * Return: 0, a token, a documented -errno, or -EPROTO.
+ */
+s64 heki_vtl_result(u32 func, u64 r8)
+{
+	if (!r8)
+		return 0;
+	if (func == VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE &&
+	    r8 <= HEKI_MODULE_TOKEN_MAX)
+		return (s64)r8;
+	if ((s64)r8 < 0 && heki_errno_documented(-r8))
+		return (s64)r8;
+	return -EPROTO;
 }
 
 /**
@@ -121,6 +179,7 @@ void heki_stats_get(unsigned int slot, struct heki_call_stats *out)
 	s = &heki_stats[slot];
 	out->calls = atomic64_read(&s->calls);
 	out->errors = atomic64_read(&s->errors);
+	out->malformed = atomic64_read(&s->malformed);
 	out->refused = atomic64_read(&s->refused);
 	out->last_ret = atomic64_read(&s->last_ret);
 	out->ranges = atomic64_read(&s->ranges);
@@ -138,6 +197,7 @@ void heki_stats_reset(void)
 	for (i = 0; i < HEKI_NSLOTS; i++) {
 		atomic64_set(&heki_stats[i].calls, 0);
 		atomic64_set(&heki_stats[i].errors, 0);
+		atomic64_set(&heki_stats[i].malformed, 0);
 		atomic64_set(&heki_stats[i].refused, 0);
 		atomic64_set(&heki_stats[i].last_ret, 0);
 		atomic64_set(&heki_stats[i].ranges, 0);
@@ -145,6 +205,130 @@ void heki_stats_reset(void)
 		atomic64_set(&heki_stats[i].total_ns, 0);
 	}
 }
+
+static atomic64_t heki_probes = ATOMIC64_INIT(0);
+static atomic64_t heki_probes_failed = ATOMIC64_INIT(0);
+
+/**
+ * heki_vtl_probe() - prove that VTL1 answers on the current CPU
+ *
+ * The transport's cpu_check, then one VTL call of HEKI_VTL_PROBE_FUNC
+ * with R8 = HEKI_VTL_PROBE_POISON, which VTL1 must answer with exactly
+ * -EINVAL. Context: process context, on the CPU to probe and unable to
+ * leave it (a bound worker or the CPU's hotplug thread).
+ *
+ * Return: 0; -ENODEV if no transport runs, VTL1 did not answer or the
+ * transport's check failed; or the transport's error.
+ */
+int heki_vtl_probe(void)
+{
+	const struct heki_transport *t;
+	u64 r8 = HEKI_VTL_PROBE_POISON;
+	int ret;
+
+	mutex_lock(&heki_call_mutex);
+	t = heki_cur;
+	if (!t) {
+		mutex_unlock(&heki_call_mutex);
+		return -ENODEV;
+	}
+	ret = t->cpu_check ? t->cpu_check() : 0;
+	if (!ret && !heki_test_answer(HEKI_VTL_PROBE_FUNC, &r8))
+		ret = t->call(HEKI_VTL_PROBE_FUNC, 0, 0, HEKI_VTL_PROBE_POISON,
+			      &r8);
+	mutex_unlock(&heki_call_mutex);
+	atomic64_inc(&heki_probes);
+	if (!ret)	/* a VTL call was made: counted like any other (OTHER) */
+		atomic64_inc(&heki_stats[heki_func_slot(HEKI_VTL_PROBE_FUNC)].calls);
+	if (!ret && r8 != (u64)-EINVAL) {
+		pr_err("CPU %u: VTL1 did not answer the probe (R8 %#llx, expected %#llx)\n",
+		       raw_smp_processor_id(), r8, (u64)-EINVAL);
+		ret = -ENODEV;
+	}
+	if (ret)
+		atomic64_inc(&heki_probes_failed);
+	return ret;
+}
+
+static long heki_vtl_probe_fn(void *arg)
+{
+	return heki_vtl_probe();
+}
+
+/* The probe on every online CPU (each from a worker bound to it). */
+static int heki_vtl_probe_online(void)
+{
+	unsigned int cpu;
+	long ret = 0;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		ret = work_on_cpu(cpu, heki_vtl_probe_fn, NULL);
+		if (ret)
+			break;
+	}
+	cpus_read_unlock();
+	return ret;
+}
+
+/**
+ * heki_vtl_probe_counts() - probes made and failed since load
+ * @made: receives the number of probes
+ * @failed: receives the number that failed
+ */
+void heki_vtl_probe_counts(u64 *made, u64 *failed)
+{
+	*made = atomic64_read(&heki_probes);
+	*failed = atomic64_read(&heki_probes_failed);
+}
+
+/* Start @t and make it the running transport. */
+static int heki_transport_start(const struct heki_transport *t)
+{
+	int ret;
+
+	mutex_lock(&heki_transport_mutex);
+	if (heki_cur) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = t->init();
+	if (ret) {
+		pr_err("transport %s failed to start (%d)\n", t->name, ret);
+		goto out;
+	}
+	mutex_lock(&heki_call_mutex);
+	WRITE_ONCE(heki_cur, t);
+	mutex_unlock(&heki_call_mutex);
+	/* Before any state-changing call: VTL1 answers on every CPU. */
+	ret = heki_vtl_probe_online();
+	if (ret) {
+		mutex_lock(&heki_call_mutex);
+		WRITE_ONCE(heki_cur, NULL);
+		t->exit();
+		mutex_unlock(&heki_call_mutex);
+		pr_err("transport %s: VTL1 does not answer on every online CPU\n",
+		       t->name);
+		goto out;
+	}
+	pr_info("transport %s ready\n", t->name);
+out:
+	mutex_unlock(&heki_transport_mutex);
+	return ret;
+}
+
+#ifdef HEKI_SELFTEST
+/**
+ * heki_transport_test_start() - run a transport the self-test supplies
+ * @t: a scripted transport (its answers are the test's input)
+ *
+ * Return: as heki_transport_init().
+ */
+int heki_transport_test_start(const struct heki_transport *t)
+{
+	return heki_transport_start(t);
+}
+#endif
 
 /**
  * heki_transport_init() - select and start the transport
@@ -184,23 +368,7 @@ int heki_transport_init(const char *name)
 		return -EINVAL;
 	}
 
-	mutex_lock(&heki_transport_mutex);
-	if (heki_cur) {
-		ret = -EBUSY;
-		goto out;
-	}
-	ret = t->init();
-	if (ret) {
-		pr_err("transport %s failed to start (%d)\n", t->name, ret);
-		goto out;
-	}
-	mutex_lock(&heki_call_mutex);
-	WRITE_ONCE(heki_cur, t);
-	mutex_unlock(&heki_call_mutex);
-	pr_info("transport %s ready\n", t->name);
-out:
-	mutex_unlock(&heki_transport_mutex);
-	return ret;
+	return heki_transport_start(t);
 }
 
 /**
@@ -236,13 +404,35 @@ const char *heki_transport_name(void)
 	return t ? t->name : "none";
 }
 
+/*
+ * R8 in, for the functions whose R8 the ABI declares ignored: the poison
+ * instead of whatever the caller passed. A call VTL1 never answers (a
+ * wrong code page, a VP where VTL1 does not run) returns R8 unchanged;
+ * with 0 in it that would read as success, with the poison it is -EPROTO.
+ */
+static u64 heki_r8_in(u32 func, u64 a3)
+{
+	switch (func) {
+	case VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE:
+		return HEKI_VTL_PROBE_POISON;
+	default:
+		return a3;
+	}
+}
+
 static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 			u64 npages)
 {
 	struct heki_stats_slot *s = &heki_stats[heki_func_slot(func)];
 	const struct heki_transport *t;
-	u64 start, ns;
+	u64 start, ns, r8;
 	s64 ret;
+	int err;
 
 	mutex_lock(&heki_call_mutex);
 	t = heki_cur;
@@ -251,14 +441,27 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 		atomic64_inc(&s->refused);
 		return -ENODEV;
 	}
+	a3 = heki_r8_in(func, a3);
 	start = ktime_get_ns();
-	ret = t->call(func, a1, a2, a3);
+	err = heki_test_answer(func, &r8) ? 0 : t->call(func, a1, a2, a3, &r8);
 	ns = ktime_get_ns() - start;
 	mutex_unlock(&heki_call_mutex);
+	if (err) {
+		/* The transport could not make the call: no R8 to judge. */
+		atomic64_inc(&s->refused);
+		return err;
+	}
 
+	ret = heki_vtl_result(func, r8);
 	atomic64_inc(&s->calls);
 	if (ret < 0)
 		atomic64_inc(&s->errors);
+	/* -EPROTO is in no error list: it always means an undefined R8. */
+	if (ret == -EPROTO) {
+		atomic64_inc(&s->malformed);
+		pr_err_ratelimited("%s: VTL1 answered R8 = %#llx, which the ABI does not define: treated as -EPROTO\n",
+				   heki_func_name(func), r8);
+	}
 	atomic64_set(&s->last_ret, ret);
 	atomic64_add(nranges, &s->ranges);
 	atomic64_add(npages, &s->pages);
@@ -281,8 +484,9 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
  * time) and the loopback may sleep. Counts the call in debugfs and emits
  * the heki_vtl_call tracepoint.
  *
- * Return: VTL1's R8: >= 0 on success (a module token for VALIDATE_MODULE),
- * -errno on failure; -ENODEV if no transport is running.
+ * Return: heki_vtl_result() of VTL1's R8: 0 or a module token
+ * (VALIDATE_MODULE) on success, a documented -errno or -EPROTO on failure;
+ * -ENODEV if no transport is running.
  */
 s64 heki_vtl_call(u32 func, u64 a1, u64 a2, u64 a3)
 {

@@ -807,7 +807,7 @@ out:
  */
 struct st_hv_case {
 	const char *what;
-	int kind;		/* 0 privileges, 1 partition, 2 VP */
+	int kind;		/* 0 privileges, 1 partition, 2 VP, 3 offsets */
 	u64 a, b;
 	bool ok;
 };
@@ -828,6 +828,13 @@ static const struct st_hv_case st_hv_cases[] = {
 	{ "VP in VTL1", 2, 0x30011, 0, false },
 	{ "VP MBEC inactive", 2, 0x30000, 0, false },
 	{ "VP VTL1 not enabled", 2, 0x10010, 0, false },
+	{ "offsets call 0x100 return 0x180", 3, 0x180100, 0, true },
+	{ "offsets call 0xfff return 0", 3, 0xfff, 0, true },
+	{ "offsets reserved bits ignored", 3, 0xabc0000180100ULL, 0, true },
+	{ "offsets call 0 (hypercall entry)", 3, 0x180000, 0, false },
+	{ "offsets both 0", 3, 0, 0, false },
+	{ "offsets call == return", 3, 0x100100, 0, false },
+	{ "offsets call == return, high", 3, 0xfffffff, 0, false },
 };
 
 static int st_hyperv_decisions(void)
@@ -843,8 +850,10 @@ static int st_hyperv_decisions(void)
 			why = heki_hv_privileges_reason(hc->a, hc->b);
 		else if (hc->kind == 1)
 			why = heki_hv_partition_reason(hc->a);
-		else
+		else if (hc->kind == 2)
 			why = heki_hv_vp_reason(hc->a);
+		else
+			why = heki_hv_offsets_reason(hc->a);
 		if (!why != hc->ok) {
 			pr_info("    # hyperv case '%s': %s\n", hc->what,
 				why ? why : "accepted");
@@ -924,6 +933,224 @@ out:
 	return fail;
 }
 
+/*
+ * Item 1 of issue 11: every R8 goes through one mapping. A scripted
+ * transport answers each call with the table's R8; heki_vtl_call() (the
+ * entry point of every caller) must return the kernel result beside it.
+ */
+static u64 st_script_r8;
+/* Probe answer: -EINVAL like VTL1, or (silent) R8 left as it was. */
+static bool st_script_silent;
+/* Every call returns with R8 as VTL0 set it, as if VTL1 never ran. */
+static bool st_script_echo;
+static unsigned int st_script_exits, st_script_probes;
+
+static int st_script_init(void)
+{
+	return 0;
+}
+
+static void st_script_exit(void)
+{
+	st_script_exits++;
+}
+
+static int st_script_call(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8)
+{
+	if (func == HEKI_VTL_PROBE_FUNC) {
+		st_script_probes++;
+		*r8 = READ_ONCE(st_script_silent) ? a3 : (u64)-EINVAL;
+		return 0;
+	}
+	*r8 = READ_ONCE(st_script_echo) ? a3 : READ_ONCE(st_script_r8);
+	return 0;
+}
+
+static const struct heki_transport st_script_transport = {
+	.name = "script",
+	.init = st_script_init,
+	.exit = st_script_exit,
+	.call = st_script_call,
+};
+
+struct st_result_case {
+	const char *what;
+	u32 func;
+	u64 r8;
+	s64 want;
+	bool malformed;
+};
+
+#define NEG(e) ((u64)-(s64)(e))
+static const struct st_result_case st_result_cases[] = {
+	{ "0 is success", FN(LOCK_REGS), 0, 0, false },
+	{ "documented errno kept", FN(LOCK_REGS), NEG(EPERM), -EPERM, false },
+	{ "EINVAL (unknown id) kept", FN(LOCK_REGS), NEG(EINVAL), -EINVAL, false },
+	{ "positive where none is defined", FN(LOCK_REGS), 1, -EPROTO, true },
+	{ "positive, low 32 bits zero", FN(PROTECT_MEMORY), 0x100000000ULL,
+	  -EPROTO, true },
+	{ "negative, low 32 bits zero", FN(LOAD_KDATA), 0xffffffff00000000ULL,
+	  -EPROTO, true },
+	{ "negative, low 32 bits a valid errno", FN(SIGNAL_END_OF_BOOT),
+	  0xfffffffefffffff3ULL, -EPROTO, true },
+	{ "undocumented errno", FN(SIGNAL_END_OF_BOOT), NEG(EXDEV), -EPROTO,
+	  true },
+	{ "kernel-internal ERESTARTSYS", FN(FREE_MODULE_INIT), NEG(512),
+	  -EPROTO, true },
+	{ "below -MAX_ERRNO", FN(UNLOAD_MODULE), NEG(4096), -EPROTO, true },
+	{ "S64_MIN", FN(KEXEC_VALIDATE), 0x8000000000000000ULL, -EPROTO, true },
+	{ "KEXEC_VALIDATE positive", FN(KEXEC_VALIDATE), 5, -EPROTO, true },
+	{ "token 0", FN(VALIDATE_MODULE), 0, 0, false },
+	{ "token 1", FN(VALIDATE_MODULE), 1, 1, false },
+	{ "token max", FN(VALIDATE_MODULE), 0x7fffffff, 0x7fffffff, false },
+	{ "token above max", FN(VALIDATE_MODULE), 0x80000000ULL, -EPROTO, true },
+	{ "token, high bits set", FN(VALIDATE_MODULE), 0x100000005ULL, -EPROTO,
+	  true },
+	{ "VALIDATE negative, (int) would be 0", FN(VALIDATE_MODULE),
+	  0xffffffff00000000ULL, -EPROTO, true },
+	{ "VALIDATE signature refused", FN(VALIDATE_MODULE), NEG(EKEYREJECTED),
+	  -EKEYREJECTED, false },
+	{ "VALIDATE unknown key", FN(VALIDATE_MODULE), NEG(ENOKEY), -ENOKEY,
+	  false },
+	{ "EPROTO itself is undocumented", FN(LOCK_REGS), NEG(EPROTO), -EPROTO,
+	  true },
+};
+#undef NEG
+
+static int st_vtl_result_table(void)
+{
+	struct heki_call_stats s0, s1;
+	unsigned int i;
+	int fail = 0, started = 0;
+
+	if (CHECK_EQ(heki_transport_test_start(&st_script_transport), 0))
+		goto out;
+	started = 1;
+	for (i = 0; i < ARRAY_SIZE(st_result_cases); i++) {
+		const struct st_result_case *c = &st_result_cases[i];
+		s64 got;
+
+		WRITE_ONCE(st_script_r8, c->r8);
+		heki_stats_get(st_slot_of(c->func), &s0);
+		got = heki_vtl_call(c->func, 0, 0, 0);
+		heki_stats_get(st_slot_of(c->func), &s1);
+		if (got != c->want)
+			pr_info("    # %s: R8 %#llx gave %lld\n", c->what, c->r8,
+				got);
+		if (CHECK_EQ(got, c->want))
+			goto out;
+		if (CHECK_EQ(s1.malformed - s0.malformed, c->malformed))
+			goto out;
+		if (CHECK_EQ(heki_vtl_result(c->func, c->r8), c->want))
+			goto out;
+	}
+out:
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/*
+ * Item 2: before the first call the transport proves on every online CPU
+ * that VTL1 answers; a VTL1 that leaves R8 as it was (poisoned) fails the
+ * start, and the transport is stopped again.
+ */
+static int st_transport_probe(void)
+{
+	unsigned int exits = st_script_exits;
+	int fail = 0, started = 0;
+	u64 made0, bad0, made1, bad1;
+
+	heki_vtl_probe_counts(&made0, &bad0);
+	st_script_probes = 0;
+	if (CHECK_EQ(heki_transport_test_start(&st_script_transport), 0))
+		goto out;
+	started = 1;
+	if (CHECK_EQ(st_script_probes, num_online_cpus()))
+		goto out;
+	/* The current CPU again, as a hotplug callback would. */
+	if (CHECK_EQ(heki_vtl_probe(), 0))
+		goto out;
+	WRITE_ONCE(st_script_silent, true);
+	if (CHECK_EQ(heki_vtl_probe(), -ENODEV))
+		goto out;
+	heki_transport_exit();
+	started = 0;
+	if (CHECK_EQ(heki_transport_test_start(&st_script_transport), -ENODEV))
+		goto out;
+	if (CHECK(!strcmp(heki_transport_name(), "none")))
+		goto out;
+	if (CHECK_EQ(st_script_exits - exits, 2))
+		goto out;
+	if (CHECK_EQ(heki_vtl_probe(), -ENODEV))
+		goto out;
+	heki_vtl_probe_counts(&made1, &bad1);
+	if (CHECK(made1 - made0 >= num_online_cpus() + 3) ||
+	    CHECK(bad1 - bad0 >= 2))
+		goto out;
+out:
+	WRITE_ONCE(st_script_silent, false);
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/*
+ * A call VTL1 never answers comes back with R8 as VTL0 loaded it. For the
+ * functions whose R8 is ignored, heki_vtl0 loads the poison, so callers
+ * that pass 0 do not read that as success.
+ */
+static int st_vtl_result_unanswered(void)
+{
+	static const u32 ignored[] = {
+		FN(LOCK_REGS), FN(SIGNAL_END_OF_BOOT), FN(PROTECT_MEMORY),
+		FN(LOAD_KDATA), FN(FREE_MODULE_INIT), FN(UNLOAD_MODULE),
+	};
+	unsigned int i;
+	int fail = 0, started = 0;
+
+	if (CHECK_EQ(heki_transport_test_start(&st_script_transport), 0))
+		goto out;
+	started = 1;
+	WRITE_ONCE(st_script_echo, true);
+	for (i = 0; i < ARRAY_SIZE(ignored); i++)
+		if (CHECK_EQ(heki_vtl_call(ignored[i], 0, 0, 0), -EPROTO))
+			goto out;
+out:
+	WRITE_ONCE(st_script_echo, false);
+	if (started)
+		heki_transport_exit();
+	return fail;
+}
+
+/* The chain path (heki_call_chain) goes through the same mapping. */
+static int st_vtl_result_chain(void)
+{
+	struct heki_chain c;
+	int fail = 0, started = 0;
+
+	heki_chain_init(&c);
+	if (CHECK_EQ(heki_transport_test_start(&st_script_transport), 0))
+		goto out;
+	started = 1;
+	if (CHECK_EQ(heki_chain_add_phys(&c, ST_FAKE_VA, 0x200000, 0x201000,
+					 1), 0))
+		goto out;
+	WRITE_ONCE(st_script_r8, 0xffffffff00000000ULL);
+	if (CHECK_EQ(heki_call_chain(FN(VALIDATE_MODULE), &c, 0), -EPROTO))
+		goto out;
+	WRITE_ONCE(st_script_r8, 42);
+	if (CHECK_EQ(heki_call_chain(FN(VALIDATE_MODULE), &c, 0), 42))
+		goto out;
+	if (CHECK_EQ(heki_call_chain(FN(PROTECT_MEMORY), &c, 0), -EPROTO))
+		goto out;
+out:
+	if (started)
+		heki_transport_exit();
+	heki_chain_free(&c);
+	return fail;
+}
+
 static int st_loopback_start_stop(void)
 {
 	int fail = 0, started = 0;
@@ -953,10 +1180,11 @@ static int st_loopback_unknown_id(void)
 	unsigned int slot = st_slot_of(0);
 	int fail = 0, started = 0;
 
-	heki_stats_get(slot, &s0);
 	if (CHECK_EQ(heki_transport_init("loopback"), 0))
 		goto out;
 	started = 1;
+	/* After the start: its per-CPU probes are counted in OTHER too. */
+	heki_stats_get(slot, &s0);
 	if (CHECK_EQ(heki_vtl_call(0x12345, 1, 2, 3), -EINVAL))
 		goto out;
 	if (CHECK_EQ(heki_vtl_call(0x1FFDF, 0, 0, 0), -EINVAL))
@@ -1418,10 +1646,11 @@ static int st_loopback_concurrent(void)
 	unsigned int i, started_threads = 0;
 	int fail = 0, started = 0;
 
-	heki_stats_get(st_slot_of(0), &s0);
 	if (CHECK_EQ(heki_transport_init("loopback"), 0))
 		goto out;
 	started = 1;
+	/* After the start: its per-CPU probes are counted in OTHER too. */
+	heki_stats_get(st_slot_of(0), &s0);
 	for (i = 0; i < ARRAY_SIZE(sc); i++) {
 		struct task_struct *t;
 
@@ -1695,6 +1924,10 @@ static const struct st_case st_cases[] = {
 	ST_CASE(transport_auto_refused),
 	ST_CASE(transport_unknown_name),
 	ST_CASE(transport_none_call),
+	ST_CASE(vtl_result_table),
+	ST_CASE(vtl_result_chain),
+	ST_CASE(vtl_result_unanswered),
+	ST_CASE(transport_probe),
 	ST_CASE(loopback_start_stop),
 	ST_CASE(loopback_unknown_id),
 	ST_CASE(loopback_tracepoint),

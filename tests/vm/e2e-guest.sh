@@ -5,7 +5,8 @@
 
 D=/sys/kernel/debug/heki
 KMOD=/lib/modules/$(uname -r)/kernel
-
+# The configuration heki_vtl0 may unload from (nothing protected for it).
+UNLOADABLE="protect_kernel=0"
 
 # --- helpers -----------------------------------------------------------
 
@@ -55,7 +56,79 @@ rmmod heki_test_mod
 t "control: kernel alone loads the unsigned module" insmod /heki_test_mod-unsigned.ko
 rmmod heki_test_mod
 
-# --- 1. heki_vtl0 with the test certificate ---------------------------
+# --- 1. real Debian modules with Debian's own certificate -------------
+
+if [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
+	t "insmod heki_vtl0 $UNLOADABLE certs=heki/debian-certs.der" \
+		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/debian-certs.der
+	P0=$(prot_pages)
+	for m in $DEBIAN_MODS; do
+		name=$(basename "$m" .ko | tr - _)
+		t "Debian $m loads" insmod "$KMOD/$m"
+		t "  token for $name" token_line "$name"
+		t "  unloads" rmmod "$name"
+		t "  nothing left" nothing_left "$name"
+	done
+	t "heki test module refused under Debian's certificate (ENOKEY)" \
+		refused /heki_test_mod.ko "Required key not available"
+	t "rmmod $HEKI_MOD" rmmod $HEKI_MOD
+else
+	skip "real Debian modules with Debian's certificate" \
+		"no scripts/debian-kernel-cert.sh output or no Debian modules"
+fi
+
+# --- 2. heki_vtl0 load/unload cycles -----------------------------------
+#
+# Only while VTL1 protects nothing on heki_vtl0's behalf can it unload:
+# protect_kernel=0 (no kernel or own text protected) and no token held.
+
+cycle() {
+	insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/test-certs.der &&
+		insmod /heki_test_mod.ko && token_line heki_test_mod >/dev/null &&
+		rmmod heki_test_mod && eq "$(alloc_val chain_pages)" 0 &&
+		eq "$(modules_val tokens)" 0 && rmmod $HEKI_MOD && ! loaded $HEKI_MOD
+}
+for c in 1 2 3; do
+	t "heki_vtl0 load/validate/unload cycle $c ($UNLOADABLE)" cycle
+done
+t "module loads unvalidated once heki_vtl0 is gone (unload allowed in loopback)" \
+	insmod /heki_test_mod-unsigned.ko
+rmmod heki_test_mod
+
+# --- 3. unloading heki_vtl0 while modules are being loaded -------------
+#
+# Loads in flight hold the capture hook; loads that got a token pin the
+# module. rmmod is retried (after unloading whatever loaded) until it
+# succeeds. Any oops, WARN or leak report fails the run.
+conc_loaded() { awk '/^heki_conc_/ { print $1 }' /proc/modules; }
+race_round() {
+	insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/test-certs.der || return 1
+	i=0
+	while [ $i -lt 8 ]; do
+		( insmod "/heki_conc_0$i.ko" 2>/dev/null || true ) &
+		i=$((i + 1))
+	done
+	n=0
+	until rmmod $HEKI_MOD 2>/dev/null; do
+		for m in $(conc_loaded); do rmmod "$m" 2>/dev/null || true; done
+		n=$((n + 1))
+		[ $n -lt 500 ] || { echo "# heki_vtl0 never became unloadable"; return 1; }
+	done
+	wait
+	for m in $(conc_loaded); do rmmod "$m" || return 1; done
+	! loaded $HEKI_MOD
+}
+for r in 1 2 3; do
+	t "rmmod $HEKI_MOD racing 8 module loads, round $r" race_round
+done
+t "no leak reported by any unload" sh -c '! dmesg | grep -q "with leaks"'
+t "every allocation freed at unload" \
+	dmesg_has "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
+
+# --- 4. heki_vtl0 with every step on and the test certificate ---------
+#
+# The default configuration: kernel and heki_vtl0's own text protected, so
+# it stays loaded until the VM ends.
 
 t "insmod heki_vtl0 transport=loopback certs=heki/test-certs.der" \
 	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der
@@ -169,71 +242,8 @@ t "no chain page live" eq "$(alloc_val chain_pages)" 0
 t "no captured image live" eq "$(modules_val pristine_live)" 0
 cat $D/stats
 cat $D/allocations
-t "rmmod $HEKI_MOD once no module holds a token" rmmod $HEKI_MOD
-t "debugfs gone with it" test ! -e $D
-t "every allocation freed at unload" \
-	dmesg_has "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
-
-# --- 2. real Debian modules with Debian's own certificate -------------
-
-if [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
-	t "insmod heki_vtl0 certs=heki/debian-certs.der" \
-		insmod $HEKI_KO $HEKI_ARGS certs=heki/debian-certs.der
-	P0=$(prot_pages)
-	for m in $DEBIAN_MODS; do
-		name=$(basename "$m" .ko | tr - _)
-		t "Debian $m loads" insmod "$KMOD/$m"
-		t "  token for $name" token_line "$name"
-		t "  unloads" rmmod "$name"
-		t "  nothing left" nothing_left "$name"
-	done
-	t "heki test module refused under Debian's certificate (ENOKEY)" \
-		refused /heki_test_mod.ko "Required key not available"
-	t "rmmod $HEKI_MOD" rmmod $HEKI_MOD
-else
-	skip "real Debian modules with Debian's certificate" \
-		"no scripts/debian-kernel-cert.sh output or no Debian modules"
-fi
-
-# --- 3. heki_vtl0 load/unload cycles -----------------------------------
-
-cycle() {
-	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der &&
-		insmod /heki_test_mod.ko && token_line heki_test_mod >/dev/null &&
-		rmmod heki_test_mod && eq "$(alloc_val chain_pages)" 0 &&
-		eq "$(modules_val tokens)" 0 && rmmod $HEKI_MOD && ! loaded $HEKI_MOD
-}
-for c in 1 2 3; do
-	t "heki_vtl0 load/validate/unload cycle $c" cycle
-done
-t "module loads unvalidated once heki_vtl0 is gone (unload allowed in loopback)" \
-	insmod /heki_test_mod-unsigned.ko
-rmmod heki_test_mod
-
-# --- 4. unloading heki_vtl0 while modules are being loaded -------------
-#
-# Loads in flight hold the capture hook; loads that got a token pin the
-# module. rmmod is retried (after unloading whatever loaded) until it
-# succeeds. Any oops, WARN or leak report fails the run.
-conc_loaded() { awk '/^heki_conc_/ { print $1 }' /proc/modules; }
-race_round() {
-	insmod $HEKI_KO $HEKI_ARGS certs=heki/test-certs.der || return 1
-	i=0
-	while [ $i -lt 8 ]; do
-		( insmod "/heki_conc_0$i.ko" 2>/dev/null || true ) &
-		i=$((i + 1))
-	done
-	n=0
-	until rmmod $HEKI_MOD 2>/dev/null; do
-		for m in $(conc_loaded); do rmmod "$m" 2>/dev/null || true; done
-		n=$((n + 1))
-		[ $n -lt 500 ] || { echo "# heki_vtl0 never became unloadable"; return 1; }
-	done
-	wait
-	for m in $(conc_loaded); do rmmod "$m" || return 1; done
-	! loaded $HEKI_MOD
-}
-for r in 1 2 3; do
-	t "rmmod $HEKI_MOD racing 8 module loads, round $r" race_round
-done
-t "no leak reported by any unload" sh -c '! dmesg | grep -q "with leaks"'
+t "rmmod $HEKI_MOD refused: VTL1 protects kernel text" fails rmmod $HEKI_MOD
+t "  /sys/kernel/heki/unload says why" \
+	grep -q "^refused: VTL1 protects kernel text" /sys/kernel/heki/unload
+t "  still enforcing" grep -qx enforcing /sys/kernel/heki/state
+t "  unsigned module still refused" refused /heki_test_mod-unsigned.ko "No data available"

@@ -76,10 +76,12 @@ b[0x10000] ^= 0x40
 open(p, 'wb').write(b)
 PY
 
-export QEMU_SMP=${QEMU_SMP:-1}
+# Two CPUs: the concurrent-load test needs two loads really in parallel.
+export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
 scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
+	-e "HEKI_KO=/${KO##*/}" -e "HEKI_MOD=$(modinfo -F name "$KO")" \
 	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
 	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?

@@ -24,7 +24,7 @@ refused() {
 }
 hooked() { grep -q '^load_module' $T/enabled_functions; }
 # nothing_behind: a failed load left no module, debugfs or ftrace hook.
-nothing_behind() { ! loaded $HEKI_MOD && test ! -e $D && ! hooked; }
+nothing_behind() { ! loaded $HEKI_MOD && test ! -e $D && test ! -e /sys/kernel/heki && ! hooked; }
 # busybox modinfo wants a modules.dep, even for a file name.
 mkdir -p "/lib/modules/$(uname -r)"
 [ -e "/lib/modules/$(uname -r)/modules.dep" ] || : >"/lib/modules/$(uname -r)/modules.dep"
@@ -56,19 +56,13 @@ t "truncated certificate refused (EINVAL)" refused "$LB certs=heki/truncated.der
 t "  says why" dmesg_has "certificate at offset 0 is truncated"
 t "  nothing left behind" nothing_behind
 
-t "VTL1 refuses LoadKData (no parsable certificate): load fails" \
-	refused "$LB certs=heki/not-a-cert.der" "can't insert"
-t "  after LockRegs and ProtectMemory succeeded" dmesg_has "boot: protect_kernel ok"
+t "VTL1 refuses LoadKData, nothing protected yet: load fails" \
+	refused "$LB certs=heki/not-a-cert.der protect_kernel=0" "can't insert"
+t "  after LockRegs succeeded" dmesg_has "boot: lock_regs ok"
 t "  the failed step is named" dmesg_has "boot: load_kdata failed"
 t "  nothing left behind" nothing_behind
 t "  everything freed on that error path" \
 	dmesg_has "not loaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
-
-t "all steps on: loads" insmod $HEKI_KO $LB $CERTS
-t "  load_module is hooked while loaded" hooked
-t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
-t "  rmmod" rmmod $HEKI_MOD
-t "  hook removed at unload" nothing_behind
 
 t "lock_regs=0 protect_kernel=0: loads" \
 	insmod $HEKI_KO $LB $CERTS lock_regs=0 protect_kernel=0
@@ -79,12 +73,13 @@ t "  modules still validated" insmod /heki_test_mod.ko
 rmmod heki_test_mod
 rmmod $HEKI_MOD
 
-t "end_of_boot=0: loads" insmod $HEKI_KO $LB $CERTS end_of_boot=0
+t "end_of_boot=0: loads" insmod $HEKI_KO $LB $CERTS end_of_boot=0 protect_kernel=0
 t "  end_of_boot off" boot_state end_of_boot off
 t "  VTL1 not at end of boot" sh -c "grep -qx 'end_of_boot 0' $D/loopback"
 rmmod $HEKI_MOD
 
-t "validate_modules=0: loads" insmod $HEKI_KO $LB $CERTS validate_modules=0
+t "validate_modules=0: loads" \
+	insmod $HEKI_KO $LB $CERTS validate_modules=0 protect_kernel=0
 t "  no hook on load_module" sh -c '! grep -q "^load_module" /sys/kernel/tracing/enabled_functions'
 t "  validation off in debugfs" sh -c "grep -qx 'validation: off' $D/modules"
 t "  unsigned module loads unvalidated" insmod /heki_test_mod-unsigned.ko
@@ -92,10 +87,17 @@ rmmod heki_test_mod
 rmmod $HEKI_MOD
 
 t "load_kdata=0 validate_modules=1: loads" \
-	insmod $HEKI_KO $LB load_kdata=0
+	insmod $HEKI_KO $LB load_kdata=0 protect_kernel=0
 t "  signed module refused: VTL1 has no certificates (EACCES)" \
 	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Permission denied" /tmp/err'
 t "  nothing validated" sh -c "grep -qx 'tokens: 0' $D/modules"
 rmmod $HEKI_MOD
 t "every failed or finished load freed everything" \
 	sh -c '! dmesg | grep -q "with leaks"'
+
+# Last: with kernel text protected heki_vtl0 cannot be unloaded again.
+t "all steps on: loads" insmod $HEKI_KO $LB $CERTS
+t "  load_module is hooked while loaded" hooked
+t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
+t "  rmmod refused while kernel text is protected" fails rmmod $HEKI_MOD
+t "  the hook stays" hooked

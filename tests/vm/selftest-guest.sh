@@ -87,5 +87,6 @@ t "tracepoint shows VALIDATE_MODULE with its result" \
 t "stats: VALIDATE_MODULE error counted" [ "$(stat VALIDATE_MODULE 3)" -ge 1 ]
 t "allocations: no chain page left after the refusal" \
 	[ "$(field $D/allocations chain_pages)" = 0 ]
-t "rmmod $HEKI_MOD (loopback)" rmmod $HEKI_MOD
-t "debugfs directory removed" fails test -e $D
+t "rmmod $HEKI_MOD refused: kernel text is protected" fails rmmod $HEKI_MOD
+t "sysfs says why it cannot unload" \
+	grep -q "^refused: VTL1 protects kernel text" /sys/kernel/heki/unload

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cpus.c - CPUs that come online while heki_vtl0 is loaded
+ *
+ * LockRegs is per virtual processor, and VTL1 refuses it after end of
+ * boot. A CPU that Linux brings online later (it was offline when
+ * heki_vtl0 loaded, or booted with maxcpus=) would run with its control
+ * registers unlocked, and a VTL call from a CPU where VTL1 does not answer
+ * may never return. So a CPU hotplug callback (CPUHP_AP_ONLINE_DYN, which
+ * runs on the new CPU before the scheduler makes it active, so before it
+ * runs other work) does, in order:
+ *
+ *  1. the probe (heki_vtl_probe(): the transport's own check, then VTL1
+ *     must answer an unknown function id with -EINVAL): on failure the
+ *     CPU is refused - also for a CPU that was locked before and only
+ *     went offline and online again;
+ *  2. with lock_regs=1, a CPU not locked yet: LockRegs now if end of boot
+ *     was not signalled (nor the boot LockRegs step still to come, which
+ *     will lock it), otherwise the CPU is refused.
+ *
+ * A refused CPU makes the hotplug step fail: the kernel rolls the CPU
+ * back offline and `echo 1 > /sys/devices/system/cpu/cpuN/online` fails.
+ * The callback is registered before the boot steps (the boot LockRegs
+ * step runs under cpus_read_lock(), which excludes hotplug) and removed
+ * only when heki_vtl0 unloads. Counters: /sys/kernel/heki/cpus/.
+ */
+#define pr_fmt(fmt) "heki_vtl0: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include <heki/abi.h>
+
+#include "heki_vtl0.h"
+#include "heki_policy.h"
+
+static struct cpumask heki_cpus_locked_mask;
+static bool heki_cpus_lock_required;
+static int heki_cpus_hp_state = -1;
+static atomic64_t heki_cpus_refused = ATOMIC64_INIT(0);
+static atomic64_t heki_cpus_locked_late = ATOMIC64_INIT(0);
+
+/**
+ * heki_cpus_is_locked() - whether LockRegs succeeded on @cpu
+ * @cpu: CPU number
+ *
+ * Return: true once @cpu was locked (it stays locked while offline).
+ */
+bool heki_cpus_is_locked(unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, &heki_cpus_locked_mask);
+}
+
+/**
+ * heki_cpus_set_locked() - record that LockRegs succeeded on @cpu
+ * @cpu: CPU number
+ */
+void heki_cpus_set_locked(unsigned int cpu)
+{
+	cpumask_set_cpu(cpu, &heki_cpus_locked_mask);
+}
+
+static int heki_cpus_refuse(unsigned int cpu, int err, const char *why)
+{
+	atomic64_inc(&heki_cpus_refused);
+	pr_err("CPU %u refused at online: %s (%d)\n", cpu, why, err);
+	return err;
+}
+
+/* CPUHP_AP_ONLINE_DYN: runs on @cpu, in its hotplug thread. */
+static int heki_cpus_online(unsigned int cpu)
+{
+	s64 ret;
+
+	ret = heki_vtl_probe();
+	if (ret)
+		return heki_cpus_refuse(cpu, ret, "VTL1 does not answer on it");
+	if (!heki_cpus_lock_required || heki_cpus_is_locked(cpu))
+		return 0;
+	if (heki_boot_end_of_boot_signalled())
+		return heki_cpus_refuse(cpu, -EPERM,
+					"not locked before end of boot");
+	if (!heki_boot_regs_locked())
+		return 0;	/* the boot LockRegs step will lock it */
+	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0);
+	if (ret < 0)
+		return heki_cpus_refuse(cpu, ret, "LockRegs failed");
+	heki_cpus_set_locked(cpu);
+	atomic64_inc(&heki_cpus_locked_late);
+	pr_info("CPU %u locked at online\n", cpu);
+	return 0;
+}
+
+static ssize_t heki_cpus_locked_show(struct kobject *kobj,
+				     struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n",
+			  cpumask_pr_args(&heki_cpus_locked_mask));
+}
+static struct kobj_attribute heki_cpus_locked_attr =
+	__ATTR(locked, 0444, heki_cpus_locked_show, NULL);
+
+static u64 heki_cpus_probes(bool failed)
+{
+	u64 made, bad;
+
+	heki_vtl_probe_counts(&made, &bad);
+	return failed ? bad : made;
+}
+
+HEKI_SYSFS_ATTR(heki_cpus, probes, "%llu", heki_cpus_probes(false));
+HEKI_SYSFS_ATTR(heki_cpus, probes_failed, "%llu", heki_cpus_probes(true));
+HEKI_SYSFS_ATTR(heki_cpus, refused, "%lld",
+		(long long)atomic64_read(&heki_cpus_refused));
+HEKI_SYSFS_ATTR(heki_cpus, locked_at_online, "%lld",
+		(long long)atomic64_read(&heki_cpus_locked_late));
+
+static struct attribute *heki_cpus_attrs[] = {
+	&heki_cpus_locked_attr.attr,
+	&heki_cpus_probes_attr.attr,
+	&heki_cpus_probes_failed_attr.attr,
+	&heki_cpus_refused_attr.attr,
+	&heki_cpus_locked_at_online_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group heki_cpus_group = {
+	.name = "cpus",
+	.attrs = heki_cpus_attrs,
+};
+static bool heki_cpus_group_added;
+
+/**
+ * heki_cpus_init() - watch CPUs coming online
+ * @lock_regs: every CPU must be locked (module parameter lock_regs)
+ *
+ * Context: process context, after the transport is up and before the boot
+ * steps. No callback runs for CPUs online now (the transport probed them).
+ * Return: 0 or -errno (nothing registered).
+ */
+int heki_cpus_init(bool lock_regs)
+{
+	int ret;
+
+	cpumask_clear(&heki_cpus_locked_mask);
+	heki_cpus_lock_required = lock_regs;
+	ret = heki_sysfs_add_group(&heki_cpus_group);
+	if (ret)
+		return ret;
+	heki_cpus_group_added = true;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "heki_vtl0:online",
+					heki_cpus_online, NULL);
+	if (ret < 0) {
+		pr_err("cannot register the CPU hotplug callback (%d)\n", ret);
+		heki_cpus_exit();
+		return ret;
+	}
+	heki_cpus_hp_state = ret;
+	return 0;
+}
+
+/**
+ * heki_cpus_exit() - stop watching CPUs (safe if heki_cpus_init() failed)
+ */
+void heki_cpus_exit(void)
+{
+	if (heki_cpus_hp_state >= 0)
+		cpuhp_remove_state_nocalls(heki_cpus_hp_state);
+	heki_cpus_hp_state = -1;
+	if (heki_cpus_group_added)
+		heki_sysfs_remove_group(&heki_cpus_group);
+	heki_cpus_group_added = false;
+}

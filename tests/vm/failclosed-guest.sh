@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# Guest part of tests/vm/failclosed.sh (busybox sh -e, helpers from
+# scripts/vm-guest-lib.sh). FC_BOOT (1, 2 or 3) selects the part.
+
+S=/sys/kernel/heki
+D=/sys/kernel/debug/heki
+P=/sys/module/$HEKI_MOD/parameters
+T=/sys/kernel/tracing
+C=/sys/devices/system/cpu/cpu1/online
+CERTS="certs=heki/test-certs.der"
+mount -t tracefs tracefs $T 2>/dev/null || true
+
+# refused CMD MESSAGE: CMD (an insmod) fails and its error contains MESSAGE.
+refused() {
+	# shellcheck disable=SC2086 # $1 carries arguments
+	if out=$(insmod $1 2>&1); then
+		echo "# insmod $1 was accepted"
+		return 1
+	fi
+	echo "# $out"
+	case $out in *"$2"*) return 0 ;; esac
+	echo "# expected an error containing: $2"
+	return 1
+}
+eq() {
+	[ "$1" = "$2" ] && return 0
+	echo "# got '$1', expected '$2'"
+	return 1
+}
+sv() { cat "$S/$1"; }
+# test_result NAME:VALUE (or "" for off): the test build answers calls.
+answer() { echo "$1" >"$P/test_result"; }
+protected_free() {
+	sed 's/^/# /' $D/protected_free >&2
+	sed -n 's/^protected_free //p' $D/protected_free
+}
+hooked() { grep -q "^$1" $T/enabled_functions; }
+mod_loaded() { grep -q "^$1 " /proc/modules; }
+online() { echo "$1" >$C; }
+
+boot1() {
+	# --- item 1: one mapping of R8, every caller ---------------------
+	t "LockRegs answered R8 = 2^32: load refused (EPROTO)" \
+		refused "$HEKI_KO $HEKI_ARGS $CERTS test_result=LOCK_REGS:0x100000000" \
+		"Protocol error"
+	t "  the undefined answer is logged" \
+		dmesg_has "LOCK_REGS: VTL1 answered R8 = 0x100000000, which the ABI does not define"
+	t "  nothing left" sh -c "! grep -q '^$HEKI_MOD ' /proc/modules && test ! -e $S"
+
+	t "insmod (protect_kernel=0)" insmod $HEKI_KO $HEKI_ARGS $CERTS protect_kernel=0
+	answer VALIDATE_MODULE:0xffffffff00000000
+	t "ValidateModule answered 0xffffffff00000000: module refused (EPROTO)" \
+		refused /heki_test_mod.ko "Protocol error"
+	t "  not loaded, no token" \
+		sh -c "! grep -q '^heki_test_mod ' /proc/modules && test \"\$(cat $S/modules/tokens)\" = 0"
+	t "  counted as malformed" test "$(sv calls/VALIDATE_MODULE/malformed)" -ge 1
+	answer ""
+
+	# --- item 4: frames VTL1 still protects are kept ------------------
+	answer FREE_MODULE_INIT:-5
+	t "FreeModuleInit refused by VTL1: the module loads" insmod /heki_test_mod.ko
+	answer ""
+	sleep 1		# the kernel frees init memory from a work item
+	t "  counted" eq "$(sv modules/init_free_failed)" 1
+	t "  its init frames are kept" test "$(sv modules/kept_pages)" -gt 0
+	t "  and logged" dmesg_has "module heki_test_mod: "
+	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
+	t "UnloadModule then succeeds: module unloads" rmmod heki_test_mod
+	t "  the kept init frames are released" eq "$(sv modules/kept_pages)" 0
+	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
+
+	t "signed module loads again" insmod /heki_test_mod.ko
+	answer UNLOAD_MODULE:-5
+	t "UnloadModule refused by VTL1: rmmod still unloads the module" rmmod heki_test_mod
+	answer ""
+	sleep 1
+	t "  counted" eq "$(sv modules/unload_failed)" 1
+	t "  its frames are kept" test "$(sv modules/kept_pages)" -gt 0
+	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
+	t "heki_vtl0 cannot unload while frames are kept" fails rmmod $HEKI_MOD
+	t "  /sys/kernel/heki/unload says why" \
+		grep -q "frames VTL1 still protects are kept" $S/unload
+
+	# --- item 2: CPUs going offline and online ------------------------
+	p0=$(sv cpus/probes)
+	t "locked CPU 1 goes offline" online 0
+	t "  and online again" online 1
+	t "  after passing the probe" eq "$(sv cpus/probes)" $((p0 + 1))
+	online 0
+	answer PROBE:0
+	t "VTL1 not answering on CPU 1 (probe R8 0): online refused" fails online 1
+	answer ""
+	t "  CPU 1 stays offline" eq "$(cat $C)" 0
+	t "  counted" eq "$(sv cpus/refused)" 1
+	t "  logged" dmesg_has "CPU 1 refused at online: VTL1 does not answer on it"
+	t "VTL1 answers again: CPU 1 comes online" online 1
+
+	# --- item 5: root cannot switch validation off --------------------
+	t "kernel.ftrace_enabled=0 refused while the hooks guard" \
+		fails sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
+	t "  ftrace stays enabled" eq "$(cat /proc/sys/kernel/ftrace_enabled)" 1
+	rmmod -f $HEKI_MOD >/tmp/rmmod-f.log 2>&1 &
+	sleep 3
+	t "rmmod -f: heki_vtl0 is still loaded" heki_loaded
+	t "  fail-closed, and says why" \
+		sh -c "grep -qx fail-closed $S/state && grep -q '^forced unload (rmmod -f) refused' $S/reason"
+	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
+	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "can't insert"
+	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
+	t "  the load_module hook stays" hooked load_module
+}
+
+boot2() {
+	t "no debugfs (debugfs=off)" sh -c "! grep -q ' debugfs ' /proc/mounts"
+	t "CPU 1 offline (maxcpus=1)" eq "$(cat $C)" 0
+	t "insmod with end_of_boot=0 protect_kernel=0" \
+		insmod $HEKI_KO $HEKI_ARGS $CERTS end_of_boot=0 protect_kernel=0
+	t "  sysfs state: enforcing, transport loopback" \
+		sh -c "grep -qx enforcing $S/state && grep -qx loopback $S/transport"
+	t "  sysfs boot steps" \
+		sh -c "grep -qx 'ok 0' $S/boot/lock_regs && grep -qx 'off 0' $S/boot/end_of_boot"
+	t "  CPU 0 locked" eq "$(sv cpus/locked)" 0
+	t "CPU 1 online before end of boot: locked at online" online 1
+	t "  both locked" eq "$(sv cpus/locked)" 0-1
+	t "  counted" eq "$(sv cpus/locked_at_online)" 1
+	t "  signed module validated" insmod /heki_test_mod.ko
+	t "  sysfs counts it" eq "$(sv modules/validated)" 1
+	rmmod heki_test_mod
+	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "No data available"
+	t "  sysfs counts the refusal" test "$(sv modules/refused)" -ge 1
+	t "  sysfs: last refusal named" grep -q "^heki_test_mod -61" $S/modules/last_refused
+	t "  sysfs: ValidateModule calls counted" test "$(sv calls/VALIDATE_MODULE/calls)" -ge 2
+	online 0
+	t "unload allowed: nothing protected for heki_vtl0" grep -qx allowed $S/unload
+	t "  rmmod" rmmod $HEKI_MOD
+	t "  /sys/kernel/heki removed" test ! -e $S
+
+	t "insmod, every step on, without debugfs" insmod $HEKI_KO $HEKI_ARGS $CERTS
+	t "  every step ok" sh -c "for s in lock_regs protect_kernel load_kdata end_of_boot; do grep -qx 'ok 0' $S/boot/\$s || exit 1; done"
+	t "  signed module validated" insmod /heki_test_mod.ko
+	rmmod heki_test_mod
+	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "No data available"
+	t "CPU 1 not locked before end of boot: online refused" fails online 1
+	t "  CPU 1 stays offline" eq "$(cat $C)" 0
+	t "  counted" eq "$(sv cpus/refused)" 1
+	t "  logged" dmesg_has "CPU 1 refused at online: not locked before end of boot"
+}
+
+boot3() {
+	t "LoadKData refused after ProtectMemory: insmod succeeds" \
+		insmod $HEKI_KO $HEKI_ARGS certs=heki/not-a-cert.der
+	t "  protect_kernel ok, load_kdata failed" \
+		sh -c "grep -q '^ok ' $S/boot/protect_kernel && grep -q '^failed ' $S/boot/load_kdata"
+	t "  state fail-closed" grep -qx fail-closed $S/state
+	t "  reason shown" grep -q "^boot step failed (-[0-9]*) after kernel text was protected" $S/reason
+	t "  logged" dmesg_has "heki_vtl0: fail-closed: boot step failed"
+	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
+	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
+	t "  refusal names fail-closed" dmesg_has "kexec: refused: heki_vtl0 is fail-closed"
+	t "  ftrace hooks kept" sh -c "grep -q '^load_module' $T/enabled_functions && grep -q '^kimage_file_post_load_cleanup' $T/enabled_functions"
+	t "  rmmod refused" fails rmmod $HEKI_MOD
+	t "  /sys/kernel/heki/unload says why" grep -q "^refused: VTL1 protects kernel text" $S/unload
+	sed 's/^/# self: /' $D/self
+	t "heki_vtl0's own text is protected R|X" \
+		sh -c "grep -qE '^text pages ([1-9][0-9]*) protected \\1\$' $D/self"
+	t "  its read-only data R" \
+		sh -c "grep -qE '^rodata pages ([1-9][0-9]*) protected \\1\$' $D/self"
+	t "kernel.ftrace_enabled=0 refused" \
+		fails sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
+}
+
+case $FC_BOOT in
+1) boot1 ;;
+2) boot2 ;;
+3) boot3 ;;
+*) echo "# unknown FC_BOOT '$FC_BOOT'"; exit 1 ;;
+esac

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# failclosed.sh - VM suite (issue 11 items 1-6): heki_vtl0 fails closed.
+# The test build (heki_vtl0_test.ko, loopback transport) on Debian's kernel,
+# two CPUs, three VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..3):
+#
+#  1. results: an R8 the ABI does not define refuses (LockRegs 2^32 fails
+#     the load, ValidateModule 0xffffffff00000000 refuses the module);
+#     kept frames: FreeModuleInit / UnloadModule refused by VTL1 keep the
+#     frames (counted, and none of VTL1's protected frames is free);
+#     a locked CPU that goes offline and online passes the probe, a CPU
+#     where VTL1 does not answer is refused at online; ftrace_enabled=0
+#     refused; rmmod -f leaves heki_vtl0 loaded, fail-closed, enforcing;
+#  2. debugfs=off maxcpus=1: loads and enforces, state in sysfs; a CPU
+#     brought online before end of boot is locked, one brought online
+#     after end of boot is refused;
+#  3. LoadKData refused after ProtectMemory: loaded and fail-closed (every
+#     module load and kexec refused, reason shown, hooks kept, no unload);
+#     heki_vtl0's own text and read-only data protected.
+#
+# FC_BOOTS="1 3" runs only those boots; FAILCLOSED_KO another module file
+# (e.g. an older build, to show what these tests catch). Ends with `N passed, N failed`
+# (the sum over the boots).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+KO=${FAILCLOSED_KO:-kmod/heki_vtl0_test.ko}
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/failclosed.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+fail_setup() {
+	echo "# failclosed setup failed: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
+tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+# Framed like DER, but no certificate: VTL1 refuses LoadKData.
+printf '\060\202\000\004\002\001\000\000' >"$OUT/not-a-cert.der"
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
+	tests/vm/kexec-load.c 2>"$OUT/gcc.log" ||
+	fail_setup "gcc -static tests/vm/kexec-load.c: $(cat "$OUT/gcc.log")"
+vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
+[ -r "$vmlinuz" ] || fail_setup "no /boot/vmlinuz-*-amd64"
+
+export QEMU_SMP=${QEMU_SMP:-2}
+export QEMU_MEM=${QEMU_MEM:-1024M}
+passed=0 failed=0
+for boot in "1:" "2:debugfs=off maxcpus=1" "3:"; do
+	n=${boot%%:*} append=${boot#*:}
+	case " ${FC_BOOTS:-1 2 3} " in *" $n "*) ;; *) continue ;; esac
+	args=(-K -t 300 -f "$KO" -e "FC_BOOT=$n" -e "HEKI_KO=/${KO##*/}"
+		-e "HEKI_MOD=$(modinfo -F name "$KO")"
+		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
+		-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der"
+		-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
+		-l "$OUT/failclosed-$n.log")
+	[ "$n" = 2 ] || args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
+	[ -z "$append" ] || args+=(-a "$append")
+	echo "# --- boot $n${append:+ ($append)}"
+	out=$(scripts/vm-run.sh "${args[@]}" tests/vm/failclosed-guest.sh 2>&1)
+	echo "$out" | sed '$d'
+	cp "$OUT/failclosed-$n.log" "build/vm/failclosed-$n.log" 2>/dev/null || true
+	last=$(echo "$out" | tail -n 1)
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		echo "# boot $n: no result line"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
