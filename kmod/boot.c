@@ -625,34 +625,11 @@ static struct attribute *heki_boot_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group heki_boot_group = {
+/* /sys/kernel/heki/boot/, added by heki_sysfs_init() (main.c). */
+const struct attribute_group heki_boot_sysfs_group = {
 	.name = "boot",
 	.attrs = heki_boot_attrs,
 };
-static bool heki_boot_group_added;
-
-/**
- * heki_boot_sysfs_init() - add /sys/kernel/heki/boot/
- *
- * Return: 0 or the sysfs error.
- */
-int heki_boot_sysfs_init(void)
-{
-	int ret = heki_sysfs_add_group(&heki_boot_group);
-
-	heki_boot_group_added = !ret;
-	return ret;
-}
-
-/**
- * heki_boot_sysfs_exit() - remove /sys/kernel/heki/boot/
- */
-void heki_boot_sysfs_exit(void)
-{
-	if (heki_boot_group_added)
-		heki_sysfs_remove_group(&heki_boot_group);
-	heki_boot_group_added = false;
-}
 
 /**
  * heki_boot_show() - debugfs: one line per boot step

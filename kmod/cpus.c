@@ -127,11 +127,11 @@ static struct attribute *heki_cpus_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group heki_cpus_group = {
+/* /sys/kernel/heki/cpus/, added by heki_sysfs_init() (main.c). */
+const struct attribute_group heki_cpus_sysfs_group = {
 	.name = "cpus",
 	.attrs = heki_cpus_attrs,
 };
-static bool heki_cpus_group_added;
 
 /**
  * heki_cpus_init() - watch CPUs coming online
@@ -147,10 +147,6 @@ int heki_cpus_init(bool lock_regs)
 
 	cpumask_clear(&heki_cpus_locked_mask);
 	heki_cpus_lock_required = lock_regs;
-	ret = heki_sysfs_add_group(&heki_cpus_group);
-	if (ret)
-		return ret;
-	heki_cpus_group_added = true;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "heki_vtl0:online",
 					heki_cpus_online, NULL);
 	if (ret < 0) {
@@ -170,7 +166,4 @@ void heki_cpus_exit(void)
 	if (heki_cpus_hp_state >= 0)
 		cpuhp_remove_state_nocalls(heki_cpus_hp_state);
 	heki_cpus_hp_state = -1;
-	if (heki_cpus_group_added)
-		heki_sysfs_remove_group(&heki_cpus_group);
-	heki_cpus_group_added = false;
 }

@@ -64,8 +64,7 @@ bool heki_boot_text_protected(void);
 bool heki_boot_regs_locked(void);
 bool heki_boot_end_of_boot_signalled(void);
 void heki_boot_show(struct seq_file *m);
-int heki_boot_sysfs_init(void);
-void heki_boot_sysfs_exit(void);
+extern const struct attribute_group heki_boot_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* Pristine module images (pristine.c)                                 */
@@ -101,8 +100,7 @@ void heki_kexec_exit(void);
 long heki_kexec_live_copies(void);
 void heki_kexec_show(struct seq_file *m);
 void heki_kexec_fail_close(void);
-int heki_kexec_sysfs_init(void);
-void heki_kexec_sysfs_exit(void);
+extern const struct attribute_group heki_kexec_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* Module lifecycle (modhook.c)                                        */
@@ -114,8 +112,7 @@ unsigned int heki_modhook_tokens(void);
 long heki_modhook_kept_pages(void);
 void heki_modhook_show(struct seq_file *m);
 void heki_modhook_fail_close(void);
-int heki_modhook_sysfs_init(void);
-void heki_modhook_sysfs_exit(void);
+extern const struct attribute_group heki_modhook_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* CPUs coming online (cpus.c)                                         */
@@ -123,6 +120,7 @@ void heki_modhook_sysfs_exit(void);
 
 int heki_cpus_init(bool lock_regs);
 void heki_cpus_exit(void);
+extern const struct attribute_group heki_cpus_sysfs_group;
 bool heki_cpus_is_locked(unsigned int cpu);
 void heki_cpus_set_locked(unsigned int cpu);
 

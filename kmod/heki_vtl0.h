@@ -319,10 +319,8 @@ void heki_debugfs_exit(void);
 
 struct attribute_group;
 
-int heki_sysfs_init(void);
+int heki_sysfs_init(const struct attribute_group **groups);
 void heki_sysfs_exit(void);
-int heki_sysfs_add_group(const struct attribute_group *grp);
-void heki_sysfs_remove_group(const struct attribute_group *grp);
 
 /*
  * HEKI_SYSFS_ATTR(prefix, name, fmt, args...) - a read-only attribute

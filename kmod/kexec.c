@@ -635,34 +635,11 @@ static struct attribute *heki_kexec_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group heki_kexec_group = {
+/* /sys/kernel/heki/kexec/, added by heki_sysfs_init() (main.c). */
+const struct attribute_group heki_kexec_sysfs_group = {
 	.name = "kexec",
 	.attrs = heki_kexec_attrs,
 };
-static bool heki_kexec_group_added;
-
-/**
- * heki_kexec_sysfs_init() - add /sys/kernel/heki/kexec/
- *
- * Return: 0 or the sysfs error.
- */
-int heki_kexec_sysfs_init(void)
-{
-	int ret = heki_sysfs_add_group(&heki_kexec_group);
-
-	heki_kexec_group_added = !ret;
-	return ret;
-}
-
-/**
- * heki_kexec_sysfs_exit() - remove /sys/kernel/heki/kexec/
- */
-void heki_kexec_sysfs_exit(void)
-{
-	if (heki_kexec_group_added)
-		heki_sysfs_remove_group(&heki_kexec_group);
-	heki_kexec_group_added = false;
-}
 
 /**
  * heki_kexec_live_copies() - kimage and kernel-file copies held

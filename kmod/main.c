@@ -198,7 +198,16 @@ static struct attribute *heki_main_attrs[] = {
 static const struct attribute_group heki_main_group = {
 	.attrs = heki_main_attrs,
 };
-static bool heki_main_group_added;
+
+/* Everything under /sys/kernel/heki/ besides transport and calls/. */
+static const struct attribute_group *heki_main_sysfs_groups[] = {
+	&heki_main_group,
+	&heki_boot_sysfs_group,
+	&heki_modhook_sysfs_group,
+	&heki_kexec_sysfs_group,
+	&heki_cpus_sysfs_group,
+	NULL,
+};
 
 /* ------------------------------------------------------------------ */
 /* debugfs (optional)                                                  */
@@ -307,12 +316,6 @@ static void heki_main_teardown(void)
 	/* debugfs reads transport state: it goes first. */
 	heki_debugfs_exit();
 	heki_transport_exit();
-	heki_kexec_sysfs_exit();
-	heki_modhook_sysfs_exit();
-	heki_boot_sysfs_exit();
-	if (heki_main_group_added)
-		heki_sysfs_remove_group(&heki_main_group);
-	heki_main_group_added = false;
 	heki_sysfs_exit();
 }
 
@@ -337,21 +340,9 @@ static int __init heki_vtl0_init(void)
 		return -EINVAL;
 	}
 
-	ret = heki_sysfs_init();
+	ret = heki_sysfs_init(heki_main_sysfs_groups);
 	if (ret) {
 		pr_err("cannot create /sys/kernel/heki (%d)\n", ret);
-		return ret;
-	}
-	ret = heki_sysfs_add_group(&heki_main_group);
-	heki_main_group_added = !ret;
-	if (!ret)
-		ret = heki_boot_sysfs_init();
-	if (!ret)
-		ret = heki_modhook_sysfs_init();
-	if (!ret)
-		ret = heki_kexec_sysfs_init();
-	if (ret) {
-		heki_main_teardown();
 		return ret;
 	}
 	/* debugfs is optional: everything it shows is in sysfs as well. */

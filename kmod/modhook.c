@@ -555,34 +555,11 @@ static struct attribute *heki_modhook_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group heki_modhook_group = {
+/* /sys/kernel/heki/modules/, added by heki_sysfs_init() (main.c). */
+const struct attribute_group heki_modhook_sysfs_group = {
 	.name = "modules",
 	.attrs = heki_modhook_attrs,
 };
-static bool heki_modhook_group_added;
-
-/**
- * heki_modhook_sysfs_init() - add /sys/kernel/heki/modules/
- *
- * Return: 0 or the sysfs error.
- */
-int heki_modhook_sysfs_init(void)
-{
-	int ret = heki_sysfs_add_group(&heki_modhook_group);
-
-	heki_modhook_group_added = !ret;
-	return ret;
-}
-
-/**
- * heki_modhook_sysfs_exit() - remove /sys/kernel/heki/modules/
- */
-void heki_modhook_sysfs_exit(void)
-{
-	if (heki_modhook_group_added)
-		heki_sysfs_remove_group(&heki_modhook_group);
-	heki_modhook_group_added = false;
-}
 
 /**
  * heki_modhook_kept_pages() - frames kept because VTL1 still protects them

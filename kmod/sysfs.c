@@ -11,9 +11,9 @@
  *                          malformed (R8 the ABI does not define),
  *                          refused (not sent), last (last kernel result)
  *
- * The policy files add their own groups with heki_sysfs_add_group(): the
- * fail-closed state (main.c), boot/ (boot.c), modules/ (modhook.c),
- * kexec/ (kexec.c), cpus/ (cpus.c). The kernel log and the tracepoint
+ * The caller (main.c) adds the policy files' groups: the fail-closed state
+ * (main.c), boot/ (boot.c), modules/ (modhook.c), kexec/ (kexec.c), cpus/
+ * (cpus.c). The kernel log and the tracepoint
  * heki:heki_vtl_call report the same events as they happen.
  */
 #define pr_fmt(fmt) "heki_vtl0: " fmt
@@ -29,6 +29,8 @@ static struct kobject *heki_sysfs_root;
 static struct kobject *heki_sysfs_calls;
 static struct kobject **heki_sysfs_slots;
 static unsigned int heki_sysfs_nslots;
+/* The groups heki_sysfs_init() added, NULL before. */
+static const struct attribute_group **heki_sysfs_groups;
 
 static ssize_t transport_show(struct kobject *kobj, struct kobj_attribute *a,
 			      char *buf)
@@ -140,12 +142,16 @@ static int heki_sysfs_add_calls(void)
 }
 
 /**
- * heki_sysfs_init() - create /sys/kernel/heki/ with transport and calls/
+ * heki_sysfs_init() - create /sys/kernel/heki/ with transport, calls/ and
+ * the caller's groups
+ * @groups: NULL-terminated attribute groups; a named group is a
+ *	subdirectory. They stay until heki_sysfs_exit().
  *
  * Return: 0, -EEXIST when the directory exists already (another heki
- * module is loaded), or -ENOMEM; nothing is left behind on failure.
+ * module is loaded), -ENOMEM or the error of sysfs_create_groups();
+ * nothing is left behind on failure.
  */
-int heki_sysfs_init(void)
+int heki_sysfs_init(const struct attribute_group **groups)
 {
 	int ret;
 
@@ -155,6 +161,10 @@ int heki_sysfs_init(void)
 	ret = sysfs_create_file(heki_sysfs_root, &heki_sysfs_transport.attr);
 	if (!ret)
 		ret = heki_sysfs_add_calls();
+	if (!ret)
+		ret = sysfs_create_groups(heki_sysfs_root, groups);
+	if (!ret)
+		heki_sysfs_groups = groups;
 	if (ret)
 		heki_sysfs_exit();
 	return ret;
@@ -162,40 +172,16 @@ int heki_sysfs_init(void)
 
 /**
  * heki_sysfs_exit() - remove /sys/kernel/heki/ (safe if absent)
- *
- * The groups added with heki_sysfs_add_group() must be removed first.
  */
 void heki_sysfs_exit(void)
 {
 	if (!heki_sysfs_root)
 		return;
+	if (heki_sysfs_groups)
+		sysfs_remove_groups(heki_sysfs_root, heki_sysfs_groups);
+	heki_sysfs_groups = NULL;
 	heki_sysfs_free_calls();
 	sysfs_remove_file(heki_sysfs_root, &heki_sysfs_transport.attr);
 	kobject_put(heki_sysfs_root);
 	heki_sysfs_root = NULL;
-}
-
-/**
- * heki_sysfs_add_group() - add read-only attributes under /sys/kernel/heki/
- * @grp: the group; a named group is a subdirectory
- *
- * Return: 0 or the error of sysfs_create_group() (-ENODEV before
- * heki_sysfs_init()).
- */
-int heki_sysfs_add_group(const struct attribute_group *grp)
-{
-	if (!heki_sysfs_root)
-		return -ENODEV;
-	return sysfs_create_group(heki_sysfs_root, grp);
-}
-
-/**
- * heki_sysfs_remove_group() - remove a group added by heki_sysfs_add_group()
- * @grp: the group; only one that was added (sysfs warns about a named
- *	group it cannot find)
- */
-void heki_sysfs_remove_group(const struct attribute_group *grp)
-{
-	if (heki_sysfs_root)
-		sysfs_remove_group(heki_sysfs_root, grp);
 }
