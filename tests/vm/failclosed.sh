@@ -24,17 +24,15 @@
 # (the sum over the boots).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KO=${FAILCLOSED_KO:-kmod/heki_vtl0_test.ko}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/failclosed.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
-fail_setup() {
-	echo "# failclosed setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+fail_setup() { ktap_bail "failclosed setup: $*"; }
 
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
@@ -48,7 +46,6 @@ vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-passed=0 failed=0
 for boot in "1:" "2:debugfs=off maxcpus=1" "3:"; do
 	n=${boot%%:*} append=${boot#*:}
 	case " ${FC_BOOTS:-1 2 3} " in *" $n "*) ;; *) continue ;; esac
@@ -61,17 +58,9 @@ for boot in "1:" "2:debugfs=off maxcpus=1" "3:"; do
 	[ "$n" = 2 ] || args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
 	[ -z "$append" ] || args+=(-a "$append")
 	echo "# --- boot $n${append:+ ($append)}"
-	out=$(scripts/vm-run.sh "${args[@]}" tests/vm/failclosed-guest.sh 2>&1)
-	echo "$out" | sed '$d'
+	scripts/vm-run.sh "${args[@]}" tests/vm/failclosed-guest.sh >"$OUT/boot-$n.out" 2>&1
+	grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/boot-$n.out"
 	cp "$OUT/failclosed-$n.log" "build/vm/failclosed-$n.log" 2>/dev/null || true
-	last=$(echo "$out" | tail -n 1)
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "# boot $n: no result line"
-		failed=$((failed + 1))
-	fi
+	ktap_merge "$OUT/boot-$n.out" "boot $n"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ktap_done
