@@ -300,7 +300,12 @@
 	X(PE_OPT_HEADER_SIZE_MISMATCH, HEKI_ELIBBAD, "PE SizeOfOptionalHeader is not 112 + 8 x NumberOfRvaAndSizes (Linux reads the section table right after the data directories)") \
 	X(VTL0_WRITE_PROTECTED, HEKI_EACCES, "VTL1 would write a frame an owner protects (kernel, module, kernel data, kexec, ring buffer) without that owner's patch site") \
 	X(VTL0_WRITE_OUTSIDE_SITE, HEKI_EACCES, "text patch write reaches a byte that is not one of its site's bytes") \
-	X(VTL0_WRITE_INVALID, HEKI_EINVAL, "write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes")
+	X(VTL0_WRITE_INVALID, HEKI_EINVAL, "write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes") \
+	X(PATCH_INFO_NOT_JUMP, HEKI_EINVAL, "kernel patch-info entry is not a 2-byte jmp8 or 5-byte jmp32, the jump form of a jump-label site") \
+	X(PATCH_NOT_A_SITE, HEKI_EINVAL, "module patch record names no jump-label site of the verified module ELF, or a form that site cannot take") \
+	X(PATCH_SITE_OVERLAP, HEKI_EEXIST, "patch site shares bytes with another registered site") \
+	X(PATCH_SITE_NOT_HELD, HEKI_EACCES, "patch site's frames are not held kernel-executable by the site's owner") \
+	X(TEXT_PATCH_STEP_INVALID, HEKI_EACCES, "text patch is not a text_poke_bp step from the bytes now at the site")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -50,38 +50,59 @@ struct vtl1_prot_map {
 	__u32 n;
 };
 
+/* Most legal encodings of one patch site (a jump label: NOP and jmp). */
+#define VTL1_PATCH_MAX_FORMS	2
+
 /**
- * struct vtl1_patch_site - a precomputed text patch PatchText may apply
- * @patch: the patch (validated copy)
+ * struct vtl1_patch_site - a text-patch site and the encodings it may hold
+ * @loc: where the site is: pa[0] (byte 0), pa[1] (the page holding the
+ *	rest when the site crosses a page, else 0) and size (2 or 5), with
+ *	heki_patch_validate()'s rules; @loc.code is unused (zero)
+ * @nforms: legal encodings in @form (1 or 2)
+ * @form: the legal encodings, @loc.size bytes each: the NOP of that size
+ *	and the jmp to the jump label's target (when a jmp of that size
+ *	reaches it); derived by VTL1 from the verified module ELF, or from
+ *	the kernel's patch info received before end of boot
+ * @pad: zero
  * @token: owning module token, or -1 for the kernel
  * @init: the site lies in the module's init text
- * @pad: zero
+ * @pad2: zero
  */
 struct vtl1_patch_site {
-	struct heki_patch patch;
+	struct heki_patch loc;
+	__u8 nforms;
+	__u8 form[VTL1_PATCH_MAX_FORMS][POKE_MAX_OPCODE_SIZE];
+	__u8 pad[5];
 	__s64 token;
 	__u32 init;
-	__u32 pad;
+	__u32 pad2;
 };
 
 /**
- * struct vtl1_patch_key - lookup key of a patch site
- * @pa: physical address of the first byte a text_poke_bp step writes
+ * struct vtl1_patch_key - one page-contiguous piece of a site
+ * @pa: physical address of the piece's first byte
  * @idx: index into the site array
- * @offset: 0 (steps 1 and 3 write byte 0) or 1 (step 2 writes bytes 1..)
+ * @first: index, inside the site, of the piece's first byte
+ * @len: bytes in the piece (1..POKE_MAX_OPCODE_SIZE)
+ * @pad: zero
+ *
+ * A site within one page is one piece; a site crossing a page is two.
+ * Pieces of all sites never share a byte (vtl1_patches_stage()).
  */
 struct vtl1_patch_key {
 	__u64 pa;
 	__u32 idx;
-	__u32 offset;
+	__u8 first;
+	__u8 len;
+	__u8 pad[2];
 };
 
 /**
- * struct vtl1_patches - precomputed patch sites and their sorted keys
+ * struct vtl1_patches - the patch sites and their sorted pieces
  * @site: sites (unordered)
- * @key: two keys per site, sorted by pa
+ * @key: one or two pieces per site, sorted by pa
  * @n: sites in use
- * @nk: keys in use
+ * @nk: pieces in use
  */
 struct vtl1_patches {
 	struct vtl1_patch_site *site;

@@ -1,17 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * patchsites.c - the table of precomputed text patches.
+ * patchsites.c - the table of text-patch sites.
  *
- * Every site has one key per text_poke_bp step address: byte 0 (steps 1
- * and 3) and byte 1 (step 2, for sites longer than one byte), in one
- * sorted array. LoadKData (kernel sites) and ValidateModule (module sites)
- * stage a batch and commit it with their other state; FreeModuleInit and
- * UnloadModule drop a module's sites. PatchText (mem/patch_text.c) looks
- * requests up here.
+ * A site is a jump label: 2 or 5 bytes that may hold exactly the NOP of
+ * that size or the jmp to the label's target (arch/x86/kernel/
+ * jump_label.c writes nothing else). Its location and encodings come from
+ * an authenticated source only: ValidateModule derives module sites from
+ * the verified ELF's __jump_table after relocation (module/), LoadKData
+ * takes the kernel's sites from the patch info VTL0 sends before end of
+ * boot (kdata/). Bytes VTL0 sends later never add a site or a form.
+ *
+ * The table keeps each site's pieces (one per page it touches) sorted by
+ * physical address; pieces never share a byte, so an address names at
+ * most one byte of one site. LoadKData and ValidateModule stage a batch
+ * and commit it with their other state; FreeModuleInit and UnloadModule
+ * drop a module's sites. PatchText (mem/patch_text.c) looks requests up
+ * here.
  */
 #include "patchdesc.h"
 #include "patchsites.h"
 #include "sort.h"
+
+/* Linux x86-64 x86_nops[2] and x86_nops[5] (arch/x86/include/asm/nops.h). */
+static const __u8 nop2[HEKI_PATCH_JMP8_SIZE] = { 0x66, 0x90 };
+static const __u8 nop5[HEKI_PATCH_JMP32_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+/**
+ * vtl1_patch_nop() - the NOP the kernel writes into a jump label site
+ * @size: the site's size
+ *
+ * Return: the 2- or 5-byte NOP, NULL for any other size.
+ */
+const __u8 *vtl1_patch_nop(__u32 size)
+{
+	if (size == HEKI_PATCH_JMP8_SIZE)
+		return nop2;
+	if (size == HEKI_PATCH_JMP32_SIZE)
+		return nop5;
+	return NULL;
+}
 
 /* Physical address of byte @i of a (validated) patch. */
 __u64 vtl1_patch_byte_pa(const struct heki_patch *p, __u32 i)
@@ -32,8 +59,8 @@ int vtl1_patch_site_covers(const struct vtl1_patch_site *s, __u64 pa)
 {
 	__u32 i;
 
-	for (i = 0; i < s->patch.size; i++)
-		if (vtl1_patch_byte_pa(&s->patch, i) == pa)
+	for (i = 0; i < s->loc.size; i++)
+		if (vtl1_patch_byte_pa(&s->loc, i) == pa)
 			return 1;
 	return 0;
 }
@@ -52,35 +79,112 @@ void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
 	*id = s->token < 0 ? 0 : s->token;
 }
 
+/**
+ * vtl1_patch_jump_site() - fill a jump label site
+ * @s: the site to fill
+ * @loc: where it is (pa[0], pa[1], size; code ignored)
+ * @jmp: its jmp encoding (@loc->size bytes: eb rel8 or e9 rel32), or NULL
+ *	when no jmp of that size reaches the target (the NOP is then the
+ *	only form)
+ * @token: owning module token, -1 for the kernel
+ * @init: the site lies in init text
+ *
+ * Return: 0; heki_patch_validate()'s code for a malformed @loc;
+ * -HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP if the size is not 2 or 5 or @jmp is
+ * not a jmp8 / jmp32.
+ */
+int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc,
+			 const __u8 *jmp, __s64 token, __u32 init)
+{
+	const __u8 *nop = vtl1_patch_nop(loc->size);
+	int ret = heki_patch_validate(loc);
+
+	if (ret)
+		return ret;
+	if (!nop || (jmp && jmp[0] != (loc->size == HEKI_PATCH_JMP8_SIZE ?
+				       0xeb : 0xe9)))
+		return -HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP;
+	memset(s, 0, sizeof(*s));
+	s->loc.pa[0] = loc->pa[0];
+	s->loc.pa[1] = loc->pa[1];
+	s->loc.size = loc->size;
+	memcpy(s->form[0], nop, loc->size);
+	s->nforms = 1;
+	if (jmp) {
+		memcpy(s->form[1], jmp, loc->size);
+		s->nforms = 2;
+	}
+	s->token = token;
+	s->init = init;
+	return 0;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	const struct vtl1_patch_key *x = a, *y = b;
 
 	if (x->pa != y->pa)
 		return x->pa < y->pa ? -1 : 1;
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
 	return 0;
 }
 
-/* Write the keys of sites[0..n) into @key; returns the number written. */
+/* Write the pieces of sites[0..n) into @key, sorted; returns how many. */
 static __u32 build_keys(const struct vtl1_patch_site *site, __u32 n,
 			struct vtl1_patch_key *key)
 {
 	__u32 i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		key[k].pa = site[i].patch.pa[0];
+		const struct heki_patch *p = &site[i].loc;
+		__u32 first = heki_patch_first_page_len(p);
+
+		key[k].pa = p->pa[0];
 		key[k].idx = i;
-		key[k++].offset = 0;
-		if (site[i].patch.size > 1) {
-			key[k].pa = vtl1_patch_byte_pa(&site[i].patch, 1);
+		key[k].first = 0;
+		key[k++].len = (__u8)first;
+		if (first < p->size) {
+			key[k].pa = p->pa[1];
 			key[k].idx = i;
-			key[k++].offset = 1;
+			key[k].first = (__u8)first;
+			key[k++].len = (__u8)(p->size - first);
 		}
 	}
 	vtl1_sort(key, k, sizeof(*key), key_cmp);
 	return k;
+}
+
+/**
+ * vtl1_patch_find() - the site holding a byte
+ * @t: the table
+ * @pa: physical address of the byte
+ * @byte: set to the byte's index inside the site
+ *
+ * Return: the site, or NULL if no site holds @pa.
+ */
+const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
+					      __u64 pa, __u32 *byte)
+{
+	__u32 lo = 0, hi = t->nk;
+	const struct vtl1_patch_key *k;
+
+	/* First piece starting above @pa; the one before may hold it. */
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (t->key[mid].pa <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	k = &t->key[lo - 1];
+	if (pa - k->pa >= k->len)
+		return NULL;
+	*byte = k->first + (__u32)(pa - k->pa);
+	return &t->site[k->idx];
 }
 
 /* Room for @cap sites, at most HEKI_VTL1_MAX_PATCH_SITES. */
@@ -97,23 +201,20 @@ int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 	return 0;
 }
 
+/* @s: filled by vtl1_patch_jump_site(). */
 int vtl1_patch_batch_add(struct vtl1_patch_batch *b,
-			 const struct heki_patch *p, __s64 token, __u32 init)
+			 const struct vtl1_patch_site *s)
 {
-	struct vtl1_patch_site *s;
-
 	if (b->n >= b->cap)
 		return -HEKI_VSM_ERR_PATCH_TABLE_FULL;
-	s = &b->site[b->n++];
-	s->patch = *p;
-	s->token = token;
-	s->init = init;
+	b->site[b->n++] = *s;
 	return 0;
 }
 
 /*
  * Build the table as it will be after the batch, so that committing
- * cannot fail. Two sites may not start at the same byte.
+ * cannot fail. No two sites may share a byte: the same first byte is
+ * PATCH_DUPLICATE, any other shared byte PATCH_SITE_OVERLAP.
  */
 int vtl1_patches_stage(struct heki_vtl1 *v, struct vtl1_patch_batch *b)
 {
@@ -136,10 +237,15 @@ int vtl1_patches_stage(struct heki_vtl1 *v, struct vtl1_patch_batch *b)
 	st->n = (__u32)n;
 	nk = build_keys(st->site, st->n, st->key);
 	st->nk = nk;
-	for (i = 1; i < nk; i++)
-		if (st->key[i].pa == st->key[i - 1].pa &&
-		    st->key[i].offset == 0 && st->key[i - 1].offset == 0)
-			return -HEKI_VSM_ERR_PATCH_DUPLICATE;
+	for (i = 1; i < nk; i++) {
+		const struct vtl1_patch_key *a = &st->key[i - 1], *k = &st->key[i];
+
+		if (k->pa - a->pa >= a->len)
+			continue;
+		return k->pa == a->pa && !a->first && !k->first ?
+		       -HEKI_VSM_ERR_PATCH_DUPLICATE :
+		       -HEKI_VSM_ERR_PATCH_SITE_OVERLAP;
+	}
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * patchsites.h - the table of precomputed text patches PatchText checks
- * against (filled by LoadKData and ValidateModule).
+ * patchsites.h - the table of text-patch sites PatchText may write: where
+ * each site is, whose it is, and the encodings it may hold (filled by
+ * LoadKData for the kernel and ValidateModule for modules).
  */
 #ifndef HEKI_VTL1_PATCHSITES_H
 #define HEKI_VTL1_PATCHSITES_H
@@ -25,7 +26,7 @@ struct vtl1_patch_batch {
 int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 			  __u64 cap);
 int vtl1_patch_batch_add(struct vtl1_patch_batch *b,
-			 const struct heki_patch *p, __s64 token, __u32 init);
+			 const struct vtl1_patch_site *s);
 int vtl1_patches_stage(struct heki_vtl1 *v, struct vtl1_patch_batch *b);
 void vtl1_patches_commit(struct heki_vtl1 *v, struct vtl1_patch_batch *b);
 void vtl1_patch_batch_free(struct heki_vtl1 *v, struct vtl1_patch_batch *b);
@@ -35,5 +36,10 @@ __u64 vtl1_patch_byte_pa(const struct heki_patch *p, __u32 i);
 int vtl1_patch_site_covers(const struct vtl1_patch_site *s, __u64 pa);
 void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
 			   __s64 *id);
+const __u8 *vtl1_patch_nop(__u32 size);
+int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc,
+			 const __u8 *jmp, __s64 token, __u32 init);
+const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
+					      __u64 pa, __u32 *byte);
 
 #endif /* HEKI_VTL1_PATCHSITES_H */

@@ -38,10 +38,17 @@ struct kdata {
 	struct prot_txn t;
 };
 
+/*
+ * A kernel site comes from the patch info VTL0 sends before end of boot:
+ * its jmp (the record's code, a jmp8 or jmp32) and the NOP of that size.
+ */
 static int kernel_patch(void *arg, const struct heki_patch_info *info,
 			const struct heki_patch *p)
 {
-	return vtl1_patch_batch_add(arg, p, -1, 0);
+	struct vtl1_patch_site s;
+	int ret = vtl1_patch_jump_site(&s, p, p->code, -1, 0);
+
+	return ret ? ret : vtl1_patch_batch_add(arg, &s);
 }
 
 static void kdata_free(struct heki_vtl1 *v, struct kdata *k)

@@ -1,65 +1,142 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * patch_text.c - PatchText.
+ * patch_text.c - PatchText: one text_poke_bp step at a registered site.
  *
- * A request is accepted only if every byte it writes lands at the physical
- * address of the matching byte of a registered site (core/patchsites.c),
- * with that site's bytes (or INT3 on byte 0, or the same-size NOP for
- * jumps).
+ * The request VTL0 sends (struct heki_patch) only selects: the site
+ * (core/patchsites.c, derived from authenticated sources) and which of
+ * its encodings the step writes. A site of n bytes with encodings A and B
+ * may only move along the kernel's own text_poke_bp() sequence:
+ *
+ *   X  --int3 at byte 0-->  [cc X1..]  --bytes 1..n-1 of Y-->  [cc Y1..]
+ *      --byte 0 of Y-->  Y              (X, Y each A or B)
+ *
+ * so each step is checked against the bytes the site holds now, read from
+ * VTL0 memory. The site's frames must still be held kernel-executable by
+ * its owner (the kernel, or the module whose memory it is): a site never
+ * outlives the memory it belongs to, and never writes into memory another
+ * owner holds.
  */
 #include "core/core.h"
 #include "mem.h"
 
-/* Linux x86 NOPs of 1..5 bytes (arch/x86/include/asm/nops.h, 64-bit). */
-static const __u8 vtl1_nops[POKE_MAX_OPCODE_SIZE + 1][POKE_MAX_OPCODE_SIZE] = {
-	[1] = { 0x90 },
-	[2] = { 0x66, 0x90 },
-	[3] = { 0x0f, 0x1f, 0x00 },
-	[4] = { 0x0f, 0x1f, 0x40, 0x00 },
-	[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+/* Which text_poke_bp step a request is. */
+enum step {
+	STEP_INT3,	/* int3 at byte 0 */
+	STEP_TAIL,	/* bytes 1..n-1 */
+	STEP_HEAD,	/* byte 0 of the new encoding */
 };
 
-/* Whether request @r matches site @s written from byte @off on. */
-static int request_matches(const struct heki_patch *r,
-			   const struct heki_patch *s, __u32 off)
+/*
+ * Every frame the site touches is held by the site's owner with kernel
+ * execute: the kernel's ProtectMemory text, or the module's text.
+ */
+static int site_held(const struct heki_vtl1 *v, const struct vtl1_patch_site *s)
 {
-	const __u8 *nop = vtl1_nops[s->size];
-	int jump = s->size == HEKI_PATCH_JMP8_SIZE ||
-		   s->size == HEKI_PATCH_JMP32_SIZE;
+	__u64 pa[2] = { s->loc.pa[0], s->loc.pa[1] };
+	__u8 owner = s->token < 0 ? HEKI_VTL1_OWNER_KERNEL :
+				    HEKI_VTL1_OWNER_MODULE;
+	__s64 id = s->token < 0 ? 0 : s->token;
 	__u32 i;
 
-	if (off == 0 && r->size != 1)
-		return 0;
-	if (off == 1 && r->size != s->size - 1)
-		return 0;
+	for (i = 0; i < 2 && pa[i]; i++) {
+		const struct vtl1_prot_ent *e =
+			prot_map_find(&v->map, pa[i] >> HEKI_PAGE_SHIFT);
+
+		if (!e || e->owner != owner || e->id != id ||
+		    !(e->prot & hv_page_prot_raw(HV_PAGE_KERNEL_EXECUTABLE)))
+			return -HEKI_VSM_ERR_PATCH_SITE_NOT_HELD;
+	}
+	return 0;
+}
+
+/* Does some encoding of @s hold @len bytes equal to @b from byte @from? */
+static int some_form(const struct vtl1_patch_site *s, const __u8 *b,
+		     __u32 from, __u32 len)
+{
+	__u32 f;
+
+	for (f = 0; f < s->nforms; f++)
+		if (!memcmp(s->form[f] + from, b, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * The request's shape: a step of @s starting at byte @byte, every byte at
+ * the site's own physical address, bytes from one of its encodings.
+ * Returns the step, or a negative error.
+ */
+static int request_step(const struct heki_patch *r,
+			const struct vtl1_patch_site *s, __u32 byte)
+{
+	__u32 i;
+
+	if (byte == 0 ? r->size != 1 : r->size != s->loc.size - 1)
+		return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
 	for (i = 0; i < r->size; i++)
-		if (vtl1_patch_byte_pa(r, i) != vtl1_patch_byte_pa(s, off + i))
-			return 0;
-	if (off == 0 && r->code[0] == HEKI_PATCH_INT3_OPCODE)
-		return 1;
-	if (!memcmp(r->code, s->code + off, r->size))
-		return 1;
-	return jump && !memcmp(r->code, nop + off, r->size);
+		if (vtl1_patch_byte_pa(r, i) !=
+		    vtl1_patch_byte_pa(&s->loc, byte + i))
+			return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
+	if (byte == 0 && r->code[0] == HEKI_PATCH_INT3_OPCODE)
+		return STEP_INT3;
+	if (!some_form(s, r->code, byte, r->size))
+		return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
+	return byte == 0 ? STEP_HEAD : STEP_TAIL;
+}
+
+/*
+ * Is the step legal from the bytes @cur the site holds now? int3 only on
+ * a whole encoding; the tail only behind the int3; the head only where
+ * the int3 and the tail of that same encoding are.
+ */
+static int step_legal(const struct vtl1_patch_site *s, int step,
+		      const __u8 *code, const __u8 *cur)
+{
+	__u32 n = s->loc.size, f;
+
+	if (step == STEP_INT3)
+		return some_form(s, cur, 0, n);
+	if (cur[0] != HEKI_PATCH_INT3_OPCODE)
+		return 0;
+	if (step == STEP_TAIL)
+		return some_form(s, cur + 1, 1, n - 1);
+	for (f = 0; f < s->nforms; f++)
+		if (s->form[f][0] == code[0] &&
+		    !memcmp(s->form[f] + 1, cur + 1, n - 1))
+			return 1;
+	return 0;
+}
+
+/* Read the @size bytes the site holds now. */
+static int site_bytes(struct heki_vtl1 *v, const struct vtl1_patch_site *s,
+		      __u8 *cur)
+{
+	__u32 first = heki_patch_first_page_len(&s->loc);
+	int ret = vtl1_copy_from(v, cur, s->loc.pa[0], first);
+
+	if (!ret && first < s->loc.size)
+		ret = vtl1_copy_from(v, cur + first, s->loc.pa[1],
+				     s->loc.size - first);
+	return ret;
 }
 
 /*
  * PatchText(pa0, pa1): fetch the 24-byte descriptor (split over two pages
- * when pa0 is near a page end), validate it on every path, find the site
- * whose byte 0 or byte 1 it targets, check the step, and write exactly
- * size bytes: the part in pa0's page at pa0, the rest at pa1, through the
- * write gate (core/vtl0_write.c) with the matched site as authority.
+ * when pa0 is near a page end), validate it, find the site holding its
+ * first byte, check the step against the site's encodings, its owner's
+ * hold on the frames and the bytes there now, and write exactly size
+ * bytes through the write gate: the part in pa0's page at pa0, the rest
+ * at pa1.
  */
 __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
-	const struct vtl1_patches *t = &v->patches;
-	const struct vtl1_patch_site *site = NULL;
+	const struct vtl1_patch_site *s;
+	__u8 raw[sizeof(struct heki_patch)], cur[POKE_MAX_OPCODE_SIZE];
 	struct vtl1_vtl0_write_part part[2];
 	struct heki_patch req;
-	__u8 raw[sizeof(req)];
+	__u32 first, byte, nparts = 1;
 	__u64 room;
-	__u32 first, lo, hi, k, nk;
-	int ret, found = 0;
-	__u32 nparts = 1;
+	int ret, step;
 
 	if (!vtl1_pa_valid(a0) || !vtl1_pa_valid(a1))
 		return -HEKI_VSM_ERR_INVALID_PHYSICAL_ADDRESS;
@@ -80,28 +157,24 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (ret)
 		return ret;
 
-	/* First key with pa >= req.pa[0]. */
-	nk = t->nk;
-	lo = 0;
-	hi = nk;
-	while (lo < hi) {
-		__u32 mid = lo + (hi - lo) / 2;
+	s = vtl1_patch_find(&v->patches, req.pa[0], &byte);
+	if (!s || byte > 1)
+		return -HEKI_VSM_ERR_PRECOMPUTED_PATCH_NOT_FOUND;
+	step = request_step(&req, s, byte);
+	if (step < 0)
+		return step;
+	ret = site_held(v, s);
+	if (!ret)
+		ret = site_bytes(v, s, cur);
+	if (ret)
+		return ret;
+	if (!step_legal(s, step, req.code, cur))
+		return -HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID;
 
-		if (t->key[mid].pa < req.pa[0])
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (k = lo; k < nk && t->key[k].pa == req.pa[0]; k++) {
-		site = &t->site[t->key[k].idx];
-		found = 1;
-		if (request_matches(&req, &site->patch, t->key[k].offset))
-			goto apply;
-	}
-	return found ? -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS :
-		       -HEKI_VSM_ERR_PRECOMPUTED_PATCH_NOT_FOUND;
-apply:
-	/* Through the gate, with the site as the authority for its bytes. */
+	/*
+	 * Through the write gate (core/vtl0_write.c) with the site as the
+	 * authority for its bytes; a failing second piece is undone there.
+	 */
 	first = heki_patch_first_page_len(&req);
 	part[0].pa = req.pa[0];
 	part[0].src = req.code;
@@ -112,5 +185,5 @@ apply:
 		part[1].len = req.size - first;
 		nparts = 2;
 	}
-	return vtl1_vtl0_write(v, part, nparts, site);
+	return vtl1_vtl0_write(v, part, nparts, s);
 }

@@ -74,47 +74,185 @@ static hv_page_prot_t released_prot(void)
 }
 
 /**
- * struct modpatch_ctx - state of the module patch-info walk
- * @m: the module being validated
- * @b: staged patch sites
+ * struct text_map - VA -> PA of a module's text and init text
+ * @r: the TEXT and INIT_TEXT ranges of the chain, sorted by VA
+ * @n: entries in @r
  */
-struct modpatch_ctx {
-	const struct vtl1_module *m;
-	struct vtl1_patch_batch *b;
+struct text_map {
+	struct heki_range *r;
+	__u32 n;
 };
 
-/* The module range of type TEXT or INIT_TEXT holding @pa, or NULL. */
-static const struct vtl1_mod_range *text_range(const struct vtl1_module *m,
-					       __u64 pa)
+static int range_va_cmp(const void *a, const void *b)
 {
-	__u64 pfn = pa >> HEKI_PAGE_SHIFT;
-	__u32 i;
+	const struct heki_range *x = a, *y = b;
 
-	for (i = 0; i < m->nr; i++) {
-		const struct vtl1_mod_range *r = &m->r[i];
-
-		if (r->type != HEKI_MOD_MEM_TEXT_VALUE &&
-		    r->type != HEKI_MOD_MEM_INIT_TEXT_VALUE)
-			continue;
-		if (pfn >= r->pfn && pfn - r->pfn < r->npages)
-			return r;
-	}
-	return NULL;
+	if (x->va != y->va)
+		return x->va < y->va ? -1 : 1;
+	return 0;
 }
 
-/* Every byte of a module patch must be in the module's text. */
-static int module_patch(void *arg, const struct heki_patch_info *info,
-			const struct heki_patch *p)
+static int text_map_init(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			 struct text_map *tm)
 {
-	struct modpatch_ctx *c = arg;
-	const struct vtl1_mod_range *first, *last;
+	__u32 i;
 
-	first = text_range(c->m, p->pa[0]);
-	last = text_range(c->m, vtl1_patch_byte_pa(p, p->size - 1));
-	if (!first || !last || first->type != last->type)
-		return -HEKI_VSM_ERR_PATCH_OUTSIDE_MODULE;
-	return vtl1_patch_batch_add(c->b, p, c->m->token,
-				    first->type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	memset(tm, 0, sizeof(*tm));
+	for (i = 0; i < c->n; i++)
+		if (c->r[i].attributes == HEKI_MOD_MEM_TEXT_VALUE ||
+		    c->r[i].attributes == HEKI_MOD_MEM_INIT_TEXT_VALUE)
+			tm->n++;
+	tm->r = vtl1_alloc_array(v, tm->n ? tm->n : 1, sizeof(*tm->r));
+	if (!tm->r)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	tm->n = 0;
+	for (i = 0; i < c->n; i++)
+		if (c->r[i].attributes == HEKI_MOD_MEM_TEXT_VALUE ||
+		    c->r[i].attributes == HEKI_MOD_MEM_INIT_TEXT_VALUE)
+			tm->r[tm->n++] = c->r[i];
+	vtl1_sort(tm->r, tm->n, sizeof(*tm->r), range_va_cmp);
+	return 0;
+}
+
+/* The frame address of text byte @va of memory type @type, 0 if none. */
+static __u64 text_pa(const struct text_map *tm, __u64 va, __u32 type)
+{
+	__u32 lo = 0, hi = tm->n;
+	const struct heki_range *r;
+
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (tm->r[mid].va <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return 0;
+	r = &tm->r[lo - 1];
+	if (r->attributes != type || va - r->va >= r->epa - r->pa)
+		return 0;
+	return r->pa + (va - r->va);
+}
+
+/**
+ * struct jump_fill - counting, then staging a module's jump label sites
+ * @tm: VA -> PA of its text
+ * @b: the batch (NULL while counting)
+ * @token: the module's token
+ * @n: sites seen
+ */
+struct jump_fill {
+	const struct text_map *tm;
+	struct vtl1_patch_batch *b;
+	__s64 token;
+	__u64 n;
+};
+
+/*
+ * One site the verified ELF names: located through the module's own
+ * ranges (the frames VTL1 protected and compared), with the encodings
+ * the comparison accepted.
+ */
+static int jump_cb(void *arg, const struct heki_modverify_jump *j)
+{
+	struct jump_fill *f = arg;
+	__u32 type = j->mem == HEKI_MODLAYOUT_TEXT ?
+		     HEKI_MOD_MEM_TEXT_VALUE : HEKI_MOD_MEM_INIT_TEXT_VALUE;
+	struct vtl1_patch_site s;
+	struct heki_patch loc;
+	__u64 room;
+	int ret;
+
+	f->n++;
+	if (!f->b)
+		return 0;
+	memset(&loc, 0, sizeof(loc));
+	loc.size = (__u8)j->size;
+	loc.pa[0] = text_pa(f->tm, j->va, type);
+	room = HEKI_PAGE_SIZE - (j->va & HEKI_PAGE_OFFSET_MASK);
+	if (room < j->size)
+		loc.pa[1] = text_pa(f->tm, j->va + room, type);
+	if (!loc.pa[0] || (room < j->size && !loc.pa[1]))
+		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
+	ret = vtl1_patch_jump_site(&s, &loc, j->nforms > 1 ? j->form[1] : NULL,
+				   f->token, type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
+}
+
+/* The module's patch sites, derived from its verified ELF alone. */
+static int derive_sites(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			const struct heki_modverify *mv, __s64 token,
+			struct vtl1_patch_batch *pb)
+{
+	struct jump_fill f = { NULL, NULL, token, 0 };
+	struct text_map tm;
+	int ret;
+
+	ret = heki_modverify_jump_sites(mv, jump_cb, &f);
+	if (!ret)
+		ret = vtl1_patch_batch_init(v, pb, f.n);
+	if (!ret)
+		ret = text_map_init(v, c, &tm);
+	if (ret)
+		return ret;
+	f.tm = &tm;
+	f.b = pb;
+	ret = heki_modverify_jump_sites(mv, jump_cb, &f);
+	vtl1_free(v, tm.r);
+	return ret;
+}
+
+static int site_pa_cmp(const void *a, const void *b)
+{
+	const struct vtl1_patch_site *x = a, *y = b;
+
+	if (x->loc.pa[0] != y->loc.pa[0])
+		return x->loc.pa[0] < y->loc.pa[0] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A patch record VTL0 sent with ValidateModule only selects: it must name
+ * a derived site exactly (first byte, second page, size) with one of that
+ * site's encodings. It never adds a site or a form (the derived sites are
+ * all registered, named or not).
+ */
+static int module_select(void *arg, const struct heki_patch_info *info,
+			 const struct heki_patch *p)
+{
+	const struct vtl1_patch_batch *b = arg;
+	__u32 lo = 0, hi = b->n, f;
+	const struct vtl1_patch_site *s;
+
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (b->site[mid].loc.pa[0] < p->pa[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == b->n)
+		return -HEKI_VSM_ERR_PATCH_NOT_A_SITE;
+	s = &b->site[lo];
+	if (s->loc.pa[0] != p->pa[0] || s->loc.pa[1] != p->pa[1] ||
+	    s->loc.size != p->size)
+		return -HEKI_VSM_ERR_PATCH_NOT_A_SITE;
+	for (f = 0; f < s->nforms; f++)
+		if (!memcmp(s->form[f], p->code, p->size))
+			return 0;
+	return -HEKI_VSM_ERR_PATCH_NOT_A_SITE;
+}
+
+/* Every record of VTL0's patch info names a derived site (@pb sorted here). */
+static int check_selectors(const struct vtl1_buf *pbuf,
+			   struct vtl1_patch_batch *pb)
+{
+	vtl1_sort(pb->site, pb->n, sizeof(*pb->site), site_pa_cmp);
+	return heki_patchinfo_parse(pbuf->data, pbuf->len, module_select, pb,
+				    NULL);
 }
 
 static int range_cmp(const void *a, const void *b)
@@ -360,7 +498,8 @@ static void log_refusal(struct heki_vtl1 *v, __s64 token, int ret,
  * The content check (issue 5): with the module's pages already protected,
  * parse the signed ELF, check VTL0's memory types against the 6.1 layout,
  * copy every compared type once and compare it with the relocated ELF,
- * rewrite sites through heki_rw_check().
+ * rewrite sites through heki_rw_check(); then derive the module's patch
+ * sites (its __jump_table) into @pb.
  */
 /**
  * struct verify_work - verify_content()'s state (heap, not stack)
@@ -378,7 +517,7 @@ struct verify_work {
 
 static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			  const struct vtl1_buf *elf, const struct modmem *mm,
-			  struct vtl1_module *m)
+			  struct vtl1_module *m, struct vtl1_patch_batch *pb)
 {
 	const struct heki_modverify_ops ops = {
 		.alloc = mv_alloc_cb, .free = mv_free_cb, .ctx = v,
@@ -424,6 +563,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		m->text_va = mm->va[HEKI_MODLAYOUT_TEXT];
 		m->text_size = mm->size[HEKI_MODLAYOUT_TEXT];
 		ret = keep_exports(v, &w->mv, m);
+		if (!ret)
+			ret = derive_sites(v, c, &w->mv, m->token, pb);
 	}
 	heki_modverify_free(&w->mv);
 	for (t = 0; t < HEKI_MODLAYOUT_NR_MEM; t++)
@@ -443,13 +584,17 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
  *  5. the module's ranges do not overlap one another (EINVAL), and its
  *     pages are free of VTL1 memory and of anything another owner
  *     protects (EACCES / EBUSY);
- *  6. patch info: every site inside the module's text (EINVAL);
+ *  6. VTL0's patch info well formed (EINVAL);
  *  7. protect the module's pages, then copy the ELF and verify its
  *     signature;
  *  8. with the pages still protected, compare the module's memory with
- *     the relocated signed ELF (verify_content(), modverify.c); on any
- *     refusal the protections are rolled back.
- * Returns the module token (a counter from 0).
+ *     the relocated signed ELF (verify_content(), modverify.c);
+ *  9. the module's patch sites derived from its verified __jump_table;
+ *     each record of VTL0's patch info must name one of them with one of
+ *     its encodings (PATCH_NOT_A_SITE, EINVAL); the sites join the table
+ *     (PATCH_TABLE_FULL, PATCH_DUPLICATE, PATCH_SITE_OVERLAP).
+ * On any refusal from 7 on the protections are rolled back and no site
+ * is left. Returns the module token (a counter from 0).
  */
 static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				     __u64 a2)
@@ -460,7 +605,6 @@ static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	struct vtl1_chain c;
 	struct modmem mm;
 	struct prot_txn t;
-	struct modpatch_ctx pc;
 	__u64 elf_len = 0;
 	__u32 i, nmem = 0;
 	__s64 token;
@@ -553,21 +697,13 @@ static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (ret)
 		goto out;
 
-	/* Patch sites: copied and checked before anything changes. */
+	/* VTL0's patch records: copied and checked before anything changes. */
 	ret = vtl1_gather(v, &c, HEKI_MOD_MEM_PATCH_VALUE,
 			  HEKI_VTL1_MAX_KDATA_SIZE,
 			  -HEKI_VSM_ERR_KDATA_SIZE_EXCEEDED, &pbuf);
-	if (!ret)
-		ret = vtl1_patch_batch_init(v, &pb,
-					    pbuf.len / sizeof(struct heki_patch));
-	if (!ret && pbuf.len) {
-		pc.m = m;
-		pc.b = &pb;
-		ret = heki_patchinfo_parse(pbuf.data, pbuf.len, module_patch,
-					   &pc, NULL);
-	}
-	if (!ret)
-		ret = vtl1_patches_stage(v, &pb);
+	if (!ret && pbuf.len)
+		ret = heki_patchinfo_parse(pbuf.data, pbuf.len, NULL, NULL,
+					   NULL);
 	if (!ret)
 		ret = insert_module(v, m, &grown);
 	if (ret)
@@ -586,7 +722,11 @@ static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = merge_mem(&c, &mm);
 	if (!ret)
-		ret = verify_content(v, &c, &elf, &mm, m);
+		ret = verify_content(v, &c, &elf, &mm, m, &pb);
+	if (!ret && pbuf.len)
+		ret = check_selectors(&pbuf, &pb);
+	if (!ret)
+		ret = vtl1_patches_stage(v, &pb);
 	if (ret) {
 		prot_txn_rollback(v, &t);
 		goto out;

@@ -1076,6 +1076,51 @@ int heki_modverify_exports(const struct heki_modverify *mv,
 }
 
 /**
+ * heki_modverify_jump_sites() - the jump label sites of a verified module
+ * @mv: after a successful heki_modverify_compare()
+ * @fn: called for each __jump_table site in text or init text
+ * @arg: passed to @fn
+ *
+ * The sites are the ones the comparison checked: found from the module's
+ * relocated __jump_table (never from VTL0 memory), sized by the
+ * instruction the ELF holds there, each with the encodings
+ * heki_rw_jump_label_forms() gives; the module's memory held one of them
+ * when it was verified. Sites outside text and init text are skipped
+ * (nothing patches them).
+ *
+ * Return: 0, or the first error of @fn.
+ */
+int heki_modverify_jump_sites(const struct heki_modverify *mv,
+			      heki_modverify_jump_fn fn, void *arg)
+{
+	struct heki_modverify_jump j;
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < mv->nsites; i++) {
+		const struct heki_rw_site *s = &mv->sites[i];
+
+		if (s->kind != HEKI_RW_JUMP_LABEL ||
+		    s->flags & HEKI_RW_SITE_KEY_WORD ||
+		    (s->mem != HEKI_MODLAYOUT_TEXT &&
+		     s->mem != HEKI_MODLAYOUT_INIT_TEXT))
+			continue;
+		memset(&j, 0, sizeof(j));
+		j.va = s->va;
+		j.mem = s->mem;
+		j.size = (__u32)s->len;
+		j.nforms = heki_rw_jump_label_forms(s->va, s->target_va, s->len,
+						    j.form);
+		if (!j.nforms)
+			continue;
+		ret = fn(arg, &j);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * heki_modverify_free() - release everything heki_modverify_*() allocated
  * @mv: state (may be partially initialised; zeroed afterwards)
  */

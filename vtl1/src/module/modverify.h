@@ -152,6 +152,35 @@ typedef int (*heki_modverify_export_fn)(void *arg, const char *name,
 
 int heki_modverify_exports(const struct heki_modverify *mv,
 			   heki_modverify_export_fn fn, void *arg);
+
+/**
+ * struct heki_modverify_jump - one jump label site of a verified module
+ * @va: VA of the site's first byte
+ * @mem: HEKI_MODLAYOUT_TEXT or HEKI_MODLAYOUT_INIT_TEXT
+ * @size: 2 or 5
+ * @nforms: encodings in @form (1 or 2)
+ * @form: the NOP of @size and, if it reaches, the jmp to the target
+ */
+struct heki_modverify_jump {
+	__u64 va;
+	__u32 mem;
+	__u32 size;
+	__u32 nforms;
+	__u8 form[2][5];
+};
+
+/**
+ * typedef heki_modverify_jump_fn - one jump label site of a verified module
+ * @arg: caller's argument
+ * @j: the site
+ *
+ * Return: 0 to continue, a negative error to stop.
+ */
+typedef int (*heki_modverify_jump_fn)(void *arg,
+				      const struct heki_modverify_jump *j);
+
+int heki_modverify_jump_sites(const struct heki_modverify *mv,
+			      heki_modverify_jump_fn fn, void *arg);
 int heki_modverify_compared_mem(__u32 mem);
 int heki_modverify_init(struct heki_modverify *mv,
 			const struct heki_modverify_ops *ops,

@@ -323,6 +323,21 @@ int heki_rw_alt_final(const struct heki_rw_ctx *ctx,
 		      const struct heki_rw_site *sites, __u32 i, __u32 j,
 		      __u64 start, __u64 end);
 
+/**
+ * heki_rw_jump_label_forms() - the encodings a jump label site may hold
+ *	(rewrite_jump_label.c; also the forms ValidateModule registers for
+ *	PatchText)
+ * @va: VA of the site's first byte
+ * @target: the __jump_table entry's target
+ * @n: the site's size: 2 or 5
+ * @form: receives the NOP in form[0] and, when a jmp of size @n reaches
+ *	@target, that jmp in form[1]
+ *
+ * Return: the number of forms (1 or 2), 0 if @n is neither 2 nor 5.
+ */
+__u32 heki_rw_jump_label_forms(__u64 va, __u64 target, __u64 n,
+			       __u8 form[2][5]);
+
 struct heki_kinfo_ext;
 
 /**

@@ -88,8 +88,8 @@ TEST(vtl0_write_site_authority)
 	struct vtl1_vtl0_write_part p;
 
 	memset(&kernel_site, 0, sizeof(kernel_site));
-	kernel_site.patch.pa[0] = W_TEXT_PA + 0x10;
-	kernel_site.patch.size = 2;
+	kernel_site.loc.pa[0] = W_TEXT_PA + 0x10;
+	kernel_site.loc.size = 2;
 	kernel_site.token = -1;
 	module_site = kernel_site;
 	module_site.token = 3;
@@ -105,7 +105,7 @@ TEST(vtl0_write_site_authority)
 	CHECK_EQ(vtl1_vtl0_write(g->v, &p, 1, &module_site),
 		 -HEKI_VSM_ERR_VTL0_WRITE_PROTECTED);
 	/* a site in a frame no owner holds: its bytes only */
-	kernel_site.patch.pa[0] = W_FREE_PA + 0x10;
+	kernel_site.loc.pa[0] = W_FREE_PA + 0x10;
 	p = part(W_FREE_PA + 0x10, "\xcc", 1);
 	CHECK_EQ(vtl1_vtl0_write(g->v, &p, 1, &kernel_site), 0);
 	p = part(W_FREE_PA + 0x12, "\xcc", 1);
@@ -195,16 +195,20 @@ TEST(kernel_site_in_a_module_frame_refused)
 	struct guest *g = guest_new();
 	__u8 before[16];
 
-	/* load_kdata_basic's site A is at MEM_PA + 0x10, still free */
+	/*
+	 * load_kdata_basic's site A is at MEM_PA + 0x10, still free: PatchText
+	 * already refuses it there (a site's frames must be held
+	 * kernel-executable by its owner, mem/patch_text.c)
+	 */
 	CHECK_EQ(load_kdata_basic(g), 0);
-	CHECK_EQ(patch(g, MEM_PA + 0x10, 1, "\xcc"), 0);
-	CHECK_EQ(patch(g, MEM_PA + 0x10, 1, "\xe9"), 0);
+	CHECK_EQ(patch(g, MEM_PA + 0x10, 1, "\xcc"), -HEKI_EACCES);
+	CHECK(strstr(g->last_log, "PATCH_SITE_NOT_HELD"));
 	/* now a module's text takes that frame */
 	CHECK_EQ(validate_module_at(g, MEM_PA, S_ELF_PA), 0);
 	CHECK_EQ(guest_call(g, EOB, 0, 0, 0), 0);
 	guest_read(g, MEM_PA + 0x10, before, sizeof(before));
 	CHECK_EQ(patch(g, MEM_PA + 0x10, 1, "\xcc"), -HEKI_EACCES);
-	CHECK(strstr(g->last_log, "VTL0_WRITE_PROTECTED"));
+	CHECK(strstr(g->last_log, "PATCH_SITE_NOT_HELD"));
 	CHECK(same_bytes(g, MEM_PA + 0x10, before, sizeof(before)));
 	guest_free(g);
 }
