@@ -96,22 +96,23 @@ void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
 int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc,
 			 const __u8 *jmp, __s64 token, __u32 init)
 {
-	const __u8 *nop = vtl1_patch_nop(loc->size);
 	int ret = heki_patch_validate(loc);
+	__u32 n = loc->size;
 
 	if (ret)
 		return ret;
-	if (!nop || (jmp && jmp[0] != (loc->size == HEKI_PATCH_JMP8_SIZE ?
-				       0xeb : 0xe9)))
+	if (n != HEKI_PATCH_JMP8_SIZE && n != HEKI_PATCH_JMP32_SIZE)
+		return -HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP;
+	if (jmp && jmp[0] != (n == HEKI_PATCH_JMP8_SIZE ? 0xeb : 0xe9))
 		return -HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP;
 	memset(s, 0, sizeof(*s));
 	s->loc.pa[0] = loc->pa[0];
 	s->loc.pa[1] = loc->pa[1];
-	s->loc.size = loc->size;
-	memcpy(s->form[0], nop, loc->size);
+	s->loc.size = (__u8)n;
+	memcpy(s->form[0], n == HEKI_PATCH_JMP8_SIZE ? nop2 : nop5, n);
 	s->nforms = 1;
 	if (jmp) {
-		memcpy(s->form[1], jmp, loc->size);
+		memcpy(s->form[1], jmp, n);
 		s->nforms = 2;
 	}
 	s->token = token;
