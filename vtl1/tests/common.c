@@ -49,10 +49,28 @@ static void put_sym(struct guest *g, __u64 entry_pa, __u64 name_pa)
  */
 __s64 load_kdata_basic(struct guest *g)
 {
+	struct heki_patch p[2];
+
+	memset(p, 0, sizeof(p));
+	/* A: 5-byte JMP inside one page. */
+	p[0].pa[0] = MEM_PA + 0x10;
+	p[0].size = 5;
+	memcpy(p[0].code, "\xe9\x11\x22\x33\x44", 5);
+	/* B: 5-byte JMP at offset 4094, continuing in a non-adjacent page. */
+	p[1].pa[0] = MEM_PA + 0x1000 + 0xFFE;
+	p[1].pa[1] = MEM_PA + 0x5000;
+	p[1].size = 5;
+	memcpy(p[1].code, "\xe9\x55\x66\x77\x88", 5);
+	return load_kdata_patches(g, p, 2);
+}
+
+/* load_kdata_basic() with the @n (1..8) kernel patch sites @p instead. */
+__s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
+			 __u32 n)
+{
 	__u8 cert[0x200];
 	struct heki_kernel_info ki;
 	struct heki_patch_info pi;
-	struct heki_patch p[2];
 	struct heki_range r[6];
 	__u64 clen = guest_make_cert(cert, 7);
 	__u64 va = KVA(KD_DATA);
@@ -72,20 +90,10 @@ __s64 load_kdata_basic(struct guest *g)
 
 	memset(&pi, 0, sizeof(pi));
 	pi.type = HEKI_PATCH_TYPE_JUMP_LABEL;
-	pi.patch_index = 2;
-	pi.max_patch_count = 2;
-	memset(p, 0, sizeof(p));
-	/* A: 5-byte JMP inside one page. */
-	p[0].pa[0] = MEM_PA + 0x10;
-	p[0].size = 5;
-	memcpy(p[0].code, "\xe9\x11\x22\x33\x44", 5);
-	/* B: 5-byte JMP at offset 4094, continuing in a non-adjacent page. */
-	p[1].pa[0] = MEM_PA + 0x1000 + 0xFFE;
-	p[1].pa[1] = MEM_PA + 0x5000;
-	p[1].size = 5;
-	memcpy(p[1].code, "\xe9\x55\x66\x77\x88", 5);
+	pi.patch_index = n;
+	pi.max_patch_count = n;
 	guest_write(g, KD_PATCH, &pi, sizeof(pi));
-	guest_write(g, KD_PATCH + sizeof(pi), p, sizeof(p));
+	guest_write(g, KD_PATCH + sizeof(pi), p, sizeof(*p) * n);
 
 	r[0] = rng(KVA(KD_CERTS), KD_CERTS, KD_CERTS + clen,
 		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
@@ -93,7 +101,8 @@ __s64 load_kdata_basic(struct guest *g)
 		   HEKI_KDATA_KERNEL_INFO_VALUE);
 	r[2] = rng(va, KD_DATA, KD_DATA + 0x200, HEKI_KDATA_KERNEL_DATA_VALUE);
 	r[3] = rng(KVA(KD_PATCH), KD_PATCH,
-		   KD_PATCH + sizeof(pi) + sizeof(p), HEKI_KDATA_PATCH_INFO_VALUE);
+		   KD_PATCH + sizeof(pi) + sizeof(*p) * n,
+		   HEKI_KDATA_PATCH_INFO_VALUE);
 	r[4] = rng(KVA(MEM_PA + 0x100010), MEM_PA + 0x100010,
 		   MEM_PA + 0x100020, HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
 	r[5] = rng(KVA(DATA_PA + 0x6000), DATA_PA + 0x6000, DATA_PA + 0x6100,

@@ -61,6 +61,8 @@ static int g_copy_to(void *ctx, heki_gpa_t dst, const void *src, __u64 len)
 		return -1;
 	if (pa < g->fail_write_hi && g->fail_write_lo < pa + len)
 		return -1;
+	if (g->fail_copy_to_nth > 0 && !--g->fail_copy_to_nth)
+		return -1;
 	if (pa < g->vtl1.pa + g->vtl1.size && g->vtl1.pa < pa + len)
 		abort();
 	memcpy(g->mem + pa, src, len);

@@ -50,6 +50,7 @@ struct guest {
 	__u64 fail_read_lo, fail_read_hi;	/* reads touching this fail */
 	int fail_copy_to;
 	__u64 fail_write_lo, fail_write_hi;	/* writes touching this fail */
+	int fail_copy_to_nth;		/* fail only the Nth next copy_to */
 	long alloc_fail_after;		/* -1: never */
 	long nr_alloc, live_alloc;
 	/* alloc_uninit: 0 fills with 0xa5 (tests), 1 leaves malloc's bytes */

@@ -258,25 +258,55 @@ static void put(__u8 *b, __u64 off, __u64 v, unsigned int bytes)
 	memcpy(b + off, &v, bytes);
 }
 
-/* Builds the image into a malloc'd buffer with room for a signature. */
-static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
+/* The bytes of a jump label site in the ELF: its NOP, or its jmp. */
+static void jump_bytes(__u8 *p, const struct modsim_jump *j)
+{
+	static const __u8 nop2[2] = { 0x66, 0x90 };
+	static const __u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	__s64 rel = (__s64)(j->target - (j->off + j->size));
+
+	if (!j->jmp) {
+		memcpy(p, j->size == 2 ? nop2 : nop5, j->size);
+	} else if (j->size == 2) {
+		p[0] = 0xeb;
+		p[1] = (__u8)rel;
+	} else {
+		p[0] = 0xe9;
+		put(p, 1, (__u64)rel, 4);
+	}
+}
+
+/*
+ * Builds the image into a malloc'd buffer with room for a signature; with
+ * @jumps, a __jump_table (in ro_after_init) and its relocations name
+ * those sites, keyed on __this_module.
+ */
+static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
+		       const struct modsim_jump *jumps, __u32 njumps)
 {
 	static const char strtab[] = "\0__this_module";
-	struct sec s[16];
+	struct sec s[18];
 	char shstr[512];
-	__u64 shstr_len = 1, off, total, name_off[16], data_off[16];
-	__u8 sym[48];
-	__u32 n = 1, i, symtab_idx, strtab_idx, this_idx;
+	__u64 shstr_len = 1, off, total, name_off[18], data_off[18];
+	__u8 sym[96], jt[16 * MODSIM_MAX_JUMPS], rela[72 * MODSIM_MAX_JUMPS];
+	__u32 n = 1, i, symtab_idx, strtab_idx, this_idx, jt_idx = 0;
+	__u32 text_idx = 0, init_text_idx = 0;
 	__u8 *b;
 
+	if (njumps > MODSIM_MAX_JUMPS ||
+	    (njumps && !size[HEKI_MODLAYOUT_RO_AFTER_INIT]))
+		return NULL;
 	memset(s, 0, sizeof(s));
 	memset(sym, 0, sizeof(sym));
+	memset(jt, 0, sizeof(jt));
+	memset(rela, 0, sizeof(rela));
 	shstr[0] = 0;
 #define ADD(nm, fl, sz, seed) do {					\
 		s[n].name = (nm); s[n].type = HEKI_SHT_PROGBITS;	\
 		s[n].flags = (fl); s[n].size = (sz); s[n].align = 16;	\
 		s[n].fill = (seed); n++;				\
 	} while (0)
+	text_idx = n;
 	if (size[HEKI_MODLAYOUT_TEXT])
 		ADD(".text", A | X, size[HEKI_MODLAYOUT_TEXT] - 0x800, 1);
 	if (size[HEKI_MODLAYOUT_RODATA])
@@ -284,9 +314,16 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
 	if (size[HEKI_MODLAYOUT_RO_AFTER_INIT])
 		ADD(".data..ro_after_init", A | W,
 		    size[HEKI_MODLAYOUT_RO_AFTER_INIT] - 0x800, 3);
+	init_text_idx = size[HEKI_MODLAYOUT_INIT_TEXT] ? n : text_idx;
 	if (size[HEKI_MODLAYOUT_INIT_TEXT])
 		ADD(".init.text", A | X, size[HEKI_MODLAYOUT_INIT_TEXT] - 0x800,
 		    4);
+	if (njumps) {
+		jt_idx = n;
+		ADD("__jump_table", A | W, 16ULL * njumps, 0);
+		s[jt_idx].align = 8;
+		s[jt_idx].data = jt;
+	}
 	if (size[HEKI_MODLAYOUT_INIT_RODATA])
 		ADD(".init.rodata", A,
 		    size[HEKI_MODLAYOUT_INIT_RODATA] - 0x800, 5);
@@ -303,18 +340,45 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
 	symtab_idx = n++;
 	strtab_idx = n++;
 	s[symtab_idx] = (struct sec){ ".symtab", HEKI_SHT_SYMTAB, 0,
-				      sizeof(sym), 8, strtab_idx, 1, 24, 0,
+				      sizeof(sym), 8, strtab_idx, 3, 24, 0,
 				      sym };
 	s[strtab_idx] = (struct sec){ ".strtab", HEKI_SHT_STRTAB, 0,
 				      sizeof(strtab), 1, 0, 0, 0, 0, strtab };
+	if (njumps) {
+		/* SHF_INFO_LINK (0x40), applies to __jump_table */
+		s[n] = (struct sec){ ".rela__jump_table", HEKI_SHT_RELA, 0x40,
+				     72ULL * njumps, 8, symtab_idx, jt_idx, 24,
+				     0, rela };
+		n++;
+	}
 	s[n] = (struct sec){ ".shstrtab", HEKI_SHT_STRTAB, 0, 0, 1, 0, 0, 0,
 			     0, shstr };
 	n++;
-	/* symbol 1: __this_module, GLOBAL OBJECT in this_module */
-	put(sym, 24 + 0, 1, 4);
-	sym[24 + 4] = 0x11;
-	put(sym, 24 + 6, this_idx, 2);
-	put(sym, 24 + 16, 0x380, 8);
+	/* symbols 1, 2: .text and .init.text (LOCAL SECTION) */
+	sym[24 + 4] = 0x03;
+	put(sym, 24 + 6, text_idx, 2);
+	sym[48 + 4] = 0x03;
+	put(sym, 48 + 6, init_text_idx, 2);
+	/* symbol 3: __this_module, GLOBAL OBJECT in this_module */
+	put(sym, 72 + 0, 1, 4);
+	sym[72 + 4] = 0x11;
+	put(sym, 72 + 6, this_idx, 2);
+	put(sym, 72 + 16, 0x380, 8);
+	/* struct jump_entry: code and target PC32, key PC64 (+ branch) */
+	for (i = 0; i < njumps; i++) {
+		__u64 sec = jumps[i].mem == HEKI_MODLAYOUT_TEXT ? 1 : 2;
+		__u8 *r = rela + 72ULL * i;
+
+		put(r, 0, 16ULL * i, 8);
+		put(r, 8, sec << 32 | HEKI_R_X86_64_PC32, 8);
+		put(r, 16, jumps[i].off, 8);
+		put(r, 24, 16ULL * i + 4, 8);
+		put(r, 32, sec << 32 | HEKI_R_X86_64_PC32, 8);
+		put(r, 40, jumps[i].target, 8);
+		put(r, 48, 16ULL * i + 8, 8);
+		put(r, 56, 3ULL << 32 | HEKI_R_X86_64_PC64, 8);
+		put(r, 64, jumps[i].branch, 8);
+	}
 
 	for (i = 1; i < n; i++) {
 		__u64 l = strlen(s[i].name) + 1;
@@ -355,6 +419,11 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
 			for (k = 0; k < s[i].size; k++)
 				b[data_off[i] + k] =
 					(__u8)(k * 13 + s[i].fill * 7 + 1);
+		for (k = 0; k < njumps; k++)
+			if (i == (jumps[k].mem == HEKI_MODLAYOUT_TEXT ?
+				  text_idx : init_text_idx))
+				jump_bytes(b + data_off[i] + jumps[k].off,
+					   &jumps[k]);
 		put(h, 0, name_off[i], 4);
 		put(h, 4, s[i].type, 4);
 		put(h, 8, s[i].flags, 8);
@@ -372,6 +441,13 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len)
 __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		     struct heki_range *r, __u32 n)
 {
+	return put_module_jumps(g, elf_pa, keyid, tamper, r, n, NULL, 0);
+}
+
+__u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
+		       struct heki_range *r, __u32 n,
+		       const struct modsim_jump *jumps, __u32 njumps)
+{
 	__u64 size[HEKI_MODLAYOUT_NR_MEM] = { 0 };
 	__u64 off[HEKI_MODLAYOUT_NR_MEM] = { 0 };
 	struct modsim s;
@@ -382,7 +458,7 @@ __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 	for (i = 0; i < n; i++)
 		if (r[i].attributes < HEKI_MODLAYOUT_NR_MEM)
 			size[r[i].attributes] += r[i].epa - r[i].pa;
-	elf = build_elf(size, &len);
+	elf = build_elf(size, &len, jumps, njumps);
 	if (!elf)
 		return 0;
 	if (modsim_load(&s, elf, len, MODSIM_CORE_VA, MODSIM_INIT_VA, NULL,

@@ -127,4 +127,34 @@ __u32 modsim_place_pa(struct guest *g, const struct modsim *s, __u64 pa,
 __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		     struct heki_range *r, __u32 n);
 
+/* Most jump label sites put_module_jumps() builds. */
+#define MODSIM_MAX_JUMPS	8
+
+/**
+ * struct modsim_jump - a jump label site of a put_module_jumps() module
+ * @mem: HEKI_MODLAYOUT_TEXT or HEKI_MODLAYOUT_INIT_TEXT
+ * @size: 2 or 5
+ * @off: offset of the site in .text / .init.text (section = memory start)
+ * @target: offset of its target in the same section
+ * @jmp: the ELF holds the jmp (else the NOP)
+ * @branch: the key's branch bit in the entry
+ */
+struct modsim_jump {
+	__u32 mem;
+	__u32 size;
+	__u64 off;
+	__u64 target;
+	int jmp;
+	int branch;
+};
+
+/*
+ * put_module_mem() with @njumps (at most MODSIM_MAX_JUMPS) jump label
+ * sites: the ELF gets a __jump_table naming them (the memory needs an
+ * ro_after_init range for it).
+ */
+__u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
+		       struct heki_range *r, __u32 n,
+		       const struct modsim_jump *jumps, __u32 njumps);
+
 #endif /* HEKI_VTL1_TEST_MODSIM_H */
