@@ -505,11 +505,21 @@ pub enum VsmError {
     Vtl0WriteOutsideSite = 246,
     /// `VTL0_WRITE_INVALID` (errno 22): write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes
     Vtl0WriteInvalid = 247,
+    /// `PATCH_INFO_NOT_JUMP` (errno 22): kernel patch-info entry is not a 2-byte jmp8 or 5-byte jmp32, the jump form of a jump-label site
+    PatchInfoNotJump = 248,
+    /// `PATCH_NOT_A_SITE` (errno 22): module patch record names no jump-label site of the verified module ELF, or a form that site cannot take
+    PatchNotASite = 249,
+    /// `PATCH_SITE_OVERLAP` (errno 17): patch site shares bytes with another registered site
+    PatchSiteOverlap = 250,
+    /// `PATCH_SITE_NOT_HELD` (errno 13): patch site's frames are not held kernel-executable by the site's owner
+    PatchSiteNotHeld = 251,
+    /// `TEXT_PATCH_STEP_INVALID` (errno 13): text patch is not a text_poke_bp step from the bytes now at the site
+    TextPatchStepInvalid = 252,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 247] = [
+    pub const ALL: [Self; 252] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -757,6 +767,11 @@ impl VsmError {
         Self::Vtl0WriteProtected,
         Self::Vtl0WriteOutsideSite,
         Self::Vtl0WriteInvalid,
+        Self::PatchInfoNotJump,
+        Self::PatchNotASite,
+        Self::PatchSiteOverlap,
+        Self::PatchSiteNotHeld,
+        Self::TextPatchStepInvalid,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1009,6 +1024,11 @@ impl VsmError {
             245 => Some(Self::Vtl0WriteProtected),
             246 => Some(Self::Vtl0WriteOutsideSite),
             247 => Some(Self::Vtl0WriteInvalid),
+            248 => Some(Self::PatchInfoNotJump),
+            249 => Some(Self::PatchNotASite),
+            250 => Some(Self::PatchSiteOverlap),
+            251 => Some(Self::PatchSiteNotHeld),
+            252 => Some(Self::TextPatchStepInvalid),
             _ => None,
         }
     }
@@ -1268,6 +1288,11 @@ impl VsmError {
             Self::Vtl0WriteProtected => "VTL0_WRITE_PROTECTED",
             Self::Vtl0WriteOutsideSite => "VTL0_WRITE_OUTSIDE_SITE",
             Self::Vtl0WriteInvalid => "VTL0_WRITE_INVALID",
+            Self::PatchInfoNotJump => "PATCH_INFO_NOT_JUMP",
+            Self::PatchNotASite => "PATCH_NOT_A_SITE",
+            Self::PatchSiteOverlap => "PATCH_SITE_OVERLAP",
+            Self::PatchSiteNotHeld => "PATCH_SITE_NOT_HELD",
+            Self::TextPatchStepInvalid => "TEXT_PATCH_STEP_INVALID",
         }
     }
 
@@ -1521,6 +1546,11 @@ impl VsmError {
             Self::Vtl0WriteProtected => crate::raw::HEKI_EACCES,
             Self::Vtl0WriteOutsideSite => crate::raw::HEKI_EACCES,
             Self::Vtl0WriteInvalid => crate::raw::HEKI_EINVAL,
+            Self::PatchInfoNotJump => crate::raw::HEKI_EINVAL,
+            Self::PatchNotASite => crate::raw::HEKI_EINVAL,
+            Self::PatchSiteOverlap => crate::raw::HEKI_EEXIST,
+            Self::PatchSiteNotHeld => crate::raw::HEKI_EACCES,
+            Self::TextPatchStepInvalid => crate::raw::HEKI_EACCES,
         }
     }
 
@@ -1774,6 +1804,11 @@ impl VsmError {
             Self::Vtl0WriteProtected => "VTL1 would write a frame an owner protects (kernel, module, kernel data, kexec, ring buffer) without that owner's patch site",
             Self::Vtl0WriteOutsideSite => "text patch write reaches a byte that is not one of its site's bytes",
             Self::Vtl0WriteInvalid => "write into VTL0 memory with no part, an empty part, too many parts or more than a page of bytes",
+            Self::PatchInfoNotJump => "kernel patch-info entry is not a 2-byte jmp8 or 5-byte jmp32, the jump form of a jump-label site",
+            Self::PatchNotASite => "module patch record names no jump-label site of the verified module ELF, or a form that site cannot take",
+            Self::PatchSiteOverlap => "patch site shares bytes with another registered site",
+            Self::PatchSiteNotHeld => "patch site's frames are not held kernel-executable by the site's owner",
+            Self::TextPatchStepInvalid => "text patch is not a text_poke_bp step from the bytes now at the site",
         }
     }
 }

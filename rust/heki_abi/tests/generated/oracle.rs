@@ -4298,6 +4298,74 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_VTL0_WRITE_INVALID)",
         Some(VsmError::Vtl0WriteInvalid.message()),
     );
+    c.val("HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP", VsmError::PatchInfoNotJump as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP)",
+        VsmError::PatchInfoNotJump.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP)",
+        Some(VsmError::PatchInfoNotJump.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_INFO_NOT_JUMP)",
+        Some(VsmError::PatchInfoNotJump.message()),
+    );
+    c.val("HEKI_VSM_ERR_PATCH_NOT_A_SITE", VsmError::PatchNotASite as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_NOT_A_SITE)",
+        VsmError::PatchNotASite.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_PATCH_NOT_A_SITE)",
+        Some(VsmError::PatchNotASite.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_NOT_A_SITE)",
+        Some(VsmError::PatchNotASite.message()),
+    );
+    c.val("HEKI_VSM_ERR_PATCH_SITE_OVERLAP", VsmError::PatchSiteOverlap as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_SITE_OVERLAP)",
+        VsmError::PatchSiteOverlap.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_PATCH_SITE_OVERLAP)",
+        Some(VsmError::PatchSiteOverlap.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_SITE_OVERLAP)",
+        Some(VsmError::PatchSiteOverlap.message()),
+    );
+    c.val("HEKI_VSM_ERR_PATCH_SITE_NOT_HELD", VsmError::PatchSiteNotHeld as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_PATCH_SITE_NOT_HELD)",
+        VsmError::PatchSiteNotHeld.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_PATCH_SITE_NOT_HELD)",
+        Some(VsmError::PatchSiteNotHeld.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_PATCH_SITE_NOT_HELD)",
+        Some(VsmError::PatchSiteNotHeld.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID",
+        VsmError::TextPatchStepInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID)",
+        VsmError::TextPatchStepInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID)",
+        Some(VsmError::TextPatchStepInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID)",
+        Some(VsmError::TextPatchStepInvalid.message()),
+    );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
