@@ -4,7 +4,7 @@
  * the layout's invariants, and optionally write it down for the QEMU
  * oracle (tests/layout/oracle_compare.py).
  *
- * Usage: modlayout-dump --kernel 6.1|6.4 [--dump FILE] PATH... | -
+ * Usage: modlayout-dump --kernel 6.1|6.4|6.16 [--dump FILE] PATH... | -
  *   PATH is a .ko or .ko.xz; "-" reads the paths from stdin, one a line.
  *
  * Per module one result line, `ok N PATH` or `not ok N PATH: reason`, for:
@@ -137,7 +137,7 @@ static const char *check_regions(const struct heki_modlayout *lay)
 			return "region outside its allocation";
 		if (r->size > HEKI_MODLAYOUT_MAX_SIZE)
 			return "region above the maximum size";
-		if (kernel == HEKI_MODLAYOUT_LINUX_6_4 &&
+		if (kernel >= HEKI_MODLAYOUT_LINUX_6_4 &&
 		    (r->alloc != m || r->base ||
 		     lay->alloc_size[m] != r->size))
 			return "6.4 type not its own allocation";
@@ -316,7 +316,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
 			i++;
 			kernel = !strcmp(argv[i], "6.1") ? HEKI_MODLAYOUT_LINUX_6_1 :
-				 !strcmp(argv[i], "6.4") ? HEKI_MODLAYOUT_LINUX_6_4 : 0;
+				 !strcmp(argv[i], "6.4") ? HEKI_MODLAYOUT_LINUX_6_4 :
+				 !strcmp(argv[i], "6.16") ? HEKI_MODLAYOUT_LINUX_6_16 : 0;
 		} else if (!strcmp(argv[i], "--dump") && i + 1 < argc) {
 			dump = fopen(argv[++i], "w");
 			if (!dump) {
@@ -328,7 +329,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!kernel || i >= argc) {
-		fprintf(stderr, "usage: %s --kernel 6.1|6.4 [--dump FILE] PATH... | -\n",
+		fprintf(stderr, "usage: %s --kernel 6.1|6.4|6.16 [--dump FILE] PATH... | -\n",
 			argv[0]);
 		return 2;
 	}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 """oracle_compare.py - judge VTL1's module layouts against a real kernel.
 
-Usage: oracle_compare.py --rules 6.1|6.4 [--require "MOD..."] LAYOUT GUESTLOG
+Usage: oracle_compare.py --rules 6.1|6.4|6.16 [--require "MOD..."] LAYOUT GUESTLOG
 
 LAYOUT is tests/layout/modlayout-dump's --dump output for the modules that
 were loaded; GUESTLOG the serial log of tests/vm/layout-oracle-guest.sh
@@ -113,11 +113,11 @@ def read_guest(path):
 
 def key_of(rules, lay, mem):
     """What one base is shared by: the type (6.4+) or its allocation."""
-    return mem if rules == "6.4" else ("alloc", lay["mem"][mem][0])
+    return mem if rules != "6.1" else ("alloc", lay["mem"][mem][0])
 
 
 def rel_offset(rules, lay, mem, off):
-    return off if rules == "6.4" else lay["mem"][mem][1] + off
+    return off if rules != "6.1" else lay["mem"][mem][1] + off
 
 
 def check_bases(rules, lay, pairs):
@@ -136,7 +136,7 @@ def check_bases(rules, lay, pairs):
 
 def kernel_view(rules, lay, ev):
     """(field, kernel value, layout value) for one do_init_module event."""
-    if rules == "6.4":
+    if rules != "6.1":
         return [(f"mem[{t}].size", ev.get(f"s{t}"), lay["mem"][t][2])
                 for t in range(7)]
     m = lay["mem"]
@@ -155,7 +155,7 @@ def kallsyms_errors(rules, lay, ev):
     """The kernel's kallsyms pointers against the layout's extras."""
     off, size, ioff, isize = lay["kallsyms"]
     m = lay["mem"]
-    if rules == "6.4":
+    if rules != "6.1":
         data, idata = ev.get("b1"), ev.get("b5")
     else:
         data = ev.get("cbase", 0) + m[1][1]
@@ -172,7 +172,7 @@ def kallsyms_errors(rules, lay, ev):
 
 
 def kernel_bases(rules, ev):
-    if rules == "6.4":
+    if rules != "6.1":
         return {t: ev.get(f"b{t}") for t in range(7) if ev.get(f"s{t}")}
     return {("alloc", 0): ev.get("cbase"), ("alloc", 1): ev.get("ibase")}
 
@@ -295,7 +295,7 @@ def check_module(rules, name, lay, g):
 
     # sizes of a live module
     if live:
-        if rules == "6.4":
+        if rules != "6.1":
             core = sum(lay["mem"][t][2] for t in CORE_TYPES)
         else:
             core = lay["alloc"][0]

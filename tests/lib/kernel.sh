@@ -14,7 +14,7 @@
 #       6.12 figures were proven on (no headers, no toolchain root).
 #       Prepares it and sets:
 #         K_ID K_VER K_VMLINUZ K_ROOT (holds lib/modules/K_VER) K_MODDIR
-#         K_RULES   the module layout rules VTL1 applies: 6.1 or 6.4
+#         K_RULES   the module layout rules VTL1 applies: 6.1, 6.4 or 6.16
 #       and exports HEKI_PAHOLE (tests/layout/kprobe_spec.py): the pahole of
 #       the kernel's toolchain root, which reads that kernel's BTF.
 #       Returns non-zero (message on stderr) if the kernel cannot be had.
@@ -39,7 +39,8 @@ kernel_select() {
 	K_MODDIR=$(eval "$env"; echo "$MODDIR")
 	case $K_VER in
 	[1-5].* | 6.[0-3].*) K_RULES=6.1 ;;
-	*) K_RULES=6.4 ;;
+	6.[4-9].* | 6.1[0-5].*) K_RULES=6.4 ;;
+	*) K_RULES=6.16 ;;
 	esac
 	HEKI_PAHOLE=pahole
 	[ "$K_ID" = bookworm ] || HEKI_PAHOLE="bash scripts/kernel-chroot.sh $K_ID pahole"

@@ -41,7 +41,7 @@ setup_fail() { result 0 "content-oracle setup: $*"; ktap_done; exit; }
 kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
 	setup_fail "scripts/kernel-env.sh $KID (see $OUT/kernel-env.log)"
 kernel=$K_VMLINUZ kver=$K_VER base=$K_ROOT
-[ "$K_RULES" = 6.4 ] || setup_fail "$kver: the content rules are for 6.4+ kernels"
+[ "$K_RULES" != 6.1 ] || setup_fail "$kver: the content rules are for 6.4+ kernels"
 
 S=vtl1/src
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/content-oracle-kcore" \

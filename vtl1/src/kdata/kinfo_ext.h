@@ -14,9 +14,10 @@
 
 struct heki_symtab;
 
-/* KERNEL_VERSION(6, 1, 0) and KERNEL_VERSION(6, 4, 0) */
+/* KERNEL_VERSION(6, 1, 0), KERNEL_VERSION(6, 4, 0), KERNEL_VERSION(6, 16, 0) */
 #define HEKI_LINUX_VERSION_6_1	0x060100U
 #define HEKI_LINUX_VERSION_6_4	0x060400U
+#define HEKI_LINUX_VERSION_6_16	0x061000U
 
 /**
  * struct heki_kinfo_ext - a checked struct heki_kernel_info_ext

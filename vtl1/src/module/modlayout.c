@@ -10,7 +10,11 @@
  *  1. rewrite_section_headers/layout_and_allocate change flags: ALLOC off
  *     for __versions, .modinfo and .data..percpu (first ALLOC section of
  *     each name, as find_sec() finds it); SHF_RO_AFTER_INIT on
- *     .data..ro_after_init and __jump_table; W+X sections are refused
+ *     .data..ro_after_init and __jump_table (from 6.16, through
+ *     module_mark_ro_after_init(), on every section of those names and of
+ *     .static_call_sites; checked against 6.17's source and Debian's
+ *     7.2.13, whose md4 and ts_kmp have .static_call_sites in
+ *     MOD_RO_AFTER_INIT); W+X sections are refused
  *     (module_enforce_rwx_sections); .gnu.linkonce.this_module must exist.
  *  2. layout_sections: five passes of {required, forbidden} flags over the
  *     sections in header order, core sections first, then the ones whose
@@ -137,12 +141,43 @@ static int place(__u64 *size, __u64 sh_size, __u64 align, __u64 *offset)
 	return grow(size, sh_size);
 }
 
+/*
+ * 6.16's module_mark_ro_after_init(): every section named in its table
+ * (any flags, any number of them) gets SHF_RO_AFTER_INIT; the table adds
+ * .static_call_sites (CONFIG_HAVE_STATIC_CALL_INLINE, set on x86-64).
+ */
+static int mark_ro_after_init_6_16(const struct heki_elf *elf,
+				   struct heki_modlayout *lay)
+{
+	static const char * const names[] = {
+		".data..ro_after_init", "__jump_table", ".static_call_sites",
+	};
+	struct heki_elf_shdr sh;
+	const char *name;
+	__u32 i, j;
+	int ret;
+
+	for (i = 1; i < elf->shnum; i++) {
+		ret = heki_elf_shdr(elf, i, &sh);
+		if (!ret)
+			ret = heki_elf_section_name(elf, &sh, &name);
+		if (ret)
+			return ret;
+		for (j = 0; j < ARRAY_SIZE(names); j++)
+			if (heki_elf_name_is(name, names[j]))
+				lay->sects[i].flags |= HEKI_SHF_RO_AFTER_INIT;
+	}
+	return 0;
+}
+
 /* Step 1: the section flags the kernel has changed by layout time. */
-static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay)
+static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay,
+			__u32 kernel)
 {
 	static const char * const unalloc[] = {
 		"__versions", ".modinfo", ".data..percpu",
 	};
+	/* Before 6.16: find_sec(), the first ALLOC section of the name. */
 	static const char * const ro_after_init[] = {
 		".data..ro_after_init", "__jump_table",
 	};
@@ -170,6 +205,8 @@ static int kernel_flags(const struct heki_elf *elf, struct heki_modlayout *lay)
 	for (i = 0; i < ARRAY_SIZE(unalloc); i++)
 		if (!heki_elf_find_section(elf, unalloc[i], HEKI_SHF_ALLOC, &idx))
 			lay->sects[idx].flags &= ~HEKI_SHF_ALLOC;
+	if (kernel >= HEKI_MODLAYOUT_LINUX_6_16)
+		return mark_ro_after_init_6_16(elf, lay);
 	for (i = 0; i < ARRAY_SIZE(ro_after_init); i++)
 		if (!heki_elf_find_section(elf, ro_after_init[i], HEKI_SHF_ALLOC,
 					   &idx))
@@ -397,7 +434,7 @@ static int layout_linux_6_1(const struct heki_elf *elf,
 	__u32 i;
 	int ret;
 
-	ret = kernel_flags(elf, lay);
+	ret = kernel_flags(elf, lay, HEKI_MODLAYOUT_LINUX_6_1);
 	if (ret)
 		return ret;
 	ret = layout_pass_loop(elf, lay, 0, &core, cb);
@@ -441,7 +478,7 @@ static int layout_linux_6_4(const struct heki_elf *elf,
 	__u32 t;
 	int ret;
 
-	ret = kernel_flags(elf, lay);
+	ret = kernel_flags(elf, lay, lay->kernel);
 	if (!ret)
 		ret = layout_types_6_4(elf, lay, 0, size);
 	if (!ret)
@@ -488,7 +525,8 @@ int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
 
 	memset(out, 0, sizeof(*out));
 	if (kernel != HEKI_MODLAYOUT_LINUX_6_1 &&
-	    kernel != HEKI_MODLAYOUT_LINUX_6_4)
+	    kernel != HEKI_MODLAYOUT_LINUX_6_4 &&
+	    kernel != HEKI_MODLAYOUT_LINUX_6_16)
 		return -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL;
 	if (!sects || nsects < elf->shnum)
 		return -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM;
@@ -636,13 +674,16 @@ int heki_modlayout_section_va(const struct heki_modlayout *lay, __u32 idx,
  * heki_modlayout_kernel_of() - module layout rules of the VTL0 kernel
  * @x: LoadKData's kernel info extension, NULL if VTL0 sent none
  *
- * Return: HEKI_MODLAYOUT_LINUX_6_4 from Linux 6.4.0 on,
- * HEKI_MODLAYOUT_LINUX_6_1 before, 0 (the 6.1 default) without @x.
+ * Return: HEKI_MODLAYOUT_LINUX_6_16 from Linux 6.16.0 on,
+ * HEKI_MODLAYOUT_LINUX_6_4 from 6.4.0, HEKI_MODLAYOUT_LINUX_6_1 before,
+ * 0 (the 6.1 default) without @x.
  */
 __u32 heki_modlayout_kernel_of(const struct heki_kinfo_ext *x)
 {
 	if (!x)
 		return 0;
+	if (x->linux_version >= HEKI_LINUX_VERSION_6_16)
+		return HEKI_MODLAYOUT_LINUX_6_16;
 	return x->linux_version >= HEKI_LINUX_VERSION_6_4 ?
 	       HEKI_MODLAYOUT_LINUX_6_4 : HEKI_MODLAYOUT_LINUX_6_1;
 }

@@ -60,18 +60,25 @@ enum heki_modlayout_mem {
 /**
  * enum heki_modlayout_kernel - which kernel's layout rules to apply
  * @HEKI_MODLAYOUT_LINUX_6_1: Linux 6.1 core_layout/init_layout (Debian 12)
- * @HEKI_MODLAYOUT_LINUX_6_4: Linux 6.4 and later, mod->mem[]
+ * @HEKI_MODLAYOUT_LINUX_6_4: Linux 6.4 to 6.15, mod->mem[]
+ * @HEKI_MODLAYOUT_LINUX_6_16: Linux 6.16 and later: mod->mem[], and
+ *	module_mark_ro_after_init() also makes .static_call_sites
+ *	ro_after_init and marks every section of each listed name
+ *
+ * The values are ordered: a later kernel compares greater.
  */
 enum heki_modlayout_kernel {
 	HEKI_MODLAYOUT_LINUX_6_1 = 1,
 	HEKI_MODLAYOUT_LINUX_6_4 = 2,
+	HEKI_MODLAYOUT_LINUX_6_16 = 3,
 };
 
 /**
  * struct heki_modlayout_sect - placement of one section
  * @flags: sh_flags as the kernel sees them at layout time (ALLOC cleared on
  *	__versions, .modinfo and .data..percpu; RO_AFTER_INIT set on
- *	.data..ro_after_init and __jump_table; ALLOC set on .symtab/.strtab)
+ *	.data..ro_after_init and __jump_table, from 6.16 also
+ *	.static_call_sites; ALLOC set on .symtab/.strtab)
  * @offset: byte offset inside memory type @mem
  * @size: sh_size (NOBITS sections are zero-filled, others copied)
  * @mem: enum heki_modlayout_mem, HEKI_MODLAYOUT_MEM_NONE if not loaded

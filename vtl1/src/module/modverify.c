@@ -197,7 +197,7 @@ static __u32 ent_size(const struct heki_modverify *mv,
 {
 	if (tb->entsize)
 		return tb->entsize;
-	return mv->lay.kernel == HEKI_MODLAYOUT_LINUX_6_4 ? 14 : 12;
+	return mv->lay.kernel >= HEKI_MODLAYOUT_LINUX_6_4 ? 14 : 12;
 }
 
 /**

@@ -43,6 +43,8 @@ const __u8 heki_rw_nops[NOP612_MAX + 1][NOP612_MAX] = {
 
 const __u8 heki_rw_ret_int3[5] = { OP_RET, OP_INT3, OP_INT3, OP_INT3, OP_INT3 };
 const __u8 heki_rw_xor5rax[5] = { OP_CS, OP_CS, OP_CS, 0x31, 0xc0 };
+/* ud1 (%edx),%rdi: the call of the WARN_trap static call (7.x). */
+const __u8 heki_rw_warninsn[5] = { 0x67, 0x48, 0x0f, 0xb9, 0x3a };
 
 static void set_ksym(struct heki_rw_ctx *ctx, __u32 idx, __u64 va)
 {
@@ -170,7 +172,7 @@ __u64 heki_rw_match_nops(const __u8 *expected, const __u8 *actual, __u64 len)
 __u64 heki_rw_match_nops_kernel(__u32 kernel, const __u8 *expected,
 				const __u8 *actual, __u64 len)
 {
-	return heki_rw_match_nop_runs(kernel == HEKI_MODLAYOUT_LINUX_6_4, expected,
+	return heki_rw_match_nop_runs(kernel >= HEKI_MODLAYOUT_LINUX_6_4, expected,
 			      actual, len, len);
 }
 

@@ -155,6 +155,7 @@ struct heki_rw_site {
 	X(SRSO_ALIAS_RETURN_THUNK, "srso_alias_return_thunk")		\
 	X(ITS_RETURN_THUNK, "its_return_thunk")				\
 	X(STATIC_CALL_RETURN, "__static_call_return")			\
+	X(SCT_WARN_TRAP, "__SCT__WARN_trap")				\
 	X(PARAVIRT_NOP, "_paravirt_nop")				\
 	X(KTEXT_START, "_stext")					\
 	X(KTEXT_END, "_etext")

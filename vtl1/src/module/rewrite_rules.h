@@ -34,6 +34,7 @@ extern const __u8 heki_rw_nops[NOP612_MAX + 1][NOP612_MAX];
 /* ret; int3 x4 and the 5-byte "xor %eax,%eax" of static calls */
 extern const __u8 heki_rw_ret_int3[5];
 extern const __u8 heki_rw_xor5rax[5];
+extern const __u8 heki_rw_warninsn[5];
 
 /*
  * Closest-form tracking: @best is the longest prefix of the actual bytes
@@ -138,7 +139,7 @@ static inline __u8 knop_byte(int k64, __u64 len, __u64 k)
 /* Is @ctx a 6.4+ kernel (rules checked against Debian's 6.12)? */
 static inline int k64(const struct heki_rw_ctx *ctx)
 {
-	return ctx->kernel == HEKI_MODLAYOUT_LINUX_6_4;
+	return ctx->kernel >= HEKI_MODLAYOUT_LINUX_6_4;
 }
 
 static inline int ksym(const struct heki_rw_ctx *ctx, __u32 idx, __u64 *va)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * rewrite_static_call.c - static calls: .static_call_sites (call/jmp to
- * the trampoline or the key's function, NULL forms).
+ * the trampoline or the key's function, NULL forms, and from 7.x the
+ * WARN_trap key's ud1).
  */
 #include "rewrite_rules.h"
 
@@ -28,6 +29,22 @@ static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
 	       heki_rw_kernel_text(ctx, dest) ||
 	       (ctx->module_text &&
 		ctx->module_text(ctx->module_text_arg, dest) == 1);
+}
+
+/*
+ * A call of the WARN_trap key: the signed ELF calls the kernel's exported
+ * __SCT__WARN_trap trampoline. __static_call_transform() writes such a
+ * call, whose function is __WARN_trap, as heki_rw_warninsn, a ud1 that
+ * handle_bug() reports as a WARN and steps over; it reaches no code.
+ */
+static int warn_trap_site(const struct heki_rw_ctx *ctx,
+			  const struct heki_rw_site *site, const __u8 *expected)
+{
+	__u64 tramp;
+
+	return ksym(ctx, HEKI_RW_KSYM_SCT_WARN_TRAP, &tramp) &&
+	       expected[0] == OP_CALL &&
+	       rel32_dest(site->va + 5, expected + 1) == tramp;
 }
 
 int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
@@ -67,7 +84,10 @@ int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
 		t.best = off + 1;
 	}
 	if (!tail) {
-		if (try_form(&t, heki_rw_nops[5]) || (r0 && try_form(&t, heki_rw_xor5rax)))
+		if (try_form(&t, heki_rw_nops[5]) ||
+		    (r0 && try_form(&t, heki_rw_xor5rax)) ||
+		    (warn_trap_site(ctx, site, expected) &&
+		     try_form(&t, heki_rw_warninsn)))
 			goto rest;
 	} else if (!jcc) {
 		if (heki_rw_try_return_forms(ctx, &t, site->va))

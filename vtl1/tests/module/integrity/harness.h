@@ -23,8 +23,8 @@ void t_expect_u64(const char *group, const char *name, __u64 got, __u64 want);
 
 /* Names present in every built .shstrtab but used by no section. */
 #define EB_SPARE_NAMES { ".data..ro_after_init", "__jump_table", \
-			 ".init.rodata", ".exit.text" }
-#define EB_NR_SPARE	4
+			 ".init.rodata", ".exit.text", ".static_call_sites" }
+#define EB_NR_SPARE	5
 
 struct eb_sec {
 	const char *name;

@@ -116,10 +116,12 @@ static void test_std_layout(void)
 /* Rename or re-flag one section of the standard module and lay it out. */
 #define K61	1	/* run with HEKI_MODLAYOUT_LINUX_6_1 */
 #define K64	2	/* run with HEKI_MODLAYOUT_LINUX_6_4 */
-#define KALL	(K61 | K64)
+#define K616	4	/* run with HEKI_MODLAYOUT_LINUX_6_16 */
+#define KMEM	(K64 | K616)
+#define KALL	(K61 | K64 | K616)
 
 struct variant {
-	int kernels;		/* K61, K64 or KALL */
+	int kernels;		/* K61, K64, K616, KMEM or KALL */
 	const char *name;
 	__u32 idx;
 	int spare;		/* rename to spare name n, or -1 */
@@ -171,12 +173,27 @@ static const struct variant variants[] = {
 	 * 6.4+: MOD_INVALID; the kernel WARNs and skips it in the
 	 * ro_after_init pass, and the writable pass places it in init data.
 	 */
-	{ K64, "6.4: writable init data with RO_AFTER_INIT goes to init data",
+	{ KMEM, "writable init data with RO_AFTER_INIT goes to init data",
 	  STD_DATA, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0,
 	  HEKI_MODLAYOUT_INIT_DATA, 0 },
-	{ K64, "6.4: writable init NOBITS with RO_AFTER_INIT goes to init data",
+	{ KMEM, "writable init NOBITS with RO_AFTER_INIT goes to init data",
 	  STD_BSS, 2, HEKI_SHF_RO_AFTER_INIT, 0, 0, 0, 0,
 	  HEKI_MODLAYOUT_INIT_DATA, 0 },
+	/* 6.16's module_mark_ro_after_init() lists .static_call_sites. */
+	{ K61 | K64, "before 6.16: .static_call_sites stays data", STD_DATA, 4,
+	  0, 0, 0, 0, 0, HEKI_MODLAYOUT_DATA, 0 },
+	{ K616, ".static_call_sites is ro_after_init", STD_DATA, 4,
+	  0, 0, 0, 0, 0, HEKI_MODLAYOUT_RO_AFTER_INIT, 0 },
+};
+
+static const struct {
+	int bit;
+	__u32 kernel;
+	const char *prefix;
+} kernels[] = {
+	{ K61, HEKI_MODLAYOUT_LINUX_6_1, "6.1: " },
+	{ K64, HEKI_MODLAYOUT_LINUX_6_4, "6.4: " },
+	{ K616, HEKI_MODLAYOUT_LINUX_6_16, "6.16: " },
 };
 
 static void test_variants(void)
@@ -188,17 +205,17 @@ static void test_variants(void)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < 2 * ARRAY_SIZE(variants); i++) {
-		const struct variant *v = &variants[i / 2];
-		__u32 kernel = i % 2 ? HEKI_MODLAYOUT_LINUX_6_4 :
-				       HEKI_MODLAYOUT_LINUX_6_1;
+	for (i = 0; i < ARRAY_SIZE(kernels) * ARRAY_SIZE(variants); i++) {
+		const struct variant *v = &variants[i / ARRAY_SIZE(kernels)];
+		unsigned int k = i % ARRAY_SIZE(kernels);
+		__u32 kernel = kernels[k].kernel;
 		char name[128];
 		__u64 flags;
 
-		if (!(v->kernels & (i % 2 ? K64 : K61)))
+		if (!(v->kernels & kernels[k].bit))
 			continue;
 		snprintf(name, sizeof(name), "%s%s",
-			 v->kernels == KALL ? (i % 2 ? "6.4: " : "6.1: ") : "",
+			 v->kernels == kernels[k].bit ? "" : kernels[k].prefix,
 			 v->name);
 		std_build(&img);
 		if (v->spare >= 0)
@@ -226,6 +243,44 @@ static void test_variants(void)
 			 "ret %s mem %u off %#llx", check_err_name(ret),
 			 ret ? 0 : sects[v->idx].mem,
 			 ret ? 0 : sects[v->idx].offset);
+	}
+}
+
+/*
+ * Two sections named __jump_table: before 6.16 find_sec() marks the first
+ * one only; 6.16 marks every section of the name.
+ */
+static void test_ro_after_init_every_section(void)
+{
+	static struct eb_img img;
+	struct heki_modlayout_sect sects[EB_MAX_SECS];
+	struct heki_modlayout lay;
+	struct heki_elf elf;
+	unsigned int k;
+	char name[96];
+	int ret;
+
+	for (k = 0; k < ARRAY_SIZE(kernels); k++) {
+		__u8 want = kernels[k].kernel >= HEKI_MODLAYOUT_LINUX_6_16 ?
+			    HEKI_MODLAYOUT_RO_AFTER_INIT : HEKI_MODLAYOUT_DATA;
+
+		std_build(&img);
+		eb_put32(&img, eb_shdr(&img, STD_DATA, SH_NAME),
+			 img.spare_name[1]);
+		eb_put32(&img, eb_shdr(&img, STD_BSS, SH_NAME),
+			 img.spare_name[1]);
+		ret = heki_elf_parse(&elf, img.buf, img.len);
+		if (!ret)
+			ret = heki_modlayout_compute(&elf, kernels[k].kernel,
+						     sects, EB_MAX_SECS, &lay);
+		snprintf(name, sizeof(name),
+			 "%ssecond __jump_table section in %s", kernels[k].prefix,
+			 want == HEKI_MODLAYOUT_DATA ? "data" : "ro_after_init");
+		t_result(!ret && sects[STD_DATA].mem ==
+			 HEKI_MODLAYOUT_RO_AFTER_INIT && sects[STD_BSS].mem == want,
+			 G, name, "ret %s first %u second %u", t_err_name(ret),
+			 ret ? 0 : sects[STD_DATA].mem,
+			 ret ? 0 : sects[STD_BSS].mem);
 	}
 }
 
@@ -627,6 +682,7 @@ void test_modlayout(void)
 	test_check_mem();
 	test_std_layout();
 	test_variants();
+	test_ro_after_init_every_section();
 	test_refusals();
 	test_check_mem_6_4();
 	test_std_layout_6_4();
