@@ -47,7 +47,7 @@ initrd_order() {	# init-top scripts in the order the initramfs runs them
 }
 
 installed() { dpkg-query -W -f='${db:Status-Abbrev}' heki-dkms | grep -q '^ii'; }
-dkms_installed() { dkms status heki | grep -E "^heki/[^,]+, $1, x86_64: installed"; }
+dkms_installed() { dkms status heki | grep "^heki/" | grep -F ", $1, x86_64: installed"; }
 is_name() { [ "$(modinfo -F name "$KO")" = heki_vtl0 ]; }
 vermagic_ok() { modinfo -F vermagic "$KO" | grep -q "^$KVER "; }
 production() { ! modinfo -p "$KO" | grep -q '^test_' && ! nm "$KO" | grep -qw heki_vtl1_dispatch; }
