@@ -276,9 +276,9 @@ static void test_ro_after_init_every_section(void)
 		snprintf(name, sizeof(name),
 			 "%ssecond __jump_table section in %s", kernels[k].prefix,
 			 want == HEKI_MODLAYOUT_DATA ? "data" : "ro_after_init");
-		t_result(!ret && sects[STD_DATA].mem ==
+		check_group(!ret && sects[STD_DATA].mem ==
 			 HEKI_MODLAYOUT_RO_AFTER_INIT && sects[STD_BSS].mem == want,
-			 G, name, "ret %s first %u second %u", t_err_name(ret),
+			 G, name, "ret %s first %u second %u", check_err_name(ret),
 			 ret ? 0 : sects[STD_DATA].mem,
 			 ret ? 0 : sects[STD_BSS].mem);
 	}
@@ -510,8 +510,8 @@ static void test_refusals_6_4(void)
 
 	std_build(&img);
 	heki_elf_parse(&elf, img.buf, img.len);
-	check_group_err(G, "kernel 3 (no such rules) refused",
-		     heki_modlayout_compute(&elf, 3, sects, EB_MAX_SECS, &lay),
+	check_group_err(G, "kernel 4 (no such rules) refused",
+		     heki_modlayout_compute(&elf, 4, sects, EB_MAX_SECS, &lay),
 		     E(MODLAYOUT_BAD_KERNEL));
 	check_group(lay.nalloc == 0 && lay.sects == NULL, G,
 		 "refused layout left zeroed", "nalloc %u", lay.nalloc);

@@ -58,6 +58,7 @@
 #define NR_MEM		HEKI_MODLAYOUT_NR_MEM
 #define L61		HEKI_MODLAYOUT_LINUX_6_1
 #define L64		HEKI_MODLAYOUT_LINUX_6_4
+#define L616		HEKI_MODLAYOUT_LINUX_6_16
 
 /* modules whose 6.1 and 6.4+ sizes agree; of those, 6.1 loads accepted */
 static unsigned long n_agree, n_agree_accepted;
@@ -741,7 +742,8 @@ static void kdata_choice(const __u8 *elf, __u64 len)
 		{ 0x0603ff, L61 },
 		{ 0x060400, L64 },
 		{ V612, L64 },
-		{ 0x061000, L64 },
+		{ 0x060fff, L64 },
+		{ 0x061000, L616 },
 	};
 	static const char * const load_name[] = { "6.1", "6.4+" };
 	static const char * const verdict[] = { "refused", "accepted" };
@@ -765,8 +767,12 @@ static void kdata_choice(const __u8 *elf, __u64 len)
 				       got);
 			}
 			tok = ret ? -1 : validate(&u);
-			/* the load of the chosen rules only is accepted */
-			ok = (rules == L64) == (cases[k].want == L64);
+			/*
+			 * the load of the chosen rules only is accepted (this
+			 * module has no .static_call_sites: 6.16 places it as
+			 * 6.4 does)
+			 */
+			ok = (rules == L64) == (cases[k].want >= L64);
 			snprintf(name, sizeof(name),
 				 "linux_version 0x%06x: %s load %s",
 				 cases[k].version, load_name[rules - L61],
