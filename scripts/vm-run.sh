@@ -220,7 +220,7 @@ echo "@@GUEST-RC=$rc@@"
 if [ -e /sys/kernel/heki_wouldfault/check ]; then
 	echo 1 > /sys/kernel/heki_wouldfault/check
 	echo "@@WOULDFAULT-SUMMARY-BEGIN@@"
-	cat /sys/kernel/heki_wouldfault/summary
+	cat /sys/kernel/heki_wouldfault/summary /sys/kernel/heki_wouldfault/keys
 	echo "@@WOULDFAULT-SUMMARY-END@@"
 fi
 echo "@@DMESG-BEGIN@@"
@@ -289,23 +289,27 @@ if [ -n "$(kernel_problems)" ]; then
 	kernel_problems | head -n 5 | sed 's/^/#   /'
 fi
 
-# The would-fault detector, judged on the kernel log dump (each line once).
+# The would-fault detector, judged on the kernel log dump (each line once)
+# and on the summary of the last check (the log may have wrapped).
 kernel_log() { sed -n '/^@@DMESG-BEGIN@@$/,/^@@DMESG-END@@$/p' "$LOG"; }
+wf_summary() { sed -n '/^@@WOULDFAULT-SUMMARY-BEGIN@@$/,/^@@WOULDFAULT-SUMMARY-END@@$/p' "$LOG"; }
 wf_armed=$(kernel_log | grep -c 'heki_wouldfault: armed' || true)
-if [ "$wf_armed" -gt 0 ]; then
-	wf_events=$(kernel_log | grep -cE 'heki_wouldfault: would-fault #[0-9]+:' || true)
-	wf_total=$(kernel_log | sed -n 's/.*heki_wouldfault: summary ([^)]*): \([0-9]*\) would-fault events.*/\1/p' | tail -n 1)
-	echo "# would-fault detector: armed $wf_armed time(s); last summary: ${wf_total:-none} event(s); $wf_events event line(s) logged"
-	if [ "$wf_events" -gt 0 ] && [ "$MEASURE_WF" = 0 ]; then
-		problem "$wf_events would-fault event(s): writes Hyper-V would have refused:"
+wf_last=$(wf_summary | sed -n 's/^events \([0-9]*\)$/\1/p' | tail -n 1)
+if [ "$wf_armed" -gt 0 ] || [ -n "$wf_last" ]; then
+	wf_lines=$(kernel_log | grep -cE 'heki_wouldfault: would-fault #[0-9]+:' || true)
+	echo "# would-fault detector: armed $wf_armed time(s) in the kernel log; ${wf_last:-no} event(s) at the last check; $wf_lines event line(s) logged"
+	if [ "$MEASURE_WF" = 0 ] && { [ "$wf_lines" -gt 0 ] || [ "${wf_last:-0}" -gt 0 ]; }; then
+		problem "would-fault events: writes Hyper-V would have refused:"
 		kernel_log | grep -E 'heki_wouldfault: would-fault #' | head -n 5 | sed 's/^/#   /'
+		wf_summary | grep -E ' events from #' | head -n 5 | sed 's/^/#   /'
 	fi
 	# Every armed detector reached a summary (its stop or the last check).
-	if kernel_log | awk '/heki_wouldfault: armed/ { open = 1 }
-		/heki_wouldfault: summary \(/ { open = 0 } END { exit open }'; then :; else
+	if [ -z "$wf_last" ] && ! kernel_log | awk '/heki_wouldfault: armed/ { open = 1 }
+		/heki_wouldfault: summary \(/ { open = 0 } END { exit open }'; then
 		problem "the would-fault detector was armed but never checked"
 	fi
-	if kernel_log | grep -q 'heki_wouldfault: detector incomplete'; then
+	if kernel_log | grep -q 'heki_wouldfault: detector incomplete' || {
+		[ -n "$wf_last" ] && ! wf_summary | grep -qx 'frames_untracked 0'; }; then
 		problem "the would-fault detector could not track every protected frame"
 	fi
 else

@@ -16,13 +16,16 @@
  *   check_every_call   0/1 (default 0: hashing everything on every call is
  *                      too slow under TCG outside the detector's suite)
  *   events             the total number of would-fault events
- *   summary            counters, frames, locked CPUs, one line per key
+ *   summary            counters, frames, locked CPUs
+ *   keys               one line per kernel path (or register): events,
+ *                      the first event's number, the path
  */
 #define pr_fmt(fmt) "heki_wouldfault: " fmt
 #define HEKI_WOULDFAULT 1
 
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sysfs.h>
 
@@ -100,7 +103,7 @@ static ssize_t check_store(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_lock(&wf_lock);
 	if (wf.armed) {
 		wf_check_locked("on demand", NULL, false);
-		wf_events_summary("on demand");
+		wf_events_summary("on demand", false);
 	}
 	mutex_unlock(&wf_lock);
 	return count;
@@ -137,6 +140,28 @@ static ssize_t summary_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return wf_events_show(buf, PAGE_SIZE);
 }
 
+static ssize_t keys_read(struct file *file, struct kobject *kobj,
+			 struct bin_attribute *attr, char *buf, loff_t off,
+			 size_t count)
+{
+	char *text = kvmalloc(WF_KEYS_TEXT_MAX, GFP_KERNEL);
+	ssize_t n;
+
+	if (!text)
+		return -ENOMEM;
+	n = memory_read_from_buffer(buf, count, &off, text,
+				    wf_keys_str(text, WF_KEYS_TEXT_MAX, ""));
+	kvfree(text);
+	return n;
+}
+
+static struct bin_attribute wf_attr_keys = __BIN_ATTR(keys, 0400, keys_read, NULL, 0);
+
+static struct bin_attribute *wf_bin_attrs[] = {
+	&wf_attr_keys,
+	NULL,
+};
+
 static struct kobj_attribute wf_attr_check = __ATTR_RW_MODE(check, 0600);
 static struct kobj_attribute wf_attr_every =
 	__ATTR_RW_MODE(check_every_call, 0600);
@@ -153,6 +178,7 @@ static struct attribute *wf_attrs[] = {
 
 static const struct attribute_group wf_group = {
 	.attrs = wf_attrs,
+	.bin_attrs = wf_bin_attrs,
 };
 
 /**
@@ -229,7 +255,7 @@ void heki_wf_stop(void)
 	/* Removing the hooks patches text: not an event of the kernel's. */
 	WRITE_ONCE(wf.armed, false);
 	wf_poke_exit();
-	wf_events_summary("stopped");
+	wf_events_summary("stopped", true);
 	kobject_put(wf.kobj);
 	wf.kobj = NULL;
 	wf_regs_exit();

@@ -4,9 +4,9 @@
  *
  * An event is recorded from any context (the text_poke hooks run inside
  * the patching code). It is counted, and aggregated under a key: the
- * first return address of the kernel path for text_poke events (the
- * function that asked for the patch), the register for register events,
- * one key for frame-hash events. The first WF_PRINT_PER_KEY events of a
+ * kernel path for text_poke events (the return addresses above the
+ * patching functions), the register for register events, one key for
+ * frame-hash events. The first WF_PRINT_PER_KEY events of a
  * key are logged in full from process context, with the owner VTL1
  * records for the frame and the kernel symbol; the rest are counted and
  * appear in the summary. Enabling function tracing alone writes tens of
@@ -20,11 +20,13 @@
 #define HEKI_WOULDFAULT 1
 
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <asm/pgtable.h>
 
 #include <heki/abi.h>
 #include <heki_vtl1.h>
@@ -32,21 +34,26 @@
 #include "../heki_vtl0.h"
 #include "wf.h"
 
-#define WF_KEYS			64
+#define WF_KEYS			128
 #define WF_PRINT_PER_KEY	4
 #define WF_PENDING		64
 
 /**
  * struct wf_key - events aggregated under one kernel path or register
  * @source: enum wf_source
- * @what: the path's first return address, the register, or 0
+ * @what: the functions of the kernel path (text_poke), the register in
+ *	[0], or nothing
+ * @names: the names of @what's functions, taken when the key was made
  * @count: events
+ * @modules: events that wrote module memory (the rest: the kernel image)
  * @first: sequence number of the first event
  */
 struct wf_key {
 	u8 source;
-	unsigned long what;
+	unsigned long what[WF_PATH_DEPTH];
+	char names[WF_PATH_DEPTH][WF_NAME_LEN];
 	u64 count;
+	u64 modules;
 	u64 first;
 };
 
@@ -79,16 +86,19 @@ static const char *const wf_source_names[WF_NSRC] = {
 	[WF_SRC_REGISTER] = "register",
 };
 
-static unsigned long wf_key_of(const struct wf_event *ev)
+static void wf_key_of(const struct wf_event *ev, unsigned long *what)
 {
+	memset(what, 0, sizeof(unsigned long) * WF_PATH_DEPTH);
 	switch (ev->source) {
 	case WF_SRC_TEXT_POKE:
 	case WF_SRC_TEXT_POKE_EARLY:
-		return ev->path[0];
+		memcpy(what, ev->fn, sizeof(ev->fn));
+		break;
 	case WF_SRC_REGISTER:
-		return ev->reg;
+		what[0] = ev->reg;
+		break;
 	default:
-		return 0;
+		break;
 	}
 }
 
@@ -100,17 +110,18 @@ static unsigned long wf_key_of(const struct wf_event *ev)
  */
 void wf_event_record(const struct wf_event *ev)
 {
-	unsigned long what = wf_key_of(ev), flags;
+	unsigned long what[WF_PATH_DEPTH], flags;
 	struct wf_key *k = NULL;
 	unsigned int i;
 	u64 seq;
 
+	wf_key_of(ev, what);
 	spin_lock_irqsave(&wf_ev_lock, flags);
 	seq = ++wf_ev.total;
 	wf_ev.by_source[ev->source]++;
 	for (i = 0; i < wf_ev.nkeys; i++) {
 		if (wf_ev.keys[i].source == ev->source &&
-		    wf_ev.keys[i].what == what) {
+		    !memcmp(wf_ev.keys[i].what, what, sizeof(what))) {
 			k = &wf_ev.keys[i];
 			break;
 		}
@@ -118,13 +129,18 @@ void wf_event_record(const struct wf_event *ev)
 	if (!k && wf_ev.nkeys < WF_KEYS) {
 		k = &wf_ev.keys[wf_ev.nkeys++];
 		k->source = ev->source;
-		k->what = what;
+		memcpy(k->what, what, sizeof(what));
+		for (i = 0; i < WF_PATH_DEPTH && ev->fn[i]; i++)
+			wf_fn_name(ev->fn[i], ev->path[i], k->names[i]);
 		k->first = seq;
 	}
-	if (k)
+	if (k) {
 		k->count++;
-	else
+		if (ev->va >= MODULES_VADDR && ev->va < MODULES_END)
+			k->modules++;
+	} else {
 		wf_ev.unkeyed++;
+	}
 	if (k && k->count <= WF_PRINT_PER_KEY && wf_ev.npending < WF_PENDING) {
 		wf_ev.pending[wf_ev.npending].ev = *ev;
 		wf_ev.pending[wf_ev.npending].seq = seq;
@@ -171,17 +187,22 @@ static void wf_owner_str(u64 pfn, char *buf, size_t size)
 	}
 }
 
-static void wf_path_str(const unsigned long *path, char *buf, size_t size)
+/* The kernel path as "f1 <- f2 <- ...", after @prefix; returns its length. */
+static size_t wf_path_str(const unsigned long *path, char *buf, size_t size,
+			  const char *prefix)
 {
 	size_t n = 0;
 	unsigned int i;
 
+	if (!size)
+		return 0;
 	buf[0] = '\0';
 	for (i = 0; i < WF_PATH_DEPTH && path[i]; i++)
-		n += scnprintf(buf + n, size - n, "%s%pS", i ? " <- " : "",
-			       (void *)path[i]);
+		n += scnprintf(buf + n, size - n, "%s%pS",
+			       i ? " <- " : prefix, (void *)path[i]);
 	if (!n)
-		strscpy(buf, "(no kernel path found)", size);
+		n = scnprintf(buf, size, "%s(no kernel path found)", prefix);
+	return n;
 }
 
 /* @path: a scratch page for the kernel path. */
@@ -195,7 +216,7 @@ static void wf_print(const struct wf_event *ev, u64 seq, char *path)
 	case WF_SRC_TEXT_POKE_EARLY:
 		wf_owner_str(ev->pfn, owner, sizeof(owner));
 		heki_prot_str(ev->prot, prot);
-		wf_path_str(ev->path, path, PAGE_SIZE);
+		wf_path_str(ev->path, path, PAGE_SIZE, "");
 		pr_err("would-fault #%llu: %s wrote %u bytes at %pS (frame %#llx, %s, VTL0 access %s); path: %s\n",
 		       seq, wf_source_names[ev->source], ev->len,
 		       (void *)ev->va, ev->pfn, owner, prot, path);
@@ -288,28 +309,40 @@ u64 wf_events_of(enum wf_source src)
 	return src < WF_NSRC ? READ_ONCE(wf_ev.by_source[src]) : 0;
 }
 
-/* One line per key into @buf. */
-static size_t wf_keys_str(char *buf, size_t size, const char *indent)
+/**
+ * wf_keys_str() - one line per key
+ * @buf: output
+ * @size: its size (lines that do not fit are cut)
+ * @indent: the start of every line
+ *
+ * Return: bytes written.
+ */
+size_t wf_keys_str(char *buf, size_t size, const char *indent)
 {
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, j;
 	size_t n = 0;
 
 	spin_lock_irqsave(&wf_ev_lock, flags);
 	for (i = 0; i < wf_ev.nkeys && n < size; i++) {
 		const struct wf_key *k = &wf_ev.keys[i];
 
-		n += scnprintf(buf + n, size - n, "%s%llu events from #%llu: %s",
+		if (k->source == WF_SRC_REGISTER) {
+			n += scnprintf(buf + n, size - n,
+				       "%s%llu events from #%llu: %s %s\n",
+				       indent, k->count, k->first,
+				       wf_source_names[k->source],
+				       wf_reg_name(k->what[0]));
+			continue;
+		}
+		n += scnprintf(buf + n, size - n,
+			       "%s%llu events from #%llu: %s (%llu in modules)",
 			       indent, k->count, k->first,
-			       wf_source_names[k->source]);
-		if (k->source == WF_SRC_REGISTER)
-			n += scnprintf(buf + n, size - n, " %s\n",
-				       wf_reg_name(k->what));
-		else if (k->what)
-			n += scnprintf(buf + n, size - n, " by %pS\n",
-				       (void *)k->what);
-		else
-			n += scnprintf(buf + n, size - n, "\n");
+			       wf_source_names[k->source], k->modules);
+		for (j = 0; j < WF_PATH_DEPTH && k->what[j]; j++)
+			n += scnprintf(buf + n, size - n, "%s%s",
+				       j ? " <- " : " by ", k->names[j]);
+		n += scnprintf(buf + n, size - n, "\n");
 	}
 	if (wf_ev.unkeyed && n < size)
 		n += scnprintf(buf + n, size - n, "%s%llu events under other keys\n",
@@ -319,7 +352,7 @@ static size_t wf_keys_str(char *buf, size_t size, const char *indent)
 }
 
 /**
- * wf_events_show() - the counters and keys, for sysfs
+ * wf_events_show() - the counters, for sysfs
  * @buf: output
  * @size: its size
  *
@@ -327,9 +360,7 @@ static size_t wf_keys_str(char *buf, size_t size, const char *indent)
  */
 ssize_t wf_events_show(char *buf, size_t size)
 {
-	size_t n;
-
-	n = scnprintf(buf, size,
+	return scnprintf(buf, size,
 		      "events %llu\ntext_poke %llu\ntext_poke_early %llu\nframe_hash %llu\nregister %llu\nnot_printed %llu\nframes %lu\nframes_untracked %lu\nlocked_cpus %u\npatch_calls %lu\n",
 		      wf_events_total(), wf_events_of(WF_SRC_TEXT_POKE),
 		      wf_events_of(WF_SRC_TEXT_POKE_EARLY),
@@ -337,18 +368,18 @@ ssize_t wf_events_show(char *buf, size_t size)
 		      wf_events_of(WF_SRC_REGISTER), READ_ONCE(wf_ev.unprinted),
 		      wf_frames_tracked(), wf_frames_untracked(),
 		      wf_regs_locked_cpus(), wf_poke_calls());
-	return n + wf_keys_str(buf + n, size - n, "key ");
 }
 
 /**
- * wf_events_summary() - log the counters and one line per key
- * @why: what the summary is for ("stopped", "check 3", ...)
+ * wf_events_summary() - log the counters, and one line per key if asked
+ * @why: what the summary is for ("stopped", "on demand", ...)
+ * @keys: also one line per key (they are always in sysfs "keys")
  *
  * Context: process context.
  */
-void wf_events_summary(const char *why)
+void wf_events_summary(const char *why, bool keys)
 {
-	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	char *buf = kvmalloc(WF_KEYS_TEXT_MAX, GFP_KERNEL);
 	char *line, *rest;
 
 	wf_events_flush();
@@ -359,11 +390,13 @@ void wf_events_summary(const char *why)
 		wf_events_of(WF_SRC_REGISTER), READ_ONCE(wf_ev.unprinted),
 		wf_frames_tracked(), wf_frames_untracked(),
 		wf_regs_locked_cpus(), wf_poke_calls());
-	if (!buf)
+	if (!keys || !buf) {
+		kvfree(buf);
 		return;
-	wf_keys_str(buf, PAGE_SIZE, "  ");
+	}
+	wf_keys_str(buf, WF_KEYS_TEXT_MAX, "  ");
 	rest = buf;
 	while ((line = strsep(&rest, "\n")) && *line)
 		pr_info("%s\n", line);
-	kfree(buf);
+	kvfree(buf);
 }

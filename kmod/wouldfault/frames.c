@@ -8,8 +8,9 @@
  * frame (heki_wf_vtl1_wrote()); a frame VTL1 makes writable again is
  * forgotten. wf_frames_check() hashes every tracked frame again: a chunk
  * that differs is a write Hyper-V would have refused, whatever path made
- * it. The text_poke hooks ask wf_frame_protected() from any context (the
- * xarray is read under RCU).
+ * it, unless the text_poke hooks reported a write to that frame since the
+ * last check (one write, one event). The hooks ask wf_frame_poked() from
+ * any context (the xarray is read under RCU).
  */
 #define pr_fmt(fmt) "heki_wouldfault: " fmt
 #define HEKI_WOULDFAULT 1
@@ -32,11 +33,14 @@
 /**
  * struct wf_frame - one frame VTL1 protects against writes
  * @prot: the VTL0 access VTL1 set (HV_PAGE_* bits, no write)
+ * @poked: a text_poke event was reported for this frame since the last
+ *	check: its next change is that write, not a second event
  * @chunk: xxh32 of each 256-byte chunk, as VTL1 last knew it
  * @rcu: freed after the readers of the xarray are done
  */
 struct wf_frame {
 	u32 prot;
+	u32 poked;
 	u32 chunk[WF_CHUNKS];
 	struct rcu_head rcu;
 };
@@ -103,14 +107,17 @@ void wf_frames_exit(void)
 }
 
 /**
- * wf_frame_protected() - does VTL1 protect a frame against writes?
- * @pfn: the frame
- * @prot: receives the VTL0 access VTL1 set, when it does
+ * wf_frame_poked() - is a frame protected? Note a text_poke write if so
+ * @pfn: the frame the patching code is about to write
+ * @prot: receives the VTL0 access VTL1 set, when it protects the frame
+ *
+ * The write is an event of the text_poke hook; the change it makes is
+ * then not reported again by the next hash check.
  *
  * Context: any (RCU).
  * Return: true if VTL0 may not write @pfn.
  */
-bool wf_frame_protected(u64 pfn, u32 *prot)
+bool wf_frame_poked(u64 pfn, u32 *prot)
 {
 	struct wf_frame *f;
 	bool ret = false;
@@ -119,6 +126,7 @@ bool wf_frame_protected(u64 pfn, u32 *prot)
 	f = xa_load(&wf_frames, pfn);
 	if (f) {
 		*prot = READ_ONCE(f->prot);
+		WRITE_ONCE(f->poked, 1);
 		ret = true;
 	}
 	rcu_read_unlock();
@@ -245,7 +253,11 @@ unsigned int wf_frames_check(void)
 		for (i = 0; i < WF_CHUNKS; i++)
 			if (cur[i] != f->chunk[i])
 				mask |= BIT(i);
-		if (mask) {
+		if (mask && READ_ONCE(f->poked)) {
+			/* The change a text_poke event already reported. */
+			memcpy(f->chunk, cur, sizeof(cur));
+			WRITE_ONCE(f->poked, 0);
+		} else if (mask) {
 			ev.pfn = pfn;
 			ev.prot = f->prot;
 			ev.len = mask;

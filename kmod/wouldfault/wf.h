@@ -19,7 +19,10 @@
 struct heki_lb_vp;
 
 /* Return addresses kept per text_poke event: the kernel path that wrote. */
-#define WF_PATH_DEPTH	4
+#define WF_PATH_DEPTH	6
+
+/* Bytes kept of a function's name ("function [module]") in a path. */
+#define WF_NAME_LEN	48
 
 /* Frames are hashed in chunks of this size, so a change is located. */
 #define WF_CHUNK_SHIFT	8
@@ -56,6 +59,7 @@ enum wf_source {
  * @new: register value now
  * @path: return addresses of the kernel path that wrote (text_poke), the
  *	first outside the patching functions first; 0-terminated
+ * @fn: the start of the function of each @path entry
  */
 struct wf_event {
 	u8 source;
@@ -67,6 +71,7 @@ struct wf_event {
 	u64 old;
 	u64 new;
 	unsigned long path[WF_PATH_DEPTH];
+	unsigned long fn[WF_PATH_DEPTH];
 };
 
 /* core.c */
@@ -75,7 +80,7 @@ bool wf_armed(void);
 /* frames.c */
 int wf_frames_init(void);
 void wf_frames_exit(void);
-bool wf_frame_protected(u64 pfn, u32 *prot);
+bool wf_frame_poked(u64 pfn, u32 *prot);
 void wf_frames_set(u64 pa, u64 npages, u32 prot);
 void wf_frames_rehash(u64 pa, u64 len);
 unsigned int wf_frames_check(void);
@@ -87,6 +92,7 @@ unsigned long wf_frame_va(u64 pfn);
 int wf_poke_init(void);
 void wf_poke_exit(void);
 unsigned long wf_poke_calls(void);
+void wf_fn_name(unsigned long start, unsigned long ret, char *name);
 
 /* regs.c */
 int wf_regs_init(void);
@@ -102,7 +108,11 @@ void wf_events_flush(void);
 void wf_events_reset(void);
 u64 wf_events_total(void);
 u64 wf_events_of(enum wf_source src);
-void wf_events_summary(const char *why);
+void wf_events_summary(const char *why, bool keys);
 ssize_t wf_events_show(char *buf, size_t size);
+size_t wf_keys_str(char *buf, size_t size, const char *indent);
+
+/* Room for every key line (WF_KEYS of them, each with its full path). */
+#define WF_KEYS_TEXT_MAX	(64 * 1024)
 
 #endif /* _KMOD_WOULDFAULT_WF_H */

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# Guest part of tests/vm/workload.sh (busybox sh -e, helpers from
+# scripts/vm-guest-lib.sh). Environment: MODS (load order).
+
+W=/sys/kernel/heki_wouldfault
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null || true
+
+events() { cat $W/events; }
+# keys FILE: the detector's per-path counters ("N KEY" per line).
+keys() { sed -n 's/^\([0-9]*\) events from #[0-9]*: /\1 /p' $W/keys >"$1"; }
+# step NAME CMD...: run CMD (it must succeed), check, and count the
+# would-fault events it caused, in all and per kernel path (a
+# measurement, not a verdict).
+step() {
+	_name=$1
+	shift
+	_e0=$(events)
+	keys /tmp/keys.before
+	_ok=1
+	"$@" || _ok=0
+	echo 1 >$W/check
+	keys /tmp/keys.after
+	echo "# workload: $_name: $(($(events) - _e0)) would-fault events"
+	awk 'FILENAME == ARGV[1] { k = $0; sub(/^[0-9]+ /, "", k); was[k] = $1; next }
+		{ k = $0; sub(/^[0-9]+ /, "", k); d = $1 - was[k]
+		  if (d > 0) print "# workload:   " d " " k }' \
+		/tmp/keys.before /tmp/keys.after
+	t "$_name (ran)" test "$_ok" = 1
+}
+write() { echo "$2" >"$1"; }
+
+t "heki_hvemu loads" insmod /heki_hvemu.ko
+t "heki_vtl0 with its default parameters (only the handshake and certs=)" \
+	insmod /heki_vtl0.ko vtl1_ready=1 certs=heki/debian-certs.der
+t "  transport=auto chose hyperv" grep -qx hyperv /sys/kernel/debug/heki/transport
+t "  its own load wrote nothing VTL1 protects" test "$(events)" = 0
+
+step "tracepoint sched:sched_switch enabled" write $T/events/sched/sched_switch/enable 1
+step "tracepoint sched:sched_switch disabled" write $T/events/sched/sched_switch/enable 0
+step "function tracer on" write $T/current_tracer function
+step "function tracer off" write $T/current_tracer nop
+step "kprobe on do_sys_openat2 armed" sh -c \
+	"echo 'p:wl_probe do_sys_openat2' >$T/kprobe_events && echo 1 >$T/events/kprobes/wl_probe/enable"
+step "kprobe disarmed" sh -c \
+	"echo 0 >$T/events/kprobes/wl_probe/enable && echo '-:wl_probe' >>$T/kprobe_events"
+step "sysctl kernel.sched_schedstats=1 (static key)" write /proc/sys/kernel/sched_schedstats 1
+step "sysctl kernel.sched_schedstats=0" write /proc/sys/kernel/sched_schedstats 0
+step "CPU 1 offline" write /sys/devices/system/cpu/cpu1/online 0
+step "CPU 1 online" write /sys/devices/system/cpu/cpu1/online 1
+for m in $MODS; do
+	step "load $m" insmod "/m/$m.ko"
+done
+rev=
+for m in $MODS; do rev="$m $rev"; done
+for m in $rev; do
+	step "unload $m" rmmod "$m"
+done
+cat $W/summary
+cat $W/keys
