@@ -12,8 +12,10 @@
  * appear in the summary. Enabling function tracing alone writes tens of
  * thousands of protected call sites: one line each would drown the log.
  *
- * Log lines: "heki_wouldfault: would-fault #N: ..." per event printed
- * (scripts/vm-run.sh counts these), "heki_wouldfault: summary (...)" and
+ * Log lines, at warning level (in the kernel log, not on a quiet console:
+ * under TCG every serial line costs milliseconds, and function tracing
+ * makes events by the hundred thousand): "heki_wouldfault: would-fault #N:
+ * ..." per event printed (scripts/vm-run.sh counts these), "heki_wouldfault: summary (...)" and
  * "heki_wouldfault:   N events: ..." per key.
  */
 #define pr_fmt(fmt) "heki_wouldfault: " fmt
@@ -217,7 +219,7 @@ static void wf_print(const struct wf_event *ev, u64 seq, char *path)
 		wf_owner_str(ev->pfn, owner, sizeof(owner));
 		heki_prot_str(ev->prot, prot);
 		wf_path_str(ev->path, path, PAGE_SIZE, "");
-		pr_err("would-fault #%llu: %s wrote %u bytes at %pS (frame %#llx, %s, VTL0 access %s); path: %s\n",
+		pr_warn("would-fault #%llu: %s wrote %u bytes at %pS (frame %#llx, %s, VTL0 access %s); path: %s\n",
 		       seq, wf_source_names[ev->source], ev->len,
 		       (void *)ev->va, ev->pfn, owner, prot, path);
 		break;
@@ -227,11 +229,11 @@ static void wf_print(const struct wf_event *ev, u64 seq, char *path)
 		va = wf_frame_va(ev->pfn);
 		if (va)
 			va += ev->old << WF_CHUNK_SHIFT;
-		pr_err("would-fault #%llu: frame %#llx (%s, VTL0 access %s) changed outside the patching functions: 256-byte chunks %#x, the first at %pS\n",
+		pr_warn("would-fault #%llu: frame %#llx (%s, VTL0 access %s) changed outside the patching functions: 256-byte chunks %#x, the first at %pS\n",
 		       seq, ev->pfn, owner, prot, ev->len, (void *)va);
 		break;
 	case WF_SRC_REGISTER:
-		pr_err("would-fault #%llu: CPU %llu: %s is %#llx, LockRegs pinned %#llx\n",
+		pr_warn("would-fault #%llu: CPU %llu: %s is %#llx, LockRegs pinned %#llx\n",
 		       seq, ev->pfn, wf_reg_name(ev->reg), ev->new, ev->old);
 		break;
 	}
@@ -263,7 +265,7 @@ void wf_events_flush(void)
 		if (scratch)
 			wf_print(&p.ev, p.seq, scratch);
 		else
-			pr_err("would-fault #%llu: %s, frame or CPU %#llx (no memory for details)\n",
+			pr_warn("would-fault #%llu: %s, frame or CPU %#llx (no memory for details)\n",
 			       p.seq, wf_source_names[p.ev.source], p.ev.pfn);
 	}
 	mutex_unlock(&wf_print_lock);

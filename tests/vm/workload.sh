@@ -43,7 +43,13 @@ mkdir -p "$OUT/ko"
 modset_collect / "$kver" "$OUT/ko" veth bridge fuse kvm kvm_amd
 order=("${MODSET_ORDER[@]}")
 [ ${#order[@]} -gt 0 ] || fail_setup "no module of $kver found"
-args=(-K -W -t ${WORKLOAD_TIMEOUT:-900} ${WORKLOAD_APPEND:+-a "$WORKLOAD_APPEND"} -f "$KO" -f "$EMU" -e "MODS=${order[*]}"
+# Enabling function tracing rewrites ~38,000 call sites in one loop without
+# a scheduling point; under TCG on a loaded 2-core host that takes 10-30 s,
+# longer than the RCU stall (21 s) and soft lockup (20 s) warnings allow:
+# both are given 120 s here (they stay armed, and every other suite keeps
+# the defaults).
+args=(-K -W -t 900 -a "rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60"
+	-f "$KO" -f "$EMU" -e "MODS=${order[*]}"
 	-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der")
 for n in "${order[@]}"; do
 	args+=(-F "$OUT/ko/$n.ko:/m/$n.ko")
