@@ -53,6 +53,13 @@ HEKI_KO=${HEKI_KO:-/heki_vtl0_test.ko}
 HEKI_MOD=${HEKI_MOD:-heki_vtl0_test}
 HEKI_ARGS=${HEKI_ARGS:-transport=loopback}
 
+# heki_preload - run $HEKI_PRELOAD once, before the first load of the
+# module under test (e.g. "insmod /heki_hvemu.ko": the emulated Hyper-V
+# the hyperv transport needs); nothing when it is empty.
+heki_preload() {
+	[ -z "${HEKI_PRELOAD:-}" ] || sh -c "$HEKI_PRELOAD"
+}
+
 # heki_loaded - the module under test is listed in /proc/modules.
 heki_loaded() {
 	grep -q "^$HEKI_MOD " /proc/modules

@@ -46,6 +46,8 @@
 #                       kernel log (PREFIX, e.g. "heki_selftest: ", is removed)
 #                       to the console, where they are counted
 #   skip NAME REASON    print `ok N NAME # SKIP REASON` (counted as neither)
+#   heki_preload        run $HEKI_PRELOAD (if set) before the first load of
+#                       the module under test
 #   heki_loaded         the module under test is loaded; it is $HEKI_KO (guest
 #                       path), $HEKI_MOD (name), $HEKI_ARGS (transport
 #                       arguments), by default the test build with the
@@ -308,14 +310,16 @@ if [ "$wf_armed" -gt 0 ] || [ -n "$wf_last" ]; then
 		/heki_wouldfault: summary \(/ { open = 0 } END { exit open }'; then
 		problem "the would-fault detector was armed but never checked"
 	fi
-	if kernel_log | grep -q 'heki_wouldfault: detector incomplete' || {
-		[ -n "$wf_last" ] && ! wf_summary | grep -qx 'frames_untracked 0'; }; then
+	# grep reads all its input (no -q): with pipefail, a grep -q that
+	# stops early would fail the pipeline on the writer's SIGPIPE.
+	if kernel_log | grep 'heki_wouldfault: detector incomplete' >/dev/null || {
+		[ -n "$wf_last" ] && ! wf_summary | grep -x 'frames_untracked 0' >/dev/null; }; then
 		problem "the would-fault detector could not track every protected frame"
 	fi
 else
 	echo "# would-fault detector: no in-kernel VTL1 ran (nothing VTL1 protected could be written)"
 fi
-if kernel_log | grep -qE 'heki_hvemu: (contract violation|emulation limit)'; then
+if kernel_log | grep -E 'heki_hvemu: (contract violation|emulation limit)' >/dev/null; then
 	problem "the emulated hypervisor reported a broken calling contract:"
 	kernel_log | grep -E 'heki_hvemu: (contract violation|emulation limit)' | head -n 3 | sed 's/^/#   /'
 fi

@@ -14,6 +14,11 @@
 # Debian modules with Debian's certificate; heki_vtl0 load/unload cycles;
 # allocations back to their baseline.
 #
+# HEKI_VARIANT=hyperv runs the same against the production heki_vtl0.ko with
+# transport=hyperv on the emulated Hyper-V (tests/hvemu): one load per boot
+# (heki_vtl0 stays once it hardened the kernel), with the test and Debian
+# certificates together; the unload and reload sections are skipped.
+#
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +27,7 @@ cd "$(dirname "$0")/../.."
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
+VARIANT=${HEKI_VARIANT:-loopback}
 # A private directory per run: several make check runs may share the tree.
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/e2e.XXXXXX")
@@ -40,7 +46,14 @@ kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
 	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
 kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
 	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
-KO=$K_TEST_KO
+case $VARIANT in
+loopback) KO=$K_TEST_KO ;;
+hyperv)
+	KO=$K_KO
+	EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
+	[ -f "$EMU" ] || fail_setup "$EMU is not built (run make)" ;;
+*) fail_setup "HEKI_VARIANT is loopback or hyperv, not '$VARIANT'" ;;
+esac
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 KERNEL_ID=$KID tests/modules/build.sh "$OUT" "$NCONC" >/dev/null ||
 	fail_setup "tests/modules/build.sh"
@@ -79,11 +92,26 @@ fi
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-# Markers: the module said it was ready, and every unload freed everything.
-args+=(-m "heki_vtl0: ready: transport loopback, module validation on"
-	-m "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live"
-	-x "with leaks: ")
+if [ "$VARIANT" = hyperv ]; then
+	cat "$OUT/test-certs.der" >"$OUT/e2e-certs.der"
+	[ ! -s "$OUT/debian-certs.der" ] || cat "$OUT/debian-certs.der" >>"$OUT/e2e-certs.der"
+	args+=(-f "$EMU" -F "$OUT/e2e-certs.der:/lib/firmware/heki/e2e-certs.der"
+		-e HEKI_KO=/heki_vtl0.ko -e HEKI_MOD=heki_vtl0
+		-e "HEKI_ARGS=transport=hyperv vtl1_ready=1"
+		-e "HEKI_PRELOAD=insmod /heki_hvemu.ko"
+		-e HEKI_PROT=/sys/kernel/debug/heki_hvemu/protections
+		-e HEKI_VTL1=/sys/kernel/debug/heki_hvemu/vtl1
+		-e E2E_CERTS=heki/e2e-certs.der
+		-m "heki_vtl0: ready: transport hyperv, module validation on")
+else
+	# The module said it was ready, and every unload freed everything.
+	args+=(-m "heki_vtl0: ready: transport loopback, module validation on"
+		-m "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live")
+fi
+args+=(-x "with leaks: ")
 rc=0
 scripts/vm-run.sh "${args[@]}" -l "$OUT/e2e.log" tests/vm/e2e-guest.sh || rc=$?
-cp "$OUT/e2e.log" "build/vm/e2e-$KID.log" 2>/dev/null || true
+log=build/vm/e2e-$KID.log
+[ "$VARIANT" = loopback ] || log=build/vm/e2e-$KID-$VARIANT.log
+cp "$OUT/e2e.log" "$log" 2>/dev/null || true
 exit $rc

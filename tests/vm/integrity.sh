@@ -20,6 +20,7 @@ cd "$(dirname "$0")/../.."
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
+VARIANT=${HEKI_VARIANT:-loopback}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/integrity.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -50,7 +51,14 @@ kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
 	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
 kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
 	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
-KO=${INTEGRITY_KO:-$K_TEST_KO}
+case $VARIANT in
+loopback) KO=${INTEGRITY_KO:-$K_TEST_KO} ;;
+hyperv)
+	KO=${INTEGRITY_KO:-$K_KO}
+	EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
+	[ -f "$EMU" ] || fail_setup "$EMU is not built (run make)" ;;
+*) fail_setup "HEKI_VARIANT is loopback or hyperv, not '$VARIANT'" ;;
+esac
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" "$K_VMLINUZ" \
 	>"$OUT/cert.log" 2>&1 || fail_setup "scripts/debian-kernel-cert.sh"
@@ -85,11 +93,19 @@ done
 # INTEGRITY_MIN: validated loads the guest must count (the matrix's samples
 # of other kernels ask for 20).
 args+=(-e "MODS=${mods# }" -e "GAPS=$GAPS" -e "MIN=${INTEGRITY_MIN:-50}")
+if [ "$VARIANT" = hyperv ]; then
+	args+=(-f "$EMU" -e HEKI_KO=/heki_vtl0.ko -e HEKI_MOD=heki_vtl0
+		-e "HEKI_ARGS=transport=hyperv vtl1_ready=1"
+		-e "HEKI_PRELOAD=insmod /heki_hvemu.ko"
+		-e HEKI_PROT=/sys/kernel/debug/heki_hvemu/protections)
+fi
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
 scripts/vm-run.sh "${args[@]}" -l "$OUT/integrity.log" \
 	"${INTEGRITY_GUEST:-tests/vm/integrity-guest.sh}" || rc=$?
-cp "$OUT/integrity.log" "build/vm/integrity-$KID.log" 2>/dev/null || true
+log=build/vm/integrity-$KID.log
+[ "$VARIANT" = loopback ] || log=build/vm/integrity-$KID-$VARIANT.log
+cp "$OUT/integrity.log" "$log" 2>/dev/null || true
 exit $rc

@@ -15,6 +15,8 @@
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
 
 KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
 EMU=tests/hvemu/heki_hvemu.ko
@@ -22,11 +24,7 @@ mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/workload.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
-fail_setup() {
-	echo "# workload setup failed: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+fail_setup() { ktap_bail "workload setup: $*"; }
 
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 [ -f "$EMU" ] || fail_setup "$EMU is not built (run make)"

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hyperv.sh - VM suite: heki_vtl0.ko's hyperv transport, unmodified, against
+# the emulated Hyper-V hypervisor with VSM (tests/hvemu/heki_hvemu.ko).
+#
+# In one boot (two vCPUs): the emulator's variants each make heki_vtl0
+# refuse to load, with the reason logged and nothing changed in VTL1 (no
+# hypercall page, missing privileges, VTL1 or MBEC absent, VTL1 disabled on
+# one VP, HvCallGetVpRegisters failing, no handshake, VTL call offset 0 or
+# equal to the return offset, VTL1 not answering on one CPU, an answer in
+# no documented range); then the default emulation: every boot step through
+# the hyperv code path, a signed module validated and a tampered one
+# refused by VTL1, the register reads and VTL calls counted on both sides.
+# Documentation/kmod.rst, "The emulated hypervisor".
+#
+# Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+
+KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
+EMU=tests/hvemu/heki_hvemu.ko
+mkdir -p build/vm
+OUT=$(mktemp -d "build/vm/hyperv.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+fail_setup() { ktap_bail "hyperv setup: $*"; }
+
+[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
+[ -f "$EMU" ] || fail_setup "$EMU is not built (run make)"
+tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+
+export QEMU_SMP=${QEMU_SMP:-2}
+export QEMU_MEM=${QEMU_MEM:-1024M}
+rc=0
+scripts/vm-run.sh -K -t 600 -f "$KO" -f "$EMU" \
+	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-tampered.ko" \
+	-m "heki_hvemu: self-check: a VTL call returns VTL1's answer in R8" \
+	-m "heki_vtl0: ready: transport hyperv, module validation on" \
+	-l "$OUT/hyperv.log" tests/vm/hyperv-guest.sh || rc=$?
+cp "$OUT/hyperv.log" build/vm/hyperv.log 2>/dev/null || true
+exit $rc
