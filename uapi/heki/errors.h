@@ -305,7 +305,12 @@
 	X(PATCH_NOT_A_SITE, HEKI_EINVAL, "module patch record names no jump-label site of the verified module ELF, or a form that site cannot take") \
 	X(PATCH_SITE_OVERLAP, HEKI_EEXIST, "patch site shares bytes with another registered site") \
 	X(PATCH_SITE_NOT_HELD, HEKI_EACCES, "patch site's frames are not held kernel-executable by the site's owner") \
-	X(TEXT_PATCH_STEP_INVALID, HEKI_EACCES, "text patch is not a text_poke_bp step from the bytes now at the site")
+	X(TEXT_PATCH_STEP_INVALID, HEKI_EACCES, "text patch is not a text_poke_bp step from the bytes now at the site") \
+	X(KEXEC_SEGMENT_LAYOUT_INVALID, HEKI_EINVAL, "kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment") \
+	X(KEXEC_ENTRY_ORDER, HEKI_EINVAL, "kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end") \
+	X(KEXEC_PAGE_REUSED, HEKI_EINVAL, "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)") \
+	X(KEXEC_PAGES_TOO_MANY, HEKI_E2BIG, "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses") \
+	X(KEXEC_CRASH_ENTRY_LIST, HEKI_EINVAL, "crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -3,33 +3,33 @@
  * kexec_bind.c - KexecValidate: the kernel the kimage will boot is the
  * verified kernel blob.
  *
- * Linux 6.1's x86 bzImage64 kexec_file loader (kexec-bzimage64.c) adds
- * the kernel as one segment whose buffer is the file from byte
- * (setup_sects + 1) * 512 to its end and whose memory size is the setup
- * header's init_size, page aligned; the rest of the segment is zero.
- * Once the blob has verified, the segment with exactly that size and
- * memory size is found in the kimage copy and its future contents are
- * compared with the blob:
- *
- *  - crash: the segments were copied to their physical destinations at
- *    load time; they are protected, so they are read where they are;
- *  - normal: the pages are copied by relocate_kernel at kexec time from
- *    the entry list (IND_DESTINATION / IND_SOURCE / IND_INDIRECTION /
- *    IND_DONE). The list is walked, bounded, from the kimage's head; every
- *    indirection and source page must lie in a KexecPages range (those
- *    are protected), the layout rules kimage_alloc_page() guarantees are
- *    required (destinations inside segments, sources and indirection
- *    pages outside every segment unless a source is its own destination,
- *    so relocation cannot overwrite a page before it is read), and each
- *    kernel page must be written exactly once with the blob's bytes.
+ * Linux's x86 bzImage64 kexec_file loader (kexec-bzimage64.c, the same in
+ * 6.1, 6.12 and 7.2) adds the kernel as one segment whose buffer is the
+ * file from byte (setup_sects + 1) * 512 to its end and whose memory size
+ * is the setup header's init_size, page aligned; the rest of the segment
+ * is zero. Once the blob has verified, the first segment with exactly
+ * that size and memory size is found in the kimage copy, and the bytes
+ * every one of its pages will hold when relocate_kernel has run are
+ * compared with the blob. kexec_walk.c yields, page by page, where those
+ * bytes are: for a crash image the page itself (copied there at load
+ * time, protected), for a normal image the source page of the entry list,
+ * which must be the list the loader builds, each source and indirection
+ * page used once (relocate_kernel swaps pages before 6.15: a source used
+ * twice would carry another destination's old bytes the second time,
+ * issue 10 finding 3).
  *
  * Every value comes from VTL0: it is checked before it is used, and no
- * allocation is sized by anything but the verified blob's init_size and
- * the chain's (already bounded) range count.
+ * allocation is sized by anything but constants and the chain's (already
+ * bounded) range count.
+ *
+ * Not bound yet: the purgatory segment (relocate_kernel jumps to
+ * image->start in it, and it jumps to the kernel), the boot_params and
+ * initrd segments; see Documentation/vtl1.rst.
  */
+#include "core/core.h"
 #include "kexec_bind.h"
 #include "kimage.h"
-#include "core/core.h"
+#include "kexec_walk.h"
 
 /* bzImage setup header (Documentation/x86/boot.rst). */
 #define BZ_SETUP_SECTS		0x1f1
@@ -40,46 +40,19 @@
 #define BZ_SECTOR		512
 
 #define PAGE_MASK_LO		(HEKI_PAGE_SIZE - 1)
-#define IND_FLAGS		0xfffULL
 
 /**
  * struct bind_kernel - the kernel segment as the loader builds it
  * @data: the payload, inside the verified blob
  * @len: payload bytes (the segment's bufsz)
  * @memsz: init_size, page aligned (the segment's memsz)
- * @pa: destination of the segment found
- * @seen: one bit per page of @memsz (normal kexec)
+ * @seg: index of the segment found
  */
 struct bind_kernel {
 	const __u8 *data;
 	__u64 len;
 	__u64 memsz;
-	__u64 pa;
-	__u8 *seen;
-};
-
-/* A run of protected frames [lo, hi). */
-struct bind_run {
-	__u64 lo;
-	__u64 hi;
-};
-
-/**
- * struct bind_ctx - state of one entry-list walk
- * @runs: KexecPages frames, sorted and merged
- * @nruns: entries in @runs
- * @segs: the kimage's segments
- * @k: the kernel segment
- * @page: one source page at a time
- * @ind: the current indirection page's entries
- */
-struct bind_ctx {
-	struct bind_run *runs;
-	__u32 nruns;
-	const struct heki_kimage_segments *segs;
-	struct bind_kernel *k;
-	__u8 *page;
-	__u64 *ind;
+	__u32 seg;
 };
 
 static int bz_payload(const struct vtl1_buf *blob, struct bind_kernel *k)
@@ -114,9 +87,8 @@ static int find_kernel(const struct heki_kimage_segments *s,
 
 	for (i = 0; i < s->nr; i++) {
 		if (s->seg[i].bufsz == k->len &&
-		    s->seg[i].epa - s->seg[i].pa == k->memsz &&
-		    !(s->seg[i].pa & PAGE_MASK_LO)) {
-			k->pa = s->seg[i].pa;
+		    s->seg[i].epa - s->seg[i].pa == k->memsz) {
+			k->seg = i;
 			return 0;
 		}
 	}
@@ -142,180 +114,39 @@ static int kernel_page_ok(const struct bind_kernel *k, __u64 idx,
 	return 1;
 }
 
-static int bind_crash(struct heki_vtl1 *v, const struct bind_kernel *k,
-		      __u8 *page)
-{
-	__u64 idx;
-	int ret;
-
-	for (idx = 0; idx < k->memsz / HEKI_PAGE_SIZE; idx++) {
-		ret = vtl1_copy_from(v, page, k->pa + idx * HEKI_PAGE_SIZE,
-				     HEKI_PAGE_SIZE);
-		if (ret)
-			return ret;
-		if (!kernel_page_ok(k, idx, page))
-			return -HEKI_VSM_ERR_KEXEC_KERNEL_CONTENT_MISMATCH;
-	}
-	return 0;
-}
-
-static int run_cmp(const void *a, const void *b)
-{
-	const struct bind_run *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-/* KexecPages ranges as sorted, merged runs of whole frames. */
-static int build_runs(struct heki_vtl1 *v, const struct vtl1_chain *c,
-		      struct bind_ctx *b)
-{
-	__u32 i, n = 0, m = 0;
-
-	for (i = 0; i < c->n; i++)
-		n += c->r[i].attributes == HEKI_KEXEC_PAGES_VALUE &&
-		     c->r[i].epa > c->r[i].pa;
-	if (!n)
-		return 0;
-	b->runs = vtl1_alloc_array(v, n, sizeof(*b->runs));
-	if (!b->runs)
-		return -HEKI_VSM_ERR_NO_MEMORY;
-	for (i = 0; i < c->n; i++) {
-		if (c->r[i].attributes != HEKI_KEXEC_PAGES_VALUE ||
-		    c->r[i].epa <= c->r[i].pa)
-			continue;
-		/* The chain walk bounded epa below 2^52: no overflow. */
-		b->runs[m].lo = c->r[i].pa >> HEKI_PAGE_SHIFT;
-		b->runs[m].hi = (c->r[i].epa + PAGE_MASK_LO) >> HEKI_PAGE_SHIFT;
-		m++;
-	}
-	vtl1_sort(b->runs, m, sizeof(*b->runs), run_cmp);
-	for (i = 1, n = 0; i < m; i++) {
-		if (b->runs[i].lo <= b->runs[n].hi) {
-			if (b->runs[i].hi > b->runs[n].hi)
-				b->runs[n].hi = b->runs[i].hi;
-		} else {
-			b->runs[++n] = b->runs[i];
-		}
-	}
-	b->nruns = n + 1;
-	return 0;
-}
-
-/* Frame of @pa inside a KexecPages run (binary search). */
-static int protected_page(const struct bind_ctx *b, __u64 pa)
-{
-	__u64 pfn = pa >> HEKI_PAGE_SHIFT;
-	__u32 lo = 0, hi = b->nruns;
-
-	while (lo < hi) {
-		__u32 mid = lo + (hi - lo) / 2;
-
-		if (b->runs[mid].hi <= pfn)
-			lo = mid + 1;
-		else if (b->runs[mid].lo > pfn)
-			hi = mid;
-		else
-			return 1;
-	}
-	return 0;
-}
-
-static int in_segment(const struct heki_kimage_segments *s, __u64 pa)
-{
-	__u32 i;
-
-	for (i = 0; i < s->nr; i++)
-		if (pa >= s->seg[i].pa && pa < s->seg[i].epa)
-			return 1;
-	return 0;
-}
-
-/* One IND_SOURCE entry: @src is copied to @dst at kexec time. */
-static int bind_source(struct heki_vtl1 *v, struct bind_ctx *b, __u64 src,
-		       __u64 dst)
-{
-	struct bind_kernel *k = b->k;
-	__u64 idx;
-	int ret;
-
-	if (!protected_page(b, src))
-		return -HEKI_VSM_ERR_KEXEC_PAGE_NOT_PROTECTED;
-	if (!in_segment(b->segs, dst) ||
-	    (src != dst && in_segment(b->segs, src)))
-		return -HEKI_VSM_ERR_KEXEC_ENTRY_OUTSIDE_SEGMENT;
-	if (dst < k->pa || dst - k->pa >= k->memsz)
-		return 0;
-	idx = (dst - k->pa) >> HEKI_PAGE_SHIFT;
-	if (k->seen[idx / 8] & (1U << (idx % 8)))
-		return -HEKI_VSM_ERR_KEXEC_KERNEL_PAGE_DUPLICATE;
-	k->seen[idx / 8] |= 1U << (idx % 8);
-	ret = vtl1_copy_from(v, b->page, src, HEKI_PAGE_SIZE);
-	if (ret)
-		return ret;
-	return kernel_page_ok(k, idx, b->page) ? 0 :
-		-HEKI_VSM_ERR_KEXEC_KERNEL_CONTENT_MISMATCH;
-}
-
 /*
- * Walk the entry list from @head. The head is one entry on its own (in
- * struct kimage); every other entry is in an indirection page, whose
- * last slot can only link to the next page or end the list.
+ * Every page of the kernel segment, from where relocate_kernel will take
+ * it; the walk checks the whole list (every segment's pages) on the way.
  */
-static int walk_entries(struct heki_vtl1 *v, struct bind_ctx *b, __u64 head)
+static int bind_pages(struct heki_vtl1 *v,
+		      const struct heki_kimage_segments *segs,
+		      struct kx_pages *pages, int crash,
+		      const struct bind_kernel *k)
 {
-	__u64 *ind = b->ind, dst = 0, e, addr;
-	__u32 entries = 0, pages = 0, slot = 0, in_page = 0;
-	int have_dst = 0, ret;
+	struct kx_walk w;
+	__u64 src, page;
+	__u8 *buf;
+	__u32 seg;
+	int ret;
 
-	e = head;
-	for (;;) {
-		if (++entries > HEKI_VTL1_MAX_KEXEC_ENTRIES)
-			return -HEKI_VSM_ERR_KEXEC_ENTRY_LIST_TOO_LONG;
-		addr = e & ~IND_FLAGS;
-		if (addr >= VTL1_PA_LIMIT)
-			return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-		switch (e & IND_FLAGS) {
-		case HEKI_KEXEC_IND_DONE:
-			if (addr)
-				return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-			return 0;
-		case HEKI_KEXEC_IND_INDIRECTION:
-			if (++pages > HEKI_VTL1_MAX_KEXEC_IND_PAGES)
-				return -HEKI_VSM_ERR_KEXEC_ENTRY_LIST_TOO_LONG;
-			if (!protected_page(b, addr))
-				return -HEKI_VSM_ERR_KEXEC_PAGE_NOT_PROTECTED;
-			if (in_segment(b->segs, addr))
-				return -HEKI_VSM_ERR_KEXEC_ENTRY_OUTSIDE_SEGMENT;
-			ret = vtl1_copy_from(v, ind, addr, HEKI_PAGE_SIZE);
-			if (ret)
-				return ret;
-			slot = 0;
-			in_page = 1;
-			e = ind[slot++];
+	buf = vtl1_alloc(v, HEKI_PAGE_SIZE);
+	if (!buf)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = kx_walk_start(&w, v, segs, pages, crash);
+	while (!ret) {
+		ret = kx_walk_next(&w, &src, &seg, &page);
+		if (ret <= 0)
+			break;
+		ret = 0;
+		if (seg != k->seg)
 			continue;
-		case HEKI_KEXEC_IND_DESTINATION:
-			if (!in_page)
-				return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-			dst = addr;
-			have_dst = 1;
-			break;
-		case HEKI_KEXEC_IND_SOURCE:
-			if (!in_page || !have_dst)
-				return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-			ret = bind_source(v, b, addr, dst);
-			if (ret)
-				return ret;
-			dst += HEKI_PAGE_SIZE;
-			break;
-		default:
-			return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-		}
-		/* The last slot may only link or end (handled above). */
-		if (slot >= HEKI_KEXEC_ENTRIES_PER_PAGE)
-			return -HEKI_VSM_ERR_KEXEC_ENTRY_INVALID;
-		e = ind[slot++];
+		ret = vtl1_copy_from(v, buf, src, HEKI_PAGE_SIZE);
+		if (!ret && !kernel_page_ok(k, page, buf))
+			ret = -HEKI_VSM_ERR_KEXEC_KERNEL_CONTENT_MISMATCH;
 	}
+	kx_walk_end(&w);
+	vtl1_free(v, buf);
+	return ret;
 }
 
 /**
@@ -328,11 +159,11 @@ static int walk_entries(struct heki_vtl1 *v, struct bind_ctx *b, __u64 head)
  *
  * Called after every range of @c, and for crash every segment, is
  * read-only to VTL0. Errors, in order: the kimage (heki_kimage_parse());
- * KEXEC_KERNEL_NOT_BZIMAGE; KEXEC_KERNEL_SEGMENT_MISSING; then for crash
- * the segment read at its destination, for normal the entry-list walk:
- * KEXEC_ENTRY_LIST_TOO_LONG, KEXEC_ENTRY_INVALID, KEXEC_PAGE_NOT_PROTECTED,
- * KEXEC_ENTRY_OUTSIDE_SEGMENT, KEXEC_KERNEL_PAGE_DUPLICATE,
- * KEXEC_KERNEL_PAGE_MISSING; and KEXEC_KERNEL_CONTENT_MISMATCH.
+ * KEXEC_SEGMENT_LAYOUT_INVALID; KEXEC_KERNEL_NOT_BZIMAGE;
+ * KEXEC_KERNEL_SEGMENT_MISSING; KEXEC_PAGES_TOO_MANY (normal); then, page
+ * by page in list order, the walk's (kx_walk_next(); a crash image's
+ * list must be empty, KEXEC_CRASH_ENTRY_LIST) and
+ * KEXEC_KERNEL_CONTENT_MISMATCH.
  *
  * Return: 0 or a negative HEKI_VSM_ERR_* code.
  */
@@ -342,49 +173,24 @@ int heki_kexec_bind(struct heki_vtl1 *v, const struct vtl1_chain *c,
 {
 	struct heki_kimage_segments *segs;
 	struct bind_kernel k = { 0 };
-	struct bind_ctx b = { 0 };
-	__u64 npages, i;
+	struct kx_pages pages = { 0 };
 	int ret;
 
 	segs = vtl1_alloc(v, sizeof(*segs));
-	b.page = vtl1_alloc(v, HEKI_PAGE_SIZE);
-	b.ind = vtl1_alloc(v, HEKI_PAGE_SIZE);
-	if (!segs || !b.page || !b.ind) {
-		ret = -HEKI_VSM_ERR_NO_MEMORY;
-		goto out;
-	}
+	if (!segs)
+		return -HEKI_VSM_ERR_NO_MEMORY;
 	ret = heki_kimage_parse(image->data, image->len, segs);
+	if (!ret)
+		ret = kx_segments_check(segs);
 	if (!ret)
 		ret = bz_payload(blob, &k);
 	if (!ret)
 		ret = find_kernel(segs, &k);
-	if (ret)
-		goto out;
-	if (crash) {
-		ret = bind_crash(v, &k, b.page);
-		goto out;
-	}
-	/* memsz <= 4 GiB (a u32 rounded up): at most 128 KiB of bits. */
-	npages = k.memsz >> HEKI_PAGE_SHIFT;
-	k.seen = vtl1_alloc(v, npages / 8 + 1);
-	if (!k.seen) {
-		ret = -HEKI_VSM_ERR_NO_MEMORY;
-		goto out;
-	}
-	memset(k.seen, 0, npages / 8 + 1);
-	b.segs = segs;
-	b.k = &k;
-	ret = build_runs(v, c, &b);
+	if (!ret && !crash)
+		ret = kx_pages_build(v, c, &pages);
 	if (!ret)
-		ret = walk_entries(v, &b, segs->head);
-	for (i = 0; !ret && i < npages; i++)
-		if (!(k.seen[i / 8] & (1U << (i % 8))))
-			ret = -HEKI_VSM_ERR_KEXEC_KERNEL_PAGE_MISSING;
-out:
-	vtl1_free(v, k.seen);
-	vtl1_free(v, b.runs);
-	vtl1_free(v, b.ind);
-	vtl1_free(v, b.page);
+		ret = bind_pages(v, segs, &pages, crash, &k);
+	kx_pages_free(v, &pages);
 	vtl1_free(v, segs);
 	return ret;
 }

@@ -515,11 +515,21 @@ pub enum VsmError {
     PatchSiteNotHeld = 251,
     /// `TEXT_PATCH_STEP_INVALID` (errno 13): text patch is not a text_poke_bp step from the bytes now at the site
     TextPatchStepInvalid = 252,
+    /// `KEXEC_SEGMENT_LAYOUT_INVALID` (errno 22): kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment
+    KexecSegmentLayoutInvalid = 253,
+    /// `KEXEC_ENTRY_ORDER` (errno 22): kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end
+    KexecEntryOrder = 254,
+    /// `KEXEC_PAGE_REUSED` (errno 22): kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)
+    KexecPageReused = 255,
+    /// `KEXEC_PAGES_TOO_MANY` (errno 7): KexecPages ranges of a normal kexec hold more frames than the longest entry list uses
+    KexecPagesTooMany = 256,
+    /// `KEXEC_CRASH_ENTRY_LIST` (errno 22): crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments
+    KexecCrashEntryList = 257,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 252] = [
+    pub const ALL: [Self; 257] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -772,6 +782,11 @@ impl VsmError {
         Self::PatchSiteOverlap,
         Self::PatchSiteNotHeld,
         Self::TextPatchStepInvalid,
+        Self::KexecSegmentLayoutInvalid,
+        Self::KexecEntryOrder,
+        Self::KexecPageReused,
+        Self::KexecPagesTooMany,
+        Self::KexecCrashEntryList,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1029,6 +1044,11 @@ impl VsmError {
             250 => Some(Self::PatchSiteOverlap),
             251 => Some(Self::PatchSiteNotHeld),
             252 => Some(Self::TextPatchStepInvalid),
+            253 => Some(Self::KexecSegmentLayoutInvalid),
+            254 => Some(Self::KexecEntryOrder),
+            255 => Some(Self::KexecPageReused),
+            256 => Some(Self::KexecPagesTooMany),
+            257 => Some(Self::KexecCrashEntryList),
             _ => None,
         }
     }
@@ -1293,6 +1313,11 @@ impl VsmError {
             Self::PatchSiteOverlap => "PATCH_SITE_OVERLAP",
             Self::PatchSiteNotHeld => "PATCH_SITE_NOT_HELD",
             Self::TextPatchStepInvalid => "TEXT_PATCH_STEP_INVALID",
+            Self::KexecSegmentLayoutInvalid => "KEXEC_SEGMENT_LAYOUT_INVALID",
+            Self::KexecEntryOrder => "KEXEC_ENTRY_ORDER",
+            Self::KexecPageReused => "KEXEC_PAGE_REUSED",
+            Self::KexecPagesTooMany => "KEXEC_PAGES_TOO_MANY",
+            Self::KexecCrashEntryList => "KEXEC_CRASH_ENTRY_LIST",
         }
     }
 
@@ -1551,6 +1576,11 @@ impl VsmError {
             Self::PatchSiteOverlap => crate::raw::HEKI_EEXIST,
             Self::PatchSiteNotHeld => crate::raw::HEKI_EACCES,
             Self::TextPatchStepInvalid => crate::raw::HEKI_EACCES,
+            Self::KexecSegmentLayoutInvalid => crate::raw::HEKI_EINVAL,
+            Self::KexecEntryOrder => crate::raw::HEKI_EINVAL,
+            Self::KexecPageReused => crate::raw::HEKI_EINVAL,
+            Self::KexecPagesTooMany => crate::raw::HEKI_E2BIG,
+            Self::KexecCrashEntryList => crate::raw::HEKI_EINVAL,
         }
     }
 
@@ -1809,6 +1839,11 @@ impl VsmError {
             Self::PatchSiteOverlap => "patch site shares bytes with another registered site",
             Self::PatchSiteNotHeld => "patch site's frames are not held kernel-executable by the site's owner",
             Self::TextPatchStepInvalid => "text patch is not a text_poke_bp step from the bytes now at the site",
+            Self::KexecSegmentLayoutInvalid => "kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment",
+            Self::KexecEntryOrder => "kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end",
+            Self::KexecPageReused => "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)",
+            Self::KexecPagesTooMany => "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses",
+            Self::KexecCrashEntryList => "crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments",
         }
     }
 }

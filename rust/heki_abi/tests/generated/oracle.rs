@@ -4367,6 +4367,77 @@ pub fn lists(c: &mut Checks) {
         Some(VsmError::TextPatchStepInvalid.message()),
     );
     c.val(
+        "HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID",
+        VsmError::KexecSegmentLayoutInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID)",
+        VsmError::KexecSegmentLayoutInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID)",
+        Some(VsmError::KexecSegmentLayoutInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID)",
+        Some(VsmError::KexecSegmentLayoutInvalid.message()),
+    );
+    c.val("HEKI_VSM_ERR_KEXEC_ENTRY_ORDER", VsmError::KexecEntryOrder as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_ENTRY_ORDER)",
+        VsmError::KexecEntryOrder.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_ENTRY_ORDER)",
+        Some(VsmError::KexecEntryOrder.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_ENTRY_ORDER)",
+        Some(VsmError::KexecEntryOrder.message()),
+    );
+    c.val("HEKI_VSM_ERR_KEXEC_PAGE_REUSED", VsmError::KexecPageReused as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PAGE_REUSED)",
+        VsmError::KexecPageReused.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PAGE_REUSED)",
+        Some(VsmError::KexecPageReused.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PAGE_REUSED)",
+        Some(VsmError::KexecPageReused.message()),
+    );
+    c.val("HEKI_VSM_ERR_KEXEC_PAGES_TOO_MANY", VsmError::KexecPagesTooMany as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PAGES_TOO_MANY)",
+        VsmError::KexecPagesTooMany.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PAGES_TOO_MANY)",
+        Some(VsmError::KexecPagesTooMany.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PAGES_TOO_MANY)",
+        Some(VsmError::KexecPagesTooMany.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_CRASH_ENTRY_LIST",
+        VsmError::KexecCrashEntryList as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_CRASH_ENTRY_LIST)",
+        VsmError::KexecCrashEntryList.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_CRASH_ENTRY_LIST)",
+        Some(VsmError::KexecCrashEntryList.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_CRASH_ENTRY_LIST)",
+        Some(VsmError::KexecCrashEntryList.message()),
+    );
+    c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
     );
