@@ -27,3 +27,11 @@ endif
 ifneq ($(shell grep -s 'm_size;' $(srctree)/include/crypto/public_key.h),)
 ccflags-y += -DHEKI_COMPAT_PKS_MESSAGE
 endif
+
+# 6.16 (Debian's 7.2 has it): binary sysfs attributes are const: read()
+# takes a const struct bin_attribute * and attribute_group.bin_attrs
+# points to const ones.
+ifneq ($(shell grep -sE 'const struct bin_attribute[[:space:]]+\*const \*bin_attrs;' \
+	$(srctree)/include/linux/sysfs.h),)
+ccflags-y += -DHEKI_COMPAT_BIN_ATTR_CONST
+endif

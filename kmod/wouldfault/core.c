@@ -32,6 +32,7 @@
 #include <heki/abi.h>
 
 #include "../heki_vtl0.h"
+#include "../compat/sysfs.h"
 #include "wouldfault.h"
 #include "wf.h"
 
@@ -141,7 +142,8 @@ static ssize_t summary_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 static ssize_t keys_read(struct file *file, struct kobject *kobj,
-			 struct bin_attribute *attr, char *buf, loff_t off,
+			 HEKI_BIN_ATTR_CONST struct bin_attribute *attr,
+			 char *buf, loff_t off,
 			 size_t count)
 {
 	char *text = kvmalloc(WF_KEYS_TEXT_MAX, GFP_KERNEL);
@@ -157,7 +159,7 @@ static ssize_t keys_read(struct file *file, struct kobject *kobj,
 
 static struct bin_attribute wf_attr_keys = __BIN_ATTR(keys, 0400, keys_read, NULL, 0);
 
-static struct bin_attribute *wf_bin_attrs[] = {
+static HEKI_BIN_ATTR_CONST struct bin_attribute *wf_bin_attrs[] = {
 	&wf_attr_keys,
 	NULL,
 };
