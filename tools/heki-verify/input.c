@@ -243,7 +243,7 @@ int hv_collect_modules(const char *path, struct hv_list *l)
 	walk_err = 0;
 	if (nftw(path, walk_one, 32, FTW_PHYS) < 0 && !walk_err)
 		walk_err = errno;
-	if (!walk_err)
+	if (!walk_err && l->n > first)
 		qsort(l->path + first, l->n - first, sizeof(*l->path),
 		      cmp_path);
 	return walk_err;

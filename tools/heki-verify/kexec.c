@@ -31,11 +31,10 @@ void hv_check_kexec(const struct hv_keyring *k, const char *path,
 	if (hv_read_file(path, HEKI_VTL1_MAX_KEXEC_SIZE,
 			 HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &b, r))
 		return;
-	if (!b.len) {
+	if (!b.len)
 		ret = -HEKI_VSM_ERR_KEXEC_BLOB_MISSING;
-	} else {
+	else
 		ret = heki_authenticode_verify(k->crypto, k->kr, b.data, b.len);
-	}
 	free(b.data);
 	if (ret) {
 		r->verdict = HV_REFUSED;

@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# run.sh - heki-verify (tools/heki-verify), built with ASan + UBSan, on
+# real data: Debian 12's signed modules with the module-signing certificate
+# of Debian's kernel (scripts/debian-kernel-cert.sh) and Debian's signed
+# /boot/vmlinuz-*-amd64 with the signer of its Authenticode signature.
+# Each test asserts a verdict, VTL1's reason and the exit status; the JSON
+# document is checked by check-json.py. Prints "N passed, N failed" last.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/ktap.sh
+. tests/lib/ktap.sh
+
+echo "KTAP version 1"
+make -s -C tools/heki-verify san >&2 || ktap_bail "heki-verify: ASan+UBSan build"
+hv=$PWD/build/host/heki-verify/heki-verify
+vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+[ -n "$vmlinuz" ] || ktap_bail "heki-verify: /boot/vmlinuz-*-amd64 present (scripts/setup.sh)"
+kver=${vmlinuz#/boot/vmlinuz-}
+tree=/lib/modules/$kver/kernel
+[ -d "$tree" ] || ktap_bail "heki-verify: $tree present"
+signfile=/usr/src/linux-headers-$kver/scripts/sign-file
+
+mkdir -p build/host/heki-verify
+d=$(cd "$(mktemp -d build/host/heki-verify/run.XXXXXX)" && pwd)
+trap 'rm -rf "$d"' EXIT
+scripts/debian-kernel-cert.sh "$d/debian.der" "$vmlinuz" 2>/dev/null ||
+	ktap_bail "heki-verify: Debian's module-signing certificate extracted"
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki-verify other" \
+	-keyout "$d/other.key" -outform DER -out "$d/other.der" 2>/dev/null ||
+	ktap_bail "heki-verify: a second certificate made"
+
+# hv NAME ARGS...: run heki-verify, output in $d/NAME.out/.err, status in $rc
+hv() {
+	local name=$1
+	shift
+	"$hv" "$@" >"$d/$name.out" 2>"$d/$name.err"
+	rc=$?
+}
+
+# line NAME TEXT: the output of run NAME has the exact line TEXT
+line() {
+	grep -qxF -- "$2" "$d/$1.out"
+}
+
+# 1. Every Debian 12 module accepted, default check; nothing on stderr
+# (not a terminal: no progress line).
+n=$(find "$tree" -name '*.ko' -o -name '*.ko.xz' | wc -l)
+hv tree modules --certs "$d/debian.der" --quiet "$tree"
+result "$([ $rc = 0 ] && [ ! -s "$d/tree.err" ] &&
+	grep -qE "^  total +$n\$" "$d/tree.out" &&
+	grep -qE "^  accepted +$n\$" "$d/tree.out" && echo 1)" \
+	"modules: all $n modules of $kver accepted with Debian's certificate, exit 0"
+
+# 2. The same with --full (ELF structure and layout of every module).
+hv treefull modules --full --certs "$d/debian.der" --quiet "$tree"
+result "$([ $rc = 0 ] && grep -qE "^  accepted +$n\$" "$d/treefull.out" && echo 1)" \
+	"modules --full: all $n modules accepted, exit 0"
+
+# The samples: ext4 (large), a copy with one byte of its code changed, one
+# without its signature, one .ko.xz and its tampered twin.
+ko=$tree/fs/ext4/ext4.ko
+mkdir -p "$d/t/fs" "$d/t/net"
+cp "$ko" "$d/t/fs/ext4.ko"
+cp "$tree/fs/fat/fat.ko" "$d/t/fs/fat.ko"
+# flip FILE: invert one byte in the middle of FILE
+flip() {
+	python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(0, 2); n = f.tell() // 2
+f.seek(n); b = f.read(1); f.seek(n); f.write(bytes([b[0] ^ 0xff]))' "$1"
+}
+cp "$ko" "$d/tampered.ko"
+flip "$d/tampered.ko"
+python3 - "$ko" "$d/unsigned.ko" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+magic = b'~Module signature appended~\n'
+assert b.endswith(magic)
+n = struct.unpack('>I', b[-len(magic) - 4:-len(magic)])[0]
+open(sys.argv[2], 'wb').write(b[:-len(magic) - 12 - n])
+PY
+xz -T1 -3 -c "$ko" >"$d/ext4.ko.xz"
+xz -T1 -3 -c "$d/tampered.ko" >"$d/tampered.ko.xz"
+
+# 3. A tampered copy: refused by the signature with VTL1's reason.
+hv tamp modules --certs "$d/debian.der" "$d/tampered.ko"
+result "$([ $rc = 1 ] && line tamp "refused  $d/tampered.ko: signature: SIG_KEY_REJECTED (no system certificate verifies the signature)" && echo 1)" \
+	"modules: one changed byte refused (signature: SIG_KEY_REJECTED), exit 1"
+
+# 4. No signature.
+hv unsigned modules --certs "$d/debian.der" "$d/unsigned.ko"
+result "$([ $rc = 1 ] && line unsigned "refused  $d/unsigned.ko: signature: MODSIG_NOT_FOUND (module signature magic missing)" && echo 1)" \
+	"modules: an unsigned module refused (MODSIG_NOT_FOUND), exit 1"
+
+# 5. Another certificate than the signer's.
+hv wrong modules --certs "$d/other.der" "$ko"
+result "$([ $rc = 1 ] && line wrong "refused  $ko: signature: SIG_KEY_REJECTED (no system certificate verifies the signature)" && echo 1)" \
+	"modules: Debian's module with another certificate refused, exit 1"
+
+# 6. .ko.xz (Debian 13's form): decompressed, then checked.
+hv xz modules --certs "$d/debian.der" "$d/ext4.ko.xz" "$d/tampered.ko.xz"
+result "$([ $rc = 1 ] && line xz "accepted $d/ext4.ko.xz" &&
+	line xz "refused  $d/tampered.ko.xz: signature: SIG_KEY_REJECTED (no system certificate verifies the signature)" && echo 1)" \
+	"modules: .ko.xz accepted, its tampered twin refused"
+
+# 7. A tree with one bad file: exit 1, the bad one named, the others accepted.
+cp "$d/tampered.ko" "$d/t/net/bad.ko"
+hv badtree modules --certs "$d/debian.der" "$d/t"
+result "$([ $rc = 1 ] && line badtree "accepted $d/t/fs/ext4.ko" &&
+	line badtree "accepted $d/t/fs/fat.ko" &&
+	line badtree "refused  $d/t/net/bad.ko: signature: SIG_KEY_REJECTED (no system certificate verifies the signature)" &&
+	grep -qE '^  refused +1$' "$d/badtree.out" &&
+	grep -qE '^    SIG_KEY_REJECTED +1$' "$d/badtree.out" &&
+	grep -qE '^  total +3$' "$d/badtree.out" && echo 1)" \
+	"modules: a tree with one bad file exits 1; summary 2 accepted, 1 refused"
+
+# 8. The same as JSON, checked field by field.
+hv json modules --json --certs "$d/debian.der" "$d/t" "$d/unsigned.ko"
+result "$([ $rc = 1 ] && python3 tests/heki-verify/check-json.py "$d/json.out" $rc \
+	"$d/t/fs/ext4.ko=accepted" "$d/t/net/bad.ko=refused:SIG_KEY_REJECTED" \
+	"$d/unsigned.ko=refused:MODSIG_NOT_FOUND" && echo 1)" \
+	"modules --json: schema 1, verdicts, summary and status consistent"
+hv jsonok modules --json --certs "$d/debian.der" "$d/t/fs"
+result "$([ $rc = 0 ] && python3 tests/heki-verify/check-json.py "$d/jsonok.out" $rc \
+	"$d/t/fs/fat.ko=accepted" && echo 1)" \
+	"modules --json: all accepted, status 0"
+
+# 9. --full refuses what the signature alone accepts: a module signed by a
+# test key whose section header table points past the end of the file.
+if [ -x "$signfile" ]; then
+	openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki-verify signer" \
+		-keyout "$d/s.key" -out "$d/s.pem" 2>/dev/null
+	openssl x509 -in "$d/s.pem" -outform DER -out "$d/s.der"
+	python3 - "$d/unsigned.ko" "$d/badelf.ko" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<Q', b, 0x28, len(b) + 4096)   # e_shoff
+open(sys.argv[2], 'wb').write(b)
+PY
+	"$signfile" sha256 "$d/s.key" "$d/s.pem" "$d/badelf.ko"
+	hv def modules --certs "$d/s.der" "$d/badelf.ko"
+	hv full modules --full --certs "$d/s.der" "$d/badelf.ko"
+	result "$([ "$(sed -n 1p "$d/def.out")" = "accepted $d/badelf.ko" ] &&
+		[ $rc = 1 ] && grep -q "^refused  $d/badelf.ko: structure: ELF_" "$d/full.out" && echo 1)" \
+		"modules --full: a signed module with a broken ELF refused (structure: ELF_*); the default check accepts it"
+else
+	skip "modules --full: broken ELF" "no $signfile"
+fi
+
+# 10. kexec: Debian's vmlinuz accepted with its signer; a changed byte and
+# the module-signing certificate alone refused.
+python3 - "$vmlinuz" "$d/vmlinuz.p7" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+pe = struct.unpack_from('<I', b, 0x3c)[0]
+off, size = struct.unpack_from('<II', b, pe + 24 + 112 + 4 * 8)
+n = struct.unpack_from('<I', b, off)[0]
+open(sys.argv[2], 'wb').write(b[off + 8:off + n])
+PY
+openssl pkcs7 -inform DER -in "$d/vmlinuz.p7" -print_certs |
+	openssl x509 -outform DER -out "$d/signer.der"
+cat "$d/debian.der" "$d/signer.der" >"$d/both.der"
+cp "$vmlinuz" "$d/vmlinuz.tampered"
+flip "$d/vmlinuz.tampered"
+hv kexec kexec --certs "$d/both.der" "$vmlinuz"
+result "$([ $rc = 0 ] && line kexec "accepted $vmlinuz" && echo 1)" \
+	"kexec: Debian's $(basename "$vmlinuz") accepted with its signer's certificate, exit 0"
+hv kexect kexec --certs "$d/both.der" "$d/vmlinuz.tampered"
+result "$([ $rc = 1 ] && line kexect "refused  $d/vmlinuz.tampered: authenticode: AUTHENTICODE_IMAGE_DIGEST_MISMATCH (kexec kernel image digest differs from the signed digest)" && echo 1)" \
+	"kexec: a changed byte refused (AUTHENTICODE_IMAGE_DIGEST_MISMATCH), exit 1"
+hv kexecw kexec --certs "$d/debian.der" "$vmlinuz"
+result "$([ $rc = 1 ] && grep -q "^refused  $vmlinuz: authenticode: CRYPTO_CERT_NOT_FOUND" "$d/kexecw.out" && echo 1)" \
+	"kexec: without the signer's certificate refused (CRYPTO_CERT_NOT_FOUND), exit 1"
+hv kexecj kexec --json --certs "$d/both.der" "$vmlinuz" "$d/vmlinuz.tampered"
+result "$([ $rc = 1 ] && python3 tests/heki-verify/check-json.py "$d/kexecj.out" $rc \
+	"$vmlinuz=accepted" "$d/vmlinuz.tampered=refused:AUTHENTICODE_IMAGE_DIGEST_MISMATCH" && echo 1)" \
+	"kexec --json: schema 1, verdicts, status"
+
+# 11. Usage errors exit 2; unusable input exits 3.
+usage_ok=1
+for args in "" "frobnicate" "modules" "modules --frob $ko" "modules --certs" \
+	"kexec --full $vmlinuz" "modules --kernel x --full $ko" "modules --kernel 6.1 $ko"; do
+	# shellcheck disable=SC2086
+	hv usage $args
+	[ $rc = 2 ] || { usage_ok=0; echo "# '$args': exit $rc"; }
+done
+result $usage_ok "usage errors exit 2"
+hv nocert modules --certs "$d/none.der" "$ko"
+result "$([ $rc = 3 ] && grep -q "none.der: No such file" "$d/nocert.err" && echo 1)" \
+	"a missing certificates file exits 3"
+hv badcert modules --certs "$d/unsigned.ko" "$ko"
+result "$([ $rc = 3 ] && grep -q "unsigned.ko: SYSTEM_CERTIFICATES_INVALID (no usable system certificate)" "$d/badcert.err" && echo 1)" \
+	"a certificates file that is no certificate exits 3 with LoadKData's reason"
+mkdir -p "$d/empty"
+hv empty modules --certs "$d/debian.der" "$d/empty"
+result "$([ $rc = 3 ] && echo 1)" "a tree without modules exits 3"
+zstd -q -c "$ko" >"$d/ext4.ko.zst"
+hv zst modules --certs "$d/debian.der" "$d/ext4.ko.zst" "$ko"
+result "$([ $rc = 3 ] && grep -q "^error    $d/ext4.ko.zst: read: compression not supported" "$d/zst.out" && echo 1)" \
+	"a .ko.zst is reported as not checked, exit 3"
+
+# 12. The progress line only on a terminal (script(1) gives stderr a pty).
+script -qec "$hv modules --certs $d/debian.der $d/t/fs >/dev/null" /dev/null \
+	>"$d/pty.out" 2>&1
+result "$(grep -q '2/2' "$d/pty.out" && echo 1)" \
+	"progress line drawn when stderr is a terminal"
+ktap_done
