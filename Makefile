@@ -13,6 +13,11 @@
 #                     uapi change; commit the result, the drift test checks)
 #   make htmldocs     Documentation/ as HTML in build/htmldocs/ (Sphinx,
 #                     kernel-doc; any warning fails)
+#   make heki-verify
+#                     build/heki-verify/heki-verify, the offline verifier
+#                     (tools/heki-verify, heki-verify(1))
+#   make install      heki-verify and its man page under DESTDIR
+#                     (PREFIX=/usr; the library: make -C vtl1 install)
 #   make fuzz | bench | clean | setup
 #
 #   KDIR=DIR          kernel build tree (default: newest installed Debian
@@ -37,9 +42,9 @@ VTL1_SPARSE_SRCS = $(sort $(wildcard vtl1/src/*/*.c))
 VTL1_SPARSE_INC = -I vtl1/include -I vtl1/src
 
 .PHONY: all kmod vtl1 sparse sparse-kmod sparse-standalone check demo fuzz bench \
-	htmldocs clean setup kdir-check rust-gen
+	htmldocs clean setup kdir-check rust-gen heki-verify install
 
-all: kmod vtl1 $(if $(SPARSE_ON),sparse-standalone)
+all: kmod vtl1 heki-verify $(if $(SPARSE_ON),sparse-standalone)
 
 kdir-check:
 	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
@@ -52,6 +57,12 @@ kmod: kdir-check
 
 vtl1:
 	$(MAKE) -C vtl1 lib
+
+heki-verify:
+	$(MAKE) -C tools/heki-verify all
+
+install:
+	$(MAKE) -C tools/heki-verify install
 
 sparse: sparse-kmod sparse-standalone
 
@@ -87,12 +98,14 @@ htmldocs:
 	bash scripts/htmldocs.sh
 
 # fuzz and bench belong to the components: vtl1's fuzzers and host
-# benchmarks, then the VM benchmarks of the module (scripts/bench.sh).
+# benchmarks, heki-verify against its floor, then the VM benchmarks of the
+# module (scripts/bench.sh).
 fuzz: all
 	$(MAKE) -C vtl1 fuzz
 
 bench: all
 	$(MAKE) -C vtl1 bench
+	$(MAKE) -C tools/heki-verify bench
 	bash scripts/bench.sh
 
 clean:

@@ -41,6 +41,7 @@ rustc
 # crypto for host tests and test keys
 libssl-dev
 libbearssl-dev
+liblzma-dev	# heki-verify reads .ko.xz modules (tools/heki-verify)
 openssl
 osslsigncode	# Authenticode signing and digest cross-check (vtl1/tests/kexec)
 libc6-dev	# static libc.a: tests/modules/initmod (init_module(2) in the VM)
@@ -48,6 +49,7 @@ libc6-dev	# static libc.a: tests/modules/initmod (init_module(2) in the VM)
 valgrind
 # test scripts
 python3
+groff-base	# tests/heki-verify: the man page renders (groff -ww)
 # documentation: make htmldocs (kernel-doc comes from linux-source-6.1)
 python3-sphinx
 python3-sphinx-rtd-theme

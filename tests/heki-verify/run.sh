@@ -205,4 +205,8 @@ script -qec "$hv modules --certs $d/debian.der $d/t/fs >/dev/null" /dev/null \
 	>"$d/pty.out" 2>&1
 result "$(grep -q '2/2' "$d/pty.out" && echo 1)" \
 	"progress line drawn when stderr is a terminal"
+
+# 13. The man page renders without a groff warning.
+result "$(groff -man -ww -z tools/heki-verify/heki-verify.1 2>&1 | grep -q . || echo 1)" \
+	"heki-verify.1: groff -man -ww clean"
 ktap_done
