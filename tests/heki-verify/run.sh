@@ -194,7 +194,12 @@ result "$([ $rc = 3 ] && grep -q "unsigned.ko: SYSTEM_CERTIFICATES_INVALID (no u
 	"a certificates file that is no certificate exits 3 with LoadKData's reason"
 mkdir -p "$d/empty"
 hv empty modules --certs "$d/debian.der" "$d/empty"
-result "$([ $rc = 3 ] && echo 1)" "a tree without modules exits 3"
+result "$([ $rc = 3 ] && grep -q "empty: no module files" "$d/empty.err" && echo 1)" \
+	"a tree without modules exits 3 and says so"
+ln -s t "$d/link"
+hv link modules --certs "$d/debian.der" "$d/link"
+result "$([ $rc = 1 ] && grep -qE '^  total +3$' "$d/link.out" && echo 1)" \
+	"a link to a tree is walked (3 modules)"
 zstd -q -c "$ko" >"$d/ext4.ko.zst"
 hv zst modules --certs "$d/debian.der" "$d/ext4.ko.zst" "$ko"
 result "$([ $rc = 3 ] && grep -q "^error    $d/ext4.ko.zst: read: compression not supported" "$d/zst.out" && echo 1)" \

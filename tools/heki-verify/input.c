@@ -223,8 +223,9 @@ static int cmp_path(const void *a, const void *b)
 /**
  * hv_collect_modules() - add a module file, or a tree's module files
  * @path: a file (taken whatever its name) or a directory (walked without
- *	following symbolic links; every *.ko, *.ko.xz, *.ko.zst, *.ko.gz,
- *	in byte order of their names)
+ *	following symbolic links inside it, from its real path if @path is
+ *	one; every *.ko, *.ko.xz, *.ko.zst, *.ko.gz, in byte order of their
+ *	names)
  * @l: list to append to
  *
  * Return: 0, or a positive errno (nothing at @path, an unreadable
@@ -234,15 +235,23 @@ int hv_collect_modules(const char *path, struct hv_list *l)
 {
 	struct stat st;
 	size_t first = l->n;
+	char *real = NULL;
 
 	if (stat(path, &st))
 		return errno;
 	if (!S_ISDIR(st.st_mode))
 		return -list_add(l, path);
+	/* A named link to a tree is followed (nftw would not descend). */
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real)
+			return errno;
+	}
 	walk_list = l;
 	walk_err = 0;
-	if (nftw(path, walk_one, 32, FTW_PHYS) < 0 && !walk_err)
+	if (nftw(real ? real : path, walk_one, 32, FTW_PHYS) < 0 && !walk_err)
 		walk_err = errno;
+	free(real);
 	if (!walk_err && l->n > first)
 		qsort(l->path + first, l->n - first, sizeof(*l->path),
 		      cmp_path);

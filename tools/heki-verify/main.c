@@ -3,6 +3,7 @@
  * heki-verify - the command line: options, the certificates, each file
  * through its check, the exit status (heki-verify(1)).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,15 +51,20 @@ static int run(struct hv_report *rep, const struct hv_module_opts *mo,
 	size_t f;
 
 	for (i = 0; i < npaths; i++) {
+		size_t before = files.n;
+
 		err = kexec ? 0 : hv_collect_modules(paths[i], &files);
 		if (kexec && access(paths[i], F_OK))
-			err = 2;	/* ENOENT, reported below */
+			err = ENOENT;
 		if (err) {
 			fprintf(stderr, "heki-verify: %s: %s\n", paths[i],
 				strerror(err));
 			hv_list_free(&files);
 			return HV_EXIT_ERROR;
 		}
+		if (!kexec && files.n == before)
+			fprintf(stderr, "heki-verify: %s: no module files (*.ko, *.ko.xz, *.ko.zst, *.ko.gz)\n",
+				paths[i]);
 	}
 	if (hv_keyring_load(&k, rep->certs, &code, &err)) {
 		if (code)
