@@ -126,8 +126,9 @@ result "$([ $rc = 0 ] && python3 tests/heki-verify/check-json.py "$d/jsonok.out"
 	"$d/t/fs/fat.ko=accepted" && echo 1)" \
 	"modules --json: all accepted, status 0"
 
-# 9. --full refuses what the signature alone accepts: a module signed by a
-# test key whose section header table points past the end of the file.
+# 9. --full refuses what the signature alone accepts: modules signed by a
+# test key, one whose section header table points past the end of the file,
+# one with a bad relocation, one with a bad rewrite-site table.
 if [ -x "$signfile" ]; then
 	openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki-verify signer" \
 		-keyout "$d/s.key" -out "$d/s.pem" 2>/dev/null
@@ -138,14 +139,46 @@ b = bytearray(open(sys.argv[1], 'rb').read())
 struct.pack_into('<Q', b, 0x28, len(b) + 4096)   # e_shoff
 open(sys.argv[2], 'wb').write(b)
 PY
-	"$signfile" sha256 "$d/s.key" "$d/s.pem" "$d/badelf.ko"
-	hv def modules --certs "$d/s.der" "$d/badelf.ko"
+	# A relocation of a type the kernel refuses; an __mcount_loc entry
+	# (a rewrite site) far outside the module.
+	python3 - "$d/unsigned.ko" "$d/badrela.ko" "$d/badsite.ko" <<'PY'
+import struct, sys
+src = open(sys.argv[1], 'rb').read()
+shoff, = struct.unpack_from('<Q', src, 0x28)
+shnum, shstrndx = struct.unpack_from('<HH', src, 0x3c)
+def sh(i):
+    return struct.unpack_from('<IIQQQQIIQQ', src, shoff + i * 64)
+names = sh(shstrndx)[4]
+def name(i):
+    o = names + sh(i)[0]
+    return src[o:src.index(b'\0', o)].decode()
+sec = {name(i): sh(i) for i in range(shnum)}
+b = bytearray(src)
+off = sec['.rela.text'][4] + 8          # r_info of entry 0
+info, = struct.unpack_from('<Q', b, off)
+struct.pack_into('<Q', b, off, (info & ~0xffffffff) | 0xfe)
+open(sys.argv[2], 'wb').write(b)
+b = bytearray(src)
+struct.pack_into('<q', b, sec['.rela__mcount_loc'][4] + 16, 0x7fff0000)
+open(sys.argv[3], 'wb').write(b)
+PY
+	for m in badelf badrela badsite; do
+		"$signfile" sha256 "$d/s.key" "$d/s.pem" "$d/$m.ko"
+	done
+	hv def modules --certs "$d/s.der" "$d/badelf.ko" "$d/badrela.ko" "$d/badsite.ko"
+	result "$([ $rc = 0 ] && echo 1)" \
+		"modules: three broken modules signed by the test key pass the default check"
 	hv full modules --full --certs "$d/s.der" "$d/badelf.ko"
-	result "$([ "$(sed -n 1p "$d/def.out")" = "accepted $d/badelf.ko" ] &&
-		[ $rc = 1 ] && grep -q "^refused  $d/badelf.ko: structure: ELF_" "$d/full.out" && echo 1)" \
-		"modules --full: a signed module with a broken ELF refused (structure: ELF_*); the default check accepts it"
+	result "$([ $rc = 1 ] && grep -q "^refused  $d/badelf.ko: structure: ELF_" "$d/full.out" && echo 1)" \
+		"modules --full: a section header table outside the file refused (structure: ELF_*)"
+	hv full modules --full --certs "$d/s.der" "$d/badrela.ko"
+	result "$([ $rc = 1 ] && line full "refused  $d/badrela.ko: structure: MODRELOC_UNKNOWN_TYPE (module relocation type not accepted by the kernel)" && echo 1)" \
+		"modules --full: a relocation of an unknown type refused (MODRELOC_UNKNOWN_TYPE)"
+	hv full modules --full --certs "$d/s.der" "$d/badsite.ko"
+	result "$([ $rc = 1 ] && line full "refused  $d/badsite.ko: structure: MODULE_REWRITE_SITE_INVALID (module rewrite-site table entry malformed or outside module memory)" && echo 1)" \
+		"modules --full: an __mcount_loc site outside the module refused (MODULE_REWRITE_SITE_INVALID)"
 else
-	skip "modules --full: broken ELF" "no $signfile"
+	skip "modules --full: broken ELF, relocation, site table" "no $signfile"
 fi
 
 # 10. kexec: Debian's vmlinuz accepted with its signer; a changed byte and

@@ -8,10 +8,10 @@
  *     certificate of the keyring as its signer;
  *  3. with --full, heki_modverify_init() on the signed ELF: the ELF
  *     structure (headers, sections, symbols, relocation sections) and the
- *     memory layout VTL1 computes for the module's kernel.
- * Relocation values, rewrite sites and the comparison with the loaded
- * bytes need the kernel's symbols and the module's memory: only VTL1
- * checks them (heki-verify(1), LIMITS).
+ *     memory layout VTL1 computes for the module's kernel; then the
+ *     relocations and rewrite-site tables on a simulated load (simload.c).
+ * The real kernel's exports and the bytes VTL0 loads are VTL1's alone to
+ * check (heki-verify(1), LIMITS).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -111,6 +111,8 @@ static int check_structure(const struct hv_module_opts *o,
 		return 1;
 	}
 	ret = heki_modverify_init(mv, &ops, ms.data, ms.data_len, &f);
+	if (!ret)
+		ret = hv_simload(mv);
 	heki_modverify_free(mv);
 	free(mv);
 	return ret;

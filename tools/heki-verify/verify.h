@@ -4,8 +4,8 @@
  * images through the VTL1 library's own code (vtl1/src) and its OpenSSL
  * provider (vtl1/crypto/openssl.c). Shared declarations of the command's
  * files: main.c (options, exit status), keyring.c (the certs= file),
- * input.c (reading files and module trees), modules.c, kexec.c (the
- * checks) and report.c (text, summary, JSON, progress).
+ * input.c (reading files and module trees), modules.c, simload.c,
+ * kexec.c (the checks) and report.c (text, summary, JSON, progress).
  */
 #ifndef HEKI_VERIFY_H
 #define HEKI_VERIFY_H
@@ -40,8 +40,8 @@ enum hv_verdict {
  * struct hv_result - one file's verdict
  * @path: the file as found (not owned)
  * @verdict: enum hv_verdict
- * @step: the check that decided ("read", "size", "signature", "elf",
- *	"layout", "authenticode"); "" for an accepted file
+ * @step: the check that decided ("read", "size", "signature",
+ *	"structure", "authenticode"); "" for an accepted file
  * @code: the library's error (a positive enum heki_vsm_error) for a
  *	refusal, 0 otherwise
  * @sys_errno: errno of a read failure, 0 otherwise
@@ -126,7 +126,8 @@ void hv_list_free(struct hv_list *l);
 /* modules.c */
 /**
  * struct hv_module_opts - what the modules command checks
- * @full: also the ELF structure and layout (--full)
+ * @full: also the ELF structure, layout, relocations and rewrite-site
+ *	tables on a simulated load (--full)
  * @layout_kernel: enum heki_modlayout_kernel for --full, 0 = from the
  *	module's vermagic
  */
@@ -139,6 +140,10 @@ void hv_check_module(const struct hv_keyring *k,
 		     const struct hv_module_opts *o, const char *path,
 		     struct hv_result *r);
 int hv_parse_kernel_version(const char *s, __u32 *layout_kernel);
+
+/* simload.c */
+struct heki_modverify;
+int hv_simload(struct heki_modverify *mv);
 
 /* kexec.c */
 void hv_check_kexec(const struct hv_keyring *k, const char *path,
