@@ -12,17 +12,19 @@ events() { cat $W/events; }
 keys() { sed -n 's/^\([0-9]*\) events from #[0-9]*: /\1 /p' $W/keys >"$1"; }
 # step NAME CMD...: run CMD (it must succeed), check, and count the
 # would-fault events it caused, in all and per kernel path (a
-# measurement, not a verdict).
+# measurement, not a verdict), with the guest's uptime before and after
+# (where the time goes, should a run be slow).
 step() {
 	_name=$1
 	shift
+	_t0=$(cut -d' ' -f1 /proc/uptime)
 	_e0=$(events)
 	keys /tmp/keys.before
 	_ok=1
 	"$@" || _ok=0
 	echo 1 >$W/check
 	keys /tmp/keys.after
-	echo "# workload: $_name: $(($(events) - _e0)) would-fault events"
+	echo "# workload: $_name: $(($(events) - _e0)) would-fault events (guest uptime $_t0 -> $(cut -d' ' -f1 /proc/uptime) s)"
 	awk 'FILENAME == ARGV[1] { k = $0; sub(/^[0-9]+ /, "", k); was[k] = $1; next }
 		{ k = $0; sub(/^[0-9]+ /, "", k); d = $1 - was[k]
 		  if (d > 0) print "# workload:   " d " " k }' \

@@ -46,7 +46,7 @@ order=("${MODSET_ORDER[@]}")
 # longer than the RCU stall (21 s) and soft lockup (20 s) warnings allow:
 # both are given 120 s here (they stay armed, and every other suite keeps
 # the defaults).
-args=(-K -W -t 900 -a "rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60"
+args=(-K -W -t 400 -a "rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60"
 	-f "$KO" -f "$EMU" -e "MODS=${order[*]}"
 	-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der")
 for n in "${order[@]}"; do
