@@ -310,7 +310,15 @@
 	X(KEXEC_ENTRY_ORDER, HEKI_EINVAL, "kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end") \
 	X(KEXEC_PAGE_REUSED, HEKI_EINVAL, "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)") \
 	X(KEXEC_PAGES_TOO_MANY, HEKI_E2BIG, "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses") \
-	X(KEXEC_CRASH_ENTRY_LIST, HEKI_EINVAL, "crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments")
+	X(KEXEC_CRASH_ENTRY_LIST, HEKI_EINVAL, "crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments") \
+	X(KERNEL_INFO_EXT_KALLSYMS, HEKI_EINVAL, "kernel info extension size between the second and third known sizes, kallsyms format unknown, or kallsyms table addresses not all canonical and non-zero with a format, or not all zero without") \
+	X(KALLSYMS_UNMAPPED, HEKI_ERANGE, "kallsyms table not inside one VA-contiguous run of the LoadKData kernel data") \
+	X(KALLSYMS_NOT_PROTECTED, HEKI_EACCES, "kallsyms table not in frames the kernel protected read-only with ProtectMemory") \
+	X(KALLSYMS_COUNT_INVALID, HEKI_ERANGE, "kallsyms_num_syms zero or above HEKI_KALLSYMS_MAX_SYMS") \
+	X(KALLSYMS_TOKENS_INVALID, HEKI_EINVAL, "kallsyms token index points outside the token table or at a token without a NUL in HEKI_KSYM_NAME_LEN bytes") \
+	X(KALLSYMS_NAMES_INVALID, HEKI_EINVAL, "kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names") \
+	X(KALLSYMS_UNSORTED, HEKI_EINVAL, "kallsyms addresses not in increasing order") \
+	X(REWRITE_TARGET_NOT_FUNCTION, HEKI_EINVAL, "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

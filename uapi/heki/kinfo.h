@@ -65,13 +65,35 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
 #define HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX	32U
 #define HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN	12U
 
+/*
+ * heki_kernel_info_ext.kallsyms_format: how the kernel's kallsyms tables
+ * (scripts/kallsyms.c output, in the kernel's read-only data) encode each
+ * symbol's address.
+ */
+/* no kallsyms tables sent (every kallsyms_* VA zero) */
+#define HEKI_KALLSYMS_FORMAT_NONE		0U
+/*
+ * CONFIG_KALLSYMS_BASE_RELATIVE and CONFIG_KALLSYMS_ABSOLUTE_PERCPU
+ * (x86-64; Debian's 6.1 and 6.12): kallsyms_offsets[i] >= 0 is the
+ * address itself, else kallsyms_relative_base - 1 - kallsyms_offsets[i]
+ */
+#define HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU	1U
+/* base relative only: kallsyms_relative_base + (u32)kallsyms_offsets[i] */
+#define HEKI_KALLSYMS_FORMAT_REL		2U
+/*
+ * absolute: @kallsyms_offsets names kallsyms_addresses (one u64 per
+ * symbol), @kallsyms_relative_base is 0
+ */
+#define HEKI_KALLSYMS_FORMAT_ABS		3U
+
 /**
  * struct heki_kernel_info_ext - optional extension after heki_kernel_info
  * @magic: HEKI_KERNEL_INFO_EXT_MAGIC; any other value means the bytes
  *	after the first 32 are not this extension (ignored, as before)
- * @size: bytes of this struct as the sender knows it; at least
- *	HEKI_KERNEL_INFO_EXT_SIZE, a larger value means newer fields follow
- *	that an older reader skips
+ * @size: bytes of this struct as the sender knows it:
+ *	HEKI_KERNEL_INFO_EXT_SIZE_V1, HEKI_KERNEL_INFO_EXT_SIZE_V2, or at
+ *	least HEKI_KERNEL_INFO_EXT_SIZE (a larger value means newer fields
+ *	follow that an older reader skips)
  * @linux_version: LINUX_VERSION_CODE of the VTL0 kernel
  *	((major << 16) + (minor << 8) + min(sublevel, 255))
  * @flags: HEKI_KERNEL_INFO_EXT_*; other bits are zero
@@ -95,10 +117,31 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
  *	(feature % 32) of word (feature / 32) is boot_cpu_has(feature), what
  *	apply_alternatives() and apply_retpolines() decide by at module load;
  *	words from @ncapwords on are zero
+ * @kallsyms_format: HEKI_KALLSYMS_FORMAT_*: NONE, or the encoding of the
+ *	tables named below
+ * @pad3: zero
+ * @kallsyms_num_syms: VTL0 VA of kallsyms_num_syms (u32)
+ * @kallsyms_offsets: VTL0 VA of kallsyms_offsets (one s32 per symbol;
+ *	kallsyms_addresses, one u64 per symbol, for
+ *	HEKI_KALLSYMS_FORMAT_ABS)
+ * @kallsyms_relative_base: VTL0 VA of kallsyms_relative_base (u64; 0 for
+ *	HEKI_KALLSYMS_FORMAT_ABS)
+ * @kallsyms_names: VTL0 VA of kallsyms_names (per symbol: a length of
+ *	one byte, or two when the first has bit 7 set, then that many token
+ *	bytes)
+ * @kallsyms_markers: VTL0 VA of kallsyms_markers (u32 per 256 symbols:
+ *	offset of symbol 256 * i in kallsyms_names)
+ * @kallsyms_token_table: VTL0 VA of kallsyms_token_table (256
+ *	NUL-terminated strings)
+ * @kallsyms_token_index: VTL0 VA of kallsyms_token_index (256 u16)
  *
  * Fields from @ncapwords on are present only if @size is at least
- * HEKI_KERNEL_INFO_EXT_SIZE; the first version of this struct ended at
- * @pad (@size HEKI_KERNEL_INFO_EXT_SIZE_V1, no CPU features).
+ * HEKI_KERNEL_INFO_EXT_SIZE_V2, fields from @kallsyms_format on only if
+ * it is at least HEKI_KERNEL_INFO_EXT_SIZE; the first version of this
+ * struct ended at @pad (@size HEKI_KERNEL_INFO_EXT_SIZE_V1, no CPU
+ * features), the second at @capwords (no kallsyms). The kallsyms tables
+ * must lie in the KernelData ranges of the same LoadKData call, in frames
+ * the kernel protected read-only with ProtectMemory before it.
  *
  * The blob is: struct heki_kernel_info (32 bytes), this struct (@size
  * bytes), @pv_ops_count u64 values; bytes after those are ignored.
@@ -119,10 +162,20 @@ struct heki_kernel_info_ext {
 	__u32 ncapwords;
 	__u32 pad2;
 	__u32 capwords[HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX];
+	__u32 kallsyms_format;
+	__u32 pad3;
+	__u64 kallsyms_num_syms;
+	__u64 kallsyms_offsets;
+	__u64 kallsyms_relative_base;
+	__u64 kallsyms_names;
+	__u64 kallsyms_markers;
+	__u64 kallsyms_token_table;
+	__u64 kallsyms_token_index;
 };
 
 #define HEKI_KERNEL_INFO_EXT_SIZE_V1	72
-#define HEKI_KERNEL_INFO_EXT_SIZE	208
+#define HEKI_KERNEL_INFO_EXT_SIZE_V2	208
+#define HEKI_KERNEL_INFO_EXT_SIZE	272
 HEKI_ABI_ASSERT(sizeof(struct heki_kernel_info_ext) == HEKI_KERNEL_INFO_EXT_SIZE);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, magic) == 0);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, size) == 4);
@@ -140,6 +193,16 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, ncapwords) ==
 		HEKI_KERNEL_INFO_EXT_SIZE_V1);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad2) == 76);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, capwords) == 80);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_format) ==
+		HEKI_KERNEL_INFO_EXT_SIZE_V2);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, pad3) == 212);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_num_syms) == 216);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_offsets) == 224);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_relative_base) == 232);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_names) == 240);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_markers) == 248);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_token_table) == 256);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_token_index) == 264);
 
 /**
  * struct heki_kernel_symbol - Linux struct kernel_symbol with PREL32 offsets

@@ -113,6 +113,7 @@ struct vtl1_patches {
 
 struct heki_symtab;
 struct heki_kinfo_ext;
+struct heki_kfuncs;
 struct vtl1_module;
 
 /**
@@ -128,6 +129,8 @@ struct vtl1_module;
  * @kdata_va: VA of the first KernelData range (the kernel's rodata)
  * @kdata_loaded: LoadKData completed once
  * @kext: LoadKData's kernel info extension, NULL if VTL0 sent none
+ * @kfuncs: the kernel's function entries LoadKData found (kdata/), NULL
+ *	before LoadKData
  * @map: protection map
  * @mods: live modules, sorted by token (module/)
  * @nr_mods: entries in @mods
@@ -153,6 +156,7 @@ struct heki_vtl1 {
 	struct heki_symtab *gpl_symtab;
 	__u64 kdata_va;
 	struct heki_kinfo_ext *kext;
+	struct heki_kfuncs *kfuncs;
 	struct vtl1_prot_map map;
 	struct vtl1_module **mods;
 	__u32 nr_mods;

@@ -17,23 +17,27 @@
  * @info: KernelInfo bytes
  * @data: KernelData bytes
  * @regions: VA and length of each KernelData range, in buffer order
- * @nregions: entries in @regions
+ * @region_pa: physical address of each KernelData range
+ * @nregions: entries in @regions and @region_pa
  * @keyring: new keyring
  * @nr_certs: certificates in @keyring
  * @symtab: new symbol table
  * @gpl_symtab: new GPL symbol table
  * @kext: the kernel info extension, NULL if the blob has none
+ * @kfuncs: the kernel's function entries
  * @pb: new kernel patch sites
  * @t: trampoline protections
  */
 struct kdata {
 	struct vtl1_buf certs, patch, info, data;
 	struct heki_symtab_region *regions;
+	__u64 *region_pa;
 	__u32 nregions;
 	void *keyring;
 	__u32 nr_certs;
 	struct heki_symtab *symtab, *gpl_symtab;
 	struct heki_kinfo_ext *kext;
+	struct heki_kfuncs *kfuncs;
 	struct vtl1_patch_batch pb;
 	struct prot_txn t;
 };
@@ -58,6 +62,11 @@ static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
 	vtl1_buf_free(v, &k->info);
 	vtl1_buf_free(v, &k->data);
 	vtl1_free(v, k->regions);
+	vtl1_free(v, k->region_pa);
+	if (k->kfuncs) {
+		heki_kfuncs_free(k->kfuncs, &v->p);
+		vtl1_free(v, k->kfuncs);
+	}
 	if (k->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, k->keyring);
 	if (k->symtab) {
@@ -98,13 +107,16 @@ static int classify(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		return ret;
 	k->regions = vtl1_alloc_array(v, k->nregions ? k->nregions : 1,
 				      sizeof(*k->regions));
-	if (!k->regions)
+	k->region_pa = vtl1_alloc_array(v, k->nregions ? k->nregions : 1,
+					sizeof(*k->region_pa));
+	if (!k->regions || !k->region_pa)
 		return -HEKI_VSM_ERR_NO_MEMORY;
 	k->nregions = 0;
 	for (i = 0; i < c->n; i++) {
 		const struct heki_range *r = &c->r[i];
 
 		if (r->attributes == HEKI_KDATA_KERNEL_DATA_VALUE) {
+			k->region_pa[k->nregions] = r->pa;
 			k->regions[k->nregions].va = r->va;
 			k->regions[k->nregions++].len = r->epa - r->pa;
 		}
@@ -186,13 +198,93 @@ static int parse_kinfo_ext(struct heki_vtl1 *v, struct kdata *k)
 	return heki_kinfo_ext_check_exports(k->kext, tabs, ARRAY_SIZE(tabs));
 }
 
+/**
+ * struct kdata_prot - the kallsyms protection check's context
+ * @v: the instance (its protection map)
+ * @k: this call's kernel data
+ */
+struct kdata_prot {
+	struct heki_vtl1 *v;
+	const struct kdata *k;
+};
+
+/* Frames [@pfn, @last] all held by the kernel without write access? */
+static int frames_kernel_ro(const struct heki_vtl1 *v, __u64 pfn, __u64 last)
+{
+	const struct vtl1_prot_ent *e;
+
+	while (pfn <= last) {
+		e = prot_map_find(&v->map, pfn);
+		if (!e || e->owner != HEKI_VTL1_OWNER_KERNEL ||
+		    (e->prot & hv_page_prot_raw(HV_PAGE_WRITABLE)))
+			return 0;
+		pfn = e->pfn + e->npages;
+	}
+	return 1;
+}
+
+/*
+ * heki_kallsyms_prot_fn: every byte of [@va, @va + @len) of the kernel
+ * data came from frames the kernel protected read-only (ProtectMemory,
+ * before this call), so the copy holds the bytes the kernel had then.
+ */
+static int kallsyms_prot(void *arg, __u64 va, __u64 len)
+{
+	const struct kdata_prot *kp = arg;
+	const struct kdata *k = kp->k;
+	__u64 end = va + len, lo, hi, pa;
+	__u32 i;
+
+	for (i = 0; i < k->nregions && len; i++) {
+		const struct heki_symtab_region *r = &k->regions[i];
+
+		lo = va > r->va ? va : r->va;
+		hi = end < r->va + r->len ? end : r->va + r->len;
+		if (lo >= hi)
+			continue;
+		pa = k->region_pa[i] + (lo - r->va);
+		if (!frames_kernel_ro(kp->v, pa >> HEKI_PAGE_SHIFT,
+				      (pa + (hi - lo) - 1) >> HEKI_PAGE_SHIFT))
+			return -HEKI_VSM_ERR_KALLSYMS_NOT_PROTECTED;
+	}
+	return 0;
+}
+
+/* The kernel's function entries: exports in text, kallsyms (kallsyms.c). */
+static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
+{
+	const struct heki_symtab *tabs[2] = { k->symtab, k->gpl_symtab };
+	struct kdata_prot kp = { v, k };
+	struct heki_kfuncs_src src = {
+		.buf = k->data.data, .len = k->data.len,
+		.regions = k->regions, .nregions = k->nregions,
+		.tabs = tabs, .ntabs = ARRAY_SIZE(tabs),
+		.kext = k->kext, .prot = kallsyms_prot, .prot_arg = &kp,
+	};
+
+	if (k->kext) {
+		src.text_start = k->kext->text_start;
+		src.text_end = k->kext->text_end;
+	} else {
+		heki_symtab_text_bounds(tabs, ARRAY_SIZE(tabs),
+					k->nregions ? k->regions[0].va : 0,
+					&src.text_start, &src.text_end);
+	}
+	k->kfuncs = vtl1_alloc(v, sizeof(*k->kfuncs));
+	if (!k->kfuncs)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	return heki_kfuncs_build(k->kfuncs, &v->p, &src);
+}
+
 /*
  * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
  * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
  * sizes (ERANGE); certificates present (ENOENT) and usable (EACCES /
  * EINVAL); trampolines free of VTL1 and other owners; patch info; kernel
  * info and data present (ENOENT) and the symbol tables; the optional
- * kernel info extension (KERNEL_INFO_EXT_*). Then apply.
+ * kernel info extension (KERNEL_INFO_EXT_*); the kernel's function
+ * entries, kallsyms read from protected kernel data (KALLSYMS_*). Then
+ * apply.
  */
 static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				__u64 a2)
@@ -251,6 +343,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = parse_kinfo_ext(v, &k);
 	if (!ret)
+		ret = build_kfuncs(v, &k);
+	if (!ret)
 		ret = prot_txn_run(v, &k.t);
 	if (ret)
 		goto out;
@@ -264,6 +358,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	v->kdata_va = k.nregions ? k.regions[0].va : 0;
 	v->kext = k.kext;
 	k.kext = NULL;
+	v->kfuncs = k.kfuncs;
+	k.kfuncs = NULL;
 	k.keyring = NULL;
 	k.symtab = NULL;
 	k.gpl_symtab = NULL;
@@ -282,6 +378,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			  v->kext->flags, v->kext->pv_ops_count);
 	else
 		vtl1_info(v, "LoadKData: no kernel info extension (Linux 6.1 rules, exports only)\n");
+	vtl1_info(v, "LoadKData: %u kernel function entries (%u from %u kallsyms symbols)\n",
+		  v->kfuncs->n, v->kfuncs->nkallsyms, v->kfuncs->nsyms);
 out:
 	kdata_free(v, &k);
 	vtl1_chain_free(v, &c);
@@ -303,6 +401,11 @@ static void kdata_teardown(struct heki_vtl1 *v)
 	}
 	vtl1_free(v, v->kext);
 	v->kext = NULL;
+	if (v->kfuncs) {
+		heki_kfuncs_free(v->kfuncs, &v->p);
+		vtl1_free(v, v->kfuncs);
+		v->kfuncs = NULL;
+	}
 	if (v->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
 	v->keyring = NULL;

@@ -9,7 +9,9 @@
  * 32-byte kernel info), the kernel's patch sites (patchinfo.[ch] parses
  * the patch-info buffer, core/patchsites.c keeps the table), the kernel
  * info extension (kinfo_ext.[ch]: version, text bounds, return thunk,
- * pv_ops, CPU capability words) and the trampoline protections.
+ * pv_ops, CPU capability words, where kallsyms is), the kernel's function
+ * entries (kallsyms.[ch]: exports in text and kallsyms' text symbols, read
+ * from kernel data the kernel protected) and the trampoline protections.
  *
  * Calls: core/ (chain walk, protection transaction, patch-site table,
  * allocation) and the crypto provider's keyring. Used by mem/ (the
@@ -20,6 +22,7 @@
 #define HEKI_VTL1_KDATA_H
 
 #include "certs.h"
+#include "kallsyms.h"
 #include "kinfo_ext.h"
 #include "patchinfo.h"
 #include "symtab.h"

@@ -25,6 +25,38 @@ static int in_text(const struct heki_kinfo_ext *x, __u64 va)
 	return va >= x->text_start && va < x->text_end;
 }
 
+/*
+ * The kallsyms table addresses: with a format, all canonical and non-zero
+ * (the relative base zero, and only it, for the absolute format); without
+ * one, all zero. Their contents are read later, from the kernel data
+ * (kallsyms.c). Returns 1 or KERNEL_INFO_EXT_KALLSYMS.
+ */
+static int parse_kallsyms(const struct heki_kernel_info_ext *e,
+			  struct heki_kinfo_ext *out)
+{
+	const __u64 va[HEKI_KINFO_KALLSYMS_NR] = {
+		e->kallsyms_num_syms, e->kallsyms_offsets,
+		e->kallsyms_relative_base, e->kallsyms_names,
+		e->kallsyms_markers, e->kallsyms_token_table,
+		e->kallsyms_token_index,
+	};
+	__u32 i;
+
+	if (e->kallsyms_format > HEKI_KALLSYMS_FORMAT_ABS)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS;
+	for (i = 0; i < HEKI_KINFO_KALLSYMS_NR; i++) {
+		int want = e->kallsyms_format != HEKI_KALLSYMS_FORMAT_NONE &&
+			   !(i == HEKI_KINFO_KALLSYMS_RELATIVE_BASE &&
+			     e->kallsyms_format == HEKI_KALLSYMS_FORMAT_ABS);
+
+		if (!va[i] != !want || !vtl1_va_canonical(va[i]))
+			return -HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS;
+		out->kallsyms[i] = va[i];
+	}
+	out->kallsyms_format = e->kallsyms_format;
+	return 1;
+}
+
 /**
  * heki_kinfo_ext_parse() - find and check the extension in a KernelInfo blob
  * @buf: the whole KernelInfo blob, VTL1-private copy (any alignment)
@@ -34,11 +66,12 @@ static int in_text(const struct heki_kinfo_ext *x, __u64 va)
  * Checks, in order: fewer than 36 bytes or no HEKI_KERNEL_INFO_EXT_MAGIC
  * right after the first 32 bytes: absent (0); the size field readable,
  * else KERNEL_INFO_EXT_TRUNCATED (ERANGE); size at least
- * HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_SIZE_INVALID (EINVAL);
- * all size bytes present, else TRUNCATED; size HEKI_KERNEL_INFO_EXT_SIZE_V1
- * or at least HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_CAPWORDS_COUNT
- * (EINVAL); pad zero and no unknown flag, else KERNEL_INFO_EXT_RESERVED;
- * with the capability words (size HEKI_KERNEL_INFO_EXT_SIZE or more): their
+ * HEKI_KERNEL_INFO_EXT_SIZE_V1, else KERNEL_INFO_EXT_SIZE_INVALID (EINVAL);
+ * all size bytes present, else TRUNCATED; size not between _V1 and _V2,
+ * else KERNEL_INFO_EXT_CAPWORDS_COUNT (EINVAL), nor between _V2 and
+ * HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_KALLSYMS (EINVAL); pad,
+ * pad3 zero and no unknown flag, else KERNEL_INFO_EXT_RESERVED;
+ * with the capability words (size _V2 or more): their
  * count 0 or HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX, else
  * KERNEL_INFO_EXT_CAPWORDS_COUNT; pad2 and every word from the count on
  * zero, else KERNEL_INFO_EXT_RESERVED; linux_version with a zero top byte and
@@ -49,7 +82,10 @@ static int in_text(const struct heki_kinfo_ext *x, __u64 va)
  * HEKI_KERNEL_INFO_EXT_PV_OPS_MAX and its VA canonical and non-zero
  * exactly when the count is, else KERNEL_INFO_EXT_PV_OPS_INVALID; the
  * values present, else TRUNCATED; each value 0 or inside kernel text,
- * else PV_OPS_INVALID. Bytes after the values are ignored.
+ * else PV_OPS_INVALID; the kallsyms format known and the table addresses
+ * canonical and all non-zero with a format (the relative base zero for
+ * the absolute one), all zero without, else KERNEL_INFO_EXT_KALLSYMS.
+ * Bytes after the values are ignored.
  *
  * Return: 1 (present, @out filled), 0 (absent), or a negative
  * HEKI_VSM_ERR_KERNEL_INFO_EXT_* code.
@@ -75,13 +111,16 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_SIZE_INVALID;
 	if (size > avail)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_TRUNCATED;
-	if (size != HEKI_KERNEL_INFO_EXT_SIZE_V1 &&
-	    size < HEKI_KERNEL_INFO_EXT_SIZE)
+	if (size > HEKI_KERNEL_INFO_EXT_SIZE_V1 &&
+	    size < HEKI_KERNEL_INFO_EXT_SIZE_V2)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_CAPWORDS_COUNT;
-	/* A version 1 sender: no CPU features (zero fill). */
+	if (size > HEKI_KERNEL_INFO_EXT_SIZE_V2 &&
+	    size < HEKI_KERNEL_INFO_EXT_SIZE)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS;
+	/* Older senders: no CPU features, no kallsyms (zero fill). */
 	memset(&e, 0, sizeof(e));
 	memcpy(&e, p, size < sizeof(e) ? size : sizeof(e));
-	if (e.pad || (e.flags & ~HEKI_KERNEL_INFO_EXT_FLAGS))
+	if (e.pad || e.pad3 || (e.flags & ~HEKI_KERNEL_INFO_EXT_FLAGS))
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_RESERVED;
 	if (e.ncapwords > HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX ||
 	    (e.ncapwords && e.ncapwords < HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN))
@@ -127,7 +166,7 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	out->pv_ops_count = e.pv_ops_count;
 	out->ncapwords = e.ncapwords;
 	memcpy(out->capwords, e.capwords, sizeof(out->capwords));
-	return 1;
+	return parse_kallsyms(&e, out);
 }
 
 /**

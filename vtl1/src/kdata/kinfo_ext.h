@@ -14,6 +14,18 @@
 
 struct heki_symtab;
 
+/* Indices of struct heki_kinfo_ext.kallsyms[] (the wire order). */
+enum heki_kinfo_kallsyms {
+	HEKI_KINFO_KALLSYMS_NUM_SYMS,
+	HEKI_KINFO_KALLSYMS_OFFSETS,
+	HEKI_KINFO_KALLSYMS_RELATIVE_BASE,
+	HEKI_KINFO_KALLSYMS_NAMES,
+	HEKI_KINFO_KALLSYMS_MARKERS,
+	HEKI_KINFO_KALLSYMS_TOKEN_TABLE,
+	HEKI_KINFO_KALLSYMS_TOKEN_INDEX,
+	HEKI_KINFO_KALLSYMS_NR
+};
+
 /* KERNEL_VERSION(6, 1, 0), KERNEL_VERSION(6, 4, 0), KERNEL_VERSION(6, 16, 0) */
 #define HEKI_LINUX_VERSION_6_1	0x060100U
 #define HEKI_LINUX_VERSION_6_4	0x060400U
@@ -37,6 +49,11 @@ struct heki_symtab;
  * @pad2: zero
  * @capwords: VTL1 copy of boot_cpu_data.x86_capability (@ncapwords words,
  *	the rest zero)
+ * @kallsyms_format: HEKI_KALLSYMS_FORMAT_* (NONE: the VAs below are 0)
+ * @pad3: zero
+ * @kallsyms: VAs of kallsyms_num_syms, _offsets (or _addresses),
+ *	_relative_base (0 for HEKI_KALLSYMS_FORMAT_ABS), _names, _markers,
+ *	_token_table, _token_index, in this order; canonical, non-zero
  */
 struct heki_kinfo_ext {
 	__u32 linux_version;
@@ -53,6 +70,9 @@ struct heki_kinfo_ext {
 	__u32 ncapwords;
 	__u32 pad2;
 	__u32 capwords[HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX];
+	__u32 kallsyms_format;
+	__u32 pad3;
+	__u64 kallsyms[HEKI_KINFO_KALLSYMS_NR];
 };
 
 int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,

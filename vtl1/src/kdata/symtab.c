@@ -39,18 +39,21 @@ int heki_kernel_info_parse(const __u8 *buf, __u64 len,
 	return 0;
 }
 
-/* VA -> buffer offset translation over the KernelData regions. */
-struct heki_symtab_map {
-	const struct heki_symtab_region *r;
-	__u32 nr;
-	__u64 *off;		/* buffer offset of region i */
-	__u64 *run_end;		/* end offset of region i's VA-contiguous run */
-};
-
-static int heki_symtab_map_init(struct heki_symtab_map *m,
-				const struct heki_vtl1_platform *p,
-				const struct heki_symtab_region *r, __u32 nr,
-				__u64 len)
+/**
+ * heki_symtab_map_init() - prepare VA -> buffer offset translation
+ * @m: the map to fill (free with heki_symtab_map_free())
+ * @p: platform (alloc)
+ * @r: the KernelData regions in buffer order
+ * @nr: entries in @r (at most HEKI_SYMTAB_MAX_REGIONS)
+ * @len: the buffer's length (the regions' lengths must add up to it)
+ *
+ * Return: 0, SYMBOL_TABLE_REGIONS_INVALID (too many, VA overflow, not in
+ * increasing VA order, lengths not summing to @len) or NO_MEMORY.
+ */
+int heki_symtab_map_init(struct heki_symtab_map *m,
+			 const struct heki_vtl1_platform *p,
+			 const struct heki_symtab_region *r, __u32 nr,
+			 __u64 len)
 {
 	__u64 off = 0, prev_end = 0, end;
 	__u32 i;
@@ -88,12 +91,18 @@ static int heki_symtab_map_init(struct heki_symtab_map *m,
 	return 0;
 }
 
-/*
- * Translate @va. On success *@off is its buffer offset and *@avail the
- * bytes readable from there without leaving the VA-contiguous run.
+/**
+ * heki_symtab_map_va() - translate a VA of the kernel data
+ * @m: from heki_symtab_map_init()
+ * @va: the VA
+ * @off: set to its buffer offset
+ * @avail: set to the bytes readable from there without leaving the
+ *	VA-contiguous run
+ *
+ * Return: 0, or -1 if no region holds @va.
  */
-static int heki_symtab_map_va(const struct heki_symtab_map *m, __u64 va,
-			      __u64 *off, __u64 *avail)
+int heki_symtab_map_va(const struct heki_symtab_map *m, __u64 va,
+		       __u64 *off, __u64 *avail)
 {
 	__u32 lo = 0, hi = m->nr, i;
 
@@ -112,6 +121,18 @@ static int heki_symtab_map_va(const struct heki_symtab_map *m, __u64 va,
 	*off = m->off[i] + (va - m->r[i].va);
 	*avail = m->run_end[i] - *off;
 	return 0;
+}
+
+/**
+ * heki_symtab_map_free() - release heki_symtab_map_init()'s memory
+ * @m: the map (zeroed)
+ * @p: the platform that allocated it
+ */
+void heki_symtab_map_free(struct heki_symtab_map *m,
+			  const struct heki_vtl1_platform *p)
+{
+	p->free(p->ctx, m->off);
+	memset(m, 0, sizeof(*m));
 }
 
 /* Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
@@ -358,7 +379,7 @@ int heki_symtab_build(struct heki_symtab *tab,
 	ret = 0;
 out:
 	p->free(p->ctx, src);
-	p->free(p->ctx, m.off);
+	heki_symtab_map_free(&m, p);
 	if (ret) {
 		heki_symtab_free(&t, p);
 		return ret;
@@ -412,4 +433,44 @@ int heki_symtab_lookup(const struct heki_symtab *tab, const char *name,
 			hi = mid;
 	}
 	return -HEKI_VSM_ERR_SYMBOL_NOT_FOUND;
+}
+
+/* x86-64 __START_KERNEL_map: exports below it are per-CPU offsets. */
+#define KERNEL_IMAGE_MAP	0xffffffff80000000ULL
+
+/**
+ * heki_symtab_text_bounds() - kernel text as far as the exports tell
+ * @tabs: the export tables (NULL entries skipped)
+ * @ntabs: entries in @tabs
+ * @rodata_va: VA of the kernel's read-only data (the first KernelData
+ *	range), 0 if unknown
+ * @start: set to the 2 MiB boundary below the lowest export that lies in
+ *	the kernel image map below @rodata_va (_text is 2 MiB aligned,
+ *	PHYSICAL_ALIGN, and _stext follows it), or 0
+ * @end: set to @rodata_va (text precedes rodata in the x86-64 kernel
+ *	image), or 0
+ *
+ * Used when VTL0 sent no kernel info extension (which gives _stext and
+ * _etext); exports above @rodata_va are data, exports below the kernel
+ * image map per-CPU offsets.
+ */
+void heki_symtab_text_bounds(const struct heki_symtab *const *tabs,
+			     __u32 ntabs, __u64 rodata_va, __u64 *start,
+			     __u64 *end)
+{
+	__u64 lo = ~0ULL, x;
+	__u32 i, k;
+
+	*start = 0;
+	*end = 0;
+	for (k = 0; k < ntabs; k++)
+		for (i = 0; tabs[k] && i < tabs[k]->count; i++) {
+			x = tabs[k]->syms[i].value;
+			if (x >= KERNEL_IMAGE_MAP && x < rodata_va && x < lo)
+				lo = x;
+		}
+	if (rodata_va && lo < rodata_va) {
+		*start = lo & ~((2ULL << 20) - 1);
+		*end = rodata_va;
+	}
 }

@@ -65,6 +65,29 @@ struct heki_symtab {
 	__u32 names_len;
 };
 
+/**
+ * struct heki_symtab_map - VA -> buffer offset over the KernelData regions
+ * @r: the regions (not owned)
+ * @nr: entries in @r
+ * @off: buffer offset of region i
+ * @run_end: end offset of region i's VA-contiguous run
+ */
+struct heki_symtab_map {
+	const struct heki_symtab_region *r;
+	__u32 nr;
+	__u64 *off;
+	__u64 *run_end;
+};
+
+int heki_symtab_map_init(struct heki_symtab_map *m,
+			 const struct heki_vtl1_platform *p,
+			 const struct heki_symtab_region *r, __u32 nr,
+			 __u64 len);
+int heki_symtab_map_va(const struct heki_symtab_map *m, __u64 va,
+		       __u64 *off, __u64 *avail);
+void heki_symtab_map_free(struct heki_symtab_map *m,
+			  const struct heki_vtl1_platform *p);
+
 int heki_kernel_info_parse(const __u8 *buf, __u64 len,
 			   struct heki_kernel_info *out);
 
@@ -79,5 +102,8 @@ void heki_symtab_free(struct heki_symtab *tab,
 
 int heki_symtab_lookup(const struct heki_symtab *tab, const char *name,
 		       __u64 name_len, __u64 *value);
+void heki_symtab_text_bounds(const struct heki_symtab *const *tabs,
+			     __u32 ntabs, __u64 rodata_va, __u64 *start,
+			     __u64 *end);
 
 #endif /* _HEKI_VTL1_SYMTAB_H */

@@ -22,6 +22,10 @@
 #define HEKI_ELF_SYM_SIZE	24U
 #define HEKI_ELF_RELA_SIZE	24U
 
+/* ELF64_ST_TYPE(st_info) of a function (STT_FUNC) */
+#define HEKI_ELF_ST_TYPE(info)	((info) & 0xfU)
+#define HEKI_ELF_STT_FUNC	2U
+
 #define HEKI_ET_REL		1U
 #define HEKI_EM_X86_64		62U
 

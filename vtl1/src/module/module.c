@@ -15,6 +15,7 @@ static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
 		return;
 	vtl1_free(v, m->exp);
 	vtl1_free(v, m->exp_names);
+	vtl1_free(v, m->func);
 	vtl1_free(v, m->r);
 	vtl1_free(v, m);
 }
@@ -361,35 +362,13 @@ static int resolve_export(void *ctx, const char *name, __u64 *addr)
 	return -HEKI_VSM_ERR_MODRELOC_SYMBOL_UNRESOLVED;
 }
 
-/*
- * Kernel text, as far as VTL1 knows it: from the 2 MiB boundary below the
- * lowest exported address that lies below the kernel's rodata (the first
- * KernelData range; text precedes it in the x86-64 kernel image) up to
- * that rodata. Exports above it are data, exports below the kernel image
- * map are per-CPU offsets.
- */
-/* x86-64 __START_KERNEL_map: exports below it are per-CPU offsets. */
-#define KERNEL_IMAGE_MAP	0xffffffff80000000ULL
-
+/* Kernel text, as far as the exports tell (symtab.c). */
 static void kernel_text(const struct heki_vtl1 *v, __u64 *start, __u64 *end)
 {
 	const struct heki_symtab *tabs[2] = { v->symtab, v->gpl_symtab };
-	__u64 lo = ~0ULL;
-	__u32 i, k;
 
-	*start = 0;
-	*end = 0;
-	for (k = 0; k < 2; k++)
-		for (i = 0; tabs[k] && i < tabs[k]->count; i++)
-			if (tabs[k]->syms[i].value >= KERNEL_IMAGE_MAP &&
-			    tabs[k]->syms[i].value < v->kdata_va &&
-			    tabs[k]->syms[i].value < lo)
-				lo = tabs[k]->syms[i].value;
-	if (v->kdata_va && lo < v->kdata_va) {
-		/* _text is 2 MiB aligned (PHYSICAL_ALIGN); _stext follows it */
-		*start = lo & ~((2ULL << 20) - 1);
-		*end = v->kdata_va;
-	}
+	heki_symtab_text_bounds(tabs, ARRAY_SIZE(tabs), v->kdata_va, start,
+				end);
 }
 
 /**
@@ -445,19 +424,59 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 	return ret;
 }
 
-/* Static calls may reach the core text of a module validated earlier. */
-static int other_module_text(void *arg, __u64 va)
+static int in_sorted(const __u64 *a, __u64 n, __u64 va)
+{
+	__u64 lo = 0, hi = n;
+
+	while (lo < hi) {
+		__u64 mid = lo + (hi - lo) / 2;
+
+		if (a[mid] == va)
+			return 1;
+		if (a[mid] < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * heki_rw_entry_fn: a kernel function entry (exports and kallsyms,
+ * LoadKData) or one of a validated module's (its verified ELF).
+ */
+static int func_entry(void *arg, __u64 va)
 {
 	const struct heki_vtl1 *v = arg;
 	__u32 i;
 
+	if (heki_kfuncs_has(v->kfuncs, va))
+		return 1;
 	for (i = 0; i < v->nr_mods; i++) {
 		const struct vtl1_module *m = v->mods[i];
 
-		if (m->text_size && va >= m->text_va &&
-		    va - m->text_va < m->text_size)
-			return 1;
+		if (m->text_size && va - m->text_va < m->text_size)
+			return in_sorted(m->func, m->nfunc, va);
 	}
+	return 0;
+}
+
+/* Keep the function entries of the module's core text. */
+static int keep_funcs(struct heki_vtl1 *v, const struct heki_modverify *mv,
+		      struct vtl1_module *m)
+{
+	__u64 i, n = 0;
+
+	for (i = 0; i < mv->nfuncs; i++)
+		n += m->text_size && mv->funcs[i] - m->text_va < m->text_size;
+	if (!n)
+		return 0;
+	m->func = vtl1_alloc_array(v, n, sizeof(*m->func));
+	if (!m->func)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	for (i = 0; i < mv->nfuncs; i++)
+		if (mv->funcs[i] - m->text_va < m->text_size)
+			m->func[m->nfunc++] = mv->funcs[i];
 	return 0;
 }
 
@@ -552,8 +571,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		w->env.resolve = resolve_export;
 		w->env.resolve_ctx = v;
 		kernel_text(v, &w->env.ktext_start, &w->env.ktext_end);
-		w->env.module_text = other_module_text;
-		w->env.module_text_arg = v;
+		w->env.func_entry = func_entry;
+		w->env.func_entry_arg = v;
 		w->env.kext = v->kext;
 		ret = heki_modverify_compare(&w->mv, &w->env, &w->f);
 	}
@@ -563,6 +582,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		m->text_va = mm->va[HEKI_MODLAYOUT_TEXT];
 		m->text_size = mm->size[HEKI_MODLAYOUT_TEXT];
 		ret = keep_exports(v, &w->mv, m);
+		if (!ret)
+			ret = keep_funcs(v, &w->mv, m);
 		if (!ret)
 			ret = derive_sites(v, c, &w->mv, m->token, pb);
 	}

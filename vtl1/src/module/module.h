@@ -47,6 +47,9 @@ struct vtl1_mod_range {
  * @exp_names: NUL-terminated names @exp points into
  * @text_va: VA of the module's core text (0 if none)
  * @text_size: its size
+ * @nfunc: entries in @func
+ * @func: the function entries in its core text (STT_FUNC symbols of its
+ *	verified ELF), sorted, unique: branch targets other modules may use
  */
 struct vtl1_module {
 	__s64 token;
@@ -57,6 +60,8 @@ struct vtl1_module {
 	char *exp_names;
 	__u64 text_va;
 	__u64 text_size;
+	__u64 nfunc;
+	__u64 *func;
 };
 
 struct vtl1_module *vtl1_module_find(struct heki_vtl1 *v, __s64 token);

@@ -879,6 +879,51 @@ static int compare_mem(const struct heki_modverify *mv,
 	return cmp_equal(mv, env, mem, pos, size, f);
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* STT_FUNC symbols of the module placed in text or init text. */
+static int func_sym(const struct heki_modverify *mv, __u64 i)
+{
+	struct heki_elf_sym sym;
+	__u32 mem;
+
+	if (heki_elf_sym(&mv->elf, i, &sym) || HEKI_ELF_ST_TYPE(sym.info) != HEKI_ELF_STT_FUNC ||
+	    sym.shndx >= mv->elf.shnum ||
+	    mv->syms[i].state != HEKI_MODRELOC_SYM_LOCAL)
+		return 0;
+	mem = mv->sects[sym.shndx].mem;
+	return mem == HEKI_MODLAYOUT_TEXT || mem == HEKI_MODLAYOUT_INIT_TEXT;
+}
+
+/*
+ * The module's own function entries (its signed ELF's STT_FUNC symbols,
+ * at their relocated VAs): the static call targets inside this module.
+ */
+static int collect_funcs(struct heki_modverify *mv)
+{
+	__u64 i, n = 0, out;
+
+	for (i = 1; i < mv->elf.nsyms; i++)
+		n += func_sym(mv, i);
+	mv->funcs = mv_alloc_uninit(mv, n, sizeof(*mv->funcs));
+	if (!mv->funcs)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	for (i = 1, n = 0; i < mv->elf.nsyms; i++)
+		if (func_sym(mv, i))
+			mv->funcs[n++] = mv->syms[i].value;
+	vtl1_sort(mv->funcs, n, sizeof(*mv->funcs), u64_cmp);
+	for (i = 0, out = 0; i < n; i++)
+		if (!out || mv->funcs[i] != mv->funcs[out - 1])
+			mv->funcs[out++] = mv->funcs[i];
+	mv->nfuncs = out;
+	return 0;
+}
+
 static void build_ctx(const struct heki_modverify *mv,
 		      const struct heki_modverify_env *env,
 		      struct heki_rw_ctx *ctx)
@@ -914,8 +959,10 @@ static void build_ctx(const struct heki_modverify *mv,
 		ctx->ksym_known |= 1ULL << HEKI_RW_KSYM_KTEXT_START |
 				   1ULL << HEKI_RW_KSYM_KTEXT_END;
 	}
-	ctx->module_text = env->module_text;
-	ctx->module_text_arg = env->module_text_arg;
+	ctx->funcs = mv->funcs;
+	ctx->nfuncs = mv->nfuncs;
+	ctx->func_entry = env->func_entry;
+	ctx->func_entry_arg = env->func_entry_arg;
 	ctx->policy = env->policy;
 	ctx->lookup = env->resolve;
 	ctx->lookup_arg = env->resolve_ctx;
@@ -990,6 +1037,8 @@ int heki_modverify_compare(struct heki_modverify *mv,
 	}
 	if (!ret)
 		ret = collect_sites(mv, fault);
+	if (!ret)
+		ret = collect_funcs(mv);
 	if (ret)
 		return fault->err = ret;
 	build_ctx(mv, env, &mv->ctx);
@@ -1133,6 +1182,7 @@ void heki_modverify_free(struct heki_modverify *mv)
 	for (i = 0; i < HEKI_MODLAYOUT_NR_MEM; i++)
 		mv->ops.free(mv->ops.ctx, mv->expected[i]);
 	mv->ops.free(mv->ops.ctx, mv->sites);
+	mv->ops.free(mv->ops.ctx, mv->funcs);
 	mv->ops.free(mv->ops.ctx, mv->syms);
 	mv->ops.free(mv->ops.ctx, mv->sects);
 	memset(mv, 0, sizeof(*mv));

@@ -58,6 +58,9 @@ struct heki_modverify_ops {
  * @syms: symbol values (compare step)
  * @sites: rewrite sites (compare step)
  * @nsites: entries in @sites
+ * @funcs: VAs of the ELF's STT_FUNC symbols in text and init text,
+ *	sorted, unique (compare step)
+ * @nfuncs: entries in @funcs
  * @ctx: what heki_rw_check() is told (compare step)
  */
 struct heki_modverify {
@@ -71,6 +74,8 @@ struct heki_modverify {
 	struct heki_modreloc_sym *syms;
 	struct heki_rw_site *sites;
 	__u32 nsites;
+	__u64 *funcs;
+	__u64 nfuncs;
 	struct heki_rw_ctx ctx;
 };
 
@@ -119,8 +124,8 @@ struct heki_modverify_fault {
  * @ktext_start: first byte of kernel text, 0 if unknown; given to the
  *	rules as HEKI_RW_KSYM_KTEXT_START when the export table lacks _stext
  * @ktext_end: one past its last byte
- * @module_text: passed to the rules as heki_rw_ctx.module_text
- * @module_text_arg: passed to @module_text
+ * @func_entry: passed to the rules as heki_rw_ctx.func_entry
+ * @func_entry_arg: passed to @func_entry
  * @kext: LoadKData's kernel info extension, NULL if none (its text bounds,
  *	return thunk and pv_ops then override the above, see kinfo_ext.c)
  */
@@ -133,8 +138,8 @@ struct heki_modverify_env {
 	__u32 policy;
 	__u64 ktext_start;
 	__u64 ktext_end;
-	heki_rw_text_fn module_text;
-	void *module_text_arg;
+	heki_rw_entry_fn func_entry;
+	void *func_entry_arg;
 	const struct heki_kinfo_ext *kext;
 };
 

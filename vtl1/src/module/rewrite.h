@@ -183,14 +183,17 @@ enum heki_rw_ksym {
 typedef int (*heki_rw_lookup_fn)(void *arg, const char *name, __u64 *va);
 
 /**
- * typedef heki_rw_text_fn - is an address in another module's text
- * @arg: heki_rw_ctx.module_text_arg
+ * typedef heki_rw_entry_fn - is an address a function entry VTL1 knows
+ *	outside the module being validated
+ * @arg: heki_rw_ctx.func_entry_arg
  * @va: the address
  *
- * Return: 1 if @va lies in the text of a module VTL1 validated earlier and
- * still tracks (e.g. kvm.ko for kvm_intel's static calls), else 0.
+ * Return: 1 if an authenticated symbol source names a function starting
+ * at @va: the kernel's exports or kallsyms (LoadKData, before end of
+ * boot), or the ELF symbols (STT_FUNC) of a module VTL1 validated earlier
+ * and still tracks (e.g. kvm.ko for kvm_intel's static calls); else 0.
  */
-typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
+typedef int (*heki_rw_entry_fn)(void *arg, __u64 va);
 
 /**
  * struct heki_rw_ctx - what the rules know about the module and kernel
@@ -208,9 +211,12 @@ typedef int (*heki_rw_text_fn)(void *arg, __u64 va);
  * @pv_ops: current pv_ops[] entries (8 bytes each) as VTL0 reported them,
  *	NULL if unknown (paravirt calls may then target kernel text only)
  * @pv_ops_count: entries in @pv_ops
- * @module_text: static call targets in other validated modules' text, NULL
- *	if none are allowed
- * @module_text_arg: passed to @module_text
+ * @funcs: this module's function entries: the VA of every STT_FUNC symbol
+ *	of its verified ELF in text or init text, sorted, unique
+ * @nfuncs: entries in @funcs
+ * @func_entry: function entries outside this module (static call,
+ *	paravirt and direct-call targets must be one; NULL: none known)
+ * @func_entry_arg: passed to @func_entry
  * @return_thunk: the return thunk VTL0's kernel uses (LoadKData's kernel
  *	info extension), 0 if unknown: return sites then may jump to any
  *	known thunk
@@ -242,8 +248,10 @@ struct heki_rw_ctx {
 	void *lookup_arg;
 	const __u64 *pv_ops;
 	__u64 pv_ops_count;
-	heki_rw_text_fn module_text;
-	void *module_text_arg;
+	const __u64 *funcs;
+	__u64 nfuncs;
+	heki_rw_entry_fn func_entry;
+	void *func_entry_arg;
 	__u64 return_thunk;
 	__u32 return_flags;
 	__u32 pad2;

@@ -244,8 +244,9 @@ static int rule_alternative_pinned(const struct heki_rw_ctx *ctx,
  * the replacement "e8" to BUG_func. Applied, the call goes to the slot's
  * function (BUG_func if NULL): dest = replacement's dest + target -
  * BUG_func, then a 0x90 pad (the last NOP, left by optimize_nops());
- * nop_func gives add_nop(6). Without ctx->pv_ops: a call into kernel text
- * or the six NOP bytes.
+ * nop_func gives add_nop(6). Without ctx->pv_ops: a call to a kernel
+ * function entry (REWRITE_TARGET_NOT_FUNCTION for any other address) or
+ * the six NOP bytes.
  */
 static int rule_alt_direct_call(const struct heki_rw_ctx *ctx,
 				const struct heki_rw_site *site,
@@ -308,10 +309,14 @@ static int rule_alt_direct_call(const struct heki_rw_ctx *ctx,
 	if (!memcmp(form, actual, 6))
 		return 0;
 	dest = rel32_dest(site->va + 5, actual + 1);
+	if (actual[0] == OP_CALL && actual[5] == OP_NOP1 &&
+	    !heki_rw_func_entry(ctx, dest))
+		return refuse(fault, "alternative direct call: call to an address no symbol names as a function entry",
+			      1, HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION);
 	ok = actual[0] == OP_CALL && actual[5] == OP_NOP1 &&
 	     heki_rw_kernel_text(ctx, dest);
 	return ok ? 0 :
-	       refuse(fault, "alternative direct call: neither a call into kernel text nor add_nop(6)",
+	       refuse(fault, "alternative direct call: neither a call to a kernel function nor add_nop(6)",
 		      actual[0] != OP_CALL ? 0 : 1,
 		      HEKI_VSM_ERR_REWRITE_ALT_DIRECT_CALL);
 }

@@ -19,9 +19,10 @@ static __u64 nop_prefix(const __u8 *p, __u64 len)
  * paravirt_patch() + apply_paravirt(): pv_ops[type] NULL -> call
  * paravirt_BUG, _paravirt_nop -> nothing, else a direct call; the rest is
  * rw_add_nops(). Without the pv_ops values (ctx->pv_ops NULL, no kernel
- * info extension) any call into kernel text or all NOPs is accepted; with
- * them only the slot's value (or paravirt_BUG for NULL, NOPs for
- * _paravirt_nop), and a type beyond them is refused.
+ * info extension) a call to a kernel function entry (exports, kallsyms;
+ * REWRITE_TARGET_NOT_FUNCTION for any other address) or all NOPs is
+ * accepted; with them only the slot's value (or paravirt_BUG for NULL,
+ * NOPs for _paravirt_nop), and a type beyond them is refused.
  */
 int heki_rw_rule_paravirt(const struct heki_rw_ctx *ctx,
 			  const struct heki_rw_site *site, const __u8 *expected,
@@ -62,10 +63,14 @@ int heki_rw_rule_paravirt(const struct heki_rw_ctx *ctx,
 	if (actual[0] != OP_CALL)
 		goto refused;
 	dest = rel32_dest(site->va + 5, actual + 1);
-	if (known)
+	if (known) {
 		ok = (!nop || fn != nop) && (fn ? dest == fn : bug && dest == bug);
-	else
+	} else if (!heki_rw_func_entry(ctx, dest)) {
+		return refuse(fault, "paravirt: call to an address no symbol names as a function entry",
+			      1, HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION);
+	} else {
 		ok = heki_rw_kernel_text(ctx, dest);
+	}
 	if (!ok) {
 		t.best = t.best > 1 ? t.best : 1;
 		goto refused;

@@ -234,5 +234,6 @@ int heki_rw_try_return_forms(const struct heki_rw_ctx *ctx, struct rw_try *t,
 __u64 heki_rw_match_nop_runs(int v64, const __u8 *form, const __u8 *actual,
 			     __u64 len, __u64 pad);
 int heki_rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest);
+int heki_rw_func_entry(const struct heki_rw_ctx *ctx, __u64 va);
 
 #endif /* HEKI_VTL1_REWRITE_RULES_H */

@@ -16,19 +16,34 @@ int heki_rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
 	       dest >= lo && dest < hi;
 }
 
-/*
- * The key's function may be kernel text, this module's text, or the text
- * of another module VTL1 validated (ctx->module_text).
+/**
+ * heki_rw_func_entry() - is an address a function entry VTL1 knows?
+ * @ctx: module and kernel facts
+ * @va: the address
+ *
+ * Branch targets (static calls, paravirt and direct calls) must start a
+ * function an authenticated source names: this module's verified ELF
+ * (ctx->funcs), or the kernel and other validated modules
+ * (ctx->func_entry). Never an arbitrary byte of text.
+ *
+ * Return: 1 if it is, else 0.
  */
-static int static_call_target_ok(const struct heki_rw_ctx *ctx, __u64 dest)
+int heki_rw_func_entry(const struct heki_rw_ctx *ctx, __u64 va)
 {
-	return rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_TEXT],
-			ctx->mem_size[HEKI_MODLAYOUT_TEXT]) ||
-	       rw_in_range(dest, ctx->mem_va[HEKI_MODLAYOUT_INIT_TEXT],
-			ctx->mem_size[HEKI_MODLAYOUT_INIT_TEXT]) ||
-	       heki_rw_kernel_text(ctx, dest) ||
-	       (ctx->module_text &&
-		ctx->module_text(ctx->module_text_arg, dest) == 1);
+	__u64 lo = 0, hi = ctx->funcs ? ctx->nfuncs : 0;
+
+	while (lo < hi) {
+		__u64 mid = lo + (hi - lo) / 2;
+
+		if (ctx->funcs[mid] == va)
+			return 1;
+		if (ctx->funcs[mid] < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return ctx->func_entry &&
+	       ctx->func_entry(ctx->func_entry_arg, va) == 1;
 }
 
 /*
@@ -52,7 +67,8 @@ int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
 			     const __u8 *expected, const __u8 *actual,
 			     struct heki_rw_fault *fault)
 {
-	int tail = !!(site->flags & HEKI_RW_SITE_TAIL), jcc, ok;
+	int tail = !!(site->flags & HEKI_RW_SITE_TAIL), jcc, ok,
+	    no_entry = 0;
 	struct rw_try t = { actual, 5, 0 };
 	__u64 dest, r0 = 0, sret, thunk, off = 0;
 	__u8 form[6];
@@ -71,11 +87,15 @@ int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
 	if (try_form(&t, expected))
 		goto rest;
 	ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN0, &r0);
-	/* A call or jmp (Jcc: same condition) to an allowed function. */
+	/*
+	 * A call or jmp (Jcc: same condition) to the key's function: any
+	 * function entry of this module, the kernel or a validated module.
+	 */
 	if (actual[off] == (jcc ? expected[1] : expected[0]) &&
 	    (!jcc || actual[0] == 0x0f)) {
 		dest = rel32_dest(site->va + t.len, actual + off + 1);
-		ok = static_call_target_ok(ctx, dest);
+		ok = heki_rw_func_entry(ctx, dest);
+		no_entry = !ok;
 		/* CALL __static_call_return0 is written as heki_rw_xor5rax. */
 		if (ok && !tail && r0 && dest == r0)
 			ok = 0;
@@ -121,6 +141,9 @@ int heki_rw_rule_static_call(const struct heki_rw_ctx *ctx,
 		}
 	}
 refused:
+	if (no_entry)
+		return refuse(fault, "static call: branch to an address no symbol names as a function entry",
+			      t.best, HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION);
 	return refuse(fault, "static call: no form __static_call_transform writes",
 		      t.best, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN);
 rest:
