@@ -449,6 +449,10 @@ static int heki_boot_load_kdata(void)
 			  "kernel info extension: symbol missing");
 		goto out;
 	}
+	/* VTL1 reads kallsyms only from rodata the kernel protected. */
+	if (heki_boot_text_protected())
+		heki_kallsyms_locate((struct heki_kernel_info_ext *)(kinfo + 1),
+				     ro, ero);
 
 	heki_chain_init(&c);
 	ret = heki_chain_add_va(&c, (unsigned long)heki_boot_certbuf,

@@ -4,6 +4,7 @@
  *
  * main.c owns the module parameters and the init/exit order; it calls:
  *   ksym.c      kernel symbol addresses (kallsyms through a kprobe)
+ *   kallsyms.c  where the kallsyms tables are (for VTL1's branch targets)
  *   boot.c      hardening at load: LockRegs, ProtectMemory, LoadKData,
  *               SignalEndOfBoot
  *   pristine.c  capture of each module's signed image before the loader
@@ -36,6 +37,14 @@ __printf(1, 2) void heki_fail_close(const char *fmt, ...);
 
 int heki_ksym_init(void);
 unsigned long heki_ksym(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* kallsyms tables for VTL1 (kallsyms.c)                               */
+/* ------------------------------------------------------------------ */
+
+struct heki_kernel_info_ext;
+bool heki_kallsyms_locate(struct heki_kernel_info_ext *x, unsigned long ro,
+			  unsigned long ero);
 
 /* ------------------------------------------------------------------ */
 /* Hardening at load (boot.c)                                          */

@@ -28,8 +28,9 @@
  * the kernel had when VTL1 took them). Every count and offset is checked
  * before use; nothing is allocated from N before the whole table checked.
  * The text symbols ('t', 'T', 'w', 'W') inside [_stext, _etext) are the
- * function entries (kallsyms does not tell a function from an assembler
- * label: that is the resolution this source has).
+ * function entries, except 6.4+'s __pfx_ symbols (a function's padding).
+ * kallsyms does not tell a function from an assembler label inside one:
+ * that is the resolution this source has.
  */
 #include <heki/abi.h>
 
@@ -55,6 +56,8 @@ static __u64 offset_size(__u32 fmt)
  * @names: kallsyms_names
  * @names_avail: bytes mapped from @names on
  * @names_len: bytes the names take (after the walk)
+ * @tab: kallsyms_token_table
+ * @tidx: kallsyms_token_index, read out
  * @type: first character of each token (0 for an empty token)
  */
 struct ks {
@@ -68,6 +71,8 @@ struct ks {
 	const __u8 *names;
 	__u64 names_avail;
 	__u64 names_len;
+	const __u8 *tab;
+	__u16 tidx[256];
 	__u8 type[256];
 };
 
@@ -161,11 +166,37 @@ static int map_tokens(struct ks *k)
 			;
 		if (l == lim)
 			return -HEKI_VSM_ERR_KALLSYMS_TOKENS_INVALID;
+		k->tidx[i] = (__u16)o;
 		k->type[i] = tab[o];
 		if (o + l + 1 > end)
 			end = o + l + 1;
 	}
+	k->tab = tab;
 	return prot(k, HEKI_KINFO_KALLSYMS_TOKEN_TABLE, end);
+}
+
+/*
+ * Does the name held in @len token bytes at @data start, after its type
+ * character, with the @plen characters of @pfx?
+ */
+static int name_has_prefix(const struct ks *k, const __u8 *data, __u64 len,
+			   const char *pfx, __u32 plen)
+{
+	__u32 got = 0;
+	int type = 1;
+	const __u8 *t;
+	__u64 i;
+
+	for (i = 0; i < len && got < plen; i++)
+		for (t = k->tab + k->tidx[data[i]]; *t && got < plen; t++) {
+			if (type) {
+				type = 0;
+				continue;
+			}
+			if (*t != (__u8)pfx[got++])
+				return 0;
+		}
+	return got == plen;
 }
 
 /* The address of symbol @i, decoded as kallsyms_sym_address() does. */
@@ -183,10 +214,19 @@ static __u64 sym_address(const struct ks *k, __u32 i)
 	return k->rb - 1 - (__u64)(__s64)off;
 }
 
-static int is_function(const struct ks *k, __u8 type, __u64 va)
+/*
+ * A text symbol inside kernel text, but not a 6.4+ __pfx_ symbol (the
+ * padding before a function, FUNCTION_PADDING_ALIGNMENT: not its entry).
+ */
+static int is_function(const struct ks *k, const __u8 *data, __u64 len,
+		       __u64 va)
 {
+	static const char pfx[] = "__pfx_";
+	__u8 type = k->type[data[0]];
+
 	return (type == 't' || type == 'T' || type == 'w' || type == 'W') &&
-	       va >= k->src->text_start && va < k->src->text_end;
+	       va >= k->src->text_start && va < k->src->text_end &&
+	       !name_has_prefix(k, data, len, pfx, sizeof(pfx) - 1);
 }
 
 /*
@@ -219,7 +259,7 @@ static int walk(struct ks *k, __u64 *out, __u32 *nf)
 		if (i && va < prev)
 			return -HEKI_VSM_ERR_KALLSYMS_UNSORTED;
 		prev = va;
-		if (is_function(k, k->type[nm[off + hdr]], va) &&
+		if (is_function(k, nm + off + hdr, len, va) &&
 		    (!f || va != last)) {
 			if (out)
 				out[f] = va;
