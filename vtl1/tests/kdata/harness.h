@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * harness.h - the kdata/ host tests (test_kdata): the certificate list, the
- * kernel info and export tables, the patch-info buffer and the kernel info
- * extension. Results through the shared runner (../check.h).
+ * kernel info and export tables, the patch-info buffer, the kernel info
+ * extension and the kernel's function entries (kallsyms). Results
+ * through the shared runner (../check.h).
  */
 #ifndef _HEKI_KDATA_TEST_HARNESS_H
 #define _HEKI_KDATA_TEST_HARNESS_H
@@ -25,5 +26,6 @@ void test_certs(void);
 void test_symtab(void);
 void test_patchinfo(void);
 void test_kinfo_ext(void);
+void test_kallsyms(void);
 
 #endif /* _HEKI_KDATA_TEST_HARNESS_H */

@@ -2,7 +2,7 @@
 /*
  * test_kdata - host tests of vtl1/src/kdata: certificate list, kernel info
  * and export tables, patch info, the kernel info extension (and the rules
- * of module/ it makes exact).
+ * of module/ it makes exact), the kernel's function entries (kallsyms).
  */
 #include "harness.h"
 
@@ -41,6 +41,7 @@ int main(void)
 	test_symtab();
 	test_patchinfo();
 	test_kinfo_ext();
+	test_kallsyms();
 	check_result(t_alloc_live == 0, "kdata: every allocation freed",
 		     "%ld live", t_alloc_live);
 	return check_done();

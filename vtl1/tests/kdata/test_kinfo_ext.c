@@ -75,7 +75,8 @@ static void put64(__u8 *p, __u64 v)
 
 /*
  * A valid blob: ext of @size bytes (72: version 1, or >= 208 with NCAP
- * capability words), NPV pv_ops values, no tail.
+ * capability words; from 272 no kallsyms tables), NPV pv_ops values, no
+ * tail.
  */
 static void blob_valid(struct blob *b, __u32 size)
 {
@@ -96,7 +97,7 @@ static void blob_valid(struct blob *b, __u32 size)
 
 	memset(b, 0, sizeof(*b));
 	put64(b->b, 0xffffffff82100000ULL);	/* ksymtab bounds: unused */
-	if (size >= sizeof(x)) {
+	if (size >= HEKI_KERNEL_INFO_EXT_SIZE_V2) {
 		x.ncapwords = NCAP;
 		for (i = 0; i < NCAP; i++)
 			x.capwords[i] = CAPWORD(i);
@@ -110,10 +111,17 @@ static void blob_valid(struct blob *b, __u32 size)
 }
 
 #define OFF(f) (32 + offsetof(struct heki_kernel_info_ext, f))
-#define V2	HEKI_KERNEL_INFO_EXT_SIZE
+#define V2	HEKI_KERNEL_INFO_EXT_SIZE_V2
+#define V3	HEKI_KERNEL_INFO_EXT_SIZE
 
-/* M_NCAP: ncapwords = @val, words from @val on zeroed */
-enum mut { M_NONE, M_LEN, M_U32, M_U64, M_PV, M_NCAP };
+/*
+ * M_NCAP: ncapwords = @val, words from @val on zeroed.
+ * M_KS: kallsyms_format = @val and every kallsyms table VA set (KS_VA(i));
+ * then @off 1..7 zeroes VA @off - 1, @off 11..17 makes VA @off - 11
+ * non-canonical.
+ */
+enum mut { M_NONE, M_LEN, M_U32, M_U64, M_PV, M_NCAP, M_KS };
+#define KS_VA(i)	(0xffffffff82000000ULL + 0x1000ULL * (i))
 
 /**
  * struct pcase - one parser case
@@ -157,8 +165,35 @@ static const struct pcase pcases[] = {
 	{ "size 207 (one below version 2)", 207, M_NONE, 0, 0,
 	  E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
 	{ "version 2 (208) with 24 capability words", V2, M_NONE, 0, 0, 1 },
-	{ "larger size (240): unknown tail skipped, values after it", 240,
+	{ "larger size (320): unknown tail skipped, values after it", 320,
 	  M_NONE, 0, 0, 1 },
+	{ "size 240 (between version 2 and 3)", 240, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "size 271 (one below version 3)", 271, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "version 3 (272) without kallsyms", V3, M_NONE, 0, 0, 1 },
+	{ "version 3: pad3 not zero", V3, M_U32, OFF(pad3), 1,
+	  E(KERNEL_INFO_EXT_RESERVED) },
+	{ "kallsyms: relative, absolute per-CPU, every table", V3, M_KS, 0,
+	  HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU, 1 },
+	{ "kallsyms: relative, every table", V3, M_KS, 0,
+	  HEKI_KALLSYMS_FORMAT_REL, 1 },
+	{ "kallsyms: format 4 unknown", V3, M_KS, 0, 4,
+	  E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: no format but table VAs", V3, M_KS, 0,
+	  HEKI_KALLSYMS_FORMAT_NONE, E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: num_syms VA zero", V3, M_KS, 1,
+	  HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU, E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: token index VA zero", V3, M_KS, 7,
+	  HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU, E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: names VA non-canonical", V3, M_KS, 14,
+	  HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU, E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: absolute with a relative base", V3, M_KS, 0,
+	  HEKI_KALLSYMS_FORMAT_ABS, E(KERNEL_INFO_EXT_KALLSYMS) },
+	{ "kallsyms: absolute, relative base zero", V3, M_KS, 3,
+	  HEKI_KALLSYMS_FORMAT_ABS, 1 },
+	{ "kallsyms: relative without its base", V3, M_KS, 3,
+	  HEKI_KALLSYMS_FORMAT_REL, E(KERNEL_INFO_EXT_KALLSYMS) },
 	{ "version 2 cut short (150 of 208 bytes sent)", V2, M_LEN, 0, 32 + 150,
 	  E(KERNEL_INFO_EXT_TRUNCATED) },
 	{ "capability word count 0: no words (old rules)", V2, M_NCAP, 0, 0, 1 },
@@ -245,11 +280,25 @@ static int caps_ok(const struct heki_kinfo_ext *x, __u32 size,
 	return 1;
 }
 
+/* The kallsyms format and table VAs parsed: those sent, or none. */
+static int kallsyms_ok(const struct heki_kinfo_ext *x, const struct pcase *c)
+{
+	__u32 fmt = c->mut == M_KS ? (__u32)c->val : 0, i;
+
+	if (x->kallsyms_format != fmt)
+		return 0;
+	for (i = 0; i < HEKI_KINFO_KALLSYMS_NR; i++)
+		if (x->kallsyms[i] != (!fmt || (c->off && c->off - 1 == i) ?
+				       0 : KS_VA(i)))
+			return 0;
+	return 1;
+}
+
 static void test_parse(void)
 {
 	struct heki_kinfo_ext *x = calloc(1, sizeof(*x));
 	struct blob b;
-	__u32 i, size;
+	__u32 i, k, size;
 	__u8 *copy;
 	int ret;
 
@@ -276,6 +325,17 @@ static void test_parse(void)
 			memset(b.b + OFF(capwords) + 4 * c->val, 0,
 			       4 * (HEKI_KERNEL_INFO_EXT_CAPWORDS_MAX - c->val));
 			break;
+		case M_KS:
+			put32(b.b + OFF(kallsyms_format), (__u32)c->val);
+			for (k = 0; k < HEKI_KINFO_KALLSYMS_NR; k++)
+				put64(b.b + OFF(kallsyms_num_syms) + 8 * k,
+				      KS_VA(k));
+			if (c->off >= 1 && c->off <= 7)
+				put64(b.b + OFF(kallsyms_num_syms) + 8 * (c->off - 1), 0);
+			if (c->off >= 11 && c->off <= 17)
+				put64(b.b + OFF(kallsyms_num_syms) + 8 * (c->off - 11),
+				      0x0000800000000000ULL);
+			break;
 		}
 		copy = malloc(b.len ? b.len : 1);
 		memcpy(copy, b.b, b.len);
@@ -284,7 +344,7 @@ static void test_parse(void)
 		if (ret == 1 && c->want == 1)
 			ret = x->pv_ops_count == NPV && x->pv_ops[1] == PV_FN(1) &&
 			      x->pv_ops[3] == 0 && x->text_start == TEXT_LO &&
-			      caps_ok(x, size, c) ? 1 : -1;
+			      caps_ok(x, size, c) && kallsyms_ok(x, c) ? 1 : -1;
 		result(ret == c->want, "parse", c->name, ret, c->want);
 		free(copy);
 	}
@@ -365,6 +425,22 @@ static void test_exports_layout(void)
 
 static __u64 pv_values[NPV];
 
+/*
+ * heki_rw_ctx.func_entry: the kernel function entries LoadKData's symbols
+ * name (exports, kallsyms): KFN, the pv_ops functions, the thunks.
+ */
+static int kernel_entry(void *arg, __u64 va)
+{
+	__u32 i;
+
+	(void)arg;
+	for (i = 0; i < NPV; i++)
+		if (va == PV_FN(i))
+			return 1;
+	return va == KFN || va == PV_BUG || va == PV_NOP || va == SC_RETURN ||
+	       va == X86_RT;
+}
+
 /* What the export table gives today: no srso/retbleed/its thunks. */
 static void ctx_today(struct heki_rw_ctx *ctx)
 {
@@ -382,6 +458,7 @@ static void ctx_today(struct heki_rw_ctx *ctx)
 	__u32 i;
 
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->func_entry = kernel_entry;
 	ctx->mem_va[HEKI_MODLAYOUT_TEXT] = MOD_TEXT & ~0xfffULL;
 	ctx->mem_size[HEKI_MODLAYOUT_TEXT] = 0x1000;
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
@@ -494,14 +571,22 @@ static const struct rcase rcases[] = {
 	  SRSO_RT, RH, 0, F_RET, 0, 0, E(REWRITE_STATIC_CALL_FORBIDDEN) },
 	{ "static call tail, RETHUNK off: ret accepted", HEKI_RW_STATIC_CALL,
 	  X86_RT, 0, 0, F_RET, 0, 0, 0 },
-	{ "static call tail, no ext: jmp above _etext accepted (approximate text)",
-	  HEKI_RW_STATIC_CALL, NOEXT, 0, 0, F_JMP, TEXT_HI + 0x800000, 0, 0 },
-	{ "static call tail, ext: jmp above _etext refused (exact text)",
-	  HEKI_RW_STATIC_CALL, SRSO_RT, RH, 0, F_JMP, TEXT_HI + 0x800000, 0,
-	  E(REWRITE_STATIC_CALL_FORBIDDEN) },
+	{ "static call tail, no ext: jmp to a kernel function accepted",
+	  HEKI_RW_STATIC_CALL, NOEXT, 0, 0, F_JMP, KFN, 0, 0 },
+	{ "static call tail, ext: jmp to a kernel function accepted",
+	  HEKI_RW_STATIC_CALL, SRSO_RT, RH, 0, F_JMP, KFN, 0, 0 },
+	{ "static call tail, no ext: jmp above _etext refused (no entry there)",
+	  HEKI_RW_STATIC_CALL, NOEXT, 0, 0, F_JMP, TEXT_HI + 0x800000, 0,
+	  E(REWRITE_TARGET_NOT_FUNCTION) },
+	{ "static call tail, ext: jmp inside a kernel function refused",
+	  HEKI_RW_STATIC_CALL, SRSO_RT, RH, 0, F_JMP, KFN + 1, 0,
+	  E(REWRITE_TARGET_NOT_FUNCTION) },
 	/* paravirt: slot values */
-	{ "paravirt, no ext: call any kernel function accepted", HEKI_RW_PARAVIRT,
-	  NOEXT, 0, 0, F_CALL, KFN, 2, 0 },
+	{ "paravirt, no ext: call a kernel function entry accepted",
+	  HEKI_RW_PARAVIRT, NOEXT, 0, 0, F_CALL, KFN, 2, 0 },
+	{ "paravirt, no ext: call inside a kernel function refused",
+	  HEKI_RW_PARAVIRT, NOEXT, 0, 0, F_CALL, KFN + 4, 2,
+	  E(REWRITE_TARGET_NOT_FUNCTION) },
 	{ "paravirt, ext: call pv_ops[2] accepted", HEKI_RW_PARAVIRT, SRSO_RT,
 	  RH, 0, F_CALL, PV_FN(2), 2, 0 },
 	{ "paravirt, ext: call another kernel function refused", HEKI_RW_PARAVIRT,

@@ -103,6 +103,9 @@ static __u64 name_va(const char *n)
 		{ "sct", KTEXT_LO + 0x400000 },
 		{ "othermodfn", OTHERMOD_TEXT + 0x100 },
 		{ "othermodend", OTHERMOD_TEXT + 0x10000 },
+		{ "othermodmid", OTHERMOD_TEXT + 0x101 },
+		{ "kfnmid", KTEXT_LO + 0x123453 },
+		{ "modmid", TEXT_VA + 0x802 },
 		{ "rawdest", KTEXT_LO + 0x200000 + SITE_VA - REPL_VA },
 	};
 	size_t i;
@@ -145,12 +148,34 @@ enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
 	K64 = 256, DCALL = 512, CALLDEPTH = 1024 };
 
 
-/* Another validated module's text: [OTHERMOD_TEXT, +64 KiB). */
-static int othermod_text(void *arg, __u64 va)
+/*
+ * heki_rw_ctx.func_entry: the function entries VTL1 would know outside the
+ * module (the kernel's exports and kallsyms, a validated module's ELF
+ * symbols; othermodfn only with OTHERMOD). Everything else, kernel text
+ * included, is no entry: "kfnmid" is 3 bytes into kfn.
+ */
+static const char * const kernel_entries[] = {
+	"kfn", "kfn2", "pvfn", "sct", "paravirt_BUG", "BUG_func", "nop_func",
+	"_paravirt_nop", "__static_call_return0", "__static_call_return",
+	"__x86_return_thunk", "__fentry__",
+};
+
+static int func_entry(void *arg, __u64 va)
 {
-	(void)arg;
-	return va >= OTHERMOD_TEXT && va - OTHERMOD_TEXT < 0x10000;
+	const int *ctxf = arg;
+	size_t i;
+
+	for (i = 0; i < sizeof(kernel_entries) / sizeof(kernel_entries[0]); i++)
+		if (va == name_va(kernel_entries[i]))
+			return 1;
+	return (*ctxf & OTHERMOD) && va == name_va("othermodfn");
 }
+
+/* This module's function entries (its ELF's STT_FUNC symbols), sorted. */
+static const __u64 module_entries[] = {
+	TEXT_VA + 0x800,	/* modfn */
+	INIT_VA + 0x10,		/* initfn */
+};
 
 struct rcase {
 	const char *name;
@@ -355,14 +380,31 @@ static const struct rcase cases[] = {
 	{ "static call -> module function", HEKI_RW_STATIC_CALL, "e8 @sct",
 	  "e8 @modfn", 0 },
 	{ "static call -> outside any text", HEKI_RW_STATIC_CALL, "e8 @sct",
-	  "e8 @outside", E(STATIC_CALL_FORBIDDEN), 1 },
+	  "e8 @outside", E(TARGET_NOT_FUNCTION), 1 },
+	/* issue 10 finding 4: a branch target must be a function entry */
+	{ "issue10_finding4: static call -> inside a kernel function", HEKI_RW_STATIC_CALL,
+	  "e8 @sct", "e8 @kfnmid", E(TARGET_NOT_FUNCTION), 1 },
+	{ "issue10_finding4: static call -> inside a module function", HEKI_RW_STATIC_CALL,
+	  "e8 @sct", "e8 @modmid", E(TARGET_NOT_FUNCTION), 1 },
+	{ "issue10_finding4: static call -> into its own rel32", HEKI_RW_STATIC_CALL, "e8 @sct",
+	  "e8 fc ff ff ff", E(TARGET_NOT_FUNCTION), 1 },
+	{ "static call -> init function", HEKI_RW_STATIC_CALL, "e8 @sct",
+	  "e8 @initfn", 0 },
+	{ "issue10_finding4: static tail -> inside a kernel function", HEKI_RW_STATIC_CALL,
+	  "e9 @sct", "e9 @kfnmid", E(TARGET_NOT_FUNCTION), 1, HEKI_RW_SITE_TAIL },
+	{ "issue10_finding4: static tail jcc -> inside a kernel function", HEKI_RW_STATIC_CALL,
+	  "0f 84 @sct", "0f 84 @kfnmid", E(TARGET_NOT_FUNCTION), 2,
+	  HEKI_RW_SITE_TAIL },
+	{ "issue10_finding4: static call -> inside a validated module's function",
+	  HEKI_RW_STATIC_CALL, "e8 @sct", "e8 @othermodmid",
+	  E(TARGET_NOT_FUNCTION), 1, 0, OTHERMOD },
 	{ "static call -> validated module's text", HEKI_RW_STATIC_CALL,
 	  "e8 @sct", "e8 @othermodfn", 0, 0, 0, OTHERMOD },
 	{ "static call -> past validated module's text", HEKI_RW_STATIC_CALL,
-	  "e8 @sct", "e8 @othermodend", E(STATIC_CALL_FORBIDDEN), 1, 0,
+	  "e8 @sct", "e8 @othermodend", E(TARGET_NOT_FUNCTION), 1, 0,
 	  OTHERMOD },
 	{ "static call -> other module, no module list", HEKI_RW_STATIC_CALL,
-	  "e8 @sct", "e8 @othermodfn", E(STATIC_CALL_FORBIDDEN), 1 },
+	  "e8 @sct", "e8 @othermodfn", E(TARGET_NOT_FUNCTION), 1 },
 	{ "static call NULL -> nop5", HEKI_RW_STATIC_CALL, "e8 @sct",
 	  "0f 1f 44 00 00", 0 },
 	{ "static call return0 -> xor", HEKI_RW_STATIC_CALL, "e8 @sct",
@@ -425,8 +467,14 @@ static const struct rcase cases[] = {
 	{ "paravirt unknown values, kernel call", HEKI_RW_PARAVIRT,
 	  "ff 15 @pvslot", "e8 @kfn 90", 0, 0, 0, NO_PVOPS_VALUES },
 	{ "paravirt unknown values, call outside text", HEKI_RW_PARAVIRT,
-	  "ff 15 @pvslot", "e8 @outside 90", E(PARAVIRT_FORBIDDEN), 1, 0,
+	  "ff 15 @pvslot", "e8 @outside 90", E(TARGET_NOT_FUNCTION), 1, 0,
 	  NO_PVOPS_VALUES },
+	{ "issue10_finding4: paravirt unknown values, call inside a kernel function",
+	  HEKI_RW_PARAVIRT, "ff 15 @pvslot", "e8 @kfnmid 90",
+	  E(TARGET_NOT_FUNCTION), 1, 0, NO_PVOPS_VALUES },
+	{ "paravirt unknown values, call to a module function",
+	  HEKI_RW_PARAVIRT, "ff 15 @pvslot", "e8 @modfn 90",
+	  E(PARAVIRT_FORBIDDEN), 1, 0, NO_PVOPS_VALUES },
 	{ "paravirt unknown values, nops", HEKI_RW_PARAVIRT, "ff 15 @pvslot",
 	  "66 0f 1f 44 00 00", 0, 0, 0, NO_PVOPS_VALUES },
 	{ "paravirt ELF other slot", HEKI_RW_PARAVIRT, "ff 15 @badslot", NULL,
@@ -494,9 +542,17 @@ static const struct rcase cases[] = {
 	{ "6.12 direct call, no pv_ops values, kernel text", HEKI_RW_ALTERNATIVE,
 	  "ff 15 @pvslot", "e8 @kfn 90", 0, 0, 0,
 	  K64 | DCALL | NO_PVOPS_VALUES, 0, "e8 @paravirt_BUG" },
+	{ "issue10_finding4: 6.12 direct call, no pv_ops values, inside a kernel function",
+	  HEKI_RW_ALTERNATIVE, "ff 15 @pvslot", "e8 @kfnmid 90",
+	  E(TARGET_NOT_FUNCTION), 1, 0, K64 | DCALL | NO_PVOPS_VALUES, 0,
+	  "e8 @paravirt_BUG" },
+	{ "issue10_finding4: 6.12 direct call, no pv_ops values, into the site itself",
+	  HEKI_RW_ALTERNATIVE, "ff 15 @pvslot", "e8 fd ff ff ff 90",
+	  E(TARGET_NOT_FUNCTION), 1, 0, K64 | DCALL | NO_PVOPS_VALUES, 0,
+	  "e8 @paravirt_BUG" },
 	{ "6.12 direct call, no pv_ops values, outside text",
 	  HEKI_RW_ALTERNATIVE, "ff 15 @pvslot", "e8 @outside 90",
-	  E(ALT_DIRECT_CALL), 1, 0, K64 | DCALL | NO_PVOPS_VALUES, 0,
+	  E(TARGET_NOT_FUNCTION), 1, 0, K64 | DCALL | NO_PVOPS_VALUES, 0,
 	  "e8 @paravirt_BUG" },
 	{ "6.12 direct call, original not ff 15", HEKI_RW_ALTERNATIVE,
 	  "e8 @kfn 90", NULL, E(ALT_DIRECT_CALL), 0, 0, K64 | DCALL, 0,
@@ -564,8 +620,10 @@ static void run_case(const struct rcase *c)
 		ctx.policy |= HEKI_RW_POLICY_FTRACE_CALLS;
 	if (c->ctxf & UP)
 		ctx.policy |= HEKI_RW_POLICY_UNIPROCESSOR;
-	if (c->ctxf & OTHERMOD)
-		ctx.module_text = othermod_text;
+	ctx.func_entry = func_entry;
+	ctx.func_entry_arg = (void *)&c->ctxf;
+	ctx.funcs = module_entries;
+	ctx.nfuncs = sizeof(module_entries) / sizeof(module_entries[0]);
 	if (c->ctxf & K64)
 		ctx.kernel = HEKI_MODLAYOUT_LINUX_6_4;
 	if (c->ctxf & CALLDEPTH) {
