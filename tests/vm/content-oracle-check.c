@@ -32,6 +32,7 @@ struct ksym {
 	char *name;
 	__u64 va;
 	int kernel;
+	char type;
 };
 
 static struct ksym *syms;
@@ -71,6 +72,7 @@ static int load_kallsyms(const char *path)
 		syms[nsyms].name = strdup(name);
 		syms[nsyms].va = va;
 		syms[nsyms].kernel = n == 3;
+		syms[nsyms].type = type;
 		nsyms++;
 	}
 	fclose(f);
@@ -117,16 +119,63 @@ static void load_modtext(const char *path)
 		fclose(f);
 }
 
-/* heki_rw_ctx.module_text: static calls into another module's text. */
-static int other_module_text(void *arg, __u64 va)
+static int in_modtext(__u64 va)
 {
 	unsigned int i;
 
-	(void)arg;
 	for (i = 0; i < nmodtext; i++)
 		if (va >= modtext[i][0] && va - modtext[i][0] < modtext[i][1])
 			return 1;
 	return 0;
+}
+
+/*
+ * The function entries VTL1 would know outside the module checked, from
+ * the guest's /proc/kallsyms: the kernel's text symbols inside [_stext,
+ * _etext) but __pfx_ padding (what LoadKData reads from the kernel's
+ * kallsyms tables), and the text symbols of the other modules (what
+ * ValidateModule kept from their ELF's STT_FUNC symbols).
+ */
+static __u64 *entries;
+static size_t nentries;
+
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int text_type(char t)
+{
+	return t == 't' || t == 'T' || t == 'w' || t == 'W';
+}
+
+static int build_entries(__u64 ktext_s, __u64 ktext_e)
+{
+	size_t i;
+
+	entries = calloc(nsyms ? nsyms : 1, sizeof(*entries));
+	if (!entries)
+		return -1;
+	for (i = 0; i < nsyms; i++) {
+		const struct ksym *k = &syms[i];
+
+		if (!text_type(k->type) || !strncmp(k->name, "__pfx_", 6))
+			continue;
+		if (k->kernel ? k->va >= ktext_s && k->va < ktext_e :
+				in_modtext(k->va))
+			entries[nentries++] = k->va;
+	}
+	qsort(entries, nentries, sizeof(*entries), u64_cmp);
+	return 0;
+}
+
+/* heki_rw_ctx.func_entry over build_entries()'s list. */
+static int func_entry(void *arg, __u64 va)
+{
+	(void)arg;
+	return bsearch(&va, entries, nentries, sizeof(*entries), u64_cmp) != NULL;
 }
 
 /*
@@ -253,6 +302,10 @@ int main(int argc, char **argv)
 	resolve(NULL, "_stext", &ktext_s);
 	have_kext = load_kext(getenv("CONTENT_ORACLE_KEXT"));
 	resolve(NULL, "_etext", &ktext_e);
+	if (build_entries(ktext_s, ktext_e)) {
+		fprintf(stderr, "out of memory\n");
+		return 2;
+	}
 	elf = slurp(argv[2], &len);
 	if (!elf || heki_modsig_split(elf, len, &ms)) {
 		fprintf(stderr, "cannot read %s\n", argv[2]);
@@ -317,7 +370,7 @@ int main(int argc, char **argv)
 		env.resolve = resolve;
 		env.ktext_start = ktext_s;
 		env.ktext_end = ktext_e;
-		env.module_text = other_module_text;
+		env.func_entry = func_entry;
 		env.kext = have_kext ? &kext : NULL;
 		/* a one-CPU guest: alternatives_smp_module_add() writes 3e */
 		if (getenv("CONTENT_ORACLE_UP"))

@@ -96,7 +96,7 @@ python3 tests/vm/content_oracle_split.py "$OUT/guest.log" "$OUT" \
 
 # One guest CPU: the kernel turns lock prefixes into DS (UP policy).
 [ "${QEMU_SMP:-1}" != 1 ] || export CONTENT_ORACLE_UP=1
-# kvm's static calls go to kvm_amd after its init, and back (module_text).
+# kvm's static calls go to kvm_amd after its init, and back (their text symbols: function entries, as VTL1 keeps them).
 export CONTENT_ORACLE_MODTEXT=$OUT/modtext
 # The kernel info extension from the guest's own boot_cpu_data and pv_ops:
 # every alternative and retpoline pinned to this CPU's form, every direct

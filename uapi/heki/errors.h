@@ -288,7 +288,7 @@
 	X(KEXEC_ENTRY_OUTSIDE_SEGMENT, HEKI_EINVAL, "kimage destination outside every segment, or a source or indirection page inside a segment it is not the destination of") \
 	X(KEXEC_KERNEL_PAGE_MISSING, HEKI_EINVAL, "a page of the kexec kernel segment is never written by the entry list") \
 	X(KEXEC_KERNEL_PAGE_DUPLICATE, HEKI_EINVAL, "a page of the kexec kernel segment is written twice by the entry list") \
-	X(KERNEL_INFO_EXT_CAPWORDS_COUNT, HEKI_EINVAL, "kernel info extension size between the two known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX") \
+	X(KERNEL_INFO_EXT_CAPWORDS_COUNT, HEKI_EINVAL, "kernel info extension size between the first and second known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX") \
 	X(REWRITE_ALT_FEATURE, HEKI_ERANGE, "alternative names a CPU feature beyond the capability words VTL0 sent") \
 	X(REWRITE_ALT_OTHER_FORM, HEKI_EINVAL, "alternative site holds the form for the other value of its CPU feature, not the one this CPU gets") \
 	X(REWRITE_RETPOLINE_OTHER_FORM, HEKI_EINVAL, "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's") \

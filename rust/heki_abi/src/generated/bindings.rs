@@ -96,6 +96,15 @@ pub struct heki_kernel_info_ext {
     pub ncapwords: __u32,
     pub pad2: __u32,
     pub capwords: [__u32; 32usize],
+    pub kallsyms_format: __u32,
+    pub pad3: __u32,
+    pub kallsyms_num_syms: __u64,
+    pub kallsyms_offsets: __u64,
+    pub kallsyms_relative_base: __u64,
+    pub kallsyms_names: __u64,
+    pub kallsyms_markers: __u64,
+    pub kallsyms_token_table: __u64,
+    pub kallsyms_token_index: __u64,
 }
 #[repr(C)]
 #[derive(Debug, Default, Copy, Clone, Hash, PartialEq, Eq)]

@@ -479,7 +479,7 @@ pub enum VsmError {
     KexecKernelPageMissing = 233,
     /// `KEXEC_KERNEL_PAGE_DUPLICATE` (errno 22): a page of the kexec kernel segment is written twice by the entry list
     KexecKernelPageDuplicate = 234,
-    /// `KERNEL_INFO_EXT_CAPWORDS_COUNT` (errno 22): kernel info extension size between the two known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX
+    /// `KERNEL_INFO_EXT_CAPWORDS_COUNT` (errno 22): kernel info extension size between the first and second known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX
     KernelInfoExtCapwordsCount = 235,
     /// `REWRITE_ALT_FEATURE` (errno 34): alternative names a CPU feature beyond the capability words VTL0 sent
     RewriteAltFeature = 236,
@@ -525,11 +525,27 @@ pub enum VsmError {
     KexecPagesTooMany = 256,
     /// `KEXEC_CRASH_ENTRY_LIST` (errno 22): crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments
     KexecCrashEntryList = 257,
+    /// `KERNEL_INFO_EXT_KALLSYMS` (errno 22): kernel info extension size between the second and third known sizes, kallsyms format unknown, or kallsyms table addresses not all canonical and non-zero with a format, or not all zero without
+    KernelInfoExtKallsyms = 258,
+    /// `KALLSYMS_UNMAPPED` (errno 34): kallsyms table not inside one VA-contiguous run of the LoadKData kernel data
+    KallsymsUnmapped = 259,
+    /// `KALLSYMS_NOT_PROTECTED` (errno 13): kallsyms table not in frames the kernel protected read-only with ProtectMemory
+    KallsymsNotProtected = 260,
+    /// `KALLSYMS_COUNT_INVALID` (errno 34): kallsyms_num_syms zero or above HEKI_KALLSYMS_MAX_SYMS
+    KallsymsCountInvalid = 261,
+    /// `KALLSYMS_TOKENS_INVALID` (errno 22): kallsyms token index points outside the token table or at a token without a NUL in HEKI_KSYM_NAME_LEN bytes
+    KallsymsTokensInvalid = 262,
+    /// `KALLSYMS_NAMES_INVALID` (errno 22): kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names
+    KallsymsNamesInvalid = 263,
+    /// `KALLSYMS_UNSORTED` (errno 22): kallsyms addresses not in increasing order
+    KallsymsUnsorted = 264,
+    /// `REWRITE_TARGET_NOT_FUNCTION` (errno 22): static call, paravirt or direct-call target is not a function entry any authenticated symbol source names
+    RewriteTargetNotFunction = 265,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 257] = [
+    pub const ALL: [Self; 265] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -787,6 +803,14 @@ impl VsmError {
         Self::KexecPageReused,
         Self::KexecPagesTooMany,
         Self::KexecCrashEntryList,
+        Self::KernelInfoExtKallsyms,
+        Self::KallsymsUnmapped,
+        Self::KallsymsNotProtected,
+        Self::KallsymsCountInvalid,
+        Self::KallsymsTokensInvalid,
+        Self::KallsymsNamesInvalid,
+        Self::KallsymsUnsorted,
+        Self::RewriteTargetNotFunction,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1049,6 +1073,14 @@ impl VsmError {
             255 => Some(Self::KexecPageReused),
             256 => Some(Self::KexecPagesTooMany),
             257 => Some(Self::KexecCrashEntryList),
+            258 => Some(Self::KernelInfoExtKallsyms),
+            259 => Some(Self::KallsymsUnmapped),
+            260 => Some(Self::KallsymsNotProtected),
+            261 => Some(Self::KallsymsCountInvalid),
+            262 => Some(Self::KallsymsTokensInvalid),
+            263 => Some(Self::KallsymsNamesInvalid),
+            264 => Some(Self::KallsymsUnsorted),
+            265 => Some(Self::RewriteTargetNotFunction),
             _ => None,
         }
     }
@@ -1318,6 +1350,14 @@ impl VsmError {
             Self::KexecPageReused => "KEXEC_PAGE_REUSED",
             Self::KexecPagesTooMany => "KEXEC_PAGES_TOO_MANY",
             Self::KexecCrashEntryList => "KEXEC_CRASH_ENTRY_LIST",
+            Self::KernelInfoExtKallsyms => "KERNEL_INFO_EXT_KALLSYMS",
+            Self::KallsymsUnmapped => "KALLSYMS_UNMAPPED",
+            Self::KallsymsNotProtected => "KALLSYMS_NOT_PROTECTED",
+            Self::KallsymsCountInvalid => "KALLSYMS_COUNT_INVALID",
+            Self::KallsymsTokensInvalid => "KALLSYMS_TOKENS_INVALID",
+            Self::KallsymsNamesInvalid => "KALLSYMS_NAMES_INVALID",
+            Self::KallsymsUnsorted => "KALLSYMS_UNSORTED",
+            Self::RewriteTargetNotFunction => "REWRITE_TARGET_NOT_FUNCTION",
         }
     }
 
@@ -1581,6 +1621,14 @@ impl VsmError {
             Self::KexecPageReused => crate::raw::HEKI_EINVAL,
             Self::KexecPagesTooMany => crate::raw::HEKI_E2BIG,
             Self::KexecCrashEntryList => crate::raw::HEKI_EINVAL,
+            Self::KernelInfoExtKallsyms => crate::raw::HEKI_EINVAL,
+            Self::KallsymsUnmapped => crate::raw::HEKI_ERANGE,
+            Self::KallsymsNotProtected => crate::raw::HEKI_EACCES,
+            Self::KallsymsCountInvalid => crate::raw::HEKI_ERANGE,
+            Self::KallsymsTokensInvalid => crate::raw::HEKI_EINVAL,
+            Self::KallsymsNamesInvalid => crate::raw::HEKI_EINVAL,
+            Self::KallsymsUnsorted => crate::raw::HEKI_EINVAL,
+            Self::RewriteTargetNotFunction => crate::raw::HEKI_EINVAL,
         }
     }
 
@@ -1821,7 +1869,7 @@ impl VsmError {
             Self::KexecEntryOutsideSegment => "kimage destination outside every segment, or a source or indirection page inside a segment it is not the destination of",
             Self::KexecKernelPageMissing => "a page of the kexec kernel segment is never written by the entry list",
             Self::KexecKernelPageDuplicate => "a page of the kexec kernel segment is written twice by the entry list",
-            Self::KernelInfoExtCapwordsCount => "kernel info extension size between the two known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX",
+            Self::KernelInfoExtCapwordsCount => "kernel info extension size between the first and second known sizes, or CPU capability word count not 0 and outside HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX",
             Self::RewriteAltFeature => "alternative names a CPU feature beyond the capability words VTL0 sent",
             Self::RewriteAltOtherForm => "alternative site holds the form for the other value of its CPU feature, not the one this CPU gets",
             Self::RewriteRetpolineOtherForm => "retpoline site holds a form patch_retpoline writes for other RETPOLINE / RETPOLINE_LFENCE / ITS feature bits than this CPU's",
@@ -1844,6 +1892,14 @@ impl VsmError {
             Self::KexecPageReused => "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)",
             Self::KexecPagesTooMany => "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses",
             Self::KexecCrashEntryList => "crash kimage head is not IND_DONE: relocate_kernel would move pages over the loaded segments",
+            Self::KernelInfoExtKallsyms => "kernel info extension size between the second and third known sizes, kallsyms format unknown, or kallsyms table addresses not all canonical and non-zero with a format, or not all zero without",
+            Self::KallsymsUnmapped => "kallsyms table not inside one VA-contiguous run of the LoadKData kernel data",
+            Self::KallsymsNotProtected => "kallsyms table not in frames the kernel protected read-only with ProtectMemory",
+            Self::KallsymsCountInvalid => "kallsyms_num_syms zero or above HEKI_KALLSYMS_MAX_SYMS",
+            Self::KallsymsTokensInvalid => "kallsyms token index points outside the token table or at a token without a NUL in HEKI_KSYM_NAME_LEN bytes",
+            Self::KallsymsNamesInvalid => "kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names",
+            Self::KallsymsUnsorted => "kallsyms addresses not in increasing order",
+            Self::RewriteTargetNotFunction => "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names",
         }
     }
 }

@@ -182,7 +182,7 @@ impl raw::heki_kernel_info {
 }
 
 impl Wire for raw::heki_kernel_info_ext {
-    const SIZE: usize = 208;
+    const SIZE: usize = 272;
 }
 
 impl Codec for raw::heki_kernel_info_ext {
@@ -203,6 +203,15 @@ impl Codec for raw::heki_kernel_info_ext {
             ncapwords: u32::from_le_bytes(get(b, 72)),
             pad2: u32::from_le_bytes(get(b, 76)),
             capwords: core::array::from_fn(|i| u32::from_le_bytes(get(b, 80 + 4 * i))),
+            kallsyms_format: u32::from_le_bytes(get(b, 208)),
+            pad3: u32::from_le_bytes(get(b, 212)),
+            kallsyms_num_syms: u64::from_le_bytes(get(b, 216)),
+            kallsyms_offsets: u64::from_le_bytes(get(b, 224)),
+            kallsyms_relative_base: u64::from_le_bytes(get(b, 232)),
+            kallsyms_names: u64::from_le_bytes(get(b, 240)),
+            kallsyms_markers: u64::from_le_bytes(get(b, 248)),
+            kallsyms_token_table: u64::from_le_bytes(get(b, 256)),
+            kallsyms_token_index: u64::from_le_bytes(get(b, 264)),
         }
     }
 
@@ -224,13 +233,22 @@ impl Codec for raw::heki_kernel_info_ext {
         for (i, v) in self.capwords.iter().enumerate() {
             put(b, 80 + 4 * i, v.to_le_bytes());
         }
+        put(b, 208, self.kallsyms_format.to_le_bytes());
+        put(b, 212, self.pad3.to_le_bytes());
+        put(b, 216, self.kallsyms_num_syms.to_le_bytes());
+        put(b, 224, self.kallsyms_offsets.to_le_bytes());
+        put(b, 232, self.kallsyms_relative_base.to_le_bytes());
+        put(b, 240, self.kallsyms_names.to_le_bytes());
+        put(b, 248, self.kallsyms_markers.to_le_bytes());
+        put(b, 256, self.kallsyms_token_table.to_le_bytes());
+        put(b, 264, self.kallsyms_token_index.to_le_bytes());
     }
 }
 
 impl raw::heki_kernel_info_ext {
-    /// The 208 wire bytes of this struct.
-    pub fn to_bytes(&self) -> [u8; 208] {
-        let mut b = [0u8; 208];
+    /// The 272 wire bytes of this struct.
+    pub fn to_bytes(&self) -> [u8; 272] {
+        let mut b = [0u8; 272];
         self.encode(&mut b);
         b
     }

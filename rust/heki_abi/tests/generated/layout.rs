@@ -152,7 +152,7 @@ fn layout_heki_kernel_info_ext() {
     let v = raw::heki_kernel_info_ext::default();
     assert_eq!(
         size_of::<raw::heki_kernel_info_ext>(),
-        208,
+        272,
         "size of heki_kernel_info_ext"
     );
     assert_eq!(
@@ -234,6 +234,88 @@ fn layout_heki_kernel_info_ext() {
     assert_eq!(size_of_val(&v.pad2), 4, "size of heki_kernel_info_ext.pad2");
     assert_eq!(offset(&v, &v.capwords), 80, "offset of heki_kernel_info_ext.capwords");
     assert_eq!(size_of_val(&v.capwords), 128, "size of heki_kernel_info_ext.capwords");
+    assert_eq!(
+        offset(&v, &v.kallsyms_format),
+        208,
+        "offset of heki_kernel_info_ext.kallsyms_format"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_format),
+        4,
+        "size of heki_kernel_info_ext.kallsyms_format"
+    );
+    assert_eq!(offset(&v, &v.pad3), 212, "offset of heki_kernel_info_ext.pad3");
+    assert_eq!(size_of_val(&v.pad3), 4, "size of heki_kernel_info_ext.pad3");
+    assert_eq!(
+        offset(&v, &v.kallsyms_num_syms),
+        216,
+        "offset of heki_kernel_info_ext.kallsyms_num_syms"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_num_syms),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_num_syms"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_offsets),
+        224,
+        "offset of heki_kernel_info_ext.kallsyms_offsets"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_offsets),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_offsets"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_relative_base),
+        232,
+        "offset of heki_kernel_info_ext.kallsyms_relative_base"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_relative_base),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_relative_base"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_names),
+        240,
+        "offset of heki_kernel_info_ext.kallsyms_names"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_names),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_names"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_markers),
+        248,
+        "offset of heki_kernel_info_ext.kallsyms_markers"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_markers),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_markers"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_token_table),
+        256,
+        "offset of heki_kernel_info_ext.kallsyms_token_table"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_token_table),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_token_table"
+    );
+    assert_eq!(
+        offset(&v, &v.kallsyms_token_index),
+        264,
+        "offset of heki_kernel_info_ext.kallsyms_token_index"
+    );
+    assert_eq!(
+        size_of_val(&v.kallsyms_token_index),
+        8,
+        "size of heki_kernel_info_ext.kallsyms_token_index"
+    );
 }
 
 #[test]

@@ -603,7 +603,15 @@ pub fn constants(c: &mut Checks) {
         "HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN",
         raw::HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN,
     );
+    c.int("HEKI_KALLSYMS_FORMAT_NONE", raw::HEKI_KALLSYMS_FORMAT_NONE);
+    c.int(
+        "HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU",
+        raw::HEKI_KALLSYMS_FORMAT_REL_ABS_PERCPU,
+    );
+    c.int("HEKI_KALLSYMS_FORMAT_REL", raw::HEKI_KALLSYMS_FORMAT_REL);
+    c.int("HEKI_KALLSYMS_FORMAT_ABS", raw::HEKI_KALLSYMS_FORMAT_ABS);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE_V1", raw::HEKI_KERNEL_INFO_EXT_SIZE_V1);
+    c.int("HEKI_KERNEL_INFO_EXT_SIZE_V2", raw::HEKI_KERNEL_INFO_EXT_SIZE_V2);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE", raw::HEKI_KERNEL_INFO_EXT_SIZE);
     c.int("HEKI_KERNEL_SYMBOL_SIZE", raw::HEKI_KERNEL_SYMBOL_SIZE);
     c.int("HEKI_KSYM_NAME_LEN", raw::HEKI_KSYM_NAME_LEN);
@@ -4436,6 +4444,128 @@ pub fn lists(c: &mut Checks) {
     c.str(
         "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_CRASH_ENTRY_LIST)",
         Some(VsmError::KexecCrashEntryList.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS",
+        VsmError::KernelInfoExtKallsyms as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS)",
+        VsmError::KernelInfoExtKallsyms.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS)",
+        Some(VsmError::KernelInfoExtKallsyms.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS)",
+        Some(VsmError::KernelInfoExtKallsyms.message()),
+    );
+    c.val("HEKI_VSM_ERR_KALLSYMS_UNMAPPED", VsmError::KallsymsUnmapped as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_UNMAPPED)",
+        VsmError::KallsymsUnmapped.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_UNMAPPED)",
+        Some(VsmError::KallsymsUnmapped.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_UNMAPPED)",
+        Some(VsmError::KallsymsUnmapped.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KALLSYMS_NOT_PROTECTED",
+        VsmError::KallsymsNotProtected as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_NOT_PROTECTED)",
+        VsmError::KallsymsNotProtected.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_NOT_PROTECTED)",
+        Some(VsmError::KallsymsNotProtected.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_NOT_PROTECTED)",
+        Some(VsmError::KallsymsNotProtected.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KALLSYMS_COUNT_INVALID",
+        VsmError::KallsymsCountInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_COUNT_INVALID)",
+        VsmError::KallsymsCountInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_COUNT_INVALID)",
+        Some(VsmError::KallsymsCountInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_COUNT_INVALID)",
+        Some(VsmError::KallsymsCountInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KALLSYMS_TOKENS_INVALID",
+        VsmError::KallsymsTokensInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_TOKENS_INVALID)",
+        VsmError::KallsymsTokensInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_TOKENS_INVALID)",
+        Some(VsmError::KallsymsTokensInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_TOKENS_INVALID)",
+        Some(VsmError::KallsymsTokensInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KALLSYMS_NAMES_INVALID",
+        VsmError::KallsymsNamesInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_NAMES_INVALID)",
+        VsmError::KallsymsNamesInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_NAMES_INVALID)",
+        Some(VsmError::KallsymsNamesInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_NAMES_INVALID)",
+        Some(VsmError::KallsymsNamesInvalid.message()),
+    );
+    c.val("HEKI_VSM_ERR_KALLSYMS_UNSORTED", VsmError::KallsymsUnsorted as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KALLSYMS_UNSORTED)",
+        VsmError::KallsymsUnsorted.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KALLSYMS_UNSORTED)",
+        Some(VsmError::KallsymsUnsorted.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KALLSYMS_UNSORTED)",
+        Some(VsmError::KallsymsUnsorted.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION",
+        VsmError::RewriteTargetNotFunction as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION)",
+        VsmError::RewriteTargetNotFunction.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION)",
+        Some(VsmError::RewriteTargetNotFunction.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION)",
+        Some(VsmError::RewriteTargetNotFunction.message()),
     );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",

@@ -333,7 +333,8 @@ static void sim_return(struct mod *m)
 	struct tally t[] = { { "accepts ret; int3" },
 			     { "accepts jmp srso_return_thunk" },
 			     { "refuses jmp thunk+1" },
-			     { "refuses site outside text" } };
+			     { "refuses site outside text" },
+			     { "refuses target inside a function" } };
 	static const __u8 ret[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
 	struct heki_rw_site s;
 	__u64 n, i, va, e;
@@ -540,13 +541,27 @@ static void sim_jump_labels(struct mod *m)
 	report(m, "jump label", t, ARRAY_SIZE(t));
 }
 
+/* The simulated kernel function static calls are pointed at. */
+#define SC_KFN		(KTEXT_LO + 0x777770)
+
+/*
+ * heki_rw_ctx.func_entry: the kernel function entries LoadKData's symbols
+ * would name here: SC_KFN and every fake kernel symbol (fake_ksym()).
+ */
+static int kernel_entry(void *arg, __u64 va)
+{
+	(void)arg;
+	return va == SC_KFN || (va >= KTEXT_LO && va < KTEXT_HI && !(va & 15));
+}
+
 static void sim_static_calls(struct mod *m)
 {
 	struct tally t[] = { { "accepts call/jmp to a kernel function" },
 			     { "accepts NULL form (nop5 / ret)" },
 			     { "accepts return0 form" },
 			     { "refuses target outside any text" },
-			     { "refuses site outside text" } };
+			     { "refuses site outside text" },
+			     { "refuses target inside a function" } };
 	static const __u8 ret[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
 	static const __u8 xor5[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
 	struct heki_rw_site s;
@@ -576,11 +591,14 @@ static void sim_static_calls(struct mod *m)
 		s.key_va = key & ~3ULL;
 		o = len - 5;
 		memcpy(f, x, len);
-		put_rel32(f + o + 1, va + len, KTEXT_LO + 0x777770);
+		put_rel32(f + o + 1, va + len, SC_KFN);
 		try_site(m, &s, f, 0, &t[0]);
 		put_rel32(f + o + 1, va + len, 0xffffffffa0000000ULL);
-		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN,
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION,
 			 &t[3]);
+		put_rel32(f + o + 1, va + len, SC_KFN + 1);
+		try_site(m, &s, f, HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION,
+			 &t[5]);
 		if (len == 5) {
 			try_site(m, &s, tail ? ret : nops[5], 0, &t[1]);
 			if (!tail)
@@ -1380,6 +1398,7 @@ static int load(struct mod *m, const __u8 *img, __u64 len)
 	memset(&m->ctx, 0, sizeof(m->ctx));
 	fake_ctx_ksyms(&m->ctx);
 	m->ctx.lookup = fake_lookup;
+	m->ctx.func_entry = kernel_entry;
 	for (k = 0; k < 256; k++)
 		m->pv[k] = PV_FN(k);
 	m->ctx.pv_ops = m->pv;
