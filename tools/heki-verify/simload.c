@@ -46,12 +46,6 @@ static int resolve(void *ctx, const char *name, __u64 *addr)
 	return 0;
 }
 
-static int no_module_text(void *arg, __u64 va)
-{
-	(void)arg;
-	(void)va;
-	return 0;
-}
 
 static __u32 linux_version_of(__u32 layout_kernel)
 {
@@ -74,6 +68,7 @@ static __u32 linux_version_of(__u32 layout_kernel)
  * @size: size of each memory type
  * @mem: the relocated bytes of each memory type
  * @syms: symbol values
+ * @nsyms: entries in @syms
  * @f: fault details
  */
 struct simload {
@@ -84,8 +79,26 @@ struct simload {
 	__u64 size[HEKI_MODLAYOUT_NR_MEM];
 	__u8 *mem[HEKI_MODLAYOUT_NR_MEM];
 	struct heki_modreloc_sym *syms;
+	__u64 nsyms;
 	struct heki_modverify_fault f;
 };
+
+/*
+ * Function entries outside the module: the made-up kernel has nothing but
+ * the exports this module imports, each taken as a function entry (VTL1
+ * takes the real kernel's exports in text and its kallsyms text symbols).
+ */
+static int imported_entry(void *arg, __u64 va)
+{
+	const struct simload *s = arg;
+	__u64 i;
+
+	for (i = 0; i < s->nsyms; i++)
+		if (s->syms[i].state == HEKI_MODRELOC_SYM_EXPORT &&
+		    s->syms[i].value == va)
+			return 1;
+	return 0;
+}
 
 static int relocate(struct heki_modverify *mv, struct simload *s)
 {
@@ -101,6 +114,7 @@ static int relocate(struct heki_modverify *mv, struct simload *s)
 	s->syms = calloc(mv->elf.nsyms + 1, sizeof(*s->syms));
 	if (!s->syms)
 		return -HEKI_VSM_ERR_NO_MEMORY;
+	s->nsyms = mv->elf.nsyms;
 	ret = heki_modreloc_symbols(&s->renv, s->syms, mv->elf.nsyms, NULL);
 	for (t = 0; !ret && t < HEKI_MODLAYOUT_NR_MEM; t++) {
 		if (!s->size[t])
@@ -155,7 +169,8 @@ int hv_simload(struct heki_modverify *mv)
 		s->env.resolve = resolve;
 		s->env.ktext_start = SIM_KTEXT_START;
 		s->env.ktext_end = SIM_KTEXT_END;
-		s->env.module_text = no_module_text;
+		s->env.func_entry = imported_entry;
+		s->env.func_entry_arg = s;
 		s->env.kext = &s->kext;
 		ret = heki_modverify_compare(mv, &s->env, &s->f);
 	}
