@@ -57,6 +57,8 @@ static int g_copy_to(void *ctx, heki_gpa_t dst, const void *src, __u64 len)
 	__u64 pa = heki_gpa_val(dst);
 
 	event(g, GUEST_EV_COPY_TO, pa, len);
+	if (g->oracle)
+		oracle_on_write(g, pa, src, len);
 	if (!in_guest(pa, len) || g->fail_copy_to)
 		return -1;
 	if (pa < g->fail_write_hi && g->fail_write_lo < pa + len)
@@ -84,6 +86,9 @@ static hv_status_t g_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
 	/* Frames beyond guest RAM are accepted and not recorded. */
 	for (i = 0; i < npages && (pa >> HEKI_PAGE_SHIFT) + i < GUEST_FRAMES; i++)
 		g->prot[(pa >> HEKI_PAGE_SHIFT) + i] = (__u8)(__force __u32)prot;
+	if (g->oracle)
+		oracle_on_modify(g, pa >> HEKI_PAGE_SHIFT, npages,
+				 (__u8)(__force __u32)prot);
 	return HV_STATUS_SUCCESS;
 }
 
@@ -329,6 +334,7 @@ struct guest *guest_new(void)
 	g->plat.unlock = g_unlock;
 	g->plat.log = g_log;
 	g->plat.crypto = &g->crypto;
+	g->oracle = oracle_new(g);
 	if (heki_vtl1_create(&g->plat, &g->v))
 		abort();
 	return g;
@@ -342,6 +348,7 @@ void guest_free(struct guest *g)
 	if (g->live_alloc)
 		fprintf(stderr, "guest: %ld VTL1 allocations leaked\n",
 			g->live_alloc);
+	oracle_free(g->oracle);
 	free(g->mem);
 	free(g);
 }
@@ -444,16 +451,31 @@ __s64 guest_call(struct guest *g, __u32 id, __u64 a0, __u64 a1, __u64 a2)
 
 	if (g->on_call)
 		g->on_call(g, id, a0, a1, a2);
+	if (g->oracle)
+		oracle_before_call(g, id, a0, a1, a2);
 	ret = heki_vtl1_dispatch(g->v, id, a0, a1, a2);
 	check_call_result(g, id, ret);
+	if (g->oracle)
+		oracle_after_call(g, ret);
 	return ret;
 }
 
 void guest_write(struct guest *g, __u64 pa, const void *src, __u64 len)
 {
+	const __u8 *b = src;
+	__u64 i;
+
 	if (!in_guest(pa, len))
 		abort();
-	memcpy(g->mem + pa, src, len);
+	if (len && pa < g->vtl1.pa + g->vtl1.size && g->vtl1.pa < pa + len)
+		abort();
+	for (i = 0; i < len; i++) {
+		if (!(g->prot[(pa + i) >> HEKI_PAGE_SHIFT] & 0x2)) {
+			g->nr_refused_stores++;
+			continue;
+		}
+		g->mem[pa + i] = b[i];
+	}
 }
 
 void guest_read(struct guest *g, __u64 pa, void *dst, __u64 len)

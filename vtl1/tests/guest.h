@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <heki/abi.h>
 #include "heki_vtl1.h"
+#include "oracle.h"
 
 /* A test binary may build guest.c with a larger memory (-DGUEST_MEM_SIZE). */
 #ifndef GUEST_MEM_SIZE
@@ -67,6 +68,7 @@ struct guest {
 	int nr_enable_calls;
 	struct guest_event ev[GUEST_MAX_EVENTS];
 	int nr_ev;
+	long nr_refused_stores;
 	char last_log[512];
 	int verbose;
 	int quiet;
@@ -74,6 +76,11 @@ struct guest {
 	void (*on_call)(struct guest *g, __u32 id, __u64 a0, __u64 a1,
 			__u64 a2);
 	void *on_call_arg;
+	/*
+	 * the soundness oracle (oracle.h), checked by guest_call(); a
+	 * benchmark may free it and set NULL to time VTL1 alone
+	 */
+	struct oracle *oracle;
 };
 
 struct guest *guest_new(void);
@@ -83,6 +90,11 @@ __s64 guest_call(struct guest *g, __u32 id, __u64 a0, __u64 a1, __u64 a2);
 /* Write a chain of ranges at page_pa (consecutive pages, per_page each). */
 __u64 guest_chain(struct guest *g, __u64 page_pa, const struct heki_range *r,
 		  __u32 n, __u32 per_page);
+/*
+ * guest_write() is a VTL0 store: bytes in a frame VTL0 cannot write (the
+ * access VTL1 set) are not stored, as the hypervisor faults the store,
+ * and counted in nr_refused_stores; VTL1 memory aborts (a test bug).
+ */
 void guest_write(struct guest *g, __u64 pa, const void *src, __u64 len);
 void guest_read(struct guest *g, __u64 pa, void *dst, __u64 len);
 

@@ -211,6 +211,8 @@ __u32 modsim_place(struct guest *g, const struct modsim *s, __u64 core_pa,
 		r[n].epa = pa + s->size[t];
 		r[n].attributes = t;
 		guest_write(g, pa, s->mem[t], s->size[t]);
+		oracle_auth_bytes(g, pa, s->mem[t], s->size[t],
+				  "module bytes loaded from the signed ELF (modsim)");
 		n++;
 	}
 	return n;
@@ -229,6 +231,8 @@ __u32 modsim_place_pa(struct guest *g, const struct modsim *s, __u64 pa,
 		r[n].epa = pa + s->size[t];
 		r[n].attributes = t;
 		guest_write(g, pa, s->mem[t], s->size[t]);
+		oracle_auth_bytes(g, pa, s->mem[t], s->size[t],
+				  "module bytes loaded from the signed ELF (modsim)");
 		pa += s->size[t] + gap;
 		n++;
 	}
@@ -481,6 +485,8 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 			continue;
 		r[i].va = s.va[t] + off[t];
 		guest_write(g, r[i].pa, s.mem[t] + off[t], l);
+		oracle_auth_bytes(g, r[i].pa, s.mem[t] + off[t], l,
+				  "module bytes loaded from the signed ELF (modsim)");
 		off[t] += l;
 	}
 	modsim_free(&s);

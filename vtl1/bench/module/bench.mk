@@ -14,9 +14,9 @@ bench: bench-modverify
 bench-modverify: $(BENCH_OUT)/modverify
 	BENCH_OUT=$(BENCH_OUT) bench/module/modverify.sh
 
-$(BENCH_OUT)/modverify: bench/module/modverify.c tests/guest.c tests/guest.h \
+$(BENCH_OUT)/modverify: bench/module/modverify.c tests/guest.c tests/oracle.c tests/guest.h tests/oracle.h \
 		tests/modsim.c tests/modsim.h crypto/openssl.c crypto/openssl.h \
 		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -g $(WARN) $(INC) -I tests $< tests/guest.c \
+	$(CC) -std=gnu11 -O2 -g $(WARN) $(INC) -I tests $< tests/guest.c tests/oracle.c \
 		tests/modsim.c crypto/openssl.c $(LIB_SRCS) -lcrypto -o $@

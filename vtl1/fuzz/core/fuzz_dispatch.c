@@ -4,8 +4,10 @@
  * fills simulated guest memory and makes up to FUZZ_MAX_CALLS VTL calls on
  * a fresh instance. Oracles: ASan/UBSan, the guest's aborts (VTL1 memory
  * touched, allocation above 1 GiB, unbalanced lock, an error the call's
- * row of HEKI_VTL_CALL_ERRNOS does not list), results in range, and no
- * VTL1 allocation left behind after destroy.
+ * row of HEKI_VTL_CALL_ERRNOS does not list), results in range, no VTL1
+ * allocation left behind after destroy, and the soundness oracle
+ * (tests/oracle.h): I1-I5 after every call, a violation aborts. The
+ * input's stores are VTL0's: dropped in frames VTL1 made read-only.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (heki_vtl1_create(&g->plat, &g->v))
 		abort();
+	oracle_reset(g);
 
 	while (left && calls < FUZZ_MAX_CALLS) {
 		uint8_t op = *p++;
@@ -75,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pa < GUEST_VTL1_PA + GUEST_VTL1_SIZE &&
 			    pa + len > GUEST_VTL1_PA)
 				len = pa < GUEST_VTL1_PA ? GUEST_VTL1_PA - pa : 0;
-			memcpy(g->mem + pa, p, len);
+			guest_write(g, pa, p, len);
 			if (nw < 256) {
 				written_pa[nw] = pa;
 				written_len[nw++] = len;

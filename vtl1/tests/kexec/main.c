@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "oracle.h"
 #include "crypto/openssl.h"
 #include "crypto/bearssl.h"
 
@@ -104,10 +105,17 @@ static void load_hex(const char *dir, const char *name, char *out, size_t max)
 	free(f.data);
 }
 
+/* The oracle (tests/oracle.c) checks every VTL call; a violation fails. */
+static void oracle_failed(const char *msg)
+{
+	check_result(0, "oracle", "%s", msg);
+}
+
 int main(int argc, char **argv)
 {
 	const char *d;
 
+	oracle_fail_handler = oracle_failed;
 	test_kimage();
 	if (argc != 2) {
 		check_result(0, "kexec: data directory given",

@@ -29,6 +29,7 @@
 #define KD_INFO		0x104000ULL
 #define KD_DATA		0x105000ULL
 #define KIMG_PA		0x200000ULL
+#define KIMG2_PA	0x300000ULL	/* a second image's kimage */
 #define KBLOB_PA	0x400000ULL
 #define SEG_PA		0xd00000ULL
 #define CRASH_PA	0x1000000ULL
@@ -213,8 +214,9 @@ static void img_normal(struct guest *g, struct img *im, __u64 base)
 	img_add(im, IND_DONE);
 }
 
-/* Lay the entries out in indirection pages at @ind and write the image. */
-static void img_write(struct guest *g, struct img *im, __u64 ind)
+/* Lay the entries out at @ind and write the kimage at @kimg. */
+static void img_write_at(struct guest *g, struct img *im, __u64 ind,
+			 __u64 kimg)
 {
 	__u64 page[512], pa = ind;
 	__u32 i = 0, slot;
@@ -229,7 +231,13 @@ static void img_write(struct guest *g, struct img *im, __u64 ind)
 		guest_write(g, pa, page, sizeof(page));
 		pa += 0x1000;
 	}
-	guest_write(g, KIMG_PA, &im->ki, sizeof(im->ki));
+	guest_write(g, kimg, &im->ki, sizeof(im->ki));
+}
+
+/* The same with the kimage at KIMG_PA. */
+static void img_write(struct guest *g, struct img *im, __u64 ind)
+{
+	img_write_at(g, im, ind, KIMG_PA);
 }
 
 static void img_free(struct img *im)
@@ -238,10 +246,10 @@ static void img_free(struct img *im)
 	im->e = NULL;
 }
 
-/* Image, blob and one KexecPages range of a written normal image. */
-static __u32 img_ranges(struct heki_range *r, __u64 base)
+/* Image at @kimg, blob and one KexecPages range of a normal image. */
+static __u32 img_ranges_at(struct heki_range *r, __u64 base, __u64 kimg)
 {
-	r[0] = rng(KIMG_PA, KIMG_PA + sizeof(struct heki_kimage),
+	r[0] = rng(kimg, kimg + sizeof(struct heki_kimage),
 		   HEKI_KEXEC_IMAGE_VALUE);
 	r[1] = rng(KBLOB_PA, KBLOB_PA + at.vmlinuz.len,
 		   HEKI_KEXEC_KERNEL_BLOB_VALUE);
@@ -249,15 +257,30 @@ static __u32 img_ranges(struct heki_range *r, __u64 base)
 	return 3;
 }
 
-/* A good normal image with sources at @pages; its three ranges. */
-static __u32 ranges(struct guest *g, struct heki_range *r, __u64 pages)
+static __u32 img_ranges(struct heki_range *r, __u64 base)
+{
+	return img_ranges_at(r, base, KIMG_PA);
+}
+
+/*
+ * A good normal image with sources at @pages and its kimage at @kimg (a
+ * new image needs its own: VTL0 cannot write a protected one); its three
+ * ranges.
+ */
+static __u32 ranges_at(struct guest *g, struct heki_range *r, __u64 pages,
+		       __u64 kimg)
 {
 	struct img im;
 
 	img_normal(g, &im, pages);
-	img_write(g, &im, pages + IND_OFF);
+	img_write_at(g, &im, pages + IND_OFF, kimg);
 	img_free(&im);
-	return img_ranges(r, pages);
+	return img_ranges_at(r, pages, kimg);
+}
+
+static __u32 ranges(struct guest *g, struct heki_range *r, __u64 pages)
+{
+	return ranges_at(g, r, pages, KIMG_PA);
 }
 
 /* The last log line without its newline. */
@@ -379,10 +402,11 @@ static void replaced(void)
 	struct guest *g = guest_with(&at.signer);
 	struct heki_range r[3];
 	__s64 r1, r2, r3, r4;
+	__u32 n;
 	__u8 x;
 
 	r1 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
-	r2 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES2_PA), 0);
+	r2 = call_chain(g, KEXEC, r, ranges_at(g, r, KPAGES2_PA, KIMG2_PA), 0);
 	check_result(!r1 && !r2 &&
 		 all_owned(g, KPAGES_PA, KPAGES_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_NONE) &&
@@ -395,10 +419,16 @@ static void replaced(void)
 		 "%lld %lld owner %u prot %#x", (long long)r1, (long long)r2,
 		 owner(g, KPAGES_PA), g->prot[KPAGES_PA >> HEKI_PAGE_SHIFT]);
 
-	/* A refused call keeps the previous image's protections. */
-	x = 0x5a;
-	guest_write(g, KBLOB_PA + 0x7000, &x, 1);
-	r3 = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	/*
+	 * A refused call keeps the previous image's protections: a new image
+	 * in the released frames, one byte of a kernel source page changed
+	 * (the blob itself is read-only now).
+	 */
+	n = ranges(g, r, KPAGES_PA);
+	guest_read(g, KPAGES_PA + 0x7000, &x, 1);
+	x ^= 0x5a;
+	guest_write(g, KPAGES_PA + 0x7000, &x, 1);
+	r3 = call_chain(g, KEXEC, r, n, 0);
 	check_result(r3 == -HEKI_EKEYREJECTED &&
 		 all_owned(g, KPAGES2_PA, KPAGES2_PA + KPAGES_SIZE,
 			   HEKI_VTL1_OWNER_KEXEC) &&

@@ -327,6 +327,7 @@ TEST(module_token_counter_exhausted_eoverflow)
 
 	CHECK_EQ(load_kdata_basic(g), 0);
 	g->v->next_token = 0x7fffffffffffffffLL;
+	oracle_sync_token(g, 0x7fffffffffffffffLL);
 	CHECK_EQ(validate(g, 0, 7), 0x7fffffffffffffffLL);
 	CHECK_EQ(guest_call(g, UNLOAD, 0x7fffffffffffffffULL, 0, 0), 0);
 	CHECK_EQ(validate(g, 0, 7), -HEKI_EOVERFLOW);

@@ -49,6 +49,12 @@ static void capture_log(void *ctx, int level, const char *fmt, ...)
 		loglen += (size_t)n;
 }
 
+/* The oracle (tests/oracle.c) checks every call; a violation is a failure. */
+static void oracle_failed(const char *msg)
+{
+	check_result(0, "oracle", "%s", msg);
+}
+
 static __u8 *read_module(const char *path, __u64 *len)
 {
 	size_t cap = 1 << 20, n = 0, r;
@@ -189,7 +195,7 @@ static void one_module(const char *path)
 	struct run *u = calloc(1, sizeof(*u));
 	__u64 len = 0, slen, site, off = 0;
 	__u8 *buf = read_module(path, &len), *p, save[5];
-	__u32 mem = 0;
+	__u32 mem = 0, t;
 	long nops;
 	__s64 tok;
 	int ret;
@@ -220,6 +226,8 @@ static void one_module(const char *path)
 	g = guest_new();
 	g->quiet = 1;
 	g->v->p.log = capture_log;
+	/* modsim_place() declares every loaded byte: nothing else may run */
+	oracle_strict(g, 1);
 	ret = load_kdata(g, &u->s.mv.elf);
 	if (ret) {
 		check_group(0, mod, "load_kdata", "LoadKData: %d (%s)", ret,
@@ -246,6 +254,17 @@ static void one_module(const char *path)
 	if (tok >= 0)
 		guest_call(g, VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
 			   (__u64)tok, 0, 0);
+	/*
+	 * The unload released the frames and their declarations; the
+	 * pristine bytes stay the only authenticated ones for the tampered
+	 * loads below (an accepted tampered load is an I1 violation).
+	 */
+	for (t = 0; t < u->n; t++)
+		if (u->r[t].attributes < HEKI_MODLAYOUT_NR_MEM)
+			oracle_auth_bytes(g, u->r[t].pa,
+					  u->s.mem[u->r[t].attributes],
+					  u->r[t].epa - u->r[t].pa,
+					  "module bytes loaded from the signed ELF (modsim)");
 
 	/* byte: one byte outside every site, after the first mcount site */
 	collect(u);
@@ -342,6 +361,7 @@ int main(int argc, char **argv)
 
 	char line[4096];
 
+	oracle_fail_handler = oracle_failed;
 	if (argc == 2 && !strcmp(argv[1], "-")) {
 		/* one path per line on stdin */
 		while (fgets(line, sizeof(line), stdin)) {

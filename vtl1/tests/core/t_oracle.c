@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * t_oracle.c - the oracle can fail: each test plays a VTL1 that breaks one
+ * invariant (through the platform callbacks, between oracle_before_call()
+ * and oracle_after_call(), as a dispatcher call would) and requires the
+ * oracle to report exactly that invariant. The real VTL1 is untouched.
+ */
+#include "test.h"
+
+#define PROTECT		VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE
+#define EOB		VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE
+#define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
+#define BOOT_APS	VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE
+#define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE
+#define UNLOAD		VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE
+
+#define O_TEXT_PA	(MEM_PA + 0x40000)	/* kernel text, R|X */
+#define O_FREE_PA	(MEM_PA + 0x60000)	/* never protected */
+
+static void protect_text_with(struct guest *g, const __u8 *b, __u64 n)
+{
+	struct heki_range r = rng(KVA(O_TEXT_PA), O_TEXT_PA,
+				  O_TEXT_PA + 0x1000, 5);
+
+	guest_write(g, O_TEXT_PA, b, n);
+	CHECK_EQ(call_chain(g, PROTECT, &r, 1, 0), 0);
+}
+
+static void protect_text(struct guest *g)
+{
+	protect_text_with(g, (const __u8 *)"\x55\x48\x89\xe5\xc3", 5);
+}
+
+/* A rogue VTL1 call: what the hooks see, without the real dispatcher. */
+static void rogue_begin(struct guest *g, __u32 id, __u64 a0, __u64 a1)
+{
+	oracle_before_call(g, id, a0, a1, 0);
+}
+
+static void rogue_write(struct guest *g, __u64 pa, const void *b, __u64 n)
+{
+	CHECK_EQ(g->plat.copy_to_vtl0(g, heki_gpa(pa), b, n), 0);
+}
+
+static void rogue_protect(struct guest *g, __u64 pa, __u8 prot)
+{
+	CHECK_EQ(g->plat.modify_vtl_protection(g, heki_gpa(pa), 1,
+					       (__force hv_page_prot_t)prot),
+		 HV_STATUS_SUCCESS);
+}
+
+TEST(oracle_i2_write_into_protected_kernel_text)
+{
+	struct guest *g = guest_new();
+
+	protect_text(g);
+	oracle_expect(g, ORACLE_I2);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA, "\xcc", 1);
+	oracle_after_call(g, 0);
+	CHECK(oracle_seen(g, ORACLE_I2) >= 1);
+	CHECK(strstr(oracle_last(g), "no declared patch site"));
+	guest_free(g);
+}
+
+TEST(oracle_i2_call_that_never_writes_writes)
+{
+	struct guest *g = guest_new();
+
+	oracle_expect(g, ORACLE_I2);
+	rogue_begin(g, EOB, 0, 0);
+	rogue_write(g, O_FREE_PA, "\x01", 1);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	CHECK(strstr(oracle_last(g), "this call writes VTL0 memory"));
+	guest_free(g);
+}
+
+TEST(oracle_i2_boot_aps_byte_it_does_not_own)
+{
+	struct guest *g = guest_new();
+	struct heki_cpu_mask m = { .bits = { 0x3, 0 } };
+
+	guest_write(g, DATA_PA, &m, sizeof(m));
+	oracle_expect(g, ORACLE_I2);
+	rogue_begin(g, BOOT_APS, DATA_PA >> 12, O_FREE_PA >> 12);
+	rogue_write(g, O_FREE_PA + 1, "\xdc", 1);	/* CPU 1: its token */
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);
+	rogue_write(g, O_FREE_PA + 2, "\xdc", 1);	/* CPU 2: not in mask */
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	guest_free(g);
+}
+
+/* A declared site: only a form, or INT3 + the rest of a form, is allowed. */
+TEST(oracle_i2_site_left_in_no_allowed_state)
+{
+	struct guest *g = guest_new();
+	struct heki_patch where = { .pa = { O_TEXT_PA, 0 }, .size = 5 };
+	static const __u8 forms[] = { 0xe9, 1, 2, 3, 4,
+				      0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+	protect_text_with(g, forms, 5);
+	oracle_patch_site(g, &where, forms, 2, "test site");
+	oracle_expect(g, ORACLE_I2);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA, "\xcc", 1);		/* step 1 */
+	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44\x00\x00", 4); /* step 2 */
+	rogue_write(g, O_TEXT_PA, "\x0f", 1);		/* step 3 */
+	if (oracle_seen(g, ORACLE_I2))
+		check_fail(__FILE__, __LINE__, "%s", oracle_last(g));
+	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44\x00\x01", 4); /* no form */
+	oracle_after_call(g, 0);
+	CHECK(oracle_seen(g, ORACLE_I2) >= 1);
+	guest_free(g);
+}
+
+TEST(oracle_i1_executable_byte_changed_after_end_of_boot)
+{
+	struct guest *g = guest_new();
+
+	protect_text(g);
+	CHECK_EQ(guest_call(g, EOB, 0, 0, 0), 0);
+	/* a change that bypassed every callback (as DMA would) */
+	g->mem[O_TEXT_PA + 2] ^= 0xff;
+	oracle_expect(g, ORACLE_I1);
+	CHECK_EQ(guest_call(g, EOB, 0, 0, 0), 0);
+	CHECK(oracle_seen(g, ORACLE_I1) >= 1);
+	CHECK(strstr(oracle_last(g), "kernel text at end of boot"));
+	guest_free(g);
+}
+
+TEST(oracle_i1_strict_undeclared_executable_frame)
+{
+	struct guest *g = guest_new();
+
+	oracle_strict(g, 1);
+	oracle_expect(g, ORACLE_I1);
+	oracle_expect(g, ORACLE_I5);
+	/* VTL1 grants kernel-execute to a frame with no authenticated bytes */
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_protect(g, O_FREE_PA, 0xD);
+	oracle_after_call(g, 0);
+	CHECK(oracle_seen(g, ORACLE_I1) >= 1);
+	CHECK(oracle_seen(g, ORACLE_I5) >= 1);
+	guest_free(g);
+}
+
+TEST(oracle_i4_failed_call_changed_access)
+{
+	struct guest *g = guest_new();
+
+	oracle_expect(g, ORACLE_I4);
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_protect(g, O_FREE_PA, 0x9);
+	oracle_after_call(g, -HEKI_EINVAL);
+	CHECK_EQ(oracle_seen(g, ORACLE_I4), 1);
+	guest_free(g);
+}
+
+TEST(oracle_i4_failed_call_changed_memory)
+{
+	struct guest *g = guest_new();
+
+	oracle_expect(g, ORACLE_I4);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_FREE_PA, "\x77", 1);
+	oracle_after_call(g, -HEKI_EFAULT);
+	CHECK_EQ(oracle_seen(g, ORACLE_I4), 1);
+	CHECK(strstr(oracle_last(g), "changed by the failed call"));
+	guest_free(g);
+}
+
+/* A write undone before the call returns leaves memory as it was. */
+TEST(oracle_i4_restored_write_is_no_change)
+{
+	struct guest *g = guest_new();
+
+	oracle_expect(g, ORACLE_I4);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_FREE_PA, "\x77", 1);
+	rogue_write(g, O_FREE_PA, "\x00", 1);
+	oracle_after_call(g, -HEKI_EFAULT);
+	CHECK_EQ(oracle_seen(g, ORACLE_I4), 0);
+	guest_free(g);
+}
+
+/* VTL1 reports success but protected nothing of what was asked. */
+TEST(oracle_i5_success_without_the_protection)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(O_FREE_PA), O_FREE_PA,
+				  O_FREE_PA + 0x1000, 1);
+
+	guest_chain(g, CHAIN_PA, &r, 1, 0);
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, PROTECT, CHAIN_PA, 1);
+	oracle_after_call(g, 0);
+	CHECK(oracle_seen(g, ORACLE_I5) >= 1);
+	CHECK(strstr(oracle_last(g), "VTL1 records none"));
+	guest_free(g);
+}
+
+/* A protection dropped outside its owner's release. */
+TEST(oracle_i5_protection_lost)
+{
+	struct guest *g = guest_new();
+
+	protect_text(g);
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, EOB, 0, 0);
+	rogue_protect(g, O_TEXT_PA, 0xF);
+	oracle_after_call(g, 0);
+	CHECK(oracle_seen(g, ORACLE_I5) >= 1);
+	CHECK(strstr(oracle_last(g), "access applied f"));
+	guest_free(g);
+}
+
+TEST(oracle_i5_release_of_an_unknown_token)
+{
+	struct guest *g = guest_new();
+
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, UNLOAD, 42, 0);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I5), 1);
+	guest_free(g);
+}
+
+static int replay_refuses(struct guest *g, int crash, void *arg, char *why,
+			  size_t len)
+{
+	(*(int *)arg)++;
+	snprintf(why, len, "test replay refuses");
+	return 1;
+}
+
+TEST(oracle_i3_accepted_image_fails_the_replay)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(O_FREE_PA), O_FREE_PA,
+				  O_FREE_PA + 0x1000, HEKI_KEXEC_PAGES_VALUE);
+	int called = 0;
+
+	guest_chain(g, CHAIN_PA, &r, 1, 0);
+	oracle_kexec_replay(g, replay_refuses, &called);
+	oracle_expect(g, ORACLE_I3);
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, KEXEC, CHAIN_PA, 1);
+	rogue_protect(g, O_FREE_PA, 0x9);
+	oracle_after_call(g, 0);
+	CHECK_EQ(called, 1);
+	CHECK_EQ(oracle_seen(g, ORACLE_I3), 1);
+	CHECK(strstr(oracle_last(g), "test replay refuses"));
+	guest_free(g);
+}
+
+/* And the real VTL1 passes every check of a sample life cycle. */
+TEST(oracle_real_calls_pass)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	protect_text(g);
+	CHECK_EQ(guest_call(g, EOB, 0, 0, 0), 0);
+	CHECK(oracle_calls_checked(g) >= 3);
+	CHECK_EQ(oracle_last(g)[0], 0);
+	guest_free(g);
+}
