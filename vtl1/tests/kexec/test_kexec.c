@@ -467,7 +467,8 @@ static void fragmented_second_image(void)
 	r[n++] = rng(FRAG_PA, FRAG_PA + (2 * FRAG_N + 1) * HEKI_PAGE_SIZE,
 		     HEKI_KEXEC_PAGES_VALUE);
 	r1 = call_chain(g, KEXEC, r, n, 0);
-	n = ranges(g, r, KPAGES2_PA);
+	/* the new image's kimage where VTL0 can still write */
+	n = ranges_at(g, r, KPAGES2_PA, KIMG2_PA);
 	for (i = 0; i < FRAG_N; i++) {
 		fa = FRAG_PA + (2 * i + 1) * HEKI_PAGE_SIZE;
 		r[n++] = rng(fa, fa + HEKI_PAGE_SIZE, HEKI_KEXEC_PAGES_VALUE);
