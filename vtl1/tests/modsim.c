@@ -2,6 +2,7 @@
 /*
  * modsim.c - simulated module loads for host tests (see modsim.h).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -448,6 +449,69 @@ __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 	return put_module_jumps(g, elf_pa, keyid, tamper, r, n, NULL, 0);
 }
 
+/* Guest address of byte @off of module memory @t laid over @r[0..n). */
+static __u64 mem_byte_pa(const struct heki_range *r, __u32 n, __u32 t,
+			 __u64 off)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		__u64 l = r[i].epa - r[i].pa;
+
+		if (r[i].attributes != t)
+			continue;
+		if (off < l)
+			return r[i].pa + off;
+		off -= l;
+	}
+	abort();
+}
+
+/*
+ * Tell the oracle the forms the kernel may write at each jump label site
+ * of the signed ELF: the NOP of the site's size (x86's ideal NOPs) and,
+ * where a jmp of that size reaches the entry's target, that jmp. Worked
+ * out here from the test's own table, never from what VTL1 derived.
+ */
+static void declare_jump_sites(struct guest *g, const struct heki_range *r,
+			       __u32 n, const struct modsim_jump *jumps,
+			       __u32 njumps)
+{
+	static const __u8 nop2[] = { 0x66, 0x90 };
+	static const __u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	__u32 i;
+
+	for (i = 0; i < njumps; i++) {
+		const struct modsim_jump *j = &jumps[i];
+		__s64 rel = (__s64)(j->target - (j->off + j->size));
+		__u8 forms[2 * 5];
+		struct heki_patch where;
+		__u32 room, nforms = 1;
+
+		memset(&where, 0, sizeof(where));
+		where.size = (__u8)j->size;
+		where.pa[0] = mem_byte_pa(r, n, j->mem, j->off);
+		room = (__u32)(HEKI_PAGE_SIZE -
+			       (where.pa[0] & HEKI_PAGE_OFFSET_MASK));
+		if (room < j->size)
+			where.pa[1] = mem_byte_pa(r, n, j->mem, j->off + room);
+		memcpy(forms, j->size == 2 ? nop2 : nop5, j->size);
+		if (j->size == 2 && rel >= -128 && rel <= 127) {
+			forms[2] = 0xeb;
+			forms[3] = (__u8)rel;
+			nforms = 2;
+		} else if (j->size == 5 && rel >= INT32_MIN && rel <= INT32_MAX) {
+			__s32 r32 = (__s32)rel;
+
+			forms[5] = 0xe9;
+			memcpy(forms + 6, &r32, 4);
+			nforms = 2;
+		}
+		oracle_patch_site(g, &where, forms, nforms,
+				  "jump label of the signed ELF (modsim)");
+	}
+}
+
 __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		       struct heki_range *r, __u32 n,
 		       const struct modsim_jump *jumps, __u32 njumps)
@@ -489,6 +553,7 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 				  "module bytes loaded from the signed ELF (modsim)");
 		off[t] += l;
 	}
+	declare_jump_sites(g, r, n, jumps, njumps);
 	modsim_free(&s);
 	slen = guest_sign(elf, len, keyid);
 	if (tamper)

@@ -1116,9 +1116,15 @@ void oracle_on_write(struct guest *g, __u64 pa, const void *src, __u64 len)
 				  (long long)e.id, access_now(o, pfn));
 			break;
 		}
+		/*
+		 * Other CPUs run this text while VTL1 writes: between the two
+		 * parts of a site that crosses a page, only INT3 at byte 0
+		 * keeps a torn tail from running. The whole site must be in an
+		 * allowed state once the call is over (check_written_sites).
+		 */
 		site_bytes(o, s, pa, b, len, cur);
-		if (!site_state_ok(s, cur)) {
-			violation(o, ORACLE_I2, "write at %llx leaves site %llx (%s) in a state no allowed form has",
+		if (cur[0] != HEKI_PATCH_INT3_OPCODE && !site_state_ok(s, cur)) {
+			violation(o, ORACLE_I2, "write at %llx leaves site %llx (%s) runnable in a state no allowed form has",
 				  (unsigned long long)at,
 				  (unsigned long long)s->pa[0], s->why);
 			break;
@@ -1283,6 +1289,34 @@ static void check_i1(struct oracle *o)
 	}
 }
 
+/*
+ * I2, the second half: every patch site this call wrote is, now that the
+ * call is over, in an allowed state. A site that crosses a page is written
+ * in two parts, so the state between them is not checked.
+ */
+static void check_written_sites(struct oracle *o)
+{
+	__u32 i;
+	__u64 k;
+
+	for (i = 0; i < o->nwr; i++) {
+		for (k = 0; k < o->wr[i].len; k++) {
+			const struct osite *s = site_of(o, o->wr[i].pa + k);
+			__u8 cur[O_MAX_SITE];
+
+			if (!s)
+				continue;
+			site_bytes(o, s, 0, NULL, 0, cur);
+			if (!site_state_ok(s, cur)) {
+				violation(o, ORACLE_I2, "write at %llx leaves site %llx (%s) in a state no allowed form has",
+					  (unsigned long long)(o->wr[i].pa + k),
+					  (unsigned long long)s->pa[0], s->why);
+				return;
+			}
+		}
+	}
+}
+
 /* I4: what a failed call left. */
 static void check_i4(struct oracle *o)
 {
@@ -1442,6 +1476,7 @@ void oracle_after_call(struct guest *g, __s64 ret)
 		check_i4(o);
 	else
 		apply_effect(o, ret);
+	check_written_sites(o);
 	check_i5(o);
 	check_i1(o);
 	if (ret >= 0)

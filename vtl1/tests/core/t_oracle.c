@@ -92,26 +92,94 @@ TEST(oracle_i2_boot_aps_byte_it_does_not_own)
 	guest_free(g);
 }
 
-/* A declared site: only a form, or INT3 + the rest of a form, is allowed. */
+/*
+ * Declared sites: a form, or INT3 + the rest of a form, when the call is
+ * over; INT3 at byte 0 whenever other bytes of the site are torn.
+ */
+static const __u8 site_forms[] = { 0xe9, 1, 2, 3, 4,
+				   0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+static void site_in_text(struct guest *g)
+{
+	struct heki_patch where = { .pa = { O_TEXT_PA, 0 }, .size = 5 };
+
+	protect_text_with(g, site_forms + 5, 5);
+	oracle_patch_site(g, &where, site_forms, 2, "test site");
+	oracle_expect(g, ORACLE_I2);
+}
+
+TEST(oracle_i2_site_three_steps_pass)
+{
+	struct guest *g = guest_new();
+
+	site_in_text(g);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA, "\xcc", 1);
+	rogue_write(g, O_TEXT_PA + 1, "\x01\x02\x03\x04", 4);
+	rogue_write(g, O_TEXT_PA, "\xe9", 1);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);
+	guest_free(g);
+}
+
 TEST(oracle_i2_site_left_in_no_allowed_state)
 {
 	struct guest *g = guest_new();
-	struct heki_patch where = { .pa = { O_TEXT_PA, 0 }, .size = 5 };
-	static const __u8 forms[] = { 0xe9, 1, 2, 3, 4,
-				      0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
-	protect_text_with(g, forms, 5);
-	oracle_patch_site(g, &where, forms, 2, "test site");
+	site_in_text(g);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA, "\xcc", 1);
+	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44\x00\x01", 4); /* no form */
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);	/* behind INT3 so far */
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	CHECK(strstr(oracle_last(g), "in a state no allowed form has"));
+	guest_free(g);
+}
+
+/* Torn without INT3, even if put right before the call returns. */
+TEST(oracle_i2_site_torn_while_runnable)
+{
+	struct guest *g = guest_new();
+
+	site_in_text(g);
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA + 1, "\x01\x02", 2);
+	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44", 2);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	CHECK(strstr(oracle_last(g), "runnable in a state no allowed form"));
+	guest_free(g);
+}
+
+/* A site across two frames is written in two parts behind INT3. */
+TEST(oracle_i2_cross_page_site_in_two_parts_passes)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[2] = {
+		rng(KVA(O_TEXT_PA), O_TEXT_PA, O_TEXT_PA + 0x1000, 5),
+		rng(KVA(O_TEXT_PA + 0x3000), O_TEXT_PA + 0x3000,
+		    O_TEXT_PA + 0x4000, 5),
+	};
+	struct heki_patch where = {
+		.pa = { O_TEXT_PA + 0xffe, O_TEXT_PA + 0x3000 }, .size = 5
+	};
+
+	guest_write(g, O_TEXT_PA + 0xffe, "\xcc\x1f", 2);
+	guest_write(g, O_TEXT_PA + 0x3000, "\x44\x00\x00", 3);
+	CHECK_EQ(call_chain(g, PROTECT, r, 2, 0), 0);
+	oracle_patch_site(g, &where, site_forms, 2, "test site");
 	oracle_expect(g, ORACLE_I2);
 	rogue_begin(g, PATCH, 0, 0);
-	rogue_write(g, O_TEXT_PA, "\xcc", 1);		/* step 1 */
-	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44\x00\x00", 4); /* step 2 */
-	rogue_write(g, O_TEXT_PA, "\x0f", 1);		/* step 3 */
-	if (oracle_seen(g, ORACLE_I2))
-		check_fail(__FILE__, __LINE__, "%s", oracle_last(g));
-	rogue_write(g, O_TEXT_PA + 1, "\x1f\x44\x00\x01", 4); /* no form */
+	rogue_write(g, O_TEXT_PA + 0xfff, "\x01", 1);
+	rogue_write(g, O_TEXT_PA + 0x3000, "\x02\x03\x04", 3);
 	oracle_after_call(g, 0);
-	CHECK(oracle_seen(g, ORACLE_I2) >= 1);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);
+	/* and the same first part alone is caught at the end of the call */
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, O_TEXT_PA + 0xfff, "\x1f", 1);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
 	guest_free(g);
 }
 
@@ -253,6 +321,25 @@ TEST(oracle_i3_accepted_image_fails_the_replay)
 	CHECK_EQ(called, 1);
 	CHECK_EQ(oracle_seen(g, ORACLE_I3), 1);
 	CHECK(strstr(oracle_last(g), "test replay refuses"));
+	guest_free(g);
+}
+
+TEST(oracle_i3_strict_image_without_replay)
+{
+	struct guest *g = guest_new();
+	struct heki_range r = rng(KVA(O_FREE_PA), O_FREE_PA,
+				  O_FREE_PA + 0x1000, HEKI_KEXEC_PAGES_VALUE);
+
+	guest_chain(g, CHAIN_PA, &r, 1, 0);
+	oracle_strict(g, 1);
+	oracle_expect(g, ORACLE_I3);
+	oracle_expect(g, ORACLE_I5);
+	rogue_begin(g, KEXEC, CHAIN_PA, 1);
+	rogue_protect(g, O_FREE_PA, 0x9);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I3), 1);
+	CHECK(strstr(oracle_last(g), "no replay declared"));
+	CHECK_EQ(oracle_kexec_unreplayed(g), 1);
 	guest_free(g);
 }
 
