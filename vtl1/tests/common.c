@@ -68,8 +68,6 @@ __s64 load_kdata_basic(struct guest *g)
 __s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
 			 __u32 n)
 {
-	__s64 ret;
-	__u32 i;
 	__u8 cert[0x200];
 	struct heki_kernel_info ki;
 	struct heki_patch_info pi;
@@ -109,16 +107,7 @@ __s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
 		   MEM_PA + 0x100020, HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
 	r[5] = rng(KVA(DATA_PA + 0x6000), DATA_PA + 0x6000, DATA_PA + 0x6100,
 		   HEKI_KDATA_REVOCATION_CERTS_VALUE);
-	ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r, 6, 0);
-	/* the oracle: each site's two forms, the jmp sent and the NOP */
-	for (i = 0; !ret && i < n; i++) {
-		__u8 forms[2 * sizeof(p[i].code)];
-
-		memcpy(forms, p[i].code, p[i].size);
-		memcpy(forms + p[i].size, vtl1_patch_nop(p[i].size), p[i].size);
-		oracle_patch_site(g, &p[i], forms, 2, "kernel jump label (LoadKData)");
-	}
-	return ret;
+	return call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r, 6, 0);
 }
 
 /* A fake signed ELF image at @pa; returns its length. */

@@ -469,7 +469,7 @@ static __u64 mem_byte_pa(const struct heki_range *r, __u32 n, __u32 t,
 
 /*
  * Tell the oracle the forms the kernel may write at each jump label site
- * of the signed ELF: the NOP of the site's size (x86's ideal NOPs) and,
+ * of the signed ELF: the NOP of the site's size and,
  * where a jmp of that size reaches the entry's target, that jmp. Worked
  * out here from the test's own table, never from what VTL1 derived.
  */
@@ -477,8 +477,6 @@ static void declare_jump_sites(struct guest *g, const struct heki_range *r,
 			       __u32 n, const struct modsim_jump *jumps,
 			       __u32 njumps)
 {
-	static const __u8 nop2[] = { 0x66, 0x90 };
-	static const __u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 	__u32 i;
 
 	for (i = 0; i < njumps; i++) {
@@ -495,7 +493,7 @@ static void declare_jump_sites(struct guest *g, const struct heki_range *r,
 			       (where.pa[0] & HEKI_PAGE_OFFSET_MASK));
 		if (room < j->size)
 			where.pa[1] = mem_byte_pa(r, n, j->mem, j->off + room);
-		memcpy(forms, j->size == 2 ? nop2 : nop5, j->size);
+		memcpy(forms, oracle_x86_nop(j->size), j->size);
 		if (j->size == 2 && rel >= -128 && rel <= 127) {
 			forms[2] = 0xeb;
 			forms[3] = (__u8)rel;

@@ -766,15 +766,64 @@ static void effect_protect(struct oracle *o, struct oop **ops, __u32 *n,
 			     attr_prot(o->req[i].attributes));
 }
 
+const __u8 *oracle_x86_nop(__u32 size)
+{
+	static const __u8 nop2[] = { 0x66, 0x90 };
+	static const __u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+	return size == 2 ? nop2 : size == 5 ? nop5 : NULL;
+}
+
+/*
+ * The kernel's patch sites, from LoadKData's patch info as VTL0 wrote it
+ * (before end of boot, so trusted): each record's code and the NOP of its
+ * size. Records are read with the documented stride (header, then
+ * patch_index patches), bounded by the range.
+ */
+static void kdata_sites(struct oracle *o, const struct heki_range *r)
+{
+	const __u64 hdr = sizeof(struct heki_patch_info);
+	const __u64 ent = sizeof(struct heki_patch);
+	__u64 off = 0, len = r->epa > r->pa ? r->epa - r->pa : 0;
+
+	while (len - off >= hdr) {
+		struct heki_patch_info info;
+		__u64 i;
+
+		if (guest_bytes(o, r->pa + off, &info, hdr))
+			return;
+		off += hdr;
+		for (i = 0; i < info.patch_index && len - off >= ent;
+		     i++, off += ent) {
+			__u8 forms[2 * O_MAX_SITE];
+			struct heki_patch p;
+			const __u8 *nop;
+
+			if (guest_bytes(o, r->pa + off, &p, ent))
+				return;
+			nop = oracle_x86_nop(p.size);
+			if (!nop)
+				continue;
+			memcpy(forms, p.code, p.size);
+			memcpy(forms + p.size, nop, p.size);
+			oracle_patch_site(o->g, &p, forms, 2,
+					  "kernel jump label (LoadKData patch info)");
+		}
+	}
+}
+
 static void effect_kdata(struct oracle *o, struct oop **ops, __u32 *n,
 			 __u32 *cap)
 {
 	__u32 i;
 
-	for (i = 0; i < o->nreq; i++)
+	for (i = 0; i < o->nreq; i++) {
 		if (o->req[i].attributes == HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE)
 			op_add_bytes(ops, n, cap, o->req[i].pa, o->req[i].epa,
 				     HEKI_VTL1_OWNER_KDATA, 0, O_PROT_R);
+		if (o->req[i].attributes == HEKI_KDATA_PATCH_INFO_VALUE)
+			kdata_sites(o, &o->req[i]);
+	}
 }
 
 static void effect_validate(struct oracle *o, __s64 token, struct oop **ops,

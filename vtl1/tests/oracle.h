@@ -12,9 +12,11 @@
  *     chain itself) and the call's result;
  *   - every byte VTL1 writes into VTL0 memory, where and during which call;
  *   - the authenticated inputs the test declares: content (validated
- *     module bytes), allowed patch forms, the kexec replay. Kernel frames
- *     are declared by the oracle at the first SignalEndOfBoot (memory VTL1
- *     protected before end of boot).
+ *     module bytes), allowed patch forms, the kexec replay. What VTL0
+ *     sends before end of boot is declared by the oracle itself: the
+ *     kernel patch sites of a successful LoadKData (its patch info) and,
+ *     at the first SignalEndOfBoot, kernel frames (memory VTL1 protected
+ *     before end of boot).
  *
  * After each call it checks:
  *   I1  every frame VTL1 holds kernel-executable and not writable holds the
@@ -93,6 +95,8 @@ void oracle_auth_current(struct guest *g, __u64 pa, __u64 len,
  */
 void oracle_patch_site(struct guest *g, const struct heki_patch *where,
 		       const __u8 *forms, __u32 nforms, const char *why);
+/* The NOP of @size bytes (2 or 5) the kernel writes at a jump label, else NULL. */
+const __u8 *oracle_x86_nop(__u32 size);
 void oracle_kexec_replay(struct guest *g, oracle_replay_fn *fn, void *arg);
 /* A test that sets VTL1's token counter tells the oracle the same. */
 void oracle_sync_token(struct guest *g, __s64 next);

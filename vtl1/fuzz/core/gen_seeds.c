@@ -69,19 +69,10 @@ static void end(struct guest *g)
 
 #define ID(x) VSM_VTL_CALL_FUNC_ID_##x##_VALUE
 
+/* A small signed module (modsim.c) validated, its init freed, unloaded. */
 static void module_seq(struct guest *g)
 {
-	struct heki_range r[4];
-	__u64 elf = DATA_PA + 0x20000, mod = MEM_PA + 0x200000;
-	__u64 len = put_module(g, elf, 7, 0);
-
-	r[0] = rng(KVA(mod), mod, mod + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
-	r[1] = rng(KVA(mod + 0x1000), mod + 0x1000, mod + 0x2000,
-		   HEKI_MOD_MEM_INIT_TEXT_VALUE);
-	r[2] = rng(KVA(mod + 0x2000), mod + 0x2000, mod + 0x3000,
-		   HEKI_MOD_MEM_RO_AFTER_INIT_VALUE);
-	r[3] = rng(KVA(elf), elf, elf + len, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
-	call_chain(g, ID(VALIDATE_MODULE), r, 4, 0);
+	validate_module_at(g, MEM_PA + 0x200000, DATA_PA + 0x20000);
 	guest_call(g, ID(FREE_MODULE_INIT), 0, 0, 0);
 	guest_call(g, ID(UNLOAD_MODULE), 0, 0, 0);
 }
@@ -103,6 +94,54 @@ static void patch_seq(struct guest *g)
 	memcpy(p.code, "\x55\x66\x77\x88", 4);
 	guest_write(g, desc, &p, sizeof(p));
 	guest_call(g, ID(PATCH_TEXT), desc, 0, 0);
+}
+
+/* One text_poke_bp sequence (INT3, tail, head) at a site in one page. */
+static void poke(struct guest *g, __u64 pa, const char *to, __u8 n)
+{
+	struct heki_patch p;
+	__u64 desc = DATA_PA + 0x30000;
+
+	memset(&p, 0, sizeof(p));
+	p.pa[0] = pa;
+	p.size = 1;
+	p.code[0] = 0xCC;
+	guest_write(g, desc, &p, sizeof(p));
+	guest_call(g, ID(PATCH_TEXT), desc, 0, 0);
+	p.pa[0] = pa + 1;
+	p.size = n - 1;
+	memcpy(p.code, to + 1, n - 1);
+	guest_write(g, desc, &p, sizeof(p));
+	guest_call(g, ID(PATCH_TEXT), desc, 0, 0);
+	p.pa[0] = pa;
+	p.size = 1;
+	p.code[0] = (__u8)to[0];
+	guest_write(g, desc, &p, sizeof(p));
+	guest_call(g, ID(PATCH_TEXT), desc, 0, 0);
+}
+
+/*
+ * A whole life: kernel text protected with load_kdata_basic()'s two sites
+ * (NOP5), end of boot, a site patched to its jmp and back, the APs booted
+ * with a signal page VTL0 owns, a module validated, freed and unloaded.
+ */
+static void life_seq(struct guest *g)
+{
+	static const char nop5[] = "\x0f\x1f\x44\x00\x00";
+	struct heki_cpu_mask m = { .bits = { 0x3, 0 } };
+	struct heki_range k = rng(KVA(MEM_PA), MEM_PA, MEM_PA + 0x6000, 5);
+
+	guest_write(g, MEM_PA + 0x10, nop5, 5);
+	guest_write(g, MEM_PA + 0x1FFE, nop5, 2);
+	guest_write(g, MEM_PA + 0x5000, nop5 + 2, 3);
+	call_chain(g, ID(PROTECT_MEMORY), &k, 1, 0);
+	load_kdata_basic(g);
+	guest_call(g, ID(SIGNAL_END_OF_BOOT), 0, 0, 0);
+	poke(g, MEM_PA + 0x10, "\xe9\x11\x22\x33\x44", 5);
+	poke(g, MEM_PA + 0x10, nop5, 5);
+	guest_write(g, DATA_PA, &m, sizeof(m));
+	guest_call(g, ID(BOOT_APS), DATA_PA >> 12, (DATA_PA >> 12) + 1, 0);
+	module_seq(g);
 }
 
 int main(int argc, char **argv)
@@ -149,6 +188,10 @@ int main(int argc, char **argv)
 	g = begin(argv[1], "patch");
 	load_kdata_basic(g);
 	patch_seq(g);
+	end(g);
+
+	g = begin(argv[1], "life");
+	life_seq(g);
 	end(g);
 
 	g = begin(argv[1], "kexec");
