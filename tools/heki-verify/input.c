@@ -121,7 +121,8 @@ static int unxz(const struct hv_buf *in, __u64 limit, struct hv_buf *b)
  * @limit: the library's size limit for this kind of input
  * @too_big: the library's error for input above @limit (positive)
  * @b: filled on success (free b->data)
- * @r: on failure, the verdict: refused with @too_big, or not checked
+ * @r: reset to an accepted verdict for @path; on failure, the verdict:
+ *	refused with @too_big, or not checked
  *
  * Return: 0 on success, -1 with @r filled otherwise.
  */
@@ -132,6 +133,9 @@ int hv_read_file(const char *path, __u64 limit, int too_big, struct hv_buf *b,
 	struct hv_buf raw = { 0 };
 	int fd, ret;
 
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->step = "";
 	b->data = NULL;
 	b->len = 0;
 	if (ends_with(path, ".zst") || ends_with(path, ".gz")) {

@@ -7,7 +7,6 @@
  * placement and the entry list need the loaded image: only VTL1 checks them.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "heki_vtl1.h"
 #include "kexec/authenticode.h"
@@ -17,7 +16,7 @@
  * hv_check_kexec() - would KexecValidate accept this kernel image?
  * @k: the keyring
  * @path: the image (a signed bzImage, e.g. /boot/vmlinuz-*)
- * @r: the verdict (its @path is set here)
+ * @r: the verdict (reset and its @path set by hv_read_file())
  */
 void hv_check_kexec(const struct hv_keyring *k, const char *path,
 		    struct hv_result *r)
@@ -25,9 +24,6 @@ void hv_check_kexec(const struct hv_keyring *k, const char *path,
 	struct hv_buf b;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	r->step = "";
 	if (hv_read_file(path, HEKI_VTL1_MAX_KEXEC_SIZE,
 			 HEKI_VSM_ERR_KEXEC_SIZE_EXCEEDED, &b, r))
 		return;

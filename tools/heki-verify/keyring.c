@@ -24,7 +24,7 @@
 int hv_keyring_load(struct hv_keyring *k, const char *path, int *code,
 		    int *sys_errno)
 {
-	struct hv_result r = { .path = path };
+	struct hv_result r;
 	struct hv_buf b = { 0 };
 	int ret;
 

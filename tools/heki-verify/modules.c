@@ -123,7 +123,7 @@ static int check_structure(const struct hv_module_opts *o,
  * @k: the keyring
  * @o: the checks to run
  * @path: the module file
- * @r: the verdict (its @path is set here)
+ * @r: the verdict (reset and its @path set by hv_read_file())
  */
 void hv_check_module(const struct hv_keyring *k,
 		     const struct hv_module_opts *o, const char *path,
@@ -132,9 +132,6 @@ void hv_check_module(const struct hv_keyring *k,
 	struct hv_buf b;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	r->step = "";
 	if (hv_read_file(path, MODULE_VALIDATION_MAX_SIZE,
 			 HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED, &b, r))
 		return;

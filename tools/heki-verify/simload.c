@@ -9,9 +9,11 @@
  * heki_modverify_compare() then collects every rewrite-site table
  * (entries inside the module's memory, sorted where the kernel sorts them,
  * no overlaps, each site of a known form) and compares the loaded bytes,
- * here the relocated ELF itself. What this cannot check: that the
- * module's imports exist in the real kernel, and every byte VTL0 changes
- * at load (heki-verify(1), LIMITS).
+ * here the relocated ELF itself (6.1's rules only: 6.4 and later demand
+ * the ENDBR seals the kernel always writes at load, which this load does
+ * not make). What this cannot check: that the module's imports exist in
+ * the real kernel, and every byte VTL0 changes at load (heki-verify(1),
+ * LIMITS).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,18 +48,6 @@ static int resolve(void *ctx, const char *name, __u64 *addr)
 	return 0;
 }
 
-
-static __u32 linux_version_of(__u32 layout_kernel)
-{
-	switch (layout_kernel) {
-	case HEKI_MODLAYOUT_LINUX_6_16:
-		return HEKI_LINUX_VERSION_6_16;
-	case HEKI_MODLAYOUT_LINUX_6_4:
-		return HEKI_LINUX_VERSION_6_4;
-	default:
-		return HEKI_LINUX_VERSION_6_1;
-	}
-}
 
 /**
  * struct simload - the simulated load's state (heap: it is large)
@@ -158,14 +148,15 @@ int hv_simload(struct heki_modverify *mv)
 	ret = heki_modverify_check_mem(mv, s->va, s->size, &s->f);
 	if (!ret)
 		ret = relocate(mv, s);
-	if (!ret) {
-		s->kext.linux_version = linux_version_of(mv->lay.kernel);
+	/*
+	 * A 6.4+ kernel always seals the ENDBRs of .ibt_endbr_seal at load,
+	 * and the rules demand the sealed form: the unrewritten ELF is not
+	 * a load they accept, so its sites are not compared.
+	 */
+	if (!ret && mv->lay.kernel < HEKI_MODLAYOUT_LINUX_6_4) {
+		s->kext.linux_version = HEKI_LINUX_VERSION_6_1;
 		s->kext.text_start = SIM_KTEXT_START;
 		s->kext.text_end = SIM_KTEXT_END;
-		if (mv->lay.kernel >= HEKI_MODLAYOUT_LINUX_6_4) {
-			s->kext.flags = HEKI_KERNEL_INFO_EXT_RETHUNK;
-			s->kext.return_thunk = fake_export("__x86_return_thunk");
-		}
 		s->env.resolve = resolve;
 		s->env.ktext_start = SIM_KTEXT_START;
 		s->env.ktext_end = SIM_KTEXT_END;
