@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * sort.c - in-place heapsort: O(n log n) worst case, constant stack; and a
- * natural merge sort of an index array for input that is mostly sorted.
+ * natural merge sort of an index array for input that is mostly sorted;
+ * binary search of an ascending array.
  */
 #include "sort.h"
 
@@ -170,4 +171,21 @@ void vtl1_radix_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
 	if (src != idx)
 		for (i = 0; i < n; i++)
 			idx[i] = src[i];
+}
+
+int vtl1_sorted_has(const __u64 *a, __u64 n, __u64 x)
+{
+	__u64 lo = 0, hi = n;
+
+	while (lo < hi) {
+		__u64 mid = lo + (hi - lo) / 2;
+
+		if (a[mid] == x)
+			return 1;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }

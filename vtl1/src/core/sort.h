@@ -2,7 +2,7 @@
 /*
  * sort.h - in-place heapsort (no recursion, no allocation), and a stable
  * natural merge sort of indices with a caller's scratch buffer that is
- * linear on input made of few sorted runs.
+ * linear on input made of few sorted runs; membership in a sorted array.
  */
 #ifndef HEKI_VTL1_SORT_H
 #define HEKI_VTL1_SORT_H
@@ -51,5 +51,16 @@ void vtl1_merge_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
  */
 void vtl1_radix_sort_idx(__u32 *idx, __u32 *tmp, __u32 n, const __u64 *key,
 			 __u32 *count);
+
+/**
+ * vtl1_sorted_has() - is a value in an ascending array?
+ * @a: @n values in ascending order (NULL if @n is 0)
+ * @n: number of values
+ * @x: the value
+ *
+ * Binary search: O(log n), no recursion.
+ * Return: 1 if some @a[i] equals @x, else 0.
+ */
+int vtl1_sorted_has(const __u64 *a, __u64 n, __u64 x);
 
 #endif /* HEKI_VTL1_SORT_H */

@@ -415,19 +415,7 @@ out:
  */
 int heki_kfuncs_has(const struct heki_kfuncs *kf, __u64 va)
 {
-	__u32 lo = 0, hi = kf ? kf->n : 0;
-
-	while (lo < hi) {
-		__u32 mid = lo + (hi - lo) / 2;
-
-		if (kf->va[mid] == va)
-			return 1;
-		if (kf->va[mid] < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return kf && vtl1_sorted_has(kf->va, kf->n, va);
 }
 
 /**

@@ -424,23 +424,6 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 	return ret;
 }
 
-static int in_sorted(const __u64 *a, __u64 n, __u64 va)
-{
-	__u64 lo = 0, hi = n;
-
-	while (lo < hi) {
-		__u64 mid = lo + (hi - lo) / 2;
-
-		if (a[mid] == va)
-			return 1;
-		if (a[mid] < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /*
  * heki_rw_entry_fn: a kernel function entry (exports and kallsyms,
  * LoadKData) or one of a validated module's (its verified ELF).
@@ -456,7 +439,7 @@ static int func_entry(void *arg, __u64 va)
 		const struct vtl1_module *m = v->mods[i];
 
 		if (m->text_size && va - m->text_va < m->text_size)
-			return in_sorted(m->func, m->nfunc, va);
+			return vtl1_sorted_has(m->func, m->nfunc, va);
 	}
 	return 0;
 }

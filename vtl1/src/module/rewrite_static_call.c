@@ -30,18 +30,8 @@ int heki_rw_kernel_text(const struct heki_rw_ctx *ctx, __u64 dest)
  */
 int heki_rw_func_entry(const struct heki_rw_ctx *ctx, __u64 va)
 {
-	__u64 lo = 0, hi = ctx->funcs ? ctx->nfuncs : 0;
-
-	while (lo < hi) {
-		__u64 mid = lo + (hi - lo) / 2;
-
-		if (ctx->funcs[mid] == va)
-			return 1;
-		if (ctx->funcs[mid] < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (ctx->funcs && vtl1_sorted_has(ctx->funcs, ctx->nfuncs, va))
+		return 1;
 	return ctx->func_entry &&
 	       ctx->func_entry(ctx->func_entry_arg, va) == 1;
 }

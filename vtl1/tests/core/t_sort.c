@@ -3,7 +3,8 @@
  * t_sort.c - vtl1_merge_sort_idx(): sorted, stable order on every input
  * shape the module engine meets (sorted, reversed, runs, duplicates),
  * checked against an insertion sort; the primary key alone, and a coarse
- * primary key (key / 4) whose ties the callback orders; the radix sort.
+ * primary key (key / 4) whose ties the callback orders; the radix sort;
+ * vtl1_sorted_has() at, between and beyond every element.
  */
 #include <stdlib.h>
 #include "test.h"
@@ -149,4 +150,32 @@ TEST(radix_sort_is_stable_by_key)
 				break;
 			}
 	}
+}
+
+/*
+ * vtl1_sorted_has(): every element found, every value between two, below
+ * the first and above the last not; duplicates, the ends of the __u64
+ * range, and an empty array (NULL) hold nothing.
+ */
+TEST(sorted_has_finds_exactly_the_elements)
+{
+	static const __u64 a[] = { 0, 1, 3, 3, 0x1000, 0xffffffff81000000ULL,
+				   ~0ULL - 1, ~0ULL };
+	static const __u64 absent[] = { 2, 4, 0xfff, 0x1001,
+					0xffffffff80ffffffULL,
+					0xffffffff81000001ULL, ~0ULL - 2 };
+	__u64 n, i;
+
+	for (i = 0; i < ARRAY_SIZE(a); i++)
+		CHECK_EQ(vtl1_sorted_has(a, ARRAY_SIZE(a), a[i]), 1);
+	for (i = 0; i < ARRAY_SIZE(absent); i++)
+		CHECK_EQ(vtl1_sorted_has(a, ARRAY_SIZE(a), absent[i]), 0);
+	/* Every prefix: the last element is found, the next one is not. */
+	for (n = 1; n < ARRAY_SIZE(a) - 1; n++) {
+		CHECK_EQ(vtl1_sorted_has(a, n, a[n - 1]), 1);
+		if (a[n] != a[n - 1])
+			CHECK_EQ(vtl1_sorted_has(a, n, a[n]), 0);
+	}
+	CHECK_EQ(vtl1_sorted_has(a + 1, ARRAY_SIZE(a) - 1, 0), 0);
+	CHECK_EQ(vtl1_sorted_has(NULL, 0, 0), 0);
 }
