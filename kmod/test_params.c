@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "compat/ftrace.h"
 #include "heki_vtl0.h"
 #include "heki_test.h"
 
@@ -39,12 +40,12 @@
  *                outside every rewrite site);
  *  - jump_table: flip one byte of the target field of the first
  *                __jump_table entry (a sorted-table rewrite site);
- *  - text:       flip the first byte after the lowest __mcount_loc site
- *                (the first instruction of that function's body, not a
- *                rewrite site);
+ *  - text:       flip the first byte after the lowest __mcount_loc site in
+ *                core text (the first instruction of that function's
+ *                body, not a rewrite site);
  *  - rodata:     flip the first byte of the first "MODULE\0" string in
  *                the module's read-only data;
- *  - mcount:     turn the lowest __mcount_loc site into "call .+5" (a call
+ *  - mcount:     turn that lowest __mcount_loc site into "call .+5" (a call
  *                that neither __fentry__ nor ftrace can have written).
  * ro_after_init stays writable until init ends and is written directly.
  * Text and rodata are already read-only at COMING: they are written
@@ -77,17 +78,28 @@ static int heki_test_poke(u8 *dst, const u8 *src, size_t len)
 	return 0;
 }
 
-/* Lowest __mcount_loc site of @mod, or NULL. */
+/*
+ * Lowest __mcount_loc site of @mod in its core text, or NULL (init text
+ * may lie below it: 7.2 puts it there).
+ */
 static u8 *heki_test_first_mcount(struct module *mod)
 {
 	u8 *low = NULL;
-#ifdef CONFIG_FTRACE_MCOUNT_RECORD
+#ifdef HEKI_MOD_FTRACE_CALLSITES
 	unsigned int i;
+	u8 *text, *end;
 
+#ifdef for_each_mod_mem_type
+	text = mod->mem[MOD_TEXT].base;
+	end = text + mod->mem[MOD_TEXT].size;
+#else
+	text = mod->core_layout.base;
+	end = text + mod->core_layout.text_size;
+#endif
 	for (i = 0; i < mod->num_ftrace_callsites; i++) {
 		u8 *s = (u8 *)mod->ftrace_callsites[i];
 
-		if (!low || s < low)
+		if (s >= text && s + 5 < end && (!low || s < low))
 			low = s;
 	}
 #endif

@@ -3,12 +3,13 @@
 """kprobe_spec.py - a kprobe event that prints a module's memory layout
 as the kernel holds it when do_init_module() starts.
 
-Usage: kprobe_spec.py --rules 6.1|6.4 VMLINUZ VMLINUX_OUT
+Usage: kprobe_spec.py --rules 6.1|6.4|6.16 VMLINUZ VMLINUX_OUT
 
 Decompresses the bzImage payload (xz or zstd) of VMLINUZ into VMLINUX_OUT
 (reused if present), reads the offsets of struct module's fields from its
 BTF with pahole, and prints the kprobe_events line:
-  6.4+: name, then base and size of each mod->mem[t] (t = 0..6);
+  6.4+ (--rules 6.4 or 6.16): name, then base and size of each
+        mod->mem[t] (t = 0..6);
   6.1:  name, then core_layout and init_layout base, size, text_size,
         ro_size and ro_after_init_size;
   both: mod->kallsyms (the init struct mod_kallsyms) with its num_symtab
@@ -52,7 +53,9 @@ def members(vmlinux, struct):
                        capture_output=True, text=True)
     out = {}
     for line in r.stdout.splitlines():
-        m = re.match(r"\s+.*?[\s*]([A-Za-z_][A-Za-z0-9_]*)(\[\d+\])?;"
+        # 7.x: "struct module_memory mem[7] __attribute__((__aligned__(64)));"
+        m = re.match(r"\s+.*?[\s*]([A-Za-z_][A-Za-z0-9_]*)(\[\d+\])?"
+                     r"(?:\s+__attribute__\(\(.*\)\))?;"
                      r"\s+/\*\s+(\d+)\s+(\d+)\s+\*/", line)
         if m:
             out[m.group(1)] = (int(m.group(3)), int(m.group(4)))
@@ -69,14 +72,14 @@ def need(d, k, what):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rules", choices=("6.1", "6.4"), required=True)
+    ap.add_argument("--rules", choices=("6.1", "6.4", "6.16"), required=True)
     ap.add_argument("vmlinuz")
     ap.add_argument("vmlinux")
     a = ap.parse_args()
     extract(a.vmlinuz, a.vmlinux)
     mod = members(a.vmlinux, "module")
     args = [f"name=+{need(mod, 'name', 'struct module')}(%di):string"]
-    if a.rules == "6.4":
+    if a.rules != "6.1":
         mem = need(mod, "mem", "struct module")
         mm = members(a.vmlinux, "module_memory")
         stride = mod["mem"][1] // 7

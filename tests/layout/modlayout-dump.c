@@ -4,7 +4,7 @@
  * the layout's invariants, and optionally write it down for the QEMU
  * oracle (tests/layout/oracle_compare.py).
  *
- * Usage: modlayout-dump --kernel 6.1|6.4|6.16 [--dump FILE] PATH... | -
+ * Usage: modlayout-dump --kernel 6.1|6.4|6.16|6.18 [--dump FILE] PATH... | -
  *   PATH is a .ko or .ko.xz; "-" reads the paths from stdin, one a line.
  *
  * Per module one result line, `ok N PATH` or `not ok N PATH: reason`, for:
@@ -317,7 +317,8 @@ int main(int argc, char **argv)
 			i++;
 			kernel = !strcmp(argv[i], "6.1") ? HEKI_MODLAYOUT_LINUX_6_1 :
 				 !strcmp(argv[i], "6.4") ? HEKI_MODLAYOUT_LINUX_6_4 :
-				 !strcmp(argv[i], "6.16") ? HEKI_MODLAYOUT_LINUX_6_16 : 0;
+				 !strcmp(argv[i], "6.16") ? HEKI_MODLAYOUT_LINUX_6_16 :
+				 !strcmp(argv[i], "6.18") ? HEKI_MODLAYOUT_LINUX_6_18 : 0;
 		} else if (!strcmp(argv[i], "--dump") && i + 1 < argc) {
 			dump = fopen(argv[++i], "w");
 			if (!dump) {

@@ -181,10 +181,18 @@ static int func_entry(void *arg, __u64 va)
 /*
  * LoadKData's kernel info extension as heki_vtl0 would send it for this
  * guest (CONTENT_ORACLE_KEXT: "capwords", "pv_ops", "return_thunk" lines
- * read from the guest's kcore): linux_version 6.12.95, kernel text, the
+ * read from the guest's kcore): linux_version (CONTENT_ORACLE_LINUX_VERSION,
+ * LINUX_VERSION_CODE in hex; default 6.12.95), kernel text, the
  * capability words, pv_ops[] with nop_func / BUG_func, the return thunk.
  */
 static struct heki_kinfo_ext kext;
+
+static __u32 linux_version(void)
+{
+	const char *v = getenv("CONTENT_ORACLE_LINUX_VERSION");
+
+	return v ? (__u32)strtoul(v, NULL, 16) : 0x060c5f;
+}
 
 static int load_kext(const char *path)
 {
@@ -195,7 +203,7 @@ static int load_kext(const char *path)
 
 	if (!f)
 		return 0;
-	kext.linux_version = 0x060c5f;
+	kext.linux_version = linux_version();
 	resolve(NULL, "_stext", &kext.text_start);
 	resolve(NULL, "_etext", &kext.text_end);
 	resolve(NULL, "pv_ops", &kext.pv_ops_va);
@@ -221,10 +229,16 @@ static int load_kext(const char *path)
 	return kext.ncapwords != 0;
 }
 
-/* apply_seal_endbr() over init text, for the ELF stand-in of it. */
+/*
+ * apply_seal_endbr() over init text, for the ELF stand-in of it: the
+ * kernel's gen_endbr_poison() (rewrite_endbr.c).
+ */
 static void seal_init(const struct heki_modverify *mv, __u8 *itext)
 {
-	static const __u8 poison[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+	static const __u8 poison_6_4[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+	static const __u8 poison_6_18[4] = { 0x0f, 0x1f, 0x40, 0xd6 };
+	const __u8 *poison = mv->lay.kernel >= HEKI_MODLAYOUT_LINUX_6_18 ?
+			     poison_6_18 : poison_6_4;
 	const struct heki_rw_site *s;
 	__u8 *p;
 	__u32 i;
@@ -306,6 +320,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "out of memory\n");
 		return 2;
 	}
+	/* the rules heki_vtl0's LoadKData makes VTL1 pick for this kernel */
+	kext.linux_version = linux_version();
+	ops.layout_kernel = heki_modlayout_kernel_of(&kext);
 	elf = slurp(argv[2], &len);
 	if (!elf || heki_modsig_split(elf, len, &ms)) {
 		fprintf(stderr, "cannot read %s\n", argv[2]);

@@ -42,6 +42,11 @@ kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
 	setup_fail "scripts/kernel-env.sh $KID (see $OUT/kernel-env.log)"
 kernel=$K_VMLINUZ kver=$K_VER base=$K_ROOT
 [ "$K_RULES" != 6.1 ] || setup_fail "$kver: the content rules are for 6.4+ kernels"
+# LINUX_VERSION_CODE of the guest kernel, as heki_vtl0's LoadKData sends it:
+# VTL1 picks its module rules from it (6.4, 6.16, 6.18 ENDBR poison).
+IFS=.- read -r v1 v2 v3 _ <<< "${kver%%+*}"
+export CONTENT_ORACLE_LINUX_VERSION
+CONTENT_ORACLE_LINUX_VERSION=$(printf '%02x%02x%02x' "$v1" "$v2" "$((v3 > 255 ? 255 : v3))")
 
 S=vtl1/src
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/content-oracle-kcore" \

@@ -140,7 +140,8 @@ def main():
             k = etext.find(b"\xf3\x0f\x1e\xfa", k, n)
             if k < 0:
                 break
-            if mem[k:k + 4] == b"\x66\x0f\x1f\x00":
+            # gen_endbr_poison(): 6.4..6.17, 6.18 and later
+            if mem[k:k + 4] in (b"\x66\x0f\x1f\x00", b"\x0f\x1f\x40\xd6"):
                 with open(os.path.join(d, "flip-seal"), "w") as fh:
                     fh.write(f"0 {k} REWRITE_ENDBR_SEAL\n")
                 break

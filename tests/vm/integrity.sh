@@ -76,15 +76,17 @@ WF_KVM+='perf_(un)?register_guest_info_callbacks <- kvm_arch_hardware_(un)?setup
 args=(-K -t 900 -E "$KID" -f "$KO" -X "$WF_KVM"
 	-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der")
 add_mod() {	# add_mod NAME: the module and, first, its dependencies
+	# (return 2: NAME is built into the kernel, as some are in cloud)
 	local f dep rel
 	f=$(modinfo -b "$K_ROOT" -k "$kver" -n "$1" 2>/dev/null) || return 1
+	[ "$f" != "(builtin)" ] || return 2
 	rel=${f#"$K_MODDIR"/}
 	rel=${rel#/lib/modules/$kver/}
 	rel=${rel%.xz}
 	[ -z "${seen[$rel]:-}" ] || return 0
 	seen[$rel]=1
 	for dep in $(modinfo -b "$K_ROOT" -k "$kver" -F depends "$1" | tr , ' '); do
-		add_mod "$dep" || return 1
+		add_mod "$dep" || [ $? = 2 ] || return 1
 	done
 	args+=(-M "$rel")
 }
@@ -94,6 +96,8 @@ mods=
 for m in $MODS; do
 	if add_mod "$m"; then
 		mods="$mods $m"
+	elif [ $? = 2 ]; then
+		echo "# $m: built into $kver, left out"
 	else
 		echo "# $m: not a module of $kver, left out"
 	fi

@@ -43,7 +43,9 @@ static void mv_free(void *ctx, void *p)
 /* The layout rules of Linux @major.@minor (heki_modlayout_kernel_of()). */
 static __u32 layout_of(unsigned long major, unsigned long minor)
 {
-	if (major > 6 || (major == 6 && minor >= 16))
+	if (major > 6 || (major == 6 && minor >= 18))
+		return HEKI_MODLAYOUT_LINUX_6_18;
+	if (major == 6 && minor >= 16)
 		return HEKI_MODLAYOUT_LINUX_6_16;
 	if (major == 6 && minor >= 4)
 		return HEKI_MODLAYOUT_LINUX_6_4;

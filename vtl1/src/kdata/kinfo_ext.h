@@ -26,10 +26,14 @@ enum heki_kinfo_kallsyms {
 	HEKI_KINFO_KALLSYMS_NR
 };
 
-/* KERNEL_VERSION(6, 1, 0), KERNEL_VERSION(6, 4, 0), KERNEL_VERSION(6, 16, 0) */
+/*
+ * KERNEL_VERSION(6, 1, 0), KERNEL_VERSION(6, 4, 0), KERNEL_VERSION(6, 16, 0),
+ * KERNEL_VERSION(6, 18, 0)
+ */
 #define HEKI_LINUX_VERSION_6_1	0x060100U
 #define HEKI_LINUX_VERSION_6_4	0x060400U
 #define HEKI_LINUX_VERSION_6_16	0x061000U
+#define HEKI_LINUX_VERSION_6_18	0x061200U
 
 /**
  * struct heki_kinfo_ext - a checked struct heki_kernel_info_ext

@@ -526,7 +526,8 @@ int heki_modlayout_compute(const struct heki_elf *elf, __u32 kernel,
 	memset(out, 0, sizeof(*out));
 	if (kernel != HEKI_MODLAYOUT_LINUX_6_1 &&
 	    kernel != HEKI_MODLAYOUT_LINUX_6_4 &&
-	    kernel != HEKI_MODLAYOUT_LINUX_6_16)
+	    kernel != HEKI_MODLAYOUT_LINUX_6_16 &&
+	    kernel != HEKI_MODLAYOUT_LINUX_6_18)
 		return -HEKI_VSM_ERR_MODLAYOUT_BAD_KERNEL;
 	if (!sects || nsects < elf->shnum)
 		return -HEKI_VSM_ERR_MODLAYOUT_NO_ROOM;
@@ -674,7 +675,8 @@ int heki_modlayout_section_va(const struct heki_modlayout *lay, __u32 idx,
  * heki_modlayout_kernel_of() - module layout rules of the VTL0 kernel
  * @x: LoadKData's kernel info extension, NULL if VTL0 sent none
  *
- * Return: HEKI_MODLAYOUT_LINUX_6_16 from Linux 6.16.0 on,
+ * Return: HEKI_MODLAYOUT_LINUX_6_18 from Linux 6.18.0 on,
+ * HEKI_MODLAYOUT_LINUX_6_16 from 6.16.0,
  * HEKI_MODLAYOUT_LINUX_6_4 from 6.4.0, HEKI_MODLAYOUT_LINUX_6_1 before,
  * 0 (the 6.1 default) without @x.
  */
@@ -682,6 +684,8 @@ __u32 heki_modlayout_kernel_of(const struct heki_kinfo_ext *x)
 {
 	if (!x)
 		return 0;
+	if (x->linux_version >= HEKI_LINUX_VERSION_6_18)
+		return HEKI_MODLAYOUT_LINUX_6_18;
 	if (x->linux_version >= HEKI_LINUX_VERSION_6_16)
 		return HEKI_MODLAYOUT_LINUX_6_16;
 	return x->linux_version >= HEKI_LINUX_VERSION_6_4 ?

@@ -64,6 +64,9 @@ enum heki_modlayout_mem {
  * @HEKI_MODLAYOUT_LINUX_6_16: Linux 6.16 and later: mod->mem[], and
  *	module_mark_ro_after_init() also makes .static_call_sites
  *	ro_after_init and marks every section of each listed name
+ * @HEKI_MODLAYOUT_LINUX_6_18: Linux 6.18 and later: the 6.16 layout; only
+ *	the rewrite rules differ (apply_seal_endbr() writes the UDB-carrying
+ *	ENDBR poison, rewrite_endbr.c)
  *
  * The values are ordered: a later kernel compares greater.
  */
@@ -71,6 +74,7 @@ enum heki_modlayout_kernel {
 	HEKI_MODLAYOUT_LINUX_6_1 = 1,
 	HEKI_MODLAYOUT_LINUX_6_4 = 2,
 	HEKI_MODLAYOUT_LINUX_6_16 = 3,
+	HEKI_MODLAYOUT_LINUX_6_18 = 4,
 };
 
 /**

@@ -134,7 +134,8 @@ int heki_rw_check(const struct heki_rw_ctx *ctx,
 		return heki_rw_rule_smp_lock(ctx, site, expected, actual, fault);
 	case HEKI_RW_ENDBR_SEAL:
 		if (k64(ctx))
-			return heki_rw_rule_endbr_seal(site, expected, actual, fault);
+			return heki_rw_rule_endbr_seal(ctx, site, expected,
+						       actual, fault);
 		/* X86_KERNEL_IBT is off: apply_ibt_endbr() does nothing. */
 		return refuse(fault, "ibt endbr seal: no IBT on this kernel", 0,
 			      HEKI_VSM_ERR_REWRITE_ENDBR_SEAL);

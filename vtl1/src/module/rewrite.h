@@ -232,7 +232,9 @@ typedef int (*heki_rw_entry_fn)(void *arg, __u64 va);
  *	linux_version): 0 or HEKI_MODLAYOUT_LINUX_6_1 for the 6.1 rules,
  *	HEKI_MODLAYOUT_LINUX_6_4 for the 6.4+ rules (checked against
  *	Debian's 6.12: IBT-sealed ENDBR, 14-byte struct alt_instr with
- *	ALT_FLAG_DIRECT_CALL, add_nop() up to 11 bytes then a short jmp)
+ *	ALT_FLAG_DIRECT_CALL, add_nop() up to 11 bytes then a short jmp),
+ *	HEKI_MODLAYOUT_LINUX_6_18 for those with 6.18's ENDBR poison
+ *	(checked against Debian's 7.2.13)
  */
 struct heki_rw_ctx {
 	__u64 mem_va[HEKI_MODLAYOUT_NR_MEM];

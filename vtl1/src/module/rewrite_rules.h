@@ -223,7 +223,8 @@ int heki_rw_rule_table(const struct heki_rw_ctx *ctx,
 int heki_rw_rule_jump_label(const struct heki_rw_site *site,
 			    const __u8 *expected, const __u8 *actual,
 			    struct heki_rw_fault *fault);
-int heki_rw_rule_endbr_seal(const struct heki_rw_site *site,
+int heki_rw_rule_endbr_seal(const struct heki_rw_ctx *ctx,
+			    const struct heki_rw_site *site,
 			    const __u8 *expected, const __u8 *actual,
 			    struct heki_rw_fault *fault);
 

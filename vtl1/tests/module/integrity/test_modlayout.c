@@ -194,6 +194,7 @@ static const struct {
 	{ K61, HEKI_MODLAYOUT_LINUX_6_1, "6.1: " },
 	{ K64, HEKI_MODLAYOUT_LINUX_6_4, "6.4: " },
 	{ K616, HEKI_MODLAYOUT_LINUX_6_16, "6.16: " },
+	{ K616, HEKI_MODLAYOUT_LINUX_6_18, "6.18: " },	/* 6.16's layout */
 };
 
 static void test_variants(void)
@@ -510,8 +511,8 @@ static void test_refusals_6_4(void)
 
 	std_build(&img);
 	heki_elf_parse(&elf, img.buf, img.len);
-	check_group_err(G, "kernel 4 (no such rules) refused",
-		     heki_modlayout_compute(&elf, 4, sects, EB_MAX_SECS, &lay),
+	check_group_err(G, "kernel 5 (no such rules) refused",
+		     heki_modlayout_compute(&elf, 5, sects, EB_MAX_SECS, &lay),
 		     E(MODLAYOUT_BAD_KERNEL));
 	check_group(lay.nalloc == 0 && lay.sects == NULL, G,
 		 "refused layout left zeroed", "nalloc %u", lay.nalloc);

@@ -145,7 +145,7 @@ static __u64 assemble(const char *spec, __u64 va, __u8 *out, __u64 cap)
 
 enum { ALLK = 0, NO_FENTRY = 1, NO_PVOPS_VALUES = 2, PV_NOP = 4,
 	PV_NULL = 8, FTRACE = 16, UP = 32, UPPER = 64, OTHERMOD = 128,
-	K64 = 256, DCALL = 512, CALLDEPTH = 1024 };
+	K64 = 256, DCALL = 512, CALLDEPTH = 1024, K616 = 2048, K618 = 4096 };
 
 
 /*
@@ -519,6 +519,36 @@ static const struct rcase cases[] = {
 	  NULL, E(SITE_LENGTH), 0, 0, K64 },
 	{ "6.1 context: poison still refused", HEKI_RW_ENDBR_SEAL,
 	  "f3 0f 1e fa", "66 0f 1f 00", E(ENDBR_SEAL), 0 },
+	{ "6.12 the 6.18 poison refused", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "0f 1f 40 d6", E(ENDBR_SEAL), 0, 0, K64 },
+	{ "6.16 endbr64 poisoned as 6.12", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "66 0f 1f 00", 0, 0, 0, K616 },
+	{ "6.16 the 6.18 poison refused", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "0f 1f 40 d6", E(ENDBR_SEAL), 0, 0, K616 },
+
+	/* 6.18+ rules (K618: Debian's 7.2, the UDB-carrying poison) */
+	{ "6.18 endbr64 poisoned", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "0f 1f 40 d6", 0, 0, 0, K618 },
+	{ "6.18 endbr32 poisoned", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fb",
+	  "0f 1f 40 d6", 0, 0, 0, K618 },
+	{ "6.18 endbr left unsealed", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa", NULL,
+	  E(ENDBR_NOT_SEALED), 0, 0, K618 },
+	{ "6.18 the 6.12 poison refused", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "66 0f 1f 00", E(ENDBR_SEAL), 0, 0, K618 },
+	{ "6.18 poison UDB byte off", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa",
+	  "0f 1f 40 d7", E(ENDBR_SEAL), 3, 0, K618 },
+	{ "6.18 endbr -> nop4 (not the poison)", HEKI_RW_ENDBR_SEAL,
+	  "f3 0f 1e fa", "0f 1f 40 00", E(ENDBR_SEAL), 3, 0, K618 },
+	{ "6.18 ELF poison rewritten with itself", HEKI_RW_ENDBR_SEAL,
+	  "0f 1f 40 d6", NULL, 0, 0, 0, K618 },
+	{ "6.18 ELF 6.12 poison is no ENDBR, left", HEKI_RW_ENDBR_SEAL,
+	  "66 0f 1f 00", NULL, 0, 0, 0, K618 },
+	{ "6.18 ELF 6.12 poison is no ENDBR, poisoned", HEKI_RW_ENDBR_SEAL,
+	  "66 0f 1f 00", "0f 1f 40 d6", E(ENDBR_SEAL), 0, 0, K618 },
+	{ "6.18 no endbr at the entry, poisoned", HEKI_RW_ENDBR_SEAL,
+	  "55 48 89 e5", "0f 1f 40 d6", E(ENDBR_SEAL), 0, 0, K618 },
+	{ "6.18 endbr site of 5 bytes", HEKI_RW_ENDBR_SEAL, "f3 0f 1e fa 90",
+	  NULL, E(SITE_LENGTH), 0, 0, K618 },
 	{ "6.12 direct call to the slot's function", HEKI_RW_ALTERNATIVE,
 	  "ff 15 @pvslot", "e8 @pvfn 90", 0, 0, 0, K64 | DCALL, 0,
 	  "e8 @paravirt_BUG" },
@@ -626,6 +656,10 @@ static void run_case(const struct rcase *c)
 	ctx.nfuncs = sizeof(module_entries) / sizeof(module_entries[0]);
 	if (c->ctxf & K64)
 		ctx.kernel = HEKI_MODLAYOUT_LINUX_6_4;
+	if (c->ctxf & K616)
+		ctx.kernel = HEKI_MODLAYOUT_LINUX_6_16;
+	if (c->ctxf & K618)
+		ctx.kernel = HEKI_MODLAYOUT_LINUX_6_18;
 	if (c->ctxf & CALLDEPTH) {
 		static __u32 caps[24];
 
