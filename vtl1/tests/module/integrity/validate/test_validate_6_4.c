@@ -157,8 +157,10 @@ static __u8 *sim_section(struct modsim *s, const char *name, __u64 *va,
  * - apply_alternatives() for ALT_FLAG_DIRECT_CALL entries (paravirt calls,
  *   feature X86_FEATURE_ALWAYS, so always applied): "ff 15 disp32" becomes
  *   "e8" to the pv_ops slot's function, then one 0x90. The simulated guest
- *   sends no pv_ops values, so the target is a function in the simulated
- *   kernel text (the rule then accepts any kernel-text call).
+ *   sends no pv_ops values and no kallsyms, so the target is a function
+ *   entry its LoadKData names: the export pv_ops, which every module with
+ *   such a site imports (its "ff 15" is relocated against pv_ops). Since
+ *   issue 10 finding 4 the rule accepts only function entries.
  * Other alternatives, retpolines and returns keep their ELF form (the
  * simulated guest sends no capability words; the rules accept the
  * unchanged original).
@@ -195,7 +197,7 @@ static void sim64_rewrites(struct run *u)
 		p = modsim_at(s, site, 6, &mem);
 		if (!p || p[0] != 0xff || p[1] != 0x15)
 			continue;
-		dest = SIM_KTEXT_START + 0x1000 + 16 * (i / 14 % 256);
+		dest = modsim_fake_export("pv_ops");
 		p[0] = 0xe8;
 		rel = (__s32)(dest - (site + 5));
 		memcpy(p + 1, &rel, 4);
