@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "heki_vtl1.h"
+#include "kdata/kinfo_ext.h"
+#include "module/modlayout.h"
 #include "module/modverify.h"
 #include "sig/modsig.h"
 #include "verify.h"
@@ -40,16 +42,20 @@ static void mv_free(void *ctx, void *p)
 	free(p);
 }
 
-/* The layout rules of Linux @major.@minor (heki_modlayout_kernel_of()). */
+/*
+ * The layout rules of Linux @major.@minor: the library's own choice
+ * (heki_modlayout_kernel_of()) for the version LoadKData would carry.
+ */
 static __u32 layout_of(unsigned long major, unsigned long minor)
 {
-	if (major > 6 || (major == 6 && minor >= 18))
-		return HEKI_MODLAYOUT_LINUX_6_18;
-	if (major == 6 && minor >= 16)
-		return HEKI_MODLAYOUT_LINUX_6_16;
-	if (major == 6 && minor >= 4)
-		return HEKI_MODLAYOUT_LINUX_6_4;
-	return HEKI_MODLAYOUT_LINUX_6_1;
+	struct heki_kinfo_ext x = { 0 };
+
+	if (major > 255)
+		major = 255;
+	if (minor > 255)
+		minor = 255;
+	x.linux_version = (__u32)(major << 16 | minor << 8);
+	return heki_modlayout_kernel_of(&x);
 }
 
 /**
