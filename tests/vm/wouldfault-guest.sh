@@ -3,20 +3,16 @@
 # Guest part of tests/vm/wouldfault.sh (busybox sh -e, helpers from
 # scripts/vm-guest-lib.sh).
 
-W=/sys/kernel/heki_wouldfault
-T=/sys/kernel/tracing
+# shellcheck source=tests/vm/wouldfault-lib.sh
+. /wouldfault-lib.sh
 POKE=/sys/module/heki_wf_poke/parameters/poke
-mount -t tracefs tracefs $T 2>/dev/null || true
 
 eq() {
 	[ "$1" = "$2" ] && return 0
 	echo "# got '$1', expected '$2'"
 	return 1
 }
-of() { sed -n "s/^$1 //p" $W/summary; }
 check() { echo 1 >$W/check; }
-# event_line PATTERN: a logged would-fault event matches the ERE PATTERN.
-event_line() { dmesg | grep 'heki_wouldfault: would-fault #' | grep -qE "$1"; }
 
 # heki_wf_poke comes first: heki_vtl0 ignores modules loaded before it.
 insmod /heki_wf_poke.ko
@@ -58,14 +54,7 @@ t "restoring the byte is a second write, found on demand" eq "$(of frame_hash)" 
 
 # --- 2. through a patching path: a kprobe ----------------------------------
 
-e0=$(of text_poke)
-t "arm a kprobe on do_sys_openat2" sh -c \
-	"echo 'p:heki_wf_probe do_sys_openat2' >$T/kprobe_events && echo 1 >$T/events/kprobes/heki_wf_probe/enable"
-t "  text_poke wrote protected kernel text: events" test "$(of text_poke)" -gt "$e0"
-t "  logged with the site, owner kernel and the kernel path" \
-	event_line "text_poke wrote [0-9]+ bytes at do_sys_openat2\+0x0/0x[0-9a-f]+ \(frame 0x[0-9a-f]+, kernel \(ProtectMemory\), VTL0 access r-x[-u]\); path: [a-z_]+.* <- arm_kprobe"
-echo 0 >$T/events/kprobes/heki_wf_probe/enable
-echo '-:heki_wf_probe' >>$T/kprobe_events
+kprobe_writes_text heki_wf_probe
 
 # --- 3. a pinned register --------------------------------------------------
 

@@ -58,10 +58,12 @@ run() {
 # The emulated hypervisor's in-kernel VTL1, checking on every VTL call.
 run wouldfault -K -W -t 600 -f "$KO" -f "$EMU" -f "$POKE" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-F tests/vm/wouldfault-lib.sh:/wouldfault-lib.sh \
 	-f "$OUT/heki_test_mod.ko" -F "$OUT/tsc-prctl:/bin/tsc-prctl" \
 	-l "$OUT/wouldfault.log" tests/vm/wouldfault-guest.sh
 # The test build's loopback transport.
 run wouldfault-loopback -K -W -t 300 -f "$TEST_KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-F tests/vm/wouldfault-lib.sh:/wouldfault-lib.sh \
 	-l "$OUT/wouldfault-loopback.log" tests/vm/wouldfault-loopback-guest.sh
 ktap_done
