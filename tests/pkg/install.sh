@@ -24,4 +24,6 @@ while read -r tag ok name; do
 	[ "$tag" = RESULT ] && result "$ok" "$name"
 done < <(overlay_run / "$OUT" tests/pkg/host-root.sh "$ROOT" "$OUT" "$PKG_DKMS")
 [ "$KTAP_FAIL" -eq 0 ] || { echo "# log: $OUT/host-root.log"; tail -n 30 "$OUT/host-root.log" | sed 's/^/# /'; }
+kver=$(basename "$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)")
+echo "# kernel-matrix: bookworm ${kver#linux-headers-} dkms $([ "$KTAP_FAIL" -eq 0 ] && echo PASS || echo FAIL)"
 ktap_done
