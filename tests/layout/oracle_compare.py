@@ -199,7 +199,7 @@ def check_kprobe(rules, name, lay, g, load_bases):
         for k, b in lb.items():
             if kb.get(k) != b and err is None:
                 err = f"kernel base of {k} {kb.get(k)}, sections say {b:#x}"
-        spans = sorted((b, b + (lay["mem"][k][2] if rules == "6.4"
+        spans = sorted((b, b + (lay["mem"][k][2] if rules != "6.1"
                                 else lay["alloc"][k[1]]), k)
                        for k, b in kb.items() if b)
         for (s1, e1, k1), (s2, _e2, k2) in zip(spans, spans[1:]):
@@ -281,7 +281,7 @@ def check_module(rules, name, lay, g):
     # overlap of the observed types / allocations
     spans = []
     for k, b in bases.items():
-        size = lay["mem"][k][2] if rules == "6.4" else lay["alloc"][k[1]]
+        size = lay["mem"][k][2] if rules != "6.1" else lay["alloc"][k[1]]
         if size:
             spans.append((b, b + size, k))
     spans.sort()
@@ -290,7 +290,7 @@ def check_module(rules, name, lay, g):
         if s2 < e1:
             err = f"{k1} [{s1:#x},{e1:#x}) overlaps {k2} [{s2:#x},{e2:#x})"
     result(err is None, f"{name}: {len(spans)} memory "
-           f"{'types' if rules == '6.4' else 'allocations'} do not overlap",
+           f"{'types' if rules != '6.1' else 'allocations'} do not overlap",
            err or "")
 
     # sizes of a live module
@@ -311,7 +311,7 @@ def check_module(rules, name, lay, g):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rules", choices=("6.1", "6.4"), required=True)
+    ap.add_argument("--rules", choices=("6.1", "6.4", "6.16"), required=True)
     ap.add_argument("--require", default="")
     ap.add_argument("layout")
     ap.add_argument("guestlog")

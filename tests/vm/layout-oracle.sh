@@ -19,7 +19,8 @@
 # Usage: tests/vm/layout-oracle.sh KERNEL_ID [MODULE...]
 #   KERNEL_ID: bookworm, trixie, trixie-cloud or sid (scripts/kernel-env.sh:
 #   the kernel's signed vmlinuz and its own modules); the rules are
-#   HEKI_MODLAYOUT_LINUX_6_1 for 6.1, HEKI_MODLAYOUT_LINUX_6_4 for 6.4+.
+#   HEKI_MODLAYOUT_LINUX_6_1 for 6.1, HEKI_MODLAYOUT_LINUX_6_4 for 6.4 to
+#   6.15, HEKI_MODLAYOUT_LINUX_6_16 from 6.16 (tests/lib/kernel.sh K_RULES).
 # Results through tests/lib/ktap.sh; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
