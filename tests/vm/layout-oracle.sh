@@ -15,6 +15,9 @@
 # layout offset = one page-aligned base per memory type, 6.4+, or per
 # allocation, 6.1), that memory types do not overlap, and that the sizes
 # agree with the kernel's struct module, coresize and /proc/modules.
+# That it can fail: the other generation's rules (6.1 against 6.4+ and the
+# reverse) must be refused for every module, and on 6.16+ the 6.4 rules
+# for every module whose layout they change.
 #
 # Usage: tests/vm/layout-oracle.sh KERNEL_ID [MODULE...]
 #   KERNEL_ID: bookworm, trixie, trixie-cloud or sid (scripts/kernel-env.sh:
@@ -97,6 +100,31 @@ if [ "$nmods" -gt 0 ] && [ "$nbad" -eq "$nmods" ]; then
 	result 1 "the $other rules are refused by this kernel for all $nmods modules"
 else
 	result 0 "the $other rules are refused for only $nbad of $nmods modules (log $OUT/compare-other.log)"
+fi
+# From 6.16 the rules place ro_after_init data apart from 6.4's: every
+# module whose 6.4 layout is not its 6.16 one must be refused with the 6.4
+# rules, and the sample must hold such a module.
+if [ "$rules" = 6.16 ]; then
+	for n in "${order[@]}"; do echo "$OUT/ko/$n.ko"; done |
+		"$BIN" --kernel 6.4 --dump "$OUT/layout-6.4.txt" - > /dev/null 2>&1
+	python3 tests/layout/oracle_compare.py --rules 6.4 \
+		"$OUT/layout-6.4.txt" "$OUT/guest.log" > "$OUT/compare-6.4.log" 2>&1
+	# blocks FILE: one line per module, its name and its layout lines.
+	blocks() {
+		awk '/^module /{ if (n != "") print n "\t" b; n = $2; b = ""; next }
+			{ b = b "|" $0 } END { if (n != "") print n "\t" b }' "$1" | sort
+	}
+	differ=$(join -t "$(printf '\t')" <(blocks "$OUT/layout.txt") \
+		<(blocks "$OUT/layout-6.4.txt") | awk -F '\t' '$2 != $3 { print $1 }')
+	refused=$(grep '^not ok' "$OUT/compare-6.4.log" | grep -v 'observed' |
+		awk '{ sub(":$", "", $4); print $4 }' | sort -u)
+	missed=$(comm -23 <(echo "$differ") <(echo "$refused") | tr '\n' ' ')
+	ndiff=$(grep -c . <<< "$differ")
+	if [ "$ndiff" -gt 0 ] && [ -z "$missed" ]; then
+		result 1 "the 6.4 rules are refused for all $ndiff modules whose 6.4 layout differs"
+	else
+		result 0 "the 6.4 rules: $ndiff modules differ, not refused: ${missed:-none} (log $OUT/compare-6.4.log)"
+	fi
 fi
 if [ "$vm_rc" -ne 0 ]; then
 	result 0 "the VM run succeeds (exit $vm_rc, log $OUT/vm-run.log)"
