@@ -67,7 +67,7 @@ struct heki_boot_step {
 	const char *name;
 	const char *state;
 	long result;
-	char detail[96];
+	char detail[128];
 };
 
 static struct heki_boot_step heki_boot_steps[HEKI_BOOT_NSTEPS] = {
@@ -417,11 +417,15 @@ static int heki_boot_load_kdata(void)
 	struct heki_kernel_info *kinfo;
 	unsigned long ro, ero, gpl, egpl = 0;
 	struct heki_chain c;
+	__le64 *mode;
 	s64 ret;
 
-	kinfo = kzalloc(HEKI_BOOT_KINFO_SIZE, GFP_KERNEL);
+	kinfo = kzalloc(HEKI_BOOT_KINFO_SIZE + HEKI_MODE_SIZE, GFP_KERNEL);
 	if (!kinfo)
 		return -ENOMEM;
+	/* The Mode value after the kernel info, in the same allocation. */
+	mode = (__le64 *)((u8 *)kinfo + HEKI_BOOT_KINFO_SIZE);
+	*mode = cpu_to_le64(HEKI_MODE_PERMISSIVE);
 	kinfo->ksymtab_start = heki_ksym("__start___ksymtab");
 	kinfo->ksymtab_end = heki_ksym("__stop___ksymtab");
 	if (heki_ksymtab_gpl(kinfo->ksymtab_end, &gpl, &egpl))
@@ -465,13 +469,20 @@ static int heki_boot_load_kdata(void)
 	if (!ret)
 		ret = heki_chain_add_va(&c, ro, ero - ro,
 					HEKI_KDATA_KERNEL_DATA_VALUE);
+	/*
+	 * Enforce sends no Mode (VTL1's default; a VTL1 without the
+	 * extension keeps working); permissive must reach VTL1 or fail.
+	 */
+	if (!ret && heki_permissive())
+		ret = heki_chain_add_va(&c, (unsigned long)mode, HEKI_MODE_SIZE,
+					HEKI_KDATA_MODE_VALUE);
 	if (!ret)
 		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c,
 				      0);
 	scnprintf(s->detail, sizeof(s->detail),
-		  "%u certificates (%zu bytes), kernel data %lu KiB, %llu ranges, %u pages",
+		  "%u certificates (%zu bytes), kernel data %lu KiB, %llu ranges, %u pages, mode %s",
 		  heki_boot_ncerts, heki_boot_certlen, (ero - ro) >> 10,
-		  (unsigned long long)c.nranges, c.npages);
+		  (unsigned long long)c.nranges, c.npages, heki_mode_name());
 	heki_chain_free(&c);
 out:
 	kfree(kinfo);

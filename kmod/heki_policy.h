@@ -29,6 +29,8 @@ struct dentry;
 /* ------------------------------------------------------------------ */
 
 bool heki_fail_closed(void);
+bool heki_permissive(void);
+const char *heki_mode_name(void);
 __printf(1, 2) void heki_fail_close(const char *fmt, ...);
 
 /* ------------------------------------------------------------------ */

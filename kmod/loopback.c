@@ -846,6 +846,8 @@ void heki_loopback_show_state(struct seq_file *m)
 		   lb->vtl1_range.size);
 	seq_printf(m, "end_of_boot %d\n", heki_vtl1_end_of_boot(lb->v));
 	seq_printf(m, "certs_loaded %u\n", heki_vtl1_certs_loaded(lb->v));
+	seq_printf(m, "mode %s\n", heki_vtl1_mode(lb->v) == HEKI_MODE_PERMISSIVE ?
+		   "permissive" : "enforce");
 	seq_printf(m, "modules %u\n", heki_vtl1_nr_modules(lb->v));
 	seq_printf(m, "patch_sites %u\n", heki_vtl1_nr_patch_sites(lb->v));
 	seq_printf(m, "enable_vp_vtl_calls %lld\n",

@@ -86,6 +86,11 @@ module_param(validate_modules, bool, 0444);
 MODULE_PARM_DESC(validate_modules,
 		 "validate every module loaded after heki_vtl0 (ValidateModule at COMING, refusing it on error; FreeModuleInit at LIVE; UnloadModule at GOING) [Y]");
 
+static char *mode = "enforce";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode,
+		 "enforce: a module VTL1 refuses is not loaded; permissive: it is loaded unprotected (no token, refusal logged and counted as in enforce; kexec images are refused in both modes). Sent to VTL1 with LoadKData (needs load_kdata=1), fixed until the next boot [enforce]");
+
 static bool validate_kexec = true;
 module_param(validate_kexec, bool, 0444);
 MODULE_PARM_DESC(validate_kexec,
@@ -111,6 +116,30 @@ static const char *const heki_main_state_names[] = {
 	[HEKI_MAIN_ENFORCING] = "enforcing",
 	[HEKI_MAIN_FAIL_CLOSED] = "fail-closed",
 };
+
+/* mode=, parsed once at load; never changes while heki_vtl0 is loaded. */
+static bool heki_main_permissive __ro_after_init;
+
+/**
+ * heki_permissive() - whether heki_vtl0 runs in permissive mode
+ *
+ * Return: true with mode=permissive: a module VTL1 refuses is loaded
+ * unprotected. Fixed at load (the parameter is read-only).
+ */
+bool heki_permissive(void)
+{
+	return heki_main_permissive;
+}
+
+/**
+ * heki_mode_name() - the mode as mode= spells it
+ *
+ * Return: "enforce" or "permissive".
+ */
+const char *heki_mode_name(void)
+{
+	return heki_main_permissive ? "permissive" : "enforce";
+}
 
 static DEFINE_MUTEX(heki_main_state_lock);
 static int heki_main_state;
@@ -188,7 +217,10 @@ static ssize_t heki_main_unload_show(struct kobject *kobj,
 static struct kobj_attribute heki_main_unload_attr =
 	__ATTR(unload, 0444, heki_main_unload_show, NULL);
 
+HEKI_SYSFS_ATTR(heki_main, mode, "%s", heki_mode_name());
+
 static struct attribute *heki_main_attrs[] = {
+	&heki_main_mode_attr.attr,
 	&heki_main_state_attr.attr,
 	&heki_main_reason_attr.attr,
 	&heki_main_unload_attr.attr,
@@ -216,6 +248,7 @@ static const struct attribute_group *heki_main_sysfs_groups[] = {
 static int heki_main_boot_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "transport %s\n", heki_transport_name());
+	seq_printf(m, "mode %s\n", heki_mode_name());
 	seq_printf(m, "state %s %s\n",
 		   heki_main_state_names[READ_ONCE(heki_main_state)],
 		   heki_main_reason);
@@ -331,12 +364,23 @@ static int __init heki_vtl0_init(void)
 	const char *why;
 	int ret;
 
-	pr_info("ABI %u.%u loaded: transport=%s certs=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
+	pr_info("ABI %u.%u loaded: transport=%s certs=%s mode=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
 		HEKI_ABI_VERSION_MAJOR, HEKI_ABI_VERSION_MINOR, transport,
-		certs[0] ? certs : "(none)", lock_regs, protect_kernel,
+		certs[0] ? certs : "(none)", mode, lock_regs, protect_kernel,
 		load_kdata, end_of_boot, validate_modules, validate_kexec);
 	if (load_kdata && !certs[0]) {
 		pr_err("load_kdata=1 needs certs=<file under /lib/firmware> (or load_kdata=0)\n");
+		return -EINVAL;
+	}
+	if (!strcmp(mode, "permissive")) {
+		heki_main_permissive = true;
+	} else if (strcmp(mode, "enforce")) {
+		pr_err("mode=%s: not enforce or permissive\n", mode);
+		return -EINVAL;
+	}
+	/* VTL1 learns the mode from LoadKData: it must never believe more. */
+	if (heki_main_permissive && !load_kdata) {
+		pr_err("mode=permissive needs load_kdata=1: VTL1 learns the mode from LoadKData\n");
 		return -EINVAL;
 	}
 
@@ -386,8 +430,9 @@ static int __init heki_vtl0_init(void)
 		return 0;
 	}
 	WRITE_ONCE(heki_main_state, HEKI_MAIN_ENFORCING);
-	pr_info("ready: transport %s, module validation %s\n",
-		heki_transport_name(), validate_modules ? "on" : "off");
+	pr_info("ready: transport %s, mode %s, module validation %s\n",
+		heki_transport_name(), heki_mode_name(),
+		validate_modules ? "on" : "off");
 	return 0;
 }
 

@@ -33,6 +33,12 @@
  *
  * Fail-closed (heki_fail_close()): every COMING is refused without a VTL
  * call; LIVE and GOING of modules validated before still run.
+ *
+ * Permissive mode (mode=permissive, heki_permissive()): a module VTL1
+ * refuses, or whose signed image was not captured, is recorded exactly as
+ * a refusal in enforce mode (log, refused, last_refused) and then loaded
+ * unprotected: no token, VTL1 protects none of its frames, and it is
+ * counted in loaded_unprotected. Fail-closed refuses in both modes.
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
@@ -106,6 +112,7 @@ static struct {
 	u64 init_free_failed;
 	u64 unloaded;
 	u64 unload_failed;
+	u64 loaded_unprotected;
 	char last_refused[MODULE_NAME_LEN];
 	int last_refused_err;
 } heki_modhook_stats;
@@ -306,14 +313,26 @@ static struct heki_modtoken *heki_modhook_find(const struct module *mod)
 	return NULL;
 }
 
-static void heki_modhook_refused(struct module *mod, int err,
-				 const char *why)
+/*
+ * Record a refusal. Returns @err, or 0 when @permissive_ok and heki_vtl0
+ * is in permissive mode: the module then loads unprotected. Caller holds
+ * heki_modhook_lock.
+ */
+static int heki_modhook_refused(struct module *mod, int err, const char *why,
+				bool permissive_ok)
 {
+	bool load = permissive_ok && heki_permissive();
+
 	heki_modhook_stats.refused++;
 	strscpy(heki_modhook_stats.last_refused, mod->name,
 		sizeof(heki_modhook_stats.last_refused));
 	heki_modhook_stats.last_refused_err = err;
-	pr_err("module %s refused: %s (%d)\n", mod->name, why, err);
+	pr_err("module %s refused: %s (%d)%s\n", mod->name, why, err,
+	       load ? "; mode=permissive: loaded unprotected" : "");
+	if (!load)
+		return err;
+	heki_modhook_stats.loaded_unprotected++;
+	return 0;
 }
 
 static int heki_modhook_coming(struct module *mod)
@@ -322,19 +341,21 @@ static int heki_modhook_coming(struct module *mod)
 	struct heki_modtoken *tok;
 	struct heki_chain chain;
 	s64 ret;
+	int err;
 
 	if (heki_fail_closed()) {
 		mutex_lock(&heki_modhook_lock);
-		heki_modhook_refused(mod, -EPERM, "heki_vtl0 is fail-closed");
+		err = heki_modhook_refused(mod, -EPERM,
+					   "heki_vtl0 is fail-closed", false);
 		mutex_unlock(&heki_modhook_lock);
-		return -EPERM;
+		return err;
 	}
 	if (IS_ERR(img)) {
 		mutex_lock(&heki_modhook_lock);
-		heki_modhook_refused(mod, PTR_ERR(img),
-				     "no signed image captured");
+		err = heki_modhook_refused(mod, PTR_ERR(img),
+					   "no signed image captured", true);
 		mutex_unlock(&heki_modhook_lock);
-		return PTR_ERR(img);
+		return err;
 	}
 	/* VTL1 will hold state that only we can release: pin ourselves. */
 	if (!try_module_get(THIS_MODULE)) {
@@ -373,11 +394,12 @@ static int heki_modhook_coming(struct module *mod)
 	heki_chain_free(&chain);
 
 	if (ret < 0) {
-		heki_modhook_refused(mod, (int)ret, "ValidateModule failed");
+		err = heki_modhook_refused(mod, (int)ret,
+					   "ValidateModule failed", true);
 		mutex_unlock(&heki_modhook_lock);
 		kfree(tok);
 		module_put(THIS_MODULE);
-		return (int)ret;
+		return err;
 	}
 	tok->token = ret;
 	list_add_tail(&tok->node, &heki_modtokens);
@@ -520,6 +542,8 @@ HEKI_SYSFS_ATTR(heki_modhook, unloaded, "%llu",
 		READ_ONCE(heki_modhook_stats.unloaded));
 HEKI_SYSFS_ATTR(heki_modhook, unload_failed, "%llu",
 		READ_ONCE(heki_modhook_stats.unload_failed));
+HEKI_SYSFS_ATTR(heki_modhook, loaded_unprotected, "%llu",
+		READ_ONCE(heki_modhook_stats.loaded_unprotected));
 HEKI_SYSFS_ATTR(heki_modhook, tokens, "%u", READ_ONCE(heki_modhook_ntokens));
 HEKI_SYSFS_ATTR(heki_modhook, kept_pages, "%ld",
 		atomic_long_read(&heki_modhook_nkept));
@@ -546,6 +570,7 @@ static struct attribute *heki_modhook_attrs[] = {
 	&heki_modhook_validated_attr.attr,
 	&heki_modhook_refused_attr.attr,
 	&heki_modhook_last_refused_attr.attr,
+	&heki_modhook_loaded_unprotected_attr.attr,
 	&heki_modhook_init_freed_attr.attr,
 	&heki_modhook_init_free_failed_attr.attr,
 	&heki_modhook_unloaded_attr.attr,
@@ -659,6 +684,8 @@ void heki_modhook_show(struct seq_file *m)
 		   heki_modhook_stats.last_refused[0] ?
 		   heki_modhook_stats.last_refused : "-",
 		   heki_modhook_stats.last_refused_err);
+	seq_printf(m, "loaded_unprotected: %llu\n",
+		   heki_modhook_stats.loaded_unprotected);
 	seq_printf(m, "init_freed: %llu\n", heki_modhook_stats.init_freed);
 	seq_printf(m, "init_free_failed: %llu\n",
 		   heki_modhook_stats.init_free_failed);

@@ -218,11 +218,11 @@ static void test_mod_mem(void)
 
 static void test_other_namespaces(void)
 {
-	check(heki_kdata_type_valid(HEKI_KDATA_KEXEC_TRAMPOLINE) &&
-	      !heki_kdata_type_valid((heki_kdata_type_t)7) &&
-	      !heki_kdata_type_valid((heki_kdata_type_t)~0ULL), "kdata type: 6 valid, 7 and ~0 not");
-	check(streq(heki_kdata_type_name(HEKI_KDATA_PATCH_INFO), "HEKI_KDATA_PATCH_INFO") &&
-	      heki_kdata_type_name((heki_kdata_type_t)7) == NULL, "kdata type name");
+	check(heki_kdata_type_valid(HEKI_KDATA_MODE) &&
+	      !heki_kdata_type_valid((heki_kdata_type_t)8) &&
+	      !heki_kdata_type_valid((heki_kdata_type_t)~0ULL), "kdata type: 7 valid, 8 and ~0 not");
+	check(streq(heki_kdata_type_name(HEKI_KDATA_MODE), "HEKI_KDATA_MODE") &&
+	      heki_kdata_type_name((heki_kdata_type_t)8) == NULL, "kdata type name");
 	check(heki_kexec_type_valid(HEKI_KEXEC_PAGES) &&
 	      !heki_kexec_type_valid((heki_kexec_type_t)3), "kexec type: 2 valid, 3 not");
 	check(streq(heki_kexec_type_name(HEKI_KEXEC_KERNEL_BLOB), "HEKI_KEXEC_KERNEL_BLOB") &&

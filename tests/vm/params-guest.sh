@@ -32,8 +32,8 @@ param_documented() { modinfo -p $HEKI_KO | grep -qE "^$1:.{20,}"; }
 boot_state() { grep -qE "^$1 +$2( |$)" $D/boot; }
 prot_runs() { sed -n 's/^# runs \([0-9]*\) .*/\1/p' $D/protections; }
 
-for p in transport certs lock_regs protect_kernel load_kdata end_of_boot \
-	validate_modules vtl1_ready; do
+for p in transport certs mode lock_regs protect_kernel load_kdata \
+	end_of_boot validate_modules vtl1_ready; do
 	t "modinfo documents $p" param_documented $p
 done
 
@@ -94,6 +94,48 @@ t "  nothing validated" sh -c "grep -qx 'tokens: 0' $D/modules"
 rmmod $HEKI_MOD
 t "every failed or finished load freed everything" \
 	sh -c '! dmesg | grep -q "with leaks"'
+
+# mode=: enforce (default) and permissive, fixed at load, sent to VTL1.
+S=/sys/kernel/heki
+modnum() { test "$(cat $S/modules/$1)" = "$2"; }
+t "mode=bogus refused (EINVAL)" refused "$LB $CERTS mode=bogus" "Invalid argument"
+t "  says why" dmesg_has "mode=bogus: not enforce or permissive"
+t "mode=permissive load_kdata=0 refused (EINVAL)" \
+	refused "$LB load_kdata=0 mode=permissive" "Invalid argument"
+t "  says why" dmesg_has "mode=permissive needs load_kdata=1"
+t "  nothing left behind" nothing_behind
+
+t "default mode: loads" insmod $HEKI_KO $LB $CERTS protect_kernel=0
+t "  mode enforce in sysfs" grep -qx enforce $S/mode
+t "  and in debugfs" grep -qx "mode enforce" $D/boot
+t "  VTL1 recorded enforce" grep -qx "mode enforce" $D/loopback
+t "  unsigned module refused (ENODATA)" \
+	sh -c '! insmod /heki_test_mod-unsigned.ko 2>/tmp/err && grep -q "No data available" /tmp/err'
+t "  refusal recorded" sh -c "grep -qx 'heki_test_mod -61' $S/modules/last_refused"
+t "  nothing loaded unprotected" modnum loaded_unprotected 0
+t "  heki_test_mod not loaded" sh -c '! grep -q "^heki_test_mod " /proc/modules'
+rmmod $HEKI_MOD
+
+t "mode=permissive: loads" insmod $HEKI_KO $LB $CERTS protect_kernel=0 mode=permissive
+t "  mode permissive in sysfs" grep -qx permissive $S/mode
+t "  and in debugfs" grep -qx "mode permissive" $D/boot
+t "  VTL1 recorded permissive (LoadKData Mode)" grep -qx "mode permissive" $D/loopback
+t "  the parameter is read-only" \
+	sh -c "! echo enforce >/sys/module/$HEKI_MOD/parameters/mode"
+t "  unsigned module loads unprotected" insmod /heki_test_mod-unsigned.ko
+t "  refused exactly as in enforce mode" \
+	dmesg_has "module heki_test_mod refused: ValidateModule failed (-61); mode=permissive: loaded unprotected"
+t "  refusal counted" modnum refused 1
+t "  last_refused names it" sh -c "grep -qx 'heki_test_mod -61' $S/modules/last_refused"
+t "  loaded_unprotected 1" modnum loaded_unprotected 1
+t "  no token held" modnum tokens 0
+t "  VTL1 holds no module" grep -qx "modules 0" $D/loopback
+rmmod heki_test_mod
+t "  a signed module is validated as in enforce mode" insmod /heki_test_mod.ko
+t "  its token is held" modnum tokens 1
+rmmod heki_test_mod
+t "  token released at unload" modnum tokens 0
+rmmod $HEKI_MOD
 
 # Last: with kernel text protected heki_vtl0 cannot be unloaded again.
 t "all steps on: loads" insmod $HEKI_KO $LB $CERTS

@@ -7,7 +7,8 @@
 # refuse to start without Hyper-V (auto never falls back to loopback); bad
 # parameters and bad certificate files fail the load and leave nothing
 # behind (no debugfs, no ftrace hook on load_module); each boot step can be
-# switched off; validate_modules=0 validates nothing.
+# switched off; validate_modules=0 validates nothing; mode=permissive reaches
+# VTL1 and loads a refused module unprotected, recorded as in enforce mode.
 #
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail

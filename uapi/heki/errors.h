@@ -318,7 +318,8 @@
 	X(KALLSYMS_TOKENS_INVALID, HEKI_EINVAL, "kallsyms token index points outside the token table or at a token without a NUL in HEKI_KSYM_NAME_LEN bytes") \
 	X(KALLSYMS_NAMES_INVALID, HEKI_EINVAL, "kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names") \
 	X(KALLSYMS_UNSORTED, HEKI_EINVAL, "kallsyms addresses not in increasing order") \
-	X(REWRITE_TARGET_NOT_FUNCTION, HEKI_EINVAL, "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names")
+	X(REWRITE_TARGET_NOT_FUNCTION, HEKI_EINVAL, "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names") \
+	X(MODE_INVALID, HEKI_EINVAL, "LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

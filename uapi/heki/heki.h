@@ -154,7 +154,8 @@ typedef __u64 __bitwise heki_kdata_type_t;
 	X(KERNEL_INFO, 3)			\
 	X(KERNEL_DATA, 4)			\
 	X(PATCH_INFO, 5)			\
-	X(KEXEC_TRAMPOLINE, 6)
+	X(KEXEC_TRAMPOLINE, 6)			\
+	X(MODE, 7)
 
 #define HEKI_KDATA_VALUE_ENUM_(name, value) HEKI_KDATA_##name##_VALUE = (value),
 /* Plain values HEKI_KDATA_<NAME>_VALUE, for case labels. */
@@ -172,6 +173,21 @@ enum heki_kdata_type_value {
 #define HEKI_KDATA_KERNEL_DATA		HEKI_KDATA_C(KERNEL_DATA)
 #define HEKI_KDATA_PATCH_INFO		HEKI_KDATA_C(PATCH_INFO)
 #define HEKI_KDATA_KEXEC_TRAMPOLINE	HEKI_KDATA_C(KEXEC_TRAMPOLINE)
+#define HEKI_KDATA_MODE			HEKI_KDATA_C(MODE)
+
+/*
+ * HEKI_KDATA_MODE (extension): exactly HEKI_MODE_SIZE bytes, one
+ * little-endian __u64, the mode heki_vtl0 runs in. No MODE range means
+ * HEKI_MODE_ENFORCE. Like everything LOAD_KDATA carries it is fixed by the
+ * first successful LOAD_KDATA, before end of boot.
+ *   HEKI_MODE_ENFORCE     a module VTL1 refuses is not loaded
+ *   HEKI_MODE_PERMISSIVE  a module VTL1 refuses is loaded unprotected
+ *                         (VTL1 validates and refuses exactly as in
+ *                         enforce mode and protects nothing for it)
+ */
+#define HEKI_MODE_ENFORCE		0
+#define HEKI_MODE_PERMISSIVE		1
+#define HEKI_MODE_SIZE			8
 
 /**
  * heki_kdata_type_raw() - plain value of a kernel data type
@@ -188,7 +204,7 @@ static HEKI_INLINE __u64 heki_kdata_type_raw(heki_kdata_type_t t)
  * heki_kdata_type_valid() - whether a kernel data type is defined
  * @t: value
  *
- * Return: 1 for HEKI_KDATA_SYSTEM_CERTS..HEKI_KDATA_KEXEC_TRAMPOLINE.
+ * Return: 1 for HEKI_KDATA_SYSTEM_CERTS..HEKI_KDATA_MODE.
  */
 static HEKI_INLINE int heki_kdata_type_valid(heki_kdata_type_t t)
 {

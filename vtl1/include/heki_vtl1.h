@@ -383,6 +383,20 @@ int heki_vtl1_end_of_boot(struct heki_vtl1 *v);
 __u32 heki_vtl1_certs_loaded(struct heki_vtl1 *v);
 
 /**
+ * heki_vtl1_mode() - the mode LoadKData recorded
+ * @v: instance
+ *
+ * VTL1 validates, refuses and protects the same in both modes; in
+ * permissive mode heki_vtl0 loads a module VTL1 refused, unprotected
+ * (VTL1 holds no token and protects none of its frames). An embedder that
+ * reports the guest's state reports this mode with it.
+ *
+ * Return: HEKI_MODE_PERMISSIVE when the first successful LoadKData carried
+ * that Mode, else HEKI_MODE_ENFORCE (also before LoadKData).
+ */
+__u32 heki_vtl1_mode(struct heki_vtl1 *v);
+
+/**
  * heki_vtl1_nr_modules() - number of live module tokens
  * @v: instance
  *

@@ -64,14 +64,18 @@ __s64 load_kdata_basic(struct guest *g)
 	return load_kdata_patches(g, p, 2);
 }
 
-/* load_kdata_basic() with the @n (1..8) kernel patch sites @p instead. */
-__s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
-			 __u32 n)
+/*
+ * load_kdata_basic()'s ranges with the @n (1..8) kernel patch sites @p,
+ * then the @nextra (0..2) ranges @extra.
+ */
+static __s64 load_kdata_with(struct guest *g, const struct heki_patch *p,
+			     __u32 n, const struct heki_range *extra,
+			     __u32 nextra)
 {
 	__u8 cert[0x200];
 	struct heki_kernel_info ki;
 	struct heki_patch_info pi;
-	struct heki_range r[6];
+	struct heki_range r[8];
 	__u64 clen = guest_make_cert(cert, 7);
 	__u64 va = KVA(KD_DATA);
 
@@ -107,7 +111,44 @@ __s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
 		   MEM_PA + 0x100020, HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
 	r[5] = rng(KVA(DATA_PA + 0x6000), DATA_PA + 0x6000, DATA_PA + 0x6100,
 		   HEKI_KDATA_REVOCATION_CERTS_VALUE);
-	return call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r, 6, 0);
+	if (nextra > 2)
+		return -HEKI_E2BIG;
+	if (nextra)
+		memcpy(&r[6], extra, sizeof(*extra) * nextra);
+	return call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r,
+			  6 + nextra, 0);
+}
+
+/* load_kdata_basic() with the @n (1..8) kernel patch sites @p instead. */
+__s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
+			 __u32 n)
+{
+	return load_kdata_with(g, p, n, NULL, 0);
+}
+
+/* Where load_kdata_mode() puts the Mode bytes. */
+#define KD_MODE		(DATA_PA + 0x7000)
+
+/*
+ * load_kdata_basic() plus Mode ranges: the @len bytes @mode at KD_MODE, as
+ * one range or, with @split, as two ranges of @len / 2 bytes each.
+ */
+__s64 load_kdata_mode(struct guest *g, const void *mode, __u64 len, int split)
+{
+	__u64 half = split ? len / 2 : len;
+	struct heki_range r[2];
+	struct heki_patch p[1];
+
+	guest_write(g, KD_MODE, mode, len);
+	r[0] = rng(KVA(KD_MODE), KD_MODE, KD_MODE + half,
+		   HEKI_KDATA_MODE_VALUE);
+	r[1] = rng(KVA(KD_MODE + half), KD_MODE + half, KD_MODE + len,
+		   HEKI_KDATA_MODE_VALUE);
+	memset(p, 0, sizeof(p));
+	p[0].pa[0] = MEM_PA + 0x10;
+	p[0].size = 5;
+	memcpy(p[0].code, "\xe9\x11\x22\x33\x44", 5);
+	return load_kdata_with(g, p, 1, r, split ? 2 : 1);
 }
 
 /* A fake signed ELF image at @pa; returns its length. */

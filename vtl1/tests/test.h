@@ -26,6 +26,7 @@ struct heki_range rng(__u64 va, __u64 pa, __u64 epa, __u64 attr);
 __s64 call_chain(struct guest *g, __u32 id, const struct heki_range *r,
 		 __u32 n, __u64 a2);
 __s64 load_kdata_basic(struct guest *g);
+__s64 load_kdata_mode(struct guest *g, const void *mode, __u64 len, int split);
 __s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
 			 __u32 n);
 __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper);

@@ -232,6 +232,16 @@ __u32 heki_vtl1_certs_loaded(struct heki_vtl1 *v)
 	return r;
 }
 
+__u32 heki_vtl1_mode(struct heki_vtl1 *v)
+{
+	__u32 r;
+
+	v->p.lock(v->p.ctx);
+	r = v->mode;
+	v->p.unlock(v->p.ctx);
+	return r;
+}
+
 __u32 heki_vtl1_nr_modules(struct heki_vtl1 *v)
 {
 	__u32 r;

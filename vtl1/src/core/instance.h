@@ -128,6 +128,9 @@ struct vtl1_module;
  * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
  * @kdata_va: VA of the first KernelData range (the kernel's rodata)
  * @kdata_loaded: LoadKData completed once
+ * @mode: HEKI_MODE_ENFORCE, or HEKI_MODE_PERMISSIVE from LoadKData's Mode
+ *	range (VTL1 validates and protects the same either way; it records
+ *	the mode so that it never reports more than the guest enforces)
  * @kext: LoadKData's kernel info extension, NULL if VTL0 sent none
  * @kfuncs: the kernel's function entries LoadKData found (kdata/), NULL
  *	before LoadKData
@@ -152,6 +155,7 @@ struct heki_vtl1 {
 	void *keyring;
 	__u32 nr_certs;
 	__u32 kdata_loaded;
+	__u32 mode;
 	struct heki_symtab *symtab;
 	struct heki_symtab *gpl_symtab;
 	__u64 kdata_va;

@@ -16,6 +16,7 @@
  * @patch: PatchInfo bytes
  * @info: KernelInfo bytes
  * @data: KernelData bytes
+ * @mode: Mode bytes (none, or one HEKI_MODE_SIZE value)
  * @regions: VA and length of each KernelData range, in buffer order
  * @region_pa: physical address of each KernelData range
  * @nregions: entries in @regions and @region_pa
@@ -29,7 +30,7 @@
  * @t: trampoline protections
  */
 struct kdata {
-	struct vtl1_buf certs, patch, info, data;
+	struct vtl1_buf certs, patch, info, data, mode;
 	struct heki_symtab_region *regions;
 	__u64 *region_pa;
 	__u32 nregions;
@@ -61,6 +62,7 @@ static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
 	vtl1_buf_free(v, &k->patch);
 	vtl1_buf_free(v, &k->info);
 	vtl1_buf_free(v, &k->data);
+	vtl1_buf_free(v, &k->mode);
 	vtl1_free(v, k->regions);
 	vtl1_free(v, k->region_pa);
 	if (k->kfuncs) {
@@ -153,6 +155,27 @@ static int gather_all(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		if (ret)
 			return ret;
 	}
+	return vtl1_gather(v, c, HEKI_KDATA_MODE_VALUE, HEKI_MODE_SIZE,
+			   -HEKI_VSM_ERR_MODE_INVALID, &k->mode);
+}
+
+/*
+ * The mode heki_vtl0 runs in: no Mode range is enforce; else exactly one
+ * HEKI_MODE_SIZE value (two ranges gather more bytes: refused).
+ */
+static int parse_mode(const struct kdata *k, __u32 *mode)
+{
+	__u64 m;
+
+	*mode = HEKI_MODE_ENFORCE;
+	if (!k->mode.len)
+		return 0;
+	if (k->mode.len != HEKI_MODE_SIZE)
+		return -HEKI_VSM_ERR_MODE_INVALID;
+	m = heki_le64(k->mode.data);
+	if (m != HEKI_MODE_ENFORCE && m != HEKI_MODE_PERMISSIVE)
+		return -HEKI_VSM_ERR_MODE_INVALID;
+	*mode = (__u32)m;
 	return 0;
 }
 
@@ -279,7 +302,8 @@ static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
 /*
  * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
  * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
- * sizes (ERANGE); certificates present (ENOENT) and usable (EACCES /
+ * sizes (ERANGE; a Mode over HEKI_MODE_SIZE: MODE_INVALID); the mode
+ * (MODE_INVALID); certificates present (ENOENT) and usable (EACCES /
  * EINVAL); trampolines free of VTL1 and other owners; patch info; kernel
  * info and data present (ENOENT) and the symbol tables; the optional
  * kernel info extension (KERNEL_INFO_EXT_*); the kernel's function
@@ -292,6 +316,7 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	const struct heki_vtl1_crypto *cr = v->p.crypto;
 	struct vtl1_chain c;
 	struct kdata k;
+	__u32 mode;
 	int ret;
 
 	if (!vtl1_chain_args_ok(a0, a1))
@@ -308,6 +333,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	ret = classify(v, &c, &k);
 	if (!ret)
 		ret = gather_all(v, &c, &k);
+	if (!ret)
+		ret = parse_mode(&k, &mode);
 	if (ret)
 		goto out;
 
@@ -364,9 +391,11 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	k.symtab = NULL;
 	k.gpl_symtab = NULL;
 	v->kdata_loaded = 1;
-	vtl1_info(v, "LoadKData: %u certificates, %u patch sites, %u + %u symbols\n",
+	v->mode = mode;
+	vtl1_info(v, "LoadKData: %u certificates, %u patch sites, %u + %u symbols, mode %s\n",
 		  v->nr_certs, v->patches.n, v->symtab->count,
-		  v->gpl_symtab->count);
+		  v->gpl_symtab->count,
+		  mode == HEKI_MODE_PERMISSIVE ? "permissive" : "enforce");
 	if (v->kext)
 		vtl1_info(v, "LoadKData: kernel %u.%u.%u, text 0x%llx-0x%llx, return thunk 0x%llx flags 0x%x, %u pv_ops\n",
 			  v->kext->linux_version >> 16,

@@ -69,7 +69,7 @@ TEST(litebox_7_11_second_load_kdata_refused)
 TEST(load_kdata_type_invalid_einval)
 {
 	struct guest *g = guest_new();
-	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 16, 7);
+	struct heki_range r = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 16, 8);
 
 	CHECK_EQ(call_chain(g, LOAD_KDATA, &r, 1, 0), -HEKI_EINVAL);
 	CHECK(strstr(g->last_log, "KERNEL_DATA_TYPE_INVALID"));
@@ -338,5 +338,130 @@ TEST(load_kdata_enomem_at_every_allocation_keeps_nothing)
 	CHECK(points >= 4);
 	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 1);
 	CHECK_EQ(g->live_alloc > 0, 1);
+	guest_free(g);
+}
+
+/* The Mode range (heki_vtl0's mode=): recorded once, before end of boot. */
+static const __u8 mode_enforce[8] = { 0 };
+static const __u8 mode_permissive[8] = { 1 };
+
+TEST(load_kdata_without_mode_is_enforce)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	guest_free(g);
+}
+
+TEST(load_kdata_mode_permissive_recorded)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_mode(g, mode_permissive, 8, 0), 0);
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_PERMISSIVE);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 1);
+	guest_free(g);
+}
+
+TEST(load_kdata_mode_enforce_recorded)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_mode(g, mode_enforce, 8, 0), 0);
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	guest_free(g);
+}
+
+/* A malformed Mode fails the whole LoadKData: nothing loaded, enforce. */
+struct mode_case {
+	const char *name;
+	__u8 bytes[16];
+	__u64 len;
+	int split;
+};
+
+static const struct mode_case bad_modes[] = {
+	{ "4 bytes", { 1 }, 4, 0 },
+	{ "9 bytes (over the limit, refused before the copy)", { 1 }, 9, 0 },
+	{ "16 bytes in one range", { 1 }, 16, 0 },
+	{ "two 8-byte ranges", { 1, 0, 0, 0, 0, 0, 0, 0, 1 }, 16, 1 },
+	{ "value 2", { 2 }, 8, 0 },
+	{ "value 1 << 32 (high half set)", { 0, 0, 0, 0, 1 }, 8, 0 },
+	{ "value ~0", { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8, 0 },
+};
+
+TEST(load_kdata_bad_mode_refused_and_nothing_loaded)
+{
+	__u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_modes); i++) {
+		const struct mode_case *mc = &bad_modes[i];
+		struct guest *g = guest_new();
+
+		if (load_kdata_mode(g, mc->bytes, mc->len, mc->split) !=
+		    -HEKI_EINVAL || !strstr(g->last_log, "MODE_INVALID"))
+			check_fail(__FILE__, __LINE__,
+				   "%s: not refused with MODE_INVALID (log: %s)",
+				   mc->name, g->last_log);
+		CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+		CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+		CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+		/* The refusal kept nothing: a well-formed LoadKData works. */
+		CHECK_EQ(load_kdata_basic(g), 0);
+		CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+		guest_free(g);
+	}
+}
+
+/* Root after boot cannot downgrade: a second LoadKData is refused. */
+TEST(load_kdata_mode_cannot_change_after_first_load)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(load_kdata_mode(g, mode_permissive, 8, 0), -HEKI_EEXIST);
+	CHECK(strstr(g->last_log, "KDATA_ALREADY_LOADED"));
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	guest_free(g);
+}
+
+TEST(load_kdata_mode_cannot_leave_permissive)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kdata_mode(g, mode_permissive, 8, 0), 0);
+	CHECK_EQ(load_kdata_mode(g, mode_enforce, 8, 0), -HEKI_EEXIST);
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_PERMISSIVE);
+	guest_free(g);
+}
+
+TEST(load_kdata_mode_after_end_of_boot_refused)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(load_kdata_mode(g, mode_permissive, 8, 0), -HEKI_EPERM);
+	CHECK(strstr(g->last_log, "OPERATION_AFTER_END_OF_BOOT"));
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	guest_free(g);
+}
+
+/* A LoadKData that fails after the Mode parsed records no mode. */
+TEST(load_kdata_failed_with_mode_records_nothing)
+{
+	struct guest *g = guest_new();
+	struct heki_range r[2];
+
+	guest_write(g, DATA_PA, mode_permissive, 8);
+	r[0] = rng(KVA(DATA_PA), DATA_PA, DATA_PA + 8, HEKI_KDATA_MODE_VALUE);
+	r[1] = rng(KVA(DATA_PA + 0x100), DATA_PA + 0x100, DATA_PA + 0x120,
+		   HEKI_KDATA_KERNEL_INFO_VALUE);
+	CHECK_EQ(call_chain(g, LOAD_KDATA, r, 2, 0), -HEKI_ENOENT);
+	CHECK(strstr(g->last_log, "SYSTEM_CERTIFICATES_NOT_FOUND"));
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
+	CHECK_EQ(load_kdata_basic(g), 0);
+	CHECK_EQ(heki_vtl1_mode(g->v), HEKI_MODE_ENFORCE);
 	guest_free(g);
 }

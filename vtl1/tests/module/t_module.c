@@ -160,6 +160,39 @@ TEST(validate_module_bad_signature_rolls_back)
 	guest_free(g);
 }
 
+/*
+ * Permissive mode changes nothing VTL1 does: the same refusal with the same
+ * error, nothing protected or tracked for the refused module (heki_vtl0
+ * loads it unprotected), and a good module is validated and protected.
+ */
+TEST(validate_module_same_verdicts_in_both_modes)
+{
+	static const __u8 modes[2][8] = { { HEKI_MODE_ENFORCE },
+					  { HEKI_MODE_PERMISSIVE } };
+	struct heki_vtl1_frame_info fi;
+	int m;
+
+	for (m = 0; m < 2; m++) {
+		struct guest *g = guest_new();
+
+		CHECK_EQ(load_kdata_mode(g, modes[m], 8, 0), 0);
+		CHECK_EQ(heki_vtl1_mode(g->v), modes[m][0]);
+		CHECK_EQ(validate(g, 1, 7), -HEKI_EKEYREJECTED);
+		CHECK(strstr(g->last_log, "SIGNATURE_VERIFICATION_FAILED") ||
+		      strstr(g->last_log, "SIG_KEY_REJECTED"));
+		CHECK_EQ(validate(g, 0, 8), -HEKI_EKEYREJECTED);
+		CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+		CHECK_EQ(frame_prot(g, MOD_PA + 0x3000), 0xF);
+		heki_vtl1_get_frame_info(g->v, MOD_PA >> 12, &fi);
+		CHECK_EQ(fi.tracked, 0);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+		CHECK_EQ(validate(g, 0, 7), 0);
+		CHECK_EQ(frame_prot(g, MOD_PA), 0xD);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+		guest_free(g);
+	}
+}
+
 TEST(validate_module_unknown_key_ekeyrejected)
 {
 	struct guest *g = guest_new();

@@ -59,7 +59,7 @@ pub const HEKI_EKEYREJECTED: i32 = 129;
 /// `HEKI_VSM_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VSM_ERROR_LITEBOX_COUNT: i32 = 42;
 /// `HEKI_VSM_ERR_COUNT` (`errors.h`)
-pub const HEKI_VSM_ERR_COUNT: i32 = 266;
+pub const HEKI_VSM_ERR_COUNT: i32 = 267;
 /// `HEKI_VERIFY_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VERIFY_ERROR_LITEBOX_COUNT: i32 = 6;
 /// `HEKI_VERIFY_ERR_COUNT` (`errors.h`)
@@ -93,7 +93,7 @@ pub const MEM_ATTR_IMMUTABLE: u64 = 8;
 /// `MEM_ATTR_VALID_MASK` (`heki.h`)
 pub const MEM_ATTR_VALID_MASK: u64 = 15;
 /// `HEKI_KDATA_TYPE_COUNT` (`heki.h`)
-pub const HEKI_KDATA_TYPE_COUNT: i32 = 7;
+pub const HEKI_KDATA_TYPE_COUNT: i32 = 8;
 /// `HEKI_KDATA_SYSTEM_CERTS` (`heki.h`)
 pub const HEKI_KDATA_SYSTEM_CERTS: u64 = 0;
 /// `HEKI_KDATA_REVOCATION_CERTS` (`heki.h`)
@@ -108,6 +108,14 @@ pub const HEKI_KDATA_KERNEL_DATA: u64 = 4;
 pub const HEKI_KDATA_PATCH_INFO: u64 = 5;
 /// `HEKI_KDATA_KEXEC_TRAMPOLINE` (`heki.h`)
 pub const HEKI_KDATA_KEXEC_TRAMPOLINE: u64 = 6;
+/// `HEKI_KDATA_MODE` (`heki.h`)
+pub const HEKI_KDATA_MODE: u64 = 7;
+/// `HEKI_MODE_ENFORCE` (`heki.h`)
+pub const HEKI_MODE_ENFORCE: i32 = 0;
+/// `HEKI_MODE_PERMISSIVE` (`heki.h`)
+pub const HEKI_MODE_PERMISSIVE: i32 = 1;
+/// `HEKI_MODE_SIZE` (`heki.h`)
+pub const HEKI_MODE_SIZE: i32 = 8;
 /// `HEKI_MOD_MEM_TYPE_COUNT` (`heki.h`)
 pub const HEKI_MOD_MEM_TYPE_COUNT: i32 = 10;
 /// `HEKI_MOD_MEM_TEXT` (`heki.h`)

@@ -541,11 +541,13 @@ pub enum VsmError {
     KallsymsUnsorted = 264,
     /// `REWRITE_TARGET_NOT_FUNCTION` (errno 22): static call, paravirt or direct-call target is not a function entry any authenticated symbol source names
     RewriteTargetNotFunction = 265,
+    /// `MODE_INVALID` (errno 22): LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE
+    ModeInvalid = 266,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 265] = [
+    pub const ALL: [Self; 266] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -811,6 +813,7 @@ impl VsmError {
         Self::KallsymsNamesInvalid,
         Self::KallsymsUnsorted,
         Self::RewriteTargetNotFunction,
+        Self::ModeInvalid,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1081,6 +1084,7 @@ impl VsmError {
             263 => Some(Self::KallsymsNamesInvalid),
             264 => Some(Self::KallsymsUnsorted),
             265 => Some(Self::RewriteTargetNotFunction),
+            266 => Some(Self::ModeInvalid),
             _ => None,
         }
     }
@@ -1358,6 +1362,7 @@ impl VsmError {
             Self::KallsymsNamesInvalid => "KALLSYMS_NAMES_INVALID",
             Self::KallsymsUnsorted => "KALLSYMS_UNSORTED",
             Self::RewriteTargetNotFunction => "REWRITE_TARGET_NOT_FUNCTION",
+            Self::ModeInvalid => "MODE_INVALID",
         }
     }
 
@@ -1629,6 +1634,7 @@ impl VsmError {
             Self::KallsymsNamesInvalid => crate::raw::HEKI_EINVAL,
             Self::KallsymsUnsorted => crate::raw::HEKI_EINVAL,
             Self::RewriteTargetNotFunction => crate::raw::HEKI_EINVAL,
+            Self::ModeInvalid => crate::raw::HEKI_EINVAL,
         }
     }
 
@@ -1900,6 +1906,7 @@ impl VsmError {
             Self::KallsymsNamesInvalid => "kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names",
             Self::KallsymsUnsorted => "kallsyms addresses not in increasing order",
             Self::RewriteTargetNotFunction => "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names",
+            Self::ModeInvalid => "LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE",
         }
     }
 }
@@ -2051,6 +2058,8 @@ pub enum HekiKdataType {
     PatchInfo = 5,
     /// `HEKI_KDATA_KEXEC_TRAMPOLINE`
     KexecTrampoline = 6,
+    /// `HEKI_KDATA_MODE`
+    Mode = 7,
     /// Not a list entry: a value outside HEKI_KDATA_TYPE_LIST.
     #[default]
     Unknown = 0xffffffffffffffff,
@@ -2058,7 +2067,7 @@ pub enum HekiKdataType {
 
 impl HekiKdataType {
     /// Every entry of `HEKI_KDATA_TYPE_LIST`, in list order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::SystemCerts,
         Self::RevocationCerts,
         Self::BlocklistHashes,
@@ -2066,6 +2075,7 @@ impl HekiKdataType {
         Self::KernelData,
         Self::PatchInfo,
         Self::KexecTrampoline,
+        Self::Mode,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -2078,6 +2088,7 @@ impl HekiKdataType {
             4 => Some(Self::KernelData),
             5 => Some(Self::PatchInfo),
             6 => Some(Self::KexecTrampoline),
+            7 => Some(Self::Mode),
             _ => None,
         }
     }
@@ -2097,6 +2108,7 @@ impl HekiKdataType {
             Self::KernelData => "HEKI_KDATA_KERNEL_DATA",
             Self::PatchInfo => "HEKI_KDATA_PATCH_INFO",
             Self::KexecTrampoline => "HEKI_KDATA_KEXEC_TRAMPOLINE",
+            Self::Mode => "HEKI_KDATA_MODE",
             Self::Unknown => "UNKNOWN",
         }
     }

@@ -57,6 +57,10 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_KDATA_KERNEL_DATA", raw::HEKI_KDATA_KERNEL_DATA);
     c.int("HEKI_KDATA_PATCH_INFO", raw::HEKI_KDATA_PATCH_INFO);
     c.int("HEKI_KDATA_KEXEC_TRAMPOLINE", raw::HEKI_KDATA_KEXEC_TRAMPOLINE);
+    c.int("HEKI_KDATA_MODE", raw::HEKI_KDATA_MODE);
+    c.int("HEKI_MODE_ENFORCE", raw::HEKI_MODE_ENFORCE);
+    c.int("HEKI_MODE_PERMISSIVE", raw::HEKI_MODE_PERMISSIVE);
+    c.int("HEKI_MODE_SIZE", raw::HEKI_MODE_SIZE);
     c.int("HEKI_MOD_MEM_TYPE_COUNT", raw::HEKI_MOD_MEM_TYPE_COUNT);
     c.int("HEKI_MOD_MEM_TEXT", raw::HEKI_MOD_MEM_TEXT);
     c.int("HEKI_MOD_MEM_DATA", raw::HEKI_MOD_MEM_DATA);
@@ -4567,6 +4571,19 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION)",
         Some(VsmError::RewriteTargetNotFunction.message()),
     );
+    c.val("HEKI_VSM_ERR_MODE_INVALID", VsmError::ModeInvalid as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODE_INVALID)",
+        VsmError::ModeInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_MODE_INVALID)",
+        Some(VsmError::ModeInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_MODE_INVALID)",
+        Some(VsmError::ModeInvalid.message()),
+    );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
@@ -4707,6 +4724,12 @@ pub fn lists(c: &mut Checks) {
     c.str(
         "heki_kdata_type_name(HEKI_KDATA_KEXEC_TRAMPOLINE)",
         Some(HekiKdataType::KexecTrampoline.name()),
+    );
+    c.val("HEKI_KDATA_MODE_VALUE", HekiKdataType::Mode as u64);
+    c.val("HEKI_KDATA_MODE", HekiKdataType::Mode as u64);
+    c.str(
+        "heki_kdata_type_name(HEKI_KDATA_MODE)",
+        Some(HekiKdataType::Mode.name()),
     );
     c.val("HEKI_MOD_MEM_TEXT_VALUE", ModMemType::Text as u64);
     c.val("HEKI_MOD_MEM_TEXT", ModMemType::Text as u64);
