@@ -4,8 +4,10 @@
  *
  * keyring: a singly linked list of certificates in load order. Each entry
  * holds a copy of the DER certificate, where its issuer Name and serial
- * number are (found with the library's DER reader) and a copy of the RSA
- * public key br_x509_decoder extracted (no key for EC or other types).
+ * number are (found with the library's DER reader) and a copy of the
+ * public key br_x509_decoder extracted: an RSA key, or an EC key on NIST
+ * P-256 or P-384 given as an uncompressed point (any other key, curve or
+ * point form is no key, as for the OpenSSL provider).
  *
  * verify_pkcs7 is heki_pkcs7_verify() on this provider's primitives: the
  * same checks, order and codes as the OpenSSL provider. Differences on
@@ -18,6 +20,7 @@
  */
 #include <heki/abi.h>
 
+#include <bearssl/bearssl_ec.h>
 #include <bearssl/bearssl_hash.h>
 #include <bearssl/bearssl_rsa.h>
 #include <bearssl/bearssl_x509.h>
@@ -39,7 +42,9 @@ struct heki_br_cert {
 	__u32 serial_off;
 	__u32 serial_len;
 	__u32 rsa;		/* 1 if @pk is an RSA key */
+	__u32 ec_size;		/* 32 or 48 if @ek is a P-256/P-384 key, else 0 */
 	br_rsa_public_key pk;	/* n and e point into this allocation */
+	br_ec_public_key ek;	/* q points into this allocation */
 };
 
 struct heki_br_keyring {
@@ -126,6 +131,26 @@ static int heki_br_cert_layout(const __u8 *der, __u32 len,
 	return 0;
 }
 
+/*
+ * The coordinate size of an EC key the provider verifies with: NIST P-256
+ * or P-384 (the curves Linux module signing uses), uncompressed point
+ * (0x04 || X || Y); 0 for anything else.
+ */
+static __u32 heki_br_ec_size(const br_ec_public_key *k)
+{
+	__u32 size;
+
+	if (k->curve == BR_EC_secp256r1)
+		size = 32;
+	else if (k->curve == BR_EC_secp384r1)
+		size = 48;
+	else
+		return 0;
+	if (k->qlen != 1 + 2 * (size_t)size || k->q[0] != 0x04)
+		return 0;
+	return size;
+}
+
 static const unsigned char *heki_br_strip(const unsigned char *p, size_t *len)
 {
 	while (*len > 1 && !p[0]) {
@@ -143,8 +168,9 @@ static int heki_br_keyring_add_cert(void *ctx, void *kr, const __u8 *der,
 	struct heki_br_cert layout, *c;
 	br_x509_decoder_context *dc;
 	const br_x509_pkey *pk;
-	const unsigned char *n = NULL, *e = NULL;
-	size_t nlen = 0, elen = 0;
+	const unsigned char *n = NULL, *e = NULL, *q = NULL;
+	size_t nlen = 0, elen = 0, qlen = 0;
+	__u32 ec_size = 0;
 	__u64 size;
 	int ret;
 
@@ -170,9 +196,15 @@ static int heki_br_keyring_add_cert(void *ctx, void *kr, const __u8 *der,
 		elen = pk->key.rsa.elen;
 		n = heki_br_strip(pk->key.rsa.n, &nlen);
 		e = heki_br_strip(pk->key.rsa.e, &elen);
+	} else if (pk && pk->key_type == BR_KEYTYPE_EC) {
+		ec_size = heki_br_ec_size(&pk->key.ec);
+		if (ec_size) {
+			q = pk->key.ec.q;
+			qlen = pk->key.ec.qlen;
+		}
 	}
-	/* len <= 64 KiB and n, e fit in BR_X509_BUFSIZE_KEY: no overflow */
-	size = sizeof(*c) + len + nlen + elen;
+	/* len <= 64 KiB and n, e, q fit in BR_X509_BUFSIZE_KEY: no overflow */
+	size = sizeof(*c) + len + nlen + elen + qlen;
 	c = b->alloc(b->actx, size);
 	if (!c) {
 		ret = -HEKI_VSM_ERR_NO_MEMORY;
@@ -193,6 +225,15 @@ static int heki_br_keyring_add_cert(void *ctx, void *kr, const __u8 *der,
 		c->pk.e = kn + nlen;
 		c->pk.elen = elen;
 		c->rsa = 1;
+	}
+	if (q) {
+		unsigned char *kq = (unsigned char *)(c + 1) + len;
+
+		memcpy(kq, q, qlen);
+		c->ek.curve = pk->key.ec.curve;
+		c->ek.q = kq;
+		c->ek.qlen = qlen;
+		c->ec_size = ec_size;
 	}
 	if (k->tail)
 		k->tail->next = c;
@@ -247,13 +288,13 @@ static int heki_br_find_cert(void *ctx, void *kr, const __u8 *issuer,
 	struct heki_br_keyring *k = kr;
 	struct heki_br_cert *c;
 	__u32 i = 0;
-	int have_rsa = 0;
+	int have_key = 0;
 
 	(void)ctx;
 	if (!k || !pos || !cert || !issuer || !serial)
 		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
 	for (c = k->head; c; c = c->next, i++) {
-		have_rsa |= c->rsa;
+		have_key |= c->rsa || c->ec_size;
 		if (i < *pos || c->issuer_len != issuer_len ||
 		    c->serial_len != serial_len ||
 		    memcmp(c->der + c->issuer_off, issuer, issuer_len) ||
@@ -263,7 +304,7 @@ static int heki_br_find_cert(void *ctx, void *kr, const __u8 *issuer,
 		*cert = c;
 		return 0;
 	}
-	return have_rsa ? -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND :
+	return have_key ? -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND :
 			  -HEKI_VSM_ERR_SIG_NO_KEY;
 }
 
@@ -302,6 +343,31 @@ static int heki_br_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
 	return 0;
 }
 
+static int heki_br_ecdsa_verify(void *ctx, void *cert, __u32 alg,
+				const __u8 *digest, __u32 dlen,
+				const __u8 *sig, __u32 siglen)
+{
+	const struct heki_br_cert *c = cert;
+	__u8 raw[2 * HEKI_ECDSA_MAX_SIZE];
+	int ret;
+
+	(void)ctx;
+	if (!heki_vtl1_hash_size(alg))
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (!c || !digest || dlen != heki_vtl1_hash_size(alg) || (!sig && siglen))
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	if (!c->ec_size)
+		return -HEKI_VSM_ERR_SIG_NO_KEY;
+	ret = heki_der_ecdsa_sig(sig, siglen, c->ec_size, raw);
+	if (ret)
+		return ret;
+	/* r, s < n and the curve equation of q are checked here */
+	if (!br_ecdsa_i31_vrfy_raw(&br_ec_prime_i31, digest, dlen, &c->ek,
+				   raw, 2 * (size_t)c->ec_size))
+		return -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+	return 0;
+}
+
 static int heki_br_verify_pkcs7(void *ctx, void *kr, const __u8 *data,
 				__u64 len, const __u8 *p7, __u64 p7len)
 {
@@ -323,4 +389,5 @@ void heki_vtl1_crypto_bearssl_init(struct heki_vtl1_crypto *c,
 	c->digest = heki_br_digest;
 	c->find_cert = heki_br_find_cert;
 	c->rsa_pkcs1_verify = heki_br_rsa_pkcs1_verify;
+	c->ecdsa_verify = heki_br_ecdsa_verify;
 }

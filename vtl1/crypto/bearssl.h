@@ -2,7 +2,9 @@
 /*
  * Freestanding crypto provider for the VTL1 library on BearSSL (Debian's
  * libbearssl-dev, linked statically): SHA-2 digests, RSA PKCS#1 v1.5
- * verification (br_rsa_i31_pkcs1_vrfy), the X.509 public key from
+ * verification (br_rsa_i31_pkcs1_vrfy), ECDSA on NIST P-256 and P-384
+ * (br_ecdsa_i31_vrfy_raw on br_ec_prime_i31, the signature's DER parsed
+ * strictly by heki_der_ecdsa_sig()), the X.509 public key from
  * br_x509_decoder, and verify_pkcs7 built from the library's own PKCS#7
  * parser (vtl1/src/pkcs7.c) on those primitives. No libc: it needs only
  * memcpy/memset/memmove/memcmp, BearSSL and the memory callbacks below.

@@ -18,30 +18,36 @@
  *  6. no signed or unsigned attributes (sign-file uses -noattr), else
  *     SIG_UNSUPPORTED;
  *  7. digest SHA-256/384/512 and signature rsaEncryption (or
- *     shaNNNWithRSAEncryption naming the same hash), else SIG_UNSUPPORTED;
+ *     shaNNNWithRSAEncryption naming the same hash) or
+ *     ecdsa-with-SHANNN naming the same hash, else SIG_UNSUPPORTED;
  *  8. both algorithms without parameters (or NULL), and the SignedData
  *     digestAlgorithms set is exactly the signer's digest, else
  *     SIG_INVALID;
  *  9. a keyring certificate whose issuer (byte-exact DER) and serial are
- *     the signer's verifies the RSA PKCS#1 v1.5 signature over the digest
- *     of @data, else SIG_KEY_REJECTED (EKEYREJECTED), or SIG_NO_KEY
- *     (ENOKEY) if the keyring holds no RSA key at all.
+ *     the signer's verifies the RSA PKCS#1 v1.5 signature (or the ECDSA
+ *     signature with its P-256/P-384 key; a malformed ECDSA-Sig-Value is
+ *     SIG_PARSE_FAILED) over the digest of @data, else SIG_KEY_REJECTED
+ *     (EKEYREJECTED), or SIG_NO_KEY (ENOKEY) if the keyring holds no
+ *     usable key (RSA, or EC on P-256/P-384 as an uncompressed point).
  * Every byte of the signature is therefore either checked or covered by
- * the RSA verification: a flipped byte anywhere fails. LiteBox instead
+ * the signature verification: a flipped byte anywhere fails. LiteBox instead
  * tries every certificate and ignores the issuer, serial, versions and the
  * digestAlgorithms set; for sign-file output both give the same result.
  * No certificate chain, validity period or key usage is checked: the
  * keyring's certificates are the trust anchors (like the kernel's
  * verify_pkcs7_signature() for module signatures).
  *
- * The primitives (digest, find_cert, rsa_pkcs1_verify) are EVP digests,
- * a walk of the certificate stack comparing the issuer's DER and the
- * serial's content octets, and EVP_PKEY_verify with PKCS#1 v1.5 padding.
+ * The primitives (digest, find_cert, rsa_pkcs1_verify, ecdsa_verify) are
+ * EVP digests, a walk of the certificate stack comparing the issuer's DER
+ * and the serial's content octets, and EVP_PKEY_verify with PKCS#1 v1.5
+ * padding or on the DER ECDSA-Sig-Value (checked to re-encode to itself
+ * with non-negative r and s first, as the BearSSL provider's parser).
  */
 #include <limits.h>
 #include <stdlib.h>
 
 #include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -126,44 +132,122 @@ static const EVP_MD *heki_ossl_digest(const X509_ALGOR *alg)
 	}
 }
 
-/* rsaEncryption, or an RSA-with-hash OID that names the same hash. */
-static int heki_ossl_sigalg_ok(const X509_ALGOR *alg, const EVP_MD *md)
+/*
+ * The signature algorithm a SignerInfo names, if it is rsaEncryption or
+ * an RSA-with-hash or ECDSA-with-hash OID naming the same hash as @md:
+ * EVP_PKEY_RSA or EVP_PKEY_EC; 0 otherwise.
+ */
+static int heki_ossl_sigalg(const X509_ALGOR *alg, const EVP_MD *md)
 {
 	const ASN1_OBJECT *obj;
+	int hash = EVP_MD_get_type(md);
 
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	switch (OBJ_obj2nid(obj)) {
 	case NID_rsaEncryption:
-		return 1;
+		return EVP_PKEY_RSA;
 	case NID_sha256WithRSAEncryption:
-		return EVP_MD_get_type(md) == NID_sha256;
+		return hash == NID_sha256 ? EVP_PKEY_RSA : 0;
 	case NID_sha384WithRSAEncryption:
-		return EVP_MD_get_type(md) == NID_sha384;
+		return hash == NID_sha384 ? EVP_PKEY_RSA : 0;
 	case NID_sha512WithRSAEncryption:
-		return EVP_MD_get_type(md) == NID_sha512;
+		return hash == NID_sha512 ? EVP_PKEY_RSA : 0;
+	case NID_ecdsa_with_SHA256:
+		return hash == NID_sha256 ? EVP_PKEY_EC : 0;
+	case NID_ecdsa_with_SHA384:
+		return hash == NID_sha384 ? EVP_PKEY_EC : 0;
+	case NID_ecdsa_with_SHA512:
+		return hash == NID_sha512 ? EVP_PKEY_EC : 0;
 	default:
 		return 0;
 	}
 }
 
-/* 1 if @x's RSA key verifies @sig over @dig, 0 if not, -1 if not RSA. */
-static int heki_ossl_try_cert(X509 *x, const EVP_MD *md,
+/*
+ * The key type of @x the providers verify with: EVP_PKEY_RSA, EVP_PKEY_EC
+ * for NIST P-256 or P-384 as an uncompressed point (what BearSSL takes),
+ * 0 for anything else (no key, another type or curve, undecodable).
+ */
+static int heki_ossl_key_type(X509 *x)
+{
+	EVP_PKEY *pkey = X509_get0_pubkey(x);
+	ASN1_BIT_STRING *bits;
+	char group[32];
+	int size;
+
+	if (!pkey)
+		return 0;
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+		return EVP_PKEY_RSA;
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
+	    EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) != 1)
+		return 0;
+	if (!strcmp(group, SN_X9_62_prime256v1))
+		size = 32;
+	else if (!strcmp(group, SN_secp384r1))
+		size = 48;
+	else
+		return 0;
+	bits = X509_get0_pubkey_bitstr(x);
+	if (!bits || ASN1_STRING_length(bits) != 1 + 2 * size ||
+	    ASN1_STRING_get0_data(bits)[0] != 0x04)
+		return 0;
+	return EVP_PKEY_EC;
+}
+
+/* @sig is one DER ECDSA-Sig-Value, r and s non-negative: 0 or PARSE_FAILED */
+static int heki_ossl_ecdsa_der(const unsigned char *sig, size_t slen)
+{
+	const unsigned char *p = sig;
+	const BIGNUM *r, *s;
+	unsigned char *enc = NULL;
+	ECDSA_SIG *es;
+	int n, ok = 0;
+
+	if (!sig || !slen || slen > LONG_MAX)
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	es = d2i_ECDSA_SIG(NULL, &p, (long)slen);
+	if (es && p == sig + slen) {
+		ECDSA_SIG_get0(es, &r, &s);
+		n = i2d_ECDSA_SIG(es, &enc);
+		ok = n > 0 && (size_t)n == slen && !memcmp(enc, sig, slen) &&
+		     !BN_is_negative(r) && !BN_is_negative(s);
+	}
+	OPENSSL_free(enc);
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	return ok ? 0 : -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+}
+
+/*
+ * @x's key of type @type verifies @sig over @dig: 0, SIG_KEY_REJECTED,
+ * SIG_NO_KEY if @x has no usable key of that type, or SIG_PARSE_FAILED
+ * for a malformed ECDSA-Sig-Value.
+ */
+static int heki_ossl_try_cert(X509 *x, int type, const EVP_MD *md,
 			      const unsigned char *dig, unsigned int dlen,
 			      const unsigned char *sig, size_t slen)
 {
 	EVP_PKEY *pkey = X509_get0_pubkey(x);
 	EVP_PKEY_CTX *pc;
-	int ok = 0;
+	int ok = 0, ret;
 
-	if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA)
-		return -1;
+	if (!pkey || heki_ossl_key_type(x) != type)
+		return -HEKI_VSM_ERR_SIG_NO_KEY;
+	if (type == EVP_PKEY_EC) {
+		ret = heki_ossl_ecdsa_der(sig, slen);
+		if (ret)
+			return ret;
+	}
 	pc = EVP_PKEY_CTX_new(pkey, NULL);
 	if (pc && EVP_PKEY_verify_init(pc) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) == 1 &&
+	    (type != EVP_PKEY_RSA ||
+	     EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) == 1) &&
 	    EVP_PKEY_CTX_set_signature_md(pc, md) == 1)
 		ok = EVP_PKEY_verify(pc, sig, slen, dig, dlen) == 1;
 	EVP_PKEY_CTX_free(pc);
-	return ok;
+	ERR_clear_error();
+	return ok ? 0 : -HEKI_VSM_ERR_SIG_KEY_REJECTED;
 }
 
 /* An AlgorithmIdentifier's parameters: absent or NULL. */
@@ -205,7 +289,7 @@ static int heki_ossl_check_signer(struct heki_ossl_keyring *k, PKCS7_SIGNED *sd,
 	unsigned char dig[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	const EVP_MD *md;
-	int i, n, have_rsa = 0;
+	int i, n, type, have_key = 0;
 
 	if (ASN1_INTEGER_get(si->version) != 1 || !si->issuer_and_serial ||
 	    !si->enc_digest || ASN1_STRING_length(si->enc_digest) <= 0)
@@ -214,7 +298,8 @@ static int heki_ossl_check_signer(struct heki_ossl_keyring *k, PKCS7_SIGNED *sd,
 	    sk_X509_ATTRIBUTE_num(si->unauth_attr) > 0)
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	md = heki_ossl_digest(si->digest_alg);
-	if (!md || !heki_ossl_sigalg_ok(si->digest_enc_alg, md))
+	type = md ? heki_ossl_sigalg(si->digest_enc_alg, md) : 0;
+	if (!type)
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	if (!heki_ossl_params_null(si->digest_alg) ||
 	    !heki_ossl_params_null(si->digest_enc_alg) ||
@@ -228,23 +313,23 @@ static int heki_ossl_check_signer(struct heki_ossl_keyring *k, PKCS7_SIGNED *sd,
 	n = sk_X509_num(k->certs);
 	for (i = 0; i < n; i++) {
 		X509 *x = sk_X509_value(k->certs, i);
-		EVP_PKEY *pkey = X509_get0_pubkey(x);	/* NULL if undecodable */
 		int r;
 
-		if (pkey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
-			have_rsa = 1;
+		if (heki_ossl_key_type(x))
+			have_key = 1;
 		if (!heki_ossl_name_eq(X509_get_issuer_name(x),
 				       si->issuer_and_serial->issuer) ||
 		    ASN1_INTEGER_cmp(X509_get0_serialNumber(x),
 				     si->issuer_and_serial->serial))
 			continue;
-		r = heki_ossl_try_cert(x, md, dig, dlen,
+		r = heki_ossl_try_cert(x, type, md, dig, dlen,
 				       ASN1_STRING_get0_data(si->enc_digest),
 				       (size_t)ASN1_STRING_length(si->enc_digest));
-		if (r > 0)
-			return 0;
+		if (r != -HEKI_VSM_ERR_SIG_KEY_REJECTED &&
+		    r != -HEKI_VSM_ERR_SIG_NO_KEY)
+			return r;
 	}
-	return have_rsa ? -HEKI_VSM_ERR_SIG_KEY_REJECTED :
+	return have_key ? -HEKI_VSM_ERR_SIG_KEY_REJECTED :
 			  -HEKI_VSM_ERR_SIG_NO_KEY;
 }
 
@@ -364,7 +449,7 @@ static int heki_ossl_find_cert(void *ctx, void *kr, const __u8 *issuer,
 {
 	struct heki_ossl_keyring *k = kr;
 	const unsigned char *da;
-	int i, n, have_rsa = 0;
+	int i, n, have_key = 0;
 	size_t la;
 
 	(void)ctx;
@@ -382,35 +467,44 @@ static int heki_ossl_find_cert(void *ctx, void *kr, const __u8 *issuer,
 		*cert = x;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		EVP_PKEY *pkey = X509_get0_pubkey(sk_X509_value(k->certs, i));
-
-		if (pkey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
-			have_rsa = 1;
-	}
+	for (i = 0; i < n && !have_key; i++)
+		have_key = !!heki_ossl_key_type(sk_X509_value(k->certs, i));
 	ERR_clear_error();
-	return have_rsa ? -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND :
+	return have_key ? -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND :
 			  -HEKI_VSM_ERR_SIG_NO_KEY;
+}
+
+/* rsa_pkcs1_verify (@type EVP_PKEY_RSA) and ecdsa_verify (EVP_PKEY_EC) */
+static int heki_ossl_verify_prim(void *cert, int type, __u32 alg,
+				 const __u8 *digest, __u32 dlen,
+				 const __u8 *sig, __u32 siglen)
+{
+	const EVP_MD *md = heki_ossl_md(alg);
+
+	if (!md)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (!cert || !digest || dlen != heki_vtl1_hash_size(alg) ||
+	    (!sig && siglen))
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	return heki_ossl_try_cert(cert, type, md, digest, dlen, sig, siglen);
 }
 
 static int heki_ossl_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
 				      const __u8 *digest, __u32 dlen,
 				      const __u8 *sig, __u32 siglen)
 {
-	const EVP_MD *md = heki_ossl_md(alg);
-	int r;
-
 	(void)ctx;
-	if (!md)
-		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
-	if (!cert || !digest || dlen != heki_vtl1_hash_size(alg) ||
-	    (!sig && siglen))
-		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
-	r = heki_ossl_try_cert(cert, md, digest, dlen, sig, siglen);
-	ERR_clear_error();
-	if (r < 0)
-		return -HEKI_VSM_ERR_SIG_NO_KEY;
-	return r ? 0 : -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+	return heki_ossl_verify_prim(cert, EVP_PKEY_RSA, alg, digest, dlen,
+				     sig, siglen);
+}
+
+static int heki_ossl_ecdsa_verify(void *ctx, void *cert, __u32 alg,
+				  const __u8 *digest, __u32 dlen,
+				  const __u8 *sig, __u32 siglen)
+{
+	(void)ctx;
+	return heki_ossl_verify_prim(cert, EVP_PKEY_EC, alg, digest, dlen,
+				     sig, siglen);
 }
 
 const struct heki_vtl1_crypto heki_vtl1_crypto_openssl = {
@@ -422,4 +516,5 @@ const struct heki_vtl1_crypto heki_vtl1_crypto_openssl = {
 	.digest = heki_ossl_digest_prim,
 	.find_cert = heki_ossl_find_cert,
 	.rsa_pkcs1_verify = heki_ossl_rsa_pkcs1_verify,
+	.ecdsa_verify = heki_ossl_ecdsa_verify,
 };

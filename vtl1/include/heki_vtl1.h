@@ -184,8 +184,9 @@ static inline __u32 heki_vtl1_hash_size(__u32 alg)
  *	it is set so that the next call continues after the match. On success
  *	*@cert is a handle owned by @kr (valid until @keyring_destroy) and 0
  *	is returned; when no further certificate matches, the result is
- *	-HEKI_VSM_ERR_SIG_NO_KEY if @kr holds no RSA key at all, otherwise
- *	-HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND
+ *	-HEKI_VSM_ERR_SIG_NO_KEY if @kr holds no usable key at all (an RSA
+ *	key, or an EC key on NIST P-256 or P-384 as an uncompressed point),
+ *	otherwise -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND
  * @rsa_pkcs1_verify: verify the RSA PKCS#1 v1.5 signature @sig (@siglen
  *	bytes) of the @alg digest @digest (@dlen bytes, the digest size of
  *	@alg) with the public key of @cert (a @find_cert handle). Returns 0
@@ -193,11 +194,25 @@ static inline __u32 heki_vtl1_hash_size(__u32 alg)
  *	-HEKI_VSM_ERR_SIG_NO_KEY if the certificate has no RSA key,
  *	-HEKI_VSM_ERR_SIG_UNSUPPORTED for another @alg,
  *	-HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT if @dlen is not @alg's size
+ * @ecdsa_verify: verify the ECDSA signature @sig (@siglen bytes, one DER
+ *	ECDSA-Sig-Value, SEQUENCE { r INTEGER, s INTEGER }) of the @alg
+ *	digest @digest (@dlen bytes, the digest size of @alg) with the
+ *	public key of @cert (a @find_cert handle), a NIST P-256 or P-384
+ *	key. Checks in order: -HEKI_VSM_ERR_SIG_UNSUPPORTED for another
+ *	@alg; -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT if @dlen is not @alg's size;
+ *	-HEKI_VSM_ERR_SIG_NO_KEY if the certificate has no such key;
+ *	-HEKI_VSM_ERR_SIG_PARSE_FAILED if @sig is not exactly one strict DER
+ *	ECDSA-Sig-Value (minimal non-negative INTEGERs, nothing after);
+ *	-HEKI_VSM_ERR_SIG_KEY_REJECTED when it does not verify (r or s zero
+ *	or not below the curve order included); 0 when it verifies.
+ *	Optional: a provider without it (NULL) refuses ECDSA-signed modules
+ *	as -HEKI_VSM_ERR_SIG_UNSUPPORTED.
  *
  * All buffers are VTL1 copies. Callbacks run under the instance lock.
- * @digest, @find_cert and @rsa_pkcs1_verify are the primitives parsers
- * built on the DER reader (Authenticode, the freestanding provider's
- * PKCS#7) use; every provider implements all of them.
+ * @digest, @find_cert, @rsa_pkcs1_verify and @ecdsa_verify are the
+ * primitives parsers built on the DER reader (Authenticode, the
+ * freestanding provider's PKCS#7) use; every provider implements the
+ * first three, and both of the library's providers all four.
  */
 struct heki_vtl1_crypto {
 	void *ctx;
@@ -215,6 +230,9 @@ struct heki_vtl1_crypto {
 	int (*rsa_pkcs1_verify)(void *ctx, void *cert, __u32 alg,
 				const __u8 *digest, __u32 dlen,
 				const __u8 *sig, __u32 siglen);
+	int (*ecdsa_verify)(void *ctx, void *cert, __u32 alg,
+			    const __u8 *digest, __u32 dlen,
+			    const __u8 *sig, __u32 siglen);
 };
 
 /**

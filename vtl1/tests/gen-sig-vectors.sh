@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
 # gen-sig-vectors.sh DIR - make the signature test vectors of the parser
-# and crypto suites in DIR: RSA-2048 (two), RSA-4096 and P-256 keys with
-# self-signed certificates (PEM and DER), detached CMS signatures of
+# and crypto suites in DIR: RSA-2048 (two), RSA-4096, P-256 and P-384 keys
+# with self-signed certificates (PEM and DER), detached CMS signatures of
 # data.bin made the way the kernel's sign-file signs (openssl cms -binary
-# -nocerts -noattr), and the variants the tests refuse (SHA-1, RSA-PSS, EC,
+# -nocerts -noattr), and the variants the tests refuse (SHA-1, RSA-PSS,
 # signed attributes, embedded content, key identifier, two signers, a
-# second certificate for the same key, plain CMS data). Fresh keys on every
-# run, valid for two days.
+# second certificate for the same key, plain CMS data; for ECDSA,
+# certificates with the signer's name and serial on another curve:
+# P-384/P-256 swapped, secp256k1, P-521, a compressed P-256 point). Fresh
+# keys on every run, valid for two days.
 set -euo pipefail
 
 d=${1:?usage: gen-sig-vectors.sh DIR}
@@ -29,6 +31,32 @@ $o req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-days 2 -subj "/CN=heki test ec" \
 	-keyout "$d/kec.pem" -out "$d/cec.pem"
 $o x509 -in "$d/cec.pem" -outform DER -out "$d/cec.der"
+$o req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes \
+	-days 2 -subj "/CN=heki test ec384" \
+	-keyout "$d/kec384.pem" -out "$d/cec384.pem"
+$o x509 -in "$d/cec384.pem" -outform DER -out "$d/cec384.der"
+# Certificates naming the signer of cec/cec384 (same subject, self-issued,
+# same serial) with a key on another curve or in another point form.
+# name signer-cert curve-or-keyfile
+samename() {
+	local name=$1 of=$2 curve=$3 serial subj key=$d/k$1.pem
+	serial=0x$($o x509 -in "$d/$of.pem" -noout -serial | cut -d= -f2)
+	subj=$($o x509 -in "$d/$of.pem" -noout -subject -nameopt compat |
+		sed 's/^subject=//')
+	if [ "$curve" = compressed ]; then
+		$o ec -in "$d/kec.pem" -conv_form compressed -out "$key" 2>/dev/null
+	else
+		$o genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:$curve" \
+			-out "$key"
+	fi
+	$o req -new -x509 -key "$key" -days 2 -set_serial "$serial" \
+		-subj "$subj" -outform DER -out "$d/c$name.der"
+}
+samename ec_p384 cec P-384
+samename ec384_p256 cec384 P-256
+samename ec_k256 cec secp256k1
+samename ec_p521 cec P-521
+samename ec_comp cec compressed
 
 # name key digest [extra cms options]
 sign() {
@@ -45,6 +73,12 @@ sign s1.p7 1 sha1 -noattr
 sign sk2.p7 2 sha256 -noattr
 sign s4096.p7 4096 sha256 -noattr
 sign sec.p7 ec sha256 -noattr
+sign sec_384.p7 ec sha384 -noattr
+sign sec_512.p7 ec sha512 -noattr
+sign sec384.p7 ec384 sha384 -noattr
+sign sec384_256.p7 ec384 sha256 -noattr
+sign sec384_512.p7 ec384 sha512 -noattr
+sign sec1.p7 ec sha1 -noattr
 sign spss.p7 1 sha256 -noattr -keyopt rsa_padding_mode:pss
 sign sattr.p7 1 sha256
 sign sembed.p7 1 sha256 -noattr -nodetach

@@ -259,3 +259,49 @@ int heki_der_bit_string(const struct heki_der_elem *e, const __u8 **bits,
 	*len = e->len - 1;
 	return 0;
 }
+
+/* One INTEGER of an ECDSA-Sig-Value into @out (@size bytes, zero-padded) */
+static int heki_der_ecdsa_coord(struct heki_der *d, __u32 size, __u8 *out)
+{
+	struct heki_der_elem e;
+	const __u8 *mag;
+	__u32 n, i, nz = 0;
+
+	if (heki_der_expect(d, HEKI_DER_INTEGER, &e) ||
+	    heki_der_integer(&e, &mag, &n))
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	for (i = 0; i < n; i++)
+		nz |= mag[i];
+	if (!nz || n > size)
+		return -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+	memset(out, 0, size - n);
+	memcpy(out + size - n, mag, n);
+	return 0;
+}
+
+int heki_der_ecdsa_sig(const __u8 *sig, __u32 len, __u32 size, __u8 *raw)
+{
+	struct heki_der top, in;
+	int ret;
+
+	if (!size || size > HEKI_ECDSA_MAX_SIZE || !raw)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	heki_der_init(&top, sig, len);
+	if (!sig || heki_der_enter_expect(&top, HEKI_DER_SEQUENCE, &in) ||
+	    !heki_der_empty(&top))
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	ret = heki_der_ecdsa_coord(&in, size, raw);
+	if (ret == -HEKI_VSM_ERR_SIG_PARSE_FAILED)
+		return ret;
+	/* s is parsed even when r is out of range: a parse error wins */
+	switch (heki_der_ecdsa_coord(&in, size, raw + size)) {
+	case -HEKI_VSM_ERR_SIG_PARSE_FAILED:
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	case -HEKI_VSM_ERR_SIG_KEY_REJECTED:
+		ret = -HEKI_VSM_ERR_SIG_KEY_REJECTED;
+		break;
+	}
+	if (!heki_der_empty(&in))
+		return -HEKI_VSM_ERR_SIG_PARSE_FAILED;
+	return ret;
+}

@@ -218,4 +218,27 @@ int heki_der_small_uint(const struct heki_der_elem *e, __u32 *out);
 int heki_der_bit_string(const struct heki_der_elem *e, const __u8 **bits,
 			__u32 *len);
 
+/* Largest ECDSA coordinate the library verifies (NIST P-384), in bytes */
+#define HEKI_ECDSA_MAX_SIZE	48
+
+/**
+ * heki_der_ecdsa_sig() - an ECDSA-Sig-Value as fixed-width r || s
+ * @sig: the DER signature, SEQUENCE { r INTEGER, s INTEGER }
+ * @len: length of @sig
+ * @size: the curve's coordinate size in bytes (32 or 48)
+ * @raw: receives r then s, each big-endian on @size bytes (2 * @size)
+ *
+ * Strict, as OpenSSL's ECDSA verification (which re-encodes the value and
+ * compares): one SEQUENCE and nothing after it, exactly two INTEGERs,
+ * each minimal and non-negative. The values are range-checked only as far
+ * as the encoding allows (non-zero, at most @size bytes); r, s < n is
+ * the verifier's check.
+ *
+ * Return: 0, -HEKI_VSM_ERR_SIG_PARSE_FAILED for an encoding that is not
+ * that, -HEKI_VSM_ERR_SIG_KEY_REJECTED for r or s zero or longer than
+ * @size, -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT for @size above
+ * HEKI_ECDSA_MAX_SIZE.
+ */
+int heki_der_ecdsa_sig(const __u8 *sig, __u32 len, __u32 size, __u8 *raw);
+
 #endif /* _HEKI_VTL1_DER_H */

@@ -30,6 +30,9 @@ static const __u8 oid_message_digest[9] = {
 /* 1.2.840.113549.1.1.1 (rsaEncryption); .11/.12/.13 shaNNNWithRSA */
 static const __u8 oid_rsa_prefix[8] = {
 	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01 };
+/* 1.2.840.10045.4.3.2/.3/.4 (ecdsa-with-SHA256/384/512) */
+static const __u8 oid_ecdsa_sha2_prefix[7] = {
+	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03 };
 /* 2.16.840.1.101.3.4.2.1/.2/.3 (SHA-256/384/512) */
 static const __u8 oid_sha2_prefix[8] = {
 	0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02 };
@@ -62,6 +65,13 @@ static int p7_alg(struct heki_der *d, struct heki_pkcs7_alg *a)
 	}
 	p7_set(&a->raw, seq.raw, seq.raw_len);
 	p7_set(&a->oid, oid.val, oid.len);
+	if (oid.len == sizeof(oid_ecdsa_sha2_prefix) + 1 &&
+	    !memcmp(oid.val, oid_ecdsa_sha2_prefix, oid.len - 1) &&
+	    oid.val[oid.len - 1] >= 2 && oid.val[oid.len - 1] <= 4) {
+		a->ecdsa = 1;
+		a->hash = HEKI_VTL1_HASH_SHA256 + (oid.val[oid.len - 1] - 2);
+		return 0;
+	}
 	if (oid.len != 9)
 		return 0;
 	last = oid.val[8];
@@ -421,8 +431,9 @@ static int p7_policy(const struct heki_pkcs7 *p)
 		return -HEKI_VSM_ERR_SIG_INVALID;
 	if (s->nr_signed_attrs || s->nr_unsigned_attrs)
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
-	if (s->digest_alg.rsa || !s->digest_alg.hash || !s->sig_alg.rsa ||
-	    (s->sig_alg.rsa == 2 && s->sig_alg.hash != s->digest_alg.hash))
+	if (s->digest_alg.rsa || s->digest_alg.ecdsa || !s->digest_alg.hash ||
+	    (!s->sig_alg.rsa && !s->sig_alg.ecdsa) ||
+	    (s->sig_alg.hash && s->sig_alg.hash != s->digest_alg.hash))
 		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	if (!s->digest_alg.params_ok || !s->sig_alg.params_ok ||
 	    p->nr_digest_algs != 1 ||
@@ -439,6 +450,8 @@ int heki_pkcs7_verify(const struct heki_vtl1_crypto *c, void *kr,
 	__u8 dig[HEKI_VTL1_HASH_MAX_SIZE];
 	const struct heki_pkcs7_signer *s;
 	struct heki_pkcs7 p;
+	int (*verify)(void *ctx, void *cert, __u32 alg, const __u8 *digest,
+		      __u32 dlen, const __u8 *sig, __u32 siglen);
 	__u32 pos = 0;
 	void *cert;
 	int ret, dlen;
@@ -457,6 +470,9 @@ int heki_pkcs7_verify(const struct heki_vtl1_crypto *c, void *kr,
 	if (ret)
 		return ret;
 	s = &p.signer;
+	verify = s->sig_alg.ecdsa ? c->ecdsa_verify : c->rsa_pkcs1_verify;
+	if (!verify)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	dlen = c->digest(c->ctx, s->digest_alg.hash, data, len, dig,
 			 sizeof(dig));
 	if (dlen < 0)
@@ -468,9 +484,8 @@ int heki_pkcs7_verify(const struct heki_vtl1_crypto *c, void *kr,
 			return -HEKI_VSM_ERR_SIG_KEY_REJECTED;
 		if (ret)
 			return ret;
-		ret = c->rsa_pkcs1_verify(c->ctx, cert, s->digest_alg.hash,
-					  dig, (__u32)dlen, s->sig.p,
-					  s->sig.len);
+		ret = verify(c->ctx, cert, s->digest_alg.hash, dig,
+			     (__u32)dlen, s->sig.p, s->sig.len);
 		if (!ret)
 			return 0;
 		if (ret != -HEKI_VSM_ERR_SIG_KEY_REJECTED &&

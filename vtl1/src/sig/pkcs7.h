@@ -46,9 +46,12 @@ struct heki_pkcs7_bytes {
  * struct heki_pkcs7_alg - an AlgorithmIdentifier
  * @raw: the whole SEQUENCE (header included)
  * @oid: the algorithm OID's content octets
- * @hash: enum heki_vtl1_hash the OID names (digest OIDs and
- *	shaNNNWithRSAEncryption), HEKI_VTL1_HASH_NONE otherwise
+ * @hash: enum heki_vtl1_hash the OID names (digest OIDs,
+ *	shaNNNWithRSAEncryption and ecdsa-with-SHANNN), HEKI_VTL1_HASH_NONE
+ *	otherwise
  * @rsa: 1 for rsaEncryption, 2 for shaNNNWithRSAEncryption, 0 otherwise
+ * @ecdsa: 1 for ecdsa-with-SHA256/384/512, 0 otherwise (the kernel's
+ *	pkcs7_sig_note_pkey_algo() names these "ecdsa", encoding "x962")
  * @params_ok: non-zero if the parameters are absent or NULL
  */
 struct heki_pkcs7_alg {
@@ -56,6 +59,7 @@ struct heki_pkcs7_alg {
 	struct heki_pkcs7_bytes oid;
 	__u32 hash;
 	__u32 rsa;
+	__u32 ecdsa;
 	__u32 params_ok;
 };
 
@@ -154,7 +158,8 @@ int heki_pkcs7_attrs_set(const struct heki_pkcs7_signer *s, __u8 *buf,
 
 /**
  * heki_pkcs7_verify() - module-signature PKCS#7 check on the primitives
- * @c: crypto provider (digest, find_cert, rsa_pkcs1_verify)
+ * @c: crypto provider (digest, find_cert, rsa_pkcs1_verify; ecdsa_verify
+ *	for ECDSA signers, which are SIG_UNSUPPORTED without it)
  * @kr: keyring of @c
  * @data: the signed bytes
  * @len: their length

@@ -31,5 +31,6 @@ void test_pkcs7_parse(void);
 void test_modsig(void);
 void test_openssl(void);
 void test_providers(void);
+void test_ecdsa(void);
 
 #endif /* _HEKI_SIG_TEST_HARNESS_H */

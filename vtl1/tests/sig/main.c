@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	test_pkcs7_parse();
 	test_openssl();
 	test_providers();
+	test_ecdsa();
 	check_result(t_alloc_live == 0, "bearssl: every allocation freed",
 		     "%ld live", t_alloc_live);
 	return check_done();

@@ -36,14 +36,15 @@ static const struct vec vecs[] = {
 	  -HEKI_VSM_ERR_SIG_UNSUPPORTED },
 	{ "RSA-PSS -> SIG_UNSUPPORTED", "spss.p7", { "c1.der" }, -1,
 	  -HEKI_VSM_ERR_SIG_UNSUPPORTED },
-	{ "ECDSA -> SIG_UNSUPPORTED", "sec.p7", { "cec.der" }, -1,
-	  -HEKI_VSM_ERR_SIG_UNSUPPORTED },
+	{ "ECDSA P-256 SHA-256 verifies", "sec.p7", { "cec.der" }, -1, 0 },
 	{ "signed attributes -> SIG_UNSUPPORTED", "sattr.p7", { "c1.der" }, -1,
 	  -HEKI_VSM_ERR_SIG_UNSUPPORTED },
 	{ "embedded content -> SIG_INVALID", "sembed.p7", { "c1.der" }, -1,
 	  -HEKI_VSM_ERR_SIG_INVALID },
-	{ "only an EC key in the ring -> SIG_NO_KEY", "s256.p7", { "cec.der" },
-	  -1, -HEKI_VSM_ERR_SIG_NO_KEY },
+	{ "RSA signer, only a P-256 key in the ring -> SIG_KEY_REJECTED",
+	  "s256.p7", { "cec.der" }, -1, -HEKI_VSM_ERR_SIG_KEY_REJECTED },
+	{ "only a P-521 key in the ring -> SIG_NO_KEY", "s256.p7",
+	  { "cec_p521.der" }, -1, -HEKI_VSM_ERR_SIG_NO_KEY },
 	{ "first byte flipped -> SIG_PARSE_FAILED", "s256.p7", { "c1.der" }, 0,
 	  -HEKI_VSM_ERR_SIG_PARSE_FAILED },
 	{ "a certificate, not CMS -> SIG_PARSE_FAILED", "c1.der", { "c1.der" },
@@ -257,11 +258,11 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 		     -HEKI_VSM_ERR_SIG_UNSUPPORTED);
 	c->keyring_destroy(c->ctx, kr);
 	{
-		const char *only_ec[2] = { "cec.der", NULL };
+		const char *only_ec[2] = { "cec_k256.der", NULL };
 
 		kr = ring(c, only_ec);
 		pos = 0;
-		check_err(NAME("find_cert in a ring without RSA keys -> SIG_NO_KEY"),
+		check_err(NAME("find_cert in a ring without RSA, P-256 or P-384 keys -> SIG_NO_KEY"),
 			     c->find_cert(c->ctx, kr, c1, 4, c1, 1, &pos, &cert),
 			     -HEKI_VSM_ERR_SIG_NO_KEY);
 		c->keyring_destroy(c->ctx, kr);
@@ -316,6 +317,8 @@ void test_providers(void)
 	test_differential("skeyid.p7", "c1.der");
 	test_differential("stwo.p7", "c1.der");
 	test_differential("sembed.p7", "c1.der");
+	test_differential("sec.p7", "cec.der");
+	test_differential("sec384.p7", "cec384.der");
 	test_primitives(t_ossl, "openssl");
 	test_primitives(&t_br, "bearssl");
 	test_module();
