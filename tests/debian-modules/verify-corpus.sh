@@ -8,6 +8,10 @@
 # copies of every 50th module must fail. Run from the repository root;
 # prints "# N skipped" and "N passed, N failed" last. SEED=<n> repeats a run's flip positions;
 # MODDIR=<dir> verifies the modules under another directory instead.
+# KERNEL=<id> takes the kernel image and its modules from scripts/kernel-env.sh
+# --offline <id> (the packages tests/kernels/suite.sh <id> build prepares:
+# trixie's and sid's modules are ECDSA P-384 signed); SAMPLE=<n> keeps every
+# n-th module.
 #
 # Usage: verify-corpus.sh [openssl|bearssl]
 #   openssl  the host provider (vtl1/crypto/openssl.c), the default
@@ -42,10 +46,18 @@ fail() {
 	ktap_bail "debian-modules ($provider): $*"
 }
 
-vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
-[ -n "$vmlinuz" ] || fail "no /boot/vmlinuz-*-amd64 (run scripts/setup.sh)"
-kver=${vmlinuz#/boot/vmlinuz-}
-moddir=${MODDIR:-/lib/modules/$kver/kernel}
+if [ -n "${KERNEL:-}" ]; then
+	env=$(scripts/kernel-env.sh --offline "$KERNEL" 2>"$out/env.log") ||
+		fail "scripts/kernel-env.sh --offline $KERNEL: $(tail -n 1 "$out/env.log")"
+	vmlinuz=$(sed -n 's/^VMLINUZ=//p' <<<"$env" | tr -d "'\"")
+	kver=$(sed -n 's/^KVER=//p' <<<"$env" | tr -d "'\"")
+	moddir=${MODDIR:-$(sed -n 's/^MODDIR=//p' <<<"$env" | tr -d "'\"")/kernel}
+else
+	vmlinuz=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$vmlinuz" ] || fail "no /boot/vmlinuz-*-amd64 (run scripts/setup.sh)"
+	kver=${vmlinuz#/boot/vmlinuz-}
+	moddir=${MODDIR:-/lib/modules/$kver/kernel}
+fi
 [ -d "$moddir" ] || fail "no $moddir"
 
 scripts/debian-kernel-cert.sh "$out/kernel-cert.der" "$vmlinuz" ||
@@ -61,7 +73,8 @@ $CC -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 
 # Plain .ko files as they are; .ko.xz / .ko.zst decompressed into $out/unz.
 mkdir -p "$out/unz"
-find "$moddir" -name '*.ko' | sort >"$out/list"
+sample() { awk -v n="${SAMPLE:-1}" 'NR % n == 0'; }
+find "$moddir" -name '*.ko' | sort | sample >"$out/list"
 while IFS= read -r f; do
 	d=$out/unz/${f#"$moddir"/}
 	mkdir -p "$(dirname "$d")"
@@ -70,7 +83,7 @@ while IFS= read -r f; do
 	*.zst) zstd -qdc "$f" >"${d%.zst}" ;;
 	esac
 	echo "${d%.*}"
-done < <(find "$moddir" -name '*.ko.xz' -o -name '*.ko.zst' | sort) >>"$out/list"
+done < <(find "$moddir" -name '*.ko.xz' -o -name '*.ko.zst' | sort | sample) >>"$out/list"
 [ -s "$out/list" ] || fail "no modules under $moddir"
 
 seed=${SEED:-$(date +%s)}
