@@ -27,7 +27,9 @@ val() { sed -n "s/^$1=//p" <<<"$env" | tr -d "'\""; }
 vmlinuz=$(val VMLINUZ)
 kver=$(val KVER)
 tree=$(val MODDIR)/kernel
-[ -r "$vmlinuz" ] && [ -d "$tree" ] || ktap_bail "kernel $id: $vmlinuz and $tree present"
+if [ ! -r "$vmlinuz" ] || [ ! -d "$tree" ]; then
+	ktap_bail "kernel $id: $vmlinuz and $tree present"
+fi
 
 # 1. That kernel's certificate, and what it is.
 scripts/debian-kernel-cert.sh "$d/cert.der" "$vmlinuz" 2>/dev/null ||
