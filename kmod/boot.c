@@ -17,7 +17,8 @@
  *
  * The certs= file is read and checked before the first VTL call, so a bad
  * file changes nothing in VTL1. The first failing step stops the sequence
- * and fails the module load.
+ * and fails the module load, unless VTL1 may protect kernel text by then
+ * (heki_boot_text_protected()): main.c then fails closed instead.
  * Each step's outcome is logged and shown in debugfs (heki/boot).
  */
 
@@ -77,6 +78,8 @@ static struct heki_boot_step heki_boot_steps[HEKI_BOOT_NSTEPS] = {
 	[HEKI_BOOT_END_OF_BOOT] = { .name = "end_of_boot" },
 };
 static bool heki_boot_vtl1_changed;
+/* ProtectMemory was sent and its R8 is no documented answer (-EPROTO). */
+static bool heki_boot_text_unknown;
 /* LockRegs ran on every online CPU / SignalEndOfBoot succeeded. */
 static bool heki_boot_regs_done;
 static bool heki_boot_eob_sent;
@@ -230,6 +233,12 @@ static int heki_boot_protect_kernel(void)
 	if (!ret)
 		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
 				      &c, 0);
+	/*
+	 * An undefined R8 (-EPROTO) comes back only from a call that was
+	 * sent: VTL1 may have applied it. Assume so (fail closed).
+	 */
+	if (ret == -EPROTO)
+		heki_boot_text_unknown = true;
 	scnprintf(s->detail, sizeof(s->detail),
 		  "text %lu KiB R|X, rodata %lu KiB R, own code %lu KiB, %llu ranges, %u pages",
 		  (etext - text) >> 10, (ero - ro) >> 10, self >> 10,
@@ -528,6 +537,7 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 		heki_boot_steps[id].detail[0] = '\0';
 	}
 	heki_boot_vtl1_changed = false;
+	heki_boot_text_unknown = false;
 	heki_boot_regs_done = false;
 	heki_boot_eob_sent = false;
 
@@ -586,10 +596,12 @@ bool heki_boot_changed_vtl1(void)
 }
 
 /**
- * heki_boot_text_protected() - whether ProtectMemory succeeded
+ * heki_boot_text_protected() - whether VTL1 may protect kernel text
  *
- * Return: true if the protect_kernel step succeeded in the last run. From
- * then on, with a real VTL1, any write to kernel text from VTL0 faults,
+ * Return: true if the protect_kernel step succeeded in the last run, or
+ * if VTL1 answered it with an R8 the ABI does not define (the call was
+ * sent, so VTL1's state is unknown and is assumed protected). From then
+ * on, with a real VTL1, any write to kernel text from VTL0 faults,
  * including the removal of heki_vtl0's own ftrace hook.
  */
 bool heki_boot_text_protected(void)
@@ -597,7 +609,18 @@ bool heki_boot_text_protected(void)
 	const struct heki_boot_step *s =
 		&heki_boot_steps[HEKI_BOOT_PROTECT_KERNEL];
 
-	return s->state && !strcmp(s->state, "ok");
+	return heki_boot_text_unknown || (s->state && !strcmp(s->state, "ok"));
+}
+
+/**
+ * heki_boot_text_state_unknown() - ProtectMemory got an undefined answer
+ *
+ * Return: true if the protect_kernel step was sent and VTL1 answered an
+ * R8 the ABI does not define (heki_boot_text_protected() is then true).
+ */
+bool heki_boot_text_state_unknown(void)
+{
+	return heki_boot_text_unknown;
 }
 
 /**

@@ -6,23 +6,31 @@
  * boot. A CPU that Linux brings online later (it was offline when
  * heki_vtl0 loaded, or booted with maxcpus=) would run with its control
  * registers unlocked, and a VTL call from a CPU where VTL1 does not answer
- * may never return. So a CPU hotplug callback (CPUHP_AP_ONLINE_DYN, which
- * runs on the new CPU before the scheduler makes it active, so before it
- * runs other work) does, in order:
+ * may never return. So two CPU hotplug callbacks check every CPU that
+ * comes online while heki_vtl0 is loaded:
  *
- *  1. the probe (heki_vtl_probe(): the transport's own check, then VTL1
- *     must answer an unknown function id with -EINVAL): on failure the
- *     CPU is refused - also for a CPU that was locked before and only
- *     went offline and online again;
- *  2. with lock_regs=1, a CPU not locked yet: LockRegs now if end of boot
- *     was not signalled (nor the boot LockRegs step still to come, which
- *     will lock it), otherwise the CPU is refused.
+ *  1. heki_vtl0:prepare (CPUHP_BP_PREPARE_DYN), on the control CPU before
+ *     the new CPU is started: with lock_regs=1, a CPU that was not locked
+ *     is refused once end of boot was signalled - it never runs;
+ *  2. heki_vtl0:online (CPUHP_AP_ONLINE_DYN), on the new CPU in its
+ *     hotplug thread, after its idle task, per-CPU threads and interrupts
+ *     ran but before the scheduler makes it active:
+ *     a. the probe (heki_vtl_probe(): the transport's own check, then
+ *        VTL1 must answer an unknown function id with -EINVAL): on
+ *        failure the CPU is refused - also for a CPU that was locked
+ *        before and only went offline and online again;
+ *     b. with lock_regs=1, a CPU not locked yet: LockRegs now if end of
+ *        boot was not signalled (nor the boot LockRegs step still to
+ *        come, which will lock it), otherwise the CPU is refused.
  *
  * A refused CPU makes the hotplug step fail: the kernel rolls the CPU
  * back offline and `echo 1 > /sys/devices/system/cpu/cpuN/online` fails.
- * The callback is registered before the boot steps (the boot LockRegs
- * step runs under cpus_read_lock(), which excludes hotplug) and removed
- * only when heki_vtl0 unloads. Counters: /sys/kernel/heki/cpus/.
+ * The online callback is registered with its calls: under the hotplug
+ * lock it probes every CPU online at that time, so a CPU brought online
+ * after the transport's own probe is covered too. Both are registered
+ * before the boot steps (the boot LockRegs step runs under
+ * cpus_read_lock(), which excludes hotplug) and removed only when
+ * heki_vtl0 unloads. Counters: /sys/kernel/heki/cpus/.
  */
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
@@ -38,7 +46,10 @@
 #include "heki_policy.h"
 
 static struct cpumask heki_cpus_locked_mask;
+/* Online CPUs that passed the online step's probe. */
+static struct cpumask heki_cpus_probed_mask;
 static bool heki_cpus_lock_required;
+static int heki_cpus_hp_prepare = -1;
 static int heki_cpus_hp_state = -1;
 static atomic64_t heki_cpus_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_cpus_locked_late = ATOMIC64_INIT(0);
@@ -63,11 +74,22 @@ void heki_cpus_set_locked(unsigned int cpu)
 	cpumask_set_cpu(cpu, &heki_cpus_locked_mask);
 }
 
-static int heki_cpus_refuse(unsigned int cpu, int err, const char *why)
+static int heki_cpus_refuse(unsigned int cpu, const char *when, int err,
+			    const char *why)
 {
 	atomic64_inc(&heki_cpus_refused);
-	pr_err("CPU %u refused at online: %s (%d)\n", cpu, why, err);
+	pr_err("CPU %u refused %s: %s (%d)\n", cpu, when, why, err);
 	return err;
+}
+
+/* CPUHP_BP_PREPARE_DYN: runs on the control CPU before @cpu starts. */
+static int heki_cpus_prepare(unsigned int cpu)
+{
+	if (heki_cpus_lock_required && !heki_cpus_is_locked(cpu) &&
+	    heki_boot_end_of_boot_signalled())
+		return heki_cpus_refuse(cpu, "before it starts", -EPERM,
+					"not locked before end of boot");
+	return 0;
 }
 
 /* CPUHP_AP_ONLINE_DYN: runs on @cpu, in its hotplug thread. */
@@ -77,20 +99,31 @@ static int heki_cpus_online(unsigned int cpu)
 
 	ret = heki_vtl_probe();
 	if (ret)
-		return heki_cpus_refuse(cpu, ret, "VTL1 does not answer on it");
+		return heki_cpus_refuse(cpu, "at online", ret,
+					"VTL1 does not answer on it");
+	cpumask_set_cpu(cpu, &heki_cpus_probed_mask);
 	if (!heki_cpus_lock_required || heki_cpus_is_locked(cpu))
 		return 0;
+	/* End of boot signalled since the prepare step: refused here. */
 	if (heki_boot_end_of_boot_signalled())
-		return heki_cpus_refuse(cpu, -EPERM,
+		return heki_cpus_refuse(cpu, "at online", -EPERM,
 					"not locked before end of boot");
 	if (!heki_boot_regs_locked())
 		return 0;	/* the boot LockRegs step will lock it */
 	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE, 0, 0, 0);
 	if (ret < 0)
-		return heki_cpus_refuse(cpu, ret, "LockRegs failed");
+		return heki_cpus_refuse(cpu, "at online", ret,
+					"LockRegs failed");
 	heki_cpus_set_locked(cpu);
 	atomic64_inc(&heki_cpus_locked_late);
 	pr_info("CPU %u locked at online\n", cpu);
+	return 0;
+}
+
+/* The online step's teardown: @cpu goes offline (or its online failed). */
+static int heki_cpus_offline(unsigned int cpu)
+{
+	cpumask_clear_cpu(cpu, &heki_cpus_probed_mask);
 	return 0;
 }
 
@@ -102,6 +135,15 @@ static ssize_t heki_cpus_locked_show(struct kobject *kobj,
 }
 static struct kobj_attribute heki_cpus_locked_attr =
 	__ATTR(locked, 0444, heki_cpus_locked_show, NULL);
+
+static ssize_t heki_cpus_probed_show(struct kobject *kobj,
+				     struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n",
+			  cpumask_pr_args(&heki_cpus_probed_mask));
+}
+static struct kobj_attribute heki_cpus_probed_attr =
+	__ATTR(probed, 0444, heki_cpus_probed_show, NULL);
 
 static u64 heki_cpus_probes(bool failed)
 {
@@ -120,6 +162,7 @@ HEKI_SYSFS_ATTR(heki_cpus, locked_at_online, "%lld",
 
 static struct attribute *heki_cpus_attrs[] = {
 	&heki_cpus_locked_attr.attr,
+	&heki_cpus_probed_attr.attr,
 	&heki_cpus_probes_attr.attr,
 	&heki_cpus_probes_failed_attr.attr,
 	&heki_cpus_refused_attr.attr,
@@ -138,7 +181,8 @@ const struct attribute_group heki_cpus_sysfs_group = {
  * @lock_regs: every CPU must be locked (module parameter lock_regs)
  *
  * Context: process context, after the transport is up and before the boot
- * steps. No callback runs for CPUs online now (the transport probed them).
+ * steps. The online callback runs now on every online CPU (each is probed
+ * again, under the hotplug lock); a failing probe fails the load.
  * Return: 0 or -errno (nothing registered).
  */
 int heki_cpus_init(bool lock_regs)
@@ -146,11 +190,18 @@ int heki_cpus_init(bool lock_regs)
 	int ret;
 
 	cpumask_clear(&heki_cpus_locked_mask);
+	cpumask_clear(&heki_cpus_probed_mask);
 	heki_cpus_lock_required = lock_regs;
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "heki_vtl0:online",
-					heki_cpus_online, NULL);
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
+					"heki_vtl0:prepare", heki_cpus_prepare,
+					NULL);
+	if (ret >= 0) {
+		heki_cpus_hp_prepare = ret;
+		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "heki_vtl0:online",
+					heki_cpus_online, heki_cpus_offline);
+	}
 	if (ret < 0) {
-		pr_err("cannot register the CPU hotplug callback (%d)\n", ret);
+		pr_err("cannot register the CPU hotplug callbacks (%d)\n", ret);
 		heki_cpus_exit();
 		return ret;
 	}
@@ -165,5 +216,8 @@ void heki_cpus_exit(void)
 {
 	if (heki_cpus_hp_state >= 0)
 		cpuhp_remove_state_nocalls(heki_cpus_hp_state);
+	if (heki_cpus_hp_prepare >= 0)
+		cpuhp_remove_state_nocalls(heki_cpus_hp_prepare);
 	heki_cpus_hp_state = -1;
+	heki_cpus_hp_prepare = -1;
 }

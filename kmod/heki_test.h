@@ -24,11 +24,18 @@ void heki_test_tamper_module(struct module *mod);
 void heki_test_tamper_kexec(struct kimage *image);
 void heki_test_capflip(u32 *capwords, unsigned int n);
 bool heki_test_answer(u32 func, u64 *r8);
+void heki_test_online_cpu(void);
+bool heki_test_kexec_unload_busy(void);
 #else
 static inline void heki_test_tamper_module(struct module *mod) {}
 static inline void heki_test_tamper_kexec(struct kimage *image) {}
 static inline void heki_test_capflip(u32 *capwords, unsigned int n) {}
 static inline bool heki_test_answer(u32 func, u64 *r8)
+{
+	return false;
+}
+static inline void heki_test_online_cpu(void) {}
+static inline bool heki_test_kexec_unload_busy(void)
 {
 	return false;
 }

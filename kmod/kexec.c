@@ -132,6 +132,8 @@ static atomic64_t heki_kexec_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_released = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_leaked = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_orphans = ATOMIC64_INIT(0);
+/* Refused images whose unload still failed after the retries. */
+static atomic64_t heki_kexec_unload_failed = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
 static atomic_t heki_kexec_ncopies = ATOMIC_INIT(0);
 
@@ -448,14 +450,21 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 		unload = *regs;
 		unload.r8 = KEXEC_FILE_UNLOAD | (regs->r8 & KEXEC_FILE_ON_CRASH);
 		for (tries = 0; tries < 100; tries++) {
-			ul = orig(&unload);
+			ul = heki_test_kexec_unload_busy() ? -EBUSY :
+							      orig(&unload);
 			if (ul != -EBUSY)
 				break;
 			msleep(20);
 		}
-		if (ul)
-			pr_err("kexec: unloading the refused image failed (%ld); it stays loaded with its pages zeroed\n",
-			       ul);
+		/*
+		 * The refused image (pages zeroed) stays installed: a
+		 * reboot into it runs nothing VTL1 approved. Refuse all.
+		 */
+		if (ul) {
+			atomic64_inc(&heki_kexec_unload_failed);
+			heki_fail_close("kexec: unloading a refused image failed (%ld): it stays installed with its pages zeroed",
+					ul);
+		}
 	}
 	heki_kexec_current = NULL;
 	mutex_unlock(&heki_kexec_syscall_lock);
@@ -615,6 +624,8 @@ HEKI_SYSFS_ATTR(heki_kexec, leaked, "%lld",
 		(long long)atomic64_read(&heki_kexec_leaked));
 HEKI_SYSFS_ATTR(heki_kexec, orphan_refusals, "%lld",
 		(long long)atomic64_read(&heki_kexec_orphans));
+HEKI_SYSFS_ATTR(heki_kexec, unload_failed, "%lld",
+		(long long)atomic64_read(&heki_kexec_unload_failed));
 HEKI_SYSFS_ATTR(heki_kexec, last_ret, "%lld",
 		(long long)atomic64_read(&heki_kexec_last_ret));
 HEKI_SYSFS_ATTR(heki_kexec, normal_held, "%d",
@@ -629,6 +640,7 @@ static struct attribute *heki_kexec_attrs[] = {
 	&heki_kexec_released_attr.attr,
 	&heki_kexec_leaked_attr.attr,
 	&heki_kexec_orphan_refusals_attr.attr,
+	&heki_kexec_unload_failed_attr.attr,
 	&heki_kexec_last_ret_attr.attr,
 	&heki_kexec_normal_held_attr.attr,
 	&heki_kexec_crash_held_attr.attr,
@@ -672,6 +684,8 @@ void heki_kexec_show(struct seq_file *m)
 		   (long long)atomic64_read(&heki_kexec_leaked));
 	seq_printf(m, "kexec_orphan_refusals: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_orphans));
+	seq_printf(m, "kexec_unload_failed: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_unload_failed));
 	seq_printf(m, "kexec_last_ret: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_last_ret));
 	mutex_lock(&heki_kexec_lock);

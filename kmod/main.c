@@ -50,6 +50,7 @@
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
+#include "heki_test.h"
 
 static char *transport = "auto";
 module_param(transport, charp, 0444);
@@ -403,8 +404,10 @@ static int __init heki_vtl0_init(void)
 		ret = heki_modhook_init();
 	if (!ret && validate_kexec)
 		ret = heki_kexec_init();
-	if (!ret)
+	if (!ret) {
+		heki_test_online_cpu();
 		ret = heki_cpus_init(lock_regs);
+	}
 	if (!ret)
 		ret = heki_boot_run(&opts);
 	if (ret && !heki_boot_text_protected()) {
@@ -425,8 +428,10 @@ static int __init heki_vtl0_init(void)
 		pr_info("heki_vtl0 cannot be unloaded: %s\n", why);
 	}
 	if (ret) {
-		heki_fail_close("boot step failed (%d) after kernel text was protected",
-				ret);
+		heki_fail_close("boot step failed (%d) after kernel text was %s",
+				ret, heki_boot_text_state_unknown() ?
+				"sent to VTL1 for protection (undefined answer: assumed protected)" :
+				"protected");
 		return 0;
 	}
 	WRITE_ONCE(heki_main_state, HEKI_MAIN_ENFORCING);

@@ -16,10 +16,16 @@
  *                      LoadKData sends (tests/vm/integrity-pin.sh)
  *   test_result        answer calls of one VTL function with a chosen R8
  *                      instead of making them (tests/vm/failclosed.sh)
+ *   test_online_cpu    bring a CPU online after the transport's probe and
+ *                      before the hotplug callbacks are registered
+ *                      (tests/vm/failclosed.sh)
+ *   test_kexec_unload_busy  the unload of a refused kexec image answers
+ *                      -EBUSY without being made (tests/vm/failclosed.sh)
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
+#include <linux/cpu.h>
 #include <linux/kernel.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
@@ -336,4 +342,51 @@ bool heki_test_answer(u32 func, u64 *r8)
 	pr_info("test_result: %s answered with R8 %#llx, not sent to VTL1\n",
 		name, *r8);
 	return true;
+}
+
+/*
+ * test_online_cpu=N - at load, bring CPU N online between the transport's
+ * probe of every online CPU and the registration of the CPU hotplug
+ * callbacks (kmod/cpus.c must still probe it). -1: off.
+ */
+static int test_online_cpu = -1;
+module_param(test_online_cpu, int, 0400);
+MODULE_PARM_DESC(test_online_cpu,
+		 "test only, loopback only: bring this CPU online just before the hotplug callbacks are registered");
+
+/**
+ * heki_test_online_cpu() - bring test_online_cpu online, if set
+ *
+ * Context: module init, after the transport started, before
+ * heki_cpus_init(). The result is only logged: the test checks the CPU.
+ */
+void heki_test_online_cpu(void)
+{
+	int ret;
+
+	if (test_online_cpu < 0 || !heki_loopback_active())
+		return;
+	ret = add_cpu(test_online_cpu);
+	pr_info("test_online_cpu: CPU %d brought online before the hotplug callbacks (%d)\n",
+		test_online_cpu, ret);
+}
+
+/*
+ * test_kexec_unload_busy=1 - the syscall hook's unload of a refused kexec
+ * image is not made and reads -EBUSY, as if the kernel's kexec lock stayed
+ * busy through every retry.
+ */
+static bool test_kexec_unload_busy;
+module_param(test_kexec_unload_busy, bool, 0600);
+MODULE_PARM_DESC(test_kexec_unload_busy,
+		 "test only, loopback only: the unload of a refused kexec image fails with -EBUSY");
+
+/**
+ * heki_test_kexec_unload_busy() - whether to fail that unload
+ *
+ * Return: true when test_kexec_unload_busy is set (loopback only).
+ */
+bool heki_test_kexec_unload_busy(void)
+{
+	return READ_ONCE(test_kexec_unload_busy) && heki_loopback_active();
 }

@@ -38,11 +38,12 @@ imports() { nm -u "$1" | grep -E "^ +U $2\$" >/dev/null; }
 LOOPBACK_SYMS="heki_transport_loopback heki_vtl1_dispatch heki_vtl1_create heki_loopback_crypto"
 LOOPBACK_IMPORTS="verify_pkcs7_signature keyring_alloc"
 
-ktap_plan 15
+ktap_plan 18
 check "production is module heki_vtl0" modname "$PROD" heki_vtl0
 check "test build is module heki_vtl0_test" modname "$TEST" heki_vtl0_test
 check "production has no test_* parameter" no_test_param "$PROD"
-for p in test_tamper test_tamper_kexec test_capflip; do
+for p in test_tamper test_tamper_kexec test_capflip test_result test_online_cpu \
+	test_kexec_unload_busy; do
 	check "test build has $p" has_param "$TEST" "$p"
 done
 for s in $LOOPBACK_SYMS; do

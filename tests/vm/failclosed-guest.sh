@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
 # Guest part of tests/vm/failclosed.sh (busybox sh -e, helpers from
-# scripts/vm-guest-lib.sh). FC_BOOT (1, 2 or 3) selects the part.
+# scripts/vm-guest-lib.sh). FC_BOOT (1 to 4) selects the part.
 
 S=/sys/kernel/heki
 D=/sys/kernel/debug/heki
@@ -114,6 +114,14 @@ boot1() {
 boot2() {
 	t "no debugfs (debugfs=off)" sh -c "! grep -q ' debugfs ' /proc/mounts"
 	t "CPU 1 offline (maxcpus=1)" eq "$(cat $C)" 0
+	# --- item 2: a CPU onlined after the transport's probe ------------
+	t "insmod, CPU 1 brought online before the hotplug callbacks" \
+		insmod $HEKI_KO $HEKI_ARGS $CERTS end_of_boot=0 protect_kernel=0 test_online_cpu=1
+	t "  CPU 1 online" eq "$(cat $C)" 1
+	t "  both probed when the callbacks were registered" eq "$(sv cpus/probed)" 0-1
+	t "  both locked" eq "$(sv cpus/locked)" 0-1
+	t "  rmmod" rmmod $HEKI_MOD
+	online 0
 	t "insmod with end_of_boot=0 protect_kernel=0" \
 		insmod $HEKI_KO $HEKI_ARGS $CERTS end_of_boot=0 protect_kernel=0
 	t "  sysfs state: enforcing, transport loopback" \
@@ -141,10 +149,26 @@ boot2() {
 	t "  signed module validated" insmod /heki_test_mod.ko
 	rmmod heki_test_mod
 	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "No data available"
+	p0=$(sv cpus/probes)
 	t "CPU 1 not locked before end of boot: online refused" fails online 1
 	t "  CPU 1 stays offline" eq "$(cat $C)" 0
 	t "  counted" eq "$(sv cpus/refused)" 1
-	t "  logged" dmesg_has "CPU 1 refused at online: not locked before end of boot"
+	t "  refused before it started: no probe ran on it" eq "$(sv cpus/probes)" "$p0"
+	t "  logged" dmesg_has "CPU 1 refused before it starts: not locked before end of boot"
+
+	# --- a refused kexec image that cannot be unloaded ----------------
+	answer KEXEC_VALIDATE:-22
+	echo 1 >"$P/test_kexec_unload_busy"
+	t "kexec refused by VTL1 (EINVAL), its unload stays busy" \
+		sh -c '/kexec-load /vmlinuz | grep -q "errno 22 "'
+	answer ""
+	echo 0 >"$P/test_kexec_unload_busy"
+	t "  counted" eq "$(sv kexec/unload_failed)" 1
+	t "  fail-closed, and says why" \
+		sh -c "grep -qx fail-closed $S/state && grep -q '^kexec: unloading a refused image failed (-16)' $S/reason"
+	t "  the next kexec_file_load refused (EPERM)" \
+		sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
+	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
 }
 
 boot3() {
@@ -170,9 +194,26 @@ boot3() {
 		fails sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
 }
 
+boot4() {
+	t "ProtectMemory answered R8 = 2^32: insmod succeeds" \
+		insmod $HEKI_KO $HEKI_ARGS $CERTS test_result=PROTECT_MEMORY:0x100000000
+	t "  protect_kernel failed (EPROTO), load_kdata not run" \
+		sh -c "grep -qx 'failed -71' $S/boot/protect_kernel && grep -qx 'not run 0' $S/boot/load_kdata"
+	t "  state fail-closed" grep -qx fail-closed $S/state
+	t "  reason: VTL1 state unknown, assumed protected" \
+		grep -q "^boot step failed (-71) after kernel text was sent to VTL1 for protection (undefined answer: assumed protected)" $S/reason
+	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
+	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "can't insert"
+	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
+	t "  ftrace hooks kept" sh -c "grep -q '^load_module' $T/enabled_functions && grep -q '^kimage_file_post_load_cleanup' $T/enabled_functions"
+	t "  rmmod refused" fails rmmod $HEKI_MOD
+	t "  /sys/kernel/heki/unload says why" grep -q "^refused: VTL1 protects kernel text" $S/unload
+}
+
 case $FC_BOOT in
 1) boot1 ;;
 2) boot2 ;;
 3) boot3 ;;
+4) boot4 ;;
 *) echo "# unknown FC_BOOT '$FC_BOOT'"; exit 1 ;;
 esac

@@ -3,7 +3,7 @@
 #
 # failclosed.sh - VM suite (issue 11 items 1-6): heki_vtl0 fails closed.
 # The test build (heki_vtl0_test.ko, loopback transport) on Debian's kernel,
-# two CPUs, three VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..3):
+# two CPUs, four VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..4):
 #
 #  1. results: an R8 the ABI does not define refuses (LockRegs 2^32 fails
 #     the load, ValidateModule 0xffffffff00000000 refuses the module);
@@ -13,11 +13,16 @@
 #     where VTL1 does not answer is refused at online; ftrace_enabled=0
 #     refused; rmmod -f leaves heki_vtl0 loaded, fail-closed, enforcing;
 #  2. debugfs=off maxcpus=1: loads and enforces, state in sysfs; a CPU
-#     brought online before end of boot is locked, one brought online
-#     after end of boot is refused;
+#     brought online between the transport's probe and the hotplug
+#     callbacks' registration is probed; a CPU brought online before end
+#     of boot is locked, one brought online after end of boot is refused
+#     before it starts; a refused kexec image whose unload fails makes
+#     heki_vtl0 fail-closed;
 #  3. LoadKData refused after ProtectMemory: loaded and fail-closed (every
 #     module load and kexec refused, reason shown, hooks kept, no unload);
-#     heki_vtl0's own text and read-only data protected.
+#     heki_vtl0's own text and read-only data protected;
+#  4. ProtectMemory answered with an undefined R8: VTL1's state unknown,
+#     assumed protected: loaded and fail-closed, hooks kept, no unload.
 #
 # FC_BOOTS="1 3" runs only those boots; FAILCLOSED_KO another module file
 # (e.g. an older build, to show what these tests catch). Ends with `N passed, N failed`
@@ -46,16 +51,16 @@ vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-for boot in "1:" "2:debugfs=off maxcpus=1" "3:"; do
+for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:"; do
 	n=${boot%%:*} append=${boot#*:}
-	case " ${FC_BOOTS:-1 2 3} " in *" $n "*) ;; *) continue ;; esac
+	case " ${FC_BOOTS:-1 2 3 4} " in *" $n "*) ;; *) continue ;; esac
 	args=(-K -t 300 -f "$KO" -e "FC_BOOT=$n" -e "HEKI_KO=/${KO##*/}"
 		-e "HEKI_MOD=$(modinfo -F name "$KO")"
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
 		-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der"
 		-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
 		-l "$OUT/failclosed-$n.log")
-	[ "$n" = 2 ] || args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
+	args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
 	[ -z "$append" ] || args+=(-a "$append")
 	echo "# --- boot $n${append:+ ($append)}"
 	scripts/vm-run.sh "${args[@]}" tests/vm/failclosed-guest.sh >"$OUT/boot-$n.out" 2>&1

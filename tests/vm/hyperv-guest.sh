@@ -109,9 +109,10 @@ for step in lock_regs protect_kernel load_kdata end_of_boot; do
 done
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 # PartitionStatus, VpStatus of each CPU, CodePageOffsets, then the probe
-# reads VpStatus again on each CPU before its VTL call.
-t "  registers read through the page: PartitionStatus, VpStatus on $ncpu CPUs twice, CodePageOffsets" \
-	eq "$(($(stat_of get_vp_registers) - G0))" $((2 * ncpu + 2))
+# reads VpStatus again on each CPU before its VTL call: the transport's
+# probe, and the CPU online callback's when it is registered.
+t "  registers read through the page: PartitionStatus, VpStatus on $ncpu CPUs three times, CodePageOffsets" \
+	eq "$(($(stat_of get_vp_registers) - G0))" $((3 * ncpu + 2))
 calls() { awk 'NR > 1 { n += $2 } END { print n + 0 }' $D/stats; }
 t "  every VTL call heki_vtl0 counted reached the emulator" \
 	eq "$(($(stat_of vtl_calls) - V0))" "$(calls)"
