@@ -405,10 +405,15 @@ const char *heki_transport_name(void)
 }
 
 /*
- * R8 in, for the functions whose R8 the ABI declares ignored: the poison
- * instead of whatever the caller passed. A call VTL1 never answers (a
- * wrong code page, a VP where VTL1 does not run) returns R8 unchanged;
- * with 0 in it that would read as success, with the poison it is -EPROTO.
+ * R8 in: the poison instead of whatever the caller passed wherever VTL1
+ * ignores R8 - the functions whose R8 the ABI declares ignored, and
+ * ValidateModule (its flags, NONE, are ignored) - and for KexecValidate
+ * of the crash kind (any non-zero R8 selects it). A call VTL1 never
+ * answers (a wrong code page, a VP where VTL1 does not run) returns R8
+ * unchanged; with 0 in it that would read as success (token 0 for
+ * ValidateModule), with the poison it is -EPROTO. KexecValidate of the
+ * normal kind must send 0: unanswered, it reads as success
+ * (Documentation/abi.rst, KEXEC_VALIDATE).
  */
 static u64 heki_r8_in(u32 func, u64 a3)
 {
@@ -417,9 +422,12 @@ static u64 heki_r8_in(u32 func, u64 a3)
 	case VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE:
 	case VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE:
 	case VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE:
+	case VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE:
 	case VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE:
 	case VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE:
 		return HEKI_VTL_PROBE_POISON;
+	case VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE:
+		return a3 ? HEKI_VTL_PROBE_POISON : 0;
 	default:
 		return a3;
 	}

@@ -1096,15 +1096,22 @@ out:
 }
 
 /*
- * A call VTL1 never answers comes back with R8 as VTL0 loaded it. For the
- * functions whose R8 is ignored, heki_vtl0 loads the poison, so callers
- * that pass 0 do not read that as success.
+ * A call VTL1 never answers comes back with R8 as VTL0 loaded it. Where
+ * VTL1 ignores R8 (ValidateModule's flags included) or reads only whether
+ * it is non-zero (KexecValidate, crash), heki_vtl0 loads the poison, so
+ * callers that pass 0 or 1 do not read that as success or as a token.
  */
 static int st_vtl_result_unanswered(void)
 {
-	static const u32 ignored[] = {
-		FN(LOCK_REGS), FN(SIGNAL_END_OF_BOOT), FN(PROTECT_MEMORY),
-		FN(LOAD_KDATA), FN(FREE_MODULE_INIT), FN(UNLOAD_MODULE),
+	static const struct {
+		u32 func;
+		u64 a3;
+	} calls[] = {
+		{ FN(LOCK_REGS), 0 }, { FN(SIGNAL_END_OF_BOOT), 0 },
+		{ FN(PROTECT_MEMORY), 0 }, { FN(LOAD_KDATA), 0 },
+		{ FN(FREE_MODULE_INIT), 0 }, { FN(UNLOAD_MODULE), 0 },
+		{ FN(VALIDATE_MODULE), HEKI_VALIDATE_MODULE_FLAGS_NONE },
+		{ FN(KEXEC_VALIDATE), HEKI_KEXEC_VALIDATE_CRASH },
 	};
 	unsigned int i;
 	int fail = 0, started = 0;
@@ -1113,9 +1120,17 @@ static int st_vtl_result_unanswered(void)
 		goto out;
 	started = 1;
 	WRITE_ONCE(st_script_echo, true);
-	for (i = 0; i < ARRAY_SIZE(ignored); i++)
-		if (CHECK_EQ(heki_vtl_call(ignored[i], 0, 0, 0), -EPROTO))
+	for (i = 0; i < ARRAY_SIZE(calls); i++)
+		if (CHECK_EQ(heki_vtl_call(calls[i].func, 0, 0, calls[i].a3),
+			     -EPROTO))
 			goto out;
+	/*
+	 * The limit the ABI leaves (abi.rst, KEXEC_VALIDATE): the normal
+	 * kind's selector is 0, so an unanswered call reads as success.
+	 */
+	if (CHECK_EQ(heki_vtl_call(FN(KEXEC_VALIDATE), 0, 0,
+				   HEKI_KEXEC_VALIDATE_NORMAL), 0))
+		goto out;
 out:
 	WRITE_ONCE(st_script_echo, false);
 	if (started)
