@@ -12,11 +12,14 @@
 # no documented range); then the default emulation: every boot step through
 # the hyperv code path, a signed module validated and a tampered one
 # refused by VTL1, the register reads and VTL calls counted on both sides.
+# A second boot (tests/vm/hyperv-failclosed-guest.sh): VTL1 answers
+# LoadKData with -EINVAL after ProtectMemory: heki_vtl0 stays loaded and
+# fail-closed, module and kexec loads refused, no would-fault event.
 # Documentation/kmod.rst, "The emulated hypervisor".
 #
-# Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+# Ends with `N passed, N failed` (the sum over both boots).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
@@ -31,15 +34,30 @@ fail_setup() { ktap_bail "hyperv setup: $*"; }
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 [ -f "$EMU" ] || fail_setup "$EMU is not built (run make)"
 tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
+	tests/vm/kexec-load.c 2>"$OUT/gcc.log" ||
+	fail_setup "gcc -static tests/vm/kexec-load.c: $(cat "$OUT/gcc.log")"
+vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
+[ -r "$vmlinuz" ] || fail_setup "no /boot/vmlinuz-*-amd64"
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-rc=0
 scripts/vm-run.sh -K -t 600 -f "$KO" -f "$EMU" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-tampered.ko" \
 	-m "heki_hvemu: self-check: a VTL call returns VTL1's answer in R8" \
 	-m "heki_vtl0: ready: transport hyperv, module validation on" \
-	-l "$OUT/hyperv.log" tests/vm/hyperv-guest.sh || rc=$?
+	-l "$OUT/hyperv.log" tests/vm/hyperv-guest.sh >"$OUT/boot-1.out" 2>&1
+grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/boot-1.out"
 cp "$OUT/hyperv.log" build/vm/hyperv.log 2>/dev/null || true
-exit $rc
+ktap_merge "$OUT/boot-1.out" "boot 1"
+echo "# --- boot 2 (fail-closed)"
+scripts/vm-run.sh -K -t 300 -f "$KO" -f "$EMU" \
+	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-f "$OUT/heki_test_mod.ko" -f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz" \
+	-l "$OUT/hyperv-failclosed.log" tests/vm/hyperv-failclosed-guest.sh \
+	>"$OUT/boot-2.out" 2>&1
+grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/boot-2.out"
+cp "$OUT/hyperv-failclosed.log" build/vm/hyperv-failclosed.log 2>/dev/null || true
+ktap_merge "$OUT/boot-2.out" "boot 2"
+ktap_done
