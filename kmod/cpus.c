@@ -127,23 +127,11 @@ static int heki_cpus_offline(unsigned int cpu)
 	return 0;
 }
 
-static ssize_t heki_cpus_locked_show(struct kobject *kobj,
-				     struct kobj_attribute *a, char *buf)
-{
-	return sysfs_emit(buf, "%*pbl\n",
-			  cpumask_pr_args(&heki_cpus_locked_mask));
-}
-static struct kobj_attribute heki_cpus_locked_attr =
-	__ATTR(locked, 0444, heki_cpus_locked_show, NULL);
-
-static ssize_t heki_cpus_probed_show(struct kobject *kobj,
-				     struct kobj_attribute *a, char *buf)
-{
-	return sysfs_emit(buf, "%*pbl\n",
-			  cpumask_pr_args(&heki_cpus_probed_mask));
-}
-static struct kobj_attribute heki_cpus_probed_attr =
-	__ATTR(probed, 0444, heki_cpus_probed_show, NULL);
+/* cpus/locked, cpus/probed: a CPU list such as "0-1". */
+HEKI_SYSFS_ATTR(heki_cpus, locked, "%*pbl",
+		cpumask_pr_args(&heki_cpus_locked_mask));
+HEKI_SYSFS_ATTR(heki_cpus, probed, "%*pbl",
+		cpumask_pr_args(&heki_cpus_probed_mask));
 
 static u64 heki_cpus_probes(bool failed)
 {

@@ -34,6 +34,20 @@ fails() {
 	return 0
 }
 
+# insmod_refused ARGS MESSAGE - `insmod ARGS` fails and its error contains
+# the fixed string MESSAGE (both are printed as comments).
+insmod_refused() {
+	# shellcheck disable=SC2086 # ARGS are several words
+	if out=$(insmod $1 2>&1); then
+		echo "# insmod $1 was accepted"
+		return 1
+	fi
+	echo "# $out"
+	case $out in *"$2"*) return 0 ;; esac
+	echo "# expected an error containing: $2"
+	return 1
+}
+
 # dmesg_has STRING - the kernel log contains the fixed string STRING.
 dmesg_has() {
 	dmesg | grep -qF -- "$1"

@@ -11,18 +11,6 @@ C=/sys/devices/system/cpu/cpu1/online
 CERTS="certs=heki/test-certs.der"
 mount -t tracefs tracefs $T 2>/dev/null || true
 
-# refused CMD MESSAGE: CMD (an insmod) fails and its error contains MESSAGE.
-refused() {
-	# shellcheck disable=SC2086 # $1 carries arguments
-	if out=$(insmod $1 2>&1); then
-		echo "# insmod $1 was accepted"
-		return 1
-	fi
-	echo "# $out"
-	case $out in *"$2"*) return 0 ;; esac
-	echo "# expected an error containing: $2"
-	return 1
-}
 eq() {
 	[ "$1" = "$2" ] && return 0
 	echo "# got '$1', expected '$2'"
@@ -42,7 +30,7 @@ online() { echo "$1" >$C; }
 boot1() {
 	# --- item 1: one mapping of R8, every caller ---------------------
 	t "LockRegs answered R8 = 2^32: load refused (EPROTO)" \
-		refused "$HEKI_KO $HEKI_ARGS $CERTS test_result=LOCK_REGS:0x100000000" \
+		insmod_refused "$HEKI_KO $HEKI_ARGS $CERTS test_result=LOCK_REGS:0x100000000" \
 		"Protocol error"
 	t "  the undefined answer is logged" \
 		dmesg_has "LOCK_REGS: VTL1 answered R8 = 0x100000000, which the ABI does not define"
@@ -51,7 +39,7 @@ boot1() {
 	t "insmod (protect_kernel=0)" insmod $HEKI_KO $HEKI_ARGS $CERTS protect_kernel=0
 	answer VALIDATE_MODULE:0xffffffff00000000
 	t "ValidateModule answered 0xffffffff00000000: module refused (EPROTO)" \
-		refused /heki_test_mod.ko "Protocol error"
+		insmod_refused /heki_test_mod.ko "Protocol error"
 	t "  not loaded, no token" \
 		sh -c "! grep -q '^heki_test_mod ' /proc/modules && test \"\$(cat $S/modules/tokens)\" = 0"
 	t "  counted as malformed" test "$(sv calls/VALIDATE_MODULE/malformed)" -ge 1
@@ -105,8 +93,8 @@ boot1() {
 	t "rmmod -f: heki_vtl0 is still loaded" heki_loaded
 	t "  fail-closed, and says why" \
 		sh -c "grep -qx fail-closed $S/state && grep -q '^forced unload (rmmod -f) refused' $S/reason"
-	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
-	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "can't insert"
+	t "  signed module refused (EPERM)" insmod_refused /heki_test_mod.ko "Operation not permitted"
+	t "  unsigned module refused" insmod_refused /heki_test_mod-unsigned.ko "can't insert"
 	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
 	t "  the load_module hook stays" hooked load_module
 }
@@ -135,7 +123,7 @@ boot2() {
 	t "  signed module validated" insmod /heki_test_mod.ko
 	t "  sysfs counts it" eq "$(sv modules/validated)" 1
 	rmmod heki_test_mod
-	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "No data available"
+	t "  unsigned module refused" insmod_refused /heki_test_mod-unsigned.ko "No data available"
 	t "  sysfs counts the refusal" test "$(sv modules/refused)" -ge 1
 	t "  sysfs: last refusal named" grep -q "^heki_test_mod -61" $S/modules/last_refused
 	t "  sysfs: ValidateModule calls counted" test "$(sv calls/VALIDATE_MODULE/calls)" -ge 2
@@ -148,7 +136,7 @@ boot2() {
 	t "  every step ok" sh -c "for s in lock_regs protect_kernel load_kdata end_of_boot; do grep -qx 'ok 0' $S/boot/\$s || exit 1; done"
 	t "  signed module validated" insmod /heki_test_mod.ko
 	rmmod heki_test_mod
-	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "No data available"
+	t "  unsigned module refused" insmod_refused /heki_test_mod-unsigned.ko "No data available"
 	p0=$(sv cpus/probes)
 	t "CPU 1 not locked before end of boot: online refused" fails online 1
 	t "  CPU 1 stays offline" eq "$(cat $C)" 0
@@ -168,7 +156,7 @@ boot2() {
 		sh -c "grep -qx fail-closed $S/state && grep -q '^kexec: unloading a refused image failed (-16)' $S/reason"
 	t "  the next kexec_file_load refused (EPERM)" \
 		sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
-	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
+	t "  signed module refused (EPERM)" insmod_refused /heki_test_mod.ko "Operation not permitted"
 }
 
 boot3() {
@@ -179,7 +167,7 @@ boot3() {
 	t "  state fail-closed" grep -qx fail-closed $S/state
 	t "  reason shown" grep -q "^boot step failed (-[0-9]*) after kernel text was protected" $S/reason
 	t "  logged" dmesg_has "heki_vtl0: fail-closed: boot step failed"
-	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
+	t "  signed module refused (EPERM)" insmod_refused /heki_test_mod.ko "Operation not permitted"
 	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
 	t "  refusal names fail-closed" dmesg_has "kexec: refused: heki_vtl0 is fail-closed"
 	t "  ftrace hooks kept" sh -c "grep -q '^load_module' $T/enabled_functions && grep -q '^kimage_file_post_load_cleanup' $T/enabled_functions"
@@ -202,8 +190,8 @@ boot4() {
 	t "  state fail-closed" grep -qx fail-closed $S/state
 	t "  reason: VTL1 state unknown, assumed protected" \
 		grep -q "^boot step failed (-71) after kernel text was sent to VTL1 for protection (undefined answer: assumed protected)" $S/reason
-	t "  signed module refused (EPERM)" refused /heki_test_mod.ko "Operation not permitted"
-	t "  unsigned module refused" refused /heki_test_mod-unsigned.ko "can't insert"
+	t "  signed module refused (EPERM)" insmod_refused /heki_test_mod.ko "Operation not permitted"
+	t "  unsigned module refused" insmod_refused /heki_test_mod-unsigned.ko "can't insert"
 	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
 	t "  ftrace hooks kept" sh -c "grep -q '^load_module' $T/enabled_functions && grep -q '^kimage_file_post_load_cleanup' $T/enabled_functions"
 	t "  rmmod refused" fails rmmod $HEKI_MOD
