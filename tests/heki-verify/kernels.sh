@@ -40,16 +40,8 @@ echo "# $kver: $keyinfo"
 result "$(grep -q 'id-ecPublicKey' <<<"$keyinfo" && echo 1)" \
 	"$id: the module-signing key of $kver is an EC key ($keyinfo)"
 
-# hv NAME ARGS...: run heki-verify, output in $d/NAME.out/.err, status in $rc
-hv() {
-	local name=$1
-	shift
-	"$hv" "$@" >"$d/$name.out" 2>"$d/$name.err"
-	rc=$?
-}
-line() {
-	grep -qxF -- "$2" "$d/$1.out"
-}
+# shellcheck source=tests/heki-verify/lib.sh
+. tests/heki-verify/lib.sh
 
 # 2. The sample, every module accepted.
 mapfile -t sample < <({

@@ -31,18 +31,8 @@ openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki-verify ot
 	-keyout "$d/other.key" -outform DER -out "$d/other.der" 2>/dev/null ||
 	ktap_bail "heki-verify: a second certificate made"
 
-# hv NAME ARGS...: run heki-verify, output in $d/NAME.out/.err, status in $rc
-hv() {
-	local name=$1
-	shift
-	"$hv" "$@" >"$d/$name.out" 2>"$d/$name.err"
-	rc=$?
-}
-
-# line NAME TEXT: the output of run NAME has the exact line TEXT
-line() {
-	grep -qxF -- "$2" "$d/$1.out"
-}
+# shellcheck source=tests/heki-verify/lib.sh
+. tests/heki-verify/lib.sh
 
 # 1. Every Debian 12 module accepted, default check; nothing on stderr
 # (not a terminal: no progress line).

@@ -26,6 +26,12 @@ extern long t_alloc_live;
 extern const struct heki_vtl1_crypto *t_ossl;
 extern struct heki_vtl1_crypto t_br;
 
+/*
+ * A keyring of @c holding the DER certificates named by @certs (at most 2,
+ * NULL-terminated when fewer), loaded from KEYDIR; exits on failure.
+ */
+void *t_ring(const struct heki_vtl1_crypto *c, const char *const *certs);
+
 void test_der(void);
 void test_pkcs7_parse(void);
 void test_modsig(void);

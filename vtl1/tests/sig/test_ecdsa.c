@@ -319,22 +319,9 @@ static int verify_with(const struct heki_vtl1_crypto *c, const char *const *cert
 		       const unsigned char *data, size_t dlen,
 		       const unsigned char *sig, size_t slen)
 {
-	void *kr = NULL;
-	size_t i, len;
-	int ret;
+	void *kr = t_ring(c, certs);
+	int ret = c->verify_pkcs7(c->ctx, kr, data, dlen, sig, slen);
 
-	if (c->keyring_create(c->ctx, &kr))
-		exit(2);
-	for (i = 0; i < 2 && certs[i]; i++) {
-		unsigned char *der = check_read_file(t_keydir, certs[i], &len);
-
-		if (c->keyring_add_cert(c->ctx, kr, der, len)) {
-			fprintf(stderr, "cannot load %s\n", certs[i]);
-			exit(2);
-		}
-		free(der);
-	}
-	ret = c->verify_pkcs7(c->ctx, kr, data, dlen, sig, slen);
 	c->keyring_destroy(c->ctx, kr);
 	return ret;
 }
@@ -443,28 +430,24 @@ static void test_keys(void)
 /* ecdsa_verify called directly: argument checks in their order */
 static void test_prim(const struct heki_vtl1_crypto *c, const char *who)
 {
-	size_t dlen, plen, len, i;
+	size_t dlen, plen, i;
 	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
 	unsigned char *p7 = check_read_file(t_keydir, "sec.p7", &plen);
 	const char *files[2] = { "cec_p521.der", "cec.der" };
 	unsigned char dig[64];
 	struct heki_pkcs7 p;
-	void *kr = NULL, *cert[2] = { NULL, NULL };
+	void *kr, *cert[2] = { NULL, NULL };
 	char name[200];
 	__u32 pos = 0;
 
-	if (heki_pkcs7_parse(p7, plen, &p) || c->keyring_create(c->ctx, &kr))
+	if (heki_pkcs7_parse(p7, plen, &p))
 		exit(2);
-	for (i = 0; i < 2; i++) {
-		unsigned char *der = check_read_file(t_keydir, files[i], &len);
-
-		if (c->keyring_add_cert(c->ctx, kr, der, len) ||
-		    c->find_cert(c->ctx, kr, p.signer.issuer.p, p.signer.issuer.len,
+	kr = t_ring(c, files);
+	for (i = 0; i < 2; i++)
+		if (c->find_cert(c->ctx, kr, p.signer.issuer.p, p.signer.issuer.len,
 				 p.signer.serial.p, p.signer.serial.len, &pos,
 				 &cert[i]))
 			exit(2);
-		free(der);
-	}
 	c->digest(c->ctx, HEKI_VTL1_HASH_SHA256, data, dlen, dig, sizeof(dig));
 #define NAME(s) (snprintf(name, sizeof(name), "ecdsa_verify %s: %s", who, s), name)
 	check_err(NAME("the signature verifies"),
@@ -507,21 +490,14 @@ static void test_no_ecdsa_member(void)
 	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
 	unsigned char *sig = check_read_file(t_keydir, "sec.p7", &slen);
 
+	void *kr;
+
 	c.ecdsa_verify = NULL;
 	c.verify_pkcs7 = NULL;
-	{
-		void *kr = NULL;
-		size_t len;
-		unsigned char *der = check_read_file(t_keydir, certs[0], &len);
-
-		if (c.keyring_create(c.ctx, &kr) ||
-		    c.keyring_add_cert(c.ctx, kr, der, len))
-			exit(2);
-		check_err("ecdsa: heki_pkcs7_verify on a provider without ecdsa_verify -> SIG_UNSUPPORTED",
-			  heki_pkcs7_verify(&c, kr, data, dlen, sig, slen), UNSUP);
-		c.keyring_destroy(c.ctx, kr);
-		free(der);
-	}
+	kr = t_ring(&c, certs);
+	check_err("ecdsa: heki_pkcs7_verify on a provider without ecdsa_verify -> SIG_UNSUPPORTED",
+		  heki_pkcs7_verify(&c, kr, data, dlen, sig, slen), UNSUP);
+	c.keyring_destroy(c.ctx, kr);
 	free(data);
 	free(sig);
 }

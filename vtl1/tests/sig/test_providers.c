@@ -65,7 +65,7 @@ static const struct vec vecs[] = {
 	  { "c1b.der", "c1.der" }, -1, 0 },
 };
 
-static void *ring(const struct heki_vtl1_crypto *c, const char *const *certs)
+void *t_ring(const struct heki_vtl1_crypto *c, const char *const *certs)
 {
 	void *kr = NULL;
 	size_t i, len;
@@ -88,7 +88,7 @@ static int run(const struct heki_vtl1_crypto *c, const char *const *certs,
 	       const unsigned char *data, size_t dlen, const unsigned char *sig,
 	       size_t slen)
 {
-	void *kr = ring(c, certs);
+	void *kr = t_ring(c, certs);
 	int ret = c->verify_pkcs7(c->ctx, kr, data, dlen, sig, slen);
 
 	c->keyring_destroy(c->ctx, kr);
@@ -132,7 +132,7 @@ static void test_differential(const char *file, const char *cert)
 	unsigned char *data = check_read_file(t_keydir, "data.bin", &dlen);
 	unsigned char *sig = check_read_file(t_keydir, file, &slen);
 	char name[256];
-	void *ko = ring(t_ossl, certs), *kb = ring(&t_br, certs);
+	void *ko = t_ring(t_ossl, certs), *kb = t_ring(&t_br, certs);
 	int o, b, first_o = 0, first_b = 0;
 	size_t first = (size_t)-1;
 
@@ -191,7 +191,7 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 	const char *certs[2] = { "cec.der", "c1.der" };
 	unsigned char out[64], sig[512];
 	char name[256];
-	void *kr = ring(c, certs), *cert = NULL, *ec = NULL;
+	void *kr = t_ring(c, certs), *cert = NULL, *ec = NULL;
 	size_t clen;
 	unsigned char *c1 = check_read_file(t_keydir, "c1.der", &clen);
 	__u32 pos = 0;
@@ -260,7 +260,7 @@ static void test_primitives(const struct heki_vtl1_crypto *c, const char *who)
 	{
 		const char *only_ec[2] = { "cec_k256.der", NULL };
 
-		kr = ring(c, only_ec);
+		kr = t_ring(c, only_ec);
 		pos = 0;
 		check_err(NAME("find_cert in a ring without RSA, P-256 or P-384 keys -> SIG_NO_KEY"),
 			     c->find_cert(c->ctx, kr, c1, 4, c1, 1, &pos, &cert),
@@ -286,7 +286,7 @@ static void test_module(void)
 	size_t len = dlen + slen + 40;
 	unsigned char *mod = malloc(len);
 	const char *certs[2] = { "c1.der", NULL };
-	void *ko = ring(t_ossl, certs), *kb = ring(&t_br, certs);
+	void *ko = t_ring(t_ossl, certs), *kb = t_ring(&t_br, certs);
 
 	memcpy(mod, data, dlen);
 	memcpy(mod + dlen, sig, slen);
