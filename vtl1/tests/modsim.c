@@ -281,30 +281,67 @@ static void jump_bytes(__u8 *p, const struct modsim_jump *j)
 	}
 }
 
+/* "@op rel32" at .text offset @at to .text offset @to. */
+static void put_rel32(__u8 *text, __u8 op, __u64 at, __u64 to)
+{
+	text[at] = op;
+	put(text, at + 1, to - (at + 5), 4);
+}
+
+/*
+ * The static call content of put_module_scalls(): the trampoline
+ * __SCT__k (jmp f1; ud1 signature), the functions f1 and f2, a call site
+ * and a tail-call site of key k, both through the trampoline.
+ */
+static void scall_bytes(__u8 *text)
+{
+	put_rel32(text, 0xe8, MODSIM_SC_CALL, MODSIM_SC_TRAMP);
+	put_rel32(text, 0xe9, MODSIM_SC_TAIL, MODSIM_SC_TRAMP);
+	put_rel32(text, 0xe9, MODSIM_SC_TRAMP, MODSIM_SC_F1);
+	memcpy(text + MODSIM_SC_TRAMP + 5, "\x0f\xb9\xcc", 3);
+}
+
+/* ELF64 symbol @i of @sym: GLOBAL FUNC @name_off at @value of section @shndx. */
+static void put_func_sym(__u8 *sym, __u32 i, __u32 name_off, __u32 shndx,
+			 __u64 value, __u64 size)
+{
+	put(sym, 24ULL * i, name_off, 4);
+	sym[24 * i + 4] = 0x12;
+	put(sym, 24ULL * i + 6, shndx, 2);
+	put(sym, 24ULL * i + 8, value, 8);
+	put(sym, 24ULL * i + 16, size, 8);
+}
+
 /*
  * Builds the image into a malloc'd buffer with room for a signature; with
  * @jumps, a __jump_table (in ro_after_init) and its relocations name
- * those sites, keyed on __this_module.
+ * those sites, keyed on __this_module; with @scall, the static call
+ * content of scall_bytes(), its symbols and a .static_call_sites naming
+ * its two sites (key: __this_module + 0x100).
  */
 static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
-		       const struct modsim_jump *jumps, __u32 njumps)
+		       const struct modsim_jump *jumps, __u32 njumps,
+		       int scall)
 {
-	static const char strtab[] = "\0__this_module";
+	static const char strtab[] = "\0__this_module\0__SCT__k\0f1\0f2";
 	struct sec s[18];
 	char shstr[512];
 	__u64 shstr_len = 1, off, total, name_off[18], data_off[18];
-	__u8 sym[96], jt[16 * MODSIM_MAX_JUMPS], rela[72 * MODSIM_MAX_JUMPS];
+	__u8 sym[168], jt[16 * MODSIM_MAX_JUMPS], rela[72 * MODSIM_MAX_JUMPS];
+	__u8 sct[16], sct_rela[96];
 	__u32 n = 1, i, symtab_idx, strtab_idx, this_idx, jt_idx = 0;
-	__u32 text_idx = 0, init_text_idx = 0;
+	__u32 text_idx = 0, init_text_idx = 0, sct_idx = 0;
 	__u8 *b;
 
 	if (njumps > MODSIM_MAX_JUMPS ||
-	    (njumps && !size[HEKI_MODLAYOUT_RO_AFTER_INIT]))
+	    ((njumps || scall) && !size[HEKI_MODLAYOUT_RO_AFTER_INIT]))
 		return NULL;
 	memset(s, 0, sizeof(s));
 	memset(sym, 0, sizeof(sym));
 	memset(jt, 0, sizeof(jt));
 	memset(rela, 0, sizeof(rela));
+	memset(sct, 0, sizeof(sct));
+	memset(sct_rela, 0, sizeof(sct_rela));
 	shstr[0] = 0;
 #define ADD(nm, fl, sz, seed) do {					\
 		s[n].name = (nm); s[n].type = HEKI_SHT_PROGBITS;	\
@@ -329,6 +366,12 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 		s[jt_idx].align = 8;
 		s[jt_idx].data = jt;
 	}
+	if (scall) {
+		sct_idx = n;
+		ADD(".static_call_sites", A | W, sizeof(sct), 0);
+		s[sct_idx].align = 8;
+		s[sct_idx].data = sct;
+	}
 	if (size[HEKI_MODLAYOUT_INIT_RODATA])
 		ADD(".init.rodata", A,
 		    size[HEKI_MODLAYOUT_INIT_RODATA] - 0x800, 5);
@@ -345,15 +388,22 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 	symtab_idx = n++;
 	strtab_idx = n++;
 	s[symtab_idx] = (struct sec){ ".symtab", HEKI_SHT_SYMTAB, 0,
-				      sizeof(sym), 8, strtab_idx, 3, 24, 0,
-				      sym };
+				      scall ? 168 : 96, 8, strtab_idx, 3, 24,
+				      0, sym };
 	s[strtab_idx] = (struct sec){ ".strtab", HEKI_SHT_STRTAB, 0,
-				      sizeof(strtab), 1, 0, 0, 0, 0, strtab };
+				      scall ? sizeof(strtab) : 15, 1, 0, 0, 0,
+				      0, strtab };
 	if (njumps) {
 		/* SHF_INFO_LINK (0x40), applies to __jump_table */
 		s[n] = (struct sec){ ".rela__jump_table", HEKI_SHT_RELA, 0x40,
 				     72ULL * njumps, 8, symtab_idx, jt_idx, 24,
 				     0, rela };
+		n++;
+	}
+	if (scall) {
+		s[n] = (struct sec){ ".rela.static_call_sites", HEKI_SHT_RELA,
+				     0x40, sizeof(sct_rela), 8, symtab_idx,
+				     sct_idx, 24, 0, sct_rela };
 		n++;
 	}
 	s[n] = (struct sec){ ".shstrtab", HEKI_SHT_STRTAB, 0, 0, 1, 0, 0, 0,
@@ -369,6 +419,26 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 	sym[72 + 4] = 0x11;
 	put(sym, 72 + 6, this_idx, 2);
 	put(sym, 72 + 16, 0x380, 8);
+	if (scall) {
+		/* __SCT__k, f1, f2 (strtab offsets 15, 24, 27) */
+		put_func_sym(sym, 4, 15, text_idx, MODSIM_SC_TRAMP, 8);
+		put_func_sym(sym, 5, 24, text_idx, MODSIM_SC_F1, 0x40);
+		put_func_sym(sym, 6, 27, text_idx, MODSIM_SC_F2, 0x40);
+		/*
+		 * struct static_call_site: addr PC32 to the site, key PC32 to
+		 * __this_module + 0x100 (+1: tail); sorted by key, then addr.
+		 */
+		for (i = 0; i < 2; i++) {
+			__u8 *r = sct_rela + 48ULL * i;
+
+			put(r, 0, 8ULL * i, 8);
+			put(r, 8, 1ULL << 32 | HEKI_R_X86_64_PC32, 8);
+			put(r, 16, i ? MODSIM_SC_TAIL : MODSIM_SC_CALL, 8);
+			put(r, 24, 8ULL * i + 4, 8);
+			put(r, 32, 3ULL << 32 | HEKI_R_X86_64_PC32, 8);
+			put(r, 40, 0x100 + i, 8);
+		}
+	}
 	/* struct jump_entry: code and target PC32, key PC64 (+ branch) */
 	for (i = 0; i < njumps; i++) {
 		__u64 sec = jumps[i].mem == HEKI_MODLAYOUT_TEXT ? 1 : 2;
@@ -429,6 +499,8 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 				  text_idx : init_text_idx))
 				jump_bytes(b + data_off[i] + jumps[k].off,
 					   &jumps[k]);
+		if (scall && i == text_idx)
+			scall_bytes(b + data_off[i]);
 		put(h, 0, name_off[i], 4);
 		put(h, 4, s[i].type, 4);
 		put(h, 8, s[i].flags, 8);
@@ -448,6 +520,11 @@ __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 {
 	return put_module_jumps(g, elf_pa, keyid, tamper, r, n, NULL, 0);
 }
+
+static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
+			struct heki_range *r, __u32 n,
+			const struct modsim_jump *jumps, __u32 njumps,
+			int scall);
 
 /* Guest address of byte @off of module memory @t laid over @r[0..n). */
 static __u64 mem_byte_pa(const struct heki_range *r, __u32 n, __u32 t,
@@ -510,9 +587,62 @@ static void declare_jump_sites(struct guest *g, const struct heki_range *r,
 	}
 }
 
+/* "@op rel32" from @site_va to @to (5 bytes at @p). */
+static void rel32_at(__u8 *p, __u8 op, __u64 site_va, __u64 to)
+{
+	p[0] = op;
+	put(p, 1, to - (site_va + 5), 4);
+}
+
+/*
+ * Tell the oracle the forms the test lets the kernel write at the static
+ * call sites and the trampoline of scall_bytes(): a call / jmp to the
+ * trampoline, f1 or f2, the 5-byte NOP at the call site, "ret; int3 x4"
+ * at the tail sites. Worked out here from the test's own layout.
+ */
+static void declare_scall_sites(struct guest *g, const struct heki_range *r,
+				__u32 n, __u64 text_va)
+{
+	static const __u64 site[3] = { MODSIM_SC_CALL, MODSIM_SC_TAIL,
+				       MODSIM_SC_TRAMP };
+	static const __u64 to[3] = { MODSIM_SC_TRAMP, MODSIM_SC_F1,
+				     MODSIM_SC_F2 };
+	__u32 i, k;
+
+	for (i = 0; i < 3; i++) {
+		__u8 forms[4 * 5];
+		struct heki_patch where;
+
+		memset(&where, 0, sizeof(where));
+		where.size = 5;
+		where.pa[0] = mem_byte_pa(r, n, HEKI_MODLAYOUT_TEXT, site[i]);
+		for (k = 0; k < 3; k++)
+			rel32_at(forms + 5 * k, i ? 0xe9 : 0xe8,
+				 text_va + site[i], text_va + to[k]);
+		memcpy(forms + 15, i ? "\xc3\xcc\xcc\xcc\xcc" :
+		       "\x0f\x1f\x44\x00\x00", 5);
+		oracle_patch_site(g, &where, forms, 4,
+				  "static call of the signed ELF (modsim)");
+	}
+}
+
+__u64 put_module_scalls(struct guest *g, __u64 elf_pa, __u8 keyid,
+			struct heki_range *r, __u32 n)
+{
+	return put_module_full(g, elf_pa, keyid, 0, r, n, NULL, 0, 1);
+}
+
 __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		       struct heki_range *r, __u32 n,
 		       const struct modsim_jump *jumps, __u32 njumps)
+{
+	return put_module_full(g, elf_pa, keyid, tamper, r, n, jumps, njumps, 0);
+}
+
+static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
+			struct heki_range *r, __u32 n,
+			const struct modsim_jump *jumps, __u32 njumps,
+			int scall)
 {
 	__u64 size[HEKI_MODLAYOUT_NR_MEM] = { 0 };
 	__u64 off[HEKI_MODLAYOUT_NR_MEM] = { 0 };
@@ -524,7 +654,7 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 	for (i = 0; i < n; i++)
 		if (r[i].attributes < HEKI_MODLAYOUT_NR_MEM)
 			size[r[i].attributes] += r[i].epa - r[i].pa;
-	elf = build_elf(size, &len, jumps, njumps);
+	elf = build_elf(size, &len, jumps, njumps, scall);
 	if (!elf)
 		return 0;
 	if (modsim_load(&s, elf, len, MODSIM_CORE_VA, MODSIM_INIT_VA, NULL,
@@ -552,6 +682,8 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		off[t] += l;
 	}
 	declare_jump_sites(g, r, n, jumps, njumps);
+	if (scall)
+		declare_scall_sites(g, r, n, s.va[HEKI_MODLAYOUT_TEXT]);
 	modsim_free(&s);
 	slen = guest_sign(elf, len, keyid);
 	if (tamper)

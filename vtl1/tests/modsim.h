@@ -157,4 +157,20 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		       struct heki_range *r, __u32 n,
 		       const struct modsim_jump *jumps, __u32 njumps);
 
+/* .text offsets of put_module_scalls()'s static call content. */
+#define MODSIM_SC_CALL	0x200ULL	/* call __SCT__k (key k) */
+#define MODSIM_SC_TAIL	0x250ULL	/* jmp __SCT__k (key k, tail) */
+#define MODSIM_SC_TRAMP	0x300ULL	/* __SCT__k: jmp f1; ud1 */
+#define MODSIM_SC_F1	0x400ULL	/* f1 */
+#define MODSIM_SC_F2	0x500ULL	/* f2 */
+
+/*
+ * put_module_mem() whose ELF defines the static call trampoline __SCT__k,
+ * the functions f1 and f2, and names two sites of key k in its
+ * .static_call_sites (the memory needs an ro_after_init range for it);
+ * the oracle learns the forms the tests may write there.
+ */
+__u64 put_module_scalls(struct guest *g, __u64 elf_pa, __u8 keyid,
+			struct heki_range *r, __u32 n);
+
 #endif /* HEKI_VTL1_TEST_MODSIM_H */

@@ -50,32 +50,49 @@ struct vtl1_prot_map {
 	__u32 n;
 };
 
-/* Most legal encodings of one patch site (a jump label: NOP and jmp). */
-#define VTL1_PATCH_MAX_FORMS	2
+/*
+ * Most fixed encodings of one patch site: a jump label's NOP and jmp; a
+ * static call's NOP / xor-rax or return forms and the bytes it was
+ * validated with (module/rewrite_static_call.c).
+ */
+#define VTL1_PATCH_MAX_FORMS	8
 
 /**
  * struct vtl1_patch_site - a text-patch site and the encodings it may hold
  * @loc: where the site is: pa[0] (byte 0), pa[1] (the page holding the
  *	rest when the site crosses a page, else 0) and size (2 or 5), with
  *	heki_patch_validate()'s rules; @loc.code is unused (zero)
- * @nforms: legal encodings in @form (1 or 2)
- * @form: the legal encodings, @loc.size bytes each: the NOP of that size
- *	and the jmp to the jump label's target (when a jmp of that size
- *	reaches it); derived by VTL1 from the verified module ELF, or from
- *	the kernel's patch info received before end of boot
+ * @nforms: legal fixed encodings in @form (1 to VTL1_PATCH_MAX_FORMS)
+ * @form: the legal fixed encodings, @loc.size bytes each: for a jump
+ *	label the NOP of that size and the jmp to its target (when a jmp of
+ *	that size reaches it); for a static call site or trampoline the
+ *	forms __static_call_transform() writes for a NULL function (and
+ *	__static_call_return0), and the bytes the module was validated
+ *	with; derived by VTL1 from the verified module ELF, or from the
+ *	kernel's patch info received before end of boot
+ * @branch: 0 for a jump label; for a static call site or trampoline the
+ *	opcode (0xe8 CALL, 0xe9 JMP) of its one variable form: that opcode
+ *	with a rel32 from @va + 5 to a function entry of validated text
+ *	(vtl1_func_entry()), computed when PatchText is asked for it
  * @pad: zero
  * @token: owning module token, or -1 for the kernel
  * @init: the site lies in the module's init text
  * @pad2: zero
+ * @va: VTL0 virtual address of the site's first byte (static calls)
+ * @no_call: a function a CALL form may not name (__static_call_return0,
+ *	which the kernel writes as xor-rax instead), 0 if none
  */
 struct vtl1_patch_site {
 	struct heki_patch loc;
 	__u8 nforms;
 	__u8 form[VTL1_PATCH_MAX_FORMS][POKE_MAX_OPCODE_SIZE];
-	__u8 pad[5];
+	__u8 branch;
+	__u8 pad[6];
 	__s64 token;
 	__u32 init;
 	__u32 pad2;
+	__u64 va;
+	__u64 no_call;
 };
 
 /**

@@ -4,7 +4,10 @@
  *
  * A site is a jump label: 2 or 5 bytes that may hold exactly the NOP of
  * that size or the jmp to the label's target (arch/x86/kernel/
- * jump_label.c writes nothing else). Its location and encodings come from
+ * jump_label.c writes nothing else); or a static call site or trampoline
+ * of a validated module: 5 bytes that may hold a few fixed forms, or a
+ * CALL / JMP rel32 to any function entry of validated text, checked when
+ * PatchText writes it (arch/x86/kernel/static_call.c). Its location and encodings come from
  * an authenticated source only: ValidateModule derives module sites from
  * the verified ELF's __jump_table after relocation (module/), LoadKData
  * takes the kernel's sites from the patch info VTL0 sends before end of
@@ -120,6 +123,50 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
 	return 0;
 }
 
+/**
+ * vtl1_patch_static_call_site() - fill a static call site or trampoline
+ * @s: the site to fill
+ * @loc: where it is (pa[0], pa[1], size 5; code ignored)
+ * @forms: @nforms fixed encodings of 5 bytes each
+ * @nforms: 1 to VTL1_PATCH_MAX_FORMS
+ * @branch: 0xe8 (CALL site) or 0xe9 (tail-call site, trampoline)
+ * @va: VA of the site's first byte
+ * @no_call: a function a CALL may not name (0: none)
+ * @token: owning module token
+ * @init: the site lies in init text
+ *
+ * Return: 0; heki_patch_validate()'s code for a malformed @loc;
+ * -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID for any other bad argument.
+ */
+int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
+				const struct heki_patch *loc,
+				const __u8 (*forms)[HEKI_PATCH_JMP32_SIZE],
+				__u32 nforms, __u8 branch, __u64 va,
+				__u64 no_call, __s64 token, __u32 init)
+{
+	int ret = heki_patch_validate(loc);
+	__u32 f;
+
+	if (ret)
+		return ret;
+	if (loc->size != HEKI_PATCH_JMP32_SIZE || !nforms ||
+	    nforms > VTL1_PATCH_MAX_FORMS || (branch != 0xe8 && branch != 0xe9))
+		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
+	memset(s, 0, sizeof(*s));
+	s->loc.pa[0] = loc->pa[0];
+	s->loc.pa[1] = loc->pa[1];
+	s->loc.size = loc->size;
+	for (f = 0; f < nforms; f++)
+		memcpy(s->form[f], forms[f], HEKI_PATCH_JMP32_SIZE);
+	s->nforms = (__u8)nforms;
+	s->branch = branch;
+	s->va = va;
+	s->no_call = no_call;
+	s->token = token;
+	s->init = init;
+	return 0;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	const struct vtl1_patch_key *x = a, *y = b;
@@ -202,7 +249,7 @@ int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 	return 0;
 }
 
-/* @s: filled by vtl1_patch_jump_site(). */
+/* @s: filled by vtl1_patch_jump_site() or vtl1_patch_static_call_site(). */
 int vtl1_patch_batch_add(struct vtl1_patch_batch *b,
 			 const struct vtl1_patch_site *s)
 {

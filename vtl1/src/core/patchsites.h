@@ -39,6 +39,11 @@ void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
 const __u8 *vtl1_patch_nop(__u32 size);
 int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc,
 			 const __u8 *jmp, __s64 token, __u32 init);
+int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
+				const struct heki_patch *loc,
+				const __u8 (*forms)[HEKI_PATCH_JMP32_SIZE],
+				__u32 nforms, __u8 branch, __u64 va,
+				__u64 no_call, __s64 token, __u32 init);
 const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
 					      __u64 pa, __u32 *byte);
 

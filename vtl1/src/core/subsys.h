@@ -39,12 +39,15 @@ struct vtl1_call {
  * @nr_calls: entries in @calls
  * @teardown: frees what the subsystem keeps in the instance (may be NULL);
  *	heki_vtl1_destroy() calls the subsystems from the top layer down
+ * @func_entry: whether a VA is a function entry of text the subsystem
+ *	validated (may be NULL); vtl1_func_entry() asks every subsystem
  */
 struct vtl1_subsys {
 	const char *name;
 	const struct vtl1_call *calls;
 	__u32 nr_calls;
 	void (*teardown)(struct heki_vtl1 *v);
+	int (*func_entry)(const struct heki_vtl1 *v, __u64 va);
 };
 
 /*
@@ -60,5 +63,11 @@ VTL1_SUBSYS_LIST(VTL1_SUBSYS_DECL_)
 
 /* The handler of a function ID, or NULL (core.c; the tests use it too). */
 const struct vtl1_call *vtl1_call_find(__u32 id);
+
+/*
+ * 1 if @va starts a function of validated text (the kernel's, from
+ * LoadKData, or a live validated module's core text), else 0 (core.c).
+ */
+int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va);
 
 #endif /* HEKI_VTL1_SUBSYS_H */

@@ -11,7 +11,11 @@
  *      --byte 0 of Y-->  Y              (X, Y each A or B)
  *
  * so each step is checked against the bytes the site holds now, read from
- * VTL0 memory. The site's frames must still be held kernel-executable by
+ * VTL0 memory. A static call site or trampoline has, besides its fixed
+ * encodings, one variable form: its CALL or JMP opcode with a rel32 whose
+ * destination is a function entry of validated text at the time of each
+ * step (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
+ * __static_call_return0 for a CALL (the kernel writes xor-rax instead). The site's frames must still be held kernel-executable by
  * its owner (the kernel, or the module whose memory it is): a site never
  * outlives the memory it belongs to, and never writes into memory another
  * owner holds.
@@ -49,8 +53,35 @@ static int site_held(const struct heki_vtl1 *v, const struct vtl1_patch_site *s)
 	return 0;
 }
 
+/*
+ * May @s's variable form hold @len bytes equal to @b from byte @from
+ * (the whole site, its first byte, or bytes 1..4)? The opcode must be
+ * the site's; a rel32, when given, must reach a function entry.
+ */
+static int branch_form(const struct heki_vtl1 *v,
+		       const struct vtl1_patch_site *s, const __u8 *b,
+		       __u32 from, __u32 len)
+{
+	__u64 dest;
+	__u32 rel;
+
+	if (!s->branch || s->loc.size != HEKI_PATCH_JMP32_SIZE || from > 1 ||
+	    len > s->loc.size - from)
+		return 0;
+	if (!from && b[0] != s->branch)
+		return 0;
+	if (from + len < s->loc.size)
+		return 1;
+	rel = heki_le32(b + 1 - from);
+	dest = s->va + HEKI_PATCH_JMP32_SIZE + (__u64)(__s64)(__s32)rel;
+	if (s->branch == 0xe8 && s->no_call && dest == s->no_call)
+		return 0;
+	return vtl1_func_entry(v, dest);
+}
+
 /* Does some encoding of @s hold @len bytes equal to @b from byte @from? */
-static int some_form(const struct vtl1_patch_site *s, const __u8 *b,
+static int some_form(const struct heki_vtl1 *v,
+		     const struct vtl1_patch_site *s, const __u8 *b,
 		     __u32 from, __u32 len)
 {
 	__u32 f;
@@ -58,7 +89,7 @@ static int some_form(const struct vtl1_patch_site *s, const __u8 *b,
 	for (f = 0; f < s->nforms; f++)
 		if (!memcmp(s->form[f] + from, b, len))
 			return 1;
-	return 0;
+	return branch_form(v, s, b, from, len);
 }
 
 /*
@@ -66,7 +97,7 @@ static int some_form(const struct vtl1_patch_site *s, const __u8 *b,
  * the site's own physical address, bytes from one of its encodings.
  * Returns the step, or a negative error.
  */
-static int request_step(const struct heki_patch *r,
+static int request_step(const struct heki_vtl1 *v, const struct heki_patch *r,
 			const struct vtl1_patch_site *s, __u32 byte)
 {
 	__u32 i;
@@ -79,8 +110,10 @@ static int request_step(const struct heki_patch *r,
 			return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
 	if (byte == 0 && r->code[0] == HEKI_PATCH_INT3_OPCODE)
 		return STEP_INT3;
-	if (!some_form(s, r->code, byte, r->size))
-		return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
+	if (!some_form(v, s, r->code, byte, r->size))
+		return s->branch && (byte || r->code[0] == s->branch) ?
+		       -HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION :
+		       -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
 	return byte == 0 ? STEP_HEAD : STEP_TAIL;
 }
 
@@ -89,22 +122,22 @@ static int request_step(const struct heki_patch *r,
  * a whole encoding; the tail only behind the int3; the head only where
  * the int3 and the tail of that same encoding are.
  */
-static int step_legal(const struct vtl1_patch_site *s, int step,
+static int step_legal(const struct heki_vtl1 *v,
+		      const struct vtl1_patch_site *s, int step,
 		      const __u8 *code, const __u8 *cur)
 {
-	__u32 n = s->loc.size, f;
+	__u8 next[POKE_MAX_OPCODE_SIZE];
+	__u32 n = s->loc.size;
 
 	if (step == STEP_INT3)
-		return some_form(s, cur, 0, n);
+		return some_form(v, s, cur, 0, n);
 	if (cur[0] != HEKI_PATCH_INT3_OPCODE)
 		return 0;
 	if (step == STEP_TAIL)
-		return some_form(s, cur + 1, 1, n - 1);
-	for (f = 0; f < s->nforms; f++)
-		if (s->form[f][0] == code[0] &&
-		    !memcmp(s->form[f] + 1, cur + 1, n - 1))
-			return 1;
-	return 0;
+		return some_form(v, s, cur + 1, 1, n - 1);
+	next[0] = code[0];
+	memcpy(next + 1, cur + 1, n - 1);
+	return some_form(v, s, next, 0, n);
 }
 
 /* Read the @size bytes the site holds now. */
@@ -160,7 +193,7 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	s = vtl1_patch_find(&v->patches, req.pa[0], &byte);
 	if (!s || byte > 1)
 		return -HEKI_VSM_ERR_PRECOMPUTED_PATCH_NOT_FOUND;
-	step = request_step(&req, s, byte);
+	step = request_step(v, &req, s, byte);
 	if (step < 0)
 		return step;
 	ret = site_held(v, s);
@@ -168,7 +201,7 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 		ret = site_bytes(v, s, cur);
 	if (ret)
 		return ret;
-	if (!step_legal(s, step, req.code, cur))
+	if (!step_legal(v, s, step, req.code, cur))
 		return -HEKI_VSM_ERR_TEXT_PATCH_STEP_INVALID;
 
 	/*

@@ -138,7 +138,7 @@ static __u64 text_pa(const struct text_map *tm, __u64 va, __u32 type)
 }
 
 /**
- * struct jump_fill - counting, then staging a module's jump label sites
+ * struct jump_fill - counting, then staging a module's patch sites
  * @tm: VA -> PA of its text
  * @b: the batch (NULL while counting)
  * @token: the module's token
@@ -156,6 +156,48 @@ struct jump_fill {
  * ranges (the frames VTL1 protected and compared), with the encodings
  * the comparison accepted.
  */
+/* Where a site of @size bytes at @va of text type @type is. */
+static int site_loc(const struct text_map *tm, __u64 va, __u32 size,
+		    __u32 type, struct heki_patch *loc)
+{
+	__u64 room = HEKI_PAGE_SIZE - (va & HEKI_PAGE_OFFSET_MASK);
+
+	memset(loc, 0, sizeof(*loc));
+	loc->size = (__u8)size;
+	loc->pa[0] = text_pa(tm, va, type);
+	if (room < size)
+		loc->pa[1] = text_pa(tm, va + room, type);
+	if (!loc->pa[0] || (room < size && !loc->pa[1]))
+		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
+	return 0;
+}
+
+/*
+ * One static call site or trampoline the verified ELF names, located like
+ * a jump label site, with the fixed forms the rules give and its CALL /
+ * JMP form left to PatchText's function-entry check.
+ */
+static int scall_cb(void *arg, const struct heki_modverify_scall *c)
+{
+	struct jump_fill *f = arg;
+	__u32 type = c->mem == HEKI_MODLAYOUT_TEXT ?
+		     HEKI_MOD_MEM_TEXT_VALUE : HEKI_MOD_MEM_INIT_TEXT_VALUE;
+	struct vtl1_patch_site s;
+	struct heki_patch loc;
+	int ret;
+
+	f->n++;
+	if (!f->b)
+		return 0;
+	ret = site_loc(f->tm, c->va, 5, type, &loc);
+	if (!ret)
+		ret = vtl1_patch_static_call_site(&s, &loc, c->form, c->nforms,
+						  c->branch, c->va, c->no_call,
+						  f->token,
+						  type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
+}
+
 static int jump_cb(void *arg, const struct heki_modverify_jump *j)
 {
 	struct jump_fill *f = arg;
@@ -163,26 +205,24 @@ static int jump_cb(void *arg, const struct heki_modverify_jump *j)
 		     HEKI_MOD_MEM_TEXT_VALUE : HEKI_MOD_MEM_INIT_TEXT_VALUE;
 	struct vtl1_patch_site s;
 	struct heki_patch loc;
-	__u64 room;
 	int ret;
 
 	f->n++;
 	if (!f->b)
 		return 0;
-	memset(&loc, 0, sizeof(loc));
-	loc.size = (__u8)j->size;
-	loc.pa[0] = text_pa(f->tm, j->va, type);
-	room = HEKI_PAGE_SIZE - (j->va & HEKI_PAGE_OFFSET_MASK);
-	if (room < j->size)
-		loc.pa[1] = text_pa(f->tm, j->va + room, type);
-	if (!loc.pa[0] || (room < j->size && !loc.pa[1]))
-		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
-	ret = vtl1_patch_jump_site(&s, &loc, j->nforms > 1 ? j->form[1] : NULL,
-				   f->token, type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	ret = site_loc(f->tm, j->va, j->size, type, &loc);
+	if (!ret)
+		ret = vtl1_patch_jump_site(&s, &loc,
+					   j->nforms > 1 ? j->form[1] : NULL,
+					   f->token,
+					   type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
 	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
 }
 
-/* The module's patch sites, derived from its verified ELF alone. */
+/*
+ * The module's patch sites, derived from its verified ELF alone: its
+ * __jump_table, its .static_call_sites and its trampolines.
+ */
 static int derive_sites(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			const struct heki_modverify *mv, __s64 token,
 			struct vtl1_patch_batch *pb)
@@ -193,6 +233,8 @@ static int derive_sites(struct heki_vtl1 *v, const struct vtl1_chain *c,
 
 	ret = heki_modverify_jump_sites(mv, jump_cb, &f);
 	if (!ret)
+		ret = heki_modverify_static_calls(mv, scall_cb, &f);
+	if (!ret)
 		ret = vtl1_patch_batch_init(v, pb, f.n);
 	if (!ret)
 		ret = text_map_init(v, c, &tm);
@@ -201,6 +243,8 @@ static int derive_sites(struct heki_vtl1 *v, const struct vtl1_chain *c,
 	f.tm = &tm;
 	f.b = pb;
 	ret = heki_modverify_jump_sites(mv, jump_cb, &f);
+	if (!ret)
+		ret = heki_modverify_static_calls(mv, scall_cb, &f);
 	vtl1_free(v, tm.r);
 	return ret;
 }
@@ -425,12 +469,12 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 }
 
 /*
- * heki_rw_entry_fn: a kernel function entry (exports and kallsyms,
- * LoadKData) or one of a validated module's (its verified ELF).
+ * A kernel function entry (exports and kallsyms, LoadKData) or one of a
+ * live validated module's core text (its verified ELF): the rules' branch
+ * targets (heki_rw_entry_fn) and PatchText's (vtl1_func_entry()).
  */
-static int func_entry(void *arg, __u64 va)
+static int module_func_entry(const struct heki_vtl1 *v, __u64 va)
 {
-	const struct heki_vtl1 *v = arg;
 	__u32 i;
 
 	if (heki_kfuncs_has(v->kfuncs, va))
@@ -442,6 +486,11 @@ static int func_entry(void *arg, __u64 va)
 			return vtl1_sorted_has(m->func, m->nfunc, va);
 	}
 	return 0;
+}
+
+static int func_entry(void *arg, __u64 va)
+{
+	return module_func_entry(arg, va);
 }
 
 /* Keep the function entries of the module's core text. */
@@ -852,4 +901,5 @@ const struct vtl1_subsys vtl1_subsys_module = {
 	.calls = module_calls,
 	.nr_calls = ARRAY_SIZE(module_calls),
 	.teardown = module_teardown,
+	.func_entry = module_func_entry,
 };

@@ -1169,6 +1169,103 @@ int heki_modverify_jump_sites(const struct heki_modverify *mv,
 	return 0;
 }
 
+/* Prefix of a static call trampoline's symbol (STATIC_CALL_TRAMP_STR). */
+static const char sct_prefix[] = "__SCT__";
+/* The ud1 a trampoline carries at +5 (__static_call_validate()). */
+static const __u8 tramp_ud[3] = { 0x0f, 0xb9, 0xcc };
+
+/* Fill @c's forms for a site at @va of memory @mem, offset @off. */
+static void scall_forms(const struct heki_modverify *mv,
+			struct heki_modverify_scall *c, __u64 va, __u32 mem,
+			__u64 off, int tail)
+{
+	const __u8 *now = mv->ctx.actual[mem] + off;
+	__u32 f;
+
+	memset(c, 0, sizeof(*c));
+	c->va = va;
+	c->mem = mem;
+	c->branch = tail ? 0xe9 : 0xe8;
+	c->nforms = heki_rw_static_call_forms(&mv->ctx, va, tail, c->form,
+					      &c->no_call);
+	for (f = 0; f < c->nforms && memcmp(c->form[f], now, 5); f++)
+		;
+	if (f == c->nforms && now[0] != c->branch)
+		memcpy(c->form[c->nforms++], now, 5);
+}
+
+/*
+ * A trampoline the module defines: an STT_FUNC symbol "__SCT__<key>" of
+ * its own text whose verified bytes carry the trampoline signature at +5.
+ */
+static int tramp_sym(const struct heki_modverify *mv, __u64 i, __u64 *off)
+{
+	struct heki_elf_sym sym;
+	const char *name;
+	__u32 mem;
+	__u64 k;
+
+	if (!func_sym(mv, i) || heki_elf_sym(&mv->elf, i, &sym) ||
+	    heki_elf_sym_name(&mv->elf, &sym, &name))
+		return 0;
+	for (k = 0; k < sizeof(sct_prefix) - 1; k++)
+		if (name[k] != sct_prefix[k])
+			return 0;
+	if (va_to_mem(mv, mv->syms[i].value, 8, &mem, off) ||
+	    mem != HEKI_MODLAYOUT_TEXT || !mv->ctx.actual[mem])
+		return 0;
+	return !memcmp(mv->expected[mem] + *off + 5, tramp_ud, 3);
+}
+
+/**
+ * heki_modverify_static_calls() - the static call sites and trampolines
+ *	of a verified module
+ * @mv: after a successful heki_modverify_compare()
+ * @fn: called for each
+ * @arg: passed to @fn
+ *
+ * The sites are the 5-byte call and jmp entries of the module's relocated
+ * .static_call_sites in text or init text (Jcc tail calls, 6 bytes, are
+ * left out: PatchText writes at most 5); the trampolines are the
+ * module's own "__SCT__" functions of its text that carry the
+ * trampoline signature in the signed ELF. Never anything VTL0 names.
+ *
+ * Return: 0, or the first error of @fn.
+ */
+int heki_modverify_static_calls(const struct heki_modverify *mv,
+				heki_modverify_scall_fn fn, void *arg)
+{
+	struct heki_modverify_scall c;
+	__u64 i, off;
+	int ret;
+
+	for (i = 0; i < mv->nsites; i++) {
+		const struct heki_rw_site *s = &mv->sites[i];
+
+		if (s->kind != HEKI_RW_STATIC_CALL ||
+		    s->flags & HEKI_RW_SITE_KEY_WORD || s->len != 5 ||
+		    (s->mem != HEKI_MODLAYOUT_TEXT &&
+		     s->mem != HEKI_MODLAYOUT_INIT_TEXT) ||
+		    !mv->ctx.actual[s->mem])
+			continue;
+		scall_forms(mv, &c, s->va, s->mem, s->offset,
+			    !!(s->flags & HEKI_RW_SITE_TAIL));
+		ret = fn(arg, &c);
+		if (ret)
+			return ret;
+	}
+	for (i = 1; i < mv->elf.nsyms; i++) {
+		if (!tramp_sym(mv, i, &off))
+			continue;
+		scall_forms(mv, &c, mv->syms[i].value, HEKI_MODLAYOUT_TEXT,
+			    off, 1);
+		ret = fn(arg, &c);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * heki_modverify_free() - release everything heki_modverify_*() allocated
  * @mv: state (may be partially initialised; zeroed afterwards)

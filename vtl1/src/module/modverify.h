@@ -186,6 +186,44 @@ typedef int (*heki_modverify_jump_fn)(void *arg,
 
 int heki_modverify_jump_sites(const struct heki_modverify *mv,
 			      heki_modverify_jump_fn fn, void *arg);
+
+/* Fixed forms of one static call site: the rules' and the validated bytes. */
+#define HEKI_MODVERIFY_SCALL_FORMS	(HEKI_RW_STATIC_CALL_MAX_FORMS + 1)
+
+/**
+ * struct heki_modverify_scall - a static call site or trampoline of a
+ *	verified module
+ * @va: VA of its first byte
+ * @mem: HEKI_MODLAYOUT_TEXT or HEKI_MODLAYOUT_INIT_TEXT
+ * @nforms: fixed encodings in @form
+ * @form: heki_rw_static_call_forms() and the 5 bytes the module's memory
+ *	held when it was verified
+ * @branch: 0xe8 for a call site, 0xe9 for a tail-call site or trampoline
+ * @pad: zero
+ * @no_call: the function a CALL may not name, 0 if none
+ */
+struct heki_modverify_scall {
+	__u64 va;
+	__u32 mem;
+	__u32 nforms;
+	__u8 form[HEKI_MODVERIFY_SCALL_FORMS][5];
+	__u8 branch;
+	__u8 pad[4];
+	__u64 no_call;
+};
+
+/**
+ * typedef heki_modverify_scall_fn - one static call site of a verified module
+ * @arg: caller's argument
+ * @c: the site
+ *
+ * Return: 0 to continue, a negative error to stop.
+ */
+typedef int (*heki_modverify_scall_fn)(void *arg,
+				       const struct heki_modverify_scall *c);
+
+int heki_modverify_static_calls(const struct heki_modverify *mv,
+				heki_modverify_scall_fn fn, void *arg);
 int heki_modverify_compared_mem(__u32 mem);
 int heki_modverify_init(struct heki_modverify *mv,
 			const struct heki_modverify_ops *ops,

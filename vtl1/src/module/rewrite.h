@@ -349,6 +349,34 @@ int heki_rw_alt_final(const struct heki_rw_ctx *ctx,
 __u32 heki_rw_jump_label_forms(__u64 va, __u64 target, __u64 n,
 			       __u8 form[2][5]);
 
+/* Most fixed forms heki_rw_static_call_forms() gives. */
+#define HEKI_RW_STATIC_CALL_MAX_FORMS	6
+
+/**
+ * heki_rw_static_call_forms() - the fixed encodings the kernel writes at
+ *	a static call site or trampoline (rewrite_static_call.c; the forms
+ *	ValidateModule registers for PatchText)
+ * @ctx: the module's rule context (return thunk, kernel symbols)
+ * @va: VA of the site's first byte
+ * @tail: a tail-call site or a trampoline (JMP / RET forms), else a call
+ *	site (CALL / NOP forms)
+ * @form: receives the forms, 5 bytes each
+ * @no_call: receives the function a CALL may not name
+ *	(__static_call_return0, written as xor-rax), 0 if none
+ *
+ * The variable form (CALL or JMP rel32 to a function entry) is not
+ * listed. A call site: the 5-byte NOP and, where __static_call_return0 is
+ * known, xor-rax. A tail site or trampoline: __static_call_transform()'s
+ * RET forms, the one of the thunk in use when LoadKData named it, else
+ * "ret; int3 x4" and a jmp to each return thunk the kernel exports.
+ *
+ * Return: the number of forms (1 to HEKI_RW_STATIC_CALL_MAX_FORMS).
+ */
+__u32 heki_rw_static_call_forms(const struct heki_rw_ctx *ctx, __u64 va,
+				int tail,
+				__u8 form[HEKI_RW_STATIC_CALL_MAX_FORMS][5],
+				__u64 *no_call);
+
 struct heki_kinfo_ext;
 
 /**

@@ -142,4 +142,44 @@ rest:
 			  HEKI_VSM_ERR_REWRITE_STATIC_CALL_FORBIDDEN, fault);
 }
 
+__u32 heki_rw_static_call_forms(const struct heki_rw_ctx *ctx, __u64 va,
+				int tail,
+				__u8 form[HEKI_RW_STATIC_CALL_MAX_FORMS][5],
+				__u64 *no_call)
+{
+	__u64 r0 = 0, thunk;
+	__u32 n = 0, i;
+
+	*no_call = 0;
+	if (!tail) {
+		memcpy(form[n++], heki_rw_nops[5], 5);
+		if (ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN0, &r0)) {
+			memcpy(form[n++], heki_rw_xor5rax, 5);
+			*no_call = r0;
+		}
+		return n;
+	}
+	if (ctx->return_thunk) {
+		/* cpu_wants_rethunk_at(), as try_return_exact() */
+		if ((ctx->return_flags & HEKI_KERNEL_INFO_EXT_RETHUNK) &&
+		    !((ctx->return_flags & HEKI_KERNEL_INFO_EXT_ITS_THUNK) &&
+		      (va & 0x20)))
+			gen_rel32(form[n++], OP_JMP32, va, ctx->return_thunk);
+		else
+			memcpy(form[n++], heki_rw_ret_int3, 5);
+		return n;
+	}
+	memcpy(form[n++], heki_rw_ret_int3, 5);
+	for (i = 0; i < ARRAY_SIZE(heki_rw_return_thunks) &&
+		    n < HEKI_RW_STATIC_CALL_MAX_FORMS; i++) {
+		if (!ksym(ctx, heki_rw_return_thunks[i], &thunk))
+			continue;
+		if (heki_rw_return_thunks[i] == HEKI_RW_KSYM_ITS_RETURN_THUNK &&
+		    (va & 0x20))
+			continue;
+		gen_rel32(form[n++], OP_JMP32, va, thunk);
+	}
+	return n;
+}
+
 /* ---- paravirt: .parainstructions ---------------------------------------- */

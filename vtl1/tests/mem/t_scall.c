@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * t_scall.c - PatchText at the static call sites and trampolines a
+ * validated module's signed ELF names (issue 11/12: static_call_update()
+ * of a module's keys after its load, kvm_amd -> kvm, 7.2 xor/raid6_pq).
+ *
+ * The module (put_module_scalls()) defines the trampoline __SCT__k
+ * ("jmp f1; ud1"), the functions f1 and f2, and names a call site C and a
+ * tail-call site J of key k in .static_call_sites, both through the
+ * trampoline. The kernel's forms are accepted with the oracle holding
+ * after every call; everything else is refused with its exact code and
+ * leaves the site's bytes as they were.
+ */
+#include "test.h"
+#include "modsim.h"
+#include "core/core.h"
+
+#define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
+#define VALIDATE	VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE
+#define FREE_INIT	VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT_VALUE
+#define UNLOAD		VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE
+#define DESC_PA		(DATA_PA + 0x30000)
+#define ELF_PA		(DATA_PA + 0x20000)
+#define MOD_PA		(MEM_PA + 0x200000)
+#define MOD_TEXT2_PA	(MOD_PA + 0x6000)
+#define MOD_INIT_PA	(MOD_PA + 0x1000)
+#define C_PA		(MOD_PA + MODSIM_SC_CALL)
+#define J_PA		(MOD_PA + MODSIM_SC_TAIL)
+#define T_PA		(MOD_PA + MODSIM_SC_TRAMP)
+/* load_kdata_basic()'s two kernel sites */
+#define KERNEL_SITES	2
+
+static const __u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const __u8 ret5[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
+
+static __s64 patch(struct guest *g, __u64 pa, __u8 size, const __u8 *code)
+{
+	struct heki_patch p;
+
+	memset(&p, 0, sizeof(p));
+	p.pa[0] = pa;
+	p.size = size;
+	memcpy(p.code, code, size);
+	guest_write(g, DESC_PA, &p, sizeof(p));
+	return guest_call(g, PATCH, DESC_PA, 0, 0);
+}
+
+static int bytes_are(struct guest *g, __u64 pa, const __u8 *want)
+{
+	__u8 b[5];
+
+	guest_read(g, pa, b, 5);
+	return !memcmp(b, want, 5);
+}
+
+/* The three text_poke_bp steps: int3, bytes 1..4, byte 0. */
+static int poke(struct guest *g, __u64 pa, const __u8 *to)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+
+	return patch(g, pa, 1, &int3) == 0 && patch(g, pa + 1, 4, to + 1) == 0 &&
+	       patch(g, pa, 1, to) == 0 && bytes_are(g, pa, to);
+}
+
+/*
+ * Kernel text protected and LoadKData as t_patch.c's kernel_text(), then
+ * the module; returns the VA of its text through @text_va.
+ */
+static __s64 load(struct guest *g, __u64 *text_va)
+{
+	struct heki_range k = rng(KVA(MEM_PA), MEM_PA, MEM_PA + 0x6000,
+				  heki_mem_attr_raw(MEM_ATTR_READ |
+						    MEM_ATTR_EXEC));
+	struct heki_range r[8];
+	__u32 n = 0;
+	__s64 ret;
+
+	ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &k, 1,
+			 0);
+	if (!ret)
+		ret = load_kdata_basic(g);
+	if (ret)
+		return ret;
+	r[n++] = rng(0, MOD_PA, MOD_PA + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
+	r[n++] = rng(0, MOD_TEXT2_PA, MOD_TEXT2_PA + 0x1000,
+		     HEKI_MOD_MEM_TEXT_VALUE);
+	r[n++] = rng(0, MOD_INIT_PA, MOD_INIT_PA + 0x1000,
+		     HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	r[n++] = rng(0, MOD_PA + 0x2000, MOD_PA + 0x3000,
+		     HEKI_MOD_MEM_RO_AFTER_INIT_VALUE);
+	r[n++] = rng(0, MOD_PA + 0x3000, MOD_PA + 0x4000,
+		     HEKI_MOD_MEM_DATA_VALUE);
+	r[n++] = rng(0, MOD_PA + 0x4000, MOD_PA + 0x5000,
+		     HEKI_MOD_MEM_DATA_VALUE);
+	r[n++] = rng(0, MOD_PA + 0x5000, MOD_PA + 0x6000,
+		     HEKI_MOD_MEM_INIT_DATA_VALUE);
+	r[n] = rng(KVA(ELF_PA), ELF_PA, ELF_PA, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	r[n].epa += put_module_scalls(g, ELF_PA, 7, r, n);
+	*text_va = r[0].va;
+	return call_chain(g, VALIDATE, r, n + 1, 0);
+}
+
+/* "@op rel32" at text offset @at to text VA @to. */
+static void enc(__u8 *b, __u8 op, __u64 text_va, __u64 at, __u64 to)
+{
+	__u32 rel = (__u32)(to - (text_va + at + 5));
+
+	b[0] = op;
+	memcpy(b + 1, &rel, 4);
+}
+
+static struct guest *loaded(__u64 *text_va)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load(g, text_va), 0);
+	return g;
+}
+
+TEST(scall_sites_and_trampoline_derived_from_the_signed_elf)
+{
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 3);
+	/* as loaded: call / jmp __SCT__k, the trampoline jmp f1 */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_TRAMP);
+	CHECK(bytes_are(g, C_PA, b));
+	enc(b, 0xe9, tv, MODSIM_SC_TRAMP, tv + MODSIM_SC_F1);
+	CHECK(bytes_are(g, T_PA, b));
+	guest_free(g);
+}
+
+/* static_call_update(k, f2), then NULL, then back, as the kernel writes. */
+TEST(scall_kernel_forms_accepted_at_call_site)
+{
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F2);
+	CHECK(poke(g, C_PA, b));
+	CHECK(poke(g, C_PA, nop5));
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK(poke(g, C_PA, b));
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_TRAMP);
+	CHECK(poke(g, C_PA, b));
+	guest_free(g);
+}
+
+TEST(scall_kernel_forms_accepted_at_tail_site_and_trampoline)
+{
+	static const __u64 at[2] = { MODSIM_SC_TAIL, MODSIM_SC_TRAMP };
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+	__u32 i;
+
+	for (i = 0; i < 2; i++) {
+		__u64 pa = MOD_PA + at[i];
+
+		enc(b, 0xe9, tv, at[i], tv + MODSIM_SC_F2);
+		CHECK(poke(g, pa, b));
+		CHECK(poke(g, pa, ret5));
+		enc(b, 0xe9, tv, at[i], tv + MODSIM_SC_F1);
+		CHECK(poke(g, pa, b));
+	}
+	guest_free(g);
+}
+
+/*
+ * What an attacker in VTL0 would try at the sites; each refused with its
+ * code, the site holding what it held before the refused step.
+ */
+TEST(scall_attacker_requests_refused)
+{
+	enum what { TAIL_TO, HEAD_OP, INT3_AT };
+	static const struct {
+		const char *name;
+		enum what what;
+		__u64 site;	/* text offset of the site */
+		__u8 op;	/* opcode of the form asked for */
+		__s64 to;	/* its target, a text offset (< 0: absolute) */
+		__s64 code;
+		const char *log;
+	} bad[] = {
+		{ "call into the middle of f1", TAIL_TO, MODSIM_SC_CALL, 0xe8,
+		  MODSIM_SC_F1 + 4, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call into text past every function", TAIL_TO, MODSIM_SC_CALL,
+		  0xe8, 0x1700, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call into unvalidated kernel memory", TAIL_TO,
+		  MODSIM_SC_CALL, 0xe8, -(__s64)0x100, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "trampoline jmp into its own ud1", TAIL_TO, MODSIM_SC_TRAMP,
+		  0xe9, MODSIM_SC_TRAMP + 5, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "jmp written at a call site", HEAD_OP, MODSIM_SC_CALL, 0xe9,
+		  MODSIM_SC_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		{ "call written at a tail site", HEAD_OP, MODSIM_SC_TAIL, 0xe8,
+		  MODSIM_SC_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		{ "xor-rax without __static_call_return0", HEAD_OP,
+		  MODSIM_SC_CALL, 0x2e, 0, RET_ERR(HEKI_EACCES),
+		  "TEXT_PATCH_SUSPICIOUS" },
+		{ "int3 at a function the ELF names no site at", INT3_AT,
+		  MODSIM_SC_F1, 0, 0, RET_ERR(HEKI_ENOENT),
+		  "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 at a made-up site between the two", INT3_AT,
+		  MODSIM_SC_CALL + 0x28, 0, 0, RET_ERR(HEKI_ENOENT),
+		  "PRECOMPUTED_PATCH_NOT_FOUND" },
+	};
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		__u64 tv, pa;
+		struct guest *g = loaded(&tv);
+		__u8 want[5], before[5];
+		__s64 ret;
+
+		pa = MOD_PA + bad[i].site;
+		if (bad[i].to < 0)
+			enc(want, bad[i].op, tv, bad[i].site,
+			    KVA(MEM_PA) + (__u64)-bad[i].to);
+		else
+			enc(want, bad[i].op, tv, bad[i].site,
+			    tv + (__u64)bad[i].to);
+		guest_read(g, pa, before, 5);
+		if (bad[i].what == INT3_AT) {
+			ret = patch(g, pa, 1, &int3);
+		} else {
+			CHECK_EQ(patch(g, pa, 1, &int3), 0);
+			before[0] = int3;
+			ret = bad[i].what == TAIL_TO ?
+			      patch(g, pa + 1, 4, want + 1) :
+			      patch(g, pa, 1, want);
+		}
+		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s", bad[i].name,
+				   (long long)ret, g->last_log);
+		CHECK(bytes_are(g, pa, before));
+		guest_free(g);
+	}
+}
+
+/* A whole form the kernel never writes, step by step. */
+TEST(scall_nop_at_tail_site_refused)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	enc(b, 0xe9, tv, MODSIM_SC_TAIL, tv + MODSIM_SC_TRAMP);
+	CHECK_EQ(patch(g, J_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, J_PA + 1, 4, nop5 + 1),
+		 RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	b[0] = int3;
+	CHECK(bytes_are(g, J_PA, b));
+	guest_free(g);
+}
+
+/* int3 twice: the second finds no whole form at the site. */
+TEST(scall_same_step_twice_refused)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), RET_ERR(HEKI_EACCES));
+	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
+	/* and the head without the tail step only restores the old form */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F2);
+	CHECK_EQ(patch(g, C_PA, 1, b), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_TRAMP);
+	CHECK(bytes_are(g, C_PA, b));
+	guest_free(g);
+}
+
+/* A step whose head would complete a call to a non-entry is refused. */
+TEST(scall_head_over_foreign_tail_refused)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	/* C: int3, NOP tail (a fixed form's), then a CALL head */
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, C_PA + 1, 4, nop5 + 1), 0);
+	b[0] = 0xe8;
+	CHECK_EQ(patch(g, C_PA, 1, b), RET_ERR(HEKI_EACCES));
+	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
+	CHECK_EQ(patch(g, C_PA, 1, nop5), 0);
+	CHECK(bytes_are(g, C_PA, nop5));
+	guest_free(g);
+}
+
+/* The sites and the module's functions as targets die with the module. */
+TEST(scall_sites_gone_after_unload)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 3);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F2);
+	CHECK(poke(g, C_PA, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), RET_ERR(HEKI_ENOENT));
+	CHECK_EQ(patch(g, T_PA, 1, &int3), RET_ERR(HEKI_ENOENT));
+	CHECK(bytes_are(g, C_PA, b));
+	guest_free(g);
+}
+
+/* After end of boot too: nothing here depends on boot-time state. */
+TEST(scall_retarget_after_end_of_boot)
+{
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0), 0);
+	enc(b, 0xe9, tv, MODSIM_SC_TRAMP, tv + MODSIM_SC_F2);
+	CHECK(poke(g, T_PA, b));
+	guest_free(g);
+}
