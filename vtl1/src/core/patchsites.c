@@ -127,7 +127,7 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
  * vtl1_patch_static_call_site() - fill a static call site or trampoline
  * @s: the site to fill
  * @loc: where it is (pa[0], pa[1], size 5; code ignored)
- * @forms: @nforms fixed encodings of 5 bytes each
+ * @forms: @nforms fixed encodings of 5 bytes each, one after another
  * @nforms: 1 to VTL1_PATCH_MAX_FORMS
  * @branch: 0xe8 (CALL site) or 0xe9 (tail-call site, trampoline)
  * @va: VA of the site's first byte
@@ -140,7 +140,7 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
  */
 int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				const struct heki_patch *loc,
-				const __u8 (*forms)[HEKI_PATCH_JMP32_SIZE],
+				const __u8 *forms,
 				__u32 nforms, __u8 branch, __u64 va,
 				__u64 no_call, __s64 token, __u32 init)
 {
@@ -157,7 +157,8 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 	s->loc.pa[1] = loc->pa[1];
 	s->loc.size = loc->size;
 	for (f = 0; f < nforms; f++)
-		memcpy(s->form[f], forms[f], HEKI_PATCH_JMP32_SIZE);
+		memcpy(s->form[f], forms + f * HEKI_PATCH_JMP32_SIZE,
+		       HEKI_PATCH_JMP32_SIZE);
 	s->nforms = (__u8)nforms;
 	s->branch = branch;
 	s->va = va;

@@ -41,7 +41,7 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
 			 const __u8 *jmp, __s64 token, __u32 init);
 int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				const struct heki_patch *loc,
-				const __u8 (*forms)[HEKI_PATCH_JMP32_SIZE],
+				const __u8 *forms,
 				__u32 nforms, __u8 branch, __u64 va,
 				__u64 no_call, __s64 token, __u32 init);
 const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,

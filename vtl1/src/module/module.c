@@ -191,7 +191,7 @@ static int scall_cb(void *arg, const struct heki_modverify_scall *c)
 		return 0;
 	ret = site_loc(f->tm, c->va, 5, type, &loc);
 	if (!ret)
-		ret = vtl1_patch_static_call_site(&s, &loc, c->form, c->nforms,
+		ret = vtl1_patch_static_call_site(&s, &loc, c->form[0], c->nforms,
 						  c->branch, c->va, c->no_call,
 						  f->token,
 						  type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
