@@ -524,7 +524,7 @@ __u64 put_module_mem(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 			struct heki_range *r, __u32 n,
 			const struct modsim_jump *jumps, __u32 njumps,
-			int scall);
+			const struct modsim_scall *x);
 
 /* Guest address of byte @off of module memory @t laid over @r[0..n). */
 static __u64 mem_byte_pa(const struct heki_range *r, __u32 n, __u32 t,
@@ -597,20 +597,22 @@ static void rel32_at(__u8 *p, __u8 op, __u64 site_va, __u64 to)
 /*
  * Tell the oracle the forms the test lets the kernel write at the static
  * call sites and the trampoline of scall_bytes(): a call / jmp to the
- * trampoline, f1 or f2, the 5-byte NOP at the call site, "ret; int3 x4"
- * at the tail sites. Worked out here from the test's own layout.
+ * trampoline, f1, f2 or one of @x->extra, the 5-byte NOP at the call
+ * site, "ret; int3 x4" at the tail sites. Worked out here from the
+ * test's own layout.
  */
 static void declare_scall_sites(struct guest *g, const struct heki_range *r,
-				__u32 n, __u64 text_va)
+				__u32 n, __u64 text_va,
+				const struct modsim_scall *x)
 {
 	static const __u64 site[3] = { MODSIM_SC_CALL, MODSIM_SC_TAIL,
 				       MODSIM_SC_TRAMP };
 	static const __u64 to[3] = { MODSIM_SC_TRAMP, MODSIM_SC_F1,
 				     MODSIM_SC_F2 };
-	__u32 i, k;
+	__u8 forms[(4 + MODSIM_MAX_EXTRA) * 5];
+	__u32 i, k, nf;
 
 	for (i = 0; i < 3; i++) {
-		__u8 forms[4 * 5];
 		struct heki_patch where;
 
 		memset(&where, 0, sizeof(where));
@@ -621,28 +623,34 @@ static void declare_scall_sites(struct guest *g, const struct heki_range *r,
 				 text_va + site[i], text_va + to[k]);
 		memcpy(forms + 15, i ? "\xc3\xcc\xcc\xcc\xcc" :
 		       "\x0f\x1f\x44\x00\x00", 5);
-		oracle_patch_site(g, &where, forms, 4,
+		nf = 4;
+		for (k = 0; k < x->nextra && k < MODSIM_MAX_EXTRA; k++)
+			rel32_at(forms + 5 * nf++, i ? 0xe9 : 0xe8,
+				 text_va + site[i], x->extra[k]);
+		oracle_patch_site(g, &where, forms, nf,
 				  "static call of the signed ELF (modsim)");
 	}
 }
 
 __u64 put_module_scalls(struct guest *g, __u64 elf_pa, __u8 keyid,
-			struct heki_range *r, __u32 n)
+			struct heki_range *r, __u32 n,
+			const struct modsim_scall *x)
 {
-	return put_module_full(g, elf_pa, keyid, 0, r, n, NULL, 0, 1);
+	return put_module_full(g, elf_pa, keyid, 0, r, n, NULL, 0, x);
 }
 
 __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 		       struct heki_range *r, __u32 n,
 		       const struct modsim_jump *jumps, __u32 njumps)
 {
-	return put_module_full(g, elf_pa, keyid, tamper, r, n, jumps, njumps, 0);
+	return put_module_full(g, elf_pa, keyid, tamper, r, n, jumps, njumps,
+			       NULL);
 }
 
 static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 			struct heki_range *r, __u32 n,
 			const struct modsim_jump *jumps, __u32 njumps,
-			int scall)
+			const struct modsim_scall *x)
 {
 	__u64 size[HEKI_MODLAYOUT_NR_MEM] = { 0 };
 	__u64 off[HEKI_MODLAYOUT_NR_MEM] = { 0 };
@@ -654,10 +662,12 @@ static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamp
 	for (i = 0; i < n; i++)
 		if (r[i].attributes < HEKI_MODLAYOUT_NR_MEM)
 			size[r[i].attributes] += r[i].epa - r[i].pa;
-	elf = build_elf(size, &len, jumps, njumps, scall);
+	elf = build_elf(size, &len, jumps, njumps, !!x);
 	if (!elf)
 		return 0;
-	if (modsim_load(&s, elf, len, MODSIM_CORE_VA, MODSIM_INIT_VA, NULL,
+	if (modsim_load(&s, elf, len, x && x->core_va ? x->core_va :
+			MODSIM_CORE_VA, x && x->core_va ? x->init_va :
+			MODSIM_INIT_VA, NULL,
 			NULL, 0, 0)) {
 		modsim_free(&s);
 		free(elf);
@@ -682,8 +692,8 @@ static __u64 put_module_full(struct guest *g, __u64 elf_pa, __u8 keyid, int tamp
 		off[t] += l;
 	}
 	declare_jump_sites(g, r, n, jumps, njumps);
-	if (scall)
-		declare_scall_sites(g, r, n, s.va[HEKI_MODLAYOUT_TEXT]);
+	if (x)
+		declare_scall_sites(g, r, n, s.va[HEKI_MODLAYOUT_TEXT], x);
 	modsim_free(&s);
 	slen = guest_sign(elf, len, keyid);
 	if (tamper)

@@ -164,13 +164,33 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 #define MODSIM_SC_F1	0x400ULL	/* f1 */
 #define MODSIM_SC_F2	0x500ULL	/* f2 */
 
+/* Most extra targets struct modsim_scall declares. */
+#define MODSIM_MAX_EXTRA	4
+
+/**
+ * struct modsim_scall - options of put_module_scalls()
+ * @core_va: VA of the core allocation (0: MODSIM_CORE_VA, @init_va
+ *	ignored)
+ * @init_va: VA of the init allocation
+ * @extra: further targets (VAs) the test may write at the three sites
+ *	(told to the oracle)
+ * @nextra: entries in @extra, at most MODSIM_MAX_EXTRA
+ */
+struct modsim_scall {
+	__u64 core_va;
+	__u64 init_va;
+	__u64 extra[MODSIM_MAX_EXTRA];
+	__u32 nextra;
+};
+
 /*
  * put_module_mem() whose ELF defines the static call trampoline __SCT__k,
  * the functions f1 and f2, and names two sites of key k in its
  * .static_call_sites (the memory needs an ro_after_init range for it);
- * the oracle learns the forms the tests may write there.
+ * the oracle learns the forms the tests may write there (@x).
  */
 __u64 put_module_scalls(struct guest *g, __u64 elf_pa, __u8 keyid,
-			struct heki_range *r, __u32 n);
+			struct heki_range *r, __u32 n,
+			const struct modsim_scall *x);
 
 #endif /* HEKI_VTL1_TEST_MODSIM_H */

@@ -13,8 +13,8 @@
  * so each step is checked against the bytes the site holds now, read from
  * VTL0 memory. A static call site or trampoline has, besides its fixed
  * encodings, one variable form: its CALL or JMP opcode with a rel32 whose
- * destination is a function entry of validated text at the time of each
- * step (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
+ * destination is a function entry of validated text when a step writes
+ * it (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
  * __static_call_return0 for a CALL (the kernel writes xor-rax instead). The site's frames must still be held kernel-executable by
  * its owner (the kernel, or the module whose memory it is): a site never
  * outlives the memory it belongs to, and never writes into memory another
@@ -56,11 +56,15 @@ static int site_held(const struct heki_vtl1 *v, const struct vtl1_patch_site *s)
 /*
  * May @s's variable form hold @len bytes equal to @b from byte @from
  * (the whole site, its first byte, or bytes 1..4)? The opcode must be
- * the site's; a rel32, when given, must reach a function entry.
+ * the site's; a rel32, when given, must reach a function entry if @now
+ * is 0. With @now (bytes the site holds now, which only VTL1 wrote or
+ * validated) any rel32 will do: a function that was an entry when VTL1
+ * wrote the call may have gone with its module since, and the site must
+ * still be able to move away from it.
  */
 static int branch_form(const struct heki_vtl1 *v,
 		       const struct vtl1_patch_site *s, const __u8 *b,
-		       __u32 from, __u32 len)
+		       __u32 from, __u32 len, int now)
 {
 	__u64 dest;
 	__u32 rel;
@@ -70,7 +74,7 @@ static int branch_form(const struct heki_vtl1 *v,
 		return 0;
 	if (!from && b[0] != s->branch)
 		return 0;
-	if (from + len < s->loc.size)
+	if (from + len < s->loc.size || now)
 		return 1;
 	rel = heki_le32(b + 1 - from);
 	dest = s->va + HEKI_PATCH_JMP32_SIZE + (__u64)(__s64)(__s32)rel;
@@ -79,17 +83,20 @@ static int branch_form(const struct heki_vtl1 *v,
 	return vtl1_func_entry(v, dest);
 }
 
-/* Does some encoding of @s hold @len bytes equal to @b from byte @from? */
+/*
+ * Does some encoding of @s hold @len bytes equal to @b from byte @from?
+ * @now: @b is what the site holds now (branch_form()).
+ */
 static int some_form(const struct heki_vtl1 *v,
 		     const struct vtl1_patch_site *s, const __u8 *b,
-		     __u32 from, __u32 len)
+		     __u32 from, __u32 len, int now)
 {
 	__u32 f;
 
 	for (f = 0; f < s->nforms; f++)
 		if (!memcmp(s->form[f] + from, b, len))
 			return 1;
-	return branch_form(v, s, b, from, len);
+	return branch_form(v, s, b, from, len, now);
 }
 
 /*
@@ -110,7 +117,7 @@ static int request_step(const struct heki_vtl1 *v, const struct heki_patch *r,
 			return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
 	if (byte == 0 && r->code[0] == HEKI_PATCH_INT3_OPCODE)
 		return STEP_INT3;
-	if (!some_form(v, s, r->code, byte, r->size))
+	if (!some_form(v, s, r->code, byte, r->size, 0))
 		return s->branch && (byte || r->code[0] == s->branch) ?
 		       -HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION :
 		       -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
@@ -130,14 +137,14 @@ static int step_legal(const struct heki_vtl1 *v,
 	__u32 n = s->loc.size;
 
 	if (step == STEP_INT3)
-		return some_form(v, s, cur, 0, n);
+		return some_form(v, s, cur, 0, n, 1);
 	if (cur[0] != HEKI_PATCH_INT3_OPCODE)
 		return 0;
 	if (step == STEP_TAIL)
-		return some_form(v, s, cur + 1, 1, n - 1);
+		return some_form(v, s, cur + 1, 1, n - 1, 1);
 	next[0] = code[0];
 	memcpy(next + 1, cur + 1, n - 1);
-	return some_form(v, s, next, 0, n);
+	return some_form(v, s, next, 0, n, 0);
 }
 
 /* Read the @size bytes the site holds now. */

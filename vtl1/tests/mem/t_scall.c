@@ -22,8 +22,6 @@
 #define DESC_PA		(DATA_PA + 0x30000)
 #define ELF_PA		(DATA_PA + 0x20000)
 #define MOD_PA		(MEM_PA + 0x200000)
-#define MOD_TEXT2_PA	(MOD_PA + 0x6000)
-#define MOD_INIT_PA	(MOD_PA + 0x1000)
 #define C_PA		(MOD_PA + MODSIM_SC_CALL)
 #define J_PA		(MOD_PA + MODSIM_SC_TAIL)
 #define T_PA		(MOD_PA + MODSIM_SC_TRAMP)
@@ -62,42 +60,52 @@ static int poke(struct guest *g, __u64 pa, const __u8 *to)
 	       patch(g, pa, 1, to) == 0 && bytes_are(g, pa, to);
 }
 
-/*
- * Kernel text protected and LoadKData as t_patch.c's kernel_text(), then
- * the module; returns the VA of its text through @text_va.
- */
-static __s64 load(struct guest *g, __u64 *text_va)
+/* Kernel text protected and LoadKData, as t_patch.c's kernel_text(). */
+static __s64 load_kernel(struct guest *g)
 {
 	struct heki_range k = rng(KVA(MEM_PA), MEM_PA, MEM_PA + 0x6000,
 				  heki_mem_attr_raw(MEM_ATTR_READ |
 						    MEM_ATTR_EXEC));
-	struct heki_range r[8];
-	__u32 n = 0;
 	__s64 ret;
 
 	ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, &k, 1,
 			 0);
-	if (!ret)
-		ret = load_kdata_basic(g);
-	if (ret)
-		return ret;
-	r[n++] = rng(0, MOD_PA, MOD_PA + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
-	r[n++] = rng(0, MOD_TEXT2_PA, MOD_TEXT2_PA + 0x1000,
-		     HEKI_MOD_MEM_TEXT_VALUE);
-	r[n++] = rng(0, MOD_INIT_PA, MOD_INIT_PA + 0x1000,
+	return ret ? ret : load_kdata_basic(g);
+}
+
+/*
+ * The module in frames from @pa on (text at @pa and @pa + 0x6000), its
+ * signed image at @elf_pa, @x its options; returns ValidateModule's
+ * result and the VA of its text through @text_va.
+ */
+static __s64 load_module(struct guest *g, __u64 pa, __u64 elf_pa,
+			 const struct modsim_scall *x, __u64 *text_va)
+{
+	struct heki_range r[8];
+	__u32 n = 0;
+
+	r[n++] = rng(0, pa, pa + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
+	r[n++] = rng(0, pa + 0x6000, pa + 0x7000, HEKI_MOD_MEM_TEXT_VALUE);
+	r[n++] = rng(0, pa + 0x1000, pa + 0x2000,
 		     HEKI_MOD_MEM_INIT_TEXT_VALUE);
-	r[n++] = rng(0, MOD_PA + 0x2000, MOD_PA + 0x3000,
+	r[n++] = rng(0, pa + 0x2000, pa + 0x3000,
 		     HEKI_MOD_MEM_RO_AFTER_INIT_VALUE);
-	r[n++] = rng(0, MOD_PA + 0x3000, MOD_PA + 0x4000,
-		     HEKI_MOD_MEM_DATA_VALUE);
-	r[n++] = rng(0, MOD_PA + 0x4000, MOD_PA + 0x5000,
-		     HEKI_MOD_MEM_DATA_VALUE);
-	r[n++] = rng(0, MOD_PA + 0x5000, MOD_PA + 0x6000,
+	r[n++] = rng(0, pa + 0x3000, pa + 0x4000, HEKI_MOD_MEM_DATA_VALUE);
+	r[n++] = rng(0, pa + 0x4000, pa + 0x5000, HEKI_MOD_MEM_DATA_VALUE);
+	r[n++] = rng(0, pa + 0x5000, pa + 0x6000,
 		     HEKI_MOD_MEM_INIT_DATA_VALUE);
-	r[n] = rng(KVA(ELF_PA), ELF_PA, ELF_PA, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
-	r[n].epa += put_module_scalls(g, ELF_PA, 7, r, n);
+	r[n] = rng(KVA(elf_pa), elf_pa, elf_pa, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
+	r[n].epa += put_module_scalls(g, elf_pa, 7, r, n, x);
 	*text_va = r[0].va;
 	return call_chain(g, VALIDATE, r, n + 1, 0);
+}
+
+static __s64 load(struct guest *g, __u64 *text_va)
+{
+	static const struct modsim_scall x;
+	__s64 ret = load_kernel(g);
+
+	return ret ? ret : load_module(g, MOD_PA, ELF_PA, &x, text_va);
 }
 
 /* "@op rel32" at text offset @at to text VA @to. */
@@ -332,5 +340,51 @@ TEST(scall_retarget_after_end_of_boot)
 			    0, 0, 0), 0);
 	enc(b, 0xe9, tv, MODSIM_SC_TRAMP, tv + MODSIM_SC_F2);
 	CHECK(poke(g, T_PA, b));
+	guest_free(g);
+}
+
+/*
+ * Module A's call site calls module B's f2 (a function entry of other
+ * validated text), B goes: the site moves away from B's gone function,
+ * but never to it again; B's trampoline and sites went with B.
+ */
+TEST(scall_target_in_another_module_and_after_its_unload)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	static const __u64 b_va = 0xffffffffc2000000ULL;
+	struct modsim_scall xa = { 0, 0, { b_va + MODSIM_SC_F2 }, 1 };
+	struct modsim_scall xb = { b_va, b_va + 0x1000000, { 0 }, 0 };
+	struct guest *g = guest_new();
+	__u64 tv, bv, b_pa = MOD_PA + 0x10000;
+	__u8 b[5];
+
+	CHECK_EQ(load_kernel(g), 0);
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &xa, &tv), 0);
+	CHECK_EQ(load_module(g, b_pa, ELF_PA + 0x8000, &xb, &bv), 1);
+	CHECK_EQ(bv, b_va);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 6);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F2);
+	CHECK(poke(g, C_PA, b));
+	/* B's trampoline is B's own site */
+	enc(b, 0xe9, bv, MODSIM_SC_TRAMP, bv + MODSIM_SC_F2);
+	CHECK(poke(g, b_pa + MODSIM_SC_TRAMP, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 3);
+	CHECK_EQ(patch(g, b_pa + MODSIM_SC_TRAMP, 1, &int3),
+		 RET_ERR(HEKI_ENOENT));
+	/* A's site, still calling B's f2: int3 on it is accepted ... */
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	/* ... a tail to B's f1 is not (no function entry any more) ... */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	/* ... nor the head that would make the call to B's f2 run again */
+	CHECK_EQ(patch(g, C_PA, 1, b), RET_ERR(HEKI_EACCES));
+	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
+	/* ... but A's own f1 is */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
+	CHECK_EQ(patch(g, C_PA, 1, b), 0);
+	CHECK(bytes_are(g, C_PA, b));
 	guest_free(g);
 }
