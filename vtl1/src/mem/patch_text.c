@@ -15,10 +15,11 @@
  * encodings, one variable form: its CALL or JMP opcode with a rel32 whose
  * destination is a function entry of validated text when a step writes
  * it (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
- * __static_call_return0 for a CALL (the kernel writes xor-rax instead). The site's frames must still be held kernel-executable by
- * its owner (the kernel, or the module whose memory it is): a site never
- * outlives the memory it belongs to, and never writes into memory another
- * owner holds.
+ * __static_call_return0 for a CALL (the kernel writes xor-rax instead).
+ * The site's frames must still be held kernel-executable by its owner
+ * (the kernel, or the module whose memory it is): a site never outlives
+ * the memory it belongs to, and never writes into memory another owner
+ * holds.
  */
 #include "core/core.h"
 #include "mem.h"

@@ -152,11 +152,10 @@ struct jump_fill {
 };
 
 /*
- * One site the verified ELF names: located through the module's own
- * ranges (the frames VTL1 protected and compared), with the encodings
- * the comparison accepted.
+ * Where a site of @size bytes at @va of text type @type is: located
+ * through the module's own ranges (the frames VTL1 protected and
+ * compared).
  */
-/* Where a site of @size bytes at @va of text type @type is. */
 static int site_loc(const struct text_map *tm, __u64 va, __u32 size,
 		    __u32 type, struct heki_patch *loc)
 {
@@ -191,13 +190,18 @@ static int scall_cb(void *arg, const struct heki_modverify_scall *c)
 		return 0;
 	ret = site_loc(f->tm, c->va, 5, type, &loc);
 	if (!ret)
-		ret = vtl1_patch_static_call_site(&s, &loc, c->form[0], c->nforms,
-						  c->branch, c->va, c->no_call,
-						  f->token,
-						  type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+		ret = vtl1_patch_static_call_site(&s, &loc, c->form[0],
+						  c->nforms, c->branch, c->va,
+						  c->no_call, f->token,
+						  type ==
+						  HEKI_MOD_MEM_INIT_TEXT_VALUE);
 	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
 }
 
+/*
+ * One jump label site the verified ELF names, with the encodings the
+ * comparison accepted.
+ */
 static int jump_cb(void *arg, const struct heki_modverify_jump *j)
 {
 	struct jump_fill *f = arg;
@@ -550,7 +554,7 @@ static void log_refusal(struct heki_vtl1 *v, __s64 token, int ret,
  * parse the signed ELF, check VTL0's memory types against the 6.1 layout,
  * copy every compared type once and compare it with the relocated ELF,
  * rewrite sites through heki_rw_check(); then derive the module's patch
- * sites (its __jump_table) into @pb.
+ * sites (its __jump_table, static call sites and trampolines) into @pb.
  */
 /**
  * struct verify_work - verify_content()'s state (heap, not stack)
@@ -642,7 +646,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
  *     signature;
  *  8. with the pages still protected, compare the module's memory with
  *     the relocated signed ELF (verify_content(), modverify.c);
- *  9. the module's patch sites derived from its verified __jump_table;
+ *  9. the module's patch sites derived from its verified __jump_table,
+ *     .static_call_sites and __SCT__ trampolines;
  *     each record of VTL0's patch info must name one of them with one of
  *     its encodings (PATCH_NOT_A_SITE, EINVAL); the sites join the table
  *     (PATCH_TABLE_FULL, PATCH_DUPLICATE, PATCH_SITE_OVERLAP).
