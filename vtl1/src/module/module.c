@@ -152,49 +152,50 @@ struct jump_fill {
 };
 
 /*
- * Where a site of @size bytes at @va of text type @type is: located
- * through the module's own ranges (the frames VTL1 protected and
- * compared).
+ * Count a site of @size bytes at @va of memory @mem (text or init text),
+ * or, once the batch exists, locate it through the module's own ranges
+ * (the frames VTL1 protected and compared). Returns 0 while counting, 1
+ * with @loc and @init filled, or a negative error.
  */
-static int site_loc(const struct text_map *tm, __u64 va, __u32 size,
-		    __u32 type, struct heki_patch *loc)
+static int site_start(struct jump_fill *f, __u64 va, __u32 size, __u32 mem,
+		      struct heki_patch *loc, __u32 *init)
 {
-	__u64 room = HEKI_PAGE_SIZE - (va & HEKI_PAGE_OFFSET_MASK);
-
-	memset(loc, 0, sizeof(*loc));
-	loc->size = (__u8)size;
-	loc->pa[0] = text_pa(tm, va, type);
-	if (room < size)
-		loc->pa[1] = text_pa(tm, va + room, type);
-	if (!loc->pa[0] || (room < size && !loc->pa[1]))
-		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
-	return 0;
-}
-
-/*
- * One static call site or trampoline the verified ELF names, located like
- * a jump label site, with the fixed forms the rules give and its CALL /
- * JMP form left to PatchText's function-entry check.
- */
-static int scall_cb(void *arg, const struct heki_modverify_scall *c)
-{
-	struct jump_fill *f = arg;
-	__u32 type = c->mem == HEKI_MODLAYOUT_TEXT ?
+	__u32 type = mem == HEKI_MODLAYOUT_TEXT ?
 		     HEKI_MOD_MEM_TEXT_VALUE : HEKI_MOD_MEM_INIT_TEXT_VALUE;
-	struct vtl1_patch_site s;
-	struct heki_patch loc;
-	int ret;
+	__u64 room = HEKI_PAGE_SIZE - (va & HEKI_PAGE_OFFSET_MASK);
 
 	f->n++;
 	if (!f->b)
 		return 0;
-	ret = site_loc(f->tm, c->va, 5, type, &loc);
-	if (!ret)
-		ret = vtl1_patch_static_call_site(&s, &loc, c->form[0],
-						  c->nforms, c->branch, c->va,
-						  c->no_call, f->token,
-						  type ==
-						  HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	memset(loc, 0, sizeof(*loc));
+	loc->size = (__u8)size;
+	loc->pa[0] = text_pa(f->tm, va, type);
+	if (room < size)
+		loc->pa[1] = text_pa(f->tm, va + room, type);
+	if (!loc->pa[0] || (room < size && !loc->pa[1]))
+		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
+	*init = type == HEKI_MOD_MEM_INIT_TEXT_VALUE;
+	return 1;
+}
+
+/*
+ * One static call site or trampoline the verified ELF names, with the
+ * fixed forms the rules give and its CALL / JMP form left to PatchText's
+ * function-entry check.
+ */
+static int scall_cb(void *arg, const struct heki_modverify_scall *c)
+{
+	struct jump_fill *f = arg;
+	struct vtl1_patch_site s;
+	struct heki_patch loc;
+	__u32 init;
+	int ret = site_start(f, c->va, 5, c->mem, &loc, &init);
+
+	if (ret <= 0)
+		return ret;
+	ret = vtl1_patch_static_call_site(&s, &loc, c->form[0], c->nforms,
+					  c->branch, c->va, c->no_call,
+					  f->token, init);
 	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
 }
 
@@ -205,21 +206,15 @@ static int scall_cb(void *arg, const struct heki_modverify_scall *c)
 static int jump_cb(void *arg, const struct heki_modverify_jump *j)
 {
 	struct jump_fill *f = arg;
-	__u32 type = j->mem == HEKI_MODLAYOUT_TEXT ?
-		     HEKI_MOD_MEM_TEXT_VALUE : HEKI_MOD_MEM_INIT_TEXT_VALUE;
 	struct vtl1_patch_site s;
 	struct heki_patch loc;
-	int ret;
+	__u32 init;
+	int ret = site_start(f, j->va, j->size, j->mem, &loc, &init);
 
-	f->n++;
-	if (!f->b)
-		return 0;
-	ret = site_loc(f->tm, j->va, j->size, type, &loc);
-	if (!ret)
-		ret = vtl1_patch_jump_site(&s, &loc,
-					   j->nforms > 1 ? j->form[1] : NULL,
-					   f->token,
-					   type == HEKI_MOD_MEM_INIT_TEXT_VALUE);
+	if (ret <= 0)
+		return ret;
+	ret = vtl1_patch_jump_site(&s, &loc, j->nforms > 1 ? j->form[1] : NULL,
+				   f->token, init);
 	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
 }
 
