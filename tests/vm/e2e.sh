@@ -102,10 +102,10 @@ if [ "$VARIANT" = hyperv ]; then
 		-e HEKI_PROT=/sys/kernel/debug/heki_hvemu/protections
 		-e HEKI_VTL1=/sys/kernel/debug/heki_hvemu/vtl1
 		-e E2E_CERTS=heki/e2e-certs.der
-		-m "heki_vtl0: ready: transport hyperv, module validation on")
+		-m "heki_vtl0: ready: transport hyperv, mode enforce, module validation on")
 else
 	# The module said it was ready, and every unload freed everything.
-	args+=(-m "heki_vtl0: ready: transport loopback, module validation on"
+	args+=(-m "heki_vtl0: ready: transport loopback, mode enforce, module validation on"
 		-m "heki_vtl0: unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live")
 fi
 args+=(-x "with leaks: ")

@@ -46,7 +46,7 @@ scripts/vm-run.sh -K -t 600 -f "$KO" -f "$EMU" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-tampered.ko" \
 	-m "heki_hvemu: self-check: a VTL call returns VTL1's answer in R8" \
-	-m "heki_vtl0: ready: transport hyperv, module validation on" \
+	-m "heki_vtl0: ready: transport hyperv, mode enforce, module validation on" \
 	-l "$OUT/hyperv.log" tests/vm/hyperv-guest.sh >"$OUT/boot-1.out" 2>&1
 grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/boot-1.out"
 cp "$OUT/hyperv.log" build/vm/hyperv.log 2>/dev/null || true
