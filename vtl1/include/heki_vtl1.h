@@ -401,6 +401,20 @@ int heki_vtl1_end_of_boot(struct heki_vtl1 *v);
 __u32 heki_vtl1_certs_loaded(struct heki_vtl1 *v);
 
 /**
+ * heki_vtl1_last_error() - why the last dispatched call failed
+ * @v: instance
+ *
+ * The wire carries only the errno (abi.rst, Error codes); an embedder that
+ * reports VTL1's verdicts in words takes the code from here, right after
+ * heki_vtl1_dispatch() returned and before the next call.
+ *
+ * Return: the enum heki_vsm_error of the last call (heki_vsm_error_name()
+ * and heki_vsm_error_message() give its words), HEKI_VSM_OK when it
+ * succeeded or before any call.
+ */
+__u32 heki_vtl1_last_error(struct heki_vtl1 *v);
+
+/**
  * heki_vtl1_mode() - the mode LoadKData recorded
  * @v: instance
  *

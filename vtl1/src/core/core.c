@@ -201,17 +201,21 @@ __s64 heki_vtl1_dispatch(struct heki_vtl1 *v, __u64 rdi, __u64 rsi,
 	int e;
 
 	if (!h) {
+		v->p.lock(v->p.ctx);
+		v->last_error = HEKI_VSM_OK;
+		v->p.unlock(v->p.ctx);
 		vtl1_err(v, "unknown function id %x\n", id);
 		return -HEKI_EINVAL;
 	}
 
 	v->p.lock(v->p.ctx);
 	ret = h->fn(v, rsi, rdx, r8);
+	e = ret >= 0 || ret < -(__s64)HEKI_VSM_ERR_COUNT ? 0 : (int)-ret;
+	v->last_error = ret >= 0 ? HEKI_VSM_OK : (__u32)e;
 	v->p.unlock(v->p.ctx);
 	if (ret >= 0)
 		return ret;
 
-	e = ret < -(__s64)HEKI_VSM_ERR_COUNT ? 0 : (int)-ret;
 	if (e <= 0 || e >= HEKI_VSM_ERR_COUNT) {
 		vtl1_err(v, "%s: internal error %lld\n", h->name,
 			 (long long)ret);
@@ -239,6 +243,16 @@ __u32 heki_vtl1_certs_loaded(struct heki_vtl1 *v)
 
 	v->p.lock(v->p.ctx);
 	r = v->nr_certs;
+	v->p.unlock(v->p.ctx);
+	return r;
+}
+
+__u32 heki_vtl1_last_error(struct heki_vtl1 *v)
+{
+	__u32 r;
+
+	v->p.lock(v->p.ctx);
+	r = v->last_error;
 	v->p.unlock(v->p.ctx);
 	return r;
 }

@@ -145,6 +145,8 @@ struct vtl1_module;
  * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
  * @kdata_va: VA of the first KernelData range (the kernel's rodata)
  * @kdata_loaded: LoadKData completed once
+ * @last_error: enum heki_vsm_error of the last dispatched call (HEKI_VSM_OK
+ *	when it succeeded, or failed with a code outside the enum)
  * @mode: HEKI_MODE_ENFORCE, or HEKI_MODE_PERMISSIVE from LoadKData's Mode
  *	range (VTL1 validates and protects the same either way; it records
  *	the mode so that it never reports more than the guest enforces)
@@ -172,6 +174,7 @@ struct heki_vtl1 {
 	void *keyring;
 	__u32 nr_certs;
 	__u32 kdata_loaded;
+	__u32 last_error;
 	__u32 mode;
 	struct heki_symtab *symtab;
 	struct heki_symtab *gpl_symtab;

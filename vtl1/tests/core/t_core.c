@@ -95,6 +95,26 @@ TEST(dispatch_logs_error_name)
 	guest_free(g);
 }
 
+/* The named code behind the errno, for an embedder's audit records. */
+TEST(dispatch_records_last_error_code)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(heki_vtl1_last_error(g->v), HEKI_VSM_OK);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, 1, 1, 0),
+		 -HEKI_EFAULT);
+	CHECK_EQ(heki_vtl1_last_error(g->v), HEKI_VSM_ERR_INVALID_INPUT_ADDRESS);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_last_error(g->v), HEKI_VSM_OK);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, CHAIN_PA, 1, 0),
+		 -HEKI_EPERM);
+	CHECK_EQ(heki_vtl1_last_error(g->v), HEKI_VSM_ERR_OPERATION_AFTER_END_OF_BOOT);
+	/* an unknown id has no code: not the previous call's */
+	CHECK_EQ(guest_call(g, 0x12345, 0, 0, 0), -HEKI_EINVAL);
+	CHECK_EQ(heki_vtl1_last_error(g->v), HEKI_VSM_OK);
+	guest_free(g);
+}
+
 TEST(enable_aps_vtl_returns_0)
 {
 	struct guest *g = guest_new();
