@@ -84,6 +84,14 @@ static bool heki_boot_text_unknown;
 static bool heki_boot_regs_done;
 static bool heki_boot_eob_sent;
 
+/* The VTL function whose answer each step's result is. */
+static const u32 heki_boot_step_func[HEKI_BOOT_NSTEPS] = {
+	[HEKI_BOOT_LOCK_REGS] = VSM_VTL_CALL_FUNC_ID_LOCK_REGS_VALUE,
+	[HEKI_BOOT_PROTECT_KERNEL] = VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
+	[HEKI_BOOT_LOAD_KDATA] = VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE,
+	[HEKI_BOOT_END_OF_BOOT] = VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+};
+
 static void heki_boot_record(enum heki_boot_step_id id, long result)
 {
 	struct heki_boot_step *s = &heki_boot_steps[id];
@@ -98,6 +106,8 @@ static void heki_boot_record(enum heki_boot_step_id id, long result)
 	else
 		pr_info("boot: %s ok%s%s\n", s->name,
 			s->detail[0] ? ": " : "", s->detail);
+	heki_audit_event("heki_boot", s->name, result < 0 ? result : 0,
+			 heki_boot_step_func[id], NULL);
 }
 
 static int heki_boot_lock_regs(void)

@@ -14,6 +14,7 @@
  *   kexec.c     KexecValidate of every kexec_file_load image (ftrace
  *               hooks in the kexec path), invalidation at kimage_free
  *   cpus.c      CPUs coming online: probe, LockRegs or refusal
+ *   audit.c     audit records of every verdict, boot step and state
  * Mechanism (chains, transports, debugfs, sysfs, stats) is in heki_vtl0.h.
  */
 #ifndef _KMOD_HEKI_POLICY_H
@@ -125,6 +126,18 @@ long heki_modhook_kept_pages(void);
 void heki_modhook_show(struct seq_file *m);
 void heki_modhook_fail_close(void);
 extern const struct attribute_group heki_modhook_sysfs_group;
+
+/* ------------------------------------------------------------------ */
+/* Audit records (audit.c)                                             */
+/* ------------------------------------------------------------------ */
+
+void heki_audit_module(const char *name, const void *img, size_t len,
+		       int err, bool by_vtl1, bool loaded, s64 token);
+void heki_audit_kexec(bool crash, const void *blob, size_t len, int err,
+		      const char *why);
+void heki_audit_event(const char *op, const char *what, long err, u32 func,
+		      const char *detail);
+extern const struct attribute_group heki_audit_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* CPUs coming online (cpus.c)                                         */

@@ -88,6 +88,10 @@ extern int heki_chain_fail_alloc_after;
  *         mutex.
  * @cpu_check: optional; before the probe of the current CPU, whatever the
  *         transport can check without a VTL call (0 or -errno)
+ * @last_error: optional; VTL1's enum heki_vsm_error for the @call just
+ *         made (0 when it succeeded or is unknown). Only a VTL1 in the
+ *         same kernel can say: the wire carries the errno alone. Called
+ *         under the call mutex right after @call.
  */
 struct heki_transport {
 	const char *name;
@@ -95,6 +99,7 @@ struct heki_transport {
 	void (*exit)(void);
 	int (*call)(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8);
 	int (*cpu_check)(void);
+	u32 (*last_error)(void);
 };
 
 /*
@@ -122,6 +127,7 @@ void heki_vtl_probe_counts(u64 *made, u64 *failed);
 int heki_vtl_call_on_cpu(unsigned int cpu, u32 func, u64 a1, u64 a2,
 			 u64 a3, s64 *result);
 const char *heki_func_name(u32 func);
+u32 heki_vtl_last_error(u32 func);
 
 /**
  * struct heki_call_stats - counters for one VTL function id

@@ -258,6 +258,9 @@ static int heki_kexec_validate(struct kimage *image)
 			      crash);
 	heki_chain_free(&c);
 	atomic64_set(&heki_kexec_last_ret, ret);
+	heki_audit_kexec(crash, blob, image->kernel_buf_len,
+			 ret < 0 && ret >= -MAX_ERRNO ? (int)ret :
+			 ret ? -EPROTO : 0, NULL);
 	if (ret) {
 		mutex_unlock(&heki_kexec_lock);
 		/* VTL1 rolled back: nothing of this call is protected. */
@@ -478,12 +481,15 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 	int ret = -EPERM;
 
 	heki_kexec_enter();
-	if (heki_fail_closed())
+	if (heki_fail_closed()) {
 		pr_err("kexec: refused: heki_vtl0 is fail-closed\n");
-	else if (image->file_mode)
+		heki_audit_kexec(false, NULL, 0, ret, "fail_closed");
+	} else if (image->file_mode) {
 		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
-	else
+	} else {
 		pr_err("kexec: refused: kexec_load without a kernel file cannot be validated\n");
+		heki_audit_kexec(false, NULL, 0, ret, "kexec_load_without_file");
+	}
 	heki_kexec_leave();
 	return ret;
 }

@@ -581,6 +581,29 @@ static void heki_lb_exit(void)
 	mutex_unlock(&heki_lb_state_lock);
 }
 
+/*
+ * One call into the library on behalf of @vp; with @code, the library's
+ * enum heki_vsm_error for it, read under the same lock as the call.
+ */
+static s64 heki_lb_dispatch(const struct heki_lb_vp *vp, u32 func, u64 a1,
+			    u64 a2, u64 a3, u32 *code)
+{
+	struct heki_lb *lb = READ_ONCE(heki_lb);
+	s64 ret;
+
+	if (!lb)
+		return -ENODEV;
+	mutex_lock(&lb->vp_lock);
+	heki_wf_on_call(vp);
+	lb->vp = vp;
+	ret = heki_vtl1_dispatch(lb->v, func, a1, a2, a3);
+	if (code)
+		*code = heki_vtl1_last_error(lb->v);
+	lb->vp = NULL;
+	mutex_unlock(&lb->vp_lock);
+	return ret;
+}
+
 /**
  * heki_loopback_call_vp() - one VTL call made by a given VP
  * @vp: the calling VP: its CPU and the VTL0 registers captured there
@@ -598,32 +621,31 @@ static void heki_lb_exit(void)
 s64 heki_loopback_call_vp(const struct heki_lb_vp *vp, u32 func, u64 a1,
 			  u64 a2, u64 a3)
 {
-	struct heki_lb *lb = READ_ONCE(heki_lb);
-	s64 ret;
-
-	if (!lb)
-		return -ENODEV;
-	mutex_lock(&lb->vp_lock);
-	heki_wf_on_call(vp);
-	lb->vp = vp;
-	ret = heki_vtl1_dispatch(lb->v, func, a1, a2, a3);
-	lb->vp = NULL;
-	mutex_unlock(&lb->vp_lock);
-	return ret;
+	return heki_lb_dispatch(vp, func, a1, a2, a3, NULL);
 }
+
+/* heki_lb_call()'s last VSM error code, under the transport's call mutex. */
+static u32 heki_lb_last_code;
 
 /* Under the transport's call mutex, which orders it against exit. */
 static int heki_lb_call(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8)
 {
 	struct heki_lb_vp vp;
 
+	heki_lb_last_code = 0;
 	if (!READ_ONCE(heki_lb))
 		return -ENODEV;
 	preempt_disable();
 	heki_lb_vp_capture(&vp);
 	preempt_enable();
-	*r8 = (u64)heki_loopback_call_vp(&vp, func, a1, a2, a3);
+	*r8 = (u64)heki_lb_dispatch(&vp, func, a1, a2, a3, &heki_lb_last_code);
 	return 0;
+}
+
+/* The library's named reason for the call heki_lb_call() just made. */
+static u32 heki_lb_last_error(void)
+{
+	return heki_lb_last_code;
 }
 
 const struct heki_transport heki_transport_loopback = {
@@ -631,6 +653,7 @@ const struct heki_transport heki_transport_loopback = {
 	.init = heki_lb_init,
 	.exit = heki_lb_exit,
 	.call = heki_lb_call,
+	.last_error = heki_lb_last_error,
 };
 
 /* ------------------------------------------------------------------ */

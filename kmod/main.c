@@ -185,6 +185,8 @@ void heki_fail_close(const char *fmt, ...)
 		return;
 	pr_crit("fail-closed: %s; every module load and kexec load is refused from now on\n",
 		heki_main_reason);
+	heki_audit_event("heki_state", "fail-closed", -EPERM, 0,
+			 heki_main_reason);
 	heki_modhook_fail_close();
 	heki_kexec_fail_close();
 }
@@ -239,6 +241,7 @@ static const struct attribute_group *heki_main_sysfs_groups[] = {
 	&heki_modhook_sysfs_group,
 	&heki_kexec_sysfs_group,
 	&heki_cpus_sysfs_group,
+	&heki_audit_sysfs_group,
 	NULL,
 };
 
@@ -435,6 +438,7 @@ static int __init heki_vtl0_init(void)
 		return 0;
 	}
 	WRITE_ONCE(heki_main_state, HEKI_MAIN_ENFORCING);
+	heki_audit_event("heki_state", "enforcing", 0, 0, NULL);
 	pr_info("ready: transport %s, mode %s, module validation %s\n",
 		heki_transport_name(), heki_mode_name(),
 		validate_modules ? "on" : "off");

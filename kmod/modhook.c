@@ -314,14 +314,19 @@ static struct heki_modtoken *heki_modhook_find(const struct module *mod)
 }
 
 /*
- * Record a refusal. Returns @err, or 0 when @permissive_ok and heki_vtl0
- * is in permissive mode: the module then loads unprotected. Caller holds
- * heki_modhook_lock.
+ * Record a refusal (log, counters, audit record). @img is the signed image
+ * or NULL, @by_vtl1 whether @err is VTL1's ValidateModule answer. Returns
+ * @err, or 0 when @permissive_ok and heki_vtl0 is in permissive mode: the
+ * module then loads unprotected. Caller holds heki_modhook_lock.
  */
 static int heki_modhook_refused(struct module *mod, int err, const char *why,
-				bool permissive_ok)
+				bool permissive_ok,
+				const struct heki_pristine *img, bool by_vtl1)
 {
 	bool load = permissive_ok && heki_permissive();
+
+	heki_audit_module(mod->name, img ? img->data : NULL,
+			  img ? img->len : 0, err, by_vtl1, load, 0);
 
 	heki_modhook_stats.refused++;
 	strscpy(heki_modhook_stats.last_refused, mod->name,
@@ -340,20 +345,22 @@ static int heki_modhook_coming(struct module *mod)
 	const struct heki_pristine *img = heki_pristine_current();
 	struct heki_modtoken *tok;
 	struct heki_chain chain;
-	s64 ret;
+	s64 ret, chain_err;
 	int err;
 
 	if (heki_fail_closed()) {
 		mutex_lock(&heki_modhook_lock);
 		err = heki_modhook_refused(mod, -EPERM,
-					   "heki_vtl0 is fail-closed", false);
+					   "heki_vtl0 is fail-closed", false,
+					   IS_ERR(img) ? NULL : img, false);
 		mutex_unlock(&heki_modhook_lock);
 		return err;
 	}
 	if (IS_ERR(img)) {
 		mutex_lock(&heki_modhook_lock);
 		err = heki_modhook_refused(mod, PTR_ERR(img),
-					   "no signed image captured", true);
+					   "no signed image captured", true,
+					   NULL, false);
 		mutex_unlock(&heki_modhook_lock);
 		return err;
 	}
@@ -384,6 +391,7 @@ static int heki_modhook_coming(struct module *mod)
 					  HEKI_MOD_MEM_PERCPU_VALUE);
 
 	mutex_lock(&heki_modhook_lock);
+	chain_err = ret;
 	if (!ret)
 		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
 				      &chain, (u64)(unsigned int)img->flags);
@@ -395,7 +403,8 @@ static int heki_modhook_coming(struct module *mod)
 
 	if (ret < 0) {
 		err = heki_modhook_refused(mod, (int)ret,
-					   "ValidateModule failed", true);
+					   "ValidateModule failed", true, img,
+					   !chain_err);
 		mutex_unlock(&heki_modhook_lock);
 		kfree(tok);
 		module_put(THIS_MODULE);
@@ -405,6 +414,8 @@ static int heki_modhook_coming(struct module *mod)
 	list_add_tail(&tok->node, &heki_modtokens);
 	heki_modhook_ntokens++;
 	heki_modhook_stats.validated++;
+	heki_audit_module(mod->name, img->data, img->len, 0, true, true,
+			  tok->token);
 	mutex_unlock(&heki_modhook_lock);
 	pr_info("module %s validated: token %lld (%llu ranges, %u chain pages, image %zu bytes)\n",
 		mod->name, (long long)tok->token,

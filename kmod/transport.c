@@ -50,6 +50,7 @@ struct heki_stats_slot {
 	atomic64_t ranges;
 	atomic64_t pages;
 	atomic64_t total_ns;
+	atomic_t last_error;
 };
 
 static struct heki_stats_slot heki_stats[HEKI_NSLOTS];
@@ -141,6 +142,21 @@ s64 heki_vtl_result(u32 func, u64 r8)
 	if ((s64)r8 < 0 && heki_errno_documented(-r8))
 		return (s64)r8;
 	return -EPROTO;
+}
+
+/**
+ * heki_vtl_last_error() - VTL1's named reason for the last call of @func
+ * @func: function id
+ *
+ * Meaningful to a caller that serialises its calls of @func and asks
+ * right after one (modhook.c under its lock for VALIDATE_MODULE).
+ *
+ * Return: the enum heki_vsm_error the transport reported, 0 when the call
+ * succeeded or the transport cannot tell (Hyper-V: R8 is the errno alone).
+ */
+u32 heki_vtl_last_error(u32 func)
+{
+	return (u32)atomic_read(&heki_stats[heki_func_slot(func)].last_error);
 }
 
 /**
@@ -439,6 +455,7 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 	struct heki_stats_slot *s = &heki_stats[heki_func_slot(func)];
 	const struct heki_transport *t;
 	u64 start, ns, r8;
+	u32 code;
 	s64 ret;
 	int err;
 
@@ -451,8 +468,16 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 	}
 	a3 = heki_r8_in(func, a3);
 	start = ktime_get_ns();
-	err = heki_test_answer(func, &r8) ? 0 : t->call(func, a1, a2, a3, &r8);
+	code = 0;
+	if (heki_test_answer(func, &r8)) {
+		err = 0;
+	} else {
+		err = t->call(func, a1, a2, a3, &r8);
+		if (!err && t->last_error)
+			code = t->last_error();
+	}
 	ns = ktime_get_ns() - start;
+	atomic_set(&s->last_error, code);
 	mutex_unlock(&heki_call_mutex);
 	if (err) {
 		/* The transport could not make the call: no R8 to judge. */

@@ -14,6 +14,10 @@ prot_pages() {
 kx() { sed -n "s/^$1: \([^ ]*\).*/\1/p" $D/boot; }
 show() { grep "^kexec" $D/boot | sed 's/^/# /'; dmesg | grep -E "heki_vtl[01]: .*(kexec|KEXEC)" | tail -n 3 | sed 's/^/# /'; }
 
+# Audit records (tests/vm/audit-guest-lib.sh): the daemon first.
+. /audit-guest-lib.sh
+t "audit daemon registered (/audit-read)" audit_start
+
 # protect_kernel=0: the suite ends with an unload (kernel text protected
 # would pin heki_vtl0; the kexec hooks do not depend on it).
 t "insmod heki_vtl0 transport=loopback protect_kernel=0 certs=heki/kexec-certs.der" \
@@ -53,6 +57,12 @@ refused_bad() {
 		[ "$(prot_pages)" = "$p0" ]
 }
 t "vmlinuz with one .text byte changed refused (EKEYREJECTED, digest mismatch), nothing loaded or protected" refused_bad
+t "audit: the accepted image, its hash" audit_has "op=heki_kexec kind=kexec" \
+	"kernel_sha256=$(sha256sum /vmlinuz | cut -d' ' -f1)" \
+	"verdict=accepted by=vtl1 err=0 reason=OK mode=enforce res=1"
+t "audit: the refused image, VTL1's reason" audit_has "op=heki_kexec kind=kexec" \
+	"kernel_sha256=$(sha256sum /vmlinuz.bad | cut -d' ' -f1)" \
+	"verdict=refused by=vtl1 err=-129 reason=AUTHENTICODE_IMAGE_DIGEST_MISMATCH mode=enforce res=0"
 
 unloaded() {
 	$K /vmlinuz >/dev/null || return 1

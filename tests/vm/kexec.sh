@@ -77,12 +77,18 @@ open(p, 'wb').write(b)
 PY
 
 # Two CPUs: the concurrent-load test needs two loads really in parallel.
+# shellcheck source=tests/lib/audit.sh
+. tests/lib/audit.sh
+audit_vm_args "$OUT" 2>"$OUT/audit.err" ||
+	fail_setup "audit daemon and ausearch for the guest: $(tail -n 1 "$OUT/audit.err")"
+
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
 scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
 	-e "HEKI_KO=/${KO##*/}" -e "HEKI_MOD=$(modinfo -F name "$KO")" \
 	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
+	"${AUDIT_ARGS[@]}" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
 	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?
 cp "$OUT/kexec.log" "build/vm/kexec-$KID.log" 2>/dev/null || true

@@ -96,7 +96,10 @@ t "every failed or finished load freed everything" \
 	sh -c '! dmesg | grep -q "with leaks"'
 
 # mode=: enforce (default) and permissive, fixed at load, sent to VTL1.
+# Audit records from here on (tests/vm/audit-guest-lib.sh).
+. /audit-guest-lib.sh
 S=/sys/kernel/heki
+t "audit daemon registered (/audit-read)" audit_start
 modnum() { test "$(cat $S/modules/$1)" = "$2"; }
 t "mode=bogus refused (EINVAL)" refused "$LB $CERTS mode=bogus" "Invalid argument"
 t "  says why" dmesg_has "mode=bogus: not enforce or permissive"
@@ -114,6 +117,12 @@ t "  unsigned module refused (ENODATA)" \
 t "  refusal recorded" sh -c "grep -qx 'heki_test_mod -61' $S/modules/last_refused"
 t "  nothing loaded unprotected" modnum loaded_unprotected 0
 t "  heki_test_mod not loaded" sh -c '! grep -q "^heki_test_mod " /proc/modules'
+t "  audit: boot steps recorded" audit_has "op=heki_boot what=load_kdata" \
+	"err=0 reason=OK transport=loopback mode=enforce res=1"
+t "  audit: refusal, VTL1's reason, not loaded" audit_has \
+	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod-unsigned.ko | cut -d' ' -f1)" \
+	"signer=none verdict=refused by=vtl1 action=not_loaded" \
+	"err=-61 reason=MODSIG_NOT_FOUND mode=enforce res=0"
 rmmod $HEKI_MOD
 
 t "mode=permissive: loads" insmod $HEKI_KO $LB $CERTS protect_kernel=0 mode=permissive
@@ -130,9 +139,19 @@ t "  last_refused names it" sh -c "grep -qx 'heki_test_mod -61' $S/modules/last_
 t "  loaded_unprotected 1" modnum loaded_unprotected 1
 t "  no token held" modnum tokens 0
 t "  VTL1 holds no module" grep -qx "modules 0" $D/loopback
+t "  audit: the same refusal, loaded unprotected" audit_has \
+	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod-unsigned.ko | cut -d' ' -f1)" \
+	"signer=none verdict=refused by=vtl1 action=loaded_unprotected" \
+	"err=-61 reason=MODSIG_NOT_FOUND mode=permissive res=0"
 rmmod heki_test_mod
 t "  a signed module is validated as in enforce mode" insmod /heki_test_mod.ko
 t "  its token is held" modnum tokens 1
+t "  audit: acceptance with hash, signer and token" audit_has \
+	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod.ko | cut -d' ' -f1)" \
+	"signer=$(printf 'heki test signing key' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" " serial=" \
+	"verdict=accepted by=vtl1 action=loaded token=" \
+	"err=0 reason=OK mode=permissive unrecorded=0 res=1"
+t "  audit: every record reached the daemon" sh -c "test \$(cat $S/audit/printk) = 0 && test \$(cat $S/audit/records) -ge 6"
 rmmod heki_test_mod
 t "  token released at unload" modnum tokens 0
 rmmod $HEKI_MOD

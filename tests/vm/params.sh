@@ -8,7 +8,9 @@
 # parameters and bad certificate files fail the load and leave nothing
 # behind (no debugfs, no ftrace hook on load_module); each boot step can be
 # switched off; validate_modules=0 validates nothing; mode=permissive reaches
-# VTL1 and loads a refused module unprotected, recorded as in enforce mode.
+# VTL1 and loads a refused module unprotected, recorded as in enforce mode;
+# the audit records of both modes' verdicts and of the boot steps, read
+# with ausearch from what a static audit daemon received (tests/lib/audit.sh).
 #
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
@@ -27,6 +29,10 @@ fi
 tests/modules/build.sh "$OUT" 0 >/dev/null || {
 	ktap_bail "tests/modules/build.sh builds the test modules"
 }
+# shellcheck source=tests/lib/audit.sh
+. tests/lib/audit.sh
+audit_vm_args "$OUT" 2>"$OUT/audit.err" ||
+	ktap_bail "audit daemon and ausearch for the guest: $(tail -n 1 "$OUT/audit.err")"
 openssl x509 -inform DER -in "$OUT/test-cert.der" -outform PEM -out "$OUT/test-cert.pem"
 head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"
 # Well-formed DER framing around bytes that are no certificate: passes
@@ -40,6 +46,7 @@ scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
 	-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
+	"${AUDIT_ARGS[@]}" \
 	-l "$OUT/params.log" tests/vm/params-guest.sh || rc=$?
 cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
 exit $rc
