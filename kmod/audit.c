@@ -299,8 +299,9 @@ static bool heki_audit_accept_slot(void)
  * @img: its signed image as sent to VTL1 (NULL: none was captured)
  * @len: bytes of @img
  * @err: 0 (accepted) or the refusal's -errno
- * @by_vtl1: @err is VTL1's answer to ValidateModule (its reason is named
- *	from the error table); else heki_vtl0 refused before asking
+ * @why: NULL when @err is VTL1's answer to ValidateModule (its reason is
+ *	named from the error table); else heki_vtl0's own reason (one word):
+ *	it refused before asking
  * @loaded: the module loads (accepted, or refused in permissive mode)
  * @token: VTL1's token when accepted
  *
@@ -308,7 +309,7 @@ static bool heki_audit_accept_slot(void)
  * under the lock that serialises those calls.
  */
 void heki_audit_module(const char *name, const void *img, size_t len,
-		       int err, bool by_vtl1, bool loaded, s64 token)
+		       int err, const char *why, bool loaded, s64 token)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 	size_t n = 0;
@@ -340,19 +341,17 @@ void heki_audit_module(const char *name, const void *img, size_t len,
 	heki_audit_signer(b, &n, img, img ? len : 0);
 	heki_audit_add(b, &n, " verdict=%s by=%s action=%s",
 		       err ? "refused" : "accepted",
-		       by_vtl1 ? "vtl1" : "heki_vtl0",
+		       why ? "heki_vtl0" : "vtl1",
 		       !loaded ? "not_loaded" :
 		       err ? "loaded_unprotected" : "loaded");
 	if (!err)
 		heki_audit_add(b, &n, " token=%lld", (long long)token);
-	if (by_vtl1)
+	if (why)
+		heki_audit_add(b, &n, " err=%d reason=%s", err, why);
+	else
 		heki_audit_reason(b, &n,
 				  VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE,
 				  err);
-	else
-		heki_audit_add(b, &n, " err=%d reason=%s", err,
-			       err == -EPERM ? "fail_closed" :
-			       "no_signed_image");
 	heki_audit_add(b, &n, " mode=%s", heki_mode_name());
 	if (!err) {
 		heki_audit_add(b, &n, " unrecorded=%llu", heki_audit_unrecorded);

@@ -132,7 +132,7 @@ extern const struct attribute_group heki_modhook_sysfs_group;
 /* ------------------------------------------------------------------ */
 
 void heki_audit_module(const char *name, const void *img, size_t len,
-		       int err, bool by_vtl1, bool loaded, s64 token);
+		       int err, const char *why, bool loaded, s64 token);
 void heki_audit_kexec(bool crash, const void *blob, size_t len, int err,
 		      const char *why);
 void heki_audit_event(const char *op, const char *what, long err, u32 func,

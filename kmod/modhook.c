@@ -315,18 +315,19 @@ static struct heki_modtoken *heki_modhook_find(const struct module *mod)
 
 /*
  * Record a refusal (log, counters, audit record). @img is the signed image
- * or NULL, @by_vtl1 whether @err is VTL1's ValidateModule answer. Returns
- * @err, or 0 when @permissive_ok and heki_vtl0 is in permissive mode: the
- * module then loads unprotected. Caller holds heki_modhook_lock.
+ * or NULL, @word NULL when @err is VTL1's ValidateModule answer, else
+ * heki_vtl0's reason for the audit record. Returns @err, or 0 when
+ * @permissive_ok and heki_vtl0 is in permissive mode: the module then
+ * loads unprotected. Caller holds heki_modhook_lock.
  */
 static int heki_modhook_refused(struct module *mod, int err, const char *why,
 				bool permissive_ok,
-				const struct heki_pristine *img, bool by_vtl1)
+				const struct heki_pristine *img, const char *word)
 {
 	bool load = permissive_ok && heki_permissive();
 
 	heki_audit_module(mod->name, img ? img->data : NULL,
-			  img ? img->len : 0, err, by_vtl1, load, 0);
+			  img ? img->len : 0, err, word, load, 0);
 
 	heki_modhook_stats.refused++;
 	strscpy(heki_modhook_stats.last_refused, mod->name,
@@ -352,7 +353,8 @@ static int heki_modhook_coming(struct module *mod)
 		mutex_lock(&heki_modhook_lock);
 		err = heki_modhook_refused(mod, -EPERM,
 					   "heki_vtl0 is fail-closed", false,
-					   IS_ERR(img) ? NULL : img, false);
+					   IS_ERR(img) ? NULL : img,
+					   "fail_closed");
 		mutex_unlock(&heki_modhook_lock);
 		return err;
 	}
@@ -360,7 +362,7 @@ static int heki_modhook_coming(struct module *mod)
 		mutex_lock(&heki_modhook_lock);
 		err = heki_modhook_refused(mod, PTR_ERR(img),
 					   "no signed image captured", true,
-					   NULL, false);
+					   NULL, "no_signed_image");
 		mutex_unlock(&heki_modhook_lock);
 		return err;
 	}
@@ -404,7 +406,7 @@ static int heki_modhook_coming(struct module *mod)
 	if (ret < 0) {
 		err = heki_modhook_refused(mod, (int)ret,
 					   "ValidateModule failed", true, img,
-					   !chain_err);
+					   chain_err ? "chain_not_built" : NULL);
 		mutex_unlock(&heki_modhook_lock);
 		kfree(tok);
 		module_put(THIS_MODULE);
@@ -414,7 +416,7 @@ static int heki_modhook_coming(struct module *mod)
 	list_add_tail(&tok->node, &heki_modtokens);
 	heki_modhook_ntokens++;
 	heki_modhook_stats.validated++;
-	heki_audit_module(mod->name, img->data, img->len, 0, true, true,
+	heki_audit_module(mod->name, img->data, img->len, 0, NULL, true,
 			  tok->token);
 	mutex_unlock(&heki_modhook_lock);
 	pr_info("module %s validated: token %lld (%llu ranges, %u chain pages, image %zu bytes)\n",
