@@ -319,7 +319,13 @@
 	X(KALLSYMS_NAMES_INVALID, HEKI_EINVAL, "kallsyms names: a zero length, a name past the mapped table, or a marker that disagrees with the names") \
 	X(KALLSYMS_UNSORTED, HEKI_EINVAL, "kallsyms addresses not in increasing order") \
 	X(REWRITE_TARGET_NOT_FUNCTION, HEKI_EINVAL, "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names") \
-	X(MODE_INVALID, HEKI_EINVAL, "LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE")
+	X(MODE_INVALID, HEKI_EINVAL, "LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE") \
+	X(REVOCATION_CERTS_INVALID, HEKI_EINVAL, "revocation certificate list empty, with a DER length past its end or bytes after its last certificate") \
+	X(BLOCKLIST_INVALID, HEKI_EINVAL, "blocklist line not bin: or tbs: and 64, 96 or 128 lowercase hex digits, a # comment or empty") \
+	X(BLOCKLIST_TOO_MANY, HEKI_E2BIG, "blocklist holds more than HEKI_BLOCKLIST_MAX entries") \
+	X(SIG_KEY_REVOKED, HEKI_EKEYREJECTED, "signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)") \
+	X(SIG_CERT_BLOCKED, HEKI_EKEYREJECTED, "signature verifies with a system certificate whose tbs: hash is on the blocklist") \
+	X(SIG_HASH_BLOCKED, HEKI_EKEYREJECTED, "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

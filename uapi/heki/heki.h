@@ -189,6 +189,14 @@ enum heki_kdata_type_value {
 #define HEKI_MODE_PERMISSIVE		1
 #define HEKI_MODE_SIZE			8
 
+/*
+ * BLOCKLIST_HASHES is text: the kernel's .blacklist descriptions one a
+ * line ("bin:" or "tbs:", 64, 96 or 128 lowercase hex digits), empty
+ * lines and '#' comments; at most this many entries. REVOCATION_CERTS is
+ * DER certificates back to back, as SYSTEM_CERTS, without padding.
+ */
+#define HEKI_KDATA_BLOCKLIST_MAX	4096
+
 /**
  * heki_kdata_type_raw() - plain value of a kernel data type
  * @t: typed value

@@ -49,6 +49,17 @@ static void put_sym(struct guest *g, __u64 entry_pa, __u64 name_pa)
  */
 __s64 load_kdata_basic(struct guest *g)
 {
+	__u8 cert[0x200];
+	__u64 clen = guest_make_cert(cert, 7);
+
+	return load_kdata_basic_lists(g, cert, clen, NULL, 0, NULL, 0);
+}
+
+/* load_kdata_basic() with the certificates and lists of load_kdata_lists(). */
+__s64 load_kdata_basic_lists(struct guest *g, const void *certs, __u64 clen,
+			     const void *rev, __u64 rlen, const void *bl,
+			     __u64 bllen)
+{
 	struct heki_patch p[2];
 
 	memset(p, 0, sizeof(p));
@@ -61,25 +72,43 @@ __s64 load_kdata_basic(struct guest *g)
 	p[1].pa[1] = MEM_PA + 0x5000;
 	p[1].size = 5;
 	memcpy(p[1].code, "\xe9\x55\x66\x77\x88", 5);
-	return load_kdata_patches(g, p, 2);
+	return load_kdata_lists(g, p, 2, certs, clen, rev, rlen, bl, bllen);
 }
 
 /*
- * load_kdata_basic()'s ranges with the @n (1..8) kernel patch sites @p,
- * then the @nextra (0..2) ranges @extra.
+ * load_kdata_patches() with the system certificates @certs (@clen bytes,
+ * at most 0x1000) and, when not NULL, RevocationCerts @rev (@rlen bytes,
+ * at most 0x1000, at KD_REVOKED) and BlocklistHashes @bl (@bllen bytes, at
+ * most 0x70000, at KD_BLOCKLIST).
  */
-static __s64 load_kdata_with(struct guest *g, const struct heki_patch *p,
-			     __u32 n, const struct heki_range *extra,
+static __s64 load_kdata_full(struct guest *g, const struct heki_patch *p,
+			     __u32 n, const void *certs, __u64 clen,
+			     const void *rev, __u64 rlen, const void *bl,
+			     __u64 bllen, const struct heki_range *extra,
+			     __u32 nextra);
+
+__s64 load_kdata_lists(struct guest *g, const struct heki_patch *p, __u32 n,
+		       const void *certs, __u64 clen, const void *rev,
+		       __u64 rlen, const void *bl, __u64 bllen)
+{
+	return load_kdata_full(g, p, n, certs, clen, rev, rlen, bl, bllen,
+			       NULL, 0);
+}
+
+/* load_kdata_lists(), then the @nextra (0..2) ranges @extra. */
+static __s64 load_kdata_full(struct guest *g, const struct heki_patch *p,
+			     __u32 n, const void *certs, __u64 clen,
+			     const void *rev, __u64 rlen, const void *bl,
+			     __u64 bllen, const struct heki_range *extra,
 			     __u32 nextra)
 {
-	__u8 cert[0x200];
 	struct heki_kernel_info ki;
 	struct heki_patch_info pi;
-	struct heki_range r[8];
-	__u64 clen = guest_make_cert(cert, 7);
+	struct heki_range r[9];
 	__u64 va = KVA(KD_DATA);
+	__u32 nr = 5;
 
-	guest_write(g, KD_CERTS, cert, clen);
+	guest_write(g, KD_CERTS, certs, clen);
 	ki.ksymtab_start = va;
 	ki.ksymtab_end = va + 24;
 	ki.ksymtab_gpl_start = va + 24;
@@ -109,14 +138,38 @@ static __s64 load_kdata_with(struct guest *g, const struct heki_patch *p,
 		   HEKI_KDATA_PATCH_INFO_VALUE);
 	r[4] = rng(KVA(MEM_PA + 0x100010), MEM_PA + 0x100010,
 		   MEM_PA + 0x100020, HEKI_KDATA_KEXEC_TRAMPOLINE_VALUE);
-	r[5] = rng(KVA(DATA_PA + 0x6000), DATA_PA + 0x6000, DATA_PA + 0x6100,
-		   HEKI_KDATA_REVOCATION_CERTS_VALUE);
+	if (rev) {
+		guest_write(g, KD_REVOKED, rev, rlen);
+		r[nr++] = rng(KVA(KD_REVOKED), KD_REVOKED, KD_REVOKED + rlen,
+			      HEKI_KDATA_REVOCATION_CERTS_VALUE);
+	}
+	if (bl) {
+		guest_write(g, KD_BLOCKLIST, bl, bllen);
+		r[nr++] = rng(KVA(KD_BLOCKLIST), KD_BLOCKLIST,
+			      KD_BLOCKLIST + bllen,
+			      HEKI_KDATA_BLOCKLIST_HASHES_VALUE);
+	}
 	if (nextra > 2)
 		return -HEKI_E2BIG;
 	if (nextra)
-		memcpy(&r[6], extra, sizeof(*extra) * nextra);
+		memcpy(&r[nr], extra, sizeof(*extra) * nextra);
 	return call_chain(g, VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, r,
-			  6 + nextra, 0);
+			  nr + nextra, 0);
+}
+
+/*
+ * load_kdata_basic()'s ranges with the @n (1..8) kernel patch sites @p,
+ * then the @nextra (0..2) ranges @extra.
+ */
+static __s64 load_kdata_with(struct guest *g, const struct heki_patch *p,
+			     __u32 n, const struct heki_range *extra,
+			     __u32 nextra)
+{
+	__u8 cert[0x200];
+	__u64 clen = guest_make_cert(cert, 7);
+
+	return load_kdata_full(g, p, n, cert, clen, NULL, 0, NULL, 0, extra,
+			       nextra);
 }
 
 /* load_kdata_basic() with the @n (1..8) kernel patch sites @p instead. */

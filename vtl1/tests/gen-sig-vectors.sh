@@ -90,3 +90,30 @@ $o req -new -x509 -key "$d/k1.pem" -days 2 -set_serial 7 \
 $o x509 -in "$d/c1b.pem" -outform DER -out "$d/c1b.der"
 $o cms -data_create -binary -outform DER -in "$d/data.bin" \
 	-out "$d/sdata.p7"
+
+# Revocation (test_revoke.c): c1s has c1's subject (and issuer) but its own
+# key and serial; c1x has c1's subject and serial and its own key.
+$o req -new -x509 -newkey rsa:2048 -nodes -days 2 \
+	-subj "/CN=heki test key 1" -keyout "$d/k1s.pem" -out "$d/c1s.pem"
+$o x509 -in "$d/c1s.pem" -outform DER -out "$d/c1s.der"
+serial=$($o x509 -in "$d/c1.pem" -noout -serial | cut -d= -f2)
+$o req -new -x509 -newkey rsa:2048 -nodes -days 2 -set_serial "0x$serial" \
+	-subj "/CN=heki test key 1" -keyout "$d/k1x.pem" -out "$d/c1x.pem"
+$o x509 -in "$d/c1x.pem" -outform DER -out "$d/c1x.der"
+# A signed module file as sign-file writes it: content, PKCS#7, the
+# 12-byte trailer (id_type 2, big-endian signature length), the magic.
+siglen=$(stat -c %s "$d/s256.p7")
+{
+	cat "$d/data.bin" "$d/s256.p7"
+	printf '\0\0\002\0\0\0\0\0'
+	printf "\\$(printf %03o $((siglen >> 24 & 255)))\\$(printf %03o $((siglen >> 16 & 255)))"
+	printf "\\$(printf %03o $((siglen >> 8 & 255)))\\$(printf %03o $((siglen & 255)))"
+	printf '~Module signature appended~\n'
+} >"$d/mod.ko"
+# The blocklist entries an administrator writes (Documentation/admin-guide
+# commands): the file's SHA-256, the signed content's, c1's tbs: hash.
+echo "bin:$(sha256sum "$d/mod.ko" | cut -d' ' -f1)" >"$d/bl-file"
+echo "bin:$(sha256sum "$d/data.bin" | cut -d' ' -f1)" >"$d/bl-content"
+echo "bin:$(sha384sum "$d/data.bin" | cut -d' ' -f1)" >"$d/bl-content384"
+$o asn1parse -inform DER -in "$d/c1.der" -strparse 4 -noout -out "$d/c1.tbs"
+echo "tbs:$(sha256sum "$d/c1.tbs" | cut -d' ' -f1)" >"$d/bl-tbs"

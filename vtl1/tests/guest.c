@@ -232,15 +232,36 @@ static int c_kr_create(void *ctx, void **kr)
 	return *kr ? 0 : -HEKI_VSM_ERR_NO_MEMORY;
 }
 
+/*
+ * The key id is byte 4 of a guest_make_cert() certificate, byte 7 (the
+ * first inside the TBS) of a guest_make_cert_tbs() one.
+ */
 static int c_kr_add(void *ctx, void *kr, const __u8 *der, __u64 len)
 {
 	struct keyring *k = kr;
+	__u8 id;
 
 	if (len < 5 || der[4] == 0xEE)
 		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
+	id = der[4] == 0x30 && len > 7 ? der[7] : der[4];
 	if (k->n < sizeof(k->keyid))
-		k->keyid[k->n++] = der[4];
+		k->keyid[k->n++] = id;
 	return 0;
+}
+
+/* Not a hash: the FNV-1a of @data spread over the digest size of @alg. */
+static int c_digest(void *ctx, __u32 alg, const __u8 *data, __u64 len,
+		    __u8 *out, __u32 outlen)
+{
+	__u32 size = heki_vtl1_hash_size(alg), h = fnv32(data, len), i;
+
+	if (!size)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (outlen < size)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	for (i = 0; i < size; i++)
+		out[i] = (__u8)((h >> (8 * (i % 4))) ^ (i * 13) ^ (alg * 31));
+	return (int)size;
 }
 
 static void c_kr_destroy(void *ctx, void *kr)
@@ -275,6 +296,19 @@ __u64 guest_make_cert(__u8 *buf, __u8 keyid)
 	memset(buf + 4, 0x5A, 0x100);
 	buf[4] = keyid;
 	return 0x104;
+}
+
+/*
+ * A certificate whose TBS is a SEQUENCE (what heki_cert_tbs_blocked()
+ * hashes): 30 82 01 00, then 30 81 fd and the key id.
+ */
+__u64 guest_make_cert_tbs(__u8 *buf, __u8 keyid)
+{
+	__u64 len = guest_make_cert(buf, keyid);
+
+	memcpy(buf + 4, "\x30\x81\xfd", 3);
+	buf[7] = keyid;
+	return len;
 }
 
 /* Append "SIGN" + checksum + keyid, the trailer and the magic. */
@@ -318,6 +352,7 @@ struct guest *guest_new(void)
 	g->crypto.keyring_add_cert = c_kr_add;
 	g->crypto.keyring_destroy = c_kr_destroy;
 	g->crypto.verify_pkcs7 = c_verify;
+	g->crypto.digest = c_digest;
 	g->plat.ctx = g;
 	g->plat.copy_from_vtl0 = g_copy_from;
 	g->plat.copy_to_vtl0 = g_copy_to;

@@ -18,6 +18,8 @@
 #define CHAIN2_PA	0x80000ULL	/* a second chain */
 #define DATA_PA		0x100000ULL	/* buffers (certs, ELF, ...) */
 #define MEM_PA		0x800000ULL	/* module / kernel frames */
+#define KD_REVOKED	(DATA_PA + 0x6000)	/* RevocationCerts (common.c) */
+#define KD_BLOCKLIST	0x380000ULL	/* BlocklistHashes (common.c) */
 
 #define RET_ERR(e)	(-(long long)(e))
 
@@ -27,8 +29,14 @@ __s64 call_chain(struct guest *g, __u32 id, const struct heki_range *r,
 		 __u32 n, __u64 a2);
 __s64 load_kdata_basic(struct guest *g);
 __s64 load_kdata_mode(struct guest *g, const void *mode, __u64 len, int split);
+__s64 load_kdata_basic_lists(struct guest *g, const void *certs, __u64 clen,
+			     const void *rev, __u64 rlen, const void *bl,
+			     __u64 bllen);
 __s64 load_kdata_patches(struct guest *g, const struct heki_patch *p,
 			 __u32 n);
+__s64 load_kdata_lists(struct guest *g, const struct heki_patch *p, __u32 n,
+		       const void *certs, __u64 clen, const void *rev,
+		       __u64 rlen, const void *bl, __u64 bllen);
 __u64 put_module(struct guest *g, __u64 pa, __u8 keyid, int tamper);
 __u8 frame_prot(struct guest *g, __u64 pa);
 __s64 validate_module_at(struct guest *g, __u64 pa, __u64 elf_pa);

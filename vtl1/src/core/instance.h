@@ -131,6 +131,7 @@ struct vtl1_patches {
 struct heki_symtab;
 struct heki_kinfo_ext;
 struct heki_kfuncs;
+struct heki_revocation;
 struct vtl1_module;
 
 /**
@@ -141,6 +142,9 @@ struct vtl1_module;
  * @end_of_boot: SignalEndOfBoot received
  * @keyring: crypto provider keyring from the first successful LoadKData
  * @nr_certs: certificates in @keyring
+ * @rev: revoked certificates, system certificates whose tbs: hash is
+ *	blocked, and the blocklist, from the same LoadKData (sig/revoke.h);
+ *	NULL before LoadKData
  * @symtab: kernel symbol tables from LoadKData (parsers)
  * @gpl_symtab: GPL kernel symbol table from LoadKData (parsers)
  * @kdata_va: VA of the first KernelData range (the kernel's rodata)
@@ -173,6 +177,7 @@ struct heki_vtl1 {
 	__u32 end_of_boot;
 	void *keyring;
 	__u32 nr_certs;
+	struct heki_revocation *rev;
 	__u32 kdata_loaded;
 	__u32 last_error;
 	__u32 mode;

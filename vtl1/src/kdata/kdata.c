@@ -8,11 +8,14 @@
  * of it is valid and the protection hypercalls succeeded.
  */
 #include "core/core.h"
+#include "sig/sig.h"
 #include "kdata.h"
 
 /**
  * struct kdata - the parts of one LoadKData call
  * @certs: SystemCerts bytes
+ * @revoked: RevocationCerts bytes
+ * @blocklist: BlocklistHashes bytes
  * @patch: PatchInfo bytes
  * @info: KernelInfo bytes
  * @data: KernelData bytes
@@ -22,6 +25,7 @@
  * @nregions: entries in @regions and @region_pa
  * @keyring: new keyring
  * @nr_certs: certificates in @keyring
+ * @rev: new revocation state
  * @symtab: new symbol table
  * @gpl_symtab: new GPL symbol table
  * @kext: the kernel info extension, NULL if the blob has none
@@ -30,12 +34,13 @@
  * @t: trampoline protections
  */
 struct kdata {
-	struct vtl1_buf certs, patch, info, data, mode;
+	struct vtl1_buf certs, revoked, blocklist, patch, info, data, mode;
 	struct heki_symtab_region *regions;
 	__u64 *region_pa;
 	__u32 nregions;
 	void *keyring;
 	__u32 nr_certs;
+	struct heki_revocation *rev;
 	struct heki_symtab *symtab, *gpl_symtab;
 	struct heki_kinfo_ext *kext;
 	struct heki_kfuncs *kfuncs;
@@ -59,6 +64,9 @@ static int kernel_patch(void *arg, const struct heki_patch_info *info,
 static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
 {
 	vtl1_buf_free(v, &k->certs);
+	vtl1_buf_free(v, &k->revoked);
+	vtl1_buf_free(v, &k->blocklist);
+	heki_revocation_free(v, k->rev);
 	vtl1_buf_free(v, &k->patch);
 	vtl1_buf_free(v, &k->info);
 	vtl1_buf_free(v, &k->data);
@@ -99,10 +107,6 @@ static int classify(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			ntramp++;
 		if (r->attributes == HEKI_KDATA_KERNEL_DATA_VALUE)
 			k->nregions++;
-		if (r->attributes == HEKI_KDATA_REVOCATION_CERTS_VALUE ||
-		    r->attributes == HEKI_KDATA_BLOCKLIST_HASHES_VALUE)
-			vtl1_warn(v, "LoadKData: %s range ignored (not supported)\n",
-				  heki_kdata_type_name(heki_range_kdata_type(r)));
 	}
 	ret = prot_txn_init(v, &k->t, ntramp);
 	if (ret)
@@ -141,6 +145,10 @@ static int gather_all(struct heki_vtl1 *v, const struct vtl1_chain *c,
 		size_t off;
 	} parts[] = {
 		{ HEKI_KDATA_SYSTEM_CERTS_VALUE, offsetof(struct kdata, certs) },
+		{ HEKI_KDATA_REVOCATION_CERTS_VALUE,
+		  offsetof(struct kdata, revoked) },
+		{ HEKI_KDATA_BLOCKLIST_HASHES_VALUE,
+		  offsetof(struct kdata, blocklist) },
 		{ HEKI_KDATA_PATCH_INFO_VALUE, offsetof(struct kdata, patch) },
 		{ HEKI_KDATA_KERNEL_INFO_VALUE, offsetof(struct kdata, info) },
 		{ HEKI_KDATA_KERNEL_DATA_VALUE, offsetof(struct kdata, data) },
@@ -303,8 +311,9 @@ static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
  * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
  * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
  * sizes (ERANGE; a Mode over HEKI_MODE_SIZE: MODE_INVALID); the mode
- * (MODE_INVALID); certificates present (ENOENT) and usable (EACCES /
- * EINVAL); trampolines free of VTL1 and other owners; patch info; kernel
+ * (MODE_INVALID); certificates present (ENOENT); the blocklist, revoked
+ * certificates and system certificates (revocation.c: EINVAL / E2BIG /
+ * EACCES); trampolines free of VTL1 and other owners; patch info; kernel
  * info and data present (ENOENT) and the symbol tables; the optional
  * kernel info extension (KERNEL_INFO_EXT_*); the kernel's function
  * entries, kallsyms read from protected kernel data (KALLSYMS_*). Then
@@ -314,6 +323,7 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				__u64 a2)
 {
 	const struct heki_vtl1_crypto *cr = v->p.crypto;
+	struct heki_kdata_lists lists;
 	struct vtl1_chain c;
 	struct kdata k;
 	__u32 mode;
@@ -329,6 +339,9 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (ret)
 		return ret;
 	memset(&k, 0, sizeof(k));
+	lists.certs = &k.certs;
+	lists.revoked = &k.revoked;
+	lists.blocklist = &k.blocklist;
 
 	ret = classify(v, &c, &k);
 	if (!ret)
@@ -347,10 +360,7 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 		k.keyring = NULL;
 		goto out;
 	}
-	ret = heki_certs_load(cr, k.keyring, k.certs.data, k.certs.len,
-			      &k.nr_certs);
-	if (!ret && !k.nr_certs)
-		ret = -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID;
+	ret = heki_revocation_load(v, &lists, &k.rev, k.keyring, &k.nr_certs);
 	if (ret)
 		goto out;
 
@@ -379,6 +389,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	vtl1_patches_commit(v, &k.pb);
 	v->keyring = k.keyring;
 	v->nr_certs = k.nr_certs;
+	v->rev = k.rev;
+	k.rev = NULL;
 	v->symtab = k.symtab;
 	v->gpl_symtab = k.gpl_symtab;
 	/* The kernel data (rodata) start bounds kernel text (modverify). */
@@ -438,6 +450,8 @@ static void kdata_teardown(struct heki_vtl1 *v)
 	if (v->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
 	v->keyring = NULL;
+	heki_revocation_free(v, v->rev);
+	v->rev = NULL;
 }
 
 static const struct vtl1_call kdata_calls[] = {

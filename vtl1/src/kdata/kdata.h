@@ -11,7 +11,8 @@
  * info extension (kinfo_ext.[ch]: version, text bounds, return thunk,
  * pv_ops, CPU capability words, where kallsyms is), the kernel's function
  * entries (kallsyms.[ch]: exports in text and kallsyms' text symbols, read
- * from kernel data the kernel protected) and the trampoline protections.
+ * from kernel data the kernel protected), the revoked certificates and
+ * blocklist (revocation.[ch]) and the trampoline protections.
  *
  * Calls: core/ (chain walk, protection transaction, patch-site table,
  * allocation) and the crypto provider's keyring. Used by mem/ (the
@@ -25,6 +26,7 @@
 #include "kallsyms.h"
 #include "kinfo_ext.h"
 #include "patchinfo.h"
+#include "revocation.h"
 #include "symtab.h"
 
 #endif /* HEKI_VTL1_KDATA_H */

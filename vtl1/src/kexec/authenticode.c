@@ -193,8 +193,37 @@ static int check_signature(const struct heki_vtl1_crypto *c, void *kr,
 	return first;
 }
 
+/*
+ * A revoked or blocked certificate of @r verifies the signed attributes:
+ * SIG_KEY_REVOKED or SIG_CERT_BLOCKED; 0 when none does.
+ */
+static int check_revoked(const struct heki_vtl1_crypto *c,
+			 const struct heki_revocation *r,
+			 const struct heki_pkcs7_signer *s, __u8 *attrs)
+{
+	void *const krs[2] = { r ? r->revoked : NULL, r ? r->blocked : NULL };
+	static const int codes[2] = { -HEKI_VSM_ERR_SIG_KEY_REVOKED,
+				      -HEKI_VSM_ERR_SIG_CERT_BLOCKED };
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(krs); i++) {
+		if (!krs[i])
+			continue;
+		ret = check_signature(c, krs[i], s, attrs);
+		if (!ret)
+			return codes[i];
+		if (ret != -HEKI_VSM_ERR_SIG_KEY_REJECTED &&
+		    ret != -HEKI_VSM_ERR_SIG_NO_KEY &&
+		    ret != -HEKI_VSM_ERR_CRYPTO_CERT_NOT_FOUND)
+			return ret;
+	}
+	return 0;
+}
+
 /* One WIN_CERT_TYPE_PKCS_SIGNED_DATA entry. */
 static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
+			const struct heki_revocation *r,
 			const struct heki_pe_image *pe, __u8 *buf,
 			__u64 p7_off, __u32 p7_len)
 {
@@ -249,8 +278,11 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 	if ((__u32)ret != dlen || !bytes_eq(&s->message_digest, md, dlen))
 		return -HEKI_VSM_ERR_AUTHENTICODE_MESSAGE_DIGEST_MISMATCH;
 
-	ret = check_signature(c, kr, s,
-			      buf + (s->signed_attrs.p - (const __u8 *)buf));
+	ret = check_revoked(c, r, s,
+			    buf + (s->signed_attrs.p - (const __u8 *)buf));
+	if (!ret)
+		ret = check_signature(c, kr, s,
+				      buf + (s->signed_attrs.p - (const __u8 *)buf));
 	if (ret)
 		return ret;
 
@@ -260,6 +292,9 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 		return ret;
 	if ((__u32)ret != dlen || memcmp(md, spc.digest, dlen))
 		return -HEKI_VSM_ERR_AUTHENTICODE_IMAGE_DIGEST_MISMATCH;
+	/* UEFI dbx's meaning: the Authenticode digest as a bin: entry. */
+	if (heki_blocklist_has(r, HEKI_BLOCK_BIN, md, dlen))
+		return -HEKI_VSM_ERR_SIG_HASH_BLOCKED;
 	return 0;
 }
 
@@ -308,6 +343,13 @@ static int cert_table_entry(const struct heki_pe_image *pe, const __u8 *buf,
 int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 			     __u8 *buf, __u64 len)
 {
+	return heki_authenticode_verify_rev(c, kr, NULL, buf, len);
+}
+
+int heki_authenticode_verify_rev(const struct heki_vtl1_crypto *c, void *kr,
+				 const struct heki_revocation *r, __u8 *buf,
+				 __u64 len)
+{
 	struct heki_pe_image pe;
 	__u64 p7_off;
 	__u32 p7_len;
@@ -323,5 +365,5 @@ int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 	ret = cert_table_entry(&pe, buf, &p7_off, &p7_len);
 	if (ret)
 		return ret;
-	return verify_entry(c, kr, &pe, buf, p7_off, p7_len);
+	return verify_entry(c, kr, r, &pe, buf, p7_off, p7_len);
 }

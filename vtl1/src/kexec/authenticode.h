@@ -78,4 +78,25 @@ int heki_authenticode_image_digest(const struct heki_vtl1_crypto *c,
 int heki_authenticode_verify(const struct heki_vtl1_crypto *c, void *kr,
 			     __u8 *buf, __u64 len);
 
+struct heki_revocation;
+
+/**
+ * heki_authenticode_verify_rev() - heki_authenticode_verify() with revocation
+ * @c: crypto provider
+ * @kr: keyring of the trusted certificates
+ * @r: revoked certificates and blocked hashes (sig/revoke.h), may be NULL
+ * @buf: the image, as for heki_authenticode_verify()
+ * @len: its length
+ *
+ * Also refuses a signer among @r's revoked certificates
+ * (SIG_KEY_REVOKED) or blocked system certificates (SIG_CERT_BLOCKED),
+ * checked before the trusted keyring, and an image whose Authenticode
+ * digest is a bin: entry (SIG_HASH_BLOCKED, UEFI dbx's meaning).
+ *
+ * Return: as heki_authenticode_verify().
+ */
+int heki_authenticode_verify_rev(const struct heki_vtl1_crypto *c, void *kr,
+				 const struct heki_revocation *r, __u8 *buf,
+				 __u64 len);
+
 #endif /* _HEKI_VTL1_AUTHENTICODE_H */

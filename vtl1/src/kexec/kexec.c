@@ -101,15 +101,15 @@ static __u32 txn_cap(__u32 nranges, __u32 entries)
 
 /*
  * The Authenticode check of the kernel blob, against the LoadKData
- * certificates. @b was copied after its pages were made read-only, so
+ * certificates, revoked certificates and blocklist. @b was copied after its pages were made read-only, so
  * the bytes verified are the bytes VTL0 can no longer change.
  */
 static int verify_kernel_blob(struct heki_vtl1 *v, struct vtl1_buf *b)
 {
 	if (!b->len)
 		return -HEKI_VSM_ERR_KEXEC_BLOB_MISSING;
-	return heki_authenticode_verify(v->p.crypto, v->keyring, b->data,
-					b->len);
+	return heki_authenticode_verify_rev(v->p.crypto, v->keyring, v->rev,
+					    b->data, b->len);
 }
 
 /*

@@ -770,8 +770,8 @@ static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			  MODULE_VALIDATION_MAX_SIZE,
 			  -HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED, &elf);
 	if (!ret)
-		ret = heki_modsig_verify(v->p.crypto, v->keyring, elf.data,
-					 elf.len);
+		ret = heki_modsig_verify_rev(v->p.crypto, v->keyring, v->rev,
+					     elf.data, elf.len);
 	if (!ret)
 		ret = merge_mem(&c, &mm);
 	if (!ret)

@@ -2,7 +2,8 @@
 /*
  * sig/ - signatures: the DER reader (der.[ch]), the PKCS#7 / CMS
  * SignedData parser and its check through the crypto provider
- * (pkcs7.[ch]), and the module signature trailer (modsig.[ch]).
+ * (pkcs7.[ch]), the module signature trailer (modsig.[ch]), and revoked
+ * certificates and blocked hashes (revoke.[ch]).
  * This header is the folder's interface.
  *
  * Owns no instance state and no VTL call: pure parsers over VTL1-private
@@ -17,5 +18,6 @@
 #include "der.h"
 #include "pkcs7.h"
 #include "modsig.h"
+#include "revoke.h"
 
 #endif /* HEKI_VTL1_SIG_H */

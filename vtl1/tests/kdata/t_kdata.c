@@ -166,7 +166,7 @@ TEST(load_kdata_bad_patch_info_keeps_nothing)
 	guest_read(g, DATA_PA + 0x4000, &pi, sizeof(pi));
 	pi.type = 1;
 	guest_write(g, DATA_PA + 0x4000, &pi, sizeof(pi));
-	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EINVAL);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 5, 0), -HEKI_EINVAL);
 	CHECK(strstr(g->last_log, "PATCH_INFO_TYPE_INVALID"));
 	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
 	CHECK_EQ(frame_prot(g, MEM_PA + 0x100000), 0xF);
@@ -181,7 +181,7 @@ TEST(load_kdata_symbol_error_keeps_nothing)
 	guest_read(g, DATA_PA + 0x1000, &ki, sizeof(ki));
 	ki.ksymtab_end = ki.ksymtab_start + 13;
 	guest_write(g, DATA_PA + 0x1000, &ki, sizeof(ki));
-	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EINVAL);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 5, 0), -HEKI_EINVAL);
 	CHECK(strstr(g->last_log, "SYMBOL_TABLE_LENGTH_INVALID"));
 	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
@@ -208,7 +208,7 @@ TEST(litebox_7_23_patch_info_records_one_stride)
 	guest_read(g, CHAIN_PA, &pg, sizeof(pg));
 	pg.ranges[3].epa = pg.ranges[3].pa + 2 * (sizeof(pi) + sizeof(p[0]));
 	guest_write(g, CHAIN_PA, &pg, sizeof(pg));
-	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), 0);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 5, 0), 0);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 2);
 	guest_free(g);
 }
@@ -297,12 +297,12 @@ TEST(load_kdata_hypercall_failure_keeps_nothing)
 	struct guest *g = guest_with_basic_kdata();
 
 	g->fail_modify_at = 1;
-	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), -HEKI_EIO);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 5, 0), -HEKI_EIO);
 	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
 	CHECK(g->v->symtab == NULL);
 	g->fail_modify_at = 0;
-	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 6, 0), 0);
+	CHECK_EQ(guest_call(g, LOAD_KDATA, CHAIN_PA, 5, 0), 0);
 	guest_free(g);
 }
 

@@ -12,6 +12,7 @@
 #include "kexec/pe.h"
 #include "sig/pkcs7.h"
 #include "kexec/authenticode.h"
+#include "sig/revoke.h"
 
 #define E(x)	(-HEKI_VSM_ERR_##x)
 
@@ -443,6 +444,80 @@ static void win_certificate(void)
 	at_keyring_free(P, kr);
 }
 
+/* heki_authenticode_verify_rev() of @f's copy with @rev, @cert trusted. */
+static int verify_rev(const struct at_file *f, const struct at_file *cert,
+		      struct heki_revocation *rev)
+{
+	void *kr = at_keyring(P, cert, NULL);
+	__u8 *b = at_dup(f);
+	int ret = heki_authenticode_verify_rev(P->c, kr, rev, b, f->len);
+
+	at_keyring_free(P, kr);
+	free(b);
+	return ret;
+}
+
+/* One blocklist entry of @kind: the digest @hex, last byte xor @x. */
+static void one_entry(struct heki_revocation *rev,
+		      struct heki_block_entry *e, __u8 kind, const char *hex,
+		      __u8 x)
+{
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->len = (__u8)at_unhex(hex, e->hash, sizeof(e->hash));
+	if (e->len)
+		e->hash[e->len - 1] ^= x;
+	rev->e = e;
+	rev->n = 1;
+}
+
+/*
+ * Revoked certificates (issuer and serial name the signer, and its key
+ * verifies) and blocked Authenticode digests (UEFI dbx): the digest is
+ * osslsigncode's, an oracle independent of the library.
+ */
+static void revocation(void)
+{
+	struct heki_revocation rev;
+	struct heki_block_entry e;
+
+	memset(&rev, 0, sizeof(rev));
+	rev.revoked = at_keyring(P, &at.signer, NULL);
+	check_err(name("revoked_signer_refused"),
+		  verify_rev(&at.vmlinuz, &at.signer, &rev),
+		  E(SIG_KEY_REVOKED));
+	check_err(name("revoked_signer_refused_even_if_untrusted"),
+		  verify_rev(&at.vmlinuz, &at.other, &rev),
+		  E(SIG_KEY_REVOKED));
+	at_keyring_free(P, rev.revoked);
+	rev.revoked = at_keyring(P, &at.impostor, &at.other, NULL);
+	check_err(name("revoked_same_issuer_serial_other_key_accepts"),
+		  verify_rev(&at.vmlinuz, &at.signer, &rev), 0);
+	at_keyring_free(P, rev.revoked);
+	rev.revoked = NULL;
+	rev.blocked = at_keyring(P, &at.signer, NULL);
+	check_err(name("tbs_blocked_signer_refused"),
+		  verify_rev(&at.vmlinuz, &at.other, &rev),
+		  E(SIG_CERT_BLOCKED));
+	at_keyring_free(P, rev.blocked);
+	rev.blocked = NULL;
+
+	one_entry(&rev, &e, HEKI_BLOCK_BIN, at.md_vmlinuz, 0);
+	check_err(name("authenticode_digest_blocked"),
+		  verify_rev(&at.vmlinuz, &at.signer, &rev),
+		  E(SIG_HASH_BLOCKED));
+	one_entry(&rev, &e, HEKI_BLOCK_TBS, at.md_vmlinuz, 0);
+	check_err(name("authenticode_digest_as_tbs_entry_accepts"),
+		  verify_rev(&at.vmlinuz, &at.signer, &rev), 0);
+	one_entry(&rev, &e, HEKI_BLOCK_BIN, at.md_vmlinuz, 1);
+	check_err(name("other_digest_blocked_accepts"),
+		  verify_rev(&at.vmlinuz, &at.signer, &rev), 0);
+	one_entry(&rev, &e, HEKI_BLOCK_BIN, at.md_s384, 0);
+	check_err(name("authenticode_sha384_digest_blocked"),
+		  verify_rev(&at.s384, &at.testcert, &rev),
+		  E(SIG_HASH_BLOCKED));
+}
+
 void test_verify(void)
 {
 	unsigned int i;
@@ -453,5 +528,6 @@ void test_verify(void)
 		flips();
 		signature_parts();
 		win_certificate();
+		revocation();
 	}
 }

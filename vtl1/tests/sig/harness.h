@@ -38,5 +38,6 @@ void test_modsig(void);
 void test_openssl(void);
 void test_providers(void);
 void test_ecdsa(void);
+void test_revoke(void);
 
 #endif /* _HEKI_SIG_TEST_HARNESS_H */

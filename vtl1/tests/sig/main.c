@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 	test_openssl();
 	test_providers();
 	test_ecdsa();
+	test_revoke();
 	check_result(t_alloc_live == 0, "bearssl: every allocation freed",
 		     "%ld live", t_alloc_live);
 	return check_done();

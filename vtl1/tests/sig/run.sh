@@ -63,12 +63,12 @@ fi
 
 vtl1/tests/gen-sig-vectors.sh "$keys" >"$out/keys.log" 2>&1 || { cat "$out/keys.log" >&2; ko "key generation" "failed"; finish; }
 
-srcs="vtl1/src/sig/der.c vtl1/src/sig/pkcs7.c vtl1/src/sig/modsig.c
+srcs="vtl1/src/sig/der.c vtl1/src/sig/pkcs7.c vtl1/src/sig/modsig.c vtl1/src/sig/revoke.c
 	vtl1/src/kdata/certs.c vtl1/crypto/openssl.c vtl1/crypto/bearssl.c
 	vtl1/tests/check.c vtl1/tests/sig/main.c vtl1/tests/sig/test_der.c
 	vtl1/tests/sig/test_pkcs7.c vtl1/tests/sig/test_modsig.c
 	vtl1/tests/sig/test_openssl.c vtl1/tests/sig/test_providers.c
-	vtl1/tests/sig/test_ecdsa.c"
+	vtl1/tests/sig/test_ecdsa.c vtl1/tests/sig/test_revoke.c"
 # shellcheck disable=SC2086
 if ! $CC -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-fno-omit-frame-pointer \

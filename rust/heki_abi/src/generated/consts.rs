@@ -59,7 +59,7 @@ pub const HEKI_EKEYREJECTED: i32 = 129;
 /// `HEKI_VSM_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VSM_ERROR_LITEBOX_COUNT: i32 = 42;
 /// `HEKI_VSM_ERR_COUNT` (`errors.h`)
-pub const HEKI_VSM_ERR_COUNT: i32 = 267;
+pub const HEKI_VSM_ERR_COUNT: i32 = 273;
 /// `HEKI_VERIFY_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VERIFY_ERROR_LITEBOX_COUNT: i32 = 6;
 /// `HEKI_VERIFY_ERR_COUNT` (`errors.h`)
@@ -116,6 +116,8 @@ pub const HEKI_MODE_ENFORCE: i32 = 0;
 pub const HEKI_MODE_PERMISSIVE: i32 = 1;
 /// `HEKI_MODE_SIZE` (`heki.h`)
 pub const HEKI_MODE_SIZE: i32 = 8;
+/// `HEKI_KDATA_BLOCKLIST_MAX` (`heki.h`)
+pub const HEKI_KDATA_BLOCKLIST_MAX: i32 = 0x1000;
 /// `HEKI_MOD_MEM_TYPE_COUNT` (`heki.h`)
 pub const HEKI_MOD_MEM_TYPE_COUNT: i32 = 10;
 /// `HEKI_MOD_MEM_TEXT` (`heki.h`)

@@ -543,11 +543,23 @@ pub enum VsmError {
     RewriteTargetNotFunction = 265,
     /// `MODE_INVALID` (errno 22): LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE
     ModeInvalid = 266,
+    /// `REVOCATION_CERTS_INVALID` (errno 22): revocation certificate list empty, with a DER length past its end or bytes after its last certificate
+    RevocationCertsInvalid = 267,
+    /// `BLOCKLIST_INVALID` (errno 22): blocklist line not bin: or tbs: and 64, 96 or 128 lowercase hex digits, a # comment or empty
+    BlocklistInvalid = 268,
+    /// `BLOCKLIST_TOO_MANY` (errno 7): blocklist holds more than HEKI_BLOCKLIST_MAX entries
+    BlocklistTooMany = 269,
+    /// `SIG_KEY_REVOKED` (errno 129): signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)
+    SigKeyRevoked = 270,
+    /// `SIG_CERT_BLOCKED` (errno 129): signature verifies with a system certificate whose tbs: hash is on the blocklist
+    SigCertBlocked = 271,
+    /// `SIG_HASH_BLOCKED` (errno 129): bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest
+    SigHashBlocked = 272,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 266] = [
+    pub const ALL: [Self; 272] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -814,6 +826,12 @@ impl VsmError {
         Self::KallsymsUnsorted,
         Self::RewriteTargetNotFunction,
         Self::ModeInvalid,
+        Self::RevocationCertsInvalid,
+        Self::BlocklistInvalid,
+        Self::BlocklistTooMany,
+        Self::SigKeyRevoked,
+        Self::SigCertBlocked,
+        Self::SigHashBlocked,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1085,6 +1103,12 @@ impl VsmError {
             264 => Some(Self::KallsymsUnsorted),
             265 => Some(Self::RewriteTargetNotFunction),
             266 => Some(Self::ModeInvalid),
+            267 => Some(Self::RevocationCertsInvalid),
+            268 => Some(Self::BlocklistInvalid),
+            269 => Some(Self::BlocklistTooMany),
+            270 => Some(Self::SigKeyRevoked),
+            271 => Some(Self::SigCertBlocked),
+            272 => Some(Self::SigHashBlocked),
             _ => None,
         }
     }
@@ -1363,6 +1387,12 @@ impl VsmError {
             Self::KallsymsUnsorted => "KALLSYMS_UNSORTED",
             Self::RewriteTargetNotFunction => "REWRITE_TARGET_NOT_FUNCTION",
             Self::ModeInvalid => "MODE_INVALID",
+            Self::RevocationCertsInvalid => "REVOCATION_CERTS_INVALID",
+            Self::BlocklistInvalid => "BLOCKLIST_INVALID",
+            Self::BlocklistTooMany => "BLOCKLIST_TOO_MANY",
+            Self::SigKeyRevoked => "SIG_KEY_REVOKED",
+            Self::SigCertBlocked => "SIG_CERT_BLOCKED",
+            Self::SigHashBlocked => "SIG_HASH_BLOCKED",
         }
     }
 
@@ -1635,6 +1665,12 @@ impl VsmError {
             Self::KallsymsUnsorted => crate::raw::HEKI_EINVAL,
             Self::RewriteTargetNotFunction => crate::raw::HEKI_EINVAL,
             Self::ModeInvalid => crate::raw::HEKI_EINVAL,
+            Self::RevocationCertsInvalid => crate::raw::HEKI_EINVAL,
+            Self::BlocklistInvalid => crate::raw::HEKI_EINVAL,
+            Self::BlocklistTooMany => crate::raw::HEKI_E2BIG,
+            Self::SigKeyRevoked => crate::raw::HEKI_EKEYREJECTED,
+            Self::SigCertBlocked => crate::raw::HEKI_EKEYREJECTED,
+            Self::SigHashBlocked => crate::raw::HEKI_EKEYREJECTED,
         }
     }
 
@@ -1907,6 +1943,12 @@ impl VsmError {
             Self::KallsymsUnsorted => "kallsyms addresses not in increasing order",
             Self::RewriteTargetNotFunction => "static call, paravirt or direct-call target is not a function entry any authenticated symbol source names",
             Self::ModeInvalid => "LoadKData mode range not HEKI_MODE_SIZE bytes, or not HEKI_MODE_ENFORCE or HEKI_MODE_PERMISSIVE",
+            Self::RevocationCertsInvalid => "revocation certificate list empty, with a DER length past its end or bytes after its last certificate",
+            Self::BlocklistInvalid => "blocklist line not bin: or tbs: and 64, 96 or 128 lowercase hex digits, a # comment or empty",
+            Self::BlocklistTooMany => "blocklist holds more than HEKI_BLOCKLIST_MAX entries",
+            Self::SigKeyRevoked => "signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)",
+            Self::SigCertBlocked => "signature verifies with a system certificate whose tbs: hash is on the blocklist",
+            Self::SigHashBlocked => "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest",
         }
     }
 }

@@ -61,6 +61,7 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_MODE_ENFORCE", raw::HEKI_MODE_ENFORCE);
     c.int("HEKI_MODE_PERMISSIVE", raw::HEKI_MODE_PERMISSIVE);
     c.int("HEKI_MODE_SIZE", raw::HEKI_MODE_SIZE);
+    c.int("HEKI_KDATA_BLOCKLIST_MAX", raw::HEKI_KDATA_BLOCKLIST_MAX);
     c.int("HEKI_MOD_MEM_TYPE_COUNT", raw::HEKI_MOD_MEM_TYPE_COUNT);
     c.int("HEKI_MOD_MEM_TEXT", raw::HEKI_MOD_MEM_TEXT);
     c.int("HEKI_MOD_MEM_DATA", raw::HEKI_MOD_MEM_DATA);
@@ -4583,6 +4584,87 @@ pub fn lists(c: &mut Checks) {
     c.str(
         "heki_vsm_error_message(HEKI_VSM_ERR_MODE_INVALID)",
         Some(VsmError::ModeInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_REVOCATION_CERTS_INVALID",
+        VsmError::RevocationCertsInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_REVOCATION_CERTS_INVALID)",
+        VsmError::RevocationCertsInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_REVOCATION_CERTS_INVALID)",
+        Some(VsmError::RevocationCertsInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_REVOCATION_CERTS_INVALID)",
+        Some(VsmError::RevocationCertsInvalid.message()),
+    );
+    c.val("HEKI_VSM_ERR_BLOCKLIST_INVALID", VsmError::BlocklistInvalid as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_BLOCKLIST_INVALID)",
+        VsmError::BlocklistInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_BLOCKLIST_INVALID)",
+        Some(VsmError::BlocklistInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_BLOCKLIST_INVALID)",
+        Some(VsmError::BlocklistInvalid.message()),
+    );
+    c.val("HEKI_VSM_ERR_BLOCKLIST_TOO_MANY", VsmError::BlocklistTooMany as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_BLOCKLIST_TOO_MANY)",
+        VsmError::BlocklistTooMany.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_BLOCKLIST_TOO_MANY)",
+        Some(VsmError::BlocklistTooMany.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_BLOCKLIST_TOO_MANY)",
+        Some(VsmError::BlocklistTooMany.message()),
+    );
+    c.val("HEKI_VSM_ERR_SIG_KEY_REVOKED", VsmError::SigKeyRevoked as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_KEY_REVOKED)",
+        VsmError::SigKeyRevoked.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_SIG_KEY_REVOKED)",
+        Some(VsmError::SigKeyRevoked.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_SIG_KEY_REVOKED)",
+        Some(VsmError::SigKeyRevoked.message()),
+    );
+    c.val("HEKI_VSM_ERR_SIG_CERT_BLOCKED", VsmError::SigCertBlocked as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_CERT_BLOCKED)",
+        VsmError::SigCertBlocked.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_SIG_CERT_BLOCKED)",
+        Some(VsmError::SigCertBlocked.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_SIG_CERT_BLOCKED)",
+        Some(VsmError::SigCertBlocked.message()),
+    );
+    c.val("HEKI_VSM_ERR_SIG_HASH_BLOCKED", VsmError::SigHashBlocked as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_SIG_HASH_BLOCKED)",
+        VsmError::SigHashBlocked.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_SIG_HASH_BLOCKED)",
+        Some(VsmError::SigHashBlocked.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_SIG_HASH_BLOCKED)",
+        Some(VsmError::SigHashBlocked.message()),
     );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * revocation.c - LoadKData's RevocationCerts and BlocklistHashes, and the
+ * system keyring split by them: a system certificate whose tbs: hash is
+ * blocked goes to a keyring of its own (sig/revoke.h), never to the
+ * trusted one.
+ *
+ * Fail closed: a list that is present and malformed refuses the whole
+ * LoadKData with an exact code (REVOCATION_CERTS_INVALID,
+ * BLOCKLIST_INVALID, BLOCKLIST_TOO_MANY, CERTIFICATES_TOO_MANY or the
+ * provider's CERTIFICATE_PARSE_FAILED).
+ */
+#include "core/core.h"
+#include "sig/sig.h"
+#include "kdata.h"
+
+/**
+ * struct rev_walk - heki_certs_for_each() context
+ * @v: the instance
+ * @rev: the state being built
+ * @kr: keyring the certificates go to (RevocationCerts), or the trusted
+ *	keyring (SystemCerts, @split set)
+ * @split: SystemCerts: send blocked certificates to @rev->blocked
+ * @bytes: bytes of the certificates visited
+ * @nr_blocked: system certificates sent to @rev->blocked
+ */
+struct rev_walk {
+	struct heki_vtl1 *v;
+	struct heki_revocation *rev;
+	void *kr;
+	int split;
+	__u64 bytes;
+	__u32 nr_blocked;
+};
+
+static int rev_add(void *arg, const __u8 *der, __u64 len)
+{
+	struct rev_walk *w = arg;
+	const struct heki_vtl1_crypto *c = w->v->p.crypto;
+	void *kr = w->kr;
+	int ret;
+
+	w->bytes += len;
+	if (w->split) {
+		ret = heki_cert_tbs_blocked(c, w->rev, der, len);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			if (!w->rev->blocked) {
+				ret = c->keyring_create(c->ctx, &w->rev->blocked);
+				if (ret) {
+					w->rev->blocked = NULL;
+					return ret;
+				}
+			}
+			kr = w->rev->blocked;
+			w->nr_blocked++;
+		}
+	}
+	return c->keyring_add_cert(c->ctx, kr, der, len);
+}
+
+/**
+ * heki_revocation_free() - free revocation state and its keyrings
+ * @v: the instance
+ * @rev: state from heki_revocation_load(), or NULL
+ */
+void heki_revocation_free(struct heki_vtl1 *v, struct heki_revocation *rev)
+{
+	const struct heki_vtl1_crypto *c = v->p.crypto;
+
+	if (!rev)
+		return;
+	if (rev->revoked)
+		c->keyring_destroy(c->ctx, rev->revoked);
+	if (rev->blocked)
+		c->keyring_destroy(c->ctx, rev->blocked);
+	vtl1_free(v, rev->e);
+	vtl1_free(v, rev);
+}
+
+static int load_blocklist(struct heki_vtl1 *v, struct heki_revocation *rev,
+			  const struct vtl1_buf *bl)
+{
+	__u32 n;
+	int ret;
+
+	if (!bl->len)
+		return 0;
+	ret = heki_blocklist_parse(bl->data, bl->len, NULL, 0, &n);
+	if (ret || !n)
+		return ret;
+	rev->e = vtl1_alloc_array(v, n, sizeof(*rev->e));
+	if (!rev->e)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	ret = heki_blocklist_parse(bl->data, bl->len, rev->e, n, &rev->n);
+	return ret;
+}
+
+static int load_revoked(struct heki_vtl1 *v, struct heki_revocation *rev,
+			const struct vtl1_buf *certs, __u32 *count)
+{
+	const struct heki_vtl1_crypto *c = v->p.crypto;
+	struct rev_walk w = { .v = v, .rev = rev };
+	int ret;
+
+	*count = 0;
+	if (!certs->len)
+		return 0;
+	ret = c->keyring_create(c->ctx, &rev->revoked);
+	if (ret) {
+		rev->revoked = NULL;
+		return ret;
+	}
+	w.kr = rev->revoked;
+	ret = heki_certs_for_each(certs->data, certs->len, rev_add, &w, count);
+	/* Unlike SystemCerts, no padding: every byte is a certificate. */
+	if (ret == -HEKI_VSM_ERR_CERTIFICATE_DER_LENGTH_INVALID ||
+	    ret == -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID ||
+	    (!ret && w.bytes != certs->len))
+		return -HEKI_VSM_ERR_REVOCATION_CERTS_INVALID;
+	return ret;
+}
+
+/**
+ * heki_revocation_load() - build the revocation state and the keyring
+ * @v: the instance
+ * @in: the LoadKData buffers (SystemCerts, RevocationCerts, BlocklistHashes)
+ * @out: receives the new state (free with heki_revocation_free())
+ * @trusted: an empty keyring; receives the system certificates not blocked
+ * @nr_trusted: receives their number
+ *
+ * In order: the blocklist, the revoked certificates, the system
+ * certificates. Return: 0 or the first error (the caller frees *@out).
+ */
+int heki_revocation_load(struct heki_vtl1 *v, const struct heki_kdata_lists *in,
+			 struct heki_revocation **out, void *trusted,
+			 __u32 *nr_trusted)
+{
+	struct rev_walk w = { .v = v, .kr = trusted, .split = 1 };
+	__u32 nr_revoked, total;
+	int ret;
+
+	*nr_trusted = 0;
+	*out = vtl1_alloc(v, sizeof(**out));
+	if (!*out)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	w.rev = *out;
+	ret = load_blocklist(v, *out, in->blocklist);
+	if (!ret)
+		ret = load_revoked(v, *out, in->revoked, &nr_revoked);
+	if (ret)
+		return ret;
+	ret = heki_certs_for_each(in->certs->data, in->certs->len, rev_add, &w,
+				  &total);
+	if (ret)
+		return ret;
+	*nr_trusted = total - w.nr_blocked;
+	if (nr_revoked || (*out)->n || w.nr_blocked)
+		vtl1_info(v, "LoadKData: %u revoked certificates, %u blocklist entries, %u system certificates blocked by tbs:\n",
+			  nr_revoked, (*out)->n, w.nr_blocked);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * revocation.h - LoadKData's revocation certificates and blocklist
+ * (revocation.c; the checks themselves are sig/revoke.h).
+ */
+#ifndef HEKI_VTL1_KDATA_REVOCATION_H
+#define HEKI_VTL1_KDATA_REVOCATION_H
+
+#include "core/core.h"
+
+struct heki_revocation;
+
+/**
+ * struct heki_kdata_lists - the LoadKData buffers revocation reads
+ * @certs: SystemCerts
+ * @revoked: RevocationCerts (empty when VTL0 sent none)
+ * @blocklist: BlocklistHashes (empty when VTL0 sent none)
+ */
+struct heki_kdata_lists {
+	const struct vtl1_buf *certs;
+	const struct vtl1_buf *revoked;
+	const struct vtl1_buf *blocklist;
+};
+
+int heki_revocation_load(struct heki_vtl1 *v, const struct heki_kdata_lists *in,
+			 struct heki_revocation **out, void *trusted,
+			 __u32 *nr_trusted);
+void heki_revocation_free(struct heki_vtl1 *v, struct heki_revocation *rev);
+
+#endif /* HEKI_VTL1_KDATA_REVOCATION_H */
