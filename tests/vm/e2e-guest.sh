@@ -23,18 +23,6 @@ CERTS=${E2E_CERTS:-heki/test-certs.der}
 # --- helpers -----------------------------------------------------------
 
 loaded() { grep -q "^$1 " /proc/modules; }
-# refused KO MESSAGE: insmod fails and its error names the expected errno.
-refused() {
-	# shellcheck disable=SC2086 # $1 may carry module parameters
-	if out=$(insmod $1 2>&1); then
-		echo "# $1 was accepted"
-		return 1
-	fi
-	echo "# $out"
-	case $out in *"$2"*) return 0 ;; esac
-	echo "# expected an error containing: $2"
-	return 1
-}
 # VTL1's protections: pages VTL1 restricts for VTL0 (not writable, or
 # kernel-executable). Released module pages go back to read/write without
 # execute, which is not a restriction.
@@ -90,7 +78,7 @@ elif [ "$DEBIAN_CERT" = 1 ] && [ -n "$DEBIAN_MODS" ]; then
 		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/debian-certs.der
 	debian_mods
 	t "heki test module refused under Debian's certificate (ENOKEY)" \
-		refused /heki_test_mod.ko "Required key not available"
+		insmod_refused /heki_test_mod.ko "Required key not available"
 	t "rmmod $HEKI_MOD" rmmod $HEKI_MOD
 else
 	skip "real Debian modules with Debian's certificate" \
@@ -195,7 +183,7 @@ t "the image VTL1 got is the whole signed file ($size bytes)" \
 	image_sent heki_test_mod "$size"
 
 t "init that fails: insmod fails (ENODEV)" \
-	refused "/heki_test_mod.ko fail_init=1" "No such device"
+	insmod_refused "/heki_test_mod.ko fail_init=1" "No such device"
 t "  it was validated first" dmesg_has "heki test module: init fails on request"
 t "  GOING released its token" nothing_left heki_test_mod
 
@@ -203,13 +191,13 @@ V0=$(calls_of VALIDATE_MODULE)
 L0=$(loads)
 R0=$(modules_val refused)
 t "one byte flipped: refused (EKEYREJECTED)" \
-	refused /heki_test_mod-tampered.ko "Key was rejected by service"
+	insmod_refused /heki_test_mod-tampered.ko "Key was rejected by service"
 t "  refusal logged" dmesg_has "module heki_test_mod refused: ValidateModule failed (-129)"
 t "  leaves nothing protected" nothing_left heki_test_mod
-t "unsigned: refused (ENODATA)" refused /heki_test_mod-unsigned.ko "No data available"
+t "unsigned: refused (ENODATA)" insmod_refused /heki_test_mod-unsigned.ko "No data available"
 t "  leaves nothing protected" nothing_left heki_test_mod
 t "signed by an unknown key: refused (ENOKEY)" \
-	refused /heki_test_mod-otherkey.ko "Required key not available"
+	insmod_refused /heki_test_mod-otherkey.ko "Required key not available"
 t "  leaves nothing protected" nothing_left heki_test_mod
 t "one ValidateModule call per refused load" eq "$(calls_of VALIDATE_MODULE)" $((V0 + $(loads) - L0))
 t "every one of those loads refused" eq "$(modules_val refused)" $((R0 + $(loads) - L0))
@@ -248,7 +236,7 @@ if [ "$HYPERV" = 1 ]; then
 	fi
 elif [ -n "$first" ]; then
 	t "Debian module $first refused without Debian's certificate (ENOKEY)" \
-		refused "$KMOD/$first" "Required key not available"
+		insmod_refused "$KMOD/$first" "Required key not available"
 	t "  leaves nothing protected" nothing_left x
 fi
 
@@ -284,4 +272,4 @@ t "rmmod $HEKI_MOD refused: VTL1 protects kernel text" fails rmmod $HEKI_MOD
 t "  /sys/kernel/heki/unload says why" \
 	grep -q "^refused: VTL1 protects kernel text" /sys/kernel/heki/unload
 t "  still enforcing" grep -qx enforcing /sys/kernel/heki/state
-t "  unsigned module still refused" refused /heki_test_mod-unsigned.ko "No data available"
+t "  unsigned module still refused" insmod_refused /heki_test_mod-unsigned.ko "No data available"
