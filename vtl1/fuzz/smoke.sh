@@ -3,8 +3,9 @@
 #
 # smoke.sh - run each vtl1 fuzzer for a short time (default 5 s) on its
 # committed seed corpus. Usage: smoke.sh [fuzzer...]; builds them first
-# when called without FUZZ_OUT. Without arguments every harness the vtl1
-# Makefile builds (fuzz_* in the output folder) is run.
+# (make -j, every core) when called without FUZZ_OUT. Without arguments
+# every harness the vtl1 Makefile builds (fuzz_* in the output folder) is
+# run.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-5}
@@ -13,7 +14,7 @@ fuzzers=("$@")
 
 . tests/lib/ktap.sh
 echo "KTAP version 1"
-if [ -z "${FUZZ_OUT:-}" ] && ! make -s -C vtl1 fuzz-build >/dev/null 2>&1; then
+if [ -z "${FUZZ_OUT:-}" ] && ! make -s -j"$(nproc)" -C vtl1 fuzz-build >/dev/null 2>&1; then
 	result 0 "fuzz_build"
 	ktap_done
 	exit

@@ -17,8 +17,8 @@
 
 FUZZERS += fuzz_kimage fuzz_kexec_bind fuzz_authenticode
 
-$(FUZZ_OUT)/fuzz_authenticode: fuzz/kexec/fuzz_authenticode.c crypto/openssl.c \
-		crypto/openssl.h $(LIB_SRCS) $(LIB_HDRS)
+$(FUZZ_OUT)/fuzz_authenticode: fuzz/kexec/fuzz_authenticode.c $(FUZZ_OBJ)/crypto/openssl.o \
+		$(FUZZ_LIB_OBJS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CLANG [fuzz] $@"
-	@$(CLANG) $(FUZZ_CFLAGS) $< crypto/openssl.c $(LIB_SRCS) -lcrypto -o $@
+	@$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_OBJ)/crypto/openssl.o $(FUZZ_LIB_OBJS) -lcrypto -o $@

@@ -17,15 +17,15 @@ BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
 FUZZERS += fuzz_der fuzz_modsig fuzz_pkcs7 fuzz_pkcs7_bearssl
 
 $(FUZZ_OUT)/fuzz_pkcs7: fuzz/sig/fuzz_pkcs7.c fuzz/sig/fuzz_cert.h \
-		crypto/openssl.c crypto/openssl.h $(LIB_SRCS) $(LIB_HDRS)
+		$(FUZZ_OBJ)/crypto/openssl.o $(FUZZ_LIB_OBJS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CLANG [fuzz] $@"
-	@$(CLANG) $(FUZZ_CFLAGS) $< crypto/openssl.c $(LIB_SRCS) -lcrypto -o $@
+	@$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_OBJ)/crypto/openssl.o $(FUZZ_LIB_OBJS) -lcrypto -o $@
 
 $(FUZZ_OUT)/fuzz_pkcs7_bearssl: fuzz/sig/fuzz_pkcs7_bearssl.c fuzz/sig/fuzz_cert.h \
-		crypto/bearssl.c crypto/bearssl.h crypto/openssl.c \
-		crypto/openssl.h $(LIB_SRCS) $(LIB_HDRS)
+		$(FUZZ_OBJ)/crypto/bearssl.o $(FUZZ_OBJ)/crypto/openssl.o \
+		$(FUZZ_LIB_OBJS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CLANG [fuzz] $@"
-	@$(CLANG) $(FUZZ_CFLAGS) $< crypto/bearssl.c crypto/openssl.c \
-		$(LIB_SRCS) $(BEARSSL_A) -lcrypto -o $@
+	@$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_OBJ)/crypto/bearssl.o $(FUZZ_OBJ)/crypto/openssl.o \
+		$(FUZZ_LIB_OBJS) $(BEARSSL_A) -lcrypto -o $@
