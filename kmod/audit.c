@@ -36,6 +36,15 @@
 #include "heki_policy.h"
 
 #define HEKI_AUDIT_LEN			768
+/*
+ * Bytes of the signer's CN, subject key identifier and serial number a
+ * module record carries (RFC 5280's upper bounds for the CN and the
+ * serial; 64 for the key identifier). With these caps a whole record fits
+ * in HEKI_AUDIT_LEN, and the verdict fields come before them anyway.
+ */
+#define HEKI_AUDIT_CN_MAX		64
+#define HEKI_AUDIT_SKID_MAX		64
+#define HEKI_AUDIT_SERIAL_MAX		20
 #define HEKI_AUDIT_ACCEPT_BURST		32
 #define HEKI_AUDIT_ACCEPT_WINDOW	(10 * HZ)
 
@@ -211,8 +220,9 @@ static const u8 *heki_der_cn(const u8 *p, const u8 *end, size_t *len)
 
 /*
  * signer="<issuer CN>" serial=HEX, or skid=HEX, of the first SignerInfo
- * of the module's appended PKCS#7 signature; signer=none without one,
- * signer=? when it does not parse. Everything is bounded by @len.
+ * of the module's appended PKCS#7 signature, each cut to its cap above;
+ * signer=none without one, signer=? when it does not parse. Everything
+ * is bounded by @len.
  */
 static void heki_audit_signer(char *b, size_t *n, const u8 *data, size_t len)
 {
@@ -251,7 +261,8 @@ static void heki_audit_signer(char *b, size_t *n, const u8 *data, size_t len)
 	    !heki_der_next(&p, end, &t, &v, &l))
 		goto bad;
 	if (t == 0x80) {	/* [0] subjectKeyIdentifier */
-		heki_audit_hex(b, n, "skid", v, l);
+		heki_audit_hex(b, n, "skid", v, min_t(size_t, l,
+						      HEKI_AUDIT_SKID_MAX));
 		return;
 	}
 	if (t != 0x30)
@@ -264,8 +275,10 @@ static void heki_audit_signer(char *b, size_t *n, const u8 *data, size_t len)
 	cn = heki_der_cn(v, v + l, &cnlen);
 	if (!heki_der_next(&p, end, &t, &v, &l) || t != 0x02)
 		goto bad;
-	heki_audit_str(b, n, "signer", cn, cn ? cnlen : 0);
-	heki_audit_hex(b, n, "serial", v, l);
+	heki_audit_str(b, n, "signer", cn,
+		       cn ? min_t(size_t, cnlen, HEKI_AUDIT_CN_MAX) : 0);
+	heki_audit_hex(b, n, "serial", v,
+		       min_t(size_t, l, HEKI_AUDIT_SERIAL_MAX));
 	return;
 bad:
 	heki_audit_add(b, n, " signer=?");
@@ -328,17 +341,10 @@ void heki_audit_module(const char *name, const void *img, size_t len,
 		mutex_unlock(&heki_audit_lock);
 		return;
 	}
+	/* The verdict first, then what identifies the file and its signer. */
 	heki_audit_add(b, &n, "op=heki_module");
 	heki_audit_str(b, &n, "name", (const u8 *)name,
 		       strnlen(name, MODULE_NAME_LEN));
-	if (img) {
-		sha256(img, len, digest);
-		heki_audit_add(b, &n, " sha256=%*phN", SHA256_DIGEST_SIZE,
-			       digest);
-	} else {
-		heki_audit_add(b, &n, " sha256=?");
-	}
-	heki_audit_signer(b, &n, img, img ? len : 0);
 	heki_audit_add(b, &n, " verdict=%s by=%s action=%s",
 		       err ? "refused" : "accepted",
 		       why ? "heki_vtl0" : "vtl1",
@@ -357,6 +363,14 @@ void heki_audit_module(const char *name, const void *img, size_t len,
 		heki_audit_add(b, &n, " unrecorded=%llu", heki_audit_unrecorded);
 		heki_audit_unrecorded = 0;
 	}
+	if (img) {
+		sha256(img, len, digest);
+		heki_audit_add(b, &n, " sha256=%*phN", SHA256_DIGEST_SIZE,
+			       digest);
+	} else {
+		heki_audit_add(b, &n, " sha256=?");
+	}
+	heki_audit_signer(b, &n, img, img ? len : 0);
 	heki_audit_add(b, &n, " res=%d", err ? 0 : 1);
 	heki_audit_emit(b);
 	mutex_unlock(&heki_audit_lock);

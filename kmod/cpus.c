@@ -92,8 +92,11 @@ static int heki_cpus_prepare(unsigned int cpu)
 	return 0;
 }
 
-/* CPUHP_AP_ONLINE_DYN: runs on @cpu, in its hotplug thread. */
-static int heki_cpus_online(unsigned int cpu)
+/*
+ * Whether @cpu may come online: VTL1 answers on it and, when lock_regs is
+ * required, it is locked (now, if end of boot has not been signalled).
+ */
+static int heki_cpus_admit(unsigned int cpu)
 {
 	s64 ret;
 
@@ -101,7 +104,6 @@ static int heki_cpus_online(unsigned int cpu)
 	if (ret)
 		return heki_cpus_refuse(cpu, "at online", ret,
 					"VTL1 does not answer on it");
-	cpumask_set_cpu(cpu, &heki_cpus_probed_mask);
 	if (!heki_cpus_lock_required || heki_cpus_is_locked(cpu))
 		return 0;
 	/* End of boot signalled since the prepare step: refused here. */
@@ -118,6 +120,20 @@ static int heki_cpus_online(unsigned int cpu)
 	atomic64_inc(&heki_cpus_locked_late);
 	pr_info("CPU %u locked at online\n", cpu);
 	return 0;
+}
+
+/*
+ * CPUHP_AP_ONLINE_DYN: runs on @cpu, in its hotplug thread. The hotplug
+ * core does not run this step's teardown when the step fails, so @cpu is
+ * marked probed only once it passed.
+ */
+static int heki_cpus_online(unsigned int cpu)
+{
+	int ret = heki_cpus_admit(cpu);
+
+	if (!ret)
+		cpumask_set_cpu(cpu, &heki_cpus_probed_mask);
+	return ret;
 }
 
 /* The online step's teardown: @cpu goes offline (or its online failed). */

@@ -216,6 +216,28 @@ static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image)
 }
 
 /*
+ * A refusal before KexecValidate (heki_vtl0's own reason @word): logged,
+ * counted in kexec/refused and audited like VTL1's. Returns @err.
+ */
+static __printf(4, 5) int heki_kexec_refuse_early(bool crash, int err,
+						  const char *word,
+						  const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("kexec: %s image refused: %pV (%d)\n",
+	       crash ? "crash" : "kexec", &vaf, err);
+	va_end(args);
+	atomic64_inc(&heki_kexec_refused);
+	heki_audit_kexec(crash, NULL, 0, err, word);
+	return err;
+}
+
+/*
  * KexecValidate of @image. On success the copies become @kind's and the
  * previous ones, released by VTL1 in the same call, are freed.
  */
@@ -229,7 +251,9 @@ static int heki_kexec_validate(struct kimage *image)
 
 	if (!image->kernel_buf_len ||
 	    image->kernel_buf_len > HEKI_KEXEC_MAX_BLOB)
-		return -EFBIG;
+		return heki_kexec_refuse_early(crash, -EFBIG, "image_size",
+					       "kernel file size not in 1..%lu bytes",
+					       HEKI_KEXEC_MAX_BLOB);
 
 	heki_chain_init(&c);
 	blob = vmalloc(image->kernel_buf_len);
@@ -237,7 +261,9 @@ static int heki_kexec_validate(struct kimage *image)
 	if (!blob || !kcopy) {
 		vfree(blob);
 		vfree(kcopy);
-		return -ENOMEM;
+		return heki_kexec_refuse_early(crash, -ENOMEM, "no_memory",
+					       "no memory for its copies (%zu bytes)",
+					       image->kernel_buf_len);
 	}
 	atomic_add(2, &heki_kexec_ncopies);
 	memcpy(blob, image->kernel_buf, image->kernel_buf_len);
@@ -483,11 +509,13 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 	heki_kexec_enter();
 	if (heki_fail_closed()) {
 		pr_err("kexec: refused: heki_vtl0 is fail-closed\n");
+		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(false, NULL, 0, ret, "fail_closed");
 	} else if (image->file_mode) {
 		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
 	} else {
 		pr_err("kexec: refused: kexec_load without a kernel file cannot be validated\n");
+		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(false, NULL, 0, ret, "kexec_load_without_file");
 	}
 	heki_kexec_leave();

@@ -28,7 +28,10 @@
  * FreeModuleInit fails, the init frames are kept (a page reference each,
  * so the kernel's vfree of the init memory does not free them) until a
  * later UnloadModule of that token succeeds; when UnloadModule fails, the
- * module's frames are kept for good. Kept pages are counted
+ * module's frames are kept for good, as they are when ValidateModule is
+ * answered with an undefined R8 (-EPROTO: VTL1 may hold a token we never
+ * learn; the module is refused, counted in modules/unknown, and
+ * heki_vtl0 fails closed). Kept pages are counted
  * (/sys/kernel/heki/modules/kept_pages) and logged.
  *
  * Fail-closed (heki_fail_close()): every COMING is refused without a VTL
@@ -113,6 +116,7 @@ static struct {
 	u64 unloaded;
 	u64 unload_failed;
 	u64 loaded_unprotected;
+	u64 unknown;
 	char last_refused[MODULE_NAME_LEN];
 	int last_refused_err;
 } heki_modhook_stats;
@@ -341,6 +345,31 @@ static int heki_modhook_refused(struct module *mod, int err, const char *why,
 	return 0;
 }
 
+/*
+ * ValidateModule of @mod was sent and its R8 is no documented answer: VTL1
+ * may have validated it and protect its frames under a token we never
+ * learn. Refused in both modes, and as for a failed UnloadModule every
+ * frame of the module is kept for good and heki_vtl0 stays pinned (the
+ * reference taken for the token is never put). The caller then fails
+ * closed. Caller holds heki_modhook_lock.
+ */
+static void heki_modhook_unknown(struct module *mod,
+				 const struct heki_pristine *img)
+{
+	struct heki_kept *k;
+
+	heki_modhook_refused(mod, -EPROTO,
+			     "ValidateModule answer undefined, VTL1's state unknown",
+			     false, img, "undefined_answer");
+	heki_modhook_stats.unknown++;
+	k = heki_modhook_keep(mod, false);
+	if (k)
+		list_add(&k->node, &heki_modhook_kept_forever);
+	k = heki_modhook_keep(mod, true);
+	if (k)
+		list_add(&k->node, &heki_modhook_kept_forever);
+}
+
 static int heki_modhook_coming(struct module *mod)
 {
 	const struct heki_pristine *img = heki_pristine_current();
@@ -368,14 +397,20 @@ static int heki_modhook_coming(struct module *mod)
 	}
 	/* VTL1 will hold state that only we can release: pin ourselves. */
 	if (!try_module_get(THIS_MODULE)) {
-		pr_err("module %s refused: heki_vtl0 is unloading\n",
-		       mod->name);
-		return -EBUSY;
+		mutex_lock(&heki_modhook_lock);
+		err = heki_modhook_refused(mod, -EBUSY, "heki_vtl0 is unloading",
+					   false, img, "unloading");
+		mutex_unlock(&heki_modhook_lock);
+		return err;
 	}
 	tok = kzalloc(sizeof(*tok), GFP_KERNEL);
 	if (!tok) {
 		module_put(THIS_MODULE);
-		return -ENOMEM;
+		mutex_lock(&heki_modhook_lock);
+		err = heki_modhook_refused(mod, -ENOMEM, "no memory for its token",
+					   false, img, "no_memory");
+		mutex_unlock(&heki_modhook_lock);
+		return err;
 	}
 	tok->mod = mod;
 	strscpy(tok->name, mod->name, sizeof(tok->name));
@@ -403,6 +438,14 @@ static int heki_modhook_coming(struct module *mod)
 	tok->npages = chain.npages;
 	heki_chain_free(&chain);
 
+	if (ret == -EPROTO && !chain_err) {
+		heki_modhook_unknown(mod, img);
+		mutex_unlock(&heki_modhook_lock);
+		kfree(tok);
+		heki_fail_close("ValidateModule of %s answered with an undefined R8: VTL1's state unknown, its frames kept",
+				mod->name);
+		return -EPROTO;
+	}
 	if (ret < 0) {
 		err = heki_modhook_refused(mod, (int)ret,
 					   "ValidateModule failed", true, img,
@@ -557,6 +600,8 @@ HEKI_SYSFS_ATTR(heki_modhook, unload_failed, "%llu",
 		READ_ONCE(heki_modhook_stats.unload_failed));
 HEKI_SYSFS_ATTR(heki_modhook, loaded_unprotected, "%llu",
 		READ_ONCE(heki_modhook_stats.loaded_unprotected));
+HEKI_SYSFS_ATTR(heki_modhook, unknown, "%llu",
+		READ_ONCE(heki_modhook_stats.unknown));
 HEKI_SYSFS_ATTR(heki_modhook, tokens, "%u", READ_ONCE(heki_modhook_ntokens));
 HEKI_SYSFS_ATTR(heki_modhook, kept_pages, "%ld",
 		atomic_long_read(&heki_modhook_nkept));
@@ -588,6 +633,7 @@ static struct attribute *heki_modhook_attrs[] = {
 	&heki_modhook_init_free_failed_attr.attr,
 	&heki_modhook_unloaded_attr.attr,
 	&heki_modhook_unload_failed_attr.attr,
+	&heki_modhook_unknown_attr.attr,
 	&heki_modhook_tokens_attr.attr,
 	&heki_modhook_kept_pages_attr.attr,
 	NULL,
@@ -704,6 +750,7 @@ void heki_modhook_show(struct seq_file *m)
 		   heki_modhook_stats.init_free_failed);
 	seq_printf(m, "unloaded: %llu\n", heki_modhook_stats.unloaded);
 	seq_printf(m, "unload_failed: %llu\n", heki_modhook_stats.unload_failed);
+	seq_printf(m, "unknown: %llu\n", heki_modhook_stats.unknown);
 	seq_printf(m, "tokens: %u\n", heki_modhook_ntokens);
 	seq_printf(m, "kept_pages: %ld\n", atomic_long_read(&heki_modhook_nkept));
 	list_for_each_entry(t, &heki_modtokens, node)

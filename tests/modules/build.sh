@@ -15,6 +15,12 @@
 #   heki_test_mod-unsigned.ko      the same module, not signed
 #   heki_test_mod-tampered.ko      signed, then one byte of .rodata flipped
 #   heki_test_mod-otherkey.ko      signed with the unknown key
+#   heki_test_mod-longcn.ko        signed with a third unknown key whose
+#                                   CN is 300 bytes with spaces
+#                                   (longcn-signer.hex: its first 64 in hex)
+#   heki_test_mod-skid.ko          signed with the test key, the signer
+#                                   named by subject key identifier
+#                                   (sign-file -k; test-skid.hex)
 #   heki_conc_NN.ko                NCOPIES (default 16) signed copies under
 #                                   other module names, for concurrent loads
 #   initmod                        static tool: load a .ko with init_module(2)
@@ -53,7 +59,15 @@ mkdir -p "$SRC"
 # 1. Keys: the same extensions as the kernel's certs/default_x509.genkey
 #    (digitalSignature, subject and authority key identifiers).
 genkey() { # name CN
+	# OpenSSL caps a CN at RFC 5280's 64 bytes unless its string table
+	# says otherwise (stbl_section: for the long-CN key).
 	cat >"$OUT/$1.genkey" <<GENKEY
+openssl_conf = openssl_init
+[ openssl_init ]
+stbl_section = stbl
+[ stbl ]
+commonName = min:1,max:1024
+
 [ req ]
 default_bits = 2048
 distinguished_name = req_distinguished_name
@@ -72,12 +86,18 @@ keyUsage=digitalSignature
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid
 GENKEY
-	openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 \
-		-config "$OUT/$1.genkey" -outform DER \
+	OPENSSL_CONF="$OUT/$1.genkey" openssl req -new -nodes -utf8 -sha256 \
+		-days 36500 -batch -x509 -config "$OUT/$1.genkey" -outform DER \
 		-out "$OUT/$1-cert.der" -keyout "$OUT/$1-key.pem" 2>/dev/null
 }
 genkey test "heki test signing key $(date -u +%Y%m%dT%H%M%S)-$$"
 genkey other "heki unknown signing key $$"
+longcn=$(printf 'heki signer with a long name, %03d ' $(seq 1 10))
+genkey long "$longcn"
+printf '%s' "$longcn" | head -c 64 | od -An -tx1 | tr -d ' \n' | tr a-f A-F >"$OUT/longcn-signer.hex"
+openssl x509 -inform DER -in "$OUT/test-cert.der" -noout -ext subjectKeyIdentifier |
+	sed -n 's/^ *\([0-9A-F:]*\)$/\1/p' | tr -d ':\n' >"$OUT/test-skid.hex"
+[ -s "$OUT/test-skid.hex" ] || { echo "build.sh: test certificate has no subject key identifier" >&2; exit 1; }
 cp "$OUT/test-cert.der" "$OUT/test-certs.der"
 
 # 2. Modules: one source, several object names (the module name is the
@@ -109,6 +129,10 @@ cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod.ko"
 "${RUN[@]}" "$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/heki_test_mod.ko"
 cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-otherkey.ko"
 "${RUN[@]}" "$SIGN" sha256 "$OUT/other-key.pem" "$OUT/other-cert.der" "$OUT/heki_test_mod-otherkey.ko"
+cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-longcn.ko"
+"${RUN[@]}" "$SIGN" sha256 "$OUT/long-key.pem" "$OUT/long-cert.der" "$OUT/heki_test_mod-longcn.ko"
+cp "$SRC/heki_test_mod.ko" "$OUT/heki_test_mod-skid.ko"
+"${RUN[@]}" "$SIGN" -k sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/heki_test_mod-skid.ko"
 for n in "${names[@]}"; do
 	cp "$SRC/$n.ko" "$OUT/$n.ko"
 	"${RUN[@]}" "$SIGN" sha256 "$OUT/test-key.pem" "$OUT/test-cert.der" "$OUT/$n.ko"
@@ -127,10 +151,11 @@ printf "$(printf '\\%03o' $((byte ^ 0x20)))" |
 cmp -s "$OUT/heki_test_mod.ko" "$OUT/heki_test_mod-tampered.ko" &&
 	{ echo "build.sh: tampering changed nothing" >&2; exit 1; }
 
-for f in heki_test_mod.ko heki_test_mod-otherkey.ko heki_test_mod-tampered.ko "${names[@]/%/.ko}"; do
+for f in heki_test_mod.ko heki_test_mod-otherkey.ko heki_test_mod-tampered.ko \
+	heki_test_mod-longcn.ko heki_test_mod-skid.ko "${names[@]/%/.ko}"; do
 	signed "$OUT/$f" || { echo "build.sh: $f is not signed" >&2; exit 1; }
 done
 # 4. initmod: loads through init_module(2) (busybox insmod uses finit).
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/initmod" "$HERE/initmod.c"
 
-echo "build.sh: $((4 + NCOPIES)) modules in $OUT (tampered byte at offset $off)"
+echo "build.sh: $((6 + NCOPIES)) modules in $OUT (tampered byte at offset $off)"

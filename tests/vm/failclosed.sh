@@ -6,7 +6,7 @@
 # two CPUs, four VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..4):
 #
 #  1. results: an R8 the ABI does not define refuses (LockRegs 2^32 fails
-#     the load, ValidateModule 0xffffffff00000000 refuses the module);
+#     the load; ValidateModule's case is at the end of tests/vm/params.sh);
 #     kept frames: FreeModuleInit / UnloadModule refused by VTL1 keep the
 #     frames (counted, and none of VTL1's protected frames is free);
 #     a locked CPU that goes offline and online passes the probe, a CPU
@@ -15,7 +15,8 @@
 #  2. debugfs=off maxcpus=1: loads and enforces, state in sysfs; a CPU
 #     brought online between the transport's probe and the hotplug
 #     callbacks' registration is probed; a CPU brought online before end
-#     of boot is locked, one brought online after end of boot is refused
+#     of boot is locked (refused, and not marked probed, when LockRegs
+#     fails), one brought online after end of boot is refused
 #     before it starts; a refused kexec image whose unload fails makes
 #     heki_vtl0 fail-closed;
 #  3. LoadKData refused after ProtectMemory: loaded and fail-closed (every

@@ -76,6 +76,31 @@ unloaded() {
 }
 t "load then KEXEC_FILE_UNLOAD releases every page and copy" unloaded
 
+# A kernel file larger than VTL1 accepts (256 MiB): refused by heki_vtl0
+# before KexecValidate, and recorded like VTL1's refusals. The Debian
+# image with init_size (boot protocol offset 0x260) raised to 257 MiB and
+# zeros appended, so that the kernel's bzImage loader builds the image.
+big_refused() {
+	r0=$(kx kexec_refused)
+	cp /vmlinuz /big
+	printf '\000\000\020\020' | dd of=/big bs=1 seek=608 conv=notrunc 2>/dev/null
+	truncate -s 269484032 /big
+	out=$($K /big) || true
+	rm -f /big
+	echo "# $out"
+	echo "$out" | grep -q "errno 27 " &&
+		[ "$(kx kexec_refused)" = $((r0 + 1)) ] &&
+		dmesg_has "kexec: kexec image refused: kernel file size not in 1..268435456 bytes (-27)" &&
+		[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] &&
+		[ "$(kx kexec_live_copies)" = 0 ] &&
+		[ "$(prot_pages)" = "$p0" ]
+}
+if [ "${KEXEC_BIG:-0}" = 1 ]; then
+	t "257 MiB kernel file refused before KexecValidate (EFBIG): logged, counted, nothing held" big_refused
+	t "  audit: refused by heki_vtl0, its reason" audit_has \
+		"op=heki_kexec kind=kexec verdict=refused by=heki_vtl0 err=-27 reason=image_size mode=enforce res=0"
+fi
+
 replaced() {
 	$K /vmlinuz >/dev/null && p1=$(prot_pages) &&
 		$K /vmlinuz >/dev/null && p2=$(prot_pages) &&

@@ -9,7 +9,9 @@
 # .text changed (refused, nothing left protected), unloads (pages
 # released), loads the crash kernel into crashkernel= memory (accepted,
 # released on unload), tries kexec_load(2) (refused), and unloads
-# heki_vtl0 with an image loaded (released, no copy leaked).
+# heki_vtl0 with an image loaded (released, no copy leaked). On bookworm
+# also a 257 MiB kernel file, refused by heki_vtl0 before KexecValidate
+# (EFBIG), logged, counted and audited.
 #
 # Usage: tests/vm/kexec.sh   (environment: KEXEC_KO, default
 # kmod/heki_vtl0_test.ko). Ends with `N passed, N failed`.
@@ -87,6 +89,7 @@ export QEMU_MEM=${QEMU_MEM:-1536M}
 rc=0
 scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
 	-e "HEKI_KO=/${KO##*/}" -e "HEKI_MOD=$(modinfo -F name "$KO")" \
+	-e "KEXEC_BIG=$([ "$KID" = bookworm ] && echo 1 || echo 0)" \
 	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
 	"${AUDIT_ARGS[@]}" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \

@@ -9,6 +9,11 @@ LB="transport=loopback"
 CERTS="certs=heki/test-certs.der"
 
 loaded() { grep -q "^$1 " /proc/modules; }
+eq() {
+	[ "$1" = "$2" ] && return 0
+	echo "# got '$1', expected '$2'"
+	return 1
+}
 # refused ARGS MESSAGE: insmod heki_vtl0 ARGS fails with MESSAGE.
 refused() {
 	# shellcheck disable=SC2086 # ARGS are several words
@@ -121,8 +126,8 @@ t "  audit: boot steps recorded" audit_has "op=heki_boot what=load_kdata" \
 	"err=0 reason=OK transport=loopback mode=enforce res=1"
 t "  audit: refusal, VTL1's reason, not loaded" audit_has \
 	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod-unsigned.ko | cut -d' ' -f1)" \
-	"signer=none verdict=refused by=vtl1 action=not_loaded" \
-	"err=-61 reason=MODSIG_NOT_FOUND mode=enforce res=0"
+	'name="heki_test_mod" verdict=refused by=vtl1 action=not_loaded' \
+	"err=-61 reason=MODSIG_NOT_FOUND mode=enforce sha256=" "signer=none res=0"
 rmmod $HEKI_MOD
 
 t "mode=permissive: loads" insmod $HEKI_KO $LB $CERTS protect_kernel=0 mode=permissive
@@ -141,19 +146,60 @@ t "  no token held" modnum tokens 0
 t "  VTL1 holds no module" grep -qx "modules 0" $D/loopback
 t "  audit: the same refusal, loaded unprotected" audit_has \
 	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod-unsigned.ko | cut -d' ' -f1)" \
-	"signer=none verdict=refused by=vtl1 action=loaded_unprotected" \
-	"err=-61 reason=MODSIG_NOT_FOUND mode=permissive res=0"
+	'name="heki_test_mod" verdict=refused by=vtl1 action=loaded_unprotected' \
+	"err=-61 reason=MODSIG_NOT_FOUND mode=permissive sha256=" "signer=none res=0"
 rmmod heki_test_mod
 t "  a signed module is validated as in enforce mode" insmod /heki_test_mod.ko
 t "  its token is held" modnum tokens 1
 t "  audit: acceptance with hash, signer and token" audit_has \
 	'op=heki_module name="heki_test_mod"' "sha256=$(sha256sum /heki_test_mod.ko | cut -d' ' -f1)" \
 	"signer=$(printf 'heki test signing key' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" " serial=" \
-	"verdict=accepted by=vtl1 action=loaded token=" \
-	"err=0 reason=OK mode=permissive unrecorded=0 res=1"
+	'name="heki_test_mod" verdict=accepted by=vtl1 action=loaded token=' \
+	"err=0 reason=OK mode=permissive unrecorded=0 sha256=" " res=1"
 t "  audit: every record reached the daemon" sh -c "test \$(cat $S/audit/printk) = 0 && test \$(cat $S/audit/records) -ge 6"
 rmmod heki_test_mod
 t "  token released at unload" modnum tokens 0
+rmmod $HEKI_MOD
+
+# What the module records carry, and how acceptances are aggregated.
+# records FIELDS: how many heki records hold FIELDS (one fixed string).
+records() {
+	sleep 1		# the audit daemon writes what kauditd sent
+	ausearch -if /tmp/audit.log -m KERNEL_OTHER --raw 2>/dev/null |
+		grep -cF -- "$1" || true
+}
+t "audit records: loads" insmod $HEKI_KO $LB $CERTS protect_kernel=0
+t "signer with a 300-byte CN (not a system certificate): refused" \
+	fails insmod /heki_test_mod-longcn.ko
+t "  audit: the verdict first, then the CN in hex (it has spaces), cut at 64 bytes" \
+	audit_has 'op=heki_module name="heki_test_mod" verdict=refused by=vtl1 action=not_loaded err=-' \
+	" mode=enforce sha256=" " signer=$LONGCN_HEX serial=" " res=0"
+# The loopback's provider (the kernel's PKCS#7) accepts a key-identifier
+# signer; VTL1's freestanding one refuses it (SIG_UNSUPPORTED).
+insmod /heki_test_mod-skid.ko 2>/dev/null || true
+t "signer named by subject key identifier: the record names it by skid" \
+	audit_has 'name="heki_test_mod" verdict=' " skid=$SKID_HEX res="
+rmmod heki_test_mod 2>/dev/null || true
+
+# Acceptances past 32 in 10 s: counted, not recorded; refusals never.
+acc='name="heki_test_mod" verdict=accepted'
+u0=$(cat $S/audit/unrecorded) a0=$(records "$acc") i=0
+while [ $i -lt 100 ] && [ "$(cat $S/audit/unrecorded)" = "$u0" ]; do
+	insmod /heki_test_mod.ko && rmmod heki_test_mod
+	i=$((i + 1))
+done
+echo "# $i loads until one was aggregated"
+t "acceptance storm: one acceptance past 32 per 10 s not recorded" \
+	eq "$(cat $S/audit/unrecorded)" $((u0 + 1))
+t "  every other one recorded" eq "$(records "$acc")" $((a0 + i - 1))
+r0=$(records 'name="heki_test_mod" verdict=refused')
+t "  a refusal in the full window (one init_module)" \
+	sh -c 'initmod /heki_test_mod-unsigned.ko | grep -q "errno 61:"'
+t "  is recorded" eq "$(records 'name="heki_test_mod" verdict=refused')" $((r0 + 1))
+sleep 11	# the next window
+t "next window: an acceptance" insmod /heki_test_mod.ko
+t "  its record carries the count" audit_has "$acc" "unrecorded=1 sha256="
+rmmod heki_test_mod
 rmmod $HEKI_MOD
 
 # Last: with kernel text protected heki_vtl0 cannot be unloaded again.
@@ -162,3 +208,23 @@ t "  load_module is hooked while loaded" hooked
 t "  every step ok" sh -c "grep -cE ' ok ' $D/boot | grep -qx 4"
 t "  rmmod refused while kernel text is protected" fails rmmod $HEKI_MOD
 t "  the hook stays" hooked
+
+# ValidateModule answered with an undefined R8: VTL1 may hold the module's
+# frames under a token heki_vtl0 never learns (fail-closed, frames kept).
+P=/sys/module/$HEKI_MOD/parameters
+echo VALIDATE_MODULE:0xffffffff00000000 >$P/test_result
+t "ValidateModule answered 0xffffffff00000000: module refused (EPROTO)" \
+	sh -c 'initmod /heki_test_mod.ko | grep -q "errno 71:"'
+echo "" >$P/test_result
+t "  not loaded, no token" \
+	sh -c "! grep -q '^heki_test_mod ' /proc/modules && test \$(cat $S/modules/tokens) = 0"
+t "  counted as malformed and unknown" sh -c \
+	"test \$(cat $S/calls/VALIDATE_MODULE/malformed) -ge 1 && test \$(cat $S/modules/unknown) = 1"
+t "  fail-closed, and says why" sh -c "grep -qx fail-closed $S/state &&
+	grep -q '^ValidateModule of heki_test_mod answered with an undefined R8' $S/reason"
+t "  the module's frames are kept" test "$(cat $S/modules/kept_pages)" -gt 0
+t "  audit: refused by heki_vtl0, undefined answer" audit_has \
+	'name="heki_test_mod" verdict=refused by=heki_vtl0 action=not_loaded err=-71 reason=undefined_answer'
+t "  audit: fail-closed" audit_has "op=heki_state what=fail-closed"
+t "  the next signed module refused (EPERM)" \
+	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Operation not permitted" /tmp/err'

@@ -10,7 +10,11 @@
 # switched off; validate_modules=0 validates nothing; mode=permissive reaches
 # VTL1 and loads a refused module unprotected, recorded as in enforce mode;
 # the audit records of both modes' verdicts and of the boot steps, read
-# with ausearch from what a static audit daemon received (tests/lib/audit.sh).
+# with ausearch from what a static audit daemon received (tests/lib/audit.sh):
+# the verdict before a signer's 300-byte CN, a signer named by subject key
+# identifier, acceptances past 32 per 10 s aggregated and refusals not;
+# last, a ValidateModule answered with an undefined R8 makes heki_vtl0
+# fail closed and keep the module's frames.
 #
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
@@ -46,6 +50,10 @@ scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
 	-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
+	-f "$OUT/heki_test_mod-longcn.ko" -f "$OUT/heki_test_mod-skid.ko" \
+	-F "$OUT/initmod:/bin/initmod" \
+	-e "LONGCN_HEX=$(cat "$OUT/longcn-signer.hex")" \
+	-e "SKID_HEX=$(cat "$OUT/test-skid.hex")" \
 	"${AUDIT_ARGS[@]}" \
 	-l "$OUT/params.log" tests/vm/params-guest.sh || rc=$?
 cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
