@@ -15,18 +15,22 @@
  *
  * VTL call (TLFS "Virtual Processor State Isolation"): RIP, RSP and RFLAGS
  * are private to VTL0 and come back as they were; the general registers,
- * XMM/AVX state and CR2 are shared with VTL1, which may leave anything in
- * them. This entry leaves HVEMU_POISON in every general register but RSP
- * and R8 (VTL1's answer), all-ones in XMM0-15 (YMM0-15 on a CPU with AVX)
- * and a poison CR2 (vtlcall.c), so a caller that keeps a value in any of
- * them across the call breaks here as it would on Hyper-V.
+ * x87/XMM/AVX state and CR2 are shared with VTL1, which may leave anything
+ * in them. This entry leaves HVEMU_POISON in every general register but
+ * RSP and R8 (VTL1's answer), all-ones in XMM0-15 (YMM0-15 on a CPU with
+ * AVX), HVEMU_POISON_MXCSR in MXCSR, a reset x87 unit with
+ * HVEMU_POISON_FCW as its control word and pi in ST0, and a poison CR2
+ * (vtlcall.c), so a caller that keeps a value in any of them across the
+ * call breaks here as it would on Hyper-V.
  */
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
 #include <asm/page_types.h>
 
-/* Keep in step with HVEMU_POISON in hvemu.h. */
+/* Keep in step with HVEMU_POISON* in hvemu.h. */
 #define HVEMU_POISON	0x5648454b49504f49	/* "VHEKIPOI" */
+#define HVEMU_POISON_MXCSR	0xff80	/* flush to zero, round toward zero */
+#define HVEMU_POISON_FCW	0x0c7f	/* single precision, toward zero */
 
 .macro HVEMU_SAVE
 	pushfq
@@ -69,6 +73,8 @@
 
 	.data
 SYM_DATA(hvemu_clobber_ymm, .byte 0)
+SYM_DATA(hvemu_poison_mxcsr, .long HVEMU_POISON_MXCSR)
+SYM_DATA(hvemu_poison_fcw, .word HVEMU_POISON_FCW)
 
 /*
  * The hypercall page itself: one page of this module's text, so it is
@@ -136,6 +142,10 @@ SYM_FUNC_START(hvemu_vtl_call_entry)
 	pcmpeqd	%xmm14, %xmm14
 	pcmpeqd	%xmm15, %xmm15
 .Lgprs:
+	ldmxcsr	hvemu_poison_mxcsr(%rip)
+	fninit
+	fldcw	hvemu_poison_fcw(%rip)
+	fldpi
 	HVEMU_RESTORE				/* RFLAGS is VTL0's own */
 	/* What VTL1 leaves in the shared registers (not R8, not RSP). */
 	movabsq	$HVEMU_POISON, %rax
@@ -168,7 +178,8 @@ SYM_FUNC_END(hvemu_vtl_return_entry)
  * way a caller that keeps nothing in registers does, with RDI = an
  * unknown function id, RCX = 0, R8 = 0x1234, and store every general
  * register right after it into hvemu_self_check_regs (struct hvemu_regs
- * order, RFLAGS slot unused) and XMM0-15 into hvemu_self_check_xmm.
+ * order, RFLAGS slot unused), XMM0-15 into hvemu_self_check_xmm, MXCSR
+ * and the x87 control word into hvemu_self_check_mxcsr and _fcw.
  * Interrupts off and the FPU section open are the caller's job.
  */
 	.data
@@ -178,6 +189,8 @@ SYM_DATA_END(hvemu_self_check_regs)
 SYM_DATA_START(hvemu_self_check_xmm)
 	.fill	32, 8, 0
 SYM_DATA_END(hvemu_self_check_xmm)
+SYM_DATA(hvemu_self_check_mxcsr, .long 0)
+SYM_DATA(hvemu_self_check_fcw, .word 0)
 
 	.text
 SYM_FUNC_START(hvemu_self_check_call)
@@ -225,6 +238,8 @@ SYM_FUNC_START(hvemu_self_check_call)
 	movdqu	%xmm13, hvemu_self_check_xmm+13*16(%rip)
 	movdqu	%xmm14, hvemu_self_check_xmm+14*16(%rip)
 	movdqu	%xmm15, hvemu_self_check_xmm+15*16(%rip)
+	stmxcsr	hvemu_self_check_mxcsr(%rip)
+	fnstcw	hvemu_self_check_fcw(%rip)
 	popq	%r15
 	popq	%r14
 	popq	%r13

@@ -33,6 +33,8 @@ struct hvemu_regs {
 /* What VTL1 leaves in the general registers it may change (entry.S). */
 #define HVEMU_POISON		0x5648454b49504f49ULL	/* "VHEKIPOI" */
 #define HVEMU_POISON_CR2	0x5648454b49435232ULL	/* "VHEKICR2" */
+#define HVEMU_POISON_MXCSR	0xff80	/* as in entry.S */
+#define HVEMU_POISON_FCW	0x0c7f	/* as in entry.S */
 
 /* entry.S */
 void hvemu_hypercall_entry(void);
@@ -42,6 +44,8 @@ extern u8 hvemu_page_text[];
 void hvemu_self_check_call(void *target);
 extern struct hvemu_regs hvemu_self_check_regs;
 extern u64 hvemu_self_check_xmm[32];
+extern u32 hvemu_self_check_mxcsr;
+extern u16 hvemu_self_check_fcw;
 extern u8 hvemu_clobber_ymm;
 
 /* main.c: the variants, read at every call */

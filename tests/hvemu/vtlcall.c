@@ -333,6 +333,12 @@ static int hvemu_self_check_one(bool atomic)
 			break;
 		}
 	}
+	if (hvemu_self_check_mxcsr != HVEMU_POISON_MXCSR ||
+	    hvemu_self_check_fcw != HVEMU_POISON_FCW) {
+		pr_err("self-check: MXCSR %#x, x87 control word %#x\n",
+		       hvemu_self_check_mxcsr, hvemu_self_check_fcw);
+		bad++;
+	}
 	if (cr2 != HVEMU_POISON_CR2) {
 		pr_err("self-check: CR2 is %#lx\n", cr2);
 		bad++;
@@ -346,7 +352,8 @@ static int hvemu_self_check_one(bool atomic)
  * Calls the VTL call entry as heki_vtl0 would (interrupts off, FPU section
  * open) with an unknown function id, and checks what came back: R8 =
  * -EINVAL from VTL1, every other general register but RSP poisoned,
- * XMM0-15 all ones, CR2 poisoned. Once with VTL1 in the calling task, and
+ * XMM0-15 all ones, MXCSR and the x87 control word poisoned, CR2
+ * poisoned. Once with VTL1 in the calling task, and
  * once from atomic context (VTL1 on another CPU) when two CPUs are online.
  * Proves the emulator changes what it says it changes.
  *
@@ -368,7 +375,7 @@ int hvemu_self_check(void)
 	}
 	if (ret)
 		return ret;
-	pr_info("self-check: a VTL call returns VTL1's answer in R8 (-EINVAL for an unknown function id) and poison in RAX, RBX, RCX, RDX, RSI, RDI, RBP, R9-R15, XMM0-15 and CR2 (VTL1 in the calling task%s)\n",
+	pr_info("self-check: a VTL call returns VTL1's answer in R8 (-EINVAL for an unknown function id) and poison in RAX, RBX, RCX, RDX, RSI, RDI, RBP, R9-R15, XMM0-15, MXCSR, x87 and CR2 (VTL1 in the calling task%s)\n",
 		num_online_cpus() > 1 ? " and on another CPU" : "");
 	return 0;
 }
