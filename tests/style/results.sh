@@ -11,7 +11,8 @@
 #     sub-program without a last line as a failure;
 #   - scripts/check.sh totals skips across suites, prints `# S skipped`
 #     just before its last line, and counts a suite without a last line
-#     as a failure (a scratch suite list, CHECK_SUITES);
+#     as a failure (a scratch suite list, CHECK_SUITES), with a second
+#     lane (`@2`, `@wait`) as without;
 #   - no tracked program but these runners (and scripts/vm-run.sh, which
 #     counts a guest's KTAP lines) prints a `N passed, N failed` total of
 #     its own.
@@ -119,7 +120,25 @@ CHECK_SUITES=$OUT/suites-cut.list CHECK_LOGDIR=$OUT/logs-cut bash scripts/check.
 expect "check.sh: a suite without its last line is a failure" "$OUT/check-cut" $? fail \
 	"# 0 skipped" "0 passed, 1 failed"
 
-# 5. no other runner
+# 5. scripts/check.sh lanes: an `@2` line runs beside the others (the
+#    first suite waits for a file the second lane's suite writes), `@wait`
+#    holds the first lane until the second has finished, and the summary
+#    lists every suite in list order.
+L=$OUT/lanes
+mkdir -p "$L"
+cat >"$OUT/suites-lanes.list" <<EOF
+for i in \$(seq 600); do [ -e $L/from-lane2 ] && break; sleep 0.1; done; [ -e $L/from-lane2 ] && printf 'ok 1 beside\n# 0 skipped\n1 passed, 0 failed\n'
+@2 sleep 1; touch $L/from-lane2; sleep 5; touch $L/lane2-done; printf 'ok 1 lane2\n# 0 skipped\n1 passed, 0 failed\n'
+@wait
+[ -e $L/lane2-done ] && printf 'ok 1 after\nok 2 x # SKIP y\n# 1 skipped\n1 passed, 0 failed\n'
+EOF
+CHECK_SUITES=$OUT/suites-lanes.list CHECK_LOGDIR=$OUT/logs-lanes bash scripts/check.sh >"$OUT/check-lanes" 2>&1
+expect "check.sh: two lanes, every suite counted once" "$OUT/check-lanes" $? 0 "# 1 skipped" "3 passed, 0 failed"
+sed -n 's/^PASS .*s  //p' "$OUT/check-lanes" | cut -c1-12 >"$OUT/lanes-order"
+printf '%s\n' 'for i in $(s' 'sleep 1; tou' '[ -e build/c' | cmp -s - "$OUT/lanes-order"
+result $((! $?)) "check.sh: the summary lists lane 2's suite in list order"
+
+# 6. no other runner
 RUNNERS='^(tests/lib/ktap\.(sh|py)|vtl1/tests/check\.c|scripts/check\.sh|scripts/vm-run\.sh)$'
 git ls-files -- '*.sh' '*.py' '*.c' >"$OUT/files" 2>/dev/null ||
 	find tests vtl1 scripts rust -name '*.sh' -o -name '*.py' -o -name '*.c' >"$OUT/files"
