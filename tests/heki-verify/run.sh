@@ -241,7 +241,42 @@ script -qec "$hv modules --certs $d/debian.der $d/t/fs >/dev/null" /dev/null \
 result "$(grep -q '2/2' "$d/pty.out" && echo 1)" \
 	"progress line drawn when stderr is a terminal"
 
-# 13. The man page renders without a groff warning.
+# 13. --revoked and --blocklist: VTL1's reasons, and bad lists exit 3.
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
+E=SIG_KEY_REVOKED
+hv rev modules --certs "$d/debian.der" --revoked "$d/debian.der" "$ko" "$d/ext4.ko.xz"
+result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: $E (signature verifies with a revoked certificate" "$d/rev.out" &&
+	grep -q "^refused  $d/ext4.ko.xz: signature: $E " "$d/rev.out" && echo 1)" \
+	"--revoked Debian's certificate: its modules refused ($E), exit 1"
+hv revo modules --certs "$d/debian.der" --revoked "$d/other.der" "$ko"
+result "$([ $rc = 0 ] && line revo "accepted $ko" && echo 1)" \
+	"--revoked another certificate: Debian's module accepted, exit 0"
+echo "bin:$(sha "$ko")" >"$d/bl-ko"
+hv blk modules --certs "$d/debian.der" --blocklist "$d/bl-ko" "$ko" "$d/t/fs/fat.ko"
+result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: SIG_HASH_BLOCKED (bin: hash on the blocklist" "$d/blk.out" &&
+	line blk "accepted $d/t/fs/fat.ko" && echo 1)" \
+	"--blocklist sha256sum of ext4.ko: that module refused (SIG_HASH_BLOCKED), fat.ko accepted"
+openssl asn1parse -inform DER -in "$d/debian.der" -strparse 4 -noout -out "$d/tbs" >/dev/null
+printf '# Debian module key\n\ntbs:%s\n' "$(sha "$d/tbs")" >"$d/bl-tbs"
+hv blt modules --certs "$d/debian.der" --blocklist "$d/bl-tbs" "$ko"
+result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: SIG_CERT_BLOCKED " "$d/blt.out" && echo 1)" \
+	"--blocklist tbs: of Debian's certificate: its modules refused (SIG_CERT_BLOCKED)"
+osslsigncode verify -in "$vmlinuz" 2>/dev/null |
+	sed -n 's/^Calculated message digest *: *\([0-9A-F]*\).*/bin:\1/p' |
+	tr 'A-F' 'a-f' >"$d/bl-vmlinuz"
+hv blkx kexec --certs "$d/both.der" --blocklist "$d/bl-vmlinuz" "$vmlinuz"
+result "$([ $rc = 1 ] && [ -s "$d/bl-vmlinuz" ] &&
+	grep -q "^refused  $vmlinuz: authenticode: SIG_HASH_BLOCKED " "$d/blkx.out" && echo 1)" \
+	"kexec --blocklist its Authenticode digest (osslsigncode): refused (SIG_HASH_BLOCKED)"
+echo "bin:$(sha "$ko" | tr a-f A-F)" >"$d/bl-bad"
+hv blbad modules --certs "$d/debian.der" --blocklist "$d/bl-bad" "$ko"
+result "$([ $rc = 3 ] && grep -q "bl-bad: BLOCKLIST_INVALID" "$d/blbad.err" && echo 1)" \
+	"an upper-case blocklist entry: the list refused (BLOCKLIST_INVALID), exit 3"
+hv revbad modules --certs "$d/debian.der" --revoked "$d/unsigned.ko" "$ko"
+result "$([ $rc = 3 ] && grep -q "unsigned.ko: REVOCATION_CERTS_INVALID" "$d/revbad.err" && echo 1)" \
+	"a revoked file that is no certificate list exits 3 (REVOCATION_CERTS_INVALID)"
+
+# 14. The man page renders without a groff warning.
 result "$(groff -man -ww -z tools/heki-verify/heki-verify.1 2>&1 | grep -q . || echo 1)" \
 	"heki-verify.1: groff -man -ww clean"
 ktap_done

@@ -30,7 +30,8 @@ void hv_check_kexec(const struct hv_keyring *k, const char *path,
 	if (!b.len)
 		ret = -HEKI_VSM_ERR_KEXEC_BLOB_MISSING;
 	else
-		ret = heki_authenticode_verify(k->crypto, k->kr, b.data, b.len);
+		ret = heki_authenticode_verify_rev(k->crypto, k->kr, k->rev,
+						   b.data, b.len);
 	free(b.data);
 	if (ret) {
 		r->verdict = HV_REFUSED;

@@ -14,9 +14,11 @@
 #define DEFAULT_CERTS "/lib/firmware/heki/certs.der"
 
 static const char usage_text[] =
-	"usage: heki-verify modules [--certs FILE] [--full] [--kernel VERSION]\n"
+	"usage: heki-verify modules [--certs FILE] [--revoked FILE]\n"
+	"                           [--blocklist FILE] [--full] [--kernel VERSION]\n"
 	"                           [--json] [--quiet] PATH...\n"
-	"       heki-verify kexec [--certs FILE] [--json] [--quiet] IMAGE...\n"
+	"       heki-verify kexec [--certs FILE] [--revoked FILE] [--blocklist FILE]\n"
+	"                         [--json] [--quiet] IMAGE...\n"
 	"       heki-verify --help\n"
 	"Would VTL1 accept these modules (files or module trees) or kexec\n"
 	"images? --certs defaults to " DEFAULT_CERTS ".\n"
@@ -30,10 +32,13 @@ static int usage(const char *msg)
 	return HV_EXIT_USAGE;
 }
 
-enum { OPT_CERTS = 1, OPT_FULL, OPT_KERNEL, OPT_JSON, OPT_QUIET, OPT_HELP };
+enum { OPT_CERTS = 1, OPT_REVOKED, OPT_BLOCKLIST, OPT_FULL, OPT_KERNEL,
+	OPT_JSON, OPT_QUIET, OPT_HELP };
 
 static const struct option options[] = {
 	{ "certs", required_argument, NULL, OPT_CERTS },
+	{ "revoked", required_argument, NULL, OPT_REVOKED },
+	{ "blocklist", required_argument, NULL, OPT_BLOCKLIST },
 	{ "full", no_argument, NULL, OPT_FULL },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -45,8 +50,10 @@ static const struct option options[] = {
 static int run(struct hv_report *rep, const struct hv_module_opts *mo,
 	       int kexec, char **paths, int npaths)
 {
+	struct hv_lists lists = { rep->certs, rep->revoked, rep->blocklist };
 	struct hv_list files = { 0 };
 	struct hv_keyring k;
+	const char *bad = rep->certs;
 	int i, err, code, status;
 	size_t f;
 
@@ -66,14 +73,13 @@ static int run(struct hv_report *rep, const struct hv_module_opts *mo,
 			fprintf(stderr, "heki-verify: %s: no module files (*.ko, *.ko.xz, *.ko.zst, *.ko.gz)\n",
 				paths[i]);
 	}
-	if (hv_keyring_load(&k, rep->certs, &code, &err)) {
+	if (hv_keyring_load(&k, &lists, &bad, &code, &err)) {
 		if (code)
-			fprintf(stderr, "heki-verify: %s: %s (%s)\n",
-				rep->certs,
+			fprintf(stderr, "heki-verify: %s: %s (%s)\n", bad,
 				heki_vsm_error_name((enum heki_vsm_error)code) ?: "UNKNOWN",
 				heki_vsm_error_message((enum heki_vsm_error)code) ?: "");
 		else
-			fprintf(stderr, "heki-verify: %s: %s\n", rep->certs,
+			fprintf(stderr, "heki-verify: %s: %s\n", bad,
 				strerror(err));
 		hv_list_free(&files);
 		return HV_EXIT_ERROR;
@@ -123,6 +129,12 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case OPT_CERTS:
 			rep.certs = optarg;
+			break;
+		case OPT_REVOKED:
+			rep.revoked = optarg;
+			break;
+		case OPT_BLOCKLIST:
+			rep.blocklist = optarg;
 			break;
 		case OPT_FULL:
 			if (kexec)

@@ -4,8 +4,10 @@
  * memory, through the library's own functions, in ValidateModule's order
  * (vtl1/src/module/module.c):
  *  1. the image no larger than MODULE_VALIDATION_MAX_SIZE;
- *  2. heki_modsig_verify(): the signature trailer, the PKCS#7 and a
- *     certificate of the keyring as its signer;
+ *  2. heki_modsig_verify_rev(): the signature trailer, the PKCS#7 and a
+ *     certificate of the keyring as its signer, no revoked or tbs:-blocked
+ *     certificate as its signer, no bin: entry for the file or its signed
+ *     content;
  *  3. with --full, heki_modverify_init() on the signed ELF: the ELF
  *     structure (headers, sections, symbols, relocation sections) and the
  *     memory layout VTL1 computes for the module's kernel; then the
@@ -22,6 +24,7 @@
 #include "module/modlayout.h"
 #include "module/modverify.h"
 #include "sig/modsig.h"
+#include "sig/revoke.h"
 #include "verify.h"
 
 static void *mv_alloc(void *ctx, __u64 size)
@@ -143,7 +146,7 @@ void hv_check_module(const struct hv_keyring *k,
 	if (hv_read_file(path, MODULE_VALIDATION_MAX_SIZE,
 			 HEKI_VSM_ERR_MODULE_ELF_SIZE_EXCEEDED, &b, r))
 		return;
-	ret = heki_modsig_verify(k->crypto, k->kr, b.data, b.len);
+	ret = heki_modsig_verify_rev(k->crypto, k->kr, k->rev, b.data, b.len);
 	if (ret) {
 		r->step = "signature";
 	} else if (o->full) {

@@ -177,6 +177,10 @@ void hv_report_end(struct hv_report *rep)
 	printf("\nheki-verify %s (%s check), %u certificate%s from %s\n",
 	       rep->command, rep->check, rep->ncerts,
 	       rep->ncerts == 1 ? "" : "s", rep->certs);
+	if (rep->revoked)
+		printf("  revoked certificates from %s\n", rep->revoked);
+	if (rep->blocklist)
+		printf("  blocklist from %s\n", rep->blocklist);
 	printf("  %-36s %8zu\n", "accepted", rep->count[HV_ACCEPTED]);
 	printf("  %-36s %8zu\n", "refused", rep->count[HV_REFUSED]);
 	for (c = 1; c < HEKI_VSM_ERR_COUNT; c++)

@@ -14,6 +14,8 @@
 
 #include <heki/abi.h>
 
+struct heki_revocation;
+
 /* Exit status (heki-verify(1), EXIT STATUS). */
 #define HV_EXIT_ACCEPTED	0	/* every file accepted */
 #define HV_EXIT_REFUSED		1	/* at least one file refused */
@@ -74,6 +76,8 @@ struct hv_report {
 	const char *command;
 	const char *check;
 	const char *certs;
+	const char *revoked;
+	const char *blocklist;
 	__u32 ncerts;
 	int json;
 	int quiet;
@@ -89,10 +93,23 @@ struct hv_keyring {
 	const struct heki_vtl1_crypto *crypto;
 	void *kr;
 	__u32 count;
+	struct heki_revocation *rev;
 };
 
-int hv_keyring_load(struct hv_keyring *k, const char *path, int *code,
-		    int *sys_errno);
+/**
+ * struct hv_lists - the files LoadKData would carry
+ * @certs: the certs= file
+ * @revoked: the revoked= file, or NULL
+ * @blocklist: the blocklist= file, or NULL
+ */
+struct hv_lists {
+	const char *certs;
+	const char *revoked;
+	const char *blocklist;
+};
+
+int hv_keyring_load(struct hv_keyring *k, const struct hv_lists *l,
+		    const char **bad, int *code, int *sys_errno);
 void hv_keyring_free(struct hv_keyring *k);
 
 /* input.c */

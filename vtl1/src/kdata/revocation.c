@@ -3,7 +3,8 @@
  * revocation.c - LoadKData's RevocationCerts and BlocklistHashes, and the
  * system keyring split by them: a system certificate whose tbs: hash is
  * blocked goes to a keyring of its own (sig/revoke.h), never to the
- * trusted one.
+ * trusted one. The loaders work on the crypto provider alone, so
+ * heki-verify builds the same state LoadKData builds.
  *
  * Fail closed: a list that is present and malformed refuses the whole
  * LoadKData with an exact code (REVOCATION_CERTS_INVALID,
@@ -16,7 +17,7 @@
 
 /**
  * struct rev_walk - heki_certs_for_each() context
- * @v: the instance
+ * @c: the crypto provider
  * @rev: the state being built
  * @kr: keyring the certificates go to (RevocationCerts), or the trusted
  *	keyring (SystemCerts, @split set)
@@ -25,7 +26,7 @@
  * @nr_blocked: system certificates sent to @rev->blocked
  */
 struct rev_walk {
-	struct heki_vtl1 *v;
+	const struct heki_vtl1_crypto *c;
 	struct heki_revocation *rev;
 	void *kr;
 	int split;
@@ -36,7 +37,7 @@ struct rev_walk {
 static int rev_add(void *arg, const __u8 *der, __u64 len)
 {
 	struct rev_walk *w = arg;
-	const struct heki_vtl1_crypto *c = w->v->p.crypto;
+	const struct heki_vtl1_crypto *c = w->c;
 	void *kr = w->kr;
 	int ret;
 
@@ -61,20 +62,92 @@ static int rev_add(void *arg, const __u8 *der, __u64 len)
 }
 
 /**
+ * heki_revocation_release() - destroy the keyrings of revocation state
+ * @c: the crypto provider
+ * @rev: the state (its entries are the caller's)
+ */
+void heki_revocation_release(const struct heki_vtl1_crypto *c,
+			     struct heki_revocation *rev)
+{
+	if (rev->revoked)
+		c->keyring_destroy(c->ctx, rev->revoked);
+	if (rev->blocked)
+		c->keyring_destroy(c->ctx, rev->blocked);
+	rev->revoked = NULL;
+	rev->blocked = NULL;
+}
+
+/**
+ * heki_revocation_load_revoked() - the RevocationCerts keyring
+ * @c: the crypto provider
+ * @rev: receives the keyring in @rev->revoked (none for an empty list)
+ * @certs: the RevocationCerts bytes
+ * @count: receives the number of certificates
+ *
+ * Unlike SystemCerts, every byte must belong to a certificate.
+ * Return: 0, REVOCATION_CERTS_INVALID, CERTIFICATES_TOO_MANY or the
+ * provider's code.
+ */
+int heki_revocation_load_revoked(const struct heki_vtl1_crypto *c,
+				 struct heki_revocation *rev,
+				 const struct vtl1_buf *certs, __u32 *count)
+{
+	struct rev_walk w = { .c = c, .rev = rev };
+	int ret;
+
+	*count = 0;
+	if (!certs->len)
+		return 0;
+	ret = c->keyring_create(c->ctx, &rev->revoked);
+	if (ret) {
+		rev->revoked = NULL;
+		return ret;
+	}
+	w.kr = rev->revoked;
+	ret = heki_certs_for_each(certs->data, certs->len, rev_add, &w, count);
+	if (ret == -HEKI_VSM_ERR_CERTIFICATE_DER_LENGTH_INVALID ||
+	    ret == -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID ||
+	    (!ret && w.bytes != certs->len))
+		return -HEKI_VSM_ERR_REVOCATION_CERTS_INVALID;
+	return ret;
+}
+
+/**
+ * heki_revocation_load_system() - the SystemCerts, split by tbs: entries
+ * @c: the crypto provider
+ * @rev: revocation state with its blocklist; blocked certificates go to
+ *	@rev->blocked
+ * @trusted: an empty keyring; receives the other certificates
+ * @certs: the SystemCerts bytes
+ * @nr_trusted: receives the number of trusted certificates
+ *
+ * Return: 0 or the heki_certs_for_each() / provider error.
+ */
+int heki_revocation_load_system(const struct heki_vtl1_crypto *c,
+				struct heki_revocation *rev, void *trusted,
+				const struct vtl1_buf *certs, __u32 *nr_trusted)
+{
+	struct rev_walk w = { .c = c, .rev = rev, .kr = trusted, .split = 1 };
+	__u32 total = 0;
+	int ret;
+
+	*nr_trusted = 0;
+	ret = heki_certs_for_each(certs->data, certs->len, rev_add, &w, &total);
+	if (!ret)
+		*nr_trusted = total - w.nr_blocked;
+	return ret;
+}
+
+/**
  * heki_revocation_free() - free revocation state and its keyrings
  * @v: the instance
  * @rev: state from heki_revocation_load(), or NULL
  */
 void heki_revocation_free(struct heki_vtl1 *v, struct heki_revocation *rev)
 {
-	const struct heki_vtl1_crypto *c = v->p.crypto;
-
 	if (!rev)
 		return;
-	if (rev->revoked)
-		c->keyring_destroy(c->ctx, rev->revoked);
-	if (rev->blocked)
-		c->keyring_destroy(c->ctx, rev->blocked);
+	heki_revocation_release(v->p.crypto, rev);
 	vtl1_free(v, rev->e);
 	vtl1_free(v, rev);
 }
@@ -93,33 +166,7 @@ static int load_blocklist(struct heki_vtl1 *v, struct heki_revocation *rev,
 	rev->e = vtl1_alloc_array(v, n, sizeof(*rev->e));
 	if (!rev->e)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	ret = heki_blocklist_parse(bl->data, bl->len, rev->e, n, &rev->n);
-	return ret;
-}
-
-static int load_revoked(struct heki_vtl1 *v, struct heki_revocation *rev,
-			const struct vtl1_buf *certs, __u32 *count)
-{
-	const struct heki_vtl1_crypto *c = v->p.crypto;
-	struct rev_walk w = { .v = v, .rev = rev };
-	int ret;
-
-	*count = 0;
-	if (!certs->len)
-		return 0;
-	ret = c->keyring_create(c->ctx, &rev->revoked);
-	if (ret) {
-		rev->revoked = NULL;
-		return ret;
-	}
-	w.kr = rev->revoked;
-	ret = heki_certs_for_each(certs->data, certs->len, rev_add, &w, count);
-	/* Unlike SystemCerts, no padding: every byte is a certificate. */
-	if (ret == -HEKI_VSM_ERR_CERTIFICATE_DER_LENGTH_INVALID ||
-	    ret == -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_INVALID ||
-	    (!ret && w.bytes != certs->len))
-		return -HEKI_VSM_ERR_REVOCATION_CERTS_INVALID;
-	return ret;
+	return heki_blocklist_parse(bl->data, bl->len, rev->e, n, &rev->n);
 }
 
 /**
@@ -137,27 +184,24 @@ int heki_revocation_load(struct heki_vtl1 *v, const struct heki_kdata_lists *in,
 			 struct heki_revocation **out, void *trusted,
 			 __u32 *nr_trusted)
 {
-	struct rev_walk w = { .v = v, .kr = trusted, .split = 1 };
-	__u32 nr_revoked, total;
+	const struct heki_vtl1_crypto *c = v->p.crypto;
+	__u32 nr_revoked = 0;
 	int ret;
 
 	*nr_trusted = 0;
 	*out = vtl1_alloc(v, sizeof(**out));
 	if (!*out)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	w.rev = *out;
 	ret = load_blocklist(v, *out, in->blocklist);
 	if (!ret)
-		ret = load_revoked(v, *out, in->revoked, &nr_revoked);
-	if (ret)
-		return ret;
-	ret = heki_certs_for_each(in->certs->data, in->certs->len, rev_add, &w,
-				  &total);
-	if (ret)
-		return ret;
-	*nr_trusted = total - w.nr_blocked;
-	if (nr_revoked || (*out)->n || w.nr_blocked)
-		vtl1_info(v, "LoadKData: %u revoked certificates, %u blocklist entries, %u system certificates blocked by tbs:\n",
-			  nr_revoked, (*out)->n, w.nr_blocked);
-	return 0;
+		ret = heki_revocation_load_revoked(c, *out, in->revoked,
+						   &nr_revoked);
+	if (!ret)
+		ret = heki_revocation_load_system(c, *out, trusted, in->certs,
+						  nr_trusted);
+	if (!ret && (nr_revoked || (*out)->n || (*out)->blocked))
+		vtl1_info(v, "LoadKData: %u revoked certificates, %u blocklist entries, system certificates blocked by tbs: %s\n",
+			  nr_revoked, (*out)->n,
+			  (*out)->blocked ? "some" : "none");
+	return ret;
 }

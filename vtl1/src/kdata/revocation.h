@@ -9,6 +9,7 @@
 #include "core/core.h"
 
 struct heki_revocation;
+struct heki_vtl1_crypto;
 
 /**
  * struct heki_kdata_lists - the LoadKData buffers revocation reads
@@ -21,6 +22,15 @@ struct heki_kdata_lists {
 	const struct vtl1_buf *revoked;
 	const struct vtl1_buf *blocklist;
 };
+
+int heki_revocation_load_revoked(const struct heki_vtl1_crypto *c,
+				 struct heki_revocation *rev,
+				 const struct vtl1_buf *certs, __u32 *count);
+int heki_revocation_load_system(const struct heki_vtl1_crypto *c,
+				struct heki_revocation *rev, void *trusted,
+				const struct vtl1_buf *certs, __u32 *nr_trusted);
+void heki_revocation_release(const struct heki_vtl1_crypto *c,
+			     struct heki_revocation *rev);
 
 int heki_revocation_load(struct heki_vtl1 *v, const struct heki_kdata_lists *in,
 			 struct heki_revocation **out, void *trusted,
