@@ -242,9 +242,12 @@ result "$(grep -q '2/2' "$d/pty.out" && echo 1)" \
 	"progress line drawn when stderr is a terminal"
 
 # 13. --revoked and --blocklist: VTL1's reasons, and bad lists exit 3.
+# certs: Debian's and another certificate (a list that leaves no system
+# certificate trusted is refused as a whole, as LoadKData refuses it).
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
+cat "$d/debian.der" "$d/other.der" >"$d/deb-other.der"
 E=SIG_KEY_REVOKED
-hv rev modules --certs "$d/debian.der" --revoked "$d/debian.der" "$ko" "$d/ext4.ko.xz"
+hv rev modules --certs "$d/deb-other.der" --revoked "$d/debian.der" "$ko" "$d/ext4.ko.xz"
 result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: $E (signature verifies with a revoked certificate" "$d/rev.out" &&
 	grep -q "^refused  $d/ext4.ko.xz: signature: $E " "$d/rev.out" && echo 1)" \
 	"--revoked Debian's certificate: its modules refused ($E), exit 1"
@@ -258,7 +261,7 @@ result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: SIG_HASH_BLOCKED (bi
 	"--blocklist sha256sum of ext4.ko: that module refused (SIG_HASH_BLOCKED), fat.ko accepted"
 openssl asn1parse -inform DER -in "$d/debian.der" -strparse 4 -noout -out "$d/tbs" >/dev/null
 printf '# Debian module key\n\ntbs:%s\n' "$(sha "$d/tbs")" >"$d/bl-tbs"
-hv blt modules --certs "$d/debian.der" --blocklist "$d/bl-tbs" "$ko"
+hv blt modules --certs "$d/deb-other.der" --blocklist "$d/bl-tbs" "$ko"
 result "$([ $rc = 1 ] && grep -q "^refused  $ko: signature: SIG_CERT_BLOCKED " "$d/blt.out" && echo 1)" \
 	"--blocklist tbs: of Debian's certificate: its modules refused (SIG_CERT_BLOCKED)"
 osslsigncode verify -in "$vmlinuz" 2>/dev/null |
@@ -276,7 +279,57 @@ hv revbad modules --certs "$d/debian.der" --revoked "$d/unsigned.ko" "$ko"
 result "$([ $rc = 3 ] && grep -q "unsigned.ko: REVOCATION_CERTS_INVALID" "$d/revbad.err" && echo 1)" \
 	"a revoked file that is no certificate list exits 3 (REVOCATION_CERTS_INVALID)"
 
-# 14. The man page renders without a groff warning.
+hv revall modules --certs "$d/debian.der" --revoked "$d/debian.der" "$ko"
+result "$([ $rc = 3 ] && grep -q "debian.der: SYSTEM_CERTIFICATES_INVALID" "$d/revall.err" && echo 1)" \
+	"--revoked the only system certificate: nothing trusted, exit 3 (SYSTEM_CERTIFICATES_INVALID)"
+hv blall modules --certs "$d/debian.der" --blocklist "$d/bl-tbs" "$ko"
+result "$([ $rc = 3 ] && grep -q "debian.der: SYSTEM_CERTIFICATES_INVALID" "$d/blall.err" && echo 1)" \
+	"--blocklist tbs: of the only system certificate: exit 3 (SYSTEM_CERTIFICATES_INVALID)"
+
+# 14. Revocation by key (the PKCS#7 names the signer by issuer and serial,
+# which are not signed): other.key re-issued as another certificate
+# (another subject and serial) signs a module; revoking other.der refuses it.
+if [ -x "$signfile" ]; then
+	openssl req -new -x509 -key "$d/other.key" -days 2 -set_serial 77 \
+		-subj "/CN=heki-verify other re-issued" -outform DER \
+		-out "$d/reissued.der" 2>/dev/null
+	openssl x509 -inform DER -in "$d/reissued.der" -out "$d/reissued.pem"
+	cp "$d/unsigned.ko" "$d/reissued.ko"
+	"$signfile" sha256 "$d/other.key" "$d/reissued.pem" "$d/reissued.ko"
+	cat "$d/debian.der" "$d/reissued.der" >"$d/deb-reissued.der"
+	hv reis modules --certs "$d/deb-reissued.der" "$d/reissued.ko"
+	result "$([ $rc = 0 ] && line reis "accepted $d/reissued.ko" && echo 1)" \
+		"control: a module signed under the re-issued certificate accepted"
+	hv reisr modules --certs "$d/deb-reissued.der" --revoked "$d/other.der" "$d/reissued.ko" "$ko"
+	result "$([ $rc = 1 ] && grep -q "^refused  $d/reissued.ko: signature: $E " "$d/reisr.out" &&
+		line reisr "accepted $ko" && echo 1)" \
+		"--revoked the key's first certificate: the re-issued one's module refused ($E), Debian's accepted"
+else
+	skip "revocation by key: a module signed under a re-issued certificate" "no $signfile"
+fi
+
+# 15. The kexec blocklist with another SHA-2 than the signer's: the
+# image's SHA-384 Authenticode digest (computed here: the file without
+# its checksum, certificate directory entry and certificate table, which
+# for this image is what osslsigncode hashes) refuses the SHA-256-signed
+# image, as a dbx entry of another length would.
+python3 - "$vmlinuz" >"$d/bl-vmlinuz384" <<'PY'
+import hashlib, struct, sys
+b = open(sys.argv[1], 'rb').read()
+opt = struct.unpack_from('<I', b, 0x3c)[0] + 24
+dirs = opt + (96 if struct.unpack_from('<H', b, opt)[0] == 0x10b else 112)
+cert = dirs + 4 * 8
+off = struct.unpack_from('<I', b, cert)[0]
+data = b[:opt + 64] + b[opt + 68:cert] + b[cert + 8:off]
+print('# the SHA-256 digest, checked against osslsigncode: ' + hashlib.sha256(data).hexdigest())
+print('bin:' + hashlib.sha384(data).hexdigest())
+PY
+hv blkx384 kexec --certs "$d/both.der" --blocklist "$d/bl-vmlinuz384" "$vmlinuz"
+result "$([ $rc = 1 ] && grep -q "$(cut -d: -f2 "$d/bl-vmlinuz" | head -n 1)" "$d/bl-vmlinuz384" &&
+	grep -q "^refused  $vmlinuz: authenticode: SIG_HASH_BLOCKED " "$d/blkx384.out" && echo 1)" \
+	"kexec --blocklist the SHA-384 Authenticode digest of a SHA-256-signed image: refused (SIG_HASH_BLOCKED)"
+
+# 16. The man page renders without a groff warning.
 result "$(groff -man -ww -z tools/heki-verify/heki-verify.1 2>&1 | grep -q . || echo 1)" \
 	"heki-verify.1: groff -man -ww clean"
 ktap_done

@@ -97,10 +97,8 @@ int hv_keyring_load(struct hv_keyring *k, const struct hv_lists *l,
 	if (!ret) {
 		*bad = l->certs;
 		ret = heki_revocation_load_system(k->crypto, k->rev, k->kr,
-						  &vb[0], &k->count);
+						  &vb[0], &vb[1], &k->count);
 	}
-	if (!ret && !k->count && !k->rev->blocked)
-		ret = -HEKI_VSM_ERR_SYSTEM_CERTIFICATES_NOT_LOADED;
 	if (ret)
 		*code = -ret;
 fail:

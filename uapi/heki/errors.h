@@ -106,7 +106,7 @@
 	X(SIG_INVALID, HEKI_ELIBBAD, "PKCS#7 signature not detached SignedData") \
 	X(SIG_NO_SIGNER, HEKI_ELIBBAD, "PKCS#7 signature has no signer") \
 	X(SIG_UNSUPPORTED, HEKI_ENOPKG, "signature algorithm, digest or attributes unsupported") \
-	X(SIG_NO_KEY, HEKI_ENOKEY, "no usable RSA key among the system certificates") \
+	X(SIG_NO_KEY, HEKI_ENOKEY, "no usable RSA or EC P-256/P-384 key among the system certificates") \
 	X(SIG_KEY_REJECTED, HEKI_EKEYREJECTED, "no system certificate verifies the signature") \
 	X(CERTIFICATES_TOO_MANY, HEKI_EINVAL, "more than HEKI_CERTS_MAX certificates") \
 	X(KERNEL_INFO_TOO_SMALL, HEKI_ERANGE, "kernel info shorter than struct heki_kernel_info") \
@@ -323,7 +323,7 @@
 	X(REVOCATION_CERTS_INVALID, HEKI_EINVAL, "revocation certificate list empty, with a DER length past its end or bytes after its last certificate") \
 	X(BLOCKLIST_INVALID, HEKI_EINVAL, "blocklist line not bin: or tbs: and 64, 96 or 128 lowercase hex digits, a # comment or empty") \
 	X(BLOCKLIST_TOO_MANY, HEKI_E2BIG, "blocklist holds more than HEKI_BLOCKLIST_MAX entries") \
-	X(SIG_KEY_REVOKED, HEKI_EKEYREJECTED, "signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)") \
+	X(SIG_KEY_REVOKED, HEKI_EKEYREJECTED, "signature verifies with a revoked certificate, or with a system certificate that has a revoked certificate's public key") \
 	X(SIG_CERT_BLOCKED, HEKI_EKEYREJECTED, "signature verifies with a system certificate whose tbs: hash is on the blocklist") \
 	X(SIG_HASH_BLOCKED, HEKI_EKEYREJECTED, "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest")
 

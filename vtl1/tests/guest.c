@@ -234,7 +234,8 @@ static int c_kr_create(void *ctx, void **kr)
 
 /*
  * The key id is byte 4 of a guest_make_cert() certificate, byte 7 (the
- * first inside the TBS) of a guest_make_cert_tbs() one.
+ * first inside the TBS) of a guest_make_cert_tbs() one, byte 9 (the
+ * serial, after 02 01) of a guest_make_cert_key() one.
  */
 static int c_kr_add(void *ctx, void *kr, const __u8 *der, __u64 len)
 {
@@ -244,6 +245,8 @@ static int c_kr_add(void *ctx, void *kr, const __u8 *der, __u64 len)
 	if (len < 5 || der[4] == 0xEE)
 		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
 	id = der[4] == 0x30 && len > 7 ? der[7] : der[4];
+	if (der[4] == 0x30 && len > 9 && der[7] == 0x02 && der[8] == 0x01)
+		id = der[9];
 	if (k->n < sizeof(k->keyid))
 		k->keyid[k->n++] = id;
 	return 0;
@@ -308,6 +311,23 @@ __u64 guest_make_cert_tbs(__u8 *buf, __u8 keyid)
 
 	memcpy(buf + 4, "\x30\x81\xfd", 3);
 	buf[7] = keyid;
+	return len;
+}
+
+/*
+ * A certificate whose TBS has the fields heki_cert_spki() walks to: 30 82
+ * 01 00, 30 81 fd, serial 02 01 <keyid>, four empty SEQUENCEs, then a
+ * subjectPublicKeyInfo SEQUENCE of 239 bytes @key (the public key: two
+ * certificates with the same @key have the same one).
+ */
+__u64 guest_make_cert_key(__u8 *buf, __u8 keyid, __u8 key)
+{
+	__u64 len = guest_make_cert(buf, keyid);
+
+	memcpy(buf + 4, "\x30\x81\xfd\x02\x01", 5);
+	buf[9] = keyid;
+	memcpy(buf + 10, "\x30\x00\x30\x00\x30\x00\x30\x00\x30\x81\xef", 11);
+	memset(buf + 21, key, 0x104 - 21);
 	return len;
 }
 

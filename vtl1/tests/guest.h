@@ -101,6 +101,7 @@ void guest_read(struct guest *g, __u64 pa, void *dst, __u64 len);
 /* Test crypto: certificates and signatures. */
 __u64 guest_make_cert(__u8 *buf, __u8 keyid);
 __u64 guest_make_cert_tbs(__u8 *buf, __u8 keyid);
+__u64 guest_make_cert_key(__u8 *buf, __u8 keyid, __u8 key);
 __u64 guest_sign(__u8 *buf, __u64 data_len, __u8 keyid);
 int guest_event_index(const struct guest *g, int kind, __u64 pa);
 

@@ -28,7 +28,9 @@ int heki_revocation_load_revoked(const struct heki_vtl1_crypto *c,
 				 const struct vtl1_buf *certs, __u32 *count);
 int heki_revocation_load_system(const struct heki_vtl1_crypto *c,
 				struct heki_revocation *rev, void *trusted,
-				const struct vtl1_buf *certs, __u32 *nr_trusted);
+				const struct vtl1_buf *certs,
+				const struct vtl1_buf *revoked,
+				__u32 *nr_trusted);
 void heki_revocation_release(const struct heki_vtl1_crypto *c,
 			     struct heki_revocation *rev);
 

@@ -233,7 +233,7 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 	struct spc_indirect spc;
 	struct heki_der_elem e;
 	struct heki_der d;
-	__u32 alg, dlen, i;
+	__u32 alg, dlen, i, a, size;
 	int ret;
 
 	/* Signers may pad the entry to 8 bytes inside dwLength: zeros only. */
@@ -292,9 +292,26 @@ static int verify_entry(const struct heki_vtl1_crypto *c, void *kr,
 		return ret;
 	if ((__u32)ret != dlen || memcmp(md, spc.digest, dlen))
 		return -HEKI_VSM_ERR_AUTHENTICODE_IMAGE_DIGEST_MISMATCH;
-	/* UEFI dbx's meaning: the Authenticode digest as a bin: entry. */
+	/*
+	 * UEFI dbx's meaning: the Authenticode digest as a bin: entry, with
+	 * every SHA-2 a bin: entry has the length of (dbx lists SHA-256
+	 * digests whatever hash the image is signed with).
+	 */
 	if (heki_blocklist_has(r, HEKI_BLOCK_BIN, md, dlen))
 		return -HEKI_VSM_ERR_SIG_HASH_BLOCKED;
+	for (a = HEKI_VTL1_HASH_SHA256; a <= HEKI_VTL1_HASH_SHA512; a++) {
+		size = heki_vtl1_hash_size(a);
+		if (a == alg || !heki_blocklist_wants(r, HEKI_BLOCK_BIN, size))
+			continue;
+		ret = heki_authenticode_image_digest(c, pe, buf, a, md,
+						     sizeof(md));
+		if (ret < 0)
+			return ret;
+		if ((__u32)ret != size)
+			return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+		if (heki_blocklist_has(r, HEKI_BLOCK_BIN, md, size))
+			return -HEKI_VSM_ERR_SIG_HASH_BLOCKED;
+	}
 	return 0;
 }
 

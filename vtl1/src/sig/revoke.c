@@ -92,8 +92,8 @@ int heki_blocklist_has(const struct heki_revocation *r, __u32 kind,
 	return 0;
 }
 
-/* Any entry of @kind whose length is @len? */
-static int wants(const struct heki_revocation *r, __u32 kind, __u32 len)
+int heki_blocklist_wants(const struct heki_revocation *r, __u32 kind,
+			 __u32 len)
 {
 	__u32 i;
 
@@ -115,7 +115,7 @@ int heki_blocklist_digest_blocked(const struct heki_vtl1_crypto *c,
 		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
 	for (a = HEKI_VTL1_HASH_SHA256; a <= HEKI_VTL1_HASH_SHA512; a++) {
 		size = heki_vtl1_hash_size(a);
-		if ((alg && a != alg) || !wants(r, kind, size))
+		if ((alg && a != alg) || !heki_blocklist_wants(r, kind, size))
 			continue;
 		ret = c->digest(c->ctx, a, data, len, md, sizeof(md));
 		if (ret < 0)
@@ -147,6 +147,31 @@ int heki_cert_tbs_blocked(const struct heki_vtl1_crypto *c,
 		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
 	return heki_blocklist_digest_blocked(c, r, HEKI_BLOCK_TBS, 0, tbs.raw,
 					     tbs.raw_len);
+}
+
+int heki_cert_spki(const __u8 *der, __u64 len, const __u8 **spki,
+		   __u64 *spki_len)
+{
+	struct heki_der d, in, tbs;
+	struct heki_der_elem e;
+	int i;
+
+	/*
+	 * TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber,
+	 * signature, issuer, validity, subject, subjectPublicKeyInfo, ... }
+	 */
+	heki_der_init(&d, der, len);
+	if (heki_der_enter_expect(&d, HEKI_DER_SEQUENCE, &in) ||
+	    heki_der_enter_expect(&in, HEKI_DER_SEQUENCE, &tbs) ||
+	    heki_der_optional(&tbs, HEKI_DER_CTX_CONS(0), &e) < 0 ||
+	    heki_der_expect(&tbs, HEKI_DER_INTEGER, &e))
+		return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
+	for (i = 0; i < 5; i++)
+		if (heki_der_expect(&tbs, HEKI_DER_SEQUENCE, &e))
+			return -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED;
+	*spki = e.raw;
+	*spki_len = e.raw_len;
+	return 0;
 }
 
 /* A verify on a keyring that holds no signer of this signature. */

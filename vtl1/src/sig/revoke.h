@@ -88,6 +88,17 @@ int heki_blocklist_has(const struct heki_revocation *r, __u32 kind,
 		       const __u8 *hash, __u32 len);
 
 /**
+ * heki_blocklist_wants() - whether an entry could match a digest length
+ * @r: revocation state (may be NULL)
+ * @kind: HEKI_BLOCK_BIN or HEKI_BLOCK_TBS
+ * @len: digest length in bytes
+ *
+ * Return: 1 if an entry of @kind has @len bytes, else 0.
+ */
+int heki_blocklist_wants(const struct heki_revocation *r, __u32 kind,
+			 __u32 len);
+
+/**
  * heki_blocklist_digest_blocked() - hash bytes and look the digest up
  * @c: crypto provider (digest)
  * @r: revocation state (may be NULL)
@@ -122,6 +133,20 @@ int heki_blocklist_digest_blocked(const struct heki_vtl1_crypto *c,
 int heki_cert_tbs_blocked(const struct heki_vtl1_crypto *c,
 			  const struct heki_revocation *r, const __u8 *der,
 			  __u64 len);
+
+/**
+ * heki_cert_spki() - a certificate's subjectPublicKeyInfo
+ * @der: the certificate's DER
+ * @len: its length
+ * @spki: receives the subjectPublicKeyInfo element (tag and length
+ *	included), inside @der
+ * @spki_len: receives that element's length
+ *
+ * Return: 0, or -HEKI_VSM_ERR_CERTIFICATE_PARSE_FAILED if the DER reader
+ * does not find the TBSCertificate's seventh field.
+ */
+int heki_cert_spki(const __u8 *der, __u64 len, const __u8 **spki,
+		   __u64 *spki_len);
 
 /**
  * heki_revoked_signer() - a PKCS#7 signed by a revoked or blocked cert?

@@ -65,12 +65,24 @@ static __u64 module_file(__u8 *buf, __u64 size)
 	return len;
 }
 
-/* LoadKData with system certificate 7 and the lists, then the module. */
+/*
+ * The system certificates: 7 (key 0xA7), the module's signer, and 9 (key
+ * 0xA9), which signs nothing here but keeps the keyring from being empty
+ * when 7 is revoked or blocked.
+ */
+static __u64 system_certs(__u8 *buf)
+{
+	__u64 len = guest_make_cert_key(buf, 7, 0xA7);
+
+	return len + guest_make_cert_key(buf + len, 9, 0xA9);
+}
+
+/* LoadKData with system_certs() and the lists, then the module. */
 static __s64 load_and_validate(struct guest *g, const void *rev, __u64 rlen,
 			       const char *bl)
 {
-	__u8 cert[0x200];
-	__u64 clen = guest_make_cert_tbs(cert, 7);
+	__u8 cert[0x400];
+	__u64 clen = system_certs(cert);
 
 	CHECK_EQ(load_kdata_basic_lists(g, cert, clen, rev, rlen, bl,
 					bl ? strlen(bl) : 0), 0);
@@ -81,12 +93,31 @@ TEST(revocation_revoked_signer_refused_and_nothing_kept)
 {
 	struct guest *g = guest_new();
 	__u8 rev[0x200];
-	__u64 rlen = guest_make_cert(rev, 7);
+	__u64 rlen = guest_make_cert_key(rev, 7, 0xA7);
 
 	CHECK_EQ(load_and_validate(g, rev, rlen, NULL), -HEKI_EKEYREJECTED);
 	CHECK(strstr(g->last_log, "SIG_KEY_REVOKED"));
 	CHECK_EQ(g->v->nr_mods, 0);
+	CHECK_EQ(g->v->nr_certs, 1);
 	CHECK_EQ(frame_prot(g, MOD_PA), 0xF);
+	guest_free(g);
+}
+
+/*
+ * R2: the revoked certificate has another issuer and serial (8) but the
+ * signer's key: the system certificate 7 is not trusted, and a signature
+ * naming it is refused as revoked.
+ */
+TEST(revocation_reissued_cert_of_a_revoked_key_refused)
+{
+	struct guest *g = guest_new();
+	__u8 rev[0x200];
+	__u64 rlen = guest_make_cert_key(rev, 8, 0xA7);
+
+	CHECK_EQ(load_and_validate(g, rev, rlen, NULL), -HEKI_EKEYREJECTED);
+	CHECK(strstr(g->last_log, "SIG_KEY_REVOKED"));
+	CHECK_EQ(g->v->nr_certs, 1);
+	CHECK_EQ(g->v->nr_mods, 0);
 	guest_free(g);
 }
 
@@ -94,12 +125,81 @@ TEST(revocation_other_revoked_cert_accepts_the_module)
 {
 	struct guest *g = guest_new();
 	__u8 rev[0x400];
-	__u64 rlen = guest_make_cert(rev, 8);
+	__u64 rlen = guest_make_cert_key(rev, 8, 0xB8);
 
-	rlen += guest_make_cert(rev + rlen, 9);
+	/* 9: a system certificate's name, another key: 9 stays trusted */
+	rlen += guest_make_cert_key(rev + rlen, 9, 0xB9);
 	CHECK(load_and_validate(g, rev, rlen, NULL) >= 0);
+	CHECK_EQ(g->v->nr_certs, 2);
 	CHECK_EQ(g->v->nr_mods, 1);
 	guest_free(g);
+}
+
+/* R5: a LoadKData that leaves no system certificate trusted is refused. */
+TEST(revocation_every_system_cert_revoked_or_blocked_refused)
+{
+	static const char *const why[] = {
+		"both keys revoked under other names", "both tbs: blocked",
+		"one revoked, one blocked",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(why); i++) {
+		struct guest *g = guest_new();
+		__u8 cert[0x400], rev[0x400];
+		__u64 clen = system_certs(cert), rlen = 0;
+		char bl[512] = "";
+
+		g->quiet = 1;
+		if (i != 1)
+			rlen = guest_make_cert_key(rev, 1, 0xA9);
+		if (i == 0)
+			rlen += guest_make_cert_key(rev + rlen, 2, 0xA7);
+		if (i != 0)
+			entry(g, bl, "tbs", HEKI_VTL1_HASH_SHA256, cert + 4,
+			      0x100);
+		if (i == 1)
+			entry(g, bl, "tbs", HEKI_VTL1_HASH_SHA384,
+			      cert + 0x104 + 4, 0x100);
+		CHECK_EQ_MSG(load_kdata_basic_lists(g, cert, clen,
+						    rlen ? rev : NULL, rlen,
+						    bl, strlen(bl)),
+			     -HEKI_EACCES, "%s", why[i]);
+		CHECK_MSG(strstr(g->last_log, "SYSTEM_CERTIFICATES_INVALID"),
+			  "%s: %s", why[i], g->last_log);
+		CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+		CHECK(!g->v->rev);
+		guest_free(g);
+	}
+}
+
+/*
+ * With revoked certificates, a certificate whose subjectPublicKeyInfo the
+ * DER reader cannot find refuses LoadKData: its key cannot be compared.
+ */
+TEST(revocation_key_unreadable_refused)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		struct guest *g = guest_new();
+		__u8 cert[0x400], rev[0x200];
+		__u64 clen = system_certs(cert), rlen;
+
+		g->quiet = 1;
+		if (i == 0) {
+			rlen = guest_make_cert_key(rev, 8, 0xB8);
+			guest_make_cert_tbs(cert + 0x104, 9);
+		} else {
+			rlen = guest_make_cert_tbs(rev, 8);
+		}
+		CHECK_EQ_MSG(load_kdata_basic_lists(g, cert, clen, rev, rlen,
+						    NULL, 0),
+			     -HEKI_EINVAL, "%s", i ? "revoked" : "system");
+		CHECK(strstr(g->last_log, "CERTIFICATE_PARSE_FAILED"));
+		CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+		guest_free(g);
+	}
 }
 
 TEST(revocation_module_file_sha256_blocked)
@@ -142,7 +242,7 @@ TEST(revocation_other_module_hash_and_comments_accept_the_module)
 	entry(g, bl, "bin", HEKI_VTL1_HASH_SHA256, mod, len);
 	entry(g, bl, "tbs", HEKI_VTL1_HASH_SHA256, mod, len);
 	CHECK(load_and_validate(g, NULL, 0, bl) >= 0);
-	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 1);
+	CHECK_EQ(heki_vtl1_certs_loaded(g->v), 2);
 	CHECK_EQ(g->v->rev->n, 2);
 	guest_free(g);
 }
@@ -150,14 +250,14 @@ TEST(revocation_other_module_hash_and_comments_accept_the_module)
 TEST(revocation_signer_tbs_blocked)
 {
 	struct guest *g = guest_new();
-	__u8 cert[0x200];
+	__u8 cert[0x400];
 	char bl[512] = "";
 
-	guest_make_cert_tbs(cert, 7);
+	system_certs(cert);
 	entry(g, bl, "tbs", HEKI_VTL1_HASH_SHA512, cert + 4, 0x100);
 	CHECK_EQ(load_and_validate(g, NULL, 0, bl), -HEKI_EKEYREJECTED);
 	CHECK(strstr(g->last_log, "SIG_CERT_BLOCKED"));
-	CHECK_EQ(g->v->nr_certs, 0);
+	CHECK_EQ(g->v->nr_certs, 1);
 	guest_free(g);
 }
 
@@ -315,9 +415,9 @@ TEST(revocation_lists_after_end_of_boot_or_second_load_refused)
 
 static __s64 load_with_lists(struct guest *g, void *arg)
 {
-	__u8 cert[0x200], rev[0x200];
-	__u64 clen = guest_make_cert_tbs(cert, 7);
-	__u64 rlen = guest_make_cert(rev, 8);
+	__u8 cert[0x400], rev[0x200];
+	__u64 clen = system_certs(cert);
+	__u64 rlen = guest_make_cert_key(rev, 8, 0xB8);
 	char bl[512] = "# x\n";
 
 	(void)arg;
@@ -334,7 +434,7 @@ TEST(revocation_enomem_at_every_allocation_keeps_nothing)
 
 	CHECK_EQ(nomem_sweep(g, load_with_lists, NULL, &points), 0);
 	CHECK(points > 3);
-	CHECK_EQ(g->v->nr_certs, 0);	/* the one certificate is blocked */
+	CHECK_EQ(g->v->nr_certs, 1);	/* 7 is blocked, 9 trusted */
 	CHECK_EQ(g->v->rev->n, 2);
 	CHECK(g->v->rev->revoked && g->v->rev->blocked);
 	CHECK_EQ(validate_module_at(g, MOD_PA, ELF_PA), -HEKI_EKEYREJECTED);

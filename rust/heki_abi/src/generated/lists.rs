@@ -115,7 +115,7 @@ pub enum VsmError {
     SigNoSigner = 51,
     /// `SIG_UNSUPPORTED` (errno 65): signature algorithm, digest or attributes unsupported
     SigUnsupported = 52,
-    /// `SIG_NO_KEY` (errno 126): no usable RSA key among the system certificates
+    /// `SIG_NO_KEY` (errno 126): no usable RSA or EC P-256/P-384 key among the system certificates
     SigNoKey = 53,
     /// `SIG_KEY_REJECTED` (errno 129): no system certificate verifies the signature
     SigKeyRejected = 54,
@@ -549,7 +549,7 @@ pub enum VsmError {
     BlocklistInvalid = 268,
     /// `BLOCKLIST_TOO_MANY` (errno 7): blocklist holds more than HEKI_BLOCKLIST_MAX entries
     BlocklistTooMany = 269,
-    /// `SIG_KEY_REVOKED` (errno 129): signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)
+    /// `SIG_KEY_REVOKED` (errno 129): signature verifies with a revoked certificate, or with a system certificate that has a revoked certificate's public key
     SigKeyRevoked = 270,
     /// `SIG_CERT_BLOCKED` (errno 129): signature verifies with a system certificate whose tbs: hash is on the blocklist
     SigCertBlocked = 271,
@@ -1729,7 +1729,7 @@ impl VsmError {
             Self::SigInvalid => "PKCS#7 signature not detached SignedData",
             Self::SigNoSigner => "PKCS#7 signature has no signer",
             Self::SigUnsupported => "signature algorithm, digest or attributes unsupported",
-            Self::SigNoKey => "no usable RSA key among the system certificates",
+            Self::SigNoKey => "no usable RSA or EC P-256/P-384 key among the system certificates",
             Self::SigKeyRejected => "no system certificate verifies the signature",
             Self::CertificatesTooMany => "more than HEKI_CERTS_MAX certificates",
             Self::KernelInfoTooSmall => "kernel info shorter than struct heki_kernel_info",
@@ -1946,7 +1946,7 @@ impl VsmError {
             Self::RevocationCertsInvalid => "revocation certificate list empty, with a DER length past its end or bytes after its last certificate",
             Self::BlocklistInvalid => "blocklist line not bin: or tbs: and 64, 96 or 128 lowercase hex digits, a # comment or empty",
             Self::BlocklistTooMany => "blocklist holds more than HEKI_BLOCKLIST_MAX entries",
-            Self::SigKeyRevoked => "signature verifies with a revoked certificate (the signer's issuer and serial, as the kernel's revocation list)",
+            Self::SigKeyRevoked => "signature verifies with a revoked certificate, or with a system certificate that has a revoked certificate's public key",
             Self::SigCertBlocked => "signature verifies with a system certificate whose tbs: hash is on the blocklist",
             Self::SigHashBlocked => "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest",
         }
