@@ -134,10 +134,14 @@ static int heki_br_cert_layout(const __u8 *der, __u32 len,
 /*
  * The coordinate size of an EC key the provider verifies with: NIST P-256
  * or P-384 (the curves Linux module signing uses), uncompressed point
- * (0x04 || X || Y); 0 for anything else.
+ * (0x04 || X || Y) on the curve; 0 for anything else. A point off the
+ * curve is no usable key here as in OpenSSL (SIG_NO_KEY in both), not a
+ * key that rejects every signature.
  */
 static __u32 heki_br_ec_size(const br_ec_public_key *k)
 {
+	static const unsigned char one[1] = { 1 };
+	unsigned char q[1 + 2 * 48];
 	__u32 size;
 
 	if (k->curve == BR_EC_secp256r1)
@@ -147,6 +151,10 @@ static __u32 heki_br_ec_size(const br_ec_public_key *k)
 	else
 		return 0;
 	if (k->qlen != 1 + 2 * (size_t)size || k->q[0] != 0x04)
+		return 0;
+	/* mul() decodes the point and refuses one off the curve */
+	memcpy(q, k->q, k->qlen);
+	if (!br_ec_prime_i31.mul(q, k->qlen, one, sizeof(one), k->curve))
 		return 0;
 	return size;
 }

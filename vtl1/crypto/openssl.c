@@ -165,29 +165,41 @@ static int heki_ossl_sigalg(const X509_ALGOR *alg, const EVP_MD *md)
 
 /*
  * The key type of @x the providers verify with: EVP_PKEY_RSA, EVP_PKEY_EC
- * for NIST P-256 or P-384 as an uncompressed point (what BearSSL takes),
- * 0 for anything else (no key, another type or curve, undecodable).
+ * for NIST P-256 or P-384 named by its OID (explicit curve parameters are
+ * refused, as BearSSL refuses them, even when they describe one of these
+ * curves) as an uncompressed point (what BearSSL takes), 0 for anything
+ * else (no key, another type or curve, undecodable: a point off the curve
+ * does not decode).
  */
 static int heki_ossl_key_type(X509 *x)
 {
 	EVP_PKEY *pkey = X509_get0_pubkey(x);
 	ASN1_BIT_STRING *bits;
-	char group[32];
-	int size;
+	X509_ALGOR *alg;
+	const void *pval;
+	int ptype, size;
 
 	if (!pkey)
 		return 0;
 	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
 		return EVP_PKEY_RSA;
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
-	    EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) != 1)
+	    X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg,
+				   X509_get_X509_PUBKEY(x)) != 1)
 		return 0;
-	if (!strcmp(group, SN_X9_62_prime256v1))
+	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+	if (ptype != V_ASN1_OBJECT)
+		return 0;
+	switch (OBJ_obj2nid(pval)) {
+	case NID_X9_62_prime256v1:
 		size = 32;
-	else if (!strcmp(group, SN_secp384r1))
+		break;
+	case NID_secp384r1:
 		size = 48;
-	else
+		break;
+	default:
 		return 0;
+	}
 	bits = X509_get0_pubkey_bitstr(x);
 	if (!bits || ASN1_STRING_length(bits) != 1 + 2 * size ||
 	    ASN1_STRING_get0_data(bits)[0] != 0x04)

@@ -57,6 +57,20 @@ samename ec384_p256 cec384 P-256
 samename ec_k256 cec secp256k1
 samename ec_p521 cec P-521
 samename ec_comp cec compressed
+# cec's key with explicit curve parameters (P-256's, spelt out), and cec
+# with the last byte of its point changed (off the curve).
+$o ec -in "$d/kec.pem" -param_enc explicit -out "$d/kec_explicit.pem" 2>/dev/null
+serial=0x$($o x509 -in "$d/cec.pem" -noout -serial | cut -d= -f2)
+$o req -new -x509 -key "$d/kec_explicit.pem" -days 2 -set_serial "$serial" \
+	-subj "$($o x509 -in "$d/cec.pem" -noout -subject -nameopt compat |
+		sed 's/^subject=//')" -outform DER -out "$d/cec_explicit.der"
+python3 - "$d/cec.der" "$d/cec_offcurve.der" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = b.index(b'\x03\x42\x00\x04')
+b[i + 4 + 63] ^= 0x01
+open(sys.argv[2], 'wb').write(b)
+PY
 
 # name key digest [extra cms options]
 sign() {
