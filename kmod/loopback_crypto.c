@@ -42,6 +42,8 @@
 #include <heki/abi.h>
 #include <heki_vtl1.h>
 
+#include "sig/pkcs7.h"
+
 #include "heki_vtl0.h"
 #include "compat/pks.h"
 
@@ -133,12 +135,20 @@ static int heki_lb_pkcs7_errno(int err)
 static int heki_lb_verify_pkcs7(void *ctx, void *kr, const __u8 *data,
 				__u64 len, const __u8 *p7, __u64 p7len)
 {
+	struct heki_pkcs7 parsed;
 	int ret;
 
 	if (!kr)
 		return -HEKI_VSM_ERR_SIG_NO_KEY;
 	if (len > INT_MAX || !p7len || p7len > INT_MAX)
 		return -HEKI_VSM_ERR_SIG_INVALID;
+	/*
+	 * VTL1's own providers (OpenSSL, BearSSL) refuse a SignerInfo that
+	 * names its signer by subject key identifier; the kernel's verifier
+	 * accepts it. Refused here too, so the loopback answers as they do.
+	 */
+	if (!heki_pkcs7_parse(p7, p7len, &parsed) && parsed.any_skid_signer)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
 	ret = verify_pkcs7_signature(data, len, p7, p7len, kr,
 				     VERIFYING_MODULE_SIGNATURE, NULL, NULL);
 	if (ret) {
