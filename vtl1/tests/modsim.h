@@ -163,6 +163,8 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 #define MODSIM_SC_TRAMP	0x300ULL	/* __SCT__k: jmp f1; ud1 */
 #define MODSIM_SC_F1	0x400ULL	/* f1 */
 #define MODSIM_SC_F2	0x500ULL	/* f2 */
+#define MODSIM_SC_PFX_F2	0x4f0ULL	/* __pfx_f2 (STT_FUNC, no entry) */
+#define MODSIM_SC_CFI_F1	0x3f0ULL	/* __cfi_f1 (STT_FUNC, no entry) */
 
 /* Most extra targets struct modsim_scall declares. */
 #define MODSIM_MAX_EXTRA	4

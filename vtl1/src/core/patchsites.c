@@ -20,6 +20,7 @@
  * drop a module's sites. PatchText (mem/patch_text.c) looks requests up
  * here.
  */
+#include "le.h"
 #include "patchdesc.h"
 #include "patchsites.h"
 #include "sort.h"
@@ -166,6 +167,29 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 	s->token = token;
 	s->init = init;
 	return 0;
+}
+
+/**
+ * vtl1_patch_branch_dest() - where a site's CALL / JMP form would go
+ * @s: the site
+ * @b: HEKI_PATCH_JMP32_SIZE bytes for it
+ * @dest: receives the rel32's destination
+ *
+ * The caller decides whether @dest is a function entry it accepts.
+ *
+ * Return: 1 if @s is a static call site or trampoline and @b is its
+ * opcode with a rel32, not a CALL of the function it may not name;
+ * else 0.
+ */
+int vtl1_patch_branch_dest(const struct vtl1_patch_site *s, const __u8 *b,
+			   __u64 *dest)
+{
+	if (!s->branch || s->loc.size != HEKI_PATCH_JMP32_SIZE ||
+	    b[0] != s->branch)
+		return 0;
+	*dest = s->va + HEKI_PATCH_JMP32_SIZE +
+		(__u64)(__s64)heki_le_s32(b + 1);
+	return !(s->branch == 0xe8 && s->no_call && *dest == s->no_call);
 }
 
 static int key_cmp(const void *a, const void *b)

@@ -67,8 +67,8 @@ static int branch_form(const struct heki_vtl1 *v,
 		       const struct vtl1_patch_site *s, const __u8 *b,
 		       __u32 from, __u32 len, int now)
 {
+	__u8 whole[HEKI_PATCH_JMP32_SIZE];
 	__u64 dest;
-	__u32 rel;
 
 	if (!s->branch || s->loc.size != HEKI_PATCH_JMP32_SIZE || from > 1 ||
 	    len > s->loc.size - from)
@@ -77,11 +77,10 @@ static int branch_form(const struct heki_vtl1 *v,
 		return 0;
 	if (from + len < s->loc.size || now)
 		return 1;
-	rel = heki_le32(b + 1 - from);
-	dest = s->va + HEKI_PATCH_JMP32_SIZE + (__u64)(__s64)(__s32)rel;
-	if (s->branch == 0xe8 && s->no_call && dest == s->no_call)
-		return 0;
-	return vtl1_func_entry(v, dest);
+	whole[0] = s->branch;
+	memcpy(whole + 1, b + 1 - from, HEKI_PATCH_JMP32_SIZE - 1);
+	return vtl1_patch_branch_dest(s, whole, &dest) &&
+	       vtl1_func_entry(v, dest);
 }
 
 /*

@@ -257,18 +257,29 @@ static int site_pa_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* What module_select() needs: the sorted batch and the module's entries. */
+struct select_ctx {
+	const struct heki_vtl1 *v;
+	const struct vtl1_module *m;
+	const struct vtl1_patch_batch *b;
+};
+
 /*
  * A patch record VTL0 sent with ValidateModule only selects: it must name
  * a derived site exactly (first byte, second page, size) with one of that
- * site's encodings. It never adds a site or a form (the derived sites are
- * all registered, named or not).
+ * site's encodings: a fixed one, or for a static call site or trampoline
+ * its CALL / JMP to a function entry of this module's verified ELF or of
+ * other validated text (what PatchText would accept there). It never adds
+ * a site or a form (the derived sites are all registered, named or not).
  */
 static int module_select(void *arg, const struct heki_patch_info *info,
 			 const struct heki_patch *p)
 {
-	const struct vtl1_patch_batch *b = arg;
+	const struct select_ctx *x = arg;
+	const struct vtl1_patch_batch *b = x->b;
 	__u32 lo = 0, hi = b->n, f;
 	const struct vtl1_patch_site *s;
+	__u64 dest;
 
 	while (lo < hi) {
 		__u32 mid = lo + (hi - lo) / 2;
@@ -287,15 +298,23 @@ static int module_select(void *arg, const struct heki_patch_info *info,
 	for (f = 0; f < s->nforms; f++)
 		if (!memcmp(s->form[f], p->code, p->size))
 			return 0;
+	if (vtl1_patch_branch_dest(s, p->code, &dest) &&
+	    (vtl1_sorted_has(x->m->func, x->m->nfunc, dest) ||
+	     vtl1_func_entry(x->v, dest)))
+		return 0;
 	return -HEKI_VSM_ERR_PATCH_NOT_A_SITE;
 }
 
 /* Every record of VTL0's patch info names a derived site (@pb sorted here). */
-static int check_selectors(const struct vtl1_buf *pbuf,
+static int check_selectors(const struct heki_vtl1 *v,
+			   const struct vtl1_module *m,
+			   const struct vtl1_buf *pbuf,
 			   struct vtl1_patch_batch *pb)
 {
+	struct select_ctx x = { v, m, pb };
+
 	vtl1_sort(pb->site, pb->n, sizeof(*pb->site), site_pa_cmp);
-	return heki_patchinfo_parse(pbuf->data, pbuf->len, module_select, pb,
+	return heki_patchinfo_parse(pbuf->data, pbuf->len, module_select, &x,
 				    NULL);
 }
 
@@ -777,7 +796,7 @@ static __s64 vtl1_do_VALIDATE_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = verify_content(v, &c, &elf, &mm, m, &pb);
 	if (!ret && pbuf.len)
-		ret = check_selectors(&pbuf, &pb);
+		ret = check_selectors(v, m, &pbuf, &pb);
 	if (!ret)
 		ret = vtl1_patches_stage(v, &pb);
 	if (ret) {

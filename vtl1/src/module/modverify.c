@@ -886,15 +886,24 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* STT_FUNC symbols of the module placed in text or init text. */
+/*
+ * STT_FUNC symbols of the module placed in text or init text, except the
+ * __pfx_ (padding before a function, 6.4+) and __cfi_ (kCFI type hash
+ * preamble) symbols: a branch there does not enter a function, and the
+ * kallsyms path (kdata/kallsyms.c) skips them as well.
+ */
 static int func_sym(const struct heki_modverify *mv, __u64 i)
 {
 	struct heki_elf_sym sym;
+	const char *name;
 	__u32 mem;
 
 	if (heki_elf_sym(&mv->elf, i, &sym) || HEKI_ELF_ST_TYPE(sym.info) != HEKI_ELF_STT_FUNC ||
 	    sym.shndx >= mv->elf.shnum ||
-	    mv->syms[i].state != HEKI_MODRELOC_SYM_LOCAL)
+	    mv->syms[i].state != HEKI_MODRELOC_SYM_LOCAL ||
+	    heki_elf_sym_name(&mv->elf, &sym, &name) ||
+	    heki_elf_name_starts(name, "__pfx_") ||
+	    heki_elf_name_starts(name, "__cfi_"))
 		return 0;
 	mem = mv->sects[sym.shndx].mem;
 	return mem == HEKI_MODLAYOUT_TEXT || mem == HEKI_MODLAYOUT_INIT_TEXT;

@@ -21,6 +21,7 @@
 #define UNLOAD		VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE
 #define DESC_PA		(DATA_PA + 0x30000)
 #define ELF_PA		(DATA_PA + 0x20000)
+#define MPATCH_PA	(DATA_PA + 0x38000)
 #define MOD_PA		(MEM_PA + 0x200000)
 #define C_PA		(MOD_PA + MODSIM_SC_CALL)
 #define J_PA		(MOD_PA + MODSIM_SC_TAIL)
@@ -78,10 +79,12 @@ static __s64 load_kernel(struct guest *g)
  * signed image at @elf_pa, @x its options; returns ValidateModule's
  * result and the VA of its text through @text_va.
  */
-static __s64 load_module(struct guest *g, __u64 pa, __u64 elf_pa,
-			 const struct modsim_scall *x, __u64 *text_va)
+static __s64 load_module_recs(struct guest *g, __u64 pa, __u64 elf_pa,
+			      const struct modsim_scall *x, __u64 *text_va,
+			      const struct heki_patch *recs, __u32 nrecs)
 {
-	struct heki_range r[8];
+	struct heki_patch_info pi;
+	struct heki_range r[9];
 	__u32 n = 0;
 
 	r[n++] = rng(0, pa, pa + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
@@ -97,7 +100,24 @@ static __s64 load_module(struct guest *g, __u64 pa, __u64 elf_pa,
 	r[n] = rng(KVA(elf_pa), elf_pa, elf_pa, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
 	r[n].epa += put_module_scalls(g, elf_pa, 7, r, n, x);
 	*text_va = r[0].va;
-	return call_chain(g, VALIDATE, r, n + 1, 0);
+	n++;
+	if (nrecs) {
+		memset(&pi, 0, sizeof(pi));
+		pi.patch_index = nrecs;
+		pi.max_patch_count = nrecs;
+		guest_write(g, MPATCH_PA, &pi, sizeof(pi));
+		guest_write(g, MPATCH_PA + sizeof(pi), recs,
+			    sizeof(*recs) * nrecs);
+		r[n++] = rng(KVA(MPATCH_PA), MPATCH_PA, MPATCH_PA + sizeof(pi) +
+			     sizeof(*recs) * nrecs, HEKI_MOD_MEM_PATCH_VALUE);
+	}
+	return call_chain(g, VALIDATE, r, n, 0);
+}
+
+static __s64 load_module(struct guest *g, __u64 pa, __u64 elf_pa,
+			 const struct modsim_scall *x, __u64 *text_va)
+{
+	return load_module_recs(g, pa, elf_pa, x, text_va, NULL, 0);
 }
 
 static __s64 load(struct guest *g, __u64 *text_va)
@@ -201,6 +221,12 @@ TEST(scall_attacker_requests_refused)
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call into unvalidated kernel memory", TAIL_TO,
 		  MODSIM_SC_CALL, 0xe8, -(__s64)0x100, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call __pfx_f2 (F2)", TAIL_TO, MODSIM_SC_CALL, 0xe8,
+		  MODSIM_SC_PFX_F2, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "jmp __cfi_f1 at the trampoline (F2)", TAIL_TO,
+		  MODSIM_SC_TRAMP, 0xe9, MODSIM_SC_CFI_F1, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "trampoline jmp into its own ud1", TAIL_TO, MODSIM_SC_TRAMP,
 		  0xe9, MODSIM_SC_TRAMP + 5, RET_ERR(HEKI_EINVAL),
@@ -387,4 +413,71 @@ TEST(scall_target_in_another_module_and_after_its_unload)
 	CHECK_EQ(patch(g, C_PA, 1, b), 0);
 	CHECK(bytes_are(g, C_PA, b));
 	guest_free(g);
+}
+
+/* A ValidateModule patch record naming static call site @at with @b. */
+static struct heki_patch scall_rec(__u64 at, const __u8 *b)
+{
+	struct heki_patch p;
+
+	memset(&p, 0, sizeof(p));
+	p.pa[0] = MOD_PA + at;
+	p.size = 5;
+	memcpy(p.code, b, 5);
+	return p;
+}
+
+/*
+ * Finding F3: records with the CALL / JMP forms the sites hold as the
+ * kernel linked them (call / jmp __SCT__k, the trampoline's jmp f1) and
+ * the ones static_call_update() writes (a call of f2) select their
+ * sites; a form no site takes is still PATCH_NOT_A_SITE.
+ */
+TEST(scall_module_records_with_branch_forms)
+{
+	static const struct {
+		const char *name;
+		__u64 at;
+		__u8 op;
+		__u64 to;	/* text offset */
+		int ok;
+	} recs[] = {
+		{ "call __SCT__k at C", MODSIM_SC_CALL, 0xe8, MODSIM_SC_TRAMP, 1 },
+		{ "jmp __SCT__k at J", MODSIM_SC_TAIL, 0xe9, MODSIM_SC_TRAMP, 1 },
+		{ "jmp f1 at the trampoline", MODSIM_SC_TRAMP, 0xe9,
+		  MODSIM_SC_F1, 1 },
+		{ "call f2 at C", MODSIM_SC_CALL, 0xe8, MODSIM_SC_F2, 1 },
+		{ "call into the middle of f1", MODSIM_SC_CALL, 0xe8,
+		  MODSIM_SC_F1 + 4, 0 },
+		{ "jmp f1 at the call site", MODSIM_SC_CALL, 0xe9,
+		  MODSIM_SC_F1, 0 },
+		{ "call f1 at the trampoline", MODSIM_SC_TRAMP, 0xe8,
+		  MODSIM_SC_F1, 0 },
+		{ "call __pfx_f2 at C", MODSIM_SC_CALL, 0xe8,
+		  MODSIM_SC_PFX_F2, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(recs); i++) {
+		static const struct modsim_scall x;
+		struct guest *g = guest_new();
+		struct heki_patch r;
+		__u64 tv;
+		__u8 b[5];
+		__s64 ret;
+
+		CHECK_EQ(load_kernel(g), 0);
+		tv = 0xffffffffc0000000ULL;	/* modsim's core VA */
+		enc(b, recs[i].op, tv, recs[i].at, tv + recs[i].to);
+		r = scall_rec(recs[i].at, b);
+		ret = load_module_recs(g, MOD_PA, ELF_PA, &x, &tv, &r, 1);
+		if (recs[i].ok ? ret != 0 :
+		    ret != -HEKI_EINVAL ||
+		    !strstr(g->last_log, "PATCH_NOT_A_SITE"))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s",
+				   recs[i].name, (long long)ret, g->last_log);
+		CHECK_EQ(tv, 0xffffffffc0000000ULL);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), recs[i].ok ? 1 : 0);
+		guest_free(g);
+	}
 }
