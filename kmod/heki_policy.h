@@ -125,7 +125,17 @@ unsigned int heki_modhook_tokens(void);
 long heki_modhook_kept_pages(void);
 void heki_modhook_show(struct seq_file *m);
 void heki_modhook_fail_close(void);
+bool heki_modhook_text_guarded(unsigned long addr, unsigned long len);
 extern const struct attribute_group heki_modhook_sysfs_group;
+
+/* ------------------------------------------------------------------ */
+/* Static calls in validated module text (scall.c)                     */
+/* ------------------------------------------------------------------ */
+
+int heki_scall_init(void);
+void heki_scall_exit(void);
+void heki_scall_show(struct seq_file *m);
+extern const struct attribute_group heki_scall_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* Audit records (audit.c)                                             */

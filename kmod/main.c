@@ -239,6 +239,7 @@ static const struct attribute_group *heki_main_sysfs_groups[] = {
 	&heki_main_group,
 	&heki_boot_sysfs_group,
 	&heki_modhook_sysfs_group,
+	&heki_scall_sysfs_group,
 	&heki_kexec_sysfs_group,
 	&heki_cpus_sysfs_group,
 	&heki_audit_sysfs_group,
@@ -265,6 +266,7 @@ DEFINE_SHOW_ATTRIBUTE(heki_main_boot);
 static int heki_main_modules_show(struct seq_file *m, void *v)
 {
 	heki_modhook_show(m);
+	heki_scall_show(m);
 	heki_pristine_show(m);
 	return 0;
 }
@@ -348,6 +350,7 @@ static void heki_main_teardown(void)
 {
 	heki_cpus_exit();
 	heki_kexec_exit();
+	heki_scall_exit();
 	heki_modhook_exit();
 	heki_pristine_exit();
 	/* debugfs reads transport state: it goes first. */
@@ -405,6 +408,8 @@ static int __init heki_vtl0_init(void)
 		ret = heki_pristine_init();
 	if (!ret && validate_modules)
 		ret = heki_modhook_init();
+	if (!ret && validate_modules)
+		ret = heki_scall_init();
 	if (!ret && validate_kexec)
 		ret = heki_kexec_init();
 	if (!ret) {

@@ -645,6 +645,70 @@ const struct attribute_group heki_modhook_sysfs_group = {
 	.attrs = heki_modhook_attrs,
 };
 
+/* Does [@addr, @addr + @len) touch [@base, @base + @size)? */
+static bool heki_modhook_touches(unsigned long addr, unsigned long len,
+				 const void *base, unsigned long size)
+{
+	unsigned long b = (unsigned long)base;
+
+	return size && addr < b + size && b < addr + len;
+}
+
+#ifdef for_each_mod_mem_type
+static bool heki_modhook_in_text(const struct heki_modtoken *t,
+				 unsigned long addr, unsigned long len)
+{
+	const struct module *mod = t->mod;
+
+	return heki_modhook_touches(addr, len, mod->mem[MOD_TEXT].base,
+				    mod->mem[MOD_TEXT].size) ||
+	       (!t->init_freed &&
+		heki_modhook_touches(addr, len, mod->mem[MOD_INIT_TEXT].base,
+				     mod->mem[MOD_INIT_TEXT].size));
+}
+#else
+static bool heki_modhook_in_text(const struct heki_modtoken *t,
+				 unsigned long addr, unsigned long len)
+{
+	const struct module *mod = t->mod;
+
+	return heki_modhook_touches(addr, len, mod->core_layout.base,
+				    mod->core_layout.text_size) ||
+	       (!t->init_freed &&
+		heki_modhook_touches(addr, len, mod->init_layout.base,
+				     mod->init_layout.text_size));
+}
+#endif
+
+/**
+ * heki_modhook_text_guarded() - does a range touch text VTL1 protects for
+ * heki_vtl0?
+ * @addr: first byte
+ * @len: number of bytes
+ *
+ * The text of a module VTL1 validated (a live token): its core text, and
+ * its init text until FreeModuleInit succeeded. Kernel text is not
+ * asked about here.
+ *
+ * Context: process context; takes heki_modhook_lock.
+ * Return: true if any byte of the range lies in such text.
+ */
+bool heki_modhook_text_guarded(unsigned long addr, unsigned long len)
+{
+	const struct heki_modtoken *t;
+	bool in = false;
+
+	mutex_lock(&heki_modhook_lock);
+	list_for_each_entry(t, &heki_modtokens, node) {
+		if (heki_modhook_in_text(t, addr, len)) {
+			in = true;
+			break;
+		}
+	}
+	mutex_unlock(&heki_modhook_lock);
+	return in;
+}
+
 /**
  * heki_modhook_kept_pages() - frames kept because VTL1 still protects them
  *

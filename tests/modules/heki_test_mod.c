@@ -5,7 +5,11 @@
  * It has one region of every kind the loader lays out on 6.1: core text,
  * rodata, ro_after_init, data and bss, plus init text, init rodata and
  * init data, so that the ValidateModule chain carries every module memory
- * type. The end-to-end tests build copies of it under other names (the
+ * type. It has one static call (key heki_test_sc, trampoline and a call
+ * site in its text): writing 1 or 2 to the parameter scall retargets it
+ * with static_call_update() to heki_test_one() or heki_test_two(), 3 to
+ * the second byte of heki_test_two() (no function entry: VTL1 refuses);
+ * reading it calls through the site. The end-to-end tests build copies of it under other names (the
  * module name is the object name) for the concurrent-load test, sign it
  * with a key generated at test time, and tamper with the signed file.
  */
@@ -17,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
+#include <linux/static_call.h>
 
 static int answer = 42;
 module_param(answer, int, 0444);
@@ -33,6 +38,49 @@ static int heki_test_after_init __ro_after_init;
 
 static const char heki_test_init_msg[] __initconst = "init text ran";
 static int heki_test_init_scratch __initdata = 7;
+
+static noinline int heki_test_one(void)
+{
+	return 1;
+}
+
+static noinline int heki_test_two(void)
+{
+	return 2;
+}
+
+DEFINE_STATIC_CALL(heki_test_sc, heki_test_one);
+
+static int heki_test_sc_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long two = (unsigned long)heki_test_two;
+	int v, ret = kstrtoint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v == 1)
+		static_call_update(heki_test_sc, heki_test_one);
+	else if (v == 2)
+		static_call_update(heki_test_sc, heki_test_two);
+	else if (v == 3)
+		static_call_update(heki_test_sc,
+				   (typeof(&heki_test_two))(two + 1));
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int heki_test_sc_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", static_call(heki_test_sc)());
+}
+
+static const struct kernel_param_ops heki_test_sc_ops = {
+	.set = heki_test_sc_set,
+	.get = heki_test_sc_get,
+};
+module_param_cb(scall, &heki_test_sc_ops, NULL, 0644);
+MODULE_PARM_DESC(scall, "static call: 1, 2 retarget it, 3 asks for a non-entry; read: its result");
 
 static noinline unsigned long heki_test_mix(unsigned long v)
 {

@@ -172,6 +172,22 @@ t "token shown in debugfs" token_line heki_test_mod
 t "init freed on LIVE" sh -c "grep ' module heki_test_mod ' $D/modules | grep -q 'init freed'"
 t "VTL1 holds one module" eq "$(lb_val modules)" 1
 t "module pages protected" test "$(prot_pages)" -gt "$P0"
+# Its static call (kmod/scall.c): static_call_update() of validated text
+# goes through PatchText; a target that is no function entry is refused by
+# VTL1 and the site keeps calling the function it called.
+SC=/sys/kernel/heki/static_calls
+SCP=/sys/module/heki_test_mod/parameters/scall
+sc_p=$(cat $SC/patched) sc_r=$(cat $SC/refused)
+t "static call: the site calls heki_test_one" eq "$(cat $SCP)" 1
+t "static_call_update() to heki_test_two" sh -c "echo 2 > $SCP"
+t "  trampoline and site written through PatchText" test "$(cat $SC/patched)" -ge $((sc_p + 2))
+t "  the site calls heki_test_two" eq "$(cat $SCP)" 2
+t "  nothing refused" eq "$(cat $SC/refused)" "$sc_r"
+t "static_call_update() to heki_test_two+1 (no function entry)" sh -c "echo 3 > $SCP"
+t "  refused by VTL1 (trampoline and site)" test "$(cat $SC/refused)" -ge $((sc_r + 2))
+t "  refusal logged" dmesg_has "not updated (-22): it keeps its old target"
+t "  the site still calls heki_test_two" eq "$(cat $SCP)" 2
+t "static_call_update() back to heki_test_one" sh -c "echo 1 > $SCP && [ \$(cat $SCP) = 1 ]"
 t "heki_vtl0 cannot be unloaded while a token lives" fails rmmod $HEKI_MOD
 t "rmmod the signed module" rmmod heki_test_mod
 t "token released on unload" dmesg_has "module heki_test_mod: token"

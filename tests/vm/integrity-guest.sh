@@ -92,3 +92,16 @@ n=$(dmesg | grep -c "heki_vtl0: module .* validated: token" || true)
 echo "# $n ValidateModule calls accepted, $(grep -c ' module ' $D/modules || true) tokens held now"
 t "at least $MIN Debian module loads validated ($n, Debian's certificate, full content check)" test "$n" -ge "$MIN"
 t "no unexpected refusal" sh -c "! dmesg | grep 'heki_vtl0: module .* refused' | grep -vE 'module ($(echo $GAPS | tr ' ' '|')) refused'"
+# Static calls of validated module text retargeted after validation
+# (kvm_amd: kvm's kvm_x86_ops calls; 7.2: xor, raid6_pq) go through VTL1's
+# PatchText (kmod/scall.c), none refused; the would-fault detector sees no
+# write of them (scripts/vm-run.sh).
+SC=/sys/kernel/heki/static_calls
+sc_p=$(cat $SC/patched) sc_r=$(cat $SC/refused) sc_e=$(cat $SC/int3_emulated)
+echo "# static calls in validated module text: $sc_p updated through PatchText, $sc_r refused, $sc_e int3 hits emulated, $(cat $SC/kernel_path) left to the kernel"
+t "no static call update in validated module text refused" test "$sc_r" -eq 0
+case " $MODS " in
+*" kvm_amd "*)
+	t "kvm_amd's static_call_update()s of kvm's sites went through PatchText ($sc_p)" \
+		test "$sc_p" -gt 0 ;;
+esac
