@@ -20,6 +20,7 @@
 
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
+#include <linux/kconfig.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/mshyperv.h>
@@ -77,6 +78,21 @@ static inline void **heki_hv_hypercall_pg_slot(void)
 	return &hv_hypercall_pg;
 }
 #endif
+
+/*
+ * heki_hv_page_by_static_call() - true where the kernel's own hypercalls
+ * reach the page through a static call. The change that stopped exporting
+ * hv_hypercall_pg (after 6.12; Debian's 7.2 has it) also made
+ * hv_std_hypercall() call the trampoline of the static call __hv_hypercall,
+ * which the kernel points at the page, or without one at a function that
+ * fails every hypercall (hv_set_hypercall_pg(), arch/x86/hyperv/hv_init.c).
+ * For the emulated hypervisor (tests/hvemu), which installs a page as the
+ * kernel does.
+ */
+static inline bool heki_hv_page_by_static_call(void)
+{
+	return IS_ENABLED(HEKI_COMPAT_HV_PG_UNEXPORTED);
+}
 
 static inline void *heki_hv_hypercall_page(void)
 {

@@ -23,6 +23,7 @@
  * (vtlcall.c), so a caller that keeps a value in any of them across the
  * call breaks here as it would on Hyper-V.
  */
+#include <linux/cfi_types.h>
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
 #include <asm/page_types.h>
@@ -80,18 +81,29 @@ SYM_DATA(hvemu_poison_fcw, .word HVEMU_POISON_FCW)
  * The hypercall page itself: one page of this module's text, so it is
  * executable (vmap() maps only no-execute, and module text is the one
  * executable memory a module can get). hypercall.c writes it through a
- * writable alias; until then it is all int3.
+ * writable alias; until then it is an ENDBR64 (where the hypercall entry
+ * is: hypercall.c's entries each start with one, as Hyper-V's page does,
+ * and objtool wants one where the address a C file takes points), ud2 and
+ * int3. A function to objtool, which then sees the ENDBR64 reached and the
+ * flow end at the ud2; not the kernel's ENDBR macro: the page has it
+ * whatever the kernel's configuration, as a hypervisor's page would.
+ *
+ * The page's entries reach the handlers below with an indirect JMP: each
+ * starts with an ENDBR (SYM_TYPED_FUNC_START: after 6.12, Debian's 7.2
+ * has it, SYM_FUNC_START no longer adds one).
  */
 	.pushsection .text..hvemu_page, "ax"
 	.balign	PAGE_SIZE
-SYM_CODE_START_NOALIGN(hvemu_page_text)
-	.fill	PAGE_SIZE, 1, 0xcc
-SYM_CODE_END(hvemu_page_text)
+SYM_START(hvemu_page_text, SYM_L_GLOBAL, SYM_A_NONE)
+	endbr64
+	ud2
+	.fill	PAGE_SIZE - 6, 1, 0xcc
+SYM_END(hvemu_page_text, SYM_T_FUNC)
 	.popsection
 
 	.text
 
-SYM_FUNC_START(hvemu_hypercall_entry)
+SYM_TYPED_FUNC_START(hvemu_hypercall_entry)
 	HVEMU_SAVE
 	movq	%rsp, %rdi
 	call	hvemu_hypercall
@@ -100,7 +112,7 @@ SYM_FUNC_START(hvemu_hypercall_entry)
 	RET
 SYM_FUNC_END(hvemu_hypercall_entry)
 
-SYM_FUNC_START(hvemu_vtl_call_entry)
+SYM_TYPED_FUNC_START(hvemu_vtl_call_entry)
 	HVEMU_SAVE
 	movq	%rsp, %rdi
 	call	hvemu_vtl_call
@@ -166,7 +178,7 @@ SYM_FUNC_START(hvemu_vtl_call_entry)
 SYM_FUNC_END(hvemu_vtl_call_entry)
 
 /* A VTL return from VTL0 (the lowest VTL) is #UD: the handler does not return. */
-SYM_FUNC_START(hvemu_vtl_return_entry)
+SYM_TYPED_FUNC_START(hvemu_vtl_return_entry)
 	HVEMU_SAVE
 	movq	%rsp, %rdi
 	call	hvemu_vtl_return

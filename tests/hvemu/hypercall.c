@@ -5,8 +5,11 @@
  * The page is one page of this module's text (entry.S): read-only and
  * executable, as Linux maps the real one (hv_hypercall_pg), and written
  * only through a temporary writable alias. Its bytes are int3, except
- * three entries, each an indirect jump (jmp *slot(%rip), 6 bytes) to
- * entry.S through an 8-byte slot at the end of the page:
+ * three entries, each an ENDBR64 followed by an indirect jump
+ * (jmp *slot(%rip); 10 bytes in all) to entry.S through an 8-byte slot at
+ * the end of the page. Hyper-V starts its page with an ENDBR64 (6.2 to
+ * 6.16 check it before keeping IBT on); this page has one at every entry,
+ * since heki_vtl0 reaches the VTL call entry with an indirect CALL:
  *
  *   offset 0                    the hypercall entry (TLFS: a CALL to the
  *                               start of the page makes a hypercall)
@@ -43,12 +46,14 @@
 
 #include "hvemu.h"
 
-#define HVEMU_JMP_LEN		6
+/* ENDBR64 (f3 0f 1e fa), then jmp *rel32(%rip) (ff 25 rel32). */
+#define HVEMU_ENDBR_LEN		4
+#define HVEMU_ENTRY_LEN		(HVEMU_ENDBR_LEN + 6)
 #define HVEMU_SLOT_HYPERCALL	(PAGE_SIZE - 32)
 #define HVEMU_SLOT_CALL		(PAGE_SIZE - 24)
 #define HVEMU_SLOT_RETURN	(PAGE_SIZE - 16)
 /* Entries must end before the slots. */
-#define HVEMU_OFFSET_MAX	(HVEMU_SLOT_HYPERCALL - HVEMU_JMP_LEN)
+#define HVEMU_OFFSET_MAX	(HVEMU_SLOT_HYPERCALL - HVEMU_ENTRY_LEN)
 
 /* Control word bits the TLFS reserves (must be zero). */
 #define HVEMU_CONTROL_RSVD	(GENMASK_ULL(31, 27) | GENMASK_ULL(47, 44) | \
@@ -71,12 +76,15 @@ void *hvemu_page(void)
 	return hvemu_page_text;
 }
 
-static void hvemu_put_jmp(u8 *p, unsigned int off, unsigned int slot,
-			  void (*target)(void))
+static void hvemu_put_entry(u8 *p, unsigned int off, unsigned int slot,
+			    void (*target)(void))
 {
-	s32 rel = (s32)slot - (s32)(off + HVEMU_JMP_LEN);
+	static const u8 endbr64[HVEMU_ENDBR_LEN] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	s32 rel = (s32)slot - (s32)(off + HVEMU_ENTRY_LEN);
 	unsigned long t = (unsigned long)target;
 
+	memcpy(p + off, endbr64, sizeof(endbr64));
+	off += HVEMU_ENDBR_LEN;
 	p[off] = 0xff;		/* jmp *rel32(%rip) */
 	p[off + 1] = 0x25;
 	memcpy(p + off + 2, &rel, sizeof(rel));
@@ -85,7 +93,7 @@ static void hvemu_put_jmp(u8 *p, unsigned int off, unsigned int slot,
 
 static bool hvemu_apart(unsigned int a, unsigned int b)
 {
-	return a == b || (a > b ? a - b : b - a) >= HVEMU_JMP_LEN;
+	return a == b || (a > b ? a - b : b - a) >= HVEMU_ENTRY_LEN;
 }
 
 static void hvemu_sync_core(void *unused)
@@ -123,12 +131,12 @@ int hvemu_page_layout(unsigned int call, unsigned int ret)
 		return -ENOMEM;
 	}
 	memset(p, 0xcc, PAGE_SIZE);
-	hvemu_put_jmp(p, 0, HVEMU_SLOT_HYPERCALL, hvemu_hypercall_entry);
+	hvemu_put_entry(p, 0, HVEMU_SLOT_HYPERCALL, hvemu_hypercall_entry);
 	if (ret)
-		hvemu_put_jmp(p, ret, HVEMU_SLOT_RETURN,
-			      hvemu_vtl_return_entry);
+		hvemu_put_entry(p, ret, HVEMU_SLOT_RETURN,
+				hvemu_vtl_return_entry);
 	if (call && call != ret)
-		hvemu_put_jmp(p, call, HVEMU_SLOT_CALL, hvemu_vtl_call_entry);
+		hvemu_put_entry(p, call, HVEMU_SLOT_CALL, hvemu_vtl_call_entry);
 	vunmap(p);
 	/* Cross-modifying code: serialise every CPU before it runs again. */
 	on_each_cpu(hvemu_sync_core, NULL, 1);

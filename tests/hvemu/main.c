@@ -10,11 +10,17 @@
  *    kernels in read-only-after-init memory);
  *  - ms_hyperv.features |= AccessSynicRegs (HV_MSR_SYNIC_AVAILABLE) and
  *    ms_hyperv.priv_high |= AccessVsm, AccessVpRegisters;
- *  - hv_hypercall_pg = the emulated hypercall page (hypercall.c).
+ *  - hv_hypercall_pg = the emulated hypercall page (hypercall.c);
+ *  - where the kernel's own hypercalls reach the page through the static
+ *    call __hv_hypercall (compat/hv.h, heki_hv_page_by_static_call()):
+ *    that static call too, as the kernel's hv_set_hypercall_pg() does,
+ *    so heki_vtl0's HvCallGetVpRegisters (hv_do_rep_hypercall()) reaches
+ *    the page.
  *
- * All three are written through a temporary writable alias of their
+ * The variables are written through a temporary writable alias of their
  * frame (vmap), so the write works whether or not the kernel mapped them
- * read-only; heki_vtl0 has no test seam for any of it. The in-kernel VTL1
+ * read-only; the static call through the kernel's own
+ * __static_call_update(). heki_vtl0 has no test seam for any of it. The in-kernel VTL1
  * (kmod/loopback.c) starts with the module, and answers VTL calls made
  * through the page (vtlcall.c).
  *
@@ -36,6 +42,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/static_call.h>
 #include <linux/vmalloc.h>
 #include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
@@ -44,6 +51,7 @@
 #include <heki/abi.h>
 
 #include "../../kmod/heki_vtl0.h"
+#include "../../kmod/heki_policy.h"
 #include "../../kmod/compat/hv.h"
 #include "hvemu.h"
 
@@ -95,6 +103,43 @@ static int hvemu_write_kernel(void *dst, const void *src, size_t len)
 	return 0;
 }
 
+/*
+ * The static call __hv_hypercall (heki_hv_page_by_static_call()), found
+ * at load: its key, trampoline, and its target while the kernel has no
+ * page (the function failing every hypercall, the target at load).
+ */
+static struct static_call_key *hvemu_sc_key;
+static void *hvemu_sc_tramp;
+static void *hvemu_sc_no_page;
+
+static int hvemu_static_call_init(void)
+{
+	if (!heki_hv_page_by_static_call())
+		return 0;
+	hvemu_sc_key = (void *)heki_ksym("__SCK____hv_hypercall");
+	hvemu_sc_tramp = (void *)heki_ksym("__SCT____hv_hypercall");
+	if (!hvemu_sc_key || !hvemu_sc_tramp) {
+		pr_err("this kernel has no static call __hv_hypercall: its hypercalls cannot reach the page\n");
+		return -ENODEV;
+	}
+	hvemu_sc_no_page = READ_ONCE(hvemu_sc_key->func);
+	return 0;
+}
+
+/*
+ * Point the kernel's hypercalls at @pg, or at the failing function for
+ * NULL. Patched only on a change: the kernel's text is written, which
+ * VTL1 refuses once it protects it (the parameters that re-apply the view
+ * do not change the page).
+ */
+static void hvemu_static_call_set(void *pg)
+{
+	void *target = pg ? pg : hvemu_sc_no_page;
+
+	if (hvemu_sc_key && READ_ONCE(hvemu_sc_key->func) != target)
+		__static_call_update(hvemu_sc_key, hvemu_sc_tramp, target);
+}
+
 /* Make the kernel's Hyper-V variables say what the parameters say. */
 static int hvemu_guest_apply(void)
 {
@@ -123,6 +168,7 @@ static int hvemu_guest_apply(void)
 		hvemu_write_kernel(heki_hv_hypercall_pg_slot(), &pg, sizeof(pg));
 		pr_err("cannot write the kernel's Hyper-V variables (%d)\n", ret);
 	}
+	hvemu_static_call_set(pg);
 	return ret;
 }
 
@@ -236,6 +282,9 @@ static int __init hvemu_init(void)
 		pr_err("this kernel runs on Hyper-V: not emulating it\n");
 		return -EEXIST;
 	}
+	ret = hvemu_static_call_init();
+	if (ret)
+		return ret;
 	hvemu_clobber_ymm = boot_cpu_has(X86_FEATURE_AVX);
 	ret = hvemu_vtl1_init();
 	if (ret)
@@ -264,6 +313,9 @@ static int __init hvemu_init(void)
 		pr_warn("no debugfs: the state is only in the log\n");
 	pr_info("emulating Hyper-V with VSM: VTL call offset %#x, return offset %#x, VTL1 running; the guest now looks like Hyper-V (written through a writable alias)\n",
 		hvemu_call_offset, hvemu_return_offset);
+	pr_info("the kernel's hypercalls reach the page through %s\n",
+		hvemu_sc_key ? "the static call __hv_hypercall" :
+			       "hv_hypercall_pg");
 	return 0;
 vtl1:
 	heki_transport_loopback.exit();

@@ -129,8 +129,20 @@ t "a signed module is validated by VTL1" insmod /heki_test_mod.ko
 t "  VTL1 holds it" eq "$(vtl1_of modules)" 1
 t "  unloads, VTL1 releases it" rmmod heki_test_mod
 t "  VTL1 holds no module" eq "$(vtl1_of modules)" 0
-t "a tampered module is refused (EKEYREJECTED)" fails insmod /heki_test_mod-tampered.ko
+# What VTL1 protects before the refusals: each refused load leaves it so.
+prot() { sed -n 's/^# runs //p' $E/protections; }
+P0=$(prot)
+nothing_left() { eq "$(vtl1_of modules)" 0 && eq "$(prot)" "$P0"; }
+t "a tampered module is refused (EKEYREJECTED)" \
+	insmod_refused /heki_test_mod-tampered.ko "Key was rejected by service"
 t "  by VTL1" dmesg_has "ValidateModule failed (-129)"
+t "  VTL1 holds no module, protects nothing more" nothing_left
+t "an unsigned module is refused (ENODATA)" \
+	insmod_refused /heki_test_mod-unsigned.ko "No data available"
+t "  VTL1 holds no module, protects nothing more" nothing_left
+t "a module signed by an unknown key is refused (ENOKEY)" \
+	insmod_refused /heki_test_mod-otherkey.ko "Required key not available"
+t "  VTL1 holds no module, protects nothing more" nothing_left
 t "heki_vtl0 cannot be unloaded (VTL1 state is permanent)" fails rmmod heki_vtl0
 t "no contract violation" eq "$(stat_of violations)" 0
 cat $D/stats
