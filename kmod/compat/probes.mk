@@ -35,3 +35,9 @@ ifneq ($(shell grep -sE 'const struct bin_attribute[[:space:]]+\*const \*bin_att
 	$(srctree)/include/linux/sysfs.h),)
 ccflags-y += -DHEKI_COMPAT_BIN_ATTR_CONST
 endif
+
+# 6.17 (Debian's 6.12.118 has the flag, 7.2 warns without it or
+# WQ_UNBOUND): alloc_workqueue() takes WQ_PERCPU for a per-CPU workqueue.
+ifneq ($(shell grep -s 'WQ_PERCPU' $(srctree)/include/linux/workqueue.h),)
+ccflags-y += -DHEKI_COMPAT_WQ_PERCPU
+endif

@@ -58,6 +58,7 @@
 #include <heki/abi.h>
 
 #include "../../kmod/heki_vtl0.h"
+#include "../../kmod/compat/workqueue.h"
 #include "hvemu.h"
 
 /* A caller waiting this long is logged (VTL1 has not answered). */
@@ -87,6 +88,12 @@ static struct hvemu_call hvemu_call;
 static atomic_t hvemu_busy = ATOMIC_INIT(0);
 static struct workqueue_struct *hvemu_wq;
 static bool hvemu_state_changed;
+/*
+ * What kernel_fpu_begin() adds to the preemption count, measured at load:
+ * one preemption level on 6.1; on Debian's 7.2 a bottom-half-disable
+ * level (the FPU section disables softirqs).
+ */
+static unsigned int hvemu_fpu_count;
 
 /**
  * hvemu_committed() - has VTL1 accepted a state-changing call?
@@ -115,9 +122,16 @@ static void hvemu_vtl1_work(struct work_struct *work)
  */
 int hvemu_vtl1_init(void)
 {
+	unsigned int base = preempt_count();
+
+	kernel_fpu_begin();
+	hvemu_fpu_count = preempt_count() - base;
+	kernel_fpu_end();
 	INIT_WORK(&hvemu_call.work, hvemu_vtl1_work);
+	/* Per-CPU: a call is queued on the CPU chosen to run VTL1. */
 	hvemu_wq = alloc_workqueue("heki_hvemu_vtl1",
-				   WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+				   WQ_HIGHPRI | WQ_MEM_RECLAIM | HEKI_WQ_PERCPU,
+				   1);
 	return hvemu_wq ? 0 : -ENOMEM;
 }
 
@@ -193,27 +207,33 @@ static s64 hvemu_vtl1_elsewhere(unsigned int cpu, const struct hvemu_regs *r)
 
 /*
  * Can VTL1 run in the caller's context once its FPU section is suspended?
- * A task whose only atomic section is that FPU section: preemption count 1
- * (kernel_fpu_begin), no RCU read-side section, the FPU in kernel use.
+ * A task whose only atomic section is that FPU section: the preemption
+ * count kernel_fpu_begin() gives (hvemu_fpu_count), no RCU read-side
+ * section, the FPU in kernel use.
  */
 static bool hvemu_caller_can_sleep(void)
 {
-	return in_task() && preempt_count() == 1 && !rcu_preempt_depth() &&
-	       !irq_fpu_usable();
+	return in_task() && preempt_count() == hvemu_fpu_count &&
+	       !rcu_preempt_depth() && !irq_fpu_usable();
 }
 
-/* Run VTL1 for the VP on @cpu in the calling task. */
+/*
+ * Run VTL1 for the VP on @cpu in the calling task. Interrupts go on before
+ * the FPU section ends (where that section disables bottom halves, ending
+ * it with interrupts off is a kernel warning) and off after it restarts,
+ * as heki_vtl0 nests them.
+ */
 static s64 hvemu_vtl1_here(const struct hvemu_regs *r)
 {
 	struct heki_lb_vp vp;
 	s64 ret;
 
 	heki_lb_vp_capture(&vp);
-	kernel_fpu_end();
 	local_irq_enable();
+	kernel_fpu_end();
 	ret = heki_loopback_call_vp(&vp, (u32)r->rdi, r->rsi, r->rdx, r->r8);
-	local_irq_disable();
 	kernel_fpu_begin();
+	local_irq_disable();
 	atomic64_inc(&hvemu_stats.vtl1_here);
 	return ret;
 }
