@@ -20,7 +20,6 @@
 
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
-#include <linux/kconfig.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/mshyperv.h>
@@ -91,7 +90,11 @@ static inline void **heki_hv_hypercall_pg_slot(void)
  */
 static inline bool heki_hv_page_by_static_call(void)
 {
-	return IS_ENABLED(HEKI_COMPAT_HV_PG_UNEXPORTED);
+#ifdef HEKI_COMPAT_HV_PG_UNEXPORTED
+	return true;
+#else
+	return false;
+#endif
 }
 
 static inline void *heki_hv_hypercall_page(void)
