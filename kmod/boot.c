@@ -430,6 +430,65 @@ static int heki_boot_fill_kinfo_ext(struct heki_kernel_info_ext *x)
 	return ret;
 }
 
+/**
+ * heki_boot_purgatory() - name the kernel's kexec_purgatory to VTL1
+ * @x: the kernel info extension
+ * @ro: start of the kernel's rodata
+ * @ero: its end
+ *
+ * kexec_purgatory (the purgatory ELF kexec_file_load relocates into every
+ * image) and the u64 kexec_purgatory_size live in rodata
+ * (arch/x86/purgatory/kexec-purgatory.S). VTL1 copies the ELF only from
+ * frames the kernel made read-only before LoadKData, and binds every
+ * kexec image's purgatory to it. The protect_kernel step did that for all
+ * of rodata; without it, the pages holding the two symbols are protected
+ * read-only here (they never change: rodata). A kernel without
+ * CONFIG_KEXEC_FILE, symbols outside rodata or a failed protection leave
+ * both fields zero: VTL1 then refuses every KexecValidate
+ * (KEXEC_PURGATORY_UNKNOWN); it never accepts a purgatory it cannot check.
+ */
+static void heki_boot_purgatory(struct heki_kernel_info_ext *x,
+				unsigned long ro, unsigned long ero)
+{
+	unsigned long p = heki_ksym("kexec_purgatory");
+	unsigned long sz = heki_ksym("kexec_purgatory_size");
+	unsigned long lo, hi;
+	struct heki_chain c;
+	u64 size;
+	s64 ret;
+
+	if (!p || !sz || p < ro || p >= ero || sz < ro ||
+	    sz > ero - sizeof(u64)) {
+		pr_info("boot: no kexec_purgatory in rodata: kexec images will be refused\n");
+		return;
+	}
+	size = *(const u64 *)sz;
+	if (!size || size > ero - p) {
+		pr_info("boot: kexec_purgatory_size %llu outside rodata: kexec images will be refused\n",
+			size);
+		return;
+	}
+	if (!heki_boot_text_protected()) {
+		lo = round_down(min(p, sz), PAGE_SIZE);
+		hi = round_up(max(p + (unsigned long)size, sz + sizeof(u64)),
+			      PAGE_SIZE);
+		heki_chain_init(&c);
+		ret = heki_chain_add_va(&c, lo, hi - lo,
+					heki_mem_attr_raw(MEM_ATTR_READ));
+		if (!ret)
+			ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
+					      &c, 0);
+		heki_chain_free(&c);
+		if (ret) {
+			pr_info("boot: kexec_purgatory not protected (%lld): kexec images will be refused\n",
+				ret);
+			return;
+		}
+	}
+	x->kexec_purgatory = p;
+	x->kexec_purgatory_size = sz;
+}
+
 static int heki_boot_load_kdata(void)
 {
 	struct heki_boot_step *s = &heki_boot_steps[HEKI_BOOT_LOAD_KDATA];
@@ -476,6 +535,7 @@ static int heki_boot_load_kdata(void)
 	if (heki_boot_text_protected())
 		heki_kallsyms_locate((struct heki_kernel_info_ext *)(kinfo + 1),
 				     ro, ero);
+	heki_boot_purgatory((struct heki_kernel_info_ext *)(kinfo + 1), ro, ero);
 
 	heki_chain_init(&c);
 	ret = heki_chain_add_va(&c, (unsigned long)heki_boot_certbuf,

@@ -313,6 +313,55 @@ static int heki_lb_rsa_pkcs1_verify(void *ctx, void *cert, __u32 alg,
 	}
 }
 
+/* The digest of every chunk @next gives (struct heki_vtl1_crypto). */
+static int heki_lb_digest_chunks(void *ctx, __u32 alg,
+				 int (*next)(void *arg, const __u8 **data,
+					     __u64 *len),
+				 void *arg, __u8 *out, __u32 outlen)
+{
+	const char *name = heki_lb_hash_name(alg);
+	struct crypto_shash *tfm;
+	const __u8 *data;
+	__u64 len;
+	int ret, r = 1;
+
+	if (!name)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (outlen < heki_vtl1_hash_size(alg) || !out || !next)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm) == -ENOMEM ? -HEKI_VSM_ERR_NO_MEMORY :
+			-HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc);
+		while (!ret) {
+			data = NULL;
+			len = 0;
+			r = next(arg, &data, &len);
+			if (r != 1)
+				break;
+			if ((!data && len) || len > UINT_MAX)
+				ret = -EINVAL;
+			else if (len)
+				ret = crypto_shash_update(desc, data, len);
+			cond_resched();
+		}
+		if (!ret && !r)
+			ret = crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	if (r < 0)
+		return r;
+	if (ret)
+		return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	return (int)heki_vtl1_hash_size(alg);
+}
+
 const struct heki_vtl1_crypto heki_loopback_crypto = {
 	.ctx = NULL,
 	.keyring_create = heki_lb_keyring_create,
@@ -322,4 +371,5 @@ const struct heki_vtl1_crypto heki_loopback_crypto = {
 	.digest = heki_lb_digest,
 	.find_cert = heki_lb_find_cert,
 	.rsa_pkcs1_verify = heki_lb_rsa_pkcs1_verify,
+	.digest_chunks = heki_lb_digest_chunks,
 };

@@ -325,7 +325,16 @@
 	X(BLOCKLIST_TOO_MANY, HEKI_E2BIG, "blocklist holds more than HEKI_BLOCKLIST_MAX entries") \
 	X(SIG_KEY_REVOKED, HEKI_EKEYREJECTED, "signature verifies with a revoked certificate, or with a system certificate that has a revoked certificate's public key") \
 	X(SIG_CERT_BLOCKED, HEKI_EKEYREJECTED, "signature verifies with a system certificate whose tbs: hash is on the blocklist") \
-	X(SIG_HASH_BLOCKED, HEKI_EKEYREJECTED, "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest")
+	X(SIG_HASH_BLOCKED, HEKI_EKEYREJECTED, "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest") \
+	X(KERNEL_INFO_EXT_PURGATORY, HEKI_EINVAL, "kernel info extension size between the last two known sizes, kexec_purgatory addresses not both zero or both canonical, not inside one KernelData range, or a purgatory size of 0 or above HEKI_VTL1_MAX_PURGATORY_SIZE") \
+	X(KEXEC_PURGATORY_NOT_PROTECTED, HEKI_EACCES, "kexec_purgatory not in frames the kernel protected read-only with ProtectMemory") \
+	X(KEXEC_PURGATORY_UNKNOWN, HEKI_ENOENT, "KexecValidate without the kernel's kexec_purgatory (LoadKData sent no kernel info extension naming it)") \
+	X(KEXEC_PURGATORY_INVALID, HEKI_ELIBBAD, "the kernel's kexec_purgatory is not an x86-64 relocatable ELF VTL1 can load and relocate as kexec_load_purgatory does") \
+	X(KEXEC_PURGATORY_SEGMENT_MISSING, HEKI_ENOENT, "no kimage segment has the purgatory's size and alignment with image->start at its entry, or no boot_params segment follows it") \
+	X(KEXEC_PURGATORY_MISMATCH, HEKI_EKEYREJECTED, "kexec purgatory segment differs from the kernel's purgatory relocated for it (code, data or entry registers)") \
+	X(KEXEC_PURGATORY_REGIONS_INVALID, HEKI_EINVAL, "purgatory_sha_regions is not the kimage's segments in order (only data segments before the purgatory may be left out, from Linux 6.4)") \
+	X(KEXEC_PURGATORY_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold") \
+	X(KEXEC_DIGEST_UNAVAILABLE, HEKI_ENOPKG, "crypto provider has no digest_chunks primitive for the kexec purgatory digest")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -91,9 +91,9 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
  * @magic: HEKI_KERNEL_INFO_EXT_MAGIC; any other value means the bytes
  *	after the first 32 are not this extension (ignored, as before)
  * @size: bytes of this struct as the sender knows it:
- *	HEKI_KERNEL_INFO_EXT_SIZE_V1, HEKI_KERNEL_INFO_EXT_SIZE_V2, or at
- *	least HEKI_KERNEL_INFO_EXT_SIZE (a larger value means newer fields
- *	follow that an older reader skips)
+ *	HEKI_KERNEL_INFO_EXT_SIZE_V1, _V2, _V3, or at least
+ *	HEKI_KERNEL_INFO_EXT_SIZE (a larger value means newer fields follow
+ *	that an older reader skips)
  * @linux_version: LINUX_VERSION_CODE of the VTL0 kernel
  *	((major << 16) + (minor << 8) + min(sublevel, 255))
  * @flags: HEKI_KERNEL_INFO_EXT_*; other bits are zero
@@ -134,14 +134,21 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info, ksymtab_gpl_end) == 24);
  * @kallsyms_token_table: VTL0 VA of kallsyms_token_table (256
  *	NUL-terminated strings)
  * @kallsyms_token_index: VTL0 VA of kallsyms_token_index (256 u16)
+ * @kexec_purgatory: VTL0 VA of kexec_purgatory (the purgatory ELF the
+ *	kernel's kexec_file loader relocates into every kexec image), 0 if
+ *	the kernel has none; KexecValidate binds the purgatory segment to it
+ * @kexec_purgatory_size: VTL0 VA of kexec_purgatory_size (a u64 holding
+ *	the ELF's length); 0 exactly when @kexec_purgatory is
  *
  * Fields from @ncapwords on are present only if @size is at least
  * HEKI_KERNEL_INFO_EXT_SIZE_V2, fields from @kallsyms_format on only if
- * it is at least HEKI_KERNEL_INFO_EXT_SIZE; the first version of this
- * struct ended at @pad (@size HEKI_KERNEL_INFO_EXT_SIZE_V1, no CPU
- * features), the second at @capwords (no kallsyms). The kallsyms tables
- * must lie in the KernelData ranges of the same LoadKData call, in frames
- * the kernel protected read-only with ProtectMemory before it.
+ * it is at least HEKI_KERNEL_INFO_EXT_SIZE_V3, the purgatory fields only
+ * if it is at least HEKI_KERNEL_INFO_EXT_SIZE (version 4); the first
+ * version of this struct ended at @pad (@size HEKI_KERNEL_INFO_EXT_SIZE_V1,
+ * no CPU features), the second at @capwords (no kallsyms), the third at
+ * @kallsyms_token_index (no purgatory). The kallsyms tables and the
+ * purgatory must lie in the KernelData ranges of the same LoadKData call,
+ * in frames the kernel protected read-only with ProtectMemory before it.
  *
  * The blob is: struct heki_kernel_info (32 bytes), this struct (@size
  * bytes), @pv_ops_count u64 values; bytes after those are ignored.
@@ -171,11 +178,14 @@ struct heki_kernel_info_ext {
 	__u64 kallsyms_markers;
 	__u64 kallsyms_token_table;
 	__u64 kallsyms_token_index;
+	__u64 kexec_purgatory;
+	__u64 kexec_purgatory_size;
 };
 
 #define HEKI_KERNEL_INFO_EXT_SIZE_V1	72
 #define HEKI_KERNEL_INFO_EXT_SIZE_V2	208
-#define HEKI_KERNEL_INFO_EXT_SIZE	272
+#define HEKI_KERNEL_INFO_EXT_SIZE_V3	272
+#define HEKI_KERNEL_INFO_EXT_SIZE	288
 HEKI_ABI_ASSERT(sizeof(struct heki_kernel_info_ext) == HEKI_KERNEL_INFO_EXT_SIZE);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, magic) == 0);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, size) == 4);
@@ -203,6 +213,9 @@ HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_names) == 24
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_markers) == 248);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_token_table) == 256);
 HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kallsyms_token_index) == 264);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kexec_purgatory) ==
+		HEKI_KERNEL_INFO_EXT_SIZE_V3);
+HEKI_ABI_ASSERT(HEKI_OFFSETOF(struct heki_kernel_info_ext, kexec_purgatory_size) == 280);
 
 /**
  * struct heki_kernel_symbol - Linux struct kernel_symbol with PREL32 offsets

@@ -289,6 +289,45 @@ static int heki_br_digest(void *ctx, __u32 alg, const __u8 *data, __u64 len,
 	return (int)size;
 }
 
+/* The digest of every chunk @next gives (struct heki_vtl1_crypto). */
+static int heki_br_digest_chunks(void *ctx, __u32 alg,
+				 int (*next)(void *arg, const __u8 **data,
+					     __u64 *len),
+				 void *arg, __u8 *out, __u32 outlen)
+{
+	__u32 size = heki_vtl1_hash_size(alg);
+	const br_hash_class *vt;
+	br_hash_compat_context h;
+	const __u8 *data;
+	__u64 len;
+	int r;
+
+	(void)ctx;
+	if (!size)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (outlen < size || !out || !next)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	vt = alg == HEKI_VTL1_HASH_SHA256 ? &br_sha256_vtable :
+	     alg == HEKI_VTL1_HASH_SHA384 ? &br_sha384_vtable :
+	     &br_sha512_vtable;
+	vt->init(&h.vtable);
+	for (;;) {
+		data = NULL;
+		len = 0;
+		r = next(arg, &data, &len);
+		if (r != 1)
+			break;
+		if (!data && len)
+			return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+		if (len)
+			vt->update(&h.vtable, data, (size_t)len);
+	}
+	if (r)
+		return r;
+	vt->out(&h.vtable, out);
+	return (int)size;
+}
+
 static int heki_br_find_cert(void *ctx, void *kr, const __u8 *issuer,
 			     __u32 issuer_len, const __u8 *serial,
 			     __u32 serial_len, __u32 *pos, void **cert)
@@ -398,4 +437,5 @@ void heki_vtl1_crypto_bearssl_init(struct heki_vtl1_crypto *c,
 	c->find_cert = heki_br_find_cert;
 	c->rsa_pkcs1_verify = heki_br_rsa_pkcs1_verify;
 	c->ecdsa_verify = heki_br_ecdsa_verify;
+	c->digest_chunks = heki_br_digest_chunks;
 }

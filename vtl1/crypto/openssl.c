@@ -422,6 +422,46 @@ static const EVP_MD *heki_ossl_md(__u32 alg)
 	}
 }
 
+/* The digest of every chunk @next gives (struct heki_vtl1_crypto). */
+static int heki_ossl_digest_chunks(void *ctx, __u32 alg,
+				   int (*next)(void *arg, const __u8 **data,
+					       __u64 *len),
+				   void *arg, __u8 *out, __u32 outlen)
+{
+	const EVP_MD *md = heki_ossl_md(alg);
+	EVP_MD_CTX *mdc;
+	const __u8 *data;
+	unsigned int n = 0;
+	__u64 len;
+	int r;
+
+	(void)ctx;
+	if (!md)
+		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
+	if (outlen < heki_vtl1_hash_size(alg) || !out || !next)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	mdc = EVP_MD_CTX_new();
+	if (!mdc)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	r = EVP_DigestInit_ex(mdc, md, NULL) == 1 ? 1 :
+	    -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	while (r == 1) {
+		data = NULL;
+		len = 0;
+		r = next(arg, &data, &len);
+		if (r != 1)
+			break;
+		if ((!data && len) ||
+		    (len && EVP_DigestUpdate(mdc, data, len) != 1))
+			r = -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	}
+	if (!r && EVP_DigestFinal_ex(mdc, out, &n) != 1)
+		r = -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
+	EVP_MD_CTX_free(mdc);
+	ERR_clear_error();
+	return r ? r : (int)n;
+}
+
 static int heki_ossl_digest_prim(void *ctx, __u32 alg, const __u8 *data,
 				 __u64 len, __u8 *out, __u32 outlen)
 {
@@ -529,4 +569,5 @@ const struct heki_vtl1_crypto heki_vtl1_crypto_openssl = {
 	.find_cert = heki_ossl_find_cert,
 	.rsa_pkcs1_verify = heki_ossl_rsa_pkcs1_verify,
 	.ecdsa_verify = heki_ossl_ecdsa_verify,
+	.digest_chunks = heki_ossl_digest_chunks,
 };

@@ -89,6 +89,8 @@ static inline __u64 heki_gpa_val(heki_gpa_t gpa)
 #define HEKI_VTL1_MAX_KDATA_SIZE	(64ULL << 20)
 /* Bytes of a kexec image or kernel blob. */
 #define HEKI_VTL1_MAX_KEXEC_SIZE	(256ULL << 20)
+/* The kernel's kexec_purgatory ELF LoadKData keeps (Debian's: 16-21 KiB) */
+#define HEKI_VTL1_MAX_PURGATORY_SIZE	(256ULL << 10)
 /* Bytes of the VTL1 log ring buffer in VTL0 memory. */
 #define HEKI_VTL1_MAX_RINGBUF_SIZE	(64ULL << 20)
 /* Highest VP index BootAPs accepts (the CPU mask is 128 bits). */
@@ -207,6 +209,14 @@ static inline __u32 heki_vtl1_hash_size(__u32 alg)
  *	or not below the curve order included); 0 when it verifies.
  *	Optional: a provider without it (NULL) refuses ECDSA-signed modules
  *	as -HEKI_VSM_ERR_SIG_UNSUPPORTED.
+ * @digest_chunks: like @digest, over the concatenation of the chunks
+ *	@next returns, in order: each call of @next(@arg, &data, &len)
+ *	returns 1 with the next chunk (@len bytes at @data, possibly 0), 0
+ *	after the last one, or a negative -HEKI_VSM_ERR_* code, which ends
+ *	the digest and is returned as is. The provider keeps no state
+ *	between calls; VTL1 uses it for digests of more bytes than it holds
+ *	at once (the kexec segments purgatory checks). NULL if the provider
+ *	has none: KexecValidate then refuses (KEXEC_DIGEST_UNAVAILABLE)
  *
  * All buffers are VTL1 copies. Callbacks run under the instance lock.
  * @digest, @find_cert, @rsa_pkcs1_verify and @ecdsa_verify are the
@@ -233,6 +243,10 @@ struct heki_vtl1_crypto {
 	int (*ecdsa_verify)(void *ctx, void *cert, __u32 alg,
 			    const __u8 *digest, __u32 dlen,
 			    const __u8 *sig, __u32 siglen);
+	int (*digest_chunks)(void *ctx, __u32 alg,
+			     int (*next)(void *arg, const __u8 **data,
+					 __u64 *len),
+			     void *arg, __u8 *out, __u32 outlen);
 };
 
 /**

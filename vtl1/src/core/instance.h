@@ -157,6 +157,9 @@ struct vtl1_module;
  * @kext: LoadKData's kernel info extension, NULL if VTL0 sent none
  * @kfuncs: the kernel's function entries LoadKData found (kdata/), NULL
  *	before LoadKData
+ * @kexec_purgatory: copy of the kernel's kexec_purgatory ELF read by
+ *	LoadKData from protected kernel data (kdata/), NULL if none
+ * @kexec_purgatory_len: its length (at most HEKI_VTL1_MAX_PURGATORY_SIZE)
  * @map: protection map
  * @mods: live modules, sorted by token (module/)
  * @nr_mods: entries in @mods
@@ -186,6 +189,8 @@ struct heki_vtl1 {
 	__u64 kdata_va;
 	struct heki_kinfo_ext *kext;
 	struct heki_kfuncs *kfuncs;
+	__u8 *kexec_purgatory;
+	__u64 kexec_purgatory_len;
 	struct vtl1_prot_map map;
 	struct vtl1_module **mods;
 	__u32 nr_mods;

@@ -30,6 +30,8 @@
  * @gpl_symtab: new GPL symbol table
  * @kext: the kernel info extension, NULL if the blob has none
  * @kfuncs: the kernel's function entries
+ * @purgatory: copy of the kernel's kexec_purgatory, NULL if none
+ * @purgatory_len: its length
  * @pb: new kernel patch sites
  * @t: trampoline protections
  */
@@ -44,6 +46,8 @@ struct kdata {
 	struct heki_symtab *symtab, *gpl_symtab;
 	struct heki_kinfo_ext *kext;
 	struct heki_kfuncs *kfuncs;
+	__u8 *purgatory;
+	__u64 purgatory_len;
 	struct vtl1_patch_batch pb;
 	struct prot_txn t;
 };
@@ -88,6 +92,7 @@ static void kdata_free(struct heki_vtl1 *v, struct kdata *k)
 		vtl1_free(v, k->gpl_symtab);
 	}
 	vtl1_free(v, k->kext);
+	vtl1_free(v, k->purgatory);
 	vtl1_patch_batch_free(v, &k->pb);
 	prot_txn_free(v, &k->t);
 }
@@ -308,6 +313,85 @@ static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
 }
 
 /*
+ * The @len bytes at kernel VA @va: inside one KernelData range of @c (their
+ * copy in @data, in chain order), in frames the kernel holds read-only
+ * (ProtectMemory before this call), so the copy is what the kernel had
+ * and VTL0 cannot change since. Return: a pointer into @data, or NULL with
+ * *@err set (KERNEL_INFO_EXT_PURGATORY, KEXEC_PURGATORY_NOT_PROTECTED).
+ */
+static const __u8 *protected_kdata(struct heki_vtl1 *v,
+				   const struct vtl1_chain *c,
+				   const struct vtl1_buf *data, __u64 va,
+				   __u64 len, int *err)
+{
+	const struct vtl1_prot_ent *e;
+	__u64 off = 0, pfn, last, rlen;
+	__u32 i;
+
+	*err = -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
+	for (i = 0; i < c->n; i++) {
+		const struct heki_range *r = &c->r[i];
+
+		if (r->attributes != HEKI_KDATA_KERNEL_DATA_VALUE)
+			continue;
+		rlen = r->epa - r->pa;
+		if (va < r->va || va - r->va > rlen || rlen - (va - r->va) < len) {
+			off += rlen;
+			continue;
+		}
+		if (!len || off + rlen > data->len)
+			return NULL;
+		/* pa + rlen < 2^52 (chain walk): no overflow. */
+		pfn = (r->pa + (va - r->va)) >> HEKI_PAGE_SHIFT;
+		last = (r->pa + (va - r->va) + len - 1) >> HEKI_PAGE_SHIFT;
+		while (pfn <= last) {
+			e = prot_map_find(&v->map, pfn);
+			if (!e || e->owner != HEKI_VTL1_OWNER_KERNEL ||
+			    (e->prot & hv_page_prot_raw(HV_PAGE_WRITABLE))) {
+				*err = -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED;
+				return NULL;
+			}
+			pfn = e->pfn + e->npages;
+		}
+		return data->data + off + (va - r->va);
+	}
+	return NULL;
+}
+
+/*
+ * The kernel's kexec_purgatory ELF (kernel info extension): its size from
+ * kexec_purgatory_size, 1..HEKI_VTL1_MAX_PURGATORY_SIZE bytes, both read
+ * from protected kernel data; a copy for KexecValidate (kexec/).
+ */
+static int load_purgatory(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			  struct kdata *k)
+{
+	const __u8 *p;
+	__u64 size;
+	int err;
+
+	if (!k->kext || !k->kext->kexec_purgatory)
+		return 0;
+	p = protected_kdata(v, c, &k->data, k->kext->kexec_purgatory_size, 8,
+			    &err);
+	if (!p)
+		return err;
+	size = heki_le64(p);
+	if (!size || size > HEKI_VTL1_MAX_PURGATORY_SIZE)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
+	p = protected_kdata(v, c, &k->data, k->kext->kexec_purgatory, size,
+			    &err);
+	if (!p)
+		return err;
+	k->purgatory = vtl1_alloc(v, size);
+	if (!k->purgatory)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	memcpy(k->purgatory, p, size);
+	k->purgatory_len = size;
+	return 0;
+}
+
+/*
  * LoadKData(pa, nranges), in order: pa/nranges (EFAULT); end of boot
  * (EPERM); already loaded (EEXIST); the chain; every type known (EINVAL);
  * sizes (ERANGE; a Mode over HEKI_MODE_SIZE: MODE_INVALID); the mode
@@ -316,8 +400,9 @@ static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
  * EACCES); trampolines free of VTL1 and other owners; patch info; kernel
  * info and data present (ENOENT) and the symbol tables; the optional
  * kernel info extension (KERNEL_INFO_EXT_*); the kernel's function
- * entries, kallsyms read from protected kernel data (KALLSYMS_*). Then
- * apply.
+ * entries, kallsyms read from protected kernel data (KALLSYMS_*); the
+ * kexec purgatory the extension names, in protected kernel data
+ * (KERNEL_INFO_EXT_PURGATORY, KEXEC_PURGATORY_NOT_PROTECTED). Then apply.
  */
 static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				__u64 a2)
@@ -382,6 +467,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	if (!ret)
 		ret = build_kfuncs(v, &k);
 	if (!ret)
+		ret = load_purgatory(v, &c, &k);
+	if (!ret)
 		ret = prot_txn_run(v, &k.t);
 	if (ret)
 		goto out;
@@ -399,6 +486,9 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	k.kext = NULL;
 	v->kfuncs = k.kfuncs;
 	k.kfuncs = NULL;
+	v->kexec_purgatory = k.purgatory;
+	v->kexec_purgatory_len = k.purgatory_len;
+	k.purgatory = NULL;
 	k.keyring = NULL;
 	k.symtab = NULL;
 	k.gpl_symtab = NULL;
@@ -447,6 +537,9 @@ static void kdata_teardown(struct heki_vtl1 *v)
 		vtl1_free(v, v->kfuncs);
 		v->kfuncs = NULL;
 	}
+	vtl1_free(v, v->kexec_purgatory);
+	v->kexec_purgatory = NULL;
+	v->kexec_purgatory_len = 0;
 	if (v->keyring)
 		v->p.crypto->keyring_destroy(v->p.crypto->ctx, v->keyring);
 	v->keyring = NULL;

@@ -69,8 +69,10 @@ static int parse_kallsyms(const struct heki_kernel_info_ext *e,
  * HEKI_KERNEL_INFO_EXT_SIZE_V1, else KERNEL_INFO_EXT_SIZE_INVALID (EINVAL);
  * all size bytes present, else TRUNCATED; size not between _V1 and _V2,
  * else KERNEL_INFO_EXT_CAPWORDS_COUNT (EINVAL), nor between _V2 and
- * HEKI_KERNEL_INFO_EXT_SIZE, else KERNEL_INFO_EXT_KALLSYMS (EINVAL); pad,
- * pad3 zero and no unknown flag, else KERNEL_INFO_EXT_RESERVED;
+ * HEKI_KERNEL_INFO_EXT_SIZE_V3, else KERNEL_INFO_EXT_KALLSYMS (EINVAL),
+ * nor between _V3 and HEKI_KERNEL_INFO_EXT_SIZE, else
+ * KERNEL_INFO_EXT_PURGATORY; pad, pad3 zero and no unknown flag, else
+ * KERNEL_INFO_EXT_RESERVED;
  * with the capability words (size _V2 or more): their
  * count 0 or HEKI_KERNEL_INFO_EXT_CAPWORDS_MIN..MAX, else
  * KERNEL_INFO_EXT_CAPWORDS_COUNT; pad2 and every word from the count on
@@ -84,8 +86,10 @@ static int parse_kallsyms(const struct heki_kernel_info_ext *e,
  * values present, else TRUNCATED; each value 0 or inside kernel text,
  * else PV_OPS_INVALID; the kallsyms format known and the table addresses
  * canonical and all non-zero with a format (the relative base zero for
- * the absolute one), all zero without, else KERNEL_INFO_EXT_KALLSYMS.
- * Bytes after the values are ignored.
+ * the absolute one), all zero without, else KERNEL_INFO_EXT_KALLSYMS;
+ * the two purgatory addresses both zero or both canonical and non-zero,
+ * else KERNEL_INFO_EXT_PURGATORY (LoadKData reads what they point at
+ * later). Bytes after the values are ignored.
  *
  * Return: 1 (present, @out filled), 0 (absent), or a negative
  * HEKI_VSM_ERR_KERNEL_INFO_EXT_* code.
@@ -115,9 +119,12 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	    size < HEKI_KERNEL_INFO_EXT_SIZE_V2)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_CAPWORDS_COUNT;
 	if (size > HEKI_KERNEL_INFO_EXT_SIZE_V2 &&
-	    size < HEKI_KERNEL_INFO_EXT_SIZE)
+	    size < HEKI_KERNEL_INFO_EXT_SIZE_V3)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_KALLSYMS;
-	/* Older senders: no CPU features, no kallsyms (zero fill). */
+	if (size > HEKI_KERNEL_INFO_EXT_SIZE_V3 &&
+	    size < HEKI_KERNEL_INFO_EXT_SIZE)
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
+	/* Older senders: no CPU features, kallsyms or purgatory (zero fill). */
 	memset(&e, 0, sizeof(e));
 	memcpy(&e, p, size < sizeof(e) ? size : sizeof(e));
 	if (e.pad || e.pad3 || (e.flags & ~HEKI_KERNEL_INFO_EXT_FLAGS))
@@ -166,6 +173,12 @@ int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,
 	out->pv_ops_count = e.pv_ops_count;
 	out->ncapwords = e.ncapwords;
 	memcpy(out->capwords, e.capwords, sizeof(out->capwords));
+	if (!e.kexec_purgatory != !e.kexec_purgatory_size ||
+	    !vtl1_va_canonical(e.kexec_purgatory) ||
+	    !vtl1_va_canonical(e.kexec_purgatory_size))
+		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
+	out->kexec_purgatory = e.kexec_purgatory;
+	out->kexec_purgatory_size = e.kexec_purgatory_size;
 	return parse_kallsyms(&e, out);
 }
 

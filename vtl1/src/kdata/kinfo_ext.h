@@ -55,6 +55,9 @@ enum heki_kinfo_kallsyms {
  *	the rest zero)
  * @kallsyms_format: HEKI_KALLSYMS_FORMAT_* (NONE: the VAs below are 0)
  * @pad3: zero
+ * @kexec_purgatory: VA of kexec_purgatory, 0 if none (canonical)
+ * @kexec_purgatory_size: VA of kexec_purgatory_size, 0 exactly when
+ *	@kexec_purgatory is (canonical)
  * @kallsyms: VAs of kallsyms_num_syms, _offsets (or _addresses),
  *	_relative_base (0 for HEKI_KALLSYMS_FORMAT_ABS), _names, _markers,
  *	_token_table, _token_index, in this order; canonical, non-zero
@@ -77,6 +80,8 @@ struct heki_kinfo_ext {
 	__u32 kallsyms_format;
 	__u32 pad3;
 	__u64 kallsyms[HEKI_KINFO_KALLSYMS_NR];
+	__u64 kexec_purgatory;
+	__u64 kexec_purgatory_size;
 };
 
 int heki_kinfo_ext_parse(const __u8 *buf, __u64 len,

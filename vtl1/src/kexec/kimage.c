@@ -59,6 +59,7 @@ int heki_kimage_parse(const __u8 *buf, __u64 len,
 	}
 
 	out->head = ki.head;
+	out->start = ki.start;
 	out->nr = (__u32)ki.nr_segments;
 	for (i = 0; i < out->nr; i++) {
 		out->seg[i].va = ki.segment[i].buf;

@@ -46,11 +46,13 @@ struct heki_kexec_range {
 /**
  * struct heki_kimage_segments - the segments of a kimage
  * @head: the first kimage entry (not checked)
+ * @start: image->start, where relocate_kernel jumps (not checked)
  * @nr: number of valid entries in @seg (0..KEXEC_SEGMENT_MAX)
  * @seg: the segments, in kimage order
  */
 struct heki_kimage_segments {
 	__u64 head;
+	__u64 start;
 	__u32 nr;
 	struct heki_kexec_range seg[KEXEC_SEGMENT_MAX];
 };

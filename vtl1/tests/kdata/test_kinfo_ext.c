@@ -69,6 +69,10 @@ static void put64(__u8 *p, __u64 v)
 	memcpy(p, &v, 8);
 }
 
+/* kexec_purgatory and kexec_purgatory_size (version 4) */
+#define PURG		0xffffffff82a00000ULL
+#define PURG_SIZE	0xffffffff82a05300ULL
+
 /* Capability words of a valid version 2 blob (6.1: NCAPINTS + NBUGINTS). */
 #define NCAP		24U
 #define CAPWORD(i)	(0x9e3779b9U * ((i) + 1))
@@ -97,6 +101,10 @@ static void blob_valid(struct blob *b, __u32 size)
 
 	memset(b, 0, sizeof(*b));
 	put64(b->b, 0xffffffff82100000ULL);	/* ksymtab bounds: unused */
+	if (size >= sizeof(x)) {
+		x.kexec_purgatory = PURG;
+		x.kexec_purgatory_size = PURG_SIZE;
+	}
 	if (size >= HEKI_KERNEL_INFO_EXT_SIZE_V2) {
 		x.ncapwords = NCAP;
 		for (i = 0; i < NCAP; i++)
@@ -112,7 +120,8 @@ static void blob_valid(struct blob *b, __u32 size)
 
 #define OFF(f) (32 + offsetof(struct heki_kernel_info_ext, f))
 #define V2	HEKI_KERNEL_INFO_EXT_SIZE_V2
-#define V3	HEKI_KERNEL_INFO_EXT_SIZE
+#define V3	HEKI_KERNEL_INFO_EXT_SIZE_V3
+#define V4	HEKI_KERNEL_INFO_EXT_SIZE
 
 /*
  * M_NCAP: ncapwords = @val, words from @val on zeroed.
@@ -165,6 +174,20 @@ static const struct pcase pcases[] = {
 	{ "size 207 (one below version 2)", 207, M_NONE, 0, 0,
 	  E(KERNEL_INFO_EXT_CAPWORDS_COUNT) },
 	{ "version 2 (208) with 24 capability words", V2, M_NONE, 0, 0, 1 },
+	{ "version 4 (288) with the purgatory", V4, M_NONE, 0, 0, 1 },
+	{ "size 280 (between version 3 and 4)", 280, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_PURGATORY) },
+	{ "size 287 (one below version 4)", 287, M_NONE, 0, 0,
+	  E(KERNEL_INFO_EXT_PURGATORY) },
+	{ "kexec_purgatory without kexec_purgatory_size", V4, M_U64,
+	  OFF(kexec_purgatory_size), 0, E(KERNEL_INFO_EXT_PURGATORY) },
+	{ "kexec_purgatory_size without kexec_purgatory", V4, M_U64,
+	  OFF(kexec_purgatory), 0, E(KERNEL_INFO_EXT_PURGATORY) },
+	{ "kexec_purgatory non-canonical", V4, M_U64, OFF(kexec_purgatory),
+	  0xffff7fff82a00000ULL, E(KERNEL_INFO_EXT_PURGATORY) },
+	{ "kexec_purgatory_size non-canonical", V4, M_U64,
+	  OFF(kexec_purgatory_size), 0x0000800000000000ULL,
+	  E(KERNEL_INFO_EXT_PURGATORY) },
 	{ "larger size (320): unknown tail skipped, values after it", 320,
 	  M_NONE, 0, 0, 1 },
 	{ "size 240 (between version 2 and 3)", 240, M_NONE, 0, 0,
@@ -344,7 +367,10 @@ static void test_parse(void)
 		if (ret == 1 && c->want == 1)
 			ret = x->pv_ops_count == NPV && x->pv_ops[1] == PV_FN(1) &&
 			      x->pv_ops[3] == 0 && x->text_start == TEXT_LO &&
-			      caps_ok(x, size, c) && kallsyms_ok(x, c) ? 1 : -1;
+			      caps_ok(x, size, c) && kallsyms_ok(x, c) &&
+			      x->kexec_purgatory == (size < V4 ? 0 : PURG) &&
+			      x->kexec_purgatory_size ==
+			      (size < V4 ? 0 : PURG_SIZE) ? 1 : -1;
 		result(ret == c->want, "parse", c->name, ret, c->want);
 		free(copy);
 	}

@@ -41,11 +41,15 @@ struct at_file {
  * @md_s384: of @s384 (SHA-384, hex)
  * @md_s512: of @s512 (SHA-512, hex)
  * @md_trail: of @trail (hex)
+ * @purgatory: the kexec_purgatory ELF @vmlinuz carries (kernel-facts.py)
+ * @version: @vmlinuz's LINUX_VERSION_CODE, sublevel 0 (kernel-facts.py)
  */
 struct at_data {
 	struct at_file vmlinuz, signer, other, impostor, testcert;
 	struct at_file s256, s384, s512, s1, trail;
 	char md_vmlinuz[160], md_s384[160], md_s512[160], md_trail[160];
+	struct at_file purgatory;
+	__u32 version;
 };
 
 extern struct at_data at;

@@ -113,6 +113,7 @@ static void oracle_failed(const char *msg)
 
 int main(int argc, char **argv)
 {
+	char ver[32];
 	const char *d;
 
 	oracle_fail_handler = oracle_failed;
@@ -139,6 +140,9 @@ int main(int argc, char **argv)
 	load_hex(d, "md_s384", at.md_s384, sizeof(at.md_s384));
 	load_hex(d, "md_s512", at.md_s512, sizeof(at.md_s512));
 	load_hex(d, "md_trail", at.md_trail, sizeof(at.md_trail));
+	load(d, "purgatory.ro", &at.purgatory);
+	load_hex(d, "version", ver, sizeof(ver));
+	at.version = (__u32)strtoul(ver, NULL, 16);
 
 	test_pe();
 	test_verify();

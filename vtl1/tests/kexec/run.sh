@@ -10,7 +10,8 @@
 # an impostor (the signer's issuer and serial, another key), the kernel
 # re-signed by osslsigncode with a test key (SHA-256/384/512/1, and with
 # trailing data), and osslsigncode's own image digests for the
-# cross-check. Prints "# N skipped" and "N passed, N failed" last.
+# cross-check, and the kernel's own kexec_purgatory ELF and version
+# (kernel-facts.py). Prints "# N skipped" and "N passed, N failed" last.
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tests/lib/ktap.sh
@@ -82,6 +83,8 @@ PY
 	osslsigncode sign -certs "$d/test.pem" -key "$d/test.key" -h sha256 \
 		-in "$d/trail-unsigned.efi" -out "$d/trail.efi"
 
+	# The kexec_purgatory ELF and version the kernel carries.
+	python3 vtl1/tests/kexec/kernel-facts.py "$d/vmlinuz" "$d" || return 1
 	calc_md "$d/vmlinuz" >"$d/md_vmlinuz"
 	calc_md "$d/s384.efi" >"$d/md_s384"
 	calc_md "$d/s512.efi" >"$d/md_s512"

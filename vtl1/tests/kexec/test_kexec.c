@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "at.h"
+#include "core/instance.h"
 #include "guest.h"
+#include "kexec_model.h"
 
 #define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE
 #define LOAD_KDATA	VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE
@@ -22,12 +26,22 @@
  * Debian's init_size) and indirection pages lie in one KexecPages range
  * at KPAGES_PA (or KPAGES2_PA); its segments' destinations are beyond
  * the guest (never read by VTL1; the replay below gives them bytes VTL0
- * chose). A crash image's kernel segment lies at CRASH_PA.
+ * chose). A crash image's segments lie at SEG_PA and CRASH_PA.
+ *
+ * Both kinds hold what bzImage64_load() makes: the purgatory (the
+ * kexec_purgatory ELF the Debian kernel carries, laid out and relocated
+ * for its address by the test model, kexec_model.c, not by vtl1/src), a
+ * boot_params segment right after it, the kernel; a crash image has a
+ * data segment (the elfcorehdr) first. LoadKData received the ELF in a
+ * KernelData range at KD_PURG that ProtectMemory made read-only first.
  */
 #define CHAIN_PA	0x10000ULL
 #define KD_CERTS	0x100000ULL
 #define KD_INFO		0x104000ULL
 #define KD_DATA		0x105000ULL
+#define KD_PURG		0x108000ULL	/* kexec_purgatory, then its size */
+#define KD_PURG_SIZE	0x10f000ULL
+#define KD_PURG_END	0x110000ULL
 #define KIMG_PA		0x200000ULL
 #define KIMG2_PA	0x300000ULL	/* a second image's kimage */
 #define KBLOB_PA	0x400000ULL
@@ -40,6 +54,11 @@
 #define UNPROT_OFF	0x4180000ULL	/* a page after the KexecPages range */
 #define KMEM		0x20000000ULL	/* normal: kernel destination */
 #define PMEM		0x1f800000ULL	/* normal: purgatory destination */
+#define BPMEM		0x1f900000ULL	/* normal: boot_params destination */
+#define CPMEM		(SEG_PA + 0x10000ULL)	/* crash: purgatory */
+#define CBPMEM		(SEG_PA + 0x40000ULL)	/* crash: boot_params */
+#define BP_BUFSZ	0x1800ULL	/* boot_params segment (and elfcorehdr) */
+#define BP_MEMSZ	0x2000ULL
 #define FRAG_PA		0xe000000ULL	/* extra KexecPages frames */
 #define FRAG_N		64U		/* single frames of the second image */
 
@@ -107,13 +126,31 @@ static hv_status_t tampering_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
 	return real_modify(ctx, gpa, npages, prot);
 }
 
-/* A guest on provider P whose LoadKData installed @cert. */
-static struct guest *guest_with(const struct at_file *cert)
+/* How guest_setup() hands the kernel's kexec_purgatory to LoadKData. */
+enum purg_mode {
+	PURG_PROTECTED,		/* read-only (ProtectMemory) before LoadKData */
+	PURG_NONE,		/* the extension names no purgatory */
+	PURG_UNPROTECTED,	/* in KernelData, never protected */
+	PURG_SIZE_ZERO,		/* kexec_purgatory_size holds 0 */
+	PURG_SIZE_BEYOND,	/* the size reaches past the KernelData range */
+	PURG_OUTSIDE,		/* kexec_purgatory outside every KernelData range */
+};
+
+/*
+ * A guest on provider P; its LoadKData (result in *@ret) got @cert and
+ * a kernel info extension naming the kexec_purgatory as @mode says.
+ */
+static struct guest *guest_setup(const struct at_file *cert,
+				 enum purg_mode mode, __s64 *ret)
 {
 	struct guest *g = guest_new();
+	struct {
+		struct heki_kernel_info ki;
+		struct heki_kernel_info_ext x;
+	} info;
 	struct heki_kernel_info ki;
-	struct heki_range r[3];
-	__u64 va = KVA(KD_DATA);
+	struct heki_range r[4];
+	__u64 va = KVA(KD_DATA), psize = at.purgatory.len;
 
 	g->crypto = *P->c;
 	g->quiet = 1;
@@ -130,20 +167,62 @@ static struct guest *guest_with(const struct at_file *cert)
 	ki.ksymtab_end = va + 12;
 	ki.ksymtab_gpl_start = va + 12;
 	ki.ksymtab_gpl_end = va + 24;
-	guest_write(g, KD_INFO, &ki, sizeof(ki));
 	put_sym(g, KD_DATA, KD_DATA + 0x100);
 	put_sym(g, KD_DATA + 12, KD_DATA + 0x110);
 	guest_write(g, KD_DATA + 0x100, "printk", 7);
 	guest_write(g, KD_DATA + 0x110, "gpl_only", 9);
+	/* kexec_purgatory and kexec_purgatory_size in the kernel's rodata */
+	if (at.purgatory.len > KD_PURG_SIZE - KD_PURG)
+		abort();
+	if (mode == PURG_SIZE_ZERO)
+		psize = 0;
+	if (mode == PURG_SIZE_BEYOND)
+		psize = KD_PURG_END - KD_PURG + 1;
+	guest_write(g, KD_PURG, at.purgatory.data, at.purgatory.len);
+	guest_write(g, KD_PURG_SIZE, &psize, sizeof(psize));
+	memset(&info, 0, sizeof(info));
+	info.ki = ki;
+	info.x.magic = HEKI_KERNEL_INFO_EXT_MAGIC;
+	info.x.size = HEKI_KERNEL_INFO_EXT_SIZE;
+	info.x.linux_version = at.version;
+	info.x.text_start = KVA(0x1000000ULL);
+	info.x.text_end = KVA(0x2000000ULL);
+	info.x.return_thunk = KVA(0x1000000ULL);
+	if (mode != PURG_NONE) {
+		info.x.kexec_purgatory = KVA(mode == PURG_OUTSIDE ? KD_PURG_END :
+					     KD_PURG);
+		info.x.kexec_purgatory_size = KVA(KD_PURG_SIZE);
+	}
+	guest_write(g, KD_INFO, &info, sizeof(info));
 	r[0] = rng(KD_CERTS, KD_CERTS + cert->len,
 		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
-	r[1] = rng(KD_INFO, KD_INFO + sizeof(ki), HEKI_KDATA_KERNEL_INFO_VALUE);
+	r[1] = rng(KD_INFO, KD_INFO + sizeof(info),
+		   HEKI_KDATA_KERNEL_INFO_VALUE);
 	r[2] = rng(KD_DATA, KD_DATA + 0x200, HEKI_KDATA_KERNEL_DATA_VALUE);
-	if (call_chain(g, LOAD_KDATA, r, 3, 0)) {
+	r[3] = rng(KD_PURG, KD_PURG_END, HEKI_KDATA_KERNEL_DATA_VALUE);
+	*ret = 0;
+	if (mode != PURG_UNPROTECTED) {
+		struct heki_range ro = rng(KD_PURG, KD_PURG_END, 1);
+
+		*ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE,
+				  &ro, 1, 0);
+	}
+	if (!*ret)
+		*ret = call_chain(g, LOAD_KDATA, r, 4, 0);
+	guest_write(g, KBLOB_PA, at.vmlinuz.data, at.vmlinuz.len);
+	return g;
+}
+
+/* A guest on provider P whose LoadKData installed @cert. */
+static struct guest *guest_with(const struct at_file *cert)
+{
+	__s64 ret;
+	struct guest *g = guest_setup(cert, PURG_PROTECTED, &ret);
+
+	if (ret) {
 		fprintf(stderr, "LoadKData failed: %s\n", g->last_log);
 		abort();
 	}
-	guest_write(g, KBLOB_PA, at.vmlinuz.data, at.vmlinuz.len);
 	return g;
 }
 
@@ -166,13 +245,121 @@ static const __u8 *payload(__u64 *len, __u64 *memsz)
  * @n: entries in @e
  * @ki: the kimage prefix written at KIMG_PA
  * @base: KexecPages range start (normal)
+ * @pg: the purgatory segment as the test model loads it
+ * @pseg: purgatory segment index
+ * @bseg: boot_params segment index
+ * @kseg: kernel segment index
+ * @psrc: first source page of the purgatory (normal: @pg.memsz bytes
+ *	there; crash: its address)
  */
 struct img {
 	__u64 *e;
 	__u32 n;
 	struct heki_kimage ki;
 	__u64 base;
+	struct km_purgatory pg;
+	int pseg, bseg, kseg;
+	__u64 psrc;
 };
+
+/* The bytes of a data segment (boot_params, elfcorehdr): a pattern. */
+static void data_seg(__u8 *b, __u8 seed)
+{
+	__u64 i;
+
+	for (i = 0; i < BP_BUFSZ; i++)
+		b[i] = (__u8)(i * 7 + seed);
+}
+
+/*
+ * purgatory_sha256_digest as kexec_calculate_store_digests() computes it:
+ * every segment but the purgatory, its buffer then zeros up to memsz.
+ */
+static void img_digest(const struct img *im, __u8 *md, __u8 *regions)
+{
+	static const __u8 zero[0x1000];
+	__u8 data[BP_BUFSZ];
+	__u64 len, memsz, left, n;
+	const __u8 *pl = payload(&len, &memsz);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	__u32 i, j = 0;
+
+	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+		abort();
+	for (i = 0; i < im->ki.nr_segments; i++) {
+		const struct heki_kexec_segment *s = &im->ki.segment[i];
+
+		if ((int)i == im->pseg)
+			continue;
+		if ((int)i == im->kseg) {
+			EVP_DigestUpdate(c, pl, len);
+			left = s->memsz - len;
+		} else {
+			data_seg(data, (__u8)i);
+			EVP_DigestUpdate(c, data, BP_BUFSZ);
+			left = s->memsz - BP_BUFSZ;
+		}
+		for (; left; left -= n) {
+			n = left < sizeof(zero) ? left : sizeof(zero);
+			EVP_DigestUpdate(c, zero, n);
+		}
+		memcpy(regions + 16 * j, &s->mem, 8);
+		memcpy(regions + 16 * j + 8, &s->memsz, 8);
+		j++;
+	}
+	if (EVP_DigestFinal_ex(c, md, NULL) != 1)
+		abort();
+	EVP_MD_CTX_free(c);
+}
+
+/*
+ * The purgatory for address @mem (the model's kexec_load_purgatory()),
+ * then what bzImage64_load() and kexec_calculate_store_digests() set;
+ * segment @pseg and image->start follow it.
+ */
+static void img_purgatory(struct img *im, __u64 mem)
+{
+	char why[160];
+	__u8 *b;
+	__u64 v;
+
+	km_purgatory_free(&im->pg);
+	if (km_purgatory_load(at.purgatory.data, at.purgatory.len, mem,
+			      &im->pg, why, sizeof(why))) {
+		fprintf(stderr, "%s\n", why);
+		abort();
+	}
+	b = im->pg.buf + im->pg.regs;
+	v = 0;
+	memcpy(b + 24, &v, 8);				/* rbx */
+	v = im->ki.segment[im->bseg].mem;
+	memcpy(b + 48, &v, 8);				/* rsi */
+	v = im->ki.segment[im->kseg].mem + 0x200;
+	memcpy(b + 128, &v, 8);				/* rip */
+	memcpy(b + 32, &im->pg.stack_end, 8);		/* rsp */
+	im->ki.start = im->pg.start;
+	im->ki.segment[im->pseg].bufsz = im->pg.bufsz;
+	im->ki.segment[im->pseg].mem = mem;
+	im->ki.segment[im->pseg].memsz = im->pg.memsz;
+	img_digest(im, im->pg.buf + im->pg.digest, im->pg.buf + im->pg.regions);
+}
+
+/* Write the purgatory's pages (buffer, then zeros) where they come from. */
+static void img_put_purgatory(struct guest *g, const struct img *im)
+{
+	memset(g->mem + im->psrc, 0, im->pg.memsz);
+	guest_write(g, im->psrc, im->pg.buf, im->pg.bufsz);
+}
+
+/* A data segment's bytes at @pa (@memsz bytes, the rest zero). */
+static void put_data_seg(struct guest *g, __u64 pa, int i)
+{
+	__u8 data[BP_BUFSZ];
+
+	data_seg(data, (__u8)i);
+	memset(g->mem + pa, 0, BP_MEMSZ);
+	guest_write(g, pa, data, BP_BUFSZ);
+}
 
 static void img_add(struct img *im, __u64 e)
 {
@@ -183,31 +370,43 @@ static void img_add(struct img *im, __u64 e)
 }
 
 /*
- * Normal kexec as kimage_load_normal_segment() builds it: a purgatory
- * segment and the kernel segment, one source page of its own per
+ * Normal kexec as kimage_load_normal_segment() builds it: the purgatory,
+ * boot_params and kernel segments, one source page of its own per
  * destination page (the kernel's at @base, zeros after the payload; the
- * purgatory's after them).
+ * purgatory's after them, then boot_params').
  */
 static void img_normal(struct guest *g, struct img *im, __u64 base)
 {
-	__u64 len, memsz, i, ppage;
+	__u64 len, memsz, i, bpage;
 	const __u8 *pl = payload(&len, &memsz);
 
 	memset(im, 0, sizeof(*im));
 	im->base = base;
-	ppage = base + memsz;
+	im->pseg = 0;
+	im->bseg = 1;
+	im->kseg = 2;
 	guest_write(g, base, pl, len);
-	im->ki.nr_segments = 2;
+	im->ki.nr_segments = 3;
 	im->ki.segment[0].buf = 0xffffc90000000000ULL;
-	im->ki.segment[0].bufsz = 0x100;
-	im->ki.segment[0].mem = PMEM;
-	im->ki.segment[0].memsz = 0x1000;
-	im->ki.segment[1].buf = 0xffffc90000100000ULL;
-	im->ki.segment[1].bufsz = len;
-	im->ki.segment[1].mem = KMEM;
-	im->ki.segment[1].memsz = memsz;
+	im->ki.segment[1].buf = 0xffffc90000080000ULL;
+	im->ki.segment[1].bufsz = BP_BUFSZ;
+	im->ki.segment[1].mem = BPMEM;
+	im->ki.segment[1].memsz = BP_MEMSZ;
+	im->ki.segment[2].buf = 0xffffc90000100000ULL;
+	im->ki.segment[2].bufsz = len;
+	im->ki.segment[2].mem = KMEM;
+	im->ki.segment[2].memsz = memsz;
+	img_purgatory(im, PMEM);
+	im->psrc = base + memsz;
+	bpage = im->psrc + im->pg.memsz;
+	img_put_purgatory(g, im);
+	put_data_seg(g, bpage, 1);
 	img_add(im, PMEM | IND_DEST);
-	img_add(im, ppage | IND_SRC);
+	for (i = 0; i < im->pg.memsz >> 12; i++)
+		img_add(im, (im->psrc + i * 0x1000) | IND_SRC);
+	img_add(im, BPMEM | IND_DEST);
+	for (i = 0; i < BP_MEMSZ >> 12; i++)
+		img_add(im, (bpage + i * 0x1000) | IND_SRC);
 	img_add(im, KMEM | IND_DEST);
 	for (i = 0; i < memsz >> 12; i++)
 		img_add(im, (base + i * 0x1000) | IND_SRC);
@@ -244,6 +443,7 @@ static void img_free(struct img *im)
 {
 	free(im->e);
 	im->e = NULL;
+	km_purgatory_free(&im->pg);
 }
 
 /* Image at @kimg, blob and one KexecPages range of a normal image. */
@@ -497,8 +697,9 @@ static void fragmented_second_image(void)
 }
 
 /*
- * Crash kexec: a small segment at SEG_PA and the kernel segment at
- * CRASH_PA, copied there (rest zero) as kimage_load_crash_segment() does.
+ * Crash kexec: the elfcorehdr at SEG_PA, the purgatory at CPMEM,
+ * boot_params at CBPMEM and the kernel at CRASH_PA, each copied there
+ * (rest zero) as kimage_load_crash_segment() does.
  */
 static void img_crash(struct guest *g, struct img *im)
 {
@@ -507,15 +708,28 @@ static void img_crash(struct guest *g, struct img *im)
 
 	memset(im, 0, sizeof(*im));
 	im->ki.head = IND_DONE;		/* kimage_terminate(), no entries */
-	im->ki.nr_segments = 2;
+	im->pseg = 1;
+	im->bseg = 2;
+	im->kseg = 3;
+	im->ki.nr_segments = 4;
 	im->ki.segment[0].buf = 0x7f0000000000ULL;
-	im->ki.segment[0].bufsz = 0x1800;
+	im->ki.segment[0].bufsz = BP_BUFSZ;
 	im->ki.segment[0].mem = SEG_PA;
-	im->ki.segment[0].memsz = 0x2000;
-	im->ki.segment[1].buf = 0xffffc90000100000ULL;
-	im->ki.segment[1].bufsz = len;
-	im->ki.segment[1].mem = CRASH_PA;
-	im->ki.segment[1].memsz = memsz;
+	im->ki.segment[0].memsz = BP_MEMSZ;
+	im->ki.segment[1].buf = 0xffffc90000000000ULL;
+	im->ki.segment[2].buf = 0xffffc90000080000ULL;
+	im->ki.segment[2].bufsz = BP_BUFSZ;
+	im->ki.segment[2].mem = CBPMEM;
+	im->ki.segment[2].memsz = BP_MEMSZ;
+	im->ki.segment[3].buf = 0xffffc90000100000ULL;
+	im->ki.segment[3].bufsz = len;
+	im->ki.segment[3].mem = CRASH_PA;
+	im->ki.segment[3].memsz = memsz;
+	img_purgatory(im, CPMEM);
+	im->psrc = CPMEM;
+	put_data_seg(g, SEG_PA, 0);
+	img_put_purgatory(g, im);
+	put_data_seg(g, CBPMEM, 2);
 	guest_write(g, CRASH_PA, pl, len);
 }
 
@@ -525,6 +739,7 @@ static __u32 crash_ranges(struct guest *g, struct heki_range *r)
 
 	img_crash(g, &im);
 	guest_write(g, KIMG_PA, &im.ki, sizeof(im.ki));
+	img_free(&im);
 	return img_ranges(r, KPAGES_PA);
 }
 
@@ -623,7 +838,7 @@ static void n_zero_tail(struct guest *g, struct img *im)
 
 static void n_no_segment(struct guest *g, struct img *im)
 {
-	im->ki.segment[1].memsz += 0x1000;
+	im->ki.segment[im->kseg].memsz += 0x1000;
 }
 
 static void n_src_unprotected(struct guest *g, struct img *im)
@@ -635,13 +850,20 @@ static void n_src_unprotected(struct guest *g, struct img *im)
 	im->e[i] = (im->base + UNPROT_OFF) | IND_SRC;
 }
 
+/* The purgatory segment moved to @pa, built for it. */
+static void move_purgatory(struct guest *g, struct img *im, __u64 pa)
+{
+	img_purgatory(im, pa);
+	img_put_purgatory(g, im);
+	im->e[0] = pa | IND_DEST;
+}
+
 /* Purgatory's destination is a protected page a kernel source uses. */
 static void n_src_in_segment(struct guest *g, struct img *im)
 {
 	__u64 pa = im->base + IND_OFF + 0x30000;
 
-	im->ki.segment[0].mem = pa;
-	im->e[0] = pa | IND_DEST;
+	move_purgatory(g, im, pa);
 	im->e[kernel_src(im, 0)] = pa | IND_SRC;
 }
 
@@ -688,7 +910,7 @@ static void n_page_twice(struct guest *g, struct img *im)
 
 static void n_dest_outside(struct guest *g, struct img *im)
 {
-	im->e[0] = (PMEM + 0x1000) | IND_DEST;
+	im->e[0] = (PMEM - 0x1000) | IND_DEST;
 }
 
 /* The kernel's destination one page into its segment. */
@@ -706,14 +928,15 @@ static void n_entry_after_last_segment(struct guest *g, struct img *im)
 }
 
 /*
- * Issue 10 finding 3: the purgatory's source page is also kernel page 0's
- * source. VTL1 reads it once and finds the kernel's bytes; relocate_kernel
- * (6.1, 6.12) swaps it with the purgatory's destination first, so kernel
- * page 0 receives the bytes VTL0 left at that destination.
+ * Issue 10 finding 3: the boot_params segment's source page is also
+ * kernel page 0's source. VTL1 reads it once and finds the kernel's
+ * bytes; relocate_kernel (6.1, 6.12) swaps it with boot_params'
+ * destination first, so kernel page 0 receives the bytes VTL0 left at
+ * that destination.
  */
 static void n_source_reused(struct guest *g, struct img *im)
 {
-	im->e[1] = im->e[kernel_src(im, 0)];
+	im->e[img_find(im, BPMEM | IND_DEST) + 1] = im->e[kernel_src(im, 0)];
 }
 
 /* A kernel source that is the (first) indirection page itself. */
@@ -730,20 +953,138 @@ static void n_source_own_destination(struct guest *g, struct img *im)
 {
 	__u64 pa = im->base + IND_OFF + 0x30000;
 
-	im->ki.segment[0].mem = pa;
-	im->e[0] = pa | IND_DEST;
+	move_purgatory(g, im, pa);
 	im->e[1] = pa | IND_SRC;
+	guest_write(g, pa, im->pg.buf, 0x1000);
 }
 
 static void n_segments_overlap(struct guest *g, struct img *im)
 {
-	im->ki.segment[0].mem = KMEM + im->ki.segment[1].memsz - 0x1000;
+	im->ki.segment[0].mem = KMEM + im->ki.segment[im->kseg].memsz - 0x1000;
 	im->e[0] = im->ki.segment[0].mem | IND_DEST;
 }
 
 static void n_segment_unaligned(struct guest *g, struct img *im)
 {
 	im->ki.segment[0].memsz = 0x800;
+}
+
+/*
+ * Issue 10 finding 3, purgatory half: VTL0 puts code of its own choosing
+ * where relocate_kernel jumps (image->start, in the purgatory's first
+ * source page); everything else, the digest included, is what Linux
+ * builds. VTL1 before this check accepted the image.
+ */
+static void n_purgatory_chosen(struct guest *g, struct img *im)
+{
+	static const __u8 spin[] = { 0xeb, 0xfe };	/* jmp . */
+
+	guest_write(g, im->psrc + (im->ki.start - PMEM), spin, sizeof(spin));
+}
+
+/* The purgatory's last byte (.bss or the buffer's end) not as built. */
+static void n_purgatory_last_byte(struct guest *g, struct img *im)
+{
+	flip(g, im->psrc + im->pg.memsz - 1);
+}
+
+/*
+ * The purgatory relocated for another address (64 KiB up) at PMEM,
+ * image->start and the stack pointer moved back: only the relocated
+ * bytes differ.
+ */
+static void n_purgatory_other_address(struct guest *g, struct img *im)
+{
+	__u64 rsp;
+
+	img_purgatory(im, PMEM + 0x10000);
+	im->ki.segment[im->pseg].mem = PMEM;
+	im->ki.start -= 0x10000;
+	memcpy(&rsp, im->pg.buf + im->pg.regs + 32, 8);
+	rsp -= 0x10000;
+	memcpy(im->pg.buf + im->pg.regs + 32, &rsp, 8);
+	img_put_purgatory(g, im);
+}
+
+/* Add @d to the u64 at offset @off of the purgatory buffer and write it. */
+static void pg_add(struct guest *g, struct img *im, __u64 off, __u64 d)
+{
+	__u64 v;
+
+	memcpy(&v, im->pg.buf + off, 8);
+	v += d;
+	memcpy(im->pg.buf + off, &v, 8);
+	img_put_purgatory(g, im);
+}
+
+static void n_regs_rbx(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regs + 24, 1);
+}
+
+static void n_regs_rsi(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regs + 48, 1);
+}
+
+static void n_regs_rip(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regs + 128, 1);
+}
+
+static void n_regs_rsp(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regs + 32, 1);
+}
+
+static void n_start(struct guest *g, struct img *im)
+{
+	im->ki.start++;
+}
+
+static void n_purgatory_bufsz(struct guest *g, struct img *im)
+{
+	im->ki.segment[im->pseg].bufsz--;
+}
+
+/* purgatory_sha_regions[0] (boot_params): its start, then its length. */
+static void n_region_start(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regions, 1);
+}
+
+static void n_region_len(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regions + 8, 1);
+}
+
+/* The kernel's region left out (the list ends after boot_params). */
+static void n_region_kernel_left_out(struct guest *g, struct img *im)
+{
+	memset(im->pg.buf + im->pg.regions + 16, 0, 16);
+	img_put_purgatory(g, im);
+}
+
+/* The purgatory's own segment listed after the others. */
+static void n_region_purgatory_listed(struct guest *g, struct img *im)
+{
+	const struct heki_kexec_segment *p = &im->ki.segment[im->pseg];
+
+	memcpy(im->pg.buf + im->pg.regions + 32, &p->mem, 8);
+	memcpy(im->pg.buf + im->pg.regions + 40, &p->memsz, 8);
+	img_put_purgatory(g, im);
+}
+
+static void n_digest(struct guest *g, struct img *im)
+{
+	im->pg.buf[im->pg.digest + 31]++;
+	img_put_purgatory(g, im);
+}
+
+/* A boot_params byte changed after the digest was computed. */
+static void n_boot_params_byte(struct guest *g, struct img *im)
+{
+	flip(g, im->e[img_find(im, BPMEM | IND_DEST) + 1] & ~0xfffULL);
 }
 
 /* Called after img_write(): change the laid-out pages or the head. */
@@ -797,12 +1138,31 @@ static void c_byte(struct guest *g, struct img *im)
 
 static void c_zero_tail(struct guest *g, struct img *im)
 {
-	flip(g, CRASH_PA + im->ki.segment[1].memsz - 1);
+	flip(g, CRASH_PA + im->ki.segment[im->kseg].memsz - 1);
 }
 
 static void c_no_segment(struct guest *g, struct img *im)
 {
-	im->ki.segment[1].bufsz--;
+	im->ki.segment[im->kseg].bufsz--;
+}
+
+static void c_purgatory_byte(struct guest *g, struct img *im)
+{
+	flip(g, im->ki.start);
+}
+
+static void c_regs_rip(struct guest *g, struct img *im)
+{
+	pg_add(g, im, im->pg.regs + 128, 1);
+}
+
+/* The elfcorehdr's region left out: only from 6.4 (crash hotplug). */
+static void c_region_elfcorehdr_left_out(struct guest *g, struct img *im)
+{
+	memmove(im->pg.buf + im->pg.regions, im->pg.buf + im->pg.regions + 16,
+		32);
+	memset(im->pg.buf + im->pg.regions + 32, 0, 16);
+	img_put_purgatory(g, im);
 }
 
 /* Entries in a crash image: relocate_kernel would move pages at crash. */
@@ -841,7 +1201,7 @@ static int replay_kernel_is_payload(struct guest *g, const struct img *im)
 	__u8 *segbuf[KEXEC_SEGMENT_MAX] = { 0 }, swap[0x1000], *src, *dst;
 	__u64 rcx = im->ki.head, rbx = 0, rdi = 0, len, memsz, steps, w;
 	const __u8 *pl = payload(&len, &memsz);
-	__u32 i, k = 1;
+	__u32 i, k = (__u32)im->kseg;
 	int ok = 0;
 
 	for (i = 0; i < im->ki.nr_segments; i++) {
@@ -884,6 +1244,12 @@ static int replay_kernel_is_payload(struct guest *g, const struct img *im)
 	} else {
 		ok = 0;
 	}
+	/* The purgatory segment: the model's buffer, then zeros. */
+	for (w = 0; ok && w < im->pg.memsz; w++) {
+		src = replay_page(g, im, segbuf,
+				  im->ki.segment[im->pseg].mem + w);
+		ok = src && *src == (w < im->pg.bufsz ? im->pg.buf[w] : 0);
+	}
 	for (i = 0; i < im->ki.nr_segments; i++)
 		free(segbuf[i]);
 	return ok;
@@ -897,7 +1263,7 @@ static void replay_check(struct guest *g, const struct img *im,
 	int got = replay_kernel_is_payload(g, im) ? 1 : -1;
 
 	snprintf(nm2, sizeof(nm2), "%s_6_1_swap_replay_kernel_%s", name,
-		 want > 0 ? "is_payload" : "is_not_payload");
+		 want > 0 ? "and_purgatory_are_verified" : "is_not_payload");
 	check_result(got == want, nm2, "replay %d", got);
 }
 
@@ -981,6 +1347,43 @@ static const struct bind_case bind_cases[] = {
 	  E(KEXEC_ENTRY_INVALID) },
 	{ "bind_last_slot_not_link_or_end", 0, n_good, p_last_slot_not_link,
 	  E(KEXEC_ENTRY_INVALID) },
+	{ "finding3_purgatory_chosen_by_vtl0_refused", 0, n_purgatory_chosen,
+	  NULL, E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_last_byte_changed", 0, n_purgatory_last_byte, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_relocated_for_other_address", 0,
+	  n_purgatory_other_address, NULL, E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_rbx_off_by_one", 0, n_regs_rbx, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_rsi_off_by_one", 0, n_regs_rsi, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_rip_off_by_one", 0, n_regs_rip, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_purgatory_rsp_off_by_one", 0, n_regs_rsp, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_image_start_off_by_one", 0, n_start, NULL,
+	  E(KEXEC_PURGATORY_SEGMENT_MISSING) },
+	{ "bind_purgatory_bufsz_off_by_one", 0, n_purgatory_bufsz, NULL,
+	  E(KEXEC_PURGATORY_SEGMENT_MISSING) },
+	{ "bind_sha_region_start_off_by_one", 0, n_region_start, NULL,
+	  E(KEXEC_PURGATORY_REGIONS_INVALID) },
+	{ "bind_sha_region_len_off_by_one", 0, n_region_len, NULL,
+	  E(KEXEC_PURGATORY_REGIONS_INVALID) },
+	{ "bind_sha_region_kernel_left_out", 0, n_region_kernel_left_out,
+	  NULL, E(KEXEC_PURGATORY_REGIONS_INVALID) },
+	{ "bind_sha_region_purgatory_listed", 0, n_region_purgatory_listed,
+	  NULL, E(KEXEC_PURGATORY_REGIONS_INVALID) },
+	{ "bind_sha256_digest_off_by_one", 0, n_digest, NULL,
+	  E(KEXEC_PURGATORY_DIGEST_MISMATCH) },
+	{ "bind_boot_params_changed_after_digest", 0, n_boot_params_byte,
+	  NULL, E(KEXEC_PURGATORY_DIGEST_MISMATCH) },
+	{ "bind_crash_purgatory_byte_changed", 1, c_purgatory_byte, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_crash_purgatory_rip_off_by_one", 1, c_regs_rip, NULL,
+	  E(KEXEC_PURGATORY_MISMATCH) },
+	{ "bind_crash_elfcorehdr_region_left_out_6_1", 1,
+	  c_region_elfcorehdr_left_out, NULL,
+	  E(KEXEC_PURGATORY_REGIONS_INVALID) },
 };
 #undef E
 
@@ -1024,6 +1427,65 @@ static void bind_one(const struct bind_case *c)
 	guest_free(g);
 }
 
+/*
+ * LoadKData's kexec_purgatory: only from frames the kernel made read-only
+ * before, inside one KernelData range, with a size of 1 to the limit;
+ * without one, KexecValidate refuses; a provider without digest_chunks
+ * too.
+ */
+static void purgatory_source(void)
+{
+	static const struct {
+		const char *name;
+		enum purg_mode mode;
+		int want;
+	} cases[] = {
+		{ "kdata_purgatory_unprotected_refused", PURG_UNPROTECTED,
+		  HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED },
+		{ "kdata_purgatory_size_zero_refused", PURG_SIZE_ZERO,
+		  HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY },
+		{ "kdata_purgatory_beyond_kernel_data_refused",
+		  PURG_SIZE_BEYOND, HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY },
+		{ "kdata_purgatory_outside_kernel_data_refused", PURG_OUTSIDE,
+		  HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY },
+	};
+	struct heki_range r[3];
+	struct guest *g;
+	unsigned int i;
+	__s64 ret;
+
+	for (i = 0; i < HEKI_ARRAY_SIZE(cases); i++) {
+		g = guest_setup(&at.signer, cases[i].mode, &ret);
+		check_result(ret == -heki_vsm_error_errno(cases[i].want) &&
+			     strstr(g->last_log,
+				    heki_vsm_error_name(cases[i].want)) &&
+			     !g->v->kdata_loaded && !g->v->kexec_purgatory,
+			     cases[i].name, "%lld %s", (long long)ret,
+			     logline(g));
+		guest_free(g);
+	}
+
+	g = guest_setup(&at.signer, PURG_NONE, &ret);
+	if (!ret)
+		ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	check_result(ret == -HEKI_ENOENT &&
+		     strstr(g->last_log, "KEXEC_PURGATORY_UNKNOWN") &&
+		     nothing_kexec(g),
+		     "kexec_without_kernel_purgatory_refused", "%lld %s",
+		     (long long)ret, logline(g));
+	guest_free(g);
+
+	g = guest_with(&at.signer);
+	g->crypto.digest_chunks = NULL;
+	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	check_result(ret == -HEKI_ENOPKG &&
+		     strstr(g->last_log, "KEXEC_DIGEST_UNAVAILABLE") &&
+		     nothing_kexec(g),
+		     "kexec_provider_without_digest_chunks_refused", "%lld %s",
+		     (long long)ret, logline(g));
+	guest_free(g);
+}
+
 /* Refused, then unloaded: every frame is released. */
 static void bind_release(void)
 {
@@ -1049,6 +1511,7 @@ static void test_kexec_bind(void)
 	for (i = 0; i < HEKI_ARRAY_SIZE(bind_cases); i++)
 		bind_one(&bind_cases[i]);
 	bind_release();
+	purgatory_source();
 }
 
 void test_kexec(void)

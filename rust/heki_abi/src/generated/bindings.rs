@@ -105,6 +105,8 @@ pub struct heki_kernel_info_ext {
     pub kallsyms_markers: __u64,
     pub kallsyms_token_table: __u64,
     pub kallsyms_token_index: __u64,
+    pub kexec_purgatory: __u64,
+    pub kexec_purgatory_size: __u64,
 }
 #[repr(C)]
 #[derive(Debug, Default, Copy, Clone, Hash, PartialEq, Eq)]

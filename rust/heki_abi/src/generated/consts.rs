@@ -59,7 +59,7 @@ pub const HEKI_EKEYREJECTED: i32 = 129;
 /// `HEKI_VSM_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VSM_ERROR_LITEBOX_COUNT: i32 = 42;
 /// `HEKI_VSM_ERR_COUNT` (`errors.h`)
-pub const HEKI_VSM_ERR_COUNT: i32 = 273;
+pub const HEKI_VSM_ERR_COUNT: i32 = 282;
 /// `HEKI_VERIFY_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VERIFY_ERROR_LITEBOX_COUNT: i32 = 6;
 /// `HEKI_VERIFY_ERR_COUNT` (`errors.h`)
@@ -676,8 +676,10 @@ pub const HEKI_KALLSYMS_FORMAT_ABS: u32 = 3;
 pub const HEKI_KERNEL_INFO_EXT_SIZE_V1: i32 = 72;
 /// `HEKI_KERNEL_INFO_EXT_SIZE_V2` (`kinfo.h`)
 pub const HEKI_KERNEL_INFO_EXT_SIZE_V2: i32 = 208;
+/// `HEKI_KERNEL_INFO_EXT_SIZE_V3` (`kinfo.h`)
+pub const HEKI_KERNEL_INFO_EXT_SIZE_V3: i32 = 272;
 /// `HEKI_KERNEL_INFO_EXT_SIZE` (`kinfo.h`)
-pub const HEKI_KERNEL_INFO_EXT_SIZE: i32 = 272;
+pub const HEKI_KERNEL_INFO_EXT_SIZE: i32 = 288;
 /// `HEKI_KERNEL_SYMBOL_SIZE` (`kinfo.h`)
 pub const HEKI_KERNEL_SYMBOL_SIZE: i32 = 12;
 /// `HEKI_KSYM_NAME_LEN` (`kinfo.h`)

@@ -555,11 +555,29 @@ pub enum VsmError {
     SigCertBlocked = 271,
     /// `SIG_HASH_BLOCKED` (errno 129): bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest
     SigHashBlocked = 272,
+    /// `KERNEL_INFO_EXT_PURGATORY` (errno 22): kernel info extension size between the last two known sizes, kexec_purgatory addresses not both zero or both canonical, not inside one KernelData range, or a purgatory size of 0 or above HEKI_VTL1_MAX_PURGATORY_SIZE
+    KernelInfoExtPurgatory = 273,
+    /// `KEXEC_PURGATORY_NOT_PROTECTED` (errno 13): kexec_purgatory not in frames the kernel protected read-only with ProtectMemory
+    KexecPurgatoryNotProtected = 274,
+    /// `KEXEC_PURGATORY_UNKNOWN` (errno 2): KexecValidate without the kernel's kexec_purgatory (LoadKData sent no kernel info extension naming it)
+    KexecPurgatoryUnknown = 275,
+    /// `KEXEC_PURGATORY_INVALID` (errno 80): the kernel's kexec_purgatory is not an x86-64 relocatable ELF VTL1 can load and relocate as kexec_load_purgatory does
+    KexecPurgatoryInvalid = 276,
+    /// `KEXEC_PURGATORY_SEGMENT_MISSING` (errno 2): no kimage segment has the purgatory's size and alignment with image-\>start at its entry, or no boot_params segment follows it
+    KexecPurgatorySegmentMissing = 277,
+    /// `KEXEC_PURGATORY_MISMATCH` (errno 129): kexec purgatory segment differs from the kernel's purgatory relocated for it (code, data or entry registers)
+    KexecPurgatoryMismatch = 278,
+    /// `KEXEC_PURGATORY_REGIONS_INVALID` (errno 22): purgatory_sha_regions is not the kimage's segments in order (only data segments before the purgatory may be left out, from Linux 6.4)
+    KexecPurgatoryRegionsInvalid = 279,
+    /// `KEXEC_PURGATORY_DIGEST_MISMATCH` (errno 129): purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold
+    KexecPurgatoryDigestMismatch = 280,
+    /// `KEXEC_DIGEST_UNAVAILABLE` (errno 65): crypto provider has no digest_chunks primitive for the kexec purgatory digest
+    KexecDigestUnavailable = 281,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 272] = [
+    pub const ALL: [Self; 281] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -832,6 +850,15 @@ impl VsmError {
         Self::SigKeyRevoked,
         Self::SigCertBlocked,
         Self::SigHashBlocked,
+        Self::KernelInfoExtPurgatory,
+        Self::KexecPurgatoryNotProtected,
+        Self::KexecPurgatoryUnknown,
+        Self::KexecPurgatoryInvalid,
+        Self::KexecPurgatorySegmentMissing,
+        Self::KexecPurgatoryMismatch,
+        Self::KexecPurgatoryRegionsInvalid,
+        Self::KexecPurgatoryDigestMismatch,
+        Self::KexecDigestUnavailable,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1109,6 +1136,15 @@ impl VsmError {
             270 => Some(Self::SigKeyRevoked),
             271 => Some(Self::SigCertBlocked),
             272 => Some(Self::SigHashBlocked),
+            273 => Some(Self::KernelInfoExtPurgatory),
+            274 => Some(Self::KexecPurgatoryNotProtected),
+            275 => Some(Self::KexecPurgatoryUnknown),
+            276 => Some(Self::KexecPurgatoryInvalid),
+            277 => Some(Self::KexecPurgatorySegmentMissing),
+            278 => Some(Self::KexecPurgatoryMismatch),
+            279 => Some(Self::KexecPurgatoryRegionsInvalid),
+            280 => Some(Self::KexecPurgatoryDigestMismatch),
+            281 => Some(Self::KexecDigestUnavailable),
             _ => None,
         }
     }
@@ -1393,6 +1429,15 @@ impl VsmError {
             Self::SigKeyRevoked => "SIG_KEY_REVOKED",
             Self::SigCertBlocked => "SIG_CERT_BLOCKED",
             Self::SigHashBlocked => "SIG_HASH_BLOCKED",
+            Self::KernelInfoExtPurgatory => "KERNEL_INFO_EXT_PURGATORY",
+            Self::KexecPurgatoryNotProtected => "KEXEC_PURGATORY_NOT_PROTECTED",
+            Self::KexecPurgatoryUnknown => "KEXEC_PURGATORY_UNKNOWN",
+            Self::KexecPurgatoryInvalid => "KEXEC_PURGATORY_INVALID",
+            Self::KexecPurgatorySegmentMissing => "KEXEC_PURGATORY_SEGMENT_MISSING",
+            Self::KexecPurgatoryMismatch => "KEXEC_PURGATORY_MISMATCH",
+            Self::KexecPurgatoryRegionsInvalid => "KEXEC_PURGATORY_REGIONS_INVALID",
+            Self::KexecPurgatoryDigestMismatch => "KEXEC_PURGATORY_DIGEST_MISMATCH",
+            Self::KexecDigestUnavailable => "KEXEC_DIGEST_UNAVAILABLE",
         }
     }
 
@@ -1671,6 +1716,15 @@ impl VsmError {
             Self::SigKeyRevoked => crate::raw::HEKI_EKEYREJECTED,
             Self::SigCertBlocked => crate::raw::HEKI_EKEYREJECTED,
             Self::SigHashBlocked => crate::raw::HEKI_EKEYREJECTED,
+            Self::KernelInfoExtPurgatory => crate::raw::HEKI_EINVAL,
+            Self::KexecPurgatoryNotProtected => crate::raw::HEKI_EACCES,
+            Self::KexecPurgatoryUnknown => crate::raw::HEKI_ENOENT,
+            Self::KexecPurgatoryInvalid => crate::raw::HEKI_ELIBBAD,
+            Self::KexecPurgatorySegmentMissing => crate::raw::HEKI_ENOENT,
+            Self::KexecPurgatoryMismatch => crate::raw::HEKI_EKEYREJECTED,
+            Self::KexecPurgatoryRegionsInvalid => crate::raw::HEKI_EINVAL,
+            Self::KexecPurgatoryDigestMismatch => crate::raw::HEKI_EKEYREJECTED,
+            Self::KexecDigestUnavailable => crate::raw::HEKI_ENOPKG,
         }
     }
 
@@ -1949,6 +2003,15 @@ impl VsmError {
             Self::SigKeyRevoked => "signature verifies with a revoked certificate, or with a system certificate that has a revoked certificate's public key",
             Self::SigCertBlocked => "signature verifies with a system certificate whose tbs: hash is on the blocklist",
             Self::SigHashBlocked => "bin: hash on the blocklist: a module file's SHA-256 or its signed content's digest, or a kexec image's Authenticode digest",
+            Self::KernelInfoExtPurgatory => "kernel info extension size between the last two known sizes, kexec_purgatory addresses not both zero or both canonical, not inside one KernelData range, or a purgatory size of 0 or above HEKI_VTL1_MAX_PURGATORY_SIZE",
+            Self::KexecPurgatoryNotProtected => "kexec_purgatory not in frames the kernel protected read-only with ProtectMemory",
+            Self::KexecPurgatoryUnknown => "KexecValidate without the kernel's kexec_purgatory (LoadKData sent no kernel info extension naming it)",
+            Self::KexecPurgatoryInvalid => "the kernel's kexec_purgatory is not an x86-64 relocatable ELF VTL1 can load and relocate as kexec_load_purgatory does",
+            Self::KexecPurgatorySegmentMissing => "no kimage segment has the purgatory's size and alignment with image->start at its entry, or no boot_params segment follows it",
+            Self::KexecPurgatoryMismatch => "kexec purgatory segment differs from the kernel's purgatory relocated for it (code, data or entry registers)",
+            Self::KexecPurgatoryRegionsInvalid => "purgatory_sha_regions is not the kimage's segments in order (only data segments before the purgatory may be left out, from Linux 6.4)",
+            Self::KexecPurgatoryDigestMismatch => "purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold",
+            Self::KexecDigestUnavailable => "crypto provider has no digest_chunks primitive for the kexec purgatory digest",
         }
     }
 }

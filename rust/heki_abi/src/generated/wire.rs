@@ -182,7 +182,7 @@ impl raw::heki_kernel_info {
 }
 
 impl Wire for raw::heki_kernel_info_ext {
-    const SIZE: usize = 272;
+    const SIZE: usize = 288;
 }
 
 impl Codec for raw::heki_kernel_info_ext {
@@ -212,6 +212,8 @@ impl Codec for raw::heki_kernel_info_ext {
             kallsyms_markers: u64::from_le_bytes(get(b, 248)),
             kallsyms_token_table: u64::from_le_bytes(get(b, 256)),
             kallsyms_token_index: u64::from_le_bytes(get(b, 264)),
+            kexec_purgatory: u64::from_le_bytes(get(b, 272)),
+            kexec_purgatory_size: u64::from_le_bytes(get(b, 280)),
         }
     }
 
@@ -242,13 +244,15 @@ impl Codec for raw::heki_kernel_info_ext {
         put(b, 248, self.kallsyms_markers.to_le_bytes());
         put(b, 256, self.kallsyms_token_table.to_le_bytes());
         put(b, 264, self.kallsyms_token_index.to_le_bytes());
+        put(b, 272, self.kexec_purgatory.to_le_bytes());
+        put(b, 280, self.kexec_purgatory_size.to_le_bytes());
     }
 }
 
 impl raw::heki_kernel_info_ext {
-    /// The 272 wire bytes of this struct.
-    pub fn to_bytes(&self) -> [u8; 272] {
-        let mut b = [0u8; 272];
+    /// The 288 wire bytes of this struct.
+    pub fn to_bytes(&self) -> [u8; 288] {
+        let mut b = [0u8; 288];
         self.encode(&mut b);
         b
     }

@@ -152,7 +152,7 @@ fn layout_heki_kernel_info_ext() {
     let v = raw::heki_kernel_info_ext::default();
     assert_eq!(
         size_of::<raw::heki_kernel_info_ext>(),
-        272,
+        288,
         "size of heki_kernel_info_ext"
     );
     assert_eq!(
@@ -315,6 +315,26 @@ fn layout_heki_kernel_info_ext() {
         size_of_val(&v.kallsyms_token_index),
         8,
         "size of heki_kernel_info_ext.kallsyms_token_index"
+    );
+    assert_eq!(
+        offset(&v, &v.kexec_purgatory),
+        272,
+        "offset of heki_kernel_info_ext.kexec_purgatory"
+    );
+    assert_eq!(
+        size_of_val(&v.kexec_purgatory),
+        8,
+        "size of heki_kernel_info_ext.kexec_purgatory"
+    );
+    assert_eq!(
+        offset(&v, &v.kexec_purgatory_size),
+        280,
+        "offset of heki_kernel_info_ext.kexec_purgatory_size"
+    );
+    assert_eq!(
+        size_of_val(&v.kexec_purgatory_size),
+        8,
+        "size of heki_kernel_info_ext.kexec_purgatory_size"
     );
 }
 

@@ -617,6 +617,7 @@ pub fn constants(c: &mut Checks) {
     c.int("HEKI_KALLSYMS_FORMAT_ABS", raw::HEKI_KALLSYMS_FORMAT_ABS);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE_V1", raw::HEKI_KERNEL_INFO_EXT_SIZE_V1);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE_V2", raw::HEKI_KERNEL_INFO_EXT_SIZE_V2);
+    c.int("HEKI_KERNEL_INFO_EXT_SIZE_V3", raw::HEKI_KERNEL_INFO_EXT_SIZE_V3);
     c.int("HEKI_KERNEL_INFO_EXT_SIZE", raw::HEKI_KERNEL_INFO_EXT_SIZE);
     c.int("HEKI_KERNEL_SYMBOL_SIZE", raw::HEKI_KERNEL_SYMBOL_SIZE);
     c.int("HEKI_KSYM_NAME_LEN", raw::HEKI_KSYM_NAME_LEN);
@@ -4665,6 +4666,150 @@ pub fn lists(c: &mut Checks) {
     c.str(
         "heki_vsm_error_message(HEKI_VSM_ERR_SIG_HASH_BLOCKED)",
         Some(VsmError::SigHashBlocked.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY",
+        VsmError::KernelInfoExtPurgatory as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY)",
+        VsmError::KernelInfoExtPurgatory.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY)",
+        Some(VsmError::KernelInfoExtPurgatory.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY)",
+        Some(VsmError::KernelInfoExtPurgatory.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED",
+        VsmError::KexecPurgatoryNotProtected as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED)",
+        VsmError::KexecPurgatoryNotProtected.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED)",
+        Some(VsmError::KexecPurgatoryNotProtected.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED)",
+        Some(VsmError::KexecPurgatoryNotProtected.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_UNKNOWN",
+        VsmError::KexecPurgatoryUnknown as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_UNKNOWN)",
+        VsmError::KexecPurgatoryUnknown.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_UNKNOWN)",
+        Some(VsmError::KexecPurgatoryUnknown.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_UNKNOWN)",
+        Some(VsmError::KexecPurgatoryUnknown.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_INVALID",
+        VsmError::KexecPurgatoryInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_INVALID)",
+        VsmError::KexecPurgatoryInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_INVALID)",
+        Some(VsmError::KexecPurgatoryInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_INVALID)",
+        Some(VsmError::KexecPurgatoryInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_SEGMENT_MISSING",
+        VsmError::KexecPurgatorySegmentMissing as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_SEGMENT_MISSING)",
+        VsmError::KexecPurgatorySegmentMissing.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_SEGMENT_MISSING)",
+        Some(VsmError::KexecPurgatorySegmentMissing.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_SEGMENT_MISSING)",
+        Some(VsmError::KexecPurgatorySegmentMissing.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_MISMATCH",
+        VsmError::KexecPurgatoryMismatch as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_MISMATCH)",
+        VsmError::KexecPurgatoryMismatch.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_MISMATCH)",
+        Some(VsmError::KexecPurgatoryMismatch.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_MISMATCH)",
+        Some(VsmError::KexecPurgatoryMismatch.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_REGIONS_INVALID",
+        VsmError::KexecPurgatoryRegionsInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_REGIONS_INVALID)",
+        VsmError::KexecPurgatoryRegionsInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_REGIONS_INVALID)",
+        Some(VsmError::KexecPurgatoryRegionsInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_REGIONS_INVALID)",
+        Some(VsmError::KexecPurgatoryRegionsInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_PURGATORY_DIGEST_MISMATCH",
+        VsmError::KexecPurgatoryDigestMismatch as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_PURGATORY_DIGEST_MISMATCH)",
+        VsmError::KexecPurgatoryDigestMismatch.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_PURGATORY_DIGEST_MISMATCH)",
+        Some(VsmError::KexecPurgatoryDigestMismatch.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_PURGATORY_DIGEST_MISMATCH)",
+        Some(VsmError::KexecPurgatoryDigestMismatch.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KEXEC_DIGEST_UNAVAILABLE",
+        VsmError::KexecDigestUnavailable as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KEXEC_DIGEST_UNAVAILABLE)",
+        VsmError::KexecDigestUnavailable.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KEXEC_DIGEST_UNAVAILABLE)",
+        Some(VsmError::KexecDigestUnavailable.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KEXEC_DIGEST_UNAVAILABLE)",
+        Some(VsmError::KexecDigestUnavailable.message()),
     );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
