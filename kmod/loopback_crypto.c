@@ -172,43 +172,6 @@ static const char *heki_lb_hash_name(__u32 alg)
 	}
 }
 
-static int heki_lb_digest(void *ctx, __u32 alg, const __u8 *data, __u64 len,
-			  __u8 *out, __u32 outlen)
-{
-	const char *name = heki_lb_hash_name(alg);
-	struct crypto_shash *tfm;
-	__u64 done = 0;
-	int ret;
-
-	if (!name)
-		return -HEKI_VSM_ERR_SIG_UNSUPPORTED;
-	if (outlen < heki_vtl1_hash_size(alg) || !out || (!data && len))
-		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
-	tfm = crypto_alloc_shash(name, 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm) == -ENOMEM ? -HEKI_VSM_ERR_NO_MEMORY :
-			-HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
-	{
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		ret = crypto_shash_init(desc);
-		while (!ret && done < len) {
-			unsigned int n = min_t(__u64, len - done, SZ_1G);
-
-			ret = crypto_shash_update(desc, data + done, n);
-			done += n;
-			cond_resched();
-		}
-		if (!ret)
-			ret = crypto_shash_final(desc, out);
-		shash_desc_zero(desc);
-	}
-	crypto_free_shash(tfm);
-	if (ret)
-		return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
-	return (int)heki_vtl1_hash_size(alg);
-}
 
 /* The key whose issuer+serial id is (serial, name); NULL if none. */
 static struct key *heki_lb_find_id(struct key *kr, const __u8 *serial,
@@ -360,6 +323,41 @@ static int heki_lb_digest_chunks(void *ctx, __u32 alg,
 	if (ret)
 		return -HEKI_VSM_ERR_CRYPTO_DIGEST_FAILED;
 	return (int)heki_vtl1_hash_size(alg);
+}
+
+/**
+ * struct heki_lb_span - one buffer handed to heki_lb_digest_chunks()
+ * @p: the next bytes
+ * @left: how many remain
+ */
+struct heki_lb_span {
+	const __u8 *p;
+	__u64 left;
+};
+
+/* The buffer in pieces of at most 1 GiB (crypto_shash_update() takes u32). */
+static int heki_lb_span_next(void *arg, const __u8 **data, __u64 *len)
+{
+	struct heki_lb_span *s = arg;
+
+	if (!s->left)
+		return 0;
+	*data = s->p;
+	*len = min_t(__u64, s->left, SZ_1G);
+	s->p += *len;
+	s->left -= *len;
+	return 1;
+}
+
+static int heki_lb_digest(void *ctx, __u32 alg, const __u8 *data, __u64 len,
+			  __u8 *out, __u32 outlen)
+{
+	struct heki_lb_span s = { data, len };
+
+	if (!data && len)
+		return -HEKI_VSM_ERR_CRYPTO_BAD_ARGUMENT;
+	return heki_lb_digest_chunks(ctx, alg, heki_lb_span_next, &s, out,
+				     outlen);
 }
 
 const struct heki_vtl1_crypto heki_loopback_crypto = {
