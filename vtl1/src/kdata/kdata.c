@@ -324,7 +324,6 @@ static const __u8 *protected_kdata(struct heki_vtl1 *v,
 				   const struct vtl1_buf *data, __u64 va,
 				   __u64 len, int *err)
 {
-	const struct vtl1_prot_ent *e;
 	__u64 off = 0, pfn, last, rlen;
 	__u32 i;
 
@@ -344,14 +343,9 @@ static const __u8 *protected_kdata(struct heki_vtl1 *v,
 		/* pa + rlen < 2^52 (chain walk): no overflow. */
 		pfn = (r->pa + (va - r->va)) >> HEKI_PAGE_SHIFT;
 		last = (r->pa + (va - r->va) + len - 1) >> HEKI_PAGE_SHIFT;
-		while (pfn <= last) {
-			e = prot_map_find(&v->map, pfn);
-			if (!e || e->owner != HEKI_VTL1_OWNER_KERNEL ||
-			    (e->prot & hv_page_prot_raw(HV_PAGE_WRITABLE))) {
-				*err = -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED;
-				return NULL;
-			}
-			pfn = e->pfn + e->npages;
+		if (!frames_kernel_ro(v, pfn, last)) {
+			*err = -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED;
+			return NULL;
 		}
 		return data->data + off + (va - r->va);
 	}

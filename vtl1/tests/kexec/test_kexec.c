@@ -14,6 +14,7 @@
 #include "core/instance.h"
 #include "guest.h"
 #include "kexec_model.h"
+#include "oracle.h"
 
 #define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE
 #define LOAD_KDATA	VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE
@@ -126,6 +127,41 @@ static hv_status_t tampering_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
 	return real_modify(ctx, gpa, npages, prot);
 }
 
+/*
+ * I3 for every image the oracle sees accepted (tests/oracle.c): the
+ * kexec_model.c replay of relocate_kernel over the struct heki_kimage
+ * the accepted call named (its KEXEC_IMAGE range in the chain at
+ * CHAIN_PA), against the Debian kernel and its own kexec_purgatory.
+ */
+static unsigned long replays;
+
+static int replay_accepted(struct guest *g, int crash, void *arg, char *why,
+			   size_t whylen)
+{
+	struct km_auth au = {
+		.kernel = at.vmlinuz.data, .kernel_len = at.vmlinuz.len,
+		.purgatory = at.purgatory.data,
+		.purgatory_len = at.purgatory.len, .version = at.version,
+	};
+	struct heki_page p;
+	__u64 pa = CHAIN_PA;
+	__u32 i, pages = 0;
+
+	while (pa && pa + sizeof(p) <= GUEST_MEM_SIZE && pages++ < 64) {
+		guest_read(g, pa, &p, sizeof(p));
+		for (i = 0; i < p.nranges && i < HEKI_MAX_RANGES; i++) {
+			if (p.ranges[i].attributes != HEKI_KEXEC_IMAGE_VALUE)
+				continue;
+			au.image_pa = p.ranges[i].pa;
+			replays++;
+			return km_replay(g, crash, &au, why, whylen);
+		}
+		pa = p.next_pa;
+	}
+	snprintf(why, whylen, "I3: no KEXEC_IMAGE range in the chain");
+	return -1;
+}
+
 /* How guest_setup() hands the kernel's kexec_purgatory to LoadKData. */
 enum purg_mode {
 	PURG_PROTECTED,		/* read-only (ProtectMemory) before LoadKData */
@@ -162,6 +198,7 @@ static struct guest *guest_setup(const struct at_file *cert,
 	tamper_armed = 0;
 	if (heki_vtl1_create(&g->plat, &g->v))
 		abort();
+	oracle_kexec_replay(g, replay_accepted, NULL);
 	guest_write(g, KD_CERTS, cert->data, cert->len);
 	ki.ksymtab_start = va;
 	ki.ksymtab_end = va + 12;
@@ -1527,4 +1564,7 @@ void test_kexec(void)
 		crash();
 	}
 	test_kexec_bind();
+	/* The oracle replayed accepted images (normal and crash) above. */
+	check_result(replays > 0, "kexec_oracle_replayed_accepted_images",
+		     "%lu replays", replays);
 }
