@@ -295,8 +295,9 @@ static int set_symbol(const struct heki_purgatory *p, const char *name,
 	return 0;
 }
 
-/* A string literal and its length. */
-#define SYM_NAME(name)	name, sizeof(name) - 1
+/* set_symbol() of the string literal @name. */
+#define set_symbol_lit(p, name, size, off) \
+	set_symbol(p, name, sizeof(name) - 1, size, off)
 
 static int overlap(__u64 a, __u64 alen, __u64 b, __u64 blen)
 {
@@ -340,14 +341,14 @@ int heki_purgatory_parse(const __u8 *elf, __u64 len, struct heki_purgatory *p)
 		return BAD;
 	ret = layout(p, heki_le64(elf + 24));
 	if (!ret)
-		ret = set_symbol(p, SYM_NAME("entry64_regs"),
-				 HEKI_PURGATORY_REGS_SIZE, &p->regs);
+		ret = set_symbol_lit(p, "entry64_regs",
+				     HEKI_PURGATORY_REGS_SIZE, &p->regs);
 	if (!ret)
-		ret = set_symbol(p, SYM_NAME("purgatory_sha_regions"),
-				 HEKI_PURGATORY_REGIONS_SIZE, &p->regions);
+		ret = set_symbol_lit(p, "purgatory_sha_regions",
+				     HEKI_PURGATORY_REGIONS_SIZE, &p->regions);
 	if (!ret)
-		ret = set_symbol(p, SYM_NAME("purgatory_sha256_digest"),
-				 HEKI_PURGATORY_DIGEST_SIZE, &p->digest);
+		ret = set_symbol_lit(p, "purgatory_sha256_digest",
+				     HEKI_PURGATORY_DIGEST_SIZE, &p->digest);
 	if (ret)
 		return ret;
 	if (overlap(p->regs, HEKI_PURGATORY_REGS_SIZE, p->regions,
