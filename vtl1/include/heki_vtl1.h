@@ -210,9 +210,10 @@ static inline __u32 heki_vtl1_hash_size(__u32 alg)
  *	Optional: a provider without it (NULL) refuses ECDSA-signed modules
  *	as -HEKI_VSM_ERR_SIG_UNSUPPORTED.
  * @digest_chunks: like @digest, over the concatenation of the chunks
- *	@next returns, in order: each call of @next(@arg, &data, &len)
- *	returns 1 with the next chunk (@len bytes at @data, possibly 0), 0
- *	after the last one, or a negative -HEKI_VSM_ERR_* code, which ends
+ *	@next returns, in order: each call of @next, given @arg and where
+ *	to store a chunk's address and length, returns 1 with the next
+ *	chunk (possibly empty), 0 after the last one, or a negative
+ *	-HEKI_VSM_ERR_* code, which ends
  *	the digest and is returned as is. The provider keeps no state
  *	between calls; VTL1 uses it for digests of more bytes than it holds
  *	at once (the kexec segments purgatory checks). NULL if the provider
