@@ -14,6 +14,9 @@
  *   loopback     test build, loopback: VTL1 state, LockRegs values per CPU
  *   protected_free  test build: frames VTL1 protects that are free
  *   self         test build: heki_vtl0_test's own code as VTL1 protects it
+ *   xframes      test build, loopback: the pages the kernel's page tables
+ *                map executable and what VTL1 holds for their frames
+ *                (xframes.c)
  *
  * All files are read-only. The self-test build uses heki_selftest/.
  * Reading them is safe while the transport starts or stops.
@@ -104,6 +107,12 @@ static int heki_self_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(heki_self);
+
+static int heki_xframes_dfs_show(struct seq_file *m, void *v)
+{
+	return heki_xframes_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(heki_xframes_dfs);
 #endif
 
 /**
@@ -133,6 +142,7 @@ int heki_debugfs_init(void)
 	debugfs_create_file("protected_free", 0444, d, NULL,
 			    &heki_protected_free_fops);
 	debugfs_create_file("self", 0444, d, NULL, &heki_self_fops);
+	debugfs_create_file("xframes", 0400, d, NULL, &heki_xframes_dfs_fops);
 #endif
 	heki_debugfs_root = d;
 	return 0;

@@ -305,6 +305,8 @@ static inline long heki_loopback_crypto_live_keyrings(void)
 struct module;
 void heki_loopback_show_protected_free(struct seq_file *m);
 void heki_loopback_show_module(struct seq_file *m, const struct module *mod);
+/* Kernel-executable pages and VTL1's view of their frames (xframes.c). */
+int heki_xframes_show(struct seq_file *m);
 #endif
 
 #ifdef HEKI_SELFTEST

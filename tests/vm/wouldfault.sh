@@ -16,7 +16,11 @@
 # and nothing before them: heki_vtl0's own load writes nothing protected.
 # A second boot proves the detector of the test build heki_vtl0_test.ko
 # (loopback transport, tests/vm/wouldfault-loopback-guest.sh): a kprobe
-# armed once kernel text is protected is reported there too.
+# armed once kernel text is protected is reported there too, and the
+# kernel-executable pages VTL1 never protected are measured
+# (tests/vm/xframes-lib.sh, kmod/xframes.c): after end of boot, with a
+# JIT-compiled BPF program (tests/vm/bpf-hold.c), the function tracer and
+# a kprobe.
 # The events are what this suite measures (vm-run.sh -W).
 #
 # Ends with `N passed, N failed`, the total of both boots.
@@ -43,6 +47,8 @@ done
 tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/tsc-prctl" tests/wouldfault/tsc-prctl.c ||
 	fail_setup "cannot build tests/wouldfault/tsc-prctl.c"
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/bpf-hold" tests/vm/bpf-hold.c ||
+	fail_setup "cannot build tests/vm/bpf-hold.c"
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
@@ -65,5 +71,6 @@ run wouldfault -K -W -t 600 -f "$KO" -f "$EMU" -f "$POKE" \
 run wouldfault-loopback -K -W -t 300 -f "$TEST_KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-F tests/vm/wouldfault-lib.sh:/wouldfault-lib.sh \
+	-f "$OUT/bpf-hold" -F tests/vm/xframes-lib.sh:/xframes-lib.sh \
 	-l "$OUT/wouldfault-loopback.log" tests/vm/wouldfault-loopback-guest.sh
 ktap_done
