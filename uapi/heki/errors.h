@@ -306,7 +306,7 @@
 	X(PATCH_SITE_OVERLAP, HEKI_EEXIST, "patch site shares bytes with another registered site") \
 	X(PATCH_SITE_NOT_HELD, HEKI_EACCES, "patch site's frames are not held kernel-executable by the site's owner") \
 	X(TEXT_PATCH_STEP_INVALID, HEKI_EACCES, "text patch is not a text_poke_bp step from the bytes now at the site") \
-	X(KEXEC_SEGMENT_LAYOUT_INVALID, HEKI_EINVAL, "kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment") \
+	X(KEXEC_SEGMENT_LAYOUT_INVALID, HEKI_EINVAL, "kimage segment not page aligned, empty, with bufsz above memsz, overlapping another segment, or more than HEKI_VTL1_MAX_KEXEC_ENTRIES segment pages in all") \
 	X(KEXEC_ENTRY_ORDER, HEKI_EINVAL, "kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end") \
 	X(KEXEC_PAGE_REUSED, HEKI_EINVAL, "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)") \
 	X(KEXEC_PAGES_TOO_MANY, HEKI_E2BIG, "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses") \

@@ -67,13 +67,21 @@
  * @s: the kimage's segments
  *
  * Every segment's mem and memsz page-aligned and memsz non-zero, bufsz <=
- * memsz, no two segments overlapping (KEXEC_SEGMENT_LAYOUT_INVALID).
+ * memsz, no two segments overlapping, and at most
+ * HEKI_VTL1_MAX_KEXEC_ENTRIES pages in all (KEXEC_SEGMENT_LAYOUT_INVALID).
  * heki_kimage_parse() has bounded each end below 2^52 without overflow.
+ *
+ * The page bound is the one a normal image's entry list already has, and
+ * it bounds both passes of heki_kexec_bind() for crash images too (a
+ * crash image has no list: without it one segment of 2^51 bytes made
+ * the first pass step through 2^39 pages). Linux refuses segments above
+ * half of its RAM (sanity_check_segment_list()).
  *
  * Return: 0 or -HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID.
  */
 int kx_segments_check(const struct heki_kimage_segments *s)
 {
+	__u64 pages = 0;
 	__u32 i, j;
 
 	for (i = 0; i < s->nr; i++) {
@@ -81,6 +89,10 @@ int kx_segments_check(const struct heki_kimage_segments *s)
 
 		if ((a->pa & PAGE_MASK_LO) || (a->epa & PAGE_MASK_LO) ||
 		    a->epa <= a->pa || a->bufsz > a->epa - a->pa)
+			return -HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID;
+		/* Each segment is below 2^40 pages, at most 16 of them. */
+		pages += (a->epa - a->pa) >> HEKI_PAGE_SHIFT;
+		if (pages > HEKI_VTL1_MAX_KEXEC_ENTRIES)
 			return -HEKI_VSM_ERR_KEXEC_SEGMENT_LAYOUT_INVALID;
 		for (j = 0; j < i; j++)
 			if (a->pa < s->seg[j].epa && s->seg[j].pa < a->epa)

@@ -13,6 +13,7 @@
 #include "at.h"
 #include "core/instance.h"
 #include "guest.h"
+#include "kexec/kimage.h"
 #include "kexec_model.h"
 #include "oracle.h"
 
@@ -1202,6 +1203,21 @@ static void c_region_elfcorehdr_left_out(struct guest *g, struct img *im)
 	img_put_purgatory(g, im);
 }
 
+/*
+ * A fifth crash segment past the guest's memory: 2^20 + 1 segment pages in
+ * all. Without the bound the first pass stepped through every page.
+ */
+static void c_pages_too_many(struct guest *g, struct img *im)
+{
+	im->ki.nr_segments = 5;
+	im->ki.segment[4].buf = 0xffffc90000200000ULL;
+	im->ki.segment[4].mem = 1ULL << 40;
+	im->ki.segment[4].memsz = ((__u64)HEKI_VTL1_MAX_KEXEC_ENTRIES << 12) -
+				  BP_MEMSZ - BP_MEMSZ -
+				  im->ki.segment[im->pseg].memsz -
+				  im->ki.segment[im->kseg].memsz + 4096;
+}
+
 /* Entries in a crash image: relocate_kernel would move pages at crash. */
 static void c_entry_list(struct guest *g, struct img *im)
 {
@@ -1349,6 +1365,8 @@ static const struct bind_case bind_cases[] = {
 	  E(KEXEC_KERNEL_SEGMENT_MISSING) },
 	{ "bind_crash_entry_list_not_empty", 1, c_entry_list, NULL,
 	  E(KEXEC_CRASH_ENTRY_LIST) },
+	{ "bind_crash_segment_pages_above_2_20", 1, c_pages_too_many, NULL,
+	  E(KEXEC_SEGMENT_LAYOUT_INVALID) },
 	{ "bind_segments_overlap", 0, n_segments_overlap, NULL,
 	  E(KEXEC_SEGMENT_LAYOUT_INVALID) },
 	{ "bind_segment_not_page_aligned", 0, n_segment_unaligned, NULL,

@@ -515,7 +515,7 @@ pub enum VsmError {
     PatchSiteNotHeld = 251,
     /// `TEXT_PATCH_STEP_INVALID` (errno 13): text patch is not a text_poke_bp step from the bytes now at the site
     TextPatchStepInvalid = 252,
-    /// `KEXEC_SEGMENT_LAYOUT_INVALID` (errno 22): kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment
+    /// `KEXEC_SEGMENT_LAYOUT_INVALID` (errno 22): kimage segment not page aligned, empty, with bufsz above memsz, overlapping another segment, or more than HEKI_VTL1_MAX_KEXEC_ENTRIES segment pages in all
     KexecSegmentLayoutInvalid = 253,
     /// `KEXEC_ENTRY_ORDER` (errno 22): kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end
     KexecEntryOrder = 254,
@@ -1983,7 +1983,7 @@ impl VsmError {
             Self::PatchSiteOverlap => "patch site shares bytes with another registered site",
             Self::PatchSiteNotHeld => "patch site's frames are not held kernel-executable by the site's owner",
             Self::TextPatchStepInvalid => "text patch is not a text_poke_bp step from the bytes now at the site",
-            Self::KexecSegmentLayoutInvalid => "kimage segment not page aligned, empty, with bufsz above memsz, or overlapping another segment",
+            Self::KexecSegmentLayoutInvalid => "kimage segment not page aligned, empty, with bufsz above memsz, overlapping another segment, or more than HEKI_VTL1_MAX_KEXEC_ENTRIES segment pages in all",
             Self::KexecEntryOrder => "kimage entry list not the one kimage_load_normal_segment builds: each segment's destination, then one source per page, in segment order, then the end",
             Self::KexecPageReused => "kimage source or indirection page used twice or in two roles (relocate_kernel swaps pages)",
             Self::KexecPagesTooMany => "KexecPages ranges of a normal kexec hold more frames than the longest entry list uses",
