@@ -132,7 +132,7 @@ for i in \$(seq 600); do [ -e $L/from-lane2 ] && break; sleep 0.1; done; [ -e $L
 @wait
 [ -e $L/lane2-done ] && printf 'ok 1 after\nok 2 x # SKIP y\n# 1 skipped\n1 passed, 0 failed\n'
 EOF
-CHECK_SUITES=$OUT/suites-lanes.list CHECK_LOGDIR=$OUT/logs-lanes bash scripts/check.sh >"$OUT/check-lanes" 2>&1
+CHECK_LANES=2 CHECK_SUITES=$OUT/suites-lanes.list CHECK_LOGDIR=$OUT/logs-lanes bash scripts/check.sh >"$OUT/check-lanes" 2>&1
 expect "check.sh: two lanes, every suite counted once" "$OUT/check-lanes" $? 0 "# 1 skipped" "3 passed, 0 failed"
 sed -n 's/^PASS .*s  //p' "$OUT/check-lanes" | cut -c1-12 >"$OUT/lanes-order"
 printf '%s\n' 'for i in $(s' 'sleep 1; tou' '[ -e build/c' | cmp -s - "$OUT/lanes-order"
