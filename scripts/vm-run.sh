@@ -37,7 +37,10 @@
 #                  the initramfs's own, with /dev, /proc and /sys it mounted
 # Environment: QEMU_MEM (default 512M), QEMU_SMP (default 1), KAPPEND,
 # QEMU_CPU (a -cpu model, e.g. EPYC; default QEMU's own), VM_ALLOW (ERE of
-# kernel log lines not to count as problems).
+# kernel log lines not to count as problems), QEMU_TCG_THREAD (default
+# single: every vCPU in one host thread; "multi" is QEMU's own default,
+# which loses guests that patch kernel text: Documentation/kmod.rst, CI
+# matrix).
 #
 # The guest script runs under busybox `sh -e` with PATH=/bin and these helpers
 # (scripts/vm-guest-lib.sh):
@@ -264,7 +267,7 @@ if [ "$TIMEOUT" -gt $((2 * NMI_GRACE)) ]; then
 	nmi_pid=$!
 fi
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" \
+	-accel "tcg,thread=${QEMU_TCG_THREAD:-single}" -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" \
 	${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 	-nodefaults -display none -serial stdio -no-reboot \
 	-monitor "unix:$WORK/monitor.sock,server=on,wait=off" \
