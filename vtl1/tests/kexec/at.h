@@ -38,6 +38,9 @@ struct at_file {
  * @trail: @vmlinuz with 24 bytes appended after the sections, re-signed
  *	(SHA-256): trailing data inside the digest
  * @md_vmlinuz: osslsigncode's calculated digest of @vmlinuz (hex)
+ * @md_s256: of @s256 (SHA-256, hex); @s256 .. @s512 sign the same
+ *	image bytes, so each md_sN is also the SHA-N Authenticode digest of
+ *	the other two
  * @md_s384: of @s384 (SHA-384, hex)
  * @md_s512: of @s512 (SHA-512, hex)
  * @md_trail: of @trail (hex)
@@ -47,7 +50,7 @@ struct at_file {
 struct at_data {
 	struct at_file vmlinuz, signer, other, impostor, testcert;
 	struct at_file s256, s384, s512, s1, trail;
-	char md_vmlinuz[160], md_s384[160], md_s512[160], md_trail[160];
+	char md_vmlinuz[160], md_s256[160], md_s384[160], md_s512[160], md_trail[160];
 	struct at_file purgatory;
 	__u32 version;
 };

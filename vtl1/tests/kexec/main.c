@@ -137,6 +137,7 @@ int main(int argc, char **argv)
 	load(d, "s1.efi", &at.s1);
 	load(d, "trail.efi", &at.trail);
 	load_hex(d, "md_vmlinuz", at.md_vmlinuz, sizeof(at.md_vmlinuz));
+	load_hex(d, "md_s256", at.md_s256, sizeof(at.md_s256));
 	load_hex(d, "md_s384", at.md_s384, sizeof(at.md_s384));
 	load_hex(d, "md_s512", at.md_s512, sizeof(at.md_s512));
 	load_hex(d, "md_trail", at.md_trail, sizeof(at.md_trail));

@@ -86,10 +86,11 @@ PY
 	# The kexec_purgatory ELF and version the kernel carries.
 	python3 vtl1/tests/kexec/kernel-facts.py "$d/vmlinuz" "$d" || return 1
 	calc_md "$d/vmlinuz" >"$d/md_vmlinuz"
+	calc_md "$d/s256.efi" >"$d/md_s256"
 	calc_md "$d/s384.efi" >"$d/md_s384"
 	calc_md "$d/s512.efi" >"$d/md_s512"
 	calc_md "$d/trail.efi" >"$d/md_trail"
-	for f in md_vmlinuz md_s384 md_s512 md_trail; do
+	for f in md_vmlinuz md_s256 md_s384 md_s512 md_trail; do
 		[ -s "$d/$f" ] || { echo "osslsigncode gave no digest for $f"; return 1; }
 	done
 }

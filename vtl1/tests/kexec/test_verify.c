@@ -518,6 +518,49 @@ static void revocation(void)
 		  E(SIG_HASH_BLOCKED));
 }
 
+/*
+ * UEFI dbx lists an image by its SHA-256 Authenticode digest whatever hash
+ * its signature uses: a bin: entry of one SHA-2 length blocks the image
+ * signed with another (s256, s384 and s512 sign the same image bytes, so
+ * osslsigncode's digest of one is the other's digest with that hash). A
+ * digest of that length that is not the image's blocks nothing.
+ */
+static void blocklist_other_lengths(void)
+{
+	static const struct {
+		const char *name;
+		const struct at_file *img;
+		const char *md;
+		__u8 x;
+		int want;
+	} t[] = {
+		{ "sha256_entry_blocks_sha384_signed_image", &at.s384,
+		  at.md_s256, 0, E(SIG_HASH_BLOCKED) },
+		{ "sha256_entry_blocks_sha512_signed_image", &at.s512,
+		  at.md_s256, 0, E(SIG_HASH_BLOCKED) },
+		{ "sha384_entry_blocks_sha256_signed_image", &at.s256,
+		  at.md_s384, 0, E(SIG_HASH_BLOCKED) },
+		{ "sha512_entry_blocks_sha256_signed_image", &at.s256,
+		  at.md_s512, 0, E(SIG_HASH_BLOCKED) },
+		{ "sha512_entry_blocks_sha384_signed_image", &at.s384,
+		  at.md_s512, 0, E(SIG_HASH_BLOCKED) },
+		{ "other_sha256_entry_accepts_sha384_signed_image", &at.s384,
+		  at.md_s256, 1, 0 },
+		{ "other_sha512_entry_accepts_sha256_signed_image", &at.s256,
+		  at.md_s512, 1, 0 },
+	};
+	struct heki_revocation rev;
+	struct heki_block_entry e;
+	unsigned int i;
+
+	for (i = 0; i < HEKI_ARRAY_SIZE(t); i++) {
+		memset(&rev, 0, sizeof(rev));
+		one_entry(&rev, &e, HEKI_BLOCK_BIN, t[i].md, t[i].x);
+		check_err(name(t[i].name),
+			  verify_rev(t[i].img, &at.testcert, &rev), t[i].want);
+	}
+}
+
 void test_verify(void)
 {
 	unsigned int i;
@@ -529,5 +572,6 @@ void test_verify(void)
 		signature_parts();
 		win_certificate();
 		revocation();
+		blocklist_other_lengths();
 	}
 }
