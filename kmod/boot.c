@@ -95,15 +95,23 @@ static const u32 heki_boot_step_func[HEKI_BOOT_NSTEPS] = {
 static void heki_boot_record(enum heki_boot_step_id id, long result)
 {
 	struct heki_boot_step *s = &heki_boot_steps[id];
+	enum heki_vsm_error code;
+	const char *why;
 
 	s->result = result;
 	s->state = result < 0 ? "failed" : "ok";
 	if (result >= 0)
 		heki_boot_vtl1_changed = true;
-	if (result < 0)
-		pr_err("boot: %s failed (%ld)%s%s\n", s->name, result,
-		       s->detail[0] ? ": " : "", s->detail);
-	else
+	if (result < 0) {
+		/* VTL1's named reason, when the transport reports one. */
+		code = (enum heki_vsm_error)heki_vtl_last_error(heki_boot_step_func[id]);
+		why = code ? heki_vsm_error_name(code) : NULL;
+		pr_err("boot: %s failed (%ld)%s%s%s%s%s%s\n", s->name, result,
+		       s->detail[0] ? ": " : "", s->detail,
+		       why ? "; VTL1: " : "", why ? why : "",
+		       why ? " - " : "",
+		       why ? heki_vsm_error_message(code) : "");
+	} else
 		pr_info("boot: %s ok%s%s\n", s->name,
 			s->detail[0] ? ": " : "", s->detail);
 	heki_audit_event("heki_boot", s->name, result < 0 ? result : 0,

@@ -224,8 +224,15 @@ t "revoked= with load_kdata=0 refused (EINVAL)" \
 	refused "$LB load_kdata=0 revoked=heki/test-certs.der" "Invalid argument"
 t "  says why" dmesg_has "revoked= and blocklist= reach VTL1 with load_kdata=1 only"
 
-t "revoked= the test certificate: loads" \
-	insmod $HEKI_KO $LB $CERTS protect_kernel=0 revoked=heki/test-certs.der
+t "revoked= the only certificate of certs=: LoadKData refused (EACCES)" \
+	refused "$LB $CERTS protect_kernel=0 revoked=heki/test-certs.der" "Permission denied"
+t "  the failed step is named" dmesg_has "boot: load_kdata failed (-13): "
+t "  VTL1's reason" dmesg_has \
+	"; VTL1: SYSTEM_CERTIFICATES_INVALID - no usable system certificate"
+t "  nothing left behind" nothing_behind
+t "revoked= the test certificate, certs= test+other: loads" \
+	insmod $HEKI_KO $LB certs=heki/test-other-certs.der protect_kernel=0 \
+	revoked=heki/test-certs.der
 t "  signed test module refused (EKEYREJECTED)" \
 	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Key was rejected" /tmp/err'
 t "  VTL1 says why" dmesg_has "SIG_KEY_REVOKED"
