@@ -215,3 +215,41 @@ t "rmmod $HEKI_MOD with an image loaded" rmmod $HEKI_MOD
 t "unload reports no leak (0 kexec copies held)" \
 	dmesg_has "unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live, 0 kexec copies held"
 t "the kernel keeps its (now unvalidated) image and can unload it" $K -u
+
+# --- revocation (issue 13 item 3) -------------------------------------------
+# heki_vtl0 loaded again (the loopback VTL1 starts afresh): blocklist= the
+# Debian vmlinuz's Authenticode digest (bin:, UEFI dbx's SHA-256 form),
+# then revoked= the certificates that signed it (certs= them and an
+# unrelated one, which stays trusted). Each refuses the signed image with
+# VTL1's reason; nothing is loaded, held or protected.
+revoked_refused() {
+	pr=$(prot_pages)
+	if out=$($K /vmlinuz); then
+		echo "# image accepted"
+		$K -u >/dev/null
+		return 1
+	fi
+	echo "# $out"
+	show
+	echo "$out" | grep -q "errno 129" &&
+		dmesg | grep "heki_vtl1: KEXEC_VALIDATE" | tail -n 1 | grep -q "$1" &&
+		[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] &&
+		[ "$(kx kexec_normal_held)" = no ] &&
+		[ "$(kx kexec_live_copies)" = 0 ] &&
+		[ "$(prot_pages)" = "$pr" ]
+}
+t "insmod heki_vtl0 certs= blocklist= bin: the vmlinuz's Authenticode digest" \
+	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 certs=heki/kexec-certs.der \
+	blocklist=heki/kexec-block.txt
+t "  signed vmlinuz refused (EKEYREJECTED, SIG_HASH_BLOCKED), nothing loaded or protected" \
+	revoked_refused SIG_HASH_BLOCKED
+t "  audit: VTL1's reason" audit_has "op=heki_kexec kind=kexec" \
+	"kernel_sha256=$(sha256sum /vmlinuz | cut -d' ' -f1)" \
+	"verdict=refused by=vtl1 err=-129 reason=SIG_HASH_BLOCKED mode=enforce res=0"
+t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+t "insmod heki_vtl0 certs= signer+other revoked= the signer" \
+	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 \
+	certs=heki/kexec-other-certs.der revoked=heki/kexec-certs.der
+t "  signed vmlinuz refused (EKEYREJECTED, SIG_KEY_REVOKED), nothing loaded or protected" \
+	revoked_refused SIG_KEY_REVOKED
+t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
