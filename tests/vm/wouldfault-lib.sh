@@ -8,6 +8,11 @@ W=/sys/kernel/heki_wouldfault
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null || true
 
+# The kernel this boot runs: the one the host chose (HEKI_KERNEL, passed
+# as HEKI_KVER), so no figure is reported for another kernel.
+echo "# kernel: $(uname -r)"
+t "the guest runs kernel ${HEKI_KVER:-(unset)}" test "$(uname -r)" = "${HEKI_KVER:-}"
+
 # of NAME: the detector's count NAME from its summary.
 of() { sed -n "s/^$1 //p" $W/summary; }
 # event_line PATTERN: a logged would-fault event matches the ERE PATTERN.

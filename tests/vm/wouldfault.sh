@@ -23,16 +23,17 @@
 # a kprobe.
 # The events are what this suite measures (vm-run.sh -W).
 #
+# Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh):
+# that kernel's own signed vmlinuz and modules, and heki's modules built
+# for it (tests/lib/kernel.sh); each boot checks and prints the release
+# the guest ran.
 # Ends with `N passed, N failed`, the total of both boots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
-TEST_KO=${HEKI_TEST_KO:-kmod/heki_vtl0_test.ko}
-EMU=tests/hvemu/heki_hvemu.ko
-POKE=tests/wouldfault/heki_wf_poke.ko
+KID=${HEKI_KERNEL:-bookworm}
 mkdir -p build/vm
 OUT=$(mktemp -d "build/vm/wouldfault.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -41,10 +42,21 @@ fail_setup() {
 	ktap_bail "wouldfault setup: $*"
 }
 
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
+kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
+	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+KO=${HEKI_PROD_KO:-$K_KO}
+TEST_KO=${HEKI_TEST_KO:-$K_TEST_KO}
+KB=$(dirname "$(dirname "$K_KO")")
+EMU=$KB/tests/hvemu/heki_hvemu.ko
+POKE=$KB/tests/wouldfault/heki_wf_poke.ko
 for f in "$KO" "$TEST_KO" "$EMU" "$POKE"; do
 	[ -f "$f" ] || fail_setup "$f is not built (run make)"
 done
-tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+KERNEL_ID=$KID tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/tsc-prctl" tests/wouldfault/tsc-prctl.c ||
 	fail_setup "cannot build tests/wouldfault/tsc-prctl.c"
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/bpf-hold" tests/vm/bpf-hold.c ||
@@ -62,13 +74,13 @@ run() {
 	cp "$OUT/$name.log" "build/vm/$name.log" 2>/dev/null || true
 }
 # The emulated hypervisor's in-kernel VTL1, checking on every VTL call.
-run wouldfault -K -W -t 600 -f "$KO" -f "$EMU" -f "$POKE" \
+run wouldfault -K -W -t 600 -E "$KID" -e "HEKI_KVER=$K_VER" -f "$KO" -f "$EMU" -f "$POKE" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-F tests/vm/wouldfault-lib.sh:/wouldfault-lib.sh \
 	-f "$OUT/heki_test_mod.ko" -F "$OUT/tsc-prctl:/bin/tsc-prctl" \
 	-l "$OUT/wouldfault.log" tests/vm/wouldfault-guest.sh
 # The test build's loopback transport.
-run wouldfault-loopback -K -W -t 300 -f "$TEST_KO" \
+run wouldfault-loopback -K -W -t 300 -E "$KID" -e "HEKI_KVER=$K_VER" -f "$TEST_KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-F tests/vm/wouldfault-lib.sh:/wouldfault-lib.sh \
 	-f "$OUT/bpf-hold" -F tests/vm/xframes-lib.sh:/xframes-lib.sh \
