@@ -266,13 +266,17 @@ if [ "$TIMEOUT" -gt $((2 * NMI_GRACE)) ]; then
 		>"$WORK/nmi.out" 2>&1 &
 	nmi_pid=$!
 fi
+# no_timer_check: on a loaded host a TCG guest with two vCPUs can miss the
+# kernel's early IO-APIC timer check and panic at 0.04 s ("IO-APIC + timer
+# doesn't work!"), before any of this project's code runs (seen three times
+# in one session at load average 24); the check proves nothing here.
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel "tcg,thread=${QEMU_TCG_THREAD:-single}" -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" \
 	${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 	-nodefaults -display none -serial stdio -no-reboot \
 	-monitor "unix:$WORK/monitor.sock,server=on,wait=off" \
 	-kernel "$KERNEL" "${BOOT[@]}" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 unknown_nmi_panic=1 panic_print=64 $APPEND" \
+	-append "console=ttyS0 quiet no_timer_check panic=-1 oops=panic panic_on_warn=1 unknown_nmi_panic=1 panic_print=64 $APPEND" \
 	</dev/null 2>&1 | tr -d '\r' > "$LOG"
 qrc=${PIPESTATUS[0]}
 if [ -n "$nmi_pid" ]; then
