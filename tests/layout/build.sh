@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/build/host/layout
 BIN=$OUT/modlayout-dump
-SRCS=("$ROOT/tests/layout/modlayout-dump.c" "$ROOT/vtl1/src/module/elf.c"
+SRCS=("$ROOT/tests/layout/modlayout-dump.c" "$ROOT/vtl1/src/elf/elf.c"
 	"$ROOT/vtl1/src/module/modlayout.c" "$ROOT/vtl1/tests/check.c")
 mkdir -p "$OUT"
 newest=$(ls -t "${SRCS[@]}" "$ROOT"/vtl1/src/*/*.h "$ROOT"/vtl1/tests/check.h \

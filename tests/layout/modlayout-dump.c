@@ -31,7 +31,7 @@
 #include <heki/abi.h>
 
 #include "check.h"
-#include "module/elf.h"
+#include "elf/elf.h"
 #include "module/modlayout.h"
 
 #define SIG_MAGIC	"~Module signature appended~\n"

@@ -55,7 +55,7 @@ CHECK=$OUT/content-oracle-check
 gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 	-Wno-missing-field-initializers -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iuapi -Ivtl1/include -I$S -o "$CHECK" \
-	tests/vm/content-oracle-check.c $S/module/modverify.c $S/module/elf.c \
+	tests/vm/content-oracle-check.c $S/module/modverify.c $S/elf/elf.c \
 	$S/module/modlayout.c $S/module/modreloc.c $S/module/rewrite*.c \
 	$S/kdata/kinfo_ext.c $S/sig/modsig.c $S/core/sort.c $S/kdata/symtab.c ||
 	setup_fail "building content-oracle-check"

@@ -18,7 +18,7 @@
 
 #include <heki/abi.h>
 
-#include "module/elf.h"
+#include "elf/elf.h"
 #include "module/modlayout.h"
 
 #define MAX_RELA_PER_SECTION	4096

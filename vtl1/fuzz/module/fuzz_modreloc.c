@@ -21,7 +21,7 @@
 
 #include <heki/abi.h>
 
-#include "module/elf.h"
+#include "elf/elf.h"
 #include "module/modlayout.h"
 #include "module/modreloc.h"
 

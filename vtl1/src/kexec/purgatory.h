@@ -20,6 +20,7 @@
 
 #include <heki/abi.h>
 #include "heki_vtl1.h"
+#include "elf/elf.h"
 
 /* Section headers of the purgatory ELF (Debian's have 15 to 17). */
 #define HEKI_PURGATORY_MAX_SECTIONS	64U
@@ -44,10 +45,7 @@
 
 /**
  * struct heki_purgatory - a checked kexec_purgatory ELF and its layout
- * @elf: the ELF (VTL1 copy from LoadKData)
- * @len: its length
- * @shnum: section headers
- * @shoff: file offset of the section headers
+ * @elf: the ELF (VTL1 copy from LoadKData) as the reader checked it
  * @sec_off: per section: offset from the segment start of a loaded
  *	section (in the buffer, or after it for SHT_NOBITS)
  * @loaded: per section: 1 if SHF_ALLOC (loaded), else 0
@@ -61,10 +59,7 @@
  * @stack_end: address of stack_end minus the segment's address
  */
 struct heki_purgatory {
-	const __u8 *elf;
-	__u64 len;
-	__u32 shnum;
-	__u64 shoff;
+	struct heki_elf elf;
 	__u64 sec_off[HEKI_PURGATORY_MAX_SECTIONS];
 	__u8 loaded[HEKI_PURGATORY_MAX_SECTIONS];
 	__u64 bufsz;

@@ -45,7 +45,7 @@
 
 #include "core/core.h"
 #include "kdata/kdata.h"
-#include "elf.h"
+#include "elf/elf.h"
 #include "modlayout.h"
 
 #ifndef ARRAY_SIZE

@@ -12,7 +12,7 @@
 #include <heki/abi.h>
 
 #include "core/core.h"
-#include "elf.h"
+#include "elf/elf.h"
 #include "modlayout.h"
 #include "modreloc.h"
 

@@ -17,7 +17,7 @@
 
 #include <heki/abi.h>
 
-#include "elf.h"
+#include "elf/elf.h"
 #include "modlayout.h"
 #include "modreloc.h"
 #include "rewrite.h"

@@ -19,7 +19,7 @@ if ! ${CC:-gcc} -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wvla -Wshadow \
 	-I uapi -I vtl1/include -I $S -I $T -o "$OUT/test_kdata" \
 	$S/kdata/certs.c $S/kdata/symtab.c $S/kdata/patchinfo.c \
 	$S/kdata/kinfo_ext.c $S/kdata/kallsyms.c $S/core/sort.c $S/core/patchdesc.c \
-	$S/module/elf.c $S/module/modlayout.c $(ls $S/module/rewrite*.c) \
+	$S/elf/elf.c $S/module/modlayout.c $(ls $S/module/rewrite*.c) \
 	$T/check.c $T/kdata/main.c $T/kdata/test_*.c >"$OUT/build.log" 2>&1; then
 	sed 's/^/# /' "$OUT/build.log"
 	. tests/lib/ktap.sh

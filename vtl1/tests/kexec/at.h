@@ -85,5 +85,6 @@ void test_kimage(void);
 void test_pe(void);
 void test_verify(void);
 void test_kexec(void);
+void test_purgatory(void);
 
 #endif /* _HEKI_AT_H */

@@ -148,5 +148,6 @@ int main(int argc, char **argv)
 	test_pe();
 	test_verify();
 	test_kexec();
+	test_purgatory();
 	return check_done();
 }

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module/elf.h"
+#include "elf/elf.h"
 #include "module/modlayout.h"
 #include "module/modreloc.h"
 #include "rw_test.h"
