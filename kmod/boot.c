@@ -95,15 +95,23 @@ static const u32 heki_boot_step_func[HEKI_BOOT_NSTEPS] = {
 static void heki_boot_record(enum heki_boot_step_id id, long result)
 {
 	struct heki_boot_step *s = &heki_boot_steps[id];
+	enum heki_vsm_error code;
+	const char *why;
 
 	s->result = result;
 	s->state = result < 0 ? "failed" : "ok";
 	if (result >= 0)
 		heki_boot_vtl1_changed = true;
-	if (result < 0)
-		pr_err("boot: %s failed (%ld)%s%s\n", s->name, result,
-		       s->detail[0] ? ": " : "", s->detail);
-	else
+	if (result < 0) {
+		/* VTL1's named reason, when the transport reports one. */
+		code = (enum heki_vsm_error)heki_vtl_last_error(heki_boot_step_func[id]);
+		why = code ? heki_vsm_error_name(code) : NULL;
+		pr_err("boot: %s failed (%ld)%s%s%s%s%s%s\n", s->name, result,
+		       s->detail[0] ? ": " : "", s->detail,
+		       why ? "; VTL1: " : "", why ? why : "",
+		       why ? " - " : "",
+		       why ? heki_vsm_error_message(code) : "");
+	} else
 		pr_info("boot: %s ok%s%s\n", s->name,
 			s->detail[0] ? ": " : "", s->detail);
 	heki_audit_event("heki_boot", s->name, result < 0 ? result : 0,
@@ -286,20 +294,67 @@ static int heki_boot_count_certs(const u8 *p, size_t len, unsigned int *n)
 	return *n ? 0 : -EINVAL;
 }
 
-static int heki_boot_load_certs(const char *name, void **buf, size_t *len,
-				unsigned int *ncerts)
+static bool heki_boot_hex_lower(const u8 *p, size_t n)
+{
+	while (n--) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+		p++;
+	}
+	return true;
+}
+
+/*
+ * The blocklist= file: the kernel's .blacklist descriptions one a line,
+ * "bin:" or "tbs:" and 64, 96 or 128 lowercase hex digits; empty lines
+ * and '#' comments. VTL1 checks the same (BLOCKLIST_INVALID); checking
+ * here fails the load before VTL1 is touched, as for certs=.
+ */
+static int heki_boot_count_blocklist(const u8 *p, size_t len, unsigned int *n)
+{
+	size_t off = 0, end, digits;
+
+	*n = 0;
+	while (off < len) {
+		for (end = off; end < len && p[end] != '\n'; end++)
+			;
+		if (end > off && p[off] != '#') {
+			digits = end - off < 4 ? 0 : end - off - 4;
+			if (!digits || (memcmp(p + off, "bin:", 4) &&
+					memcmp(p + off, "tbs:", 4)) ||
+			    (digits != 64 && digits != 96 && digits != 128) ||
+			    !heki_boot_hex_lower(p + off + 4, digits)) {
+				pr_err("boot: blocklist file: line at offset %zu is not bin:<hex> or tbs:<hex>\n",
+				       off);
+				return -EINVAL;
+			}
+			if (++*n > HEKI_KDATA_BLOCKLIST_MAX) {
+				pr_err("boot: blocklist file: more than %u entries\n",
+				       HEKI_KDATA_BLOCKLIST_MAX);
+				return -E2BIG;
+			}
+		}
+		off = end + 1;
+	}
+	return 0;
+}
+
+static int heki_boot_load_file(const char *param, const char *name,
+			       int (*check)(const u8 *p, size_t len,
+					    unsigned int *n),
+			       void **buf, size_t *len, unsigned int *n)
 {
 	const struct firmware *fw;
 	int ret;
 
 	ret = request_firmware_direct(&fw, name, NULL);
 	if (ret) {
-		pr_err("boot: cannot load certs=%s from /lib/firmware (%d)\n",
-		       name, ret);
+		pr_err("boot: cannot load %s=%s from /lib/firmware (%d)\n",
+		       param, name, ret);
 		return ret;
 	}
-	ret = heki_boot_count_certs(fw->data, fw->size, ncerts);
-	if (!ret) {
+	ret = check(fw->data, fw->size, n);
+	if (!ret && fw->size) {
 		*buf = vmalloc(fw->size);
 		if (*buf) {
 			memcpy(*buf, fw->data, fw->size);
@@ -312,17 +367,37 @@ static int heki_boot_load_certs(const char *name, void **buf, size_t *len,
 	return ret;
 }
 
-/* The certs= file, read and checked before any VTL call is made. */
-static void *heki_boot_certbuf;
-static size_t heki_boot_certlen;
-static unsigned int heki_boot_ncerts;
+/*
+ * The certs=, revoked= and blocklist= files, read and checked before any
+ * VTL call is made (an empty blocklist file is sent as nothing).
+ */
+static struct heki_boot_file {
+	const char *param;
+	const char *name;
+	int (*check)(const u8 *p, size_t len, unsigned int *n);
+	u64 type;
+	void *buf;
+	size_t len;
+	unsigned int n;
+} heki_boot_files[] = {
+	{ "certs", NULL, heki_boot_count_certs,
+	  HEKI_KDATA_SYSTEM_CERTS_VALUE },
+	{ "revoked", NULL, heki_boot_count_certs,
+	  HEKI_KDATA_REVOCATION_CERTS_VALUE },
+	{ "blocklist", NULL, heki_boot_count_blocklist,
+	  HEKI_KDATA_BLOCKLIST_HASHES_VALUE },
+};
 
 static void heki_boot_free_certs(void)
 {
-	vfree(heki_boot_certbuf);
-	heki_boot_certbuf = NULL;
-	heki_boot_certlen = 0;
-	heki_boot_ncerts = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(heki_boot_files); i++) {
+		vfree(heki_boot_files[i].buf);
+		heki_boot_files[i].buf = NULL;
+		heki_boot_files[i].len = 0;
+		heki_boot_files[i].n = 0;
+	}
 }
 
 #ifdef CONFIG_PARAVIRT
@@ -496,6 +571,7 @@ static int heki_boot_load_kdata(void)
 	unsigned long ro, ero, gpl, egpl = 0;
 	struct heki_chain c;
 	__le64 *mode;
+	unsigned int i;
 	s64 ret;
 
 	kinfo = kzalloc(HEKI_BOOT_KINFO_SIZE + HEKI_MODE_SIZE, GFP_KERNEL);
@@ -538,9 +614,12 @@ static int heki_boot_load_kdata(void)
 	heki_boot_purgatory((struct heki_kernel_info_ext *)(kinfo + 1), ro, ero);
 
 	heki_chain_init(&c);
-	ret = heki_chain_add_va(&c, (unsigned long)heki_boot_certbuf,
-				heki_boot_certlen,
-				HEKI_KDATA_SYSTEM_CERTS_VALUE);
+	for (i = 0; i < ARRAY_SIZE(heki_boot_files) && !ret; i++)
+		if (heki_boot_files[i].len)
+			ret = heki_chain_add_va(&c,
+						(unsigned long)heki_boot_files[i].buf,
+						heki_boot_files[i].len,
+						heki_boot_files[i].type);
 	if (!ret)
 		ret = heki_chain_add_va(&c, (unsigned long)kinfo,
 					HEKI_BOOT_KINFO_SIZE,
@@ -559,8 +638,9 @@ static int heki_boot_load_kdata(void)
 		ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, &c,
 				      0);
 	scnprintf(s->detail, sizeof(s->detail),
-		  "%u certificates (%zu bytes), kernel data %lu KiB, %llu ranges, %u pages, mode %s",
-		  heki_boot_ncerts, heki_boot_certlen, (ero - ro) >> 10,
+		  "%u certificates (%zu bytes), %u revoked, %u blocked hashes, kernel data %lu KiB, %llu ranges, %u pages, mode %s",
+		  heki_boot_files[0].n, heki_boot_files[0].len,
+		  heki_boot_files[1].n, heki_boot_files[2].n, (ero - ro) >> 10,
 		  (unsigned long long)c.nranges, c.npages, heki_mode_name());
 	heki_chain_free(&c);
 out:
@@ -599,6 +679,7 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 		[HEKI_BOOT_LOAD_KDATA] = opts->load_kdata,
 		[HEKI_BOOT_END_OF_BOOT] = opts->end_of_boot,
 	};
+	struct heki_boot_file *f;
 	int id, ret = 0;
 
 	for (id = 0; id < HEKI_BOOT_NSTEPS; id++) {
@@ -617,13 +698,22 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 			pr_err("boot: load_kdata needs certs=\n");
 			return -EINVAL;
 		}
-		ret = heki_boot_load_certs(opts->certs, &heki_boot_certbuf,
-					   &heki_boot_certlen,
-					   &heki_boot_ncerts);
+		heki_boot_files[0].name = opts->certs;
+		heki_boot_files[1].name = opts->revoked;
+		heki_boot_files[2].name = opts->blocklist;
+		for (id = 0; id < (int)ARRAY_SIZE(heki_boot_files) && !ret; id++) {
+			f = &heki_boot_files[id];
+			if (!f->name || !f->name[0])
+				continue;
+			ret = heki_boot_load_file(f->param, f->name, f->check,
+						  &f->buf, &f->len, &f->n);
+			if (ret)
+				scnprintf(heki_boot_steps[HEKI_BOOT_LOAD_KDATA].detail,
+					  sizeof(heki_boot_steps[0].detail),
+					  "%s=%s unusable", f->param, f->name);
+		}
 		if (ret) {
-			scnprintf(heki_boot_steps[HEKI_BOOT_LOAD_KDATA].detail,
-				  sizeof(heki_boot_steps[0].detail),
-				  "certs=%s unusable", opts->certs);
+			heki_boot_free_certs();
 			heki_boot_record(HEKI_BOOT_LOAD_KDATA, ret);
 			return ret;
 		}

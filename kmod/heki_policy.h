@@ -61,6 +61,9 @@ bool heki_kallsyms_locate(struct heki_kernel_info_ext *x, unsigned long ro,
  * @end_of_boot:    SignalEndOfBoot
  * @certs:          firmware file of concatenated DER X.509 certificates
  *                  (under /lib/firmware), or NULL/"" for none
+ * @revoked:        firmware file of revoked DER X.509 certificates, or
+ *                  NULL/"" for none
+ * @blocklist:      firmware file of bin:/tbs: lines, or NULL/"" for none
  */
 struct heki_boot_opts {
 	bool lock_regs;
@@ -68,6 +71,8 @@ struct heki_boot_opts {
 	bool load_kdata;
 	bool end_of_boot;
 	const char *certs;
+	const char *revoked;
+	const char *blocklist;
 };
 
 int heki_boot_run(const struct heki_boot_opts *opts);

@@ -62,6 +62,16 @@ module_param(certs, charp, 0444);
 MODULE_PARM_DESC(certs,
 		 "firmware file under /lib/firmware with concatenated DER X.509 certificates that may sign modules; required when load_kdata=1 [none]");
 
+static char *revoked = "";
+module_param(revoked, charp, 0444);
+MODULE_PARM_DESC(revoked,
+		 "firmware file under /lib/firmware with concatenated DER X.509 certificates VTL1 treats as revoked: a module or kexec image they sign is refused (sent with load_kdata) [none]");
+
+static char *blocklist = "";
+module_param(blocklist, charp, 0444);
+MODULE_PARM_DESC(blocklist,
+		 "firmware file under /lib/firmware with the kernel's .blacklist lines (bin:<hex>, tbs:<hex>) VTL1 refuses (sent with load_kdata) [none]");
+
 static bool lock_regs = true;
 module_param(lock_regs, bool, 0444);
 MODULE_PARM_DESC(lock_regs,
@@ -367,14 +377,18 @@ static int __init heki_vtl0_init(void)
 		.load_kdata = load_kdata,
 		.end_of_boot = end_of_boot,
 		.certs = certs,
+		.revoked = revoked,
+		.blocklist = blocklist,
 	};
 	const char *why;
 	int ret;
 
-	pr_info("ABI %u.%u loaded: transport=%s certs=%s mode=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
+	pr_info("ABI %u.%u loaded: transport=%s certs=%s revoked=%s blocklist=%s mode=%s lock_regs=%d protect_kernel=%d load_kdata=%d end_of_boot=%d validate_modules=%d validate_kexec=%d\n",
 		HEKI_ABI_VERSION_MAJOR, HEKI_ABI_VERSION_MINOR, transport,
-		certs[0] ? certs : "(none)", mode, lock_regs, protect_kernel,
-		load_kdata, end_of_boot, validate_modules, validate_kexec);
+		certs[0] ? certs : "(none)", revoked[0] ? revoked : "(none)",
+		blocklist[0] ? blocklist : "(none)", mode, lock_regs,
+		protect_kernel, load_kdata, end_of_boot, validate_modules,
+		validate_kexec);
 	if (load_kdata && !certs[0]) {
 		pr_err("load_kdata=1 needs certs=<file under /lib/firmware> (or load_kdata=0)\n");
 		return -EINVAL;
@@ -388,6 +402,10 @@ static int __init heki_vtl0_init(void)
 	/* VTL1 learns the mode from LoadKData: it must never believe more. */
 	if (heki_main_permissive && !load_kdata) {
 		pr_err("mode=permissive needs load_kdata=1: VTL1 learns the mode from LoadKData\n");
+		return -EINVAL;
+	}
+	if (!load_kdata && (revoked[0] || blocklist[0])) {
+		pr_err("revoked= and blocklist= reach VTL1 with load_kdata=1 only\n");
 		return -EINVAL;
 	}
 

@@ -180,17 +180,26 @@ check dkms_refuses_kernel_without_hyperv refused 6.1.0-98-amd64 /tmp/hdr-nohyper
 
 # 5. No certificate at all: heki-update-certs removes certs.der and says
 #    so; the hook warns and the initramfs has none (heki_vtl0 will refuse
-#    to load: the VM test boots it).
+#    to load: the VM test boots it). The same run takes a revoked= file
+#    along and warns about a missing blocklist= file (heki_vtl0 reads
+#    certs= first: the VM test's reason stays the missing certs=).
 step nocert
 rm -f /etc/heki/certs.d/dkms-mok.der
+cp "$CERTS" /lib/firmware/heki/revoked.der
+echo "options heki_vtl0 revoked=heki/revoked.der blocklist=heki/no-block.txt" \
+	>/etc/modprobe.d/heki-lists.conf
 nocert_update() { HEKI_BOOT=/nonexistent heki-update-certs 2>&1 | grep "no certificate: $CERTS removed"; }
 check heki_update_certs_removes_empty_file nocert_update
 check certs_der_gone test ! -e "$CERTS"
-hook_warns() { update-initramfs -u -k "$KVER" 2>&1 | grep "certs=heki/certs.der is not under /lib/firmware"; }
+hook_warns() { update-initramfs -u -k "$KVER" >"$OUT/nocert-update.log" 2>&1; grep "certs=heki/certs.der is not under /lib/firmware" "$OUT/nocert-update.log"; }
 check initramfs_hook_warns_without_certs hook_warns
 no_certs_in_initrd() { ! in_initrd "lib/firmware/heki/certs.der$" && in_initrd "updates/dkms/heki_vtl0.ko$"; }
 check initrd_without_certs_still_has_module no_certs_in_initrd
+check initrd_has_revoked_file in_initrd "lib/firmware/heki/revoked.der$"
+hook_warns_blocklist() { grep -q "blocklist=heki/no-block.txt is not under /lib/firmware" "$OUT/nocert-update.log"; }
+check initramfs_hook_warns_missing_blocklist hook_warns_blocklist
 cp "$INITRD" "$OUT/initrd-nocert.img"
+rm -f /etc/modprobe.d/heki-lists.conf /lib/firmware/heki/revoked.der
 
 # 6. Purge: the module, DKMS's tree, certs.der and the initramfs's copy go.
 step purge

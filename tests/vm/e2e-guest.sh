@@ -85,6 +85,57 @@ else
 		"no scripts/debian-kernel-cert.sh output or no Debian modules"
 fi
 
+# --- 1b. Debian's certificate revoked or blocked, a module hash blocked -
+#
+# certs= the test and Debian's certificates. revoked= Debian's own
+# certificate: every Debian module is refused (EKEYREJECTED, VTL1's
+# SIG_KEY_REVOKED) though certs= trusts it, the test module still loads.
+# blocklist= the tbs: hash of Debian's certificate: the same, with
+# SIG_CERT_BLOCKED. blocklist= the sha256sum of the first module's file:
+# exactly that module is refused (SIG_HASH_BLOCKED), the others load.
+
+# debian_refused REASON: every Debian module refused, VTL1 names REASON,
+# no token held, the test module still loads and unloads.
+debian_refused() {
+	for m in $DEBIAN_MODS; do
+		t "  Debian $m refused (EKEYREJECTED)" \
+			insmod_refused "$KMOD/$m" "Key was rejected by service"
+	done
+	t "  VTL1 says why" dmesg_has "$1"
+	t "  no token held" eq "$(modules_val tokens)" 0
+	t "  the test module still loads" insmod /heki_test_mod.ko
+	t "    unloads" rmmod heki_test_mod
+}
+
+if [ "$HYPERV" = 1 ] || [ "$DEBIAN_CERT" != 1 ] || [ -z "$DEBIAN_MODS" ]; then
+	skip "revoked or blocked Debian certificate, blocked Debian module hash" \
+		"loopback with Debian's certificate and modules only"
+else
+	t "insmod heki_vtl0 certs= test+Debian revoked= Debian's certificate" \
+		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE \
+		certs=heki/debian-test-certs.der revoked=heki/debian-certs.der
+	debian_refused SIG_KEY_REVOKED
+	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+	t "insmod heki_vtl0 certs= test+Debian blocklist= tbs: of Debian's certificate" \
+		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE \
+		certs=heki/debian-test-certs.der blocklist=heki/debian-tbs.txt
+	debian_refused SIG_CERT_BLOCKED
+	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+	blocked=${DEBIAN_MODS%% *}
+	t "insmod heki_vtl0 certs= blocklist= sha256sum of $blocked" \
+		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/debian-certs.der \
+		blocklist=heki/debian-block.txt
+	t "  Debian $blocked refused: its hash is blocked (EKEYREJECTED)" \
+		insmod_refused "$KMOD/$blocked" "Key was rejected by service"
+	t "  VTL1 says why" dmesg_has "SIG_HASH_BLOCKED"
+	for m in ${DEBIAN_MODS#"$blocked"}; do
+		name=$(basename "$m" .ko | tr - _)
+		t "  Debian $m still loads" insmod "$KMOD/$m"
+		t "    unloads" rmmod "$name"
+	done
+	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+fi
+
 # --- 2. heki_vtl0 load/unload cycles -----------------------------------
 #
 # Only while VTL1 protects nothing on heki_vtl0's behalf can it unload:

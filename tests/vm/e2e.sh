@@ -86,6 +86,23 @@ if [ -x scripts/debian-kernel-cert.sh ] &&
 	[ -s "$OUT/debian-certs.der" ]; then
 	args+=(-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der"
 		-e DEBIAN_CERT=1)
+	# Section 1b: certs= the test and Debian's certificates, blocklist=
+	# the tbs: hash of Debian's certificate (openssl, not the library),
+	# and the first module file's sha256sum.
+	cat "$OUT/test-certs.der" "$OUT/debian-certs.der" >"$OUT/debian-test-certs.der"
+	openssl asn1parse -inform DER -in "$OUT/debian-certs.der" -strparse 4 \
+		-noout -out "$OUT/debian.tbs" >/dev/null
+	echo "tbs:$(sha256sum <"$OUT/debian.tbs" | cut -d' ' -f1)" >"$OUT/debian-tbs.txt"
+	args+=(-F "$OUT/debian-test-certs.der:/lib/firmware/heki/debian-test-certs.der"
+		-F "$OUT/debian-tbs.txt:/lib/firmware/heki/debian-tbs.txt")
+	first=$K_MODDIR/kernel/${mods# }
+	first=${first%% *}
+	if [ -f "$first" ]; then
+		echo "bin:$(sha256sum <"$first" | cut -d' ' -f1)"
+	else
+		echo "bin:$(xz -dc "$first.xz" | sha256sum | cut -d' ' -f1)"
+	fi >"$OUT/debian-block.txt"
+	args+=(-F "$OUT/debian-block.txt:/lib/firmware/heki/debian-block.txt")
 else
 	args+=(-e DEBIAN_CERT=0)
 fi

@@ -9,7 +9,9 @@
 # .text changed (refused, nothing left protected), unloads (pages
 # released), loads the crash kernel into crashkernel= memory (accepted,
 # released on unload), tries kexec_load(2) (refused), and unloads
-# heki_vtl0 with an image loaded (released, no copy leaked). On bookworm
+# heki_vtl0 with an image loaded (released, no copy leaked), then loads
+# heki_vtl0 again with blocklist= the image's Authenticode digest and with
+# revoked= its signer (each refuses it with VTL1's reason). On bookworm
 # also a 257 MiB kernel file, refused by heki_vtl0 before KexecValidate
 # (EFBIG), logged, counted and audited.
 #
@@ -67,6 +69,21 @@ for c in "$OUT"/cert.*; do
 done
 [ -s "$OUT/kexec-certs.der" ] || fail_setup "no certificate in the vmlinuz signature"
 
+# Revocation (issue 13 item 3): blocklist= the vmlinuz's Authenticode
+# digest as osslsigncode computes it (UEFI dbx's SHA-256 form), and certs=
+# its signer's certificates and an unrelated one for revoked= the signer's.
+command -v osslsigncode >/dev/null || fail_setup "osslsigncode missing (scripts/setup.sh)"
+# (verify exits 1: Debian's CA is not in its trust store; the digest is
+# printed all the same)
+md=$({ osslsigncode verify -in "$vmlinuz" 2>/dev/null || true; } |
+	sed -n 's/^Calculated message digest *: *\([0-9A-Fa-f]*\).*/\1/p' | head -n 1)
+[ ${#md} = 64 ] || fail_setup "osslsigncode gave no SHA-256 digest for $vmlinuz"
+echo "bin:$(echo "$md" | tr 'A-F' 'a-f')" >"$OUT/kexec-block.txt"
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki kexec other" \
+	-keyout "$OUT/other.key" -outform DER -out "$OUT/other.der" 2>/dev/null ||
+	fail_setup "openssl req"
+cat "$OUT/kexec-certs.der" "$OUT/other.der" >"$OUT/kexec-other-certs.der"
+
 # One byte of the kernel's .text (inside the Authenticode digest) changed.
 cp "$vmlinuz" "$OUT/vmlinuz"
 cp "$vmlinuz" "$OUT/vmlinuz.bad"
@@ -93,6 +110,8 @@ scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
 	-f "$OUT/kexec-load" -f "$OUT/vmlinuz" -f "$OUT/vmlinuz.bad" \
 	"${AUDIT_ARGS[@]}" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
+	-F "$OUT/kexec-other-certs.der:/lib/firmware/heki/kexec-other-certs.der" \
+	-F "$OUT/kexec-block.txt:/lib/firmware/heki/kexec-block.txt" \
 	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?
 cp "$OUT/kexec.log" "build/vm/kexec-$KID.log" 2>/dev/null || true
 exit $rc

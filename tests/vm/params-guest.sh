@@ -36,8 +36,8 @@ mkdir -p "/lib/modules/$(uname -r)"
 param_documented() { modinfo -p $HEKI_KO | grep -qE "^$1:.{20,}"; }
 boot_state() { grep -qE "^$1 +$2( |$)" $D/boot; }
 
-for p in transport certs mode lock_regs protect_kernel load_kdata \
-	end_of_boot validate_modules vtl1_ready; do
+for p in transport certs revoked blocklist mode lock_regs protect_kernel \
+	load_kdata end_of_boot validate_modules vtl1_ready; do
 	t "modinfo documents $p" param_documented $p
 done
 
@@ -206,6 +206,43 @@ sleep 11	# the next window
 t "next window: an acceptance" insmod /heki_test_mod.ko
 t "  its record carries the count" audit_has "$acc" "unrecorded=1 sha256="
 rmmod heki_test_mod
+rmmod $HEKI_MOD
+
+# revoked= and blocklist=: read and checked with certs=, before any VTL
+# call; VTL1 then refuses what they name.
+t "missing revoked= file refused" \
+	refused "$LB $CERTS revoked=heki/missing.der" "can't insert"
+t "  says why" dmesg_has "cannot load revoked=heki/missing.der"
+t "  nothing left behind" nothing_behind
+t "PEM revoked= file refused (EINVAL)" \
+	refused "$LB $CERTS revoked=heki/test-cert.pem" "Invalid argument"
+t "malformed blocklist= line refused (EINVAL)" \
+	refused "$LB $CERTS blocklist=heki/bad-block.txt" "Invalid argument"
+t "  says why" dmesg_has "blocklist file: line at offset 12 is not bin:<hex> or tbs:<hex>"
+t "  nothing left behind" nothing_behind
+t "revoked= with load_kdata=0 refused (EINVAL)" \
+	refused "$LB load_kdata=0 revoked=heki/test-certs.der" "Invalid argument"
+t "  says why" dmesg_has "revoked= and blocklist= reach VTL1 with load_kdata=1 only"
+
+t "revoked= the only certificate of certs=: LoadKData refused (EACCES)" \
+	refused "$LB $CERTS protect_kernel=0 revoked=heki/test-certs.der" "Permission denied"
+t "  the failed step is named" dmesg_has "boot: load_kdata failed (-13): "
+t "  VTL1's reason" dmesg_has \
+	"; VTL1: SYSTEM_CERTIFICATES_INVALID - no usable system certificate"
+t "  nothing left behind" nothing_behind
+t "revoked= the test certificate, certs= test+other: loads" \
+	insmod $HEKI_KO $LB certs=heki/test-other-certs.der protect_kernel=0 \
+	revoked=heki/test-certs.der
+t "  signed test module refused (EKEYREJECTED)" \
+	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Key was rejected" /tmp/err'
+t "  VTL1 says why" dmesg_has "SIG_KEY_REVOKED"
+t "  boot detail counts it" grep -q "1 revoked" $D/boot
+rmmod $HEKI_MOD
+t "blocklist= the test module's sha256sum: loads" \
+	insmod $HEKI_KO $LB $CERTS protect_kernel=0 blocklist=heki/mod-block.txt
+t "  that module refused (EKEYREJECTED)" \
+	sh -c '! insmod /heki_test_mod.ko 2>/tmp/err && grep -q "Key was rejected" /tmp/err'
+t "  VTL1 says why" dmesg_has "SIG_HASH_BLOCKED"
 rmmod $HEKI_MOD
 
 # Last: with kernel text protected heki_vtl0 cannot be unloaded again.

@@ -13,8 +13,9 @@
 # with ausearch from what a static audit daemon received (tests/lib/audit.sh):
 # the verdict before a signer's 300-byte CN, a signer named by subject key
 # identifier, acceptances past 32 per 10 s aggregated and refusals not;
-# last, a ValidateModule answered with an undefined R8 makes heki_vtl0
-# fail closed and keep the module's frames.
+# revoked= and blocklist= files are checked like certs= and refuse what
+# they name; last, a ValidateModule answered with an undefined R8 makes
+# heki_vtl0 fail closed and keep the module's frames.
 #
 # Ends with `N passed, N failed` (counted by scripts/vm-run.sh).
 set -euo pipefail
@@ -42,6 +43,14 @@ head -c 700 "$OUT/test-cert.der" >"$OUT/truncated.der"
 # Well-formed DER framing around bytes that are no certificate: passes
 # heki_vtl0's own check, so VTL1 is the one that refuses LoadKData.
 printf '\060\202\000\004\002\001\000\000' >"$OUT/not-a-cert.der"
+# certs= the test certificate and another one: revoked= the test
+# certificate leaves the other trusted (revoking every one refuses LoadKData).
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki params other" \
+	-keyout "$OUT/other.key" -outform DER -out "$OUT/other.der" 2>/dev/null
+cat "$OUT/test-certs.der" "$OUT/other.der" >"$OUT/test-other-certs.der"
+# blocklist= files: a line of another form, and the test module's sha256sum.
+printf '# a comment\nbin:0123\n' >"$OUT/bad-block.txt"
+echo "bin:$(sha256sum <"$OUT/heki_test_mod.ko" | cut -d' ' -f1)" >"$OUT/mod-block.txt"
 
 rc=0
 scripts/vm-run.sh -K -t 300 -f "$KO" \
@@ -49,6 +58,9 @@ scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/test-cert.pem:/lib/firmware/heki/test-cert.pem" \
 	-F "$OUT/truncated.der:/lib/firmware/heki/truncated.der" \
 	-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der" \
+	-F "$OUT/test-other-certs.der:/lib/firmware/heki/test-other-certs.der" \
+	-F "$OUT/bad-block.txt:/lib/firmware/heki/bad-block.txt" \
+	-F "$OUT/mod-block.txt:/lib/firmware/heki/mod-block.txt" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko" \
 	-f "$OUT/heki_test_mod-longcn.ko" -f "$OUT/heki_test_mod-skid.ko" \
 	-F "$OUT/initmod:/bin/initmod" \

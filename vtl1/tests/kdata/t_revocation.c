@@ -216,6 +216,48 @@ TEST(revocation_module_file_sha256_blocked)
 	guest_free(g);
 }
 
+/*
+ * VTL1 copies the lists once, at LoadKData: VTL0 rewriting their pages
+ * afterwards (another certificate of the same length, a comment line of
+ * the same length) changes nothing it refuses.
+ */
+TEST(revocation_revoked_list_rewritten_after_load_kdata_still_refuses)
+{
+	struct guest *g = guest_new();
+	__u8 cert[0x400], rev[0x200], other[0x200];
+	__u64 clen = system_certs(cert);
+	__u64 rlen = guest_make_cert_key(rev, 7, 0xA7);
+
+	CHECK_EQ(guest_make_cert_key(other, 8, 0xA8), rlen);
+	CHECK_EQ(load_kdata_basic_lists(g, cert, clen, rev, rlen, NULL, 0), 0);
+	guest_write(g, KD_REVOKED, other, rlen);
+	CHECK_EQ(validate_module_at(g, MOD_PA, ELF_PA), -HEKI_EKEYREJECTED);
+	CHECK(strstr(g->last_log, "SIG_KEY_REVOKED"));
+	CHECK_EQ(g->v->nr_mods, 0);
+	guest_free(g);
+}
+
+TEST(revocation_blocklist_rewritten_after_load_kdata_still_refuses)
+{
+	struct guest *g = guest_new();
+	static __u8 mod[0x10000];
+	__u8 cert[0x400];
+	__u64 clen = system_certs(cert);
+	char bl[512] = "", comment[512];
+	__u64 len = module_file(mod, sizeof(mod));
+
+	entry(g, bl, "bin", HEKI_VTL1_HASH_SHA256, mod, len);
+	CHECK_EQ(load_kdata_basic_lists(g, cert, clen, NULL, 0, bl,
+					strlen(bl)), 0);
+	memset(comment, '#', strlen(bl) - 1);
+	comment[strlen(bl) - 1] = '\n';
+	guest_write(g, KD_BLOCKLIST, comment, strlen(bl));
+	CHECK_EQ(validate_module_at(g, MOD_PA, ELF_PA), -HEKI_EKEYREJECTED);
+	CHECK(strstr(g->last_log, "SIG_HASH_BLOCKED"));
+	CHECK_EQ(g->v->nr_mods, 0);
+	guest_free(g);
+}
+
 TEST(revocation_module_signed_content_sha384_blocked)
 {
 	struct guest *g = guest_new();
