@@ -23,19 +23,24 @@ struct kimage;
 void heki_test_tamper_module(struct module *mod);
 void heki_test_tamper_kexec(struct kimage *image);
 void heki_test_capflip(u32 *capwords, unsigned int n);
-bool heki_test_answer(u32 func, u64 *r8);
+bool heki_test_answer(u32 func, u64 *r8, bool *sent);
 void heki_test_online_cpu(void);
 bool heki_test_kexec_unload_busy(void);
+bool heki_test_ibt(void);
 #else
 static inline void heki_test_tamper_module(struct module *mod) {}
 static inline void heki_test_tamper_kexec(struct kimage *image) {}
 static inline void heki_test_capflip(u32 *capwords, unsigned int n) {}
-static inline bool heki_test_answer(u32 func, u64 *r8)
+static inline bool heki_test_answer(u32 func, u64 *r8, bool *sent)
 {
 	return false;
 }
 static inline void heki_test_online_cpu(void) {}
 static inline bool heki_test_kexec_unload_busy(void)
+{
+	return false;
+}
+static inline bool heki_test_ibt(void)
 {
 	return false;
 }

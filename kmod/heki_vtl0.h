@@ -176,6 +176,7 @@ const char *heki_hv_partition_reason(u64 part);
 const char *heki_hv_vp_reason(u64 st);
 u32 heki_hv_call_offset(u64 offsets);
 const char *heki_hv_offsets_reason(u64 offsets);
+const char *heki_hv_ibt_reason(bool ibt, u32 entry);
 
 /* ------------------------------------------------------------------ */
 /* Loopback transport (loopback.c, loopback_crypto.c)                  */

@@ -46,6 +46,7 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 #include <asm/fpu/api.h>
 #include <asm/hypervisor.h>
@@ -57,6 +58,7 @@
 #include <heki/abi.h>
 
 #include "heki_vtl0.h"
+#include "heki_test.h"
 #include "compat/hv.h"
 
 static bool vtl1_ready;
@@ -233,9 +235,59 @@ static int heki_hv_check_vps(void)
 	return ret;
 }
 
+/* ENDBR64, f3 0f 1e fa, read as a little-endian u32. */
+#define HEKI_HV_ENDBR64		0xfa1e0ff3U
+
+/**
+ * heki_hv_ibt_reason() - may the VTL call entry be called indirectly?
+ * @ibt: indirect branch tracking is on in this kernel
+ * @entry: the first 4 bytes at the VTL call entry, as a little-endian u32
+ *
+ * heki_vtl0 reaches the entry with an indirect CALL (hyperv_call.S). With
+ * IBT on, an indirect call to anything but an ENDBR64 raises #CP, and the
+ * TLFS promises no ENDBR64 there (Linux checks, from 6.2 to 6.16, only the
+ * hypercall entry at offset 0).
+ *
+ * Return: NULL if IBT is off or the entry starts with ENDBR64.
+ */
+const char *heki_hv_ibt_reason(bool ibt, u32 entry)
+{
+	if (ibt && entry != HEKI_HV_ENDBR64)
+		return "IBT is on and the VTL call entry does not start with ENDBR64";
+	return NULL;
+}
+
+/*
+ * Kernel IBT on: the CPU feature the kernel keeps (cleared when it turned
+ * IBT off, e.g. 6.2-6.16 for a hypercall page without ENDBR64), or CR4.CET
+ * set, whichever says on. The test build may say on (test_ibt).
+ */
+static bool heki_hv_ibt_on(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_IBT) ||
+	       (__read_cr4() & X86_CR4_CET) || heki_test_ibt();
+}
+
+/*
+ * heki_hv_ibt_reason() for the entry at @pg + @off. The 4 bytes are read
+ * only with IBT on, and an entry too close to the page's end for an
+ * ENDBR64 counts as one without (x86: little-endian, unaligned loads).
+ */
+static const char *heki_hv_entry_reason(const void *pg, u32 off)
+{
+	u32 w = 0;
+
+	if (!heki_hv_ibt_on())
+		return NULL;
+	if (off <= HV_HYP_PAGE_SIZE - sizeof(w))
+		memcpy(&w, (const u8 *)pg + off, sizeof(w));
+	return heki_hv_ibt_reason(true, w);
+}
+
 /* Steps 1-5 of the detection; on success the call offset is known. */
 static int heki_hv_detect(u32 *call_off)
 {
+	const void *pg;
 	const char *why;
 	u64 part, offsets;
 	int ret;
@@ -287,6 +339,15 @@ static int heki_hv_detect(u32 *call_off)
 		return -ENODEV;
 	}
 	*call_off = heki_hv_call_offset(offsets);
+	pg = heki_hv_hypercall_page();
+	why = heki_hv_entry_reason(pg, *call_off);
+	if (why) {
+		pr_err("hyperv: %s (hypercall page + %#x: %*ph): refusing to make VTL calls\n",
+		       why, *call_off,
+		       (int)min_t(u32, 4, HV_HYP_PAGE_SIZE - *call_off),
+		       (const u8 *)pg + *call_off);
+		return -ENODEV;
+	}
 	return 0;
 }
 
@@ -367,6 +428,9 @@ static int heki_hv_call(u32 func, u64 a1, u64 a2, u64 a3, u64 *r8)
 	unsigned long flags, cr2;
 
 	if (!pg || !off)
+		return -ENODEV;
+	/* A page replaced since the detection: no #CP either. */
+	if (heki_hv_entry_reason(pg, off))
 		return -ENODEV;
 	kernel_fpu_begin();
 	local_irq_save(flags);

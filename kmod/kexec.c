@@ -48,6 +48,11 @@
  *  - a new image of the same kind replaces the old one's protections in
  *    VTL1 in one call, after which the old copies are freed.
  *
+ * An undefined KexecValidate answer (-EPROTO: VTL1 may have accepted and
+ * protect the image) is a refusal that writes and frees nothing VTL1 may
+ * hold: no zeroing, both copies kept, kimage_free() keeps the image
+ * (heki_kexec_keep()), heki_vtl0 pinned and fail-closed.
+ *
  * Why a copy and not struct kimage itself (MARINER sends the kzalloc'd
  * struct): VTL1 reads the LiteBox (Linux 6.6) layout, struct heki_kimage,
  * and 6.1's struct kimage has no vmcoreinfo_page, so nr_segments and the
@@ -136,6 +141,20 @@ static atomic64_t heki_kexec_orphans = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_unload_failed = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
 static atomic_t heki_kexec_ncopies = ATOMIC_INIT(0);
+/* KexecValidate answers the ABI does not define (VTL1's state unknown). */
+static atomic64_t heki_kexec_unknown = ATOMIC64_INIT(0);
+/* Pages kept for good because VTL1 may protect them (see heki_kexec_keep). */
+static atomic_long_t heki_kexec_kept_pages = ATOMIC_LONG_INIT(0);
+
+/*
+ * Images whose KexecValidate got an undefined answer: VTL1 may protect
+ * their pages, so kimage_free() never gives them back. Past the slots
+ * (heki_vtl0 is fail-closed after the first, so only loads already past
+ * machine_kexec_prepare() can add one) every kimage is kept.
+ */
+#define HEKI_KEXEC_UNKNOWN_SLOTS 4
+static struct kimage *heki_kexec_unknown_images[HEKI_KEXEC_UNKNOWN_SLOTS];
+static bool heki_kexec_keep_all;
 
 static void heki_kexec_free_copies(void *blob, void *kcopy)
 {
@@ -172,7 +191,8 @@ static void heki_kexec_fill(struct heki_kimage *k, const struct kimage *image)
 }
 
 /* Every indirection and source page of a normal image's entry list. */
-static int heki_kexec_add_entries(struct heki_chain *c, struct kimage *image)
+static int heki_kexec_add_entries(struct heki_chain *c, struct kimage *image,
+				  unsigned long *npages)
 {
 	kimage_entry_t *ptr, entry;
 	unsigned long n = 0;
@@ -189,6 +209,7 @@ static int heki_kexec_add_entries(struct heki_chain *c, struct kimage *image)
 						  HEKI_KEXEC_PAGES_VALUE);
 			if (ret)
 				return ret;
+			(*npages)++;
 		}
 		if (!(++n % HEKI_KEXEC_PER_PAGE))
 			cond_resched();
@@ -196,7 +217,8 @@ static int heki_kexec_add_entries(struct heki_chain *c, struct kimage *image)
 	return 0;
 }
 
-static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image)
+static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image,
+				   unsigned long *npages)
 {
 	unsigned long i;
 	int ret;
@@ -211,8 +233,50 @@ static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image)
 					  pa + len, HEKI_KEXEC_PAGES_VALUE);
 		if (ret)
 			return ret;
+		*npages += (PAGE_ALIGN(pa + len) - (pa & PAGE_MASK)) >> PAGE_SHIFT;
 	}
 	return 0;
+}
+
+/*
+ * KexecValidate of @image was sent and its R8 is no documented answer:
+ * VTL1 may protect its copies, its entry-list pages or its crash segments.
+ * Nothing of it is written or freed from now on: the copies are never
+ * freed (they stay counted in kexec_live_copies), heki_kexec_neuter() is
+ * not run, and kimage_free() keeps the image (heki_kimage_free_hook()).
+ * @npages: the pages of the copies and of the image sent to VTL1.
+ * Caller holds heki_kexec_lock.
+ */
+static void heki_kexec_keep(struct kimage *image, unsigned long npages)
+{
+	unsigned int i;
+
+	/* Only heki_vtl0 knows these pages are held: it stays loaded. */
+	__module_get(THIS_MODULE);
+	atomic64_inc(&heki_kexec_unknown);
+	atomic_long_add(npages, &heki_kexec_kept_pages);
+	for (i = 0; i < HEKI_KEXEC_UNKNOWN_SLOTS; i++) {
+		if (!heki_kexec_unknown_images[i]) {
+			heki_kexec_unknown_images[i] = image;
+			return;
+		}
+	}
+	WRITE_ONCE(heki_kexec_keep_all, true);
+	pr_crit("kexec: more than %d images in an unknown state: no kexec image is freed from now on\n",
+		HEKI_KEXEC_UNKNOWN_SLOTS);
+}
+
+/* Whether @image must never be freed. Caller holds heki_kexec_lock. */
+static bool heki_kexec_kept(const struct kimage *image)
+{
+	unsigned int i;
+
+	if (READ_ONCE(heki_kexec_keep_all))
+		return true;
+	for (i = 0; i < HEKI_KEXEC_UNKNOWN_SLOTS; i++)
+		if (heki_kexec_unknown_images[i] == image)
+			return true;
+	return false;
 }
 
 /*
@@ -247,6 +311,8 @@ static int heki_kexec_validate(struct kimage *image)
 	struct heki_kexec_kind *kind = &heki_kexec_kinds[crash];
 	void *blob = NULL, *kcopy = NULL;
 	struct heki_chain c;
+	unsigned long npages;
+	bool sent;
 	s64 ret;
 
 	if (!image->kernel_buf_len ||
@@ -274,19 +340,31 @@ static int heki_kexec_validate(struct kimage *image)
 			  HEKI_KEXEC_IMAGE_VALUE);
 	heki_chain_add_va(&c, (unsigned long)blob, image->kernel_buf_len,
 			  HEKI_KEXEC_KERNEL_BLOB_VALUE);
+	/* Pages VTL1 may protect: the two copies, then the image's. */
+	npages = (PAGE_ALIGN(sizeof(struct heki_kimage)) +
+		  PAGE_ALIGN(image->kernel_buf_len)) >> PAGE_SHIFT;
 	if (crash)
-		heki_kexec_add_segments(&c, image);
+		heki_kexec_add_segments(&c, image, &npages);
 	else
-		heki_kexec_add_entries(&c, image);
+		heki_kexec_add_entries(&c, image, &npages);
 
 	mutex_lock(&heki_kexec_lock);
+	sent = !c.err && c.nranges;
 	ret = heki_call_chain(VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE, &c,
 			      crash);
 	heki_chain_free(&c);
 	atomic64_set(&heki_kexec_last_ret, ret);
-	heki_audit_kexec(crash, blob, image->kernel_buf_len,
-			 ret < 0 && ret >= -MAX_ERRNO ? (int)ret :
-			 ret ? -EPROTO : 0, NULL);
+	if (ret == -EPROTO && sent) {
+		heki_kexec_keep(image, npages);
+		mutex_unlock(&heki_kexec_lock);
+		atomic64_inc(&heki_kexec_refused);
+		heki_audit_kexec(crash, blob, image->kernel_buf_len, -EPROTO,
+				 "undefined_answer");
+		heki_fail_close("KexecValidate of a %s image answered with an undefined R8: VTL1's state unknown, its %lu pages kept",
+				crash ? "crash" : "kexec", npages);
+		return -EPROTO;
+	}
+	heki_audit_kexec(crash, blob, image->kernel_buf_len, (int)ret, NULL);
 	if (ret) {
 		mutex_unlock(&heki_kexec_lock);
 		/* VTL1 rolled back: nothing of this call is protected. */
@@ -294,7 +372,7 @@ static int heki_kexec_validate(struct kimage *image)
 		atomic64_inc(&heki_kexec_refused);
 		pr_err("kexec: %s image refused by VTL1 (%lld)\n",
 		       crash ? "crash" : "kexec", (long long)ret);
-		return ret < 0 && ret >= -MAX_ERRNO ? (int)ret : -EPERM;
+		return (int)ret;
 	}
 	/* VTL1 released the previous image's frames in the same call. */
 	heki_kexec_free_copies(kind->blob, kind->kcopy);
@@ -312,27 +390,31 @@ static int heki_kexec_validate(struct kimage *image)
 
 /*
  * Invalidate @kind in VTL1 and free its copies. Called with the lock
- * held. Return: true when nothing of @kind is protected any more.
+ * held. Return: 0 when nothing of @kind is protected any more, else the
+ * invalidation's error (-EPROTO: VTL1's state unknown; the caller fails
+ * closed once the lock is dropped).
  */
-static bool heki_kexec_release_locked(unsigned int crash)
+static int heki_kexec_release_locked(unsigned int crash)
 {
 	struct heki_kexec_kind *kind = &heki_kexec_kinds[crash];
 	s64 ret;
 
 	if (!kind->image)
-		return true;
+		return 0;
 	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE, 0, 0,
 			    crash);
 	if (ret) {
 		atomic64_inc(&heki_kexec_leaked);
 		pr_err("kexec: invalidating the %s image failed (%lld): its pages stay allocated\n",
 		       crash ? "crash" : "kexec", (long long)ret);
-		return false;
+		if (ret == -EPROTO)
+			atomic64_inc(&heki_kexec_unknown);
+		return (int)ret;
 	}
 	heki_kexec_free_copies(kind->blob, kind->kcopy);
 	memset(kind, 0, sizeof(*kind));
 	atomic64_inc(&heki_kexec_released);
-	return true;
+	return 0;
 }
 
 /* Which function each ftrace ops redirects, and where to. */
@@ -433,6 +515,7 @@ static void heki_kexec_neuter(struct kimage *image)
 /* Runs instead of kimage_file_post_load_cleanup(). */
 static void heki_kexec_cleanup_hook(struct kimage *image)
 {
+	bool kept;
 	int ret;
 
 	heki_kexec_enter();
@@ -440,8 +523,13 @@ static void heki_kexec_cleanup_hook(struct kimage *image)
 	if (image && image->file_mode && image->kernel_buf && image->entry &&
 	    *image->entry == IND_DONE) {
 		ret = heki_kexec_validate(image);
-		if (ret) {
+		mutex_lock(&heki_kexec_lock);
+		kept = heki_kexec_kept(image);
+		mutex_unlock(&heki_kexec_lock);
+		/* Never write pages VTL1 may protect (undefined answer). */
+		if (ret && !kept)
 			heki_kexec_neuter(image);
+		if (ret) {
 			/* Under heki_kexec_syscall_lock when it is our call. */
 			if (heki_kexec_current &&
 			    heki_kexec_current->task == current) {
@@ -491,8 +579,10 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 		 */
 		if (ul) {
 			atomic64_inc(&heki_kexec_unload_failed);
-			heki_fail_close("kexec: unloading a refused image failed (%ld): it stays installed with its pages zeroed",
-					ul);
+			heki_fail_close("kexec: unloading a refused image failed (%ld): it stays installed with its pages %s",
+					ul, call.err == -EPROTO ?
+					"untouched (VTL1's state unknown)" :
+					"zeroed");
 		}
 	}
 	heki_kexec_current = NULL;
@@ -527,18 +617,25 @@ static void heki_kimage_free_hook(struct kimage *image)
 {
 	bool leak = false;
 	unsigned int k;
+	int err = 0;
 
 	heki_kexec_enter();
 	if (image) {
 		mutex_lock(&heki_kexec_lock);
 		for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
 			if (heki_kexec_kinds[k].image == image)
-				leak = !heki_kexec_release_locked(k);
+				err = heki_kexec_release_locked(k);
+		leak = err || heki_kexec_kept(image);
 		mutex_unlock(&heki_kexec_lock);
 	}
-	/* Never give pages VTL1 still protects back to the allocator. */
+	if (err == -EPROTO)
+		heki_fail_close("kexec: invalidation answered with an undefined R8: VTL1's state unknown, the image's pages kept");
+	/* Never give pages VTL1 may still protect back to the allocator. */
 	if (!leak)
 		((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_FREE].addr)(image);
+	else
+		pr_err("kexec: a %s image kept, not freed: VTL1 may protect its pages\n",
+		       image->type == KEXEC_TYPE_CRASH ? "crash" : "kexec");
 	heki_kexec_leave();
 }
 
@@ -660,6 +757,10 @@ HEKI_SYSFS_ATTR(heki_kexec, orphan_refusals, "%lld",
 		(long long)atomic64_read(&heki_kexec_orphans));
 HEKI_SYSFS_ATTR(heki_kexec, unload_failed, "%lld",
 		(long long)atomic64_read(&heki_kexec_unload_failed));
+HEKI_SYSFS_ATTR(heki_kexec, unknown, "%lld",
+		(long long)atomic64_read(&heki_kexec_unknown));
+HEKI_SYSFS_ATTR(heki_kexec, kept_pages, "%ld",
+		atomic_long_read(&heki_kexec_kept_pages));
 HEKI_SYSFS_ATTR(heki_kexec, last_ret, "%lld",
 		(long long)atomic64_read(&heki_kexec_last_ret));
 HEKI_SYSFS_ATTR(heki_kexec, normal_held, "%d",
@@ -675,6 +776,8 @@ static struct attribute *heki_kexec_attrs[] = {
 	&heki_kexec_leaked_attr.attr,
 	&heki_kexec_orphan_refusals_attr.attr,
 	&heki_kexec_unload_failed_attr.attr,
+	&heki_kexec_unknown_attr.attr,
+	&heki_kexec_kept_pages_attr.attr,
 	&heki_kexec_last_ret_attr.attr,
 	&heki_kexec_normal_held_attr.attr,
 	&heki_kexec_crash_held_attr.attr,
@@ -720,6 +823,10 @@ void heki_kexec_show(struct seq_file *m)
 		   (long long)atomic64_read(&heki_kexec_orphans));
 	seq_printf(m, "kexec_unload_failed: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_unload_failed));
+	seq_printf(m, "kexec_unknown: %lld\n",
+		   (long long)atomic64_read(&heki_kexec_unknown));
+	seq_printf(m, "kexec_kept_pages: %ld\n",
+		   atomic_long_read(&heki_kexec_kept_pages));
 	seq_printf(m, "kexec_last_ret: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_last_ret));
 	mutex_lock(&heki_kexec_lock);

@@ -21,6 +21,8 @@
  *                      (tests/vm/failclosed.sh)
  *   test_kexec_unload_busy  the unload of a refused kexec image answers
  *                      -EBUSY without being made (tests/vm/failclosed.sh)
+ *   test_ibt           the hyperv transport treats IBT as on
+ *                      (tests/vm/hyperv.sh: QEMU TCG has no CET)
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
@@ -301,27 +303,33 @@ void heki_test_capflip(u32 *capwords, unsigned int n)
 /*
  * test_result=NAME:VALUE - calls of function NAME (as heki_func_name()
  * prints it, e.g. FREE_MODULE_INIT) get R8 = VALUE (0x... or -N) and are
- * not made: VTL1 never sees them, as when a real VTL1 refuses. Empty: off.
+ * not made: VTL1 never sees them, as when a real VTL1 refuses.
+ * test_result=+NAME:VALUE - the calls are made and VTL1's R8 is then
+ * replaced by VALUE: VTL1 acted on them, heki_vtl0 learns nothing of it
+ * (an undefined answer to a call VTL1 accepted). Empty: off.
  * A fixed buffer, written under the parameter lock, which the reader takes.
  */
 static char test_result[64];
 module_param_string(test_result, test_result, sizeof(test_result), 0600);
 MODULE_PARM_DESC(test_result,
-		 "test only, loopback only: NAME:VALUE answers every call of VTL function NAME with R8=VALUE without making it");
+		 "test only, loopback only: NAME:VALUE answers every call of VTL function NAME with R8=VALUE without making it; +NAME:VALUE makes the call, then replaces its R8");
 
 /**
  * heki_test_answer() - the R8 test_result imposes on a call, if any
  * @func: the function id about to be called
  * @r8: receives the imposed R8
+ * @sent: receives whether the call is still made (+NAME:VALUE); its R8
+ *	is then replaced by *@r8 afterwards
  *
  * Context: under the transport's call mutex.
- * Return: true when the call must not be made and *@r8 is its answer.
+ * Return: true when test_result names @func and *@r8 is its answer.
  */
-bool heki_test_answer(u32 func, u64 *r8)
+bool heki_test_answer(u32 func, u64 *r8, bool *sent)
 {
 	char buf[sizeof(test_result)];
 	const char *name = heki_func_name(func);
 	size_t n = strlen(name);
+	char *p = buf;
 	s64 neg;
 
 	if (!heki_loopback_active())
@@ -329,18 +337,21 @@ bool heki_test_answer(u32 func, u64 *r8)
 	kernel_param_lock(THIS_MODULE);
 	strscpy(buf, test_result, sizeof(buf));
 	kernel_param_unlock(THIS_MODULE);
-	if (strncmp(buf, name, n) || buf[n] != ':')
+	*sent = *p == '+';
+	if (*sent)
+		p++;
+	if (strncmp(p, name, n) || p[n] != ':')
 		return false;
-	strim(buf + n + 1);
-	if (buf[n + 1] == '-') {
-		if (kstrtos64(buf + n + 1, 0, &neg))
+	p = strim(p + n + 1);
+	if (*p == '-') {
+		if (kstrtos64(p, 0, &neg))
 			return false;
 		*r8 = (u64)neg;
-	} else if (kstrtou64(buf + n + 1, 0, r8)) {
+	} else if (kstrtou64(p, 0, r8)) {
 		return false;
 	}
-	pr_info("test_result: %s answered with R8 %#llx, not sent to VTL1\n",
-		name, *r8);
+	pr_info("test_result: %s answered with R8 %#llx, %s\n", name, *r8,
+		*sent ? "its real answer replaced" : "not sent to VTL1");
 	return true;
 }
 
@@ -389,4 +400,24 @@ MODULE_PARM_DESC(test_kexec_unload_busy,
 bool heki_test_kexec_unload_busy(void)
 {
 	return READ_ONCE(test_kexec_unload_busy) && heki_loopback_active();
+}
+
+/*
+ * test_ibt=1 - the hyperv transport's detection treats kernel IBT as on,
+ * so a VTL call entry without ENDBR64 is refused as on a CPU with IBT
+ * (QEMU TCG emulates no CET). Read at load and at every VTL call.
+ */
+static bool test_ibt;
+module_param(test_ibt, bool, 0400);
+MODULE_PARM_DESC(test_ibt,
+		 "test only, hyperv transport: treat kernel IBT as on");
+
+/**
+ * heki_test_ibt() - whether test_ibt asks to treat IBT as on
+ *
+ * Return: test_ibt.
+ */
+bool heki_test_ibt(void)
+{
+	return test_ibt;
 }

@@ -239,7 +239,8 @@ static atomic64_t heki_probes_failed = ATOMIC64_INIT(0);
 int heki_vtl_probe(void)
 {
 	const struct heki_transport *t;
-	u64 r8 = HEKI_VTL_PROBE_POISON;
+	u64 r8 = HEKI_VTL_PROBE_POISON, tr8 = 0;
+	bool answered, sent = false;
 	int ret;
 
 	mutex_lock(&heki_call_mutex);
@@ -249,9 +250,12 @@ int heki_vtl_probe(void)
 		return -ENODEV;
 	}
 	ret = t->cpu_check ? t->cpu_check() : 0;
-	if (!ret && !heki_test_answer(HEKI_VTL_PROBE_FUNC, &r8))
+	answered = !ret && heki_test_answer(HEKI_VTL_PROBE_FUNC, &tr8, &sent);
+	if (!ret && (!answered || sent))
 		ret = t->call(HEKI_VTL_PROBE_FUNC, 0, 0, HEKI_VTL_PROBE_POISON,
 			      &r8);
+	if (!ret && answered)
+		r8 = tr8;
 	mutex_unlock(&heki_call_mutex);
 	atomic64_inc(&heki_probes);
 	if (!ret)	/* a VTL call was made: counted like any other (OTHER) */
@@ -455,7 +459,8 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 {
 	struct heki_stats_slot *s = &heki_stats[heki_func_slot(func)];
 	const struct heki_transport *t;
-	u64 start, ns, r8;
+	u64 start, ns, r8, tr8 = 0;
+	bool answered, sent = false;
 	u32 code;
 	s64 ret;
 	int err;
@@ -470,12 +475,16 @@ static s64 heki_do_call(u32 func, u64 a1, u64 a2, u64 a3, u64 nranges,
 	a3 = heki_r8_in(func, a3);
 	start = ktime_get_ns();
 	code = 0;
-	if (heki_test_answer(func, &r8)) {
+	answered = heki_test_answer(func, &tr8, &sent);
+	if (answered && !sent) {
+		r8 = tr8;
 		err = 0;
 	} else {
 		err = t->call(func, a1, a2, a3, &r8);
 		if (!err && t->last_error)
 			code = t->last_error();
+		if (!err && answered)
+			r8 = tr8;
 	}
 	ns = ktime_get_ns() - start;
 	atomic_set(&s->last_error, code);

@@ -807,7 +807,7 @@ out:
  */
 struct st_hv_case {
 	const char *what;
-	int kind;		/* 0 privileges, 1 partition, 2 VP, 3 offsets */
+	int kind;		/* 0 privileges, 1 partition, 2 VP, 3 offsets, 4 IBT */
 	u64 a, b;
 	bool ok;
 };
@@ -835,6 +835,13 @@ static const struct st_hv_case st_hv_cases[] = {
 	{ "offsets both 0", 3, 0, 0, false },
 	{ "offsets call == return", 3, 0x100100, 0, false },
 	{ "offsets call == return, high", 3, 0xfffffff, 0, false },
+	/* IBT on (a) and the entry's first 4 bytes, little-endian (b) */
+	{ "IBT off, entry without ENDBR64", 4, 0, 0x00401f0f, true },
+	{ "IBT off, entry ENDBR64", 4, 0, 0xfa1e0ff3, true },
+	{ "IBT on, entry ENDBR64", 4, 1, 0xfa1e0ff3, true },
+	{ "IBT on, entry nopl (no ENDBR64)", 4, 1, 0x00401f0f, false },
+	{ "IBT on, entry ENDBR32", 4, 1, 0xfb1e0ff3, false },
+	{ "IBT on, entry int3", 4, 1, 0xcccccccc, false },
 };
 
 static int st_hyperv_decisions(void)
@@ -852,8 +859,10 @@ static int st_hyperv_decisions(void)
 			why = heki_hv_partition_reason(hc->a);
 		else if (hc->kind == 2)
 			why = heki_hv_vp_reason(hc->a);
-		else
+		else if (hc->kind == 3)
 			why = heki_hv_offsets_reason(hc->a);
+		else
+			why = heki_hv_ibt_reason(hc->a, hc->b);
 		if (!why != hc->ok) {
 			pr_info("    # hyperv case '%s': %s\n", hc->what,
 				why ? why : "accepted");

@@ -59,6 +59,7 @@ extern unsigned int hvemu_answer_func;
 extern unsigned long long hvemu_answer;
 extern unsigned int hvemu_getreg_status;
 extern unsigned int hvemu_call_offset;
+extern int hvemu_call_endbr;
 extern unsigned int hvemu_return_offset;
 
 /**

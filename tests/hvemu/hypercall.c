@@ -9,7 +9,9 @@
  * (jmp *slot(%rip); 10 bytes in all) to entry.S through an 8-byte slot at
  * the end of the page. Hyper-V starts its page with an ENDBR64 (6.2 to
  * 6.16 check it before keeping IBT on); this page has one at every entry,
- * since heki_vtl0 reaches the VTL call entry with an indirect CALL:
+ * since heki_vtl0 reaches the VTL call entry with an indirect CALL (the
+ * variant vtl_call_endbr=0 puts a 4-byte NOP there instead, which
+ * heki_vtl0 must refuse when IBT is on):
  *
  *   offset 0                    the hypercall entry (TLFS: a CALL to the
  *                               start of the page makes a hypercall)
@@ -77,13 +79,14 @@ void *hvemu_page(void)
 }
 
 static void hvemu_put_entry(u8 *p, unsigned int off, unsigned int slot,
-			    void (*target)(void))
+			    void (*target)(void), bool endbr)
 {
 	static const u8 endbr64[HVEMU_ENDBR_LEN] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const u8 nopl[HVEMU_ENDBR_LEN] = { 0x0f, 0x1f, 0x40, 0x00 };
 	s32 rel = (s32)slot - (s32)(off + HVEMU_ENTRY_LEN);
 	unsigned long t = (unsigned long)target;
 
-	memcpy(p + off, endbr64, sizeof(endbr64));
+	memcpy(p + off, endbr ? endbr64 : nopl, HVEMU_ENDBR_LEN);
 	off += HVEMU_ENDBR_LEN;
 	p[off] = 0xff;		/* jmp *rel32(%rip) */
 	p[off + 1] = 0x25;
@@ -131,12 +134,14 @@ int hvemu_page_layout(unsigned int call, unsigned int ret)
 		return -ENOMEM;
 	}
 	memset(p, 0xcc, PAGE_SIZE);
-	hvemu_put_entry(p, 0, HVEMU_SLOT_HYPERCALL, hvemu_hypercall_entry);
+	hvemu_put_entry(p, 0, HVEMU_SLOT_HYPERCALL, hvemu_hypercall_entry,
+			true);
 	if (ret)
 		hvemu_put_entry(p, ret, HVEMU_SLOT_RETURN,
-				hvemu_vtl_return_entry);
+				hvemu_vtl_return_entry, true);
 	if (call && call != ret)
-		hvemu_put_entry(p, call, HVEMU_SLOT_CALL, hvemu_vtl_call_entry);
+		hvemu_put_entry(p, call, HVEMU_SLOT_CALL, hvemu_vtl_call_entry,
+				hvemu_call_endbr);
 	vunmap(p);
 	/* Cross-modifying code: serialise every CPU before it runs again. */
 	on_each_cpu(hvemu_sync_core, NULL, 1);

@@ -75,6 +75,7 @@ unsigned long long hvemu_answer;
 unsigned int hvemu_getreg_status;
 unsigned int hvemu_call_offset = 0x100;
 unsigned int hvemu_return_offset = 0x180;
+int hvemu_call_endbr = 1;
 static int hvemu_hypercall_page = 1;
 
 /* ------------------------------------------------------------------ */
@@ -224,6 +225,32 @@ out:
 	return ret;
 }
 
+/* The VTL call entry's ENDBR64: rewritten at once, frozen once used. */
+static int hvemu_set_endbr(const char *val, const struct kernel_param *kp)
+{
+	int old, ret;
+
+	mutex_lock(&hvemu_param_lock);
+	if (hvemu_committed()) {
+		ret = -EBUSY;
+		goto out;
+	}
+	old = hvemu_call_endbr;
+	ret = param_set_int(val, kp);
+	if (!ret)
+		ret = hvemu_page_layout(hvemu_call_offset, hvemu_return_offset);
+	if (ret)
+		hvemu_call_endbr = old;
+out:
+	mutex_unlock(&hvemu_param_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops hvemu_endbr_ops = {
+	.set = hvemu_set_endbr,
+	.get = param_get_int,
+};
+
 static const struct kernel_param_ops hvemu_int_ops = {
 	.set = hvemu_set_int,
 	.get = param_get_int,
@@ -263,6 +290,8 @@ MODULE_PARM_DESC(vtl_call_offset, "HvRegisterVsmCodePageOffsets VTL call offset 
 module_param_cb(vtl_return_offset, &hvemu_offset_ops, &hvemu_return_offset,
 		0644);
 MODULE_PARM_DESC(vtl_return_offset, "HvRegisterVsmCodePageOffsets VTL return offset (default 0x180)");
+module_param_cb(vtl_call_endbr, &hvemu_endbr_ops, &hvemu_call_endbr, 0644);
+MODULE_PARM_DESC(vtl_call_endbr, "The VTL call entry starts with ENDBR64 (default 1; 0: a 4-byte NOP instead, a #CP under IBT)");
 module_param_cb(hypercall_page, &hvemu_view_ops, &hvemu_hypercall_page, 0644);
 MODULE_PARM_DESC(hypercall_page, "hv_hypercall_pg points at the page (default 1; 0: NULL, as across hibernation)");
 

@@ -86,6 +86,41 @@ t "  no call reached the hypercall entry with VTL call registers" \
 variant "VTL call offset equal to the VTL return offset" vtl_call_offset 0x180 0x100 \
 	"VTL call offset"
 
+# IBT (kmod.rst): heki_vtl0 reaches the VTL call entry with an indirect
+# CALL, a #CP under IBT unless the entry starts with ENDBR64. QEMU TCG has
+# no CET, so the test build's test_ibt=1 treats IBT as on; vtl1_ready=0
+# stops a load that passed the detection at the handshake.
+ibt_refusals() { dmesg | grep -c "IBT is on and the VTL call entry" || true; }
+handshakes() { dmesg | grep -c "vtl1_ready=1 not given" || true; }
+NOHS="transport=hyperv certs=heki/test-certs.der"
+V0=$(stat_of vtl_calls)
+I0=$(ibt_refusals)
+echo 0 >$P/vtl_call_endbr
+t "VTL call entry without ENDBR64, IBT treated as on (test_ibt=1): refused" \
+	fails insmod /heki_vtl0_test.ko $HV test_ibt=1
+t "  the log says why, with the entry's bytes" dmesg_has \
+	"hyperv: IBT is on and the VTL call entry does not start with ENDBR64 (hypercall page + 0x100: 0f 1f 40 00): refusing to make VTL calls"
+t "  no VTL call was made" eq "$(stat_of vtl_calls)" "$V0"
+t "  VTL1 untouched" sh -c "! grep -q '^heki_vtl0_test ' /proc/modules && grep -q '^# runs 0 pages 0' $E/protections"
+I1=$(ibt_refusals)
+t "  logged for that load" test "$I1" -gt "$I0"
+if grep -qw ibt /proc/cpuinfo; then
+	skip "the same entry, IBT off: detection passes" "the CPU has IBT on"
+else
+	H0=$(handshakes)
+	t "the same entry, IBT off (production module): detection passes to the handshake" \
+		refused "$NOHS"
+	t "  not refused for IBT" eq "$(ibt_refusals)" "$I1"
+	t "  refused at the handshake" test "$(handshakes)" -gt "$H0"
+fi
+echo 1 >$P/vtl_call_endbr
+H0=$(handshakes)
+t "entry with ENDBR64, IBT treated as on: detection passes to the handshake" \
+	fails insmod /heki_vtl0_test.ko $NOHS test_ibt=1
+t "  not refused for IBT" eq "$(ibt_refusals)" "$I1"
+t "  refused at the handshake" test "$(handshakes)" -gt "$H0"
+t "  no VTL call in any of these" eq "$(stat_of vtl_calls)" "$V0"
+
 # VTL1 must answer on every CPU before the first state-changing call.
 S0=$(stat_of silent)
 variant "VTL1 not answering on CPU 1" vtl1_silent_cpu 1 -1 "CPU 1"

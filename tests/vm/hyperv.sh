@@ -62,7 +62,8 @@ log=build/vm/hyperv.log
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-scripts/vm-run.sh -K -t 600 -E "$KID" -f "$KO" -f "$EMU" \
+[ -f "$K_TEST_KO" ] || fail_setup "$K_TEST_KO is not built (run make)"
+scripts/vm-run.sh -K -t 600 -E "$KID" -f "$KO" -f "$EMU" -f "$K_TEST_KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
 	-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-tampered.ko" \
 	-f "$OUT/heki_test_mod-unsigned.ko" -f "$OUT/heki_test_mod-otherkey.ko" \

@@ -253,3 +253,56 @@ t "insmod heki_vtl0 certs= signer+other revoked= the signer" \
 t "  signed vmlinuz refused (EKEYREJECTED, SIG_KEY_REVOKED), nothing loaded or protected" \
 	revoked_refused SIG_KEY_REVOKED
 t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+
+# --- KexecValidate answered with an undefined R8 (issue 11, K3 class) ------
+# VTL1 accepts the image (its pages protected) but heki_vtl0 reads an R8
+# the ABI does not define (test_result=+NAME:VALUE replaces VTL1's real
+# answer). VTL1's state is unknown to heki_vtl0: the load is refused, no
+# page VTL1 may protect is written (no zeroing) or freed (kimage_free keeps
+# the image, the copies stay), heki_vtl0 fails closed and says why.
+S=/sys/kernel/heki
+W=/sys/kernel/heki_wouldfault
+P=/sys/module/$HEKI_MOD/parameters
+ks() { cat "$S/kexec/$1"; }
+eq() {
+	[ "$1" = "$2" ] && return 0
+	echo "# got '$1', expected '$2'"
+	return 1
+}
+t "insmod heki_vtl0 again (protect_kernel=0)" \
+	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 certs=heki/kexec-certs.der
+p0=$(prot_pages)
+echo +KEXEC_VALIDATE:0x100000000 >$P/test_result
+unknown_refused() {
+	if out=$($K /vmlinuz); then
+		echo "# accepted: $out"
+		return 1
+	fi
+	echo "# $out"
+	show
+	echo "$out" | grep -q "errno 71 "
+}
+t "VTL1 accepts, heki_vtl0 reads R8 2^32: kexec_file_load refused (EPROTO)" unknown_refused
+echo "" >$P/test_result
+t "  no image loaded" test "$(cat /sys/kernel/kexec_loaded)" = 0
+t "  counted: refused, unknown, malformed" sh -c \
+	"test $(ks refused) = 1 && test $(ks unknown) = 1 && test $(cat $S/calls/KEXEC_VALIDATE/malformed) = 1"
+echo "# kept_pages $(ks kept_pages), VTL1 protects $(($(prot_pages) - p0)) pages more"
+t "  VTL1 protects the image (>= 16000 pages more)" test $(($(prot_pages) - p0)) -ge 16000
+t "  kept: every page VTL1 protects for it" eq "$(ks kept_pages)" $(($(prot_pages) - p0))
+t "  both copies kept" test "$(kx kexec_live_copies)" = 2
+t "  no frame VTL1 protects is free" test "$(sed -n 's/^protected_free //p' $D/protected_free)" = 0
+t "  kimage_free kept the image" dmesg_has "kexec: a kexec image kept, not freed"
+if [ -e $W/check ]; then
+	echo 1 >$W/check
+	t "  nothing VTL1 protects was written (would-fault events 0)" test "$(cat $W/events)" = 0
+else
+	skip "  nothing VTL1 protects was written" "no would-fault detector"
+fi
+t "  fail-closed, and says why" sh -c "grep -qx fail-closed $S/state &&
+	grep -q '^KexecValidate of a kexec image answered with an undefined R8' $S/reason"
+t "  audit: refused by heki_vtl0, undefined answer" audit_has "op=heki_kexec kind=kexec" \
+	"verdict=refused by=heki_vtl0 err=-71 reason=undefined_answer"
+t "  the next kexec_file_load refused (EPERM)" sh -c "$K /vmlinuz | grep -q 'errno 1 '"
+t "  heki_vtl0 is pinned: rmmod refused (in use)" fails rmmod $HEKI_MOD
+t "  the kernel keeps running: heki_vtl0 still loaded" grep -q "^$HEKI_MOD " /proc/modules
