@@ -12,6 +12,7 @@
 # fail). Ends with `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 2
+# shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
 B=build/host/kmod-audit
@@ -25,16 +26,16 @@ sed -n 's/^#include <\(\(linux\|crypto\)\/[^>]*\)>.*/\1/p' kmod/audit.c |
 
 CFLAGS=(-std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-function
 	"-fsanitize=address,undefined" -fno-sanitize-recover=all
-	-I tests/kmod/audit -I "$B/shim" -I uapi -I kmod)
+	-I tests/kmod/audit -I "$B/shim" -I uapi -I kmod -I vtl1/tests)
+SRCS=(tests/kmod/audit/test_audit.c tests/kmod/audit/kshim.c vtl1/tests/check.c)
 
 echo "KTAP version 1"
-if ! gcc "${CFLAGS[@]}" -o "$B/test_audit" tests/kmod/audit/test_audit.c \
-	tests/kmod/audit/kshim.c -lcrypto 2>"$B/gcc.log"; then
+if ! gcc "${CFLAGS[@]}" -o "$B/test_audit" "${SRCS[@]}" -lcrypto 2>"$B/gcc.log"; then
 	sed 's/^/# /' "$B/gcc.log" | head -n 20
 	ktap_bail "kmod/audit.c compiles against tests/kmod/audit/kshim.h"
 fi
 "$B/test_audit" >"$B/test_audit.out" 2>&1
-grep -v '^KTAP\|^1\.\.' "$B/test_audit.out" | sed '$d'
+grep -E '^(not )?ok |^#' "$B/test_audit.out" | grep -v '^# [0-9]* skipped$'
 ktap_merge "$B/test_audit.out" "test_audit"
 KTAP_N=$((KTAP_PASS + KTAP_FAIL + KTAP_SKIP))
 
@@ -62,8 +63,7 @@ for ((i = 0; i < ${#mutants[@]}; i += 2)); do
 		continue
 	fi
 	if ! gcc "${CFLAGS[@]}" -DAUDIT_C="\"$PWD/$B/$dir/audit.c\"" \
-		-o "$B/$dir/test_audit" tests/kmod/audit/test_audit.c \
-		tests/kmod/audit/kshim.c -lcrypto 2>"$B/$dir/gcc.log"; then
+		-o "$B/$dir/test_audit" "${SRCS[@]}" -lcrypto 2>"$B/$dir/gcc.log"; then
 		result 0 "mutant '$name' compiles: $(head -n 1 "$B/$dir/gcc.log")"
 		continue
 	fi

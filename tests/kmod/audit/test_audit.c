@@ -18,6 +18,7 @@
 #include <openssl/sha.h>
 
 #include "kshim.h"
+#include "check.h"
 /* run.sh sets AUDIT_C to a mutant's path */
 #ifndef AUDIT_C
 #define AUDIT_C "../../../kmod/audit.c"
@@ -28,28 +29,14 @@
 /* Harness                                                             */
 /* ------------------------------------------------------------------ */
 
-static int fail;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: check failed: %s\n", __func__,	\
-			       __LINE__, #cond);			\
-			fail = 1;					\
-		}							\
-	} while (0)
-
 /* The record is exactly @want. */
-static void check_text(const char *func, int line, const char *got,
-		       const char *want)
+static void check_text(int line, const char *got, const char *want)
 {
-	if (!strcmp(got, want))
-		return;
-	printf("# %s:%d: record\n#   got  '%s'\n#   want '%s'\n", func, line,
-	       got, want);
-	fail = 1;
+	if (strcmp(got, want))
+		check_fail(__FILE__, line, "record\n#   got  '%s'\n#   want '%s'",
+			   got, want);
 }
-#define CHECK_TEXT(got, want) check_text(__func__, __LINE__, got, want)
+#define CHECK_TEXT(got, want) check_text(__LINE__, got, want)
 
 static u32 last_error;		/* heki_vtl_last_error()'s answer */
 static const char *mode = "enforce";
@@ -268,8 +255,9 @@ static void digest_field(char *out, const u8 *img, size_t len)
 /* Module records                                                      */
 /* ------------------------------------------------------------------ */
 
-static void module_accepted_record_has_every_field_in_order(void)
+TEST(module_accepted_record_has_every_field_in_order)
 {
+	reset();
 	u8 img[4096];
 	size_t len = signed_module(img, &test_ca);
 	char want[1024], d[128];
@@ -283,8 +271,9 @@ static void module_accepted_record_has_every_field_in_order(void)
 	CHECK_TEXT(rec(0), want);
 }
 
-static void module_refused_by_vtl1_names_vtl1_reason(void)
+TEST(module_refused_by_vtl1_names_vtl1_reason)
 {
+	reset();
 	u8 img[4096];
 	size_t len = signed_module(img, &test_ca);
 	char want[1024], d[128];
@@ -298,22 +287,25 @@ static void module_refused_by_vtl1_names_vtl1_reason(void)
 	CHECK_TEXT(rec(0), want);
 }
 
-static void module_refused_without_vtl1_code_names_the_errno(void)
+TEST(module_refused_without_vtl1_code_names_the_errno)
 {
+	reset();
 	heki_audit_module("crc7", NULL, 0, -129, NULL, false, 0);
 	CHECK_TEXT(rec(0),
 		   "op=heki_module name=\"crc7\" verdict=refused by=vtl1 action=not_loaded err=-129 reason=-EKEYREJECTED mode=enforce sha256=? signer=none res=0");
 }
 
-static void module_refused_by_heki_vtl0_names_its_word(void)
+TEST(module_refused_by_heki_vtl0_names_its_word)
 {
+	reset();
 	heki_audit_module("big", NULL, 0, -27, "too_big", false, 0);
 	CHECK_TEXT(rec(0),
 		   "op=heki_module name=\"big\" verdict=refused by=heki_vtl0 action=not_loaded err=-27 reason=too_big mode=enforce sha256=? signer=none res=0");
 }
 
-static void module_refused_in_permissive_mode_loads_unprotected(void)
+TEST(module_refused_in_permissive_mode_loads_unprotected)
 {
+	reset();
 	mode = "permissive";
 	last_error = HEKI_VSM_ERR_SIG_HASH_BLOCKED;
 	heki_audit_module("crc7", NULL, 0, -129, NULL, true, 0);
@@ -322,8 +314,9 @@ static void module_refused_in_permissive_mode_loads_unprotected(void)
 }
 
 /* Names as the kernel logs untrusted strings. */
-static void module_names_logged_as_untrusted_strings(void)
+TEST(module_names_logged_as_untrusted_strings)
 {
+	reset();
 	static const struct {
 		const char *name;
 		const char *field;	/* as it must appear */
@@ -351,16 +344,17 @@ static void module_names_logged_as_untrusted_strings(void)
 		heki_audit_module(t[i].name, NULL, 0, -1, "x", false, 0);
 		if (!strstr(rec(0), t[i].field) ||
 		    strncmp(rec(0) + 14, t[i].field, strlen(t[i].field))) {
-			printf("# case %u: '%s' lacks '%s' after op=\n", i,
-			       rec(0), t[i].field);
-			fail = 1;
+			check_fail(__FILE__, __LINE__,
+				   "case %u: '%s' lacks '%s' after op=", i,
+				   rec(0), t[i].field);
 		}
 	}
 }
 
 /* The signer fields of every signature form, and what does not parse. */
-static void module_signer_fields(void)
+TEST(module_signer_fields)
 {
+	reset();
 	static const u8 skid[] = { 0xde, 0xad, 0xbe, 0xef };
 	static const u8 ser_long[24] = { 0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
 					 11, 12, 13, 14, 15, 16, 17, 18, 19,
@@ -402,15 +396,15 @@ static void module_signer_fields(void)
 		reset();
 		heki_audit_module("m", img, len, -1, "x", false, 0);
 		if (!strstr(rec(0), t[i].field)) {
-			printf("# %s: '%s' lacks '%s'\n", t[i].what, rec(0),
-			       t[i].field);
-			fail = 1;
+			check_fail(__FILE__, __LINE__, "%s: '%s' lacks '%s'",
+				   t[i].what, rec(0), t[i].field);
 		}
 	}
 }
 
-static void module_unparsable_signatures_give_signer_unknown(void)
+TEST(module_unparsable_signatures_give_signer_unknown)
 {
+	reset();
 	u8 sig[2048], img[4096];
 	size_t sig_len = pkcs7(sig, &test_ca), len;
 	unsigned int i;
@@ -441,15 +435,16 @@ static void module_unparsable_signatures_give_signer_unknown(void)
 		heki_audit_module("m", img, len, -1, "x", false, 0);
 		if (!strstr(rec(0), i == 3 ? " signer=none res=0" :
 					     " signer=? res=0")) {
-			printf("# %s: '%s'\n", what[i], rec(0));
-			fail = 1;
+			check_fail(__FILE__, __LINE__, "%s: '%s'", what[i],
+				   rec(0));
 		}
 	}
 }
 
 /* The longest name and signer fields still leave the record whole. */
-static void module_record_never_cut(void)
+TEST(module_record_never_cut)
 {
+	reset();
 	u8 cn[64], ser[20], img[4096];
 	char name[MODULE_NAME_LEN];
 	struct signer s = { .cn = cn, .cn_len = sizeof(cn), .serial = ser,
@@ -471,8 +466,9 @@ static void module_record_never_cut(void)
 /* Aggregation                                                         */
 /* ------------------------------------------------------------------ */
 
-static void acceptances_past_the_burst_counted_not_recorded(void)
+TEST(acceptances_past_the_burst_counted_not_recorded)
 {
+	reset();
 	char buf[64];
 	unsigned int i;
 
@@ -485,8 +481,9 @@ static void acceptances_past_the_burst_counted_not_recorded(void)
 	CHECK(atoi(buf) == HEKI_AUDIT_ACCEPT_BURST);
 }
 
-static void next_acceptance_record_carries_the_count(void)
+TEST(next_acceptance_record_carries_the_count)
 {
+	reset();
 	unsigned int i;
 
 	for (i = 0; i < HEKI_AUDIT_ACCEPT_BURST + 8; i++)
@@ -499,8 +496,9 @@ static void next_acceptance_record_carries_the_count(void)
 	CHECK(strstr(rec(HEKI_AUDIT_ACCEPT_BURST + 1), " unrecorded=0 "));
 }
 
-static void refusals_never_aggregated(void)
+TEST(refusals_never_aggregated)
 {
+	reset();
 	unsigned int i, refused = 0;
 
 	for (i = 0; i < HEKI_AUDIT_ACCEPT_BURST; i++)
@@ -517,8 +515,9 @@ static void refusals_never_aggregated(void)
 	CHECK(!strstr(rec(shim_nrecords - 1), "unrecorded"));
 }
 
-static void kexec_and_events_never_aggregated(void)
+TEST(kexec_and_events_never_aggregated)
 {
+	reset();
 	unsigned int i;
 
 	for (i = 0; i < HEKI_AUDIT_ACCEPT_BURST + 5; i++) {
@@ -532,8 +531,9 @@ static void kexec_and_events_never_aggregated(void)
 /* Where a record goes when audit has no buffer or memory is short     */
 /* ------------------------------------------------------------------ */
 
-static void no_audit_buffer_record_goes_to_kernel_log(void)
+TEST(no_audit_buffer_record_goes_to_kernel_log)
 {
+	reset();
 	char buf[64];
 
 	shim_audit_off = true;
@@ -547,8 +547,9 @@ static void no_audit_buffer_record_goes_to_kernel_log(void)
 	CHECK(!strcmp(buf, "0\n"));
 }
 
-static void no_memory_refusal_still_logged(void)
+TEST(no_memory_refusal_still_logged)
 {
+	reset();
 	char buf[64];
 
 	shim_kmalloc_fail = true;
@@ -567,8 +568,9 @@ static void no_memory_refusal_still_logged(void)
 /* kexec and event records                                             */
 /* ------------------------------------------------------------------ */
 
-static void kexec_accepted_record_has_every_field_in_order(void)
+TEST(kexec_accepted_record_has_every_field_in_order)
 {
+	reset();
 	static const u8 blob[] = "MZ kernel image";
 	u8 md[SHA256_DIGEST_LENGTH];
 	char want[512], h[80];
@@ -582,24 +584,27 @@ static void kexec_accepted_record_has_every_field_in_order(void)
 	CHECK_TEXT(rec(0), want);
 }
 
-static void kexec_refused_before_vtl1_has_no_kernel_fields(void)
+TEST(kexec_refused_before_vtl1_has_no_kernel_fields)
 {
+	reset();
 	mode = "permissive";
 	heki_audit_kexec(true, NULL, 0, -27, "too_big");
 	CHECK_TEXT(rec(0),
 		   "op=heki_kexec kind=crash verdict=refused by=heki_vtl0 err=-27 reason=too_big mode=permissive res=0");
 }
 
-static void kexec_refused_by_vtl1_names_vtl1_reason(void)
+TEST(kexec_refused_by_vtl1_names_vtl1_reason)
 {
+	reset();
 	last_error = HEKI_VSM_ERR_SIG_CERT_BLOCKED;
 	heki_audit_kexec(false, "x", 1, -129, NULL);
 	CHECK(strstr(rec(0),
 		     " verdict=refused by=vtl1 err=-129 reason=SIG_CERT_BLOCKED mode=enforce res=0"));
 }
 
-static void event_record_with_vtl1_reason(void)
+TEST(event_record_with_vtl1_reason)
 {
+	reset();
 	last_error = HEKI_VSM_ERR_SIG_KEY_REVOKED;
 	heki_audit_event("heki_boot", "load_kdata", -129,
 			 VSM_VTL_CALL_FUNC_ID_LOAD_KDATA_VALUE, NULL);
@@ -607,8 +612,9 @@ static void event_record_with_vtl1_reason(void)
 		   "op=heki_boot what=load_kdata err=-129 reason=SIG_KEY_REVOKED transport=loopback mode=enforce res=0");
 }
 
-static void event_record_detail_logged_as_untrusted_string(void)
+TEST(event_record_detail_logged_as_untrusted_string)
 {
+	reset();
 	heki_audit_event("heki_state", "failed_closed", -71, 0,
 			 "undefined answer");
 	heki_audit_event("heki_state", "ready", 0, 0, "ok");
@@ -618,48 +624,8 @@ static void event_record_detail_logged_as_untrusted_string(void)
 		   "op=heki_state what=ready err=0 detail=\"ok\" transport=loopback mode=enforce res=1");
 }
 
-/* ------------------------------------------------------------------ */
-
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
-#define T(f) { #f, f }
-	T(module_accepted_record_has_every_field_in_order),
-	T(module_refused_by_vtl1_names_vtl1_reason),
-	T(module_refused_without_vtl1_code_names_the_errno),
-	T(module_refused_by_heki_vtl0_names_its_word),
-	T(module_refused_in_permissive_mode_loads_unprotected),
-	T(module_names_logged_as_untrusted_strings),
-	T(module_signer_fields),
-	T(module_unparsable_signatures_give_signer_unknown),
-	T(module_record_never_cut),
-	T(acceptances_past_the_burst_counted_not_recorded),
-	T(next_acceptance_record_carries_the_count),
-	T(refusals_never_aggregated),
-	T(kexec_and_events_never_aggregated),
-	T(no_audit_buffer_record_goes_to_kernel_log),
-	T(no_memory_refusal_still_logged),
-	T(kexec_accepted_record_has_every_field_in_order),
-	T(kexec_refused_before_vtl1_has_no_kernel_fields),
-	T(kexec_refused_by_vtl1_names_vtl1_reason),
-	T(event_record_with_vtl1_reason),
-	T(event_record_detail_logged_as_untrusted_string),
-#undef T
-};
-
 int main(void)
 {
-	unsigned int i, n = sizeof(tests) / sizeof(tests[0]), passed = 0;
-
-	printf("KTAP version 1\n1..%u\n", n);
-	for (i = 0; i < n; i++) {
-		reset();
-		fail = 0;
-		tests[i].fn();
-		printf("%sok %u %s\n", fail ? "not " : "", i + 1, tests[i].name);
-		passed += !fail;
-	}
-	printf("%u passed, %u failed\n", passed, n - passed);
-	return passed == n ? 0 : 1;
+	check_run_tests(NULL);
+	return check_done();
 }
