@@ -11,6 +11,8 @@
  *               changes it (ftrace hook on load_module)
  *   modhook.c   module lifecycle: ValidateModule at COMING,
  *               FreeModuleInit at LIVE, UnloadModule at GOING
+ *   scall.c     static calls of validated module text (PatchText)
+ *   jlabel.c    jump labels of validated module text (PatchText)
  *   kexec.c     KexecValidate of every kexec_file_load image (ftrace
  *               hooks in the kexec path), invalidation at kimage_free
  *   cpus.c      CPUs coming online: probe, LockRegs or refusal
@@ -141,6 +143,15 @@ int heki_scall_init(void);
 void heki_scall_exit(void);
 void heki_scall_show(struct seq_file *m);
 extern const struct attribute_group heki_scall_sysfs_group;
+
+/* ------------------------------------------------------------------ */
+/* Jump labels in validated module text (jlabel.c)                     */
+/* ------------------------------------------------------------------ */
+
+int heki_jlabel_init(void);
+void heki_jlabel_exit(void);
+void heki_jlabel_show(struct seq_file *m);
+extern const struct attribute_group heki_jlabel_sysfs_group;
 
 /* ------------------------------------------------------------------ */
 /* Audit records (audit.c)                                             */

@@ -27,6 +27,7 @@ bool heki_test_answer(u32 func, u64 *r8, bool *sent);
 void heki_test_online_cpu(void);
 bool heki_test_kexec_unload_busy(void);
 bool heki_test_ibt(void);
+void heki_test_poke_pause(void);
 #else
 static inline void heki_test_tamper_module(struct module *mod) {}
 static inline void heki_test_tamper_kexec(struct kimage *image) {}
@@ -44,6 +45,7 @@ static inline bool heki_test_ibt(void)
 {
 	return false;
 }
+static inline void heki_test_poke_pause(void) {}
 #endif
 
 #endif /* _KMOD_HEKI_TEST_H */

@@ -51,6 +51,7 @@
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
+#include "textpoke.h"
 
 static char *transport = "auto";
 module_param(transport, charp, 0444);
@@ -250,6 +251,7 @@ static const struct attribute_group *heki_main_sysfs_groups[] = {
 	&heki_boot_sysfs_group,
 	&heki_modhook_sysfs_group,
 	&heki_scall_sysfs_group,
+	&heki_jlabel_sysfs_group,
 	&heki_kexec_sysfs_group,
 	&heki_cpus_sysfs_group,
 	&heki_audit_sysfs_group,
@@ -277,6 +279,7 @@ static int heki_main_modules_show(struct seq_file *m, void *v)
 {
 	heki_modhook_show(m);
 	heki_scall_show(m);
+	heki_jlabel_show(m);
 	heki_pristine_show(m);
 	return 0;
 }
@@ -360,7 +363,9 @@ static void heki_main_teardown(void)
 {
 	heki_cpus_exit();
 	heki_kexec_exit();
+	heki_jlabel_exit();
 	heki_scall_exit();
+	heki_poke_exit();
 	heki_modhook_exit();
 	heki_pristine_exit();
 	/* debugfs reads transport state: it goes first. */
@@ -427,7 +432,11 @@ static int __init heki_vtl0_init(void)
 	if (!ret && validate_modules)
 		ret = heki_modhook_init();
 	if (!ret && validate_modules)
+		ret = heki_poke_init();
+	if (!ret && validate_modules)
 		ret = heki_scall_init();
+	if (!ret && validate_modules)
+		ret = heki_jlabel_init();
 	if (!ret && validate_kexec)
 		ret = heki_kexec_init();
 	if (!ret) {

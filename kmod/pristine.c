@@ -62,7 +62,7 @@
 #include <linux/wait.h>
 
 #include "heki_policy.h"
-#include "compat/ftrace.h"
+#include "fhook.h"
 
 /*
  * struct load_info (kernel/module/internal.h, not in linux-headers):
@@ -94,10 +94,8 @@ struct heki_pristine_rec {
 
 static LIST_HEAD(heki_pristine_list);
 static DEFINE_MUTEX(heki_pristine_lock);
-static atomic_t heki_pristine_inflight = ATOMIC_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(heki_pristine_wq);
+static struct heki_fhook heki_pristine_hook;
 static heki_load_module_fn heki_orig_load_module;
-static bool heki_pristine_registered;
 
 static atomic64_t heki_pristine_captured = ATOMIC64_INIT(0);
 static atomic64_t heki_pristine_failed = ATOMIC64_INIT(0);
@@ -168,32 +166,13 @@ static int heki_load_module_hook(void *info, const char __user *uargs,
 	struct heki_pristine_rec *rec;
 	int ret;
 
-	atomic_inc(&heki_pristine_inflight);
+	heki_fhook_enter(&heki_pristine_hook);
 	rec = heki_pristine_capture(info, flags);
 	ret = heki_orig_load_module(info, uargs, flags);
 	heki_pristine_drop(rec);
-	if (atomic_dec_and_test(&heki_pristine_inflight))
-		wake_up(&heki_pristine_wq);
+	heki_fhook_leave(&heki_pristine_hook);
 	return ret;
 }
-
-static void notrace heki_pristine_ftrace(unsigned long ip,
-					 unsigned long parent_ip,
-					 struct ftrace_ops *ops,
-					 struct ftrace_regs *fregs)
-{
-	/* Our own call of the original must reach it. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	heki_ftrace_set_ip(fregs,
-				       (unsigned long)heki_load_module_hook);
-}
-
-static struct ftrace_ops heki_pristine_ops = {
-	.func = heki_pristine_ftrace,
-	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
-		 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
-};
 
 /**
  * heki_pristine_current() - the image captured for the current task
@@ -244,20 +223,13 @@ int heki_pristine_init(void)
 		return -ENOENT;
 	}
 	heki_orig_load_module = (heki_load_module_fn)addr;
-	ret = ftrace_set_filter_ip(&heki_pristine_ops, addr, 0, 0);
-	if (ret) {
-		pr_err("pristine: ftrace filter on load_module failed (%d)\n",
-		       ret);
-		return ret;
-	}
-	ret = register_ftrace_function(&heki_pristine_ops);
+	ret = heki_fhook_install(&heki_pristine_hook, addr,
+				 heki_load_module_hook);
 	if (ret) {
 		pr_err("pristine: ftrace hook on load_module failed (%d)\n",
 		       ret);
-		ftrace_set_filter_ip(&heki_pristine_ops, addr, 1, 0);
 		return ret;
 	}
-	heki_pristine_registered = true;
 	pr_info("pristine: capturing signed module images at load_module (%pS)\n",
 		(void *)addr);
 	return 0;
@@ -271,17 +243,7 @@ int heki_pristine_init(void)
  */
 void heki_pristine_exit(void)
 {
-	if (!heki_pristine_registered)
-		return;
-	unregister_ftrace_function(&heki_pristine_ops);
-	ftrace_set_filter_ip(&heki_pristine_ops,
-			     (unsigned long)heki_orig_load_module, 1, 0);
-	/* No new entries; nobody between the redirect and the hook. */
-	synchronize_rcu_tasks();
-	wait_event(heki_pristine_wq, !atomic_read(&heki_pristine_inflight));
-	/* The last task out has left the hook's epilogue too. */
-	synchronize_rcu_tasks();
-	heki_pristine_registered = false;
+	heki_fhook_remove(&heki_pristine_hook);
 }
 
 /**
@@ -301,7 +263,7 @@ long heki_pristine_live_images(void)
 void heki_pristine_show(struct seq_file *m)
 {
 	seq_printf(m, "pristine_hook: %s\n",
-		   heki_pristine_registered ? "load_module" : "off");
+		   heki_fhook_on(&heki_pristine_hook) ? "load_module" : "off");
 	seq_printf(m, "pristine_captured: %lld\n",
 		   (long long)atomic64_read(&heki_pristine_captured));
 	seq_printf(m, "pristine_failed: %lld\n",

@@ -22,14 +22,9 @@
  *    the 5-byte NOP,
  *    JMP rel32, and for a NULL tail call ret; int3 x4 or a JMP to
  *    x86_return_thunk where cpu_wants_rethunk_at() holds), then written
- *    by three PatchText calls in text_poke_bp()'s order (int3 at byte 0,
- *    bytes 1..4, byte 0) under text_mutex, with a serialising IPI to
- *    every CPU after each (text_poke_sync()). A CPU that executes the
- *    int3 meanwhile is sent on by heki_scall_int3() (a DIE_INT3 notifier:
- *    the kernel's poke_int3_handler() knows only text_poke_bp()'s own
- *    batch), which emulates the instruction the site held before.
- *    stop_machine() is no option: static_call_update() holds
- *    cpus_read_lock().
+ *    under text_mutex by heki_poke() (textpoke.c: three PatchText calls
+ *    in text_poke_bp()'s order, a CPU meeting the int3 meanwhile runs
+ *    the instruction the site held before).
  *  - what cannot be computed or emulated (a 6-byte Jcc tail site, a CALL
  *    translated to a call-depth thunk, 7.2's WARN_trap ud1 form, a site
  *    holding no form this file knows) is refused, as is every step VTL1
@@ -48,37 +43,26 @@
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/atomic.h>
-#include <linux/ftrace.h>
-#include <linux/kdebug.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/notifier.h>
-#include <linux/ptrace.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/wait.h>
 #include <asm/cpufeature.h>
-#include <asm/io.h>
-#include <asm/sync_core.h>
-#include <asm/text-patching.h>
 
 #include <heki/abi.h>
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
-#include "compat/ftrace.h"
+#include "fhook.h"
+#include "textpoke.h"
 
 #define HEKI_SC_SIZE	5
 #define HEKI_SC_CALL	0xe8
 #define HEKI_SC_JMP	0xe9
 #define HEKI_SC_RET	0xc3
 #define HEKI_SC_INT3	0xcc
-/* kmalloc() aligns a power-of-two size naturally: never across a page */
-#define HEKI_SC_DESC_ALLOC	32
 
 typedef void (*heki_scall_fn)(void *site, void *tramp, void *func, bool tail);
 
@@ -98,24 +82,11 @@ static struct {
 	unsigned long warn_trap;	/* __WARN_trap (7.x), or 0 */
 } heki_sc;
 
-/*
- * The site being rewritten (at most one: text_mutex), for the int3
- * notifier: its address and the instruction it held before.
- */
-static struct {
-	unsigned long addr;	/* 0: none */
-	u8 old[HEKI_SC_SIZE];
-} heki_sc_flight;
-
-static bool heki_sc_registered;
-static bool heki_sc_die_registered;
-static atomic_t heki_sc_inflight = ATOMIC_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(heki_sc_wq);
+static struct heki_fhook heki_sc_hook;
 static atomic64_t heki_sc_patched = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_kernel = ATOMIC64_INIT(0);
-static atomic64_t heki_sc_emulated = ATOMIC64_INIT(0);
-static atomic64_t heki_sc_stuck = ATOMIC64_INIT(0);
+static struct heki_poke_stats heki_sc_poke_st;
 
 /* "@op rel32" at @at to @dest. */
 static void heki_sc_rel32(u8 *code, u8 op, unsigned long at,
@@ -184,148 +155,29 @@ static int heki_sc_code(unsigned long at, const u8 *cur, void *func,
 	return 0;
 }
 
-/* Can heki_scall_int3() stand in for @old? */
-static bool heki_sc_emulable(const u8 *old)
-{
-	return old[0] == HEKI_SC_CALL || old[0] == HEKI_SC_JMP ||
-	       !memcmp(old, heki_sc_nop5, HEKI_SC_SIZE) ||
-	       !memcmp(old, heki_sc_xor5rax, HEKI_SC_SIZE) ||
-	       !memcmp(old, heki_sc_ret, HEKI_SC_SIZE);
-}
-
 /*
- * DIE_INT3: a CPU hit the int3 at the site being rewritten; run the
- * instruction it held before (regs->ip is just past the int3).
+ * What @old (at @at) does, for heki_poke()'s int3 notifier. Returns false
+ * for an instruction it cannot run.
  */
-static int heki_scall_int3(struct notifier_block *nb, unsigned long val,
-			   void *data)
+static bool heki_sc_emul(const u8 *old, unsigned long at,
+			 struct heki_poke_emul *e)
 {
-	struct die_args *args = data;
-	struct pt_regs *regs = args->regs;
-	unsigned long at = READ_ONCE(heki_sc_flight.addr);
-	const u8 *old = heki_sc_flight.old;
-
-	if (val != DIE_INT3 || !at || user_mode(regs) ||
-	    regs->ip != at + 1)
-		return NOTIFY_DONE;
-	/* Pairs with the smp_wmb() before the int3 is written. */
-	smp_rmb();
-	if (old[0] == HEKI_SC_CALL) {
-		int3_emulate_push(regs, at + HEKI_SC_SIZE);
-		int3_emulate_jmp(regs, heki_sc_dest(old, at));
-	} else if (old[0] == HEKI_SC_JMP) {
-		int3_emulate_jmp(regs, heki_sc_dest(old, at));
+	e->dest = 0;
+	if (old[0] == HEKI_SC_CALL || old[0] == HEKI_SC_JMP) {
+		e->kind = old[0] == HEKI_SC_CALL ? HEKI_POKE_CALL : HEKI_POKE_JMP;
+		e->dest = heki_sc_dest(old, at);
 	} else if (!memcmp(old, heki_sc_xor5rax, HEKI_SC_SIZE)) {
 		/* what text_poke_bp() emulates: a call of return0 */
-		int3_emulate_push(regs, at + HEKI_SC_SIZE);
-		int3_emulate_jmp(regs, heki_sc.return0);
-	} else if (old[0] == HEKI_SC_RET) {
-		int3_emulate_ret(regs);
+		e->kind = HEKI_POKE_CALL;
+		e->dest = heki_sc.return0;
+	} else if (!memcmp(old, heki_sc_ret, HEKI_SC_SIZE)) {
+		e->kind = HEKI_POKE_RET;
+	} else if (!memcmp(old, heki_sc_nop5, HEKI_SC_SIZE)) {
+		e->kind = HEKI_POKE_NEXT;
 	} else {
-		int3_emulate_jmp(regs, at + HEKI_SC_SIZE);	/* the NOP */
+		return false;
 	}
-	atomic64_inc(&heki_sc_emulated);
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block heki_scall_die_nb = {
-	.notifier_call = heki_scall_int3,
-	/* before anything that would report the int3 as a bug */
-	.priority = INT_MAX,
-};
-
-static void heki_sc_sync_one(void *unused)
-{
-	sync_core();
-}
-
-/* text_poke_sync(): every CPU serialises before the next step. */
-static void heki_sc_sync(void)
-{
-	on_each_cpu(heki_sc_sync_one, NULL, 1);
-}
-
-/*
- * One PatchText step: @len bytes of @code at @at (one byte, or bytes
- * 1..4), the descriptor in @d.
- */
-static s64 heki_sc_step(struct heki_patch *d, unsigned long at,
-			const u8 *code, unsigned int len)
-{
-	unsigned long room = PAGE_SIZE - offset_in_page(at);
-	u64 pa;
-	int ret;
-
-	memset(d, 0, sizeof(*d));
-	ret = heki_va_to_pa(at, &pa);
-	if (ret)
-		return ret;
-	d->pa[0] = pa;
-	if (room < len) {
-		ret = heki_va_to_pa(at + room, &pa);
-		if (ret)
-			return ret;
-		d->pa[1] = pa;
-	}
-	d->size = len;
-	memcpy(d->code, code, len);
-	return heki_vtl_call(VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE,
-			     virt_to_phys(d), 0, 0);
-}
-
-/*
- * text_poke_bp() through VTL1: @old (what @at holds) to @new. On a
- * refused step the site is put back to @old. Caller holds text_mutex.
- */
-static s64 heki_sc_poke(unsigned long at, const u8 *old, const u8 *new)
-{
-	static const u8 int3 = HEKI_SC_INT3;
-	struct heki_patch *d;
-	s64 ret, undo = 0;
-
-	BUILD_BUG_ON(sizeof(*d) > HEKI_SC_DESC_ALLOC);
-	d = kmalloc(HEKI_SC_DESC_ALLOC, GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	memcpy(heki_sc_flight.old, old, HEKI_SC_SIZE);
-	/* the old bytes before the address: heki_scall_int3()'s smp_rmb() */
-	smp_wmb();
-	WRITE_ONCE(heki_sc_flight.addr, at);
-	ret = heki_sc_step(d, at, &int3, 1);
-	if (ret)
-		goto out;
-	heki_sc_sync();
-	ret = heki_sc_step(d, at + 1, new + 1, HEKI_SC_SIZE - 1);
-	if (ret) {
-		undo = heki_sc_step(d, at, old, 1);
-		goto synced;
-	}
-	heki_sc_sync();
-	ret = heki_sc_step(d, at, new, 1);
-	if (ret) {
-		undo = heki_sc_step(d, at + 1, old + 1, HEKI_SC_SIZE - 1);
-		if (!undo) {
-			heki_sc_sync();
-			undo = heki_sc_step(d, at, old, 1);
-		}
-	}
-synced:
-	heki_sc_sync();
-out:
-	if (undo || ret == -EPROTO) {
-		/*
-		 * VTL1 refused to put back a form it held a moment ago, or
-		 * gave an answer that says nothing about what it wrote: an
-		 * int3 may stay, and so does its emulation (never cleared).
-		 */
-		atomic64_inc(&heki_sc_stuck);
-		pr_err("static call at %pS: int3 may be left in place (PatchText %lld, undo %lld); the old instruction stays emulated\n",
-		       (void *)at, ret, undo);
-	} else {
-		WRITE_ONCE(heki_sc_flight.addr, 0);
-	}
-	kfree(d);
-	return ret;
+	return true;
 }
 
 /* @asked: VTL1 gave @err (else heki_vtl0 refused before asking) */
@@ -346,6 +198,7 @@ static void heki_sc_refuse(unsigned long at, void *func, s64 err, bool asked)
 static void heki_sc_update(unsigned long at, void *func, bool tail)
 {
 	u8 old[HEKI_SC_SIZE], new[HEKI_SC_SIZE];
+	struct heki_poke_emul emul;
 	bool asked = false;
 	s64 ret;
 
@@ -356,16 +209,17 @@ static void heki_sc_update(unsigned long at, void *func, bool tail)
 		mutex_unlock(heki_sc.text_mutex);
 		return;
 	}
-	if (!ret && !heki_sc_emulable(old))
+	if (!ret && !heki_sc_emul(old, at, &emul))
 		ret = -EOPNOTSUPP;
 	if (!ret && heki_fail_closed())
 		ret = -EPERM;
 	/* a site left with its int3 keeps the one emulation slot */
-	if (!ret && READ_ONCE(heki_sc_flight.addr))
+	if (!ret && heki_poke_busy())
 		ret = -EBUSY;
 	if (!ret) {
 		asked = true;
-		ret = heki_sc_poke(at, old, new);
+		ret = heki_poke(at, HEKI_SC_SIZE, old, new, &emul,
+				&heki_sc_poke_st);
 	}
 	mutex_unlock(heki_sc.text_mutex);
 	if (ret)
@@ -401,27 +255,10 @@ static void heki_sc_dispatch(void *site, void *tramp, void *func, bool tail)
 static void heki_scall_transform(void *site, void *tramp, void *func,
 				 bool tail)
 {
-	atomic_inc(&heki_sc_inflight);
+	heki_fhook_enter(&heki_sc_hook);
 	heki_sc_dispatch(site, tramp, func, tail);
-	if (atomic_dec_and_test(&heki_sc_inflight))
-		wake_up(&heki_sc_wq);
+	heki_fhook_leave(&heki_sc_hook);
 }
-
-static void notrace heki_scall_ftrace(unsigned long ip, unsigned long parent_ip,
-				      struct ftrace_ops *ops,
-				      struct ftrace_regs *fregs)
-{
-	/* Our own call of the original must reach it. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	heki_ftrace_set_ip(fregs, (unsigned long)heki_scall_transform);
-}
-
-static struct ftrace_ops heki_scall_ops = {
-	.func = heki_scall_ftrace,
-	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
-		 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
-};
 
 /**
  * heki_scall_init() - route static call updates of guarded text to VTL1
@@ -429,7 +266,7 @@ static struct ftrace_ops heki_scall_ops = {
  * Context: process context, before kernel text is protected (the hook
  * rewrites the first instruction of arch_static_call_transform()).
  * Return: 0; -ENOENT if a kernel object it needs is not found; or the
- * error of register_die_notifier() / ftrace. Nothing stays registered
+ * error of the ftrace hook (fhook.c). Nothing stays registered
  * on an error.
  */
 int heki_scall_init(void)
@@ -448,26 +285,12 @@ int heki_scall_init(void)
 	}
 	heki_sc.transform = (heki_scall_fn)addr;
 	heki_sc.return_thunk = (void **)thunk;
-	ret = register_die_notifier(&heki_scall_die_nb);
-	if (ret) {
-		pr_err("static calls: int3 notifier failed (%d)\n", ret);
-		return ret;
-	}
-	heki_sc_die_registered = true;
-	ret = ftrace_set_filter_ip(&heki_scall_ops, addr, 0, 0);
-	if (!ret) {
-		ret = register_ftrace_function(&heki_scall_ops);
-		if (ret)
-			ftrace_set_filter_ip(&heki_scall_ops, addr, 1, 0);
-	}
+	ret = heki_fhook_install(&heki_sc_hook, addr, heki_scall_transform);
 	if (ret) {
 		pr_err("static calls: ftrace hook on arch_static_call_transform failed (%d)\n",
 		       ret);
-		unregister_die_notifier(&heki_scall_die_nb);
-		heki_sc_die_registered = false;
 		return ret;
 	}
-	heki_sc_registered = true;
 	pr_info("static calls: updates in validated module text go through PatchText (%pS)\n",
 		(void *)addr);
 	return 0;
@@ -481,24 +304,7 @@ int heki_scall_init(void)
  */
 void heki_scall_exit(void)
 {
-	if (heki_sc_registered) {
-		unregister_ftrace_function(&heki_scall_ops);
-		ftrace_set_filter_ip(&heki_scall_ops,
-				     (unsigned long)heki_sc.transform, 1, 0);
-		/* nobody between the redirect and the hook, or in the hook */
-		synchronize_rcu_tasks();
-		wait_event(heki_sc_wq, !atomic_read(&heki_sc_inflight));
-		synchronize_rcu_tasks();
-		heki_sc_registered = false;
-	}
-	/*
-	 * No token: no guarded text, so no int3 of ours is left where
-	 * anything runs (a stuck one went with its module).
-	 */
-	if (heki_sc_die_registered) {
-		unregister_die_notifier(&heki_scall_die_nb);
-		heki_sc_die_registered = false;
-	}
+	heki_fhook_remove(&heki_sc_hook);
 }
 
 /**
@@ -508,7 +314,7 @@ void heki_scall_exit(void)
 void heki_scall_show(struct seq_file *m)
 {
 	seq_printf(m, "static_call_hook: %s\n",
-		   heki_sc_registered ? "arch_static_call_transform" : "off");
+		   heki_fhook_on(&heki_sc_hook) ? "arch_static_call_transform" : "off");
 	seq_printf(m, "static_call_patched: %lld\n",
 		   (long long)atomic64_read(&heki_sc_patched));
 	seq_printf(m, "static_call_refused: %lld\n",
@@ -516,14 +322,14 @@ void heki_scall_show(struct seq_file *m)
 	seq_printf(m, "static_call_kernel_path: %lld\n",
 		   (long long)atomic64_read(&heki_sc_kernel));
 	seq_printf(m, "static_call_int3_emulated: %lld\n",
-		   (long long)atomic64_read(&heki_sc_emulated));
+		   (long long)atomic64_read(&heki_sc_poke_st.emulated));
 	seq_printf(m, "static_call_stuck: %lld\n",
-		   (long long)atomic64_read(&heki_sc_stuck));
+		   (long long)atomic64_read(&heki_sc_poke_st.stuck));
 }
 
 /* /sys/kernel/heki/static_calls/: the counters of heki_scall_show(). */
 HEKI_SYSFS_ATTR(heki_sc, hook, "%s",
-		READ_ONCE(heki_sc_registered) ? "on" : "off");
+		heki_fhook_on(&heki_sc_hook) ? "on" : "off");
 HEKI_SYSFS_ATTR(heki_sc, patched, "%lld",
 		(long long)atomic64_read(&heki_sc_patched));
 HEKI_SYSFS_ATTR(heki_sc, refused, "%lld",
@@ -531,9 +337,9 @@ HEKI_SYSFS_ATTR(heki_sc, refused, "%lld",
 HEKI_SYSFS_ATTR(heki_sc, kernel_path, "%lld",
 		(long long)atomic64_read(&heki_sc_kernel));
 HEKI_SYSFS_ATTR(heki_sc, int3_emulated, "%lld",
-		(long long)atomic64_read(&heki_sc_emulated));
+		(long long)atomic64_read(&heki_sc_poke_st.emulated));
 HEKI_SYSFS_ATTR(heki_sc, stuck, "%lld",
-		(long long)atomic64_read(&heki_sc_stuck));
+		(long long)atomic64_read(&heki_sc_poke_st.stuck));
 
 static struct attribute *heki_sc_attrs[] = {
 	&heki_sc_hook_attr.attr,

@@ -28,6 +28,7 @@
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
@@ -420,4 +421,29 @@ MODULE_PARM_DESC(test_ibt,
 bool heki_test_ibt(void)
 {
 	return test_ibt;
+}
+
+/*
+ * test_poke_pause_ms=N - heki_poke() (kmod/textpoke.c) sleeps N ms after
+ * its int3 step, so that another CPU meets the int3 and the notifier's
+ * emulation runs. 0: off.
+ */
+static unsigned int test_poke_pause_ms;
+module_param(test_poke_pause_ms, uint, 0600);
+MODULE_PARM_DESC(test_poke_pause_ms,
+		 "test only: sleep this long (ms, at most 10000) between the int3 step of a PatchText rewrite and the next");
+
+/**
+ * heki_test_poke_pause() - the pause of test_poke_pause_ms, if set
+ *
+ * Context: process context (heki_poke(), text_mutex held).
+ */
+void heki_test_poke_pause(void)
+{
+	unsigned int ms = min(READ_ONCE(test_poke_pause_ms), 10000U);
+
+	if (!ms)
+		return;
+	pr_info("test_poke_pause_ms: %u ms with the int3 in place\n", ms);
+	msleep(ms);
 }

@@ -9,7 +9,15 @@
  * site in its text): writing 1 or 2 to the parameter scall retargets it
  * with static_call_update() to heki_test_one() or heki_test_two(), 3 to
  * the second byte of heki_test_two() (no function entry: VTL1 refuses);
- * reading it calls through the site. The end-to-end tests build copies of it under other names (the
+ * reading it calls through the site. It has one static key
+ * (heki_test_key, off at build time) tested at one jump label site:
+ * writing 1 or 0 to the parameter jlabel flips it with
+ * static_branch_enable() or static_branch_disable(); reading it runs the
+ * branch (1: taken); the parameter jlabel_site shows the bytes at the
+ * site (its __jump_table entry). Reading the debugfs file named after
+ * the module runs both sites ("branch call": 0 or 1, then the static
+ * call's result) without the parameters' lock, which a flip in progress
+ * holds. The end-to-end tests build copies of it under other names (the
  * module name is the object name) for the concurrent-load test, sign it
  * with a key generated at test time, and tamper with the signed file.
  */
@@ -17,7 +25,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/jump_label.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -82,6 +93,78 @@ static const struct kernel_param_ops heki_test_sc_ops = {
 module_param_cb(scall, &heki_test_sc_ops, NULL, 0644);
 MODULE_PARM_DESC(scall, "static call: 1, 2 retarget it, 3 asks for a non-entry; read: its result");
 
+static DEFINE_STATIC_KEY_FALSE(heki_test_key);
+
+static noinline int heki_test_branch(void)
+{
+	if (static_branch_unlikely(&heki_test_key))
+		return 1;
+	return 0;
+}
+
+static int heki_test_jl_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	if (on)
+		static_branch_enable(&heki_test_key);
+	else
+		static_branch_disable(&heki_test_key);
+	return 0;
+}
+
+static int heki_test_jl_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", heki_test_branch());
+}
+
+static const struct kernel_param_ops heki_test_jl_ops = {
+	.set = heki_test_jl_set,
+	.get = heki_test_jl_get,
+};
+module_param_cb(jlabel, &heki_test_jl_ops, NULL, 0644);
+MODULE_PARM_DESC(jlabel, "static key: 1 enables, 0 disables it; read: 1 if the branch is taken");
+
+/* The bytes at heki_test_key's site, from this module's __jump_table. */
+static int heki_test_site_get(char *buf, const struct kernel_param *kp)
+{
+	struct jump_entry *e = THIS_MODULE->jump_entries;
+	unsigned int i;
+
+	for (i = 0; i < THIS_MODULE->num_jump_entries; i++, e++)
+		if (jump_entry_key(e) == &heki_test_key.key)
+			return sysfs_emit(buf, "%5phN\n",
+					  (void *)jump_entry_code(e));
+	return -ENOENT;
+}
+
+static const struct kernel_param_ops heki_test_site_ops = {
+	.get = heki_test_site_get,
+};
+module_param_cb(jlabel_site, &heki_test_site_ops, NULL, 0444);
+MODULE_PARM_DESC(jlabel_site, "the 5 bytes at heki_test_key's jump label site, in hex");
+
+static ssize_t heki_test_sites_read(struct file *f, char __user *ubuf,
+				    size_t len, loff_t *pos)
+{
+	char buf[16];
+	int n = scnprintf(buf, sizeof(buf), "%d %d\n", heki_test_branch(),
+			  static_call(heki_test_sc)());
+
+	return simple_read_from_buffer(ubuf, len, pos, buf, n);
+}
+
+static const struct file_operations heki_test_sites_fops = {
+	.owner = THIS_MODULE,
+	.read = heki_test_sites_read,
+	.llseek = default_llseek,
+};
+
+static struct dentry *heki_test_sites;
+
 static noinline unsigned long heki_test_mix(unsigned long v)
 {
 	return (v * 2654435761UL) ^ (v >> 7);
@@ -96,6 +179,8 @@ static int __init heki_test_mod_init(void)
 	heki_test_after_init = answer + heki_test_init_scratch;
 	heki_test_counter = heki_test_mix(heki_test_counter + answer);
 	heki_test_zeroed++;
+	heki_test_sites = debugfs_create_file(KBUILD_MODNAME, 0444, NULL, NULL,
+					      &heki_test_sites_fops);
 	pr_info("%s: %s, answer=%d after_init=%d\n", heki_test_banner,
 		heki_test_init_msg, answer, heki_test_after_init);
 	return 0;
@@ -103,6 +188,7 @@ static int __init heki_test_mod_init(void)
 
 static void __exit heki_test_mod_exit(void)
 {
+	debugfs_remove(heki_test_sites);
 	pr_info("%s: exit counter=%lu zeroed=%lu\n", heki_test_banner,
 		heki_test_counter, heki_test_zeroed);
 }

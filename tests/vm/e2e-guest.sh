@@ -239,6 +239,74 @@ t "  refused by VTL1 (trampoline and site)" test "$(cat $SC/refused)" -ge $((sc_
 t "  refusal logged" dmesg_has "not updated (-22): it keeps its old target"
 t "  the site still calls heki_test_two" eq "$(cat $SCP)" 2
 t "static_call_update() back to heki_test_one" sh -c "echo 1 > $SCP && [ \$(cat $SCP) = 1 ]"
+# Its static key (kmod/jlabel.c): a flip after validation reaches the
+# jump label site in validated text through PatchText, never by a write
+# of VTL0's own: the detector counts no would-fault event and finds every
+# protected frame's hash as VTL1 wrote it.
+JL=/sys/kernel/heki/jump_labels
+JLP=/sys/module/heki_test_mod/parameters/jlabel
+JLS=/sys/module/heki_test_mod/parameters/jlabel_site
+WF=/sys/kernel/heki_wouldfault
+jl_p=$(cat $JL/patched) jl_r=$(cat $JL/refused) wf0=$(cat $WF/events)
+site0=$(cat $JLS)
+echo "# jump label site of heki_test_key: $site0"
+t "jump label: key off, the branch is not taken" eq "$(cat $JLP)" 0
+t "  the site holds a NOP (2 or 5 bytes)" sh -c "echo $site0 | grep -qE '^(6690|0f1f440000)'"
+t "static_branch_enable()" sh -c "echo 1 > $JLP"
+t "  the site written through PatchText (one site)" eq "$(cat $JL/patched)" $((jl_p + 1))
+t "  the branch is taken" eq "$(cat $JLP)" 1
+t "  the site holds a jump (JMP rel8 or rel32)" sh -c "cat $JLS | grep -qE '^(eb|e9)'"
+t "static_branch_disable()" sh -c "echo 0 > $JLP"
+t "  written through PatchText" eq "$(cat $JL/patched)" $((jl_p + 2))
+t "  the branch is not taken" eq "$(cat $JLP)" 0
+t "  the site holds its first bytes again" eq "$(cat $JLS)" "$site0"
+t "  nothing refused" eq "$(cat $JL/refused)" "$jl_r"
+t "  no would-fault event" eq "$(cat $WF/events)" "$wf0"
+t "  every protected frame hashes as VTL1 wrote it" \
+	sh -c "echo 1 > $WF/check && grep -q ': 0 frames changed, 0 registers changed;' $WF/check && [ \$(cat $WF/events) = $wf0 ]"
+# A CPU that meets the int3 while a site is rewritten (kmod/textpoke.c):
+# heki_poke() pauses after its int3 step (test_poke_pause_ms), the flip
+# runs in the background, and reads of the sites meanwhile go through the
+# int3 notifier, which runs the old instruction: the branch not taken,
+# the static call to its old target (1).
+PAUSE=/sys/module/$HEKI_MOD/parameters/test_poke_pause_ms
+SITES=/sys/kernel/debug/heki_test_mod
+# during_pause PARAM VALUE DELAY: flip PARAM to VALUE with a 3 s pause
+# after each int3 step; DELAY s later (within the pause of the site the
+# reads run: a static call's trampoline is rewritten first) read SITES
+# three times (echoed); wait.
+during_pause() {
+	echo 3000 > $PAUSE
+	echo "$2" > "$1" &
+	sleep "$3"
+	for i in 1 2 3; do cat $SITES; done > /tmp/during
+	wait
+	echo 0 > $PAUSE
+	sed 's/^/# read during the pause: /' /tmp/during
+}
+if [ ! -e "$PAUSE" ]; then
+	skip "int3 met in flight: emulated" "test_poke_pause_ms is in the test build only"
+else
+	jl_e=$(cat $JL/int3_emulated) sc_e=$(cat $SC/int3_emulated)
+	t "sites: branch not taken, static call to heki_test_one" eq "$(cat $SITES)" "0 1"
+	during_pause $JLP 1 1
+	t "static_branch_enable() paused at its int3: reads saw the old NOP" \
+		eq "$(sort -u /tmp/during)" "0 1"
+	t "  the int3 was met and emulated (3 reads or more)" \
+		test "$(cat $JL/int3_emulated)" -ge $((jl_e + 3))
+	t "  then the branch is taken" eq "$(cat $SITES)" "1 1"
+	during_pause $SCP 2 4
+	t "static_call_update() paused at its int3: reads saw the call of heki_test_one" \
+		eq "$(sort -u /tmp/during)" "1 1"
+	t "  the int3 was met and emulated (3 reads or more)" \
+		test "$(cat $SC/int3_emulated)" -ge $((sc_e + 3))
+	t "  then the site calls heki_test_two" eq "$(cat $SITES)" "1 2"
+	echo 0 > $JLP
+	echo 1 > $SCP
+	t "  both back (branch not taken, heki_test_one)" eq "$(cat $SITES)" "0 1"
+	t "  nothing refused or stuck" sh -c "[ \$(cat $JL/refused) = $jl_r ] && [ \$(cat $JL/stuck) = 0 ] && [ \$(cat $SC/stuck) = 0 ]"
+	t "  no would-fault event" eq "$(cat $WF/events)" "$wf0"
+fi
 t "heki_vtl0 cannot be unloaded while a token lives" fails rmmod $HEKI_MOD
 t "rmmod the signed module" rmmod heki_test_mod
 t "token released on unload" dmesg_has "module heki_test_mod: token"

@@ -80,6 +80,13 @@ boot1() {
 	t "VTL1 answers again: CPU 1 comes online" online 1
 
 	# --- item 5: root cannot switch validation off --------------------
+	# A validated module (heki_test_mod under another name) stays loaded
+	# through the forced unload: its static key is flipped in the
+	# fail-closed state below.
+	t "signed module heki_conc_00 loads (its text validated)" \
+		insmod /heki_conc_00.ko
+	JLP=/sys/module/heki_conc_00/parameters/jlabel
+	JLS=/sys/module/heki_conc_00/parameters/jlabel_site
 	t "kernel.ftrace_enabled=0 refused while the hooks guard" \
 		fails sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
 	t "  ftrace stays enabled" eq "$(cat /proc/sys/kernel/ftrace_enabled)" 1
@@ -92,6 +99,18 @@ boot1() {
 	t "  unsigned module refused" insmod_refused /heki_test_mod-unsigned.ko "can't insert"
 	t "  kexec_file_load refused (EPERM)" sh -c '/kexec-load /vmlinuz | grep -q "errno 1 "'
 	t "  the load_module hook stays" hooked load_module
+	t "  the jump label hook stays" hooked arch_jump_label_transform_queue
+	jl_r=$(sv jump_labels/refused) jl_p=$(sv jump_labels/patched)
+	site0=$(cat $JLS)
+	t "  static_branch_enable() of the validated module's key" \
+		sh -c "echo 1 > $JLP"
+	t "    refused: nothing written (counted)" \
+		eq "$(sv jump_labels/refused)" $((jl_r + 1))
+	t "    no PatchText step" eq "$(sv jump_labels/patched)" "$jl_p"
+	t "    the site keeps its bytes ($site0)" eq "$(cat $JLS)" "$site0"
+	t "    the branch is still not taken" eq "$(cat $JLP)" 0
+	t "    refusal logged" dmesg_has "[heki_conc_00] not set to jump (-1): it keeps its old form"
+	t "    and audited" dmesg_has "op=heki_jump_label what=refused err=-1"
 }
 
 boot2() {

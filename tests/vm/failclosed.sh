@@ -41,7 +41,7 @@ trap 'rm -rf "$OUT"' EXIT
 fail_setup() { ktap_bail "failclosed setup: $*"; }
 
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
-tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
+tests/modules/build.sh "$OUT" 1 >/dev/null || fail_setup "tests/modules/build.sh"
 # Framed like DER, but no certificate: VTL1 refuses LoadKData.
 printf '\060\202\000\004\002\001\000\000' >"$OUT/not-a-cert.der"
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
@@ -60,6 +60,7 @@ for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:"; do
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
 		-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der"
 		-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
+		-f "$OUT/heki_conc_00.ko"
 		-l "$OUT/failclosed-$n.log")
 	args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
 	[ -z "$append" ] || args+=(-a "$append")

@@ -100,6 +100,11 @@ SC=/sys/kernel/heki/static_calls
 sc_p=$(cat $SC/patched) sc_r=$(cat $SC/refused) sc_e=$(cat $SC/int3_emulated)
 echo "# static calls in validated module text: $sc_p updated through PatchText, $sc_r refused, $sc_e int3 hits emulated, $(cat $SC/kernel_path) left to the kernel"
 t "no static call update in validated module text refused" test "$sc_r" -eq 0
+# Static keys flipped after validation in validated module text go the
+# same way (kmod/jlabel.c).
+JL=/sys/kernel/heki/jump_labels
+echo "# jump labels in validated module text: $(cat $JL/patched) set through PatchText, $(cat $JL/refused) refused, $(cat $JL/int3_emulated) int3 hits emulated, $(cat $JL/kernel_path) left to the kernel"
+t "no jump label update in validated module text refused" test "$(cat $JL/refused)" -eq 0
 case " $MODS " in
 *" kvm_amd "*)
 	t "kvm_amd's static_call_update()s of kvm's sites went through PatchText ($sc_p)" \
