@@ -63,7 +63,7 @@ rmmod heki_test_mod
 # referenced by the self-test of the algorithms it just registered (run
 # after its init returns); any other error fails at once.
 rmmod_settled() {
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		rmmod "$1" 2>/tmp/rmmod.err && return 0
 		grep -q "temporarily unavailable" /tmp/rmmod.err || break
 		sleep 1
@@ -293,7 +293,7 @@ during_pause() {
 	echo 3000 > $PAUSE
 	echo "$2" > "$1" &
 	sleep "$3"
-	for i in 1 2 3; do cat $SITES; done > /tmp/during
+	for _ in 1 2 3; do cat $SITES; done > /tmp/during
 	wait
 	echo 0 > $PAUSE
 	sed 's/^/# read during the pause: /' /tmp/during
