@@ -6,6 +6,13 @@
 # (make -j, every core) when called without FUZZ_OUT. Without arguments
 # every harness the vtl1 Makefile builds (fuzz_* in the output folder) is
 # run.
+#
+# fuzz_dispatch also gets the real flows (fuzz/core/gen-real-seeds.sh, from
+# the installed Debian kernel package; it fails if VTL1 refuses one of
+# them), and each of them is first run once on its own: every call must
+# succeed (LoadKData with Debian's certificates, the Debian-signed module
+# validated, freed and unloaded, the signed vmlinuz accepted and unloaded)
+# and the accepted kexec image must have been replayed (I3).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-5}
@@ -29,12 +36,47 @@ if [ ${#fuzzers[@]} -eq 0 ]; then
 	ktap_done
 	exit
 fi
+real=build/fuzz/vtl1/corpus-real/fuzz_dispatch
+
+# real_flow SEED CALLS REPLAYS: the seed's CALLS calls all succeed and
+# REPLAYS accepted kexec images were replayed (fuzz_dispatch's trace).
+real_flow() {
+	local log calls bad replays
+	# libFuzzer may run the input twice (again to look for a leak): the
+	# last run's lines count
+	log=$(FUZZ_DISPATCH_TRACE=1 "$out/fuzz_dispatch" -rss_limit_mb=4096 "$real/$1" 2>&1 |
+		awk '/^fuzz_dispatch: call/ {b = b $0 "\n"}
+			/kexec replays/ {last = b $0; b = ""}
+			END {print last}')
+	calls=$(printf '%s\n' "$log" | grep -c '^fuzz_dispatch: call')
+	bad=$(printf '%s\n' "$log" | grep -c -- '-> -')
+	replays=$(printf '%s\n' "$log" | sed -n 's/^fuzz_dispatch: \([0-9]*\) kexec replays, 0 accepted.*/\1/p')
+	if [ "$calls" = "$2" ] && [ "$bad" = 0 ] && [ "$replays" = "$3" ]; then
+		result 1 "fuzz_dispatch_real_flow_$1 ($calls calls succeed, $3 replayed)"
+	else
+		printf '%s\n' "$log" | sed 's/^/# /'
+		result 0 "fuzz_dispatch_real_flow_$1 ($calls calls, $bad failed, replays ${replays:-?}, want $2 and $3)"
+	fi
+}
+
 for f in "${fuzzers[@]}"; do
 	work=$(mktemp -d)
 	seeds=()
 	for d in vtl1/fuzz/*/corpus/"$f"; do
 		[ -d "$d" ] && seeds=("$d")
 	done
+	if [ "$f" = fuzz_dispatch ]; then
+		if bash vtl1/fuzz/core/gen-real-seeds.sh >"$work/real.log" 2>&1; then
+			result 1 "fuzz_dispatch_real_seeds_accepted"
+			real_flow real-kdata 1 0
+			real_flow real-module 4 0
+			real_flow real-kexec 4 1
+			seeds+=("$real")
+		else
+			tail -n 5 "$work/real.log" | sed 's/^/# /'
+			result 0 "fuzz_dispatch_real_seeds_accepted"
+		fi
+	fi
 	if "$out/$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -artifact_prefix="$work/" -rss_limit_mb=4096 \
 		"$work" "${seeds[@]}" >"$work/log" 2>&1; then
 		runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$work/log")

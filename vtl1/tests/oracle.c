@@ -338,6 +338,7 @@ struct oracle {
 	struct oop *pending;		/* modify callbacks of this call */
 	__u32 npending, pcap;
 	struct oframe **fr;		/* declared content, per guest frame */
+	__u64 fr_hi;			/* frames below have had a record */
 	struct osite *site;
 	__u32 nsite, scap;
 	struct omod *mod;
@@ -429,8 +430,9 @@ static void drop_model(struct oracle *o)
 {
 	__u32 i;
 
-	for (i = 0; i < GUEST_FRAMES; i++)
+	for (i = 0; i < o->fr_hi; i++)
 		drop_frame(o, i);
+	o->fr_hi = 0;
 	for (i = 0; i < o->nsite; i++)
 		free(o->site[i].forms);
 	free(o->site);
@@ -524,6 +526,8 @@ static struct oframe *frame_rec(struct oracle *o, __u64 pfn)
 		o->fr[pfn] = calloc(1, sizeof(*o->fr[pfn]));
 		if (!o->fr[pfn])
 			abort();
+		if (pfn >= o->fr_hi)
+			o->fr_hi = pfn + 1;
 	}
 	return o->fr[pfn];
 }
@@ -1510,7 +1514,8 @@ static void check_i3(struct oracle *o)
 			violation(o, ORACLE_I3, "kexec image accepted and no replay declared");
 		return;
 	}
-	if (o->replay(o->g, o->a[2] != 0, o->replay_arg, why, sizeof(why)))
+	if (o->replay(o->g, o->a[0], o->a[2] != 0, o->replay_arg, why,
+		     sizeof(why)))
 		violation(o, ORACLE_I3, "accepted kexec image fails the replay: %s",
 			  why);
 }

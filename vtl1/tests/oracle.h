@@ -53,14 +53,14 @@ enum oracle_inv {
 };
 
 /*
- * I3 replay, supplied by the kexec tests: after an accepted
- * KexecValidate(pa != 0, crash), replay the target kernel's page
- * relocation over the accepted entry list in guest memory; 0 if every page
- * that runs before the verified entry point gets exactly the verified
- * bytes, otherwise non-zero with the reason in @why.
+ * I3 replay (tests/kexec/kexec_model.c, km_replay_chain): after an
+ * accepted KexecValidate(@chain_pa != 0, @crash), replay the target
+ * kernel's page relocation over the accepted entry list in guest memory;
+ * 0 if every page that runs before the verified entry point gets exactly
+ * the verified bytes, otherwise non-zero with the reason in @why.
  */
-typedef int oracle_replay_fn(struct guest *g, int crash, void *arg,
-			     char *why, size_t whylen);
+typedef int oracle_replay_fn(struct guest *g, __u64 chain_pa, int crash,
+			     void *arg, char *why, size_t whylen);
 
 /* Called with the message of every violation not announced by oracle_expect. */
 extern void (*oracle_fail_handler)(const char *msg);

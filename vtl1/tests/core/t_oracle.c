@@ -296,8 +296,8 @@ TEST(oracle_i5_release_of_an_unknown_token)
 	guest_free(g);
 }
 
-static int replay_refuses(struct guest *g, int crash, void *arg, char *why,
-			  size_t len)
+static int replay_refuses(struct guest *g, __u64 chain_pa, int crash,
+			  void *arg, char *why, size_t len)
 {
 	(*(int *)arg)++;
 	snprintf(why, len, "test replay refuses");

@@ -840,14 +840,20 @@ int km_replay(struct guest *g, int crash, void *arg, char *why, size_t n)
 {
 	const struct km_auth *au = arg;
 	const uint8_t *k = au->kernel;
-	uint32_t setup_sects = k[0x1f1] ? k[0x1f1] : 4, init;
-	size_t kern16 = (setup_sects + 1) * 512, plen, off, i;
+	uint32_t setup_sects, init;
+	size_t kern16, plen, off, i;
 	struct km_mem m = { .g = g };
 	struct km_purgatory p = { 0 };
 	struct heki_kimage ki;
 	uint8_t md[32], regs[REGS_SIZE];
 	int kseg = -1, pseg = -1, ret = -1, s;
 
+	if (au->kernel_len < 0x264)
+		return fail(why, n, "I3: the verified kernel is no bzImage");
+	setup_sects = k[0x1f1] ? k[0x1f1] : 4;
+	kern16 = (setup_sects + 1) * 512;
+	if ( kern16 >= au->kernel_len)
+		return fail(why, n, "I3: the verified kernel is no bzImage");
 	guest_read(g, au->image_pa, &ki, sizeof(ki));
 	if (ki.nr_segments > KEXEC_SEGMENT_MAX)
 		return fail(why, n, "I3: %llu segments",
@@ -934,5 +940,52 @@ int km_replay(struct guest *g, int crash, void *arg, char *why, size_t n)
 out:
 	km_purgatory_free(&p);
 	mem_free(&m);
+	return ret;
+}
+
+int km_replay_chain(struct guest *g, __u64 chain_pa, int crash, void *arg,
+		    char *why, size_t n)
+{
+	struct km_auth au = *(const struct km_auth *)arg;
+	struct heki_page p;
+	uint8_t *blob = NULL;
+	__u64 pa = chain_pa, image_pa = 0;
+	__u32 i, pages = 0;
+	int ret;
+
+	while (pa && pa <= GUEST_MEM_SIZE - sizeof(p) && pages++ < 64) {
+		guest_read(g, pa, &p, sizeof(p));
+		for (i = 0; i < p.nranges && i < HEKI_MAX_RANGES; i++) {
+			const struct heki_range *r = &p.ranges[i];
+
+			if (r->attributes == HEKI_KEXEC_IMAGE_VALUE && !image_pa)
+				image_pa = r->pa;
+			if (r->attributes != HEKI_KEXEC_KERNEL_BLOB_VALUE ||
+			    au.kernel || blob)
+				continue;
+			if (r->epa <= r->pa || r->epa > GUEST_MEM_SIZE) {
+				free(blob);
+				return fail(why, n, "I3: kernel blob outside the guest");
+			}
+			blob = malloc(r->epa - r->pa);
+			if (!blob)
+				abort();
+			guest_read(g, r->pa, blob, r->epa - r->pa);
+			au.kernel = blob;
+			au.kernel_len = r->epa - r->pa;
+		}
+		pa = p.next_pa;
+	}
+	if (!image_pa || !au.kernel) {
+		free(blob);
+		return fail(why, n, "I3: no KEXEC_IMAGE or kernel blob range in the chain");
+	}
+	if (!au.purgatory) {
+		free(blob);
+		return fail(why, n, "I3: no authenticated purgatory to replay against");
+	}
+	au.image_pa = image_pa;
+	ret = km_replay(g, crash, &au, why, n);
+	free(blob);
 	return ret;
 }

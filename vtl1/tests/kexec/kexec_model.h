@@ -140,5 +140,15 @@ struct km_auth {
 
 int km_replay(struct guest *g, int crash, void *auth, char *why,
 	      size_t whylen);
+/*
+ * The oracle's I3 hook (oracle_replay_fn), for the kexec tests and
+ * fuzz_dispatch: km_replay() of the image the KexecValidate chain at
+ * @chain_pa names (its KEXEC_IMAGE range). @auth is a struct km_auth
+ * whose @image_pa is ignored; with @kernel NULL, the verified kernel is
+ * the chain's KEXEC_KERNEL_BLOB range as it lies in guest memory (after
+ * an accepted call, the bytes VTL1 verified: VTL1 made it read-only).
+ */
+int km_replay_chain(struct guest *g, __u64 chain_pa, int crash, void *auth,
+		    char *why, size_t whylen);
 
 #endif /* HEKI_TESTS_KEXEC_MODEL_H */

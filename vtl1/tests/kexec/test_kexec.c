@@ -130,37 +130,18 @@ static hv_status_t tampering_modify(void *ctx, heki_gpa_t gpa, __u64 npages,
 
 /*
  * I3 for every image the oracle sees accepted (tests/oracle.c): the
- * kexec_model.c replay of relocate_kernel over the struct heki_kimage
- * the accepted call named (its KEXEC_IMAGE range in the chain at
- * CHAIN_PA), against the Debian kernel and its own kexec_purgatory.
+ * kexec_model.c replay of relocate_kernel over the image the accepted
+ * call named, against its kernel blob and the kernel's own
+ * kexec_purgatory (auth, set by guest_setup()).
  */
 static unsigned long replays;
+static struct km_auth auth;
 
-static int replay_accepted(struct guest *g, int crash, void *arg, char *why,
-			   size_t whylen)
+static int replay_counted(struct guest *g, __u64 chain_pa, int crash,
+			  void *arg, char *why, size_t whylen)
 {
-	struct km_auth au = {
-		.kernel = at.vmlinuz.data, .kernel_len = at.vmlinuz.len,
-		.purgatory = at.purgatory.data,
-		.purgatory_len = at.purgatory.len, .version = at.version,
-	};
-	struct heki_page p;
-	__u64 pa = CHAIN_PA;
-	__u32 i, pages = 0;
-
-	while (pa && pa + sizeof(p) <= GUEST_MEM_SIZE && pages++ < 64) {
-		guest_read(g, pa, &p, sizeof(p));
-		for (i = 0; i < p.nranges && i < HEKI_MAX_RANGES; i++) {
-			if (p.ranges[i].attributes != HEKI_KEXEC_IMAGE_VALUE)
-				continue;
-			au.image_pa = p.ranges[i].pa;
-			replays++;
-			return km_replay(g, crash, &au, why, whylen);
-		}
-		pa = p.next_pa;
-	}
-	snprintf(why, whylen, "I3: no KEXEC_IMAGE range in the chain");
-	return -1;
+	replays++;
+	return km_replay_chain(g, chain_pa, crash, arg, why, whylen);
 }
 
 /* How guest_setup() hands the kernel's kexec_purgatory to LoadKData. */
@@ -199,7 +180,10 @@ static struct guest *guest_setup(const struct at_file *cert,
 	tamper_armed = 0;
 	if (heki_vtl1_create(&g->plat, &g->v))
 		abort();
-	oracle_kexec_replay(g, replay_accepted, NULL);
+	auth.purgatory = at.purgatory.data;
+	auth.purgatory_len = at.purgatory.len;
+	auth.version = at.version;
+	oracle_kexec_replay(g, replay_counted, &auth);
 	guest_write(g, KD_CERTS, cert->data, cert->len);
 	ki.ksymtab_start = va;
 	ki.ksymtab_end = va + 12;
@@ -593,6 +577,67 @@ static void accepted(void)
 		 name("litebox_7_3_blob_copied_after_protection"),
 		 "modify event %d, copy event %d", mod, copy);
 	guest_free(g);
+}
+
+/*
+ * The I3 replay can fail: on an accepted image, bytes VTL1 did not verify
+ * on a page that runs first (what a walk that accepted a wrong entry list
+ * would leave: a kernel source page changed behind the protection, two
+ * kernel source entries swapped, a purgatory source byte changed) make
+ * km_replay_chain() report the page; the untouched image passes.
+ */
+static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
+			   const char *reason)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct heki_range r[3];
+	char why[256] = "";
+	__s64 ret;
+	int before, after;
+
+	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
+	before = km_replay_chain(g, CHAIN_PA, 0, &auth, why, sizeof(why));
+	if (swap_pa) {
+		__u64 a, b;
+
+		memcpy(&a, g->mem + pa, 8);
+		memcpy(&b, g->mem + swap_pa, 8);
+		memcpy(g->mem + pa, &b, 8);
+		memcpy(g->mem + swap_pa, &a, 8);
+	} else {
+		g->mem[pa] ^= 0x01;
+	}
+	after = km_replay_chain(g, CHAIN_PA, 0, &auth, why, sizeof(why));
+	check_result(!ret && !before && after && strstr(why, reason),
+		     name(what), "accepted %lld, replay %d then %d: %s",
+		     (long long)ret, before, after, why);
+	guest_free(g);
+}
+
+static __u32 kernel_src(const struct img *im, __u32 page);
+
+static void replay_fails(void)
+{
+	struct img im;
+	__u64 ind = KPAGES_PA + IND_OFF, e;
+
+	replay_detects("kexec_i3_replay_fails_kernel_source_changed",
+		       KPAGES_PA + 0x5000, 0, "kernel page 5 ");
+	/* entries 0..n of the list at ind: find kernel pages 1 and 2 */
+	memset(&im, 0, sizeof(im));
+	{
+		struct guest *g = guest_new();
+
+		img_normal(g, &im, KPAGES_PA);
+		guest_free(g);
+	}
+	e = kernel_src(&im, 1);
+	replay_detects("kexec_i3_replay_fails_kernel_sources_swapped",
+		       ind + (e + e / 511) * 8, ind + (e + 1 + (e + 1) / 511) * 8,
+		       "kernel page 1 ");
+	replay_detects("kexec_i3_replay_fails_purgatory_byte_changed",
+		       im.psrc + 0x10, 0, "purgatory byte 16 ");
+	img_free(&im);
 }
 
 static void refused(void)
@@ -1581,6 +1626,8 @@ void test_kexec(void)
 		fragmented_second_image();
 		crash();
 	}
+	P = &at_providers[0];
+	replay_fails();
 	test_kexec_bind();
 	/* The oracle replayed accepted images (normal and crash) above. */
 	check_result(replays > 0, "kexec_oracle_replayed_accepted_images",
