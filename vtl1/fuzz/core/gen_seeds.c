@@ -168,26 +168,6 @@ static void life_seq(struct guest *g)
 	module_seq(g);
 }
 
-static __u8 *read_all(const char *dir, const char *name, __u64 *len)
-{
-	char path[512];
-	__u8 *buf = NULL;
-	long n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET) || !(buf = malloc((size_t)n)) ||
-	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		perror(path);
-		exit(1);
-	}
-	fclose(f);
-	*len = (__u64)n;
-	return buf;
-}
-
 static void die(struct guest *g, const char *what, __s64 ret)
 {
 	fprintf(stderr, "gen_seeds: %s: %lld (%s)\n", what, (long long)ret,
@@ -207,9 +187,9 @@ static int real_seeds(const char *dir, const char *data)
 	struct modsim *s = calloc(1, sizeof(*s));
 	struct heki_range r[16];
 	struct heki_modsig ms;
-	__u64 clen, mlen;
-	__u8 *cert = read_all(data, "cert.der", &clen);
-	__u8 *mod = read_all(data, "module.ko", &mlen);
+	size_t clen, mlen;
+	__u8 *cert = check_read_file(data, "cert.der", &clen);
+	__u8 *mod = check_read_file(data, "module.ko", &mlen);
 	struct guest *g;
 	__s64 ret;
 	__u32 n;
@@ -293,11 +273,12 @@ static struct heki_range rk_rng(__u64 pa, __u64 epa, __u64 attr)
  */
 static int real_kexec(const char *dir, const char *data)
 {
-	__u64 clen, klen, plen, vlen, psize, va = RK_KVA(RK_DATA);
-	__u8 *cert = read_all(data, "signer.der", &clen);
-	__u8 *kernel = read_all(data, "vmlinuz", &klen);
-	__u8 *purg = read_all(data, "purgatory.ro", &plen);
-	__u8 *ver = read_all(data, "version", &vlen);
+	size_t clen, klen, plen, vlen;
+	__u64 psize, va = RK_KVA(RK_DATA);
+	__u8 *cert = check_read_file(data, "signer.der", &clen);
+	__u8 *kernel = check_read_file(data, "vmlinuz", &klen);
+	__u8 *purg = check_read_file(data, "purgatory.ro", &plen);
+	__u8 *ver = check_read_file(data, "version", &vlen);
 	struct {
 		struct heki_kernel_info ki;
 		struct heki_kernel_info_ext x;

@@ -584,7 +584,9 @@ static void accepted(void)
  * on a page that runs first (what a walk that accepted a wrong entry list
  * would leave: a kernel source page changed behind the protection, two
  * kernel source entries swapped, a purgatory source byte changed) make
- * km_replay_chain() report the page; the untouched image passes.
+ * km_replay_chain() report the page; the untouched image passes. The
+ * oracle, told the same call was accepted again, reports it as I3 (the
+ * path fuzz_dispatch's violations take).
  */
 static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
 			   const char *reason)
@@ -592,6 +594,7 @@ static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
 	struct guest *g = guest_with(&at.signer);
 	struct heki_range r[3];
 	char why[256] = "";
+	enum oracle_inv inv;
 	__s64 ret;
 	int before, after;
 
@@ -608,9 +611,15 @@ static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
 		g->mem[pa] ^= 0x01;
 	}
 	after = km_replay_chain(g, CHAIN_PA, 0, &auth, why, sizeof(why));
-	check_result(!ret && !before && after && strstr(why, reason),
-		     name(what), "accepted %lld, replay %d then %d: %s",
-		     (long long)ret, before, after, why);
+	for (inv = ORACLE_I1; inv < ORACLE_NR_INV; inv++)
+		oracle_expect(g, inv);
+	oracle_before_call(g, KEXEC, CHAIN_PA, 3, 0);
+	oracle_after_call(g, 0);
+	check_result(!ret && !before && after && strstr(why, reason) &&
+		     oracle_seen(g, ORACLE_I3) == 1,
+		     name(what), "accepted %lld, replay %d then %d: %s; oracle I3 %u",
+		     (long long)ret, before, after, why,
+		     oracle_seen(g, ORACLE_I3));
 	guest_free(g);
 }
 
