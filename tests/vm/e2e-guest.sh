@@ -47,6 +47,38 @@ nothing_left() {
 		eq "$(modules_val tokens)" 0 && eq "$(lb_val modules)" 0 &&
 		eq "$(prot_pages)" "$P0"
 }
+# vtl1_reason M: VTL1's reason for refusing the last load of module file M:
+# its last ValidateModule refusal line, if heki_vtl0's refusal of M follows
+# it (a refusal without its own VTL1 line does not show an older one).
+vtl1_reason() {
+	dmesg | grep -E 'heki_vtl1: VALIDATE_MODULE: |heki_vtl0: module .* refused: ' |
+		tail -n 2 | {
+		read -r why
+		read -r refused
+		case $why/$refused in
+		*"VALIDATE_MODULE: "*/*"module $(basename "$1" .ko | tr - _) refused: "*)
+			echo "${why#*VALIDATE_MODULE: }" ;;
+		esac
+	}
+}
+# vtl1_said M REASON: VTL1 refused the last load of M for REASON.
+vtl1_said() {
+	case "$(vtl1_reason "$1")" in
+	"$2 "*) return 0 ;;
+	*) echo "# VTL1's reason for $1: '$(vtl1_reason "$1")'"; return 1 ;;
+	esac
+}
+# verdict CASE M: print what VTL1 answered the load of Debian module M just
+# made (the module is loaded: accepted; else refused, with VTL1's reason)
+# for e2e.sh, which asks heki-verify the same about the same file (CASE
+# names the certs=, revoked= and blocklist= files, as e2e.sh does).
+verdict() {
+	if loaded "$(basename "$2" .ko | tr - _)"; then
+		echo "# heki-verdict $1 $2 accepted"
+	else
+		echo "# heki-verdict $1 $2 refused $(vtl1_reason "$2")"
+	fi
+}
 
 # --- 0. control: the kernel alone accepts what heki must refuse --------
 
@@ -78,6 +110,7 @@ debian_mods() {
 	for m in $DEBIAN_MODS; do
 		name=$(basename "$m" .ko | tr - _)
 		t "Debian $m loads" insmod "$KMOD/$m"
+		verdict debian "$m"
 		t "  token for $name" token_line "$name"
 		t "  unloads" rmmod_settled "$name"
 		t "  nothing left" nothing_left "$name"
@@ -105,17 +138,20 @@ fi
 # certificate: every Debian module is refused (EKEYREJECTED, VTL1's
 # SIG_KEY_REVOKED) though certs= trusts it, the test module still loads.
 # blocklist= the tbs: hash of Debian's certificate: the same, with
-# SIG_CERT_BLOCKED. blocklist= the sha256sum of the first module's file:
-# exactly that module is refused (SIG_HASH_BLOCKED), the others load.
+# SIG_CERT_BLOCKED. blocklist= bin: the sha256sum of the first module's
+# file and bin: the SHA-256 of the second one's signed content (the file
+# without its signature): exactly those two are refused (SIG_HASH_BLOCKED),
+# the others load. Every verdict is printed for e2e.sh's heki-verify check.
 
-# debian_refused REASON: every Debian module refused, VTL1 names REASON,
-# no token held, the test module still loads and unloads.
+# debian_refused CASE REASON: every Debian module refused, VTL1 names
+# REASON, no token held, the test module still loads and unloads.
 debian_refused() {
 	for m in $DEBIAN_MODS; do
 		t "  Debian $m refused (EKEYREJECTED)" \
 			insmod_refused "$KMOD/$m" "Key was rejected by service"
+		verdict "$1" "$m"
+		t "    VTL1 says why: $2" vtl1_said "$m" "$2"
 	done
-	t "  VTL1 says why" dmesg_has "$1"
 	t "  no token held" eq "$(modules_val tokens)" 0
 	t "  the test module still loads" insmod /heki_test_mod.ko
 	t "    unloads" rmmod heki_test_mod
@@ -128,24 +164,36 @@ else
 	t "insmod heki_vtl0 certs= test+Debian revoked= Debian's certificate" \
 		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE \
 		certs=heki/debian-test-certs.der revoked=heki/debian-certs.der
-	debian_refused SIG_KEY_REVOKED
+	debian_refused revoked SIG_KEY_REVOKED
 	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
 	t "insmod heki_vtl0 certs= test+Debian blocklist= tbs: of Debian's certificate" \
 		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE \
 		certs=heki/debian-test-certs.der blocklist=heki/debian-tbs.txt
-	debian_refused SIG_CERT_BLOCKED
+	debian_refused tbs SIG_CERT_BLOCKED
 	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
-	blocked=${DEBIAN_MODS%% *}
-	t "insmod heki_vtl0 certs= blocklist= sha256sum of $blocked" \
+	# e2e.sh's blocklist: the first module's file, the second's content.
+	first=${DEBIAN_MODS%% *}
+	rest=${DEBIAN_MODS#"$first"}
+	rest=${rest# }
+	blocked="$first ${rest%% *}"
+	t "insmod heki_vtl0 certs= blocklist= bin: hashes of $blocked" \
 		insmod $HEKI_KO $HEKI_ARGS $UNLOADABLE certs=heki/debian-certs.der \
 		blocklist=heki/debian-block.txt
-	t "  Debian $blocked refused: its hash is blocked (EKEYREJECTED)" \
-		insmod_refused "$KMOD/$blocked" "Key was rejected by service"
-	t "  VTL1 says why" dmesg_has "SIG_HASH_BLOCKED"
-	for m in ${DEBIAN_MODS#"$blocked"}; do
+	how="sha256sum of its file"
+	for m in $DEBIAN_MODS; do
 		name=$(basename "$m" .ko | tr - _)
-		t "  Debian $m still loads" insmod "$KMOD/$m"
-		t "    unloads" rmmod_settled "$name"
+		case " $blocked " in
+		*" $m "*)
+			t "  Debian $m refused: the $how is blocked (EKEYREJECTED)" \
+				insmod_refused "$KMOD/$m" "Key was rejected by service"
+			verdict block "$m"
+			t "    VTL1 says why: SIG_HASH_BLOCKED" vtl1_said "$m" SIG_HASH_BLOCKED
+			how="SHA-256 of its signed content" ;;
+		*)
+			t "  Debian $m still loads" insmod "$KMOD/$m"
+			verdict block "$m"
+			t "    unloads" rmmod_settled "$name" ;;
+		esac
 	done
 	t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
 fi

@@ -27,9 +27,22 @@ t "hook installed (kimage_file_post_load_cleanup)" \
 p0=$(prot_pages)
 echo "# $p0 pages protected after boot"
 
+# kverdict CASE ACCEPTED: print VTL1's verdict on the kexec_file_load just
+# made (ACCEPTED 1 or 0; a refusal with VTL1's last KexecValidate reason)
+# for kexec.sh, which asks heki-verify the same (tests/lib/verdicts.sh).
+kverdict() {
+	if [ "$2" = 1 ]; then
+		echo "# heki-verdict $1 accepted"
+	else
+		echo "# heki-verdict $1 refused $(dmesg |
+			sed -n 's/.*heki_vtl1: KEXEC_VALIDATE: //p' | tail -n 1)"
+	fi
+}
+
 # --- normal kexec --------------------------------------------------------
 loaded_ok() {
-	out=$($K /vmlinuz) || { echo "# $out"; show; return 1; }
+	out=$($K /vmlinuz) || { echo "# $out"; show; kverdict signed 0; return 1; }
+	kverdict signed 1
 	show
 	p1=$(prot_pages)
 	echo "# $p1 pages protected ($((p1 - p0)) for the image)"
@@ -44,8 +57,10 @@ refused_bad() {
 	r0=$(kx kexec_refused)
 	if out=$($K /vmlinuz.bad); then
 		echo "# tampered vmlinuz accepted"
+		kverdict tampered 1
 		return 1
 	fi
+	kverdict tampered 0
 	echo "# $out"
 	show
 	echo "$out" | grep -q "errno 129" &&
@@ -219,16 +234,20 @@ t "the kernel keeps its (now unvalidated) image and can unload it" $K -u
 # --- revocation (issue 13 item 3) -------------------------------------------
 # heki_vtl0 loaded again (the loopback VTL1 starts afresh): blocklist= the
 # Debian vmlinuz's Authenticode digest (bin:, UEFI dbx's SHA-256 form),
-# then revoked= the certificates that signed it (certs= them and an
-# unrelated one, which stays trusted). Each refuses the signed image with
+# then revoked= the certificates that signed it, then blocklist= the tbs:
+# hashes of those certificates (certs= them and an unrelated one, which
+# stays trusted). Each refuses the signed image with
 # VTL1's reason; nothing is loaded, held or protected.
+# revoked_refused REASON CASE: so, CASE naming the verdict for kexec.sh.
 revoked_refused() {
 	pr=$(prot_pages)
 	if out=$($K /vmlinuz); then
 		echo "# image accepted"
+		kverdict "$2" 1
 		$K -u >/dev/null
 		return 1
 	fi
+	kverdict "$2" 0
 	echo "# $out"
 	show
 	echo "$out" | grep -q "errno 129" &&
@@ -242,7 +261,7 @@ t "insmod heki_vtl0 certs= blocklist= bin: the vmlinuz's Authenticode digest" \
 	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 certs=heki/kexec-certs.der \
 	blocklist=heki/kexec-block.txt
 t "  signed vmlinuz refused (EKEYREJECTED, SIG_HASH_BLOCKED), nothing loaded or protected" \
-	revoked_refused SIG_HASH_BLOCKED
+	revoked_refused SIG_HASH_BLOCKED block
 t "  audit: VTL1's reason" audit_has "op=heki_kexec kind=kexec" \
 	"kernel_sha256=$(sha256sum /vmlinuz | cut -d' ' -f1)" \
 	"verdict=refused by=vtl1 err=-129 reason=SIG_HASH_BLOCKED mode=enforce res=0"
@@ -251,7 +270,13 @@ t "insmod heki_vtl0 certs= signer+other revoked= the signer" \
 	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 \
 	certs=heki/kexec-other-certs.der revoked=heki/kexec-certs.der
 t "  signed vmlinuz refused (EKEYREJECTED, SIG_KEY_REVOKED), nothing loaded or protected" \
-	revoked_refused SIG_KEY_REVOKED
+	revoked_refused SIG_KEY_REVOKED revoked
+t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
+t "insmod heki_vtl0 certs= signer+other blocklist= tbs: of the signer" \
+	insmod $HEKI_KO $HEKI_ARGS protect_kernel=0 \
+	certs=heki/kexec-other-certs.der blocklist=heki/kexec-tbs.txt
+t "  signed vmlinuz refused (EKEYREJECTED, SIG_CERT_BLOCKED), nothing loaded or protected" \
+	revoked_refused SIG_CERT_BLOCKED tbs
 t "  rmmod $HEKI_MOD" rmmod $HEKI_MOD
 
 # --- KexecValidate answered with an undefined R8 (issue 11, K3 class) ------

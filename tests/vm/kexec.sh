@@ -10,8 +10,10 @@
 # released), loads the crash kernel into crashkernel= memory (accepted,
 # released on unload), tries kexec_load(2) (refused), and unloads
 # heki_vtl0 with an image loaded (released, no copy leaked), then loads
-# heki_vtl0 again with blocklist= the image's Authenticode digest and with
-# revoked= its signer (each refuses it with VTL1's reason). On bookworm
+# heki_vtl0 again with blocklist= the image's Authenticode digest, with
+# revoked= its signer and with blocklist= its signer's tbs: hash (each
+# refuses it with VTL1's reason). heki-verify kexec on the host gives each
+# of those loads VTL1's verdict and reason (tests/lib/verdicts.sh). On bookworm
 # also a 257 MiB kernel file, refused by heki_vtl0 before KexecValidate
 # (EFBIG), logged, counted and audited.
 #
@@ -21,6 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
+# shellcheck source=tests/lib/verdicts.sh
+. tests/lib/verdicts.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
 KID=${HEKI_KERNEL:-bookworm}
@@ -71,7 +75,8 @@ done
 
 # Revocation (issue 13 item 3): blocklist= the vmlinuz's Authenticode
 # digest as osslsigncode computes it (UEFI dbx's SHA-256 form), and certs=
-# its signer's certificates and an unrelated one for revoked= the signer's.
+# its signer's certificates and an unrelated one for revoked= the signer's
+# and blocklist= their tbs: hashes.
 command -v osslsigncode >/dev/null || fail_setup "osslsigncode missing (scripts/setup.sh)"
 # (verify exits 1: Debian's CA is not in its trust store; the digest is
 # printed all the same)
@@ -83,6 +88,14 @@ openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=heki kexec oth
 	-keyout "$OUT/other.key" -outform DER -out "$OUT/other.der" 2>/dev/null ||
 	fail_setup "openssl req"
 cat "$OUT/kexec-certs.der" "$OUT/other.der" >"$OUT/kexec-other-certs.der"
+# tbs: the SHA-256 of the to-be-signed part of each certificate of the
+# vmlinuz's signature (the kernel's x509_get_sig_params form, by openssl).
+for c in "$OUT"/cert.*; do
+	grep -q "BEGIN CERTIFICATE" "$c" || continue
+	openssl asn1parse -in "$c" -strparse 4 -noout -out "$OUT/tbs" >/dev/null ||
+		fail_setup "openssl asn1parse $c"
+	echo "tbs:$(sha256sum <"$OUT/tbs" | cut -d' ' -f1)"
+done >"$OUT/kexec-tbs.txt"
 
 # One byte of the kernel's .text (inside the Authenticode digest) changed.
 cp "$vmlinuz" "$OUT/vmlinuz"
@@ -112,6 +125,38 @@ scripts/vm-run.sh -K -t 600 -E "$KID" -a "crashkernel=256M" -f "$KO" \
 	-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
 	-F "$OUT/kexec-other-certs.der:/lib/firmware/heki/kexec-other-certs.der" \
 	-F "$OUT/kexec-block.txt:/lib/firmware/heki/kexec-block.txt" \
-	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh || rc=$?
+	-F "$OUT/kexec-tbs.txt:/lib/firmware/heki/kexec-tbs.txt" \
+	-l "$OUT/kexec.log" tests/vm/kexec-guest.sh >"$OUT/vm.out" || rc=$?
 cp "$OUT/kexec.log" "build/vm/kexec-$KID.log" 2>/dev/null || true
+vm_relay "$OUT/vm.out"
+
+# heki-verify kexec (issue 13 item 4) on the host, on the same image with
+# the same certs=, revoked= and blocklist= files as each load above,
+# answers as VTL1 did in the guest. The -O2 build `make check` made first.
+if make -s -C tools/heki-verify all >"$OUT/hv-build.log" 2>&1; then
+	for c in signed tampered block revoked tbs; do
+		img=$OUT/vmlinuz
+		case $c in
+		signed) opts=(--certs "$OUT/kexec-certs.der") ;;
+		tampered) opts=(--certs "$OUT/kexec-certs.der")
+			img=$OUT/vmlinuz.bad ;;
+		block) opts=(--certs "$OUT/kexec-certs.der"
+			--blocklist "$OUT/kexec-block.txt") ;;
+		revoked) opts=(--certs "$OUT/kexec-other-certs.der"
+			--revoked "$OUT/kexec-certs.der") ;;
+		tbs) opts=(--certs "$OUT/kexec-other-certs.der"
+			--blocklist "$OUT/kexec-tbs.txt") ;;
+		esac
+		build/heki-verify/heki-verify kexec "${opts[@]}" "$img" \
+			>"$OUT/hv-$c.out" 2>&1 || true
+		same_verdict "heki-verify kexec $c" \
+			"$(guest_verdict "$OUT/kexec.log" "$c")" \
+			"$(hv_verdict "$img" "$OUT/hv-$c.out")"
+	done
+else
+	result 0 "make -C tools/heki-verify all: $(tail -n 1 "$OUT/hv-build.log")"
+fi
+if ! ktap_done && [ "$rc" = 0 ]; then
+	rc=1
+fi
 exit $rc
