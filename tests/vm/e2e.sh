@@ -107,17 +107,18 @@ if [ -x scripts/debian-kernel-cert.sh ] &&
 		-F "$OUT/debian-tbs.txt:/lib/firmware/heki/debian-tbs.txt")
 	# blocklist= bin: the sha256sum of the first module's file and bin:
 	# the SHA-256 of the second one's signed content: its file up to the
-	# PKCS#7 signature (Debian's bookworm modules are signed with SHA-256).
+	# PKCS#7 signature.
 	read -r m1 m2 _ <<<"$mods"
 	{
 		echo "bin:$(debian_mod "$m1" | sha256sum | cut -d' ' -f1)"
-		[ -z "${m2:-}" ] || debian_mod "$m2" | python3 -c '
-import hashlib, struct, sys
-b = sys.stdin.buffer.read()
-magic = b"~Module signature appended~\n"
-assert b.endswith(magic)
-sig_len = struct.unpack(">I", b[-len(magic) - 4:-len(magic)])[0]
-print("bin:" + hashlib.sha256(b[:-len(magic) - 12 - sig_len]).hexdigest())'
+		if [ -n "${m2:-}" ]; then
+			# Documentation/kmod.rst's command, on the module file
+			f=$OUT/signed-content.ko
+			debian_mod "$m2" >"$f"
+			siglen=$(tail -c 32 "$f" | head -c 4 | od -An -tu1 |
+				awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+			echo "bin:$(head -c $(($(stat -c %s "$f") - 40 - siglen)) "$f" | sha256sum | cut -d' ' -f1)"
+		fi
 	} >"$OUT/debian-block.txt"
 	args+=(-F "$OUT/debian-block.txt:/lib/firmware/heki/debian-block.txt")
 else
