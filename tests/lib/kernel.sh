@@ -64,3 +64,46 @@ kernel_kmod() {
 	K_SELFTEST_KO=$(eval "$kb"; echo "$SELFTEST_KO")
 	export K_KO K_TEST_KO K_SELFTEST_KO
 }
+
+#   kernel_prepare SUITE [ID]
+#       The start every VM suite shares (source tests/lib/ktap.sh first).
+#       Defines fail_setup MSG: the suite cannot run, one failed result
+#       "SUITE setup: MSG" and exit (ktap_bail). Makes OUT, the run's
+#       private directory build/vm/SUITE.XXXXXX (several make check runs may
+#       share the tree), removed on exit. Sets KID: ID, or for suites that
+#       run on any kernel of the matrix HEKI_KERNEL (default bookworm); runs
+#       kernel_select and kernel_kmod for it (their logs in OUT, their last
+#       lines in the failure) and sets K_EMU, the emulated hypervisor
+#       heki_hvemu.ko built for that kernel. A suite boots KID with
+#       scripts/vm-run.sh -E "$KID" (bookworm: the host's own kernel).
+kernel_prepare() {
+	local suite=$1
+	eval "fail_setup() { ktap_bail \"$suite setup: \$*\"; }"
+	mkdir -p build/vm
+	OUT=$(mktemp -d "build/vm/$suite.XXXXXX") || fail_setup "mktemp"
+	# shellcheck disable=SC2064 # OUT is fixed now
+	trap "rm -rf '$OUT'" EXIT
+	KID=${2:-${HEKI_KERNEL:-bookworm}}
+	kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
+		fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
+	kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
+		fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+	K_EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
+}
+
+#   kernel_variant [KO]
+#       The module a suite loads, by HEKI_VARIANT (after kernel_prepare):
+#       loopback (default): KO or K_TEST_KO, the test build; hyperv: KO or
+#       K_KO, the production build on the emulated Hyper-V (K_EMU). Sets
+#       VARIANT and KO; fail_setup if a module is missing.
+kernel_variant() {
+	VARIANT=${HEKI_VARIANT:-loopback}
+	case $VARIANT in
+	loopback) KO=${1:-$K_TEST_KO} ;;
+	hyperv)
+		KO=${1:-$K_KO}
+		[ -f "$K_EMU" ] || fail_setup "$K_EMU is not built (run make)" ;;
+	*) fail_setup "HEKI_VARIANT is loopback or hyperv, not '$VARIANT'" ;;
+	esac
+	[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
+}

@@ -28,19 +28,15 @@ cd "$(dirname "$0")/../.."
 . tests/lib/verdicts.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
-KID=${HEKI_KERNEL:-bookworm}
-VARIANT=${HEKI_VARIANT:-loopback}
-# A private directory per run: several make check runs may share the tree.
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/e2e.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_prepare e2e
+kernel_variant
+EMU=$K_EMU
 NCONC=16
 # Real Debian modules without dependencies that are not built in.
 DEBIAN_MODS="lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko lib/ts_kmp.ko crypto/md4.ko crypto/wp512.ko fs/fuse/fuse.ko"
 
-fail_setup() {
-	ktap_bail "e2e setup: $*"
-}
 # debian_mod M: the bytes of Debian's module M (kernel/M or kernel/M.xz).
 debian_mod() {
 	if [ -f "$K_MODDIR/kernel/$1" ]; then
@@ -50,21 +46,6 @@ debian_mod() {
 	fi
 }
 
-# shellcheck source=tests/lib/kernel.sh
-. tests/lib/kernel.sh
-kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
-	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
-	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
-case $VARIANT in
-loopback) KO=$K_TEST_KO ;;
-hyperv)
-	KO=$K_KO
-	EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
-	[ -f "$EMU" ] || fail_setup "$EMU is not built (run make)" ;;
-*) fail_setup "HEKI_VARIANT is loopback or hyperv, not '$VARIANT'" ;;
-esac
-[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 KERNEL_ID=$KID tests/modules/build.sh "$OUT" "$NCONC" >/dev/null ||
 	fail_setup "tests/modules/build.sh"
 

@@ -33,12 +33,11 @@ cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KO=${FAILCLOSED_KO:-kmod/heki_vtl0_test.ko}
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/failclosed.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-
-fail_setup() { ktap_bail "failclosed setup: $*"; }
+# Debian 12's kernel, the host's (tests/lib/kernel.sh).
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_prepare failclosed bookworm
+KO=${FAILCLOSED_KO:-$K_TEST_KO}
 
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 tests/modules/build.sh "$OUT" 1 >/dev/null || fail_setup "tests/modules/build.sh"
@@ -47,8 +46,8 @@ printf '\060\202\000\004\002\001\000\000' >"$OUT/not-a-cert.der"
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kexec-load" \
 	tests/vm/kexec-load.c 2>"$OUT/gcc.log" ||
 	fail_setup "gcc -static tests/vm/kexec-load.c: $(cat "$OUT/gcc.log")"
-vmlinuz=$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)
-[ -r "$vmlinuz" ] || fail_setup "no /boot/vmlinuz-*-amd64"
+vmlinuz=$K_VMLINUZ
+[ -r "$vmlinuz" ] || fail_setup "no $vmlinuz"
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}

@@ -28,22 +28,12 @@ cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KID=${HEKI_KERNEL:-bookworm}
 BOOTS=${HYPERV_BOOTS:-2}
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/hyperv.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-
-fail_setup() { ktap_bail "hyperv setup: $*"; }
-
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
-kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
-	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
-	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+kernel_prepare hyperv
 KO=${HEKI_PROD_KO:-$K_KO}
-EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
+EMU=$K_EMU
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 [ -f "$EMU" ] || fail_setup "$EMU is not built (run make)"
 KERNEL_ID=$KID tests/modules/build.sh "$OUT" 0 >/dev/null ||

@@ -19,11 +19,11 @@ cd "$(dirname "$0")/../.."
 . tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
-KID=${HEKI_KERNEL:-bookworm}
-VARIANT=${HEKI_VARIANT:-loopback}
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/integrity.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_prepare integrity
+kernel_variant "${INTEGRITY_KO:-}"
+EMU=$K_EMU
 
 # Modules with alternatives, static keys, static calls, per-CPU data,
 # paravirt, retpolines and return thunks (kvm, btrfs, nf_tables among them).
@@ -41,25 +41,6 @@ ghash_clmulni_intel serpent_generic twofish_generic 8021q bridge stp llc"
 GAPS=${INTEGRITY_GAPS:-}
 MODS=${*:-$DEFAULT_MODS}
 
-fail_setup() {
-	ktap_bail "integrity setup: $*"
-}
-
-# shellcheck source=tests/lib/kernel.sh
-. tests/lib/kernel.sh
-kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
-	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
-	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
-case $VARIANT in
-loopback) KO=${INTEGRITY_KO:-$K_TEST_KO} ;;
-hyperv)
-	KO=${INTEGRITY_KO:-$K_KO}
-	EMU=$(dirname "$(dirname "$K_KO")")/tests/hvemu/heki_hvemu.ko
-	[ -f "$EMU" ] || fail_setup "$EMU is not built (run make)" ;;
-*) fail_setup "HEKI_VARIANT is loopback or hyperv, not '$VARIANT'" ;;
-esac
-[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" "$K_VMLINUZ" \
 	>"$OUT/cert.log" 2>&1 || fail_setup "scripts/debian-kernel-cert.sh"
 

@@ -27,21 +27,9 @@ cd "$(dirname "$0")/../.."
 . tests/lib/verdicts.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
-KID=${HEKI_KERNEL:-bookworm}
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/kexec.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-
-fail_setup() {
-	ktap_bail "kexec setup: $*"
-}
-
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
-kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
-	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
-	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+kernel_prepare kexec
 KO=${KEXEC_KO:-$K_TEST_KO}
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 # The kernel kexecs its own signed image.

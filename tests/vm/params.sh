@@ -23,17 +23,13 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KO=kmod/heki_vtl0_test.ko
-# A private directory per run: several make check runs may share the tree.
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/params.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-if [ ! -f "$KO" ]; then
-	ktap_bail "$KO built (run make)"
-fi
-tests/modules/build.sh "$OUT" 0 >/dev/null || {
-	ktap_bail "tests/modules/build.sh builds the test modules"
-}
+# Debian 12's kernel, the host's (tests/lib/kernel.sh).
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_prepare params bookworm
+KO=$K_TEST_KO
+[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
+tests/modules/build.sh "$OUT" 0 >/dev/null || fail_setup "tests/modules/build.sh"
 # shellcheck source=tests/lib/audit.sh
 . tests/lib/audit.sh
 audit_vm_args "$OUT" 2>"$OUT/audit.err" ||

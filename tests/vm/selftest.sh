@@ -14,16 +14,11 @@ cd "$(dirname "$0")/../.."
 . tests/lib/ktap.sh
 
 # Kernel: HEKI_KERNEL (default bookworm; an ID of scripts/kernel-env.sh).
-KID=${HEKI_KERNEL:-bookworm}
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
-if ! kernel_kmod "$KID" >/dev/null 2>&1; then
-	ktap_bail "scripts/kmod-build.sh $KID builds"
-fi
+kernel_prepare selftest
 for KO in "$K_SELFTEST_KO" "$K_KO" "$K_TEST_KO"; do
-	if [ ! -f "$KO" ]; then
-		ktap_bail "$KO built (run make)"
-	fi
+	[ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 done
 
 # Two CPUs, so per-CPU paths (LockRegs on every CPU) run more than once.
@@ -31,7 +26,7 @@ export QEMU_SMP=${QEMU_SMP:-2}
 # The heki trace event is enabled with protect_kernel=0 only: once kernel
 # text is protected, enabling it writes protected text (Documentation/
 # kmod.rst, Testing). No would-fault event is expected.
-exec scripts/vm-run.sh -K -E "$KID" -f "$K_SELFTEST_KO" \
+scripts/vm-run.sh -K -E "$KID" -f "$K_SELFTEST_KO" \
 	-f "$K_KO" -f "$K_TEST_KO" -l "build/vm/selftest-$KID.log" \
 	-m "# heki_selftest: pass:" \
 	tests/vm/selftest-guest.sh

@@ -18,13 +18,12 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KO=${HEKI_PROD_KO:-kmod/heki_vtl0.ko}
-EMU=tests/hvemu/heki_hvemu.ko
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/workload.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-
-fail_setup() { ktap_bail "workload setup: $*"; }
+# Debian 12's kernel, the host's (tests/lib/kernel.sh).
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
+kernel_prepare workload bookworm
+KO=${HEKI_PROD_KO:-$K_KO}
+EMU=$K_EMU
 
 [ -f "$KO" ] || fail_setup "$KO is not built (run make)"
 [ -f "$EMU" ] || fail_setup "$EMU is not built (run make)"
@@ -33,8 +32,7 @@ scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" >"$OUT/cert.log" 2>&1 ||
 
 # Modules an administrator loads: networking, a file system, KVM (whose
 # vendor module retargets kvm's static calls when it loads).
-kver=$(basename "$(printf "%s\n" /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)")
-kver=${kver#vmlinuz-}
+kver=$K_VER
 mkdir -p "$OUT/ko"
 # shellcheck source=tests/lib/modset.sh
 . tests/lib/modset.sh

@@ -33,26 +33,13 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/ktap.sh
 . tests/lib/ktap.sh
 
-KID=${HEKI_KERNEL:-bookworm}
-mkdir -p build/vm
-OUT=$(mktemp -d "build/vm/wouldfault.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-
-fail_setup() {
-	ktap_bail "wouldfault setup: $*"
-}
-
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
-kernel_select "$KID" 2>"$OUT/kernel-env.log" ||
-	fail_setup "scripts/kernel-env.sh $KID: $(tail -n 1 "$OUT/kernel-env.log")"
-kernel_kmod "$KID" 2>"$OUT/kmod-build.log" ||
-	fail_setup "scripts/kmod-build.sh $KID: $(tail -n 3 "$OUT/kmod-build.log")"
+kernel_prepare wouldfault
 KO=${HEKI_PROD_KO:-$K_KO}
 TEST_KO=${HEKI_TEST_KO:-$K_TEST_KO}
-KB=$(dirname "$(dirname "$K_KO")")
-EMU=$KB/tests/hvemu/heki_hvemu.ko
-POKE=$KB/tests/wouldfault/heki_wf_poke.ko
+EMU=$K_EMU
+POKE=$(dirname "$(dirname "$K_KO")")/tests/wouldfault/heki_wf_poke.ko
 for f in "$KO" "$TEST_KO" "$EMU" "$POKE"; do
 	[ -f "$f" ] || fail_setup "$f is not built (run make)"
 done
