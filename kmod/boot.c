@@ -77,6 +77,7 @@ static struct heki_boot_step heki_boot_steps[HEKI_BOOT_NSTEPS] = {
 	[HEKI_BOOT_LOAD_KDATA] = { .name = "load_kdata" },
 	[HEKI_BOOT_END_OF_BOOT] = { .name = "end_of_boot" },
 };
+
 static bool heki_boot_vtl1_changed;
 /* ProtectMemory was sent and its R8 is no documented answer (-EPROTO). */
 static bool heki_boot_text_unknown;
@@ -111,9 +112,10 @@ static void heki_boot_record(enum heki_boot_step_id id, long result)
 		       why ? "; VTL1: " : "", why ? why : "",
 		       why ? " - " : "",
 		       why ? heki_vsm_error_message(code) : "");
-	} else
+	} else {
 		pr_info("boot: %s ok%s%s\n", s->name,
 			s->detail[0] ? ": " : "", s->detail);
+	}
 	heki_audit_event("heki_boot", s->name, result < 0 ? result : 0,
 			 heki_boot_step_func[id], NULL);
 }
