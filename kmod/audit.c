@@ -336,8 +336,10 @@ void heki_audit_module(const char *name, const void *img, size_t len,
 	b = kmalloc(HEKI_AUDIT_LEN, GFP_KERNEL);
 	if (!b) {
 		heki_audit_printk++;
-		pr_notice("audit: type=%d op=heki_module name=%s err=%d (no memory for the full record)\n",
-			  AUDIT_KERNEL_OTHER, name, err);
+		/* The name in hex: it may hold anything, even "verdict=". */
+		pr_notice("audit: type=%d op=heki_module name=%*phN err=%d (no memory for the full record)\n",
+			  AUDIT_KERNEL_OTHER,
+			  (int)strnlen(name, MODULE_NAME_LEN), name, err);
 		mutex_unlock(&heki_audit_lock);
 		return;
 	}
