@@ -51,7 +51,17 @@
  * An undefined KexecValidate answer (-EPROTO: VTL1 may have accepted and
  * protect the image) is a refusal that writes and frees nothing VTL1 may
  * hold: no zeroing, both copies kept, kimage_free() keeps the image
- * (heki_kexec_keep()), heki_vtl0 pinned and fail-closed.
+ * (heki_kexec_keep()), heki_vtl0 pinned and fail-closed. An undefined
+ * answer to an invalidation does the same: the image and its copies are
+ * kept, heki_vtl0 pinned and fail-closed.
+ *
+ * Crash images live in the crashkernel= reserve, which root can give back
+ * to the page allocator by writing a smaller /sys/kernel/kexec_crash_size
+ * (crash_shrink_memory()). The kernel refuses that only while a crash
+ * image is loaded; crash_shrink_memory() is hooked too and refuses
+ * (-EBUSY) while VTL1 holds or may hold crash frames: a crash image
+ * accepted and not invalidated (also after a failed invalidation), or any
+ * undefined KexecValidate answer (heki_vtl0 is then fail-closed anyway).
  *
  * Why a copy and not struct kimage itself (MARINER sends the kzalloc'd
  * struct): VTL1 reads the LiteBox (Linux 6.6) layout, struct heki_kimage,
@@ -99,6 +109,7 @@
 typedef void (*heki_kimage_fn)(struct kimage *image);
 typedef int (*heki_prepare_fn)(struct kimage *image);
 typedef long (*heki_syscall_fn)(const struct pt_regs *regs);
+typedef int (*heki_shrink_fn)(unsigned long new_size);
 
 /**
  * struct heki_kexec_kind - what VTL1 holds for one kind (normal, crash)
@@ -137,6 +148,8 @@ static atomic64_t heki_kexec_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_released = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_leaked = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_orphans = ATOMIC64_INIT(0);
+/* kexec_crash_size shrinks refused (crash frames VTL1 may protect). */
+static atomic64_t heki_kexec_shrink_refused = ATOMIC64_INIT(0);
 /* Refused images whose unload still failed after the retries. */
 static atomic64_t heki_kexec_unload_failed = ATOMIC64_INIT(0);
 static atomic64_t heki_kexec_last_ret = ATOMIC64_INIT(0);
@@ -147,13 +160,13 @@ static atomic64_t heki_kexec_unknown = ATOMIC64_INIT(0);
 static atomic_long_t heki_kexec_kept_pages = ATOMIC_LONG_INIT(0);
 
 /*
- * Images whose KexecValidate got an undefined answer: VTL1 may protect
- * their pages, so kimage_free() never gives them back. Past the slots
- * (heki_vtl0 is fail-closed after the first, so only loads already past
- * machine_kexec_prepare() can add one) every kimage is kept.
+ * The image whose KexecValidate got an undefined answer: VTL1 may protect
+ * its pages, so kimage_free() never gives it back (nor any other image
+ * once a second one comes: heki_vtl0 is fail-closed after the first, so
+ * only a load already past machine_kexec_prepare() can). A kept image is
+ * never freed, so the pointer is never reused by another image.
  */
-#define HEKI_KEXEC_UNKNOWN_SLOTS 4
-static struct kimage *heki_kexec_unknown_images[HEKI_KEXEC_UNKNOWN_SLOTS];
+static struct kimage *heki_kexec_unknown_image;
 static bool heki_kexec_keep_all;
 
 static void heki_kexec_free_copies(void *blob, void *kcopy)
@@ -249,34 +262,23 @@ static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image,
  */
 static void heki_kexec_keep(struct kimage *image, unsigned long npages)
 {
-	unsigned int i;
-
 	/* Only heki_vtl0 knows these pages are held: it stays loaded. */
 	__module_get(THIS_MODULE);
 	atomic64_inc(&heki_kexec_unknown);
 	atomic_long_add(npages, &heki_kexec_kept_pages);
-	for (i = 0; i < HEKI_KEXEC_UNKNOWN_SLOTS; i++) {
-		if (!heki_kexec_unknown_images[i]) {
-			heki_kexec_unknown_images[i] = image;
-			return;
-		}
+	if (!heki_kexec_unknown_image) {
+		heki_kexec_unknown_image = image;
+		return;
 	}
 	WRITE_ONCE(heki_kexec_keep_all, true);
-	pr_crit("kexec: more than %d images in an unknown state: no kexec image is freed from now on\n",
-		HEKI_KEXEC_UNKNOWN_SLOTS);
+	pr_crit("kexec: a second image in an unknown state: no kexec image is freed from now on\n");
 }
 
 /* Whether @image must never be freed. Caller holds heki_kexec_lock. */
 static bool heki_kexec_kept(const struct kimage *image)
 {
-	unsigned int i;
-
-	if (READ_ONCE(heki_kexec_keep_all))
-		return true;
-	for (i = 0; i < HEKI_KEXEC_UNKNOWN_SLOTS; i++)
-		if (heki_kexec_unknown_images[i] == image)
-			return true;
-	return false;
+	return READ_ONCE(heki_kexec_keep_all) ||
+	       heki_kexec_unknown_image == image;
 }
 
 /*
@@ -423,6 +425,7 @@ enum heki_kexec_hook_id {
 	HEKI_KH_PREPARE,	/* machine_kexec_prepare */
 	HEKI_KH_SYSCALL,	/* __x64_sys_kexec_file_load */
 	HEKI_KH_CLEANUP,	/* kimage_file_post_load_cleanup */
+	HEKI_KH_SHRINK,		/* crash_shrink_memory */
 	HEKI_KH_NR
 };
 
@@ -444,6 +447,7 @@ static void heki_kimage_free_hook(struct kimage *image);
 static int heki_kexec_prepare_hook(struct kimage *image);
 static long heki_kexec_file_load_hook(const struct pt_regs *regs);
 static void heki_kexec_cleanup_hook(struct kimage *image);
+static int heki_crash_shrink_hook(unsigned long new_size);
 
 static void notrace heki_kexec_ftrace(unsigned long ip, unsigned long parent_ip,
 				      struct ftrace_ops *ops,
@@ -476,6 +480,8 @@ static struct heki_kexec_hook heki_kexec_hooks[HEKI_KH_NR] = {
 					    heki_kexec_file_load_hook),
 	[HEKI_KH_CLEANUP] = HEKI_KEXEC_HOOK("kimage_file_post_load_cleanup",
 					    heki_kexec_cleanup_hook),
+	[HEKI_KH_SHRINK] = HEKI_KEXEC_HOOK("crash_shrink_memory",
+					   heki_crash_shrink_hook),
 };
 
 static void heki_kexec_enter(void)
@@ -591,9 +597,24 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 	return call.err ? call.err : ret;
 }
 
+/*
+ * Whether VTL1 holds a crash image's frames: one it accepted that is
+ * still loaded, or that the kernel dropped while its invalidation failed.
+ */
+static bool heki_kexec_crash_region_held(void)
+{
+	bool held;
+
+	mutex_lock(&heki_kexec_lock);
+	held = heki_kexec_kinds[1].image != NULL;
+	mutex_unlock(&heki_kexec_lock);
+	return held;
+}
+
 /* Runs instead of machine_kexec_prepare(): both loaders call it. */
 static int heki_kexec_prepare_hook(struct kimage *image)
 {
+	bool crash = image->type == KEXEC_TYPE_CRASH;
 	int ret = -EPERM;
 
 	heki_kexec_enter();
@@ -601,6 +622,16 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 		pr_err("kexec: refused: heki_vtl0 is fail-closed\n");
 		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(false, NULL, 0, ret, "fail_closed");
+	} else if (crash && heki_kexec_crash_region_held()) {
+		/*
+		 * The kernel freed the old crash image before preparing this
+		 * one: it is held only because its invalidation failed, and
+		 * loading would write frames VTL1 may keep read-only.
+		 */
+		ret = -EBUSY;
+		pr_err("kexec: crash image refused: VTL1 may still protect the crash region (an invalidation failed)\n");
+		atomic64_inc(&heki_kexec_refused);
+		heki_audit_kexec(true, NULL, 0, ret, "crash_region_held");
 	} else if (image->file_mode) {
 		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
 	} else {
@@ -628,8 +659,11 @@ static void heki_kimage_free_hook(struct kimage *image)
 		leak = err || heki_kexec_kept(image);
 		mutex_unlock(&heki_kexec_lock);
 	}
-	if (err == -EPROTO)
+	if (err == -EPROTO) {
+		/* Only heki_vtl0 knows these pages are held: it stays loaded. */
+		__module_get(THIS_MODULE);
 		heki_fail_close("kexec: invalidation answered with an undefined R8: VTL1's state unknown, the image's pages kept");
+	}
 	/* Never give pages VTL1 may still protect back to the allocator. */
 	if (!leak)
 		((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_FREE].addr)(image);
@@ -637,6 +671,40 @@ static void heki_kimage_free_hook(struct kimage *image)
 		pr_err("kexec: a %s image kept, not freed: VTL1 may protect its pages\n",
 		       image->type == KEXEC_TYPE_CRASH ? "crash" : "kexec");
 	heki_kexec_leave();
+}
+
+/*
+ * Runs instead of crash_shrink_memory() (root writing a smaller
+ * /sys/kernel/kexec_crash_size), which gives the end of the crashkernel=
+ * reserve back to the page allocator. Refused while VTL1 holds or may hold
+ * crash frames (see the top of this file). One kexec_file_load or shrink
+ * at a time (heki_kexec_syscall_lock, taken before the kernel's kexec lock
+ * as in the syscall hook), so no crash image of kexec_file_load comes and
+ * goes between the check and the shrink.
+ */
+static int heki_crash_shrink_hook(unsigned long new_size)
+{
+	bool held;
+	int ret;
+
+	heki_kexec_enter();
+	if (mutex_lock_killable(&heki_kexec_syscall_lock)) {
+		heki_kexec_leave();
+		return -EINTR;
+	}
+	held = heki_kexec_crash_region_held() ||
+	       atomic64_read(&heki_kexec_unknown);
+	if (held) {
+		atomic64_inc(&heki_kexec_shrink_refused);
+		pr_err("kexec: kexec_crash_size shrink to %lu bytes refused: VTL1 may protect crash kernel memory\n",
+		       new_size);
+		ret = -EBUSY;
+	} else {
+		ret = ((heki_shrink_fn)heki_kexec_hooks[HEKI_KH_SHRINK].addr)(new_size);
+	}
+	mutex_unlock(&heki_kexec_syscall_lock);
+	heki_kexec_leave();
+	return ret;
 }
 
 static void heki_kexec_unhook_all(void)
@@ -658,11 +726,11 @@ static void heki_kexec_unhook_all(void)
  * heki_kexec_init() - validate every kexec image from now on
  *
  * Context: process context, before kernel text is protected (the ftrace
- * hooks rewrite the first instruction of four kernel functions).
+ * hooks rewrite the first instruction of five kernel functions).
  * Return: 0; -ENOENT if one of kimage_free, machine_kexec_prepare,
- * __x64_sys_kexec_file_load or kimage_file_post_load_cleanup cannot be
- * found; or the ftrace error (e.g. -EBUSY). Nothing stays hooked on
- * failure.
+ * __x64_sys_kexec_file_load, kimage_file_post_load_cleanup or
+ * crash_shrink_memory cannot be found; or the ftrace error (e.g. -EBUSY).
+ * Nothing stays hooked on failure.
  */
 int heki_kexec_init(void)
 {
@@ -694,7 +762,7 @@ int heki_kexec_init(void)
 		}
 		h->on = true;
 	}
-	pr_info("kexec: KexecValidate at kimage_file_post_load_cleanup, refusals returned by kexec_file_load, release at kimage_free, kexec_load refused\n");
+	pr_info("kexec: KexecValidate at kimage_file_post_load_cleanup, refusals returned by kexec_file_load, release at kimage_free, kexec_load refused, crash reserve kept while VTL1 may protect it\n");
 	return 0;
 }
 
@@ -755,6 +823,8 @@ HEKI_SYSFS_ATTR(heki_kexec, leaked, "%lld",
 		(long long)atomic64_read(&heki_kexec_leaked));
 HEKI_SYSFS_ATTR(heki_kexec, orphan_refusals, "%lld",
 		(long long)atomic64_read(&heki_kexec_orphans));
+HEKI_SYSFS_ATTR(heki_kexec, shrink_refused, "%lld",
+		(long long)atomic64_read(&heki_kexec_shrink_refused));
 HEKI_SYSFS_ATTR(heki_kexec, unload_failed, "%lld",
 		(long long)atomic64_read(&heki_kexec_unload_failed));
 HEKI_SYSFS_ATTR(heki_kexec, unknown, "%lld",
@@ -776,6 +846,7 @@ static struct attribute *heki_kexec_attrs[] = {
 	&heki_kexec_leaked_attr.attr,
 	&heki_kexec_orphan_refusals_attr.attr,
 	&heki_kexec_unload_failed_attr.attr,
+	&heki_kexec_shrink_refused_attr.attr,
 	&heki_kexec_unknown_attr.attr,
 	&heki_kexec_kept_pages_attr.attr,
 	&heki_kexec_last_ret_attr.attr,

@@ -331,3 +331,12 @@ t "  audit: refused by heki_vtl0, undefined answer" audit_has "op=heki_kexec kin
 t "  the next kexec_file_load refused (EPERM)" sh -c "$K /vmlinuz | grep -q 'errno 1 '"
 t "  heki_vtl0 is pinned: rmmod refused (in use)" fails rmmod $HEKI_MOD
 t "  the kernel keeps running: heki_vtl0 still loaded" grep -q "^$HEKI_MOD " /proc/modules
+# No crash image is held, but the undefined answer leaves VTL1's state
+# unknown: the crashkernel= reserve stays (crash_shrink_memory refused).
+c=$(cat /sys/kernel/kexec_crash_size)
+if [ "$c" -gt 16777216 ]; then
+	t "  root's smaller kexec_crash_size refused, the reserve unchanged" sh -c \
+		"! echo $((c - 16777216)) 2>/dev/null >/sys/kernel/kexec_crash_size && test \$(cat /sys/kernel/kexec_crash_size) = $c"
+else
+	skip "  root's smaller kexec_crash_size refused" "no crashkernel= memory"
+fi
