@@ -10,7 +10,9 @@
  * body with heki_fhook_enter()/heki_fhook_leave() so that removal waits
  * for every task inside it. Users: pristine.c (load_module), scall.c
  * (arch_static_call_transform), jlabel.c
- * (arch_jump_label_transform_queue).
+ * (arch_jump_label_transform_queue), kexec.c (kimage_free,
+ * machine_kexec_prepare, __x64_sys_kexec_file_load,
+ * kimage_file_post_load_cleanup, crash_shrink_memory).
  */
 #ifndef _KMOD_FHOOK_H
 #define _KMOD_FHOOK_H

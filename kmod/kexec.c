@@ -72,33 +72,31 @@
  * objects too. The copy carries the values VTL1 reads: head, the entry
  * pointers, start, and the segments.
  *
- * Unload: the ops are unregistered, tasks inside the hooks are waited
- * for (as in pristine.c), then both kinds are invalidated and the copies
- * freed.
+ * The five hooks are kmod/fhook.c's (permanent ftrace IPMODIFY ops,
+ * installed before kernel text is protected). Unload: each is removed,
+ * waiting for the tasks inside it, then both kinds are invalidated and
+ * the copies freed.
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/atomic.h>
 #include <linux/delay.h>
-#include <linux/ftrace.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
-#include <linux/wait.h>
 
 #include <heki/abi.h>
 
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
-#include "compat/ftrace.h"
+#include "fhook.h"
 
 /* VTL1 refuses larger blobs (HEKI_VTL1_MAX_KEXEC_SIZE). */
 #define HEKI_KEXEC_MAX_BLOB	(256UL << 20)
@@ -127,8 +125,6 @@ struct heki_kexec_kind {
 
 static struct heki_kexec_kind heki_kexec_kinds[2];
 static DEFINE_MUTEX(heki_kexec_lock);
-static atomic_t heki_kexec_inflight = ATOMIC_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(heki_kexec_wq);
 /**
  * struct heki_kexec_call - one kexec_file_load inside the syscall hook
  * @task: the calling task
@@ -419,7 +415,7 @@ static int heki_kexec_release_locked(unsigned int crash)
 	return 0;
 }
 
-/* Which function each ftrace ops redirects, and where to. */
+/* Which kernel function each hook replaces (fhook.c). */
 enum heki_kexec_hook_id {
 	HEKI_KH_FREE,		/* kimage_free */
 	HEKI_KH_PREPARE,	/* machine_kexec_prepare */
@@ -430,17 +426,15 @@ enum heki_kexec_hook_id {
 };
 
 /**
- * struct heki_kexec_hook - one redirected kernel function
+ * struct heki_kexec_hook - one replaced kernel function
  * @name: its kallsyms name
- * @addr: its address (the original, called by the hook)
- * @on: the ops is registered
- * @ops: the ftrace ops; ops.private is the hook
+ * @repl: heki_vtl0's replacement
+ * @fh: the hook; fh.addr is the original, called by the replacement
  */
 struct heki_kexec_hook {
 	const char *name;
-	unsigned long addr;
-	bool on;
-	struct ftrace_ops ops;
+	void *repl;
+	struct heki_fhook fh;
 };
 
 static void heki_kimage_free_hook(struct kimage *image);
@@ -449,50 +443,22 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs);
 static void heki_kexec_cleanup_hook(struct kimage *image);
 static int heki_crash_shrink_hook(unsigned long new_size);
 
-static void notrace heki_kexec_ftrace(unsigned long ip, unsigned long parent_ip,
-				      struct ftrace_ops *ops,
-				      struct ftrace_regs *fregs)
-{
-	/* Our own calls of the originals must reach them. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	heki_ftrace_set_ip(fregs, (unsigned long)ops->private);
-}
-
-#define HEKI_KEXEC_HOOK(sym, fn) {					\
-	.name = sym,							\
-	.ops = {							\
-		.func = heki_kexec_ftrace,				\
-		.flags = FTRACE_OPS_FL_SAVE_REGS |			\
-			 FTRACE_OPS_FL_RECURSION |			\
-			 FTRACE_OPS_FL_IPMODIFY |			\
-			 FTRACE_OPS_FL_PERMANENT,			\
-		.private = fn,						\
-	},								\
-}
-
-/* Registered in this order (kimage_free first), removed in reverse. */
+/* Installed in this order (kimage_free first), removed in reverse. */
 static struct heki_kexec_hook heki_kexec_hooks[HEKI_KH_NR] = {
-	[HEKI_KH_FREE] = HEKI_KEXEC_HOOK("kimage_free", heki_kimage_free_hook),
-	[HEKI_KH_PREPARE] = HEKI_KEXEC_HOOK("machine_kexec_prepare",
-					    heki_kexec_prepare_hook),
-	[HEKI_KH_SYSCALL] = HEKI_KEXEC_HOOK("__x64_sys_kexec_file_load",
-					    heki_kexec_file_load_hook),
-	[HEKI_KH_CLEANUP] = HEKI_KEXEC_HOOK("kimage_file_post_load_cleanup",
-					    heki_kexec_cleanup_hook),
-	[HEKI_KH_SHRINK] = HEKI_KEXEC_HOOK("crash_shrink_memory",
-					   heki_crash_shrink_hook),
+	[HEKI_KH_FREE] = { "kimage_free", heki_kimage_free_hook },
+	[HEKI_KH_PREPARE] = { "machine_kexec_prepare",
+			      heki_kexec_prepare_hook },
+	[HEKI_KH_SYSCALL] = { "__x64_sys_kexec_file_load",
+			      heki_kexec_file_load_hook },
+	[HEKI_KH_CLEANUP] = { "kimage_file_post_load_cleanup",
+			      heki_kexec_cleanup_hook },
+	[HEKI_KH_SHRINK] = { "crash_shrink_memory", heki_crash_shrink_hook },
 };
 
-static void heki_kexec_enter(void)
+/* The hook of @id: its original is heki_kexec_fh(id)->addr. */
+static struct heki_fhook *heki_kexec_fh(enum heki_kexec_hook_id id)
 {
-	atomic_inc(&heki_kexec_inflight);
-}
-
-static void heki_kexec_leave(void)
-{
-	if (atomic_dec_and_test(&heki_kexec_inflight))
-		wake_up(&heki_kexec_wq);
+	return &heki_kexec_hooks[id].fh;
 }
 
 /*
@@ -524,7 +490,7 @@ static void heki_kexec_cleanup_hook(struct kimage *image)
 	bool kept;
 	int ret;
 
-	heki_kexec_enter();
+	heki_fhook_enter(heki_kexec_fh(HEKI_KH_CLEANUP));
 	/* Complete images only: error paths free half-built ones too. */
 	if (image && image->file_mode && image->kernel_buf && image->entry &&
 	    *image->entry == IND_DONE) {
@@ -547,8 +513,8 @@ static void heki_kexec_cleanup_hook(struct kimage *image)
 			}
 		}
 	}
-	((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_CLEANUP].addr)(image);
-	heki_kexec_leave();
+	((heki_kimage_fn)heki_kexec_fh(HEKI_KH_CLEANUP)->addr)(image);
+	heki_fhook_leave(heki_kexec_fh(HEKI_KH_CLEANUP));
 }
 
 /* Runs instead of __x64_sys_kexec_file_load(). */
@@ -560,13 +526,13 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 	long ret, ul = 0;
 	int tries;
 
-	heki_kexec_enter();
+	heki_fhook_enter(heki_kexec_fh(HEKI_KH_SYSCALL));
 	if (mutex_lock_killable(&heki_kexec_syscall_lock)) {
-		heki_kexec_leave();
+		heki_fhook_leave(heki_kexec_fh(HEKI_KH_SYSCALL));
 		return -EINTR;
 	}
 	heki_kexec_current = &call;
-	orig = (heki_syscall_fn)heki_kexec_hooks[HEKI_KH_SYSCALL].addr;
+	orig = (heki_syscall_fn)heki_kexec_fh(HEKI_KH_SYSCALL)->addr;
 	ret = orig(regs);
 	if (call.err && !ret) {
 		/* The refused (neutered) image was installed: unload it. */
@@ -593,7 +559,7 @@ static long heki_kexec_file_load_hook(const struct pt_regs *regs)
 	}
 	heki_kexec_current = NULL;
 	mutex_unlock(&heki_kexec_syscall_lock);
-	heki_kexec_leave();
+	heki_fhook_leave(heki_kexec_fh(HEKI_KH_SYSCALL));
 	return call.err ? call.err : ret;
 }
 
@@ -606,7 +572,7 @@ static bool heki_kexec_crash_region_held(void)
 	bool held;
 
 	mutex_lock(&heki_kexec_lock);
-	held = heki_kexec_kinds[1].image != NULL;
+	held = heki_kexec_kinds[1].image;
 	mutex_unlock(&heki_kexec_lock);
 	return held;
 }
@@ -617,7 +583,7 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 	bool crash = image->type == KEXEC_TYPE_CRASH;
 	int ret = -EPERM;
 
-	heki_kexec_enter();
+	heki_fhook_enter(heki_kexec_fh(HEKI_KH_PREPARE));
 	if (heki_fail_closed()) {
 		pr_err("kexec: refused: heki_vtl0 is fail-closed\n");
 		atomic64_inc(&heki_kexec_refused);
@@ -633,13 +599,13 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(true, NULL, 0, ret, "crash_region_held");
 	} else if (image->file_mode) {
-		ret = ((heki_prepare_fn)heki_kexec_hooks[HEKI_KH_PREPARE].addr)(image);
+		ret = ((heki_prepare_fn)heki_kexec_fh(HEKI_KH_PREPARE)->addr)(image);
 	} else {
 		pr_err("kexec: refused: kexec_load without a kernel file cannot be validated\n");
 		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(false, NULL, 0, ret, "kexec_load_without_file");
 	}
-	heki_kexec_leave();
+	heki_fhook_leave(heki_kexec_fh(HEKI_KH_PREPARE));
 	return ret;
 }
 
@@ -650,7 +616,7 @@ static void heki_kimage_free_hook(struct kimage *image)
 	unsigned int k;
 	int err = 0;
 
-	heki_kexec_enter();
+	heki_fhook_enter(heki_kexec_fh(HEKI_KH_FREE));
 	if (image) {
 		mutex_lock(&heki_kexec_lock);
 		for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
@@ -666,11 +632,11 @@ static void heki_kimage_free_hook(struct kimage *image)
 	}
 	/* Never give pages VTL1 may still protect back to the allocator. */
 	if (!leak)
-		((heki_kimage_fn)heki_kexec_hooks[HEKI_KH_FREE].addr)(image);
+		((heki_kimage_fn)heki_kexec_fh(HEKI_KH_FREE)->addr)(image);
 	else
 		pr_err("kexec: a %s image kept, not freed: VTL1 may protect its pages\n",
 		       image->type == KEXEC_TYPE_CRASH ? "crash" : "kexec");
-	heki_kexec_leave();
+	heki_fhook_leave(heki_kexec_fh(HEKI_KH_FREE));
 }
 
 /*
@@ -687,9 +653,9 @@ static int heki_crash_shrink_hook(unsigned long new_size)
 	bool held;
 	int ret;
 
-	heki_kexec_enter();
+	heki_fhook_enter(heki_kexec_fh(HEKI_KH_SHRINK));
 	if (mutex_lock_killable(&heki_kexec_syscall_lock)) {
-		heki_kexec_leave();
+		heki_fhook_leave(heki_kexec_fh(HEKI_KH_SHRINK));
 		return -EINTR;
 	}
 	held = heki_kexec_crash_region_held() ||
@@ -700,26 +666,20 @@ static int heki_crash_shrink_hook(unsigned long new_size)
 		       new_size);
 		ret = -EBUSY;
 	} else {
-		ret = ((heki_shrink_fn)heki_kexec_hooks[HEKI_KH_SHRINK].addr)(new_size);
+		ret = ((heki_shrink_fn)heki_kexec_fh(HEKI_KH_SHRINK)->addr)(new_size);
 	}
 	mutex_unlock(&heki_kexec_syscall_lock);
-	heki_kexec_leave();
+	heki_fhook_leave(heki_kexec_fh(HEKI_KH_SHRINK));
 	return ret;
 }
 
+/* Each removal waits for the tasks inside that hook (fhook.c). */
 static void heki_kexec_unhook_all(void)
 {
 	int i;
 
-	for (i = HEKI_KH_NR - 1; i >= 0; i--) {
-		struct heki_kexec_hook *h = &heki_kexec_hooks[i];
-
-		if (!h->on)
-			continue;
-		unregister_ftrace_function(&h->ops);
-		ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
-		h->on = false;
-	}
+	for (i = HEKI_KH_NR - 1; i >= 0; i--)
+		heki_fhook_remove(&heki_kexec_hooks[i].fh);
 }
 
 /**
@@ -734,12 +694,13 @@ static void heki_kexec_unhook_all(void)
  */
 int heki_kexec_init(void)
 {
+	unsigned long addr[HEKI_KH_NR];
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < HEKI_KH_NR; i++) {
-		heki_kexec_hooks[i].addr = heki_ksym(heki_kexec_hooks[i].name);
-		if (!heki_kexec_hooks[i].addr) {
+		addr[i] = heki_ksym(heki_kexec_hooks[i].name);
+		if (!addr[i]) {
 			pr_err("kexec: %s not found in kallsyms\n",
 			       heki_kexec_hooks[i].name);
 			return -ENOENT;
@@ -748,19 +709,13 @@ int heki_kexec_init(void)
 	for (i = 0; i < HEKI_KH_NR; i++) {
 		struct heki_kexec_hook *h = &heki_kexec_hooks[i];
 
-		ret = ftrace_set_filter_ip(&h->ops, h->addr, 0, 0);
-		if (!ret) {
-			ret = register_ftrace_function(&h->ops);
-			if (ret)
-				ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
-		}
+		ret = heki_fhook_install(&h->fh, addr[i], h->repl);
 		if (ret) {
 			pr_err("kexec: ftrace hook on %s failed (%d)\n",
 			       h->name, ret);
 			heki_kexec_unhook_all();
 			return ret;
 		}
-		h->on = true;
 	}
 	pr_info("kexec: KexecValidate at kimage_file_post_load_cleanup, refusals returned by kexec_file_load, release at kimage_free, kexec_load refused, crash reserve kept while VTL1 may protect it\n");
 	return 0;
@@ -777,12 +732,9 @@ void heki_kexec_exit(void)
 {
 	unsigned int k;
 
-	if (!heki_kexec_hooks[HEKI_KH_FREE].on)
+	if (!heki_fhook_on(heki_kexec_fh(HEKI_KH_FREE)))
 		return;
 	heki_kexec_unhook_all();
-	synchronize_rcu_tasks();
-	wait_event(heki_kexec_wq, !atomic_read(&heki_kexec_inflight));
-	synchronize_rcu_tasks();
 
 	mutex_lock(&heki_kexec_lock);
 	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
@@ -802,7 +754,7 @@ void heki_kexec_fail_close(void)
 {
 	int *disabled;
 
-	if (heki_kexec_hooks[HEKI_KH_PREPARE].on)
+	if (heki_fhook_on(heki_kexec_fh(HEKI_KH_PREPARE)))
 		return;
 	disabled = (int *)heki_ksym("kexec_load_disabled");
 	if (disabled)
@@ -812,7 +764,7 @@ void heki_kexec_fail_close(void)
 }
 
 HEKI_SYSFS_ATTR(heki_kexec, hook, "%s",
-		heki_kexec_hooks[HEKI_KH_CLEANUP].on ? "on" : "off");
+		heki_fhook_on(heki_kexec_fh(HEKI_KH_CLEANUP)) ? "on" : "off");
 HEKI_SYSFS_ATTR(heki_kexec, accepted, "%lld",
 		(long long)atomic64_read(&heki_kexec_accepted));
 HEKI_SYSFS_ATTR(heki_kexec, refused, "%lld",
@@ -880,7 +832,7 @@ void heki_kexec_show(struct seq_file *m)
 	unsigned int k;
 
 	seq_printf(m, "kexec_hook: %s\n",
-		   heki_kexec_hooks[HEKI_KH_CLEANUP].on ?
+		   heki_fhook_on(heki_kexec_fh(HEKI_KH_CLEANUP)) ?
 		   "kimage_file_post_load_cleanup" : "off");
 	seq_printf(m, "kexec_accepted: %lld\n",
 		   (long long)atomic64_read(&heki_kexec_accepted));
