@@ -50,16 +50,20 @@ int heki_fhook_install(struct heki_fhook *h, unsigned long addr, void *repl)
 	h->repl = repl;
 	atomic_set(&h->inflight, 0);
 	init_waitqueue_head(&h->wq);
+	/* The replacement may run as soon as the ops are registered. */
+	WRITE_ONCE(h->addr, addr);
 	ret = ftrace_set_filter_ip(&h->ops, addr, 0, 0);
 	if (ret)
-		return ret;
+		goto fail;
 	ret = register_ftrace_function(&h->ops);
 	if (ret) {
 		ftrace_set_filter_ip(&h->ops, addr, 1, 0);
-		return ret;
+		goto fail;
 	}
-	WRITE_ONCE(h->addr, addr);
 	return 0;
+fail:
+	WRITE_ONCE(h->addr, 0);
+	return ret;
 }
 
 /**
