@@ -7,9 +7,10 @@
 # every harness the vtl1 Makefile builds (fuzz_* in the output folder) is
 # run.
 #
-# fuzz_dispatch also gets the real flows (fuzz/core/gen-real-seeds.sh, from
-# the installed Debian kernel package; it fails if VTL1 refuses one of
-# them), and each of them is first run once on its own: every call must
+# fuzz_dispatch first checks that the committed core seeds are what
+# `make -C vtl1 seeds` writes today. It also gets the real flows
+# (fuzz/core/gen-real-seeds.sh, from the installed Debian kernel package;
+# it fails if VTL1 refuses one of them), and each of them is first run once on its own: every call must
 # succeed (LoadKData with Debian's certificates, the Debian-signed module
 # validated, freed and unloaded, the signed vmlinuz accepted and unloaded)
 # and the accepted kexec image must have been replayed (I3).
@@ -59,6 +60,27 @@ real_flow() {
 	fi
 }
 
+# The committed core seeds are what gen_seeds.c writes today (`make -C
+# vtl1 seeds`), so a change to the builders it shares with the host tests
+# cannot leave the fuzzers starting from flows VTL1 now refuses.
+seeds_current() {
+	local d=$work/gen f stale=
+	if ! make -s -C vtl1 seeds SEED_DIR="$d" >"$work/seeds.log" 2>&1; then
+		tail -n 5 "$work/seeds.log" | sed 's/^/# /'
+		result 0 "fuzz_core_seeds_committed_as_generated (make seeds failed)"
+		return
+	fi
+	for f in $( (cd vtl1/fuzz/core/corpus && ls -d fuzz_*/*; cd "$d" && ls -d fuzz_*/*) |
+		sort -u); do
+		cmp -s "vtl1/fuzz/core/corpus/$f" "$d/$f" || stale="$stale $f"
+	done
+	if [ -z "$stale" ]; then
+		result 1 "fuzz_core_seeds_committed_as_generated"
+	else
+		result 0 "fuzz_core_seeds_committed_as_generated (differ:$stale; run make -C vtl1 seeds)"
+	fi
+}
+
 for f in "${fuzzers[@]}"; do
 	work=$(mktemp -d)
 	seeds=()
@@ -66,6 +88,7 @@ for f in "${fuzzers[@]}"; do
 		[ -d "$d" ] && seeds=("$d")
 	done
 	if [ "$f" = fuzz_dispatch ]; then
+		seeds_current
 		if bash vtl1/fuzz/core/gen-real-seeds.sh >"$work/real.log" 2>&1; then
 			result 1 "fuzz_dispatch_real_seeds_accepted"
 			real_flow real-kdata 1 0

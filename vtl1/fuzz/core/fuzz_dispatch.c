@@ -13,8 +13,10 @@
  * on the guest's test provider (the committed seeds).
  *
  * I3: every accepted KexecValidate is replayed (kexec_model.c,
- * km_replay_chain()) against its kernel blob and the kernel's own
- * kexec_purgatory, which the fuzzer reads at start from the directory
+ * km_replay_chain()) against the kernel's own kexec_purgatory and, for an
+ * 'R' input, the signed vmlinuz file (on the test provider, whose
+ * signatures any input can forge, against the chain's kernel blob), both
+ * of which the fuzzer reads at start from the directory
  * $HEKI_FUZZ_REAL_DATA (default build/fuzz/real-data, written by
  * gen-real-seeds.sh: purgatory.ro, version, vmlinuz, the last also the
  * source of 'K' records). Without it an accepted image is a violation
@@ -169,8 +171,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		test_crypto = g->crypto;
 	}
 	g->crypto = test_crypto;
+	auth.kernel = NULL;
+	auth.kernel_len = 0;
 	if (left && *p == FUZZ_REC_REAL) {
 		g->crypto = heki_vtl1_crypto_openssl;
+		/* Debian signed this file, and nothing else in reach. */
+		auth.kernel = kfile;
+		auth.kernel_len = kfile_len;
 		p++;
 		left--;
 	}

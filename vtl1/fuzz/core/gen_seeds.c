@@ -295,6 +295,8 @@ static int real_kexec(const char *dir, const char *data)
 	__u64 dest = 0, kmem, kbuf, kern16;
 
 	memcpy(vs, ver, vlen < sizeof(vs) - 1 ? vlen : sizeof(vs) - 1);
+	au.kernel = kernel;
+	au.kernel_len = klen;
 	au.purgatory = purg;
 	au.purgatory_len = plen;
 	au.version = (__u32)strtoul(vs, NULL, 16);

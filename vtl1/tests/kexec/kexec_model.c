@@ -943,40 +943,76 @@ out:
 	return ret;
 }
 
+/*
+ * The chain's KEXEC_KERNEL_BLOB ranges joined in chain order, as VTL1's
+ * vtl1_gather() joins them: into *@blob (malloc'd; NULL and 0 without
+ * any), or -1 with a range outside the guest. Sets *@image_pa to the
+ * first KEXEC_IMAGE range.
+ */
+static int chain_blob(struct guest *g, __u64 chain_pa, uint8_t **blob,
+		      size_t *len, __u64 *image_pa)
+{
+	struct heki_page p;
+	size_t total = 0;
+	__u64 pa;
+	__u32 i, pages, pass;
+
+	*blob = NULL;
+	*len = 0;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass && total) {
+			*blob = malloc(total);
+			if (!*blob)
+				abort();
+		}
+		*len = 0;
+		for (pa = chain_pa, pages = 0;
+		     pa && pa <= GUEST_MEM_SIZE - sizeof(p) && pages++ < 64;
+		     pa = p.next_pa) {
+			guest_read(g, pa, &p, sizeof(p));
+			for (i = 0; i < p.nranges && i < HEKI_MAX_RANGES; i++) {
+				const struct heki_range *r = &p.ranges[i];
+
+				if (r->attributes == HEKI_KEXEC_IMAGE_VALUE &&
+				    !*image_pa)
+					*image_pa = r->pa;
+				if (r->attributes != HEKI_KEXEC_KERNEL_BLOB_VALUE)
+					continue;
+				if (r->epa <= r->pa || r->epa > GUEST_MEM_SIZE ||
+				    r->epa - r->pa > GUEST_MEM_SIZE - *len ||
+				    (pass && r->epa - r->pa > total - *len)) {
+					free(*blob);
+					*blob = NULL;
+					return -1;
+				}
+				if (pass)
+					guest_read(g, r->pa, *blob + *len,
+						   r->epa - r->pa);
+				*len += r->epa - r->pa;
+			}
+		}
+		if (!pass)
+			total = *len;
+	}
+	return 0;
+}
+
 int km_replay_chain(struct guest *g, __u64 chain_pa, int crash, void *arg,
 		    char *why, size_t n)
 {
 	struct km_auth au = *(const struct km_auth *)arg;
-	struct heki_page p;
-	uint8_t *blob = NULL;
-	__u64 pa = chain_pa, image_pa = 0;
-	__u32 i, pages = 0;
+	uint8_t *blob;
+	size_t blob_len;
+	__u64 image_pa = 0;
 	int ret;
 
-	while (pa && pa <= GUEST_MEM_SIZE - sizeof(p) && pages++ < 64) {
-		guest_read(g, pa, &p, sizeof(p));
-		for (i = 0; i < p.nranges && i < HEKI_MAX_RANGES; i++) {
-			const struct heki_range *r = &p.ranges[i];
-
-			if (r->attributes == HEKI_KEXEC_IMAGE_VALUE && !image_pa)
-				image_pa = r->pa;
-			if (r->attributes != HEKI_KEXEC_KERNEL_BLOB_VALUE ||
-			    au.kernel || blob)
-				continue;
-			if (r->epa <= r->pa || r->epa > GUEST_MEM_SIZE) {
-				free(blob);
-				return fail(why, n, "I3: kernel blob outside the guest");
-			}
-			blob = malloc(r->epa - r->pa);
-			if (!blob)
-				abort();
-			guest_read(g, r->pa, blob, r->epa - r->pa);
-			au.kernel = blob;
-			au.kernel_len = r->epa - r->pa;
-		}
-		pa = p.next_pa;
+	if (chain_blob(g, chain_pa, &blob, &blob_len, &image_pa))
+		return fail(why, n, "I3: kernel blob outside the guest");
+	if (!au.kernel) {
+		au.kernel = blob;
+		au.kernel_len = blob_len;
 	}
-	if (!image_pa || !au.kernel) {
+	if (!image_pa || !blob || !au.kernel) {
 		free(blob);
 		return fail(why, n, "I3: no KEXEC_IMAGE or kernel blob range in the chain");
 	}

@@ -144,9 +144,13 @@ int km_replay(struct guest *g, int crash, void *auth, char *why,
  * The oracle's I3 hook (oracle_replay_fn), for the kexec tests and
  * fuzz_dispatch: km_replay() of the image the KexecValidate chain at
  * @chain_pa names (its KEXEC_IMAGE range). @auth is a struct km_auth
- * whose @image_pa is ignored; with @kernel NULL, the verified kernel is
- * the chain's KEXEC_KERNEL_BLOB range as it lies in guest memory (after
- * an accepted call, the bytes VTL1 verified: VTL1 made it read-only).
+ * whose @image_pa is ignored. @kernel is the file the signer signed
+ * (test_kexec.c: the vmlinuz; fuzz_dispatch: the one it read, for 'R'
+ * inputs), so an image VTL1 accepted after verifying other bytes fails.
+ * With @kernel NULL (inputs signed by the test provider, which any input
+ * can forge) the kernel is the chain's KEXEC_KERNEL_BLOB ranges joined in
+ * chain order as they lie in guest memory, VTL1's own view: that replay
+ * checks the page walk only, not which blob was verified.
  */
 int km_replay_chain(struct guest *g, __u64 chain_pa, int crash, void *auth,
 		    char *why, size_t whylen);

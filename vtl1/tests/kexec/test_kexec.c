@@ -180,6 +180,8 @@ static struct guest *guest_setup(const struct at_file *cert,
 	tamper_armed = 0;
 	if (heki_vtl1_create(&g->plat, &g->v))
 		abort();
+	auth.kernel = at.vmlinuz.data;
+	auth.kernel_len = at.vmlinuz.len;
 	auth.purgatory = at.purgatory.data;
 	auth.purgatory_len = at.purgatory.len;
 	auth.version = at.version;
@@ -580,23 +582,58 @@ static void accepted(void)
 }
 
 /*
+ * A blob in two KERNEL_BLOB ranges (VTL1 joins them in chain order) is
+ * accepted, and the replay against the blob as VTL1 sees it (no signed
+ * file given: fuzz_dispatch's test-provider inputs) joins them too, so
+ * it passes where one that took the first range alone reported page 0.
+ */
+static void accepted_split_blob(void)
+{
+	struct guest *g = guest_with(&at.signer);
+	struct km_auth blob_view = auth;
+	struct heki_range r[4];
+	char why[256] = "";
+	__s64 ret;
+	int replay;
+
+	ranges(g, r, KPAGES_PA);
+	r[3] = r[2];
+	r[2] = rng(KBLOB_PA + 0x10000, r[1].epa, HEKI_KEXEC_KERNEL_BLOB_VALUE);
+	r[1].epa = KBLOB_PA + 0x10000;
+	ret = call_chain(g, KEXEC, r, 4, 0);
+	blob_view.kernel = NULL;
+	replay = km_replay_chain(g, CHAIN_PA, 0, &blob_view, why, sizeof(why));
+	check_result(ret == 0 && replay == 0,
+		     name("kexec_split_blob_accepted_and_replayed_joined"),
+		     "%lld %s; replay %d %s", (long long)ret, logline(g),
+		     replay, why);
+	guest_free(g);
+}
+
+/*
  * The I3 replay can fail: on an accepted image, bytes VTL1 did not verify
  * on a page that runs first (what a walk that accepted a wrong entry list
  * would leave: a kernel source page changed behind the protection, two
  * kernel source entries swapped, a purgatory source byte changed) make
  * km_replay_chain() report the page; the untouched image passes. The
  * oracle, told the same call was accepted again, reports it as I3 (the
- * path fuzz_dispatch's violations take).
+ * path fuzz_dispatch's violations take). With @blob_pa, the byte there in
+ * the accepted blob changes too (what a KexecValidate that verified one
+ * blob and accepted another would leave): the pages then match the blob,
+ * so a replay against the blob stops only at purgatory's digest (which
+ * VTL0 computes: an attacker would make it match), and only the one
+ * against the signed file (auth.kernel) reports the page.
  */
 static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
-			   const char *reason)
+			   __u64 blob_pa, const char *reason)
 {
 	struct guest *g = guest_with(&at.signer);
+	struct km_auth blob_view = auth;
 	struct heki_range r[3];
-	char why[256] = "";
+	char why[256] = "", why2[256] = "";
 	enum oracle_inv inv;
 	__s64 ret;
-	int before, after;
+	int before, after, viewed = 0;
 
 	ret = call_chain(g, KEXEC, r, ranges(g, r, KPAGES_PA), 0);
 	before = km_replay_chain(g, CHAIN_PA, 0, &auth, why, sizeof(why));
@@ -610,15 +647,22 @@ static void replay_detects(const char *what, __u64 pa, __u64 swap_pa,
 	} else {
 		g->mem[pa] ^= 0x01;
 	}
+	if (blob_pa) {
+		g->mem[blob_pa] ^= 0x01;
+		blob_view.kernel = NULL;
+		viewed = km_replay_chain(g, CHAIN_PA, 0, &blob_view, why2,
+					 sizeof(why2));
+	}
 	after = km_replay_chain(g, CHAIN_PA, 0, &auth, why, sizeof(why));
 	for (inv = ORACLE_I1; inv < ORACLE_NR_INV; inv++)
 		oracle_expect(g, inv);
 	oracle_before_call(g, KEXEC, CHAIN_PA, 3, 0);
 	oracle_after_call(g, 0);
 	check_result(!ret && !before && after && strstr(why, reason) &&
+		     (!blob_pa || (viewed && strstr(why2, "digest"))) &&
 		     oracle_seen(g, ORACLE_I3) == 1,
-		     name(what), "accepted %lld, replay %d then %d: %s; oracle I3 %u",
-		     (long long)ret, before, after, why,
+		     name(what), "accepted %lld, replay %d then %d: %s; blob view %d %s; oracle I3 %u",
+		     (long long)ret, before, after, why, viewed, why2,
 		     oracle_seen(g, ORACLE_I3));
 	guest_free(g);
 }
@@ -628,10 +672,14 @@ static __u32 kernel_src(const struct img *im, __u32 page);
 static void replay_fails(void)
 {
 	struct img im;
-	__u64 ind = KPAGES_PA + IND_OFF, e;
+	__u64 ind = KPAGES_PA + IND_OFF, e, len, memsz;
+	__u64 kern16 = (__u64)(payload(&len, &memsz) - at.vmlinuz.data);
 
 	replay_detects("kexec_i3_replay_fails_kernel_source_changed",
-		       KPAGES_PA + 0x5000, 0, "kernel page 5 ");
+		       KPAGES_PA + 0x5000, 0, 0, "kernel page 5 ");
+	replay_detects("kexec_i3_replay_fails_accepted_blob_not_the_signed_file",
+		       KPAGES_PA + 0x5000, 0, KBLOB_PA + kern16 + 0x5000,
+		       "kernel page 5 ");
 	/* entries 0..n of the list at ind: find kernel pages 1 and 2 */
 	memset(&im, 0, sizeof(im));
 	{
@@ -643,9 +691,9 @@ static void replay_fails(void)
 	e = kernel_src(&im, 1);
 	replay_detects("kexec_i3_replay_fails_kernel_sources_swapped",
 		       ind + (e + e / 511) * 8, ind + (e + 1 + (e + 1) / 511) * 8,
-		       "kernel page 1 ");
+		       0, "kernel page 1 ");
 	replay_detects("kexec_i3_replay_fails_purgatory_byte_changed",
-		       im.psrc + 0x10, 0, "purgatory byte 16 ");
+		       im.psrc + 0x10, 0, 0, "purgatory byte 16 ");
 	img_free(&im);
 }
 
@@ -1630,6 +1678,7 @@ void test_kexec(void)
 	for (i = 0; i < at_nr_providers; i++) {
 		P = &at_providers[i];
 		accepted();
+		accepted_split_blob();
 		refused();
 		replaced();
 		fragmented_second_image();
