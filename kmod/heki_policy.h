@@ -116,7 +116,8 @@ void heki_pristine_show(struct seq_file *m);
 /* ------------------------------------------------------------------ */
 
 int heki_kexec_init(void);
-void heki_kexec_exit(void);
+int heki_kexec_exit(void);
+bool heki_kexec_held(void);
 long heki_kexec_live_copies(void);
 void heki_kexec_show(struct seq_file *m);
 void heki_kexec_fail_close(void);

@@ -55,6 +55,17 @@
  * answer to an invalidation does the same: the image and its copies are
  * kept, heki_vtl0 pinned and fail-closed.
  *
+ * Only heki_vtl0 knows what VTL1 holds for it, so while VTL1 holds an
+ * image (from its acceptance until VTL1 confirms the invalidation: a
+ * KEXEC_FILE_UNLOAD, or a replacing load of that kind) heki_vtl0 holds a
+ * reference on itself, one per kind (heki_kexec_set_image()): rmmod is
+ * refused (EAGAIN) meanwhile. The reference is taken with try_module_get()
+ * before KexecValidate is sent, so an image is never accepted while
+ * heki_vtl0 is being unloaded (that load is refused, -EBUSY); it is
+ * dropped only on a successful invalidation, never on an error or an
+ * undefined answer. heki_kexec_held() tells main.c's unload check (which
+ * also refuses rmmod -f's exit).
+ *
  * Crash images live in the crashkernel= reserve, which root can give back
  * to the page allocator by writing a smaller /sys/kernel/kexec_crash_size
  * (crash_shrink_memory()). The kernel refuses that only while a crash
@@ -258,8 +269,10 @@ static int heki_kexec_add_segments(struct heki_chain *c, struct kimage *image,
  */
 static void heki_kexec_keep(struct kimage *image, unsigned long npages)
 {
-	/* Only heki_vtl0 knows these pages are held: it stays loaded. */
-	__module_get(THIS_MODULE);
+	/*
+	 * Only heki_vtl0 knows these pages are held: it stays loaded (the
+	 * caller's reference, taken for this call, is never put).
+	 */
 	atomic64_inc(&heki_kexec_unknown);
 	atomic_long_add(npages, &heki_kexec_kept_pages);
 	if (!heki_kexec_unknown_image) {
@@ -300,6 +313,23 @@ static __printf(4, 5) int heki_kexec_refuse_early(bool crash, int err,
 }
 
 /*
+ * @kind now holds @image (NULL: nothing). The kind's reference on
+ * heki_vtl0 follows: @ref, a reference the caller took for @image, is kept
+ * when @kind had nothing, put when it replaces an image (the kind keeps
+ * its one reference); emptying a kind puts its reference. Caller holds
+ * heki_kexec_lock.
+ */
+static void heki_kexec_set_image(struct heki_kexec_kind *kind,
+				 struct kimage *image, bool ref)
+{
+	bool had = kind->image;
+
+	kind->image = image;
+	if ((image && had && ref) || (!image && had))
+		module_put(THIS_MODULE);
+}
+
+/*
  * KexecValidate of @image. On success the copies become @kind's and the
  * previous ones, released by VTL1 in the same call, are freed.
  */
@@ -319,12 +349,20 @@ static int heki_kexec_validate(struct kimage *image)
 					       "kernel file size not in 1..%lu bytes",
 					       HEKI_KEXEC_MAX_BLOB);
 
+	/*
+	 * Pins heki_vtl0 while VTL1 may hold the image; fails once its
+	 * unload has begun, before VTL1 is asked.
+	 */
+	if (!try_module_get(THIS_MODULE))
+		return heki_kexec_refuse_early(crash, -EBUSY, "unloading",
+					       "heki_vtl0 is being unloaded");
 	heki_chain_init(&c);
 	blob = vmalloc(image->kernel_buf_len);
 	kcopy = vzalloc(sizeof(struct heki_kimage));
 	if (!blob || !kcopy) {
 		vfree(blob);
 		vfree(kcopy);
+		module_put(THIS_MODULE);
 		return heki_kexec_refuse_early(crash, -ENOMEM, "no_memory",
 					       "no memory for its copies (%zu bytes)",
 					       image->kernel_buf_len);
@@ -367,6 +405,7 @@ static int heki_kexec_validate(struct kimage *image)
 		mutex_unlock(&heki_kexec_lock);
 		/* VTL1 rolled back: nothing of this call is protected. */
 		heki_kexec_free_copies(blob, kcopy);
+		module_put(THIS_MODULE);
 		atomic64_inc(&heki_kexec_refused);
 		pr_err("kexec: %s image refused by VTL1 (%lld)\n",
 		       crash ? "crash" : "kexec", (long long)ret);
@@ -374,7 +413,7 @@ static int heki_kexec_validate(struct kimage *image)
 	}
 	/* VTL1 released the previous image's frames in the same call. */
 	heki_kexec_free_copies(kind->blob, kind->kcopy);
-	kind->image = image;
+	heki_kexec_set_image(kind, image, true);
 	kind->blob = blob;
 	kind->blob_len = image->kernel_buf_len;
 	kind->kcopy = kcopy;
@@ -410,6 +449,8 @@ static int heki_kexec_release_locked(unsigned int crash)
 		return (int)ret;
 	}
 	heki_kexec_free_copies(kind->blob, kind->kcopy);
+	/* VTL1 confirmed: nothing of @kind held, its pin goes. */
+	heki_kexec_set_image(kind, NULL, false);
 	memset(kind, 0, sizeof(*kind));
 	atomic64_inc(&heki_kexec_released);
 	return 0;
@@ -725,21 +766,49 @@ int heki_kexec_init(void)
  * heki_kexec_exit() - stop validating, release what VTL1 holds
  *
  * Context: process context; waits for kexec loads inside the hooks.
- * Both kinds are invalidated in VTL1 and the copies freed; a copy whose
+ * Reached with nothing held (heki_kexec_held() refuses the unload before),
+ * except for an image accepted while rmmod -f raced that check: both kinds
+ * are then invalidated in VTL1 and the copies freed; a copy whose
  * invalidation fails is leaked (and reported), never freed.
+ * Return: 0, or -EBUSY when VTL1 still holds or may hold an image: the
+ * caller must not let heki_vtl0 go.
  */
-void heki_kexec_exit(void)
+int heki_kexec_exit(void)
 {
 	unsigned int k;
+	int ret = 0;
 
 	if (!heki_fhook_on(heki_kexec_fh(HEKI_KH_FREE)))
-		return;
+		return 0;
 	heki_kexec_unhook_all();
 
 	mutex_lock(&heki_kexec_lock);
 	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
-		heki_kexec_release_locked(k);
+		if (heki_kexec_release_locked(k))
+			ret = -EBUSY;
+	if (atomic64_read(&heki_kexec_unknown))
+		ret = -EBUSY;
 	mutex_unlock(&heki_kexec_lock);
+	return ret;
+}
+
+/**
+ * heki_kexec_held() - whether VTL1 holds or may hold a kexec image for
+ * heki_vtl0
+ *
+ * Return: true from an image's acceptance until VTL1 confirmed its
+ * invalidation (a failed invalidation keeps it true), and after any
+ * undefined KexecValidate answer.
+ */
+bool heki_kexec_held(void)
+{
+	bool held;
+
+	mutex_lock(&heki_kexec_lock);
+	held = heki_kexec_kinds[0].image || heki_kexec_kinds[1].image ||
+	       atomic64_read(&heki_kexec_unknown);
+	mutex_unlock(&heki_kexec_lock);
+	return held;
 }
 
 /**

@@ -26,7 +26,8 @@
  * Unloading is allowed only while VTL1 protects nothing on heki_vtl0's
  * behalf (heki_main_unload_blocker()): no kernel or own text protected, no
  * validated module loaded (each holds a reference), no frame kept because
- * VTL1 would not release it, and with the hyperv transport no boot step
+ * VTL1 would not release it, no kexec image held (each kind holds a
+ * reference, kexec.c), and with the hyperv transport no boot step
  * done (VTL1 keeps that state for good). A permanent reference enforces
  * it against rmmod; against rmmod -f, which ignores references, the exit
  * function itself refuses: see heki_main_refuse_exit().
@@ -337,6 +338,8 @@ static const char *heki_main_unload_blocker(void)
 		return "modules validated through heki_vtl0 are loaded";
 	if (heki_modhook_kept_pages())
 		return "frames VTL1 still protects are kept";
+	if (heki_kexec_held())
+		return "VTL1 holds a kexec image for heki_vtl0";
 	if (heki_fail_closed())
 		return "fail-closed";
 	return NULL;
@@ -445,7 +448,11 @@ static int __init heki_vtl0_init(void)
 	}
 	if (!ret)
 		ret = heki_boot_run(&opts);
-	if (ret && !heki_boot_text_protected()) {
+	/*
+	 * A kexec image accepted meanwhile (the hooks are on) is invalidated
+	 * before the teardown; if VTL1 may still hold it, heki_vtl0 stays.
+	 */
+	if (ret && !heki_boot_text_protected() && !heki_kexec_exit()) {
 		if (heki_boot_changed_vtl1() && !heki_main_loopback())
 			pr_err("VTL1 state changed by the steps that succeeded stays in place\n");
 		heki_main_teardown();
@@ -463,6 +470,9 @@ static int __init heki_vtl0_init(void)
 		pr_info("heki_vtl0 cannot be unloaded: %s\n", why);
 	}
 	if (ret) {
+		if (!heki_boot_text_protected())
+			heki_fail_close("boot step failed (%d) while VTL1 still holds a kexec image",
+					ret);
 		heki_fail_close("boot step failed (%d) after kernel text was %s",
 				ret, heki_boot_text_state_unknown() ?
 				"sent to VTL1 for protection (undefined answer: assumed protected)" :
@@ -504,6 +514,12 @@ static void __exit heki_vtl0_exit(void)
 
 	if (why)
 		heki_main_refuse_exit(why);
+	/*
+	 * An image accepted after that check (rmmod -f races a load) is
+	 * invalidated here; if VTL1 may still hold it, do not go.
+	 */
+	if (heki_kexec_exit())
+		heki_main_refuse_exit("VTL1 still holds a kexec image (invalidation failed)");
 	heki_main_debugfs_exit();
 	heki_main_teardown();
 	heki_main_report_leaks("unloaded");

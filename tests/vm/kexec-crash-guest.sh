@@ -11,6 +11,7 @@
 #     with a documented error (test_result=KEXEC_VALIDATE:-22, not sent:
 #     VTL1 really keeps it): image leaked, shrink refused, a new crash load
 #     refused (it would write the frames VTL1 keeps), still enforcing;
+#     heki_vtl0 pinned: rmmod refused, the invalidation still refused;
 #  3. a normal image accepted, unloaded while its invalidation is answered
 #     R8 2^32 (KEXEC_VALIDATE:0x100000000, not sent: VTL1 still protects
 #     it): image and copies kept, none of its frames free, counted,
@@ -82,6 +83,15 @@ crash_refused() {
 t "  a new crash load refused (EBUSY) before it writes the region" crash_refused
 t "  no frame VTL1 protects is free" no_protected_free
 t "  still enforcing (a documented refusal)" grep -qx enforcing $S/state
+# F9: VTL1 still holds the crash image; its invalidation still refused,
+# rmmod must not let heki_vtl0 go (before, it unloaded and its exit's
+# invalidation failed: nobody left to release the frames).
+echo KEXEC_VALIDATE:-22 >$P/test_result
+t "  rmmod refused while VTL1 keeps the crash image (pinned), still loaded" sh -c \
+	"! rmmod $HEKI_MOD 2>/dev/null && grep -q '^$HEKI_MOD ' /proc/modules"
+echo "" >$P/test_result
+t "  /sys/kernel/heki/unload names the image" \
+	grep -qx "refused: VTL1 holds a kexec image for heki_vtl0" $S/unload
 
 # --- 3. a normal image's invalidation answered with an undefined R8 ---------
 t "normal image accepted" sh -c "$K /vmlinuz | grep -q success"

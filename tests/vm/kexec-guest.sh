@@ -224,12 +224,29 @@ race_verdicts() {
 }
 t "concurrent kexec_file_load: each call keeps its verdict, no refused load succeeds" race_verdicts
 
-# --- module unload with an image loaded -----------------------------------
+# --- module unload with an image loaded (review finding F9) ---------------
+# While VTL1 holds an image for heki_vtl0, only heki_vtl0 could release
+# it: each kind held pins heki_vtl0 until VTL1 confirms the invalidation.
+rmmod_busy() {
+	if rmmod $HEKI_MOD 2>/tmp/rmmod.err; then
+		echo "# rmmod succeeded"
+		return 1
+	fi
+	cat /tmp/rmmod.err | sed 's/^/# /'
+	grep -q "temporarily unavailable" /tmp/rmmod.err &&
+		grep -q "^$HEKI_MOD " /proc/modules
+}
 t "load again before rmmod" $K /vmlinuz
-t "rmmod $HEKI_MOD with an image loaded" rmmod $HEKI_MOD
+t "rmmod $HEKI_MOD refused while VTL1 holds the image (EAGAIN), still loaded" rmmod_busy
+t "  /sys/kernel/heki/unload names the image" \
+	grep -qx "refused: VTL1 holds a kexec image for heki_vtl0" /sys/kernel/heki/unload
+t "  the image stays loaded and held" sh -c \
+	"test $(cat /sys/kernel/kexec_loaded) = 1 && test $(kx kexec_normal_held) = yes"
+t "KEXEC_FILE_UNLOAD: VTL1 releases it" $K -u
+t "  /sys/kernel/heki/unload: allowed" grep -qx allowed /sys/kernel/heki/unload
+t "rmmod $HEKI_MOD then allowed" rmmod $HEKI_MOD
 t "unload reports no leak (0 kexec copies held)" \
 	dmesg_has "unloaded: 0 chain pages, 0 VTL1 allocations, 0 keyrings, 0 module images live, 0 kexec copies held"
-t "the kernel keeps its (now unvalidated) image and can unload it" $K -u
 
 # --- revocation (issue 13 item 3) -------------------------------------------
 # heki_vtl0 loaded again (the loopback VTL1 starts afresh): blocklist= the

@@ -8,8 +8,9 @@
 # the Debian vmlinuz (accepted, pages protected), a copy with one byte of
 # .text changed (refused, nothing left protected), unloads (pages
 # released), loads the crash kernel into crashkernel= memory (accepted,
-# released on unload), tries kexec_load(2) (refused), and unloads
-# heki_vtl0 with an image loaded (released, no copy leaked), then loads
+# released on unload), tries kexec_load(2) (refused), tries to unload
+# heki_vtl0 with an image loaded (refused: VTL1 holds it; allowed once the
+# image is unloaded, no copy leaked), then loads
 # heki_vtl0 again with blocklist= the image's Authenticode digest, with
 # revoked= its signer and with blocklist= its signer's tbs: hash (each
 # refuses it with VTL1's reason). heki-verify kexec on the host gives each
