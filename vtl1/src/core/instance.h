@@ -74,10 +74,16 @@ struct vtl1_prot_map {
  *	opcode (0xe8 CALL, 0xe9 JMP) of its one variable form: that opcode
  *	with a rel32 from @va + 5 to a function entry of validated text
  *	(vtl1_func_entry()), computed when PatchText is asked for it
+ * @held: 1 from the int3 step PatchText wrote at byte 0 until the head
+ *	step that ends the sequence; else 0
  * @pad: zero
  * @token: owning module token, or -1 for the kernel
  * @init: the site lies in the module's init text
  * @pad2: zero
+ * @before: while @held, the @loc.size bytes the site held when PatchText
+ *	wrote its int3 (one of its forms, checked then); the one thing
+ *	besides a form PatchText may put back before the sequence ends
+ * @pad3: zero
  * @va: VTL0 virtual address of the site's first byte (static calls)
  * @no_call: a function a CALL form may not name (__static_call_return0,
  *	which the kernel writes as xor-rax instead), 0 if none
@@ -87,12 +93,15 @@ struct vtl1_patch_site {
 	__u8 nforms;
 	__u8 form[VTL1_PATCH_MAX_FORMS][POKE_MAX_OPCODE_SIZE];
 	__u8 branch;
-	__u8 pad[6];
+	__u8 held;
+	__u8 pad[5];
 	__s64 token;
 	__u32 init;
 	__u32 pad2;
 	__u64 va;
 	__u64 no_call;
+	__u8 before[POKE_MAX_OPCODE_SIZE];
+	__u8 pad3[8 - POKE_MAX_OPCODE_SIZE % 8];
 };
 
 /**

@@ -260,6 +260,22 @@ const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
 	return &t->site[k->idx];
 }
 
+/**
+ * vtl1_patch_find_mut() - the site holding a byte, to record its state
+ * @t: the table
+ * @pa: physical address of the byte
+ * @byte: set to the byte's index inside the site
+ *
+ * Return: the site (PatchText updates its @held and @before), or NULL.
+ */
+struct vtl1_patch_site *vtl1_patch_find_mut(struct vtl1_patches *t, __u64 pa,
+					    __u32 *byte)
+{
+	const struct vtl1_patch_site *s = vtl1_patch_find(t, pa, byte);
+
+	return s ? &t->site[s - t->site] : NULL;
+}
+
 /* Room for @cap sites, at most HEKI_VTL1_MAX_PATCH_SITES. */
 int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 			  __u64 cap)

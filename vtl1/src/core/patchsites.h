@@ -48,5 +48,7 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				__u64 no_call, __s64 token, __u32 init);
 const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
 					      __u64 pa, __u32 *byte);
+struct vtl1_patch_site *vtl1_patch_find_mut(struct vtl1_patches *t, __u64 pa,
+					    __u32 *byte);
 
 #endif /* HEKI_VTL1_PATCHSITES_H */

@@ -16,6 +16,16 @@
  * destination is a function entry of validated text when a step writes
  * it (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
  * __static_call_return0 for a CALL (the kernel writes xor-rax instead).
+ *
+ * While a site holds the int3 PatchText wrote (site->held), the bytes it
+ * held just before (site->before, one of its forms, checked by that int3
+ * step) may also be put back, tail then head or the head alone: a refused
+ * step 2 or 3 is undone by that restoration (heki_vtl0's heki_poke()),
+ * which must not be refused where the old form is no longer one a step
+ * could choose (a CALL to a function of a module since unloaded): the
+ * int3 would stay. Nothing else is accepted that the forms do not allow,
+ * and the head step ends the sequence (site->held cleared).
+ *
  * The site's frames must still be held kernel-executable by its owner
  * (the kernel, or the module whose memory it is): a site never outlives
  * the memory it belongs to, and never writes into memory another owner
@@ -100,8 +110,20 @@ static int some_form(const struct heki_vtl1 *v,
 }
 
 /*
+ * Is the request (@len bytes @b from byte @from) exactly the bytes @s
+ * held before the int3 of the sequence under way?
+ */
+static int restores(const struct vtl1_patch_site *s, const __u8 *b,
+		    __u32 from, __u32 len)
+{
+	return s->held && from < s->loc.size && len <= s->loc.size - from &&
+	       !memcmp(s->before + from, b, len);
+}
+
+/*
  * The request's shape: a step of @s starting at byte @byte, every byte at
- * the site's own physical address, bytes from one of its encodings.
+ * the site's own physical address, bytes from one of its encodings (or
+ * the restoration of the bytes it held before the int3, restores()).
  * Returns the step, or a negative error.
  */
 static int request_step(const struct heki_vtl1 *v, const struct heki_patch *r,
@@ -117,7 +139,8 @@ static int request_step(const struct heki_vtl1 *v, const struct heki_patch *r,
 			return -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
 	if (byte == 0 && r->code[0] == HEKI_PATCH_INT3_OPCODE)
 		return STEP_INT3;
-	if (!some_form(v, s, r->code, byte, r->size, 0))
+	if (!some_form(v, s, r->code, byte, r->size, 0) &&
+	    !restores(s, r->code, byte, r->size))
 		return s->branch && (byte || r->code[0] == s->branch) ?
 		       -HEKI_VSM_ERR_REWRITE_TARGET_NOT_FUNCTION :
 		       -HEKI_VSM_ERR_TEXT_PATCH_SUSPICIOUS;
@@ -127,7 +150,8 @@ static int request_step(const struct heki_vtl1 *v, const struct heki_patch *r,
 /*
  * Is the step legal from the bytes @cur the site holds now? int3 only on
  * a whole encoding; the tail only behind the int3; the head only where
- * the int3 and the tail of that same encoding are.
+ * the int3 and the tail of that same encoding are, or where they make
+ * the bytes held before the int3 again.
  */
 static int step_legal(const struct heki_vtl1 *v,
 		      const struct vtl1_patch_site *s, int step,
@@ -144,7 +168,7 @@ static int step_legal(const struct heki_vtl1 *v,
 		return some_form(v, s, cur + 1, 1, n - 1, 1);
 	next[0] = code[0];
 	memcpy(next + 1, cur + 1, n - 1);
-	return some_form(v, s, next, 0, n, 0);
+	return some_form(v, s, next, 0, n, 0) || restores(s, next, 0, n);
 }
 
 /* Read the @size bytes the site holds now. */
@@ -170,7 +194,7 @@ static int site_bytes(struct heki_vtl1 *v, const struct vtl1_patch_site *s,
  */
 __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 {
-	const struct vtl1_patch_site *s;
+	struct vtl1_patch_site *s;
 	__u8 raw[sizeof(struct heki_patch)], cur[POKE_MAX_OPCODE_SIZE];
 	struct vtl1_vtl0_write_part part[2];
 	struct heki_patch req;
@@ -197,7 +221,7 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 	if (ret)
 		return ret;
 
-	s = vtl1_patch_find(&v->patches, req.pa[0], &byte);
+	s = vtl1_patch_find_mut(&v->patches, req.pa[0], &byte);
 	if (!s || byte > 1)
 		return -HEKI_VSM_ERR_PRECOMPUTED_PATCH_NOT_FOUND;
 	step = request_step(v, &req, s, byte);
@@ -225,5 +249,16 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 		part[1].len = req.size - first;
 		nparts = 2;
 	}
-	return vtl1_vtl0_write(v, part, nparts, s);
+	ret = vtl1_vtl0_write(v, part, nparts, s);
+	if (ret)
+		return ret;
+	/* The sequence's start and end (restores()). */
+	if (step == STEP_INT3) {
+		memcpy(s->before, cur, s->loc.size);
+		s->held = 1;
+	} else if (step == STEP_HEAD) {
+		memset(s->before, 0, sizeof(s->before));
+		s->held = 0;
+	}
+	return 0;
 }

@@ -404,13 +404,161 @@ TEST(scall_target_in_another_module_and_after_its_unload)
 	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F1);
 	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
 	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
-	/* ... nor the head that would make the call to B's f2 run again */
-	CHECK_EQ(patch(g, C_PA, 1, b), RET_ERR(HEKI_EACCES));
-	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
 	/* ... but A's own f1 is */
 	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
 	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
 	CHECK_EQ(patch(g, C_PA, 1, b), 0);
+	CHECK(bytes_are(g, C_PA, b));
+	/* and once it left, a call to B's gone f2 is refused again */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F2);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	guest_free(g);
+}
+
+/*
+ * Finding F4: A's call site C calls B's f2 and B is unloaded. A
+ * text_poke_bp() moving C away whose step 2 or 3 VTL1 refuses is undone
+ * by heki_vtl0 putting C's old bytes back through PatchText. Those bytes
+ * (a CALL to a function that is no entry any more) are accepted as the
+ * restoration of what C held before the int3, and only while C holds
+ * that int3. Returns the guest with A loaded and B unloaded, C's old
+ * bytes in @old, A's and B's text VAs in @tv and @bv.
+ */
+static struct guest *a_calls_gone_b(__u64 *tv, __u64 *bv, __u8 *old)
+{
+	static const __u64 b_va = 0xffffffffc2000000ULL;
+	struct modsim_scall xa = { 0, 0, { b_va + MODSIM_SC_F2 }, 1 };
+	struct modsim_scall xb = { b_va, b_va + 0x1000000, { 0 }, 0 };
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kernel(g), 0);
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &xa, tv), 0);
+	CHECK_EQ(load_module(g, MOD_PA + 0x10000, ELF_PA + 0x8000, &xb, bv),
+		 1);
+	enc(old, 0xe8, *tv, MODSIM_SC_CALL, *bv + MODSIM_SC_F2);
+	CHECK(poke(g, C_PA, old));
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	return g;
+}
+
+/* Step 2 refused: the old head alone puts C back (no int3 left). */
+TEST(scall_restore_after_refused_step2_accepted)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv, bv;
+	__u8 old[5], b[5];
+	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK_EQ(patch(g, C_PA, 1, old), 0);
+	CHECK(bytes_are(g, C_PA, old));
+	guest_free(g);
+}
+
+/* Step 3 refused: the old tail, then the old head, put C back. */
+TEST(scall_restore_after_refused_step3_accepted)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv, bv;
+	__u8 old[5], b[5];
+	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
+	/* (heki_vtl0 saw step 3 refused) */
+	CHECK_EQ(patch(g, C_PA + 1, 4, old + 1), 0);
+	CHECK_EQ(patch(g, C_PA, 1, old), 0);
+	CHECK(bytes_are(g, C_PA, old));
+	guest_free(g);
+}
+
+/*
+ * With C held at its int3 (and its tail rewritten to A's f1, step 2
+ * done), only its old bytes are accepted besides the forms: each other
+ * request is refused with its code and C's bytes stay.
+ */
+TEST(scall_restore_only_the_old_bytes)
+{
+	enum what { TAIL_TO, HEAD_OP, TAIL_OLD_BUT };
+	static const struct {
+		const char *name;
+		enum what what;
+		__s64 to;	/* a text offset in B (TAIL_TO) */
+		__u8 op;	/* HEAD_OP: the head asked for */
+		__u32 flip;	/* TAIL_OLD_BUT: the tail byte changed */
+		__s64 code;
+		const char *log;
+	} bad[] = {
+		{ "tail: call B's gone f1", TAIL_TO, MODSIM_SC_F1, 0, 0,
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "tail: call 1 byte past B's gone f2", TAIL_TO,
+		  MODSIM_SC_F2 + 1, 0, 0, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "tail: the old tail with its last byte changed", TAIL_OLD_BUT,
+		  0, 0, 4, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "tail: the old tail with its first byte changed",
+		  TAIL_OLD_BUT, 0, 0, 1, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "head: jmp (the old bytes' tail under a jmp)", HEAD_OP, 0,
+		  0xe9, 0, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+	};
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		__u64 tv, bv;
+		__u8 old[5], b[5], held[5];
+		struct guest *g = a_calls_gone_b(&tv, &bv, old);
+		__s64 ret;
+
+		CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+		enc(held, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+		CHECK_EQ(patch(g, C_PA + 1, 4, held + 1), 0);
+		held[0] = int3;
+		switch (bad[i].what) {
+		case TAIL_TO:
+			enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + (__u64)bad[i].to);
+			ret = patch(g, C_PA + 1, 4, b + 1);
+			break;
+		case TAIL_OLD_BUT:
+			memcpy(b, old, 5);
+			b[bad[i].flip] ^= 0x01;
+			ret = patch(g, C_PA + 1, 4, b + 1);
+			break;
+		default:
+			b[0] = bad[i].op;
+			ret = patch(g, C_PA, 1, b);
+			break;
+		}
+		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s",
+				   bad[i].name, (long long)ret, g->last_log);
+		CHECK(bytes_are(g, C_PA, held));
+		guest_free(g);
+	}
+}
+
+/* The restoration ends with the sequence: the head step clears it. */
+TEST(scall_restore_not_after_the_sequence_ended)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv, bv;
+	__u8 old[5], b[5];
+	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK(poke(g, C_PA, b));
+	/* a new sequence from f1: B's gone f2 is no longer "before" */
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, C_PA + 1, 4, old + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	b[0] = int3;
 	CHECK(bytes_are(g, C_PA, b));
 	guest_free(g);
 }
