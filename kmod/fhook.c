@@ -23,6 +23,8 @@ static void notrace heki_fhook_ftrace(unsigned long ip,
 	/* Our own call of the original must reach it. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
+	if (h->when && !h->when())
+		return;
 	heki_ftrace_set_ip(fregs, (unsigned long)h->repl);
 }
 
@@ -41,8 +43,27 @@ static void notrace heki_fhook_ftrace(unsigned long ip,
  */
 int heki_fhook_install(struct heki_fhook *h, unsigned long addr, void *repl)
 {
+	return heki_fhook_install_when(h, addr, repl, NULL);
+}
+
+/**
+ * heki_fhook_install_when() - heki_fhook_install(), for the calls made
+ * while @when says so
+ * @h:    the hook, not installed
+ * @addr: the kernel function (it must call __fentry__)
+ * @repl: the replacement
+ * @when: NULL (every call), or called (from the ftrace callback: no
+ *	sleeping, no locks) at each call; false lets the kernel function
+ *	run with nothing of heki_vtl0 on the stack
+ *
+ * Context and return: as heki_fhook_install().
+ */
+int heki_fhook_install_when(struct heki_fhook *h, unsigned long addr,
+			    void *repl, bool (*when)(void))
+{
 	int ret;
 
+	h->when = when;
 	memset(&h->ops, 0, sizeof(h->ops));
 	h->ops.func = heki_fhook_ftrace;
 	h->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |

@@ -12,7 +12,9 @@
  * (arch_static_call_transform), jlabel.c
  * (arch_jump_label_transform_queue), kexec.c (kimage_free,
  * machine_kexec_prepare, __x64_sys_kexec_file_load,
- * kimage_file_post_load_cleanup, crash_shrink_memory).
+ * kimage_file_post_load_cleanup, crash_shrink_memory), modhook.c
+ * (__x64_sys_delete_module, only while unloads are refused: the rmmod of
+ * heki_vtl0 itself must not return into its freed text).
  */
 #ifndef _KMOD_FHOOK_H
 #define _KMOD_FHOOK_H
@@ -25,6 +27,7 @@
  * struct heki_fhook - one hooked kernel function
  * @addr:       the kernel function's address (0: not installed)
  * @repl:       heki_vtl0's replacement, same prototype
+ * @when:       NULL, or whether this call goes to @repl
  * @ops:        the ftrace ops
  * @inflight:   tasks inside the replacement
  * @wq:         woken when @inflight drops to 0
@@ -32,12 +35,15 @@
 struct heki_fhook {
 	unsigned long addr;
 	void *repl;
+	bool (*when)(void);
 	struct ftrace_ops ops;
 	atomic_t inflight;
 	wait_queue_head_t wq;
 };
 
 int heki_fhook_install(struct heki_fhook *h, unsigned long addr, void *repl);
+int heki_fhook_install_when(struct heki_fhook *h, unsigned long addr,
+			    void *repl, bool (*when)(void));
 void heki_fhook_remove(struct heki_fhook *h);
 
 /* Is @h installed? */

@@ -6,7 +6,8 @@
  *
  *  init: sysfs -> debugfs -> transport (and its probe of every CPU) ->
  *        kernel symbols -> capture hook on load_module -> module notifier
- *        -> kexec hooks -> CPU hotplug callback -> boot steps -> debugfs
+ *        -> int3 notifier, static call, jump label and delete_module
+ *        hooks -> kexec hooks -> CPU hotplug callback -> boot steps -> debugfs
  *        files
  *  exit: the reverse, except that debugfs goes before the transport
  *        (its files read transport state).
@@ -366,6 +367,7 @@ static void heki_main_teardown(void)
 {
 	heki_cpus_exit();
 	heki_kexec_exit();
+	heki_modhook_guard_exit();
 	heki_jlabel_exit();
 	heki_scall_exit();
 	heki_poke_exit();
@@ -440,6 +442,8 @@ static int __init heki_vtl0_init(void)
 		ret = heki_scall_init();
 	if (!ret && validate_modules)
 		ret = heki_jlabel_init();
+	if (!ret && validate_modules)
+		ret = heki_modhook_guard_init();
 	if (!ret && validate_kexec)
 		ret = heki_kexec_init();
 	if (!ret) {

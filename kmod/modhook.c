@@ -37,6 +37,17 @@
  * Fail-closed (heki_fail_close()): every COMING is refused without a VTL
  * call; LIVE and GOING of modules validated before still run.
  *
+ * Module unload while static calls and jump labels cannot be updated
+ * (review finding F3): a module's exit (or the kernel on its behalf)
+ * moves the static call sites that call into it away before its text is
+ * freed. In the fail-closed state, and while a site is stuck at its int3
+ * (heki_poke_stuck(): every later update is refused), heki_vtl0 refuses
+ * those updates, so the sites would keep calling the freed text, which
+ * VTL1 gives back with kernel execute. delete_module(2) is therefore
+ * refused (-EBUSY, before the kernel looks at the module: rmmod -f
+ * included) in either state, for every module: an ftrace hook
+ * (fhook.c) on __x64_sys_delete_module, heki_modhook_guard_init().
+ *
  * Permissive mode (mode=permissive, heki_permissive()): a module VTL1
  * refuses, or whose signed image was not captured, is recorded exactly as
  * a refusal in enforce mode (log, refused, last_refused) and then loaded
@@ -64,6 +75,8 @@
 #include "heki_vtl0.h"
 #include "heki_policy.h"
 #include "heki_test.h"
+#include "fhook.h"
+#include "textpoke.h"
 
 /**
  * struct heki_kept - frames kept because VTL1 still protects them
@@ -106,6 +119,10 @@ static unsigned int heki_modhook_ntokens;
 static bool heki_modhook_registered;
 static LIST_HEAD(heki_modhook_kept_forever);
 static atomic_long_t heki_modhook_nkept = ATOMIC_LONG_INIT(0);
+
+/* __x64_sys_delete_module, replaced by heki_modhook_delete_module() */
+static struct heki_fhook heki_modhook_del_hook;
+static atomic64_t heki_modhook_unload_refused = ATOMIC64_INIT(0);
 
 /* Counters and the last refusal, under heki_modhook_lock. */
 static struct {
@@ -603,6 +620,8 @@ HEKI_SYSFS_ATTR(heki_modhook, loaded_unprotected, "%llu",
 HEKI_SYSFS_ATTR(heki_modhook, unknown, "%llu",
 		READ_ONCE(heki_modhook_stats.unknown));
 HEKI_SYSFS_ATTR(heki_modhook, tokens, "%u", READ_ONCE(heki_modhook_ntokens));
+HEKI_SYSFS_ATTR(heki_modhook, unloads_refused, "%lld",
+		(long long)atomic64_read(&heki_modhook_unload_refused));
 HEKI_SYSFS_ATTR(heki_modhook, kept_pages, "%ld",
 		atomic_long_read(&heki_modhook_nkept));
 
@@ -636,6 +655,7 @@ static struct attribute *heki_modhook_attrs[] = {
 	&heki_modhook_unknown_attr.attr,
 	&heki_modhook_tokens_attr.attr,
 	&heki_modhook_kept_pages_attr.attr,
+	&heki_modhook_unloads_refused_attr.attr,
 	NULL,
 };
 
@@ -775,6 +795,83 @@ void heki_modhook_exit(void)
 	mutex_unlock(&heki_modhook_lock);
 }
 
+/* Why no module may be unloaded now (see the top of this file), or NULL. */
+static const char *heki_modhook_unload_refusal(void)
+{
+	if (heki_fail_closed())
+		return "heki_vtl0 is fail-closed: static calls into the module could not be moved away";
+	if (heki_poke_stuck())
+		return "a static call or jump label site is stuck at its int3: static calls into the module could not be moved away";
+	return NULL;
+}
+
+/*
+ * Whether a delete_module(2) goes to heki_modhook_delete_module(): only
+ * while unloads are refused. Otherwise the kernel's runs with nothing of
+ * heki_vtl0 on the stack, so an allowed rmmod of heki_vtl0 itself never
+ * returns into its freed text. Called from the ftrace callback.
+ */
+static bool heki_modhook_refusing(void)
+{
+	return heki_fail_closed() || heki_poke_stuck();
+}
+
+/*
+ * Runs instead of __x64_sys_delete_module() once heki_modhook_refusing()
+ * holds, which then holds for good (neither state is ever left): it never
+ * calls the kernel's, so no unload runs with heki_vtl0 on its stack.
+ */
+static long heki_modhook_delete_module(const struct pt_regs *regs)
+{
+	const char *why;
+
+	heki_fhook_enter(&heki_modhook_del_hook);
+	why = heki_modhook_unload_refusal();
+	atomic64_inc(&heki_modhook_unload_refused);
+	pr_err_ratelimited("module unload refused (-EBUSY): %s\n",
+			   why ? why : "?");
+	heki_audit_event("heki_module_unload", "refused", -EBUSY, 0, why);
+	heki_fhook_leave(&heki_modhook_del_hook);
+	return -EBUSY;
+}
+
+/**
+ * heki_modhook_guard_init() - refuse module unloads while static calls and
+ * jump labels cannot be updated
+ *
+ * Context: process context, before kernel text is protected (the hook
+ * rewrites the first instruction of __x64_sys_delete_module()).
+ * Return: 0; -ENOENT if the syscall is not found; or the error of the
+ * ftrace hook (fhook.c). Nothing stays registered on an error.
+ */
+int heki_modhook_guard_init(void)
+{
+	unsigned long addr = heki_ksym("__x64_sys_delete_module");
+	int ret;
+
+	if (!addr) {
+		pr_err("module unload guard: __x64_sys_delete_module not found\n");
+		return -ENOENT;
+	}
+	ret = heki_fhook_install_when(&heki_modhook_del_hook, addr,
+				      heki_modhook_delete_module,
+				      heki_modhook_refusing);
+	if (ret)
+		pr_err("module unload guard: ftrace hook on __x64_sys_delete_module failed (%d)\n",
+		       ret);
+	return ret;
+}
+
+/**
+ * heki_modhook_guard_exit() - remove the delete_module hook
+ *
+ * Context: process context; waits for the tasks inside the hook.
+ */
+void heki_modhook_guard_exit(void)
+{
+	heki_fhook_remove(&heki_modhook_del_hook);
+}
+
 /**
  * heki_modhook_tokens() - number of modules VTL1 currently holds state for
  *
@@ -817,6 +914,8 @@ void heki_modhook_show(struct seq_file *m)
 	seq_printf(m, "unknown: %llu\n", heki_modhook_stats.unknown);
 	seq_printf(m, "tokens: %u\n", heki_modhook_ntokens);
 	seq_printf(m, "kept_pages: %ld\n", atomic_long_read(&heki_modhook_nkept));
+	seq_printf(m, "unloads_refused: %lld\n",
+		   (long long)atomic64_read(&heki_modhook_unload_refused));
 	list_for_each_entry(t, &heki_modtokens, node)
 		seq_printf(m, "token %lld module %s ranges %llu pages %u init %s\n",
 			   (long long)t->token, t->name,

@@ -308,12 +308,37 @@ void heki_test_capflip(u32 *capwords, unsigned int n)
  * test_result=+NAME:VALUE - the calls are made and VTL1's R8 is then
  * replaced by VALUE: VTL1 acted on them, heki_vtl0 learns nothing of it
  * (an undefined answer to a call VTL1 accepted). Empty: off.
+ * NAME#N:VALUE (or +NAME#N:VALUE) - only the N-th call of NAME since the
+ * parameter was written (N from 1); NAME#N+:VALUE - the N-th and every
+ * later one. The others are made as usual (PatchText step 2 or 3 of one
+ * text_poke_bp() sequence: tests/vm/failclosed.sh).
  * A fixed buffer, written under the parameter lock, which the reader takes.
  */
 static char test_result[64];
-module_param_string(test_result, test_result, sizeof(test_result), 0600);
+/* Calls of the function test_result names since it was written. */
+static unsigned long test_result_calls;
+
+static int test_result_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_copystring(val, kp);
+
+	if (!ret)
+		test_result_calls = 0;
+	return ret;
+}
+
+static const struct kernel_param_ops test_result_ops = {
+	.set = test_result_set,
+	.get = param_get_string,
+};
+
+static struct kparam_string test_result_kps = {
+	.maxlen = sizeof(test_result),
+	.string = test_result,
+};
+module_param_cb(test_result, &test_result_ops, &test_result_kps, 0600);
 MODULE_PARM_DESC(test_result,
-		 "test only, loopback only: NAME:VALUE answers every call of VTL function NAME with R8=VALUE without making it; +NAME:VALUE makes the call, then replaces its R8");
+		 "test only, loopback only: NAME:VALUE answers every call of VTL function NAME with R8=VALUE without making it; +NAME:VALUE makes the call, then replaces its R8; NAME#N: only its N-th call since written, NAME#N+: from the N-th on");
 
 /**
  * heki_test_answer() - the R8 test_result imposes on a call, if any
@@ -333,17 +358,38 @@ bool heki_test_answer(u32 func, u64 *r8, bool *sent)
 	char *p = buf;
 	s64 neg;
 
+	unsigned long nth = 0, seen = 0;
+	bool later = false;
+
 	if (!heki_loopback_active())
 		return false;
 	kernel_param_lock(THIS_MODULE);
 	strscpy(buf, test_result, sizeof(buf));
-	kernel_param_unlock(THIS_MODULE);
 	*sent = *p == '+';
 	if (*sent)
 		p++;
-	if (strncmp(p, name, n) || p[n] != ':')
+	if (!strncmp(p, name, n) && (p[n] == ':' || p[n] == '#'))
+		seen = ++test_result_calls;
+	kernel_param_unlock(THIS_MODULE);
+	if (!seen)
 		return false;
-	p = strim(p + n + 1);
+	p += n;
+	if (*p == '#') {
+		char *colon = strchr(p, ':');
+
+		if (!colon)
+			return false;
+		*colon = '\0';
+		later = colon > p + 1 && colon[-1] == '+';
+		if (later)
+			colon[-1] = '\0';
+		if (kstrtoul(p + 1, 10, &nth) || !nth)
+			return false;
+		if (seen < nth || (seen > nth && !later))
+			return false;
+		p = colon;
+	}
+	p = strim(p + 1);
 	if (*p == '-') {
 		if (kstrtos64(p, 0, &neg))
 			return false;
@@ -351,7 +397,8 @@ bool heki_test_answer(u32 func, u64 *r8, bool *sent)
 	} else if (kstrtou64(p, 0, r8)) {
 		return false;
 	}
-	pr_info("test_result: %s answered with R8 %#llx, %s\n", name, *r8,
+	pr_info("test_result: %s (call %lu) answered with R8 %#llx, %s\n",
+		name, seen, *r8,
 		*sent ? "its real answer replaced" : "not sent to VTL1");
 	return true;
 }

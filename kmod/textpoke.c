@@ -51,6 +51,8 @@ static struct {
 } heki_poke_flight;
 
 static bool heki_poke_registered;
+/* A site was left with its int3 (never cleared: heki_poke_stuck()). */
+static bool heki_poke_left;
 
 /*
  * DIE_INT3: a CPU hit the int3 at the site being rewritten; run the
@@ -193,6 +195,7 @@ out:
 		 * int3 may stay, and so does its emulation (never cleared).
 		 */
 		atomic64_inc(&st->stuck);
+		WRITE_ONCE(heki_poke_left, true);
 		pr_err("text at %pS: int3 may be left in place (PatchText %lld, undo %lld); the old instruction stays emulated\n",
 		       (void *)at, ret, undo);
 	} else {
@@ -212,6 +215,18 @@ out:
 bool heki_poke_busy(void)
 {
 	return READ_ONCE(heki_poke_flight.addr) != 0;
+}
+
+/**
+ * heki_poke_stuck() - was a site left with its int3?
+ *
+ * Context: any (a plain read; no lock).
+ * Return: true once a heki_poke() left its int3 in place; never false
+ * again. Unlike heki_poke_busy(), false while a poke is only in progress.
+ */
+bool heki_poke_stuck(void)
+{
+	return READ_ONCE(heki_poke_left);
 }
 
 /**

@@ -54,6 +54,7 @@ struct heki_poke_stats {
 int heki_poke_init(void);
 void heki_poke_exit(void);
 bool heki_poke_busy(void);
+bool heki_poke_stuck(void);
 s64 heki_poke(unsigned long at, unsigned int len, const u8 *old,
 	      const u8 *new, const struct heki_poke_emul *emul,
 	      struct heki_poke_stats *st);

@@ -26,6 +26,74 @@ protected_free() {
 hooked() { grep -q "^$1" $T/enabled_functions; }
 mod_loaded() { grep -q "^$1 " /proc/modules; }
 online() { echo "$1" >$C; }
+# rmmod_busy MOD: rmmod MOD fails with EBUSY and MOD stays loaded.
+rmmod_busy() {
+	if rmmod "$1" 2>/tmp/rmmod.err; then
+		echo "# rmmod $1 succeeded"
+		return 1
+	fi
+	sed 's/^/# /' /tmp/rmmod.err
+	grep -q "resource busy" /tmp/rmmod.err && mod_loaded "$1"
+}
+W=/sys/kernel/heki_wouldfault
+# Would-fault events so far (0 without the detector).
+wf_events() { if [ -e $W/events ]; then cat $W/events; else echo 0; fi; }
+# heki_conc_00's static call, static key and jump label site.
+SCP=/sys/module/heki_conc_00/parameters/scall
+JLP=/sys/module/heki_conc_00/parameters/jlabel
+JLS=/sys/module/heki_conc_00/parameters/jlabel_site
+
+# sc_step_refused N: static_call_update() of heki_conc_00's key from
+# heki_test_one to heki_test_two with the N-th PatchText call refused by
+# VTL1 (-13). The kernel rewrites the trampoline (calls 1-3), then the
+# key's sites in order: heki_test_sites_read()'s (4-6: 5 is its step 2,
+# 6 its step 3), then heki_test_sc_get()'s (7-9). That site is put back
+# and keeps calling heki_test_one (the debugfs file SITES runs it: "0 1")
+# while the other moved on (scall reads 2); its update is refused and
+# counted, no int3 is left (nothing stuck, and the next updates of that
+# site go through), nothing VTL1 protects was written.
+SITES=/sys/kernel/debug/heki_conc_00
+sc_step_refused() {
+	r0=$(sv static_calls/refused) k0=$(sv static_calls/stuck) w0=$(wf_events)
+	answer "PATCH_TEXT#$1:-13"
+	echo 2 >$SCP
+	answer ""
+	eq "$(cat $SITES)" "0 1" && eq "$(cat $SCP)" 2 &&
+		eq "$(sv static_calls/refused)" $((r0 + 1)) &&
+		eq "$(sv static_calls/stuck)" "$k0" &&
+		dmesg_has "test_result: PATCH_TEXT (call $1) answered with R8 0xfffffffffffffff3" &&
+		dmesg_has "static call at heki_test_sites_read+" &&
+		dmesg_has "[heki_conc_00] -> heki_test_two [heki_conc_00] not updated (-13): it keeps its old target" &&
+		eq "$(wf_events)" "$w0" &&
+		echo 1 >$SCP && eq "$(cat $SCP)" 1 && eq "$(cat $SITES)" "0 1" &&
+		echo 2 >$SCP && eq "$(cat $SITES)" "0 2" &&
+		echo 1 >$SCP && eq "$(cat $SITES)" "0 1" &&
+		eq "$(sv static_calls/refused)" $((r0 + 1))
+}
+# jl_step_refused N: static_branch_enable() of heki_conc_00's key with
+# the N-th PatchText call (2: step 2, 3: step 3) refused by VTL1 (-13):
+# the site keeps its bytes (no int3), the branch is not taken, the flip
+# is refused and counted, nothing VTL1 protects was written. The key is
+# then disabled again (refused too: the site already holds the NOP).
+jl_step_refused() {
+	r0=$(sv jump_labels/refused) p0=$(sv jump_labels/patched)
+	k0=$(sv jump_labels/stuck) w0=$(wf_events) site0=$(cat $JLS)
+	answer "PATCH_TEXT#$1:-13"
+	echo 1 >$JLP
+	answer ""
+	echo "# site $site0 -> $(cat $JLS)"
+	ok=0
+	eq "$(cat $JLS)" "$site0" &&
+		eq "$(cat $JLP)" 0 &&
+		eq "$(sv jump_labels/refused)" $((r0 + 1)) &&
+		eq "$(sv jump_labels/patched)" "$p0" &&
+		eq "$(sv jump_labels/stuck)" "$k0" &&
+		dmesg_has "test_result: PATCH_TEXT (call $1) answered with R8 0xfffffffffffffff3" &&
+		dmesg_has "[heki_conc_00] not set to jump (-13): it keeps its old form" &&
+		eq "$(wf_events)" "$w0" || ok=1
+	echo 0 >$JLP
+	return $ok
+}
 
 boot1() {
 	# --- item 1: one mapping of R8, every caller ---------------------
@@ -85,8 +153,24 @@ boot1() {
 	# fail-closed state below.
 	t "signed module heki_conc_00 loads (its text validated)" \
 		insmod /heki_conc_00.ko
-	JLP=/sys/module/heki_conc_00/parameters/jlabel
-	JLS=/sys/module/heki_conc_00/parameters/jlabel_site
+
+	# --- PatchText refused at step 2 or 3 (finding T) -----------------
+	sc_one() { eq "$(cat $SCP)" 1 && eq "$(cat $SITES)" "0 1"; }
+	t "static call: both sites call heki_test_one" sc_one
+	t "static call site's step 2 refused by VTL1: put back, refused, counted, no int3 left" \
+		sc_step_refused 5
+	t "static call site's step 3 refused by VTL1: put back, refused, counted, no int3 left" \
+		sc_step_refused 6
+	t "jump label site's step 2 refused by VTL1: site unchanged, refused, counted" \
+		jl_step_refused 2
+	t "jump label site's step 3 refused by VTL1: site unchanged, refused, counted" \
+		jl_step_refused 3
+	jl_flip() {
+		echo 1 >$JLP && eq "$(cat $JLP)" 1 && echo 0 >$JLP &&
+			eq "$(cat $JLP)" 0 && eq "$(cat $JLS)" "$1"
+	}
+	t "  then a flip both ways goes through (no int3 slot held)" jl_flip "$(cat $JLS)"
+	t "  still enforcing" grep -qx enforcing $S/state
 	t "kernel.ftrace_enabled=0 refused while the hooks guard" \
 		fails sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
 	t "  ftrace stays enabled" eq "$(cat /proc/sys/kernel/ftrace_enabled)" 1
@@ -111,6 +195,14 @@ boot1() {
 	t "    the branch is still not taken" eq "$(cat $JLP)" 0
 	t "    refusal logged" dmesg_has "[heki_conc_00] not set to jump (-1): it keeps its old form"
 	t "    and audited" dmesg_has "op=heki_jump_label what=refused err=-1"
+	# F3: static calls into a module cannot be moved away any more, so
+	# it may not go (its freed text would stay called).
+	t "  rmmod of the validated module heki_conc_00 refused (EBUSY)" \
+		rmmod_busy heki_conc_00
+	t "    counted" eq "$(sv modules/unloads_refused)" 1
+	t "    logged" dmesg_has "module unload refused (-EBUSY): heki_vtl0 is fail-closed"
+	t "    audited" dmesg_has "op=heki_module_unload what=refused err=-16"
+	t "    its static call still runs" eq "$(cat $SCP)" 1
 }
 
 boot2() {
@@ -163,6 +255,21 @@ boot2() {
 	t "  counted" eq "$(sv cpus/refused)" 1
 	t "  refused before it started: no probe ran on it" eq "$(sv cpus/probes)" "$p0"
 	t "  logged" dmesg_has "CPU 1 refused before it starts: not locked before end of boot"
+
+	# --- a site left at its int3: module unloads refused (F3) ---------
+	t "signed module heki_conc_00 loads" insmod /heki_conc_00.ko
+	answer "PATCH_TEXT#2+:-13"
+	t "static_branch_enable(): step 2 and its undo refused by VTL1" \
+		sh -c "echo 1 > $JLP"
+	answer ""
+	t "  the site is left at its int3 (jump_labels/stuck 1)" \
+		eq "$(sv jump_labels/stuck)" 1
+	t "  the int3 runs the old NOP: the branch is not taken" eq "$(cat $JLP)" 0
+	t "  still enforcing" grep -qx enforcing $S/state
+	t "rmmod heki_conc_00 refused (EBUSY): no static call could move away" \
+		rmmod_busy heki_conc_00
+	t "  counted" eq "$(sv modules/unloads_refused)" 1
+	t "  logged" dmesg_has "module unload refused (-EBUSY): a static call or jump label site is stuck at its int3"
 
 	# --- a refused kexec image that cannot be unloaded ----------------
 	answer KEXEC_VALIDATE:-22

@@ -10,14 +10,19 @@
 #     kept frames: FreeModuleInit / UnloadModule refused by VTL1 keep the
 #     frames (counted, and none of VTL1's protected frames is free);
 #     a locked CPU that goes offline and online passes the probe, a CPU
-#     where VTL1 does not answer is refused at online; ftrace_enabled=0
-#     refused; rmmod -f leaves heki_vtl0 loaded, fail-closed, enforcing;
+#     where VTL1 does not answer is refused at online; PatchText step 2
+#     or 3 of a static call or jump label update refused by VTL1
+#     (test_result=PATCH_TEXT#N): old bytes kept, refused, counted, no
+#     int3 left; ftrace_enabled=0 refused; rmmod -f leaves heki_vtl0
+#     loaded, fail-closed, enforcing; then no module may unload (EBUSY);
 #  2. debugfs=off maxcpus=1: loads and enforces, state in sysfs; a CPU
 #     brought online between the transport's probe and the hotplug
 #     callbacks' registration is probed; a CPU brought online before end
 #     of boot is locked (refused, and not marked probed, when LockRegs
 #     fails), one brought online after end of boot is refused
-#     before it starts; a refused kexec image whose unload fails makes
+#     before it starts; a jump label site left at its int3 (step 2 and
+#     its undo refused): no module may unload (EBUSY); a refused kexec
+#     image whose unload fails makes
 #     heki_vtl0 fail-closed;
 #  3. LoadKData refused after ProtectMemory: loaded and fail-closed (every
 #     module load and kexec refused, reason shown, hooks kept, no unload);
