@@ -7,15 +7,19 @@
  * the key through arch_static_call_transform(site, tramp, func, tail),
  * which writes with text_poke_bp(). When the site or trampoline lies in
  * the text of a module VTL1 validated for heki_vtl0
- * (heki_modhook_text_guarded()), that write faults on Hyper-V (kvm_amd
- * retargeting kvm's kvm_x86_ops calls; xor and raid6_pq on 7.2). VTL1
- * knows those sites and trampolines from the module's signed ELF and
- * accepts the kernel's own forms at them (Documentation/kmod.rst, "Static
- * calls of a validated module").
+ * (heki_modhook_text_guarded()) or in core kernel text VTL1 protects
+ * (protect_kernel=1), that write faults on Hyper-V (kvm_amd retargeting
+ * kvm's kvm_x86_ops calls and kvm the kernel's perf guest callbacks;
+ * tracepoints; xor and raid6_pq on 7.2). VTL1 knows those sites and
+ * trampolines from the module's signed ELF, or from the kernel's own
+ * .static_call_sites and kallsyms read at LoadKData, and accepts the
+ * kernel's own forms at them (Documentation/kmod.rst, "Static calls of
+ * a validated module").
  *
  * An ftrace hook with IPMODIFY (as pristine.c's on load_module()) runs
  * heki_scall_transform() instead of arch_static_call_transform():
- *  - neither address guarded: the kernel's function runs unchanged;
+ *  - neither address guarded (heki_sc_guarded()): the kernel's function
+ *    runs unchanged;
  *  - guarded: the 5 bytes are computed as __static_call_transform()
  *    computes them on Debian's 6.1, 6.12 and 7.2 (CALL rel32,
  *    xor %eax,%eax behind three CS prefixes for __static_call_return0,
@@ -36,8 +40,9 @@
  *
  * The hook is installed before kernel text is protected and stays while
  * heki_vtl0 is loaded (FTRACE_OPS_FL_PERMANENT: kernel.ftrace_enabled=0
- * is refused); heki_vtl0 unloads only while VTL1 protects nothing for it,
- * so no guarded site is left to the kernel's own path.
+ * is refused); heki_vtl0 unloads only while VTL1 protects nothing for it
+ * (protect_kernel=0, no token), so no guarded site is left to the
+ * kernel's own path.
  */
 
 #define pr_fmt(fmt) "heki_vtl0: " fmt
@@ -80,12 +85,15 @@ static struct {
 	unsigned long its_thunk;	/* its_return_thunk, or 0 */
 	unsigned long return0;		/* __static_call_return0 */
 	unsigned long warn_trap;	/* __WARN_trap (7.x), or 0 */
+	unsigned long stext;		/* _stext */
+	unsigned long etext;		/* _etext */
 } heki_sc;
 
 static struct heki_fhook heki_sc_hook;
 static atomic64_t heki_sc_patched = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_kernel = ATOMIC64_INIT(0);
+static atomic64_t heki_sc_ktext = ATOMIC64_INIT(0);
 static struct heki_poke_stats heki_sc_poke_st;
 
 /* "@op rel32" at @at to @dest. */
@@ -222,18 +230,37 @@ static void heki_sc_update(unsigned long at, void *func, bool tail)
 				&heki_sc_poke_st);
 	}
 	mutex_unlock(heki_sc.text_mutex);
-	if (ret)
+	if (ret) {
 		heki_sc_refuse(at, func, ret, asked);
-	else
-		atomic64_inc(&heki_sc_patched);
+		return;
+	}
+	atomic64_inc(&heki_sc_patched);
+	if (at >= heki_sc.stext && at < heki_sc.etext)
+		atomic64_inc(&heki_sc_ktext);
+}
+
+/*
+ * Is @p in text VTL1 protects and knows the static calls of: a module
+ * VTL1 validated for heki_vtl0, or the core kernel's text once VTL1
+ * protects it (protect_kernel=1; VTL1 derives its sites and trampolines
+ * from the kernel's own .static_call_sites and kallsyms at LoadKData).
+ */
+static bool heki_sc_guarded(void *p)
+{
+	unsigned long at = (unsigned long)p;
+
+	if (!p)
+		return false;
+	if (at >= heki_sc.stext && at < heki_sc.etext &&
+	    heki_sc.etext - at >= HEKI_SC_SIZE)
+		return heki_boot_text_protected();
+	return heki_modhook_text_guarded(at, HEKI_SC_SIZE);
 }
 
 static void heki_sc_dispatch(void *site, void *tramp, void *func, bool tail)
 {
-	bool gs = site && heki_modhook_text_guarded((unsigned long)site,
-						    HEKI_SC_SIZE);
-	bool gt = tramp && heki_modhook_text_guarded((unsigned long)tramp,
-						     HEKI_SC_SIZE);
+	bool gs = heki_sc_guarded(site);
+	bool gt = heki_sc_guarded(tramp);
 
 	if (!gs && !gt) {
 		atomic64_inc(&heki_sc_kernel);
@@ -279,8 +306,11 @@ int heki_scall_init(void)
 	heki_sc.return0 = heki_ksym("__static_call_return0");
 	heki_sc.its_thunk = heki_ksym("its_return_thunk");
 	heki_sc.warn_trap = heki_ksym("__WARN_trap");
-	if (!addr || !thunk || !heki_sc.text_mutex || !heki_sc.return0) {
-		pr_err("static calls: arch_static_call_transform, x86_return_thunk, text_mutex or __static_call_return0 not found\n");
+	heki_sc.stext = heki_ksym("_stext");
+	heki_sc.etext = heki_ksym("_etext");
+	if (!addr || !thunk || !heki_sc.text_mutex || !heki_sc.return0 ||
+	    !heki_sc.stext || heki_sc.etext <= heki_sc.stext) {
+		pr_err("static calls: arch_static_call_transform, x86_return_thunk, text_mutex, __static_call_return0 or _stext/_etext not found\n");
 		return -ENOENT;
 	}
 	heki_sc.transform = (heki_scall_fn)addr;
@@ -291,7 +321,7 @@ int heki_scall_init(void)
 		       ret);
 		return ret;
 	}
-	pr_info("static calls: updates in validated module text go through PatchText (%pS)\n",
+	pr_info("static calls: updates in validated module text and protected kernel text go through PatchText (%pS)\n",
 		(void *)addr);
 	return 0;
 }
@@ -319,6 +349,8 @@ void heki_scall_show(struct seq_file *m)
 		   (long long)atomic64_read(&heki_sc_patched));
 	seq_printf(m, "static_call_refused: %lld\n",
 		   (long long)atomic64_read(&heki_sc_refused));
+	seq_printf(m, "static_call_kernel_text_patched: %lld\n",
+		   (long long)atomic64_read(&heki_sc_ktext));
 	seq_printf(m, "static_call_kernel_path: %lld\n",
 		   (long long)atomic64_read(&heki_sc_kernel));
 	seq_printf(m, "static_call_int3_emulated: %lld\n",
@@ -334,6 +366,8 @@ HEKI_SYSFS_ATTR(heki_sc, patched, "%lld",
 		(long long)atomic64_read(&heki_sc_patched));
 HEKI_SYSFS_ATTR(heki_sc, refused, "%lld",
 		(long long)atomic64_read(&heki_sc_refused));
+HEKI_SYSFS_ATTR(heki_sc, kernel_text_patched, "%lld",
+		(long long)atomic64_read(&heki_sc_ktext));
 HEKI_SYSFS_ATTR(heki_sc, kernel_path, "%lld",
 		(long long)atomic64_read(&heki_sc_kernel));
 HEKI_SYSFS_ATTR(heki_sc, int3_emulated, "%lld",
@@ -345,6 +379,7 @@ static struct attribute *heki_sc_attrs[] = {
 	&heki_sc_hook_attr.attr,
 	&heki_sc_patched_attr.attr,
 	&heki_sc_refused_attr.attr,
+	&heki_sc_kernel_text_patched_attr.attr,
 	&heki_sc_kernel_path_attr.attr,
 	&heki_sc_int3_emulated_attr.attr,
 	&heki_sc_stuck_attr.attr,

@@ -98,7 +98,8 @@ t "no unexpected refusal" sh -c "! dmesg | grep 'heki_vtl0: module .* refused' |
 # write of them (scripts/vm-run.sh).
 SC=/sys/kernel/heki/static_calls
 sc_p=$(cat $SC/patched) sc_r=$(cat $SC/refused) sc_e=$(cat $SC/int3_emulated)
-echo "# static calls in validated module text: $sc_p updated through PatchText, $sc_r refused, $sc_e int3 hits emulated, $(cat $SC/kernel_path) left to the kernel"
+sc_k=$(cat $SC/kernel_text_patched)
+echo "# static calls in validated module text and kernel text: $sc_p updated through PatchText ($sc_k in kernel text), $sc_r refused, $sc_e int3 hits emulated, $(cat $SC/kernel_path) left to the kernel"
 t "no static call update in validated module text refused" test "$sc_r" -eq 0
 # Static keys flipped after validation in validated module text go the
 # same way (kmod/jlabel.c).
@@ -108,5 +109,10 @@ t "no jump label update in validated module text refused" test "$(cat $JL/refuse
 case " $MODS " in
 *" kvm_amd "*)
 	t "kvm_amd's static_call_update()s of kvm's sites went through PatchText ($sc_p)" \
-		test "$sc_p" -gt 0 ;;
+		test "$sc_p" -gt 0
+	# kvm_arch_hardware_setup() -> perf_register_guest_info_callbacks():
+	# the trampolines and call sites of __perf_guest_state and
+	# __perf_guest_get_ip in kernel text, 8 updates, none refused
+	t "the 8 kernel static call sites of perf's guest callbacks went through PatchText ($sc_k)" \
+		test "$sc_k" -eq 8 ;;
 esac

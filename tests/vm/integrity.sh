@@ -46,17 +46,7 @@ scripts/debian-kernel-cert.sh "$OUT/debian-certs.der" "$K_VMLINUZ" \
 
 kver=$K_VER
 declare -A seen=()
-# The one known write to protected text (Documentation/kmod.rst, What a
-# stock kernel cannot give: static calls retargeted by kvm_amd): kvm's
-# kvm_arch_hardware_setup()/_unsetup() point perf's guest callbacks, 8
-# static call sites in kernel text, at the vendor module's functions. kvm's
-# own sites go through PatchText (kmod/scall.c), which leaves kernel text to
-# the kernel's path. These events are reported; any other would-fault
-# event fails the run.
-WF_KVM='by __static_call_transform <- arch_static_call_transform <- '
-WF_KVM+='(heki_scall_transform \[heki_vtl0(_test)?\] <- )?__static_call_update <- '
-WF_KVM+='perf_(un)?register_guest_info_callbacks <- kvm_arch_hardware_(un)?setup \[kvm\]( |$)'
-args=(-K -t 900 -E "$KID" -f "$KO" -X "$WF_KVM"
+args=(-K -t 900 -E "$KID" -f "$KO"
 	-F "$OUT/debian-certs.der:/lib/firmware/heki/debian-certs.der")
 add_mod() {	# add_mod NAME: the module and, first, its dependencies
 	# (return 2: NAME is built into the kernel, as some are in cloud)

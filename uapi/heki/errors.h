@@ -334,7 +334,9 @@
 	X(KEXEC_PURGATORY_MISMATCH, HEKI_EKEYREJECTED, "kexec purgatory segment differs from the kernel's purgatory relocated for it (code, data or entry registers)") \
 	X(KEXEC_PURGATORY_REGIONS_INVALID, HEKI_EINVAL, "purgatory_sha_regions is not the kimage's segments in order (only data segments before the purgatory may be left out, from Linux 6.4)") \
 	X(KEXEC_PURGATORY_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold") \
-	X(KEXEC_DIGEST_UNAVAILABLE, HEKI_ENOPKG, "crypto provider has no digest_chunks primitive for the kexec purgatory digest")
+	X(KEXEC_DIGEST_UNAVAILABLE, HEKI_ENOPKG, "crypto provider has no digest_chunks primitive for the kexec purgatory digest") \
+	X(KERNEL_STATIC_CALLS_INVALID, HEKI_EINVAL, "kallsyms names only one of __start_static_call_sites and __stop_static_call_sites, the stop below the start, a size not a multiple of 8 or above HEKI_VTL1_MAX_PATCH_SITES entries, or a table not inside one KernelData range") \
+	X(KERNEL_STATIC_CALLS_NOT_PROTECTED, HEKI_EACCES, "the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

@@ -47,4 +47,31 @@ __s64 fill_prot_map(struct guest *g, __u64 base);
 
 #define KVA(pa)		(0xffffffff80000000ULL + (pa))
 
+/*
+ * A kernel with kallsyms (ksyms.c): certificates, kernel info and
+ * extension, and the kernel data (KS_DATA_LEN bytes: tables in the first
+ * two pages, the third free for the caller).
+ */
+#define KS_CERTS	(DATA_PA + 0x10000)
+#define KS_INFO		(DATA_PA + 0x11000)
+#define KS_DATA		(DATA_PA + 0x12000)
+#define KS_DATA_LEN	0x3000ULL
+#define KS_FREE		(KS_DATA + 0x2000)	/* the third page */
+#define KS_MAX_SYMS	12
+
+/**
+ * struct ksym_def - one kallsyms symbol of load_kdata_ksyms()
+ * @name: its type character, then its name
+ * @va: its address (the array sorted by it)
+ */
+struct ksym_def {
+	const char *name;
+	__u64 va;
+};
+
+/* Bytes of the kernel image, stored as the boot loader left them. */
+void store_image(struct guest *g, __u64 pa, const void *b, __u64 len);
+__s64 load_kdata_ksyms(struct guest *g, const struct ksym_def *s, __u32 n,
+		       __u64 text_start, __u64 text_end);
+
 #endif /* HEKI_VTL1_TEST_H */

@@ -180,6 +180,20 @@ int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va)
 	return 0;
 }
 
+int vtl1_kernel_static_calls(struct heki_vtl1 *v,
+			     const struct vtl1_kscall_src *src,
+			     struct vtl1_patch_batch *b, __u32 *n)
+{
+	__u32 i;
+
+	*n = 0;
+	for (i = 0; i < ARRAY_SIZE(vtl1_subsystems); i++)
+		if (vtl1_subsystems[i]->kernel_static_calls)
+			return vtl1_subsystems[i]->kernel_static_calls(v, src,
+								       b, n);
+	return 0;
+}
+
 const struct vtl1_call *vtl1_call_find(__u32 id)
 {
 	const struct vtl1_call *found = NULL;

@@ -290,6 +290,27 @@ int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 	return 0;
 }
 
+/* Room for @extra more sites in @b (HEKI_VTL1_MAX_PATCH_SITES at most). */
+int vtl1_patch_batch_grow(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
+			  __u64 extra)
+{
+	struct vtl1_patch_site *site;
+	__u64 cap = (__u64)b->cap + extra;
+
+	if (extra > HEKI_VTL1_MAX_PATCH_SITES ||
+	    cap > HEKI_VTL1_MAX_PATCH_SITES)
+		return -HEKI_VSM_ERR_PATCH_TABLE_FULL;
+	site = vtl1_alloc_array(v, cap ? cap : 1, sizeof(*site));
+	if (!site)
+		return -HEKI_VSM_ERR_NO_MEMORY;
+	if (b->n)
+		memcpy(site, b->site, sizeof(*site) * (__u64)b->n);
+	vtl1_free(v, b->site);
+	b->site = site;
+	b->cap = (__u32)cap;
+	return 0;
+}
+
 /* @s: filled by vtl1_patch_jump_site() or vtl1_patch_static_call_site(). */
 int vtl1_patch_batch_add(struct vtl1_patch_batch *b,
 			 const struct vtl1_patch_site *s)

@@ -25,6 +25,8 @@ struct vtl1_patch_batch {
 
 int vtl1_patch_batch_init(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
 			  __u64 cap);
+int vtl1_patch_batch_grow(struct heki_vtl1 *v, struct vtl1_patch_batch *b,
+			  __u64 extra);
 int vtl1_patch_batch_add(struct vtl1_patch_batch *b,
 			 const struct vtl1_patch_site *s);
 int vtl1_patches_stage(struct heki_vtl1 *v, struct vtl1_patch_batch *b);
@@ -46,6 +48,40 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				const __u8 *forms,
 				__u32 nforms, __u8 branch, __u64 va,
 				__u64 no_call, __s64 token, __u32 init);
+/* struct static_call_site's key flags (include/linux/static_call_types.h) */
+#define HEKI_KSCALL_SITE_TAIL	1U
+#define HEKI_KSCALL_SITE_INIT	2U
+#define HEKI_KSCALL_SITE_FLAGS	3U
+/* Bytes of one struct static_call_site: s32 addr, s32 key. */
+#define HEKI_KSCALL_SITE_SIZE	8U
+
+struct heki_kfuncs;
+struct heki_kinfo_ext;
+struct heki_symtab;
+
+/**
+ * struct vtl1_kscall_src - the kernel facts LoadKData (kdata/) hands to
+ *	vtl1_kernel_static_calls() for the kernel's static call sites
+ * @kf: the kernel's function entries, its trampolines and the table's
+ *	bounds (kdata/kallsyms.c)
+ * @kext: the kernel info extension (text bounds, return thunk)
+ * @tabs: the export tables (__static_call_return0, the return thunks)
+ * @ntabs: entries in @tabs
+ * @n: entries in @table
+ * @table: VTL1's copy of .static_call_sites (from protected frames)
+ * @text_off: VA minus PA of the kernel image (the table's own mapping:
+ *	x86-64 maps the image with one offset, __pa_symbol())
+ */
+struct vtl1_kscall_src {
+	const struct heki_kfuncs *kf;
+	const struct heki_kinfo_ext *kext;
+	const struct heki_symtab *const *tabs;
+	__u32 ntabs;
+	__u32 n;
+	const __u8 *table;
+	__u64 text_off;
+};
+
 const struct vtl1_patch_site *vtl1_patch_find(const struct vtl1_patches *t,
 					      __u64 pa, __u32 *byte);
 struct vtl1_patch_site *vtl1_patch_find_mut(struct vtl1_patches *t, __u64 pa,

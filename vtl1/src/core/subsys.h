@@ -12,6 +12,7 @@
 #define HEKI_VTL1_SUBSYS_H
 
 #include "instance.h"
+#include "patchsites.h"
 
 typedef __s64 vtl1_handler_fn(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 			       __u64 a2);
@@ -41,6 +42,8 @@ struct vtl1_call {
  *	heki_vtl1_destroy() calls the subsystems from the top layer down
  * @func_entry: whether a VA is a function entry of text the subsystem
  *	validated (may be NULL); vtl1_func_entry() asks every subsystem
+ * @kernel_static_calls: the kernel's static call sites and trampolines
+ *	as patch sites (may be NULL; vtl1_kernel_static_calls())
  */
 struct vtl1_subsys {
 	const char *name;
@@ -48,6 +51,9 @@ struct vtl1_subsys {
 	__u32 nr_calls;
 	void (*teardown)(struct heki_vtl1 *v);
 	int (*func_entry)(const struct heki_vtl1 *v, __u64 va);
+	int (*kernel_static_calls)(struct heki_vtl1 *v,
+				   const struct vtl1_kscall_src *src,
+				   struct vtl1_patch_batch *b, __u32 *n);
 };
 
 /*
@@ -69,5 +75,15 @@ const struct vtl1_call *vtl1_call_find(__u32 id);
  * LoadKData, or a live validated module's core text), else 0 (core.c).
  */
 int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va);
+
+/*
+ * The kernel's static call sites and trampolines from @src, added to @b
+ * (counted only when @b is NULL), their number in *@n: the first
+ * subsystem with a kernel_static_calls hook (module/, which owns the
+ * static call forms); 0 sites without one (core.c).
+ */
+int vtl1_kernel_static_calls(struct heki_vtl1 *v,
+			     const struct vtl1_kscall_src *src,
+			     struct vtl1_patch_batch *b, __u32 *n);
 
 #endif /* HEKI_VTL1_SUBSYS_H */

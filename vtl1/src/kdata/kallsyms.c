@@ -59,6 +59,8 @@ static __u64 offset_size(__u32 fmt)
  * @tab: kallsyms_token_table
  * @tidx: kallsyms_token_index, read out
  * @type: first character of each token (0 for an empty token)
+ * @scs_start: __start_static_call_sites, 0 until the walk finds it
+ * @scs_stop: __stop_static_call_sites, 0 until the walk finds it
  */
 struct ks {
 	const struct heki_kfuncs_src *src;
@@ -74,6 +76,8 @@ struct ks {
 	const __u8 *tab;
 	__u16 tidx[256];
 	__u8 type[256];
+	__u64 scs_start;
+	__u64 scs_stop;
 };
 
 /*
@@ -177,22 +181,25 @@ static int map_tokens(struct ks *k)
 
 /*
  * Does the name held in @len token bytes at @data start, after its type
- * character, with the @plen characters of @pfx?
+ * character, with the @plen characters of @pfx (and, with @whole, end
+ * there)?
  */
-static int name_has_prefix(const struct ks *k, const __u8 *data, __u64 len,
-			   const char *pfx, __u32 plen)
+static int name_match(const struct ks *k, const __u8 *data, __u64 len,
+		      const char *pfx, __u32 plen, int whole)
 {
 	__u32 got = 0;
 	int type = 1;
 	const __u8 *t;
 	__u64 i;
 
-	for (i = 0; i < len && got < plen; i++)
-		for (t = k->tab + k->tidx[data[i]]; *t && got < plen; t++) {
+	for (i = 0; i < len; i++)
+		for (t = k->tab + k->tidx[data[i]]; *t; t++) {
 			if (type) {
 				type = 0;
 				continue;
 			}
+			if (got == plen)
+				return !whole;
 			if (*t != (__u8)pfx[got++])
 				return 0;
 		}
@@ -226,19 +233,54 @@ static int is_function(const struct ks *k, const __u8 *data, __u64 len,
 
 	return (type == 't' || type == 'T' || type == 'w' || type == 'W') &&
 	       va >= k->src->text_start && va < k->src->text_end &&
-	       !name_has_prefix(k, data, len, pfx, sizeof(pfx) - 1);
+	       !name_match(k, data, len, pfx, sizeof(pfx) - 1, 0);
+}
+
+/* Names whose symbols heki_kfuncs keeps besides the function entries. */
+static const char sct_pfx[] = "__SCT__";
+static const char scs_start[] = "__start_static_call_sites";
+static const char scs_stop[] = "__stop_static_call_sites";
+
+/*
+ * Note the static call facts of symbol @va (name at @data): a function
+ * entry named __SCT__* is a trampoline (counted in *@nt, written to
+ * @tramp if not NULL); the first __start_ / __stop_static_call_sites
+ * give the table's bounds.
+ */
+static void scall_sym(struct ks *k, const __u8 *data, __u64 len, __u64 va,
+		      int func, __u64 *tramp, __u32 *nt)
+{
+	if (func && name_match(k, data, len, sct_pfx, sizeof(sct_pfx) - 1, 0)) {
+		if (tramp)
+			tramp[*nt] = va;
+		(*nt)++;
+	} else if (!k->scs_start &&
+		   name_match(k, data, len, scs_start, sizeof(scs_start) - 1, 1)) {
+		k->scs_start = va;
+	} else if (!k->scs_stop &&
+		   name_match(k, data, len, scs_stop, sizeof(scs_stop) - 1, 1)) {
+		k->scs_stop = va;
+	}
 }
 
 /*
  * Walk the names: lengths in bounds and non-zero, markers agreeing;
- * addresses in increasing order. Counts the function entries in *@nf and,
- * if @out is not NULL, writes them there (sorted, unique).
+ * addresses in increasing order. Counts the function entries in *@nf and
+ * the trampolines among them in *@nt and, if @out and @tramp are not
+ * NULL, writes them there (sorted, unique); notes the static call table's
+ * bounds (scall_sym()).
  */
-static int walk(struct ks *k, __u64 *out, __u32 *nf)
+static int walk(struct ks *k, __u64 *out, __u32 *nf, __u64 *tramp,
+		__u32 *nt)
 {
 	__u64 off = 0, len, hdr, va, prev = 0, last = 0;
 	const __u8 *nm = k->names;
 	__u32 i, f = 0;
+	int func;
+
+	*nt = 0;
+	k->scs_start = 0;
+	k->scs_stop = 0;
 
 	for (i = 0; i < k->n; i++) {
 		if (!(i & 0xff) && heki_le32(k->markers + 4ULL * (i >> 8)) != off)
@@ -259,13 +301,16 @@ static int walk(struct ks *k, __u64 *out, __u32 *nf)
 		if (i && va < prev)
 			return -HEKI_VSM_ERR_KALLSYMS_UNSORTED;
 		prev = va;
-		if (is_function(k, nm + off + hdr, len, va) &&
-		    (!f || va != last)) {
+		func = is_function(k, nm + off + hdr, len, va) &&
+		       (!f || va != last);
+		if (func) {
 			if (out)
 				out[f] = va;
 			f++;
 			last = va;
 		}
+		scall_sym(k, nm + off + hdr, len, va, func, out ? tramp : NULL,
+			  nt);
 		off += hdr + len;
 	}
 	k->names_len = off;
@@ -278,7 +323,7 @@ static int walk(struct ks *k, __u64 *out, __u32 *nf)
  * unique), their count in *@n.
  */
 static int read_kallsyms(struct ks *k, const struct heki_vtl1_platform *p,
-			 __u64 **va, __u32 *n)
+			 __u64 **va, __u32 *n, __u64 **tramp, __u32 *nt)
 {
 	int ret;
 
@@ -289,15 +334,16 @@ static int read_kallsyms(struct ks *k, const struct heki_vtl1_platform *p,
 		ret = map_table(k, HEKI_KINFO_KALLSYMS_NAMES, 1, &k->names,
 				&k->names_avail);
 	if (!ret)
-		ret = walk(k, NULL, n);
+		ret = walk(k, NULL, n, NULL, nt);
 	if (!ret)
 		ret = prot(k, HEKI_KINFO_KALLSYMS_NAMES, k->names_len);
 	if (ret)
 		return ret;
 	*va = p->alloc(p->ctx, (*n ? *n : 1) * sizeof(**va));
-	if (!*va)
+	*tramp = p->alloc(p->ctx, (*nt ? *nt : 1) * sizeof(**tramp));
+	if (!*va || !*tramp)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	return walk(k, *va, n);
+	return walk(k, *va, n, *tramp, nt);
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -358,8 +404,8 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 		      const struct heki_kfuncs_src *src)
 {
 	struct ks *k = NULL;
-	__u64 *ksv = NULL, *all = NULL;
-	__u32 nk = 0, ne, n, i, out;
+	__u64 *ksv = NULL, *all = NULL, *tramp = NULL;
+	__u32 nk = 0, nt = 0, ne, n, i, out;
 	int ret = 0;
 
 	if (src->kext && src->kext->kallsyms_format &&
@@ -372,7 +418,7 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 		ret = heki_symtab_map_init(&k->map, p, src->regions,
 					   src->nregions, src->len);
 		if (!ret)
-			ret = read_kallsyms(k, p, &ksv, &nk);
+			ret = read_kallsyms(k, p, &ksv, &nk, &tramp, &nt);
 		if (ret)
 			goto out;
 	}
@@ -395,6 +441,13 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 	kf->n = out;
 	kf->nkallsyms = nk;
 	kf->nsyms = k ? k->n : 0;
+	if (nt) {
+		kf->tramp = tramp;
+		kf->ntramp = nt;
+		tramp = NULL;
+	}
+	kf->scs_start = k ? k->scs_start : 0;
+	kf->scs_stop = k ? k->scs_stop : 0;
 	all = NULL;
 	ret = 0;
 out:
@@ -402,6 +455,7 @@ out:
 		heki_symtab_map_free(&k->map, p);
 	p->free(p->ctx, k);
 	p->free(p->ctx, ksv);
+	p->free(p->ctx, tramp);
 	p->free(p->ctx, all);
 	return ret;
 }
@@ -427,5 +481,6 @@ void heki_kfuncs_free(struct heki_kfuncs *kf,
 		      const struct heki_vtl1_platform *p)
 {
 	p->free(p->ctx, kf->va);
+	p->free(p->ctx, kf->tramp);
 	memset(kf, 0, sizeof(*kf));
 }

@@ -23,13 +23,21 @@ struct heki_kinfo_ext;
  * @n: entries in @va
  * @nkallsyms: of them, how many kallsyms named (0: no kallsyms)
  * @nsyms: kallsyms_num_syms of the tables read (0: none)
+ * @ntramp: entries in @tramp
+ * @tramp: the function entries kallsyms names "__SCT__*" (static call
+ *	trampolines), sorted, unique; NULL when @ntramp is 0
+ * @scs_start: kallsyms' __start_static_call_sites, 0 if it names none
+ * @scs_stop: kallsyms' __stop_static_call_sites, 0 if it names none
  */
 struct heki_kfuncs {
 	__u64 *va;
 	__u32 n;
 	__u32 nkallsyms;
 	__u32 nsyms;
-	__u32 pad;
+	__u32 ntramp;
+	__u64 *tramp;
+	__u64 scs_start;
+	__u64 scs_stop;
 };
 
 /**

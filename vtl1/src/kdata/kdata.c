@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * kdata.c - LoadKData: system certificates, kexec trampolines, kernel
- * patch info, kernel symbol tables.
+ * patch info, kernel symbol tables, the kernel's static call sites.
  *
  * Everything is copied and checked first; the new state (keyring, patch
  * sites, symbol tables, trampoline protection) is installed only when all
@@ -316,18 +316,20 @@ static int build_kfuncs(struct heki_vtl1 *v, struct kdata *k)
  * The @len bytes at kernel VA @va: inside one KernelData range of @c (their
  * copy in @data, in chain order), in frames the kernel holds read-only
  * (ProtectMemory before this call), so the copy is what the kernel had
- * and VTL0 cannot change since. Return: a pointer into @data, or NULL with
- * *@err set (KERNEL_INFO_EXT_PURGATORY, KEXEC_PURGATORY_NOT_PROTECTED).
+ * and VTL0 cannot change since. Return: a pointer into @data with *@pa
+ * the physical address of @va, or NULL with *@err set (@err_range when no
+ * range holds them, @err_prot when a frame is not protected so).
  */
 static const __u8 *protected_kdata(struct heki_vtl1 *v,
 				   const struct vtl1_chain *c,
 				   const struct vtl1_buf *data, __u64 va,
-				   __u64 len, int *err)
+				   __u64 len, int err_range, int err_prot,
+				   __u64 *pa, int *err)
 {
 	__u64 off = 0, pfn, last, rlen;
 	__u32 i;
 
-	*err = -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
+	*err = err_range;
 	for (i = 0; i < c->n; i++) {
 		const struct heki_range *r = &c->r[i];
 
@@ -341,15 +343,81 @@ static const __u8 *protected_kdata(struct heki_vtl1 *v,
 		if (!len || off + rlen > data->len)
 			return NULL;
 		/* pa + rlen < 2^52 (chain walk): no overflow. */
-		pfn = (r->pa + (va - r->va)) >> HEKI_PAGE_SHIFT;
-		last = (r->pa + (va - r->va) + len - 1) >> HEKI_PAGE_SHIFT;
+		*pa = r->pa + (va - r->va);
+		pfn = *pa >> HEKI_PAGE_SHIFT;
+		last = (*pa + len - 1) >> HEKI_PAGE_SHIFT;
 		if (!frames_kernel_ro(v, pfn, last)) {
-			*err = -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED;
+			*err = err_prot;
 			return NULL;
 		}
 		return data->data + off + (va - r->va);
 	}
 	return NULL;
+}
+
+/*
+ * The table's length from kallsyms' bounds (0: kallsyms names neither):
+ * KERNEL_STATIC_CALLS_INVALID when only one is named, the stop lies
+ * below the start, or the length is not a multiple of
+ * HEKI_KSCALL_SITE_SIZE or holds more than HEKI_VTL1_MAX_PATCH_SITES
+ * entries.
+ */
+static int kscall_bounds(const struct heki_kfuncs *kf, __u64 *len)
+{
+	__u64 l;
+
+	*len = 0;
+	if (!kf || (!kf->scs_start && !kf->scs_stop))
+		return 0;
+	if (!kf->scs_start || !kf->scs_stop || kf->scs_stop < kf->scs_start)
+		return -HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID;
+	l = kf->scs_stop - kf->scs_start;
+	if (l % HEKI_KSCALL_SITE_SIZE ||
+	    l / HEKI_KSCALL_SITE_SIZE > HEKI_VTL1_MAX_PATCH_SITES)
+		return -HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID;
+	*len = l;
+	return 0;
+}
+
+/*
+ * The kernel's static call sites and trampolines into @k's patch batch
+ * (module/kscall.c through vtl1_kernel_static_calls()): the table
+ * kallsyms bounds, read from protected kernel data
+ * (KERNEL_STATIC_CALLS_INVALID, _NOT_PROTECTED). The batch grows by what
+ * the table gives.
+ */
+static int kernel_scalls(struct heki_vtl1 *v, const struct vtl1_chain *c,
+			 struct kdata *k, __u32 *n)
+{
+	const struct heki_symtab *tabs[2] = { k->symtab, k->gpl_symtab };
+	struct vtl1_kscall_src src = {
+		.kf = k->kfuncs, .kext = k->kext,
+		.tabs = tabs, .ntabs = ARRAY_SIZE(tabs),
+	};
+	__u64 len, pa = 0;
+	int ret, err;
+
+	*n = 0;
+	ret = kscall_bounds(k->kfuncs, &len);
+	if (ret || !k->kext)
+		return ret;
+	if (len) {
+		src.table = protected_kdata(v, c, &k->data,
+					    k->kfuncs->scs_start, len,
+					    -HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID,
+					    -HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED,
+					    &pa, &err);
+		if (!src.table)
+			return err;
+		src.n = (__u32)(len / HEKI_KSCALL_SITE_SIZE);
+		src.text_off = k->kfuncs->scs_start - pa;
+	}
+	ret = vtl1_kernel_static_calls(v, &src, NULL, n);
+	if (!ret && *n)
+		ret = vtl1_patch_batch_grow(v, &k->pb, *n);
+	if (!ret && *n)
+		ret = vtl1_kernel_static_calls(v, &src, &k->pb, n);
+	return ret;
 }
 
 /*
@@ -361,12 +429,14 @@ static int load_purgatory(struct heki_vtl1 *v, const struct vtl1_chain *c,
 			  struct kdata *k)
 {
 	const __u8 *p;
-	__u64 size;
+	__u64 size, pa;
 	int err;
 
 	if (!k->kext || !k->kext->kexec_purgatory)
 		return 0;
 	p = protected_kdata(v, c, &k->data, k->kext->kexec_purgatory_size, 8,
+			    -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY,
+			    -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED, &pa,
 			    &err);
 	if (!p)
 		return err;
@@ -374,6 +444,8 @@ static int load_purgatory(struct heki_vtl1 *v, const struct vtl1_chain *c,
 	if (!size || size > HEKI_VTL1_MAX_PURGATORY_SIZE)
 		return -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY;
 	p = protected_kdata(v, c, &k->data, k->kext->kexec_purgatory, size,
+			    -HEKI_VSM_ERR_KERNEL_INFO_EXT_PURGATORY,
+			    -HEKI_VSM_ERR_KEXEC_PURGATORY_NOT_PROTECTED, &pa,
 			    &err);
 	if (!p)
 		return err;
@@ -391,12 +463,16 @@ static int load_purgatory(struct heki_vtl1 *v, const struct vtl1_chain *c,
  * sizes (ERANGE; a Mode over HEKI_MODE_SIZE: MODE_INVALID); the mode
  * (MODE_INVALID); certificates present (ENOENT); the blocklist, revoked
  * certificates and system certificates (revocation.c: EINVAL / E2BIG /
- * EACCES); trampolines free of VTL1 and other owners; patch info; kernel
- * info and data present (ENOENT) and the symbol tables; the optional
- * kernel info extension (KERNEL_INFO_EXT_*); the kernel's function
- * entries, kallsyms read from protected kernel data (KALLSYMS_*); the
- * kexec purgatory the extension names, in protected kernel data
- * (KERNEL_INFO_EXT_PURGATORY, KEXEC_PURGATORY_NOT_PROTECTED). Then apply.
+ * EACCES); trampolines free of VTL1 and other owners; patch info records;
+ * kernel info and data present (ENOENT) and the symbol tables; the
+ * optional kernel info extension (KERNEL_INFO_EXT_*); the kernel's
+ * function entries, kallsyms read from protected kernel data
+ * (KALLSYMS_*); the kernel's static call table kallsyms bounds, in
+ * protected kernel data (KERNEL_STATIC_CALLS_INVALID, _NOT_PROTECTED);
+ * the patch sites together (PATCH_DUPLICATE, PATCH_SITE_OVERLAP,
+ * PATCH_TABLE_FULL); the kexec purgatory the extension names, in
+ * protected kernel data (KERNEL_INFO_EXT_PURGATORY,
+ * KEXEC_PURGATORY_NOT_PROTECTED). Then apply.
  */
 static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				__u64 a2)
@@ -405,7 +481,7 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	struct heki_kdata_lists lists;
 	struct vtl1_chain c;
 	struct kdata k;
-	__u32 mode;
+	__u32 mode, nscalls = 0;
 	int ret;
 
 	if (!vtl1_chain_args_ok(a0, a1))
@@ -453,13 +529,15 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 		ret = heki_patchinfo_parse(k.patch.data, k.patch.len,
 					   kernel_patch, &k.pb, NULL);
 	if (!ret)
-		ret = vtl1_patches_stage(v, &k.pb);
-	if (!ret)
 		ret = build_symtabs(v, &k);
 	if (!ret)
 		ret = parse_kinfo_ext(v, &k);
 	if (!ret)
 		ret = build_kfuncs(v, &k);
+	if (!ret)
+		ret = kernel_scalls(v, &c, &k, &nscalls);
+	if (!ret)
+		ret = vtl1_patches_stage(v, &k.pb);
 	if (!ret)
 		ret = load_purgatory(v, &c, &k);
 	if (!ret)
@@ -505,6 +583,8 @@ static __s64 vtl1_do_LOAD_KDATA(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 		vtl1_info(v, "LoadKData: no kernel info extension (Linux 6.1 rules, exports only)\n");
 	vtl1_info(v, "LoadKData: %u kernel function entries (%u from %u kallsyms symbols)\n",
 		  v->kfuncs->n, v->kfuncs->nkallsyms, v->kfuncs->nsyms);
+	vtl1_info(v, "LoadKData: %u kernel static call sites and trampolines (%u trampolines named)\n",
+		  nscalls, v->kfuncs->ntramp);
 out:
 	kdata_free(v, &k);
 	vtl1_chain_free(v, &c);

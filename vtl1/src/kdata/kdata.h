@@ -11,8 +11,11 @@
  * info extension (kinfo_ext.[ch]: version, text bounds, return thunk,
  * pv_ops, CPU capability words, where kallsyms is), the kernel's function
  * entries (kallsyms.[ch]: exports in text and kallsyms' text symbols, read
- * from kernel data the kernel protected), the revoked certificates and
- * blocklist (revocation.[ch]) and the trampoline protections.
+ * from kernel data the kernel protected), the kernel's static call table
+ * (kdata.c: bounded by kallsyms, in the same protected data; module/
+ * turns it into patch sites through vtl1_kernel_static_calls()), the
+ * revoked certificates and blocklist (revocation.[ch]) and the trampoline
+ * protections.
  *
  * Calls: core/ (chain walk, protection transaction, patch-site table,
  * allocation) and the crypto provider's keyring. Used by mem/ (the

@@ -8,6 +8,7 @@
 #include "sig/sig.h"
 #include "modverify.h"
 #include "kdata/kdata.h"
+#include "kscall.h"
 
 static void module_free(struct heki_vtl1 *v, struct vtl1_module *m)
 {
@@ -921,4 +922,5 @@ const struct vtl1_subsys vtl1_subsys_module = {
 	.nr_calls = ARRAY_SIZE(module_calls),
 	.teardown = module_teardown,
 	.func_entry = module_func_entry,
+	.kernel_static_calls = heki_kscall_sites,
 };

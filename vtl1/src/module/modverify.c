@@ -937,11 +937,6 @@ static void build_ctx(const struct heki_modverify *mv,
 		      const struct heki_modverify_env *env,
 		      struct heki_rw_ctx *ctx)
 {
-#define HEKI_RW_KSYM_NAME_(idx, name) name,
-	static const char *const names[HEKI_RW_KSYM_NR] = {
-		HEKI_RW_KSYM_LIST(HEKI_RW_KSYM_NAME_)
-	};
-#undef HEKI_RW_KSYM_NAME_
 	__u32 i;
 
 	memset(ctx, 0, sizeof(*ctx));
@@ -954,12 +949,7 @@ static void build_ctx(const struct heki_modverify *mv,
 		}
 	}
 	ctx->percpu_va = env->has_percpu ? env->percpu_va : 0;
-	for (i = 0; i < HEKI_RW_KSYM_NR; i++)
-		if (env->resolve &&
-		    !env->resolve(env->resolve_ctx, names[i], &ctx->ksym[i]))
-			ctx->ksym_known |= 1ULL << i;
-		else
-			ctx->ksym[i] = 0;
+	heki_rw_resolve_ksyms(ctx, env->resolve, env->resolve_ctx);
 	if (env->ktext_start && env->ktext_end > env->ktext_start &&
 	    !(ctx->ksym_known & (1ULL << HEKI_RW_KSYM_KTEXT_START |
 				 1ULL << HEKI_RW_KSYM_KTEXT_END))) {

@@ -52,6 +52,24 @@ static void set_ksym(struct heki_rw_ctx *ctx, __u32 idx, __u64 va)
 	ctx->ksym_known |= 1ULL << idx;
 }
 
+/* Every HEKI_RW_KSYM_LIST name through @resolve (rewrite.h). */
+void heki_rw_resolve_ksyms(struct heki_rw_ctx *ctx, heki_rw_lookup_fn resolve,
+			   void *arg)
+{
+#define HEKI_RW_KSYM_NAME_(idx, name) name,
+	static const char *const names[HEKI_RW_KSYM_NR] = {
+		HEKI_RW_KSYM_LIST(HEKI_RW_KSYM_NAME_)
+	};
+#undef HEKI_RW_KSYM_NAME_
+	__u32 i;
+
+	for (i = 0; i < HEKI_RW_KSYM_NR; i++)
+		if (resolve && !resolve(arg, names[i], &ctx->ksym[i]))
+			ctx->ksym_known |= 1ULL << i;
+		else
+			ctx->ksym[i] = 0;
+}
+
 /**
  * heki_rw_apply_kinfo() - give the rewrite rules what the extension knows
  * @x: the extension, NULL if VTL0 sent none (@ctx unchanged)

@@ -389,6 +389,16 @@ void heki_rw_apply_kinfo(const struct heki_kinfo_ext *x,
 			 struct heki_rw_ctx *ctx);
 
 /**
+ * heki_rw_resolve_ksyms() - the kernel symbols the rules need, by name
+ * (rewrite.c)
+ * @ctx: the rule context (its ksym[] and ksym_known set here)
+ * @resolve: resolves one name (0 on success), or NULL (none known)
+ * @arg: passed to @resolve
+ */
+void heki_rw_resolve_ksyms(struct heki_rw_ctx *ctx, heki_rw_lookup_fn resolve,
+			   void *arg);
+
+/**
  * heki_rw_kind_name() - printable name of a rewrite kind
  * @kind: enum heki_rw_kind
  *

@@ -14,6 +14,7 @@
 #include "test.h"
 #include "modsim.h"
 #include "core/core.h"
+#include "kdata/kallsyms.h"
 
 #define PATCH		VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE
 #define VALIDATE	VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE
@@ -38,6 +39,9 @@ static __s64 patch(struct guest *g, __u64 pa, __u8 size, const __u8 *code)
 
 	memset(&p, 0, sizeof(p));
 	p.pa[0] = pa;
+	/* the rest of a site across a page end: the next frame */
+	if ((pa & HEKI_PAGE_OFFSET_MASK) + size > HEKI_PAGE_SIZE)
+		p.pa[1] = (pa | HEKI_PAGE_OFFSET_MASK) + 1;
 	p.size = size;
 	memcpy(p.code, code, size);
 	guest_write(g, DESC_PA, &p, sizeof(p));
@@ -628,4 +632,428 @@ TEST(scall_module_records_with_branch_forms)
 		CHECK_EQ(heki_vtl1_nr_modules(g->v), recs[i].ok ? 1 : 0);
 		guest_free(g);
 	}
+}
+
+/* ---- the core kernel's static calls (kdata/kscall.c) -------------------- */
+
+/*
+ * The kernel: text [KT_VA, KT_VA + 0x6000) with frames [MEM_PA, MEM_PA +
+ * 0x5000) protected R|X, the functions f1, f2, g, the trampoline
+ * __SCT__k ("jmp f1; ud1"), __SCT__fake (no ud1), and the table at
+ * KS_FREE naming the call sites C and X (X across a page end), the tail
+ * site J, a site in init text, one in text VTL1 does not protect and one
+ * outside text. Derived: C, X, J and the trampoline.
+ */
+#define KT_VA		KVA(MEM_PA)
+#define KT_F1		0x100ULL
+#define KT_F2		0x200ULL
+#define KT_TRAMP	0x300ULL
+#define KT_FAKE		0x380ULL
+#define KT_G		0x400ULL
+#define KT_C		0x410ULL
+#define KT_J		0x420ULL
+#define KT_INIT		0x430ULL
+#define KT_X		0xffdULL
+#define KT_UNHELD	0x5800ULL
+#define KT_OUTSIDE	0x7000ULL
+#define KT_TEXT_LEN	0x6000ULL
+#define KT_HELD_LEN	0x5000ULL
+#define KT_DERIVED	4
+
+static const struct {
+	__u64 at;
+	__u32 flags;	/* HEKI_KSCALL_SITE_* */
+} kt_table[] = {
+	{ KT_C, 0 }, { KT_J, 1 }, { KT_INIT, 2 }, { KT_X, 0 },
+	{ KT_UNHELD, 0 }, { KT_OUTSIDE, 0 },
+};
+#define KT_NSITES	ARRAY_SIZE(kt_table)
+
+/* kallsyms, sorted; the stop symbol's VA from the table's size. */
+static const struct ksym_def kt_syms[] = {
+	{ "D__start_static_call_sites", KVA(KS_FREE) },
+	{ "D__stop_static_call_sites", KVA(KS_FREE) + 8 * KT_NSITES },
+	{ "Tf1", KT_VA + KT_F1 }, { "Tf2", KT_VA + KT_F2 },
+	{ "T__SCT__k", KT_VA + KT_TRAMP }, { "T__SCT__fake", KT_VA + KT_FAKE },
+	{ "Tg", KT_VA + KT_G },
+};
+
+/* "@op rel32" at kernel text offset @at to kernel text offset @to. */
+static void kenc(__u8 *b, __u8 op, __u64 at, __u64 to)
+{
+	enc(b, op, KT_VA, at, KT_VA + to);
+}
+
+/* The image: text bytes and the table, before anything is protected. */
+static void put_kernel_image(struct guest *g)
+{
+	static const __u8 ud1[3] = { 0x0f, 0xb9, 0xcc };
+	static const __u8 ret = 0xc3;
+	__u8 b[8];
+	__u32 i;
+
+	store_image(g, MEM_PA + KT_F1, &ret, 1);
+	store_image(g, MEM_PA + KT_F2, &ret, 1);
+	kenc(b, 0xe9, KT_TRAMP, KT_F1);
+	memcpy(b + 5, ud1, 3);
+	store_image(g, MEM_PA + KT_TRAMP, b, 8);
+	memset(b + 5, 0x90, 3);
+	kenc(b, 0xe9, KT_FAKE, KT_F1);
+	store_image(g, MEM_PA + KT_FAKE, b, 8);
+	for (i = 0; i < KT_NSITES; i++) {
+		__u64 e = KS_FREE + 8ULL * i;
+		__s32 addr = (__s32)(KT_VA + kt_table[i].at - KVA(e));
+		__s32 key = (__s32)0x100 | (__s32)kt_table[i].flags;
+
+		if (kt_table[i].at + 5 <= KT_TEXT_LEN) {
+			kenc(b, kt_table[i].flags & 1 ? 0xe9 : 0xe8,
+			     kt_table[i].at, KT_F1);
+			store_image(g, MEM_PA + kt_table[i].at, b, 5);
+		}
+		store_image(g, e, &addr, 4);
+		store_image(g, e + 4, &key, 4);
+	}
+}
+
+/*
+ * Tell the oracle what the test lets the kernel write at the derived
+ * sites: call / jmp f1 or f2 (or @extra, a function elsewhere), the NOP
+ * at a call site, "ret; int3 x4" at the tail site and the trampoline.
+ */
+static void declare_kernel_sites(struct guest *g, __u64 extra)
+{
+	static const struct {
+		__u64 at;
+		__u8 op;
+	} s[KT_DERIVED] = {
+		{ KT_C, 0xe8 }, { KT_X, 0xe8 }, { KT_J, 0xe9 },
+		{ KT_TRAMP, 0xe9 },
+	};
+	__u8 forms[4 * 5];
+	__u32 i, nf;
+
+	for (i = 0; i < KT_DERIVED; i++) {
+		struct heki_patch where;
+
+		memset(&where, 0, sizeof(where));
+		where.size = 5;
+		where.pa[0] = MEM_PA + s[i].at;
+		if ((s[i].at & HEKI_PAGE_OFFSET_MASK) > HEKI_PAGE_SIZE - 5)
+			where.pa[1] = (where.pa[0] | HEKI_PAGE_OFFSET_MASK) + 1;
+		kenc(forms, s[i].op, s[i].at, KT_F1);
+		kenc(forms + 5, s[i].op, s[i].at, KT_F2);
+		memcpy(forms + 10, s[i].op == 0xe8 ? nop5 : ret5, 5);
+		nf = 3;
+		if (extra)
+			enc(forms + 5 * nf++, s[i].op, KT_VA, s[i].at, extra);
+		oracle_patch_site(g, &where, forms, nf,
+				  "kernel static call (test image)");
+	}
+}
+
+/*
+ * ProtectMemory of the text and of @data_pages pages of kernel data with
+ * @data_attr, then LoadKData with kallsyms @syms.
+ */
+static __s64 load_kernel_scalls_with(struct guest *g, __u64 data_pages,
+				     __u64 data_attr,
+				     const struct ksym_def *syms, __u32 nsyms)
+{
+	struct heki_range r[2];
+	__u32 n = 0;
+	__s64 ret;
+
+	put_kernel_image(g);
+	r[n++] = rng(KT_VA, MEM_PA, MEM_PA + KT_HELD_LEN,
+		     heki_mem_attr_raw(MEM_ATTR_READ | MEM_ATTR_EXEC));
+	if (data_pages)
+		r[n++] = rng(KVA(KS_DATA), KS_DATA,
+			     KS_DATA + data_pages * HEKI_PAGE_SIZE, data_attr);
+	ret = call_chain(g, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY_VALUE, r, n,
+			 0);
+	if (ret)
+		return ret;
+	return load_kdata_ksyms(g, syms, nsyms, KT_VA, KT_VA + KT_TEXT_LEN);
+}
+
+static __s64 load_kernel_scalls(struct guest *g)
+{
+	return load_kernel_scalls_with(g, 3, heki_mem_attr_raw(MEM_ATTR_READ),
+				       kt_syms, ARRAY_SIZE(kt_syms));
+}
+
+static struct guest *kernel_loaded(__u64 extra)
+{
+	struct guest *g = guest_new();
+
+	declare_kernel_sites(g, extra);
+	CHECK_EQ(load_kernel_scalls(g), 0);
+	return g;
+}
+
+TEST(kscall_sites_and_trampoline_derived_from_protected_table)
+{
+	struct guest *g = kernel_loaded(0);
+
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
+	CHECK_EQ(g->v->kfuncs->ntramp, 2);
+	guest_free(g);
+}
+
+/* After end of boot, as kvm's load and tracepoints update them. */
+TEST(kscall_kernel_forms_accepted_after_end_of_boot)
+{
+	struct guest *g = kernel_loaded(0);
+	__u8 b[5];
+
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0), 0);
+	kenc(b, 0xe8, KT_C, KT_F2);
+	CHECK(poke(g, MEM_PA + KT_C, b));
+	CHECK(poke(g, MEM_PA + KT_C, nop5));
+	kenc(b, 0xe8, KT_C, KT_F1);
+	CHECK(poke(g, MEM_PA + KT_C, b));
+	kenc(b, 0xe8, KT_X, KT_F2);
+	CHECK(poke(g, MEM_PA + KT_X, b));
+	CHECK(poke(g, MEM_PA + KT_X, nop5));
+	kenc(b, 0xe9, KT_J, KT_F2);
+	CHECK(poke(g, MEM_PA + KT_J, b));
+	CHECK(poke(g, MEM_PA + KT_J, ret5));
+	kenc(b, 0xe9, KT_TRAMP, KT_F2);
+	CHECK(poke(g, MEM_PA + KT_TRAMP, b));
+	CHECK(poke(g, MEM_PA + KT_TRAMP, ret5));
+	kenc(b, 0xe9, KT_TRAMP, KT_F1);
+	CHECK(poke(g, MEM_PA + KT_TRAMP, b));
+	guest_free(g);
+}
+
+/*
+ * What an attacker in VTL0 would ask at kernel text after end of boot;
+ * each refused with its code, the bytes as they were.
+ */
+TEST(kscall_kernel_attacker_requests_refused)
+{
+	enum what { TAIL_TO, HEAD_OP, INT3_AT, TAIL_FIRST };
+	static const struct {
+		const char *name;
+		enum what what;
+		__u64 site;
+		__u8 op;
+		__u64 to;	/* kernel text offset, or a VA above it */
+		__s64 code;
+		const char *log;
+	} bad[] = {
+		{ "call into the middle of f1", TAIL_TO, KT_C, 0xe8, KT_F1 + 1,
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call text kallsyms names no function at", TAIL_TO, KT_C,
+		  0xe8, 0x3000, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "jmp into kernel data", TAIL_TO, KT_TRAMP, 0xe9,
+		  KVA(KS_FREE) - KT_VA, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "jmp into module space nobody validated", TAIL_TO, KT_J, 0xe9,
+		  0xffffffffc0000000ULL - KT_VA, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "jmp written at a call site", HEAD_OP, KT_C, 0xe9, KT_F1,
+		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		{ "call written at the trampoline", HEAD_OP, KT_TRAMP, 0xe8,
+		  KT_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		{ "bytes 1..4 before the int3", TAIL_FIRST, KT_C, 0xe8, KT_F2,
+		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_STEP_INVALID" },
+		{ "int3 at a site in init text", INT3_AT, KT_INIT, 0, 0,
+		  RET_ERR(HEKI_ENOENT), "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 at a site in text VTL1 does not protect", INT3_AT,
+		  KT_UNHELD, 0, 0, RET_ERR(HEKI_ENOENT),
+		  "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 at __SCT__fake (no ud1)", INT3_AT, KT_FAKE, 0, 0,
+		  RET_ERR(HEKI_ENOENT), "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 at a function the table names no site at", INT3_AT,
+		  KT_F1, 0, 0, RET_ERR(HEKI_ENOENT),
+		  "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 one byte into a site", INT3_AT, KT_C + 1, 0, 0,
+		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+	};
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct guest *g = kernel_loaded(0);
+		__u64 pa = MEM_PA + bad[i].site;
+		__u8 want[5], before[5];
+		__s64 ret;
+
+		CHECK_EQ(guest_call(g,
+				    VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+				    0, 0, 0), 0);
+		kenc(want, bad[i].op, bad[i].site, bad[i].to);
+		guest_read(g, pa, before, 5);
+		if (bad[i].what == INT3_AT) {
+			ret = patch(g, pa, 1, &int3);
+		} else if (bad[i].what == TAIL_FIRST) {
+			ret = patch(g, pa + 1, 4, want + 1);
+		} else {
+			CHECK_EQ(patch(g, pa, 1, &int3), 0);
+			before[0] = int3;
+			ret = bad[i].what == TAIL_TO ?
+			      patch(g, pa + 1, 4, want + 1) :
+			      patch(g, pa, 1, want);
+		}
+		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s", bad[i].name,
+				   (long long)ret, g->last_log);
+		CHECK(bytes_are(g, pa, before));
+		guest_free(g);
+	}
+}
+
+/*
+ * The table in kernel data the kernel did not protect read-only: LoadKData
+ * fails as a whole and keeps nothing.
+ */
+TEST(kscall_table_not_protected_refused)
+{
+	static const struct {
+		__u64 pages;
+		__u64 attr;
+	} c[] = {
+		{ 2, MEM_ATTR_READ },	/* the table's page left out */
+		{ 0, 0 },		/* no kernel data protected: kallsyms fails */
+		{ 3, MEM_ATTR_READ | MEM_ATTR_WRITE },
+	};
+	static const char *const log[] = {
+		"KERNEL_STATIC_CALLS_NOT_PROTECTED",
+		"KALLSYMS_NOT_PROTECTED",
+		"KALLSYMS_NOT_PROTECTED",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct guest *g = guest_new();
+		__s64 ret = load_kernel_scalls_with(g, c[i].pages,
+						    heki_mem_attr_raw(c[i].attr),
+						    kt_syms,
+						    ARRAY_SIZE(kt_syms));
+
+		if (ret != RET_ERR(HEKI_EACCES) || !strstr(g->last_log, log[i]))
+			check_fail(__FILE__, __LINE__, "case %u: %lld %s", i,
+				   (long long)ret, g->last_log);
+		CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+		CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+		guest_free(g);
+	}
+}
+
+/* Bounds kallsyms gives that no linker writes: refused, nothing kept. */
+TEST(kscall_table_bounds_invalid_refused)
+{
+	static const struct {
+		const char *name;
+		__u64 start, stop;	/* 0: the symbol left out */
+	} c[] = {
+		{ "only the start", KVA(KS_FREE), 0 },
+		{ "only the stop", 0, KVA(KS_FREE) + 8 },
+		{ "stop below start", KVA(KS_FREE) + 8, KVA(KS_FREE) },
+		{ "size not a multiple of 8", KVA(KS_FREE), KVA(KS_FREE) + 12 },
+		{ "past the kernel data", KVA(KS_FREE),
+		  KVA(KS_DATA) + KS_DATA_LEN + 8 },
+		{ "more entries than patch sites", KVA(KS_FREE),
+		  KVA(KS_FREE) + 8ULL * (HEKI_VTL1_MAX_PATCH_SITES + 1) },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct ksym_def s[ARRAY_SIZE(kt_syms)];
+		struct guest *g = guest_new();
+		__u32 n = 0, k;
+		__s64 ret;
+
+		if (c[i].start)
+			s[n++] = (struct ksym_def){ "D__start_static_call_sites",
+						    c[i].start };
+		if (c[i].stop)
+			s[n++] = (struct ksym_def){ "D__stop_static_call_sites",
+						    c[i].stop };
+		/* kallsyms is sorted by address */
+		if (n == 2 && s[1].va < s[0].va) {
+			struct ksym_def t = s[0];
+
+			s[0] = s[1];
+			s[1] = t;
+		}
+		for (k = 2; k < ARRAY_SIZE(kt_syms); k++)
+			s[n++] = kt_syms[k];
+		ret = load_kernel_scalls_with(g, 3,
+					      heki_mem_attr_raw(MEM_ATTR_READ),
+					      s, n);
+		if (ret != RET_ERR(HEKI_EINVAL) ||
+		    !strstr(g->last_log, "KERNEL_STATIC_CALLS_INVALID"))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s", c[i].name,
+				   (long long)ret, g->last_log);
+		CHECK_EQ(heki_vtl1_certs_loaded(g->v), 0);
+		guest_free(g);
+	}
+}
+
+/*
+ * No table named (a kernel without kallsyms' bounds): no kernel site, not
+ * even the trampoline (no image offset without the table).
+ */
+TEST(kscall_no_table_no_kernel_sites)
+{
+	struct guest *g = guest_new();
+
+	CHECK_EQ(load_kernel_scalls_with(g, 3, heki_mem_attr_raw(MEM_ATTR_READ),
+					 kt_syms + 2,
+					 ARRAY_SIZE(kt_syms) - 2), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+	guest_free(g);
+}
+
+/* The same step twice: the second int3 finds no whole form. */
+TEST(kscall_same_step_twice_refused)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	struct guest *g = kernel_loaded(0);
+	__u8 b[5];
+
+	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), 0);
+	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), RET_ERR(HEKI_EACCES));
+	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
+	kenc(b, 0xe9, KT_J, KT_F1);
+	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, b), 0);
+	CHECK(bytes_are(g, MEM_PA + KT_J, b));
+	guest_free(g);
+}
+
+/*
+ * A kernel site pointed at a validated module's function (as kvm's
+ * perf callbacks are): accepted while the module lives; once it is
+ * unloaded the site may move away but never to it again.
+ */
+TEST(kscall_kernel_site_to_module_function_and_after_unload)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	static const struct modsim_scall x;
+	__u64 mf2 = 0xffffffffc0000000ULL + MODSIM_SC_F2, tv;
+	struct guest *g = kernel_loaded(mf2);
+	__u8 b[5];
+
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &x, &tv), 0);
+	CHECK_EQ(tv + MODSIM_SC_F2, mf2);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0), 0);
+	enc(b, 0xe8, KT_VA, KT_C, mf2);
+	CHECK(poke(g, MEM_PA + KT_C, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
+	/* J to the gone function: refused */
+	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), 0);
+	enc(b, 0xe9, KT_VA, KT_J, mf2);
+	CHECK_EQ(patch(g, MEM_PA + KT_J + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	kenc(b, 0xe9, KT_J, KT_F1);
+	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, b), 0);
+	/* C away from it: accepted */
+	CHECK(poke(g, MEM_PA + KT_C, nop5));
+	guest_free(g);
 }

@@ -573,11 +573,15 @@ pub enum VsmError {
     KexecPurgatoryDigestMismatch = 280,
     /// `KEXEC_DIGEST_UNAVAILABLE` (errno 65): crypto provider has no digest_chunks primitive for the kexec purgatory digest
     KexecDigestUnavailable = 281,
+    /// `KERNEL_STATIC_CALLS_INVALID` (errno 22): kallsyms names only one of __start_static_call_sites and __stop_static_call_sites, the stop below the start, a size not a multiple of 8 or above HEKI_VTL1_MAX_PATCH_SITES entries, or a table not inside one KernelData range
+    KernelStaticCallsInvalid = 282,
+    /// `KERNEL_STATIC_CALLS_NOT_PROTECTED` (errno 13): the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory
+    KernelStaticCallsNotProtected = 283,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 281] = [
+    pub const ALL: [Self; 283] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -859,6 +863,8 @@ impl VsmError {
         Self::KexecPurgatoryRegionsInvalid,
         Self::KexecPurgatoryDigestMismatch,
         Self::KexecDigestUnavailable,
+        Self::KernelStaticCallsInvalid,
+        Self::KernelStaticCallsNotProtected,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1145,6 +1151,8 @@ impl VsmError {
             279 => Some(Self::KexecPurgatoryRegionsInvalid),
             280 => Some(Self::KexecPurgatoryDigestMismatch),
             281 => Some(Self::KexecDigestUnavailable),
+            282 => Some(Self::KernelStaticCallsInvalid),
+            283 => Some(Self::KernelStaticCallsNotProtected),
             _ => None,
         }
     }
@@ -1438,6 +1446,8 @@ impl VsmError {
             Self::KexecPurgatoryRegionsInvalid => "KEXEC_PURGATORY_REGIONS_INVALID",
             Self::KexecPurgatoryDigestMismatch => "KEXEC_PURGATORY_DIGEST_MISMATCH",
             Self::KexecDigestUnavailable => "KEXEC_DIGEST_UNAVAILABLE",
+            Self::KernelStaticCallsInvalid => "KERNEL_STATIC_CALLS_INVALID",
+            Self::KernelStaticCallsNotProtected => "KERNEL_STATIC_CALLS_NOT_PROTECTED",
         }
     }
 
@@ -1725,6 +1735,8 @@ impl VsmError {
             Self::KexecPurgatoryRegionsInvalid => crate::raw::HEKI_EINVAL,
             Self::KexecPurgatoryDigestMismatch => crate::raw::HEKI_EKEYREJECTED,
             Self::KexecDigestUnavailable => crate::raw::HEKI_ENOPKG,
+            Self::KernelStaticCallsInvalid => crate::raw::HEKI_EINVAL,
+            Self::KernelStaticCallsNotProtected => crate::raw::HEKI_EACCES,
         }
     }
 
@@ -2012,6 +2024,8 @@ impl VsmError {
             Self::KexecPurgatoryRegionsInvalid => "purgatory_sha_regions is not the kimage's segments in order (only data segments before the purgatory may be left out, from Linux 6.4)",
             Self::KexecPurgatoryDigestMismatch => "purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold",
             Self::KexecDigestUnavailable => "crypto provider has no digest_chunks primitive for the kexec purgatory digest",
+            Self::KernelStaticCallsInvalid => "kallsyms names only one of __start_static_call_sites and __stop_static_call_sites, the stop below the start, a size not a multiple of 8 or above HEKI_VTL1_MAX_PATCH_SITES entries, or a table not inside one KernelData range",
+            Self::KernelStaticCallsNotProtected => "the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory",
         }
     }
 }

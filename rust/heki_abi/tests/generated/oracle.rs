@@ -4812,6 +4812,38 @@ pub fn lists(c: &mut Checks) {
         Some(VsmError::KexecDigestUnavailable.message()),
     );
     c.val(
+        "HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID",
+        VsmError::KernelStaticCallsInvalid as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID)",
+        VsmError::KernelStaticCallsInvalid.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID)",
+        Some(VsmError::KernelStaticCallsInvalid.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_INVALID)",
+        Some(VsmError::KernelStaticCallsInvalid.message()),
+    );
+    c.val(
+        "HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED",
+        VsmError::KernelStaticCallsNotProtected as u64,
+    );
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED)",
+        VsmError::KernelStaticCallsNotProtected.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED)",
+        Some(VsmError::KernelStaticCallsNotProtected.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED)",
+        Some(VsmError::KernelStaticCallsNotProtected.message()),
+    );
+    c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
     );
