@@ -12,13 +12,15 @@
 
 /* The tables inside the kernel data (offsets from KS_DATA). */
 #define T_NUM		0x0000ULL
-#define T_OFFSETS	0x0010ULL	/* up to KS_MAX_SYMS entries */
 #define T_EXPORT	0x0040ULL	/* one export, name at +0x80 */
+#define T_GPL		0x004cULL	/* __static_call_return0, at +0x90 */
 #define T_RBASE		0x0100ULL
 #define T_MARKERS	0x0110ULL
-#define T_NAMES		0x1000ULL
-#define T_TINDEX	0x1200ULL
-#define T_TTABLE	0x1400ULL
+#define T_OFFSETS	0x0800ULL	/* up to KS_MAX_SYMS entries */
+#define T_TINDEX	0x1000ULL
+#define T_TTABLE	0x1200ULL
+#define T_NAMES		0x1400ULL	/* to the end of the second page */
+#define T_NAMES_END	0x2000ULL
 
 void store_image(struct guest *g, __u64 pa, const void *b, __u64 len)
 {
@@ -31,11 +33,12 @@ static void put_u32(struct guest *g, __u64 pa, __u32 v)
 }
 
 /*
- * The kernel data: one export (printk, outside text) and the tables of
- * @s (sorted by address), each token one character.
+ * The kernel data: one export (printk, outside text), a GPL export
+ * __static_call_return0 at @r0 if not 0, and the tables of @s (sorted by
+ * address), each token one character.
  */
 static void put_kernel_data(struct guest *g, const struct ksym_def *s,
-			    __u32 n)
+			    __u32 n, __u64 r0)
 {
 	struct heki_kernel_symbol e = { 0x100, 0, 0 };
 	__u64 rb = s[0].va, off = 0;
@@ -46,12 +49,21 @@ static void put_kernel_data(struct guest *g, const struct ksym_def *s,
 	e.name_offset = 0x80 - 4;
 	store_image(g, KS_DATA + T_EXPORT, &e, sizeof(e));
 	store_image(g, KS_DATA + T_EXPORT + 0x80, "printk", 7);
+	if (r0) {
+		e.value_offset = (__s32)(r0 - KVA(KS_DATA + T_GPL));
+		e.name_offset = 0x90 - 4;
+		store_image(g, KS_DATA + T_GPL, &e, sizeof(e));
+		store_image(g, KS_DATA + T_GPL + 0x90,
+			    "__static_call_return0", 22);
+	}
 	put_u32(g, KS_DATA + T_NUM, n);
 	store_image(g, KS_DATA + T_RBASE, &rb, 8);
 	put_u32(g, KS_DATA + T_MARKERS, 0);
 	for (i = 0; i < n; i++) {
 		__u8 len = (__u8)strlen(s[i].name);
 
+		if (T_NAMES + off + 1 + len > T_NAMES_END)
+			abort();
 		/* REL_ABS_PERCPU: -(d + 1) is relative_base + d */
 		put_u32(g, KS_DATA + T_OFFSETS + 4 * i,
 			(__u32)(__s32)-(__s64)(s[i].va - rb + 1));
@@ -71,6 +83,12 @@ static void put_kernel_data(struct guest *g, const struct ksym_def *s,
 __s64 load_kdata_ksyms(struct guest *g, const struct ksym_def *s, __u32 n,
 		       __u64 text_start, __u64 text_end)
 {
+	return load_kdata_ksyms_r0(g, s, n, text_start, text_end, 0);
+}
+
+__s64 load_kdata_ksyms_r0(struct guest *g, const struct ksym_def *s,
+			  __u32 n, __u64 text_start, __u64 text_end, __u64 r0)
+{
 	static const __u64 at[HEKI_KINFO_KALLSYMS_NR] = {
 		T_NUM, T_OFFSETS, T_RBASE, T_NAMES, T_MARKERS, T_TTABLE,
 		T_TINDEX,
@@ -86,8 +104,8 @@ __s64 load_kdata_ksyms(struct guest *g, const struct ksym_def *s, __u32 n,
 	guest_write(g, KS_CERTS, cert, clen);
 	ki.ksymtab_start = va + T_EXPORT;
 	ki.ksymtab_end = va + T_EXPORT + 12;
-	ki.ksymtab_gpl_start = va + T_EXPORT + 12;
-	ki.ksymtab_gpl_end = va + T_EXPORT + 12;
+	ki.ksymtab_gpl_start = va + T_GPL;
+	ki.ksymtab_gpl_end = va + T_GPL + (r0 ? 12 : 0);
 	memset(&x, 0, sizeof(x));
 	x.magic = HEKI_KERNEL_INFO_EXT_MAGIC;
 	x.size = HEKI_KERNEL_INFO_EXT_SIZE;
@@ -100,7 +118,7 @@ __s64 load_kdata_ksyms(struct guest *g, const struct ksym_def *s, __u32 n,
 		tab[i] = va + at[i];
 	guest_write(g, KS_INFO, &ki, sizeof(ki));
 	guest_write(g, KS_INFO + sizeof(ki), &x, sizeof(x));
-	put_kernel_data(g, s, n);
+	put_kernel_data(g, s, n, r0);
 	r[0] = rng(KVA(KS_CERTS), KS_CERTS, KS_CERTS + clen,
 		   HEKI_KDATA_SYSTEM_CERTS_VALUE);
 	r[1] = rng(KVA(KS_INFO), KS_INFO, KS_INFO + sizeof(ki) + sizeof(x),

@@ -57,7 +57,7 @@ __s64 fill_prot_map(struct guest *g, __u64 base);
 #define KS_DATA		(DATA_PA + 0x12000)
 #define KS_DATA_LEN	0x3000ULL
 #define KS_FREE		(KS_DATA + 0x2000)	/* the third page */
-#define KS_MAX_SYMS	12
+#define KS_MAX_SYMS	64
 
 /**
  * struct ksym_def - one kallsyms symbol of load_kdata_ksyms()
@@ -73,5 +73,8 @@ struct ksym_def {
 void store_image(struct guest *g, __u64 pa, const void *b, __u64 len);
 __s64 load_kdata_ksyms(struct guest *g, const struct ksym_def *s, __u32 n,
 		       __u64 text_start, __u64 text_end);
+/* The same, with the GPL export __static_call_return0 at @r0 (0: none). */
+__s64 load_kdata_ksyms_r0(struct guest *g, const struct ksym_def *s,
+			  __u32 n, __u64 text_start, __u64 text_end, __u64 r0);
 
 #endif /* HEKI_VTL1_TEST_H */

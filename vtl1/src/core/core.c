@@ -169,13 +169,13 @@ void heki_vtl1_destroy(struct heki_vtl1 *v)
 	v->p.free(v->p.ctx, v);
 }
 
-int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va)
+int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va, __u32 where)
 {
 	__u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(vtl1_subsystems); i++)
 		if (vtl1_subsystems[i]->func_entry &&
-		    vtl1_subsystems[i]->func_entry(v, va) == 1)
+		    vtl1_subsystems[i]->func_entry(v, va, where) == 1)
 			return 1;
 	return 0;
 }

@@ -57,6 +57,16 @@ struct vtl1_prot_map {
  */
 #define VTL1_PATCH_MAX_FORMS	8
 
+/*
+ * Where a static call site's CALL / JMP form may send it
+ * (vtl1_patch_site.entry, vtl1_func_entry()): a function entry of the
+ * kernel (LoadKData's exports and kallsyms), of a live validated module's
+ * core text, or of either.
+ */
+#define VTL1_ENTRY_KERNEL	1U
+#define VTL1_ENTRY_MODULE	2U
+#define VTL1_ENTRY_ANY		(VTL1_ENTRY_KERNEL | VTL1_ENTRY_MODULE)
+
 /**
  * struct vtl1_patch_site - a text-patch site and the encodings it may hold
  * @loc: where the site is: pa[0] (byte 0), pa[1] (the page holding the
@@ -73,9 +83,13 @@ struct vtl1_prot_map {
  * @branch: 0 for a jump label; for a static call site or trampoline the
  *	opcode (0xe8 CALL, 0xe9 JMP) of its one variable form: that opcode
  *	with a rel32 from @va + 5 to a function entry of validated text
- *	(vtl1_func_entry()), computed when PatchText is asked for it
+ *	(vtl1_func_entry() in @entry), computed when PatchText is asked for it
  * @held: 1 from the int3 step PatchText wrote at byte 0 until the head
  *	step that ends the sequence; else 0
+ * @entry: where the variable form's function entry may lie: VTL1_ENTRY_ANY
+ *	(the kernel's or a live module's, for a module's site) or
+ *	VTL1_ENTRY_MODULE (a live module's only, for a kernel site of a key
+ *	module/kscall.c admits); 0 for a jump label
  * @pad: zero
  * @token: owning module token, or -1 for the kernel
  * @init: the site lies in the module's init text
@@ -94,7 +108,8 @@ struct vtl1_patch_site {
 	__u8 form[VTL1_PATCH_MAX_FORMS][POKE_MAX_OPCODE_SIZE];
 	__u8 branch;
 	__u8 held;
-	__u8 pad[5];
+	__u8 entry;
+	__u8 pad[4];
 	__s64 token;
 	__u32 init;
 	__u32 pad2;

@@ -131,6 +131,8 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
  * @forms: @nforms fixed encodings of 5 bytes each, one after another
  * @nforms: 1 to VTL1_PATCH_MAX_FORMS
  * @branch: 0xe8 (CALL site) or 0xe9 (tail-call site, trampoline)
+ * @entry: where the CALL / JMP form's function entry may lie
+ *	(VTL1_ENTRY_ANY or VTL1_ENTRY_MODULE; struct vtl1_patch_site)
  * @va: VA of the site's first byte
  * @no_call: a function a CALL may not name (0: none)
  * @token: owning module token
@@ -142,8 +144,9 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
 int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				const struct heki_patch *loc,
 				const __u8 *forms,
-				__u32 nforms, __u8 branch, __u64 va,
-				__u64 no_call, __s64 token, __u32 init)
+				__u32 nforms, __u8 branch, __u32 entry,
+				__u64 va, __u64 no_call, __s64 token,
+				__u32 init)
 {
 	int ret = heki_patch_validate(loc);
 	__u32 f;
@@ -151,7 +154,8 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 	if (ret)
 		return ret;
 	if (loc->size != HEKI_PATCH_JMP32_SIZE || !nforms ||
-	    nforms > VTL1_PATCH_MAX_FORMS || (branch != 0xe8 && branch != 0xe9))
+	    nforms > VTL1_PATCH_MAX_FORMS || (branch != 0xe8 && branch != 0xe9) ||
+	    (entry != VTL1_ENTRY_ANY && entry != VTL1_ENTRY_MODULE))
 		return -HEKI_VSM_ERR_MODULE_REWRITE_SITE_INVALID;
 	memset(s, 0, sizeof(*s));
 	s->loc.pa[0] = loc->pa[0];
@@ -162,6 +166,7 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 		       HEKI_PATCH_JMP32_SIZE);
 	s->nforms = (__u8)nforms;
 	s->branch = branch;
+	s->entry = (__u8)entry;
 	s->va = va;
 	s->no_call = no_call;
 	s->token = token;

@@ -46,8 +46,9 @@ int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc
 int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 				const struct heki_patch *loc,
 				const __u8 *forms,
-				__u32 nforms, __u8 branch, __u64 va,
-				__u64 no_call, __s64 token, __u32 init);
+				__u32 nforms, __u8 branch, __u32 entry,
+				__u64 va, __u64 no_call, __s64 token,
+				__u32 init);
 /* struct static_call_site's key flags (include/linux/static_call_types.h) */
 #define HEKI_KSCALL_SITE_TAIL	1U
 #define HEKI_KSCALL_SITE_INIT	2U

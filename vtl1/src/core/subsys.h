@@ -41,7 +41,8 @@ struct vtl1_call {
  * @teardown: frees what the subsystem keeps in the instance (may be NULL);
  *	heki_vtl1_destroy() calls the subsystems from the top layer down
  * @func_entry: whether a VA is a function entry of text the subsystem
- *	validated (may be NULL); vtl1_func_entry() asks every subsystem
+ *	validated, in the VTL1_ENTRY_* places its third argument names (may
+ *	be NULL); vtl1_func_entry() asks every subsystem
  * @kernel_static_calls: the kernel's static call sites and trampolines
  *	as patch sites (may be NULL; vtl1_kernel_static_calls())
  */
@@ -50,7 +51,7 @@ struct vtl1_subsys {
 	const struct vtl1_call *calls;
 	__u32 nr_calls;
 	void (*teardown)(struct heki_vtl1 *v);
-	int (*func_entry)(const struct heki_vtl1 *v, __u64 va);
+	int (*func_entry)(const struct heki_vtl1 *v, __u64 va, __u32 where);
 	int (*kernel_static_calls)(struct heki_vtl1 *v,
 				   const struct vtl1_kscall_src *src,
 				   struct vtl1_patch_batch *b, __u32 *n);
@@ -71,10 +72,11 @@ VTL1_SUBSYS_LIST(VTL1_SUBSYS_DECL_)
 const struct vtl1_call *vtl1_call_find(__u32 id);
 
 /*
- * 1 if @va starts a function of validated text (the kernel's, from
- * LoadKData, or a live validated module's core text), else 0 (core.c).
+ * 1 if @va starts a function of validated text in @where (VTL1_ENTRY_*:
+ * the kernel's, from LoadKData, a live validated module's core text, or
+ * either), else 0 (core.c).
  */
-int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va);
+int vtl1_func_entry(const struct heki_vtl1 *v, __u64 va, __u32 where);
 
 /*
  * The kernel's static call sites and trampolines from @src, added to @b

@@ -61,6 +61,9 @@ static __u64 offset_size(__u32 fmt)
  * @type: first character of each token (0 for an empty token)
  * @scs_start: __start_static_call_sites, 0 until the walk finds it
  * @scs_stop: __stop_static_call_sites, 0 until the walk finds it
+ * @kscall: the keys of HEKI_KSCALL_KEY_LIST the walk found
+ * @key_dup: bit i: __SCK__<key i> named at two addresses
+ * @tramp_dup: bit i: __SCT__<key i> named at two addresses
  */
 struct ks {
 	const struct heki_kfuncs_src *src;
@@ -78,6 +81,9 @@ struct ks {
 	__u8 type[256];
 	__u64 scs_start;
 	__u64 scs_stop;
+	struct heki_kscall_key kscall[HEKI_KSCALL_NKEYS];
+	__u32 key_dup;
+	__u32 tramp_dup;
 };
 
 /*
@@ -181,16 +187,18 @@ static int map_tokens(struct ks *k)
 
 /*
  * Does the name held in @len token bytes at @data start, after its type
- * character, with the @plen characters of @pfx (and, with @whole, end
- * there)?
+ * character, with the @plen characters of @pfx followed by the @slen of
+ * @sfx (and, with @whole, end there)?
  */
-static int name_match(const struct ks *k, const __u8 *data, __u64 len,
-		      const char *pfx, __u32 plen, int whole)
+static int name_match2(const struct ks *k, const __u8 *data, __u64 len,
+		       const char *pfx, __u32 plen, const char *sfx,
+		       __u32 slen, int whole)
 {
 	__u32 got = 0;
 	int type = 1;
 	const __u8 *t;
 	__u64 i;
+	__u8 want;
 
 	for (i = 0; i < len; i++)
 		for (t = k->tab + k->tidx[data[i]]; *t; t++) {
@@ -198,12 +206,21 @@ static int name_match(const struct ks *k, const __u8 *data, __u64 len,
 				type = 0;
 				continue;
 			}
-			if (got == plen)
+			if (got == plen + slen)
 				return !whole;
-			if (*t != (__u8)pfx[got++])
+			want = (__u8)(got < plen ? pfx[got] : sfx[got - plen]);
+			got++;
+			if (*t != want)
 				return 0;
 		}
-	return got == plen;
+	return got == plen + slen;
+}
+
+/* name_match2() without a second part. */
+static int name_match(const struct ks *k, const __u8 *data, __u64 len,
+		      const char *pfx, __u32 plen, int whole)
+{
+	return name_match2(k, data, len, pfx, plen, "", 0, whole);
 }
 
 /* The address of symbol @i, decoded as kallsyms_sym_address() does. */
@@ -237,23 +254,60 @@ static int is_function(const struct ks *k, const __u8 *data, __u64 len,
 }
 
 /* Names whose symbols heki_kfuncs keeps besides the function entries. */
+static const char sck_pfx[] = "__SCK__";
 static const char sct_pfx[] = "__SCT__";
 static const char scs_start[] = "__start_static_call_sites";
 static const char scs_stop[] = "__stop_static_call_sites";
 
+#define HEKI_KSCALL_KEY_NAME_(id, name) name,
+static const char *const kscall_key_names[HEKI_KSCALL_NKEYS] = {
+	HEKI_KSCALL_KEY_LIST(HEKI_KSCALL_KEY_NAME_)
+};
+#undef HEKI_KSCALL_KEY_NAME_
+
+/* Characters of @s (a name of kscall_key_names[], NUL-terminated). */
+static __u32 str_len(const char *s)
+{
+	__u32 n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* Set *@at to @va, or mark bit @bit of *@dup when it held another VA. */
+static void note_once(__u64 *at, __u64 va, __u32 *dup, __u32 bit)
+{
+	if (*at && *at != va)
+		*dup |= 1U << bit;
+	*at = va;
+}
+
 /*
- * Note the static call facts of symbol @va (name at @data): a function
- * entry named __SCT__* is a trampoline (counted in *@nt, written to
- * @tramp if not NULL); the first __start_ / __stop_static_call_sites
+ * Note the static call facts of symbol @va (name at @data): __SCK__<key>
+ * and, if @func (a function entry), __SCT__<key> for each key of
+ * HEKI_KSCALL_KEY_LIST; the first __start_ / __stop_static_call_sites
  * give the table's bounds.
  */
 static void scall_sym(struct ks *k, const __u8 *data, __u64 len, __u64 va,
-		      int func, __u64 *tramp, __u32 *nt)
+		      int func)
 {
-	if (func && name_match(k, data, len, sct_pfx, sizeof(sct_pfx) - 1, 0)) {
-		if (tramp)
-			tramp[*nt] = va;
-		(*nt)++;
+	__u32 i;
+
+	if (name_match(k, data, len, sck_pfx, sizeof(sck_pfx) - 1, 0)) {
+		for (i = 0; i < HEKI_KSCALL_NKEYS; i++)
+			if (name_match2(k, data, len, sck_pfx,
+					sizeof(sck_pfx) - 1, kscall_key_names[i],
+					str_len(kscall_key_names[i]), 1))
+				note_once(&k->kscall[i].key, va, &k->key_dup,
+					  i);
+	} else if (name_match(k, data, len, sct_pfx, sizeof(sct_pfx) - 1, 0)) {
+		for (i = 0; func && i < HEKI_KSCALL_NKEYS; i++)
+			if (name_match2(k, data, len, sct_pfx,
+					sizeof(sct_pfx) - 1, kscall_key_names[i],
+					str_len(kscall_key_names[i]), 1))
+				note_once(&k->kscall[i].tramp, va,
+					  &k->tramp_dup, i);
 	} else if (!k->scs_start &&
 		   name_match(k, data, len, scs_start, sizeof(scs_start) - 1, 1)) {
 		k->scs_start = va;
@@ -265,22 +319,22 @@ static void scall_sym(struct ks *k, const __u8 *data, __u64 len, __u64 va,
 
 /*
  * Walk the names: lengths in bounds and non-zero, markers agreeing;
- * addresses in increasing order. Counts the function entries in *@nf and
- * the trampolines among them in *@nt and, if @out and @tramp are not
- * NULL, writes them there (sorted, unique); notes the static call table's
- * bounds (scall_sym()).
+ * addresses in increasing order. Counts the function entries in *@nf and,
+ * if @out is not NULL, writes them there (sorted, unique); notes the
+ * static call table's bounds and keys (scall_sym()).
  */
-static int walk(struct ks *k, __u64 *out, __u32 *nf, __u64 *tramp,
-		__u32 *nt)
+static int walk(struct ks *k, __u64 *out, __u32 *nf)
 {
 	__u64 off = 0, len, hdr, va, prev = 0, last = 0;
 	const __u8 *nm = k->names;
 	__u32 i, f = 0;
 	int func;
 
-	*nt = 0;
 	k->scs_start = 0;
 	k->scs_stop = 0;
+	memset(k->kscall, 0, sizeof(k->kscall));
+	k->key_dup = 0;
+	k->tramp_dup = 0;
 
 	for (i = 0; i < k->n; i++) {
 		if (!(i & 0xff) && heki_le32(k->markers + 4ULL * (i >> 8)) != off)
@@ -301,16 +355,14 @@ static int walk(struct ks *k, __u64 *out, __u32 *nf, __u64 *tramp,
 		if (i && va < prev)
 			return -HEKI_VSM_ERR_KALLSYMS_UNSORTED;
 		prev = va;
-		func = is_function(k, nm + off + hdr, len, va) &&
-		       (!f || va != last);
-		if (func) {
+		func = is_function(k, nm + off + hdr, len, va);
+		if (func && (!f || va != last)) {
 			if (out)
 				out[f] = va;
 			f++;
 			last = va;
 		}
-		scall_sym(k, nm + off + hdr, len, va, func, out ? tramp : NULL,
-			  nt);
+		scall_sym(k, nm + off + hdr, len, va, func);
 		off += hdr + len;
 	}
 	k->names_len = off;
@@ -323,7 +375,7 @@ static int walk(struct ks *k, __u64 *out, __u32 *nf, __u64 *tramp,
  * unique), their count in *@n.
  */
 static int read_kallsyms(struct ks *k, const struct heki_vtl1_platform *p,
-			 __u64 **va, __u32 *n, __u64 **tramp, __u32 *nt)
+			 __u64 **va, __u32 *n)
 {
 	int ret;
 
@@ -334,16 +386,15 @@ static int read_kallsyms(struct ks *k, const struct heki_vtl1_platform *p,
 		ret = map_table(k, HEKI_KINFO_KALLSYMS_NAMES, 1, &k->names,
 				&k->names_avail);
 	if (!ret)
-		ret = walk(k, NULL, n, NULL, nt);
+		ret = walk(k, NULL, n);
 	if (!ret)
 		ret = prot(k, HEKI_KINFO_KALLSYMS_NAMES, k->names_len);
 	if (ret)
 		return ret;
 	*va = p->alloc(p->ctx, (*n ? *n : 1) * sizeof(**va));
-	*tramp = p->alloc(p->ctx, (*nt ? *nt : 1) * sizeof(**tramp));
-	if (!*va || !*tramp)
+	if (!*va)
 		return -HEKI_VSM_ERR_NO_MEMORY;
-	return walk(k, *va, n, *tramp, nt);
+	return walk(k, *va, n);
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -404,8 +455,8 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 		      const struct heki_kfuncs_src *src)
 {
 	struct ks *k = NULL;
-	__u64 *ksv = NULL, *all = NULL, *tramp = NULL;
-	__u32 nk = 0, nt = 0, ne, n, i, out;
+	__u64 *ksv = NULL, *all = NULL;
+	__u32 nk = 0, ne, n, i, out;
 	int ret = 0;
 
 	if (src->kext && src->kext->kallsyms_format &&
@@ -418,7 +469,7 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 		ret = heki_symtab_map_init(&k->map, p, src->regions,
 					   src->nregions, src->len);
 		if (!ret)
-			ret = read_kallsyms(k, p, &ksv, &nk, &tramp, &nt);
+			ret = read_kallsyms(k, p, &ksv, &nk);
 		if (ret)
 			goto out;
 	}
@@ -441,10 +492,14 @@ int heki_kfuncs_build(struct heki_kfuncs *kf,
 	kf->n = out;
 	kf->nkallsyms = nk;
 	kf->nsyms = k ? k->n : 0;
-	if (nt) {
-		kf->tramp = tramp;
-		kf->ntramp = nt;
-		tramp = NULL;
+	for (i = 0; k && i < HEKI_KSCALL_NKEYS; i++) {
+		/* a name at two addresses names neither */
+		if (!(k->key_dup & 1U << i))
+			kf->kscall[i].key = k->kscall[i].key;
+		if (!(k->tramp_dup & 1U << i))
+			kf->kscall[i].tramp = k->kscall[i].tramp;
+		if (kf->kscall[i].tramp)
+			kf->ntramp++;
 	}
 	kf->scs_start = k ? k->scs_start : 0;
 	kf->scs_stop = k ? k->scs_stop : 0;
@@ -455,7 +510,6 @@ out:
 		heki_symtab_map_free(&k->map, p);
 	p->free(p->ctx, k);
 	p->free(p->ctx, ksv);
-	p->free(p->ctx, tramp);
 	p->free(p->ctx, all);
 	return ret;
 }
@@ -481,6 +535,5 @@ void heki_kfuncs_free(struct heki_kfuncs *kf,
 		      const struct heki_vtl1_platform *p)
 {
 	p->free(p->ctx, kf->va);
-	p->free(p->ctx, kf->tramp);
 	memset(kf, 0, sizeof(*kf));
 }

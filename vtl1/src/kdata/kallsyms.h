@@ -17,15 +17,48 @@ struct heki_kinfo_ext;
 /* Most kallsyms symbols VTL1 reads (Debian 6.1: about 190,000). */
 #define HEKI_KALLSYMS_MAX_SYMS		(1U << 22)
 
+/*
+ * The core kernel's static call keys whose sites and trampolines VTL1
+ * admits as patch sites (module/kscall.c): the keys the kernel updates
+ * after end of boot on Debian's 6.1, 6.12 and 7.2, and no other. Each is
+ * named in kallsyms as __SCK__<name> (the struct static_call_key) and
+ * __SCT__<name> (its trampoline). perf_register_guest_info_callbacks()
+ * and perf_unregister_guest_info_callbacks() (kernel/events/core.c)
+ * update these three when kvm loads and unloads; why no other key is
+ * here: Documentation/security-model.rst, "Kernel static call keys".
+ */
+#define HEKI_KSCALL_KEY_LIST(X)					\
+	X(PERF_GUEST_STATE, "__perf_guest_state")		\
+	X(PERF_GUEST_GET_IP, "__perf_guest_get_ip")		\
+	X(PERF_GUEST_PT_INTR, "__perf_guest_handle_intel_pt_intr")
+
+#define HEKI_KSCALL_KEY_ENUM_(id, name) HEKI_KSCALL_KEY_##id,
+enum heki_kscall_key_id {
+	HEKI_KSCALL_KEY_LIST(HEKI_KSCALL_KEY_ENUM_)
+	HEKI_KSCALL_NKEYS
+};
+#undef HEKI_KSCALL_KEY_ENUM_
+
+/**
+ * struct heki_kscall_key - one key of HEKI_KSCALL_KEY_LIST in kallsyms
+ * @key: the address kallsyms gives __SCK__<name>; 0 when kallsyms names
+ *	no such symbol, or names it twice at different addresses
+ * @tramp: the address of __SCT__<name> if kallsyms names it as a function
+ *	entry (once), else 0
+ */
+struct heki_kscall_key {
+	__u64 key;
+	__u64 tramp;
+};
+
 /**
  * struct heki_kfuncs - addresses VTL1 knows to be kernel function entries
  * @va: sorted, unique
  * @n: entries in @va
  * @nkallsyms: of them, how many kallsyms named (0: no kallsyms)
  * @nsyms: kallsyms_num_syms of the tables read (0: none)
- * @ntramp: entries in @tramp
- * @tramp: the function entries kallsyms names "__SCT__*" (static call
- *	trampolines), sorted, unique; NULL when @ntramp is 0
+ * @ntramp: trampolines of @kscall found (entries with @tramp not 0)
+ * @kscall: the keys of HEKI_KSCALL_KEY_LIST, in its order
  * @scs_start: kallsyms' __start_static_call_sites, 0 if it names none
  * @scs_stop: kallsyms' __stop_static_call_sites, 0 if it names none
  */
@@ -35,7 +68,7 @@ struct heki_kfuncs {
 	__u32 nkallsyms;
 	__u32 nsyms;
 	__u32 ntramp;
-	__u64 *tramp;
+	struct heki_kscall_key kscall[HEKI_KSCALL_NKEYS];
 	__u64 scs_start;
 	__u64 scs_stop;
 };

@@ -14,7 +14,8 @@
  * VTL0 memory. A static call site or trampoline has, besides its fixed
  * encodings, one variable form: its CALL or JMP opcode with a rel32 whose
  * destination is a function entry of validated text when a step writes
- * it (vtl1_func_entry(); REWRITE_TARGET_NOT_FUNCTION otherwise), never
+ * it (vtl1_func_entry() in the site's entry places: a module's site any,
+ * a kernel site module text only; REWRITE_TARGET_NOT_FUNCTION otherwise), never
  * __static_call_return0 for a CALL (the kernel writes xor-rax instead).
  *
  * While a site holds the int3 PatchText wrote (site->held), the bytes it
@@ -90,7 +91,7 @@ static int branch_form(const struct heki_vtl1 *v,
 	whole[0] = s->branch;
 	memcpy(whole + 1, b + 1 - from, HEKI_PATCH_JMP32_SIZE - 1);
 	return vtl1_patch_branch_dest(s, whole, &dest) &&
-	       vtl1_func_entry(v, dest);
+	       vtl1_func_entry(v, dest, s->entry);
 }
 
 /*

@@ -20,21 +20,36 @@
  * protected read-only before the call (kdata/kdata.c), the names from the
  * kallsyms tables read under the same rule (kdata/kallsyms.c); kdata/
  * hands them here through core (vtl1_kernel_static_calls()), since this
- * folder owns the static call forms. Each site and
- * trampoline becomes a patch site of the kernel (core/patchsites.c) with
- * the forms module static calls get (rewrite_static_call.c:
- * heki_rw_static_call_forms(), the CALL / JMP rel32 form left to
- * PatchText's function-entry check), provided its 5 bytes lie in kernel
- * text the kernel holds executable and read-only; INIT sites, sites
- * outside [_stext, _etext) or outside such frames and names without the
- * trampoline's ud1 are left out (PatchText refuses them as no site), and
+ * folder owns the static call forms.
+ *
+ * Only the keys of HEKI_KSCALL_KEY_LIST (kdata/kallsyms.h: the perf guest
+ * callbacks kvm sets and clears) are admitted: a site whose key, decoded
+ * as static_call_key() does (&site->key + key, the low two bits masked
+ * off), is the address kallsyms gives __SCK__<name> of a listed name, and
+ * the trampoline kallsyms names __SCT__<name> of such a key. Every other
+ * key (the LSM hooks, tracepoints, preempt_dynamic, the BPF dispatcher,
+ * keys kallsyms does not name) has no site: PatchText refuses it as
+ * PRECOMPUTED_PATCH_NOT_FOUND, as before the kernel's sites were routed.
+ *
+ * An admitted site or trampoline becomes a patch site of the kernel
+ * (core/patchsites.c) with the fixed forms __static_call_transform()
+ * writes for a NULL function and for __static_call_return0 (NOP5 and
+ * xor-rax at a call site; the RET forms and JMP __static_call_return0 at
+ * a tail site or trampoline), and one variable form, CALL / JMP rel32 to
+ * a function entry of a live validated MODULE's text (VTL1_ENTRY_MODULE),
+ * never of the kernel: kvm's callbacks live in kvm.ko and kvm_intel.ko,
+ * and no kernel function may become perf's NMI-time callback. Its 5
+ * bytes must lie in kernel text the kernel holds executable and
+ * read-only; INIT sites, sites outside [_stext, _etext) or outside such
+ * frames and names without the trampoline's ud1 are left out, and
  * without the table (kallsyms names neither bound) nothing is derived.
- * Nothing VTL0 sends after end of boot adds a site or a form.
+ * Nothing VTL0 sends after end of boot adds a site, a key or a form.
  */
 #include "core/core.h"
 #include "kdata/kdata.h"
 #include "kscall.h"
 #include "rewrite.h"
+#include "rewrite_rules.h"
 
 /* The ud1 a trampoline carries after its 5 bytes (tramp_ud[]). */
 static const __u8 tramp_ud[3] = { 0x0f, 0xb9, 0xcc };
@@ -111,18 +126,19 @@ static int tramp_signed(struct heki_vtl1 *v, const struct vtl1_kscall_src *src,
 }
 
 /*
- * One site (@branch 0xe8) or tail site / trampoline (0xe9) at @va:
- * counted in *@n if its 5 bytes are held kernel text, and added to @b
- * (when not NULL) with the forms module static calls get.
+ * One site (@branch 0xe8) or tail site / trampoline (0xe9) at @va of an
+ * admitted key: counted in *@n if its 5 bytes are held kernel text, and
+ * added to @b (when not NULL) with its fixed forms and the module-only
+ * CALL / JMP form.
  */
 static int add_site(struct heki_vtl1 *v, const struct vtl1_kscall_src *src,
 		    const struct heki_rw_ctx *ctx, __u64 va, __u8 branch,
 		    struct vtl1_patch_batch *b, __u32 *n)
 {
-	__u8 form[HEKI_RW_STATIC_CALL_MAX_FORMS][HEKI_PATCH_JMP32_SIZE];
+	__u8 form[VTL1_PATCH_MAX_FORMS][HEKI_PATCH_JMP32_SIZE];
 	struct vtl1_patch_site s;
 	struct heki_patch loc;
-	__u64 no_call;
+	__u64 no_call, r0;
 	__u32 nf;
 	int ret;
 
@@ -133,13 +149,30 @@ static int add_site(struct heki_vtl1 *v, const struct vtl1_kscall_src *src,
 		return 0;
 	nf = heki_rw_static_call_forms(ctx, va, branch == 0xe9, form,
 				       &no_call);
-	ret = vtl1_patch_static_call_site(&s, &loc, form[0], nf, branch, va,
-					  no_call, -1, 0);
+	/* a tail site or trampoline of __static_call_return0: JMP to it */
+	if (branch == 0xe9 && nf < VTL1_PATCH_MAX_FORMS &&
+	    ksym(ctx, HEKI_RW_KSYM_STATIC_CALL_RETURN0, &r0))
+		gen_rel32(form[nf++], OP_JMP32, va, r0);
+	ret = vtl1_patch_static_call_site(&s, &loc, form[0], nf, branch,
+					  VTL1_ENTRY_MODULE, va, no_call, -1,
+					  0);
 	return ret ? ret : vtl1_patch_batch_add(b, &s);
 }
 
+/* The listed key (kf->kscall[]) at @key_va, or -1 if none is there. */
+static int admitted_key(const struct heki_kfuncs *kf, __u64 key_va)
+{
+	__u32 j;
+
+	for (j = 0; j < HEKI_KSCALL_NKEYS; j++)
+		if (kf->kscall[j].key && kf->kscall[j].key == key_va)
+			return (int)j;
+	return -1;
+}
+
 /**
- * heki_kscall_sites() - the kernel's static call sites and trampolines
+ * heki_kscall_sites() - the kernel's static call sites and trampolines of
+ *	the keys VTL1 admits
  * @v: the instance (its protection map; kernel text read through it)
  * @src: the table, the kallsyms facts, the extension and the exports
  * @b: the batch to add them to, or NULL to count only
@@ -153,8 +186,8 @@ int heki_kscall_sites(struct heki_vtl1 *v, const struct vtl1_kscall_src *src,
 {
 	const struct heki_kfuncs *kf = src->kf;
 	struct heki_rw_ctx *ctx;
+	__u64 va, ent, key;
 	__u32 i, flags;
-	__u64 va;
 	int ret = 0;
 
 	*n = 0;
@@ -170,19 +203,29 @@ int heki_kscall_sites(struct heki_vtl1 *v, const struct vtl1_kscall_src *src,
 	for (i = 0; !ret && i < src->n; i++) {
 		const __u8 *e = src->table + (__u64)i * HEKI_KSCALL_SITE_SIZE;
 
-		flags = (__u32)heki_le_s32(e + 4) & HEKI_KSCALL_SITE_FLAGS;
-		if (flags & HEKI_KSCALL_SITE_INIT)
+		/*
+		 * &site->addr + addr and &site->key + key, modulo 2^64 as
+		 * the kernel computes them; the key's low bits are flags
+		 * (static_call_key(), static_call_is_init/_tail())
+		 */
+		ent = kf->scs_start + (__u64)i * HEKI_KSCALL_SITE_SIZE;
+		va = ent + (__u64)(__s64)heki_le_s32(e);
+		key = ent + 4 + (__u64)(__s64)heki_le_s32(e + 4);
+		flags = (__u32)(key & HEKI_KSCALL_SITE_FLAGS);
+		key &= ~(__u64)HEKI_KSCALL_SITE_FLAGS;
+		if ((flags & HEKI_KSCALL_SITE_INIT) ||
+		    admitted_key(kf, key) < 0)
 			continue;
-		/* &site->addr + addr, modulo 2^64 as the kernel computes it */
-		va = kf->scs_start + (__u64)i * HEKI_KSCALL_SITE_SIZE +
-		     (__u64)(__s64)heki_le_s32(e);
 		ret = add_site(v, src, ctx, va,
 			       flags & HEKI_KSCALL_SITE_TAIL ? 0xe9 : 0xe8, b,
 			       n);
 	}
-	for (i = 0; !ret && i < kf->ntramp; i++)
-		if (tramp_signed(v, src, kf->tramp[i]))
-			ret = add_site(v, src, ctx, kf->tramp[i], 0xe9, b, n);
+	/* a trampoline only with its key named too */
+	for (i = 0; !ret && i < HEKI_KSCALL_NKEYS; i++)
+		if (kf->kscall[i].key && kf->kscall[i].tramp &&
+		    tramp_signed(v, src, kf->kscall[i].tramp))
+			ret = add_site(v, src, ctx, kf->kscall[i].tramp, 0xe9,
+				       b, n);
 	vtl1_free(v, ctx);
 	return ret;
 }

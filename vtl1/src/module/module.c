@@ -195,8 +195,8 @@ static int scall_cb(void *arg, const struct heki_modverify_scall *c)
 	if (ret <= 0)
 		return ret;
 	ret = vtl1_patch_static_call_site(&s, &loc, c->form[0], c->nforms,
-					  c->branch, c->va, c->no_call,
-					  f->token, init);
+					  c->branch, VTL1_ENTRY_ANY, c->va,
+					  c->no_call, f->token, init);
 	return ret ? ret : vtl1_patch_batch_add(f->b, &s);
 }
 
@@ -301,7 +301,7 @@ static int module_select(void *arg, const struct heki_patch_info *info,
 			return 0;
 	if (vtl1_patch_branch_dest(s, p->code, &dest) &&
 	    (vtl1_sorted_has(x->m->func, x->m->nfunc, dest) ||
-	     vtl1_func_entry(x->v, dest)))
+	     vtl1_func_entry(x->v, dest, s->entry)))
 		return 0;
 	return -HEKI_VSM_ERR_PATCH_NOT_A_SITE;
 }
@@ -489,16 +489,18 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 
 /*
  * A kernel function entry (exports and kallsyms, LoadKData) or one of a
- * live validated module's core text (its verified ELF): the rules' branch
- * targets (heki_rw_entry_fn) and PatchText's (vtl1_func_entry()).
+ * live validated module's core text (its verified ELF), as @where
+ * (VTL1_ENTRY_*) allows: the rules' branch targets (heki_rw_entry_fn,
+ * either) and PatchText's (vtl1_func_entry(), the site's entry).
  */
-static int module_func_entry(const struct heki_vtl1 *v, __u64 va)
+static int module_func_entry(const struct heki_vtl1 *v, __u64 va,
+			     __u32 where)
 {
 	__u32 i;
 
-	if (heki_kfuncs_has(v->kfuncs, va))
+	if ((where & VTL1_ENTRY_KERNEL) && heki_kfuncs_has(v->kfuncs, va))
 		return 1;
-	for (i = 0; i < v->nr_mods; i++) {
+	for (i = 0; (where & VTL1_ENTRY_MODULE) && i < v->nr_mods; i++) {
 		const struct vtl1_module *m = v->mods[i];
 
 		if (m->text_size && va - m->text_va < m->text_size)
@@ -509,7 +511,7 @@ static int module_func_entry(const struct heki_vtl1 *v, __u64 va)
 
 static int func_entry(void *arg, __u64 va)
 {
-	return module_func_entry(arg, va);
+	return module_func_entry(arg, va, VTL1_ENTRY_ANY);
 }
 
 /* Keep the function entries of the module's core text. */

@@ -634,38 +634,63 @@ TEST(scall_module_records_with_branch_forms)
 	}
 }
 
-/* ---- the core kernel's static calls (kdata/kscall.c) -------------------- */
+/* ---- the core kernel's static calls (module/kscall.c) ------------------ */
 
 /*
  * The kernel: text [KT_VA, KT_VA + 0x6000) with frames [MEM_PA, MEM_PA +
- * 0x5000) protected R|X, the functions f1, f2, g, the trampoline
- * __SCT__k ("jmp f1; ud1"), __SCT__fake (no ud1), and the table at
- * KS_FREE naming the call sites C and X (X across a page end), the tail
- * site J, a site in init text, one in text VTL1 does not protect and one
- * outside text. Derived: C, X, J and the trampoline.
+ * 0x5000) protected R|X; the functions f1, f2, g and the exported
+ * __static_call_return0 (r0); three keys in kernel data kallsyms names:
+ * __SCK____perf_guest_state (listed), __SCK____perf_guest_get_ip (listed)
+ * and __SCK__lsm_static_call_locked_down_0 (an LSM hook's, not listed),
+ * and one it does not name (K_ANON). Trampolines: __SCT____perf_guest_state
+ * ("jmp r0; ud1"), __SCT____perf_guest_get_ip without the ud1 and
+ * __SCT__lsm_static_call_locked_down_0 ("jmp f1; ud1"). The table at
+ * KS_FREE names, of the perf_guest_state key, the call sites C and X (X
+ * across a page end), the tail site J, a site in init text, one in text
+ * VTL1 does not protect and one outside text; the LSM key's call site L
+ * (security_locked_down()'s) and tail site LJ; K_ANON's call site U.
+ * Derived: C, X, J and __SCT____perf_guest_state.
  */
 #define KT_VA		KVA(MEM_PA)
 #define KT_F1		0x100ULL
 #define KT_F2		0x200ULL
+#define KT_R0		0x280ULL
 #define KT_TRAMP	0x300ULL
-#define KT_FAKE		0x380ULL
+#define KT_FAKE		0x340ULL
+#define KT_LSMT		0x380ULL
 #define KT_G		0x400ULL
 #define KT_C		0x410ULL
 #define KT_J		0x420ULL
 #define KT_INIT		0x430ULL
+#define KT_L		0x440ULL
+#define KT_LJ		0x450ULL
+#define KT_U		0x460ULL
 #define KT_X		0xffdULL
 #define KT_UNHELD	0x5800ULL
 #define KT_OUTSIDE	0x7000ULL
 #define KT_TEXT_LEN	0x6000ULL
 #define KT_HELD_LEN	0x5000ULL
 #define KT_DERIVED	4
+/* the keys, in the third page of kernel data after the table */
+#define K_PERF		(KVA(KS_FREE) + 0x800)
+#define K_GETIP		(KVA(KS_FREE) + 0x810)
+#define K_LSM		(KVA(KS_FREE) + 0x820)
+#define K_ANON		(KVA(KS_FREE) + 0x830)
+/* the module's functions (modsim's core VA) */
+#define MF1		(SIM_CORE_VA + MODSIM_SC_F1)
+#define MF2		(SIM_CORE_VA + MODSIM_SC_F2)
+
+static const __u8 xor5rax[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
 
 static const struct {
 	__u64 at;
+	__u64 key;
 	__u32 flags;	/* HEKI_KSCALL_SITE_* */
 } kt_table[] = {
-	{ KT_C, 0 }, { KT_J, 1 }, { KT_INIT, 2 }, { KT_X, 0 },
-	{ KT_UNHELD, 0 }, { KT_OUTSIDE, 0 },
+	{ KT_C, K_PERF, 0 }, { KT_J, K_PERF, 1 }, { KT_INIT, K_PERF, 2 },
+	{ KT_X, K_PERF, 0 }, { KT_UNHELD, K_PERF, 0 },
+	{ KT_OUTSIDE, K_PERF, 0 }, { KT_L, K_LSM, 0 }, { KT_LJ, K_LSM, 1 },
+	{ KT_U, K_ANON, 0 },
 };
 #define KT_NSITES	ARRAY_SIZE(kt_table)
 
@@ -673,15 +698,39 @@ static const struct {
 static const struct ksym_def kt_syms[] = {
 	{ "D__start_static_call_sites", KVA(KS_FREE) },
 	{ "D__stop_static_call_sites", KVA(KS_FREE) + 8 * KT_NSITES },
+	{ "D__SCK____perf_guest_state", K_PERF },
+	{ "D__SCK____perf_guest_get_ip", K_GETIP },
+	{ "D__SCK__lsm_static_call_locked_down_0", K_LSM },
 	{ "Tf1", KT_VA + KT_F1 }, { "Tf2", KT_VA + KT_F2 },
-	{ "T__SCT__k", KT_VA + KT_TRAMP }, { "T__SCT__fake", KT_VA + KT_FAKE },
+	{ "T__static_call_return0", KT_VA + KT_R0 },
+	{ "T__SCT____perf_guest_state", KT_VA + KT_TRAMP },
+	{ "T__SCT____perf_guest_get_ip", KT_VA + KT_FAKE },
+	{ "T__SCT__lsm_static_call_locked_down_0", KT_VA + KT_LSMT },
 	{ "Tg", KT_VA + KT_G },
 };
+#define KT_NSYMS	ARRAY_SIZE(kt_syms)
+/* kt_syms[KT_SYM_PERF] is __SCK____perf_guest_state */
+#define KT_SYM_PERF	2
 
 /* "@op rel32" at kernel text offset @at to kernel text offset @to. */
 static void kenc(__u8 *b, __u8 op, __u64 at, __u64 to)
 {
 	enc(b, op, KT_VA, at, KT_VA + to);
+}
+
+/*
+ * The bytes a site holds at end of boot: a perf_guest_state site as
+ * static_call_init() leaves a RET0 key (xor-rax at a call site, jmp r0 at
+ * a tail site), the LSM and K_ANON sites calling f1 (the hook).
+ */
+static void kt_site_bytes(__u8 *b, __u64 at, __u64 key, __u32 flags)
+{
+	if (key == K_PERF && !(flags & 1))
+		memcpy(b, xor5rax, 5);
+	else if (key == K_PERF)
+		kenc(b, 0xe9, at, KT_R0);
+	else
+		kenc(b, flags & 1 ? 0xe9 : 0xe8, at, KT_F1);
 }
 
 /* The image: text bytes and the table, before anything is protected. */
@@ -694,20 +743,25 @@ static void put_kernel_image(struct guest *g)
 
 	store_image(g, MEM_PA + KT_F1, &ret, 1);
 	store_image(g, MEM_PA + KT_F2, &ret, 1);
-	kenc(b, 0xe9, KT_TRAMP, KT_F1);
+	store_image(g, MEM_PA + KT_R0, &ret, 1);
+	store_image(g, MEM_PA + KT_G, &ret, 1);
+	kenc(b, 0xe9, KT_TRAMP, KT_R0);
 	memcpy(b + 5, ud1, 3);
 	store_image(g, MEM_PA + KT_TRAMP, b, 8);
+	kenc(b, 0xe9, KT_LSMT, KT_F1);
+	store_image(g, MEM_PA + KT_LSMT, b, 8);
 	memset(b + 5, 0x90, 3);
-	kenc(b, 0xe9, KT_FAKE, KT_F1);
+	kenc(b, 0xe9, KT_FAKE, KT_R0);
 	store_image(g, MEM_PA + KT_FAKE, b, 8);
 	for (i = 0; i < KT_NSITES; i++) {
 		__u64 e = KS_FREE + 8ULL * i;
 		__s32 addr = (__s32)(KT_VA + kt_table[i].at - KVA(e));
-		__s32 key = (__s32)0x100 | (__s32)kt_table[i].flags;
+		__s32 key = (__s32)(kt_table[i].key - KVA(e + 4)) |
+			    (__s32)kt_table[i].flags;
 
 		if (kt_table[i].at + 5 <= KT_TEXT_LEN) {
-			kenc(b, kt_table[i].flags & 1 ? 0xe9 : 0xe8,
-			     kt_table[i].at, KT_F1);
+			kt_site_bytes(b, kt_table[i].at, kt_table[i].key,
+				      kt_table[i].flags);
 			store_image(g, MEM_PA + kt_table[i].at, b, 5);
 		}
 		store_image(g, e, &addr, 4);
@@ -716,11 +770,12 @@ static void put_kernel_image(struct guest *g)
 }
 
 /*
- * Tell the oracle what the test lets the kernel write at the derived
- * sites: call / jmp f1 or f2 (or @extra, a function elsewhere), the NOP
- * at a call site, "ret; int3 x4" at the tail site and the trampoline.
+ * Tell the oracle what the kernel may write at the derived sites, as this
+ * test reads the kernel (not from VTL1's table): at a call site xor-rax,
+ * the NOP and a call of the module's f1 or f2; at the tail site and the
+ * trampoline jmp r0, "ret; int3 x4" and a jmp to the module's f1 or f2.
  */
-static void declare_kernel_sites(struct guest *g, __u64 extra)
+static void declare_kernel_sites(struct guest *g)
 {
 	static const struct {
 		__u64 at;
@@ -730,7 +785,7 @@ static void declare_kernel_sites(struct guest *g, __u64 extra)
 		{ KT_TRAMP, 0xe9 },
 	};
 	__u8 forms[4 * 5];
-	__u32 i, nf;
+	__u32 i;
 
 	for (i = 0; i < KT_DERIVED; i++) {
 		struct heki_patch where;
@@ -740,13 +795,16 @@ static void declare_kernel_sites(struct guest *g, __u64 extra)
 		where.pa[0] = MEM_PA + s[i].at;
 		if ((s[i].at & HEKI_PAGE_OFFSET_MASK) > HEKI_PAGE_SIZE - 5)
 			where.pa[1] = (where.pa[0] | HEKI_PAGE_OFFSET_MASK) + 1;
-		kenc(forms, s[i].op, s[i].at, KT_F1);
-		kenc(forms + 5, s[i].op, s[i].at, KT_F2);
-		memcpy(forms + 10, s[i].op == 0xe8 ? nop5 : ret5, 5);
-		nf = 3;
-		if (extra)
-			enc(forms + 5 * nf++, s[i].op, KT_VA, s[i].at, extra);
-		oracle_patch_site(g, &where, forms, nf,
+		if (s[i].op == 0xe8) {
+			memcpy(forms, xor5rax, 5);
+			memcpy(forms + 5, nop5, 5);
+		} else {
+			kenc(forms, 0xe9, s[i].at, KT_R0);
+			memcpy(forms + 5, ret5, 5);
+		}
+		enc(forms + 10, s[i].op, KT_VA, s[i].at, MF1);
+		enc(forms + 15, s[i].op, KT_VA, s[i].at, MF2);
+		oracle_patch_site(g, &where, forms, 4,
 				  "kernel static call (test image)");
 	}
 }
@@ -773,58 +831,256 @@ static __s64 load_kernel_scalls_with(struct guest *g, __u64 data_pages,
 			 0);
 	if (ret)
 		return ret;
-	return load_kdata_ksyms(g, syms, nsyms, KT_VA, KT_VA + KT_TEXT_LEN);
+	return load_kdata_ksyms_r0(g, syms, nsyms, KT_VA, KT_VA + KT_TEXT_LEN,
+				   KT_VA + KT_R0);
 }
 
 static __s64 load_kernel_scalls(struct guest *g)
 {
 	return load_kernel_scalls_with(g, 3, heki_mem_attr_raw(MEM_ATTR_READ),
-				       kt_syms, ARRAY_SIZE(kt_syms));
+				       kt_syms, KT_NSYMS);
 }
 
-static struct guest *kernel_loaded(__u64 extra)
+/* The kernel, the module (its f1 and f2: MF1, MF2), end of boot. */
+static struct guest *kernel_loaded(void)
 {
+	static const struct modsim_scall x;
 	struct guest *g = guest_new();
+	__u64 tv;
 
-	declare_kernel_sites(g, extra);
+	declare_kernel_sites(g);
 	CHECK_EQ(load_kernel_scalls(g), 0);
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &x, &tv), 0);
+	CHECK_EQ(tv, SIM_CORE_VA);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0), 0);
 	return g;
 }
 
-TEST(kscall_sites_and_trampoline_derived_from_protected_table)
-{
-	struct guest *g = kernel_loaded(0);
+/* Module sites besides the kernel's (scall_sites_and_...: 3). */
+#define MOD_SITES	3
 
-	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
+TEST(kscall_only_listed_keys_sites_and_trampoline_derived)
+{
+	struct guest *g = kernel_loaded();
+
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED + MOD_SITES);
+	/* the two listed trampolines kallsyms names; not the LSM one */
 	CHECK_EQ(g->v->kfuncs->ntramp, 2);
 	guest_free(g);
 }
 
-/* After end of boot, as kvm's load and tracepoints update them. */
-TEST(kscall_kernel_forms_accepted_after_end_of_boot)
+/*
+ * After end of boot, as kvm's load and unload update the perf guest
+ * callbacks: the module's functions, return0's forms, NULL's forms.
+ */
+TEST(kscall_listed_key_forms_accepted_after_end_of_boot)
 {
-	struct guest *g = kernel_loaded(0);
+	static const struct {
+		__u64 at;
+		__u8 op;
+	} site[] = {
+		{ KT_C, 0xe8 }, { KT_X, 0xe8 }, { KT_J, 0xe9 },
+		{ KT_TRAMP, 0xe9 },
+	};
+	struct guest *g = kernel_loaded();
 	__u8 b[5];
+	__u32 i;
 
-	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
-			    0, 0, 0), 0);
-	kenc(b, 0xe8, KT_C, KT_F2);
-	CHECK(poke(g, MEM_PA + KT_C, b));
-	CHECK(poke(g, MEM_PA + KT_C, nop5));
-	kenc(b, 0xe8, KT_C, KT_F1);
-	CHECK(poke(g, MEM_PA + KT_C, b));
-	kenc(b, 0xe8, KT_X, KT_F2);
-	CHECK(poke(g, MEM_PA + KT_X, b));
-	CHECK(poke(g, MEM_PA + KT_X, nop5));
-	kenc(b, 0xe9, KT_J, KT_F2);
-	CHECK(poke(g, MEM_PA + KT_J, b));
-	CHECK(poke(g, MEM_PA + KT_J, ret5));
-	kenc(b, 0xe9, KT_TRAMP, KT_F2);
-	CHECK(poke(g, MEM_PA + KT_TRAMP, b));
-	CHECK(poke(g, MEM_PA + KT_TRAMP, ret5));
-	kenc(b, 0xe9, KT_TRAMP, KT_F1);
-	CHECK(poke(g, MEM_PA + KT_TRAMP, b));
+	for (i = 0; i < ARRAY_SIZE(site); i++) {
+		__u64 pa = MEM_PA + site[i].at;
+
+		enc(b, site[i].op, KT_VA, site[i].at, MF2);
+		CHECK(poke(g, pa, b));
+		if (site[i].op == 0xe8) {
+			CHECK(poke(g, pa, xor5rax));
+		} else {
+			kenc(b, 0xe9, site[i].at, KT_R0);
+			CHECK(poke(g, pa, b));
+		}
+		enc(b, site[i].op, KT_VA, site[i].at, MF1);
+		CHECK(poke(g, pa, b));
+		CHECK(poke(g, pa, site[i].op == 0xe8 ? nop5 : ret5));
+	}
 	guest_free(g);
+}
+
+/* The text_poke_bp steps towards @to at @pa; 1 if none was accepted. */
+static int steps_refused(struct guest *g, __u64 pa, const __u8 *to,
+			 __s64 code, const char *log)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u8 before[5];
+	int ok = 1;
+
+	guest_read(g, pa, before, 5);
+	if (patch(g, pa, 1, &int3) != code || !strstr(g->last_log, log))
+		ok = 0;
+	if (patch(g, pa + 1, 4, to + 1) != code || !strstr(g->last_log, log))
+		ok = 0;
+	if (patch(g, pa, 1, to) != code || !strstr(g->last_log, log))
+		ok = 0;
+	return ok && bytes_are(g, pa, before);
+}
+
+/*
+ * F1: an LSM hook's site (the key security_locked_down() calls through)
+ * is no patch site: neither the return-0 form nor a call to a function
+ * entry may be written after end of boot.
+ */
+TEST(kscall_lsm_key_site_refused_after_end_of_boot)
+{
+	static const struct {
+		const char *name;
+		__u64 at;
+		int form;	/* 0 xor-rax, 1 call f2, 2 call MF2, 3 jmp r0, 4 ret */
+	} c[] = {
+		{ "return 0 at the call site", KT_L, 0 },
+		{ "a kernel function at the call site", KT_L, 1 },
+		{ "a module function at the call site", KT_L, 2 },
+		{ "return0 at the tail site", KT_LJ, 3 },
+		{ "NULL at the tail site", KT_LJ, 4 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct guest *g = kernel_loaded();
+		__u8 b[5];
+
+		if (c[i].form == 0)
+			memcpy(b, xor5rax, 5);
+		else if (c[i].form == 1)
+			kenc(b, 0xe8, c[i].at, KT_F2);
+		else if (c[i].form == 2)
+			enc(b, 0xe8, KT_VA, c[i].at, MF2);
+		else if (c[i].form == 3)
+			kenc(b, 0xe9, c[i].at, KT_R0);
+		else
+			memcpy(b, ret5, 5);
+		if (!steps_refused(g, MEM_PA + c[i].at, b, RET_ERR(HEKI_ENOENT),
+				   "PRECOMPUTED_PATCH_NOT_FOUND"))
+			check_fail(__FILE__, __LINE__, "%s: %s", c[i].name,
+				   g->last_log);
+		guest_free(g);
+	}
+}
+
+/* F1: the trampoline of a key not on the list is no patch site. */
+TEST(kscall_unlisted_key_trampoline_refused)
+{
+	static const int form[] = { 0, 1, 2 };	/* jmp r0, ret, jmp g */
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(form); i++) {
+		struct guest *g = kernel_loaded();
+		__u8 b[5];
+
+		if (form[i] == 0)
+			kenc(b, 0xe9, KT_LSMT, KT_R0);
+		else if (form[i] == 1)
+			memcpy(b, ret5, 5);
+		else
+			kenc(b, 0xe9, KT_LSMT, KT_G);
+		if (!steps_refused(g, MEM_PA + KT_LSMT, b, RET_ERR(HEKI_ENOENT),
+				   "PRECOMPUTED_PATCH_NOT_FOUND"))
+			check_fail(__FILE__, __LINE__, "form %d: %s", form[i],
+				   g->last_log);
+		guest_free(g);
+	}
+}
+
+/*
+ * F1: a key kallsyms does not name is no key VTL1 admits: K_ANON's site;
+ * the perf_guest_state sites when kallsyms leaves __SCK____perf_guest_state
+ * out, or names it twice at two addresses (and its trampoline with it).
+ */
+TEST(kscall_key_not_in_kallsyms_refused)
+{
+	enum { ANON, PERF_UNNAMED, PERF_TWICE };
+	static const int what[] = { ANON, PERF_UNNAMED, PERF_TWICE };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		struct ksym_def s[KT_NSYMS + 1];
+		struct guest *g = guest_new();
+		__u32 n = 0, k;
+		__u8 b[5];
+		int ok;
+
+		for (k = 0; k < KT_NSYMS; k++) {
+			if (k == KT_SYM_PERF && what[i] == PERF_UNNAMED)
+				continue;
+			s[n++] = kt_syms[k];
+			/* the same name again at K_ANON (sorted after K_LSM) */
+			if (k == KT_SYM_PERF + 2 && what[i] == PERF_TWICE)
+				s[n++] = (struct ksym_def){
+					"D__SCK____perf_guest_state", K_ANON };
+		}
+		CHECK_EQ(load_kernel_scalls_with(g, 3,
+						 heki_mem_attr_raw(MEM_ATTR_READ),
+						 s, n), 0);
+		CHECK_EQ(guest_call(g,
+				    VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+				    0, 0, 0), 0);
+		if (what[i] == ANON) {
+			CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
+			ok = steps_refused(g, MEM_PA + KT_U, xor5rax,
+					   RET_ERR(HEKI_ENOENT),
+					   "PRECOMPUTED_PATCH_NOT_FOUND");
+		} else {
+			CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
+			kenc(b, 0xe9, KT_TRAMP, KT_G);
+			ok = steps_refused(g, MEM_PA + KT_C, nop5,
+					   RET_ERR(HEKI_ENOENT),
+					   "PRECOMPUTED_PATCH_NOT_FOUND") &&
+			     steps_refused(g, MEM_PA + KT_TRAMP, b,
+					   RET_ERR(HEKI_ENOENT),
+					   "PRECOMPUTED_PATCH_NOT_FOUND");
+		}
+		if (!ok)
+			check_fail(__FILE__, __LINE__, "case %u: %s", i,
+				   g->last_log);
+		guest_free(g);
+	}
+}
+
+/*
+ * A listed key's site may call a live module's function, never a kernel
+ * function: perf's NMI-time callback cannot become any kernel function.
+ */
+TEST(kscall_listed_key_kernel_function_refused)
+{
+	static const struct {
+		__u64 at;
+		__u8 op;
+		__u64 to;	/* kernel text offset */
+	} c[] = {
+		{ KT_C, 0xe8, KT_F2 }, { KT_C, 0xe8, KT_G },
+		{ KT_X, 0xe8, KT_F1 }, { KT_J, 0xe9, KT_F2 },
+		{ KT_TRAMP, 0xe9, KT_G }, { KT_C, 0xe8, KT_TRAMP },
+	};
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct guest *g = kernel_loaded();
+		__u64 pa = MEM_PA + c[i].at;
+		__u8 b[5], before[5];
+		__s64 ret;
+
+		kenc(b, c[i].op, c[i].at, c[i].to);
+		guest_read(g, pa, before, 5);
+		CHECK_EQ(patch(g, pa, 1, &int3), 0);
+		ret = patch(g, pa + 1, 4, b + 1);
+		if (ret != RET_ERR(HEKI_EINVAL) ||
+		    !strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"))
+			check_fail(__FILE__, __LINE__, "case %u: %lld %s", i,
+				   (long long)ret, g->last_log);
+		/* back to what it held */
+		CHECK_EQ(patch(g, pa, 1, before), 0);
+		CHECK(bytes_are(g, pa, before));
+		guest_free(g);
+	}
 }
 
 /*
@@ -845,28 +1101,34 @@ TEST(kscall_kernel_attacker_requests_refused)
 	} bad[] = {
 		{ "call into the middle of f1", TAIL_TO, KT_C, 0xe8, KT_F1 + 1,
 		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call into the middle of the module's f1", TAIL_TO, KT_C,
+		  0xe8, MF1 + 1 - KT_VA, RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call text kallsyms names no function at", TAIL_TO, KT_C,
 		  0xe8, 0x3000, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "call __static_call_return0", TAIL_TO, KT_C, 0xe8, KT_R0,
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp into kernel data", TAIL_TO, KT_TRAMP, 0xe9,
 		  KVA(KS_FREE) - KT_VA, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp into module space nobody validated", TAIL_TO, KT_J, 0xe9,
-		  0xffffffffc0000000ULL - KT_VA, RET_ERR(HEKI_EINVAL),
+		  0xffffffffc1000000ULL - KT_VA, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp written at a call site", HEAD_OP, KT_C, 0xe9, KT_F1,
 		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
 		{ "call written at the trampoline", HEAD_OP, KT_TRAMP, 0xe8,
 		  KT_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
-		{ "bytes 1..4 before the int3", TAIL_FIRST, KT_C, 0xe8, KT_F2,
-		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_STEP_INVALID" },
+		{ "bytes 1..4 before the int3", TAIL_FIRST, KT_C, 0xe8,
+		  MF2 - KT_VA, RET_ERR(HEKI_EACCES), "TEXT_PATCH_STEP_INVALID" },
 		{ "int3 at a site in init text", INT3_AT, KT_INIT, 0, 0,
 		  RET_ERR(HEKI_ENOENT), "PRECOMPUTED_PATCH_NOT_FOUND" },
 		{ "int3 at a site in text VTL1 does not protect", INT3_AT,
 		  KT_UNHELD, 0, 0, RET_ERR(HEKI_ENOENT),
 		  "PRECOMPUTED_PATCH_NOT_FOUND" },
-		{ "int3 at __SCT__fake (no ud1)", INT3_AT, KT_FAKE, 0, 0,
-		  RET_ERR(HEKI_ENOENT), "PRECOMPUTED_PATCH_NOT_FOUND" },
+		{ "int3 at a listed trampoline without its ud1", INT3_AT,
+		  KT_FAKE, 0, 0, RET_ERR(HEKI_ENOENT),
+		  "PRECOMPUTED_PATCH_NOT_FOUND" },
 		{ "int3 at a function the table names no site at", INT3_AT,
 		  KT_F1, 0, 0, RET_ERR(HEKI_ENOENT),
 		  "PRECOMPUTED_PATCH_NOT_FOUND" },
@@ -877,14 +1139,11 @@ TEST(kscall_kernel_attacker_requests_refused)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct guest *g = kernel_loaded(0);
+		struct guest *g = kernel_loaded();
 		__u64 pa = MEM_PA + bad[i].site;
 		__u8 want[5], before[5];
 		__s64 ret;
 
-		CHECK_EQ(guest_call(g,
-				    VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
-				    0, 0, 0), 0);
 		kenc(want, bad[i].op, bad[i].site, bad[i].to);
 		guest_read(g, pa, before, 5);
 		if (bad[i].what == INT3_AT) {
@@ -931,8 +1190,7 @@ TEST(kscall_table_not_protected_refused)
 		struct guest *g = guest_new();
 		__s64 ret = load_kernel_scalls_with(g, c[i].pages,
 						    heki_mem_attr_raw(c[i].attr),
-						    kt_syms,
-						    ARRAY_SIZE(kt_syms));
+						    kt_syms, KT_NSYMS);
 
 		if (ret != RET_ERR(HEKI_EACCES) || !strstr(g->last_log, log[i]))
 			check_fail(__FILE__, __LINE__, "case %u: %lld %s", i,
@@ -962,7 +1220,7 @@ TEST(kscall_table_bounds_invalid_refused)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
-		struct ksym_def s[ARRAY_SIZE(kt_syms)];
+		struct ksym_def s[KT_NSYMS];
 		struct guest *g = guest_new();
 		__u32 n = 0, k;
 		__s64 ret;
@@ -980,8 +1238,10 @@ TEST(kscall_table_bounds_invalid_refused)
 			s[0] = s[1];
 			s[1] = t;
 		}
-		for (k = 2; k < ARRAY_SIZE(kt_syms); k++)
-			s[n++] = kt_syms[k];
+		/* the keys and functions, after the bounds but one case */
+		for (k = 2; k < KT_NSYMS; k++)
+			if (c[i].stop <= kt_syms[k].va)
+				s[n++] = kt_syms[k];
 		ret = load_kernel_scalls_with(g, 3,
 					      heki_mem_attr_raw(MEM_ATTR_READ),
 					      s, n);
@@ -1003,8 +1263,7 @@ TEST(kscall_no_table_no_kernel_sites)
 	struct guest *g = guest_new();
 
 	CHECK_EQ(load_kernel_scalls_with(g, 3, heki_mem_attr_raw(MEM_ATTR_READ),
-					 kt_syms + 2,
-					 ARRAY_SIZE(kt_syms) - 2), 0);
+					 kt_syms + 2, KT_NSYMS - 2), 0);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), 0);
 	guest_free(g);
 }
@@ -1013,13 +1272,13 @@ TEST(kscall_no_table_no_kernel_sites)
 TEST(kscall_same_step_twice_refused)
 {
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	struct guest *g = kernel_loaded(0);
+	struct guest *g = kernel_loaded();
 	__u8 b[5];
 
 	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), 0);
 	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), RET_ERR(HEKI_EACCES));
 	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
-	kenc(b, 0xe9, KT_J, KT_F1);
+	kenc(b, 0xe9, KT_J, KT_R0);
 	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, b), 0);
 	CHECK(bytes_are(g, MEM_PA + KT_J, b));
 	guest_free(g);
@@ -1033,27 +1292,21 @@ TEST(kscall_same_step_twice_refused)
 TEST(kscall_kernel_site_to_module_function_and_after_unload)
 {
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	static const struct modsim_scall x;
-	__u64 mf2 = 0xffffffffc0000000ULL + MODSIM_SC_F2, tv;
-	struct guest *g = kernel_loaded(mf2);
+	struct guest *g = kernel_loaded();
 	__u8 b[5];
 
-	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &x, &tv), 0);
-	CHECK_EQ(tv + MODSIM_SC_F2, mf2);
-	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
-			    0, 0, 0), 0);
-	enc(b, 0xe8, KT_VA, KT_C, mf2);
+	enc(b, 0xe8, KT_VA, KT_C, MF2);
 	CHECK(poke(g, MEM_PA + KT_C, b));
 	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
 	/* J to the gone function: refused */
 	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), 0);
-	enc(b, 0xe9, KT_VA, KT_J, mf2);
+	enc(b, 0xe9, KT_VA, KT_J, MF2);
 	CHECK_EQ(patch(g, MEM_PA + KT_J + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
 	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
-	kenc(b, 0xe9, KT_J, KT_F1);
+	kenc(b, 0xe9, KT_J, KT_R0);
 	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, b), 0);
 	/* C away from it: accepted */
-	CHECK(poke(g, MEM_PA + KT_C, nop5));
+	CHECK(poke(g, MEM_PA + KT_C, xor5rax));
 	guest_free(g);
 }
