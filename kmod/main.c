@@ -436,11 +436,17 @@ static int __init heki_vtl0_init(void)
 		ret = heki_pristine_init();
 	if (!ret && validate_modules)
 		ret = heki_modhook_init();
-	if (!ret && validate_modules)
+	/*
+	 * Text patching goes through VTL1 wherever VTL1 may protect text:
+	 * validated module text, and kernel text with protect_kernel even
+	 * when validate_modules=0 (static_call_update() of kernel keys would
+	 * write protected text otherwise).
+	 */
+	if (!ret && (validate_modules || protect_kernel))
 		ret = heki_poke_init();
-	if (!ret && validate_modules)
+	if (!ret && (validate_modules || protect_kernel))
 		ret = heki_scall_init();
-	if (!ret && validate_modules)
+	if (!ret && (validate_modules || protect_kernel))
 		ret = heki_jlabel_init();
 	if (!ret && validate_modules)
 		ret = heki_modhook_guard_init();

@@ -63,6 +63,17 @@ scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-e "LONGCN_HEX=$(cat "$OUT/longcn-signer.hex")" \
 	-e "SKID_HEX=$(cat "$OUT/test-skid.hex")" \
 	"${AUDIT_ARGS[@]}" \
-	-l "$OUT/params.log" tests/vm/params-guest.sh || rc=$?
+	-l "$OUT/params.log" tests/vm/params-guest.sh >"$OUT/params.out" 2>&1 || rc=$?
+grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/params.out"
+ktap_merge "$OUT/params.out" "tests/vm/params.sh (params)"
 cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
-exit $rc
+# Second boot: validate_modules=0 with kernel text protected (review
+# finding F8); heki_vtl0 cannot be unloaded after it.
+scripts/vm-run.sh -K -t 300 -f "$KO" \
+	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-l "$OUT/params-text.log" tests/vm/params-text-guest.sh \
+	>"$OUT/params-text.out" 2>&1 || rc=$?
+grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/params-text.out"
+ktap_merge "$OUT/params-text.out" "tests/vm/params.sh (params-text)"
+cp "$OUT/params-text.log" build/vm/params-text.log 2>/dev/null || true
+ktap_done
