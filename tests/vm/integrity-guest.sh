@@ -106,6 +106,11 @@ t "no static call update in validated module text refused" test "$sc_r" -eq 0
 JL=/sys/kernel/heki/jump_labels
 echo "# jump labels in validated module text: $(cat $JL/patched) set through PatchText, $(cat $JL/refused) refused, $(cat $JL/int3_emulated) int3 hits emulated, $(cat $JL/kernel_path) left to the kernel"
 t "no jump label update in validated module text refused" test "$(cat $JL/refused)" -eq 0
+# The keys VTL1 admits at kernel sites (HEKI_KSCALL_KEY_LIST in
+# vtl1/src/kdata/kallsyms.h) as this kernel's kallsyms names them.
+echo "# kallsyms: $(grep -c ' __SCK__' /proc/kallsyms) static call keys, $(grep -c ' __SCK__lsm_static_call_' /proc/kallsyms) of them LSM hooks; perf guest keys: $(grep -oE ' __SCK____perf_guest_[a-z_]+' /proc/kallsyms | tr -d ' ' | tr '\n' ' ')"
+t "kallsyms names the perf guest keys VTL1 admits" sh -c \
+	"grep -q ' __SCK____perf_guest_state\$' /proc/kallsyms && grep -q ' __SCK____perf_guest_get_ip\$' /proc/kallsyms"
 case " $MODS " in
 *" kvm_amd "*)
 	t "kvm_amd's static_call_update()s of kvm's sites went through PatchText ($sc_p)" \
