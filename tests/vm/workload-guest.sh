@@ -10,6 +10,13 @@ mount -t tracefs tracefs $T 2>/dev/null || true
 events() { cat $W/events; }
 # keys FILE: the detector's per-path counters ("N KEY" per line).
 keys() { sed -n 's/^\([0-9]*\) events from #[0-9]*: /\1 /p' $W/keys >"$1"; }
+SC=/sys/kernel/heki/static_calls
+# static calls through PatchText, of them in kernel text, refused
+sc_counts() { echo "$(cat $SC/patched) $(cat $SC/kernel_text_patched) $(cat $SC/refused)"; }
+sc_delta() {
+	[ "$1 $2 $3" = "$4 $5 $6" ] ||
+		echo "# workload:   static calls: $(($4 - $1)) through PatchText ($(($5 - $2)) in kernel text), $(($6 - $3)) refused"
+}
 # step NAME CMD...: run CMD (it must succeed), check, and count the
 # would-fault events it caused, in all and per kernel path (a
 # measurement, not a verdict), with the guest's uptime before and after
@@ -19,12 +26,15 @@ step() {
 	shift
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	_e0=$(events)
+	_sc0=$(sc_counts)
 	keys /tmp/keys.before
 	_ok=1
 	"$@" || _ok=0
 	echo 1 >$W/check
 	keys /tmp/keys.after
 	echo "# workload: $_name: $(($(events) - _e0)) would-fault events (guest uptime $_t0 -> $(cut -d' ' -f1 /proc/uptime) s)"
+	# shellcheck disable=SC2086,SC2046 # two lists of three counters
+	sc_delta $_sc0 $(sc_counts)
 	awk 'FILENAME == ARGV[1] { k = $0; sub(/^[0-9]+ /, "", k); was[k] = $1; next }
 		{ k = $0; sub(/^[0-9]+ /, "", k); d = $1 - was[k]
 		  if (d > 0) print "# workload:   " d " " k }' \
