@@ -448,7 +448,8 @@ static int __init heki_vtl0_init(void)
 		ret = heki_scall_init();
 	if (!ret && (validate_modules || protect_kernel))
 		ret = heki_jlabel_init();
-	if (!ret && validate_modules)
+	/* Where static calls are routed, refusing them may refuse an unload. */
+	if (!ret && (validate_modules || protect_kernel))
 		ret = heki_modhook_guard_init();
 	if (!ret && validate_kexec)
 		ret = heki_kexec_init();

@@ -46,7 +46,8 @@
  * VTL1 gives back with kernel execute. delete_module(2) is therefore
  * refused (-EBUSY, before the kernel looks at the module: rmmod -f
  * included) in either state, for every module: an ftrace hook
- * (fhook.c) on __x64_sys_delete_module, heki_modhook_guard_init().
+ * (fhook.c) on __x64_sys_delete_module, heki_modhook_guard_init(),
+ * installed wherever static calls are routed (main.c).
  *
  * Permissive mode (mode=permissive, heki_permissive()): a module VTL1
  * refuses, or whose signed image was not captured, is recorded exactly as

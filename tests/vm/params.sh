@@ -71,6 +71,7 @@ cp "$OUT/params.log" build/vm/params.log 2>/dev/null || true
 # finding F8); heki_vtl0 cannot be unloaded after it.
 scripts/vm-run.sh -K -t 300 -f "$KO" \
 	-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der" \
+	-f "$OUT/heki_test_mod-unsigned.ko" \
 	-l "$OUT/params-text.log" tests/vm/params-text-guest.sh \
 	>"$OUT/params-text.out" 2>&1 || rc=$?
 grep -vE '^(# [0-9]+ skipped|[0-9]+ passed, [0-9]+ failed)$' "$OUT/params-text.out"
