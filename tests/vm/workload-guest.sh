@@ -90,7 +90,7 @@ for m in $rev; do
 	step "unload $m" rmmod "$m"
 done
 for k in static_calls jump_labels; do
-	echo "# $k of validated module text: $(cat /sys/kernel/heki/$k/patched) through PatchText, $(cat /sys/kernel/heki/$k/refused) refused; $(cat /sys/kernel/heki/$k/kernel_path) left to the kernel"
+	echo "# $k (validated module and kernel text): $(cat /sys/kernel/heki/$k/patched) through PatchText, $(cat /sys/kernel/heki/$k/refused) refused; $(cat /sys/kernel/heki/$k/kernel_path) left to the kernel"
 done
 cat $W/summary
 cat $W/keys

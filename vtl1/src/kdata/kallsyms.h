@@ -19,8 +19,10 @@ struct heki_kinfo_ext;
 
 /*
  * The core kernel's static call keys whose sites and trampolines VTL1
- * admits as patch sites (module/kscall.c): the keys the kernel updates
- * after end of boot on Debian's 6.1, 6.12 and 7.2, and no other. Each is
+ * admits as patch sites (module/kscall.c): the ones kvm makes the kernel
+ * update after end of boot (seen in the 6.1 VM suites, named in 6.1, 6.12
+ * and 7.2); other keys the kernel updates then (tracepoints, the BPF
+ * dispatcher, preempt_dynamic) are left out on purpose. Each is
  * named in kallsyms as __SCK__<name> (the struct static_call_key) and
  * __SCT__<name> (its trampoline). perf_register_guest_info_callbacks()
  * and perf_unregister_guest_info_callbacks() (kernel/events/core.c)
