@@ -13,8 +13,9 @@
  * (arch_jump_label_transform_queue), kexec.c (kimage_free,
  * machine_kexec_prepare, __x64_sys_kexec_file_load,
  * kimage_file_post_load_cleanup, crash_shrink_memory), modhook.c
- * (__x64_sys_delete_module, only while unloads are refused: the rmmod of
- * heki_vtl0 itself must not return into its freed text).
+ * (__x64_sys_delete_module, __ia32_sys_delete_module, only while
+ * unloads are refused: the rmmod of heki_vtl0 itself must not return into
+ * its freed text).
  */
 #ifndef _KMOD_FHOOK_H
 #define _KMOD_FHOOK_H

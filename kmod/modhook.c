@@ -46,8 +46,10 @@
  * VTL1 gives back with kernel execute. delete_module(2) is therefore
  * refused (-EBUSY, before the kernel looks at the module: rmmod -f
  * included) in either state, for every module: an ftrace hook
- * (fhook.c) on __x64_sys_delete_module, heki_modhook_guard_init(),
- * installed wherever static calls are routed (main.c).
+ * (fhook.c) on __x64_sys_delete_module and, when the kernel has it
+ * (CONFIG_IA32_EMULATION: int $0x80, i386 syscall 129), on
+ * __ia32_sys_delete_module, heki_modhook_guard_init(), installed
+ * wherever static calls are routed (main.c). x32 uses the x64 entry.
  *
  * Permissive mode (mode=permissive, heki_permissive()): a module VTL1
  * refuses, or whose signed image was not captured, is recorded exactly as
@@ -123,6 +125,8 @@ static atomic_long_t heki_modhook_nkept = ATOMIC_LONG_INIT(0);
 
 /* __x64_sys_delete_module, replaced by heki_modhook_delete_module() */
 static struct heki_fhook heki_modhook_del_hook;
+/* __ia32_sys_delete_module, replaced by heki_modhook_delete_module32() */
+static struct heki_fhook heki_modhook_del32_hook;
 static atomic64_t heki_modhook_unload_refused = ATOMIC64_INIT(0);
 
 /* Counters and the last refusal, under heki_modhook_lock. */
@@ -817,6 +821,18 @@ static bool heki_modhook_refusing(void)
 	return heki_fail_closed() || heki_poke_stuck();
 }
 
+/* The refusal both delete_module replacements return. */
+static long heki_modhook_refuse_unload(void)
+{
+	const char *why = heki_modhook_unload_refusal();
+
+	atomic64_inc(&heki_modhook_unload_refused);
+	pr_err_ratelimited("module unload refused (-EBUSY): %s\n",
+			   why ? why : "?");
+	heki_audit_event("heki_module_unload", "refused", -EBUSY, 0, why);
+	return -EBUSY;
+}
+
 /*
  * Runs instead of __x64_sys_delete_module() once heki_modhook_refusing()
  * holds, which then holds for good (neither state is ever left): it never
@@ -824,30 +840,43 @@ static bool heki_modhook_refusing(void)
  */
 static long heki_modhook_delete_module(const struct pt_regs *regs)
 {
-	const char *why;
+	long ret;
 
 	heki_fhook_enter(&heki_modhook_del_hook);
-	why = heki_modhook_unload_refusal();
-	atomic64_inc(&heki_modhook_unload_refused);
-	pr_err_ratelimited("module unload refused (-EBUSY): %s\n",
-			   why ? why : "?");
-	heki_audit_event("heki_module_unload", "refused", -EBUSY, 0, why);
+	ret = heki_modhook_refuse_unload();
 	heki_fhook_leave(&heki_modhook_del_hook);
-	return -EBUSY;
+	return ret;
+}
+
+/* The same for __ia32_sys_delete_module() (int $0x80, eax = 129). */
+static long heki_modhook_delete_module32(const struct pt_regs *regs)
+{
+	long ret;
+
+	heki_fhook_enter(&heki_modhook_del32_hook);
+	ret = heki_modhook_refuse_unload();
+	heki_fhook_leave(&heki_modhook_del32_hook);
+	return ret;
 }
 
 /**
  * heki_modhook_guard_init() - refuse module unloads while static calls and
  * jump labels cannot be updated
  *
- * Context: process context, before kernel text is protected (the hook
- * rewrites the first instruction of __x64_sys_delete_module()).
- * Return: 0; -ENOENT if the syscall is not found; or the error of the
- * ftrace hook (fhook.c). Nothing stays registered on an error.
+ * Hooks __x64_sys_delete_module() and, when kallsyms has it (a kernel
+ * with CONFIG_IA32_EMULATION), __ia32_sys_delete_module(): without the
+ * second, int $0x80 with eax = 129 unloads a module while unloads are
+ * refused. x32 system calls go through the x64 entry.
+ *
+ * Context: process context, before kernel text is protected (the hooks
+ * rewrite the first instruction of each syscall entry).
+ * Return: 0; -ENOENT if __x64_sys_delete_module is not found; or the
+ * error of an ftrace hook (fhook.c). Nothing stays registered on an error.
  */
 int heki_modhook_guard_init(void)
 {
 	unsigned long addr = heki_ksym("__x64_sys_delete_module");
+	unsigned long addr32 = heki_ksym("__ia32_sys_delete_module");
 	int ret;
 
 	if (!addr) {
@@ -857,19 +886,32 @@ int heki_modhook_guard_init(void)
 	ret = heki_fhook_install_when(&heki_modhook_del_hook, addr,
 				      heki_modhook_delete_module,
 				      heki_modhook_refusing);
-	if (ret)
+	if (ret) {
 		pr_err("module unload guard: ftrace hook on __x64_sys_delete_module failed (%d)\n",
 		       ret);
+		return ret;
+	}
+	if (!addr32)
+		return 0;
+	ret = heki_fhook_install_when(&heki_modhook_del32_hook, addr32,
+				      heki_modhook_delete_module32,
+				      heki_modhook_refusing);
+	if (ret) {
+		pr_err("module unload guard: ftrace hook on __ia32_sys_delete_module failed (%d)\n",
+		       ret);
+		heki_fhook_remove(&heki_modhook_del_hook);
+	}
 	return ret;
 }
 
 /**
- * heki_modhook_guard_exit() - remove the delete_module hook
+ * heki_modhook_guard_exit() - remove the delete_module hooks
  *
- * Context: process context; waits for the tasks inside the hook.
+ * Context: process context; waits for the tasks inside the hooks.
  */
 void heki_modhook_guard_exit(void)
 {
+	heki_fhook_remove(&heki_modhook_del32_hook);
 	heki_fhook_remove(&heki_modhook_del_hook);
 }
 

@@ -24,6 +24,8 @@
 #   heki_conc_NN.ko                NCOPIES (default 16) signed copies under
 #                                   other module names, for concurrent loads
 #   initmod                        static tool: load a .ko with init_module(2)
+#   delmod32                       static, not PIE: unload a module through
+#                                   int $0x80 (i386 delete_module, 129)
 # Env: KERNEL_ID (a kernel of scripts/kernel-env.sh: its headers, compiler
 # and sign-file, in its toolchain root), else KDIR (default: newest
 # /usr/src/linux-headers-*-amd64) on the host.
@@ -157,5 +159,7 @@ for f in heki_test_mod.ko heki_test_mod-otherkey.ko heki_test_mod-tampered.ko \
 done
 # 4. initmod: loads through init_module(2) (busybox insmod uses finit).
 gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/initmod" "$HERE/initmod.c"
+# 5. delmod32: unloads through int $0x80 (the i386 entry, eax = 129).
+gcc -static -no-pie -O2 -Wall -Wextra -Werror -o "$OUT/delmod32" "$HERE/delmod32.c"
 
 echo "build.sh: $((6 + NCOPIES)) modules in $OUT (tampered byte at offset $off)"

@@ -202,6 +202,12 @@ boot1() {
 	t "    counted" eq "$(sv modules/unloads_refused)" 1
 	t "    logged" dmesg_has "module unload refused (-EBUSY): heki_vtl0 is fail-closed"
 	t "    audited" dmesg_has "op=heki_module_unload what=refused err=-16"
+	# The i386 entry (int \$0x80, eax 129: __ia32_sys_delete_module) is
+	# another way in; it is refused the same way.
+	t "  int \$0x80 delete_module of heki_conc_00 refused (EBUSY)" \
+		sh -c 'delmod32 heki_conc_00 | grep -q "errno 16:"'
+	t "    heki_conc_00 still loaded" mod_loaded heki_conc_00
+	t "    counted" eq "$(sv modules/unloads_refused)" 2
 	t "    its static call still runs" eq "$(cat $SCP)" 1
 }
 

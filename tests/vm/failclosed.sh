@@ -14,7 +14,8 @@
 #     or 3 of a static call or jump label update refused by VTL1
 #     (test_result=PATCH_TEXT#N): old bytes kept, refused, counted, no
 #     int3 left; ftrace_enabled=0 refused; rmmod -f leaves heki_vtl0
-#     loaded, fail-closed, enforcing; then no module may unload (EBUSY);
+#     loaded, fail-closed, enforcing; then no module may unload (EBUSY),
+#     through the i386 entry (int $0x80, tests/modules/delmod32) too;
 #  2. debugfs=off maxcpus=1: loads and enforces, state in sysfs; a CPU
 #     brought online between the transport's probe and the hotplug
 #     callbacks' registration is probed; a CPU brought online before end
@@ -64,7 +65,7 @@ for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:"; do
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
 		-F "$OUT/not-a-cert.der:/lib/firmware/heki/not-a-cert.der"
 		-f "$OUT/heki_test_mod.ko" -f "$OUT/heki_test_mod-unsigned.ko"
-		-f "$OUT/heki_conc_00.ko"
+		-f "$OUT/heki_conc_00.ko" -F "$OUT/delmod32:/bin/delmod32"
 		-l "$OUT/failclosed-$n.log")
 	args+=(-f "$OUT/kexec-load" -F "$vmlinuz:/vmlinuz")
 	[ -z "$append" ] || args+=(-a "$append")
