@@ -456,6 +456,9 @@ static int heki_kexec_release_locked(unsigned int crash)
 	return 0;
 }
 
+/* Set by heki_kexec_exit(): machine_kexec_prepare() refuses every load. */
+static bool heki_kexec_exiting;
+
 /* Which kernel function each hook replaces (fhook.c). */
 enum heki_kexec_hook_id {
 	HEKI_KH_FREE,		/* kimage_free */
@@ -639,6 +642,11 @@ static int heki_kexec_prepare_hook(struct kimage *image)
 		pr_err("kexec: crash image refused: VTL1 may still protect the crash region (an invalidation failed)\n");
 		atomic64_inc(&heki_kexec_refused);
 		heki_audit_kexec(true, NULL, 0, ret, "crash_region_held");
+	} else if (READ_ONCE(heki_kexec_exiting)) {
+		/* heki_kexec_exit() takes the validating hooks away. */
+		pr_err("kexec: refused: heki_vtl0 is unloading, the image could not be validated\n");
+		atomic64_inc(&heki_kexec_refused);
+		heki_audit_kexec(false, NULL, 0, ret, "unloading");
 	} else if (image->file_mode) {
 		ret = ((heki_prepare_fn)heki_kexec_fh(HEKI_KH_PREPARE)->addr)(image);
 	} else {
@@ -769,7 +777,13 @@ int heki_kexec_init(void)
  * Reached with nothing held (heki_kexec_held() refuses the unload before),
  * except for an image accepted while rmmod -f raced that check: both kinds
  * are then invalidated in VTL1 and the copies freed; a copy whose
- * invalidation fails is leaked (and reported), never freed.
+ * invalidation fails is leaked (and reported), never freed. The hooks
+ * that accept images (kexec_file_load and its cleanup) go first, and
+ * machine_kexec_prepare() refuses every load from then on, so none is
+ * accepted or loaded unvalidated after the release; those that keep held
+ * frames (kimage_free, machine_kexec_prepare, crash_shrink_memory) go
+ * only once the release succeeded. On -EBUSY they stay: heki_vtl0 stays loaded and
+ * fail-closed with them, and a later call tries again.
  * Return: 0, or -EBUSY when VTL1 still holds or may hold an image: the
  * caller must not let heki_vtl0 go.
  */
@@ -780,7 +794,13 @@ int heki_kexec_exit(void)
 
 	if (!heki_fhook_on(heki_kexec_fh(HEKI_KH_FREE)))
 		return 0;
-	heki_kexec_unhook_all();
+	/*
+	 * Loads inside the syscall hook finish validated (the cleanup hook
+	 * is still on); any load after it is refused at prepare.
+	 */
+	WRITE_ONCE(heki_kexec_exiting, true);
+	heki_fhook_remove(heki_kexec_fh(HEKI_KH_SYSCALL));
+	heki_fhook_remove(heki_kexec_fh(HEKI_KH_CLEANUP));
 
 	mutex_lock(&heki_kexec_lock);
 	for (k = 0; k < ARRAY_SIZE(heki_kexec_kinds); k++)
@@ -789,6 +809,8 @@ int heki_kexec_exit(void)
 	if (atomic64_read(&heki_kexec_unknown))
 		ret = -EBUSY;
 	mutex_unlock(&heki_kexec_lock);
+	if (!ret)
+		heki_kexec_unhook_all();
 	return ret;
 }
 

@@ -196,7 +196,7 @@ void heki_fail_close(const char *fmt, ...)
 	mutex_unlock(&heki_main_state_lock);
 	if (!first)
 		return;
-	pr_crit("fail-closed: %s; every module load and kexec load is refused from now on\n",
+	pr_crit("fail-closed: %s; every module load, module unload and kexec load is refused from now on\n",
 		heki_main_reason);
 	heki_audit_event("heki_state", "fail-closed", -EPERM, 0,
 			 heki_main_reason);
@@ -506,7 +506,11 @@ static int __init heki_vtl0_init(void)
  * kernel that VTL1 believes is validated running without it. So the exit
  * function does not return: heki_vtl0 enters the fail-closed state (its
  * hooks, notifier and CPU callback stay, module state GOING: every later
- * module load is refused) and the rmmod task sleeps for good
+ * module load is refused; after a failed kexec invalidation
+ * heki_kexec_exit() has removed the kexec_file_load and cleanup hooks,
+ * and keeps those of kimage_free, machine_kexec_prepare and
+ * crash_shrink_memory, which refuse every load and keep the held frames)
+ * and the rmmod task sleeps for good
  * (TASK_IDLE: not killable, not counted as a hung task).
  */
 static void __noreturn heki_main_refuse_exit(const char *why)
