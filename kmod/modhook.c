@@ -516,28 +516,60 @@ static void heki_modhook_live(struct module *mod)
 	mutex_unlock(&heki_modhook_lock);
 }
 
+/* Why no module may be unloaded now (see the top of this file), or NULL. */
+static const char *heki_modhook_unload_refusal(void)
+{
+	if (heki_fail_closed())
+		return "heki_vtl0 is fail-closed: static calls into the module could not be moved away";
+	if (heki_poke_stuck())
+		return "a static call or jump label site is stuck at its int3: static calls into the module could not be moved away";
+	return NULL;
+}
+
 /*
- * UnloadModule(@tok). Caller holds heki_modhook_lock; frees @tok. @mod is
- * the module (its memory not yet freed), or NULL when unknown.
+ * Whether a delete_module(2) goes to heki_modhook_delete_module(): only
+ * while unloads are refused. Otherwise the kernel's runs with nothing of
+ * heki_vtl0 on the stack, so an allowed rmmod of heki_vtl0 itself never
+ * returns into its freed text. Called from the ftrace callback.
+ */
+static bool heki_modhook_refusing(void)
+{
+	return heki_fail_closed() || heki_poke_stuck();
+}
+
+/*
+ * UnloadModule(@tok), or, when @keep, no call at all: the module's frames
+ * stay protected by VTL1 and kept, as when UnloadModule fails. Caller
+ * holds heki_modhook_lock; frees @tok. @mod is the module (its memory not
+ * yet freed), or NULL when unknown.
  */
 static void heki_modhook_release(struct heki_modtoken *tok,
-				 const struct module *mod)
+				 const struct module *mod, bool keep)
 {
 	struct heki_kept *k;
-	s64 ret;
+	s64 ret = 0;
 
-	ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
-			    (u64)tok->token, 0, 0);
+	if (!keep)
+		ret = heki_vtl_call(VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE,
+				    (u64)tok->token, 0, 0);
 	list_del(&tok->node);
 	heki_modhook_ntokens--;
-	if (ret < 0) {
+	if (keep || ret < 0) {
 		/*
 		 * VTL1 still protects this module's frames: keep them, and
 		 * keep our pin so that heki_vtl0 stays as long as they are.
 		 */
-		heki_modhook_stats.unload_failed++;
-		pr_err("module %s: UnloadModule(token %lld) failed (%lld); heki_vtl0 stays pinned\n",
-		       tok->name, (long long)tok->token, (long long)ret);
+		if (keep) {
+			atomic64_inc(&heki_modhook_unload_refused);
+			pr_err("module %s: unloaded while unloads are refused (%s): no UnloadModule, token %lld and its frames kept; heki_vtl0 stays pinned\n",
+			       tok->name, heki_modhook_unload_refusal(),
+			       (long long)tok->token);
+		} else {
+			heki_modhook_stats.unload_failed++;
+			pr_err("module %s: UnloadModule(token %lld) failed (%lld); heki_vtl0 stays pinned\n",
+			       tok->name, (long long)tok->token,
+			       (long long)ret);
+		}
 		if (tok->init_kept)
 			list_add(&tok->init_kept->node,
 				 &heki_modhook_kept_forever);
@@ -564,6 +596,13 @@ static void heki_modhook_release(struct heki_modtoken *tok,
 	kfree(tok);
 }
 
+/*
+ * A module goes. An unload that passed the delete_module hook before
+ * heki_vtl0 turned fail-closed (or a site stuck at its int3) reaches here
+ * while unloads are refused: its exit's static_call_update() was refused,
+ * so sites may still call its text. Its frames then stay protected and
+ * kept (no UnloadModule), as the delete_module hook would have had it.
+ */
 static void heki_modhook_going(struct module *mod)
 {
 	struct heki_modtoken *tok;
@@ -571,7 +610,7 @@ static void heki_modhook_going(struct module *mod)
 	mutex_lock(&heki_modhook_lock);
 	tok = heki_modhook_find(mod);
 	if (tok)
-		heki_modhook_release(tok, mod);
+		heki_modhook_release(tok, mod, heki_modhook_refusing());
 	mutex_unlock(&heki_modhook_lock);
 }
 
@@ -795,30 +834,9 @@ void heki_modhook_exit(void)
 	list_for_each_entry_safe(tok, next, &heki_modtokens, node) {
 		pr_warn("module %s still holds token %lld at unload\n",
 			tok->name, (long long)tok->token);
-		heki_modhook_release(tok, NULL);
+		heki_modhook_release(tok, NULL, false);
 	}
 	mutex_unlock(&heki_modhook_lock);
-}
-
-/* Why no module may be unloaded now (see the top of this file), or NULL. */
-static const char *heki_modhook_unload_refusal(void)
-{
-	if (heki_fail_closed())
-		return "heki_vtl0 is fail-closed: static calls into the module could not be moved away";
-	if (heki_poke_stuck())
-		return "a static call or jump label site is stuck at its int3: static calls into the module could not be moved away";
-	return NULL;
-}
-
-/*
- * Whether a delete_module(2) goes to heki_modhook_delete_module(): only
- * while unloads are refused. Otherwise the kernel's runs with nothing of
- * heki_vtl0 on the stack, so an allowed rmmod of heki_vtl0 itself never
- * returns into its freed text. Called from the ftrace callback.
- */
-static bool heki_modhook_refusing(void)
-{
-	return heki_fail_closed() || heki_poke_stuck();
 }
 
 /* The refusal both delete_module replacements return. */
