@@ -23,6 +23,7 @@ t "  static call updates routed through PatchText (hook on)" grep -qx on $S/stat
 t "  arch_static_call_transform hooked" ftraced arch_static_call_transform
 t "  jump label updates routed through PatchText (hook on)" grep -qx on $S/jump_labels/hook
 t "  delete_module hooked (the unload guard)" ftraced __x64_sys_delete_module
+t "  its i386 entry hooked too (int \$0x80)" ftraced __ia32_sys_delete_module
 t "an unvalidated module loads (validation off)" insmod /heki_test_mod-unsigned.ko
 rmmod -f "$(basename "$HEKI_KO" .ko)" >/tmp/rmmod-f.log 2>&1 &
 sleep 3
