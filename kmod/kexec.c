@@ -782,8 +782,8 @@ int heki_kexec_init(void)
  * machine_kexec_prepare() refuses every load from then on, so none is
  * accepted or loaded unvalidated after the release; those that keep held
  * frames (kimage_free, machine_kexec_prepare, crash_shrink_memory) go
- * only once the release succeeded. On -EBUSY they stay: heki_vtl0 stays loaded and
- * fail-closed with them, and a later call tries again.
+ * only once the release succeeded. On -EBUSY they stay: heki_vtl0 stays
+ * loaded and fail-closed with them (no caller calls again).
  * Return: 0, or -EBUSY when VTL1 still holds or may hold an image: the
  * caller must not let heki_vtl0 go.
  */
