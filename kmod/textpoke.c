@@ -172,6 +172,19 @@ s64 heki_poke(unsigned long at, unsigned int len, const u8 *old,
 	heki_poke_sync();
 	heki_test_poke_pause();
 	ret = heki_poke_step(d, at + 1, new + 1, len - 1);
+	if (ret == -EPROTO) {
+		/*
+		 * Nothing says whether the tail was written: put the old tail
+		 * back before the old first byte, so the site never holds
+		 * the old opcode with the new tail.
+		 */
+		undo = heki_poke_step(d, at + 1, old + 1, len - 1);
+		if (!undo) {
+			heki_poke_sync();
+			undo = heki_poke_step(d, at, old, 1);
+		}
+		goto synced;
+	}
 	if (ret) {
 		undo = heki_poke_step(d, at, old, 1);
 		goto synced;

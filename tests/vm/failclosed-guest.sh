@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
 # Guest part of tests/vm/failclosed.sh (busybox sh -e, helpers from
-# scripts/vm-guest-lib.sh). FC_BOOT (1 to 4) selects the part.
+# scripts/vm-guest-lib.sh). FC_BOOT (1 to 5) selects the part.
 
 S=/sys/kernel/heki
 D=/sys/kernel/debug/heki
@@ -95,6 +95,9 @@ jl_step_refused() {
 	return $ok
 }
 
+# Both of heki_conc_00's static call sites call heki_test_one.
+sc_one() { eq "$(cat $SCP)" 1 && eq "$(cat $SITES)" "0 1"; }
+
 boot1() {
 	# --- item 1: one mapping of R8, every caller ---------------------
 	t "LockRegs answered R8 = 2^32: load refused (EPROTO)" \
@@ -155,7 +158,6 @@ boot1() {
 		insmod /heki_conc_00.ko
 
 	# --- PatchText refused at step 2 or 3 (finding T) -----------------
-	sc_one() { eq "$(cat $SCP)" 1 && eq "$(cat $SITES)" "0 1"; }
 	t "static call: both sites call heki_test_one" sc_one
 	t "static call site's step 2 refused by VTL1: put back, refused, counted, no int3 left" \
 		sc_step_refused 5
@@ -331,6 +333,36 @@ boot4() {
 	t "  /sys/kernel/heki/unload says why" grep -q "^refused: VTL1 protects kernel text" $S/unload
 }
 
+boot5() {
+	t "insmod, every step on" insmod $HEKI_KO $HEKI_ARGS $CERTS
+	t "signed module heki_conc_00 loads" insmod /heki_conc_00.ko
+	t "static call: both sites call heki_test_one" sc_one
+	# Step 2 of heki_test_sites_read()'s site (call 5, see
+	# sc_step_refused) is made: VTL1 writes heki_test_two's rel32 behind
+	# the int3, and its answer is replaced by an R8 the ABI does not
+	# define. heki_vtl0 cannot tell whether the tail was written, so it
+	# puts the old tail back, then the old first byte. Putting back the
+	# first byte alone would leave CALL heki_test_two.
+	r0=$(sv static_calls/refused) k0=$(sv static_calls/stuck) w0=$(wf_events)
+	answer "+PATCH_TEXT#5:0x100000000"
+	echo 2 >$SCP || true
+	answer ""
+	t "step 2 written by VTL1, answered with an undefined R8" \
+		dmesg_has "test_result: PATCH_TEXT (call 5) answered with R8 0x100000000, its real answer replaced"
+	t "  the site holds its old instruction whole: it calls heki_test_one" \
+		eq "$(cat $SITES)" "0 1"
+	# heki_test_sc_get()'s site is refused next (-EBUSY): the int3
+	# emulation slot stays taken.
+	t "  both sites' updates refused and counted" \
+		eq "$(sv static_calls/refused)" $((r0 + 2))
+	t "  the second one as busy" \
+		dmesg_has "[heki_conc_00] -> heki_test_two [heki_conc_00] not updated (-16): it keeps its old target"
+	t "  counted stuck: VTL1's state was unknown" \
+		eq "$(sv static_calls/stuck)" $((k0 + 1))
+	t "  nothing VTL1 protects written by heki_vtl0" eq "$(wf_events)" "$w0"
+	t "  still enforcing" grep -qx enforcing $S/state
+}
+
 # Audit records reach dmesg through kauditd, behind printk_ratelimit()
 # (10 in 5 s, shared): a burst of refusals would drop the ones checked.
 echo 0 >/proc/sys/kernel/printk_ratelimit
@@ -339,5 +371,6 @@ case $FC_BOOT in
 2) boot2 ;;
 3) boot3 ;;
 4) boot4 ;;
+5) boot5 ;;
 *) echo "# unknown FC_BOOT '$FC_BOOT'"; exit 1 ;;
 esac

@@ -3,7 +3,7 @@
 #
 # failclosed.sh - VM suite (issue 11 items 1-6): heki_vtl0 fails closed.
 # The test build (heki_vtl0_test.ko, loopback transport) on Debian's kernel,
-# two CPUs, four VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..4):
+# two CPUs, five VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..5):
 #
 #  1. results: an R8 the ABI does not define refuses (LockRegs 2^32 fails
 #     the load; ValidateModule's case is at the end of tests/vm/params.sh);
@@ -29,7 +29,10 @@
 #     module load and kexec refused, reason shown, hooks kept, no unload);
 #     heki_vtl0's own text and read-only data protected;
 #  4. ProtectMemory answered with an undefined R8: VTL1's state unknown,
-#     assumed protected: loaded and fail-closed, hooks kept, no unload.
+#     assumed protected: loaded and fail-closed, hooks kept, no unload;
+#  5. PatchText step 2 of a static call site made by VTL1 and answered
+#     with an undefined R8: the old tail, then the old first byte, put
+#     back (the site calls its old target), counted stuck.
 #
 # FC_BOOTS="1 3" runs only those boots; FAILCLOSED_KO another module file
 # (e.g. an older build, to show what these tests catch). Ends with `N passed, N failed`
@@ -57,9 +60,9 @@ vmlinuz=$K_VMLINUZ
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:"; do
+for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:" "5:"; do
 	n=${boot%%:*} append=${boot#*:}
-	case " ${FC_BOOTS:-1 2 3 4} " in *" $n "*) ;; *) continue ;; esac
+	case " ${FC_BOOTS:-1 2 3 4 5} " in *" $n "*) ;; *) continue ;; esac
 	args=(-K -t 300 -f "$KO" -e "FC_BOOT=$n" -e "HEKI_KO=/${KO##*/}"
 		-e "HEKI_MOD=$(modinfo -F name "$KO")"
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
