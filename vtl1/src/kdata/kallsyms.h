@@ -20,19 +20,23 @@ struct heki_kinfo_ext;
 /*
  * The core kernel's static call keys whose sites and trampolines VTL1
  * admits as patch sites (module/kscall.c): the ones kvm makes the kernel
- * update after end of boot (seen in the 6.1 VM suites, named in 6.1, 6.12
- * and 7.2); other keys the kernel updates then (tracepoints, the BPF
- * dispatcher, preempt_dynamic) are left out on purpose. Each is
- * named in kallsyms as __SCK__<name> (the struct static_call_key) and
+ * update after end of boot (the first three seen in the 6.1 VM suites and
+ * named in 6.1, 6.12 and 7.2; the fourth named in 7.2 only, pointed at
+ * kvm.ko's kvm_handle_guest_mediated_pmi when kvm_amd or kvm_intel loads
+ * with enable_mediated_pmu=1); other keys the kernel updates then
+ * (tracepoints, the BPF dispatcher, preempt_dynamic) are left out on
+ * purpose. Each is named in kallsyms as __SCK__<name> (the struct static_call_key) and
  * __SCT__<name> (its trampoline). perf_register_guest_info_callbacks()
  * and perf_unregister_guest_info_callbacks() (kernel/events/core.c)
- * update these three when kvm loads and unloads; why no other key is
- * here: Documentation/security-model.rst, "Kernel static call keys".
+ * update these when kvm loads and unloads (the fourth only on 7.x, and
+ * only when kvm registers a mediated PMU's PMI handler); why no other key
+ * is here: Documentation/security-model.rst, "Kernel static call keys".
  */
 #define HEKI_KSCALL_KEY_LIST(X)					\
 	X(PERF_GUEST_STATE, "__perf_guest_state")		\
 	X(PERF_GUEST_GET_IP, "__perf_guest_get_ip")		\
-	X(PERF_GUEST_PT_INTR, "__perf_guest_handle_intel_pt_intr")
+	X(PERF_GUEST_PT_INTR, "__perf_guest_handle_intel_pt_intr")	\
+	X(PERF_GUEST_MEDIATED_PMI, "__perf_guest_handle_mediated_pmi")
 
 #define HEKI_KSCALL_KEY_ENUM_(id, name) HEKI_KSCALL_KEY_##id,
 enum heki_kscall_key_id {

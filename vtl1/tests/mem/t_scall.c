@@ -1310,3 +1310,64 @@ TEST(kscall_kernel_site_to_module_function_and_after_unload)
 	CHECK(poke(g, MEM_PA + KT_C, xor5rax));
 	guest_free(g);
 }
+
+/*
+ * 7.2's fourth perf key: kallsyms names K_ANON __SCK____perf_guest_handle_
+ * mediated_pmi, so its call site U is derived as the listed keys' are.
+ * kvm (enable_mediated_pmu=1) points it at kvm_handle_guest_mediated_pmi,
+ * a function of the validated kvm.ko (here the module's f2), and back at
+ * __static_call_return0 when it unloads; a kernel function stays refused.
+ */
+TEST(kscall_mediated_pmi_key_listed)
+{
+	static const struct modsim_scall x;
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	struct ksym_def s[KT_NSYMS + 1];
+	struct guest *g = guest_new();
+	struct heki_patch where;
+	__u8 forms[5 * 5], b[5], before[5];
+	__u32 n = 0, k;
+	__u64 tv;
+
+	for (k = 0; k < KT_NSYMS; k++) {
+		s[n++] = kt_syms[k];
+		/* sorted after K_LSM's __SCK__lsm_static_call_locked_down_0 */
+		if (k == KT_SYM_PERF + 2)
+			s[n++] = (struct ksym_def){
+				"D__SCK____perf_guest_handle_mediated_pmi",
+				K_ANON };
+	}
+	declare_kernel_sites(g);
+	memset(&where, 0, sizeof(where));
+	where.size = 5;
+	where.pa[0] = MEM_PA + KT_U;
+	memcpy(forms, xor5rax, 5);
+	memcpy(forms + 5, nop5, 5);
+	enc(forms + 10, 0xe8, KT_VA, KT_U, MF1);
+	enc(forms + 15, 0xe8, KT_VA, KT_U, MF2);
+	/* and what the test image holds there at end of boot: call f1 */
+	kenc(forms + 20, 0xe8, KT_U, KT_F1);
+	oracle_patch_site(g, &where, forms, 5,
+			  "kernel static call (test image)");
+	CHECK_EQ(load_kernel_scalls_with(g, 3,
+					 heki_mem_attr_raw(MEM_ATTR_READ), s,
+					 n), 0);
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &x, &tv), 0);
+	CHECK_EQ(guest_call(g, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT_VALUE,
+			    0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED + 1 + MOD_SITES);
+	/* a kernel function: refused, the site as it was */
+	guest_read(g, MEM_PA + KT_U, before, 5);
+	kenc(b, 0xe8, KT_U, KT_F2);
+	CHECK_EQ(patch(g, MEM_PA + KT_U, 1, &int3), 0);
+	CHECK_EQ(patch(g, MEM_PA + KT_U + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	CHECK_EQ(patch(g, MEM_PA + KT_U, 1, before), 0);
+	CHECK(bytes_are(g, MEM_PA + KT_U, before));
+	/* kvm's handler, then return0 and NULL's forms */
+	enc(b, 0xe8, KT_VA, KT_U, MF2);
+	CHECK(poke(g, MEM_PA + KT_U, b));
+	CHECK(poke(g, MEM_PA + KT_U, xor5rax));
+	CHECK(poke(g, MEM_PA + KT_U, nop5));
+	guest_free(g);
+}
