@@ -336,7 +336,8 @@
 	X(KEXEC_PURGATORY_DIGEST_MISMATCH, HEKI_EKEYREJECTED, "purgatory_sha256_digest is not the SHA-256 of what the digest regions will hold") \
 	X(KEXEC_DIGEST_UNAVAILABLE, HEKI_ENOPKG, "crypto provider has no digest_chunks primitive for the kexec purgatory digest") \
 	X(KERNEL_STATIC_CALLS_INVALID, HEKI_EINVAL, "kallsyms names only one of __start_static_call_sites and __stop_static_call_sites, the stop below the start, a size not a multiple of 8 or above HEKI_VTL1_MAX_PATCH_SITES entries, or a table not inside one KernelData range") \
-	X(KERNEL_STATIC_CALLS_NOT_PROTECTED, HEKI_EACCES, "the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory")
+	X(KERNEL_STATIC_CALLS_NOT_PROTECTED, HEKI_EACCES, "the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory") \
+	X(MODULE_TEXT_TARGETED, HEKI_EBUSY, "a static call site or trampoline VTL1 tracks, not released with the module's memory, branches into the text it would release")
 
 /* Number of HEKI_VSM_ERROR_LIST entries that mirror LiteBox's VsmError. */
 #define HEKI_VSM_ERROR_LITEBOX_COUNT	42

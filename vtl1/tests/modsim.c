@@ -324,11 +324,11 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 		       int scall)
 {
 	static const char strtab[] =
-		"\0__this_module\0__SCT__k\0f1\0f2\0__pfx_f2\0__cfi_f1";
+		"\0__this_module\0__SCT__k\0f1\0f2\0__pfx_f2\0__cfi_f1\0fi";
 	struct sec s[18];
 	char shstr[512];
 	__u64 shstr_len = 1, off, total, name_off[18], data_off[18];
-	__u8 sym[216], jt[16 * MODSIM_MAX_JUMPS], rela[72 * MODSIM_MAX_JUMPS];
+	__u8 sym[240], jt[16 * MODSIM_MAX_JUMPS], rela[72 * MODSIM_MAX_JUMPS];
 	__u8 sct[16], sct_rela[96];
 	__u32 n = 1, i, symtab_idx, strtab_idx, this_idx, jt_idx = 0;
 	__u32 text_idx = 0, init_text_idx = 0, sct_idx = 0;
@@ -389,7 +389,7 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 	symtab_idx = n++;
 	strtab_idx = n++;
 	s[symtab_idx] = (struct sec){ ".symtab", HEKI_SHT_SYMTAB, 0,
-				      scall ? 216 : 96, 8, strtab_idx, 3, 24,
+				      scall ? 240 : 96, 8, strtab_idx, 3, 24,
 				      0, sym };
 	s[strtab_idx] = (struct sec){ ".strtab", HEKI_SHT_STRTAB, 0,
 				      scall ? sizeof(strtab) : 15, 1, 0, 0, 0,
@@ -428,6 +428,8 @@ static __u8 *build_elf(const __u64 size[HEKI_MODLAYOUT_NR_MEM], __u64 *len,
 		/* __pfx_f2, __cfi_f1 (30, 39): no function entries */
 		put_func_sym(sym, 7, 30, text_idx, MODSIM_SC_PFX_F2, 0x10);
 		put_func_sym(sym, 8, 39, text_idx, MODSIM_SC_CFI_F1, 0x10);
+		/* fi (48), a function of .init.text when there is one */
+		put_func_sym(sym, 9, 48, init_text_idx, MODSIM_SC_INIT_FI, 0x10);
 		/*
 		 * struct static_call_site: addr PC32 to the site, key PC32 to
 		 * __this_module + 0x100 (+1: tail); sorted by key, then addr.

@@ -165,6 +165,8 @@ __u64 put_module_jumps(struct guest *g, __u64 elf_pa, __u8 keyid, int tamper,
 #define MODSIM_SC_F2	0x500ULL	/* f2 */
 #define MODSIM_SC_PFX_F2	0x4f0ULL	/* __pfx_f2 (STT_FUNC, no entry) */
 #define MODSIM_SC_CFI_F1	0x3f0ULL	/* __cfi_f1 (STT_FUNC, no entry) */
+/* .init.text offset of fi, a function of the module's init text */
+#define MODSIM_SC_INIT_FI	0x100ULL
 
 /* Most extra targets struct modsim_scall declares. */
 #define MODSIM_MAX_EXTRA	4
@@ -187,7 +189,8 @@ struct modsim_scall {
 
 /*
  * put_module_mem() whose ELF defines the static call trampoline __SCT__k,
- * the functions f1 and f2, and names two sites of key k in its
+ * the functions f1 and f2 (and fi in its init text, if it has one; at
+ * .text when it has none), and names two sites of key k in its
  * .static_call_sites (the memory needs an ro_after_init range for it);
  * the oracle learns the forms the tests may write there (@x).
  */

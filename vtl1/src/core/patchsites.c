@@ -175,6 +175,27 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 }
 
 /**
+ * vtl1_patch_branch_target() - where 5 bytes at a static call site branch
+ * @s: the site
+ * @b: HEKI_PATCH_JMP32_SIZE bytes for it
+ * @dest: receives the rel32's destination (modulo 2^64, as the CPU
+ *	computes it)
+ *
+ * Return: 1 if @s is a static call site or trampoline and @b is its
+ * opcode with a rel32 (any destination), else 0.
+ */
+int vtl1_patch_branch_target(const struct vtl1_patch_site *s, const __u8 *b,
+			     __u64 *dest)
+{
+	if (!s->branch || s->loc.size != HEKI_PATCH_JMP32_SIZE ||
+	    b[0] != s->branch)
+		return 0;
+	*dest = s->va + HEKI_PATCH_JMP32_SIZE +
+		(__u64)(__s64)heki_le_s32(b + 1);
+	return 1;
+}
+
+/**
  * vtl1_patch_branch_dest() - where a site's CALL / JMP form would go
  * @s: the site
  * @b: HEKI_PATCH_JMP32_SIZE bytes for it
@@ -189,12 +210,31 @@ int vtl1_patch_static_call_site(struct vtl1_patch_site *s,
 int vtl1_patch_branch_dest(const struct vtl1_patch_site *s, const __u8 *b,
 			   __u64 *dest)
 {
-	if (!s->branch || s->loc.size != HEKI_PATCH_JMP32_SIZE ||
-	    b[0] != s->branch)
-		return 0;
-	*dest = s->va + HEKI_PATCH_JMP32_SIZE +
-		(__u64)(__s64)heki_le_s32(b + 1);
-	return !(s->branch == 0xe8 && s->no_call && *dest == s->no_call);
+	return vtl1_patch_branch_target(s, b, dest) &&
+	       !(s->branch == 0xe8 && s->no_call && *dest == s->no_call);
+}
+
+/**
+ * vtl1_patch_site_read() - the bytes a site holds now
+ * @v: the instance
+ * @s: the site
+ * @cur: receives its @s->loc.size bytes (POKE_MAX_OPCODE_SIZE room)
+ *
+ * The site's frames are ones its owner holds, which VTL0 cannot write:
+ * only VTL1 wrote or validated what is there.
+ *
+ * Return: 0, or vtl1_copy_from()'s error.
+ */
+int vtl1_patch_site_read(struct heki_vtl1 *v, const struct vtl1_patch_site *s,
+			 __u8 *cur)
+{
+	__u32 first = heki_patch_first_page_len(&s->loc);
+	int ret = vtl1_copy_from(v, cur, s->loc.pa[0], first);
+
+	if (!ret && first < s->loc.size)
+		ret = vtl1_copy_from(v, cur + first, s->loc.pa[1],
+				     s->loc.size - first);
+	return ret;
 }
 
 static int key_cmp(const void *a, const void *b)

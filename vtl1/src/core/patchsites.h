@@ -39,8 +39,12 @@ int vtl1_patch_site_covers(const struct vtl1_patch_site *s, __u64 pa);
 void vtl1_patch_site_owner(const struct vtl1_patch_site *s, __u8 *owner,
 			   __s64 *id);
 const __u8 *vtl1_patch_nop(__u32 size);
+int vtl1_patch_branch_target(const struct vtl1_patch_site *s, const __u8 *b,
+			     __u64 *dest);
 int vtl1_patch_branch_dest(const struct vtl1_patch_site *s, const __u8 *b,
 			   __u64 *dest);
+int vtl1_patch_site_read(struct heki_vtl1 *v, const struct vtl1_patch_site *s,
+			 __u8 *cur);
 int vtl1_patch_jump_site(struct vtl1_patch_site *s, const struct heki_patch *loc,
 			 const __u8 *jmp, __s64 token, __u32 init);
 int vtl1_patch_static_call_site(struct vtl1_patch_site *s,

@@ -172,19 +172,6 @@ static int step_legal(const struct heki_vtl1 *v,
 	return some_form(v, s, next, 0, n, 0) || restores(s, next, 0, n);
 }
 
-/* Read the @size bytes the site holds now. */
-static int site_bytes(struct heki_vtl1 *v, const struct vtl1_patch_site *s,
-		      __u8 *cur)
-{
-	__u32 first = heki_patch_first_page_len(&s->loc);
-	int ret = vtl1_copy_from(v, cur, s->loc.pa[0], first);
-
-	if (!ret && first < s->loc.size)
-		ret = vtl1_copy_from(v, cur + first, s->loc.pa[1],
-				     s->loc.size - first);
-	return ret;
-}
-
 /*
  * PatchText(pa0, pa1): fetch the 24-byte descriptor (split over two pages
  * when pa0 is near a page end), validate it, find the site holding its
@@ -230,7 +217,7 @@ __s64 vtl1_do_PATCH_TEXT(struct heki_vtl1 *v, __u64 a0, __u64 a1, __u64 a2)
 		return step;
 	ret = site_held(v, s);
 	if (!ret)
-		ret = site_bytes(v, s, cur);
+		ret = vtl1_patch_site_read(v, s, cur);
 	if (ret)
 		return ret;
 	if (!step_legal(v, s, step, req.code, cur))

@@ -634,6 +634,8 @@ static int verify_content(struct heki_vtl1 *v, const struct vtl1_chain *c,
 	} else {
 		m->text_va = mm->va[HEKI_MODLAYOUT_TEXT];
 		m->text_size = mm->size[HEKI_MODLAYOUT_TEXT];
+		m->init_text_va = mm->va[HEKI_MODLAYOUT_INIT_TEXT];
+		m->init_text_size = mm->size[HEKI_MODLAYOUT_INIT_TEXT];
 		ret = keep_exports(v, &w->mv, m);
 		if (!ret)
 			ret = keep_funcs(v, &w->mv, m);
@@ -828,6 +830,81 @@ out:
 	return ret ? ret : token;
 }
 
+/* Whether @m's init text is still protected (FreeModuleInit not done). */
+static int init_text_held(const struct vtl1_module *m)
+{
+	__u32 i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->r[i].type == HEKI_MOD_MEM_INIT_TEXT_VALUE &&
+		    !m->r[i].released)
+			return 1;
+	return 0;
+}
+
+/*
+ * Would the release of @m's memory selected by @init_only leave a
+ * tracked static call site or trampoline branching into text it gives
+ * back? Every site with a CALL / JMP form counts (the kernel's, every
+ * module's) except the ones the release drops with the memory they lie
+ * in: all of @m's for UnloadModule, its init-text ones for
+ * FreeModuleInit. A site's bytes are read from the frames its owner
+ * holds, which only VTL1 wrote or validated; while a text_poke_bp
+ * sequence is under way (site->held) the bytes it may still put back
+ * (site->before) count too. One 5-byte read per site, no allocation:
+ * O(sites), at most HEKI_VTL1_MAX_PATCH_SITES.
+ *
+ * Return: 0, or -HEKI_VSM_ERR_MODULE_TEXT_TARGETED (also when a site's
+ * bytes cannot be read: VTL1 then cannot tell).
+ */
+static int module_text_targeted(struct heki_vtl1 *v,
+				const struct vtl1_module *m, int init_only)
+{
+	__u64 lo[2], len[2], dest = 0;
+	__u32 i, k, nspan = 0;
+
+	if (!init_only && m->text_size) {
+		lo[nspan] = m->text_va;
+		len[nspan++] = m->text_size;
+	}
+	if (m->init_text_size && init_text_held(m)) {
+		lo[nspan] = m->init_text_va;
+		len[nspan++] = m->init_text_size;
+	}
+	for (i = 0; nspan && i < v->patches.n; i++) {
+		const struct vtl1_patch_site *s = &v->patches.site[i];
+		__u8 cur[POKE_MAX_OPCODE_SIZE];
+		int hit = 0;
+
+		if (!s->branch ||
+		    (s->token == m->token && (!init_only || s->init)))
+			continue;
+		if (vtl1_patch_site_read(v, s, cur)) {
+			vtl1_err(v, "module %lld: the bytes of the static call site at 0x%llx cannot be read\n",
+				 (long long)m->token,
+				 (unsigned long long)s->va);
+			return -HEKI_VSM_ERR_MODULE_TEXT_TARGETED;
+		}
+		for (k = 0; k < nspan && !hit; k++)
+			hit = (vtl1_patch_branch_target(s, cur, &dest) &&
+			       dest - lo[k] < len[k]) ||
+			      (s->held &&
+			       vtl1_patch_branch_target(s, s->before, &dest) &&
+			       dest - lo[k] < len[k]);
+		if (hit) {
+			vtl1_err(v, "module %lld: static call site at 0x%llx (%s %lld%s) branches to 0x%llx in the text it would release\n",
+				 (long long)m->token,
+				 (unsigned long long)s->va,
+				 s->token < 0 ? "kernel" : "module",
+				 (long long)s->token,
+				 s->held ? ", int3 held" : "",
+				 (unsigned long long)dest);
+			return -HEKI_VSM_ERR_MODULE_TEXT_TARGETED;
+		}
+	}
+	return 0;
+}
+
 /* Release (or narrow) a module's ranges selected by @init_only. */
 static int module_release(struct heki_vtl1 *v, struct vtl1_module *m,
 			  int init_only)
@@ -873,6 +950,11 @@ static int module_release(struct heki_vtl1 *v, struct vtl1_module *m,
  * FreeModuleInit(token): init text/data/rodata go back to VTL0 (R|W), the
  * module's ro_after_init becomes read-only, and the patch sites in init
  * text are dropped so that PatchText can never write into freed memory.
+ * Refused (MODULE_TEXT_TARGETED, nothing changed) while a static call
+ * site or trampoline outside the init text branches into it: PatchText
+ * never writes such a target (init functions are no entries it accepts),
+ * but ValidateModule accepts a site of the module's core text that calls
+ * one of its own init functions, as static_call_add_module() may leave it.
  */
 static __s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				      __u64 a2)
@@ -882,14 +964,23 @@ static __s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 
 	if (!m)
 		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
-	ret = module_release(v, m, 1);
+	ret = module_text_targeted(v, m, 1);
+	if (!ret)
+		ret = module_release(v, m, 1);
 	if (ret)
 		return ret;
 	vtl1_patches_remove(v, m->token, 1);
 	return 0;
 }
 
-/* UnloadModule(token): all the module's pages go back to VTL0 (R|W). */
+/*
+ * UnloadModule(token): all the module's pages go back to VTL0 (R|W).
+ * Refused (MODULE_TEXT_TARGETED, nothing changed) while a static call
+ * site or trampoline of the kernel or of another module branches into
+ * the module's text (core, or init not yet released): the kernel moves
+ * such sites away before it frees a module; where it did not, or VTL1
+ * refused the move, the module's frames stay protected.
+ */
 static __s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				   __u64 a2)
 {
@@ -900,7 +991,9 @@ static __s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 
 	if (!m)
 		return -HEKI_VSM_ERR_MODULE_TOKEN_INVALID;
-	ret = module_release(v, m, 0);
+	ret = module_text_targeted(v, m, 0);
+	if (!ret)
+		ret = module_release(v, m, 0);
 	if (ret)
 		return ret;
 	vtl1_patches_remove(v, token, 0);

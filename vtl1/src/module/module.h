@@ -47,6 +47,9 @@ struct vtl1_mod_range {
  * @exp_names: NUL-terminated names @exp points into
  * @text_va: VA of the module's core text (0 if none)
  * @text_size: its size
+ * @init_text_va: VA of the module's init text (0 if none)
+ * @init_text_size: its size (the span stays recorded after FreeModuleInit;
+ *	@r tells whether it was released)
  * @nfunc: entries in @func
  * @func: the function entries in its core text (STT_FUNC symbols of its
  *	verified ELF), sorted, unique: branch targets other modules may use
@@ -60,6 +63,8 @@ struct vtl1_module {
 	char *exp_names;
 	__u64 text_va;
 	__u64 text_size;
+	__u64 init_text_va;
+	__u64 init_text_size;
 	__u64 nfunc;
 	__u64 *func;
 };

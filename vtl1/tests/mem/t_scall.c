@@ -79,16 +79,16 @@ static __s64 load_kernel(struct guest *g)
 }
 
 /*
- * The module in frames from @pa on (text at @pa and @pa + 0x6000), its
- * signed image at @elf_pa, @x its options; returns ValidateModule's
- * result and the VA of its text through @text_va.
+ * The module in frames from @pa on (text at @pa and @pa + 0x6000, init
+ * text at @pa + 0x1000), its signed image at @elf_pa, @x its options:
+ * its ranges in @r (9 entries of room), their number returned, the VAs
+ * of its text and init text in @text_va and @init_va.
  */
-static __s64 load_module_recs(struct guest *g, __u64 pa, __u64 elf_pa,
-			      const struct modsim_scall *x, __u64 *text_va,
-			      const struct heki_patch *recs, __u32 nrecs)
+static __u32 put_module_ranges(struct guest *g, __u64 pa, __u64 elf_pa,
+			       const struct modsim_scall *x,
+			       struct heki_range *r, __u64 *text_va,
+			       __u64 *init_va)
 {
-	struct heki_patch_info pi;
-	struct heki_range r[9];
 	__u32 n = 0;
 
 	r[n++] = rng(0, pa, pa + 0x1000, HEKI_MOD_MEM_TEXT_VALUE);
@@ -104,7 +104,24 @@ static __s64 load_module_recs(struct guest *g, __u64 pa, __u64 elf_pa,
 	r[n] = rng(KVA(elf_pa), elf_pa, elf_pa, HEKI_MOD_MEM_ELF_BUFFER_VALUE);
 	r[n].epa += put_module_scalls(g, elf_pa, 7, r, n, x);
 	*text_va = r[0].va;
-	n++;
+	*init_va = r[2].va;
+	return n + 1;
+}
+
+/*
+ * put_module_ranges() and ValidateModule with @nrecs patch records;
+ * returns ValidateModule's result and the VA of its text through
+ * @text_va.
+ */
+static __s64 load_module_recs(struct guest *g, __u64 pa, __u64 elf_pa,
+			      const struct modsim_scall *x, __u64 *text_va,
+			      const struct heki_patch *recs, __u32 nrecs)
+{
+	struct heki_patch_info pi;
+	struct heki_range r[9];
+	__u64 init_va;
+	__u32 n = put_module_ranges(g, pa, elf_pa, x, r, text_va, &init_va);
+
 	if (nrecs) {
 		memset(&pi, 0, sizeof(pi));
 		pi.patch_index = nrecs;
@@ -373,90 +390,287 @@ TEST(scall_retarget_after_end_of_boot)
 	guest_free(g);
 }
 
-/*
- * Module A's call site calls module B's f2 (a function entry of other
- * validated text), B goes: the site moves away from B's gone function,
- * but never to it again; B's trampoline and sites went with B.
- */
-TEST(scall_target_in_another_module_and_after_its_unload)
+/* Does VTL1 hold the frame of @pa kernel-executable for module @token? */
+static int text_held(struct guest *g, __u64 pa, __s64 token)
 {
-	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	static const __u64 b_va = 0xffffffffc2000000ULL;
-	struct modsim_scall xa = { 0, 0, { b_va + MODSIM_SC_F2 }, 1 };
-	struct modsim_scall xb = { b_va, b_va + 0x1000000, { 0 }, 0 };
+	const struct vtl1_prot_ent *e =
+		prot_map_find(&g->v->map, pa >> HEKI_PAGE_SHIFT);
+
+	return e && e->owner == HEKI_VTL1_OWNER_MODULE && e->id == token &&
+	       (e->prot & hv_page_prot_raw(HV_PAGE_KERNEL_EXECUTABLE));
+}
+
+/* Module B of two_modules(): its text and its frames. */
+#define B_VA		0xffffffffc2000000ULL
+#define B_PA		(MOD_PA + 0x10000)
+
+/*
+ * The kernel, module A (token 0, at MOD_PA) whose sites the test may
+ * point at B's f1 and f2, and module B (token 1, at B_VA).
+ */
+static struct guest *two_modules(__u64 *tv)
+{
+	struct modsim_scall xa = { 0, 0, { B_VA + MODSIM_SC_F1,
+					   B_VA + MODSIM_SC_F2 }, 2 };
+	struct modsim_scall xb = { B_VA, B_VA + 0x1000000, { 0 }, 0 };
 	struct guest *g = guest_new();
-	__u64 tv, bv, b_pa = MOD_PA + 0x10000;
-	__u8 b[5];
+	__u64 bv;
 
 	CHECK_EQ(load_kernel(g), 0);
-	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &xa, &tv), 0);
-	CHECK_EQ(load_module(g, b_pa, ELF_PA + 0x8000, &xb, &bv), 1);
-	CHECK_EQ(bv, b_va);
+	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &xa, tv), 0);
+	CHECK_EQ(load_module(g, B_PA, ELF_PA + 0x8000, &xb, &bv), 1);
+	CHECK_EQ(bv, B_VA);
 	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 6);
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F2);
-	CHECK(poke(g, C_PA, b));
-	/* B's trampoline is B's own site */
-	enc(b, 0xe9, bv, MODSIM_SC_TRAMP, bv + MODSIM_SC_F2);
-	CHECK(poke(g, b_pa + MODSIM_SC_TRAMP, b));
+	return g;
+}
+
+/*
+ * A site of module A pointed (through PatchText, as static_call_update()
+ * does) at module B's f2: UnloadModule(B) is refused with EBUSY
+ * (MODULE_TEXT_TARGETED), B, its frames and its sites stay, A's site
+ * keeps its bytes; once the site moved to another allowed target, B
+ * unloads. For the call site, the tail-call site and the trampoline.
+ */
+TEST(scall_unload_refused_while_another_modules_site_calls_it)
+{
+	static const struct {
+		const char *name;
+		__u64 at;
+		__u8 op;
+	} site[] = {
+		{ "call site", MODSIM_SC_CALL, 0xe8 },
+		{ "tail-call site", MODSIM_SC_TAIL, 0xe9 },
+		{ "trampoline", MODSIM_SC_TRAMP, 0xe9 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(site); i++) {
+		__u64 tv, pa = MOD_PA + site[i].at;
+		struct guest *g = two_modules(&tv);
+		__u8 b[5];
+		__s64 ret;
+
+		enc(b, site[i].op, tv, site[i].at, B_VA + MODSIM_SC_F2);
+		CHECK(poke(g, pa, b));
+		ret = guest_call(g, UNLOAD, 1, 0, 0);
+		if (ret != RET_ERR(HEKI_EBUSY) ||
+		    !strstr(g->last_log, "MODULE_TEXT_TARGETED"))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s",
+				   site[i].name, (long long)ret, g->last_log);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), 2);
+		CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 6);
+		CHECK(text_held(g, B_PA + MODSIM_SC_F2, 1));
+		CHECK(bytes_are(g, pa, b));
+		/* moved back to A's own f1: B goes */
+		enc(b, site[i].op, tv, site[i].at, tv + MODSIM_SC_F1);
+		CHECK(poke(g, pa, b));
+		CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+		CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 3);
+		CHECK(!text_held(g, B_PA + MODSIM_SC_F2, 1));
+		guest_free(g);
+	}
+}
+
+/*
+ * B unloaded once no site calls it: its functions are no targets any
+ * more, and its trampoline is no site.
+ */
+TEST(scall_unloaded_module_is_no_target)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = two_modules(&tv);
+	__u8 b[5];
+
 	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
-	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES + 3);
-	CHECK_EQ(patch(g, b_pa + MODSIM_SC_TRAMP, 1, &int3),
+	CHECK_EQ(patch(g, B_PA + MODSIM_SC_TRAMP, 1, &int3),
 		 RET_ERR(HEKI_ENOENT));
-	/* A's site, still calling B's f2: int3 on it is accepted ... */
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F2);
 	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
-	/* ... a tail to B's f1 is not (no function entry any more) ... */
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F1);
 	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
 	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
-	/* ... but A's own f1 is */
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
-	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_TRAMP);
 	CHECK_EQ(patch(g, C_PA, 1, b), 0);
 	CHECK(bytes_are(g, C_PA, b));
-	/* and once it left, a call to B's gone f2 is refused again */
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F2);
-	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
-	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
-	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
 	guest_free(g);
 }
 
 /*
- * Finding F4: A's call site C calls B's f2 and B is unloaded. A
- * text_poke_bp() moving C away whose step 2 or 3 VTL1 refuses is undone
- * by heki_vtl0 putting C's old bytes back through PatchText. Those bytes
- * (a CALL to a function that is no entry any more) are accepted as the
- * restoration of what C held before the int3, and only while C holds
- * that int3. Returns the guest with A loaded and B unloaded, C's old
- * bytes in @old, A's and B's text VAs in @tv and @bv.
+ * A site of the module itself calling into its own text does not keep
+ * it: its sites go with it (call site, tail site and trampoline at f2).
  */
-static struct guest *a_calls_gone_b(__u64 *tv, __u64 *bv, __u8 *old)
+TEST(scall_own_sites_into_own_text_do_not_block_unload)
 {
-	static const __u64 b_va = 0xffffffffc2000000ULL;
-	struct modsim_scall xa = { 0, 0, { b_va + MODSIM_SC_F2 }, 1 };
-	struct modsim_scall xb = { b_va, b_va + 0x1000000, { 0 }, 0 };
+	static const __u64 at[3] = { MODSIM_SC_CALL, MODSIM_SC_TAIL,
+				     MODSIM_SC_TRAMP };
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5];
+	__u32 i;
+
+	for (i = 0; i < 3; i++) {
+		enc(b, i ? 0xe9 : 0xe8, tv, at[i], tv + MODSIM_SC_F2);
+		CHECK(poke(g, MOD_PA + at[i], b));
+	}
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KERNEL_SITES);
+	CHECK(!text_held(g, MOD_PA + MODSIM_SC_F2, 0));
+	guest_free(g);
+}
+
+/*
+ * A's call site C held at the int3 VTL1 wrote over a call of B's f2:
+ * those old bytes may still be put back (PatchText's restoration), so B
+ * stays until the sequence ends elsewhere.
+ */
+TEST(scall_unload_refused_while_a_held_site_may_restore_a_call_to_it)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = two_modules(&tv);
+	__u8 b[5];
+
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F2);
+	CHECK(poke(g, C_PA, b));
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), RET_ERR(HEKI_EBUSY));
+	CHECK(strstr(g->last_log, "MODULE_TEXT_TARGETED"));
+	CHECK(text_held(g, B_PA + MODSIM_SC_F2, 1));
+	CHECK_EQ(patch(g, C_PA, 1, b), 0);
+	CHECK(bytes_are(g, C_PA, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	guest_free(g);
+}
+
+/*
+ * The tail of a call of B's f2 behind the int3 (step 2 done, step 3 not)
+ * does not keep B: no CPU runs it, and once B is gone the head that would
+ * complete it is refused; the site goes back to what it held.
+ */
+TEST(scall_unload_with_a_tail_to_it_behind_int3_then_head_refused)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = two_modules(&tv);
+	__u8 b[5], old[5];
+
+	guest_read(g, C_PA, old, 5);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F2);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	CHECK_EQ(patch(g, C_PA, 1, b), RET_ERR(HEKI_EACCES));
+	CHECK(strstr(g->last_log, "TEXT_PATCH_STEP_INVALID"));
+	CHECK_EQ(patch(g, C_PA + 1, 4, old + 1), 0);
+	CHECK_EQ(patch(g, C_PA, 1, old), 0);
+	CHECK(bytes_are(g, C_PA, old));
+	guest_free(g);
+}
+
+/* The module's init text: fi (modsim's init VA, checked when loaded). */
+#define INIT_VA		0xffffffffc1000000ULL
+#define FI_VA		(INIT_VA + MODSIM_SC_INIT_FI)
+#define FI_PA		(MOD_PA + 0x1000 + MODSIM_SC_INIT_FI)
+
+/*
+ * The kernel and the module, whose call site C held, when VTL1 validated
+ * it, a call of fi, a function of the module's own init text (as
+ * static_call_add_module() leaves a site of a key whose function is an
+ * __init one): a form the ELF's function entries allow at ValidateModule,
+ * which PatchText never writes. C's bytes then in @old, the text VA in
+ * @tv.
+ */
+static struct guest *c_calls_init(__u64 *tv, __u8 *old)
+{
+	struct modsim_scall x = { SIM_CORE_VA, INIT_VA, { FI_VA }, 1 };
 	struct guest *g = guest_new();
+	struct heki_range r[9];
+	__u64 init_va;
+	__u32 n;
 
 	CHECK_EQ(load_kernel(g), 0);
-	CHECK_EQ(load_module(g, MOD_PA, ELF_PA, &xa, tv), 0);
-	CHECK_EQ(load_module(g, MOD_PA + 0x10000, ELF_PA + 0x8000, &xb, bv),
-		 1);
-	enc(old, 0xe8, *tv, MODSIM_SC_CALL, *bv + MODSIM_SC_F2);
-	CHECK(poke(g, C_PA, old));
-	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	n = put_module_ranges(g, MOD_PA, ELF_PA, &x, r, tv, &init_va);
+	CHECK_EQ(init_va, INIT_VA);
+	enc(old, 0xe8, *tv, MODSIM_SC_CALL, FI_VA);
+	guest_write(g, C_PA, old, 5);
+	CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), 0);
 	return g;
 }
+
+/* PatchText's targets are core text entries: fi is none. */
+TEST(scall_init_function_is_no_patch_target)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+	__u8 b[5], old[5];
+
+	guest_read(g, C_PA, old, 5);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, FI_VA);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	CHECK_EQ(patch(g, C_PA, 1, old), 0);
+	CHECK(bytes_are(g, C_PA, old));
+	guest_free(g);
+}
+
+/*
+ * C (core text) calls fi: FreeModuleInit is refused with EBUSY
+ * (MODULE_TEXT_TARGETED), the init text stays protected; once C moved to
+ * f1 it succeeds.
+ */
+TEST(scall_free_module_init_refused_while_a_core_site_calls_init_text)
+{
+	__u64 tv;
+	__u8 old[5], b[5];
+	struct guest *g = c_calls_init(&tv, old);
+
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), RET_ERR(HEKI_EBUSY));
+	CHECK(strstr(g->last_log, "MODULE_TEXT_TARGETED"));
+	CHECK(text_held(g, FI_PA, 0));
+	CHECK(bytes_are(g, C_PA, old));
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+	CHECK(poke(g, C_PA, b));
+	CHECK_EQ(guest_call(g, FREE_INIT, 0, 0, 0), 0);
+	CHECK(!text_held(g, FI_PA, 0));
+	guest_free(g);
+}
+
+/* The module's own site into its own init text does not keep it. */
+TEST(scall_unload_with_own_core_site_calling_init_text)
+{
+	__u64 tv;
+	__u8 old[5];
+	struct guest *g = c_calls_init(&tv, old);
+
+	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 0);
+	CHECK(!text_held(g, FI_PA, 0));
+	guest_free(g);
+}
+
+/*
+ * Finding F4: C calls fi, which PatchText accepts at no step. A
+ * text_poke_bp() moving C away whose step 2 or 3 VTL1 refuses is undone
+ * by heki_vtl0 putting C's old bytes back through PatchText. Those bytes
+ * are accepted as the restoration of what C held before the int3, and
+ * only while C holds that int3.
+ */
 
 /* Step 2 refused: the old head alone puts C back (no int3 left). */
 TEST(scall_restore_after_refused_step2_accepted)
 {
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	__u64 tv, bv;
+	__u64 tv;
 	__u8 old[5], b[5];
-	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+	struct guest *g = c_calls_init(&tv, old);
 
 	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + MODSIM_SC_F1);
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1 + 4);
 	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
 	CHECK_EQ(patch(g, C_PA, 1, old), 0);
 	CHECK(bytes_are(g, C_PA, old));
@@ -467,9 +681,9 @@ TEST(scall_restore_after_refused_step2_accepted)
 TEST(scall_restore_after_refused_step3_accepted)
 {
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	__u64 tv, bv;
+	__u64 tv;
 	__u8 old[5], b[5];
-	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+	struct guest *g = c_calls_init(&tv, old);
 
 	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
 	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
@@ -482,9 +696,9 @@ TEST(scall_restore_after_refused_step3_accepted)
 }
 
 /*
- * With C held at its int3 (and its tail rewritten to A's f1, step 2
- * done), only its old bytes are accepted besides the forms: each other
- * request is refused with its code and C's bytes stay.
+ * With C held at its int3 (and its tail rewritten to f1, step 2 done),
+ * only its old bytes are accepted besides the forms: each other request
+ * is refused with its code and C's bytes stay.
  */
 TEST(scall_restore_only_the_old_bytes)
 {
@@ -492,17 +706,17 @@ TEST(scall_restore_only_the_old_bytes)
 	static const struct {
 		const char *name;
 		enum what what;
-		__s64 to;	/* a text offset in B (TAIL_TO) */
+		__u64 to;	/* TAIL_TO: the VA called */
 		__u8 op;	/* HEAD_OP: the head asked for */
 		__u32 flip;	/* TAIL_OLD_BUT: the tail byte changed */
 		__s64 code;
 		const char *log;
 	} bad[] = {
-		{ "tail: call B's gone f1", TAIL_TO, MODSIM_SC_F1, 0, 0,
-		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
-		{ "tail: call 1 byte past B's gone f2", TAIL_TO,
-		  MODSIM_SC_F2 + 1, 0, 0, RET_ERR(HEKI_EINVAL),
+		{ "tail: call into the middle of f1", TAIL_TO,
+		  SIM_CORE_VA + MODSIM_SC_F1 + 4, 0, 0, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
+		{ "tail: call 1 byte past fi", TAIL_TO, FI_VA + 1, 0, 0,
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "tail: the old tail with its last byte changed", TAIL_OLD_BUT,
 		  0, 0, 4, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
@@ -516,9 +730,9 @@ TEST(scall_restore_only_the_old_bytes)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		__u64 tv, bv;
+		__u64 tv;
 		__u8 old[5], b[5], held[5];
-		struct guest *g = a_calls_gone_b(&tv, &bv, old);
+		struct guest *g = c_calls_init(&tv, old);
 		__s64 ret;
 
 		CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
@@ -527,7 +741,7 @@ TEST(scall_restore_only_the_old_bytes)
 		held[0] = int3;
 		switch (bad[i].what) {
 		case TAIL_TO:
-			enc(b, 0xe8, tv, MODSIM_SC_CALL, bv + (__u64)bad[i].to);
+			enc(b, 0xe8, tv, MODSIM_SC_CALL, bad[i].to);
 			ret = patch(g, C_PA + 1, 4, b + 1);
 			break;
 		case TAIL_OLD_BUT:
@@ -552,13 +766,13 @@ TEST(scall_restore_only_the_old_bytes)
 TEST(scall_restore_not_after_the_sequence_ended)
 {
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	__u64 tv, bv;
+	__u64 tv;
 	__u8 old[5], b[5];
-	struct guest *g = a_calls_gone_b(&tv, &bv, old);
+	struct guest *g = c_calls_init(&tv, old);
 
 	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
 	CHECK(poke(g, C_PA, b));
-	/* a new sequence from f1: B's gone f2 is no longer "before" */
+	/* a new sequence from f1: the call of fi is no longer "before" */
 	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
 	CHECK_EQ(patch(g, C_PA + 1, 4, old + 1), RET_ERR(HEKI_EINVAL));
 	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
@@ -1285,30 +1499,64 @@ TEST(kscall_same_step_twice_refused)
 }
 
 /*
- * A kernel site pointed at a validated module's function (as kvm's
- * perf callbacks are): accepted while the module lives; once it is
- * unloaded the site may move away but never to it again.
+ * A kernel site of a listed key pointed at the module's function (as
+ * kvm's perf guest callbacks point perf's sites into kvm-like modules):
+ * UnloadModule of that module is refused with EBUSY
+ * (MODULE_TEXT_TARGETED), its frames stay protected and the site keeps
+ * its bytes; once the site is back to the key's return-0 form (as
+ * perf_unregister_guest_info_callbacks() writes), the module unloads and
+ * its function is no target any more. For each derived kernel site:
+ * call site, call site across a page end, tail site, trampoline.
  */
-TEST(kscall_kernel_site_to_module_function_and_after_unload)
+TEST(kscall_unload_refused_while_a_kernel_site_calls_the_module)
 {
+	static const struct {
+		const char *name;
+		__u64 at;
+		__u8 op;
+	} site[] = {
+		{ "call site", KT_C, 0xe8 }, { "call site across a page", KT_X,
+		  0xe8 },
+		{ "tail site", KT_J, 0xe9 }, { "trampoline", KT_TRAMP, 0xe9 },
+	};
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	struct guest *g = kernel_loaded();
-	__u8 b[5];
+	unsigned int i;
 
-	enc(b, 0xe8, KT_VA, KT_C, MF2);
-	CHECK(poke(g, MEM_PA + KT_C, b));
-	CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
-	CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
-	/* J to the gone function: refused */
-	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, &int3), 0);
-	enc(b, 0xe9, KT_VA, KT_J, MF2);
-	CHECK_EQ(patch(g, MEM_PA + KT_J + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
-	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
-	kenc(b, 0xe9, KT_J, KT_R0);
-	CHECK_EQ(patch(g, MEM_PA + KT_J, 1, b), 0);
-	/* C away from it: accepted */
-	CHECK(poke(g, MEM_PA + KT_C, xor5rax));
-	guest_free(g);
+	for (i = 0; i < ARRAY_SIZE(site); i++) {
+		struct guest *g = kernel_loaded();
+		__u64 pa = MEM_PA + site[i].at;
+		__u8 b[5], back[5];
+		__s64 ret;
+
+		enc(b, site[i].op, KT_VA, site[i].at, MF2);
+		CHECK(poke(g, pa, b));
+		ret = guest_call(g, UNLOAD, 0, 0, 0);
+		if (ret != RET_ERR(HEKI_EBUSY) ||
+		    !strstr(g->last_log, "MODULE_TEXT_TARGETED"))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s",
+				   site[i].name, (long long)ret, g->last_log);
+		CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+		CHECK(text_held(g, MOD_PA + MODSIM_SC_F2, 0));
+		CHECK(bytes_are(g, pa, b));
+		if (site[i].op == 0xe8)
+			memcpy(back, xor5rax, 5);
+		else
+			kenc(back, 0xe9, site[i].at, KT_R0);
+		CHECK(poke(g, pa, back));
+		CHECK_EQ(guest_call(g, UNLOAD, 0, 0, 0), 0);
+		CHECK_EQ(heki_vtl1_nr_patch_sites(g->v), KT_DERIVED);
+		CHECK(!text_held(g, MOD_PA + MODSIM_SC_F2, 0));
+		/* the gone function is no target */
+		CHECK_EQ(patch(g, pa, 1, &int3), 0);
+		ret = patch(g, pa + 1, 4, b + 1);
+		if (ret != RET_ERR(HEKI_EINVAL) ||
+		    !strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"))
+			check_fail(__FILE__, __LINE__, "%s after: %lld %s",
+				   site[i].name, (long long)ret, g->last_log);
+		CHECK_EQ(patch(g, pa, 1, back), 0);
+		CHECK(bytes_are(g, pa, back));
+		guest_free(g);
+	}
 }
 
 /*

@@ -59,7 +59,7 @@ pub const HEKI_EKEYREJECTED: i32 = 129;
 /// `HEKI_VSM_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VSM_ERROR_LITEBOX_COUNT: i32 = 42;
 /// `HEKI_VSM_ERR_COUNT` (`errors.h`)
-pub const HEKI_VSM_ERR_COUNT: i32 = 284;
+pub const HEKI_VSM_ERR_COUNT: i32 = 285;
 /// `HEKI_VERIFY_ERROR_LITEBOX_COUNT` (`errors.h`)
 pub const HEKI_VERIFY_ERROR_LITEBOX_COUNT: i32 = 6;
 /// `HEKI_VERIFY_ERR_COUNT` (`errors.h`)

@@ -577,11 +577,13 @@ pub enum VsmError {
     KernelStaticCallsInvalid = 282,
     /// `KERNEL_STATIC_CALLS_NOT_PROTECTED` (errno 13): the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory
     KernelStaticCallsNotProtected = 283,
+    /// `MODULE_TEXT_TARGETED` (errno 16): a static call site or trampoline VTL1 tracks, not released with the module's memory, branches into the text it would release
+    ModuleTextTargeted = 284,
 }
 
 impl VsmError {
     /// Every entry of `HEKI_VSM_ERROR_LIST`, in list order.
-    pub const ALL: [Self; 283] = [
+    pub const ALL: [Self; 284] = [
         Self::BootSignalPageCopyFailed,
         Self::ApInitFailed,
         Self::BootSignalWriteFailed,
@@ -865,6 +867,7 @@ impl VsmError {
         Self::KexecDigestUnavailable,
         Self::KernelStaticCallsInvalid,
         Self::KernelStaticCallsNotProtected,
+        Self::ModuleTextTargeted,
     ];
 
     /// The entry whose value is `v`, or `None`.
@@ -1153,6 +1156,7 @@ impl VsmError {
             281 => Some(Self::KexecDigestUnavailable),
             282 => Some(Self::KernelStaticCallsInvalid),
             283 => Some(Self::KernelStaticCallsNotProtected),
+            284 => Some(Self::ModuleTextTargeted),
             _ => None,
         }
     }
@@ -1448,6 +1452,7 @@ impl VsmError {
             Self::KexecDigestUnavailable => "KEXEC_DIGEST_UNAVAILABLE",
             Self::KernelStaticCallsInvalid => "KERNEL_STATIC_CALLS_INVALID",
             Self::KernelStaticCallsNotProtected => "KERNEL_STATIC_CALLS_NOT_PROTECTED",
+            Self::ModuleTextTargeted => "MODULE_TEXT_TARGETED",
         }
     }
 
@@ -1737,6 +1742,7 @@ impl VsmError {
             Self::KexecDigestUnavailable => crate::raw::HEKI_ENOPKG,
             Self::KernelStaticCallsInvalid => crate::raw::HEKI_EINVAL,
             Self::KernelStaticCallsNotProtected => crate::raw::HEKI_EACCES,
+            Self::ModuleTextTargeted => crate::raw::HEKI_EBUSY,
         }
     }
 
@@ -2026,6 +2032,7 @@ impl VsmError {
             Self::KexecDigestUnavailable => "crypto provider has no digest_chunks primitive for the kexec purgatory digest",
             Self::KernelStaticCallsInvalid => "kallsyms names only one of __start_static_call_sites and __stop_static_call_sites, the stop below the start, a size not a multiple of 8 or above HEKI_VTL1_MAX_PATCH_SITES entries, or a table not inside one KernelData range",
             Self::KernelStaticCallsNotProtected => "the kernel's .static_call_sites not in frames the kernel protected read-only with ProtectMemory",
+            Self::ModuleTextTargeted => "a static call site or trampoline VTL1 tracks, not released with the module's memory, branches into the text it would release",
         }
     }
 }

@@ -4843,6 +4843,19 @@ pub fn lists(c: &mut Checks) {
         "heki_vsm_error_message(HEKI_VSM_ERR_KERNEL_STATIC_CALLS_NOT_PROTECTED)",
         Some(VsmError::KernelStaticCallsNotProtected.message()),
     );
+    c.val("HEKI_VSM_ERR_MODULE_TEXT_TARGETED", VsmError::ModuleTextTargeted as u64);
+    c.val(
+        "(unsigned long long)heki_vsm_error_errno(HEKI_VSM_ERR_MODULE_TEXT_TARGETED)",
+        VsmError::ModuleTextTargeted.errno() as u64,
+    );
+    c.str(
+        "heki_vsm_error_name(HEKI_VSM_ERR_MODULE_TEXT_TARGETED)",
+        Some(VsmError::ModuleTextTargeted.name()),
+    );
+    c.str(
+        "heki_vsm_error_message(HEKI_VSM_ERR_MODULE_TEXT_TARGETED)",
+        Some(VsmError::ModuleTextTargeted.message()),
+    );
     c.val(
         "HEKI_VERIFY_ERR_SIGNATURE_NOT_FOUND",
         VerificationError::SignatureNotFound as u64,
