@@ -633,7 +633,8 @@ static void declare_scall_sites(struct guest *g, const struct heki_range *r,
 		for (k = 0; k < x->nextra && k < MODSIM_MAX_EXTRA; k++)
 			rel32_at(forms + 5 * nf++, i ? 0xe9 : 0xe8,
 				 text_va + site[i], x->extra[k]);
-		oracle_patch_site(g, &where, forms, nf,
+		oracle_scall_site(g, &where, text_va + site[i],
+				  i ? 0xe9 : 0xe8, forms, nf,
 				  "static call of the signed ELF (modsim)");
 	}
 }

@@ -290,12 +290,24 @@ struct oframe {
 	const char *why;
 };
 
+/*
+ * A declared patch site. @before is the oracle's own record of the bytes
+ * the site held at its last INT3 step: allowed while @held (the sequence
+ * under way), and as the site's resting bytes while @resting (the step
+ * that ended the sequence put them back).
+ */
 struct osite {
 	__u64 pa[O_MAX_SITE];
 	__u32 size;
 	__u8 *forms;
 	__u32 nforms;
 	const char *why;
+	__u64 va;		/* static call: VA of byte 0 */
+	__u8 op;		/* static call: 0xe8 / 0xe9, else 0 */
+	int written;		/* a successful call wrote it */
+	int held;
+	int resting;
+	__u8 before[O_MAX_SITE];
 };
 
 struct omod_range {
@@ -303,6 +315,15 @@ struct omod_range {
 	__u64 n;
 	__u32 type;
 	int released;
+	__u64 va;		/* VA of its first byte, as validated */
+	__u64 len;		/* bytes */
+};
+
+/* A VA span of module text VTL1 released (I6). */
+struct ospan {
+	__u64 va;
+	__u64 len;
+	__s64 token;
 };
 
 struct omod {
@@ -343,6 +364,8 @@ struct oracle {
 	__u32 nsite, scap;
 	struct omod *mod;
 	__u32 nmod;
+	struct ospan *gone;		/* released module text (I6) */
+	__u32 ngone, gcap;
 	__s64 next_token;
 	int eob;
 	int strict;
@@ -443,6 +466,9 @@ static void drop_model(struct oracle *o)
 	free(o->mod);
 	o->mod = NULL;
 	o->nmod = 0;
+	free(o->gone);
+	o->gone = NULL;
+	o->ngone = o->gcap = 0;
 	free(o->expected.r);
 	free(o->applied.r);
 	memset(&o->expected, 0, sizeof(o->expected));
@@ -583,14 +609,16 @@ static __u64 site_byte_pa(const struct heki_patch *w, __u32 i)
 	return i < room ? w->pa[0] + i : w->pa[1] + (i - room);
 }
 
-void oracle_patch_site(struct guest *g, const struct heki_patch *where,
-		       const __u8 *forms, __u32 nforms, const char *why)
+void oracle_scall_site(struct guest *g, const struct heki_patch *where,
+		       __u64 va, __u8 op, const __u8 *forms, __u32 nforms,
+		       const char *why)
 {
 	struct oracle *o = O(g);
 	struct osite *s;
 	__u32 i;
 
-	if (!where->size || where->size > O_MAX_SITE || !nforms)
+	if (!where->size || where->size > O_MAX_SITE || !nforms ||
+	    (op && where->size != 5))
 		abort();
 	if (o->nsite == o->scap) {
 		o->scap = o->scap ? 2 * o->scap : 16;
@@ -605,6 +633,14 @@ void oracle_patch_site(struct guest *g, const struct heki_patch *where,
 	memcpy(s->forms, forms, (size_t)nforms * s->size);
 	s->nforms = nforms;
 	s->why = why;
+	s->va = va;
+	s->op = op;
+}
+
+void oracle_patch_site(struct guest *g, const struct heki_patch *where,
+		       const __u8 *forms, __u32 nforms, const char *why)
+{
+	oracle_scall_site(g, where, 0, 0, forms, nforms, why);
 }
 
 /* Forget declarations on frames that went back to VTL0. */
@@ -732,6 +768,24 @@ static int mod_type_memory(__u64 type)
 	return type <= HEKI_MOD_MEM_INIT_RODATA_VALUE;
 }
 
+static int mod_type_text(__u32 type)
+{
+	return type == HEKI_MOD_MEM_TEXT_VALUE ||
+	       type == HEKI_MOD_MEM_INIT_TEXT_VALUE;
+}
+
+/* Text VTL1 gave back: a site calling into it is I6's concern. */
+static void gone_text(struct oracle *o, __u64 va, __u64 len, __s64 token)
+{
+	if (o->ngone == o->gcap) {
+		o->gcap = o->gcap ? 2 * o->gcap : 16;
+		o->gone = xrealloc(o->gone, sizeof(*o->gone) * o->gcap);
+	}
+	o->gone[o->ngone].va = va;
+	o->gone[o->ngone].len = len;
+	o->gone[o->ngone++].token = token;
+}
+
 static int mod_type_init(__u32 type)
 {
 	return type == HEKI_MOD_MEM_INIT_TEXT_VALUE ||
@@ -851,6 +905,8 @@ static void effect_validate(struct oracle *o, __s64 token, struct oop **ops,
 				m->r[m->nr].pfn;
 		m->r[m->nr].type = (__u32)r->attributes;
 		m->r[m->nr].released = 0;
+		m->r[m->nr].va = r->va;
+		m->r[m->nr].len = r->epa - r->pa;
 		op_add(ops, n, cap, m->r[m->nr].pfn, m->r[m->nr].n,
 		       HEKI_VTL1_OWNER_MODULE, token,
 		       mod_type_prot(r->attributes));
@@ -878,6 +934,8 @@ static void effect_release_module(struct oracle *o, __s64 token,
 		if (!init_only || mod_type_init(r->type)) {
 			release_ops(o, ops, n, cap, r->pfn, r->n);
 			r->released = 1;
+			if (mod_type_text(r->type))
+				gone_text(o, r->va, r->len, token);
 		} else if (r->type == HEKI_MOD_MEM_RO_AFTER_INIT_VALUE) {
 			op_add(ops, n, cap, r->pfn, r->n,
 			       HEKI_VTL1_OWNER_MODULE, token, O_PROT_R);
@@ -1075,6 +1133,12 @@ static __u8 access_now(struct oracle *o, __u64 pfn)
 	return p;
 }
 
+/*
+ * A form, INT3 and a form's tail, or the oracle's record of the bytes the
+ * site held at its INT3 step: while the sequence is under way, those
+ * bytes or INT3 and their tail; once the sequence ended by putting them
+ * back, those bytes.
+ */
 static int site_state_ok(const struct osite *s, const __u8 *cur)
 {
 	__u32 f;
@@ -1088,7 +1152,10 @@ static int site_state_ok(const struct osite *s, const __u8 *cur)
 		    !memcmp(cur + 1, form + 1, s->size - 1))
 			return 1;
 	}
-	return 0;
+	if ((s->held || s->resting) && !memcmp(cur, s->before, s->size))
+		return 1;
+	return s->held && cur[0] == HEKI_PATCH_INT3_OPCODE &&
+	       !memcmp(cur + 1, s->before + 1, s->size - 1);
 }
 
 /* The site's bytes now, with @len bytes at @pa replaced by @src. */
@@ -1106,7 +1173,7 @@ static void site_bytes(struct oracle *o, const struct osite *s, __u64 pa,
 	}
 }
 
-static const struct osite *site_of(struct oracle *o, __u64 pa)
+static struct osite *site_of(struct oracle *o, __u64 pa)
 {
 	__u32 k, b;
 
@@ -1502,6 +1569,140 @@ static void apply_effect(struct oracle *o, __s64 ret)
 	free(ops);
 }
 
+/* The byte at @pa before this call's first write of it. */
+static __u8 byte_before_call(struct oracle *o, __u64 pa)
+{
+	__u32 i;
+
+	for (i = 0; i < o->nwr; i++)
+		if (pa - o->wr[i].pa < o->wr[i].len)
+			return o->wr[i].old[pa - o->wr[i].pa];
+	return pa < GUEST_MEM_SIZE ? o->g->mem[pa] : 0;
+}
+
+/* Did this call write a byte of @s? */
+static int site_touched(const struct oracle *o, const struct osite *s)
+{
+	__u32 b, i;
+
+	for (b = 0; b < s->size; b++)
+		for (i = 0; i < o->nwr; i++)
+			if (s->pa[b] - o->wr[i].pa < o->wr[i].len)
+				return 1;
+	return 0;
+}
+
+/*
+ * After a successful PatchText, the oracle's own record of each site it
+ * wrote, as text_poke_bp() sequences go: an INT3 put over a whole state
+ * records the bytes the site held (held); a byte 0 other than INT3 put
+ * over an INT3 ends the sequence, and the record stays only as the site's
+ * resting bytes when that step put exactly them back.
+ */
+static void update_site_records(struct oracle *o)
+{
+	__u32 k, b;
+
+	for (k = 0; k < o->nsite; k++) {
+		struct osite *s = &o->site[k];
+		__u8 was[O_MAX_SITE], now[O_MAX_SITE];
+
+		if (!site_touched(o, s))
+			continue;
+		for (b = 0; b < s->size; b++)
+			was[b] = byte_before_call(o, s->pa[b]);
+		s->written = 1;
+		site_bytes(o, s, 0, NULL, 0, now);
+		if (was[0] != HEKI_PATCH_INT3_OPCODE &&
+		    now[0] == HEKI_PATCH_INT3_OPCODE) {
+			memcpy(s->before, was, s->size);
+			s->held = 1;
+			s->resting = 0;
+		} else if (was[0] == HEKI_PATCH_INT3_OPCODE &&
+			   now[0] != HEKI_PATCH_INT3_OPCODE) {
+			s->resting = s->held &&
+				     !memcmp(now, s->before, s->size);
+			s->held = 0;
+		}
+	}
+}
+
+/*
+ * I1 for the sites VTL1 has written before: a whole state the forms or
+ * the oracle's record allow, even where the bytes equal declared content
+ * (a site may not go back to bytes it held when validated once it moved,
+ * except by the restoration the record allows). Sites this call wrote are
+ * I2's (check_written_sites()).
+ */
+static void check_written_site_states(struct oracle *o)
+{
+	__u32 k;
+
+	for (k = 0; k < o->nsite; k++) {
+		const struct osite *s = &o->site[k];
+		__u8 cur[O_MAX_SITE];
+
+		if (!s->written || site_touched(o, s))
+			continue;
+		site_bytes(o, s, 0, NULL, 0, cur);
+		if (!site_state_ok(s, cur)) {
+			violation(o, ORACLE_I1, "site %llx (%s), written by VTL1, holds a state neither its forms nor the bytes it held at its INT3 step allow",
+				  (unsigned long long)s->pa[0], s->why);
+			return;
+		}
+	}
+}
+
+/* Does a live module's text (not released) cover @va? */
+static int live_text(const struct oracle *o, __u64 va)
+{
+	__u32 i, k;
+
+	for (i = 0; i < o->nmod; i++)
+		for (k = 0; k < o->mod[i].nr; k++) {
+			const struct omod_range *r = &o->mod[i].r[k];
+
+			if (!r->released && mod_type_text(r->type) &&
+			    va - r->va < r->len)
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * I6: no declared static call site or trampoline branches into module
+ * text VTL1 released, unless a live module's text covers that VA again.
+ */
+static void check_i6(struct oracle *o)
+{
+	__u32 k, i;
+
+	for (k = 0; k < o->nsite; k++) {
+		const struct osite *s = &o->site[k];
+		__u8 cur[O_MAX_SITE];
+		__s32 rel;
+		__u64 dest;
+
+		if (!s->op)
+			continue;
+		site_bytes(o, s, 0, NULL, 0, cur);
+		if (cur[0] != s->op)
+			continue;
+		memcpy(&rel, cur + 1, 4);
+		dest = s->va + 5 + (__u64)(__s64)rel;
+		for (i = 0; i < o->ngone; i++) {
+			if (dest - o->gone[i].va >= o->gone[i].len ||
+			    live_text(o, dest))
+				continue;
+			violation(o, ORACLE_I6, "site %llx (%s) branches to %llx, in text of module %lld that VTL1 released",
+				  (unsigned long long)s->pa[0], s->why,
+				  (unsigned long long)dest,
+				  (long long)o->gone[i].token);
+			return;
+		}
+	}
+}
+
 static void check_i3(struct oracle *o)
 {
 	char why[256] = "";
@@ -1530,9 +1731,13 @@ void oracle_after_call(struct guest *g, __s64 ret)
 		check_i4(o);
 	else
 		apply_effect(o, ret);
+	if (ret >= 0 && o->id == VSM_VTL_CALL_FUNC_ID_PATCH_TEXT_VALUE)
+		update_site_records(o);
 	check_written_sites(o);
 	check_i5(o);
 	check_i1(o);
+	check_written_site_states(o);
+	check_i6(o);
 	if (ret >= 0)
 		check_i3(o);
 	o->calls++;

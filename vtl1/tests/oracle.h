@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * oracle.h - the soundness oracle of the simulated guest: invariants I1-I5
+ * oracle.h - the soundness oracle of the simulated guest: invariants I1-I6
  * of Documentation/security-model.rst, checked after every VTL call made
  * through guest_call() (and by the fuzzers after every call they make).
  *
@@ -30,7 +30,10 @@
  *       site or VTL0 byte (BootAPs' tokens excepted, I2 still applies);
  *   I5  VTL1's protection map, the access applied through the platform and
  *       the oracle's model agree on every frame; tokens are the expected
- *       counter values.
+ *       counter values;
+ *   I6  no declared static call site or trampoline holds a CALL / JMP into
+ *       module text VTL1 released (FreeModuleInit, UnloadModule) that no
+ *       live module's text covers again.
  * A violation calls oracle_fail_handler (default: print and abort), unless
  * the test announced it with oracle_expect(); then it is only counted.
  */
@@ -49,6 +52,7 @@ enum oracle_inv {
 	ORACLE_I3,
 	ORACLE_I4,
 	ORACLE_I5,
+	ORACLE_I6,
 	ORACLE_NR_INV
 };
 
@@ -92,9 +96,23 @@ void oracle_auth_current(struct guest *g, __u64 pa, __u64 len,
  * Allowed forms of one patch site: @where gives pa[0], pa[1] and size as
  * PatchText's descriptor does; @forms holds @nforms encodings of size
  * bytes, back to back. INT3 followed by bytes 1.. of a form is allowed too.
+ * Besides the forms, the oracle records at each INT3 step (a successful
+ * PatchText that puts INT3 at byte 0 over a whole state) the bytes the
+ * site held: until the step that ends the sequence (a byte 0 other than
+ * INT3), those bytes and INT3 followed by their tail are allowed too, and
+ * when that step puts them back they stay the site's resting bytes until
+ * its next INT3 step (PatchText's restoration of a refused sequence).
  */
 void oracle_patch_site(struct guest *g, const struct heki_patch *where,
 		       const __u8 *forms, __u32 nforms, const char *why);
+/*
+ * The same for a static call site or trampoline whose byte 0 is at VA @va
+ * and whose CALL / JMP opcode is @op (0xe8, 0xe9): I6 follows where it
+ * branches.
+ */
+void oracle_scall_site(struct guest *g, const struct heki_patch *where,
+		       __u64 va, __u8 op, const __u8 *forms, __u32 nforms,
+		       const char *why);
 /* The NOP of @size bytes (2 or 5) the kernel writes at a jump label, else NULL. */
 const __u8 *oracle_x86_nop(__u32 size);
 void oracle_kexec_replay(struct guest *g, oracle_replay_fn *fn, void *arg);

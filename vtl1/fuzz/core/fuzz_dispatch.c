@@ -6,7 +6,7 @@
  * touched, allocation above 1 GiB, unbalanced lock, an error the call's
  * row of HEKI_VTL_CALL_ERRNOS does not list), results in range, no VTL1
  * allocation left behind after destroy, and the soundness oracle
- * (tests/oracle.h): I1-I5 after every call, a violation aborts. The
+ * (tests/oracle.h): I1-I6 after every call, a violation aborts. The
  * input's stores are VTL0's: dropped in frames VTL1 made read-only. An
  * input that starts with 'R' runs on the OpenSSL provider (real Debian
  * certificates and signatures; seeds from gen-real-seeds.sh), any other

@@ -13,6 +13,7 @@
 #define BOOT_APS	VSM_VTL_CALL_FUNC_ID_BOOT_APS_VALUE
 #define KEXEC		VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE_VALUE
 #define UNLOAD		VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE_VALUE
+#define VALIDATE	VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE_VALUE
 
 #define O_TEXT_PA	(MEM_PA + 0x40000)	/* kernel text, R|X */
 #define O_FREE_PA	(MEM_PA + 0x60000)	/* never protected */
@@ -134,6 +135,147 @@ TEST(oracle_i2_site_left_in_no_allowed_state)
 	oracle_after_call(g, 0);
 	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
 	CHECK(strstr(oracle_last(g), "in a state no allowed form has"));
+	guest_free(g);
+}
+
+/*
+ * The oracle's own record of the bytes a site held at its INT3 step: a
+ * site that held bytes no form has (as validated) may get exactly them
+ * back while the sequence is under way, and rests there after; each
+ * step is one successful PatchText.
+ */
+static const __u8 old_bytes[5] = { 0xe9, 9, 9, 9, 9 };
+
+static void rogue_step(struct guest *g, __u64 pa, const void *b, __u64 n)
+{
+	rogue_begin(g, PATCH, 0, 0);
+	rogue_write(g, pa, b, n);
+	oracle_after_call(g, 0);
+}
+
+/* The three steps to the site's jmp form: the sequence ends there. */
+static void rogue_sequence_to_jmp(struct guest *g)
+{
+	rogue_step(g, O_TEXT_PA, "\xcc", 1);
+	rogue_step(g, O_TEXT_PA + 1, site_forms + 1, 4);
+	rogue_step(g, O_TEXT_PA, site_forms, 1);
+}
+
+static void site_holding_old_bytes(struct guest *g)
+{
+	struct heki_patch where = { .pa = { O_TEXT_PA, 0 }, .size = 5 };
+
+	protect_text_with(g, old_bytes, 5);
+	oracle_patch_site(g, &where, site_forms, 2, "test site");
+	oracle_expect(g, ORACLE_I1);
+	oracle_expect(g, ORACLE_I2);
+}
+
+TEST(oracle_record_restore_while_held_passes)
+{
+	struct guest *g = guest_new();
+
+	site_holding_old_bytes(g);
+	rogue_step(g, O_TEXT_PA, "\xcc", 1);
+	rogue_step(g, O_TEXT_PA + 1, site_forms + 1, 4);
+	/* step 3 refused: the old tail, the old head */
+	rogue_step(g, O_TEXT_PA + 1, old_bytes + 1, 4);
+	rogue_step(g, O_TEXT_PA, old_bytes, 1);
+	/* resting there; a new sequence from them */
+	rogue_step(g, O_TEXT_PA, "\xcc", 1);
+	rogue_step(g, O_TEXT_PA + 1, site_forms + 6, 4);
+	rogue_step(g, O_TEXT_PA, site_forms + 5, 1);
+	CHECK_EQ(oracle_seen(g, ORACLE_I1), 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);
+	guest_free(g);
+}
+
+/* A sequence that ended at a form drops the record: no way back. */
+TEST(oracle_i2_restore_of_bytes_from_an_earlier_sequence)
+{
+	struct guest *g = guest_new();
+
+	site_holding_old_bytes(g);
+	rogue_sequence_to_jmp(g);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 0);
+	rogue_step(g, O_TEXT_PA, "\xcc", 1);
+	rogue_step(g, O_TEXT_PA + 1, old_bytes + 1, 4);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	CHECK(strstr(oracle_last(g), "in a state no allowed form has"));
+	guest_free(g);
+}
+
+/* While held, bytes other than the recorded ones are no restoration. */
+TEST(oracle_i2_restore_of_other_bytes_while_held)
+{
+	static const __u8 other[5] = { 0xe9, 9, 9, 9, 8 };
+	struct guest *g = guest_new();
+
+	site_holding_old_bytes(g);
+	rogue_step(g, O_TEXT_PA, "\xcc", 1);
+	rogue_step(g, O_TEXT_PA + 1, other + 1, 4);
+	CHECK_EQ(oracle_seen(g, ORACLE_I2), 1);
+	CHECK(strstr(oracle_last(g), "in a state no allowed form has"));
+	guest_free(g);
+}
+
+/*
+ * A site VTL1 wrote that goes back to its validated bytes without a
+ * sequence of its own (the bytes equal declared content) is I1.
+ */
+TEST(oracle_i1_written_site_back_to_its_validated_bytes)
+{
+	struct guest *g = guest_new();
+
+	site_holding_old_bytes(g);
+	rogue_sequence_to_jmp(g);
+	/* bypassing every callback, as DMA would */
+	memcpy(g->mem + O_TEXT_PA, old_bytes, 5);
+	CHECK_EQ(guest_call(g, EOB, 0, 0, 0), 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I1), 1);
+	CHECK(strstr(oracle_last(g), "written by VTL1"));
+	guest_free(g);
+}
+
+/*
+ * I6: a static call site in kernel text calls a function of module 0's
+ * text; module 0 released while it does (a VTL1 that gives the text
+ * back) is I6, whatever VTL1's own records say (I5 here: the real VTL1
+ * never saw the rogue ValidateModule).
+ */
+TEST(oracle_i6_site_calls_released_module_text)
+{
+	static const __u64 mod_va = 0xffffffffc0000000ULL;
+	struct heki_range r = rng(mod_va, O_FREE_PA, O_FREE_PA + 0x1000,
+				  HEKI_MOD_MEM_TEXT_VALUE);
+	struct heki_patch where = { .pa = { O_TEXT_PA, 0 }, .size = 5 };
+	__u64 site_va = KVA(O_TEXT_PA);
+	__u8 forms[10];
+	__s32 rel = (__s32)(mod_va + 0x40 - (site_va + 5));
+	struct guest *g = guest_new();
+
+	protect_text_with(g, site_forms + 5, 5);
+	memcpy(forms, site_forms + 5, 5);
+	forms[5] = 0xe8;
+	memcpy(forms + 6, &rel, 4);
+	oracle_scall_site(g, &where, site_va, 0xe8, forms, 2,
+			  "test static call site");
+	oracle_expect(g, ORACLE_I5);
+	oracle_expect(g, ORACLE_I6);
+	guest_chain(g, CHAIN_PA, &r, 1, 0);
+	rogue_begin(g, VALIDATE, CHAIN_PA, 1);
+	rogue_protect(g, O_FREE_PA, 0xD);
+	oracle_after_call(g, 0);
+	rogue_step(g, O_TEXT_PA, forms + 5, 5);
+	CHECK_EQ(oracle_seen(g, ORACLE_I6), 0);
+	rogue_begin(g, UNLOAD, 0, 0);
+	rogue_protect(g, O_FREE_PA, 0xB);
+	oracle_after_call(g, 0);
+	CHECK_EQ(oracle_seen(g, ORACLE_I6), 1);
+	CHECK(strstr(oracle_last(g), "in text of module 0 that VTL1 released"));
+	/* back to the NOP: no more I6 */
+	rogue_step(g, O_TEXT_PA, forms, 5);
+	CHECK_EQ(oracle_seen(g, ORACLE_I6), 1);
 	guest_free(g);
 }
 

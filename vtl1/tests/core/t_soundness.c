@@ -4,7 +4,7 @@
  * call out of order, twice, over frames another owner holds or that were
  * just released, with valid but chosen values. Each test asserts the exact
  * result and the frames' access; the oracle (oracle.h), in strict mode,
- * checks I1-I5 after every call (no executable byte without an
+ * checks I1-I6 after every call (no executable byte without an
  * authenticated source, no write into an owned frame, nothing lost).
  * The findings of issue 10 have their own regression tests, named
  * issue10_finding<n>_*.

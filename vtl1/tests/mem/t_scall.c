@@ -520,29 +520,49 @@ TEST(scall_own_sites_into_own_text_do_not_block_unload)
 }
 
 /*
- * A's call site C held at the int3 VTL1 wrote over a call of B's f2:
- * those old bytes may still be put back (PatchText's restoration), so B
- * stays until the sequence ends elsewhere.
+ * A's call site C held at the int3 VTL1 wrote over a call of B's f2, its
+ * tail moved to A's f1: those old bytes may still be put back
+ * (PatchText's restoration), so B stays, whether the sequence then ends
+ * at f1 or by that restoration; B unloads once C calls f1.
  */
 TEST(scall_unload_refused_while_a_held_site_may_restore_a_call_to_it)
 {
+	static const char *const end[2] = { "ends at f1", "is undone" };
 	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	__u64 tv;
-	struct guest *g = two_modules(&tv);
-	__u8 b[5];
+	unsigned int i;
 
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F2);
-	CHECK(poke(g, C_PA, b));
-	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
-	enc(b, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
-	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), 0);
-	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), RET_ERR(HEKI_EBUSY));
-	CHECK(strstr(g->last_log, "MODULE_TEXT_TARGETED"));
-	CHECK(text_held(g, B_PA + MODSIM_SC_F2, 1));
-	CHECK_EQ(patch(g, C_PA, 1, b), 0);
-	CHECK(bytes_are(g, C_PA, b));
-	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
-	guest_free(g);
+	for (i = 0; i < 2; i++) {
+		__u64 tv;
+		struct guest *g = two_modules(&tv);
+		__u8 old[5], f1[5];
+		__s64 ret;
+
+		enc(old, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F2);
+		CHECK(poke(g, C_PA, old));
+		enc(f1, 0xe8, tv, MODSIM_SC_CALL, tv + MODSIM_SC_F1);
+		CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+		CHECK_EQ(patch(g, C_PA + 1, 4, f1 + 1), 0);
+		ret = guest_call(g, UNLOAD, 1, 0, 0);
+		if (ret != RET_ERR(HEKI_EBUSY) ||
+		    !strstr(g->last_log, "MODULE_TEXT_TARGETED"))
+			check_fail(__FILE__, __LINE__, "sequence %s: %lld %s",
+				   end[i], (long long)ret, g->last_log);
+		CHECK(text_held(g, B_PA + MODSIM_SC_F2, 1));
+		if (i) {
+			/* heki_vtl0's undo: the old tail, the old head */
+			CHECK_EQ(patch(g, C_PA + 1, 4, old + 1), 0);
+			CHECK_EQ(patch(g, C_PA, 1, old), 0);
+			CHECK(bytes_are(g, C_PA, old));
+			CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0),
+				 RET_ERR(HEKI_EBUSY));
+			CHECK(poke(g, C_PA, f1));
+		} else {
+			CHECK_EQ(patch(g, C_PA, 1, f1), 0);
+		}
+		CHECK(bytes_are(g, C_PA, f1));
+		CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+		guest_free(g);
+	}
 }
 
 /*
@@ -585,7 +605,7 @@ TEST(scall_unload_with_a_tail_to_it_behind_int3_then_head_refused)
  */
 static struct guest *c_calls_init(__u64 *tv, __u8 *old)
 {
-	struct modsim_scall x = { SIM_CORE_VA, INIT_VA, { FI_VA }, 1 };
+	struct modsim_scall x = { SIM_CORE_VA, INIT_VA, { 0 }, 0 };
 	struct guest *g = guest_new();
 	struct heki_range r[9];
 	__u64 init_va;
@@ -596,6 +616,9 @@ static struct guest *c_calls_init(__u64 *tv, __u8 *old)
 	CHECK_EQ(init_va, INIT_VA);
 	enc(old, 0xe8, *tv, MODSIM_SC_CALL, FI_VA);
 	guest_write(g, C_PA, old, 5);
+	/* content, not a form: the oracle allows it back only as PatchText's restoration */
+	oracle_auth_bytes(g, C_PA, old, 5,
+			  "C as static_call_add_module() left it: call fi");
 	CHECK_EQ(call_chain(g, VALIDATE, r, n, 0), 0);
 	return g;
 }
@@ -1018,8 +1041,8 @@ static void declare_kernel_sites(struct guest *g)
 		}
 		enc(forms + 10, s[i].op, KT_VA, s[i].at, MF1);
 		enc(forms + 15, s[i].op, KT_VA, s[i].at, MF2);
-		oracle_patch_site(g, &where, forms, 4,
-				  "kernel static call (test image)");
+		oracle_scall_site(g, &where, KT_VA + s[i].at, s[i].op, forms,
+				  4, "kernel static call (test image)");
 	}
 }
 
