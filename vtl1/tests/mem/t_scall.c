@@ -218,44 +218,117 @@ TEST(scall_kernel_forms_accepted_at_tail_site_and_trampoline)
 	guest_free(g);
 }
 
+/* What an attacker asks at a site (bad_steps_refused()). */
+enum bad_what {
+	TAIL_TO,	/* INT3, then bytes 1..4 of the form */
+	HEAD_OP,	/* INT3, then the form's byte 0 */
+	INT3_AT,	/* INT3 at the site */
+	TAIL_FIRST,	/* bytes 1..4 of the form before any INT3 */
+};
+
+/**
+ * struct bad_step - one request an attacker in VTL0 makes at a site
+ * @name: what it is
+ * @what: which step
+ * @site: offset of the site in the text
+ * @op: opcode of the form asked for
+ * @to: VA the form's rel32 reaches
+ * @code: PatchText's result
+ * @log: the error code VTL1 logs
+ */
+struct bad_step {
+	const char *name;
+	enum bad_what what;
+	__u64 site;
+	__u8 op;
+	__u64 to;
+	__s64 code;
+	const char *log;
+};
+
+/*
+ * Each of @bad[0..n) on a fresh guest from @build(), at a site of the
+ * text whose first byte is at @pa and VA @va: refused with its code and
+ * log, the site holding what it held before the refused step.
+ */
+static void bad_steps_refused(const struct bad_step *bad, unsigned int n,
+			      struct guest *(*build)(void), __u64 pa,
+			      __u64 va)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct guest *g = build();
+		__u64 at = pa + bad[i].site;
+		__u8 want[5], before[5];
+		__s64 ret;
+
+		enc(want, bad[i].op, va, bad[i].site, bad[i].to);
+		guest_read(g, at, before, 5);
+		if (bad[i].what == INT3_AT) {
+			ret = patch(g, at, 1, &int3);
+		} else if (bad[i].what == TAIL_FIRST) {
+			ret = patch(g, at + 1, 4, want + 1);
+		} else {
+			CHECK_EQ(patch(g, at, 1, &int3), 0);
+			before[0] = int3;
+			ret = bad[i].what == TAIL_TO ?
+			      patch(g, at + 1, 4, want + 1) :
+			      patch(g, at, 1, want);
+		}
+		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
+			check_fail(__FILE__, __LINE__, "%s: %lld %s", bad[i].name,
+				   (long long)ret, g->last_log);
+		CHECK(bytes_are(g, at, before));
+		guest_free(g);
+	}
+}
+
+/* The module at SIM_CORE_VA (loaded()). */
+static struct guest *module_loaded(void)
+{
+	__u64 tv;
+	struct guest *g = loaded(&tv);
+
+	CHECK_EQ(tv, SIM_CORE_VA);
+	return g;
+}
+
+/* A VA of the module's text. */
+#define MV(off)		(SIM_CORE_VA + (off))
+
 /*
  * What an attacker in VTL0 would try at the sites; each refused with its
  * code, the site holding what it held before the refused step.
  */
 TEST(scall_attacker_requests_refused)
 {
-	enum what { TAIL_TO, HEAD_OP, INT3_AT };
-	static const struct {
-		const char *name;
-		enum what what;
-		__u64 site;	/* text offset of the site */
-		__u8 op;	/* opcode of the form asked for */
-		__s64 to;	/* its target, a text offset (< 0: absolute) */
-		__s64 code;
-		const char *log;
-	} bad[] = {
+	static const struct bad_step bad[] = {
 		{ "call into the middle of f1", TAIL_TO, MODSIM_SC_CALL, 0xe8,
-		  MODSIM_SC_F1 + 4, RET_ERR(HEKI_EINVAL),
+		  MV(MODSIM_SC_F1 + 4), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call into text past every function", TAIL_TO, MODSIM_SC_CALL,
-		  0xe8, 0x1700, RET_ERR(HEKI_EINVAL),
+		  0xe8, MV(0x1700), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call into unvalidated kernel memory", TAIL_TO,
-		  MODSIM_SC_CALL, 0xe8, -(__s64)0x100, RET_ERR(HEKI_EINVAL),
-		  "REWRITE_TARGET_NOT_FUNCTION" },
+		  MODSIM_SC_CALL, 0xe8, KVA(MEM_PA) + 0x100,
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call __pfx_f2 (F2)", TAIL_TO, MODSIM_SC_CALL, 0xe8,
-		  MODSIM_SC_PFX_F2, RET_ERR(HEKI_EINVAL),
+		  MV(MODSIM_SC_PFX_F2), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp __cfi_f1 at the trampoline (F2)", TAIL_TO,
-		  MODSIM_SC_TRAMP, 0xe9, MODSIM_SC_CFI_F1, RET_ERR(HEKI_EINVAL),
-		  "REWRITE_TARGET_NOT_FUNCTION" },
+		  MODSIM_SC_TRAMP, 0xe9, MV(MODSIM_SC_CFI_F1),
+		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "trampoline jmp into its own ud1", TAIL_TO, MODSIM_SC_TRAMP,
-		  0xe9, MODSIM_SC_TRAMP + 5, RET_ERR(HEKI_EINVAL),
+		  0xe9, MV(MODSIM_SC_TRAMP + 5), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp written at a call site", HEAD_OP, MODSIM_SC_CALL, 0xe9,
-		  MODSIM_SC_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		  MV(MODSIM_SC_F1), RET_ERR(HEKI_EACCES),
+		  "TEXT_PATCH_SUSPICIOUS" },
 		{ "call written at a tail site", HEAD_OP, MODSIM_SC_TAIL, 0xe8,
-		  MODSIM_SC_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		  MV(MODSIM_SC_F1), RET_ERR(HEKI_EACCES),
+		  "TEXT_PATCH_SUSPICIOUS" },
 		{ "xor-rax without __static_call_return0", HEAD_OP,
 		  MODSIM_SC_CALL, 0x2e, 0, RET_ERR(HEKI_EACCES),
 		  "TEXT_PATCH_SUSPICIOUS" },
@@ -266,38 +339,9 @@ TEST(scall_attacker_requests_refused)
 		  MODSIM_SC_CALL + 0x28, 0, 0, RET_ERR(HEKI_ENOENT),
 		  "PRECOMPUTED_PATCH_NOT_FOUND" },
 	};
-	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		__u64 tv, pa;
-		struct guest *g = loaded(&tv);
-		__u8 want[5], before[5];
-		__s64 ret;
-
-		pa = MOD_PA + bad[i].site;
-		if (bad[i].to < 0)
-			enc(want, bad[i].op, tv, bad[i].site,
-			    KVA(MEM_PA) + (__u64)-bad[i].to);
-		else
-			enc(want, bad[i].op, tv, bad[i].site,
-			    tv + (__u64)bad[i].to);
-		guest_read(g, pa, before, 5);
-		if (bad[i].what == INT3_AT) {
-			ret = patch(g, pa, 1, &int3);
-		} else {
-			CHECK_EQ(patch(g, pa, 1, &int3), 0);
-			before[0] = int3;
-			ret = bad[i].what == TAIL_TO ?
-			      patch(g, pa + 1, 4, want + 1) :
-			      patch(g, pa, 1, want);
-		}
-		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
-			check_fail(__FILE__, __LINE__, "%s: %lld %s", bad[i].name,
-				   (long long)ret, g->last_log);
-		CHECK(bytes_are(g, pa, before));
-		guest_free(g);
-	}
+	bad_steps_refused(bad, ARRAY_SIZE(bad), module_loaded, MOD_PA,
+			  SIM_CORE_VA);
 }
 
 /* A whole form the kernel never writes, step by step. */
@@ -1320,44 +1364,39 @@ TEST(kscall_listed_key_kernel_function_refused)
 	}
 }
 
+/* A VA of the kernel's text. */
+#define KV(off)		(KT_VA + (off))
+
 /*
  * What an attacker in VTL0 would ask at kernel text after end of boot;
  * each refused with its code, the bytes as they were.
  */
 TEST(kscall_kernel_attacker_requests_refused)
 {
-	enum what { TAIL_TO, HEAD_OP, INT3_AT, TAIL_FIRST };
-	static const struct {
-		const char *name;
-		enum what what;
-		__u64 site;
-		__u8 op;
-		__u64 to;	/* kernel text offset, or a VA above it */
-		__s64 code;
-		const char *log;
-	} bad[] = {
-		{ "call into the middle of f1", TAIL_TO, KT_C, 0xe8, KT_F1 + 1,
-		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
+	static const struct bad_step bad[] = {
+		{ "call into the middle of f1", TAIL_TO, KT_C, 0xe8,
+		  KV(KT_F1 + 1), RET_ERR(HEKI_EINVAL),
+		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call into the middle of the module's f1", TAIL_TO, KT_C,
-		  0xe8, MF1 + 1 - KT_VA, RET_ERR(HEKI_EINVAL),
+		  0xe8, MF1 + 1, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "call text kallsyms names no function at", TAIL_TO, KT_C,
-		  0xe8, 0x3000, RET_ERR(HEKI_EINVAL),
+		  0xe8, KV(0x3000), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
-		{ "call __static_call_return0", TAIL_TO, KT_C, 0xe8, KT_R0,
+		{ "call __static_call_return0", TAIL_TO, KT_C, 0xe8, KV(KT_R0),
 		  RET_ERR(HEKI_EINVAL), "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp into kernel data", TAIL_TO, KT_TRAMP, 0xe9,
-		  KVA(KS_FREE) - KT_VA, RET_ERR(HEKI_EINVAL),
+		  KVA(KS_FREE), RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
 		{ "jmp into module space nobody validated", TAIL_TO, KT_J, 0xe9,
-		  0xffffffffc1000000ULL - KT_VA, RET_ERR(HEKI_EINVAL),
+		  0xffffffffc1000000ULL, RET_ERR(HEKI_EINVAL),
 		  "REWRITE_TARGET_NOT_FUNCTION" },
-		{ "jmp written at a call site", HEAD_OP, KT_C, 0xe9, KT_F1,
+		{ "jmp written at a call site", HEAD_OP, KT_C, 0xe9, KV(KT_F1),
 		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
 		{ "call written at the trampoline", HEAD_OP, KT_TRAMP, 0xe8,
-		  KT_F1, RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
+		  KV(KT_F1), RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
 		{ "bytes 1..4 before the int3", TAIL_FIRST, KT_C, 0xe8,
-		  MF2 - KT_VA, RET_ERR(HEKI_EACCES), "TEXT_PATCH_STEP_INVALID" },
+		  MF2, RET_ERR(HEKI_EACCES), "TEXT_PATCH_STEP_INVALID" },
 		{ "int3 at a site in init text", INT3_AT, KT_INIT, 0, 0,
 		  RET_ERR(HEKI_ENOENT), "PRECOMPUTED_PATCH_NOT_FOUND" },
 		{ "int3 at a site in text VTL1 does not protect", INT3_AT,
@@ -1372,34 +1411,8 @@ TEST(kscall_kernel_attacker_requests_refused)
 		{ "int3 one byte into a site", INT3_AT, KT_C + 1, 0, 0,
 		  RET_ERR(HEKI_EACCES), "TEXT_PATCH_SUSPICIOUS" },
 	};
-	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct guest *g = kernel_loaded();
-		__u64 pa = MEM_PA + bad[i].site;
-		__u8 want[5], before[5];
-		__s64 ret;
-
-		kenc(want, bad[i].op, bad[i].site, bad[i].to);
-		guest_read(g, pa, before, 5);
-		if (bad[i].what == INT3_AT) {
-			ret = patch(g, pa, 1, &int3);
-		} else if (bad[i].what == TAIL_FIRST) {
-			ret = patch(g, pa + 1, 4, want + 1);
-		} else {
-			CHECK_EQ(patch(g, pa, 1, &int3), 0);
-			before[0] = int3;
-			ret = bad[i].what == TAIL_TO ?
-			      patch(g, pa + 1, 4, want + 1) :
-			      patch(g, pa, 1, want);
-		}
-		if (ret != bad[i].code || !strstr(g->last_log, bad[i].log))
-			check_fail(__FILE__, __LINE__, "%s: %lld %s", bad[i].name,
-				   (long long)ret, g->last_log);
-		CHECK(bytes_are(g, pa, before));
-		guest_free(g);
-	}
+	bad_steps_refused(bad, ARRAY_SIZE(bad), kernel_loaded, MEM_PA, KT_VA);
 }
 
 /*
