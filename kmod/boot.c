@@ -727,6 +727,12 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 				heki_boot_steps[id].name);
 			continue;
 		}
+		/*
+		 * Tracepoint static calls to their iterators first: VTL1
+		 * refuses every later update of them (kmod/scall.c).
+		 */
+		if (id == HEKI_BOOT_PROTECT_KERNEL)
+			heki_scall_tp_reset();
 		switch (id) {
 		case HEKI_BOOT_LOCK_REGS:
 			ret = heki_boot_lock_regs();
@@ -742,6 +748,8 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 			break;
 		}
 		heki_boot_record(id, ret);
+		if (id == HEKI_BOOT_PROTECT_KERNEL)
+			heki_scall_tp_done();
 	}
 	heki_boot_free_certs();
 	return ret;

@@ -144,6 +144,8 @@ extern const struct attribute_group heki_modhook_sysfs_group;
 
 int heki_scall_init(void);
 void heki_scall_exit(void);
+void heki_scall_tp_reset(void);
+void heki_scall_tp_done(void);
 void heki_scall_show(struct seq_file *m);
 extern const struct attribute_group heki_scall_sysfs_group;
 

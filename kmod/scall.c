@@ -38,6 +38,31 @@
  *    never writes protected text here; in the fail-closed state nothing
  *    is written at all.
  *
+ * Tracepoints (heki_scall_tp_reset() and heki_scall_tp_done(), around
+ * the protect_kernel step): tracepoint_update_call() points a tracepoint's
+ * static call (tp_func_<name>) at its only probe while it has exactly one,
+ * at its iterator (__traceiter_<name>, which walks tp->funcs) otherwise.
+ * Those keys are on no VTL1 list, so once kernel text is protected every
+ * update is refused and the sites keep the target they had. A site left
+ * at a probe would keep calling that probe alone after a second probe is
+ * added, and with the data of whichever probe is first after the first
+ * is removed. Just before ProtectMemory every core kernel tracepoint
+ * (for_each_kernel_tracepoint()) whose key or trampoline is not at its
+ * iterator is pointed there with __static_call_update() (still the
+ * kernel's own path: the text is not protected yet). The iterator is
+ * right for any number of probes, so every later refusal leaves a right
+ * target. tracepoints_mutex (static in kernel/tracepoint.c, found through
+ * kallsyms) is held from the reset until the protect_kernel step is
+ * recorded, so no probe is registered in between; without it the reset
+ * runs unlocked. Either way the tracepoints are walked again after the
+ * step and each whose trampoline does not jump to its iterator (or, while
+ * the lock is held, whose key names another function) is counted as
+ * mis-wired and logged (/sys/kernel/heki/static_calls/tp_*). Tracepoints
+ * of modules are not walked: those of modules loaded before heki_vtl0 sit
+ * in text VTL1 does not protect for heki_vtl0 (the kernel's own path keeps
+ * updating them); those of modules validated later start at their
+ * iterator and their updates go through PatchText (module sites).
+ *
  * The hook is installed before kernel text is protected and stays while
  * heki_vtl0 is loaded (FTRACE_OPS_FL_PERMANENT: kernel.ftrace_enabled=0
  * is refused); heki_vtl0 unloads only while VTL1 protects nothing for it
@@ -54,6 +79,7 @@
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/tracepoint.h>
 #include <asm/cpufeature.h>
 
 #include <heki/abi.h>
@@ -287,6 +313,122 @@ static void heki_scall_transform(void *site, void *tramp, void *func,
 	heki_fhook_leave(&heki_sc_hook);
 }
 
+/* The tracepoint walk of heki_scall_tp_reset() / heki_scall_tp_done(). */
+static struct {
+	struct mutex *lock;	/* tracepoints_mutex, NULL if not found */
+	bool locked;		/* held from reset to done */
+	u32 walked;		/* tracepoints with a static call */
+	u32 reset;		/* pointed back at their iterator */
+	u32 miswired;		/* not at their iterator after the step */
+	bool done;
+} heki_tp;
+
+/* Where the trampoline at @tramp jumps (JMP rel32), or 0. */
+static unsigned long heki_tp_tramp_dest(void *tramp)
+{
+	u8 code[HEKI_SC_SIZE];
+
+	if (!tramp)
+		return 0;
+	mutex_lock(heki_sc.text_mutex);
+	memcpy(code, tramp, HEKI_SC_SIZE);
+	mutex_unlock(heki_sc.text_mutex);
+	if (code[0] != HEKI_SC_JMP)
+		return 0;
+	return heki_sc_dest(code, (unsigned long)tramp);
+}
+
+/*
+ * Is @tp's static call at its iterator? The trampoline always; the key's
+ * function too when @key: after a refused update the key names the probe
+ * while the code still calls the iterator, so the key is only evidence
+ * while no update can be refused or run (before protection, or under
+ * tracepoints_mutex).
+ */
+static bool heki_tp_at_iterator(struct tracepoint *tp, bool key)
+{
+	unsigned long it = (unsigned long)tp->iterator;
+
+	if (key && READ_ONCE(tp->static_call_key->func) != tp->iterator)
+		return false;
+	return heki_tp_tramp_dest(tp->static_call_tramp) == it;
+}
+
+static void heki_tp_reset_one(struct tracepoint *tp, void *priv)
+{
+	void *was;
+
+	/* synthetic events have no static call */
+	if (!tp->static_call_key || !tp->iterator)
+		return;
+	heki_tp.walked++;
+	if (heki_tp_at_iterator(tp, true))
+		return;
+	was = READ_ONCE(tp->static_call_key->func);
+	__static_call_update(tp->static_call_key, tp->static_call_tramp,
+			     tp->iterator);
+	heki_tp.reset++;
+	pr_info("static calls: tracepoint %s pointed at its iterator (it called %ps)\n",
+		tp->name, was);
+}
+
+static void heki_tp_check_one(struct tracepoint *tp, void *priv)
+{
+	if (!tp->static_call_key || !tp->iterator)
+		return;
+	if (heki_tp_at_iterator(tp, heki_tp.locked))
+		return;
+	heki_tp.miswired++;
+	pr_warn("static calls: tracepoint %s does not call its iterator (key %ps, trampoline to %ps): with kernel text protected its probes may be called wrongly\n",
+		tp->name, READ_ONCE(tp->static_call_key->func),
+		(void *)heki_tp_tramp_dest(tp->static_call_tramp));
+}
+
+/**
+ * heki_scall_tp_reset() - point kernel tracepoints at their iterators
+ *
+ * Every core kernel tracepoint whose static call (key or trampoline) is
+ * not at its iterator is pointed there with __static_call_update(). Takes tracepoints_mutex if kallsyms names it and keeps it until
+ * heki_scall_tp_done(). Context: process context, in the boot steps,
+ * right before ProtectMemory, after heki_scall_init() succeeded (kernel
+ * text is not guarded yet, so the updates take the kernel's own path).
+ */
+void heki_scall_tp_reset(void)
+{
+	heki_tp.lock = (struct mutex *)heki_ksym("tracepoints_mutex");
+	heki_tp.walked = 0;
+	heki_tp.reset = 0;
+	heki_tp.miswired = 0;
+	heki_tp.done = false;
+	if (heki_tp.lock) {
+		mutex_lock(heki_tp.lock);
+		heki_tp.locked = true;
+	} else {
+		pr_warn("static calls: tracepoints_mutex not found: tracepoints reset without it (a probe registered meanwhile is found only by the check after protection)\n");
+	}
+	for_each_kernel_tracepoint(heki_tp_reset_one, NULL);
+}
+
+/**
+ * heki_scall_tp_done() - count tracepoints not at their iterator, unlock
+ *
+ * Context: process context, right after the protect_kernel step was
+ * recorded (heki_boot_text_protected() is final), paired with
+ * heki_scall_tp_reset().
+ */
+void heki_scall_tp_done(void)
+{
+	for_each_kernel_tracepoint(heki_tp_check_one, NULL);
+	if (heki_tp.locked) {
+		heki_tp.locked = false;
+		mutex_unlock(heki_tp.lock);
+	}
+	heki_tp.done = true;
+	pr_info("static calls: %u kernel tracepoints, %u pointed at their iterator, %u not at it after protection%s\n",
+		heki_tp.walked, heki_tp.reset, heki_tp.miswired,
+		heki_tp.lock ? "" : " (unlocked walk)");
+}
+
 /**
  * heki_scall_init() - route static call updates of guarded text to VTL1
  *
@@ -357,6 +499,10 @@ void heki_scall_show(struct seq_file *m)
 		   (long long)atomic64_read(&heki_sc_poke_st.emulated));
 	seq_printf(m, "static_call_stuck: %lld\n",
 		   (long long)atomic64_read(&heki_sc_poke_st.stuck));
+	seq_printf(m, "static_call_tracepoints: %u walked, %u reset, %u miswired%s\n",
+		   heki_tp.walked, heki_tp.reset, heki_tp.miswired,
+		   !heki_tp.done ? " (not run)" :
+		   heki_tp.lock ? "" : " (unlocked)");
 }
 
 /* /sys/kernel/heki/static_calls/: the counters of heki_scall_show(). */
@@ -374,6 +520,14 @@ HEKI_SYSFS_ATTR(heki_sc, int3_emulated, "%lld",
 		(long long)atomic64_read(&heki_sc_poke_st.emulated));
 HEKI_SYSFS_ATTR(heki_sc, stuck, "%lld",
 		(long long)atomic64_read(&heki_sc_poke_st.stuck));
+/* -1 until the protect_kernel step ran (and its walk with it) */
+HEKI_SYSFS_ATTR(heki_sc, tp_walked, "%lld",
+		heki_tp.done ? (long long)heki_tp.walked : -1LL);
+HEKI_SYSFS_ATTR(heki_sc, tp_reset, "%lld",
+		heki_tp.done ? (long long)heki_tp.reset : -1LL);
+HEKI_SYSFS_ATTR(heki_sc, tp_miswired, "%lld",
+		heki_tp.done ? (long long)heki_tp.miswired : -1LL);
+HEKI_SYSFS_ATTR(heki_sc, tp_locked, "%d", heki_tp.lock ? 1 : 0);
 
 static struct attribute *heki_sc_attrs[] = {
 	&heki_sc_hook_attr.attr,
@@ -383,6 +537,10 @@ static struct attribute *heki_sc_attrs[] = {
 	&heki_sc_kernel_path_attr.attr,
 	&heki_sc_int3_emulated_attr.attr,
 	&heki_sc_stuck_attr.attr,
+	&heki_sc_tp_walked_attr.attr,
+	&heki_sc_tp_reset_attr.attr,
+	&heki_sc_tp_miswired_attr.attr,
+	&heki_sc_tp_locked_attr.attr,
 	NULL,
 };
 
