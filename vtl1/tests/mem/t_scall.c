@@ -517,6 +517,26 @@ TEST(scall_unload_refused_while_another_modules_site_calls_it)
 }
 
 /*
+ * A site whose bytes VTL1 cannot read (a failing copy from A's call site
+ * C, which calls nothing of B) refuses B's unload too: VTL1 cannot tell
+ * where it branches. Readable again, B unloads.
+ */
+TEST(scall_unload_refused_when_a_site_cannot_be_read)
+{
+	__u64 tv;
+	struct guest *g = two_modules(&tv);
+
+	g->fail_read_lo = C_PA;
+	g->fail_read_hi = C_PA + 5;
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), RET_ERR(HEKI_EBUSY));
+	CHECK(strstr(g->last_log, "MODULE_TEXT_TARGETED"));
+	CHECK(text_held(g, B_PA + MODSIM_SC_F2, 1));
+	g->fail_read_lo = g->fail_read_hi = 0;
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	guest_free(g);
+}
+
+/*
  * B unloaded once no site calls it: its functions are no targets any
  * more, and its trampoline is no site.
  */
