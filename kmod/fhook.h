@@ -15,7 +15,8 @@
  * kimage_file_post_load_cleanup, crash_shrink_memory), modhook.c
  * (__x64_sys_delete_module, __ia32_sys_delete_module, only while
  * unloads are refused: the rmmod of heki_vtl0 itself must not return into
- * its freed text).
+ * its freed text; execmem_free or module_memfree, only while an address
+ * range is kept).
  */
 #ifndef _KMOD_FHOOK_H
 #define _KMOD_FHOOK_H

@@ -130,6 +130,8 @@ extern const struct attribute_group heki_kexec_sysfs_group;
 int heki_modhook_init(void);
 void heki_modhook_exit(void);
 int heki_modhook_guard_init(void);
+int heki_modhook_keep_init(void);
+void heki_modhook_keep_exit(void);
 void heki_modhook_guard_exit(void);
 unsigned int heki_modhook_tokens(void);
 long heki_modhook_kept_pages(void);

@@ -5,7 +5,8 @@
  * Parameters, and the order in which the parts come up and go down:
  *
  *  init: sysfs -> debugfs -> transport (and its probe of every CPU) ->
- *        kernel symbols -> capture hook on load_module -> module notifier
+ *        kernel symbols -> capture hook on load_module -> hook on the
+ *        module memory free (kept ranges) -> module notifier
  *        -> int3 notifier, static call, jump label and delete_module
  *        hooks -> kexec hooks -> CPU hotplug callback -> boot steps -> debugfs
  *        files
@@ -372,6 +373,7 @@ static void heki_main_teardown(void)
 	heki_scall_exit();
 	heki_poke_exit();
 	heki_modhook_exit();
+	heki_modhook_keep_exit();
 	heki_pristine_exit();
 	/* debugfs reads transport state: it goes first. */
 	heki_debugfs_exit();
@@ -434,6 +436,9 @@ static int __init heki_vtl0_init(void)
 		ret = heki_ksym_init();
 	if (!ret && validate_modules)
 		ret = heki_pristine_init();
+	/* Kept frames keep their address ranges: on before any token. */
+	if (!ret && validate_modules)
+		ret = heki_modhook_keep_init();
 	if (!ret && validate_modules)
 		ret = heki_modhook_init();
 	/*

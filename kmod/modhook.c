@@ -81,16 +81,37 @@
 #include "fhook.h"
 #include "textpoke.h"
 
+/* Most areas one heki_modhook_areas() call returns (the init types: 3). */
+#ifdef for_each_mod_mem_type
+#define HEKI_MODHOOK_MAX_AREAS	4
+#else
+#define HEKI_MODHOOK_MAX_AREAS	1
+#endif
+
 /**
- * struct heki_kept - frames kept because VTL1 still protects them
+ * struct heki_kept - frames kept because VTL1 still protects them, and
+ * the address ranges they are mapped at
  * @node:    entry in heki_modhook_kept_forever (UnloadModule failed)
+ * @rnode:   entry in heki_modhook_ranged, while @nareas
+ * @name:    the module's name, for the log
+ * @nareas:  number of entries in @base
+ * @base:    start of each area, as the kernel frees it (module_memfree()
+ *           or execmem_free())
+ * @held:    bit a: the kernel's free of @base[a] was skipped (the area
+ *           stays allocated; under heki_modhook_range_lock)
  * @npages:  number of entries in @pages
- * @pages:   one reference held on each
+ * @pages:   one reference held on each, or NULL (no memory to record
+ *           them: the references are held for good)
  */
 struct heki_kept {
 	struct list_head node;
+	struct list_head rnode;
+	char name[MODULE_NAME_LEN];
+	unsigned int nareas;
+	void *base[HEKI_MODHOOK_MAX_AREAS];
+	unsigned long held;
 	unsigned long npages;
-	struct page *pages[];
+	struct page **pages;
 };
 
 /**
@@ -122,6 +143,22 @@ static unsigned int heki_modhook_ntokens;
 static bool heki_modhook_registered;
 static LIST_HEAD(heki_modhook_kept_forever);
 static atomic_long_t heki_modhook_nkept = ATOMIC_LONG_INIT(0);
+
+/*
+ * Kept records with areas whose address range is kept too: the hook on
+ * the kernel function that frees module memory (heki_modhook_memfree())
+ * looks the freed pointer up here. A spinlock: that function is called
+ * from process context only, but by many callers (BPF, kprobes, ftrace).
+ */
+static DEFINE_SPINLOCK(heki_modhook_range_lock);
+static LIST_HEAD(heki_modhook_ranged);
+/* Areas in heki_modhook_ranged; the hook runs only while it is not 0. */
+static atomic_t heki_modhook_nareas = ATOMIC_INIT(0);
+/* Areas whose free was skipped and that stay allocated. */
+static atomic_long_t heki_modhook_kept_ranges = ATOMIC_LONG_INIT(0);
+/* module_memfree() (6.1) or execmem_free() (6.4+), replaced. */
+static struct heki_fhook heki_modhook_free_hook;
+typedef void (*heki_memfree_fn)(void *ptr);
 
 /* __x64_sys_delete_module, replaced by heki_modhook_delete_module() */
 static struct heki_fhook heki_modhook_del_hook;
@@ -259,7 +296,6 @@ static unsigned int heki_modhook_areas(const struct module *mod, bool init,
 	}
 	return n;
 }
-#define HEKI_MODHOOK_MAX_AREAS	4
 #else
 static unsigned int heki_modhook_areas(const struct module *mod, bool init,
 				       void **base, unsigned long *size)
@@ -271,14 +307,17 @@ static unsigned int heki_modhook_areas(const struct module *mod, bool init,
 	size[0] = l->size;
 	return 1;
 }
-#define HEKI_MODHOOK_MAX_AREAS	1
 #endif
 
 /*
  * Take a reference on every frame of @mod's core or init memory, so that
- * the kernel freeing that memory does not give them to the allocator.
- * Returns the record (NULL if it could not be allocated: the references
- * are then held for good). Caller holds heki_modhook_lock.
+ * the kernel freeing that memory does not give them to the allocator, and
+ * keep each area's address range: the kernel's free of it is skipped
+ * (heki_modhook_memfree()), so no later module, BPF program, kprobe or
+ * ftrace trampoline is mapped where a static call site VTL1 protects may
+ * still call, and on 7.2 execmem's ROX cache neither refills nor reuses
+ * it. Returns the record, or NULL when @mod has no such memory. Caller
+ * holds heki_modhook_lock.
  */
 static struct heki_kept *heki_modhook_keep(const struct module *mod,
 					   bool init)
@@ -293,39 +332,82 @@ static struct heki_kept *heki_modhook_keep(const struct module *mod,
 			npages += PAGE_ALIGN(size[a]) >> PAGE_SHIFT;
 	if (!npages)
 		return NULL;
-	k = kvzalloc(struct_size(k, pages, npages), GFP_KERNEL);
+	/*
+	 * The record of the ranges must exist: without it the kernel frees
+	 * a range a protected site may call. It is small (no __GFP_NOFAIL
+	 * warning); the page array may fail.
+	 */
+	k = kzalloc(sizeof(*k), GFP_KERNEL | __GFP_NOFAIL);
+	strscpy(k->name, mod->name, sizeof(k->name));
+	k->pages = kvcalloc(npages, sizeof(*k->pages), GFP_KERNEL);
 	for (a = 0; a < nareas; a++) {
-		for (i = 0; base[a] && i < PAGE_ALIGN(size[a]); i += PAGE_SIZE) {
+		if (!base[a] || !size[a])
+			continue;
+		k->base[k->nareas++] = base[a];
+		for (i = 0; i < PAGE_ALIGN(size[a]); i += PAGE_SIZE) {
 			struct page *pg = vmalloc_to_page(base[a] + i);
 
 			if (!pg)
 				continue;
 			get_page(pg);
-			if (k)
+			if (k->pages)
 				k->pages[n] = pg;
 			n++;
 		}
 	}
 	atomic_long_add(n, &heki_modhook_nkept);
-	if (k)
+	if (k->pages)
 		k->npages = n;
-	pr_err("module %s: %lu %s frames kept: VTL1 still protects them, they are never freed%s\n",
-	       mod->name, n, init ? "init" : "module",
-	       k ? "" : " (no memory to record them: kept for good)");
+	spin_lock(&heki_modhook_range_lock);
+	list_add(&k->rnode, &heki_modhook_ranged);
+	atomic_add(k->nareas, &heki_modhook_nareas);
+	spin_unlock(&heki_modhook_range_lock);
+	pr_err("module %s: %lu %s frames and their %u address ranges kept: VTL1 still protects them, they are never freed%s\n",
+	       mod->name, n, init ? "init" : "module", k->nareas,
+	       k->pages ? "" : " (no memory to record the frames: kept for good)");
 	return k;
 }
 
-/* VTL1 released these frames: drop our references (the kernel freed them). */
+/*
+ * Stop keeping @k's ranges. Returns the bits of the areas whose free the
+ * kernel already tried (and we skipped): the caller frees those.
+ */
+static unsigned long heki_modhook_unrange(struct heki_kept *k)
+{
+	unsigned long held;
+
+	spin_lock(&heki_modhook_range_lock);
+	list_del(&k->rnode);
+	atomic_sub(k->nareas, &heki_modhook_nareas);
+	held = k->held;
+	spin_unlock(&heki_modhook_range_lock);
+	return held;
+}
+
+/*
+ * VTL1 released these frames: drop our references and free the ranges
+ * whose free was skipped, through the kernel's function (a call from
+ * heki_vtl0 passes the hook); the others the kernel frees itself later.
+ */
 static void heki_modhook_unkeep(struct heki_kept *k)
 {
-	unsigned long i;
+	unsigned long i, held;
+	unsigned int a;
 
 	if (!k)
 		return;
+	held = heki_modhook_unrange(k);
 	for (i = 0; i < k->npages; i++)
 		put_page(k->pages[i]);
 	atomic_long_sub(k->npages, &heki_modhook_nkept);
-	kvfree(k);
+	for (a = 0; a < k->nareas; a++) {
+		if (!(held & BIT(a)))
+			continue;
+		atomic_long_dec(&heki_modhook_kept_ranges);
+		((heki_memfree_fn)heki_modhook_free_hook.addr)(k->base[a]);
+	}
+	kvfree(k->pages);
+	kfree(k);
 }
 
 /* Caller holds heki_modhook_lock. */
@@ -668,6 +750,8 @@ HEKI_SYSFS_ATTR(heki_modhook, unloads_refused, "%lld",
 		(long long)atomic64_read(&heki_modhook_unload_refused));
 HEKI_SYSFS_ATTR(heki_modhook, kept_pages, "%ld",
 		atomic_long_read(&heki_modhook_nkept));
+HEKI_SYSFS_ATTR(heki_modhook, kept_ranges, "%ld",
+		atomic_long_read(&heki_modhook_kept_ranges));
 
 static ssize_t heki_modhook_last_refused_show(struct kobject *kobj,
 					      struct kobj_attribute *a,
@@ -699,6 +783,7 @@ static struct attribute *heki_modhook_attrs[] = {
 	&heki_modhook_unknown_attr.attr,
 	&heki_modhook_tokens_attr.attr,
 	&heki_modhook_kept_pages_attr.attr,
+	&heki_modhook_kept_ranges_attr.attr,
 	&heki_modhook_unloads_refused_attr.attr,
 	NULL,
 };
@@ -933,6 +1018,107 @@ void heki_modhook_guard_exit(void)
 	heki_fhook_remove(&heki_modhook_del_hook);
 }
 
+/*
+ * Whether a free of module memory goes to heki_modhook_memfree(): only
+ * while a range is kept. Called from the ftrace callback.
+ */
+static bool heki_modhook_ranges_kept(void)
+{
+	return atomic_read(&heki_modhook_nareas) != 0;
+}
+
+/* Whether @ptr starts a kept range; if so it is marked held. */
+static bool heki_modhook_hold(void *ptr, char *name)
+{
+	struct heki_kept *k;
+	unsigned int a;
+	bool hold = false;
+
+	if (!ptr)
+		return false;
+	spin_lock(&heki_modhook_range_lock);
+	list_for_each_entry(k, &heki_modhook_ranged, rnode) {
+		for (a = 0; a < k->nareas; a++) {
+			if (k->base[a] != ptr || (k->held & BIT(a)))
+				continue;
+			k->held |= BIT(a);
+			strscpy(name, k->name, MODULE_NAME_LEN);
+			hold = true;
+			goto out;
+		}
+	}
+out:
+	spin_unlock(&heki_modhook_range_lock);
+	return hold;
+}
+
+/*
+ * Runs instead of module_memfree() (6.1) or execmem_free() (6.4+) while a
+ * range is kept: the free of a kept range is skipped, its area stays
+ * allocated (mapped, in /proc/vmallocinfo, and on 7.2 busy in execmem's
+ * ROX cache); every other free goes to the kernel's function.
+ */
+static void heki_modhook_memfree(void *ptr)
+{
+	char name[MODULE_NAME_LEN];
+
+	heki_fhook_enter(&heki_modhook_free_hook);
+	if (heki_modhook_hold(ptr, name)) {
+		atomic_long_inc(&heki_modhook_kept_ranges);
+		pr_err("module %s: an address range not freed: VTL1 still protects its frames and a static call site may still call into it\n",
+		       name);
+	} else {
+		((heki_memfree_fn)heki_modhook_free_hook.addr)(ptr);
+	}
+	heki_fhook_leave(&heki_modhook_free_hook);
+}
+
+/**
+ * heki_modhook_keep_init() - keep the address ranges of kept frames
+ *
+ * Hooks the kernel function that frees module memory: execmem_free()
+ * where kallsyms has it (6.4+; 6.12, 7.2), else module_memfree() (6.1).
+ * Installed before the module notifier, so every token's frames can have
+ * their ranges kept.
+ *
+ * Context: process context, before kernel text is protected.
+ * Return: 0; -ENOENT if neither function is found; or the error of the
+ * ftrace hook (fhook.c). Nothing stays registered on an error.
+ */
+int heki_modhook_keep_init(void)
+{
+	const char *name = "execmem_free";
+	unsigned long addr = heki_ksym(name);
+	int ret;
+
+	if (!addr) {
+		name = "module_memfree";
+		addr = heki_ksym(name);
+	}
+	if (!addr) {
+		pr_err("kept ranges: neither execmem_free nor module_memfree found\n");
+		return -ENOENT;
+	}
+	ret = heki_fhook_install_when(&heki_modhook_free_hook, addr,
+				      heki_modhook_memfree,
+				      heki_modhook_ranges_kept);
+	if (ret)
+		pr_err("kept ranges: ftrace hook on %s failed (%d)\n", name,
+		       ret);
+	return ret;
+}
+
+/**
+ * heki_modhook_keep_exit() - remove the hook of heki_modhook_keep_init()
+ *
+ * Context: process context, after heki_modhook_exit(); reached only with
+ * no frame kept (main.c's unload check), so no range is kept either.
+ */
+void heki_modhook_keep_exit(void)
+{
+	heki_fhook_remove(&heki_modhook_free_hook);
+}
+
 /**
  * heki_modhook_tokens() - number of modules VTL1 currently holds state for
  *
@@ -975,6 +1161,8 @@ void heki_modhook_show(struct seq_file *m)
 	seq_printf(m, "unknown: %llu\n", heki_modhook_stats.unknown);
 	seq_printf(m, "tokens: %u\n", heki_modhook_ntokens);
 	seq_printf(m, "kept_pages: %ld\n", atomic_long_read(&heki_modhook_nkept));
+	seq_printf(m, "kept_ranges: %ld\n",
+		   atomic_long_read(&heki_modhook_kept_ranges));
 	seq_printf(m, "unloads_refused: %lld\n",
 		   (long long)atomic64_read(&heki_modhook_unload_refused));
 	list_for_each_entry(t, &heki_modtokens, node)

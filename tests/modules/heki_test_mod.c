@@ -17,7 +17,8 @@
  * site (its __jump_table entry). Reading the debugfs file named after
  * the module runs both sites ("branch call": 0 or 1, then the static
  * call's result) without the parameters' lock, which a flip in progress
- * holds. The end-to-end tests build copies of it under other names (the
+ * holds. With exit_hold set its exit waits until the parameter is 0
+ * again. The end-to-end tests build copies of it under other names (the
  * module name is the object name) for the concurrent-load test, sign it
  * with a key generated at test time, and tamper with the signed file.
  */
@@ -26,6 +27,7 @@
 
 #include <linux/cache.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/jump_label.h>
@@ -41,6 +43,15 @@ MODULE_PARM_DESC(answer, "a number the module prints at init (default 42)");
 static bool fail_init;
 module_param(fail_init, bool, 0444);
 MODULE_PARM_DESC(fail_init, "make init fail with -ENODEV (tests the GOING path)");
+
+/*
+ * The exit waits while exit_hold is set (at most 120 s): an unload then
+ * stays between delete_module's checks and the GOING notifier until the
+ * test writes 0 (tests/vm/failclosed.sh).
+ */
+static bool exit_hold;
+module_param(exit_hold, bool, 0644);
+MODULE_PARM_DESC(exit_hold, "the exit waits until this is 0 again (at most 120 s)");
 
 static const char heki_test_banner[] = "heki test module";
 static unsigned long heki_test_counter = 1;
@@ -188,6 +199,14 @@ static int __init heki_test_mod_init(void)
 
 static void __exit heki_test_mod_exit(void)
 {
+	unsigned int ms = 0;
+
+	if (READ_ONCE(exit_hold))
+		pr_info("%s: exit held\n", heki_test_banner);
+	while (READ_ONCE(exit_hold) && ms < 120000) {
+		msleep(50);
+		ms += 50;
+	}
 	debugfs_remove(heki_test_sites);
 	pr_info("%s: exit counter=%lu zeroed=%lu\n", heki_test_banner,
 		heki_test_counter, heki_test_zeroed);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
 # Guest part of tests/vm/failclosed.sh (busybox sh -e, helpers from
-# scripts/vm-guest-lib.sh). FC_BOOT (1 to 5) selects the part.
+# scripts/vm-guest-lib.sh). FC_BOOT (1 to 6) selects the part.
 
 S=/sys/kernel/heki
 D=/sys/kernel/debug/heki
@@ -25,6 +25,16 @@ protected_free() {
 }
 hooked() { grep -q "^$1" $T/enabled_functions; }
 mod_loaded() { grep -q "^$1 " /proc/modules; }
+# mod_base MOD: the start of MOD's core memory (/proc/modules, as root).
+mod_base() { awk -v m="$1" '$1 == m { print $6 }' /proc/modules; }
+# range_listed BASE: /proc/vmallocinfo has an area starting at BASE (its
+# %pK addresses are real only with kptr_restrict 1, for CAP_SYSLOG).
+range_listed() {
+	echo 1 >/proc/sys/kernel/kptr_restrict
+	grep "^$1-" /proc/vmallocinfo | sed 's/^/# /'
+	grep -q "^$1-" /proc/vmallocinfo
+}
+range_gone() { ! range_listed "$1"; }
 online() { echo "$1" >$C; }
 # rmmod_busy MOD: rmmod MOD fails with EBUSY and MOD stays loaded.
 rmmod_busy() {
@@ -112,25 +122,38 @@ boot1() {
 	t "insmod (protect_kernel=0)" insmod $HEKI_KO $HEKI_ARGS $CERTS protect_kernel=0
 
 	# --- item 4: frames VTL1 still protects are kept ------------------
+	t "the module memory free is hooked (kept ranges)" hooked module_memfree
 	answer FREE_MODULE_INIT:-5
 	t "FreeModuleInit refused by VTL1: the module loads" insmod /heki_test_mod.ko
 	answer ""
 	sleep 1		# the kernel frees init memory from a work item
+	base=$(mod_base heki_test_mod)
 	t "  counted" eq "$(sv modules/init_free_failed)" 1
 	t "  its init frames are kept" test "$(sv modules/kept_pages)" -gt 0
 	t "  and logged" dmesg_has "module heki_test_mod: "
+	t "  its init address range is kept too (modules/kept_ranges 1)" \
+		eq "$(sv modules/kept_ranges)" 1
 	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
 	t "UnloadModule then succeeds: module unloads" rmmod heki_test_mod
 	t "  the kept init frames are released" eq "$(sv modules/kept_pages)" 0
+	t "  the kept init range is freed (modules/kept_ranges 0)" \
+		eq "$(sv modules/kept_ranges)" 0
+	t "  its core range ($base) is freed" range_gone "$base"
 	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
 
 	t "signed module loads again" insmod /heki_test_mod.ko
+	base=$(mod_base heki_test_mod)
+	t "  its memory is one vmalloc area at $base" range_listed "$base"
 	answer UNLOAD_MODULE:-5
 	t "UnloadModule refused by VTL1: rmmod still unloads the module" rmmod heki_test_mod
 	answer ""
 	sleep 1
 	t "  counted" eq "$(sv modules/unload_failed)" 1
 	t "  its frames are kept" test "$(sv modules/kept_pages)" -gt 0
+	t "  its address range is kept: /proc/vmallocinfo still lists it" \
+		range_listed "$base"
+	t "  counted (modules/kept_ranges 1)" eq "$(sv modules/kept_ranges)" 1
+	t "  logged" dmesg_has "module heki_test_mod: an address range not freed"
 	t "  no frame VTL1 protects is free" eq "$(protected_free)" 0
 	t "heki_vtl0 cannot unload while frames are kept" fails rmmod $HEKI_MOD
 	t "  /sys/kernel/heki/unload says why" \
@@ -363,6 +386,47 @@ boot5() {
 	t "  still enforcing" grep -qx enforcing $S/state
 }
 
+boot6() {
+	# --- an unload already past the delete_module hook (F3) ------------
+	# heki_test_mod's exit waits (exit_hold=1), so its unload is between
+	# delete_module's checks and the GOING notifier when heki_vtl0 turns
+	# fail-closed (rmmod -f of heki_vtl0). GOING then runs while unloads
+	# are refused: no UnloadModule, frames and address range kept.
+	t "insmod" insmod $HEKI_KO $HEKI_ARGS $CERTS
+	t "signed module heki_test_mod loads (exit_hold=1)" \
+		insmod /heki_test_mod.ko exit_hold=1
+	base=$(mod_base heki_test_mod)
+	u0=$(sv calls/UNLOAD_MODULE/calls)
+	rmmod heki_test_mod >/tmp/rmmod-held.log 2>&1 &
+	held=$!
+	sleep 2
+	t "rmmod heki_test_mod passes the delete_module hook: its exit runs, held" \
+		sh -c "dmesg | grep -q 'heki test module: exit held' &&
+			grep -q '^heki_test_mod .* Unloading ' /proc/modules"
+	rmmod -f $HEKI_MOD >/tmp/rmmod-f.log 2>&1 &
+	sleep 3
+	t "rmmod -f $HEKI_MOD meanwhile: fail-closed, unloads refused" \
+		grep -qx fail-closed $S/state
+	echo 0 >/sys/module/heki_test_mod/parameters/exit_hold
+	rc=0
+	wait $held || rc=$?
+	sed 's/^/# /' /tmp/rmmod-held.log
+	t "the held unload completes: heki_test_mod is gone" \
+		sh -c "test $rc = 0 && ! grep -q '^heki_test_mod ' /proc/modules"
+	t "  no UnloadModule sent" eq "$(sv calls/UNLOAD_MODULE/calls)" "$u0"
+	t "  its token is gone (modules/tokens 0)" eq "$(sv modules/tokens)" 0
+	t "  counted (modules/unloads_refused 1)" eq "$(sv modules/unloads_refused)" 1
+	t "  logged" dmesg_has "module heki_test_mod: unloaded while unloads are refused (heki_vtl0 is fail-closed"
+	t "  its frames are kept" test "$(sv modules/kept_pages)" -gt 0
+	t "  its address range is kept: /proc/vmallocinfo still lists it" \
+		range_listed "$base"
+	t "  counted (modules/kept_ranges 1)" eq "$(sv modules/kept_ranges)" 1
+	t "  logged" dmesg_has "module heki_test_mod: an address range not freed"
+	# (heki_vtl0's debugfs files cannot be opened once rmmod -f marked it
+	# going: protected_free is checked in boot 1.)
+	t "  heki_vtl0 still loaded" heki_loaded
+}
+
 # Audit records reach dmesg through kauditd, behind printk_ratelimit()
 # (10 in 5 s, shared): a burst of refusals would drop the ones checked.
 echo 0 >/proc/sys/kernel/printk_ratelimit
@@ -372,5 +436,6 @@ case $FC_BOOT in
 3) boot3 ;;
 4) boot4 ;;
 5) boot5 ;;
+6) boot6 ;;
 *) echo "# unknown FC_BOOT '$FC_BOOT'"; exit 1 ;;
 esac

@@ -3,12 +3,13 @@
 #
 # failclosed.sh - VM suite (issue 11 items 1-6): heki_vtl0 fails closed.
 # The test build (heki_vtl0_test.ko, loopback transport) on Debian's kernel,
-# two CPUs, five VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..5):
+# two CPUs, six VM boots (tests/vm/failclosed-guest.sh, FC_BOOT=1..6):
 #
 #  1. results: an R8 the ABI does not define refuses (LockRegs 2^32 fails
 #     the load; ValidateModule's case is at the end of tests/vm/params.sh);
 #     kept frames: FreeModuleInit / UnloadModule refused by VTL1 keep the
-#     frames (counted, and none of VTL1's protected frames is free);
+#     frames (counted, and none of VTL1's protected frames is free) and
+#     their address ranges (/proc/vmallocinfo, modules/kept_ranges);
 #     a locked CPU that goes offline and online passes the probe, a CPU
 #     where VTL1 does not answer is refused at online; PatchText step 2
 #     or 3 of a static call or jump label update refused by VTL1
@@ -32,7 +33,11 @@
 #     assumed protected: loaded and fail-closed, hooks kept, no unload;
 #  5. PatchText step 2 of a static call site made by VTL1 and answered
 #     with an undefined R8: the old tail, then the old first byte, put
-#     back (the site calls its old target), counted stuck.
+#     back (the site calls its old target), counted stuck;
+#  6. an unload already past the delete_module hook (its exit held by
+#     heki_test_mod's exit_hold) when heki_vtl0 turns fail-closed (rmmod -f
+#     of heki_vtl0): no UnloadModule, the module's frames and address
+#     range kept, counted, logged.
 #
 # FC_BOOTS="1 3" runs only those boots; FAILCLOSED_KO another module file
 # (e.g. an older build, to show what these tests catch). Ends with `N passed, N failed`
@@ -60,9 +65,9 @@ vmlinuz=$K_VMLINUZ
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:" "5:"; do
+for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:" "5:" "6:"; do
 	n=${boot%%:*} append=${boot#*:}
-	case " ${FC_BOOTS:-1 2 3 4 5} " in *" $n "*) ;; *) continue ;; esac
+	case " ${FC_BOOTS:-1 2 3 4 5 6} " in *" $n "*) ;; *) continue ;; esac
 	args=(-K -t 300 -f "$KO" -e "FC_BOOT=$n" -e "HEKI_KO=/${KO##*/}"
 		-e "HEKI_MOD=$(modinfo -F name "$KO")"
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
