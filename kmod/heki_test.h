@@ -26,6 +26,7 @@ void heki_test_capflip(u32 *capwords, unsigned int n);
 bool heki_test_answer(u32 func, u64 *r8, bool *sent);
 void heki_test_online_cpu(void);
 bool heki_test_kexec_unload_busy(void);
+void heki_test_kexec_pause(void);
 bool heki_test_ibt(void);
 void heki_test_poke_pause(void);
 #else
@@ -41,6 +42,7 @@ static inline bool heki_test_kexec_unload_busy(void)
 {
 	return false;
 }
+static inline void heki_test_kexec_pause(void) {}
 static inline bool heki_test_ibt(void)
 {
 	return false;

@@ -356,6 +356,7 @@ static int heki_kexec_validate(struct kimage *image)
 	if (!try_module_get(THIS_MODULE))
 		return heki_kexec_refuse_early(crash, -EBUSY, "unloading",
 					       "heki_vtl0 is being unloaded");
+	heki_test_kexec_pause();
 	heki_chain_init(&c);
 	blob = vmalloc(image->kernel_buf_len);
 	kcopy = vzalloc(sizeof(struct heki_kimage));

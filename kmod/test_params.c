@@ -21,6 +21,9 @@
  *                      (tests/vm/failclosed.sh)
  *   test_kexec_unload_busy  the unload of a refused kexec image answers
  *                      -EBUSY without being made (tests/vm/failclosed.sh)
+ *   test_kexec_pause_ms  a kexec image's validation sleeps after it
+ *                      pinned heki_vtl0, before KexecValidate
+ *                      (tests/vm/kexec.sh boot 3)
  *   test_ibt           the hyperv transport treats IBT as on
  *                      (tests/vm/hyperv.sh: QEMU TCG has no CET)
  */
@@ -448,6 +451,32 @@ MODULE_PARM_DESC(test_kexec_unload_busy,
 bool heki_test_kexec_unload_busy(void)
 {
 	return READ_ONCE(test_kexec_unload_busy) && heki_loopback_active();
+}
+
+/*
+ * test_kexec_pause_ms=N - heki_kexec_validate() (kmod/kexec.c) sleeps N ms
+ * once it has pinned heki_vtl0 (try_module_get) and before KexecValidate:
+ * an rmmod -f started meanwhile finds no image held, and the image is
+ * accepted while heki_kexec_exit() waits for the load. 0: off.
+ */
+static unsigned int test_kexec_pause_ms;
+module_param(test_kexec_pause_ms, uint, 0600);
+MODULE_PARM_DESC(test_kexec_pause_ms,
+		 "test only, loopback only: a kexec image's validation sleeps this long (ms, at most 10000) before KexecValidate");
+
+/**
+ * heki_test_kexec_pause() - the pause of test_kexec_pause_ms, if set
+ *
+ * Context: process context (kexec_file_load, heki_vtl0 pinned).
+ */
+void heki_test_kexec_pause(void)
+{
+	unsigned int ms = min(READ_ONCE(test_kexec_pause_ms), 10000U);
+
+	if (!ms || !heki_loopback_active())
+		return;
+	pr_info("test_kexec_pause_ms: %u ms before KexecValidate\n", ms);
+	msleep(ms);
 }
 
 /*

@@ -20,7 +20,9 @@
 # crash image whose invalidation VTL1 refuses, then an image whose
 # invalidation is answered with an undefined R8, and root shrinking the
 # crashkernel= reserve (kexec_crash_size) before and after; on bookworm
-# only unless KEXEC_BOOT2=1.
+# only unless KEXEC_BOOT2=1. Boot 3 (kexec-exit-guest.sh): rmmod -f racing
+# an accepted load (held by test_kexec_pause_ms) whose invalidation in
+# heki_vtl0's exit fails; on bookworm only unless KEXEC_BOOT3=1.
 #
 # Usage: tests/vm/kexec.sh   (environment: KEXEC_KO, default
 # kmod/heki_vtl0_test.ko). Ends with `N passed, N failed`.
@@ -165,6 +167,20 @@ if [ "${KEXEC_BOOT2:-$([ "$KID" = bookworm ] && echo 1 || echo 0)}" = 1 ]; then
 		-l "$OUT/kexec-2.log" tests/vm/kexec-crash-guest.sh >"$OUT/vm-2.out" || rc=$?
 	cp "$OUT/kexec-2.log" "build/vm/kexec-2-$KID.log" 2>/dev/null || true
 	vm_relay "$OUT/vm-2.out"
+fi
+# Boot 3 (tests/vm/kexec-exit-guest.sh): rmmod -f of heki_vtl0 racing an
+# accepted load whose invalidation in the exit function fails: heki_vtl0
+# stays, fail-closed, with the hooks that keep held frames. A boot of its
+# own (heki_vtl0's exit never returns); bookworm, or KEXEC_BOOT3=1.
+if [ "${KEXEC_BOOT3:-$([ "$KID" = bookworm ] && echo 1 || echo 0)}" = 1 ]; then
+	echo "# --- boot 3: rmmod -f racing an accepted load, its invalidation in the exit refused"
+	scripts/vm-run.sh -K -t 300 -E "$KID" -f "$KO" \
+		-e "HEKI_KO=/${KO##*/}" -e "HEKI_MOD=$(modinfo -F name "$KO")" \
+		-f "$OUT/kexec-load" -f "$OUT/vmlinuz" \
+		-F "$OUT/kexec-certs.der:/lib/firmware/heki/kexec-certs.der" \
+		-l "$OUT/kexec-3.log" tests/vm/kexec-exit-guest.sh >"$OUT/vm-3.out" || rc=$?
+	cp "$OUT/kexec-3.log" "build/vm/kexec-3-$KID.log" 2>/dev/null || true
+	vm_relay "$OUT/vm-3.out"
 fi
 if ! ktap_done && [ "$rc" = 0 ]; then
 	rc=1
