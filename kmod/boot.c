@@ -794,6 +794,34 @@ bool heki_boot_text_state_unknown(void)
 }
 
 /**
+ * heki_boot_self_text() - is a range in heki_vtl0's own protected text?
+ * @addr: first byte
+ * @len: number of bytes
+ *
+ * heki_vtl0's core text is sent with the kernel's in the protect_kernel
+ * step (heki_boot_add_self()). Its own tracepoint's static call and
+ * static key sites lie there: once protected, their updates must go to
+ * VTL1 (which refuses them: no patch site) rather than the kernel's path.
+ *
+ * Return: true if kernel text may be protected and any byte of the range
+ * lies in heki_vtl0's core text.
+ */
+bool heki_boot_self_text(unsigned long addr, unsigned long len)
+{
+#ifdef for_each_mod_mem_type
+	const struct module_memory *m = &THIS_MODULE->mem[MOD_TEXT];
+	unsigned long base = (unsigned long)m->base, size = m->size;
+#else
+	unsigned long base = (unsigned long)THIS_MODULE->core_layout.base;
+	unsigned long size = THIS_MODULE->core_layout.text_size;
+#endif
+
+	if (!len || !heki_boot_text_protected())
+		return false;
+	return addr < base + size && addr + len > base;
+}
+
+/**
  * heki_boot_regs_locked() - whether the LockRegs step locked every CPU
  *
  * Context: stable under cpus_read_lock() or in a hotplug callback.

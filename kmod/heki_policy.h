@@ -81,6 +81,7 @@ int heki_boot_run(const struct heki_boot_opts *opts);
 bool heki_boot_changed_vtl1(void);
 bool heki_boot_text_protected(void);
 bool heki_boot_text_state_unknown(void);
+bool heki_boot_self_text(unsigned long addr, unsigned long len);
 bool heki_boot_regs_locked(void);
 bool heki_boot_end_of_boot_signalled(void);
 void heki_boot_show(struct seq_file *m);

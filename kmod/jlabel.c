@@ -11,7 +11,8 @@
  * that write faults on Hyper-V. VTL1 knows those sites from the module's
  * signed ELF (__jump_table) and accepts PatchText there in the kernel's
  * own two forms: the NOP of the site's size and the jump to the entry's
- * target.
+ * target. heki_vtl0's own text, once protected (heki_boot_self_text()),
+ * goes the same way: VTL1 has no site there and refuses.
  *
  * An ftrace hook (fhook.c) runs heki_jlabel_queue() instead of
  * arch_jump_label_transform_queue(), which calls __fentry__ on Debian's
@@ -151,7 +152,8 @@ static void heki_jl_update(struct jump_entry *entry, enum jump_label_type type)
 		memset(cur, 0, sizeof(cur));
 	size = heki_jl_size(cur);
 	ret = size ? heki_jl_forms(at, size, target, jmp, nop) : -EILSEQ;
-	if (!ret && !heki_modhook_text_guarded(at, size))
+	if (!ret && !heki_modhook_text_guarded(at, size) &&
+	    !heki_boot_self_text(at, size))
 		ret = -ERANGE;	/* a site across the end of guarded text */
 	if (!ret) {
 		new = type == JUMP_LABEL_JMP ? jmp : nop;
@@ -190,7 +192,8 @@ static bool heki_jlabel_queue(struct jump_entry *entry,
 	heki_fhook_enter(&heki_jl_hook);
 	/* 2 bytes: the shortest site; a 5-byte one is checked in full below */
 	if (system_state == SYSTEM_BOOTING ||
-	    !heki_modhook_text_guarded(at, 2)) {
+	    (!heki_modhook_text_guarded(at, 2) &&
+	     !heki_boot_self_text(at, 2))) {
 		atomic64_inc(&heki_jl_kernel);
 		ret = heki_jl_orig(entry, type);
 	} else {

@@ -8,7 +8,9 @@
  * which writes with text_poke_bp(). When the site or trampoline lies in
  * the text of a module VTL1 validated for heki_vtl0
  * (heki_modhook_text_guarded()) or in core kernel text VTL1 protects
- * (protect_kernel=1), that write faults on Hyper-V (kvm_amd retargeting
+ * (protect_kernel=1; heki_vtl0's own text with it, where VTL1 has no
+ * site: its own tracepoint's updates are refused), that write faults on
+ * Hyper-V (kvm_amd retargeting
  * kvm's kvm_x86_ops calls and kvm the kernel's perf guest callbacks;
  * tracepoints; xor and raid6_pq on 7.2). VTL1 knows those sites and
  * trampolines from the module's signed ELF, or from the kernel's own
@@ -280,6 +282,9 @@ static bool heki_sc_guarded(void *p)
 	if (at >= heki_sc.stext && at < heki_sc.etext &&
 	    heki_sc.etext - at >= HEKI_SC_SIZE)
 		return heki_boot_text_protected();
+	/* heki_vtl0's own tracepoint: VTL1 refuses, nothing is written */
+	if (heki_boot_self_text(at, HEKI_SC_SIZE))
+		return true;
 	return heki_modhook_text_guarded(at, HEKI_SC_SIZE);
 }
 

@@ -64,3 +64,18 @@ switches
 t "the removed probe is no longer called" fails records $T/trace
 t "the remaining one still records" records $I/trace
 t "still none mis-wired" eq "$(cat $SC/tp_miswired)" 0
+
+# heki_vtl0's own tracepoint: its static call and static key sites are in
+# heki_vtl0's own protected text. Enabling it is refused by VTL1 (the
+# event then reports nothing), never written by the kernel's path (which
+# the would-fault detector, failing this suite, would see).
+JL=/sys/kernel/heki/jump_labels
+r0=$(cat $SC/refused)
+j0=$(cat $JL/refused)
+k0=$(cat $SC/kernel_path)
+echo 1 >$T/events/heki/heki_vtl_call/enable
+t "heki:heki_vtl_call enabled: its static call refused by VTL1" \
+	test "$(cat $SC/refused)" -gt "$r0"
+t "  not left to the kernel's path" eq "$(cat $SC/kernel_path)" "$k0"
+t "  its static key refused by VTL1" test "$(cat $JL/refused)" -gt "$j0"
+echo 0 >$T/events/heki/heki_vtl_call/enable
