@@ -89,7 +89,10 @@ for m in $MODS; do rev="$m $rev"; done
 M=/sys/kernel/heki/modules
 # refused_unload NAME WHY: VTL1 refused UnloadModule(NAME) with EBUSY
 # (MODULE_TEXT_TARGETED: a site it tracks still calls NAME's text, its
-# log line names the site), counted, the frames kept.
+# log line names the site), counted, the frames kept, and the address
+# range they are mapped at (modules/kept_ranges: free_module()'s free of
+# each area skipped, Documentation/kmod.rst, Kept address ranges).
+kept_ranges() { cat $M/kept_ranges 2>/dev/null || echo none; }
 refused_unload() {
 	t "  UnloadModule($1) refused: EBUSY, $2" sh -c \
 		"dmesg | grep -q 'module $1: UnloadModule(token [0-9]*) failed (-16)' &&
@@ -103,10 +106,14 @@ refused_unload() {
 	k1=$(cat $M/kept_pages)
 	echo "# workload:   $1: $((k1 - k0)) pages kept, still protected by VTL1"
 	t "  its frames kept (modules/kept_pages grew)" test "$k1" -gt "$k0"
+	r1=$(kept_ranges)
+	echo "# workload:   $1: $((r1 - r0)) address ranges kept"
+	t "  its address ranges kept (modules/kept_ranges grew)" test "$r1" -gt "$r0"
+	t "  logged" dmesg_has "module $1: an address range not freed"
 }
 cat /proc/kallsyms >/tmp/ksyms.before
 for m in $rev; do
-	f0=$(cat $M/unload_failed) k0=$(cat $M/kept_pages)
+	f0=$(cat $M/unload_failed) k0=$(cat $M/kept_pages) r0=$(kept_ranges)
 	step "unload $m" rmmod "$m"
 	# Documentation/vtl1.rst, Sites into released text: kvm's
 	# kvm_x86_ops / kvm_pmu_ops sites and trampolines still call
