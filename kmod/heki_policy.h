@@ -149,6 +149,7 @@ int heki_scall_init(void);
 void heki_scall_exit(void);
 void heki_scall_tp_reset(void);
 void heki_scall_tp_done(void);
+unsigned int heki_scall_going(const struct module *mod);
 void heki_scall_show(struct seq_file *m);
 extern const struct attribute_group heki_scall_sysfs_group;
 

@@ -678,6 +678,17 @@ static void heki_modhook_release(struct heki_modtoken *tok,
 	kfree(tok);
 }
 
+/* Does @mod hold a token (was it validated for heki_vtl0)? */
+static bool heki_modhook_has_token(const struct module *mod)
+{
+	bool found;
+
+	mutex_lock(&heki_modhook_lock);
+	found = heki_modhook_find(mod);
+	mutex_unlock(&heki_modhook_lock);
+	return found;
+}
+
 /*
  * A module goes. An unload that passed the delete_module hook before
  * heki_vtl0 turned fail-closed (or a site stuck at its int3) reaches here
@@ -689,6 +700,12 @@ static void heki_modhook_going(struct module *mod)
 {
 	struct heki_modtoken *tok;
 
+	/*
+	 * Static calls the kernel leaves at this module's functions move to
+	 * return0 first, so that VTL1 can release its text (scall.c).
+	 */
+	if (!heki_modhook_refusing() && heki_modhook_has_token(mod))
+		heki_scall_going(mod);
 	mutex_lock(&heki_modhook_lock);
 	tok = heki_modhook_find(mod);
 	if (tok)

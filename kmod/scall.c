@@ -75,6 +75,7 @@
 #define pr_fmt(fmt) "heki_vtl0: " fmt
 
 #include <linux/atomic.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -122,6 +123,7 @@ static atomic64_t heki_sc_patched = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_refused = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_kernel = ATOMIC64_INIT(0);
 static atomic64_t heki_sc_ktext = ATOMIC64_INIT(0);
+static atomic64_t heki_sc_going_moved = ATOMIC64_INIT(0);
 static struct heki_poke_stats heki_sc_poke_st;
 
 /* "@op rel32" at @at to @dest. */
@@ -434,6 +436,168 @@ void heki_scall_tp_done(void)
 		heki_tp.lock ? "" : " (unlocked walk)");
 }
 
+/*
+ * Static calls still pointing into a module that goes (review of issue
+ * 11, branch unloadref): Linux leaves some keys at a function of a module
+ * that unloads while the key's own module stays (kvm's kvm_x86_ops and
+ * kvm_pmu_ops keys keep kvm_amd's functions after kvm_amd goes), and VTL1
+ * refuses UnloadModule while a site it tracks still branches into the
+ * text it would release. Before UnloadModule, heki_scall_going() points
+ * every such key at __static_call_return0 through the kernel's own
+ * __static_call_update(), so each of its sites and its trampoline is
+ * rewritten through the hook above (PatchText where guarded, with the
+ * int3 sequence of text_poke_bp()): the kernel's value for "no function"
+ * of a key that returns 0 (DEFINE_STATIC_CALL_RET0), harmless for a void
+ * one; a key whose owner calls it later runs return0, never freed text.
+ * Keys are found through every static call site of the kernel and of each
+ * live module; keys of the going module itself go with it. A key found
+ * while the module list changes is looked at again on the next pass.
+ */
+#define HEKI_SC_GOING_KEYS	64
+#define HEKI_SC_GOING_PASSES	64
+
+struct heki_sc_going_key {
+	struct static_call_key *key;
+	struct module *owner;		/* NULL: the core kernel's */
+};
+
+static struct static_call_key *heki_sc_site_key(struct static_call_site *s)
+{
+	unsigned long k = (unsigned long)&s->key + (long)s->key;
+
+	return (struct static_call_key *)(k & ~STATIC_CALL_SITE_FLAGS);
+}
+
+/* Add @key once to @keys (@n so far) if its function lies in @mod. */
+static void heki_sc_going_add(struct heki_sc_going_key *keys,
+			      unsigned int *n, struct static_call_key *key,
+			      const struct module *mod, struct list_head *mods)
+{
+	unsigned long k = (unsigned long)key;
+	struct module *m, *owner = NULL;
+	unsigned int i;
+
+	if (*n >= HEKI_SC_GOING_KEYS || within_module(k, mod) ||
+	    !within_module((unsigned long)READ_ONCE(key->func), mod))
+		return;
+	for (i = 0; i < *n; i++)
+		if (keys[i].key == key)
+			return;
+	/* in no module: the core kernel's (site tables name only keys) */
+	list_for_each_entry_rcu(m, mods, list)
+		if (m->state != MODULE_STATE_UNFORMED && within_module(k, m))
+			owner = m;
+	if (owner && !try_module_get(owner))
+		return;
+	keys[*n].key = key;
+	keys[*n].owner = owner;
+	(*n)++;
+}
+
+static void heki_sc_going_scan(struct static_call_site *s,
+			       struct static_call_site *stop,
+			       struct heki_sc_going_key *keys, unsigned int *n,
+			       const struct module *mod, struct list_head *mods)
+{
+	for (; s && s < stop; s++)
+		heki_sc_going_add(keys, n, heki_sc_site_key(s), mod, mods);
+}
+
+/*
+ * Is @head the kernel's module list? heki_vtl0 is on it: walk from its
+ * own entry (bounded) until @head. Context: preemption disabled.
+ */
+static bool heki_sc_is_module_list(struct list_head *head)
+{
+	struct list_head *self = &THIS_MODULE->list, *p;
+	unsigned int i;
+
+	p = READ_ONCE(self->next);
+	for (i = 0; p != self && i < 100000; i++, p = READ_ONCE(p->next))
+		if (p == head)
+			return true;
+	return false;
+}
+
+/* The trampoline of @key: __SCT__<name> for its __SCK__<name>, or NULL. */
+static void *heki_sc_going_tramp(struct static_call_key *key)
+{
+	char name[KSYM_SYMBOL_LEN], *sp;
+
+	sprint_symbol_no_offset(name, (unsigned long)key);
+	sp = strchr(name, ' ');
+	if (sp)
+		*sp = '\0';
+	if (strncmp(name, "__SCK__", 7))
+		return NULL;
+	name[4] = 'T';
+	return (void *)heki_ksym(name);
+}
+
+/**
+ * heki_scall_going() - move static calls away from a module that goes
+ * @mod: the module, at MODULE_STATE_GOING, its memory not yet freed
+ *
+ * Every static call key outside @mod whose function lies in @mod is
+ * pointed at __static_call_return0 (see the comment above). What cannot
+ * be moved (an update refused, no trampoline found, more keys than the
+ * passes hold) stays, and VTL1 then refuses @mod's UnloadModule: its
+ * frames are kept (modhook.c).
+ *
+ * Context: process context, no heki_vtl0 lock held (the update runs the
+ * hook, which takes heki_modhook_lock).
+ * Return: the number of keys moved.
+ */
+unsigned int heki_scall_going(const struct module *mod)
+{
+	struct list_head *mods = (struct list_head *)heki_ksym("modules");
+	struct static_call_site *ks =
+		(struct static_call_site *)heki_ksym("__start_static_call_sites");
+	struct static_call_site *ke =
+		(struct static_call_site *)heki_ksym("__stop_static_call_sites");
+	struct heki_sc_going_key keys[HEKI_SC_GOING_KEYS];
+	unsigned int pass, i, n, moved = 0;
+	struct module *m;
+
+	if (!mods || !heki_fhook_on(&heki_sc_hook))
+		return 0;
+	for (pass = 0; pass < HEKI_SC_GOING_PASSES; pass++) {
+		n = 0;
+		preempt_disable();
+		if (!heki_sc_is_module_list(mods)) {
+			preempt_enable();
+			pr_err("static calls: the module list was not found; nothing moved away from %s\n",
+			       mod->name);
+			break;
+		}
+		heki_sc_going_scan(ks, ke, keys, &n, mod, mods);
+		list_for_each_entry_rcu(m, mods, list) {
+			if (m->state == MODULE_STATE_UNFORMED)
+				continue;
+			heki_sc_going_scan(m->static_call_sites,
+					   m->static_call_sites +
+					   m->num_static_call_sites,
+					   keys, &n, mod, mods);
+		}
+		preempt_enable();
+		if (!n)
+			break;
+		for (i = 0; i < n; i++) {
+			void *tramp = heki_sc_going_tramp(keys[i].key);
+
+			pr_info("static call %ps (%ps) moved to __static_call_return0: its function's module %s goes\n",
+				keys[i].key, keys[i].key->func, mod->name);
+			__static_call_update(keys[i].key, tramp,
+					     (void *)heki_sc.return0);
+			if (keys[i].owner)
+				module_put(keys[i].owner);
+			moved++;
+		}
+	}
+	atomic64_add(moved, &heki_sc_going_moved);
+	return moved;
+}
+
 /**
  * heki_scall_init() - route static call updates of guarded text to VTL1
  *
@@ -523,6 +687,8 @@ HEKI_SYSFS_ATTR(heki_sc, kernel_path, "%lld",
 		(long long)atomic64_read(&heki_sc_kernel));
 HEKI_SYSFS_ATTR(heki_sc, int3_emulated, "%lld",
 		(long long)atomic64_read(&heki_sc_poke_st.emulated));
+HEKI_SYSFS_ATTR(heki_sc, moved_from_going, "%lld",
+		(long long)atomic64_read(&heki_sc_going_moved));
 HEKI_SYSFS_ATTR(heki_sc, stuck, "%lld",
 		(long long)atomic64_read(&heki_sc_poke_st.stuck));
 /* -1 until the protect_kernel step ran (and its walk with it) */
@@ -546,6 +712,7 @@ static struct attribute *heki_sc_attrs[] = {
 	&heki_sc_tp_reset_attr.attr,
 	&heki_sc_tp_miswired_attr.attr,
 	&heki_sc_tp_locked_attr.attr,
+	&heki_sc_moved_from_going_attr.attr,
 	NULL,
 };
 
