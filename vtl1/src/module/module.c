@@ -415,6 +415,8 @@ static int resolve_export(void *ctx, const char *name, __u64 *addr)
 	for (i = 0; i < v->nr_mods; i++) {
 		const struct vtl1_module *m = v->mods[i];
 
+		if (m->going)
+			continue;
 		for (j = 0; j < m->nexp; j++)
 			if (m->exp[j].name_len == len &&
 			    !memcmp(m->exp[j].name, name, len)) {
@@ -489,7 +491,7 @@ static int keep_exports(struct heki_vtl1 *v, const struct heki_modverify *mv,
 
 /*
  * A kernel function entry (exports and kallsyms, LoadKData) or one of a
- * live validated module's core text (its verified ELF), as @where
+ * live validated module's core text (not going) (its verified ELF), as @where
  * (VTL1_ENTRY_*) allows: the rules' branch targets (heki_rw_entry_fn,
  * either) and PatchText's (vtl1_func_entry(), the site's entry).
  */
@@ -503,6 +505,8 @@ static int module_func_entry(const struct heki_vtl1 *v, __u64 va,
 	for (i = 0; (where & VTL1_ENTRY_MODULE) && i < v->nr_mods; i++) {
 		const struct vtl1_module *m = v->mods[i];
 
+		if (m->going)
+			continue;
 		if (m->text_size && va - m->text_va < m->text_size)
 			return vtl1_sorted_has(m->func, m->nfunc, va);
 	}
@@ -979,7 +983,11 @@ static __s64 vtl1_do_FREE_MODULE_INIT(struct heki_vtl1 *v, __u64 a0, __u64 a1,
  * site or trampoline of the kernel or of another module branches into
  * the module's text (core, or init not yet released): the kernel moves
  * such sites away before it frees a module; where it did not, or VTL1
- * refused the move, the module's frames stay protected.
+ * refused the move, the module's frames stay protected. Any refusal marks
+ * the module going: VTL0 has let it go, so none of its functions is a
+ * target and none of its exports resolves any more (a later load of the
+ * same module is validated against the kernel and live modules only); a
+ * later UnloadModule of the same token may still succeed.
  */
 static __s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 				   __u64 a2)
@@ -994,8 +1002,15 @@ static __s64 vtl1_do_UNLOAD_MODULE(struct heki_vtl1 *v, __u64 a0, __u64 a1,
 	ret = module_text_targeted(v, m, 0);
 	if (!ret)
 		ret = module_release(v, m, 0);
-	if (ret)
+	if (ret) {
+		/*
+		 * VTL0 unloads it: its text stays protected (sites still call
+		 * it), but it is no live module any more, so no new site, rule
+		 * or import may name its functions or exports.
+		 */
+		m->going = 1;
 		return ret;
+	}
 	vtl1_patches_remove(v, token, 0);
 	i = module_index(v, token);
 	memmove(&v->mods[i], &v->mods[i + 1],

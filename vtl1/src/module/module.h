@@ -53,6 +53,8 @@ struct vtl1_mod_range {
  * @nfunc: entries in @func
  * @func: the function entries in its core text (STT_FUNC symbols of its
  *	verified ELF), sorted, unique: branch targets other modules may use
+ * @going: an UnloadModule of it was refused: its frames and sites stay,
+ *	but its exports resolve no import and @func names no target
  */
 struct vtl1_module {
 	__s64 token;
@@ -67,6 +69,7 @@ struct vtl1_module {
 	__u64 init_text_size;
 	__u64 nfunc;
 	__u64 *func;
+	__u8 going;
 };
 
 struct vtl1_module *vtl1_module_find(struct heki_vtl1 *v, __s64 token);

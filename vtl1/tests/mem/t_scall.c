@@ -537,6 +537,33 @@ TEST(scall_unload_refused_when_a_site_cannot_be_read)
 }
 
 /*
+ * B's UnloadModule refused (A's tail site calls B's f2): B is going. Its
+ * frames stay protected, but its functions are no new targets: A's call
+ * site cannot be pointed at B's f1 (which was a target while B was live).
+ * Once A's tail site moved back to A's f1, B's UnloadModule succeeds.
+ */
+TEST(scall_refused_unload_leaves_no_new_target)
+{
+	static const __u8 int3 = HEKI_PATCH_INT3_OPCODE;
+	__u64 tv, tail = MOD_PA + MODSIM_SC_TAIL;
+	struct guest *g = two_modules(&tv);
+	__u8 b[5];
+
+	enc(b, 0xe9, tv, MODSIM_SC_TAIL, B_VA + MODSIM_SC_F2);
+	CHECK(poke(g, tail, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), RET_ERR(HEKI_EBUSY));
+	enc(b, 0xe8, tv, MODSIM_SC_CALL, B_VA + MODSIM_SC_F1);
+	CHECK_EQ(patch(g, C_PA, 1, &int3), 0);
+	CHECK_EQ(patch(g, C_PA + 1, 4, b + 1), RET_ERR(HEKI_EINVAL));
+	CHECK(strstr(g->last_log, "REWRITE_TARGET_NOT_FUNCTION"));
+	enc(b, 0xe9, tv, MODSIM_SC_TAIL, tv + MODSIM_SC_F1);
+	CHECK(poke(g, tail, b));
+	CHECK_EQ(guest_call(g, UNLOAD, 1, 0, 0), 0);
+	CHECK_EQ(heki_vtl1_nr_modules(g->v), 1);
+	guest_free(g);
+}
+
+/*
  * B unloaded once no site calls it: its functions are no targets any
  * more, and its trampoline is no site.
  */
