@@ -744,6 +744,7 @@ int heki_boot_run(const struct heki_boot_opts *opts)
 			ret = heki_boot_load_kdata();
 			break;
 		default:
+			heki_test_init_pause();
 			ret = heki_boot_end_of_boot();
 			break;
 		}

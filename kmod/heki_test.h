@@ -25,6 +25,7 @@ void heki_test_tamper_kexec(struct kimage *image);
 void heki_test_capflip(u32 *capwords, unsigned int n);
 bool heki_test_answer(u32 func, u64 *r8, bool *sent);
 void heki_test_online_cpu(void);
+void heki_test_init_pause(void);
 bool heki_test_kexec_unload_busy(void);
 void heki_test_kexec_pause(void);
 bool heki_test_ibt(void);
@@ -38,6 +39,7 @@ static inline bool heki_test_answer(u32 func, u64 *r8, bool *sent)
 	return false;
 }
 static inline void heki_test_online_cpu(void) {}
+static inline void heki_test_init_pause(void) {}
 static inline bool heki_test_kexec_unload_busy(void)
 {
 	return false;

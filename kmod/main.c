@@ -466,9 +466,13 @@ static int __init heki_vtl0_init(void)
 		ret = heki_boot_run(&opts);
 	/*
 	 * A kexec image accepted meanwhile (the hooks are on) is invalidated
-	 * before the teardown; if VTL1 may still hold it, heki_vtl0 stays.
+	 * before the teardown; if VTL1 may still hold it, heki_vtl0 stays. So
+	 * it does when a module loaded meanwhile was validated (its token, or
+	 * frames kept): the teardown would release a live module's frames,
+	 * and drop the hooks that keep what it could not release.
 	 */
-	if (ret && !heki_boot_text_protected() && !heki_kexec_exit()) {
+	if (ret && !heki_boot_text_protected() && !heki_modhook_tokens() &&
+	    !heki_modhook_kept_pages() && !heki_kexec_exit()) {
 		if (heki_boot_changed_vtl1() && !heki_main_loopback())
 			pr_err("VTL1 state changed by the steps that succeeded stays in place\n");
 		heki_main_teardown();
@@ -486,6 +490,10 @@ static int __init heki_vtl0_init(void)
 		pr_info("heki_vtl0 cannot be unloaded: %s\n", why);
 	}
 	if (ret) {
+		if (!heki_boot_text_protected() &&
+		    (heki_modhook_tokens() || heki_modhook_kept_pages()))
+			heki_fail_close("boot step failed (%d) while modules validated through heki_vtl0 are loaded or their frames kept",
+					ret);
 		if (!heki_boot_text_protected())
 			heki_fail_close("boot step failed (%d) while VTL1 still holds a kexec image",
 					ret);

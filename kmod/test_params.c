@@ -480,6 +480,32 @@ void heki_test_kexec_pause(void)
 }
 
 /*
+ * test_init_pause_ms=N - heki_vtl0's init sleeps N ms just before its
+ * SignalEndOfBoot step (kmod/boot.c), after LoadKData: a module loaded
+ * meanwhile is validated, and an end-of-boot step that then fails
+ * (test_result) meets its token. 0: off.
+ */
+static unsigned int test_init_pause_ms;
+module_param(test_init_pause_ms, uint, 0400);
+MODULE_PARM_DESC(test_init_pause_ms,
+		 "test only, loopback only: sleep this long (ms, at most 10000) in init before the SignalEndOfBoot step");
+
+/**
+ * heki_test_init_pause() - the pause of test_init_pause_ms, if set
+ *
+ * Context: module init, the module notifier registered, LoadKData done.
+ */
+void heki_test_init_pause(void)
+{
+	unsigned int ms = min(test_init_pause_ms, 10000U);
+
+	if (!ms || !heki_loopback_active())
+		return;
+	pr_info("test_init_pause_ms: %u ms before SignalEndOfBoot\n", ms);
+	msleep(ms);
+}
+
+/*
  * test_ibt=1 - the hyperv transport's detection treats kernel IBT as on,
  * so a VTL call entry without ENDBR64 is refused as on a CPU with IBT
  * (QEMU TCG emulates no CET). Read at load and at every VTL call.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
 # Guest part of tests/vm/failclosed.sh (busybox sh -e, helpers from
-# scripts/vm-guest-lib.sh). FC_BOOT (1 to 6) selects the part.
+# scripts/vm-guest-lib.sh). FC_BOOT (1 to 7) selects the part.
 
 S=/sys/kernel/heki
 D=/sys/kernel/debug/heki
@@ -427,6 +427,39 @@ boot6() {
 	t "  heki_vtl0 still loaded" heki_loaded
 }
 
+boot7() {
+	# --- a boot step fails after a module was validated ----------------
+	# heki_vtl0's init pauses before SignalEndOfBoot (test_init_pause_ms;
+	# protect_kernel=0, so no kernel text is protected); heki_test_mod
+	# loads meanwhile and gets a token; then SignalEndOfBoot is refused.
+	# Tearing down would send UnloadModule for a module still loaded and
+	# drop the hooks that keep what VTL1 still protects: heki_vtl0 stays,
+	# fail-closed.
+	insmod $HEKI_KO $HEKI_ARGS $CERTS protect_kernel=0 \
+		test_init_pause_ms=4000 test_result=SIGNAL_END_OF_BOOT:-1 \
+		>/tmp/insmod-heki.log 2>&1 &
+	ins=$!
+	sleep 2
+	t "signed module heki_test_mod loads while heki_vtl0's init pauses" \
+		insmod /heki_test_mod.ko
+	rc=0
+	wait $ins || rc=$?
+	sed 's/^/# /' /tmp/insmod-heki.log
+	t "SignalEndOfBoot refused after that: insmod of heki_vtl0 still succeeds" \
+		eq "$rc" 0
+	t "  end_of_boot failed" grep -q "^failed " $S/boot/end_of_boot
+	t "  state fail-closed" grep -qx fail-closed $S/state
+	t "  reason names the validated module" \
+		grep -q "^boot step failed (-[0-9]*) while modules validated through heki_vtl0 are loaded" $S/reason
+	t "  heki_test_mod keeps its token (modules/tokens 1)" \
+		eq "$(sv modules/tokens)" 1
+	t "  no UnloadModule sent" eq "$(sv calls/UNLOAD_MODULE/calls)" 0
+	t "  signed module refused now (EPERM)" \
+		insmod_refused /heki_conc_00.ko "Operation not permitted"
+	t "  rmmod heki_test_mod refused (EBUSY)" rmmod_busy heki_test_mod
+	t "  rmmod $HEKI_MOD refused" fails rmmod $HEKI_MOD
+}
+
 # Audit records reach dmesg through kauditd, behind printk_ratelimit()
 # (10 in 5 s, shared): a burst of refusals would drop the ones checked.
 echo 0 >/proc/sys/kernel/printk_ratelimit
@@ -437,5 +470,6 @@ case $FC_BOOT in
 4) boot4 ;;
 5) boot5 ;;
 6) boot6 ;;
+7) boot7 ;;
 *) echo "# unknown FC_BOOT '$FC_BOOT'"; exit 1 ;;
 esac

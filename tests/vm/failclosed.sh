@@ -37,7 +37,10 @@
 #  6. an unload already past the delete_module hook (its exit held by
 #     heki_test_mod's exit_hold) when heki_vtl0 turns fail-closed (rmmod -f
 #     of heki_vtl0): no UnloadModule, the module's frames and address
-#     range kept, counted, logged.
+#     range kept, counted, logged;
+#  7. SignalEndOfBoot refused after a module was validated during init
+#     (test_init_pause_ms): heki_vtl0 stays, fail-closed, the token kept,
+#     no UnloadModule.
 #
 # FC_BOOTS="1 3" runs only those boots; FAILCLOSED_KO another module file
 # (e.g. an older build, to show what these tests catch). Ends with `N passed, N failed`
@@ -65,9 +68,9 @@ vmlinuz=$K_VMLINUZ
 
 export QEMU_SMP=${QEMU_SMP:-2}
 export QEMU_MEM=${QEMU_MEM:-1024M}
-for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:" "5:" "6:"; do
+for boot in "1:" "2:debugfs=off maxcpus=1" "3:" "4:" "5:" "6:" "7:"; do
 	n=${boot%%:*} append=${boot#*:}
-	case " ${FC_BOOTS:-1 2 3 4 5 6} " in *" $n "*) ;; *) continue ;; esac
+	case " ${FC_BOOTS:-1 2 3 4 5 6 7} " in *" $n "*) ;; *) continue ;; esac
 	args=(-K -t 300 -f "$KO" -e "FC_BOOT=$n" -e "HEKI_KO=/${KO##*/}"
 		-e "HEKI_MOD=$(modinfo -F name "$KO")"
 		-F "$OUT/test-certs.der:/lib/firmware/heki/test-certs.der"
