@@ -374,6 +374,12 @@ static void heki_tp_reset_one(struct tracepoint *tp, void *priv)
 	was = READ_ONCE(tp->static_call_key->func);
 	__static_call_update(tp->static_call_key, tp->static_call_tramp,
 			     tp->iterator);
+	/* returns early when the key alone was at the iterator already */
+	if (!heki_tp_at_iterator(tp, true)) {
+		pr_warn("static calls: tracepoint %s not pointed at its iterator (it called %ps)\n",
+			tp->name, was);
+		return;
+	}
 	heki_tp.reset++;
 	pr_info("static calls: tracepoint %s pointed at its iterator (it called %ps)\n",
 		tp->name, was);
