@@ -454,6 +454,20 @@ bool heki_test_kexec_unload_busy(void)
 }
 
 /*
+ * The pause knobs below: sleep @ms (at most 10 s) when @on, logged as
+ * "@knob: N ms @when" (the VM suites look for that line).
+ */
+static void heki_test_sleep(const char *knob, unsigned int ms, bool on,
+			    const char *when)
+{
+	ms = min(ms, 10000U);
+	if (!ms || !on)
+		return;
+	pr_info("%s: %u ms %s\n", knob, ms, when);
+	msleep(ms);
+}
+
+/*
  * test_kexec_pause_ms=N - heki_kexec_validate() (kmod/kexec.c) sleeps N ms
  * once it has pinned heki_vtl0 (try_module_get) and before KexecValidate:
  * an rmmod -f started meanwhile finds no image held, and the image is
@@ -471,12 +485,8 @@ MODULE_PARM_DESC(test_kexec_pause_ms,
  */
 void heki_test_kexec_pause(void)
 {
-	unsigned int ms = min(READ_ONCE(test_kexec_pause_ms), 10000U);
-
-	if (!ms || !heki_loopback_active())
-		return;
-	pr_info("test_kexec_pause_ms: %u ms before KexecValidate\n", ms);
-	msleep(ms);
+	heki_test_sleep("test_kexec_pause_ms", READ_ONCE(test_kexec_pause_ms),
+			heki_loopback_active(), "before KexecValidate");
 }
 
 /*
@@ -497,12 +507,8 @@ MODULE_PARM_DESC(test_init_pause_ms,
  */
 void heki_test_init_pause(void)
 {
-	unsigned int ms = min(test_init_pause_ms, 10000U);
-
-	if (!ms || !heki_loopback_active())
-		return;
-	pr_info("test_init_pause_ms: %u ms before SignalEndOfBoot\n", ms);
-	msleep(ms);
+	heki_test_sleep("test_init_pause_ms", test_init_pause_ms,
+			heki_loopback_active(), "before SignalEndOfBoot");
 }
 
 /*
@@ -542,10 +548,6 @@ MODULE_PARM_DESC(test_poke_pause_ms,
  */
 void heki_test_poke_pause(void)
 {
-	unsigned int ms = min(READ_ONCE(test_poke_pause_ms), 10000U);
-
-	if (!ms)
-		return;
-	pr_info("test_poke_pause_ms: %u ms with the int3 in place\n", ms);
-	msleep(ms);
+	heki_test_sleep("test_poke_pause_ms", READ_ONCE(test_poke_pause_ms),
+			true, "with the int3 in place");
 }
